@@ -1,0 +1,62 @@
+package data
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxFieldLen is the longest title, author or genre accepted, in characters
+// (the original schema's String(250)).
+const MaxFieldLen = 250
+
+// Book is one book in a reader's library.
+type Book struct {
+	ID        int64     `db:"id"`
+	Title     string    `db:"title"`
+	Author    string    `db:"author"`
+	Genre     string    `db:"genre"`
+	CreatedAt time.Time `db:"created_at"`
+	UpdatedAt time.Time `db:"updated_at"`
+}
+
+// BookInput is what a reader submits to create or change a book.
+type BookInput struct {
+	Title  string
+	Author string
+	Genre  string
+}
+
+// Normalize trims surrounding whitespace from every field.
+func (in BookInput) Normalize() BookInput {
+	return BookInput{
+		Title:  strings.TrimSpace(in.Title),
+		Author: strings.TrimSpace(in.Author),
+		Genre:  strings.TrimSpace(in.Genre),
+	}
+}
+
+// Validate reports every problem with a normalized input as a *ValidationError keyed by form field.
+func (in BookInput) Validate() error {
+	var v ValidationError
+	checkText(&v, "title", "Title", in.Title, true)
+	checkText(&v, "author", "Author", in.Author, true)
+	checkText(&v, "genre", "Genre", in.Genre, false)
+	return v.errOrNil()
+}
+
+// checkText applies the rules shared by every single-line text field.
+func checkText(v *ValidationError, field, label, value string, required bool) {
+	switch {
+	case required && value == "":
+		v.add(field, label+" is required.")
+	case !utf8.ValidString(value):
+		v.add(field, label+" contains characters that are not valid text.")
+	case utf8.RuneCountInString(value) > MaxFieldLen:
+		v.add(field, label+" must be at most 250 characters (it has "+strconv.Itoa(utf8.RuneCountInString(value))+").")
+	case strings.IndexFunc(value, unicode.IsControl) >= 0:
+		v.add(field, label+" must be a single line of text.")
+	}
+}

@@ -1,0 +1,182 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// PageSize is how many books one page of the library shows.
+const PageSize = 50
+
+// BookStore reads and writes books.
+type BookStore struct {
+	db *DB
+}
+
+// BookPage is one page of the library, newest first.
+type BookPage struct {
+	Books []Book
+	// Next is the cursor for the following (older) page, or 0 when this is the last page.
+	Next int64
+}
+
+const bookColumns = `id, title, author, genre, created_at, updated_at`
+
+// Create validates in and stores it as a new book.
+func (s *BookStore) Create(ctx context.Context, in BookInput) (Book, error) {
+	in = in.Normalize()
+	if err := in.Validate(); err != nil {
+		return Book{}, err
+	}
+	now := s.db.now()
+	var b Book
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		return tx.GetContext(ctx, &b, `
+			INSERT INTO books (title, author, genre, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?)
+			RETURNING `+bookColumns,
+			in.Title, in.Author, in.Genre, now, now)
+	})
+	if err != nil {
+		return Book{}, fmt.Errorf("create book: %w", err)
+	}
+	return b, nil
+}
+
+// Get returns the live book with the given id, or ErrNotFound.
+func (s *BookStore) Get(ctx context.Context, id int64) (Book, error) {
+	var b Book
+	err := s.db.read.GetContext(ctx, &b,
+		`SELECT `+bookColumns+` FROM books WHERE id = ? AND deleted_at IS NULL`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Book{}, ErrNotFound
+	}
+	if err != nil {
+		return Book{}, fmt.Errorf("get book %d: %w", id, err)
+	}
+	return b, nil
+}
+
+// List returns up to limit books older than the cursor before (0 means from the newest), newest first.
+// It pages by id (keyset pagination), so a deep page costs the same as the first.
+func (s *BookStore) List(ctx context.Context, before int64, limit int) (BookPage, error) {
+	if limit <= 0 || limit > 500 {
+		limit = PageSize
+	}
+	if before <= 0 {
+		before = maxID
+	}
+	books := make([]Book, 0, limit+1)
+	err := s.db.read.SelectContext(ctx, &books, `
+		SELECT `+bookColumns+` FROM books
+		WHERE deleted_at IS NULL AND id < ?
+		ORDER BY id DESC
+		LIMIT ?`, before, limit+1)
+	if err != nil {
+		return BookPage{}, fmt.Errorf("list books: %w", err)
+	}
+	var page BookPage
+	if len(books) > limit {
+		books = books[:limit]
+		page.Next = books[limit-1].ID
+	}
+	page.Books = books
+	return page, nil
+}
+
+// maxID is larger than any book id, so "id < maxID" matches them all.
+const maxID = int64(1<<63 - 1)
+
+// Count returns how many live books there are.
+func (s *BookStore) Count(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM books WHERE deleted_at IS NULL`); err != nil {
+		return 0, fmt.Errorf("count books: %w", err)
+	}
+	return n, nil
+}
+
+// Update validates in and replaces the fields of the live book id.
+func (s *BookStore) Update(ctx context.Context, id int64, in BookInput) (Book, error) {
+	in = in.Normalize()
+	if err := in.Validate(); err != nil {
+		return Book{}, err
+	}
+	var b Book
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		return tx.GetContext(ctx, &b, `
+			UPDATE books SET title = ?, author = ?, genre = ?, updated_at = ?
+			WHERE id = ? AND deleted_at IS NULL
+			RETURNING `+bookColumns,
+			in.Title, in.Author, in.Genre, s.db.now(), id)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return Book{}, ErrNotFound
+	}
+	if err != nil {
+		return Book{}, fmt.Errorf("update book %d: %w", id, err)
+	}
+	return b, nil
+}
+
+// Delete removes the live book id from the library and returns it as it was. The book is kept
+// aside so Restore can bring it back until PurgeDeleted drops it.
+func (s *BookStore) Delete(ctx context.Context, id int64) (Book, error) {
+	var b Book
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		return tx.GetContext(ctx, &b, `
+			UPDATE books SET deleted_at = ?
+			WHERE id = ? AND deleted_at IS NULL
+			RETURNING `+bookColumns,
+			s.db.now(), id)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return Book{}, ErrNotFound
+	}
+	if err != nil {
+		return Book{}, fmt.Errorf("delete book %d: %w", id, err)
+	}
+	return b, nil
+}
+
+// Restore brings back a deleted book exactly as it was: same id, same fields. Restoring a book
+// that is live already is a no-op; a book that was never there, or was purged, is ErrNotFound.
+func (s *BookStore) Restore(ctx context.Context, id int64) (Book, error) {
+	var b Book
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		return tx.GetContext(ctx, &b, `
+			UPDATE books SET deleted_at = NULL
+			WHERE id = ?
+			RETURNING `+bookColumns, id)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return Book{}, ErrNotFound
+	}
+	if err != nil {
+		return Book{}, fmt.Errorf("restore book %d: %w", id, err)
+	}
+	return b, nil
+}
+
+// PurgeDeleted permanently removes books deleted longer than olderThan ago and reports how many.
+func (s *BookStore) PurgeDeleted(ctx context.Context, olderThan time.Duration) (int64, error) {
+	var n int64
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx,
+			`DELETE FROM books WHERE deleted_at IS NOT NULL AND deleted_at < ?`, s.db.now().Add(-olderThan))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge deleted books: %w", err)
+	}
+	return n, nil
+}

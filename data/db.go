@@ -1,0 +1,113 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/pressly/goose/v3"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a Bookcase database. SQLite allows one writer at a time, so writes go through a pool of a
+// single connection that takes the write lock when its transaction begins (writers queue in Go
+// instead of failing with "database is locked"), while reads use a separate read-only pool so
+// many readers run in parallel under WAL.
+type DB struct {
+	write *sqlx.DB
+	read  *sqlx.DB
+	now   func() time.Time
+}
+
+// Open opens (creating if needed) the SQLite database at path and applies every pending migration.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("open database: no path given")
+	}
+	write, err := sqlx.Open("sqlite3", dsn(path, "rwc"))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, write.DB); err != nil {
+		write.Close()
+		return nil, err
+	}
+
+	read, err := sqlx.Open("sqlite3", dsn(path, "ro"))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	readers := max(4, 2*runtime.NumCPU())
+	read.SetMaxOpenConns(readers)
+	read.SetMaxIdleConns(readers)
+	if err := read.PingContext(ctx); err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("open database for reading: %w", err)
+	}
+	return &DB{write: write, read: read, now: func() time.Time { return time.Now().UTC() }}, nil
+}
+
+// dsn builds a go-sqlite3 connection string tuned for a web server.
+func dsn(path, mode string) string {
+	q := url.Values{}
+	q.Set("mode", mode)
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	q.Set("_cache_size", "-16000") // 16 MB of page cache per connection
+	return "file:" + url.PathEscape(path) + "?" + q.Encode()
+}
+
+// migrate applies the embedded migrations that the database has not seen yet.
+func migrate(ctx context.Context, db *sql.DB) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate database: %w", err)
+	}
+	return nil
+}
+
+// Close checkpoints the WAL and closes both pools.
+func (db *DB) Close() error {
+	_, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	return errors.Join(err, db.read.Close(), db.write.Close())
+}
+
+// Books returns the store for books.
+func (db *DB) Books() *BookStore { return &BookStore{db: db} }
+
+// inTx runs fn in a write transaction, committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.write.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

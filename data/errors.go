@@ -1,0 +1,55 @@
+package data
+
+import (
+	"errors"
+	"sort"
+	"strings"
+)
+
+// Sentinel errors returned by the stores. Callers classify errors with errors.Is, never by text.
+var (
+	// ErrNotFound means the requested record does not exist (or is not visible to the caller).
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid means the input failed validation; the error is a *ValidationError.
+	ErrInvalid = errors.New("invalid input")
+)
+
+// ValidationError reports, per form field, why the input was rejected.
+type ValidationError struct {
+	Fields map[string]string
+}
+
+// Error lists the bad fields in a stable order.
+func (e *ValidationError) Error() string {
+	names := make([]string, 0, len(e.Fields))
+	for name := range e.Fields {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, name := range names {
+		parts[i] = name + ": " + e.Fields[name]
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Is makes errors.Is(err, ErrInvalid) true for every validation error.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// add records the first problem found for a field.
+func (e *ValidationError) add(field, msg string) {
+	if e.Fields == nil {
+		e.Fields = make(map[string]string)
+	}
+	if _, ok := e.Fields[field]; !ok {
+		e.Fields[field] = msg
+	}
+}
+
+// errOrNil returns e when it holds at least one problem.
+func (e *ValidationError) errOrNil() error {
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	return e
+}

@@ -1,0 +1,242 @@
+package handlers
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/views"
+)
+
+// bookID parses the :id route parameter. Anything that is not a positive integer names no book.
+func bookID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
+
+// bookInput reads the book fields of a form (or, for htmx DELETE/PUT, the query string or body).
+func bookInput(c *fiber.Ctx) data.BookInput {
+	return data.BookInput{Title: c.FormValue("title"), Author: c.FormValue("author"), Genre: c.FormValue("genre")}
+}
+
+// bookView turns a stored book into what the pages show.
+func bookView(b data.Book) views.Book {
+	return views.Book{ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Added: b.CreatedAt.Format("2 January 2006")}
+}
+
+func bookViews(books []data.Book) []views.Book {
+	out := make([]views.Book, len(books))
+	for i, b := range books {
+		out[i] = bookView(b)
+	}
+	return out
+}
+
+// formOf fills a form with what the reader typed and the problems found with it.
+func formOf(id int64, in data.BookInput, err error) views.BookForm {
+	f := views.BookForm{ID: id, Title: in.Title, Author: in.Author, Genre: in.Genre}
+	var verr *data.ValidationError
+	if errors.As(err, &verr) {
+		f.Errors = verr.Fields
+	}
+	return f
+}
+
+// bookNotFound answers for a book that does not exist: in place of its row for htmx, or a page.
+func (s *Server) bookNotFound(c *fiber.Ctx, id int64) error {
+	if isHTMX(c) {
+		return render(c, fiber.StatusNotFound, views.RowNotFound(id))
+	}
+	return fiber.ErrNotFound
+}
+
+// listBooks shows the library; with ?before= it shows the page of books older than that cursor.
+func (s *Server) listBooks(c *fiber.Ctx) error {
+	before, err := strconv.ParseInt(c.Query("before", "0"), 10, 64)
+	if err != nil || before < 0 {
+		return fiber.NewError(fiber.StatusBadRequest, "bad cursor")
+	}
+	page, err := s.books.List(c.Context(), before, data.PageSize)
+	if err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		return render(c, fiber.StatusOK, views.BookRows(bookViews(page.Books), page.Next))
+	}
+	return s.renderLibrary(c, fiber.StatusOK, views.Library{Books: bookViews(page.Books), Next: page.Next, Older: before > 0})
+}
+
+// renderLibrary renders the full library page, filling in the count.
+func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library) error {
+	n, err := s.books.Count(c.Context())
+	if err != nil {
+		return err
+	}
+	l.Count = n
+	if id, err := strconv.ParseInt(c.Query("deleted"), 10, 64); err == nil && id > 0 {
+		l.Deleted = &views.Book{ID: id, Title: c.Query("title")}
+	}
+	return render(c, status, views.LibraryPage(s.meta("Your library"), l))
+}
+
+// createBook adds a book from the new-book row.
+func (s *Server) createBook(c *fiber.Ctx) error {
+	in := bookInput(c)
+	b, err := s.books.Create(c.Context(), in)
+	if errors.Is(err, data.ErrInvalid) {
+		form := formOf(0, in, err)
+		if isHTMX(c) {
+			c.Set(hxRetarget, "#new-book-row")
+			c.Set(hxReswap, "outerHTML")
+			return render(c, fiber.StatusUnprocessableEntity, views.NewBookRow(form, false))
+		}
+		page, lerr := s.books.List(c.Context(), 0, data.PageSize)
+		if lerr != nil {
+			return lerr
+		}
+		return s.renderLibrary(c, fiber.StatusUnprocessableEntity, views.Library{Books: bookViews(page.Books), Next: page.Next, New: form})
+	}
+	if err != nil {
+		return err
+	}
+	if !isHTMX(c) {
+		return c.Redirect("/books", fiber.StatusSeeOther)
+	}
+	n, err := s.books.Count(c.Context())
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.NewBookAdded(bookView(b), n))
+}
+
+// showBook answers with the book's row for htmx (Cancel uses this), or its page.
+func (s *Server) showBook(c *fiber.Ctx) error {
+	id, err := bookID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.books.Get(c.Context(), id)
+	if errors.Is(err, data.ErrNotFound) {
+		return s.bookNotFound(c, id)
+	}
+	if err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		return render(c, fiber.StatusOK, views.BookRow(bookView(b)))
+	}
+	return render(c, fiber.StatusOK, views.BookPage(s.meta(b.Title), bookView(b)))
+}
+
+// editBook answers with the edit row for htmx, or the edit page.
+func (s *Server) editBook(c *fiber.Ctx) error {
+	id, err := bookID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.books.Get(c.Context(), id)
+	if errors.Is(err, data.ErrNotFound) {
+		return s.bookNotFound(c, id)
+	}
+	if err != nil {
+		return err
+	}
+	form := views.BookForm{ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre}
+	if isHTMX(c) {
+		return render(c, fiber.StatusOK, views.BookEditRow(form))
+	}
+	return render(c, fiber.StatusOK, views.EditPage(s.meta("Edit “"+b.Title+"”"), form))
+}
+
+// updateBook saves an edit: PUT from the edit row, POST from the edit page.
+func (s *Server) updateBook(c *fiber.Ctx) error {
+	id, err := bookID(c)
+	if err != nil {
+		return err
+	}
+	in := bookInput(c)
+	b, err := s.books.Update(c.Context(), id, in)
+	switch {
+	case errors.Is(err, data.ErrNotFound):
+		return s.bookNotFound(c, id)
+	case errors.Is(err, data.ErrInvalid):
+		form := formOf(id, in, err)
+		if isHTMX(c) {
+			return render(c, fiber.StatusUnprocessableEntity, views.BookEditRow(form))
+		}
+		return render(c, fiber.StatusUnprocessableEntity, views.EditPage(s.meta("Edit book"), form))
+	case err != nil:
+		return err
+	}
+	if isHTMX(c) {
+		return render(c, fiber.StatusOK, views.BookRow(bookView(b)))
+	}
+	return c.Redirect("/books", fiber.StatusSeeOther)
+}
+
+// confirmDelete asks before deleting, for readers without JavaScript.
+func (s *Server) confirmDelete(c *fiber.Ctx) error {
+	id, err := bookID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.books.Get(c.Context(), id)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.DeletePage(s.meta("Delete “"+b.Title+"”?"), bookView(b)))
+}
+
+// deleteBook deletes a book: DELETE from the row (the row disappears and a toast offers Undo), or
+// POST from the confirmation page (back to the library, which offers Undo).
+func (s *Server) deleteBook(c *fiber.Ctx) error {
+	id, err := bookID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.books.Delete(c.Context(), id)
+	if errors.Is(err, data.ErrNotFound) {
+		return s.bookNotFound(c, id)
+	}
+	if err != nil {
+		return err
+	}
+	if !isHTMX(c) {
+		q := url.Values{"deleted": {strconv.FormatInt(b.ID, 10)}, "title": {b.Title}}
+		return c.Redirect("/books?"+q.Encode(), fiber.StatusSeeOther)
+	}
+	n, err := s.books.Count(c.Context())
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.BookDeleted(bookView(b), n))
+}
+
+// restoreBook undoes a delete.
+func (s *Server) restoreBook(c *fiber.Ctx) error {
+	id, err := bookID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.books.Restore(c.Context(), id)
+	if errors.Is(err, data.ErrNotFound) {
+		return s.bookNotFound(c, id)
+	}
+	if err != nil {
+		return err
+	}
+	if !isHTMX(c) {
+		return c.Redirect("/books", fiber.StatusSeeOther)
+	}
+	n, err := s.books.Count(c.Context())
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.BookRestored(bookView(b), n))
+}

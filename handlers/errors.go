@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/views"
+)
+
+// statusOf maps an error to the HTTP status that reports it; this is the one place that does.
+func statusOf(err error) int {
+	var fe *fiber.Error
+	switch {
+	case errors.Is(err, data.ErrNotFound):
+		return fiber.StatusNotFound
+	case errors.Is(err, data.ErrInvalid):
+		return fiber.StatusUnprocessableEntity
+	case errors.As(err, &fe):
+		return fe.Code
+	default:
+		return fiber.StatusInternalServerError
+	}
+}
+
+// noticeFor says, for a status, what happened and what the reader can do about it. It never
+// includes internal details.
+func noticeFor(status int) views.Notice {
+	switch status {
+	case fiber.StatusNotFound:
+		return views.Notice{Title: "Not found", Detail: "There is nothing at this address. The book may have been deleted, or the link may be mistyped."}
+	case fiber.StatusMethodNotAllowed:
+		return views.Notice{Title: "Not allowed", Detail: "This address does not accept that kind of request."}
+	case fiber.StatusRequestEntityTooLarge:
+		return views.Notice{Title: "Too much data", Detail: "What you sent is larger than Bookcase accepts. Shorten it and try again."}
+	case fiber.StatusBadRequest, fiber.StatusUnprocessableEntity:
+		return views.Notice{Title: "Bad request", Detail: "Bookcase could not understand that request. Reload the page and try again."}
+	default:
+		if status >= 500 {
+			return views.Notice{Title: "Something went wrong", Detail: "Bookcase could not finish that. Nothing was lost; try again in a moment. If it keeps happening, the server log has the details."}
+		}
+		return views.Notice{Title: "Request refused", Detail: "Bookcase could not do that. Reload the page and try again."}
+	}
+}
+
+// handleError is Fiber's error handler: it logs unexpected errors in full and answers with a
+// short, honest message. htmx requests get plain text, which app.js shows as a toast; full page
+// requests get an error page.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status := statusOf(err)
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	n := noticeFor(status)
+	c.Response().ResetBody()
+	if isHTMX(c) {
+		c.Status(status)
+		c.Type("txt", "utf-8")
+		return c.SendString(n.Title + ". " + n.Detail)
+	}
+	return render(c, status, views.ErrorPage(s.meta(n.Title), n))
+}

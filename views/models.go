@@ -1,0 +1,82 @@
+// Package views holds the templ components of Bookcase: the layout, the pages, and one component
+// per htmx swap unit. Components take the view models defined here, never database rows.
+package views
+
+import (
+	"strconv"
+
+	"github.com/a-h/templ"
+)
+
+// Meta is what every full page needs besides its content.
+type Meta struct {
+	Title  string
+	Assets Assets
+}
+
+// Assets are the versioned URLs of the embedded static files.
+type Assets struct {
+	CSS  string
+	HTMX string
+	App  string
+}
+
+// Book is a book as the pages show it.
+type Book struct {
+	ID     int64
+	Title  string
+	Author string
+	Genre  string
+	Added  string
+}
+
+// BookForm is a create or edit form: what the reader typed and, after a failed submission, what
+// is wrong with each field.
+type BookForm struct {
+	ID     int64 // 0 for a new book
+	Title  string
+	Author string
+	Genre  string
+	Errors map[string]string
+}
+
+// Library is the library page: the newest books, the total, and where the next page starts.
+type Library struct {
+	Books []Book
+	Count int
+	// Next is the cursor of the following page of older books, or 0 when there is none.
+	Next int64
+	// Older is true when the page starts below the newest book (a "load more" page without JS).
+	Older bool
+	New   BookForm
+	// Deleted is the book just deleted by a plain form, offered for Undo.
+	Deleted *Book
+}
+
+// Notice is a short message for a page or a toast, with optional detail.
+type Notice struct {
+	Title  string
+	Detail string
+}
+
+func bookURL(id int64) string { return "/books/" + strconv.FormatInt(id, 10) }
+
+func bookAction(id int64, action string) string { return bookURL(id) + "/" + action }
+
+func rowID(id int64) string { return "book-" + strconv.FormatInt(id, 10) }
+
+func moreURL(next int64) string { return "/books?before=" + strconv.FormatInt(next, 10) }
+
+func safe(u string) templ.SafeURL { return templ.URL(u) }
+
+// countLabel says how many books there are, in words.
+func countLabel(n int) string {
+	switch n {
+	case 0:
+		return "No books yet"
+	case 1:
+		return "1 book"
+	default:
+		return strconv.Itoa(n) + " books"
+	}
+}
