@@ -2,16 +2,22 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/bookcase/bookcase/data"
 	"github.com/bookcase/bookcase/handlers"
@@ -47,13 +53,26 @@ func envOr(getenv func(string) string, key, fallback string) string {
 
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if len(os.Args) > 1 && os.Args[1] == "seed" {
-		if err := seed(os.Args[2:], os.Getenv); err != nil {
-			fmt.Fprintln(os.Stderr, "bookcase seed:", err)
+	if len(os.Args) > 1 {
+		var err error
+		switch os.Args[1] {
+		case "seed":
+			err = seed(os.Args[2:], os.Getenv)
+		case "user":
+			err = userCommand(context.Background(), os.Args[2:], os.Getenv, newTerminal(os.Stdin, os.Stdout, os.Stderr))
+		default:
+			goto serve
+		}
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bookcase %s: %v\n", os.Args[1], err)
 			os.Exit(1)
 		}
 		return
 	}
+serve:
 	cfg, err := parseConfig(os.Args[1:], os.Getenv)
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
@@ -139,4 +158,172 @@ func purgeDeleted(ctx context.Context, books *data.BookStore, log *slog.Logger) 
 		case <-tick.C:
 		}
 	}
+}
+
+// terminal is where the user commands talk to the operator.
+type terminal struct {
+	in     *bufio.Reader
+	out    io.Writer
+	prompt io.Writer
+	// readSecret reads a line without echo when the input is a terminal, or nil when it is not.
+	readSecret func() (string, error)
+}
+
+func newTerminal(in *os.File, out, prompt io.Writer) *terminal {
+	t := &terminal{in: bufio.NewReader(in), out: out, prompt: prompt}
+	if term.IsTerminal(int(in.Fd())) {
+		t.readSecret = func() (string, error) {
+			b, err := term.ReadPassword(int(in.Fd()))
+			fmt.Fprintln(prompt)
+			return string(b), err
+		}
+	}
+	return t
+}
+
+// line reads one line of input, without its line ending.
+func (t *terminal) line() (string, error) {
+	s, err := t.in.ReadString('\n')
+	if err != nil && (err != io.EOF || s == "") {
+		return "", fmt.Errorf("read input: %w", err)
+	}
+	return strings.TrimRight(s, "\r\n"), nil
+}
+
+// password asks for a new password: twice, without echo, on a terminal; else one line of input.
+// Passwords never come from the command line, where other users could read them.
+func (t *terminal) password(name string) (string, error) {
+	if t.readSecret == nil {
+		return t.line()
+	}
+	fmt.Fprintf(t.prompt, "New password for %s: ", name)
+	p1, err := t.readSecret()
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprint(t.prompt, "Repeat it: ")
+	p2, err := t.readSecret()
+	if err != nil {
+		return "", err
+	}
+	if p1 != p2 {
+		return "", errors.New("the two passwords differ")
+	}
+	return p1, nil
+}
+
+const userUsage = `usage: bookcase user [--db FILE] COMMAND
+  add NAME         create an account (password read from the terminal or stdin)
+  passwd NAME      set a new password and sign NAME out everywhere
+  list             list accounts with their number of books
+  delete NAME      delete NAME with their books, after confirmation (--yes skips it)`
+
+// userCommand manages accounts from the command line.
+func userCommand(ctx context.Context, args []string, getenv func(string) string, t *terminal) error {
+	fs := flag.NewFlagSet("bookcase user", flag.ContinueOnError)
+	fs.SetOutput(t.prompt)
+	fs.Usage = func() { fmt.Fprintln(t.prompt, userUsage) }
+	path := fs.String("db", envOr(getenv, "BOOKCASE_DB", "bookcase.db"), "SQLite database file (env BOOKCASE_DB)")
+	yes := fs.Bool("yes", false, "delete without asking")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	verb, rest := fs.Arg(0), fs.Args()
+	var name string
+	if len(rest) > 1 {
+		name = rest[1]
+		if err := fs.Parse(rest[2:]); err != nil {
+			return err
+		}
+		if fs.NArg() > 0 {
+			return fmt.Errorf("unexpected argument %q\n%s", fs.Arg(0), userUsage)
+		}
+	}
+	needsName := verb == "add" || verb == "passwd" || verb == "delete"
+	switch {
+	case verb == "":
+		return errors.New(userUsage)
+	case needsName && name == "":
+		return fmt.Errorf("%s needs a username\n%s", verb, userUsage)
+	case !needsName && verb != "list":
+		return fmt.Errorf("unknown command %q\n%s", verb, userUsage)
+	}
+
+	db, err := data.Open(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	users := db.Users()
+
+	switch verb {
+	case "add":
+		password, err := t.password(name)
+		if err != nil {
+			return err
+		}
+		u, err := users.Create(ctx, name, password)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(t.out, "Created user %s.\n", u.Username)
+	case "passwd":
+		password, err := t.password(name)
+		if err != nil {
+			return err
+		}
+		if err := users.SetPassword(ctx, name, password); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(t.out, "Changed the password of %s and signed them out everywhere.\n", data.NormalizeUsername(name))
+	case "list":
+		list, err := users.List(ctx)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(t.out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "USERNAME\tBOOKS\tCREATED")
+		for _, u := range list {
+			fmt.Fprintf(w, "%s\t%d\t%s\n", u.Username, u.Books, u.CreatedAt.Format(time.DateOnly))
+		}
+		return w.Flush()
+	case "delete":
+		name = data.NormalizeUsername(name)
+		if _, err := users.ByName(ctx, name); err != nil {
+			return describe(err)
+		}
+		if !*yes {
+			fmt.Fprintf(t.prompt, "This deletes %s and all their books, for good. Type the username to confirm: ", name)
+			answer, err := t.line()
+			if err != nil {
+				return err
+			}
+			if data.NormalizeUsername(answer) != name {
+				return errors.New("not confirmed; nothing was deleted")
+			}
+		}
+		if err := users.Delete(ctx, name); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(t.out, "Deleted user %s and their books.\n", name)
+	}
+	return nil
+}
+
+// describe turns store errors into sentences for the operator.
+func describe(err error) error {
+	var verr *data.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		msgs := make([]string, 0, len(verr.Fields))
+		for _, field := range []string{"username", "password"} {
+			if msg := verr.Fields[field]; msg != "" {
+				msgs = append(msgs, msg)
+			}
+		}
+		return errors.New(strings.Join(msgs, " "))
+	case errors.Is(err, data.ErrNotFound):
+		return errors.New("no such user")
+	}
+	return err
 }

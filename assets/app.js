@@ -41,17 +41,31 @@
     }
   }
 
+  // Undo swaps the restored row in at the top of the list. Move it to its place in the same task,
+  // before the browser paints it, rather than in afterSettle, which would show it at the top for
+  // the settle delay and then make it jump.
+  document.addEventListener('htmx:afterSwap', function (e) {
+    var elt = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (!(elt instanceof Element) || elt.dataset.action !== 'undo') return;
+    var row = rowFor(elt.dataset.id);
+    if (row) placeRow(row);
+  });
+
   // After a swap, put the focus where the reader expects it. htmx already focuses [autofocus]
   // inputs (edit rows, the new-book row, the first invalid field).
   document.addEventListener('htmx:afterSettle', function (e) {
     var d = e.detail;
     if (!d || !d.xhr || handled.has(d.xhr)) return;
     handled.add(d.xhr);
-    var elt = d.elt;
+    // htmx fires afterSettle on each element it swapped in, with detail.elt set to that element;
+    // the element that made the request (the button or form whose action we act on) is
+    // requestConfig.elt. It is usually out of the document by now, but still inside its old row.
+    var elt = d.requestConfig && d.requestConfig.elt;
     if (!(elt instanceof Element)) return;
     var row = elt.closest('tr[data-id]');
     var id = elt.dataset.id || (row && row.dataset.id);
-    var action = elt.dataset.action || (elt.matches('form[id^="edit-"]') ? 'save' : '');
+    var action = elt.dataset.action ||
+      (elt.matches('form[id^="edit-"]') ? 'save' : elt.closest('tr.load-more') ? 'more' : '');
     var current = id && rowFor(id);
     if (current && current.classList.contains('gone')) {
       focusIfLost(current.querySelector('button'));
@@ -69,11 +83,22 @@
         focusIfLost(toast && toast.querySelector('[data-action="undo"]'));
         break;
       case 'undo':
-        if (current) {
-          placeRow(current);
-          if (current.isConnected) focusIfLost(current.querySelector('[data-action="edit"]'));
-        }
+        // afterSwap has put the row in its place (or dropped it, when its page is not loaded).
+        if (current && current.isConnected) focusIfLost(current.querySelector('[data-action="edit"]'));
         focusIfLost(document.getElementById('new-book-title'));
+        break;
+      case 'more':
+        // The link is gone with its row: carry on from the first book it loaded, which is the
+        // first row older than its cursor.
+        var before = Number(new URL(elt.href, location.href).searchParams.get('before'));
+        var rows = document.querySelectorAll('#book-list > tr[data-id]');
+        for (var i = 0; i < rows.length; i++) {
+          if (Number(rows[i].dataset.id) < before) {
+            focusIfLost(rows[i].querySelector('a, button'));
+            break;
+          }
+        }
+        focusIfLost(document.querySelector('#load-more a'));
         break;
     }
   });

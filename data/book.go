@@ -55,8 +55,15 @@ func checkText(v *ValidationError, field, label, value string, required bool) {
 	case !utf8.ValidString(value):
 		v.add(field, label+" contains characters that are not valid text.")
 	case utf8.RuneCountInString(value) > MaxFieldLen:
-		v.add(field, label+" must be at most 250 characters (it has "+strconv.Itoa(utf8.RuneCountInString(value))+").")
-	case strings.IndexFunc(value, unicode.IsControl) >= 0:
+		v.add(field, label+" must be at most "+strconv.Itoa(MaxFieldLen)+" characters (it has "+strconv.Itoa(utf8.RuneCountInString(value))+").")
+	case strings.IndexFunc(value, notSingleLine) >= 0:
 		v.add(field, label+" must be a single line of text.")
 	}
+}
+
+// notSingleLine reports characters that break a line or reorder the text around them: control
+// characters, line and paragraph separators, and bidirectional overrides and isolates.
+func notSingleLine(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp) ||
+		(r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
 }

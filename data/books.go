@@ -62,6 +62,20 @@ func (s *BookStore) Get(ctx context.Context, id int64) (Book, error) {
 	return b, nil
 }
 
+// GetDeleted returns a deleted book that can still be restored, or ErrNotFound.
+func (s *BookStore) GetDeleted(ctx context.Context, id int64) (Book, error) {
+	var b Book
+	err := s.db.read.GetContext(ctx, &b,
+		`SELECT `+bookColumns+` FROM books WHERE id = ? AND deleted_at IS NOT NULL`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Book{}, ErrNotFound
+	}
+	if err != nil {
+		return Book{}, fmt.Errorf("get deleted book %d: %w", id, err)
+	}
+	return b, nil
+}
+
 // List returns up to limit books older than the cursor before (0 means from the newest), newest first.
 // It pages by id (keyset pagination), so a deep page costs the same as the first.
 func (s *BookStore) List(ctx context.Context, before int64, limit int) (BookPage, error) {

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/url"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,6 +28,12 @@ type DB struct {
 	write *sqlx.DB
 	read  *sqlx.DB
 	now   func() time.Time
+
+	// hashing bounds how many argon2id hashes (19 MiB each) run at once, so a burst of logins
+	// cannot exhaust memory.
+	hashing         chan struct{}
+	commonPasswords func() commonPasswords
+	dummyHash       func() string
 }
 
 // Open opens (creating if needed) the SQLite database at path and applies every pending migration.
@@ -58,7 +65,35 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		read.Close()
 		return nil, fmt.Errorf("open database for reading: %w", err)
 	}
-	return &DB{write: write, read: read, now: func() time.Time { return time.Now().UTC() }}, nil
+	db := &DB{
+		write:           write,
+		read:            read,
+		now:             func() time.Time { return time.Now().UTC() },
+		hashing:         make(chan struct{}, max(2, runtime.NumCPU())),
+		commonPasswords: sync.OnceValue(loadCommonPasswords),
+	}
+	db.dummyHash = sync.OnceValue(func() string {
+		h, err := hashPassword(NewToken())
+		if err != nil {
+			panic(fmt.Sprintf("hash a random password: %v", err)) // only fails if crypto/rand does
+		}
+		return h
+	})
+	return db, nil
+}
+
+// hash hashes a password, waiting for a free hashing slot.
+func (db *DB) hash(password string) (string, error) {
+	db.hashing <- struct{}{}
+	defer func() { <-db.hashing }()
+	return hashPassword(password)
+}
+
+// verify checks a password against a hash, waiting for a free hashing slot.
+func (db *DB) verify(password, hash string) (bool, error) {
+	db.hashing <- struct{}{}
+	defer func() { <-db.hashing }()
+	return verifyPassword(password, hash)
 }
 
 // dsn builds a go-sqlite3 connection string tuned for a web server.
@@ -98,6 +133,17 @@ func (db *DB) Close() error {
 
 // Books returns the store for books.
 func (db *DB) Books() *BookStore { return &BookStore{db: db} }
+
+// Users returns the store for accounts.
+func (db *DB) Users() *UserStore { return &UserStore{db: db} }
+
+// Sessions returns the store for sign-in sessions that last idle without use and lifetime at most.
+func (db *DB) Sessions(idle, lifetime time.Duration) *SessionStore {
+	return &SessionStore{db: db, Idle: idle, Lifetime: lifetime}
+}
+
+// CSRFTokens returns the store for anti-forgery tokens.
+func (db *DB) CSRFTokens() *CSRFTokens { return &CSRFTokens{db: db} }
 
 // inTx runs fn in a write transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {

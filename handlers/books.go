@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -62,7 +61,7 @@ func (s *Server) listBooks(c *fiber.Ctx) error {
 	if err != nil || before < 0 {
 		return fiber.NewError(fiber.StatusBadRequest, "bad cursor")
 	}
-	page, err := s.books.List(c.Context(), before, data.PageSize)
+	page, err := s.books.List(c.UserContext(), before, data.PageSize)
 	if err != nil {
 		return err
 	}
@@ -74,13 +73,20 @@ func (s *Server) listBooks(c *fiber.Ctx) error {
 
 // renderLibrary renders the full library page, filling in the count.
 func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library) error {
-	n, err := s.books.Count(c.Context())
+	n, err := s.books.Count(c.UserContext())
 	if err != nil {
 		return err
 	}
 	l.Count = n
 	if id, err := strconv.ParseInt(c.Query("deleted"), 10, 64); err == nil && id > 0 {
-		l.Deleted = &views.Book{ID: id, Title: c.Query("title")}
+		b, err := s.books.GetDeleted(c.UserContext(), id)
+		switch {
+		case err == nil:
+			v := bookView(b)
+			l.Deleted = &v
+		case !errors.Is(err, data.ErrNotFound):
+			return err
+		}
 	}
 	return render(c, status, views.LibraryPage(s.meta("Your library"), l))
 }
@@ -88,7 +94,7 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library) error 
 // createBook adds a book from the new-book row.
 func (s *Server) createBook(c *fiber.Ctx) error {
 	in := bookInput(c)
-	b, err := s.books.Create(c.Context(), in)
+	b, err := s.books.Create(c.UserContext(), in)
 	if errors.Is(err, data.ErrInvalid) {
 		form := formOf(0, in, err)
 		if isHTMX(c) {
@@ -96,7 +102,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 			c.Set(hxReswap, "outerHTML")
 			return render(c, fiber.StatusUnprocessableEntity, views.NewBookRow(form, false))
 		}
-		page, lerr := s.books.List(c.Context(), 0, data.PageSize)
+		page, lerr := s.books.List(c.UserContext(), 0, data.PageSize)
 		if lerr != nil {
 			return lerr
 		}
@@ -108,7 +114,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect("/books", fiber.StatusSeeOther)
 	}
-	n, err := s.books.Count(c.Context())
+	n, err := s.books.Count(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -121,7 +127,7 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.books.Get(c.Context(), id)
+	b, err := s.books.Get(c.UserContext(), id)
 	if errors.Is(err, data.ErrNotFound) {
 		return s.bookNotFound(c, id)
 	}
@@ -140,7 +146,7 @@ func (s *Server) editBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.books.Get(c.Context(), id)
+	b, err := s.books.Get(c.UserContext(), id)
 	if errors.Is(err, data.ErrNotFound) {
 		return s.bookNotFound(c, id)
 	}
@@ -161,7 +167,7 @@ func (s *Server) updateBook(c *fiber.Ctx) error {
 		return err
 	}
 	in := bookInput(c)
-	b, err := s.books.Update(c.Context(), id, in)
+	b, err := s.books.Update(c.UserContext(), id, in)
 	switch {
 	case errors.Is(err, data.ErrNotFound):
 		return s.bookNotFound(c, id)
@@ -186,7 +192,10 @@ func (s *Server) confirmDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.books.Get(c.Context(), id)
+	b, err := s.books.Get(c.UserContext(), id)
+	if errors.Is(err, data.ErrNotFound) {
+		return s.bookNotFound(c, id)
+	}
 	if err != nil {
 		return err
 	}
@@ -200,7 +209,7 @@ func (s *Server) deleteBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.books.Delete(c.Context(), id)
+	b, err := s.books.Delete(c.UserContext(), id)
 	if errors.Is(err, data.ErrNotFound) {
 		return s.bookNotFound(c, id)
 	}
@@ -208,10 +217,9 @@ func (s *Server) deleteBook(c *fiber.Ctx) error {
 		return err
 	}
 	if !isHTMX(c) {
-		q := url.Values{"deleted": {strconv.FormatInt(b.ID, 10)}, "title": {b.Title}}
-		return c.Redirect("/books?"+q.Encode(), fiber.StatusSeeOther)
+		return c.Redirect("/books?deleted="+strconv.FormatInt(b.ID, 10), fiber.StatusSeeOther)
 	}
-	n, err := s.books.Count(c.Context())
+	n, err := s.books.Count(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -224,7 +232,7 @@ func (s *Server) restoreBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.books.Restore(c.Context(), id)
+	b, err := s.books.Restore(c.UserContext(), id)
 	if errors.Is(err, data.ErrNotFound) {
 		return s.bookNotFound(c, id)
 	}
@@ -234,7 +242,7 @@ func (s *Server) restoreBook(c *fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect("/books", fiber.StatusSeeOther)
 	}
-	n, err := s.books.Count(c.Context())
+	n, err := s.books.Count(c.UserContext())
 	if err != nil {
 		return err
 	}

@@ -14,3 +14,9 @@ const (
 func isHTMX(c *fiber.Ctx) bool {
 	return c.Get(hxRequest) == "true" && c.Get("HX-History-Restore-Request") != "true"
 }
+
+// More htmx headers, used by the sign-in flow.
+const (
+	hxRedirect   = "HX-Redirect"
+	hxCurrentURL = "HX-Current-URL"
+)

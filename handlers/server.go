@@ -28,6 +28,7 @@ type BookStore interface {
 	Update(ctx context.Context, id int64, in data.BookInput) (data.Book, error)
 	Delete(ctx context.Context, id int64) (data.Book, error)
 	Restore(ctx context.Context, id int64) (data.Book, error)
+	GetDeleted(ctx context.Context, id int64) (data.Book, error)
 }
 
 // Config holds the dependencies of the HTTP layer.
@@ -72,12 +73,10 @@ func New(cfg Config) (*fiber.App, error) {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
+	app.Use(requestContext)
 	app.Use(s.logRequests)
 	app.Use(recover.New())
-	app.Use("/assets", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-		return c.Next()
-	}, filesystem.New(filesystem.Config{Root: http.FS(assets.FS())}))
+	app.Use("/assets", cacheForever, filesystem.New(filesystem.Config{Root: http.FS(assets.FS())}))
 	app.Use(s.commonHeaders)
 	s.routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
@@ -100,6 +99,30 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/books/:id/restore", s.restoreBook)
 }
 
+// requestTimeout bounds the work done for one request, database included.
+const requestTimeout = 15 * time.Second
+
+// requestContext gives each request its own context for the stores and views; it comes first, so
+// the context lives until the error handler has rendered. Fiber's c.Context()
+// is fasthttp's reusable request object and must not reach code that may outlive the handler.
+func requestContext(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+// cacheForever lets browsers keep an asset for a year: its URL changes with its content.
+func cacheForever(c *fiber.Ctx) error {
+	if err := c.Next(); err != nil {
+		return err
+	}
+	if c.Response().StatusCode() == fiber.StatusOK {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	}
+	return nil
+}
+
 // commonHeaders marks every page and fragment as depending on HX-Request, and as not to be
 // served from a cache without asking.
 func (s *Server) commonHeaders(c *fiber.Ctx) error {
@@ -118,7 +141,7 @@ func (s *Server) meta(title string) views.Meta {
 func render(c *fiber.Ctx, status int, component templ.Component) error {
 	c.Status(status)
 	c.Type("html", "utf-8")
-	if err := component.Render(c.Context(), c.Response().BodyWriter()); err != nil {
+	if err := component.Render(c.UserContext(), c.Response().BodyWriter()); err != nil {
 		c.Response().ResetBody()
 		return fmt.Errorf("render: %w", err)
 	}

@@ -12,6 +12,8 @@ import (
 type Meta struct {
 	Title  string
 	Assets Assets
+	// User is the signed-in reader's username, or "" on the sign-in pages.
+	User string
 }
 
 // Assets are the versioned URLs of the embedded static files.
@@ -51,6 +53,15 @@ type Library struct {
 	New   BookForm
 	// Deleted is the book just deleted by a plain form, offered for Undo.
 	Deleted *Book
+}
+
+// AuthForm is the sign-in or sign-up form: what was typed (never the password) and the problems.
+type AuthForm struct {
+	Username string
+	Next     string
+	Errors   map[string]string
+	// SignupOpen says whether the login page may offer a link to sign up.
+	SignupOpen bool
 }
 
 // Notice is a short message for a page or a toast, with optional detail.

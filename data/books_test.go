@@ -1,0 +1,647 @@
+package data_test
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// openBooks opens a new database and returns its book store, with the clock under the test's
+// control: it starts at t0 and moves when the test assigns to *now.
+func openBooks(t *testing.T) (books *data.BookStore, now *time.Time) {
+	t.Helper()
+	db := openDB(t)
+	clock := t0
+	db.SetClock(fixedClock(&clock))
+	return db.Books(), &clock
+}
+
+// t0 is when every test's clock starts; it has nanoseconds, which the store must keep.
+var t0 = time.Date(2025, 3, 14, 15, 9, 26, 535897932, time.UTC)
+
+var dune = data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction"}
+
+// mustCreate adds a book or fails the test.
+func mustCreate(t *testing.T, books *data.BookStore, in data.BookInput) data.Book {
+	t.Helper()
+	b, err := books.Create(t.Context(), in)
+	if err != nil {
+		t.Fatalf("Create(%+v): %v", in, err)
+	}
+	return b
+}
+
+// count returns the number of live books or fails the test.
+func count(t *testing.T, books *data.BookStore) int {
+	t.Helper()
+	n, err := books.Count(t.Context())
+	if err != nil {
+		t.Fatalf("Count: %v", err)
+	}
+	return n
+}
+
+// assertInvalid fails the test unless err is a validation error about exactly the fields named.
+func assertInvalid(t *testing.T, err error, fields ...string) {
+	t.Helper()
+	var verr *data.ValidationError
+	if !errors.Is(err, data.ErrInvalid) || !errors.As(err, &verr) {
+		t.Fatalf("err = %v, want a *data.ValidationError", err)
+	}
+	got := slices.Sorted(maps.Keys(verr.Fields))
+	slices.Sort(fields)
+	if !slices.Equal(got, fields) {
+		t.Errorf("invalid fields = %q, want %q", got, fields)
+	}
+}
+
+func TestBookStoreCreate(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		books, _ := openBooks(t)
+		got := mustCreate(t, books, dune)
+		if got.ID <= 0 {
+			t.Errorf("ID = %d, want > 0", got.ID)
+		}
+		want := data.Book{ID: got.ID, Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction", CreatedAt: t0, UpdatedAt: t0}
+		assertSameBook(t, got, want)
+		stored, err := books.Get(t.Context(), got.ID)
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		assertSameBook(t, stored, want)
+		if n := count(t, books); n != 1 {
+			t.Errorf("Count() = %d, want 1", n)
+		}
+	})
+	t.Run("OKIDsIncrease", func(t *testing.T) {
+		books, _ := openBooks(t)
+		a := mustCreate(t, books, dune)
+		b := mustCreate(t, books, dune)
+		if b.ID <= a.ID {
+			t.Errorf("second ID %d is not above the first %d", b.ID, a.ID)
+		}
+	})
+
+	tests := []struct {
+		name string
+		in   data.BookInput
+		want data.BookInput // what is stored
+	}{
+		{
+			name: "OKTrimsWhitespace",
+			in:   data.BookInput{Title: "  Dune \t", Author: "\n Frank Herbert  ", Genre: " \r\n"},
+			want: data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: ""},
+		},
+		{
+			name: "OK250Runes",
+			in:   data.BookInput{Title: strings.Repeat("é", 250), Author: " " + strings.Repeat("é", 250) + " ", Genre: strings.Repeat("é", 250)},
+			want: data.BookInput{Title: strings.Repeat("é", 250), Author: strings.Repeat("é", 250), Genre: strings.Repeat("é", 250)},
+		},
+		{
+			name: "OKUnicode",
+			in:   data.BookInput{Title: "百年の孤独 📚", Author: "Gabriel García Márquez", Genre: "Réalisme magique"},
+			want: data.BookInput{Title: "百年の孤独 📚", Author: "Gabriel García Márquez", Genre: "Réalisme magique"},
+		},
+		{
+			name: "OKMarkupIsText",
+			in:   data.BookInput{Title: "<script>alert(1)</script>", Author: `O'Brien & "Sons"`, Genre: "'); DROP TABLE books; --"},
+			want: data.BookInput{Title: "<script>alert(1)</script>", Author: `O'Brien & "Sons"`, Genre: "'); DROP TABLE books; --"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			books, _ := openBooks(t)
+			b := mustCreate(t, books, tt.in)
+			got, err := books.Get(t.Context(), b.ID)
+			if err != nil {
+				t.Fatalf("Get: %v", err)
+			}
+			if in := (data.BookInput{Title: got.Title, Author: got.Author, Genre: got.Genre}); in != tt.want {
+				t.Errorf("stored %+v, want %+v", in, tt.want)
+			}
+		})
+	}
+
+	errTests := []struct {
+		name   string
+		in     data.BookInput
+		fields []string
+	}{
+		{"ErrTitleRequired", data.BookInput{Author: "Frank Herbert"}, []string{"title"}},
+		{"ErrTitleBlank", data.BookInput{Title: " \t\u00a0 ", Author: "Frank Herbert"}, []string{"title"}},
+		{"ErrAuthorRequired", data.BookInput{Title: "Dune", Author: "   "}, []string{"author"}},
+		{"ErrTitleTooLong", data.BookInput{Title: strings.Repeat("é", 251), Author: "Frank Herbert"}, []string{"title"}},
+		{"ErrAuthorTooLong", data.BookInput{Title: "Dune", Author: strings.Repeat("a", 251)}, []string{"author"}},
+		{"ErrGenreTooLong", data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: strings.Repeat("é", 251)}, []string{"genre"}},
+		{"ErrInvalidUTF8", data.BookInput{Title: "Dune\xff", Author: "Frank Herbert"}, []string{"title"}},
+		{"ErrNewline", data.BookInput{Title: "Dune\nMessiah", Author: "Frank Herbert"}, []string{"title"}},
+		{"ErrControlCharacter", data.BookInput{Title: "Dune", Author: "Frank\x1bHerbert"}, []string{"author"}},
+		{"ErrEveryField", data.BookInput{Genre: "a\nb"}, []string{"title", "author", "genre"}},
+	}
+	for _, tt := range errTests {
+		t.Run(tt.name, func(t *testing.T) {
+			books, _ := openBooks(t)
+			_, err := books.Create(t.Context(), tt.in)
+			assertInvalid(t, err, tt.fields...)
+			if n := count(t, books); n != 0 {
+				t.Errorf("Count() = %d after a rejected Create, want 0", n)
+			}
+		})
+	}
+}
+
+func TestBookStoreGet(t *testing.T) {
+	books, _ := openBooks(t)
+	want := mustCreate(t, books, dune)
+	gone := mustCreate(t, books, data.BookInput{Title: "Gone", Author: "Someone"})
+	if _, err := books.Delete(t.Context(), gone.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("OK", func(t *testing.T) {
+		got, err := books.Get(t.Context(), want.ID)
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		assertSameBook(t, got, want)
+	})
+	for _, tt := range []struct {
+		name string
+		id   int64
+	}{
+		{"ErrNotFound", want.ID + 100},
+		{"ErrNotFoundDeleted", gone.ID},
+		{"ErrNotFoundZero", 0},
+		{"ErrNotFoundNegative", -want.ID},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := books.Get(t.Context(), tt.id); !errors.Is(err, data.ErrNotFound) {
+				t.Errorf("Get(%d) = %v, want ErrNotFound", tt.id, err)
+			}
+		})
+	}
+}
+
+func TestBookStoreUpdate(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		books, now := openBooks(t)
+		b := mustCreate(t, books, dune)
+		other := mustCreate(t, books, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+		*now = now.Add(time.Hour)
+
+		got, err := books.Update(t.Context(), b.ID, data.BookInput{Title: " Dune Messiah ", Author: "Frank Herbert", Genre: ""})
+		if err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		want := data.Book{ID: b.ID, Title: "Dune Messiah", Author: "Frank Herbert", Genre: "", CreatedAt: t0, UpdatedAt: t0.Add(time.Hour)}
+		assertSameBook(t, got, want)
+		stored, err := books.Get(t.Context(), b.ID)
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		assertSameBook(t, stored, want)
+		// Only the book named changes.
+		if o, err := books.Get(t.Context(), other.ID); err != nil {
+			t.Fatal(err)
+		} else {
+			assertSameBook(t, o, other)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		books, _ := openBooks(t)
+		b := mustCreate(t, books, dune)
+		if _, err := books.Update(t.Context(), b.ID+1, dune); !errors.Is(err, data.ErrNotFound) {
+			t.Errorf("Update of a missing id = %v, want ErrNotFound", err)
+		}
+		if n := count(t, books); n != 1 {
+			t.Errorf("Count() = %d, want 1: Update must not create", n)
+		}
+	})
+	t.Run("ErrNotFoundDeleted", func(t *testing.T) {
+		books, _ := openBooks(t)
+		b := mustCreate(t, books, dune)
+		if _, err := books.Delete(t.Context(), b.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := books.Update(t.Context(), b.ID, data.BookInput{Title: "Changed", Author: "Changed"}); !errors.Is(err, data.ErrNotFound) {
+			t.Errorf("Update of a deleted book = %v, want ErrNotFound", err)
+		}
+		// The deleted book comes back as it was, not with the rejected change.
+		got, err := books.Restore(t.Context(), b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertSameBook(t, got, b)
+	})
+	for _, tt := range []struct {
+		name   string
+		in     data.BookInput
+		fields []string
+	}{
+		{"ErrTitleRequired", data.BookInput{Title: "  ", Author: "Frank Herbert"}, []string{"title"}},
+		{"ErrAuthorRequired", data.BookInput{Title: "Dune"}, []string{"author"}},
+		{"ErrTitleTooLong", data.BookInput{Title: strings.Repeat("é", 251), Author: "Frank Herbert"}, []string{"title"}},
+		{"ErrGenreNewline", data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Sci\nfi"}, []string{"genre"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			books, _ := openBooks(t)
+			b := mustCreate(t, books, dune)
+			_, err := books.Update(t.Context(), b.ID, tt.in)
+			assertInvalid(t, err, tt.fields...)
+			got, err := books.Get(t.Context(), b.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertSameBook(t, got, b)
+		})
+	}
+	t.Run("ErrInvalidBeforeNotFound", func(t *testing.T) {
+		// Validation comes first, so a bad form for a missing book still reports its fields.
+		books, _ := openBooks(t)
+		_, err := books.Update(t.Context(), 42, data.BookInput{})
+		assertInvalid(t, err, "title", "author")
+	})
+}
+
+func TestBookStoreDelete(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		books, _ := openBooks(t)
+		b := mustCreate(t, books, dune)
+		keep := mustCreate(t, books, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+
+		got, err := books.Delete(t.Context(), b.ID)
+		if err != nil {
+			t.Fatalf("Delete: %v", err)
+		}
+		assertSameBook(t, got, b)
+		if _, err := books.Get(t.Context(), b.ID); !errors.Is(err, data.ErrNotFound) {
+			t.Errorf("Get after Delete = %v, want ErrNotFound", err)
+		}
+		if n := count(t, books); n != 1 {
+			t.Errorf("Count() = %d after Delete, want 1", n)
+		}
+		page, err := books.List(t.Context(), 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := ids(page.Books), []int64{keep.ID}; !slices.Equal(got, want) {
+			t.Errorf("List after Delete = %v, want %v", got, want)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		books, _ := openBooks(t)
+		if _, err := books.Delete(t.Context(), 7); !errors.Is(err, data.ErrNotFound) {
+			t.Errorf("Delete of a missing id = %v, want ErrNotFound", err)
+		}
+	})
+	t.Run("ErrNotFoundTwice", func(t *testing.T) {
+		books, _ := openBooks(t)
+		b := mustCreate(t, books, dune)
+		if _, err := books.Delete(t.Context(), b.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := books.Delete(t.Context(), b.ID); !errors.Is(err, data.ErrNotFound) {
+			t.Errorf("second Delete = %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestBookStoreRestore(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		books, now := openBooks(t)
+		older := mustCreate(t, books, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+		*now = now.Add(time.Minute)
+		b := mustCreate(t, books, dune)
+		*now = now.Add(time.Minute)
+		b, err := books.Update(t.Context(), b.ID, data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Classic"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		*now = now.Add(time.Minute)
+		newer := mustCreate(t, books, data.BookInput{Title: "Kindred", Author: "Octavia E. Butler"})
+		*now = now.Add(time.Minute)
+		if _, err := books.Delete(t.Context(), b.ID); err != nil {
+			t.Fatal(err)
+		}
+		*now = now.Add(time.Minute)
+
+		got, err := books.Restore(t.Context(), b.ID)
+		if err != nil {
+			t.Fatalf("Restore: %v", err)
+		}
+		// Same id, same fields, same times: as if it had never gone.
+		assertSameBook(t, got, b)
+		stored, err := books.Get(t.Context(), b.ID)
+		if err != nil {
+			t.Fatalf("Get after Restore: %v", err)
+		}
+		assertSameBook(t, stored, b)
+		if n := count(t, books); n != 3 {
+			t.Errorf("Count() = %d after Restore, want 3", n)
+		}
+		page, err := books.List(t.Context(), 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := ids(page.Books), []int64{newer.ID, b.ID, older.ID}; !slices.Equal(got, want) {
+			t.Errorf("List after Restore = %v, want %v (back in its old place)", got, want)
+		}
+	})
+	t.Run("OKAlreadyLive", func(t *testing.T) {
+		books, _ := openBooks(t)
+		b := mustCreate(t, books, dune)
+		got, err := books.Restore(t.Context(), b.ID)
+		if err != nil {
+			t.Fatalf("Restore of a live book: %v", err)
+		}
+		assertSameBook(t, got, b)
+		if n := count(t, books); n != 1 {
+			t.Errorf("Count() = %d, want 1", n)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		books, _ := openBooks(t)
+		b := mustCreate(t, books, dune)
+		if _, err := books.Restore(t.Context(), b.ID+1); !errors.Is(err, data.ErrNotFound) {
+			t.Errorf("Restore of an id that never existed = %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestBookStoreList(t *testing.T) {
+	t.Run("OKEmpty", func(t *testing.T) {
+		books, _ := openBooks(t)
+		page, err := books.List(t.Context(), 0, 50)
+		if err != nil {
+			t.Fatalf("List: %v", err)
+		}
+		if len(page.Books) != 0 || page.Next != 0 {
+			t.Errorf("List of an empty library = %d books, Next %d; want 0, 0", len(page.Books), page.Next)
+		}
+	})
+	t.Run("OKNewestFirst", func(t *testing.T) {
+		books, now := openBooks(t)
+		var want []data.Book
+		for _, title := range []string{"A", "B", "C"} {
+			want = append(want, mustCreate(t, books, data.BookInput{Title: title, Author: "X"}))
+			*now = now.Add(time.Second)
+		}
+		slices.Reverse(want)
+		page, err := books.List(t.Context(), 0, 50)
+		if err != nil {
+			t.Fatalf("List: %v", err)
+		}
+		if len(page.Books) != len(want) {
+			t.Fatalf("List returned %d books, want %d", len(page.Books), len(want))
+		}
+		for i := range want {
+			assertSameBook(t, page.Books[i], want[i])
+		}
+		if page.Next != 0 {
+			t.Errorf("Next = %d, want 0: there is no older page", page.Next)
+		}
+	})
+	t.Run("OKPaging", func(t *testing.T) {
+		books, _ := openBooks(t)
+		var want []int64
+		for range 120 {
+			want = append(want, mustCreate(t, books, dune).ID)
+		}
+		slices.Reverse(want)
+
+		var got []int64
+		var sizes []int
+		before := int64(0)
+		for range 10 { // more than enough; a loop that never ends is a failure too
+			page, err := books.List(t.Context(), before, 50)
+			if err != nil {
+				t.Fatalf("List(%d): %v", before, err)
+			}
+			sizes = append(sizes, len(page.Books))
+			got = append(got, ids(page.Books)...)
+			if page.Next == 0 {
+				break
+			}
+			if last := page.Books[len(page.Books)-1].ID; page.Next != last {
+				t.Errorf("Next = %d, want the last id on the page, %d", page.Next, last)
+			}
+			before = page.Next
+		}
+		if !slices.Equal(sizes, []int{50, 50, 20}) {
+			t.Errorf("page sizes = %v, want [50 50 20]", sizes)
+		}
+		// Every book exactly once, newest first: no duplicates, no gaps.
+		if !slices.Equal(got, want) {
+			t.Errorf("paged ids = %v,\nwant %v", got, want)
+		}
+	})
+	t.Run("OKExactlyFullLastPage", func(t *testing.T) {
+		// 100 books at 50 a page: the second page is the last, with no empty page after it.
+		books, _ := openBooks(t)
+		for range 100 {
+			mustCreate(t, books, dune)
+		}
+		first, err := books.List(t.Context(), 0, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := books.List(t.Context(), first.Next, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.Next == 0 || len(second.Books) != 50 || second.Next != 0 {
+			t.Errorf("pages: first Next %d, second %d books and Next %d; want Next > 0, 50 books, Next 0",
+				first.Next, len(second.Books), second.Next)
+		}
+	})
+	t.Run("OKSkipsDeleted", func(t *testing.T) {
+		books, _ := openBooks(t)
+		var all []int64
+		for range 5 {
+			all = append(all, mustCreate(t, books, dune).ID)
+		}
+		for _, id := range []int64{all[1], all[4]} {
+			if _, err := books.Delete(t.Context(), id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		page, err := books.List(t.Context(), 0, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := ids(page.Books), []int64{all[3], all[2]}; !slices.Equal(got, want) || page.Next != all[2] {
+			t.Errorf("first page = %v Next %d, want %v Next %d", got, page.Next, want, all[2])
+		}
+		page, err = books.List(t.Context(), page.Next, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := ids(page.Books), []int64{all[0]}; !slices.Equal(got, want) || page.Next != 0 {
+			t.Errorf("second page = %v Next %d, want %v Next 0", got, page.Next, want)
+		}
+	})
+	t.Run("OKLimitOutOfRange", func(t *testing.T) {
+		// A limit of zero, below zero or above 500 falls back to PageSize.
+		books, _ := openBooks(t)
+		if err := books.Seed(t.Context(), data.PageSize+5, 1); err != nil {
+			t.Fatal(err)
+		}
+		for _, limit := range []int{0, -1, 501} {
+			page, err := books.List(t.Context(), 0, limit)
+			if err != nil {
+				t.Fatalf("List(limit %d): %v", limit, err)
+			}
+			if len(page.Books) != data.PageSize || page.Next == 0 {
+				t.Errorf("List(limit %d) = %d books, Next %d; want %d books and a next page", limit, len(page.Books), page.Next, data.PageSize)
+			}
+		}
+	})
+}
+
+func TestBookStoreCount(t *testing.T) {
+	books, _ := openBooks(t)
+	if n := count(t, books); n != 0 {
+		t.Errorf("Count() of an empty library = %d, want 0", n)
+	}
+	var made []data.Book
+	for range 4 {
+		made = append(made, mustCreate(t, books, dune))
+	}
+	if n := count(t, books); n != 4 {
+		t.Errorf("Count() = %d, want 4", n)
+	}
+	for _, b := range made[:2] {
+		if _, err := books.Delete(t.Context(), b.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, books); n != 2 {
+		t.Errorf("Count() after 2 deletes = %d, want 2", n)
+	}
+	if _, err := books.Restore(t.Context(), made[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, books); n != 3 {
+		t.Errorf("Count() after a restore = %d, want 3", n)
+	}
+}
+
+func TestBookStorePurgeDeleted(t *testing.T) {
+	ctx := t.Context()
+	books, now := openBooks(t)
+	const window = 24 * time.Hour
+
+	live := mustCreate(t, books, data.BookInput{Title: "Live", Author: "A"})
+	old := mustCreate(t, books, data.BookInput{Title: "Deleted long ago", Author: "A"})
+	atEdge := mustCreate(t, books, data.BookInput{Title: "Deleted exactly a window ago", Author: "A"})
+	restored := mustCreate(t, books, data.BookInput{Title: "Deleted and restored", Author: "A"})
+	recent := mustCreate(t, books, data.BookInput{Title: "Deleted recently", Author: "A"})
+	del := func(b data.Book) {
+		t.Helper()
+		if _, err := books.Delete(ctx, b.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := *now
+	del(old)
+	del(restored)
+	if _, err := books.Restore(ctx, restored.ID); err != nil {
+		t.Fatal(err)
+	}
+	*now = start.Add(time.Second)
+	del(atEdge)
+	*now = start.Add(23 * time.Hour)
+	del(recent)
+
+	*now = start.Add(window + time.Second)
+	n, err := books.PurgeDeleted(ctx, window)
+	if err != nil {
+		t.Fatalf("PurgeDeleted: %v", err)
+	}
+	if n != 1 {
+		t.Errorf("PurgeDeleted() = %d, want 1", n)
+	}
+	if _, err := books.Restore(ctx, old.ID); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("Restore of a purged book = %v, want ErrNotFound", err)
+	}
+	for _, b := range []data.Book{atEdge, recent} {
+		got, err := books.Restore(ctx, b.ID)
+		if err != nil {
+			t.Errorf("Restore(%q) after purge: %v; it was deleted less than the window ago", b.Title, err)
+			continue
+		}
+		assertSameBook(t, got, b)
+	}
+	for _, b := range []data.Book{live, restored} {
+		if _, err := books.Get(ctx, b.ID); err != nil {
+			t.Errorf("Get(%q) after purge: %v; live books are never purged", b.Title, err)
+		}
+	}
+	if n, err := books.PurgeDeleted(ctx, window); err != nil || n != 0 {
+		t.Errorf("second PurgeDeleted() = %d, %v; want 0, nil", n, err)
+	}
+	if c := count(t, books); c != 4 {
+		t.Errorf("Count() = %d, want 4", c)
+	}
+}
+
+func TestBookStoreSeed(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		a, _ := openBooks(t)
+		b, _ := openBooks(t)
+		for _, books := range []*data.BookStore{a, b} {
+			if err := books.Seed(t.Context(), 30, 42); err != nil {
+				t.Fatalf("Seed: %v", err)
+			}
+		}
+		pa, err := a.List(t.Context(), 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pb, err := b.List(t.Context(), 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pa.Books) != 30 || len(pb.Books) != 30 {
+			t.Fatalf("Seed(30) made %d and %d books, want 30", len(pa.Books), len(pb.Books))
+		}
+		for i := range pa.Books {
+			x, y := pa.Books[i], pb.Books[i]
+			if x.Title != y.Title || x.Author != y.Author || x.Genre != y.Genre {
+				t.Errorf("book %d differs between runs with the same seed: %+v vs %+v", i, x, y)
+			}
+			// Seeded books must be books a reader could have typed.
+			if err := (data.BookInput{Title: x.Title, Author: x.Author, Genre: x.Genre}).Validate(); err != nil {
+				t.Errorf("seeded book %+v is invalid: %v", x, err)
+			}
+			if i > 0 && !x.CreatedAt.Before(pa.Books[i-1].CreatedAt) {
+				t.Errorf("seeded book %d was added at %v, not before the newer book %d at %v", i, x.CreatedAt, i-1, pa.Books[i-1].CreatedAt)
+			}
+		}
+	})
+	t.Run("OKNone", func(t *testing.T) {
+		books, _ := openBooks(t)
+		for _, n := range []int{0, -5} {
+			if err := books.Seed(t.Context(), n, 1); err != nil {
+				t.Errorf("Seed(%d): %v", n, err)
+			}
+		}
+		if n := count(t, books); n != 0 {
+			t.Errorf("Count() = %d, want 0", n)
+		}
+	})
+}
+
+// ids lists the ids of books in order.
+func ids(books []data.Book) []int64 {
+	out := make([]int64, len(books))
+	for i, b := range books {
+		out[i] = b.ID
+	}
+	return out
+}

@@ -1,0 +1,404 @@
+package data_test
+
+import (
+	"errors"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// openDB opens a new database in a temporary directory and closes it when the test ends.
+func openDB(t *testing.T) *data.DB {
+	t.Helper()
+	db, err := data.Open(t.Context(), filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return db
+}
+
+func TestOpen(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "test.db")
+		db, err := data.Open(t.Context(), path)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		defer db.Close()
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("database file: %v", err)
+		}
+		if n, err := db.Books().Count(t.Context()); err != nil || n != 0 {
+			t.Errorf("Count() = %d, %v; want 0, nil", n, err)
+		}
+	})
+	t.Run("ErrNoPath", func(t *testing.T) {
+		db, err := data.Open(t.Context(), "")
+		if err == nil {
+			db.Close()
+			t.Fatal("Open(\"\") succeeded, want an error")
+		}
+	})
+	t.Run("ErrMissingDirectory", func(t *testing.T) {
+		db, err := data.Open(t.Context(), filepath.Join(t.TempDir(), "no", "such", "dir", "test.db"))
+		if err == nil {
+			db.Close()
+			t.Fatal("Open in a missing directory succeeded, want an error")
+		}
+	})
+	t.Run("OKPathNeedsEscaping", func(t *testing.T) {
+		// A path with characters that mean something in a URL must still name the file.
+		dir := filepath.Join(t.TempDir(), "my books?#%")
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "lib rary.db")
+		db, err := data.Open(t.Context(), path)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		defer db.Close()
+		if _, err := db.Books().Create(t.Context(), data.BookInput{Title: "Dune", Author: "Frank Herbert"}); err != nil {
+			t.Fatalf("Create: %v", err)
+		}
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("database file: %v", err)
+		}
+	})
+}
+
+// schema lists the tables and indexes of db, and how many times each migration version was applied.
+func schema(t *testing.T, db *data.DB) (objects map[string]string, versions map[int64]int) {
+	t.Helper()
+	_, read := db.Pools()
+	rows, err := read.QueryContext(t.Context(), `SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		t.Fatalf("read schema: %v", err)
+	}
+	defer rows.Close()
+	objects = map[string]string{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			t.Fatal(err)
+		}
+		objects[name] = typ
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var applied []int64
+	if err := read.SelectContext(t.Context(), &applied, `SELECT version_id FROM goose_db_version WHERE is_applied`); err != nil {
+		t.Fatalf("read migration versions: %v", err)
+	}
+	versions = map[int64]int{}
+	for _, v := range applied {
+		versions[v]++
+	}
+	return objects, versions
+}
+
+func TestOpenMigrates(t *testing.T) {
+	db := openDB(t)
+	objects, versions := schema(t, db)
+	if objects["books"] != "table" {
+		t.Errorf("schema has books as %q, want a table", objects["books"])
+	}
+	files, err := data.MigrationFiles()
+	if err != nil || len(files) == 0 {
+		t.Fatalf("MigrationFiles() = %v, %v; want some", files, err)
+	}
+	// Every embedded migration is applied, once.
+	for _, name := range files {
+		version, _, ok := strings.Cut(path.Base(name), "_")
+		v, err := strconv.ParseInt(version, 10, 64)
+		if !ok || err != nil {
+			t.Errorf("migration %s is not named NNNNN_name.sql", name)
+			continue
+		}
+		if versions[v] != 1 {
+			t.Errorf("migration %s applied %d times, want 1", name, versions[v])
+		}
+	}
+}
+
+func TestOpenTwice(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "test.db")
+
+	db, err := data.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("first Open: %v", err)
+	}
+	want, err := db.Books().Create(ctx, data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction"})
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	_, versionsBefore := schema(t, db)
+
+	t.Run("OKWhileOpen", func(t *testing.T) {
+		// A second process (say, `bookcase seed`) opens the file while the server has it open.
+		other, err := data.Open(ctx, path)
+		if err != nil {
+			t.Fatalf("second Open while the first is open: %v", err)
+		}
+		defer other.Close()
+		got, err := other.Books().Get(ctx, want.ID)
+		if err != nil {
+			t.Fatalf("Get through the second handle: %v", err)
+		}
+		assertSameBook(t, got, want)
+	})
+
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	t.Run("OKReopen", func(t *testing.T) {
+		db, err := data.Open(ctx, path)
+		if err != nil {
+			t.Fatalf("re-Open: %v", err)
+		}
+		defer db.Close()
+		got, err := db.Books().Get(ctx, want.ID)
+		if err != nil {
+			t.Fatalf("Get after re-Open: %v", err)
+		}
+		assertSameBook(t, got, want)
+		_, versions := schema(t, db)
+		if !maps.Equal(versions, versionsBefore) {
+			t.Errorf("migrations after re-Open = %v, want %v (each applied once)", versions, versionsBefore)
+		}
+	})
+}
+
+func TestClose(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "test.db")
+	db, err := data.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Books().Seed(ctx, 50, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	// Close checkpoints the WAL, so the main file alone holds every book.
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		t.Errorf("WAL is %d bytes after Close, want it checkpointed", fi.Size())
+	}
+	if _, err := db.Books().Count(ctx); err == nil {
+		t.Error("Count after Close succeeded, want an error")
+	}
+}
+
+func TestPragmas(t *testing.T) {
+	db := openDB(t)
+	write, read := db.Pools()
+	want := map[string]string{
+		"journal_mode": "wal",
+		"foreign_keys": "1",
+		"busy_timeout": "5000",
+		"synchronous":  "1", // NORMAL
+		"cache_size":   "-16000",
+	}
+	for _, p := range []struct {
+		name  string
+		pool  *sqlx.DB
+		conns int
+	}{{"write", write, 1}, {"read", read, 4}} {
+		t.Run(p.name, func(t *testing.T) {
+			// Hold several connections at once, so each pragma is checked on distinct connections
+			// and not just on the first one the pool hands out.
+			for i := range p.conns {
+				conn, err := p.pool.Connx(t.Context())
+				if err != nil {
+					t.Fatalf("connection %d: %v", i, err)
+				}
+				defer conn.Close()
+				for name, want := range want {
+					var got string
+					if err := conn.GetContext(t.Context(), &got, "PRAGMA "+name); err != nil {
+						t.Fatalf("connection %d: PRAGMA %s: %v", i, name, err)
+					}
+					if got != want {
+						t.Errorf("connection %d: PRAGMA %s = %s, want %s", i, name, got, want)
+					}
+				}
+			}
+		})
+	}
+	t.Run("OneWriteConnection", func(t *testing.T) {
+		// Writers queue for the single write connection instead of racing for SQLite's lock.
+		if got := write.Stats().MaxOpenConnections; got != 1 {
+			t.Errorf("write pool allows %d connections, want 1", got)
+		}
+		if got := read.Stats().MaxOpenConnections; got < 4 {
+			t.Errorf("read pool allows %d connections, want at least 4", got)
+		}
+	})
+	t.Run("ReadPoolIsReadOnly", func(t *testing.T) {
+		_, err := read.ExecContext(t.Context(),
+			`INSERT INTO books (title, author, genre, created_at, updated_at) VALUES ('x', 'y', '', 0, 0)`)
+		if err == nil {
+			t.Fatal("insert through the read pool succeeded, want a read-only error")
+		}
+	})
+}
+
+func TestConcurrentWriters(t *testing.T) {
+	const writers, perWriter = 8, 200
+	db := openDB(t)
+	books := db.Books()
+	ctx := t.Context()
+
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*perWriter)
+	ids := make(chan int64, writers*perWriter)
+	for w := range writers {
+		wg.Go(func() {
+			for i := range perWriter {
+				b, err := books.Create(ctx, data.BookInput{Title: "Book " + strconv.Itoa(i), Author: "Writer " + strconv.Itoa(w)})
+				if err != nil {
+					errs <- err
+					continue
+				}
+				ids <- b.ID
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	close(ids)
+	for err := range errs {
+		// In particular, never "database is locked": writers must queue, not fail.
+		t.Errorf("Create: %v", err)
+	}
+	seen := map[int64]bool{}
+	for id := range ids {
+		if seen[id] {
+			t.Errorf("id %d handed out twice", id)
+		}
+		seen[id] = true
+	}
+	n, err := books.Count(ctx)
+	if err != nil {
+		t.Fatalf("Count: %v", err)
+	}
+	if n != writers*perWriter {
+		t.Errorf("Count() = %d, want %d", n, writers*perWriter)
+	}
+}
+
+func TestConcurrentReadersWhileWriting(t *testing.T) {
+	const writers, perWriter, readers = 2, 150, 6
+	db := openDB(t)
+	books := db.Books()
+	ctx := t.Context()
+	first, err := books.Create(ctx, data.BookInput{Title: "First", Author: "Someone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var writing, reading sync.WaitGroup
+	done := make(chan struct{})
+	errs := make(chan error, writers*perWriter+readers)
+	for w := range writers {
+		writing.Go(func() {
+			for i := range perWriter {
+				b, err := books.Create(ctx, data.BookInput{Title: "Book " + strconv.Itoa(i), Author: "Writer " + strconv.Itoa(w)})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if i%10 == 0 {
+					if _, err := books.Update(ctx, b.ID, data.BookInput{Title: "Edited", Author: "Writer"}); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+		})
+	}
+	reads := make([]int, readers)
+	for r := range readers {
+		reading.Go(func() {
+			last := 0
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				n, err := books.Count(ctx)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if n < last {
+					errs <- errors.New("count went down from " + strconv.Itoa(last) + " to " + strconv.Itoa(n))
+					return
+				}
+				last = n
+				page, err := books.List(ctx, 0, 20)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(page.Books) == 0 {
+					errs <- errors.New("List returned no books while there are some")
+					return
+				}
+				if _, err := books.Get(ctx, first.ID); err != nil {
+					errs <- err
+					return
+				}
+				reads[r]++
+			}
+		})
+	}
+	writing.Wait()
+	close(done)
+	reading.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for r, n := range reads {
+		if n == 0 {
+			t.Errorf("reader %d never finished a read while writers ran", r)
+		}
+	}
+	if n, err := books.Count(ctx); err != nil || n != 1+writers*perWriter {
+		t.Errorf("Count() = %d, %v; want %d", n, err, 1+writers*perWriter)
+	}
+}
+
+// assertSameBook fails the test unless got and want are the same book, field by field.
+func assertSameBook(t *testing.T, got, want data.Book) {
+	t.Helper()
+	if got.ID != want.ID || got.Title != want.Title || got.Author != want.Author || got.Genre != want.Genre ||
+		!got.CreatedAt.Equal(want.CreatedAt) || !got.UpdatedAt.Equal(want.UpdatedAt) {
+		t.Errorf("book = %+v, want %+v", got, want)
+	}
+}
+
+// fixedClock returns a clock for SetClock that reads *now, so a test can move time by assigning it.
+func fixedClock(now *time.Time) func() time.Time { return func() time.Time { return *now } }

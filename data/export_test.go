@@ -1,0 +1,18 @@
+package data
+
+import (
+	"io/fs"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// SetClock makes db read the time from now, so tests can move time forward. Call it before the
+// store is used from more than one goroutine.
+func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
+// Pools returns the write and the read pool, so tests can look at the connections themselves.
+func (db *DB) Pools() (write, read *sqlx.DB) { return db.write, db.read }
+
+// MigrationFiles returns the names of the embedded migration files.
+func MigrationFiles() ([]string, error) { return fs.Glob(migrations, "migrations/*.sql") }

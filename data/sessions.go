@@ -1,0 +1,192 @@
+package data
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// SessionStore keeps sign-in sessions in the database, so a restart signs nobody out and several
+// servers can share them. Only a hash of each token is stored.
+type SessionStore struct {
+	db *DB
+	// Idle is how long a session lasts without use; Lifetime is how long it lasts at most.
+	Idle, Lifetime time.Duration
+}
+
+// Session is a signed-in reader.
+type Session struct {
+	UserID   int64  `db:"user_id"`
+	Username string `db:"username"`
+	// Token is the secret the cookie carries; only set by Create.
+	Token      string    `db:"-"`
+	CreatedAt  time.Time `db:"created_at"`
+	LastSeenAt time.Time `db:"last_seen_at"`
+	ExpiresAt  time.Time `db:"expires_at"`
+}
+
+// touchEvery limits how often a session's last use is written: at most once a minute, so reading
+// pages does not turn into a stream of writes.
+const touchEvery = time.Minute
+
+// NewToken returns 256 random bits, URL-safe.
+func NewToken() string {
+	b := make([]byte, 32)
+	rand.Read(b) // crypto/rand.Read never returns an error (Go 1.24+); it crashes the program instead
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// tokenID is the stored form of a token.
+func tokenID(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Create starts a new session for the user, with a new token.
+func (s *SessionStore) Create(ctx context.Context, userID int64) (Session, error) {
+	now := s.db.now()
+	sess := Session{UserID: userID, Token: NewToken(), CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.Lifetime)}
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &sess.Username, `SELECT username FROM users WHERE id = ?`, userID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			tokenID(sess.Token), userID, now, now, sess.ExpiresAt)
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, ErrNotFound
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("create session: %w", err)
+	}
+	return sess, nil
+}
+
+// Get returns the live session for a token, or ErrNotFound when it is unknown, idle for too long
+// or past its lifetime. It records the use.
+func (s *SessionStore) Get(ctx context.Context, token string) (Session, error) {
+	if token == "" {
+		return Session{}, ErrNotFound
+	}
+	id := tokenID(token)
+	var sess Session
+	err := s.db.read.GetContext(ctx, &sess, `
+		SELECT s.user_id, u.username, s.created_at, s.last_seen_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, ErrNotFound
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("get session: %w", err)
+	}
+	now := s.db.now()
+	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= s.Idle {
+		if err := s.Delete(ctx, token); err != nil {
+			return Session{}, err
+		}
+		return Session{}, ErrNotFound
+	}
+	if now.Sub(sess.LastSeenAt) >= touchEvery {
+		err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, id)
+			return err
+		})
+		if err != nil {
+			return Session{}, fmt.Errorf("touch session: %w", err)
+		}
+		sess.LastSeenAt = now
+	}
+	return sess, nil
+}
+
+// Delete ends the session of a token; ending an unknown one is not an error.
+func (s *SessionStore) Delete(ctx context.Context, token string) error {
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, tokenID(token))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// PurgeExpired removes sessions past their lifetime or idle for too long, and expired CSRF tokens.
+func (s *SessionStore) PurgeExpired(ctx context.Context) (int64, error) {
+	now := s.db.now()
+	var n int64
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?`, now, now.Add(-s.Idle))
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM csrf_tokens WHERE expires_at <= ?`, now)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge sessions: %w", err)
+	}
+	return n, nil
+}
+
+// CSRFTokens stores the anti-forgery tokens handed to browsers (hashed), with their expiry.
+type CSRFTokens struct {
+	db *DB
+}
+
+// Expiry returns when the token expires, or ErrNotFound when it is unknown or expired.
+func (s *CSRFTokens) Expiry(ctx context.Context, token string) (time.Time, error) {
+	var exp time.Time
+	err := s.db.read.GetContext(ctx, &exp, `SELECT expires_at FROM csrf_tokens WHERE id = ?`, tokenID(token))
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, ErrNotFound
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("get csrf token: %w", err)
+	}
+	if !s.db.now().Before(exp) {
+		return time.Time{}, ErrNotFound
+	}
+	return exp, nil
+}
+
+// Save records the token, or moves its expiry.
+func (s *CSRFTokens) Save(ctx context.Context, token string, expires time.Time) error {
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO csrf_tokens (id, expires_at) VALUES (?, ?)
+			ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at`,
+			tokenID(token), expires.UTC())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save csrf token: %w", err)
+	}
+	return nil
+}
+
+// Delete forgets the token.
+func (s *CSRFTokens) Delete(ctx context.Context, token string) error {
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM csrf_tokens WHERE id = ?`, tokenID(token))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete csrf token: %w", err)
+	}
+	return nil
+}
