@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -25,8 +26,13 @@ import (
 
 // config is what the command line and the environment decide.
 type config struct {
-	addr string
-	db   string
+	addr            string
+	db              string
+	signup          string
+	secureCookies   bool
+	trustedProxies  []string
+	sessionIdle     time.Duration
+	sessionLifetime time.Duration
 }
 
 // parseConfig reads flags, falling back to BOOKCASE_* environment variables, then to defaults.
@@ -35,11 +41,31 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	var c config
 	fs.StringVar(&c.addr, "addr", envOr(getenv, "BOOKCASE_ADDR", "127.0.0.1:4996"), "address to listen on (env BOOKCASE_ADDR)")
 	fs.StringVar(&c.db, "db", envOr(getenv, "BOOKCASE_DB", "bookcase.db"), "SQLite database file, created if missing (env BOOKCASE_DB)")
+	fs.StringVar(&c.signup, "signup", envOr(getenv, "BOOKCASE_SIGNUP", "open"), "who may create an account: open, or closed (only 'bookcase user add') (env BOOKCASE_SIGNUP)")
+	secure, err := strconv.ParseBool(envOr(getenv, "BOOKCASE_SECURE_COOKIES", "false"))
+	if err != nil {
+		return config{}, fmt.Errorf("BOOKCASE_SECURE_COOKIES: %w", err)
+	}
+	fs.BoolVar(&c.secureCookies, "secure-cookies", secure, "the server is reached over HTTPS: Secure, __Host- cookies (env BOOKCASE_SECURE_COOKIES)")
+	proxies := fs.String("trusted-proxies", getenv("BOOKCASE_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-* headers are believed (env BOOKCASE_TRUSTED_PROXIES)")
+	fs.DurationVar(&c.sessionIdle, "session-idle", 24*time.Hour, "sign readers out after this long without use")
+	fs.DurationVar(&c.sessionLifetime, "session-lifetime", 7*24*time.Hour, "sign readers out this long after they signed in, used or not")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if c.signup != "open" && c.signup != "closed" {
+		return config{}, fmt.Errorf("--signup must be open or closed, not %q", c.signup)
+	}
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.trustedProxies = append(c.trustedProxies, p)
+		}
+	}
+	if c.sessionIdle <= 0 || c.sessionLifetime <= 0 {
+		return config{}, errors.New("session durations must be positive")
 	}
 	return c, nil
 }
@@ -97,7 +123,17 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
 
-	app, err := handlers.New(handlers.Config{Books: db.Books(), Logger: log})
+	sessions := db.Sessions(cfg.sessionIdle, cfg.sessionLifetime)
+	app, err := handlers.New(handlers.Config{
+		Books:          db.Books(),
+		Users:          db.Users(),
+		Sessions:       sessions,
+		CSRF:           db.CSRFTokens(),
+		Logger:         log,
+		SignupOpen:     cfg.signup == "open",
+		SecureCookies:  cfg.secureCookies,
+		TrustedProxies: cfg.trustedProxies,
+	})
 	if err != nil {
 		return err
 	}
@@ -105,7 +141,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	if err != nil {
 		return err
 	}
-	go purgeDeleted(ctx, db.Books(), log)
+	go housekeeping(ctx, db.Books(), sessions, log)
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
@@ -123,27 +159,36 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	return nil
 }
 
-// seed fills the database with made-up books: bookcase seed [--db FILE] --books N.
+// seed fills a reader's library with made-up books: bookcase seed [--db FILE] --user NAME --books N.
 func seed(args []string, getenv func(string) string) error {
 	fs := flag.NewFlagSet("bookcase seed", flag.ContinueOnError)
 	path := fs.String("db", envOr(getenv, "BOOKCASE_DB", "bookcase.db"), "SQLite database file (env BOOKCASE_DB)")
+	user := fs.String("user", "", "the reader whose library gets the books (create them with 'bookcase user add')")
 	n := fs.Int("books", 100, "how many books to add")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *user == "" {
+		return errors.New("--user is required")
 	}
 	ctx := context.Background()
 	db, err := data.Open(ctx, *path)
 	if err != nil {
 		return err
 	}
-	return errors.Join(db.Books().Seed(ctx, *n, uint64(time.Now().UnixNano())), db.Close())
+	u, err := db.Users().ByName(ctx, *user)
+	if err != nil {
+		return errors.Join(describe(err), db.Close())
+	}
+	return errors.Join(db.Books().Seed(ctx, u.ID, *n, uint64(time.Now().UnixNano())), db.Close())
 }
 
 // undoWindow is how long a deleted book can still be restored before it is purged for good.
 const undoWindow = 24 * time.Hour
 
-// purgeDeleted drops deleted books once they are past undoing, at start and then hourly.
-func purgeDeleted(ctx context.Context, books *data.BookStore, log *slog.Logger) {
+// housekeeping drops deleted books once they are past undoing, and expired sessions and CSRF
+// tokens, at start and then hourly.
+func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.SessionStore, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
@@ -151,6 +196,11 @@ func purgeDeleted(ctx context.Context, books *data.BookStore, log *slog.Logger) 
 			log.Warn("purging deleted books failed", "err", err)
 		} else if n > 0 {
 			log.Info("purged deleted books", "count", n)
+		}
+		if n, err := sessions.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purging expired sessions failed", "err", err)
+		} else if n > 0 {
+			log.Info("purged expired sessions", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -13,7 +13,8 @@ import (
 // PageSize is how many books one page of the library shows.
 const PageSize = 50
 
-// BookStore reads and writes books.
+// BookStore reads and writes books. Every method that reads or changes books takes the owner's
+// user id: there is no way to reach a book without saying whose it is.
 type BookStore struct {
 	db *DB
 }
@@ -28,7 +29,7 @@ type BookPage struct {
 const bookColumns = `id, title, author, genre, created_at, updated_at`
 
 // Create validates in and stores it as a new book.
-func (s *BookStore) Create(ctx context.Context, in BookInput) (Book, error) {
+func (s *BookStore) Create(ctx context.Context, owner int64, in BookInput) (Book, error) {
 	in = in.Normalize()
 	if err := in.Validate(); err != nil {
 		return Book{}, err
@@ -37,10 +38,10 @@ func (s *BookStore) Create(ctx context.Context, in BookInput) (Book, error) {
 	var b Book
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		return tx.GetContext(ctx, &b, `
-			INSERT INTO books (title, author, genre, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?)
+			INSERT INTO books (owner_id, title, author, genre, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)
 			RETURNING `+bookColumns,
-			in.Title, in.Author, in.Genre, now, now)
+			owner, in.Title, in.Author, in.Genre, now, now)
 	})
 	if err != nil {
 		return Book{}, fmt.Errorf("create book: %w", err)
@@ -48,11 +49,12 @@ func (s *BookStore) Create(ctx context.Context, in BookInput) (Book, error) {
 	return b, nil
 }
 
-// Get returns the live book with the given id, or ErrNotFound.
-func (s *BookStore) Get(ctx context.Context, id int64) (Book, error) {
+// Get returns the owner's live book with the given id, or ErrNotFound (also when the book is
+// someone else's: to a reader, another reader's book does not exist).
+func (s *BookStore) Get(ctx context.Context, owner, id int64) (Book, error) {
 	var b Book
 	err := s.db.read.GetContext(ctx, &b,
-		`SELECT `+bookColumns+` FROM books WHERE id = ? AND deleted_at IS NULL`, id)
+		`SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL`, id, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound
 	}
@@ -63,10 +65,10 @@ func (s *BookStore) Get(ctx context.Context, id int64) (Book, error) {
 }
 
 // GetDeleted returns a deleted book that can still be restored, or ErrNotFound.
-func (s *BookStore) GetDeleted(ctx context.Context, id int64) (Book, error) {
+func (s *BookStore) GetDeleted(ctx context.Context, owner, id int64) (Book, error) {
 	var b Book
 	err := s.db.read.GetContext(ctx, &b,
-		`SELECT `+bookColumns+` FROM books WHERE id = ? AND deleted_at IS NOT NULL`, id)
+		`SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NOT NULL`, id, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound
 	}
@@ -76,9 +78,9 @@ func (s *BookStore) GetDeleted(ctx context.Context, id int64) (Book, error) {
 	return b, nil
 }
 
-// List returns up to limit books older than the cursor before (0 means from the newest), newest first.
+// List returns up to limit of the owner's books older than the cursor before (0 means from the newest), newest first.
 // It pages by id (keyset pagination), so a deep page costs the same as the first.
-func (s *BookStore) List(ctx context.Context, before int64, limit int) (BookPage, error) {
+func (s *BookStore) List(ctx context.Context, owner, before int64, limit int) (BookPage, error) {
 	if limit <= 0 || limit > 500 {
 		limit = PageSize
 	}
@@ -88,9 +90,9 @@ func (s *BookStore) List(ctx context.Context, before int64, limit int) (BookPage
 	books := make([]Book, 0, limit+1)
 	err := s.db.read.SelectContext(ctx, &books, `
 		SELECT `+bookColumns+` FROM books
-		WHERE deleted_at IS NULL AND id < ?
+		WHERE owner_id = ? AND deleted_at IS NULL AND id < ?
 		ORDER BY id DESC
-		LIMIT ?`, before, limit+1)
+		LIMIT ?`, owner, before, limit+1)
 	if err != nil {
 		return BookPage{}, fmt.Errorf("list books: %w", err)
 	}
@@ -106,17 +108,17 @@ func (s *BookStore) List(ctx context.Context, before int64, limit int) (BookPage
 // maxID is larger than any book id, so "id < maxID" matches them all.
 const maxID = int64(1<<63 - 1)
 
-// Count returns how many live books there are.
-func (s *BookStore) Count(ctx context.Context) (int, error) {
+// Count returns how many live books the owner has.
+func (s *BookStore) Count(ctx context.Context, owner int64) (int, error) {
 	var n int
-	if err := s.db.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM books WHERE deleted_at IS NULL`); err != nil {
+	if err := s.db.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM books WHERE owner_id = ? AND deleted_at IS NULL`, owner); err != nil {
 		return 0, fmt.Errorf("count books: %w", err)
 	}
 	return n, nil
 }
 
-// Update validates in and replaces the fields of the live book id.
-func (s *BookStore) Update(ctx context.Context, id int64, in BookInput) (Book, error) {
+// Update validates in and replaces the fields of the owner's live book id.
+func (s *BookStore) Update(ctx context.Context, owner, id int64, in BookInput) (Book, error) {
 	in = in.Normalize()
 	if err := in.Validate(); err != nil {
 		return Book{}, err
@@ -125,9 +127,9 @@ func (s *BookStore) Update(ctx context.Context, id int64, in BookInput) (Book, e
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		return tx.GetContext(ctx, &b, `
 			UPDATE books SET title = ?, author = ?, genre = ?, updated_at = ?
-			WHERE id = ? AND deleted_at IS NULL
+			WHERE id = ? AND owner_id = ? AND deleted_at IS NULL
 			RETURNING `+bookColumns,
-			in.Title, in.Author, in.Genre, s.db.now(), id)
+			in.Title, in.Author, in.Genre, s.db.now(), id, owner)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound
@@ -138,16 +140,16 @@ func (s *BookStore) Update(ctx context.Context, id int64, in BookInput) (Book, e
 	return b, nil
 }
 
-// Delete removes the live book id from the library and returns it as it was. The book is kept
+// Delete removes the owner's live book id from the library and returns it as it was. The book is kept
 // aside so Restore can bring it back until PurgeDeleted drops it.
-func (s *BookStore) Delete(ctx context.Context, id int64) (Book, error) {
+func (s *BookStore) Delete(ctx context.Context, owner, id int64) (Book, error) {
 	var b Book
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		return tx.GetContext(ctx, &b, `
 			UPDATE books SET deleted_at = ?
-			WHERE id = ? AND deleted_at IS NULL
+			WHERE id = ? AND owner_id = ? AND deleted_at IS NULL
 			RETURNING `+bookColumns,
-			s.db.now(), id)
+			s.db.now(), id, owner)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound
@@ -158,15 +160,15 @@ func (s *BookStore) Delete(ctx context.Context, id int64) (Book, error) {
 	return b, nil
 }
 
-// Restore brings back a deleted book exactly as it was: same id, same fields. Restoring a book
+// Restore brings back the owner's deleted book exactly as it was: same id, same fields. Restoring a book
 // that is live already is a no-op; a book that was never there, or was purged, is ErrNotFound.
-func (s *BookStore) Restore(ctx context.Context, id int64) (Book, error) {
+func (s *BookStore) Restore(ctx context.Context, owner, id int64) (Book, error) {
 	var b Book
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		return tx.GetContext(ctx, &b, `
 			UPDATE books SET deleted_at = NULL
-			WHERE id = ?
-			RETURNING `+bookColumns, id)
+			WHERE id = ? AND owner_id = ?
+			RETURNING `+bookColumns, id, owner)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound

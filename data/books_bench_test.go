@@ -12,9 +12,16 @@ import (
 // enough that a query which scans the table, rather than seeking an index, shows.
 var benchSizes = []int{100, 10_000}
 
-// benchStore opens a real SQLite file in a temporary directory, seeds it with n books (numbered 1..n,
-// oldest first) and closes it when the benchmark ends.
-func benchStore(b *testing.B, n int) *data.BookStore {
+// benchLibrary is a seeded store and the reader who owns its books.
+type benchLibrary struct {
+	books *data.BookStore
+	owner int64
+	n     int
+}
+
+// benchStore opens a real SQLite file in a temporary directory, seeds one reader's library with n
+// books (numbered 1..n, oldest first) and closes it when the benchmark ends.
+func benchStore(b *testing.B, n int) benchLibrary {
 	b.Helper()
 	db, err := data.Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
@@ -25,25 +32,29 @@ func benchStore(b *testing.B, n int) *data.BookStore {
 			b.Errorf("Close: %v", err)
 		}
 	})
+	u, err := db.Users().Create(b.Context(), "bench", "a long benchmark passphrase")
+	if err != nil {
+		b.Fatalf("create user: %v", err)
+	}
 	books := db.Books()
-	if err := books.Seed(b.Context(), n, 1); err != nil {
+	if err := books.Seed(b.Context(), u.ID, n, 1); err != nil {
 		b.Fatalf("Seed(%d): %v", n, err)
 	}
-	return books
+	return benchLibrary{books: books, owner: u.ID, n: n}
 }
 
 // forEachSize runs bench as a sub-benchmark per library size, on a freshly seeded store.
-func forEachSize(b *testing.B, bench func(b *testing.B, books *data.BookStore, n int)) {
+func forEachSize(b *testing.B, bench func(b *testing.B, lib benchLibrary)) {
 	for _, n := range benchSizes {
 		b.Run("books="+strconv.Itoa(n), func(b *testing.B) {
-			bench(b, benchStore(b, n), n)
+			bench(b, benchStore(b, n))
 		})
 	}
 }
 
 // benchList lists the page of books older than before, checking once that it is a full page.
-func benchList(b *testing.B, books *data.BookStore, before int64) {
-	page, err := books.List(b.Context(), before, data.PageSize)
+func benchList(b *testing.B, lib benchLibrary, before int64) {
+	page, err := lib.books.List(b.Context(), lib.owner, before, data.PageSize)
 	if err != nil {
 		b.Fatalf("List(%d): %v", before, err)
 	}
@@ -51,7 +62,7 @@ func benchList(b *testing.B, books *data.BookStore, before int64) {
 		b.Fatalf("List(%d) returned %d books, want %d", before, len(page.Books), data.PageSize)
 	}
 	for b.Loop() {
-		if _, err := books.List(b.Context(), before, data.PageSize); err != nil {
+		if _, err := lib.books.List(b.Context(), lib.owner, before, data.PageSize); err != nil {
 			b.Fatalf("List(%d): %v", before, err)
 		}
 	}
@@ -59,29 +70,29 @@ func benchList(b *testing.B, books *data.BookStore, before int64) {
 
 // BenchmarkListFirstPage measures the library page's query: the newest books.
 func BenchmarkListFirstPage(b *testing.B) {
-	forEachSize(b, func(b *testing.B, books *data.BookStore, n int) {
-		benchList(b, books, 0)
+	forEachSize(b, func(b *testing.B, lib benchLibrary) {
+		benchList(b, lib, 0)
 	})
 }
 
 // BenchmarkListDeepPage measures the page just before the oldest books, the last full page that
 // "Load more" reaches; keyset pagination should make it cost the same as the first.
 func BenchmarkListDeepPage(b *testing.B) {
-	forEachSize(b, func(b *testing.B, books *data.BookStore, n int) {
-		benchList(b, books, data.PageSize+2)
+	forEachSize(b, func(b *testing.B, lib benchLibrary) {
+		benchList(b, lib, data.PageSize+2)
 	})
 }
 
 // BenchmarkCount measures the count shown on every library page and after every add or delete.
 func BenchmarkCount(b *testing.B) {
-	forEachSize(b, func(b *testing.B, books *data.BookStore, n int) {
+	forEachSize(b, func(b *testing.B, lib benchLibrary) {
 		for b.Loop() {
-			got, err := books.Count(b.Context())
+			got, err := lib.books.Count(b.Context(), lib.owner)
 			if err != nil {
 				b.Fatalf("Count: %v", err)
 			}
-			if got != n {
-				b.Fatalf("Count = %d, want %d", got, n)
+			if got != lib.n {
+				b.Fatalf("Count = %d, want %d", got, lib.n)
 			}
 		}
 	})
@@ -89,12 +100,12 @@ func BenchmarkCount(b *testing.B) {
 
 // BenchmarkGet measures reading one book by id, as the edit row and the book page do.
 func BenchmarkGet(b *testing.B) {
-	forEachSize(b, func(b *testing.B, books *data.BookStore, n int) {
+	forEachSize(b, func(b *testing.B, lib benchLibrary) {
 		var i int64
 		for b.Loop() {
-			id := i%int64(n) + 1
+			id := i%int64(lib.n) + 1
 			i++
-			if _, err := books.Get(b.Context(), id); err != nil {
+			if _, err := lib.books.Get(b.Context(), lib.owner, id); err != nil {
 				b.Fatalf("Get(%d): %v", id, err)
 			}
 		}
@@ -104,9 +115,9 @@ func BenchmarkGet(b *testing.B) {
 // BenchmarkCreate measures adding one book: validation, a write transaction and its commit.
 func BenchmarkCreate(b *testing.B) {
 	in := data.BookInput{Title: "Benchmark Book", Author: "Load Tester", Genre: "Science fiction"}
-	forEachSize(b, func(b *testing.B, books *data.BookStore, n int) {
+	forEachSize(b, func(b *testing.B, lib benchLibrary) {
 		for b.Loop() {
-			if _, err := books.Create(b.Context(), in); err != nil {
+			if _, err := lib.books.Create(b.Context(), lib.owner, in); err != nil {
 				b.Fatalf("Create: %v", err)
 			}
 		}

@@ -11,14 +11,14 @@ import (
 	"github.com/bookcase/bookcase/data"
 )
 
-// openBooks opens a new database and returns its book store, with the clock under the test's
-// control: it starts at t0 and moves when the test assigns to *now.
-func openBooks(t *testing.T) (books *data.BookStore, now *time.Time) {
+// openBooks opens a new database with one reader, and returns its book store and the reader's id,
+// with the clock under the test's control: it starts at t0 and moves when the test assigns to *now.
+func openBooks(t *testing.T) (books *data.BookStore, owner int64, now *time.Time) {
 	t.Helper()
 	db := openDB(t)
 	clock := t0
 	db.SetClock(fixedClock(&clock))
-	return db.Books(), &clock
+	return db.Books(), addReader(t, db, "reader").ID, &clock
 }
 
 // t0 is when every test's clock starts; it has nanoseconds, which the store must keep.
@@ -26,20 +26,20 @@ var t0 = time.Date(2025, 3, 14, 15, 9, 26, 535897932, time.UTC)
 
 var dune = data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction"}
 
-// mustCreate adds a book or fails the test.
-func mustCreate(t *testing.T, books *data.BookStore, in data.BookInput) data.Book {
+// mustCreate adds a book to the owner's library or fails the test.
+func mustCreate(t *testing.T, books *data.BookStore, owner int64, in data.BookInput) data.Book {
 	t.Helper()
-	b, err := books.Create(t.Context(), in)
+	b, err := books.Create(t.Context(), owner, in)
 	if err != nil {
 		t.Fatalf("Create(%+v): %v", in, err)
 	}
 	return b
 }
 
-// count returns the number of live books or fails the test.
-func count(t *testing.T, books *data.BookStore) int {
+// count returns the number of the owner's live books or fails the test.
+func count(t *testing.T, books *data.BookStore, owner int64) int {
 	t.Helper()
-	n, err := books.Count(t.Context())
+	n, err := books.Count(t.Context(), owner)
 	if err != nil {
 		t.Fatalf("Count: %v", err)
 	}
@@ -62,26 +62,26 @@ func assertInvalid(t *testing.T, err error, fields ...string) {
 
 func TestBookStoreCreate(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		books, _ := openBooks(t)
-		got := mustCreate(t, books, dune)
+		books, owner, _ := openBooks(t)
+		got := mustCreate(t, books, owner, dune)
 		if got.ID <= 0 {
 			t.Errorf("ID = %d, want > 0", got.ID)
 		}
 		want := data.Book{ID: got.ID, Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction", CreatedAt: t0, UpdatedAt: t0}
 		assertSameBook(t, got, want)
-		stored, err := books.Get(t.Context(), got.ID)
+		stored, err := books.Get(t.Context(), owner, got.ID)
 		if err != nil {
 			t.Fatalf("Get: %v", err)
 		}
 		assertSameBook(t, stored, want)
-		if n := count(t, books); n != 1 {
+		if n := count(t, books, owner); n != 1 {
 			t.Errorf("Count() = %d, want 1", n)
 		}
 	})
 	t.Run("OKIDsIncrease", func(t *testing.T) {
-		books, _ := openBooks(t)
-		a := mustCreate(t, books, dune)
-		b := mustCreate(t, books, dune)
+		books, owner, _ := openBooks(t)
+		a := mustCreate(t, books, owner, dune)
+		b := mustCreate(t, books, owner, dune)
 		if b.ID <= a.ID {
 			t.Errorf("second ID %d is not above the first %d", b.ID, a.ID)
 		}
@@ -115,9 +115,9 @@ func TestBookStoreCreate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			books, _ := openBooks(t)
-			b := mustCreate(t, books, tt.in)
-			got, err := books.Get(t.Context(), b.ID)
+			books, owner, _ := openBooks(t)
+			b := mustCreate(t, books, owner, tt.in)
+			got, err := books.Get(t.Context(), owner, b.ID)
 			if err != nil {
 				t.Fatalf("Get: %v", err)
 			}
@@ -145,10 +145,10 @@ func TestBookStoreCreate(t *testing.T) {
 	}
 	for _, tt := range errTests {
 		t.Run(tt.name, func(t *testing.T) {
-			books, _ := openBooks(t)
-			_, err := books.Create(t.Context(), tt.in)
+			books, owner, _ := openBooks(t)
+			_, err := books.Create(t.Context(), owner, tt.in)
 			assertInvalid(t, err, tt.fields...)
-			if n := count(t, books); n != 0 {
+			if n := count(t, books, owner); n != 0 {
 				t.Errorf("Count() = %d after a rejected Create, want 0", n)
 			}
 		})
@@ -156,15 +156,15 @@ func TestBookStoreCreate(t *testing.T) {
 }
 
 func TestBookStoreGet(t *testing.T) {
-	books, _ := openBooks(t)
-	want := mustCreate(t, books, dune)
-	gone := mustCreate(t, books, data.BookInput{Title: "Gone", Author: "Someone"})
-	if _, err := books.Delete(t.Context(), gone.ID); err != nil {
+	books, owner, _ := openBooks(t)
+	want := mustCreate(t, books, owner, dune)
+	gone := mustCreate(t, books, owner, data.BookInput{Title: "Gone", Author: "Someone"})
+	if _, err := books.Delete(t.Context(), owner, gone.ID); err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("OK", func(t *testing.T) {
-		got, err := books.Get(t.Context(), want.ID)
+		got, err := books.Get(t.Context(), owner, want.ID)
 		if err != nil {
 			t.Fatalf("Get: %v", err)
 		}
@@ -180,7 +180,7 @@ func TestBookStoreGet(t *testing.T) {
 		{"ErrNotFoundNegative", -want.ID},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := books.Get(t.Context(), tt.id); !errors.Is(err, data.ErrNotFound) {
+			if _, err := books.Get(t.Context(), owner, tt.id); !errors.Is(err, data.ErrNotFound) {
 				t.Errorf("Get(%d) = %v, want ErrNotFound", tt.id, err)
 			}
 		})
@@ -189,50 +189,50 @@ func TestBookStoreGet(t *testing.T) {
 
 func TestBookStoreUpdate(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		books, now := openBooks(t)
-		b := mustCreate(t, books, dune)
-		other := mustCreate(t, books, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+		books, owner, now := openBooks(t)
+		b := mustCreate(t, books, owner, dune)
+		other := mustCreate(t, books, owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
 		*now = now.Add(time.Hour)
 
-		got, err := books.Update(t.Context(), b.ID, data.BookInput{Title: " Dune Messiah ", Author: "Frank Herbert", Genre: ""})
+		got, err := books.Update(t.Context(), owner, b.ID, data.BookInput{Title: " Dune Messiah ", Author: "Frank Herbert", Genre: ""})
 		if err != nil {
 			t.Fatalf("Update: %v", err)
 		}
 		want := data.Book{ID: b.ID, Title: "Dune Messiah", Author: "Frank Herbert", Genre: "", CreatedAt: t0, UpdatedAt: t0.Add(time.Hour)}
 		assertSameBook(t, got, want)
-		stored, err := books.Get(t.Context(), b.ID)
+		stored, err := books.Get(t.Context(), owner, b.ID)
 		if err != nil {
 			t.Fatalf("Get: %v", err)
 		}
 		assertSameBook(t, stored, want)
 		// Only the book named changes.
-		if o, err := books.Get(t.Context(), other.ID); err != nil {
+		if o, err := books.Get(t.Context(), owner, other.ID); err != nil {
 			t.Fatal(err)
 		} else {
 			assertSameBook(t, o, other)
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
-		books, _ := openBooks(t)
-		b := mustCreate(t, books, dune)
-		if _, err := books.Update(t.Context(), b.ID+1, dune); !errors.Is(err, data.ErrNotFound) {
+		books, owner, _ := openBooks(t)
+		b := mustCreate(t, books, owner, dune)
+		if _, err := books.Update(t.Context(), owner, b.ID+1, dune); !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("Update of a missing id = %v, want ErrNotFound", err)
 		}
-		if n := count(t, books); n != 1 {
+		if n := count(t, books, owner); n != 1 {
 			t.Errorf("Count() = %d, want 1: Update must not create", n)
 		}
 	})
 	t.Run("ErrNotFoundDeleted", func(t *testing.T) {
-		books, _ := openBooks(t)
-		b := mustCreate(t, books, dune)
-		if _, err := books.Delete(t.Context(), b.ID); err != nil {
+		books, owner, _ := openBooks(t)
+		b := mustCreate(t, books, owner, dune)
+		if _, err := books.Delete(t.Context(), owner, b.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := books.Update(t.Context(), b.ID, data.BookInput{Title: "Changed", Author: "Changed"}); !errors.Is(err, data.ErrNotFound) {
+		if _, err := books.Update(t.Context(), owner, b.ID, data.BookInput{Title: "Changed", Author: "Changed"}); !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("Update of a deleted book = %v, want ErrNotFound", err)
 		}
 		// The deleted book comes back as it was, not with the rejected change.
-		got, err := books.Restore(t.Context(), b.ID)
+		got, err := books.Restore(t.Context(), owner, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,11 +249,11 @@ func TestBookStoreUpdate(t *testing.T) {
 		{"ErrGenreNewline", data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Sci\nfi"}, []string{"genre"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			books, _ := openBooks(t)
-			b := mustCreate(t, books, dune)
-			_, err := books.Update(t.Context(), b.ID, tt.in)
+			books, owner, _ := openBooks(t)
+			b := mustCreate(t, books, owner, dune)
+			_, err := books.Update(t.Context(), owner, b.ID, tt.in)
 			assertInvalid(t, err, tt.fields...)
-			got, err := books.Get(t.Context(), b.ID)
+			got, err := books.Get(t.Context(), owner, b.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -262,30 +262,30 @@ func TestBookStoreUpdate(t *testing.T) {
 	}
 	t.Run("ErrInvalidBeforeNotFound", func(t *testing.T) {
 		// Validation comes first, so a bad form for a missing book still reports its fields.
-		books, _ := openBooks(t)
-		_, err := books.Update(t.Context(), 42, data.BookInput{})
+		books, owner, _ := openBooks(t)
+		_, err := books.Update(t.Context(), owner, 42, data.BookInput{})
 		assertInvalid(t, err, "title", "author")
 	})
 }
 
 func TestBookStoreDelete(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		books, _ := openBooks(t)
-		b := mustCreate(t, books, dune)
-		keep := mustCreate(t, books, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+		books, owner, _ := openBooks(t)
+		b := mustCreate(t, books, owner, dune)
+		keep := mustCreate(t, books, owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
 
-		got, err := books.Delete(t.Context(), b.ID)
+		got, err := books.Delete(t.Context(), owner, b.ID)
 		if err != nil {
 			t.Fatalf("Delete: %v", err)
 		}
 		assertSameBook(t, got, b)
-		if _, err := books.Get(t.Context(), b.ID); !errors.Is(err, data.ErrNotFound) {
+		if _, err := books.Get(t.Context(), owner, b.ID); !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("Get after Delete = %v, want ErrNotFound", err)
 		}
-		if n := count(t, books); n != 1 {
+		if n := count(t, books, owner); n != 1 {
 			t.Errorf("Count() = %d after Delete, want 1", n)
 		}
-		page, err := books.List(t.Context(), 0, 10)
+		page, err := books.List(t.Context(), owner, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -294,18 +294,18 @@ func TestBookStoreDelete(t *testing.T) {
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
-		books, _ := openBooks(t)
-		if _, err := books.Delete(t.Context(), 7); !errors.Is(err, data.ErrNotFound) {
+		books, owner, _ := openBooks(t)
+		if _, err := books.Delete(t.Context(), owner, 7); !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("Delete of a missing id = %v, want ErrNotFound", err)
 		}
 	})
 	t.Run("ErrNotFoundTwice", func(t *testing.T) {
-		books, _ := openBooks(t)
-		b := mustCreate(t, books, dune)
-		if _, err := books.Delete(t.Context(), b.ID); err != nil {
+		books, owner, _ := openBooks(t)
+		b := mustCreate(t, books, owner, dune)
+		if _, err := books.Delete(t.Context(), owner, b.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := books.Delete(t.Context(), b.ID); !errors.Is(err, data.ErrNotFound) {
+		if _, err := books.Delete(t.Context(), owner, b.ID); !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("second Delete = %v, want ErrNotFound", err)
 		}
 	})
@@ -313,38 +313,38 @@ func TestBookStoreDelete(t *testing.T) {
 
 func TestBookStoreRestore(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		books, now := openBooks(t)
-		older := mustCreate(t, books, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+		books, owner, now := openBooks(t)
+		older := mustCreate(t, books, owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
 		*now = now.Add(time.Minute)
-		b := mustCreate(t, books, dune)
+		b := mustCreate(t, books, owner, dune)
 		*now = now.Add(time.Minute)
-		b, err := books.Update(t.Context(), b.ID, data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Classic"})
+		b, err := books.Update(t.Context(), owner, b.ID, data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Classic"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		*now = now.Add(time.Minute)
-		newer := mustCreate(t, books, data.BookInput{Title: "Kindred", Author: "Octavia E. Butler"})
+		newer := mustCreate(t, books, owner, data.BookInput{Title: "Kindred", Author: "Octavia E. Butler"})
 		*now = now.Add(time.Minute)
-		if _, err := books.Delete(t.Context(), b.ID); err != nil {
+		if _, err := books.Delete(t.Context(), owner, b.ID); err != nil {
 			t.Fatal(err)
 		}
 		*now = now.Add(time.Minute)
 
-		got, err := books.Restore(t.Context(), b.ID)
+		got, err := books.Restore(t.Context(), owner, b.ID)
 		if err != nil {
 			t.Fatalf("Restore: %v", err)
 		}
 		// Same id, same fields, same times: as if it had never gone.
 		assertSameBook(t, got, b)
-		stored, err := books.Get(t.Context(), b.ID)
+		stored, err := books.Get(t.Context(), owner, b.ID)
 		if err != nil {
 			t.Fatalf("Get after Restore: %v", err)
 		}
 		assertSameBook(t, stored, b)
-		if n := count(t, books); n != 3 {
+		if n := count(t, books, owner); n != 3 {
 			t.Errorf("Count() = %d after Restore, want 3", n)
 		}
-		page, err := books.List(t.Context(), 0, 10)
+		page, err := books.List(t.Context(), owner, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -353,21 +353,21 @@ func TestBookStoreRestore(t *testing.T) {
 		}
 	})
 	t.Run("OKAlreadyLive", func(t *testing.T) {
-		books, _ := openBooks(t)
-		b := mustCreate(t, books, dune)
-		got, err := books.Restore(t.Context(), b.ID)
+		books, owner, _ := openBooks(t)
+		b := mustCreate(t, books, owner, dune)
+		got, err := books.Restore(t.Context(), owner, b.ID)
 		if err != nil {
 			t.Fatalf("Restore of a live book: %v", err)
 		}
 		assertSameBook(t, got, b)
-		if n := count(t, books); n != 1 {
+		if n := count(t, books, owner); n != 1 {
 			t.Errorf("Count() = %d, want 1", n)
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
-		books, _ := openBooks(t)
-		b := mustCreate(t, books, dune)
-		if _, err := books.Restore(t.Context(), b.ID+1); !errors.Is(err, data.ErrNotFound) {
+		books, owner, _ := openBooks(t)
+		b := mustCreate(t, books, owner, dune)
+		if _, err := books.Restore(t.Context(), owner, b.ID+1); !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("Restore of an id that never existed = %v, want ErrNotFound", err)
 		}
 	})
@@ -375,8 +375,8 @@ func TestBookStoreRestore(t *testing.T) {
 
 func TestBookStoreList(t *testing.T) {
 	t.Run("OKEmpty", func(t *testing.T) {
-		books, _ := openBooks(t)
-		page, err := books.List(t.Context(), 0, 50)
+		books, owner, _ := openBooks(t)
+		page, err := books.List(t.Context(), owner, 0, 50)
 		if err != nil {
 			t.Fatalf("List: %v", err)
 		}
@@ -385,14 +385,14 @@ func TestBookStoreList(t *testing.T) {
 		}
 	})
 	t.Run("OKNewestFirst", func(t *testing.T) {
-		books, now := openBooks(t)
+		books, owner, now := openBooks(t)
 		var want []data.Book
 		for _, title := range []string{"A", "B", "C"} {
-			want = append(want, mustCreate(t, books, data.BookInput{Title: title, Author: "X"}))
+			want = append(want, mustCreate(t, books, owner, data.BookInput{Title: title, Author: "X"}))
 			*now = now.Add(time.Second)
 		}
 		slices.Reverse(want)
-		page, err := books.List(t.Context(), 0, 50)
+		page, err := books.List(t.Context(), owner, 0, 50)
 		if err != nil {
 			t.Fatalf("List: %v", err)
 		}
@@ -407,10 +407,10 @@ func TestBookStoreList(t *testing.T) {
 		}
 	})
 	t.Run("OKPaging", func(t *testing.T) {
-		books, _ := openBooks(t)
+		books, owner, _ := openBooks(t)
 		var want []int64
 		for range 120 {
-			want = append(want, mustCreate(t, books, dune).ID)
+			want = append(want, mustCreate(t, books, owner, dune).ID)
 		}
 		slices.Reverse(want)
 
@@ -418,7 +418,7 @@ func TestBookStoreList(t *testing.T) {
 		var sizes []int
 		before := int64(0)
 		for range 10 { // more than enough; a loop that never ends is a failure too
-			page, err := books.List(t.Context(), before, 50)
+			page, err := books.List(t.Context(), owner, before, 50)
 			if err != nil {
 				t.Fatalf("List(%d): %v", before, err)
 			}
@@ -442,15 +442,15 @@ func TestBookStoreList(t *testing.T) {
 	})
 	t.Run("OKExactlyFullLastPage", func(t *testing.T) {
 		// 100 books at 50 a page: the second page is the last, with no empty page after it.
-		books, _ := openBooks(t)
+		books, owner, _ := openBooks(t)
 		for range 100 {
-			mustCreate(t, books, dune)
+			mustCreate(t, books, owner, dune)
 		}
-		first, err := books.List(t.Context(), 0, 50)
+		first, err := books.List(t.Context(), owner, 0, 50)
 		if err != nil {
 			t.Fatal(err)
 		}
-		second, err := books.List(t.Context(), first.Next, 50)
+		second, err := books.List(t.Context(), owner, first.Next, 50)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -460,24 +460,24 @@ func TestBookStoreList(t *testing.T) {
 		}
 	})
 	t.Run("OKSkipsDeleted", func(t *testing.T) {
-		books, _ := openBooks(t)
+		books, owner, _ := openBooks(t)
 		var all []int64
 		for range 5 {
-			all = append(all, mustCreate(t, books, dune).ID)
+			all = append(all, mustCreate(t, books, owner, dune).ID)
 		}
 		for _, id := range []int64{all[1], all[4]} {
-			if _, err := books.Delete(t.Context(), id); err != nil {
+			if _, err := books.Delete(t.Context(), owner, id); err != nil {
 				t.Fatal(err)
 			}
 		}
-		page, err := books.List(t.Context(), 0, 2)
+		page, err := books.List(t.Context(), owner, 0, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got, want := ids(page.Books), []int64{all[3], all[2]}; !slices.Equal(got, want) || page.Next != all[2] {
 			t.Errorf("first page = %v Next %d, want %v Next %d", got, page.Next, want, all[2])
 		}
-		page, err = books.List(t.Context(), page.Next, 2)
+		page, err = books.List(t.Context(), owner, page.Next, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -487,12 +487,12 @@ func TestBookStoreList(t *testing.T) {
 	})
 	t.Run("OKLimitOutOfRange", func(t *testing.T) {
 		// A limit of zero, below zero or above 500 falls back to PageSize.
-		books, _ := openBooks(t)
-		if err := books.Seed(t.Context(), data.PageSize+5, 1); err != nil {
+		books, owner, _ := openBooks(t)
+		if err := books.Seed(t.Context(), owner, data.PageSize+5, 1); err != nil {
 			t.Fatal(err)
 		}
 		for _, limit := range []int{0, -1, 501} {
-			page, err := books.List(t.Context(), 0, limit)
+			page, err := books.List(t.Context(), owner, 0, limit)
 			if err != nil {
 				t.Fatalf("List(limit %d): %v", limit, err)
 			}
@@ -504,53 +504,53 @@ func TestBookStoreList(t *testing.T) {
 }
 
 func TestBookStoreCount(t *testing.T) {
-	books, _ := openBooks(t)
-	if n := count(t, books); n != 0 {
+	books, owner, _ := openBooks(t)
+	if n := count(t, books, owner); n != 0 {
 		t.Errorf("Count() of an empty library = %d, want 0", n)
 	}
 	var made []data.Book
 	for range 4 {
-		made = append(made, mustCreate(t, books, dune))
+		made = append(made, mustCreate(t, books, owner, dune))
 	}
-	if n := count(t, books); n != 4 {
+	if n := count(t, books, owner); n != 4 {
 		t.Errorf("Count() = %d, want 4", n)
 	}
 	for _, b := range made[:2] {
-		if _, err := books.Delete(t.Context(), b.ID); err != nil {
+		if _, err := books.Delete(t.Context(), owner, b.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := count(t, books); n != 2 {
+	if n := count(t, books, owner); n != 2 {
 		t.Errorf("Count() after 2 deletes = %d, want 2", n)
 	}
-	if _, err := books.Restore(t.Context(), made[0].ID); err != nil {
+	if _, err := books.Restore(t.Context(), owner, made[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, books); n != 3 {
+	if n := count(t, books, owner); n != 3 {
 		t.Errorf("Count() after a restore = %d, want 3", n)
 	}
 }
 
 func TestBookStorePurgeDeleted(t *testing.T) {
 	ctx := t.Context()
-	books, now := openBooks(t)
+	books, owner, now := openBooks(t)
 	const window = 24 * time.Hour
 
-	live := mustCreate(t, books, data.BookInput{Title: "Live", Author: "A"})
-	old := mustCreate(t, books, data.BookInput{Title: "Deleted long ago", Author: "A"})
-	atEdge := mustCreate(t, books, data.BookInput{Title: "Deleted exactly a window ago", Author: "A"})
-	restored := mustCreate(t, books, data.BookInput{Title: "Deleted and restored", Author: "A"})
-	recent := mustCreate(t, books, data.BookInput{Title: "Deleted recently", Author: "A"})
+	live := mustCreate(t, books, owner, data.BookInput{Title: "Live", Author: "A"})
+	old := mustCreate(t, books, owner, data.BookInput{Title: "Deleted long ago", Author: "A"})
+	atEdge := mustCreate(t, books, owner, data.BookInput{Title: "Deleted exactly a window ago", Author: "A"})
+	restored := mustCreate(t, books, owner, data.BookInput{Title: "Deleted and restored", Author: "A"})
+	recent := mustCreate(t, books, owner, data.BookInput{Title: "Deleted recently", Author: "A"})
 	del := func(b data.Book) {
 		t.Helper()
-		if _, err := books.Delete(ctx, b.ID); err != nil {
+		if _, err := books.Delete(ctx, owner, b.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
 	start := *now
 	del(old)
 	del(restored)
-	if _, err := books.Restore(ctx, restored.ID); err != nil {
+	if _, err := books.Restore(ctx, owner, restored.ID); err != nil {
 		t.Fatal(err)
 	}
 	*now = start.Add(time.Second)
@@ -566,11 +566,11 @@ func TestBookStorePurgeDeleted(t *testing.T) {
 	if n != 1 {
 		t.Errorf("PurgeDeleted() = %d, want 1", n)
 	}
-	if _, err := books.Restore(ctx, old.ID); !errors.Is(err, data.ErrNotFound) {
+	if _, err := books.Restore(ctx, owner, old.ID); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("Restore of a purged book = %v, want ErrNotFound", err)
 	}
 	for _, b := range []data.Book{atEdge, recent} {
-		got, err := books.Restore(ctx, b.ID)
+		got, err := books.Restore(ctx, owner, b.ID)
 		if err != nil {
 			t.Errorf("Restore(%q) after purge: %v; it was deleted less than the window ago", b.Title, err)
 			continue
@@ -578,32 +578,34 @@ func TestBookStorePurgeDeleted(t *testing.T) {
 		assertSameBook(t, got, b)
 	}
 	for _, b := range []data.Book{live, restored} {
-		if _, err := books.Get(ctx, b.ID); err != nil {
+		if _, err := books.Get(ctx, owner, b.ID); err != nil {
 			t.Errorf("Get(%q) after purge: %v; live books are never purged", b.Title, err)
 		}
 	}
 	if n, err := books.PurgeDeleted(ctx, window); err != nil || n != 0 {
 		t.Errorf("second PurgeDeleted() = %d, %v; want 0, nil", n, err)
 	}
-	if c := count(t, books); c != 4 {
+	if c := count(t, books, owner); c != 4 {
 		t.Errorf("Count() = %d, want 4", c)
 	}
 }
 
 func TestBookStoreSeed(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		a, _ := openBooks(t)
-		b, _ := openBooks(t)
-		for _, books := range []*data.BookStore{a, b} {
-			if err := books.Seed(t.Context(), 30, 42); err != nil {
-				t.Fatalf("Seed: %v", err)
-			}
+		// The same seed in two databases gives the same books.
+		a, ownerA, _ := openBooks(t)
+		b, ownerB, _ := openBooks(t)
+		if err := a.Seed(t.Context(), ownerA, 30, 42); err != nil {
+			t.Fatalf("Seed: %v", err)
 		}
-		pa, err := a.List(t.Context(), 0, 100)
+		if err := b.Seed(t.Context(), ownerB, 30, 42); err != nil {
+			t.Fatalf("Seed: %v", err)
+		}
+		pa, err := a.List(t.Context(), ownerA, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
-		pb, err := b.List(t.Context(), 0, 100)
+		pb, err := b.List(t.Context(), ownerB, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -624,14 +626,25 @@ func TestBookStoreSeed(t *testing.T) {
 			}
 		}
 	})
+	t.Run("OKOwnerOnly", func(t *testing.T) {
+		db := openDB(t)
+		books := db.Books()
+		ada, bob := addReader(t, db, "ada").ID, addReader(t, db, "bob").ID
+		if err := books.Seed(t.Context(), bob, 7, 1); err != nil {
+			t.Fatal(err)
+		}
+		if a, b := count(t, books, ada), count(t, books, bob); a != 0 || b != 7 {
+			t.Errorf("after Seed(bob, 7): Count(ada) = %d, Count(bob) = %d; want 0, 7", a, b)
+		}
+	})
 	t.Run("OKNone", func(t *testing.T) {
-		books, _ := openBooks(t)
+		books, owner, _ := openBooks(t)
 		for _, n := range []int{0, -5} {
-			if err := books.Seed(t.Context(), n, 1); err != nil {
+			if err := books.Seed(t.Context(), owner, n, 1); err != nil {
 				t.Errorf("Seed(%d): %v", n, err)
 			}
 		}
-		if n := count(t, books); n != 0 {
+		if n := count(t, books, owner); n != 0 {
 			t.Errorf("Count() = %d, want 0", n)
 		}
 	})
@@ -644,4 +657,164 @@ func ids(books []data.Book) []int64 {
 		out[i] = b.ID
 	}
 	return out
+}
+
+// TestBookStoreOwnership checks that every method keeps to the owner's library: to another
+// reader, a book they do not own does not exist, and nothing they do can change it.
+func TestBookStoreOwnership(t *testing.T) {
+	db := openDB(t)
+	books := db.Books()
+	ctx := t.Context()
+	ada, bob := addReader(t, db, "ada").ID, addReader(t, db, "bob").ID
+
+	live := mustCreate(t, books, ada, dune)
+	deleted := mustCreate(t, books, ada, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+	if _, err := books.Delete(ctx, ada, deleted.ID); err != nil {
+		t.Fatal(err)
+	}
+	bobs := mustCreate(t, books, bob, data.BookInput{Title: "Kindred", Author: "Octavia E. Butler"})
+	change := data.BookInput{Title: "Stolen", Author: "Bob"}
+
+	// assertAdaUntouched fails the test unless Ada's books are exactly as they were.
+	assertAdaUntouched := func(t *testing.T) {
+		t.Helper()
+		got, err := books.Get(ctx, ada, live.ID)
+		if err != nil {
+			t.Fatalf("Get(ada, live) = %v, want Ada's book", err)
+		}
+		assertSameBook(t, got, live)
+		got, err = books.GetDeleted(ctx, ada, deleted.ID)
+		if err != nil {
+			t.Fatalf("GetDeleted(ada, deleted) = %v, want it still deleted", err)
+		}
+		assertSameBook(t, got, deleted)
+		if n := count(t, books, ada); n != 1 {
+			t.Errorf("Count(ada) = %d, want 1", n)
+		}
+	}
+
+	methods := []struct {
+		name string
+		call func(owner, id int64) error
+	}{
+		{"Get", func(owner, id int64) error { _, err := books.Get(ctx, owner, id); return err }},
+		{"GetDeleted", func(owner, id int64) error { _, err := books.GetDeleted(ctx, owner, id); return err }},
+		{"Update", func(owner, id int64) error { _, err := books.Update(ctx, owner, id, change); return err }},
+		{"Delete", func(owner, id int64) error { _, err := books.Delete(ctx, owner, id); return err }},
+		{"Restore", func(owner, id int64) error { _, err := books.Restore(ctx, owner, id); return err }},
+	}
+	for _, m := range methods {
+		for _, target := range []struct {
+			name string
+			id   int64
+		}{{"Live", live.ID}, {"Deleted", deleted.ID}} {
+			t.Run("ErrNotFound"+m.name+target.name, func(t *testing.T) {
+				if err := m.call(bob, target.id); !errors.Is(err, data.ErrNotFound) {
+					t.Errorf("%s(bob, Ada's %s book) = %v, want ErrNotFound", m.name, strings.ToLower(target.name), err)
+				}
+				assertAdaUntouched(t)
+			})
+		}
+	}
+
+	t.Run("CountPerOwner", func(t *testing.T) {
+		if n := count(t, books, bob); n != 1 {
+			t.Errorf("Count(bob) = %d, want 1", n)
+		}
+		if n := count(t, books, bob+ada+100); n != 0 {
+			t.Errorf("Count of a reader with no books = %d, want 0", n)
+		}
+	})
+	t.Run("ListPerOwner", func(t *testing.T) {
+		for _, tt := range []struct {
+			name  string
+			owner int64
+			want  []int64
+		}{{"Ada", ada, []int64{live.ID}}, {"Bob", bob, []int64{bobs.ID}}} {
+			page, err := books.List(ctx, tt.owner, 0, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ids(page.Books); !slices.Equal(got, tt.want) || page.Next != 0 {
+				t.Errorf("List(%s) = %v Next %d, want %v Next 0", tt.name, got, page.Next, tt.want)
+			}
+		}
+	})
+	t.Run("OKOwnerStillCan", func(t *testing.T) {
+		// Bob's own book answers to Bob, through every method.
+		check := func(method string, _ data.Book, err error) {
+			t.Helper()
+			if err != nil {
+				t.Errorf("%s(bob, Bob's book) = %v", method, err)
+			}
+		}
+		b, err := books.Get(ctx, bob, bobs.ID)
+		check("Get", b, err)
+		b, err = books.Update(ctx, bob, bobs.ID, data.BookInput{Title: "Kindred", Author: "Octavia Butler"})
+		check("Update", b, err)
+		b, err = books.Delete(ctx, bob, bobs.ID)
+		check("Delete", b, err)
+		b, err = books.GetDeleted(ctx, bob, bobs.ID)
+		check("GetDeleted", b, err)
+		b, err = books.Restore(ctx, bob, bobs.ID)
+		check("Restore", b, err)
+		assertAdaUntouched(t)
+	})
+}
+
+func TestBookStoreListInterleavedOwners(t *testing.T) {
+	// Two readers add books in turns; each pages through exactly their own, with no gaps and no
+	// empty pages where the other reader's books sit between theirs.
+	db := openDB(t)
+	books := db.Books()
+	ada, bob := addReader(t, db, "ada").ID, addReader(t, db, "bob").ID
+	want := map[int64][]int64{}
+	for i := range 9 {
+		owner := ada
+		if i%3 == 2 {
+			owner = bob
+		}
+		want[owner] = append(want[owner], mustCreate(t, books, owner, dune).ID)
+	}
+	for _, owner := range []int64{ada, bob} {
+		slices.Reverse(want[owner])
+		var got []int64
+		before := int64(0)
+		for range 10 {
+			page, err := books.List(t.Context(), owner, before, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Books) == 0 {
+				t.Errorf("List(%d, before %d) returned an empty page", owner, before)
+			}
+			got = append(got, ids(page.Books)...)
+			if page.Next == 0 {
+				break
+			}
+			before = page.Next
+		}
+		if !slices.Equal(got, want[owner]) {
+			t.Errorf("owner %d paged %v, want %v", owner, got, want[owner])
+		}
+	}
+}
+
+func TestBookStoreCreateNeedsOwner(t *testing.T) {
+	// A book always belongs to a reader who exists: a slip that lost the owner's id must not
+	// leave a book nobody can see (or that a first account would adopt).
+	books, owner, _ := openBooks(t)
+	for _, tt := range []struct {
+		name  string
+		owner int64
+	}{{"ErrNoOwner", 0}, {"ErrUnknownOwner", owner + 1}} {
+		t.Run(tt.name, func(t *testing.T) {
+			if b, err := books.Create(t.Context(), tt.owner, dune); err == nil {
+				t.Errorf("Create(owner %d) = %+v, want an error", tt.owner, b)
+			}
+		})
+	}
+	if n := count(t, books, owner); n != 0 {
+		t.Errorf("Count() = %d, want 0", n)
+	}
 }

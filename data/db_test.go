@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,6 +33,17 @@ func openDB(t *testing.T) *data.DB {
 	return db
 }
 
+// addReader creates an account, or fails the test. Each costs an argon2id hash (tens of
+// milliseconds), so tests make a few, not hundreds.
+func addReader(t *testing.T, db *data.DB, username string) data.User {
+	t.Helper()
+	u, err := db.Users().Create(t.Context(), username, goodPassword)
+	if err != nil {
+		t.Fatalf("create user %q: %v", username, err)
+	}
+	return u
+}
+
 func TestOpen(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "test.db")
@@ -43,7 +55,7 @@ func TestOpen(t *testing.T) {
 		if _, err := os.Stat(path); err != nil {
 			t.Errorf("database file: %v", err)
 		}
-		if n, err := db.Books().Count(t.Context()); err != nil || n != 0 {
+		if n, err := db.Books().Count(t.Context(), 1); err != nil || n != 0 {
 			t.Errorf("Count() = %d, %v; want 0, nil", n, err)
 		}
 	})
@@ -73,7 +85,7 @@ func TestOpen(t *testing.T) {
 			t.Fatalf("Open: %v", err)
 		}
 		defer db.Close()
-		if _, err := db.Books().Create(t.Context(), data.BookInput{Title: "Dune", Author: "Frank Herbert"}); err != nil {
+		if _, err := db.Books().Create(t.Context(), addReader(t, db, "reader").ID, data.BookInput{Title: "Dune", Author: "Frank Herbert"}); err != nil {
 			t.Fatalf("Create: %v", err)
 		}
 		if _, err := os.Stat(path); err != nil {
@@ -145,7 +157,8 @@ func TestOpenTwice(t *testing.T) {
 	if err != nil {
 		t.Fatalf("first Open: %v", err)
 	}
-	want, err := db.Books().Create(ctx, data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction"})
+	owner := addReader(t, db, "reader").ID
+	want, err := db.Books().Create(ctx, owner, data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction"})
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
@@ -158,7 +171,7 @@ func TestOpenTwice(t *testing.T) {
 			t.Fatalf("second Open while the first is open: %v", err)
 		}
 		defer other.Close()
-		got, err := other.Books().Get(ctx, want.ID)
+		got, err := other.Books().Get(ctx, owner, want.ID)
 		if err != nil {
 			t.Fatalf("Get through the second handle: %v", err)
 		}
@@ -175,7 +188,7 @@ func TestOpenTwice(t *testing.T) {
 			t.Fatalf("re-Open: %v", err)
 		}
 		defer db.Close()
-		got, err := db.Books().Get(ctx, want.ID)
+		got, err := db.Books().Get(ctx, owner, want.ID)
 		if err != nil {
 			t.Fatalf("Get after re-Open: %v", err)
 		}
@@ -194,7 +207,7 @@ func TestClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Books().Seed(ctx, 50, 1); err != nil {
+	if err := db.Books().Seed(ctx, addReader(t, db, "reader").ID, 50, 1); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {
@@ -204,7 +217,7 @@ func TestClose(t *testing.T) {
 	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
 		t.Errorf("WAL is %d bytes after Close, want it checkpointed", fi.Size())
 	}
-	if _, err := db.Books().Count(ctx); err == nil {
+	if _, err := db.Books().Count(ctx, 1); err == nil {
 		t.Error("Count after Close succeeded, want an error")
 	}
 }
@@ -268,6 +281,8 @@ func TestConcurrentWriters(t *testing.T) {
 	db := openDB(t)
 	books := db.Books()
 	ctx := t.Context()
+	// Writers take turns between two readers' libraries, which must not mix.
+	owners := []int64{addReader(t, db, "ada").ID, addReader(t, db, "bob").ID}
 
 	var wg sync.WaitGroup
 	errs := make(chan error, writers*perWriter)
@@ -275,7 +290,7 @@ func TestConcurrentWriters(t *testing.T) {
 	for w := range writers {
 		wg.Go(func() {
 			for i := range perWriter {
-				b, err := books.Create(ctx, data.BookInput{Title: "Book " + strconv.Itoa(i), Author: "Writer " + strconv.Itoa(w)})
+				b, err := books.Create(ctx, owners[w%len(owners)], data.BookInput{Title: "Book " + strconv.Itoa(i), Author: "Writer " + strconv.Itoa(w)})
 				if err != nil {
 					errs <- err
 					continue
@@ -298,38 +313,58 @@ func TestConcurrentWriters(t *testing.T) {
 		}
 		seen[id] = true
 	}
-	n, err := books.Count(ctx)
-	if err != nil {
-		t.Fatalf("Count: %v", err)
-	}
-	if n != writers*perWriter {
-		t.Errorf("Count() = %d, want %d", n, writers*perWriter)
+	for _, owner := range owners {
+		n, err := books.Count(ctx, owner)
+		if err != nil {
+			t.Fatalf("Count: %v", err)
+		}
+		if want := writers * perWriter / len(owners); n != want {
+			t.Errorf("Count(%d) = %d, want %d", owner, n, want)
+		}
 	}
 }
 
 func TestConcurrentReadersWhileWriting(t *testing.T) {
-	const writers, perWriter, readers = 2, 150, 6
+	// Writers keep writing until every reader has finished a few reads (or a cap is reached), so
+	// the reads provably ran while writes were going on, however the goroutines are scheduled.
+	const writers, perWriter, maxPerWriter, readers, minReads = 2, 150, 5000, 6, 3
 	db := openDB(t)
 	books := db.Books()
 	ctx := t.Context()
-	first, err := books.Create(ctx, data.BookInput{Title: "First", Author: "Someone"})
+	owner := addReader(t, db, "reader").ID
+	first, err := books.Create(ctx, owner, data.BookInput{Title: "First", Author: "Someone"})
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	var writing, reading sync.WaitGroup
 	done := make(chan struct{})
-	errs := make(chan error, writers*perWriter+readers)
+	errs := make(chan error, writers+readers)
+	reads := make([]atomic.Int64, readers)
+	readersDone := func() bool {
+		for r := range reads {
+			if reads[r].Load() < minReads {
+				return false
+			}
+		}
+		return true
+	}
+	var written atomic.Int64
 	for w := range writers {
 		writing.Go(func() {
-			for i := range perWriter {
-				b, err := books.Create(ctx, data.BookInput{Title: "Book " + strconv.Itoa(i), Author: "Writer " + strconv.Itoa(w)})
+			for i := 0; i < perWriter || !readersDone(); i++ {
+				if i == maxPerWriter {
+					errs <- errors.New("readers made no progress while " + strconv.Itoa(maxPerWriter) + " books were written")
+					return
+				}
+				b, err := books.Create(ctx, owner, data.BookInput{Title: "Book " + strconv.Itoa(i), Author: "Writer " + strconv.Itoa(w)})
 				if err != nil {
 					errs <- err
 					return
 				}
+				written.Add(1)
 				if i%10 == 0 {
-					if _, err := books.Update(ctx, b.ID, data.BookInput{Title: "Edited", Author: "Writer"}); err != nil {
+					if _, err := books.Update(ctx, owner, b.ID, data.BookInput{Title: "Edited", Author: "Writer"}); err != nil {
 						errs <- err
 						return
 					}
@@ -337,7 +372,6 @@ func TestConcurrentReadersWhileWriting(t *testing.T) {
 			}
 		})
 	}
-	reads := make([]int, readers)
 	for r := range readers {
 		reading.Go(func() {
 			last := 0
@@ -347,7 +381,7 @@ func TestConcurrentReadersWhileWriting(t *testing.T) {
 					return
 				default:
 				}
-				n, err := books.Count(ctx)
+				n, err := books.Count(ctx, owner)
 				if err != nil {
 					errs <- err
 					return
@@ -357,7 +391,7 @@ func TestConcurrentReadersWhileWriting(t *testing.T) {
 					return
 				}
 				last = n
-				page, err := books.List(ctx, 0, 20)
+				page, err := books.List(ctx, owner, 0, 20)
 				if err != nil {
 					errs <- err
 					return
@@ -366,11 +400,11 @@ func TestConcurrentReadersWhileWriting(t *testing.T) {
 					errs <- errors.New("List returned no books while there are some")
 					return
 				}
-				if _, err := books.Get(ctx, first.ID); err != nil {
+				if _, err := books.Get(ctx, owner, first.ID); err != nil {
 					errs <- err
 					return
 				}
-				reads[r]++
+				reads[r].Add(1)
 			}
 		})
 	}
@@ -381,13 +415,13 @@ func TestConcurrentReadersWhileWriting(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	for r, n := range reads {
-		if n == 0 {
-			t.Errorf("reader %d never finished a read while writers ran", r)
+	for r := range reads {
+		if n := reads[r].Load(); n < minReads {
+			t.Errorf("reader %d finished %d reads while writers ran, want at least %d", r, n, minReads)
 		}
 	}
-	if n, err := books.Count(ctx); err != nil || n != 1+writers*perWriter {
-		t.Errorf("Count() = %d, %v; want %d", n, err, 1+writers*perWriter)
+	if n, err := books.Count(ctx, owner); err != nil || n != 1+int(written.Load()) {
+		t.Errorf("Count() = %d, %v; want %d", n, err, 1+written.Load())
 	}
 }
 

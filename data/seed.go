@@ -9,9 +9,9 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Seed adds n made-up but plausible books in one transaction, for demos and benchmarks.
-// The same seed gives the same books.
-func (s *BookStore) Seed(ctx context.Context, n int, seed uint64) error {
+// Seed adds n made-up but plausible books to the owner's library in one transaction, for demos
+// and benchmarks. The same seed gives the same books.
+func (s *BookStore) Seed(ctx context.Context, owner int64, n int, seed uint64) error {
 	if n <= 0 {
 		return nil
 	}
@@ -19,7 +19,7 @@ func (s *BookStore) Seed(ctx context.Context, n int, seed uint64) error {
 	start := s.db.now().Add(-time.Duration(n) * time.Minute)
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		stmt, err := tx.PreparexContext(ctx,
-			`INSERT INTO books (title, author, genre, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`)
+			`INSERT INTO books (owner_id, title, author, genre, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -32,7 +32,7 @@ func (s *BookStore) Seed(ctx context.Context, n int, seed uint64) error {
 			author := seedFirst[r.IntN(len(seedFirst))] + " " + seedLast[r.IntN(len(seedLast))]
 			genre := seedGenres[r.IntN(len(seedGenres))]
 			at := start.Add(time.Duration(i) * time.Minute)
-			if _, err := stmt.ExecContext(ctx, title, author, genre, at, at); err != nil {
+			if _, err := stmt.ExecContext(ctx, owner, title, author, genre, at, at); err != nil {
 				return err
 			}
 		}

@@ -51,10 +51,26 @@ func validUsername(name string) string {
 	return ""
 }
 
-// Create makes an account. The first account ever created adopts the books that were added
-// before accounts existed, so nothing is lost by turning accounts on.
-func (s *UserStore) Create(ctx context.Context, username, password string) (User, error) {
+// Check reports every problem with a new account, as Create would, without creating it.
+func (s *UserStore) Check(ctx context.Context, username, password string) error {
 	username = NormalizeUsername(username)
+	v := s.validate(username, password)
+	if _, ok := v.Fields["username"]; !ok {
+		var taken bool
+		if err := s.db.read.GetContext(ctx, &taken, `SELECT EXISTS (SELECT 1 FROM users WHERE username = ?)`, username); err != nil {
+			return fmt.Errorf("check username: %w", err)
+		}
+		if taken {
+			v.add("username", msgUsernameTaken)
+		}
+	}
+	return v.errOrNil()
+}
+
+const msgUsernameTaken = "That username is taken. Choose another."
+
+// validate checks a normalized username and a password without looking at the database.
+func (s *UserStore) validate(username, password string) *ValidationError {
 	var v ValidationError
 	if msg := validUsername(username); msg != "" {
 		v.add("username", msg)
@@ -62,7 +78,14 @@ func (s *UserStore) Create(ctx context.Context, username, password string) (User
 	if msg := s.db.commonPasswords().checkPassword(password, username); msg != "" {
 		v.add("password", msg)
 	}
-	if err := v.errOrNil(); err != nil {
+	return &v
+}
+
+// Create makes an account. The first account ever created adopts the books that were added
+// before accounts existed, so nothing is lost by turning accounts on.
+func (s *UserStore) Create(ctx context.Context, username, password string) (User, error) {
+	username = NormalizeUsername(username)
+	if err := s.validate(username, password).errOrNil(); err != nil {
 		return User{}, err
 	}
 	hash, err := s.db.hash(password)
@@ -76,7 +99,7 @@ func (s *UserStore) Create(ctx context.Context, username, password string) (User
 			return err
 		}
 		if taken {
-			return &ValidationError{Fields: map[string]string{"username": "That username is taken. Choose another."}}
+			return &ValidationError{Fields: map[string]string{"username": msgUsernameTaken}}
 		}
 		var first bool
 		if err := tx.GetContext(ctx, &first, `SELECT NOT EXISTS (SELECT 1 FROM users)`); err != nil {

@@ -15,7 +15,7 @@ import (
 // TestAddBookWithKeyboardAlone adds two books without touching the mouse: the title input has the
 // focus on load, Tab moves between the fields and Enter adds the book.
 func TestAddBookWithKeyboardAlone(t *testing.T) {
-	p := newPage(t)
+	p := signedIn(t)
 	p.open("/books")
 	p.waitFocus("#new-book-title")
 	if got := p.display("tbody.empty"); got == "none" {
@@ -66,7 +66,7 @@ func TestAddBookWithKeyboardAlone(t *testing.T) {
 // TestEditWithEnter opens a row for editing from its Edit button, changes the title and saves with
 // Enter, without disturbing what was typed elsewhere on the page.
 func TestEditWithEnter(t *testing.T) {
-	p := newPage(t)
+	p := signedIn(t)
 	older := p.addBook("Piranesi", "Susanna Clarke", "Fantasy")
 	book := p.addBook("Kindred", "Octavia E. Butler", "Science fiction")
 	p.open("/books")
@@ -96,7 +96,7 @@ func TestEditWithEnter(t *testing.T) {
 	if got, want := p.value("new-book-title"), "Half-typed title"; got != want {
 		t.Errorf("the new-book title holds %q after the edit, want what was typed there, %q", got, want)
 	}
-	stored, err := p.books.Get(context.Background(), book.ID)
+	stored, err := p.storedBook(book.ID)
 	if err != nil || stored.Title != saved.Title {
 		t.Errorf("stored book = %+v, %v; want the title %q", stored, err, saved.Title)
 	}
@@ -105,7 +105,7 @@ func TestEditWithEnter(t *testing.T) {
 
 // TestCancelWithEscape changes an edit row and presses Escape: the row is back as it was.
 func TestCancelWithEscape(t *testing.T) {
-	p := newPage(t)
+	p := signedIn(t)
 	book := p.addBook("Middlemarch", "George Eliot", "Fiction")
 	p.open("/books")
 
@@ -126,7 +126,7 @@ func TestCancelWithEscape(t *testing.T) {
 		t.Errorf("rows after Escape = %+v, want the book unchanged, %+v", got, want)
 	}
 	p.waitFocus(edit)
-	stored, err := p.books.Get(context.Background(), book.ID)
+	stored, err := p.storedBook(book.ID)
 	if err != nil || stored.Title != book.Title || stored.Author != book.Author {
 		t.Errorf("stored book = %+v, %v; want it unchanged", stored, err)
 	}
@@ -135,7 +135,7 @@ func TestCancelWithEscape(t *testing.T) {
 
 // TestDeleteAndUndo deletes the middle of three books and brings it back with the toast's Undo.
 func TestDeleteAndUndo(t *testing.T) {
-	p := newPage(t)
+	p := signedIn(t)
 	oldest := p.addBook("The Master and Margarita", "Mikhail Bulgakov", "Fiction")
 	middle := p.addBook("Pale Fire", "Vladimir Nabokov", "Fiction")
 	newest := p.addBook("Gödel, Escher, Bach", "Douglas Hofstadter", "")
@@ -183,7 +183,7 @@ func TestDeleteAndUndo(t *testing.T) {
 		t.Errorf("count after Undo = %q, want %q", got, want)
 	}
 	p.waitFocus(rowSel + " [data-action=edit]")
-	stored, err := p.books.Get(context.Background(), middle.ID)
+	stored, err := p.storedBook(middle.ID)
 	if err != nil {
 		t.Fatalf("the restored book is not in the store: %v", err)
 	}
@@ -196,7 +196,7 @@ func TestDeleteAndUndo(t *testing.T) {
 // TestValidationBesideTheField submits a book without a title, then clears an author in an edit
 // row: each time the message appears beside the field at fault and nothing typed is lost.
 func TestValidationBesideTheField(t *testing.T) {
-	p := newPage(t)
+	p := signedIn(t)
 	book := p.addBook("Things Fall Apart", "Chinua Achebe", "Fiction")
 	p.open("/books")
 	p.waitFocus("#new-book-title")
@@ -251,7 +251,7 @@ func TestValidationBesideTheField(t *testing.T) {
 	if got, want := p.value(fmt.Sprintf("edit-%d-title", book.ID)), book.Title; got != want {
 		t.Errorf("title in the refused edit row = %q, want %q", got, want)
 	}
-	stored, err := p.books.Get(context.Background(), book.ID)
+	stored, err := p.storedBook(book.ID)
 	if err != nil || stored.Author != book.Author {
 		t.Errorf("stored book = %+v, %v; want the author unchanged, %q", stored, err, book.Author)
 	}
@@ -261,8 +261,8 @@ func TestValidationBesideTheField(t *testing.T) {
 // TestLoadMore shows the first 50 of 60 books, then the rest when the reader activates "Load more
 // books" with the keyboard, and leaves the focus on the first book loaded.
 func TestLoadMore(t *testing.T) {
-	p := newPage(t)
-	if err := p.books.Seed(context.Background(), 60, 1); err != nil {
+	p := signedIn(t)
+	if err := p.books.Seed(context.Background(), p.reader.id, 60, 1); err != nil {
 		t.Fatal(err)
 	}
 	p.open("/books")
@@ -286,7 +286,7 @@ func TestLoadMore(t *testing.T) {
 	if got, want := len(seen), 60; got != want {
 		t.Errorf("%d distinct rows, want %d", got, want)
 	}
-	all, err := p.books.List(context.Background(), 0, 100)
+	all, err := p.books.List(context.Background(), p.reader.id, 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +308,7 @@ func TestLoadMore(t *testing.T) {
 // TestServerUnreachable tries to add a book after the server has gone: the page says so and keeps
 // what was typed.
 func TestServerUnreachable(t *testing.T) {
-	p := newPage(t)
+	p := signedIn(t)
 	p.open("/books")
 	p.waitFocus("#new-book-title")
 	if got := eval[bool](p, `document.getElementById('offline').hidden`); !got {

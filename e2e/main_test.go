@@ -2,21 +2,31 @@ package e2e
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	cdppage "github.com/chromedp/cdproto/page"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -36,6 +46,7 @@ const (
 // use, so a run that selects no browser test starts no browser; TestMain stops it.
 var chrome struct {
 	once    sync.Once
+	path    string          // the browser's executable, when it was found
 	ctx     context.Context // a chromedp context of the running browser; nil when there is none
 	missing string          // why there is no browser to use, when it was not found
 	err     error           // why the browser that was found could not be used
@@ -67,6 +78,20 @@ func browser(t *testing.T) context.Context {
 	return chrome.ctx
 }
 
+// certBlindBrowser starts a browser for this test alone that accepts any certificate, so that
+// it can talk to a server whose certificate the test made up. The shared browser keeps checking
+// certificates.
+func certBlindBrowser(t *testing.T) context.Context {
+	t.Helper()
+	browser(t) // skips or fails the test as for every browser test, and finds the browser
+	ctx, stop, err := launch(chrome.path, chromedp.Flag("ignore-certificate-errors", true))
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	t.Cleanup(stop)
+	return ctx
+}
+
 // findBrowser returns the path of the browser to drive, or "" when none is installed.
 func findBrowser() (string, error) {
 	if name := os.Getenv("BOOKCASE_CHROME"); name != "" {
@@ -94,10 +119,16 @@ func startBrowser() {
 		chrome.missing = "no browser for the e2e tests: install Chromium (apt-get install chromium) or set BOOKCASE_CHROME"
 		return
 	}
+	chrome.path = path
+	chrome.ctx, chrome.stop, chrome.err = launch(path)
+}
+
+// launch starts headless Chromium from path with a profile of its own, plus the extra options.
+// It returns a chromedp context of the browser, and stop, which closes it and removes the profile.
+func launch(path string, extra ...chromedp.ExecAllocatorOption) (ctx context.Context, stop func(), err error) {
 	profile, err := os.MkdirTemp("", "bookcase-e2e-chrome-")
 	if err != nil {
-		chrome.err = err
-		return
+		return nil, nil, err
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
@@ -112,9 +143,17 @@ func startBrowser() {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 	)
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	chrome.stop = func() {
+	// The first Do starts the browser and binds it to ctx, which must not have a deadline.
+	if err := chromedp.Do(ctx); err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		os.RemoveAll(profile)
+		return nil, nil, fmt.Errorf("start %s: %w", path, err)
+	}
+	stop = func() {
 		if err := chromedp.Cancel(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			fmt.Fprintln(os.Stderr, "e2e: closing the browser:", err)
 		}
@@ -122,29 +161,43 @@ func startBrowser() {
 		cancelAlloc()
 		os.RemoveAll(profile)
 	}
-	// The first Do starts the browser and binds it to ctx, which must not have a deadline.
-	if err := chromedp.Do(ctx); err != nil {
-		chrome.err = fmt.Errorf("start %s: %w", path, err)
-		return
-	}
-	chrome.ctx = ctx
+	return ctx, stop, nil
 }
 
-// server is a Bookcase server for one test, with its own empty database.
+// Session lengths of the test servers: the command's defaults, long enough never to run out.
+const (
+	sessionIdle     = 24 * time.Hour
+	sessionLifetime = 7 * 24 * time.Hour
+)
+
+// server is a Bookcase server for one test, with accounts and its own empty database.
 type server struct {
-	url   string
-	books *data.BookStore
-	stop  func() // shuts the server down; it is safe to call more than once
+	url      string
+	books    *data.BookStore
+	users    *data.UserStore
+	sessions *data.SessionStore
+	stop     func() // shuts the server down; it is safe to call more than once
 }
 
-func startServer(t *testing.T) *server {
+// startServer starts a server on a loopback port, configured as main.go configures it, with
+// sign-up open. With a certificate it serves HTTPS, where its cookies are Secure with the
+// __Host- prefix and the CSRF check also wants a same-site Referer.
+func startServer(t *testing.T, cert *tls.Certificate) *server {
 	t.Helper()
 	ctx := context.Background()
 	db, err := data.Open(ctx, filepath.Join(t.TempDir(), "e2e.db"))
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}
-	app, err := handlers.New(handlers.Config{Books: db.Books(), Logger: slog.New(slog.DiscardHandler)})
+	sessions := db.Sessions(sessionIdle, sessionLifetime)
+	app, err := handlers.New(handlers.Config{
+		Books:      db.Books(),
+		Users:      db.Users(),
+		Sessions:   sessions,
+		CSRF:       db.CSRFTokens(),
+		Logger:     slog.New(slog.DiscardHandler),
+		SignupOpen: true,
+	})
 	if err != nil {
 		db.Close()
 		t.Fatalf("build app: %v", err)
@@ -154,14 +207,20 @@ func startServer(t *testing.T) *server {
 		db.Close()
 		t.Fatalf("listen: %v", err)
 	}
-	ln := &connTracker{Listener: tcp, conns: make(map[net.Conn]struct{})}
+	tracker := &connTracker{Listener: tcp, conns: make(map[net.Conn]struct{})}
+	var ln net.Listener = tracker
+	scheme := "http"
+	if cert != nil {
+		ln = tls.NewListener(tracker, &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12})
+		scheme = "https"
+	}
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 
 	var once sync.Once
 	stop := func() {
 		once.Do(func() {
-			ln.closeConns()
+			tracker.closeConns()
 			if err := app.ShutdownWithTimeout(5 * time.Second); err != nil {
 				t.Errorf("shut the server down: %v", err)
 			}
@@ -176,7 +235,37 @@ func startServer(t *testing.T) *server {
 			t.Errorf("close database: %v", err)
 		}
 	})
-	return &server{url: "http://" + ln.Addr().String(), books: db.Books(), stop: stop}
+	return &server{
+		url:      scheme + "://" + tcp.Addr().String(),
+		books:    db.Books(),
+		users:    db.Users(),
+		sessions: sessions,
+		stop:     stop,
+	}
+}
+
+// selfSignedCert makes a certificate for 127.0.0.1, valid for an hour, that nobody vouches for.
+func selfSignedCert(t *testing.T) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatalf("make a key: %v", err)
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(now.UnixNano()),
+		Subject:      pkix.Name{CommonName: "Bookcase e2e"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:    now.Add(-time.Minute),
+		NotAfter:     now.Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatalf("make a certificate: %v", err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
 // connTracker is a listener that can drop every connection it accepted, as the exit of the server
@@ -213,18 +302,26 @@ func (l *connTracker) closeConns() {
 type page struct {
 	t *testing.T
 	*server
-	ctx context.Context
+	ctx     context.Context
+	console *console
+	// reader is who signedIn signed in; addBook gives them the books.
+	reader reader
 }
 
 type pageOption func(*pageConfig)
 
-type pageConfig struct{ noScript bool }
+type pageConfig struct{ noScript, https bool }
 
 // withoutJavaScript opens the tab with JavaScript turned off, as for a reader who blocks it.
 func withoutJavaScript(c *pageConfig) { c.noScript = true }
 
+// overHTTPS serves the page over HTTPS, with a self-signed certificate, to a browser of the
+// test's own that accepts it.
+func overHTTPS(c *pageConfig) { c.https = true }
+
 // newPage starts a server with an empty database and opens a tab, in a browser context of its own,
-// at a 1280×800 viewport. An uncaught JavaScript exception in the tab fails the test.
+// at a 1280×800 viewport. An uncaught JavaScript exception or a Content Security Policy violation
+// in the tab fails the test.
 func newPage(t *testing.T, opts ...pageOption) *page {
 	t.Helper()
 	var cfg pageConfig
@@ -232,7 +329,13 @@ func newPage(t *testing.T, opts ...pageOption) *page {
 		o(&cfg)
 	}
 	parent := browser(t)
-	srv := startServer(t)
+	var cert *tls.Certificate
+	if cfg.https {
+		parent = certBlindBrowser(t)
+		c := selfSignedCert(t)
+		cert = &c
+	}
+	srv := startServer(t, cert)
 
 	deadline, cancelDeadline := context.WithTimeout(parent, testTimeout)
 	ctx, cancelTab := chromedp.NewContext(deadline, chromedp.WithNewBrowserContext())
@@ -248,27 +351,21 @@ func newPage(t *testing.T, opts ...pageOption) *page {
 		t.Fatalf("open a tab: %v", err)
 	}
 
-	var mu sync.Mutex
-	var exceptions []string
-	err := chromedp.Listen(ctx, func(ev any) {
-		if ev, ok := ev.(*runtime.EventExceptionThrown); ok {
-			mu.Lock()
-			defer mu.Unlock()
-			exceptions = append(exceptions, describeException(ev.ExceptionDetails))
-		}
-	})
-	if err != nil {
+	c := newConsole()
+	if err := chromedp.Listen(ctx, c.listen); err != nil {
 		t.Fatalf("listen to the tab: %v", err)
 	}
 	t.Cleanup(func() {
-		mu.Lock()
-		defer mu.Unlock()
+		exceptions, violations := c.take()
 		for _, e := range exceptions {
 			t.Errorf("uncaught JavaScript exception: %s", e)
 		}
+		for _, v := range violations {
+			t.Errorf("Content Security Policy violation: %s", v)
+		}
 	})
 
-	p := &page{t: t, server: srv, ctx: ctx}
+	p := &page{t: t, server: srv, ctx: ctx, console: c}
 	p.do("set the viewport", chromedp.EmulateViewport(1280, 800))
 	if cfg.noScript {
 		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
@@ -276,6 +373,77 @@ func newPage(t *testing.T, opts ...pageOption) *page {
 		}
 	}
 	return p
+}
+
+// console keeps what a tab reports that fails a test: uncaught JavaScript exceptions, and
+// Content Security Policy violations, which Chromium writes to its log (source "security") as
+// "… violates the following Content Security Policy directive …" ("Refused to …" before).
+type console struct {
+	mu         sync.Mutex
+	exceptions []string
+	violations []string
+	arrived    chan struct{} // closed, and replaced, when a violation arrives
+}
+
+func newConsole() *console { return &console{arrived: make(chan struct{})} }
+
+// listen is the tab's listener: it runs in the loop that reads the tab's messages, in order.
+func (c *console) listen(ev any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch ev := ev.(type) {
+	case *runtime.EventExceptionThrown:
+		c.exceptions = append(c.exceptions, describeException(ev.ExceptionDetails))
+	case *cdplog.EventEntryAdded:
+		if text := ev.Entry.Text; strings.Contains(text, "Content Security Policy") || strings.HasPrefix(text, "Refused to") {
+			c.violations = append(c.violations, text)
+			close(c.arrived)
+			c.arrived = make(chan struct{})
+		}
+	}
+}
+
+// take returns what was reported so far and forgets it.
+func (c *console) take() (exceptions, violations []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	exceptions, violations = c.exceptions, c.violations
+	c.exceptions, c.violations = nil, nil
+	return exceptions, violations
+}
+
+// takeViolations returns the violations reported so far and forgets them, so that a test can
+// make one on purpose.
+func (p *page) takeViolations() []string {
+	p.console.mu.Lock()
+	defer p.console.mu.Unlock()
+	v := p.console.violations
+	p.console.violations = nil
+	return v
+}
+
+// waitViolation waits until a violation that mentions s has been reported. The tab reports its
+// messages in order, so by then every violation of what the tab did before has arrived too.
+func (p *page) waitViolation(s string) {
+	p.t.Helper()
+	timeout := time.NewTimer(waitTimeout)
+	defer timeout.Stop()
+	for {
+		p.console.mu.Lock()
+		found := slices.ContainsFunc(p.console.violations, func(v string) bool { return strings.Contains(v, s) })
+		arrived := p.console.arrived
+		p.console.mu.Unlock()
+		if found {
+			return
+		}
+		select {
+		case <-arrived:
+		case <-timeout.C:
+			p.t.Fatalf("no Content Security Policy violation that mentions %q was reported in %v", s, waitTimeout)
+		case <-p.ctx.Done():
+			p.t.Fatalf("waiting for a violation that mentions %q: %v", s, p.ctx.Err())
+		}
+	}
 }
 
 func describeException(d *runtime.ExceptionDetails) string {
@@ -287,6 +455,117 @@ func describeException(d *runtime.ExceptionDetails) string {
 		msg += " " + d.Exception.Description
 	}
 	return fmt.Sprintf("%s (%s:%d:%d)", msg, d.URL, d.LineNumber+1, d.ColumnNumber+1)
+}
+
+// reader is an account that a test made, with the password it was made with.
+type reader struct {
+	id       int64
+	name     string
+	password string
+}
+
+// passwordFor is the password the tests give name: long, uncommon, and not the name itself.
+func passwordFor(name string) string { return name + " reads by lamplight" }
+
+// newReader creates the account name in the store, as if its reader had signed up earlier.
+func (p *page) newReader(name string) reader {
+	p.t.Helper()
+	u, err := p.users.Create(context.Background(), name, passwordFor(name))
+	if err != nil {
+		p.t.Fatalf("create the account %q: %v", name, err)
+	}
+	return reader{id: u.ID, name: u.Username, password: passwordFor(name)}
+}
+
+// signedIn starts a page for a reader, ada, who has an account and has just logged in through
+// the login page: where most tests begin.
+func signedIn(t *testing.T, opts ...pageOption) *page {
+	t.Helper()
+	p := newPage(t, opts...)
+	p.reader = p.newReader("ada")
+	p.logIn(p.reader)
+	return p
+}
+
+// logIn signs r in through the login page, typing as a person would, and checks that the tab
+// shows r's library.
+func (p *page) logIn(r reader) {
+	p.t.Helper()
+	p.visit("/login")
+	p.submitLogin(r)
+	if got := p.path(); got != "/books" {
+		p.t.Fatalf("after logging in, the tab shows %s, want /books", got)
+	}
+}
+
+// submitLogin types r's username and password into the login page that the tab shows, presses
+// Enter, and checks that the page that loads says r is signed in.
+func (p *page) submitLogin(r reader) {
+	p.t.Helper()
+	p.waitFocus("#field-username")
+	p.press(r.name)
+	p.press(kb.Tab)
+	p.press(r.password)
+	if status := p.loads("log in with Enter", chromedp.KeyEvent(kb.Enter)); status != 200 {
+		p.t.Fatalf("logging in as %s: status %d, want 200", r.name, status)
+	}
+	if got := p.signedInAs(); got != r.name {
+		p.t.Fatalf("after logging in as %s, the header says signed in as %q", r.name, got)
+	}
+}
+
+// signUp creates the account name on the sign-up page that the tab shows, with the keyboard
+// alone: the username, Tab, the password, Tab, the password again, Enter. It checks that the
+// library loads with name signed in.
+func (p *page) signUp(name string) reader {
+	p.t.Helper()
+	r := reader{name: name, password: passwordFor(name)}
+	p.waitFocus("#field-username")
+	p.press(r.name)
+	p.press(kb.Tab)
+	p.waitFocus("#field-password")
+	p.press(r.password)
+	p.press(kb.Tab)
+	p.waitFocus("#field-confirm")
+	p.press(r.password)
+	if status := p.loads("sign up with Enter", chromedp.KeyEvent(kb.Enter)); status != 200 {
+		p.t.Fatalf("signing up as %s: status %d, want 200", name, status)
+	}
+	if got := p.path(); got != "/books" {
+		p.t.Fatalf("after signing up, the tab shows %s, want /books", got)
+	}
+	if got := p.signedInAs(); got != name {
+		p.t.Fatalf("after signing up as %s, the header says signed in as %q", name, got)
+	}
+	u, err := p.users.ByName(context.Background(), name)
+	if err != nil {
+		p.t.Fatalf("the account %s is not in the store: %v", name, err)
+	}
+	r.id = u.ID
+	return r
+}
+
+// signedInAs returns the username that the header says is signed in, or "" when nobody is.
+func (p *page) signedInAs() string {
+	p.t.Helper()
+	return eval[string](p, `(() => {
+		const name = document.querySelector('header [data-testid=username]');
+		return name ? name.textContent.trim() : '';
+	})()`)
+}
+
+// cookies returns the cookies that the browser would send to the server.
+func (p *page) cookies() map[string]*network.Cookie {
+	p.t.Helper()
+	res, err := chromedp.Call(p.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{p.url + "/"}})
+	if err != nil {
+		p.t.Fatalf("read the cookies: %v", err)
+	}
+	m := make(map[string]*network.Cookie, len(res.Cookies))
+	for _, c := range res.Cookies {
+		m[c.Name] = c
+	}
+	return m
 }
 
 // do runs steps in the tab, failing the test with what it was doing when one fails.
@@ -307,6 +586,22 @@ func eval[T any](p *page, expr string) T {
 	return v
 }
 
+// visit loads path in the tab and returns the HTTP status of the document it ends on, after
+// redirects.
+func (p *page) visit(path string) int64 {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, waitTimeout)
+	defer cancel()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(p.url+path))
+	if err != nil {
+		p.t.Fatalf("open %s: %v", path, err)
+	}
+	if resp == nil {
+		p.t.Fatalf("open %s: the browser reported no response", path)
+	}
+	return resp.Status
+}
+
 // open loads path and marks the document, so stillSamePage can tell that nothing reloaded it.
 func (p *page) open(path string) {
 	p.t.Helper()
@@ -323,12 +618,20 @@ func (p *page) stillSamePage() {
 	}
 }
 
-// loads runs step, which must make the browser load a new document, and waits for the load.
-func (p *page) loads(what string, step chromedp.Action[chromedp.Void]) {
+// loads runs step, which must make the browser load a new document, waits for the load, and
+// returns the HTTP status of the document (the last one, after redirects).
+func (p *page) loads(what string, step chromedp.Action[chromedp.Void]) int64 {
 	p.t.Helper()
-	if _, err := chromedp.Run(p.ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, step)); err != nil {
+	ctx, cancel := context.WithTimeout(p.ctx, waitTimeout)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, step)
+	if err != nil {
 		p.t.Fatalf("%s: %v", what, err)
 	}
+	if resp == nil {
+		p.t.Fatalf("%s: the browser reported no response for the new document", what)
+	}
+	return resp.Status
 }
 
 // location returns the address of the document the tab shows.
@@ -354,8 +657,37 @@ func (p *page) path() string {
 // waitUntil waits until the JavaScript expression is truthy.
 func (p *page) waitUntil(what, expr string) {
 	p.t.Helper()
-	if err := chromedp.Do(p.ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(waitTimeout))); err != nil {
+	if err := p.poll(expr); err != nil {
 		p.t.Fatalf("waiting until %s (%s): %v", what, expr, err)
+	}
+}
+
+// poll waits, for at most waitTimeout, until the JavaScript expression is truthy in the document
+// that the tab shows. It evaluates the expression from Go every few milliseconds, rather than in
+// the page as chromedp.Poll does, for two reasons. In a tab with JavaScript off the page runs no
+// callbacks, not even those of Poll's requestAnimationFrame loop, so Poll only sees what is true
+// at its first look. And Poll runs in the execution context that chromedp recorded last, which
+// chromedp v0.23.0 updates on another goroutine than the one that reports a load: right after a
+// load it can still be the old document's, and Poll fails with "Cannot find context with
+// specified id". Evaluate without a context runs in the document that the tab shows.
+func (p *page) poll(expr string) error {
+	ctx, cancel := context.WithTimeout(p.ctx, waitTimeout)
+	defer cancel()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+expr+")"))
+		switch {
+		case err != nil:
+			return err
+		case ok:
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
 	}
 }
 
@@ -394,13 +726,24 @@ func (p *page) focused() string {
 func (p *page) waitFocus(selector string) {
 	p.t.Helper()
 	expr := fmt.Sprintf(`document.activeElement !== null && document.activeElement === document.querySelector(%q)`, selector)
-	if err := chromedp.Do(p.ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(waitTimeout))); err != nil {
+	if err := p.poll(expr); err != nil {
 		p.t.Fatalf("waiting for the focus on %s, it is on %s: %v", selector, p.focused(), err)
 	}
 }
 
 // tabTo presses Tab until the element that matches selector has the focus.
 func (p *page) tabTo(selector string) {
+	p.t.Helper()
+	p.tabUntil(selector, "Tab")
+}
+
+// tabBackTo presses Shift+Tab until the element that matches selector has the focus.
+func (p *page) tabBackTo(selector string) {
+	p.t.Helper()
+	p.tabUntil(selector, "Shift+Tab", chromedp.KeyModifiers(chromedp.ModifierShift))
+}
+
+func (p *page) tabUntil(selector, keys string, opts ...chromedp.KeyOption) {
 	p.t.Helper()
 	const most = 20
 	expr := fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, selector)
@@ -409,10 +752,10 @@ func (p *page) tabTo(selector string) {
 		if eval[bool](p, expr) {
 			return
 		}
-		p.press(kb.Tab)
+		p.press(kb.Tab, opts...)
 		path = append(path, p.focused())
 	}
-	p.t.Fatalf("%d presses of Tab never reached %s; the focus went %s", most, selector, strings.Join(path, " → "))
+	p.t.Fatalf("%d presses of %s never reached %s; the focus went %s", most, keys, selector, strings.Join(path, " → "))
 }
 
 // value returns the current value of the input with the given id.
@@ -461,17 +804,42 @@ func (p *page) rows() []row {
 	})`)
 }
 
+// idOf returns the id of the book that r shows.
+func (p *page) idOf(r row) int64 {
+	p.t.Helper()
+	id, err := strconv.ParseInt(strings.TrimPrefix(r.ID, "book-"), 10, 64)
+	if err != nil {
+		p.t.Fatalf("row %q names no book: %v", r.ID, err)
+	}
+	return id
+}
+
 // rowOf is the row that book b should have, shown (not being edited).
 func rowOf(b data.Book) row {
 	return row{ID: fmt.Sprintf("book-%d", b.ID), Title: b.Title, Author: b.Author, Genre: b.Genre}
 }
 
-// addBook stores a book directly, as if it had been added earlier.
+// addBook stores a book in the library of the reader whom signedIn signed in, as if they had
+// added it earlier.
 func (p *page) addBook(title, author, genre string) data.Book {
 	p.t.Helper()
-	b, err := p.books.Create(context.Background(), data.BookInput{Title: title, Author: author, Genre: genre})
+	return p.addBookFor(p.reader, title, author, genre)
+}
+
+// addBookFor stores a book in r's library, as if r had added it earlier.
+func (p *page) addBookFor(r reader, title, author, genre string) data.Book {
+	p.t.Helper()
+	if r.id == 0 {
+		p.t.Fatalf("add %q: no reader to own it", title)
+	}
+	b, err := p.books.Create(context.Background(), r.id, data.BookInput{Title: title, Author: author, Genre: genre})
 	if err != nil {
 		p.t.Fatalf("add %q: %v", title, err)
 	}
 	return b
+}
+
+// storedBook returns the book id of the reader whom signedIn signed in, as the store has it.
+func (p *page) storedBook(id int64) (data.Book, error) {
+	return p.books.Get(context.Background(), p.reader.id, id)
 }

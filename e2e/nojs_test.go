@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -9,11 +8,11 @@ import (
 	"github.com/chromedp/chromedp/kb"
 )
 
-// TestWithoutJavaScript adds, edits, deletes and restores a book with JavaScript turned off, through
-// plain forms and full pages. Each step must load a new page: that it does shows that no script
-// took the request over.
+// TestWithoutJavaScript logs in, adds, edits, deletes and restores a book, and logs out, with
+// JavaScript turned off, through plain forms (each carrying its CSRF token) and full pages. Each
+// step must load a new page: that it does shows that no script took the request over.
 func TestWithoutJavaScript(t *testing.T) {
-	p := newPage(t, withoutJavaScript)
+	p := signedIn(t, withoutJavaScript)
 	p.do("open the library", chromedp.Navigate(p.url+"/books"))
 	if got := eval[string](p, `typeof window.htmx`); got != "undefined" {
 		t.Fatalf("htmx is loaded (typeof htmx = %q): JavaScript is not off", got)
@@ -110,8 +109,21 @@ func TestWithoutJavaScript(t *testing.T) {
 	if got := eval[int](p, `document.querySelectorAll('.flash').length`); got != 0 {
 		t.Errorf("%d flash messages after Undo, want none", got)
 	}
-	stored, err := p.books.Get(context.Background(), 1)
+	stored, err := p.storedBook(1)
 	if err != nil || stored.Title != want[1].Title {
 		t.Errorf("stored book 1 = %+v, %v; want %q", stored, err, want[1].Title)
+	}
+
+	// Log out with the plain form in the header: the library is then out of reach.
+	p.loads("click Log out", chromedp.Click(chromedp.CSS("header.site button[type=submit]")))
+	if got, want := p.path(), "/login"; got != want {
+		t.Errorf("after logging out, the tab shows %s, want %s", got, want)
+	}
+	if got := p.signedInAs(); got != "" {
+		t.Errorf("after logging out, the header says signed in as %q", got)
+	}
+	p.visit("/books")
+	if got, want := p.path(), "/login"; got != want {
+		t.Errorf("the library after logging out shows %s, want %s", got, want)
 	}
 }

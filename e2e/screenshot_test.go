@@ -18,7 +18,7 @@ var screenshotPath = filepath.Join("..", "docs", "screenshot.png")
 // out. With BOOKCASE_SCREENSHOT=1 it also writes the picture to docs/screenshot.png; otherwise it
 // writes nothing into the repository.
 func TestScreenshot(t *testing.T) {
-	p := newPage(t)
+	p := signedIn(t)
 	for _, b := range []struct{ title, author, genre string }{
 		{"Middlemarch", "George Eliot", "Fiction"},
 		{"The Left Hand of Darkness", "Ursula K. Le Guin", "Science fiction"},

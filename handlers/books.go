@@ -10,6 +10,12 @@ import (
 	"github.com/bookcase/bookcase/views"
 )
 
+// owner is the signed-in reader's user id; requireUser guarantees there is one on book routes.
+func owner(c *fiber.Ctx) int64 {
+	sess, _ := currentUser(c)
+	return sess.UserID
+}
+
 // bookID parses the :id route parameter. Anything that is not a positive integer names no book.
 func bookID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
@@ -61,7 +67,7 @@ func (s *Server) listBooks(c *fiber.Ctx) error {
 	if err != nil || before < 0 {
 		return fiber.NewError(fiber.StatusBadRequest, "bad cursor")
 	}
-	page, err := s.books.List(c.UserContext(), before, data.PageSize)
+	page, err := s.books.List(c.UserContext(), owner(c), before, data.PageSize)
 	if err != nil {
 		return err
 	}
@@ -73,13 +79,13 @@ func (s *Server) listBooks(c *fiber.Ctx) error {
 
 // renderLibrary renders the full library page, filling in the count.
 func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library) error {
-	n, err := s.books.Count(c.UserContext())
+	n, err := s.books.Count(c.UserContext(), owner(c))
 	if err != nil {
 		return err
 	}
 	l.Count = n
 	if id, err := strconv.ParseInt(c.Query("deleted"), 10, 64); err == nil && id > 0 {
-		b, err := s.books.GetDeleted(c.UserContext(), id)
+		b, err := s.books.GetDeleted(c.UserContext(), owner(c), id)
 		switch {
 		case err == nil:
 			v := bookView(b)
@@ -88,13 +94,13 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library) error 
 			return err
 		}
 	}
-	return render(c, status, views.LibraryPage(s.meta("Your library"), l))
+	return render(c, status, views.LibraryPage(s.meta(c, "Your library"), l))
 }
 
 // createBook adds a book from the new-book row.
 func (s *Server) createBook(c *fiber.Ctx) error {
 	in := bookInput(c)
-	b, err := s.books.Create(c.UserContext(), in)
+	b, err := s.books.Create(c.UserContext(), owner(c), in)
 	if errors.Is(err, data.ErrInvalid) {
 		form := formOf(0, in, err)
 		if isHTMX(c) {
@@ -102,7 +108,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 			c.Set(hxReswap, "outerHTML")
 			return render(c, fiber.StatusUnprocessableEntity, views.NewBookRow(form, false))
 		}
-		page, lerr := s.books.List(c.UserContext(), 0, data.PageSize)
+		page, lerr := s.books.List(c.UserContext(), owner(c), 0, data.PageSize)
 		if lerr != nil {
 			return lerr
 		}
@@ -114,7 +120,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect("/books", fiber.StatusSeeOther)
 	}
-	n, err := s.books.Count(c.UserContext())
+	n, err := s.books.Count(c.UserContext(), owner(c))
 	if err != nil {
 		return err
 	}
@@ -127,7 +133,7 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.books.Get(c.UserContext(), id)
+	b, err := s.books.Get(c.UserContext(), owner(c), id)
 	if errors.Is(err, data.ErrNotFound) {
 		return s.bookNotFound(c, id)
 	}
@@ -137,7 +143,7 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 	if isHTMX(c) {
 		return render(c, fiber.StatusOK, views.BookRow(bookView(b)))
 	}
-	return render(c, fiber.StatusOK, views.BookPage(s.meta(b.Title), bookView(b)))
+	return render(c, fiber.StatusOK, views.BookPage(s.meta(c, b.Title), bookView(b)))
 }
 
 // editBook answers with the edit row for htmx, or the edit page.
@@ -146,7 +152,7 @@ func (s *Server) editBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.books.Get(c.UserContext(), id)
+	b, err := s.books.Get(c.UserContext(), owner(c), id)
 	if errors.Is(err, data.ErrNotFound) {
 		return s.bookNotFound(c, id)
 	}
@@ -157,7 +163,7 @@ func (s *Server) editBook(c *fiber.Ctx) error {
 	if isHTMX(c) {
 		return render(c, fiber.StatusOK, views.BookEditRow(form))
 	}
-	return render(c, fiber.StatusOK, views.EditPage(s.meta("Edit “"+b.Title+"”"), form))
+	return render(c, fiber.StatusOK, views.EditPage(s.meta(c, "Edit “"+b.Title+"”"), form))
 }
 
 // updateBook saves an edit: PUT from the edit row, POST from the edit page.
@@ -167,7 +173,7 @@ func (s *Server) updateBook(c *fiber.Ctx) error {
 		return err
 	}
 	in := bookInput(c)
-	b, err := s.books.Update(c.UserContext(), id, in)
+	b, err := s.books.Update(c.UserContext(), owner(c), id, in)
 	switch {
 	case errors.Is(err, data.ErrNotFound):
 		return s.bookNotFound(c, id)
@@ -176,7 +182,7 @@ func (s *Server) updateBook(c *fiber.Ctx) error {
 		if isHTMX(c) {
 			return render(c, fiber.StatusUnprocessableEntity, views.BookEditRow(form))
 		}
-		return render(c, fiber.StatusUnprocessableEntity, views.EditPage(s.meta("Edit book"), form))
+		return render(c, fiber.StatusUnprocessableEntity, views.EditPage(s.meta(c, "Edit book"), form))
 	case err != nil:
 		return err
 	}
@@ -192,14 +198,14 @@ func (s *Server) confirmDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.books.Get(c.UserContext(), id)
+	b, err := s.books.Get(c.UserContext(), owner(c), id)
 	if errors.Is(err, data.ErrNotFound) {
 		return s.bookNotFound(c, id)
 	}
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.DeletePage(s.meta("Delete “"+b.Title+"”?"), bookView(b)))
+	return render(c, fiber.StatusOK, views.DeletePage(s.meta(c, "Delete “"+b.Title+"”?"), bookView(b)))
 }
 
 // deleteBook deletes a book: DELETE from the row (the row disappears and a toast offers Undo), or
@@ -209,7 +215,7 @@ func (s *Server) deleteBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.books.Delete(c.UserContext(), id)
+	b, err := s.books.Delete(c.UserContext(), owner(c), id)
 	if errors.Is(err, data.ErrNotFound) {
 		return s.bookNotFound(c, id)
 	}
@@ -219,7 +225,7 @@ func (s *Server) deleteBook(c *fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect("/books?deleted="+strconv.FormatInt(b.ID, 10), fiber.StatusSeeOther)
 	}
-	n, err := s.books.Count(c.UserContext())
+	n, err := s.books.Count(c.UserContext(), owner(c))
 	if err != nil {
 		return err
 	}
@@ -232,7 +238,7 @@ func (s *Server) restoreBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.books.Restore(c.UserContext(), id)
+	b, err := s.books.Restore(c.UserContext(), owner(c), id)
 	if errors.Is(err, data.ErrNotFound) {
 		return s.bookNotFound(c, id)
 	}
@@ -242,7 +248,7 @@ func (s *Server) restoreBook(c *fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect("/books", fiber.StatusSeeOther)
 	}
-	n, err := s.books.Count(c.UserContext())
+	n, err := s.books.Count(c.UserContext(), owner(c))
 	if err != nil {
 		return err
 	}

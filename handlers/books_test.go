@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -232,19 +233,22 @@ func TestCreateBook(t *testing.T) {
 		wantText(t, count, "2 books")
 		newRow := one(t, tmpl, "tr#new-book-row")
 		wantAttr(t, newRow, "hx-swap-oob", "true")
-		newRow.Find("input").Each(func(_ int, in *goquery.Selection) {
+		fields := newRow.Find(`input:not([type="hidden"])`)
+		fields.Each(func(_ int, in *goquery.Selection) {
 			wantAttr(t, in, "value", "")
 		})
-		if n := newRow.Find("input").Length(); n != 3 {
+		if n := fields.Length(); n != 3 {
 			t.Errorf("new-book row has %d inputs, want 3", n)
 		}
+		// The swapped-in form still carries the page's anti-forgery token.
+		wantAttr(t, one(t, newRow, `input[type="hidden"][name="_csrf"]`), "value", a.csrf)
 		none(t, newRow, ".error")
 	})
 	t.Run("OKPlain", func(t *testing.T) {
 		a := newTestApp(t)
 		res := a.do(plain, http.MethodPost, "/books", form(" Dune ", "Frank Herbert", ""))
 		res.wantRedirect(t, "/books")
-		page, err := a.books.List(t.Context(), 0, 10)
+		page, err := a.books.List(t.Context(), a.reader.ID, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -534,7 +538,7 @@ func TestDeleteBook(t *testing.T) {
 		res := a.do(plain, http.MethodPost, bookPath(dune.ID, "delete"), url.Values{})
 		want := "/books?deleted=" + strconv.FormatInt(dune.ID, 10)
 		res.wantRedirect(t, want)
-		if _, err := a.books.Get(t.Context(), dune.ID); err == nil {
+		if _, err := a.books.Get(t.Context(), a.reader.ID, dune.ID); err == nil {
 			t.Error("the book is still there")
 		}
 		// The library it leads to offers Undo.
@@ -643,6 +647,77 @@ func TestBookNotFound(t *testing.T) {
 	if n := a.count(); n != 1 {
 		t.Errorf("Count() = %d, want 1: no request for a missing book may create one", n)
 	}
+}
+
+func TestOtherReadersBook(t *testing.T) {
+	// To a reader, another reader's book does not exist: every route answers exactly as for a
+	// book that was never there, and the book stays as it was.
+	a := newTestApp(t)
+	mine := a.create("Emma", "Jane Austen", "")
+	bob := a.browser()
+	bob.signIn(bob.addUser("bob"))
+	live := bob.create("Kindred", "Octavia E. Butler", "Fiction")
+	gone := bob.create("Gone", "Someone", "")
+	if _, err := bob.books.Delete(t.Context(), bob.reader.ID, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	missing := gone.ID + 1000
+
+	// shape is the body with the book's id taken out, to compare answers for different ids.
+	shape := func(body string, id int64) string {
+		re := regexp.MustCompile(`(book-|data-id="|/books/)` + strconv.FormatInt(id, 10) + `\b`)
+		return re.ReplaceAllString(body, "${1}ID")
+	}
+	for _, r := range idRoutes {
+		for _, target := range []struct {
+			name string
+			book data.Book
+		}{{"Live", live}, {"Deleted", gone}} {
+			for _, m := range modes {
+				t.Run(m.name+"/"+r.method+" "+r.action+"/"+target.name, func(t *testing.T) {
+					got := a.do(m, r.method, bookPath(target.book.ID, r.action), r.form)
+					got.wantStatus(t, http.StatusNotFound)
+					want := a.do(m, r.method, bookPath(missing, r.action), r.form)
+					want.wantStatus(t, http.StatusNotFound)
+					if g, w := got.Header.Get("Content-Type"), want.Header.Get("Content-Type"); g != w {
+						t.Errorf("Content-Type = %q, want %q as for a missing book", g, w)
+					}
+					if g, w := shape(got.body, target.book.ID), shape(want.body, missing); g != w {
+						t.Errorf("answer differs from a missing book's:\n%s\n--- want ---\n%s", g, w)
+					}
+				})
+			}
+		}
+	}
+	t.Run("Library", func(t *testing.T) {
+		// Bob's books are not in the reader's library, nor offered for Undo.
+		doc := a.get(plain, "/books?deleted="+strconv.FormatInt(gone.ID, 10)).page(t)
+		if got := rowIDs(t, doc.Selection); !slices.Equal(got, []int64{mine.ID}) {
+			t.Errorf("rows = %v, want only the reader's book %d", got, mine.ID)
+		}
+		none(t, doc, ".flash")
+		wantText(t, one(t, doc, "#book-count"), "1 book")
+		frag := a.get(htmx, "/books").fragment(t)
+		if got := rowIDs(t, frag.Parent()); !slices.Equal(got, []int64{mine.ID}) {
+			t.Errorf("htmx rows = %v, want only the reader's book %d", got, mine.ID)
+		}
+	})
+
+	// Bob's books are as they were, and still his.
+	got := bob.stored(live.ID)
+	if got.Title != live.Title || got.Author != live.Author || got.Genre != live.Genre || !got.UpdatedAt.Equal(live.UpdatedAt) {
+		t.Errorf("Bob's book = %+v, want %+v", got, live)
+	}
+	if _, err := bob.books.GetDeleted(t.Context(), bob.reader.ID, gone.ID); err != nil {
+		t.Errorf("Bob's deleted book: %v, want it still deleted", err)
+	}
+	if n := bob.count(); n != 1 {
+		t.Errorf("Bob's Count() = %d, want 1", n)
+	}
+	if n := a.count(); n != 1 {
+		t.Errorf("the reader's Count() = %d, want 1", n)
+	}
+	wantBookRow(t, one(t, bob.get(plain, "/books").page(t), "tr.book"), live)
 }
 
 func TestDeletedBookNotFound(t *testing.T) {

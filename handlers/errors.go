@@ -30,6 +30,10 @@ func noticeFor(status int) views.Notice {
 	switch status {
 	case fiber.StatusNotFound:
 		return views.Notice{Title: "Not found", Detail: "There is nothing at this address. The book may have been deleted, or the link may be mistyped."}
+	case fiber.StatusForbidden:
+		return views.Notice{Title: "Page out of date", Detail: "This page's security token is missing or has expired, so nothing was changed. Reload the page and try again."}
+	case fiber.StatusTooManyRequests:
+		return views.Notice{Title: "Too many requests", Detail: "Wait a few minutes and try again."}
 	case fiber.StatusMethodNotAllowed:
 		return views.Notice{Title: "Not allowed", Detail: "This address does not accept that kind of request."}
 	case fiber.StatusRequestEntityTooLarge:
@@ -59,5 +63,5 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		c.Type("txt", "utf-8")
 		return c.SendString(n.Title + ". " + n.Detail)
 	}
-	return render(c, status, views.ErrorPage(s.meta(n.Title), n))
+	return render(c, status, views.ErrorPage(s.meta(c, n.Title), n))
 }

@@ -3,13 +3,16 @@ package handlers_test
 import (
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gofiber/fiber/v2"
@@ -18,15 +21,41 @@ import (
 	"github.com/bookcase/bookcase/handlers"
 )
 
-// testApp is the whole HTTP layer on a real SQLite database in a temporary directory.
+// Test sessions last an hour idle and a day at most.
+const (
+	sessionIdle     = time.Hour
+	sessionLifetime = 24 * time.Hour
+)
+
+// The cookies and the header of a plain-HTTP server, and the password every test account has.
+const (
+	sessionCookie = "bookcase_session"
+	csrfCookie    = "bookcase_csrf"
+	csrfHeader    = "X-Csrf-Token"
+	password      = "correct horse battery staple"
+)
+
+// testApp is the whole HTTP layer on a real SQLite database in a temporary directory, and one
+// browser using it: its cookies, and the anti-forgery token of the last page it loaded.
 type testApp struct {
-	t     *testing.T
-	app   *fiber.App
-	books *data.BookStore
+	t        *testing.T
+	app      *fiber.App
+	db       *data.DB
+	books    *data.BookStore
+	sessions *data.SessionStore
+
+	// reader is who this browser signed in as with signIn.
+	reader data.User
+	// cookies are the browser's cookies by name, kept from the responses' Set-Cookie headers.
+	cookies map[string]string
+	// csrf is the token from the csrf-token meta tag of the last page that had one.
+	csrf string
+	// header is added to every request (X-Forwarded-Proto, Referer).
+	header http.Header
 }
 
-// newTestApp builds the app on a fresh, empty database.
-func newTestApp(t *testing.T) *testApp {
+// openTestDB opens a fresh database that is closed when the test ends.
+func openTestDB(t *testing.T) *data.DB {
 	t.Helper()
 	db, err := data.Open(t.Context(), filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
@@ -37,11 +66,80 @@ func newTestApp(t *testing.T) *testApp {
 			t.Errorf("close database: %v", err)
 		}
 	})
-	app, err := handlers.New(handlers.Config{Books: db.Books(), Logger: slog.New(slog.DiscardHandler)})
+	return db
+}
+
+// newApp builds the app on db with cfg, filling in the stores cfg leaves nil with db's and a
+// logger that discards, and returns a browser on it with nobody signed in.
+func newApp(t *testing.T, db *data.DB, cfg handlers.Config) *testApp {
+	t.Helper()
+	if cfg.Books == nil {
+		cfg.Books = db.Books()
+	}
+	if cfg.Users == nil {
+		cfg.Users = db.Users()
+	}
+	sessions := db.Sessions(sessionIdle, sessionLifetime)
+	if cfg.Sessions == nil {
+		cfg.Sessions = sessions
+	}
+	if cfg.CSRF == nil {
+		cfg.CSRF = db.CSRFTokens()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	app, err := handlers.New(cfg)
 	if err != nil {
 		t.Fatalf("handlers.New: %v", err)
 	}
-	return &testApp{t: t, app: app, books: db.Books()}
+	return &testApp{t: t, app: app, db: db, books: db.Books(), sessions: sessions, cookies: map[string]string{}, header: http.Header{}}
+}
+
+// newTestApp builds the app on a fresh, empty database, with a reader signed in.
+func newTestApp(t *testing.T) *testApp {
+	t.Helper()
+	a := newApp(t, openTestDB(t), handlers.Config{})
+	a.signIn(a.addUser("reader"))
+	return a
+}
+
+// browser returns another browser on the same app, with its own cookies and nobody signed in.
+func (a *testApp) browser() *testApp {
+	b := *a
+	b.reader = data.User{}
+	b.cookies = map[string]string{}
+	b.csrf = ""
+	b.header = a.header.Clone()
+	return &b
+}
+
+// addUser creates an account with the test password. Each costs an argon2id hash (tens of
+// milliseconds), so tests make a few, not hundreds.
+func (a *testApp) addUser(username string) data.User {
+	a.t.Helper()
+	u, err := a.db.Users().Create(a.t.Context(), username, password)
+	if err != nil {
+		a.t.Fatalf("create user %q: %v", username, err)
+	}
+	return u
+}
+
+// signIn signs u in on this plain-HTTP browser: it loads the login page, as a reader would, which
+// hands out the anti-forgery token, then starts a session for u straight in the store (the login
+// form itself is tested in auth_test.go, and skipping it saves a password hash per test).
+func (a *testApp) signIn(u data.User) {
+	a.t.Helper()
+	a.get(plain, "/login").wantStatus(a.t, http.StatusOK)
+	if a.csrf == "" {
+		a.t.Fatal("the login page has no csrf-token meta tag")
+	}
+	sess, err := a.sessions.Create(a.t.Context(), u.ID)
+	if err != nil {
+		a.t.Fatalf("create session: %v", err)
+	}
+	a.cookies[sessionCookie] = sess.Token
+	a.reader = u
 }
 
 // mode is how a request is made: by a plain browser (JavaScript off) or by htmx.
@@ -62,8 +160,40 @@ type response struct {
 	body string
 }
 
-// do sends a request. form, when not nil, is sent as an urlencoded body.
+// unsafe reports whether a request with method must carry the anti-forgery token.
+func unsafe(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return false
+	}
+	return true
+}
+
+// do sends a request as the browser's page would: form, when not nil, as an urlencoded body, and
+// on unsafe methods the page's anti-forgery token (the X-Csrf-Token header from htmx, the _csrf
+// field from a plain form).
 func (a *testApp) do(m mode, method, target string, form url.Values) response {
+	a.t.Helper()
+	if unsafe(method) && !m.htmx {
+		form = withField(form, "_csrf", a.csrf)
+	}
+	req := a.request(m, method, target, form)
+	if unsafe(method) && m.htmx {
+		req.Header.Set(csrfHeader, a.csrf)
+	}
+	return a.send(req)
+}
+
+// withField returns a copy of form (which may be nil) with the field set.
+func withField(form url.Values, name, value string) url.Values {
+	out := url.Values{}
+	maps.Copy(out, form)
+	out.Set(name, value)
+	return out
+}
+
+// request builds a request as the browser's page would, without the anti-forgery token.
+func (a *testApp) request(m mode, method, target string, form url.Values) *http.Request {
 	a.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -77,12 +207,21 @@ func (a *testApp) do(m mode, method, target string, form url.Values) response {
 		req.Header.Set("HX-Request", "true")
 		req.Header.Set("HX-Current-URL", "http://example.com/books")
 	}
-	return a.send(req)
+	for name, values := range a.header {
+		req.Header[name] = slices.Clone(values)
+	}
+	return req
 }
 
-// send sends req as it is.
+// send sends req with the browser's cookies (unless it has a Cookie header of its own) and, like a
+// browser, keeps the cookies the response sets and the token of the page it shows.
 func (a *testApp) send(req *http.Request) response {
 	a.t.Helper()
+	if req.Header.Get("Cookie") == "" {
+		for _, name := range slices.Sorted(maps.Keys(a.cookies)) {
+			req.AddCookie(&http.Cookie{Name: name, Value: a.cookies[name]})
+		}
+	}
 	res, err := a.app.Test(req, -1)
 	if err != nil {
 		a.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
@@ -92,7 +231,41 @@ func (a *testApp) send(req *http.Request) response {
 	if err != nil {
 		a.t.Fatalf("%s %s: read body: %v", req.Method, req.URL, err)
 	}
-	return response{Response: res, body: string(b)}
+	for _, c := range res.Cookies() {
+		if c.Value == "" || c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now())) {
+			delete(a.cookies, c.Name)
+		} else {
+			a.cookies[c.Name] = c.Value
+		}
+	}
+	r := response{Response: res, body: string(b)}
+	if token := r.csrfMeta(a.t); token != "" {
+		a.csrf = token
+	}
+	return r
+}
+
+// csrfMeta returns the token of the page's csrf-token meta tag, or "".
+func (r response) csrfMeta(t *testing.T) string {
+	t.Helper()
+	if !strings.Contains(r.body, `name="csrf-token"`) {
+		return ""
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("parse page: %v", err)
+	}
+	return doc.Find(`head meta[name="csrf-token"]`).AttrOr("content", "")
+}
+
+// cookie returns the cookie the response sets with that name, or nil.
+func (r response) cookie(name string) *http.Cookie {
+	for _, c := range r.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 // get sends a GET request.
@@ -101,20 +274,20 @@ func (a *testApp) get(m mode, target string) response {
 	return a.do(m, http.MethodGet, target, nil)
 }
 
-// create adds a book straight to the store.
+// create adds a book to the signed-in reader's library, straight in the store.
 func (a *testApp) create(title, author, genre string) data.Book {
 	a.t.Helper()
-	b, err := a.books.Create(a.t.Context(), data.BookInput{Title: title, Author: author, Genre: genre})
+	b, err := a.books.Create(a.t.Context(), a.reader.ID, data.BookInput{Title: title, Author: author, Genre: genre})
 	if err != nil {
 		a.t.Fatalf("create book: %v", err)
 	}
 	return b
 }
 
-// count returns how many live books the store holds.
+// count returns how many live books the signed-in reader has.
 func (a *testApp) count() int {
 	a.t.Helper()
-	n, err := a.books.Count(a.t.Context())
+	n, err := a.books.Count(a.t.Context(), a.reader.ID)
 	if err != nil {
 		a.t.Fatalf("count books: %v", err)
 	}
@@ -292,10 +465,11 @@ func wantBookRow(t *testing.T, row *goquery.Selection, b data.Book) {
 	wantAttr(t, del.Closest("form"), "method", "get")
 }
 
-// stored returns the live book id from the store, failing the test if it is not there.
+// stored returns the signed-in reader's live book id from the store, failing the test if it is
+// not there.
 func (a *testApp) stored(id int64) data.Book {
 	a.t.Helper()
-	b, err := a.books.Get(a.t.Context(), id)
+	b, err := a.books.Get(a.t.Context(), a.reader.ID, id)
 	if err != nil {
 		a.t.Fatalf("get book %d: %v", id, err)
 	}

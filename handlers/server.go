@@ -4,9 +4,11 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/a-h/templ"
@@ -19,29 +21,50 @@ import (
 	"github.com/bookcase/bookcase/views"
 )
 
-// BookStore is what the handlers need of the book store.
+// BookStore is what the handlers need of the book store. Every method takes the owner's id.
 type BookStore interface {
-	Create(ctx context.Context, in data.BookInput) (data.Book, error)
-	Get(ctx context.Context, id int64) (data.Book, error)
-	List(ctx context.Context, before int64, limit int) (data.BookPage, error)
-	Count(ctx context.Context) (int, error)
-	Update(ctx context.Context, id int64, in data.BookInput) (data.Book, error)
-	Delete(ctx context.Context, id int64) (data.Book, error)
-	Restore(ctx context.Context, id int64) (data.Book, error)
-	GetDeleted(ctx context.Context, id int64) (data.Book, error)
+	Create(ctx context.Context, owner int64, in data.BookInput) (data.Book, error)
+	Get(ctx context.Context, owner, id int64) (data.Book, error)
+	GetDeleted(ctx context.Context, owner, id int64) (data.Book, error)
+	List(ctx context.Context, owner, before int64, limit int) (data.BookPage, error)
+	Count(ctx context.Context, owner int64) (int, error)
+	Update(ctx context.Context, owner, id int64, in data.BookInput) (data.Book, error)
+	Delete(ctx context.Context, owner, id int64) (data.Book, error)
+	Restore(ctx context.Context, owner, id int64) (data.Book, error)
 }
 
-// Config holds the dependencies of the HTTP layer.
+// Config holds the dependencies and settings of the HTTP layer.
 type Config struct {
-	Books  BookStore
-	Logger *slog.Logger
+	Books    BookStore
+	Users    UserStore
+	Sessions SessionStore
+	CSRF     CSRFStore
+	Logger   *slog.Logger
+
+	// SignupOpen lets anyone create an account; when false, only the operator can (bookcase user add).
+	SignupOpen bool
+	// SecureCookies marks cookies Secure and gives them the __Host- prefix, for a server reached
+	// over HTTPS (directly or through a proxy that does not say so).
+	SecureCookies bool
+	// TrustedProxies are the addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For
+	// and X-Forwarded-Proto headers are believed. Nobody else's are.
+	TrustedProxies []string
 }
 
 // Server holds the handlers' dependencies; its methods are the handlers.
 type Server struct {
-	books  BookStore
-	log    *slog.Logger
-	assets views.Assets
+	books         BookStore
+	users         UserStore
+	sessions      SessionStore
+	log           *slog.Logger
+	assets        views.Assets
+	signupOpen    bool
+	secureCookies bool
+	csrfStorage   *csrfStorage
+	// trustedProxies are the parsed Config.TrustedProxies, to find the client's own address.
+	trustedProxies []netip.Prefix
+	csrfSecure     fiber.Handler
+	csrfPlain      fiber.Handler
 }
 
 // maxBodyBytes bounds every request body; a book is three fields of at most 250 characters.
@@ -49,13 +72,36 @@ const maxBodyBytes = 64 << 10
 
 // New builds the Fiber app with every route and middleware.
 func New(cfg Config) (*fiber.App, error) {
-	if cfg.Books == nil {
-		return nil, fmt.Errorf("handlers: no book store")
+	switch {
+	case cfg.Books == nil:
+		return nil, errors.New("handlers: no book store")
+	case cfg.Users == nil:
+		return nil, errors.New("handlers: no user store")
+	case cfg.Sessions == nil:
+		return nil, errors.New("handlers: no session store")
+	case cfg.CSRF == nil:
+		return nil, errors.New("handlers: no CSRF token store")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{books: cfg.Books, log: cfg.Logger}
+	s := &Server{
+		books:         cfg.Books,
+		users:         cfg.Users,
+		sessions:      cfg.Sessions,
+		log:           cfg.Logger,
+		signupOpen:    cfg.SignupOpen,
+		secureCookies: cfg.SecureCookies,
+		csrfStorage:   newCSRFStorage(cfg.CSRF),
+	}
+	for _, p := range cfg.TrustedProxies {
+		prefix, err := parsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("handlers: trusted proxy %q: %w", p, err)
+		}
+		s.trustedProxies = append(s.trustedProxies, prefix)
+	}
+	s.csrfSecure, s.csrfPlain = s.newCSRF(true), s.newCSRF(false)
 	for name, dst := range map[string]*string{assets.CSS: &s.assets.CSS, assets.App: &s.assets.App, assets.HTMX: &s.assets.HTMX} {
 		u, err := assets.URL(name)
 		if err != nil {
@@ -64,20 +110,26 @@ func New(cfg Config) (*fiber.App, error) {
 		*dst = u
 	}
 
-	app := fiber.New(fiber.Config{
-		AppName:               "Bookcase",
-		DisableStartupMessage: true,
-		ErrorHandler:          s.handleError,
-		BodyLimit:             maxBodyBytes,
-		ReadTimeout:           15 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           120 * time.Second,
-	})
+	fcfg := fiber.Config{
+		AppName:                 "Bookcase",
+		DisableStartupMessage:   true,
+		ErrorHandler:            s.handleError,
+		BodyLimit:               maxBodyBytes,
+		ReadTimeout:             15 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             120 * time.Second,
+		EnableTrustedProxyCheck: true, // without it Fiber believes anyone's X-Forwarded-Proto
+		TrustedProxies:          cfg.TrustedProxies,
+	}
+	app := fiber.New(fcfg)
 	app.Use(requestContext)
 	app.Use(s.logRequests)
 	app.Use(recover.New())
+	app.Use(s.securityHeaders)
 	app.Use("/assets", cacheForever, filesystem.New(filesystem.Config{Root: http.FS(assets.FS())}))
 	app.Use(s.commonHeaders)
+	app.Use(s.csrfMiddleware)
+	app.Use(s.loadSession)
 	s.routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil
@@ -87,6 +139,13 @@ func New(cfg Config) (*fiber.App, error) {
 func (s *Server) routes(app *fiber.App) {
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/books", fiber.StatusSeeOther) })
 
+	app.Get("/login", s.showLogin)
+	app.Post("/login", append(s.loginLimiters(), s.login)...)
+	app.Get("/signup", s.showSignup)
+	app.Post("/signup", s.signup)
+	app.Post("/logout", s.logout)
+
+	app.Use("/books", s.requireUser)
 	app.Get("/books", s.listBooks)
 	app.Post("/books", s.createBook)
 	app.Get("/books/:id", s.showBook)
@@ -132,8 +191,12 @@ func (s *Server) commonHeaders(c *fiber.Ctx) error {
 }
 
 // meta is what the layout needs for a page titled title.
-func (s *Server) meta(title string) views.Meta {
-	return views.Meta{Title: title, Assets: s.assets}
+func (s *Server) meta(c *fiber.Ctx, title string) views.Meta {
+	m := views.Meta{Title: title, Assets: s.assets}
+	if sess, ok := currentUser(c); ok {
+		m.User = sess.Username
+	}
+	return m
 }
 
 // render writes component as an HTML response with status. The body is buffered by fasthttp, so
@@ -141,7 +204,11 @@ func (s *Server) meta(title string) views.Meta {
 func render(c *fiber.Ctx, status int, component templ.Component) error {
 	c.Status(status)
 	c.Type("html", "utf-8")
-	if err := component.Render(c.UserContext(), c.Response().BodyWriter()); err != nil {
+	ctx := c.UserContext()
+	if token, ok := c.Locals(csrfKey).(string); ok {
+		ctx = views.WithCSRF(ctx, token)
+	}
+	if err := component.Render(ctx, c.Response().BodyWriter()); err != nil {
 		c.Response().ResetBody()
 		return fmt.Errorf("render: %w", err)
 	}

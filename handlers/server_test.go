@@ -26,13 +26,35 @@ import (
 )
 
 func TestNew(t *testing.T) {
-	t.Run("ErrNoBookStore", func(t *testing.T) {
-		if _, err := handlers.New(handlers.Config{Logger: slog.New(slog.DiscardHandler)}); err == nil {
-			t.Error("New without a book store succeeded, want an error")
-		}
-	})
+	db := openTestDB(t)
+	full := handlers.Config{
+		Books:    db.Books(),
+		Users:    db.Users(),
+		Sessions: db.Sessions(sessionIdle, sessionLifetime),
+		CSRF:     db.CSRFTokens(),
+		Logger:   slog.New(slog.DiscardHandler),
+	}
+	for _, tt := range []struct {
+		name    string
+		without func(*handlers.Config)
+	}{
+		{"ErrNoBookStore", func(c *handlers.Config) { c.Books = nil }},
+		{"ErrNoUserStore", func(c *handlers.Config) { c.Users = nil }},
+		{"ErrNoSessionStore", func(c *handlers.Config) { c.Sessions = nil }},
+		{"ErrNoCSRFStore", func(c *handlers.Config) { c.CSRF = nil }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := full
+			tt.without(&cfg)
+			if _, err := handlers.New(cfg); err == nil {
+				t.Error("New succeeded, want an error")
+			}
+		})
+	}
 	t.Run("OKNoLogger", func(t *testing.T) {
-		app, err := handlers.New(handlers.Config{Books: &failingStore{}})
+		cfg := full
+		cfg.Logger = nil
+		app, err := handlers.New(cfg)
 		if err != nil || app == nil {
 			t.Fatalf("New without a logger = %v, %v; want an app", app, err)
 		}
@@ -166,9 +188,10 @@ func TestAssets(t *testing.T) {
 	}
 }
 
-// bodyOf is a valid book form padded with an ignored field to exactly n bytes.
-func bodyOf(n int) string {
-	b := form("Dune", "Frank Herbert", "").Encode() + "&pad="
+// bodyOf is a valid book form with the anti-forgery token, padded with an ignored field to
+// exactly n bytes.
+func bodyOf(token string, n int) string {
+	b := withField(form("Dune", "Frank Herbert", ""), "_csrf", token).Encode() + "&pad="
 	return b + strings.Repeat("x", n-len(b))
 }
 
@@ -177,7 +200,7 @@ const bodyLimit = 64 << 10
 func TestBodyLimit(t *testing.T) {
 	a := newTestApp(t)
 	t.Run("OKAtLimit", func(t *testing.T) {
-		req := httptest.NewRequest(http.MethodPost, "/books", strings.NewReader(bodyOf(bodyLimit)))
+		req := httptest.NewRequest(http.MethodPost, "/books", strings.NewReader(bodyOf(a.csrf, bodyLimit)))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		a.send(req).wantRedirect(t, "/books")
 		if n := a.count(); n != 1 {
@@ -256,24 +279,26 @@ func (s *failingStore) fail() error {
 	return s.err
 }
 
-func (s *failingStore) Create(context.Context, data.BookInput) (data.Book, error) {
+func (s *failingStore) Create(context.Context, int64, data.BookInput) (data.Book, error) {
 	return data.Book{}, s.fail()
 }
-func (s *failingStore) Get(context.Context, int64) (data.Book, error) { return data.Book{}, s.fail() }
-func (s *failingStore) List(context.Context, int64, int) (data.BookPage, error) {
+func (s *failingStore) Get(context.Context, int64, int64) (data.Book, error) {
+	return data.Book{}, s.fail()
+}
+func (s *failingStore) List(context.Context, int64, int64, int) (data.BookPage, error) {
 	return data.BookPage{}, s.fail()
 }
-func (s *failingStore) Count(context.Context) (int, error) { return 0, s.fail() }
-func (s *failingStore) Update(context.Context, int64, data.BookInput) (data.Book, error) {
+func (s *failingStore) Count(context.Context, int64) (int, error) { return 0, s.fail() }
+func (s *failingStore) Update(context.Context, int64, int64, data.BookInput) (data.Book, error) {
 	return data.Book{}, s.fail()
 }
-func (s *failingStore) Delete(context.Context, int64) (data.Book, error) {
+func (s *failingStore) Delete(context.Context, int64, int64) (data.Book, error) {
 	return data.Book{}, s.fail()
 }
-func (s *failingStore) Restore(context.Context, int64) (data.Book, error) {
+func (s *failingStore) Restore(context.Context, int64, int64) (data.Book, error) {
 	return data.Book{}, s.fail()
 }
-func (s *failingStore) GetDeleted(context.Context, int64) (data.Book, error) {
+func (s *failingStore) GetDeleted(context.Context, int64, int64) (data.Book, error) {
 	return data.Book{}, s.fail()
 }
 
@@ -295,15 +320,22 @@ func (b *logBuffer) String() string {
 	return b.buf.String()
 }
 
-// newFailingApp builds the app on a store that fails as s does, logging into the returned buffer.
-func newFailingApp(t *testing.T, s *failingStore) (*testApp, *logBuffer) {
+// Reset forgets what was logged so far.
+func (b *logBuffer) Reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.Reset()
+}
+
+// newFailingApp builds the app on db with a book store that fails as s does, signs reader in,
+// and returns the buffer that logs what happens next.
+func newFailingApp(t *testing.T, db *data.DB, reader data.User, s *failingStore) (*testApp, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
-	app, err := handlers.New(handlers.Config{Books: s, Logger: slog.New(slog.NewTextHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testApp{t: t, app: app}, logs
+	a := newApp(t, db, handlers.Config{Books: s, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	a.signIn(reader)
+	logs.Reset()
+	return a, logs
 }
 
 func TestInternalError(t *testing.T) {
@@ -323,6 +355,13 @@ func TestInternalError(t *testing.T) {
 		{http.MethodPost, "/books/1/delete", url.Values{}},
 		{http.MethodPost, "/books/1/restore", url.Values{}},
 	}
+	// The accounts are real; only the book store fails. One database and one account serve every
+	// case, each on an app of its own (so each has its own log).
+	db := openTestDB(t)
+	reader, err := db.Users().Create(t.Context(), "reader", password)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, kind := range []struct {
 		name string
 		err  error
@@ -330,7 +369,7 @@ func TestInternalError(t *testing.T) {
 		for _, r := range routes {
 			for _, m := range modes {
 				t.Run(kind.name+"/"+m.name+"/"+r.method+" "+r.target, func(t *testing.T) {
-					a, logs := newFailingApp(t, &failingStore{err: kind.err})
+					a, logs := newFailingApp(t, db, reader, &failingStore{err: kind.err})
 					res := a.do(m, r.method, r.target, r.form)
 					res.wantStatus(t, http.StatusInternalServerError)
 					// The reader gets a short, honest message and no internals.
@@ -360,16 +399,9 @@ func TestInternalError(t *testing.T) {
 
 func TestRequestLog(t *testing.T) {
 	logs := &logBuffer{}
-	db, err := data.Open(t.Context(), filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	app, err := handlers.New(handlers.Config{Books: db.Books(), Logger: slog.New(slog.NewTextHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := &testApp{t: t, app: app, books: db.Books()}
+	a := newApp(t, openTestDB(t), handlers.Config{Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	a.signIn(a.addUser("reader"))
+	logs.Reset()
 	a.get(htmx, "/books/42").wantStatus(t, http.StatusNotFound)
 
 	// One line per request, with the status the reader got.

@@ -1,0 +1,295 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/views"
+)
+
+// UserStore is what the handlers need of the account store.
+type UserStore interface {
+	Create(ctx context.Context, username, password string) (data.User, error)
+	Check(ctx context.Context, username, password string) error
+	Authenticate(ctx context.Context, username, password string) (data.User, error)
+}
+
+// SessionStore is what the handlers need of the session store.
+type SessionStore interface {
+	Create(ctx context.Context, userID int64) (data.Session, error)
+	Get(ctx context.Context, token string) (data.Session, error)
+	Delete(ctx context.Context, token string) error
+}
+
+// userKey is where the signed-in reader's session is kept in Fiber's locals.
+const userKey = "user"
+
+// sessionCookie is the cookie's name: with the __Host- prefix over HTTPS, so it can only have
+// been set by this host, for every path, over a secure connection.
+func (s *Server) sessionCookie(c *fiber.Ctx) string {
+	if s.isSecure(c) {
+		return "__Host-bookcase_session"
+	}
+	return "bookcase_session"
+}
+
+// currentUser returns the signed-in reader, if any.
+func currentUser(c *fiber.Ctx) (data.Session, bool) {
+	sess, ok := c.Locals(userKey).(data.Session)
+	return sess, ok
+}
+
+// loadSession finds the reader's session from the cookie. An unknown, expired or revoked
+// session is treated as signed out and its cookie cleared.
+func (s *Server) loadSession(c *fiber.Ctx) error {
+	token := c.Cookies(s.sessionCookie(c))
+	if token == "" {
+		return c.Next()
+	}
+	sess, err := s.sessions.Get(c.UserContext(), token)
+	switch {
+	case errors.Is(err, data.ErrNotFound):
+		s.clearSessionCookie(c)
+	case err != nil:
+		return err
+	default:
+		c.Locals(userKey, sess)
+	}
+	return c.Next()
+}
+
+// requireUser sends anonymous readers to the login page, remembering where they were going.
+// For htmx requests it answers with HX-Redirect, so a login form never lands inside a table row.
+func (s *Server) requireUser(c *fiber.Ctx) error {
+	if _, ok := currentUser(c); ok {
+		return c.Next()
+	}
+	// Return to the page the reader was on: the one shown (htmx), or the one asked for.
+	next := "/books"
+	switch {
+	case isHTMX(c):
+		if u, err := url.Parse(c.Get(hxCurrentURL)); err == nil && safeNext(u.RequestURI()) != "" {
+			next = u.RequestURI()
+		}
+	case c.Method() == fiber.MethodGet:
+		next = c.OriginalURL()
+	}
+	to := "/login"
+	if next = safeNext(next); next != "" && next != "/books" {
+		to += "?" + url.Values{"next": {next}}.Encode()
+	}
+	if isHTMX(c) {
+		c.Set(hxRedirect, to)
+		return c.SendStatus(fiber.StatusUnauthorized)
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+// safeNext returns next when it is a path on this site, and "" otherwise (an open redirect
+// would let a link to Bookcase send a reader anywhere).
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return ""
+	}
+	return next
+}
+
+// startSession signs the reader in: a new session (never one the browser brought along, so a
+// planted identifier is useless), a new CSRF token, and the cookie.
+func (s *Server) startSession(c *fiber.Ctx, userID int64) error {
+	if old := c.Cookies(s.sessionCookie(c)); old != "" {
+		if err := s.sessions.Delete(c.UserContext(), old); err != nil {
+			return err
+		}
+	}
+	sess, err := s.sessions.Create(c.UserContext(), userID)
+	if err != nil {
+		return err
+	}
+	if err := rotateCSRF(c); err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{
+		Name:     s.sessionCookie(c),
+		Value:    sess.Token,
+		Path:     "/",
+		Expires:  sess.ExpiresAt,
+		Secure:   s.isSecure(c),
+		HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode,
+	})
+	return nil
+}
+
+func (s *Server) clearSessionCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{
+		Name:     s.sessionCookie(c),
+		Value:    "",
+		Path:     "/",
+		Expires:  time.Unix(0, 0),
+		Secure:   s.isSecure(c),
+		HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+// showLogin renders the login page; a signed-in reader goes straight to the library.
+func (s *Server) showLogin(c *fiber.Ctx) error {
+	if _, ok := currentUser(c); ok {
+		return c.Redirect("/books", fiber.StatusSeeOther)
+	}
+	return render(c, fiber.StatusOK, views.LoginPage(s.meta(c, "Log in"), views.AuthForm{Next: safeNext(c.Query("next")), SignupOpen: s.signupOpen}))
+}
+
+// login checks the credentials. Whatever was wrong, the answer is the same.
+func (s *Server) login(c *fiber.Ctx) error {
+	username := strings.TrimSpace(c.FormValue("username"))
+	next := safeNext(c.FormValue("next"))
+	form := views.AuthForm{Username: username, Next: next, SignupOpen: s.signupOpen}
+	u, err := s.users.Authenticate(c.UserContext(), username, c.FormValue("password"))
+	if errors.Is(err, data.ErrBadCredentials) {
+		form.Errors = map[string]string{"form": "Wrong username or password. Check both and try again."}
+		return render(c, fiber.StatusUnprocessableEntity, views.LoginPage(s.meta(c, "Log in"), form))
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.startSession(c, u.ID); err != nil {
+		return err
+	}
+	if next == "" {
+		next = "/books"
+	}
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+// showSignup renders the sign-up page, or says sign-up is closed.
+func (s *Server) showSignup(c *fiber.Ctx) error {
+	if !s.signupOpen {
+		return render(c, fiber.StatusForbidden, views.SignupClosed(s.meta(c, "Sign-up is closed")))
+	}
+	if _, ok := currentUser(c); ok {
+		return c.Redirect("/books", fiber.StatusSeeOther)
+	}
+	return render(c, fiber.StatusOK, views.SignupPage(s.meta(c, "Create your account"), views.AuthForm{}))
+}
+
+// signup creates an account and signs the new reader in.
+func (s *Server) signup(c *fiber.Ctx) error {
+	if !s.signupOpen {
+		return render(c, fiber.StatusForbidden, views.SignupClosed(s.meta(c, "Sign-up is closed")))
+	}
+	username := strings.TrimSpace(c.FormValue("username"))
+	password := c.FormValue("password")
+	form := views.AuthForm{Username: username}
+	var u data.User
+	var err error
+	if password != c.FormValue("confirm") {
+		// Report every problem at once: the account's own, and the mismatch.
+		err = s.users.Check(c.UserContext(), username, password)
+		var verr *data.ValidationError
+		if !errors.As(err, &verr) {
+			if err != nil {
+				return err
+			}
+			verr = &data.ValidationError{}
+		}
+		verr.Fields = mergeProblems(verr.Fields, "confirm", "The two passwords differ. Type the same password twice.")
+		err = verr
+	} else {
+		u, err = s.users.Create(c.UserContext(), username, password)
+	}
+	var verr *data.ValidationError
+	if errors.As(err, &verr) {
+		form.Errors = verr.Fields
+		return render(c, fiber.StatusUnprocessableEntity, views.SignupPage(s.meta(c, "Create your account"), form))
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.startSession(c, u.ID); err != nil {
+		return err
+	}
+	return c.Redirect("/books", fiber.StatusSeeOther)
+}
+
+// mergeProblems adds a problem for field to fields, making the map if needed.
+func mergeProblems(fields map[string]string, field, problem string) map[string]string {
+	if fields == nil {
+		fields = make(map[string]string)
+	}
+	fields[field] = problem
+	return fields
+}
+
+// logout ends the session for good: the old cookie no longer works anywhere.
+func (s *Server) logout(c *fiber.Ctx) error {
+	if token := c.Cookies(s.sessionCookie(c)); token != "" {
+		if err := s.sessions.Delete(c.UserContext(), token); err != nil {
+			return err
+		}
+	}
+	s.clearSessionCookie(c)
+	if err := rotateCSRF(c); err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		c.Set(hxRedirect, "/login")
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.Redirect("/login", fiber.StatusSeeOther)
+}
+
+// Login rate limits. Only failed attempts count. Per client address they slow down guessing
+// across accounts; per account they slow down guessing from many addresses, over a short
+// sliding window, so an attacker cannot keep a real reader out for long after they stop.
+const (
+	loginFailuresPerAddress = 20
+	loginAddressWindow      = 10 * time.Minute
+	loginFailuresPerAccount = 10
+	loginAccountWindow      = 5 * time.Minute
+)
+
+// loginLimiters returns the rate limiters for POST /login.
+func (s *Server) loginLimiters() []fiber.Handler {
+	tooMany := func(c *fiber.Ctx) error {
+		n := views.Notice{Title: "Too many attempts", Detail: "Too many failed logins. Wait a few minutes (see Retry-After) and try again."}
+		return render(c, fiber.StatusTooManyRequests, views.LoginPage(s.meta(c, "Log in"), views.AuthForm{
+			Username:   strings.TrimSpace(c.FormValue("username")),
+			Next:       safeNext(c.FormValue("next")),
+			Errors:     map[string]string{"form": n.Detail},
+			SignupOpen: s.signupOpen,
+		}))
+	}
+	return []fiber.Handler{
+		limiter.New(limiter.Config{
+			Max:                    loginFailuresPerAddress,
+			Expiration:             loginAddressWindow,
+			KeyGenerator:           func(c *fiber.Ctx) string { return "ip:" + s.clientIP(c) },
+			SkipSuccessfulRequests: true,
+			LimitReached:           tooMany,
+			LimiterMiddleware:      limiter.SlidingWindow{},
+		}),
+		limiter.New(limiter.Config{
+			Max:        loginFailuresPerAccount,
+			Expiration: loginAccountWindow,
+			KeyGenerator: func(c *fiber.Ctx) string {
+				return "user:" + data.NormalizeUsername(c.FormValue("username"))
+			},
+			SkipSuccessfulRequests: true,
+			LimitReached:           tooMany,
+			LimiterMiddleware:      limiter.SlidingWindow{},
+		}),
+	}
+}

@@ -1,0 +1,255 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// contentSecurityPolicy allows only Bookcase's own scripts, styles and requests: no inline code,
+// no framing. htmx is configured by a meta tag, not an inline script, for this reason.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// securityHeaders sets the headers that every response carries.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Set(fiber.HeaderPermissionsPolicy, "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+	if s.isSecure(c) {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=63072000")
+	}
+	return c.Next()
+}
+
+// isSecure reports whether the reader's connection is HTTPS: always, when the operator says so
+// with --secure-cookies, or as told by a trusted proxy (X-Forwarded-Proto).
+func (s *Server) isSecure(c *fiber.Ctx) bool {
+	return s.secureCookies || c.Protocol() == "https"
+}
+
+// CSRFStore is what the anti-forgery check needs to remember the tokens it hands out.
+type CSRFStore interface {
+	Expiry(ctx context.Context, token string) (time.Time, error)
+	Save(ctx context.Context, token string, expires time.Time) error
+	Delete(ctx context.Context, token string) error
+}
+
+// csrfTokenLifetime is how long a token stays valid without the reader loading a page.
+const csrfTokenLifetime = 7 * 24 * time.Hour
+
+// csrfKey is where the token for this request's pages is kept in Fiber's locals.
+const csrfKey = "csrf"
+
+// csrfHandlerKey is where Fiber's CSRF middleware keeps its handler (to rotate the token).
+const csrfHandlerKey = "csrf.handler"
+
+// newCSRF builds Fiber's CSRF middleware: a token in a cookie that must come back, on every
+// unsafe request, in the X-CSRF-Token header (htmx) or the _csrf form field (plain forms); over
+// HTTPS the Referer must also be this site. Tokens are kept in the database, so they survive a
+// restart and work across servers.
+func (s *Server) newCSRF(secure bool) fiber.Handler {
+	name := "bookcase_csrf"
+	if secure {
+		name = "__Host-bookcase_csrf"
+	}
+	return csrf.New(csrf.Config{
+		CookieName:        name,
+		CookiePath:        "/",
+		CookieSecure:      secure,
+		CookieHTTPOnly:    true,
+		CookieSameSite:    fiber.CookieSameSiteLaxMode,
+		Expiration:        csrfTokenLifetime,
+		KeyGenerator:      data.NewToken,
+		Storage:           s.csrfStorage,
+		ContextKey:        csrfKey,
+		HandlerContextKey: csrfHandlerKey,
+		Extractor:         csrfFromHeaderOrBody,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return errForbiddenCSRF
+		},
+	})
+}
+
+// csrfFromHeaderOrBody finds the anti-forgery token in the X-CSRF-Token header or the _csrf field
+// of a form body; never in the URL, where it would end up in logs and Referer headers.
+func csrfFromHeaderOrBody(c *fiber.Ctx) (string, error) {
+	if token := c.Get(csrf.HeaderName); token != "" {
+		return token, nil
+	}
+	ct := c.Get(fiber.HeaderContentType)
+	switch {
+	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
+		if token := c.Request().PostArgs().Peek("_csrf"); len(token) > 0 {
+			return string(token), nil
+		}
+	case strings.HasPrefix(ct, fiber.MIMEMultipartForm):
+		if form, err := c.MultipartForm(); err == nil && len(form.Value["_csrf"]) > 0 {
+			return form.Value["_csrf"][0], nil
+		}
+	}
+	return "", csrf.ErrTokenNotFound
+}
+
+// parsePrefix reads an address or a CIDR range.
+func parsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		return netip.ParsePrefix(s)
+	}
+	addr, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(addr, addr.BitLen()), nil
+}
+
+// trusted reports whether addr is one of the trusted reverse proxies.
+func (s *Server) trusted(addr netip.Addr) bool {
+	for _, p := range s.trustedProxies {
+		if p.Contains(addr.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientIP is the reader's own address. Behind trusted proxies it is the rightmost address in
+// X-Forwarded-For that is not a trusted proxy: entries further left were written by the client
+// and prove nothing.
+func (s *Server) clientIP(c *fiber.Ctx) string {
+	peer, ok := netip.AddrFromSlice(c.Context().RemoteIP())
+	if !ok {
+		return c.Context().RemoteIP().String()
+	}
+	peer = peer.Unmap()
+	if !s.trusted(peer) {
+		return peer.String()
+	}
+	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		addr, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a garbled header: trust nothing further left
+		}
+		if !s.trusted(addr) {
+			return addr.Unmap().String()
+		}
+	}
+	return peer.String()
+}
+
+// errForbiddenCSRF answers a request whose anti-forgery token is missing or wrong.
+var errForbiddenCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
+
+// csrfMiddleware picks the secure or plain variant of the CSRF check for the connection.
+func (s *Server) csrfMiddleware(c *fiber.Ctx) error {
+	if s.isSecure(c) {
+		return s.csrfSecure(c)
+	}
+	return s.csrfPlain(c)
+}
+
+// rotateCSRF drops the current token so the next page gets a new one (after login and logout).
+func rotateCSRF(c *fiber.Ctx) error {
+	h, ok := c.Locals(csrfHandlerKey).(*csrf.CSRFHandler)
+	if !ok {
+		return errors.New("no csrf handler")
+	}
+	if err := h.DeleteToken(c); err != nil && !errors.Is(err, errForbiddenCSRF) {
+		return err
+	}
+	return nil
+}
+
+// csrfStorage adapts CSRFStore to fiber.Storage. Fiber extends a token's expiry on every page
+// view; this writes the new expiry only when it has moved by more than an hour, so browsing does
+// not cost a database write per request.
+type csrfStorage struct {
+	store CSRFStore
+
+	mu    sync.Mutex
+	known map[string]time.Time // token -> expiry as stored
+}
+
+// csrfRewriteAfter is how far a token's expiry must move before it is written again.
+const csrfRewriteAfter = time.Hour
+
+// maxKnownTokens bounds the in-memory cache; it is simply emptied when full.
+const maxKnownTokens = 50000
+
+func newCSRFStorage(store CSRFStore) *csrfStorage {
+	return &csrfStorage{store: store, known: make(map[string]time.Time)}
+}
+
+var csrfPresent = []byte{'+'}
+
+// Get returns a non-nil value when the token is known and unexpired.
+func (s *csrfStorage) Get(token string) ([]byte, error) {
+	now := time.Now()
+	s.mu.Lock()
+	exp, ok := s.known[token]
+	s.mu.Unlock()
+	if ok && now.Before(exp) {
+		return csrfPresent, nil
+	}
+	exp, err := s.store.Expiry(context.Background(), token)
+	if errors.Is(err, data.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.remember(token, exp)
+	return csrfPresent, nil
+}
+
+// Set records the token with a new expiry.
+func (s *csrfStorage) Set(token string, _ []byte, ttl time.Duration) error {
+	exp := time.Now().Add(ttl)
+	s.mu.Lock()
+	stored, ok := s.known[token]
+	s.mu.Unlock()
+	if ok && exp.Sub(stored) < csrfRewriteAfter {
+		return nil
+	}
+	if err := s.store.Save(context.Background(), token, exp); err != nil {
+		return err
+	}
+	s.remember(token, exp)
+	return nil
+}
+
+// Delete forgets the token.
+func (s *csrfStorage) Delete(token string) error {
+	s.mu.Lock()
+	delete(s.known, token)
+	s.mu.Unlock()
+	return s.store.Delete(context.Background(), token)
+}
+
+func (s *csrfStorage) remember(token string, exp time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.known) >= maxKnownTokens {
+		clear(s.known)
+	}
+	s.known[token] = exp
+}
+
+// Reset and Close are part of fiber.Storage; the tokens live in the database, which the
+// application closes.
+func (s *csrfStorage) Reset() error { return nil }
+
+// Close does nothing; see Reset.
+func (s *csrfStorage) Close() error { return nil }
