@@ -202,9 +202,9 @@ deep_cursor=101
 	{ echo "load.sh: deep page before=$deep_cursor does not show 50 books" >&2; exit 1; }
 
 printf 'GET %s/books\nCookie: %s\n' "$base" "$cookie" >"$tmp/page-10000.targets"
-attack page-10000 3000 50
+attack page-10000 1000 50
 printf 'GET %s/books?before=%s\nCookie: %s\n' "$base" "$deep_cursor" "$cookie" >"$tmp/page-10000-deep.targets"
-attack page-10000-deep 3000 50
+attack page-10000-deep 1000 50
 stop_server
 
 echo

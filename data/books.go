@@ -37,11 +37,14 @@ func (s *BookStore) Create(ctx context.Context, owner int64, in BookInput) (Book
 	now := s.db.now()
 	var b Book
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &b, `
+		if err := tx.GetContext(ctx, &b, `
 			INSERT INTO books (owner_id, title, author, genre, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?)
 			RETURNING `+bookColumns,
-			owner, in.Title, in.Author, in.Genre, now, now)
+			owner, in.Title, in.Author, in.Genre, now, now); err != nil {
+			return err
+		}
+		return addToCount(ctx, tx, owner, 1)
 	})
 	if err != nil {
 		return Book{}, fmt.Errorf("create book: %w", err)
@@ -53,7 +56,7 @@ func (s *BookStore) Create(ctx context.Context, owner int64, in BookInput) (Book
 // someone else's: to a reader, another reader's book does not exist).
 func (s *BookStore) Get(ctx context.Context, owner, id int64) (Book, error) {
 	var b Book
-	err := s.db.read.GetContext(ctx, &b,
+	err := s.db.get(ctx, &b,
 		`SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL`, id, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound
@@ -67,7 +70,7 @@ func (s *BookStore) Get(ctx context.Context, owner, id int64) (Book, error) {
 // GetDeleted returns a deleted book that can still be restored, or ErrNotFound.
 func (s *BookStore) GetDeleted(ctx context.Context, owner, id int64) (Book, error) {
 	var b Book
-	err := s.db.read.GetContext(ctx, &b,
+	err := s.db.get(ctx, &b,
 		`SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NOT NULL`, id, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound
@@ -88,7 +91,7 @@ func (s *BookStore) List(ctx context.Context, owner, before int64, limit int) (B
 		before = maxID
 	}
 	books := make([]Book, 0, limit+1)
-	err := s.db.read.SelectContext(ctx, &books, `
+	err := s.db.selectAll(ctx, &books, `
 		SELECT `+bookColumns+` FROM books
 		WHERE owner_id = ? AND deleted_at IS NULL AND id < ?
 		ORDER BY id DESC
@@ -111,10 +114,36 @@ const maxID = int64(1<<63 - 1)
 // Count returns how many live books the owner has.
 func (s *BookStore) Count(ctx context.Context, owner int64) (int, error) {
 	var n int
-	if err := s.db.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM books WHERE owner_id = ? AND deleted_at IS NULL`, owner); err != nil {
+	err := s.db.get(ctx, &n, `SELECT live FROM book_counts WHERE owner_id = ?`, owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
 		return 0, fmt.Errorf("count books: %w", err)
 	}
 	return n, nil
+}
+
+// addToCount changes the owner's count of live books by delta, in the transaction that changes
+// the books themselves.
+func addToCount(ctx context.Context, tx *sqlx.Tx, owner int64, delta int) error {
+	if delta < 0 { // a book is being removed, so the owner's row exists (and a negative insert would fail its CHECK)
+		_, err := tx.ExecContext(ctx, `UPDATE book_counts SET live = live + ? WHERE owner_id = ?`, delta, owner)
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO book_counts (owner_id, live) VALUES (?, ?)
+		ON CONFLICT (owner_id) DO UPDATE SET live = book_counts.live + excluded.live`, owner, delta)
+	return err
+}
+
+// recount sets the owner's count of live books from the books themselves.
+func recount(ctx context.Context, tx *sqlx.Tx, owner int64) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO book_counts (owner_id, live)
+		VALUES (?, (SELECT COUNT(*) FROM books WHERE owner_id = ? AND deleted_at IS NULL))
+		ON CONFLICT (owner_id) DO UPDATE SET live = excluded.live`, owner, owner)
+	return err
 }
 
 // Update validates in and replaces the fields of the owner's live book id.
@@ -145,11 +174,14 @@ func (s *BookStore) Update(ctx context.Context, owner, id int64, in BookInput) (
 func (s *BookStore) Delete(ctx context.Context, owner, id int64) (Book, error) {
 	var b Book
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &b, `
+		if err := tx.GetContext(ctx, &b, `
 			UPDATE books SET deleted_at = ?
 			WHERE id = ? AND owner_id = ? AND deleted_at IS NULL
 			RETURNING `+bookColumns,
-			s.db.now(), id, owner)
+			s.db.now(), id, owner); err != nil {
+			return err
+		}
+		return addToCount(ctx, tx, owner, -1)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound
@@ -165,10 +197,18 @@ func (s *BookStore) Delete(ctx context.Context, owner, id int64) (Book, error) {
 func (s *BookStore) Restore(ctx context.Context, owner, id int64) (Book, error) {
 	var b Book
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &b, `
+		err := tx.GetContext(ctx, &b, `
 			UPDATE books SET deleted_at = NULL
-			WHERE id = ? AND owner_id = ?
+			WHERE id = ? AND owner_id = ? AND deleted_at IS NOT NULL
 			RETURNING `+bookColumns, id, owner)
+		if errors.Is(err, sql.ErrNoRows) { // live already, or not there at all
+			return tx.GetContext(ctx, &b, `
+				SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL`, id, owner)
+		}
+		if err != nil {
+			return err
+		}
+		return addToCount(ctx, tx, owner, 1)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound

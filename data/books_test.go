@@ -3,7 +3,9 @@ package data_test
 import (
 	"errors"
 	"maps"
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -817,4 +819,73 @@ func TestBookStoreCreateNeedsOwner(t *testing.T) {
 	if n := count(t, books, owner); n != 0 {
 		t.Errorf("Count() = %d, want 0", n)
 	}
+}
+
+func TestCountMatchesBooks(t *testing.T) {
+	// The stored per-reader count must equal the live books after any mix of changes.
+	db := openDB(t)
+	ctx := t.Context()
+	books := db.Books()
+	write, _ := db.Pools()
+	var owners []int64
+	for _, name := range []string{"ada", "bob"} {
+		u, err := db.Users().Create(ctx, name, "a long enough passphrase")
+		if err != nil {
+			t.Fatal(err)
+		}
+		owners = append(owners, u.ID)
+	}
+	check := func(step string) {
+		t.Helper()
+		for _, owner := range owners {
+			var want int
+			if err := write.Get(&want, `SELECT COUNT(*) FROM books WHERE owner_id = ? AND deleted_at IS NULL`, owner); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := books.Count(ctx, owner); err != nil || got != want {
+				t.Fatalf("after %s: Count(%d) = %d, %v; the books say %d", step, owner, got, err, want)
+			}
+		}
+	}
+	check("no books")
+	r := rand.New(rand.NewPCG(1, 2))
+	var ids [2][]int64
+	for i := range 300 {
+		o := r.IntN(2)
+		owner := owners[o]
+		switch op := r.IntN(6); {
+		case op <= 2 || len(ids[o]) == 0:
+			b, err := books.Create(ctx, owner, data.BookInput{Title: "Book " + strconv.Itoa(i), Author: "A"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[o] = append(ids[o], b.ID)
+		case op == 3 || op == 4:
+			// Delete or restore any book, maybe one already deleted or live, maybe someone
+			// else's: only a real change counts.
+			from := ids[r.IntN(2)]
+			if len(from) == 0 {
+				continue
+			}
+			id := from[r.IntN(len(from))]
+			var err error
+			if op == 3 {
+				_, err = books.Delete(ctx, owner, id)
+			} else {
+				_, err = books.Restore(ctx, owner, id)
+			}
+			if err != nil && !errors.Is(err, data.ErrNotFound) {
+				t.Fatal(err)
+			}
+		case op == 5:
+			if err := books.Seed(ctx, owner, r.IntN(5), uint64(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check("step " + strconv.Itoa(i))
+	}
+	if _, err := books.PurgeDeleted(ctx, -time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	check("purge")
 }

@@ -31,6 +31,10 @@ type DB struct {
 
 	// hashing bounds how many argon2id hashes (19 MiB each) run at once, so a burst of logins
 	// cannot exhaust memory.
+	// stmts caches a prepared statement per read query (database/sql prepares it once on each
+	// connection), so the hot queries are not parsed by SQLite again on every request.
+	stmts sync.Map // query -> *sqlx.Stmt
+
 	hashing         chan struct{}
 	commonPasswords func() commonPasswords
 	dummyHash       func() string
@@ -125,10 +129,52 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// Close checkpoints the WAL and closes both pools.
+// Close checkpoints the WAL and closes the statements and both pools.
 func (db *DB) Close() error {
+	var errs []error
+	db.stmts.Range(func(_, st any) bool {
+		errs = append(errs, st.(*sqlx.Stmt).Close())
+		return true
+	})
 	_, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	return errors.Join(err, db.read.Close(), db.write.Close())
+	errs = append(errs, err, db.read.Close(), db.write.Close())
+	return errors.Join(errs...)
+}
+
+// stmt returns the cached prepared statement for a read query, preparing it on first use.
+func (db *DB) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	if st, ok := db.stmts.Load(query); ok {
+		return st.(*sqlx.Stmt), nil
+	}
+	st, err := db.read.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.stmts.LoadOrStore(query, st); loaded {
+		if err := st.Close(); err != nil {
+			return nil, err
+		}
+		return prev.(*sqlx.Stmt), nil
+	}
+	return st, nil
+}
+
+// get runs a read query that returns one row into dest, on the read pool.
+func (db *DB) get(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := db.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.GetContext(ctx, dest, args...)
+}
+
+// selectAll runs a read query into the slice dest, on the read pool.
+func (db *DB) selectAll(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := db.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.SelectContext(ctx, dest, args...)
 }
 
 // Books returns the store for books.

@@ -80,7 +80,7 @@ func (s *SessionStore) Get(ctx context.Context, token string) (Session, error) {
 	}
 	id := tokenID(token)
 	var sess Session
-	err := s.db.read.GetContext(ctx, &sess, `
+	err := s.db.get(ctx, &sess, `
 		SELECT s.user_id, u.username, s.created_at, s.last_seen_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = ?`, id)
@@ -151,7 +151,7 @@ type CSRFTokens struct {
 // Expiry returns when the token expires, or ErrNotFound when it is unknown or expired.
 func (s *CSRFTokens) Expiry(ctx context.Context, token string) (time.Time, error) {
 	var exp time.Time
-	err := s.db.read.GetContext(ctx, &exp, `SELECT expires_at FROM csrf_tokens WHERE id = ?`, tokenID(token))
+	err := s.db.get(ctx, &exp, `SELECT expires_at FROM csrf_tokens WHERE id = ?`, tokenID(token))
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, ErrNotFound
 	}

@@ -57,7 +57,7 @@ func (s *UserStore) Check(ctx context.Context, username, password string) error 
 	v := s.validate(username, password)
 	if _, ok := v.Fields["username"]; !ok {
 		var taken bool
-		if err := s.db.read.GetContext(ctx, &taken, `SELECT EXISTS (SELECT 1 FROM users WHERE username = ?)`, username); err != nil {
+		if err := s.db.get(ctx, &taken, `SELECT EXISTS (SELECT 1 FROM users WHERE username = ?)`, username); err != nil {
 			return fmt.Errorf("check username: %w", err)
 		}
 		if taken {
@@ -112,10 +112,11 @@ func (s *UserStore) Create(ctx context.Context, username, password string) (User
 			return err
 		}
 		if first {
-			_, err := tx.ExecContext(ctx, `UPDATE books SET owner_id = ? WHERE owner_id IS NULL`, u.ID)
-			return err
+			if _, err := tx.ExecContext(ctx, `UPDATE books SET owner_id = ? WHERE owner_id IS NULL`, u.ID); err != nil {
+				return err
+			}
 		}
-		return nil
+		return recount(ctx, tx, u.ID)
 	})
 	if errors.Is(err, ErrInvalid) {
 		return User{}, err
@@ -153,7 +154,7 @@ func (s *UserStore) Authenticate(ctx context.Context, username, password string)
 // ByName returns the user with that username, or ErrNotFound.
 func (s *UserStore) ByName(ctx context.Context, username string) (User, error) {
 	var u User
-	err := s.db.read.GetContext(ctx, &u,
+	err := s.db.get(ctx, &u,
 		`SELECT id, username, password_hash, created_at FROM users WHERE username = ?`, NormalizeUsername(username))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
@@ -174,10 +175,10 @@ type UserSummary struct {
 // List returns every account with its number of books, by username.
 func (s *UserStore) List(ctx context.Context) ([]UserSummary, error) {
 	var out []UserSummary
-	err := s.db.read.SelectContext(ctx, &out, `
-		SELECT u.username, u.created_at,
-		       (SELECT COUNT(*) FROM books b WHERE b.owner_id = u.id AND b.deleted_at IS NULL) AS books
-		FROM users u ORDER BY u.username`)
+	err := s.db.selectAll(ctx, &out, `
+		SELECT u.username, u.created_at, COALESCE(c.live, 0) AS books
+		FROM users u LEFT JOIN book_counts c ON c.owner_id = u.id
+		ORDER BY u.username`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -221,6 +222,7 @@ func (s *UserStore) Delete(ctx context.Context, username string) error {
 		// Spelled out rather than left to ON DELETE CASCADE, so it holds on any database.
 		for _, q := range []string{
 			`DELETE FROM sessions WHERE user_id = ?`,
+			`DELETE FROM book_counts WHERE owner_id = ?`,
 			`DELETE FROM books WHERE owner_id = ?`,
 			`DELETE FROM users WHERE id = ?`,
 		} {

@@ -1,0 +1,118 @@
+package handlers_test
+
+import (
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/handlers"
+)
+
+// benchServer is the app's handler with a signed-in reader whose library has n books, called
+// directly (no network), so a benchmark measures the app's own work per request.
+type benchServer struct {
+	handler fasthttp.RequestHandler
+	session string
+	csrf    string
+	newest  int64
+}
+
+func newBenchServer(b *testing.B, n int) *benchServer {
+	b.Helper()
+	db, err := data.Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			b.Error(err)
+		}
+	})
+	u, err := db.Users().Create(b.Context(), "bench", "benchmark passphrase")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Books().Seed(b.Context(), u.ID, n, 1); err != nil {
+		b.Fatal(err)
+	}
+	sessions := db.Sessions(time.Hour, 2*time.Hour)
+	sess, err := sessions.Create(b.Context(), u.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	app, err := handlers.New(handlers.Config{
+		Books: db.Books(), Users: db.Users(), Sessions: sessions, CSRF: db.CSRFTokens(),
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &benchServer{handler: app.Handler(), session: sess.Token, newest: int64(n)}
+	var ctx fasthttp.RequestCtx
+	s.request(&ctx, http.MethodGet, "/books", false, nil)
+	var c fasthttp.Cookie
+	if err := c.ParseBytes(ctx.Response.Header.PeekCookie("bookcase_csrf")); err != nil {
+		b.Fatalf("no CSRF cookie: %v", err)
+	}
+	s.csrf = string(c.Value())
+	return s
+}
+
+// request runs one request through the app, reusing ctx as the server does between requests.
+func (s *benchServer) request(ctx *fasthttp.RequestCtx, method, uri string, htmx bool, body []byte) int {
+	ctx.Request.Reset()
+	ctx.Response.Reset()
+	ctx.Request.Header.SetMethod(method)
+	if htmx {
+		ctx.Request.Header.Set("HX-Request", "true")
+	}
+	ctx.Request.SetRequestURI(uri)
+	ctx.Request.Header.SetCookie("bookcase_session", s.session)
+	if s.csrf != "" {
+		ctx.Request.Header.SetCookie("bookcase_csrf", s.csrf)
+		ctx.Request.Header.Set("X-Csrf-Token", s.csrf)
+	}
+	if body != nil {
+		ctx.Request.Header.SetContentType("application/x-www-form-urlencoded")
+		ctx.Request.SetBody(body)
+	}
+	s.handler(ctx)
+	return ctx.Response.StatusCode()
+}
+
+func benchRequests(b *testing.B, method, uri string, htmx bool, body []byte) {
+	for _, n := range []int{100, 10_000} {
+		b.Run("books="+strconv.Itoa(n), func(b *testing.B) {
+			s := newBenchServer(b, n)
+			target := uri
+			if target == "edit" {
+				target = "/books/" + strconv.FormatInt(s.newest, 10) + "/edit"
+			}
+			var ctx fasthttp.RequestCtx
+			b.ReportAllocs()
+			for b.Loop() {
+				if status := s.request(&ctx, method, target, htmx, body); status != http.StatusOK {
+					b.Fatalf("%s %s: status %d", method, target, status)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLibraryPage measures the library page: session, CSRF, the newest 50 books, the
+// count, and the whole page rendered.
+func BenchmarkLibraryPage(b *testing.B) { benchRequests(b, http.MethodGet, "/books", false, nil) }
+
+// BenchmarkEditRow measures the edit row that htmx swaps in.
+func BenchmarkEditRow(b *testing.B) { benchRequests(b, http.MethodGet, "edit", true, nil) }
+
+// BenchmarkCreate measures adding a book from the new-book row.
+func BenchmarkCreate(b *testing.B) {
+	benchRequests(b, http.MethodPost, "/books", true, []byte("title=Benchmark+Book&author=Load+Tester&genre=Fiction"))
+}
