@@ -128,7 +128,12 @@ func TestSignUpRefusedBesideTheField(t *testing.T) {
 		if got := eval[int](p, `document.querySelectorAll('form p.error').length`); got != 1 {
 			t.Errorf("password %q: the form has %d messages, want 1", try.password, got)
 		}
-		if got, want := eval[string](p, fmt.Sprintf(`document.querySelector(%q).getAttribute('aria-describedby')`, input)), "field-"+try.field+"-error"; got != want {
+		// The message is read out first, then the field's hint, if it has one.
+		want := "field-" + try.field + "-error"
+		if try.field == "password" {
+			want += " field-password-hint"
+		}
+		if got := eval[string](p, fmt.Sprintf(`document.querySelector(%q).getAttribute('aria-describedby')`, input)); got != want {
 			t.Errorf("password %q: %s is described by %q, want %q", try.password, input, got, want)
 		}
 		p.waitFocus(input)

@@ -225,7 +225,12 @@ func TestSignup(t *testing.T) {
 			// The problem is said beside its field, which has the focus.
 			in := one(t, f, "input#field-"+tt.field)
 			wantAttr(t, in, "aria-invalid", "true")
-			wantAttr(t, in, "aria-describedby", "field-"+tt.field+"-error")
+			// The message is read out first; sign-up's fields also keep their hint.
+			wantDescribed := "field-" + tt.field + "-error"
+			if tt.field != "confirm" {
+				wantDescribed += " field-" + tt.field + "-hint"
+			}
+			wantAttr(t, in, "aria-describedby", wantDescribed)
 			if _, ok := in.Attr("autofocus"); !ok {
 				t.Errorf("the bad field %s has no autofocus", tt.field)
 			}

@@ -155,19 +155,11 @@ func SignupPage(m Meta, f AuthForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = stackedField(authField(f, "username", "Username", "username")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = stackedField(withHint(authField(f, "username", "Username", "username"), "3 to 32 letters, digits, dots, dashes or underscores.")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<p class=\"hint\" id=\"username-hint\">3 to 32 letters, digits, dots, dashes or underscores.</p>")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = stackedField(authField(f, "password", "Password", "new-password")).Render(ctx, templ_7745c5c3_Buffer)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<p class=\"hint\" id=\"password-hint\">At least 8 characters. A long phrase is best; any characters are fine.</p>")
+			templ_7745c5c3_Err = stackedField(withHint(authField(f, "password", "Password", "new-password"), "At least 8 characters. A long phrase is best; any characters are fine.")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -175,7 +167,7 @@ func SignupPage(m Meta, f AuthForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<p class=\"buttons\"><button type=\"submit\" class=\"btn primary\">Create account</button></p></form><p class=\"muted\">Have an account? <a href=\"/login\">Log in</a>.</p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<p class=\"buttons\"><button type=\"submit\" class=\"btn primary\">Create account</button></p></form><p class=\"muted\">Have an account? <a href=\"/login\">Log in</a>.</p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -219,7 +211,7 @@ func SignupClosed(m Meta) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<section class=\"panel auth\"><h1>Sign-up is closed</h1><p>This Bookcase does not take new accounts. Ask the person who runs it to create one for you.</p><p><a class=\"btn\" href=\"/login\">Log in</a></p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<section class=\"panel auth\"><h1>Sign-up is closed</h1><p>This Bookcase does not take new accounts. Ask the person who runs it to create one for you.</p><p><a class=\"btn\" href=\"/login\">Log in</a></p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -245,6 +237,12 @@ func focusAuth(f AuthForm) string {
 		return "password"
 	}
 	return "username"
+}
+
+// withHint returns the field with a hint on how to fill it in.
+func withHint(f field, hint string) field {
+	f.Hint = hint
+	return f
 }
 
 // authField is a field of a sign-in or sign-up form. Passwords are never written back.
