@@ -20,6 +20,13 @@ type Book struct {
 	Genre     string    `db:"genre"`
 	CreatedAt time.Time `db:"created_at"`
 	UpdatedAt time.Time `db:"updated_at"`
+	Status    Status    `db:"status"`
+	// Pages is the book's length, or 0 when the reader has not said.
+	Pages  int    `db:"pages"`
+	Rating Rating `db:"rating"`
+	// Notes are the reader's private notes, possibly several lines.
+	Notes string `db:"notes"`
+	ISBN  ISBN   `db:"isbn"`
 }
 
 // BookInput is what a reader submits to create or change a book.
@@ -27,6 +34,9 @@ type BookInput struct {
 	Title  string
 	Author string
 	Genre  string
+	// Status is where the reader is with the book; empty means StatusWant on Create and "leave
+	// it as it is" on Update.
+	Status Status
 }
 
 // Normalize trims surrounding whitespace from every field.
@@ -35,6 +45,7 @@ func (in BookInput) Normalize() BookInput {
 		Title:  strings.TrimSpace(in.Title),
 		Author: strings.TrimSpace(in.Author),
 		Genre:  strings.TrimSpace(in.Genre),
+		Status: Status(strings.ToLower(strings.TrimSpace(string(in.Status)))),
 	}
 }
 
@@ -44,6 +55,11 @@ func (in BookInput) Validate() error {
 	checkText(&v, "title", "Title", in.Title, true)
 	checkText(&v, "author", "Author", in.Author, true)
 	checkText(&v, "genre", "Genre", in.Genre, false)
+	if in.Status != "" {
+		if _, err := ParseStatus(string(in.Status)); err != nil {
+			v.add("status", msgStatus)
+		}
+	}
 	return v.errOrNil()
 }
 

@@ -26,23 +26,34 @@ type BookPage struct {
 	Next int64
 }
 
-const bookColumns = `id, title, author, genre, created_at, updated_at`
+// bookColumns are the columns of a Book; NULL pages, rating and ISBN read as their zero values.
+const bookColumns = `id, title, author, genre, created_at, updated_at, status,
+	COALESCE(pages, 0) AS pages, COALESCE(rating, 0) AS rating, notes, COALESCE(isbn, '') AS isbn`
 
-// Create validates in and stores it as a new book.
+// Create validates in and stores it as a new book. A book created as reading, read or did not
+// finish gets its read-through, started (and for read or did not finish, finished) today.
 func (s *BookStore) Create(ctx context.Context, owner int64, in BookInput) (Book, error) {
 	in = in.Normalize()
 	if err := in.Validate(); err != nil {
 		return Book{}, err
 	}
+	if in.Status == "" {
+		in.Status = StatusWant
+	}
 	now := s.db.now()
 	var b Book
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &b, `
-			INSERT INTO books (owner_id, title, author, genre, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?)
+			INSERT INTO books (owner_id, title, author, genre, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
 			RETURNING `+bookColumns,
-			owner, in.Title, in.Author, in.Genre, now, now); err != nil {
+			owner, in.Title, in.Author, in.Genre, StatusWant, now, now); err != nil {
 			return err
+		}
+		if in.Status != StatusWant {
+			if err := s.changeStatus(ctx, tx, &b, in.Status, dateOf(now)); err != nil {
+				return err
+			}
 		}
 		return addToCount(ctx, tx, owner, 1)
 	})
@@ -84,6 +95,17 @@ func (s *BookStore) GetDeleted(ctx context.Context, owner, id int64) (Book, erro
 // List returns up to limit of the owner's books older than the cursor before (0 means from the newest), newest first.
 // It pages by id (keyset pagination), so a deep page costs the same as the first.
 func (s *BookStore) List(ctx context.Context, owner, before int64, limit int) (BookPage, error) {
+	page, err := s.db.bookPage(ctx, `WHERE owner_id = ? AND deleted_at IS NULL AND id < ?`, before, limit, owner)
+	if err != nil {
+		return BookPage{}, fmt.Errorf("list books: %w", err)
+	}
+	return page, nil
+}
+
+// bookPage runs a keyset-paged query for books: where is a constant WHERE clause that ends with
+// "id < ?" (the cursor), its other arguments come in args, in order, and the cursor and limit are
+// added here. It fetches one book more than the page to know whether another page follows.
+func (db *DB) bookPage(ctx context.Context, where string, before int64, limit int, args ...any) (BookPage, error) {
 	if limit <= 0 || limit > 500 {
 		limit = PageSize
 	}
@@ -91,13 +113,9 @@ func (s *BookStore) List(ctx context.Context, owner, before int64, limit int) (B
 		before = maxID
 	}
 	books := make([]Book, 0, limit+1)
-	err := s.db.selectAll(ctx, &books, `
-		SELECT `+bookColumns+` FROM books
-		WHERE owner_id = ? AND deleted_at IS NULL AND id < ?
-		ORDER BY id DESC
-		LIMIT ?`, owner, before, limit+1)
-	if err != nil {
-		return BookPage{}, fmt.Errorf("list books: %w", err)
+	args = append(args, before, limit+1)
+	if err := db.selectAll(ctx, &books, `SELECT `+bookColumns+` FROM books `+where+` ORDER BY id DESC LIMIT ?`, args...); err != nil {
+		return BookPage{}, err
 	}
 	var page BookPage
 	if len(books) > limit {
@@ -106,6 +124,55 @@ func (s *BookStore) List(ctx context.Context, owner, before int64, limit int) (B
 	}
 	page.Books = books
 	return page, nil
+}
+
+// ListByStatus is List restricted to the owner's books with the given status; the empty status
+// lists them all.
+func (s *BookStore) ListByStatus(ctx context.Context, owner int64, status Status, before int64, limit int) (BookPage, error) {
+	if status == "" {
+		return s.List(ctx, owner, before, limit)
+	}
+	if !validStatus(status) {
+		return BookPage{}, &ValidationError{Fields: map[string]string{"status": msgStatus}}
+	}
+	page, err := s.db.bookPage(ctx, `WHERE owner_id = ? AND status = ? AND deleted_at IS NULL AND id < ?`, before, limit, owner, status)
+	if err != nil {
+		return BookPage{}, fmt.Errorf("list %s books: %w", status, err)
+	}
+	return page, nil
+}
+
+// StatusCounts returns how many live books the owner has in each status, with every status present.
+func (s *BookStore) StatusCounts(ctx context.Context, owner int64) (map[Status]int, error) {
+	var rows []struct {
+		Status Status `db:"status"`
+		N      int    `db:"n"`
+	}
+	err := s.db.selectAll(ctx, &rows, `
+		SELECT status, COUNT(*) AS n FROM books
+		WHERE owner_id = ? AND deleted_at IS NULL
+		GROUP BY status`, owner)
+	if err != nil {
+		return nil, fmt.Errorf("count books by status: %w", err)
+	}
+	counts := make(map[Status]int, 4)
+	for _, st := range Statuses() {
+		counts[st] = 0
+	}
+	for _, r := range rows {
+		counts[r.Status] = r.N
+	}
+	return counts, nil
+}
+
+// validStatus reports whether st is one of the four statuses.
+func validStatus(st Status) bool {
+	for _, s := range Statuses() {
+		if st == s {
+			return true
+		}
+	}
+	return false
 }
 
 // maxID is larger than any book id, so "id < maxID" matches them all.
@@ -146,19 +213,27 @@ func recount(ctx context.Context, tx *sqlx.Tx, owner int64) error {
 	return err
 }
 
-// Update validates in and replaces the fields of the owner's live book id.
+// Update validates in and replaces the fields of the owner's live book id. A non-empty Status
+// changes the status as SetStatus does, today.
 func (s *BookStore) Update(ctx context.Context, owner, id int64, in BookInput) (Book, error) {
 	in = in.Normalize()
 	if err := in.Validate(); err != nil {
 		return Book{}, err
 	}
+	now := s.db.now()
 	var b Book
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &b, `
+		if err := tx.GetContext(ctx, &b, `
 			UPDATE books SET title = ?, author = ?, genre = ?, updated_at = ?
 			WHERE id = ? AND owner_id = ? AND deleted_at IS NULL
 			RETURNING `+bookColumns,
-			in.Title, in.Author, in.Genre, s.db.now(), id, owner)
+			in.Title, in.Author, in.Genre, now, id, owner); err != nil {
+			return err
+		}
+		if in.Status == "" {
+			return nil
+		}
+		return s.changeStatus(ctx, tx, &b, in.Status, dateOf(now))
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound

@@ -180,6 +180,9 @@ func (db *DB) selectAll(ctx context.Context, dest any, query string, args ...any
 // Books returns the store for books.
 func (db *DB) Books() *BookStore { return &BookStore{db: db} }
 
+// Shelves returns the store for shelves and the books on them.
+func (db *DB) Shelves() *ShelfStore { return &ShelfStore{db: db} }
+
 // Users returns the store for accounts.
 func (db *DB) Users() *UserStore { return &UserStore{db: db} }
 

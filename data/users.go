@@ -212,7 +212,7 @@ func (s *UserStore) SetPassword(ctx context.Context, username, password string) 
 	return nil
 }
 
-// Delete removes an account with its books and sessions, and nothing else.
+// Delete removes an account with its books, shelves and sessions, and nothing else.
 func (s *UserStore) Delete(ctx context.Context, username string) error {
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var id int64
@@ -223,6 +223,8 @@ func (s *UserStore) Delete(ctx context.Context, username string) error {
 		for _, q := range []string{
 			`DELETE FROM sessions WHERE user_id = ?`,
 			`DELETE FROM book_counts WHERE owner_id = ?`,
+			`DELETE FROM book_shelves WHERE shelf_id IN (SELECT id FROM shelves WHERE owner_id = ?)`,
+			`DELETE FROM shelves WHERE owner_id = ?`,
 			`DELETE FROM books WHERE owner_id = ?`,
 			`DELETE FROM users WHERE id = ?`,
 		} {

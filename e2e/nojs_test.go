@@ -49,6 +49,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	}
 
 	// A missing title is refused on a full page that keeps what was typed.
+	p.waitFocus("#new-book-title")
 	p.press(kb.Tab)
 	p.press("Nobody")
 	p.loads("submit without a title", chromedp.KeyEvent(kb.Enter))

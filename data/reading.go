@@ -1,0 +1,689 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// MaxPages is the most pages a book can have, and the highest page a reader can be on.
+const MaxPages = 100000
+
+// MaxNotesLen is the longest notes accepted, in characters.
+const MaxNotesLen = 10000
+
+// dateLayout is how read-through dates are stored: calendar dates, without a time or zone.
+const dateLayout = "2006-01-02"
+
+// Messages for rejected reading input, keyed by form field. They never echo free text back.
+const (
+	msgStartReading   = "Start reading this book first."
+	msgProgressFormat = "Enter a page number, such as 123, or a percentage, such as 45%."
+	msgPageNegative   = "A page number cannot be negative."
+	msgPageTooLarge   = "Page numbers go up to 100000."
+	msgPercentRange   = "A percentage is from 0 to 100."
+	msgPages          = "Pages must be a whole number from 1 to 100000."
+	msgNotesInvalid   = "Notes contain characters that are not valid text."
+	msgStartRequired  = "Enter the start date."
+	msgStartFuture    = "The start date cannot be in the future."
+	msgFinishFuture   = "The finish date cannot be in the future."
+	msgFinishBefore   = "The finish date is before the start date."
+	msgFinishRequired = "Enter the finish date."
+	msgFinishOpen     = "Mark the book as read or not finished to give this reading a finish date."
+)
+
+// ReadThrough is one reading of a book, from its start to its finish or to where the reader stopped.
+type ReadThrough struct {
+	ID        int64     `db:"id"`
+	BookID    int64     `db:"book_id"`
+	StartedOn time.Time `db:"started_on"`
+	// FinishedOn is nil while the reading is open (Outcome is StatusReading).
+	FinishedOn *time.Time `db:"finished_on"`
+	// Outcome is StatusReading while open, then StatusRead or StatusDNF.
+	Outcome Status `db:"outcome"`
+	// StoppedAtPage is where a reader who did not finish stopped, or 0 when not known.
+	StoppedAtPage int `db:"stopped_at_page"`
+}
+
+// Progress is how far a reader is into a book. Page is 0 and Percent alone is set when the progress
+// was given as a percentage of a book of unknown length; Percent is 0 when the progress is a page
+// of a book of unknown length. The zero Progress (RecordedAt zero) means no progress yet.
+type Progress struct {
+	Page       int
+	Percent    float64
+	RecordedAt time.Time
+}
+
+// ProgressUpdate is one recorded Progress, of one read-through.
+type ProgressUpdate struct {
+	ID            int64
+	ReadThroughID int64
+	Progress
+}
+
+// ReadingNow is a book being read, with where the reader is in it.
+type ReadingNow struct {
+	Book     Book
+	Progress Progress
+}
+
+// ProgressInput is a progress update as the reader gave it: a page, or a percentage (ByPercent).
+type ProgressInput struct {
+	Page      int
+	Percent   float64
+	ByPercent bool
+}
+
+// DetailsInput is what a reader types into a book's details form, as typed.
+type DetailsInput struct {
+	Pages  string
+	Rating string
+	Notes  string
+	ISBN   string
+}
+
+// ParseProgress reads a progress update as the reader types it: a page ("123") or a percentage
+// ("45%", "45 %", "12.5%", "12,5%"), surrounding whitespace ignored. pages is the book's length,
+// or 0 when unknown, and bounds the page. A percentage is kept as such: RecordProgress turns it into
+// a page of the book's length when it is known. Errors are a *ValidationError for the field "page".
+func ParseProgress(s string, pages int) (ProgressInput, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ProgressInput{}, fieldError("page", msgProgressFormat)
+	}
+	num, isPercent := strings.CutSuffix(s, "%")
+	num = strings.TrimSpace(num)
+	negative := strings.HasPrefix(num, "-")
+	if negative {
+		num = num[1:]
+	}
+	if !isDecimal(num, isPercent) {
+		return ProgressInput{}, fieldError("page", msgProgressFormat)
+	}
+	var in ProgressInput
+	if isPercent {
+		pct, err := strconv.ParseFloat(strings.Replace(num, ",", ".", 1), 64)
+		if err != nil || negative {
+			return ProgressInput{}, fieldError("page", msgPercentRange)
+		}
+		in = ProgressInput{Percent: pct, ByPercent: true}
+	} else {
+		if negative {
+			return ProgressInput{}, fieldError("page", msgPageNegative)
+		}
+		page, err := strconv.Atoi(num)
+		if err != nil { // only too many digits gets here
+			return ProgressInput{}, fieldError("page", msgPageTooLarge)
+		}
+		in = ProgressInput{Page: page}
+	}
+	if err := in.check(pages); err != nil {
+		return ProgressInput{}, err
+	}
+	return in, nil
+}
+
+// isDecimal reports whether s is ASCII digits with, when fraction allows it, one decimal point or
+// comma between digits.
+func isDecimal(s string, fraction bool) bool {
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if !hasFrac {
+		whole, frac, hasFrac = strings.Cut(s, ",")
+	}
+	if hasFrac && (!fraction || frac == "") || whole == "" {
+		return false
+	}
+	return strings.IndexFunc(whole, notASCIIDigit) < 0 && strings.IndexFunc(frac, notASCIIDigit) < 0
+}
+
+// check validates the input against a book of the given length (0 when unknown).
+func (in ProgressInput) check(pages int) error {
+	switch {
+	case in.ByPercent && !(in.Percent >= 0 && in.Percent <= 100): // also refuses NaN
+		return fieldError("page", msgPercentRange)
+	case in.ByPercent:
+		return nil
+	case in.Page < 0:
+		return fieldError("page", msgPageNegative)
+	case pages > 0 && in.Page > pages:
+		return fieldError("page", fmt.Sprintf("Page %d is past the end (%d pages).", in.Page, pages))
+	case in.Page > MaxPages:
+		return fieldError("page", msgPageTooLarge)
+	}
+	return nil
+}
+
+// fieldError is a validation error about one field.
+func fieldError(field, msg string) error {
+	return &ValidationError{Fields: map[string]string{field: msg}}
+}
+
+// dateOf returns the calendar date of t, as written in t's own location, as midnight UTC: a reader
+// who says "the 14th" means the 14th wherever the time value was made.
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// wrap adds what failed to an unexpected error, and passes ErrNotFound and validation errors as they are.
+func wrap(err error, what string, id int64) error {
+	if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
+		return err
+	}
+	return fmt.Errorf("%s %d: %w", what, id, err)
+}
+
+// SetStatus moves the owner's book id to status, on the calendar date of on (today when zero), and
+// keeps its read-throughs in step, in one transaction:
+//   - to reading (from want, read or did not finish): a new read-through starts on that date; the
+//     earlier ones are kept;
+//   - from reading to read or did not finish: the open read-through finishes on that date (did not
+//     finish keeps the page of the last progress update); from reading to want: it is closed as
+//     did not finish, so history is never lost;
+//   - from want to read or did not finish: a read-through starts and finishes on that date;
+//   - between read and did not finish: the latest read-through's outcome is corrected;
+//   - from read or did not finish to want: only the status changes.
+//
+// The same status again changes nothing.
+func (s *BookStore) SetStatus(ctx context.Context, owner, id int64, status Status, on time.Time) (Book, error) {
+	var b Book
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		if b, err = liveBook(ctx, tx, owner, id); err != nil {
+			return err
+		}
+		if !validStatus(status) {
+			return fieldError("status", msgStatus)
+		}
+		today := dateOf(s.db.now())
+		if on.IsZero() {
+			on = today
+		}
+		on = dateOf(on)
+		if on.After(today) {
+			if status == StatusReading {
+				return fieldError("started_on", msgStartFuture)
+			}
+			return fieldError("finished_on", msgFinishFuture)
+		}
+		return s.changeStatus(ctx, tx, &b, status, on)
+	})
+	if err != nil {
+		return Book{}, wrap(err, "set status of book", id)
+	}
+	return b, nil
+}
+
+// changeStatus applies SetStatus's rules to b, a live book read in tx, and updates b.
+func (s *BookStore) changeStatus(ctx context.Context, tx *sqlx.Tx, b *Book, to Status, on time.Time) error {
+	from := b.Status
+	if to == from {
+		return nil
+	}
+	day := on.Format(dateLayout)
+	var err error
+	switch {
+	case to == StatusReading:
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO read_throughs (book_id, started_on, outcome) VALUES (?, ?, 'reading')`, b.ID, day)
+	case from == StatusReading:
+		outcome := to
+		if to == StatusWant {
+			outcome = StatusDNF
+		}
+		err = closeOpen(ctx, tx, *b, outcome, on)
+	case to == StatusWant:
+		// Read or did not finish back to want: the read-throughs stay as they were.
+	case from == StatusWant:
+		err = insertFinished(ctx, tx, b.ID, to, day)
+	default:
+		err = correctOutcome(ctx, tx, *b, to, day)
+	}
+	if err != nil {
+		return err
+	}
+	return tx.GetContext(ctx, b, `
+		UPDATE books SET status = ?, updated_at = ? WHERE id = ?
+		RETURNING `+bookColumns, to, s.db.now(), b.ID)
+}
+
+// insertFinished records a read-through started and finished on day.
+func insertFinished(ctx context.Context, tx *sqlx.Tx, bookID int64, outcome Status, day string) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO read_throughs (book_id, started_on, finished_on, outcome) VALUES (?, ?, ?, ?)`,
+		bookID, day, day, outcome)
+	return err
+}
+
+// closeOpen finishes the book's open read-through on the date on with the given outcome.
+func closeOpen(ctx context.Context, tx *sqlx.Tx, b Book, outcome Status, on time.Time) error {
+	rt, ok, err := openReadThrough(ctx, tx, b.ID)
+	if err != nil {
+		return err
+	}
+	if !ok { // a reading book always has one; should it not, the history gets one rather than none
+		return insertFinished(ctx, tx, b.ID, outcome, on.Format(dateLayout))
+	}
+	if on.Before(rt.StartedOn) {
+		return fieldError("finished_on", msgFinishBefore)
+	}
+	stopped, err := stoppedAt(ctx, tx, rt.ID, outcome, b.Pages)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
+		UPDATE read_throughs SET finished_on = ?, outcome = ?, stopped_at_page = ? WHERE id = ?`,
+		on.Format(dateLayout), outcome, stopped, rt.ID)
+	return err
+}
+
+// correctOutcome changes the outcome of the book's latest read-through between read and did not finish.
+func correctOutcome(ctx context.Context, tx *sqlx.Tx, b Book, to Status, day string) error {
+	var rtID int64
+	err := tx.GetContext(ctx, &rtID, `
+		SELECT id FROM read_throughs WHERE book_id = ? ORDER BY started_on DESC, id DESC LIMIT 1`, b.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return insertFinished(ctx, tx, b.ID, to, day)
+	}
+	if err != nil {
+		return err
+	}
+	stopped, err := stoppedAt(ctx, tx, rtID, to, b.Pages)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE read_throughs SET outcome = ?, stopped_at_page = ? WHERE id = ?`, to, stopped, rtID)
+	return err
+}
+
+// stoppedAt returns the page of the read-through's last progress update when the outcome is did
+// not finish, or NULL.
+func stoppedAt(ctx context.Context, tx *sqlx.Tx, rtID int64, outcome Status, pages int) (sql.NullInt64, error) {
+	if outcome != StatusDNF {
+		return sql.NullInt64{}, nil
+	}
+	last, ok, err := lastProgress(ctx, tx, rtID)
+	if err != nil || !ok {
+		return sql.NullInt64{}, err
+	}
+	if page, ok := last.page(pages); ok {
+		return sql.NullInt64{Int64: int64(page), Valid: true}, nil
+	}
+	return sql.NullInt64{}, nil
+}
+
+// liveBook reads the owner's live book id in tx, or returns ErrNotFound.
+func liveBook(ctx context.Context, tx *sqlx.Tx, owner, id int64) (Book, error) {
+	var b Book
+	err := tx.GetContext(ctx, &b, `
+		SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL`, id, owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Book{}, ErrNotFound
+	}
+	return b, err
+}
+
+const readThroughColumns = `id, book_id, started_on, finished_on, outcome, COALESCE(stopped_at_page, 0) AS stopped_at_page`
+
+// openReadThrough returns the book's open read-through, if it has one.
+func openReadThrough(ctx context.Context, tx *sqlx.Tx, bookID int64) (ReadThrough, bool, error) {
+	var rt ReadThrough
+	err := tx.GetContext(ctx, &rt, `
+		SELECT `+readThroughColumns+` FROM read_throughs
+		WHERE book_id = ? AND outcome = 'reading'
+		ORDER BY started_on DESC, id DESC LIMIT 1`, bookID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ReadThrough{}, false, nil
+	}
+	return rt, err == nil, err
+}
+
+// progressRow is a progress update as stored: a page, a percentage, or both.
+type progressRow struct {
+	ID            int64           `db:"id"`
+	ReadThroughID int64           `db:"read_through_id"`
+	Page          sql.NullInt64   `db:"page"`
+	Percent       sql.NullFloat64 `db:"percent"`
+	RecordedAt    time.Time       `db:"recorded_at"`
+}
+
+const progressColumns = `p.id, p.read_through_id, p.page, p.percent, p.recorded_at`
+
+// page returns the page the update stands for in a book of the given length, if it can be told.
+func (r progressRow) page(pages int) (int, bool) {
+	switch {
+	case r.Page.Valid:
+		return int(r.Page.Int64), true
+	case r.Percent.Valid && pages > 0:
+		return int(math.Round(r.Percent.Float64 * float64(pages) / 100)), true
+	}
+	return 0, false
+}
+
+// progress returns the update as a Progress in a book of the given length.
+func (r progressRow) progress(pages int) Progress {
+	p := Progress{RecordedAt: r.RecordedAt}
+	p.Page, _ = r.page(pages)
+	switch {
+	case r.Page.Valid && pages > 0:
+		p.Percent = float64(r.Page.Int64) * 100 / float64(pages)
+	case r.Percent.Valid:
+		p.Percent = r.Percent.Float64
+	}
+	return p
+}
+
+// lastProgress returns the read-through's latest progress update, if it has one.
+func lastProgress(ctx context.Context, tx *sqlx.Tx, rtID int64) (progressRow, bool, error) {
+	var r progressRow
+	err := tx.GetContext(ctx, &r, `
+		SELECT `+progressColumns+` FROM progress_updates p
+		WHERE p.read_through_id = ?
+		ORDER BY p.recorded_at DESC, p.id DESC LIMIT 1`, rtID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return progressRow{}, false, nil
+	}
+	return r, err == nil, err
+}
+
+// RecordProgress records how far the reader is into the owner's book id, which must be Reading. A
+// percentage becomes a page when the book's length is known. Reaching the end does not change the
+// status: the reader says when the book is read. It returns the progress as recorded.
+func (s *BookStore) RecordProgress(ctx context.Context, owner, id int64, in ProgressInput) (Progress, error) {
+	var p Progress
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		b, err := liveBook(ctx, tx, owner, id)
+		if err != nil {
+			return err
+		}
+		if b.Status != StatusReading {
+			return fieldError("page", msgStartReading)
+		}
+		rt, ok, err := openReadThrough(ctx, tx, b.ID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fieldError("page", msgStartReading)
+		}
+		if err := in.check(b.Pages); err != nil {
+			return err
+		}
+		row := progressRow{ReadThroughID: rt.ID, RecordedAt: s.db.now()}
+		switch {
+		case in.ByPercent && b.Pages > 0:
+			row.Page = sql.NullInt64{Int64: int64(math.Round(in.Percent * float64(b.Pages) / 100)), Valid: true}
+		case in.ByPercent:
+			row.Percent = sql.NullFloat64{Float64: in.Percent, Valid: true}
+		default:
+			row.Page = sql.NullInt64{Int64: int64(in.Page), Valid: true}
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO progress_updates (read_through_id, page, percent, recorded_at) VALUES (?, ?, ?, ?)`,
+			row.ReadThroughID, row.Page, row.Percent, row.RecordedAt); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE books SET updated_at = ? WHERE id = ?`, row.RecordedAt, b.ID); err != nil {
+			return err
+		}
+		p = row.progress(b.Pages)
+		return nil
+	})
+	if err != nil {
+		return Progress{}, wrap(err, "record progress of book", id)
+	}
+	return p, nil
+}
+
+// Progress returns the latest progress of the open read-through of the owner's book id, or the zero
+// Progress when there is none.
+func (s *BookStore) Progress(ctx context.Context, owner, id int64) (Progress, error) {
+	b, err := s.Get(ctx, owner, id)
+	if err != nil {
+		return Progress{}, err
+	}
+	var r progressRow
+	err = s.db.get(ctx, &r, `
+		SELECT `+progressColumns+` FROM progress_updates p
+		JOIN read_throughs r ON r.id = p.read_through_id
+		WHERE r.book_id = ? AND r.outcome = 'reading'
+		ORDER BY p.recorded_at DESC, p.id DESC LIMIT 1`, b.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Progress{}, nil
+	}
+	if err != nil {
+		return Progress{}, fmt.Errorf("progress of book %d: %w", id, err)
+	}
+	return r.progress(b.Pages), nil
+}
+
+// ProgressHistory returns every progress update of every read-through of the owner's book id,
+// newest first.
+func (s *BookStore) ProgressHistory(ctx context.Context, owner, id int64) ([]ProgressUpdate, error) {
+	b, err := s.Get(ctx, owner, id)
+	if err != nil {
+		return nil, err
+	}
+	var rows []progressRow
+	err = s.db.selectAll(ctx, &rows, `
+		SELECT `+progressColumns+` FROM progress_updates p
+		JOIN read_throughs r ON r.id = p.read_through_id
+		WHERE r.book_id = ?
+		ORDER BY p.recorded_at DESC, p.id DESC`, b.ID)
+	if err != nil {
+		return nil, fmt.Errorf("progress history of book %d: %w", id, err)
+	}
+	updates := make([]ProgressUpdate, len(rows))
+	for i, r := range rows {
+		updates[i] = ProgressUpdate{ID: r.ID, ReadThroughID: r.ReadThroughID, Progress: r.progress(b.Pages)}
+	}
+	return updates, nil
+}
+
+// ReadThroughs returns the read-throughs of the owner's book id, newest first.
+func (s *BookStore) ReadThroughs(ctx context.Context, owner, id int64) ([]ReadThrough, error) {
+	if _, err := s.Get(ctx, owner, id); err != nil {
+		return nil, err
+	}
+	rts := []ReadThrough{}
+	err := s.db.selectAll(ctx, &rts, `
+		SELECT `+readThroughColumns+` FROM read_throughs
+		WHERE book_id = ?
+		ORDER BY started_on DESC, id DESC`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read-throughs of book %d: %w", id, err)
+	}
+	return rts, nil
+}
+
+// EditReadThrough changes the dates of one read-through of the owner's book bookID. Only a
+// finished read-through has a finish date, and it must have one. Dates are calendar dates (see
+// SetStatus) and cannot be in the future.
+func (s *BookStore) EditReadThrough(ctx context.Context, owner, bookID, readThroughID int64, started time.Time, finished *time.Time) (ReadThrough, error) {
+	var rt ReadThrough
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := liveBook(ctx, tx, owner, bookID); err != nil {
+			return err
+		}
+		err := tx.GetContext(ctx, &rt, `
+			SELECT `+readThroughColumns+` FROM read_throughs WHERE id = ? AND book_id = ?`, readThroughID, bookID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		today := dateOf(s.db.now())
+		var v ValidationError
+		switch started = dateOf(started); {
+		case started.Equal(dateOf(time.Time{})):
+			v.add("started_on", msgStartRequired)
+		case started.After(today):
+			v.add("started_on", msgStartFuture)
+		}
+		var fin sql.NullString
+		switch {
+		case finished == nil && rt.Outcome != StatusReading:
+			v.add("finished_on", msgFinishRequired)
+		case finished != nil && rt.Outcome == StatusReading:
+			v.add("finished_on", msgFinishOpen)
+		case finished != nil:
+			f := dateOf(*finished)
+			switch {
+			case f.After(today):
+				v.add("finished_on", msgFinishFuture)
+			case f.Before(started):
+				v.add("finished_on", msgFinishBefore)
+			}
+			fin = sql.NullString{String: f.Format(dateLayout), Valid: true}
+		}
+		if err := v.errOrNil(); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &rt, `
+			UPDATE read_throughs SET started_on = ?, finished_on = ? WHERE id = ?
+			RETURNING `+readThroughColumns, started.Format(dateLayout), fin, rt.ID)
+	})
+	if err != nil {
+		return ReadThrough{}, wrap(err, "edit read-through of book", bookID)
+	}
+	return rt, nil
+}
+
+// SetDetails replaces the pages, rating, notes and ISBN of the owner's book id with what the reader
+// typed, reporting every bad field at once. The book cannot be made shorter than the page the
+// reader is on.
+func (s *BookStore) SetDetails(ctx context.Context, owner, id int64, in DetailsInput) (Book, error) {
+	var v ValidationError
+	pages, pagesOK := parsePages(in.Pages)
+	if !pagesOK {
+		v.add("pages", msgPages)
+	}
+	rating, err := ParseRating(in.Rating)
+	if err != nil {
+		v.add("rating", msgRating)
+	}
+	isbn, err := ParseISBN(in.ISBN)
+	var verr *ValidationError
+	if errors.As(err, &verr) {
+		v.add("isbn", verr.Fields["isbn"])
+	} else if err != nil {
+		v.add("isbn", msgISBNCharacters)
+	}
+	notes := strings.TrimSpace(strings.ReplaceAll(in.Notes, "\r\n", "\n"))
+	switch n := utf8.RuneCountInString(notes); {
+	case !utf8.ValidString(notes) || strings.ContainsRune(notes, 0):
+		v.add("notes", msgNotesInvalid)
+	case n > MaxNotesLen:
+		v.add("notes", "Notes must be at most "+strconv.Itoa(MaxNotesLen)+" characters (they have "+strconv.Itoa(n)+").")
+	}
+
+	var b Book
+	err = s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		if b, err = liveBook(ctx, tx, owner, id); err != nil {
+			return err
+		}
+		if pagesOK && pages > 0 && b.Status == StatusReading {
+			if err := checkNotShorter(ctx, tx, b, pages, &v); err != nil {
+				return err
+			}
+		}
+		if err := v.errOrNil(); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &b, `
+			UPDATE books SET pages = ?, rating = ?, notes = ?, isbn = ?, updated_at = ?
+			WHERE id = ?
+			RETURNING `+bookColumns,
+			sql.NullInt64{Int64: int64(pages), Valid: pages > 0},
+			sql.NullInt64{Int64: int64(rating), Valid: rating > 0},
+			notes,
+			sql.NullString{String: string(isbn), Valid: isbn != ""},
+			s.db.now(), b.ID)
+	})
+	if err != nil {
+		return Book{}, wrap(err, "set details of book", id)
+	}
+	return b, nil
+}
+
+// parsePages reads a book's length: empty for unknown (0), else a whole number from 1 to MaxPages.
+func parsePages(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, true
+	}
+	if len(s) > 6 || strings.IndexFunc(s, notASCIIDigit) >= 0 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > MaxPages {
+		return 0, false
+	}
+	return n, true
+}
+
+// checkNotShorter adds a "pages" problem to v when the reader's current page is past pages.
+func checkNotShorter(ctx context.Context, tx *sqlx.Tx, b Book, pages int, v *ValidationError) error {
+	rt, ok, err := openReadThrough(ctx, tx, b.ID)
+	if err != nil || !ok {
+		return err
+	}
+	last, ok, err := lastProgress(ctx, tx, rt.ID)
+	if err != nil || !ok {
+		return err
+	}
+	// A percentage of a book of unknown length says nothing about the page.
+	if page, ok := last.page(b.Pages); ok && page > pages {
+		v.add("pages", fmt.Sprintf("You are on page %d; the book cannot have fewer pages.", page))
+	}
+	return nil
+}
+
+// CurrentlyReading returns up to limit of the owner's books being read, with where the reader is
+// in each, the most recently updated first.
+func (s *BookStore) CurrentlyReading(ctx context.Context, owner int64, limit int) ([]ReadingNow, error) {
+	if limit <= 0 || limit > 500 {
+		limit = PageSize
+	}
+	var rows []struct {
+		Book
+		ProgressID sql.NullInt64   `db:"progress_id"`
+		Page       sql.NullInt64   `db:"progress_page"`
+		Percent    sql.NullFloat64 `db:"progress_percent"`
+		RecordedAt sql.NullTime    `db:"progress_recorded_at"`
+	}
+	err := s.db.selectAll(ctx, &rows, `
+		WITH reading AS (
+			SELECT `+bookColumns+`,
+				(SELECT p.id FROM read_throughs r JOIN progress_updates p ON p.read_through_id = r.id
+				 WHERE r.book_id = books.id AND r.outcome = 'reading'
+				 ORDER BY p.recorded_at DESC, p.id DESC LIMIT 1) AS progress_id
+			FROM books
+			WHERE owner_id = ? AND status = 'reading' AND deleted_at IS NULL
+			ORDER BY updated_at DESC, id DESC
+			LIMIT ?)
+		SELECT b.*, p.page AS progress_page, p.percent AS progress_percent, p.recorded_at AS progress_recorded_at
+		FROM reading b LEFT JOIN progress_updates p ON p.id = b.progress_id
+		ORDER BY b.updated_at DESC, b.id DESC`, owner, limit)
+	if err != nil {
+		return nil, fmt.Errorf("books being read: %w", err)
+	}
+	now := make([]ReadingNow, len(rows))
+	for i, r := range rows {
+		now[i] = ReadingNow{Book: r.Book}
+		if r.ProgressID.Valid {
+			now[i].Progress = progressRow{Page: r.Page, Percent: r.Percent, RecordedAt: r.RecordedAt.Time}.progress(r.Book.Pages)
+		}
+	}
+	return now, nil
+}

@@ -1,0 +1,875 @@
+package data_test
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// today is the calendar date of t0, when every test's clock starts.
+var today = time.Date(2025, 3, 14, 0, 0, 0, 0, time.UTC)
+
+// day returns the date n days from today.
+func day(n int) time.Time { return today.AddDate(0, 0, n) }
+
+// readingFixture is a database with two readers and a clock under the test's control.
+type readingFixture struct {
+	db           *data.DB
+	books        *data.BookStore
+	owner, other int64
+	now          *time.Time
+}
+
+func openReading(t *testing.T) readingFixture {
+	t.Helper()
+	db := openDB(t)
+	clock := t0
+	db.SetClock(fixedClock(&clock))
+	return readingFixture{
+		db: db, books: db.Books(), now: &clock,
+		owner: addReader(t, db, "reader").ID,
+		other: addReader(t, db, "other").ID,
+	}
+}
+
+// rows counts the rows of a table through the write pool, which sees every committed change.
+func (f readingFixture) rows(t *testing.T, table string) int {
+	t.Helper()
+	write, _ := f.db.Pools()
+	var n int
+	// The table name is one of the test's own constants, never input.
+	if err := write.Get(&n, `SELECT COUNT(*) FROM `+table); err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	return n
+}
+
+func (f readingFixture) setStatus(t *testing.T, id int64, st data.Status, on time.Time) data.Book {
+	t.Helper()
+	b, err := f.books.SetStatus(t.Context(), f.owner, id, st, on)
+	if err != nil {
+		t.Fatalf("SetStatus(%s, %s): %v", st, on.Format(time.DateOnly), err)
+	}
+	if b.Status != st {
+		t.Fatalf("SetStatus(%s) returned status %s", st, b.Status)
+	}
+	return b
+}
+
+func (f readingFixture) progress(t *testing.T, id int64, s string) data.Progress {
+	t.Helper()
+	b, err := f.books.Get(t.Context(), f.owner, id)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	in, err := data.ParseProgress(s, b.Pages)
+	if err != nil {
+		t.Fatalf("ParseProgress(%q): %v", s, err)
+	}
+	p, err := f.books.RecordProgress(t.Context(), f.owner, id, in)
+	if err != nil {
+		t.Fatalf("RecordProgress(%q): %v", s, err)
+	}
+	return p
+}
+
+func (f readingFixture) readThroughs(t *testing.T, id int64) []data.ReadThrough {
+	t.Helper()
+	rts, err := f.books.ReadThroughs(t.Context(), f.owner, id)
+	if err != nil {
+		t.Fatalf("ReadThroughs: %v", err)
+	}
+	return rts
+}
+
+func (f readingFixture) details(t *testing.T, id int64, in data.DetailsInput) data.Book {
+	t.Helper()
+	b, err := f.books.SetDetails(t.Context(), f.owner, id, in)
+	if err != nil {
+		t.Fatalf("SetDetails(%+v): %v", in, err)
+	}
+	return b
+}
+
+// assertMessage fails the test unless err is a validation error whose message for field is msg.
+func assertMessage(t *testing.T, err error, field, msg string) {
+	t.Helper()
+	var verr *data.ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("err = %v, want a *data.ValidationError", err)
+	}
+	if got := verr.Fields[field]; got != msg {
+		t.Errorf("message for %s = %q, want %q", field, got, msg)
+	}
+}
+
+// wantReadThrough describes a read-through by its dates, outcome and stopping page.
+type wantReadThrough struct {
+	started, finished time.Time // finished zero: open
+	outcome           data.Status
+	stopped           int
+}
+
+func assertReadThroughs(t *testing.T, got []data.ReadThrough, want []wantReadThrough) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d read-throughs %+v, want %d", len(got), got, len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		finishedOK := (g.FinishedOn == nil) == w.finished.IsZero() && (g.FinishedOn == nil || g.FinishedOn.Equal(w.finished))
+		if !g.StartedOn.Equal(w.started) || !finishedOK || g.Outcome != w.outcome || g.StoppedAtPage != w.stopped {
+			fin := "open"
+			if g.FinishedOn != nil {
+				fin = g.FinishedOn.Format(time.DateOnly)
+			}
+			t.Errorf("read-through %d = started %s finished %s %s stopped %d, want %+v",
+				i, g.StartedOn.Format(time.DateOnly), fin, g.Outcome, g.StoppedAtPage, w)
+		}
+	}
+}
+
+func TestParseProgress(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		pages int
+		want  data.ProgressInput
+		msg   string // the message for "page", when invalid
+	}{
+		{"OKPage", "123", 350, data.ProgressInput{Page: 123}, ""},
+		{"OKPageUnknownLength", " 123 ", 0, data.ProgressInput{Page: 123}, ""},
+		{"OKPageZero", "0", 350, data.ProgressInput{Page: 0}, ""},
+		{"OKLastPage", "350", 350, data.ProgressInput{Page: 350}, ""},
+		{"OKPercent", "45%", 350, data.ProgressInput{Percent: 45, ByPercent: true}, ""},
+		{"OKPercentSpace", "45 %", 0, data.ProgressInput{Percent: 45, ByPercent: true}, ""},
+		{"OKPercentDecimal", "12.5%", 0, data.ProgressInput{Percent: 12.5, ByPercent: true}, ""},
+		{"OKPercentComma", "12,5%", 0, data.ProgressInput{Percent: 12.5, ByPercent: true}, ""},
+		{"OKPercentHundred", "100%", 0, data.ProgressInput{Percent: 100, ByPercent: true}, ""},
+		{"OKPercentZero", "0%", 0, data.ProgressInput{Percent: 0, ByPercent: true}, ""},
+		{"ErrEmpty", "  ", 0, data.ProgressInput{}, "Enter a page number, such as 123, or a percentage, such as 45%."},
+		{"ErrWords", "page 12", 0, data.ProgressInput{}, "Enter a page number, such as 123, or a percentage, such as 45%."},
+		{"ErrPageDecimal", "12.5", 0, data.ProgressInput{}, "Enter a page number, such as 123, or a percentage, such as 45%."},
+		{"ErrPlus", "+12", 0, data.ProgressInput{}, "Enter a page number, such as 123, or a percentage, such as 45%."},
+		{"ErrOnlyPercent", "%", 0, data.ProgressInput{}, "Enter a page number, such as 123, or a percentage, such as 45%."},
+		{"ErrNaN", "NaN%", 0, data.ProgressInput{}, "Enter a page number, such as 123, or a percentage, such as 45%."},
+		{"ErrExponent", "1e2%", 0, data.ProgressInput{}, "Enter a page number, such as 123, or a percentage, such as 45%."},
+		{"ErrOtherDigits", "١٢", 0, data.ProgressInput{}, "Enter a page number, such as 123, or a percentage, such as 45%."},
+		{"ErrPageNegative", "-3", 0, data.ProgressInput{}, "A page number cannot be negative."},
+		{"ErrPagePastEnd", "400", 350, data.ProgressInput{}, "Page 400 is past the end (350 pages)."},
+		{"ErrPageTooLarge", "100001", 0, data.ProgressInput{}, "Page numbers go up to 100000."},
+		{"ErrPageOverflow", "99999999999999999999999", 0, data.ProgressInput{}, "Page numbers go up to 100000."},
+		{"ErrPercentAbove", "100.5%", 0, data.ProgressInput{}, "A percentage is from 0 to 100."},
+		{"ErrPercentNegative", "-5%", 0, data.ProgressInput{}, "A percentage is from 0 to 100."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := data.ParseProgress(tt.in, tt.pages)
+			if tt.msg == "" {
+				if err != nil || got != tt.want {
+					t.Errorf("ParseProgress(%q, %d) = %+v, %v; want %+v", tt.in, tt.pages, got, err, tt.want)
+				}
+				return
+			}
+			assertInvalid(t, err, "page")
+			assertMessage(t, err, "page", tt.msg)
+		})
+	}
+}
+
+func TestBookStoreCreateWithStatus(t *testing.T) {
+	t.Run("OKDefaultWant", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		if b.Status != data.StatusWant || b.Pages != 0 || b.Rating != 0 || b.Notes != "" || b.ISBN != "" {
+			t.Errorf("new book = %+v, want status want and no details", b)
+		}
+		if n := f.rows(t, "read_throughs"); n != 0 {
+			t.Errorf("%d read-throughs, want 0", n)
+		}
+	})
+	tests := []struct {
+		status data.Status
+		want   []wantReadThrough
+	}{
+		{"reading", []wantReadThrough{{started: today, outcome: data.StatusReading}}},
+		{" READ ", []wantReadThrough{{started: today, finished: today, outcome: data.StatusRead}}},
+		{"dnf", []wantReadThrough{{started: today, finished: today, outcome: data.StatusDNF}}},
+	}
+	for _, tt := range tests {
+		t.Run("OK"+strings.TrimSpace(string(tt.status)), func(t *testing.T) {
+			f := openReading(t)
+			in := dune
+			in.Status = tt.status
+			b := mustCreate(t, f.books, f.owner, in)
+			if b.Status != tt.want[0].outcome {
+				t.Errorf("Status = %q, want %q", b.Status, tt.want[0].outcome)
+			}
+			assertReadThroughs(t, f.readThroughs(t, b.ID), tt.want)
+		})
+	}
+	t.Run("ErrStatus", func(t *testing.T) {
+		f := openReading(t)
+		in := dune
+		in.Status = "to-read"
+		_, err := f.books.Create(t.Context(), f.owner, in)
+		assertInvalid(t, err, "status")
+		assertMessage(t, err, "status", "Choose a status: want to read, reading, read or did not finish.")
+		if n := count(t, f.books, f.owner); n != 0 {
+			t.Errorf("Count() = %d, want 0", n)
+		}
+	})
+	t.Run("OKUpdateChangesStatus", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		in := dune
+		in.Status = data.StatusReading
+		got, err := f.books.Update(t.Context(), f.owner, b.ID, in)
+		if err != nil || got.Status != data.StatusReading {
+			t.Fatalf("Update = %+v, %v; want status reading", got, err)
+		}
+		in.Status = ""
+		if got, err = f.books.Update(t.Context(), f.owner, b.ID, in); err != nil || got.Status != data.StatusReading {
+			t.Fatalf("Update without status = %+v, %v; want status kept", got, err)
+		}
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: today, outcome: data.StatusReading}})
+	})
+}
+
+// TestReadingJourney follows one book through a reader's life with it: want, reading with two
+// progress updates, read, a re-read, and giving up on the re-read.
+func TestReadingJourney(t *testing.T) {
+	f := openReading(t)
+	b := mustCreate(t, f.books, f.owner, dune)
+	f.details(t, b.ID, data.DetailsInput{Pages: "412"})
+
+	*f.now = t0.AddDate(0, 0, 1)
+	f.setStatus(t, b.ID, data.StatusReading, day(-2))
+	*f.now = t0.AddDate(0, 0, 2)
+	if p := f.progress(t, b.ID, "100"); p.Page != 100 || !p.RecordedAt.Equal(*f.now) {
+		t.Errorf("first progress = %+v", p)
+	}
+	*f.now = t0.AddDate(0, 0, 3)
+	p := f.progress(t, b.ID, "50%")
+	if p.Page != 206 || p.Percent != 50 {
+		t.Errorf("second progress = %+v, want page 206 at 50%%", p)
+	}
+	f.setStatus(t, b.ID, data.StatusRead, day(3))
+	assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{
+		{started: day(-2), finished: day(3), outcome: data.StatusRead},
+	})
+	if p, err := f.books.Progress(t.Context(), f.owner, b.ID); err != nil || p != (data.Progress{}) {
+		t.Errorf("Progress after finishing = %+v, %v; want none", p, err)
+	}
+
+	*f.now = t0.AddDate(0, 1, 0)
+	f.setStatus(t, b.ID, data.StatusReading, time.Time{}) // today
+	if p, err := f.books.Progress(t.Context(), f.owner, b.ID); err != nil || p != (data.Progress{}) {
+		t.Errorf("Progress of a new read-through = %+v, %v; want none", p, err)
+	}
+	*f.now = t0.AddDate(0, 1, 1)
+	f.progress(t, b.ID, "30")
+	f.setStatus(t, b.ID, data.StatusDNF, day(31))
+
+	assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{
+		{started: day(31), finished: day(31), outcome: data.StatusDNF, stopped: 30},
+		{started: day(-2), finished: day(3), outcome: data.StatusRead},
+	})
+	history, err := f.books.ProgressHistory(t.Context(), f.owner, b.ID)
+	if err != nil {
+		t.Fatalf("ProgressHistory: %v", err)
+	}
+	var pages []int
+	for _, u := range history {
+		pages = append(pages, u.Page)
+	}
+	if len(history) != 3 || pages[0] != 30 || pages[1] != 206 || pages[2] != 100 || history[0].ReadThroughID == history[2].ReadThroughID {
+		t.Errorf("history = %+v, want pages 30, 206, 100 over two read-throughs", history)
+	}
+	if got, _ := f.books.Get(t.Context(), f.owner, b.ID); got.Status != data.StatusDNF {
+		t.Errorf("Status = %s, want dnf", got.Status)
+	}
+}
+
+func TestBookStoreSetStatus(t *testing.T) {
+	t.Run("OKWantToRead", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		*f.now = t0.Add(time.Hour)
+		got := f.setStatus(t, b.ID, data.StatusRead, day(-1))
+		if !got.UpdatedAt.Equal(*f.now) {
+			t.Errorf("UpdatedAt = %v, want %v", got.UpdatedAt, *f.now)
+		}
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: day(-1), finished: day(-1), outcome: data.StatusRead}})
+	})
+	t.Run("OKWantToDNF", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusDNF, today)
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: today, finished: today, outcome: data.StatusDNF}})
+	})
+	t.Run("OKReadingToWantKeepsHistory", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusReading, day(-5))
+		f.progress(t, b.ID, "12")
+		f.setStatus(t, b.ID, data.StatusWant, today)
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: day(-5), finished: today, outcome: data.StatusDNF, stopped: 12}})
+		if n := f.rows(t, "progress_updates"); n != 1 {
+			t.Errorf("%d progress updates, want 1 (kept)", n)
+		}
+	})
+	t.Run("OKDNFWithoutProgress", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusReading, today)
+		f.setStatus(t, b.ID, data.StatusDNF, today)
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: today, finished: today, outcome: data.StatusDNF}})
+	})
+	t.Run("OKDNFPercentBecomesPageOnceLengthKnown", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusReading, today)
+		f.progress(t, b.ID, "25%")
+		f.details(t, b.ID, data.DetailsInput{Pages: "200"})
+		f.setStatus(t, b.ID, data.StatusDNF, today)
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: today, finished: today, outcome: data.StatusDNF, stopped: 50}})
+	})
+	t.Run("OKReadToDNFCorrectsOutcome", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusReading, day(-3))
+		f.progress(t, b.ID, "40")
+		f.setStatus(t, b.ID, data.StatusRead, day(-1))
+		f.setStatus(t, b.ID, data.StatusDNF, today)
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: day(-3), finished: day(-1), outcome: data.StatusDNF, stopped: 40}})
+		f.setStatus(t, b.ID, data.StatusRead, today)
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: day(-3), finished: day(-1), outcome: data.StatusRead}})
+	})
+	t.Run("OKReadToWantKeepsHistory", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusRead, today)
+		f.setStatus(t, b.ID, data.StatusWant, today)
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: today, finished: today, outcome: data.StatusRead}})
+	})
+	t.Run("OKSameStatusChangesNothing", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusReading, day(-1))
+		*f.now = t0.Add(time.Hour)
+		got := f.setStatus(t, b.ID, data.StatusReading, today)
+		if !got.UpdatedAt.Equal(t0) {
+			t.Errorf("UpdatedAt = %v, want unchanged %v", got.UpdatedAt, t0)
+		}
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: day(-1), outcome: data.StatusReading}})
+	})
+	t.Run("OKDateOnly", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		// Late evening on the 13th in New York is the 14th in UTC; the reader meant the 13th.
+		ny := time.FixedZone("EST", -5*3600)
+		f.setStatus(t, b.ID, data.StatusReading, time.Date(2025, 3, 13, 22, 30, 0, 0, ny))
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: day(-1), outcome: data.StatusReading}})
+	})
+	errs := []struct {
+		name        string
+		from        data.Status
+		to          data.Status
+		on          time.Time
+		field, msg  string
+		readThrough int
+	}{
+		{"ErrStatus", data.StatusWant, "finished", today, "status", "Choose a status: want to read, reading, read or did not finish.", 0},
+		{"ErrStartInFuture", data.StatusWant, data.StatusReading, day(1), "started_on", "The start date cannot be in the future.", 0},
+		{"ErrFinishInFuture", data.StatusReading, data.StatusRead, day(1), "finished_on", "The finish date cannot be in the future.", 1},
+		{"ErrFinishBeforeStart", data.StatusReading, data.StatusRead, day(-20), "finished_on", "The finish date is before the start date.", 1},
+		{"ErrDNFBeforeStart", data.StatusReading, data.StatusDNF, day(-20), "finished_on", "The finish date is before the start date.", 1},
+	}
+	for _, tt := range errs {
+		t.Run(tt.name, func(t *testing.T) {
+			f := openReading(t)
+			b := mustCreate(t, f.books, f.owner, dune)
+			if tt.from != data.StatusWant {
+				f.setStatus(t, b.ID, tt.from, day(-10))
+			}
+			_, err := f.books.SetStatus(t.Context(), f.owner, b.ID, tt.to, tt.on)
+			assertInvalid(t, err, tt.field)
+			assertMessage(t, err, tt.field, tt.msg)
+			if got, _ := f.books.Get(t.Context(), f.owner, b.ID); got.Status != tt.from {
+				t.Errorf("Status = %s, want %s unchanged", got.Status, tt.from)
+			}
+			if n := f.rows(t, "read_throughs"); n != tt.readThrough {
+				t.Errorf("%d read-throughs, want %d", n, tt.readThrough)
+			}
+		})
+	}
+}
+
+func TestBookStoreRecordProgress(t *testing.T) {
+	// reading returns a fixture with a book of the given length (0: unknown) being read.
+	reading := func(t *testing.T, pages string) (readingFixture, data.Book) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.details(t, b.ID, data.DetailsInput{Pages: pages})
+		return f, f.setStatus(t, b.ID, data.StatusReading, today)
+	}
+	t.Run("OK", func(t *testing.T) {
+		f, b := reading(t, "350")
+		*f.now = t0.Add(time.Hour)
+		got := f.progress(t, b.ID, "35")
+		want := data.Progress{Page: 35, Percent: 10, RecordedAt: *f.now}
+		if got != want {
+			t.Errorf("RecordProgress = %+v, want %+v", got, want)
+		}
+		if latest, err := f.books.Progress(t.Context(), f.owner, b.ID); err != nil || latest != want {
+			t.Errorf("Progress = %+v, %v; want %+v", latest, err, want)
+		}
+		if b2, _ := f.books.Get(t.Context(), f.owner, b.ID); !b2.UpdatedAt.Equal(*f.now) {
+			t.Errorf("UpdatedAt = %v, want %v", b2.UpdatedAt, *f.now)
+		}
+	})
+	t.Run("OKPercentRoundedToPage", func(t *testing.T) {
+		f, b := reading(t, "350")
+		if got := f.progress(t, b.ID, "33.3%"); got.Page != 117 {
+			t.Errorf("Page = %d, want 117 (33.3%% of 350, rounded)", got.Page)
+		}
+	})
+	t.Run("OKPercentKeptWhenLengthUnknown", func(t *testing.T) {
+		f, b := reading(t, "")
+		if got := f.progress(t, b.ID, "45%"); got.Page != 0 || got.Percent != 45 {
+			t.Errorf("progress = %+v, want 45%% and no page", got)
+		}
+		if got := f.progress(t, b.ID, "1234"); got.Page != 1234 || got.Percent != 0 {
+			t.Errorf("progress = %+v, want page 1234 and no percentage", got)
+		}
+	})
+	t.Run("OKEndDoesNotFinish", func(t *testing.T) {
+		f, b := reading(t, "350")
+		f.progress(t, b.ID, "350")
+		f.progress(t, b.ID, "100%")
+		if got, _ := f.books.Get(t.Context(), f.owner, b.ID); got.Status != data.StatusReading {
+			t.Errorf("Status = %s, want reading", got.Status)
+		}
+	})
+	t.Run("OKLatestWins", func(t *testing.T) {
+		f, b := reading(t, "")
+		f.progress(t, b.ID, "80")
+		*f.now = t0.Add(time.Minute)
+		f.progress(t, b.ID, "60") // going back is allowed: the reader may have mistyped before
+		if got, _ := f.books.Progress(t.Context(), f.owner, b.ID); got.Page != 60 {
+			t.Errorf("Progress = %+v, want page 60", got)
+		}
+	})
+	errs := []struct {
+		name, pages string
+		in          data.ProgressInput
+		msg         string
+	}{
+		{"ErrPagePastEnd", "350", data.ProgressInput{Page: 400}, "Page 400 is past the end (350 pages)."},
+		{"ErrPageNegative", "350", data.ProgressInput{Page: -1}, "A page number cannot be negative."},
+		{"ErrPageTooLarge", "", data.ProgressInput{Page: 100001}, "Page numbers go up to 100000."},
+		{"ErrPercentRange", "", data.ProgressInput{Percent: 101, ByPercent: true}, "A percentage is from 0 to 100."},
+	}
+	for _, tt := range errs {
+		t.Run(tt.name, func(t *testing.T) {
+			f, b := reading(t, tt.pages)
+			_, err := f.books.RecordProgress(t.Context(), f.owner, b.ID, tt.in)
+			assertInvalid(t, err, "page")
+			assertMessage(t, err, "page", tt.msg)
+			if n := f.rows(t, "progress_updates"); n != 0 {
+				t.Errorf("%d progress updates, want 0", n)
+			}
+		})
+	}
+	for _, st := range []data.Status{data.StatusWant, data.StatusRead, data.StatusDNF} {
+		t.Run("ErrNotReading"+string(st), func(t *testing.T) {
+			f := openReading(t)
+			b := mustCreate(t, f.books, f.owner, dune)
+			if st != data.StatusWant {
+				f.setStatus(t, b.ID, st, today)
+			}
+			_, err := f.books.RecordProgress(t.Context(), f.owner, b.ID, data.ProgressInput{Page: 1})
+			assertInvalid(t, err, "page")
+			assertMessage(t, err, "page", "Start reading this book first.")
+			if n := f.rows(t, "progress_updates"); n != 0 {
+				t.Errorf("%d progress updates, want 0", n)
+			}
+		})
+	}
+}
+
+func TestBookStoreEditReadThrough(t *testing.T) {
+	// finished returns a fixture with a book read from day(-10) to day(-5), then being re-read
+	// since day(-2), and its read-throughs, newest first.
+	finished := func(t *testing.T) (readingFixture, data.Book, []data.ReadThrough) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusReading, day(-10))
+		f.setStatus(t, b.ID, data.StatusRead, day(-5))
+		f.setStatus(t, b.ID, data.StatusReading, day(-2))
+		return f, b, f.readThroughs(t, b.ID)
+	}
+	ptr := func(t time.Time) *time.Time { return &t }
+	t.Run("OK", func(t *testing.T) {
+		f, b, rts := finished(t)
+		got, err := f.books.EditReadThrough(t.Context(), f.owner, b.ID, rts[1].ID, day(-12).Add(13*time.Hour), ptr(day(-4)))
+		if err != nil {
+			t.Fatalf("EditReadThrough: %v", err)
+		}
+		assertReadThroughs(t, []data.ReadThrough{got}, []wantReadThrough{{started: day(-12), finished: day(-4), outcome: data.StatusRead}})
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{
+			{started: day(-2), outcome: data.StatusReading},
+			{started: day(-12), finished: day(-4), outcome: data.StatusRead},
+		})
+	})
+	t.Run("OKOpenStart", func(t *testing.T) {
+		f, b, rts := finished(t)
+		if _, err := f.books.EditReadThrough(t.Context(), f.owner, b.ID, rts[0].ID, today, nil); err != nil {
+			t.Fatalf("EditReadThrough: %v", err)
+		}
+		assertReadThroughs(t, f.readThroughs(t, b.ID)[:1], []wantReadThrough{{started: today, outcome: data.StatusReading}})
+	})
+	t.Run("OKSameDay", func(t *testing.T) {
+		f, b, rts := finished(t)
+		if _, err := f.books.EditReadThrough(t.Context(), f.owner, b.ID, rts[1].ID, day(-5), ptr(day(-5))); err != nil {
+			t.Fatalf("EditReadThrough: %v", err)
+		}
+	})
+	errs := []struct {
+		name              string
+		open              bool
+		started           time.Time
+		finished          *time.Time
+		fields            []string
+		finishMsg, strMsg string
+	}{
+		{"ErrFinishBeforeStart", false, day(-5), ptr(day(-6)), []string{"finished_on"}, "The finish date is before the start date.", ""},
+		{"ErrStartInFuture", false, day(1), ptr(day(-6)), []string{"started_on", "finished_on"}, "The finish date is before the start date.", "The start date cannot be in the future."},
+		{"ErrFinishInFuture", false, day(-5), ptr(day(1)), []string{"finished_on"}, "The finish date cannot be in the future.", ""},
+		{"ErrStartRequired", false, time.Time{}, ptr(day(-6)), []string{"started_on"}, "", "Enter the start date."},
+		{"ErrFinishRequired", false, day(-5), nil, []string{"finished_on"}, "Enter the finish date.", ""},
+		{"ErrFinishWhileOpen", true, day(-2), ptr(day(-1)), []string{"finished_on"}, "Mark the book as read or not finished to give this reading a finish date.", ""},
+	}
+	for _, tt := range errs {
+		t.Run(tt.name, func(t *testing.T) {
+			f, b, rts := finished(t)
+			rt := rts[1]
+			if tt.open {
+				rt = rts[0]
+			}
+			_, err := f.books.EditReadThrough(t.Context(), f.owner, b.ID, rt.ID, tt.started, tt.finished)
+			assertInvalid(t, err, tt.fields...)
+			if tt.finishMsg != "" {
+				assertMessage(t, err, "finished_on", tt.finishMsg)
+			}
+			if tt.strMsg != "" {
+				assertMessage(t, err, "started_on", tt.strMsg)
+			}
+			assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{
+				{started: day(-2), outcome: data.StatusReading},
+				{started: day(-10), finished: day(-5), outcome: data.StatusRead},
+			})
+		})
+	}
+	t.Run("ErrNotFoundOtherBooksReadThrough", func(t *testing.T) {
+		f, _, rts := finished(t)
+		other := mustCreate(t, f.books, f.owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+		_, err := f.books.EditReadThrough(t.Context(), f.owner, other.ID, rts[1].ID, day(-9), ptr(day(-8)))
+		if !errors.Is(err, data.ErrNotFound) {
+			t.Errorf("err = %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestBookStoreSetDetails(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		*f.now = t0.Add(time.Hour)
+		got := f.details(t, b.ID, data.DetailsInput{Pages: " 412 ", Rating: "4.5", Notes: "Line one\r\n\r\nLine two\n", ISBN: "0-441-01359-7"})
+		if got.Pages != 412 || got.Rating != 9 || got.Notes != "Line one\n\nLine two" || got.ISBN != "9780441013593" || !got.UpdatedAt.Equal(*f.now) {
+			t.Errorf("SetDetails = %+v", got)
+		}
+		if stored, _ := f.books.Get(t.Context(), f.owner, b.ID); stored != got {
+			t.Errorf("Get = %+v, want %+v", stored, got)
+		}
+		page, err := f.books.List(t.Context(), f.owner, 0, 10)
+		if err != nil || len(page.Books) != 1 || page.Books[0] != got {
+			t.Errorf("List = %+v, %v; want the book with its details", page, err)
+		}
+	})
+	t.Run("OKClear", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.details(t, b.ID, data.DetailsInput{Pages: "412", Rating: "5", Notes: "x", ISBN: "9780441013593"})
+		got := f.details(t, b.ID, data.DetailsInput{})
+		if got.Pages != 0 || got.Rating != 0 || got.Notes != "" || got.ISBN != "" {
+			t.Errorf("SetDetails(empty) = %+v, want no details", got)
+		}
+	})
+	t.Run("OKNotesAtLimit", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		notes := strings.Repeat("é", data.MaxNotesLen)
+		if got := f.details(t, b.ID, data.DetailsInput{Notes: notes}); got.Notes != notes {
+			t.Errorf("notes not kept whole")
+		}
+	})
+	t.Run("ErrEveryField", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		_, err := f.books.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{
+			Pages: "0", Rating: "5.5", Notes: strings.Repeat("a", data.MaxNotesLen+1), ISBN: "0-441-01359-8",
+		})
+		assertInvalid(t, err, "pages", "rating", "notes", "isbn")
+		assertMessage(t, err, "pages", "Pages must be a whole number from 1 to 100000.")
+		assertMessage(t, err, "rating", "A rating is 0.5 to 5 stars, in half stars.")
+		assertMessage(t, err, "notes", "Notes must be at most 10000 characters (they have 10001).")
+		assertMessage(t, err, "isbn", "This ISBN's check digit is wrong: check for a typo.")
+		if got, _ := f.books.Get(t.Context(), f.owner, b.ID); got.Pages != 0 || got.Notes != "" {
+			t.Errorf("book changed: %+v", got)
+		}
+	})
+	pagesErrs := []struct{ name, pages string }{
+		{"ErrPagesNegative", "-5"}, {"ErrPagesTooMany", "100001"}, {"ErrPagesWords", "many"}, {"ErrPagesDecimal", "12.5"},
+	}
+	for _, tt := range pagesErrs {
+		t.Run(tt.name, func(t *testing.T) {
+			f := openReading(t)
+			b := mustCreate(t, f.books, f.owner, dune)
+			_, err := f.books.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{Pages: tt.pages})
+			assertInvalid(t, err, "pages")
+		})
+	}
+	t.Run("ErrNotesInvalid", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		_, err := f.books.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{Notes: "bad \xff byte"})
+		assertInvalid(t, err, "notes")
+		assertMessage(t, err, "notes", "Notes contain characters that are not valid text.")
+	})
+	t.Run("ErrPagesBelowProgress", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.details(t, b.ID, data.DetailsInput{Pages: "400"})
+		f.setStatus(t, b.ID, data.StatusReading, today)
+		f.progress(t, b.ID, "320")
+		_, err := f.books.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{Pages: "300", Rating: "9"})
+		assertInvalid(t, err, "pages", "rating")
+		assertMessage(t, err, "pages", "You are on page 320; the book cannot have fewer pages.")
+		f.details(t, b.ID, data.DetailsInput{Pages: "320"}) // exactly there is fine
+		f.details(t, b.ID, data.DetailsInput{Pages: ""})    // and so is "unknown"
+	})
+	t.Run("OKPagesAfterPercentOfUnknownLength", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusReading, today)
+		f.progress(t, b.ID, "90%")
+		f.details(t, b.ID, data.DetailsInput{Pages: "10"})
+		if p, _ := f.books.Progress(t.Context(), f.owner, b.ID); p.Page != 9 || p.Percent != 90 {
+			t.Errorf("Progress = %+v, want page 9 at 90%%", p)
+		}
+	})
+}
+
+// TestReadingOwnership checks that another reader's book, and a deleted book, are not found by any
+// reading method, and that nothing changes.
+func TestReadingOwnership(t *testing.T) {
+	f := openReading(t)
+	b := mustCreate(t, f.books, f.owner, dune)
+	f.details(t, b.ID, data.DetailsInput{Pages: "400", Notes: "mine"})
+	f.setStatus(t, b.ID, data.StatusReading, day(-1))
+	f.progress(t, b.ID, "10")
+	rt := f.readThroughs(t, b.ID)[0]
+	gone := mustCreate(t, f.books, f.owner, data.BookInput{Title: "Gone", Author: "A"})
+	f.setStatus(t, gone.ID, data.StatusReading, today)
+	if _, err := f.books.Delete(t.Context(), f.owner, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The deleted book's read-through is out of reach of the store; find it through the write pool.
+	write, _ := f.db.Pools()
+	var goneRTID int64
+	if err := write.Get(&goneRTID, `SELECT id FROM read_throughs WHERE book_id = ?`, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := f.books.Get(t.Context(), f.owner, b.ID)
+
+	ctx := t.Context()
+	cases := []struct {
+		owner, book, rt int64
+	}{
+		{f.other, b.ID, rt.ID},       // someone else's book
+		{f.owner, gone.ID, goneRTID}, // my deleted book
+		{f.owner, 999, rt.ID},        // no such book
+	}
+	for _, c := range cases {
+		calls := map[string]error{}
+		_, calls["SetStatus"] = f.books.SetStatus(ctx, c.owner, c.book, data.StatusRead, today)
+		_, calls["RecordProgress"] = f.books.RecordProgress(ctx, c.owner, c.book, data.ProgressInput{Page: 20})
+		_, calls["Progress"] = f.books.Progress(ctx, c.owner, c.book)
+		_, calls["ProgressHistory"] = f.books.ProgressHistory(ctx, c.owner, c.book)
+		_, calls["ReadThroughs"] = f.books.ReadThroughs(ctx, c.owner, c.book)
+		_, calls["EditReadThrough"] = f.books.EditReadThrough(ctx, c.owner, c.book, c.rt, day(-3), nil)
+		_, calls["EditReadThroughInvalid"] = f.books.EditReadThrough(ctx, c.owner, c.book, c.rt, day(3), nil)
+		_, calls["SetDetails"] = f.books.SetDetails(ctx, c.owner, c.book, data.DetailsInput{Pages: "500", Notes: "theirs"})
+		_, calls["SetDetailsInvalid"] = f.books.SetDetails(ctx, c.owner, c.book, data.DetailsInput{Pages: "x"})
+		for _, name := range slices.Sorted(maps.Keys(calls)) {
+			if !errors.Is(calls[name], data.ErrNotFound) {
+				t.Errorf("owner %d book %d: %s err = %v, want ErrNotFound", c.owner, c.book, name, calls[name])
+			}
+		}
+	}
+	after, _ := f.books.Get(t.Context(), f.owner, b.ID)
+	if after != before {
+		t.Errorf("book changed: %+v, was %+v", after, before)
+	}
+	if n := f.rows(t, "read_throughs"); n != 2 {
+		t.Errorf("%d read-throughs, want 2", n)
+	}
+	if n := f.rows(t, "progress_updates"); n != 1 {
+		t.Errorf("%d progress updates, want 1", n)
+	}
+	assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: day(-1), outcome: data.StatusReading}})
+	counts, err := f.books.StatusCounts(ctx, f.other)
+	if err != nil || counts[data.StatusReading] != 0 {
+		t.Errorf("other reader's StatusCounts = %v, %v", counts, err)
+	}
+	now, err := f.books.CurrentlyReading(ctx, f.other, 10)
+	if err != nil || len(now) != 0 {
+		t.Errorf("other reader's CurrentlyReading = %+v, %v; want none", now, err)
+	}
+	page, err := f.books.ListByStatus(ctx, f.other, data.StatusReading, 0, 10)
+	if err != nil || len(page.Books) != 0 {
+		t.Errorf("other reader's ListByStatus = %+v, %v; want none", page, err)
+	}
+}
+
+func TestBookStoreListByStatus(t *testing.T) {
+	f := openReading(t)
+	var want = map[data.Status][]int64{}
+	statuses := []data.Status{data.StatusWant, data.StatusReading, data.StatusRead, data.StatusDNF}
+	for i := range 23 {
+		b := mustCreate(t, f.books, f.owner, data.BookInput{Title: "Book", Author: "A"})
+		st := statuses[i%4]
+		if i%5 == 0 {
+			st = data.StatusRead
+		}
+		if st != data.StatusWant {
+			f.setStatus(t, b.ID, st, today)
+		}
+		if i%7 == 3 { // deleted books are left out of every list and count
+			if _, err := f.books.Delete(t.Context(), f.owner, b.ID); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want[st] = append([]int64{b.ID}, want[st]...) // newest first
+	}
+	// The other reader's books never show.
+	if _, err := f.books.Create(t.Context(), f.other, data.BookInput{Title: "Theirs", Author: "B", Status: data.StatusRead}); err != nil {
+		t.Fatal(err)
+	}
+
+	counts, err := f.books.StatusCounts(t.Context(), f.owner)
+	if err != nil {
+		t.Fatalf("StatusCounts: %v", err)
+	}
+	total := 0
+	for _, st := range statuses {
+		if counts[st] != len(want[st]) {
+			t.Errorf("StatusCounts[%s] = %d, want %d", st, counts[st], len(want[st]))
+		}
+		total += counts[st]
+		var got []int64
+		for before := int64(0); ; {
+			page, err := f.books.ListByStatus(t.Context(), f.owner, st, before, 2)
+			if err != nil {
+				t.Fatalf("ListByStatus(%s): %v", st, err)
+			}
+			for _, b := range page.Books {
+				if b.Status != st {
+					t.Errorf("ListByStatus(%s) returned a %s book", st, b.Status)
+				}
+			}
+			got = append(got, ids(page.Books)...)
+			if page.Next == 0 {
+				break
+			}
+			before = page.Next
+		}
+		if !slices.Equal(got, want[st]) {
+			t.Errorf("ListByStatus(%s) = %v, want %v", st, got, want[st])
+		}
+	}
+	if n := count(t, f.books, f.owner); total != n {
+		t.Errorf("StatusCounts add up to %d, Count() = %d", total, n)
+	}
+	all, err := f.books.ListByStatus(t.Context(), f.owner, "", 0, 100)
+	if err != nil || len(all.Books) != total {
+		t.Errorf("ListByStatus(\"\") = %d books, %v; want %d", len(all.Books), err, total)
+	}
+	t.Run("ErrStatus", func(t *testing.T) {
+		_, err := f.books.ListByStatus(t.Context(), f.owner, "finished", 0, 10)
+		assertInvalid(t, err, "status")
+	})
+	t.Run("OKEmptyCounts", func(t *testing.T) {
+		counts, err := f.books.StatusCounts(t.Context(), 999)
+		if err != nil || len(counts) != 4 || counts[data.StatusWant] != 0 {
+			t.Errorf("StatusCounts(nobody) = %v, %v; want four zeros", counts, err)
+		}
+	})
+}
+
+func TestBookStoreCurrentlyReading(t *testing.T) {
+	f := openReading(t)
+	mk := func(title, pages string) data.Book {
+		b := mustCreate(t, f.books, f.owner, data.BookInput{Title: title, Author: "A"})
+		f.details(t, b.ID, data.DetailsInput{Pages: pages})
+		return b
+	}
+	a, b, c, d := mk("A", "200"), mk("B", ""), mk("C", "100"), mk("D", "")
+	*f.now = t0.Add(1 * time.Minute)
+	f.setStatus(t, a.ID, data.StatusReading, today)
+	f.setStatus(t, b.ID, data.StatusReading, today)
+	f.setStatus(t, c.ID, data.StatusReading, today)
+	f.setStatus(t, d.ID, data.StatusRead, today)
+	*f.now = t0.Add(2 * time.Minute)
+	f.progress(t, b.ID, "40%")
+	*f.now = t0.Add(3 * time.Minute)
+	f.progress(t, a.ID, "20")
+	*f.now = t0.Add(4 * time.Minute)
+	f.progress(t, a.ID, "50")
+
+	got, err := f.books.CurrentlyReading(t.Context(), f.owner, 10)
+	if err != nil {
+		t.Fatalf("CurrentlyReading: %v", err)
+	}
+	want := []struct {
+		id       int64
+		progress data.Progress
+	}{
+		{a.ID, data.Progress{Page: 50, Percent: 25, RecordedAt: t0.Add(4 * time.Minute)}},
+		{b.ID, data.Progress{Percent: 40, RecordedAt: t0.Add(2 * time.Minute)}},
+		{c.ID, data.Progress{}},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("CurrentlyReading = %d books %+v, want %d", len(got), got, len(want))
+	}
+	for i, w := range want {
+		if got[i].Book.ID != w.id || got[i].Progress != w.progress || got[i].Book.Status != data.StatusReading {
+			t.Errorf("CurrentlyReading[%d] = book %d %+v, want book %d %+v", i, got[i].Book.ID, got[i].Progress, w.id, w.progress)
+		}
+	}
+	if !got[0].Book.CreatedAt.Equal(t0) || got[0].Book.Pages != 200 {
+		t.Errorf("book = %+v, want its columns", got[0].Book)
+	}
+	if top, err := f.books.CurrentlyReading(t.Context(), f.owner, 1); err != nil || len(top) != 1 || top[0].Book.ID != a.ID {
+		t.Errorf("CurrentlyReading(limit 1) = %+v, %v", top, err)
+	}
+}
