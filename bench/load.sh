@@ -142,8 +142,10 @@ attack() {
 r = json.load(open(sys.argv[1]))
 print(r["throughput"], r["latencies"]["50th"], r["latencies"]["99th"], r["success"], r["requests"], sep="\t")' "$tmp/$name.json")
 	fi
-	local line
-	line=$(awk -v name="$name" -v grps="$goal_rps" -v gp99="$goal_p99" -v f="$fields" \
+	local line rss
+	# The server's peak resident memory so far (VmHWM), in MB.
+	rss=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status" 2>/dev/null || echo 0)
+	line=$(awk -v name="$name" -v grps="$goal_rps" -v gp99="$goal_p99" -v f="$fields" -v rss="$rss" \
 		-v wall="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v hz="$clk_tck" \
 		-v machine="$((m1 - m0))" -v server="$((s1 - s0))" -v veg="$(cat "$tmp/$name.time")" 'BEGIN {
 		split(f, v, "\t"); rps = v[1]; p50 = v[2] / 1e6; p99 = v[3] / 1e6; ok = v[4]; n = v[5]
@@ -159,8 +161,8 @@ print(r["throughput"], r["latencies"]["50th"], r["latencies"]["99th"], r["succes
 		if (goal == "") goal = "-"
 		cpu = sprintf("%.2f / %.2f / %.2f", cs, cv, co)
 		us = n > 0 ? server / hz / n * 1e6 : 0
-		printf "| %-15s | %7.0f | %7.2f | %7.2f | %7.2f%% | %8d | %6.0f | %-23s | %-23s | %-6s |\n",
-			name, rps, p50, p99, ok * 100, n, us, cpu, goal, verdict
+		printf "| %-15s | %7.0f | %7.2f | %7.2f | %7.2f%% | %8d | %6.0f | %6d | %-23s | %-23s | %-6s |\n",
+			name, rps, p50, p99, ok * 100, n, us, rss, cpu, goal, verdict
 	}')
 	results+=("$line")
 	if ! awk -v f="$fields" 'BEGIN { split(f, v, "\t"); exit !(v[4] >= 1) }'; then
@@ -211,8 +213,8 @@ stop_server
 echo
 echo "Bookcase load test: $CONNS connections, max rate, $DURATION per target, $(nproc 2>/dev/null || echo '?') CPUs, $(go env GOVERSION)"
 echo
-echo "| target          |   req/s |  p50 ms |  p99 ms |  success | requests | µs/req | CPU server/vegeta/other | goal                    | goal?  |"
-echo "|-----------------|---------|---------|---------|----------|----------|--------|-------------------------|-------------------------|--------|"
+echo "| target          |   req/s |  p50 ms |  p99 ms |  success | requests | µs/req | RSS MB | CPU server/vegeta/other | goal                    | goal?  |"
+echo "|-----------------|---------|---------|---------|----------|----------|--------|--------|-------------------------|-------------------------|--------|"
 printf '%s\n' "${results[@]}"
 if ((failed)); then
 	echo "load.sh: FAILED: some requests did not succeed" >&2
