@@ -126,6 +126,8 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	sessions := db.Sessions(cfg.sessionIdle, cfg.sessionLifetime)
 	app, err := handlers.New(handlers.Config{
 		Books:          db.Books(),
+		Reading:        db.Books(),
+		Shelves:        db.Shelves(),
 		Users:          db.Users(),
 		Sessions:       sessions,
 		CSRF:           db.CSRFTokens(),

@@ -192,6 +192,8 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 	sessions := db.Sessions(sessionIdle, sessionLifetime)
 	app, err := handlers.New(handlers.Config{
 		Books:      db.Books(),
+		Reading:    db.Books(),
+		Shelves:    db.Shelves(),
 		Users:      db.Users(),
 		Sessions:   sessions,
 		CSRF:       db.CSRFTokens(),

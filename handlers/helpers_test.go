@@ -76,6 +76,12 @@ func newApp(t *testing.T, db *data.DB, cfg handlers.Config) *testApp {
 	if cfg.Books == nil {
 		cfg.Books = db.Books()
 	}
+	if cfg.Reading == nil {
+		cfg.Reading = db.Books()
+	}
+	if cfg.Shelves == nil {
+		cfg.Shelves = db.Shelves()
+	}
 	if cfg.Users == nil {
 		cfg.Users = db.Users()
 	}

@@ -33,9 +33,41 @@ type BookStore interface {
 	Restore(ctx context.Context, owner, id int64) (data.Book, error)
 }
 
+// ReadingStore is what the handlers need for reading state: status, progress, read-throughs and
+// details. Every method takes the owner's id.
+type ReadingStore interface {
+	SetStatus(ctx context.Context, owner, id int64, status data.Status, on time.Time) (data.Book, error)
+	RecordProgress(ctx context.Context, owner, id int64, in data.ProgressInput) (data.Progress, error)
+	Progress(ctx context.Context, owner, id int64) (data.Progress, error)
+	ProgressHistory(ctx context.Context, owner, id int64) ([]data.ProgressUpdate, error)
+	ReadThroughs(ctx context.Context, owner, id int64) ([]data.ReadThrough, error)
+	EditReadThrough(ctx context.Context, owner, bookID, readThroughID int64, started time.Time, finished *time.Time) (data.ReadThrough, error)
+	SetDetails(ctx context.Context, owner, id int64, in data.DetailsInput) (data.Book, error)
+	ListByStatus(ctx context.Context, owner int64, status data.Status, before int64, limit int) (data.BookPage, error)
+	StatusCounts(ctx context.Context, owner int64) (map[data.Status]int, error)
+	CurrentlyReading(ctx context.Context, owner int64, limit int) ([]data.ReadingNow, error)
+}
+
+// ShelfStore is what the handlers need of the shelf store. Every method takes the owner's id.
+type ShelfStore interface {
+	Create(ctx context.Context, owner int64, name string) (data.Shelf, error)
+	Rename(ctx context.Context, owner, id int64, name string) (data.Shelf, error)
+	Move(ctx context.Context, owner, id int64, position int) ([]data.Shelf, error)
+	Delete(ctx context.Context, owner, id int64) error
+	List(ctx context.Context, owner int64) ([]data.Shelf, error)
+	Get(ctx context.Context, owner, id int64) (data.Shelf, error)
+	Shelve(ctx context.Context, owner, bookID, shelfID int64) error
+	Unshelve(ctx context.Context, owner, bookID, shelfID int64) error
+	SetBookShelves(ctx context.Context, owner, bookID int64, shelfIDs []int64) error
+	BookShelves(ctx context.Context, owner, bookID int64) ([]data.Shelf, error)
+	ListBooks(ctx context.Context, owner, shelfID, before int64, limit int) (data.BookPage, error)
+}
+
 // Config holds the dependencies and settings of the HTTP layer.
 type Config struct {
 	Books    BookStore
+	Reading  ReadingStore
+	Shelves  ShelfStore
 	Users    UserStore
 	Sessions SessionStore
 	CSRF     CSRFStore
@@ -54,6 +86,8 @@ type Config struct {
 // Server holds the handlers' dependencies; its methods are the handlers.
 type Server struct {
 	books         BookStore
+	reading       ReadingStore
+	shelves       ShelfStore
 	users         UserStore
 	sessions      SessionStore
 	log           *slog.Logger
@@ -75,6 +109,10 @@ func New(cfg Config) (*fiber.App, error) {
 	switch {
 	case cfg.Books == nil:
 		return nil, errors.New("handlers: no book store")
+	case cfg.Reading == nil:
+		return nil, errors.New("handlers: no reading store")
+	case cfg.Shelves == nil:
+		return nil, errors.New("handlers: no shelf store")
 	case cfg.Users == nil:
 		return nil, errors.New("handlers: no user store")
 	case cfg.Sessions == nil:
@@ -87,6 +125,8 @@ func New(cfg Config) (*fiber.App, error) {
 	}
 	s := &Server{
 		books:         cfg.Books,
+		reading:       cfg.Reading,
+		shelves:       cfg.Shelves,
 		users:         cfg.Users,
 		sessions:      cfg.Sessions,
 		log:           cfg.Logger,
@@ -156,6 +196,10 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/books/:id/delete", s.confirmDelete)
 	app.Post("/books/:id/delete", s.deleteBook)
 	app.Post("/books/:id/restore", s.restoreBook)
+	s.readingRoutes(app)
+
+	app.Use("/shelves", s.requireUser)
+	s.shelfRoutes(app)
 }
 
 // requestTimeout bounds the work done for one request, database included.

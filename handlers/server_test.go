@@ -29,6 +29,8 @@ func TestNew(t *testing.T) {
 	db := openTestDB(t)
 	full := handlers.Config{
 		Books:    db.Books(),
+		Reading:  db.Books(),
+		Shelves:  db.Shelves(),
 		Users:    db.Users(),
 		Sessions: db.Sessions(sessionIdle, sessionLifetime),
 		CSRF:     db.CSRFTokens(),
@@ -39,6 +41,8 @@ func TestNew(t *testing.T) {
 		without func(*handlers.Config)
 	}{
 		{"ErrNoBookStore", func(c *handlers.Config) { c.Books = nil }},
+		{"ErrNoReadingStore", func(c *handlers.Config) { c.Reading = nil }},
+		{"ErrNoShelfStore", func(c *handlers.Config) { c.Shelves = nil }},
 		{"ErrNoUserStore", func(c *handlers.Config) { c.Users = nil }},
 		{"ErrNoSessionStore", func(c *handlers.Config) { c.Sessions = nil }},
 		{"ErrNoCSRFStore", func(c *handlers.Config) { c.CSRF = nil }},
