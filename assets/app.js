@@ -78,6 +78,15 @@
           focusIfLost(current.querySelector('[data-action="edit"]'));
         }
         break;
+      case 'status':
+        // The row was swapped in place: keep the focus on its status select.
+        focusIfLost(current && current.querySelector('select[name="status"]'));
+        break;
+      case 'progress':
+        // Ready for the next update; the select when the book is no longer being read.
+        focusIfLost(current && (current.querySelector('input[name="progress"]') ||
+          current.querySelector('select[name="status"]')));
+        break;
       case 'delete':
         var toast = document.getElementById('undo-' + id);
         focusIfLost(toast && toast.querySelector('[data-action="undo"]'));

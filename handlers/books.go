@@ -26,13 +26,22 @@ func bookID(c *fiber.Ctx) (int64, error) {
 }
 
 // bookInput reads the book fields of a form (or, for htmx DELETE/PUT, the query string or body).
+// The status, which only the new-book row sends, is validated by the store.
 func bookInput(c *fiber.Ctx) data.BookInput {
-	return data.BookInput{Title: c.FormValue("title"), Author: c.FormValue("author"), Genre: c.FormValue("genre")}
+	in := data.BookInput{Title: c.FormValue("title"), Author: c.FormValue("author"), Genre: c.FormValue("genre")}
+	if st := c.FormValue("status"); st != "" {
+		if parsed, err := data.ParseStatus(st); err == nil {
+			in.Status = parsed
+		} else {
+			in.Status = data.Status(st)
+		}
+	}
+	return in
 }
 
 // bookView turns a stored book into what the pages show.
 func bookView(b data.Book) views.Book {
-	return views.Book{ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Added: b.CreatedAt.Format("2 January 2006")}
+	return views.Book{ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Added: b.CreatedAt.Format("2 January 2006"), Status: string(b.Status)}
 }
 
 func bookViews(books []data.Book) []views.Book {
@@ -45,7 +54,7 @@ func bookViews(books []data.Book) []views.Book {
 
 // formOf fills a form with what the reader typed and the problems found with it.
 func formOf(id int64, in data.BookInput, err error) views.BookForm {
-	f := views.BookForm{ID: id, Title: in.Title, Author: in.Author, Genre: in.Genre}
+	f := views.BookForm{ID: id, Title: in.Title, Author: in.Author, Genre: in.Genre, Status: string(in.Status)}
 	var verr *data.ValidationError
 	if errors.As(err, &verr) {
 		f.Errors = verr.Fields
@@ -61,29 +70,76 @@ func (s *Server) bookNotFound(c *fiber.Ctx, id int64) error {
 	return fiber.ErrNotFound
 }
 
-// listBooks shows the library; with ?before= it shows the page of books older than that cursor.
+// listBooks shows the library, all of it or filtered by ?status= or ?shelf=; with ?before= it
+// shows the page of books older than that cursor.
 func (s *Server) listBooks(c *fiber.Ctx) error {
 	before, err := strconv.ParseInt(c.Query("before", "0"), 10, 64)
 	if err != nil || before < 0 {
 		return fiber.NewError(fiber.StatusBadRequest, "bad cursor")
 	}
-	page, err := s.books.List(c.UserContext(), owner(c), before, data.PageSize)
+	f, err := parseFilter(c.Query("status"), c.Query("shelf"))
+	if errors.Is(err, errBadStatus) {
+		if isHTMX(c) {
+			return fiber.NewError(fiber.StatusBadRequest, "unknown status")
+		}
+		return s.renderLibrary(c, fiber.StatusBadRequest, views.Library{
+			Problem: "There is no reading status “" + c.Query("status") + "”. Showing all your books.",
+		}, filter{}, 0)
+	}
 	if err != nil {
 		return err
 	}
 	if isHTMX(c) {
-		return render(c, fiber.StatusOK, views.BookRows(bookViews(page.Books), page.Next))
+		page, err := s.listFiltered(c, f, before)
+		if errors.Is(err, data.ErrNotFound) {
+			return fiber.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		books, err := s.withProgress(c, page.Books)
+		if err != nil {
+			return err
+		}
+		return render(c, fiber.StatusOK, views.BookRows(books, page.Next, f.query()))
 	}
-	return s.renderLibrary(c, fiber.StatusOK, views.Library{Books: bookViews(page.Books), Next: page.Next, Older: before > 0})
+	return s.renderLibrary(c, fiber.StatusOK, views.Library{Older: before > 0}, f, before)
 }
 
-// renderLibrary renders the full library page, filling in the count.
-func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library) error {
+// renderLibrary renders the full library page, filling in the books that f shows from the cursor
+// before, the count, the tabs and the "Currently reading" strip. A book in l.Books replaces the
+// row of the same book (a row re-rendered with an error).
+func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filter, before int64) error {
+	page, err := s.listFiltered(c, f, before)
+	if errors.Is(err, data.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	books, err := s.withProgress(c, page.Books)
+	if err != nil {
+		return err
+	}
+	for _, override := range l.Books {
+		for i := range books {
+			if books[i].ID == override.ID {
+				books[i] = override
+			}
+		}
+	}
+	l.Books, l.Next, l.Query = books, page.Next, f.query()
 	n, err := s.books.Count(c.UserContext(), owner(c))
 	if err != nil {
 		return err
 	}
 	l.Count = n
+	if l.Filters, err = s.filters(c, f); err != nil {
+		return err
+	}
+	if l.Reading, err = s.nowReading(c); err != nil {
+		return err
+	}
 	if id, err := strconv.ParseInt(c.Query("deleted"), 10, 64); err == nil && id > 0 {
 		b, err := s.books.GetDeleted(c.UserContext(), owner(c), id)
 		switch {
@@ -108,11 +164,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 			c.Set(hxReswap, "outerHTML")
 			return render(c, fiber.StatusUnprocessableEntity, views.NewBookRow(form, false))
 		}
-		page, lerr := s.books.List(c.UserContext(), owner(c), 0, data.PageSize)
-		if lerr != nil {
-			return lerr
-		}
-		return s.renderLibrary(c, fiber.StatusUnprocessableEntity, views.Library{Books: bookViews(page.Books), Next: page.Next, New: form})
+		return s.renderLibrary(c, fiber.StatusUnprocessableEntity, views.Library{New: form}, filter{}, 0)
 	}
 	if err != nil {
 		return err
@@ -124,7 +176,19 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.NewBookAdded(bookView(b), n))
+	v, err := s.bookRowView(c, b)
+	if err != nil {
+		return err
+	}
+	f, err := s.filters(c, currentFilter(c))
+	if err != nil {
+		return err
+	}
+	now, err := s.nowReading(c)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.NewBookAdded(v, n, f, now))
 }
 
 // showBook answers with the book's row for htmx (Cancel uses this), or its page.
@@ -141,9 +205,13 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 		return err
 	}
 	if isHTMX(c) {
-		return render(c, fiber.StatusOK, views.BookRow(bookView(b)))
+		v, err := s.bookRowView(c, b)
+		if err != nil {
+			return err
+		}
+		return render(c, fiber.StatusOK, views.BookRow(v))
 	}
-	return render(c, fiber.StatusOK, views.BookPage(s.meta(c, b.Title), bookView(b)))
+	return s.renderBookPage(c, fiber.StatusOK, b, nil)
 }
 
 // editBook answers with the edit row for htmx, or the edit page.
@@ -187,7 +255,11 @@ func (s *Server) updateBook(c *fiber.Ctx) error {
 		return err
 	}
 	if isHTMX(c) {
-		return render(c, fiber.StatusOK, views.BookRow(bookView(b)))
+		v, err := s.bookRowView(c, b)
+		if err != nil {
+			return err
+		}
+		return render(c, fiber.StatusOK, views.BookRow(v))
 	}
 	return c.Redirect("/books", fiber.StatusSeeOther)
 }
@@ -229,7 +301,7 @@ func (s *Server) deleteBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.BookDeleted(bookView(b), n))
+	return s.filterUpdates(c, views.BookDeleted(bookView(b), n))
 }
 
 // restoreBook undoes a delete.
@@ -252,5 +324,9 @@ func (s *Server) restoreBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.BookRestored(bookView(b), n))
+	v, err := s.bookRowView(c, b)
+	if err != nil {
+		return err
+	}
+	return s.filterUpdates(c, views.BookRestored(v, n))
 }

@@ -1,6 +1,308 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/views"
+)
+
+// nowReadingLimit is how many books the "Currently reading" strip shows.
+const nowReadingLimit = 5
 
 // readingRoutes registers the routes for reading state: status, progress, read-throughs, details.
-func (s *Server) readingRoutes(app *fiber.App) {}
+func (s *Server) readingRoutes(app *fiber.App) {
+	app.Put("/books/:id/status", s.setStatus)
+	app.Post("/books/:id/status", s.setStatus)
+	app.Post("/books/:id/progress", s.recordProgress)
+}
+
+// filter is what the library shows: every book, the books with one status, or one shelf's.
+type filter struct {
+	status data.Status
+	shelf  int64
+}
+
+// query is the filter as the library URL's query ("status=reading"), or "" for every book.
+func (f filter) query() string {
+	switch {
+	case f.status != "":
+		return "status=" + string(f.status)
+	case f.shelf > 0:
+		return "shelf=" + strconv.FormatInt(f.shelf, 10)
+	}
+	return ""
+}
+
+// errBadStatus is a ?status= that names no status.
+var errBadStatus = errors.New("unknown status")
+
+// parseFilter reads the filter from a library URL's status and shelf parameters. An unknown
+// status is errBadStatus; a shelf that is not a positive integer names no shelf (404).
+func parseFilter(status, shelf string) (filter, error) {
+	var f filter
+	if v := status; v != "" {
+		st, err := data.ParseStatus(v)
+		if err != nil {
+			return filter{}, errBadStatus
+		}
+		f.status = st
+	}
+	if v := shelf; v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 || f.status != "" {
+			return filter{}, fiber.ErrNotFound
+		}
+		f.shelf = id
+	}
+	return f, nil
+}
+
+// listFiltered returns a page of the books that f shows.
+func (s *Server) listFiltered(c *fiber.Ctx, f filter, before int64) (data.BookPage, error) {
+	ctx, who := c.UserContext(), owner(c)
+	switch {
+	case f.shelf > 0:
+		return s.shelves.ListBooks(ctx, who, f.shelf, before, data.PageSize)
+	case f.status == "":
+		return s.books.List(ctx, who, before, data.PageSize)
+	}
+	return s.reading.ListByStatus(ctx, who, f.status, before, data.PageSize)
+}
+
+// currentFilter is the filter of the page an htmx request came from, so that the tabs it sends
+// back keep the right one active.
+func currentFilter(c *fiber.Ctx) filter {
+	u, err := url.Parse(c.Get(hxCurrentURL))
+	if err != nil {
+		return filter{}
+	}
+	q := u.Query()
+	f, err := parseFilter(q.Get("status"), q.Get("shelf"))
+	if err != nil {
+		return filter{}
+	}
+	return f
+}
+
+// filters builds the library's tabs, with counts, marking f's active.
+func (s *Server) filters(c *fiber.Ctx, f filter) (views.Filters, error) {
+	ctx, who := c.UserContext(), owner(c)
+	counts, err := s.reading.StatusCounts(ctx, who)
+	if err != nil {
+		return views.Filters{}, err
+	}
+	shelves, err := s.shelves.List(ctx, who)
+	if err != nil {
+		return views.Filters{}, err
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	out := views.Filters{Statuses: []views.Filter{{Label: "All", URL: "/books", Count: total, Active: f == filter{}}}}
+	for _, st := range data.Statuses() {
+		out.Statuses = append(out.Statuses, views.Filter{
+			Label: st.Label(), URL: "/books?status=" + string(st), Count: counts[st], Active: f.status == st,
+		})
+	}
+	for _, sh := range shelves {
+		out.Shelves = append(out.Shelves, views.Filter{
+			Label: sh.Name, URL: "/books?shelf=" + strconv.FormatInt(sh.ID, 10), Count: sh.Books, Active: f.shelf == sh.ID,
+		})
+	}
+	return out, nil
+}
+
+// nowReading is the "Currently reading" strip.
+func (s *Server) nowReading(c *fiber.Ctx) ([]views.ReadingNow, error) {
+	books, err := s.reading.CurrentlyReading(c.UserContext(), owner(c), nowReadingLimit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]views.ReadingNow, len(books))
+	for i, r := range books {
+		out[i] = views.ReadingNow{ID: r.Book.ID, Title: r.Book.Title, Progress: progressView(r.Progress, r.Book.Pages)}
+	}
+	return out, nil
+}
+
+// progressView says how far into a book of the given length (0 when unknown) p is.
+func progressView(p data.Progress, pages int) views.Progress {
+	pct := int(math.Round(min(max(p.Percent, 0), 100)))
+	switch {
+	case p.RecordedAt.IsZero():
+		return views.Progress{Label: "Not started"}
+	case pages > 0:
+		return views.Progress{Percent: pct, Label: fmt.Sprintf("Page %d of %d (%d%%)", p.Page, pages, pct)}
+	case p.Page > 0:
+		return views.Progress{Label: fmt.Sprintf("Page %d", p.Page)}
+	default:
+		return views.Progress{Percent: pct, Label: fmt.Sprintf("%d%%", pct)}
+	}
+}
+
+// withProgress fills in the progress of the books being read among books.
+func (s *Server) withProgress(c *fiber.Ctx, books []data.Book) ([]views.Book, error) {
+	out := bookViews(books)
+	for i, b := range books {
+		if b.Status != data.StatusReading {
+			continue
+		}
+		p, err := s.reading.Progress(c.UserContext(), owner(c), b.ID)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Progress = progressView(p, b.Pages)
+	}
+	return out, nil
+}
+
+// rowUpdated answers an htmx change to the row with the row, plus the count, tabs and strip.
+func (s *Server) rowUpdated(c *fiber.Ctx, status int, v views.Book) error {
+	n, err := s.books.Count(c.UserContext(), owner(c))
+	if err != nil {
+		return err
+	}
+	f, err := s.filters(c, currentFilter(c))
+	if err != nil {
+		return err
+	}
+	now, err := s.nowReading(c)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.RowUpdated(v, n, f, now))
+}
+
+// bookRowView is a book as its row shows it, progress included.
+func (s *Server) bookRowView(c *fiber.Ctx, b data.Book) (views.Book, error) {
+	vs, err := s.withProgress(c, []data.Book{b})
+	if err != nil {
+		return views.Book{}, err
+	}
+	return vs[0], nil
+}
+
+// setStatus moves a book to another reading status, today: on change of the row's select (htmx),
+// or from its Save button without JavaScript.
+func (s *Server) setStatus(c *fiber.Ctx) error {
+	id, err := bookID(c)
+	if err != nil {
+		return err
+	}
+	st, err := data.ParseStatus(c.FormValue("status"))
+	if err != nil {
+		return s.unprocessable(c, id, err)
+	}
+	b, err := s.reading.SetStatus(c.UserContext(), owner(c), id, st, time.Time{})
+	switch {
+	case errors.Is(err, data.ErrNotFound):
+		return s.bookNotFound(c, id)
+	case errors.Is(err, data.ErrInvalid):
+		return s.unprocessable(c, id, err)
+	case err != nil:
+		return err
+	}
+	if !isHTMX(c) {
+		return c.Redirect("/books", fiber.StatusSeeOther)
+	}
+	v, err := s.bookRowView(c, b)
+	if err != nil {
+		return err
+	}
+	return s.rowUpdated(c, fiber.StatusOK, v)
+}
+
+// unprocessable answers 422 for a rejected status: the message as plain text, which htmx shows
+// in a toast (a select offers only valid choices, so only a forged request gets here).
+func (s *Server) unprocessable(c *fiber.Ctx, id int64, err error) error {
+	msg := "That is not a reading status."
+	var verr *data.ValidationError
+	if errors.As(err, &verr) {
+		for _, m := range verr.Fields {
+			msg = m
+			break
+		}
+	}
+	if _, gerr := s.books.Get(c.UserContext(), owner(c), id); errors.Is(gerr, data.ErrNotFound) {
+		return s.bookNotFound(c, id)
+	}
+	if isHTMX(c) {
+		c.Set(hxReswap, "none")
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	c.Type("txt", "utf-8")
+	return c.SendString(msg)
+}
+
+// recordProgress records a quick progress update, a page or a percentage, from a reading row.
+func (s *Server) recordProgress(c *fiber.Ctx) error {
+	id, err := bookID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.books.Get(c.UserContext(), owner(c), id)
+	if errors.Is(err, data.ErrNotFound) {
+		return s.bookNotFound(c, id)
+	}
+	if err != nil {
+		return err
+	}
+	typed := c.FormValue("progress")
+	in, err := data.ParseProgress(typed, b.Pages)
+	if err == nil {
+		_, err = s.reading.RecordProgress(c.UserContext(), owner(c), id, in)
+	}
+	var verr *data.ValidationError
+	switch {
+	case errors.Is(err, data.ErrNotFound):
+		return s.bookNotFound(c, id)
+	case errors.As(err, &verr):
+		v, rerr := s.bookRowView(c, b)
+		if rerr != nil {
+			return rerr
+		}
+		v.ProgressInput = typed
+		for _, m := range verr.Fields {
+			v.ProgressError = m
+			break
+		}
+		if isHTMX(c) {
+			return render(c, fiber.StatusUnprocessableEntity, views.BookRow(v))
+		}
+		return s.renderLibrary(c, fiber.StatusUnprocessableEntity, views.Library{Books: []views.Book{v}}, filter{}, 0)
+	case err != nil:
+		return err
+	}
+	if !isHTMX(c) {
+		return c.Redirect("/books", fiber.StatusSeeOther)
+	}
+	v, err := s.bookRowView(c, b)
+	if err != nil {
+		return err
+	}
+	return s.rowUpdated(c, fiber.StatusOK, v)
+}
+
+// filterUpdates renders, after component, the tabs and the "Currently reading" strip as
+// out-of-band swaps: adding, deleting or restoring a book changes their counts.
+func (s *Server) filterUpdates(c *fiber.Ctx, component templ.Component) error {
+	f, err := s.filters(c, currentFilter(c))
+	if err != nil {
+		return err
+	}
+	now, err := s.nowReading(c)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, templ.Join(component, views.FilterUpdates(f, now)))
+}

@@ -30,6 +30,47 @@ type Book struct {
 	Author string
 	Genre  string
 	Added  string
+	// Status is the reading status ("want", "reading", "read" or "dnf").
+	Status string
+	// Progress is where the reader is in the book, shown only while it is being read.
+	Progress Progress
+	// ProgressInput and ProgressError are a rejected progress update, as typed, and why.
+	ProgressInput string
+	ProgressError string
+}
+
+// Progress is how far a reader is into a book: Percent of the way (0 to 100) and a label that
+// says it in words ("Page 120 of 350 (34%)").
+type Progress struct {
+	Percent int
+	Label   string
+}
+
+// StatusChoice is one reading status a reader can pick.
+type StatusChoice struct {
+	Value string
+	Label string
+}
+
+// Filter is one tab of the library page: a status or a shelf, with how many books it holds.
+type Filter struct {
+	Label  string
+	URL    string
+	Count  int
+	Active bool
+}
+
+// Filters are the library's tabs: All and one per status, then one per shelf.
+type Filters struct {
+	Statuses []Filter
+	Shelves  []Filter
+}
+
+// ReadingNow is a book being read, for the "Currently reading" strip.
+type ReadingNow struct {
+	ID       int64
+	Title    string
+	Progress Progress
 }
 
 // BookForm is a create or edit form: what the reader typed and, after a failed submission, what
@@ -39,6 +80,8 @@ type BookForm struct {
 	Title  string
 	Author string
 	Genre  string
+	// Status is the reading status chosen in the new-book row.
+	Status string
 	Errors map[string]string
 }
 
@@ -53,6 +96,14 @@ type Library struct {
 	New   BookForm
 	// Deleted is the book just deleted by a plain form, offered for Undo.
 	Deleted *Book
+	// Filters are the tabs; Query is the active one's query ("status=reading", or "" for all),
+	// kept in the "Load more" link.
+	Filters Filters
+	Query   string
+	// Reading is the "Currently reading" strip, empty when no book is being read.
+	Reading []ReadingNow
+	// Problem explains a filter that could not be applied (an unknown status).
+	Problem string
 }
 
 // AuthForm is the sign-in or sign-up form: what was typed (never the password) and the problems.
@@ -76,7 +127,22 @@ func bookAction(id int64, action string) string { return bookURL(id) + "/" + act
 
 func rowID(id int64) string { return "book-" + strconv.FormatInt(id, 10) }
 
-func moreURL(next int64) string { return "/books?before=" + strconv.FormatInt(next, 10) }
+// listURL is the library filtered by query ("status=reading", "shelf=3" or "" for all).
+func listURL(query string) string {
+	if query == "" {
+		return "/books"
+	}
+	return "/books?" + query
+}
+
+// moreURL is the page of the filtered library older than the cursor next.
+func moreURL(query string, next int64) string {
+	u := "/books?"
+	if query != "" {
+		u += query + "&"
+	}
+	return u + "before=" + strconv.FormatInt(next, 10)
+}
 
 func safe(u string) templ.SafeURL { return templ.URL(u) }
 

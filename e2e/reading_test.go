@@ -1,0 +1,95 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// settled is true when htmx has no request, swap or settle under way.
+const settled = `!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')`
+
+// TestReadingWithKeyboard moves a book from Want to read to Reading with the keyboard, records
+// progress twice (a page, then a percentage), marks it Read, all without a page load; then
+// filters the library by Reading and back to All with the tabs, and goes Back.
+func TestReadingWithKeyboard(t *testing.T) {
+	p := signedIn(t)
+	ctx := context.Background()
+	other := p.addBook("Piranesi", "Susanna Clarke", "Fantasy")
+	if _, err := p.books.SetStatus(ctx, p.reader.id, other.ID, data.StatusReading, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
+	if _, err := p.books.SetDetails(ctx, p.reader.id, dune.ID, data.DetailsInput{Pages: "400"}); err != nil {
+		t.Fatal(err)
+	}
+	status := fmt.Sprintf("#status-%d", dune.ID)
+	progress := fmt.Sprintf("#progress-%d", dune.ID)
+	bar := fmt.Sprintf("#book-%d progress", dune.ID)
+	// barIs holds once the row shows label and htmx has finished the swap (settling included), so
+	// that the next key goes to the new row.
+	barIs := func(label string) string {
+		return fmt.Sprintf(`document.querySelector(%q)?.getAttribute('aria-label') === %q && %s`, bar, label, settled)
+	}
+
+	p.open("/books")
+	p.waitFocus("#new-book-title")
+	p.tabTo(status)
+	p.press(kb.ArrowDown) // Want to read → Reading; the change saves
+	p.waitUntil("the row shows its progress", barIs("Not started"))
+	p.waitFocus(status)
+	if got := p.value(fmt.Sprintf("status-%d", dune.ID)); got != "reading" {
+		t.Errorf("status select = %q, want reading", got)
+	}
+	p.waitUntil("the Reading tab counts 2", `document.querySelector('#filters a[href="/books?status=reading"] .n').textContent === '2'`)
+
+	p.tabTo(progress)
+	p.press("50")
+	p.press(kb.Enter)
+	p.waitUntil("the bar shows page 50", barIs("Page 50 of 400 (13%)"))
+	p.waitFocus(progress)
+	p.press("60%")
+	p.press(kb.Enter)
+	p.waitUntil("the bar shows 60%", barIs("Page 240 of 400 (60%)"))
+	if got := eval[string](p, fmt.Sprintf(`document.querySelector(%q).value.toString()`, bar)); got != "60" {
+		t.Errorf("bar value = %q, want 60", got)
+	}
+	p.waitUntil("the strip shows the progress", fmt.Sprintf(
+		`document.querySelector('#now-reading li[data-id="%d"] progress')?.getAttribute('aria-label') === 'Page 240 of 400 (60%%)'`, dune.ID))
+
+	p.tabBackTo(status)
+	p.press(kb.ArrowDown) // Reading → Read
+	p.waitUntil("the progress bar goes", fmt.Sprintf(`!document.querySelector(%q) && document.querySelector(%q).value === 'read' && %s`, bar, status, settled))
+	p.waitFocus(status)
+	p.stillSamePage()
+	if b, err := p.storedBook(dune.ID); err != nil || b.Status != data.StatusRead {
+		t.Errorf("stored book = %+v, %v; want it read", b, err)
+	}
+
+	// The tabs are links: each filter has its URL, and Back returns to the one before.
+	p.loads("click the Reading tab", chromedp.Click(chromedp.CSS(`#filters a[href="/books?status=reading"]`)))
+	if got := p.location().RawQuery; got != "status=reading" {
+		t.Errorf("query = %q, want status=reading", got)
+	}
+	if got, want := p.rows(), []row{rowOf(other)}; len(got) != 1 || got[0] != want[0] {
+		t.Errorf("rows filtered by Reading = %+v, want %+v", got, want)
+	}
+	p.waitUntil("the Reading tab is current", `document.querySelector('#filters a[aria-current="page"]').getAttribute('href') === '/books?status=reading'`)
+	p.loads("click the All tab", chromedp.Click(chromedp.CSS(`#filters a[href="/books"]`)))
+	if got := p.location().RawQuery; got != "" {
+		t.Errorf("query = %q, want none", got)
+	}
+	if got := len(p.rows()); got != 2 {
+		t.Errorf("%d rows under All, want 2", got)
+	}
+	// Back may come from the back/forward cache, with no response to wait for: wait for the URL.
+	eval[chromedp.Void](p, `history.back()`)
+	p.waitUntil("Back returns to the Reading filter", `location.search === '?status=reading'`)
+	p.waitUntil("Back shows the filtered list", `document.querySelectorAll('#book-list > tr.book').length === 1`)
+}

@@ -1,0 +1,197 @@
+package handlers
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/views"
+)
+
+// dateInput is how <input type=date> sends a date.
+const dateInput = "2006-01-02"
+
+// renderBookPage renders the page of the reader's book b with its shelves, read-throughs and
+// progress. adjust, when not nil, changes the page before it is rendered: a failed form puts back
+// what the reader typed and the problems with it.
+func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, adjust func(*views.BookDetail)) error {
+	ctx, who := c.UserContext(), owner(c)
+	all, err := s.shelves.List(ctx, who)
+	if err != nil {
+		return err
+	}
+	on, err := s.shelves.BookShelves(ctx, who, b.ID)
+	if err != nil {
+		return err
+	}
+	rts, err := s.reading.ReadThroughs(ctx, who, b.ID)
+	if err != nil {
+		return err
+	}
+	history, err := s.reading.ProgressHistory(ctx, who, b.ID)
+	if err != nil {
+		return err
+	}
+	d := views.BookDetail{
+		Book:    bookView(b),
+		Status:  b.Status.Label(),
+		Pages:   b.Pages,
+		Rating:  b.Rating.String(),
+		Notes:   b.Notes,
+		ISBN:    b.ISBN.String(),
+		Details: views.DetailsForm{Rating: b.Rating.String(), Notes: b.Notes, ISBN: b.ISBN.String()},
+	}
+	if b.Pages > 0 {
+		d.Details.Pages = strconv.Itoa(b.Pages)
+	}
+	onShelf := map[int64]bool{}
+	for _, sh := range on {
+		onShelf[sh.ID] = true
+	}
+	for _, sh := range all {
+		d.Shelves = append(d.Shelves, views.ShelfChoice{ID: sh.ID, Name: sh.Name, Checked: onShelf[sh.ID]})
+	}
+	for _, rt := range rts {
+		f := views.ReadThroughForm{ID: rt.ID, StartedOn: rt.StartedOn.Format(dateInput), Outcome: rt.Outcome.Label(), Open: rt.FinishedOn == nil}
+		if rt.FinishedOn != nil {
+			f.FinishedOn = rt.FinishedOn.Format(dateInput)
+		}
+		d.ReadThroughs = append(d.ReadThroughs, f)
+	}
+	for _, p := range history {
+		d.Progress = append(d.Progress, views.ProgressEntry{Date: p.RecordedAt.Format("2 January 2006"), Value: progressLabel(p.Progress)})
+	}
+	if adjust != nil {
+		adjust(&d)
+	}
+	return render(c, status, views.BookPage(s.meta(c, b.Title), d))
+}
+
+// progressLabel says how far a progress update got: a page, a percentage, or both.
+func progressLabel(p data.Progress) string {
+	pct := strconv.FormatFloat(p.Percent, 'f', -1, 64) + "%"
+	switch {
+	case p.Page > 0 && p.Percent > 0:
+		return "Page " + strconv.Itoa(p.Page) + " (" + pct + ")"
+	case p.Page > 0:
+		return "Page " + strconv.Itoa(p.Page)
+	default:
+		return pct
+	}
+}
+
+// liveBook returns the reader's book for the :id route parameter; another reader's, a deleted
+// or a missing book is 404.
+func (s *Server) liveBook(c *fiber.Ctx) (data.Book, error) {
+	id, err := bookID(c)
+	if err != nil {
+		return data.Book{}, err
+	}
+	return s.books.Get(c.UserContext(), owner(c), id)
+}
+
+// setBookShelves puts the book on exactly the shelves ticked on its page.
+func (s *Server) setBookShelves(c *fiber.Ctx) error {
+	id, err := bookID(c)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, v := range c.Context().PostArgs().PeekMulti("shelf") {
+		sid, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil || sid <= 0 {
+			return fiber.ErrNotFound // no shelf has that id
+		}
+		ids = append(ids, sid)
+	}
+	if err := s.shelves.SetBookShelves(c.UserContext(), owner(c), id, ids); err != nil {
+		return err
+	}
+	return c.Redirect(bookPath(id), fiber.StatusSeeOther)
+}
+
+// setDetails saves the pages, rating, notes and ISBN of a book; a bad field re-renders the page
+// with what was typed and a message beside each bad field.
+func (s *Server) setDetails(c *fiber.Ctx) error {
+	id, err := bookID(c)
+	if err != nil {
+		return err
+	}
+	in := data.DetailsInput{Pages: c.FormValue("pages"), Rating: c.FormValue("rating"), Notes: c.FormValue("notes"), ISBN: c.FormValue("isbn")}
+	_, err = s.reading.SetDetails(c.UserContext(), owner(c), id, in)
+	var verr *data.ValidationError
+	if errors.As(err, &verr) {
+		b, gerr := s.books.Get(c.UserContext(), owner(c), id)
+		if gerr != nil {
+			return gerr
+		}
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, func(d *views.BookDetail) {
+			d.Details = views.DetailsForm{Pages: in.Pages, Rating: strings.TrimSpace(in.Rating), Notes: in.Notes, ISBN: in.ISBN, Errors: verr.Fields}
+		})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(bookPath(id), fiber.StatusSeeOther)
+}
+
+// editReadThrough corrects the dates of one reading of a book.
+func (s *Server) editReadThrough(c *fiber.Ctx) error {
+	b, err := s.liveBook(c)
+	if err != nil {
+		return err
+	}
+	rtID, err := strconv.ParseInt(c.Params("rt"), 10, 64)
+	if err != nil || rtID <= 0 {
+		return fiber.ErrNotFound
+	}
+	startRaw, finishRaw := strings.Clone(c.FormValue("started_on")), strings.Clone(c.FormValue("finished_on"))
+	problems := map[string]string{}
+	started, err := time.Parse(dateInput, strings.TrimSpace(startRaw))
+	if err != nil {
+		problems["started_on"] = "Give the start date as a date (yyyy-mm-dd)."
+	}
+	var finished *time.Time
+	if f := strings.TrimSpace(finishRaw); f != "" {
+		t, err := time.Parse(dateInput, f)
+		if err != nil {
+			problems["finished_on"] = "Give the finish date as a date (yyyy-mm-dd)."
+		}
+		finished = &t
+	}
+	if len(problems) == 0 {
+		_, err = s.reading.EditReadThrough(c.UserContext(), owner(c), b.ID, rtID, started, finished)
+		var verr *data.ValidationError
+		switch {
+		case errors.As(err, &verr):
+			problems = verr.Fields
+		case err != nil:
+			return err
+		default:
+			return c.Redirect(bookPath(b.ID), fiber.StatusSeeOther)
+		}
+	}
+	// A problem with the dates of a reading that is not there is not found, like its success.
+	rts, err := s.reading.ReadThroughs(c.UserContext(), owner(c), b.ID)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(rts, func(rt data.ReadThrough) bool { return rt.ID == rtID }) {
+		return fiber.ErrNotFound
+	}
+	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, func(d *views.BookDetail) {
+		for i := range d.ReadThroughs {
+			if rt := &d.ReadThroughs[i]; rt.ID == rtID {
+				rt.StartedOn, rt.FinishedOn, rt.Errors = startRaw, finishRaw, problems
+			}
+		}
+	})
+}
+
+// bookPath is the address of a book's page.
+func bookPath(id int64) string { return "/books/" + strconv.FormatInt(id, 10) }

@@ -1,0 +1,268 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+func TestBookPage(t *testing.T) {
+	a := newTestApp(t)
+	club := a.addShelf("Book <club>")
+	a.addShelf("Owned")
+	b := a.create("Dune", "Frank Herbert", "SF")
+	if err := a.db.Shelves().Shelve(t.Context(), a.reader.ID, b.ID, club.ID); err != nil {
+		t.Fatal(err)
+	}
+	started := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	if _, err := a.books.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, started); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.books.RecordProgress(t.Context(), a.reader.ID, b.ID, data.ProgressInput{Page: 42}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.books.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400", Rating: "3.5", Notes: "<script>x</script>", ISBN: ""}); err != nil {
+		t.Fatal(err)
+	}
+	res := a.get(plain, bookPath(b.ID))
+	res.wantStatus(t, http.StatusOK)
+	doc := res.page(t)
+	wantText(t, one(t, doc, `[data-testid="status"]`), "Reading")
+	wantText(t, one(t, doc, `[data-testid="pages"]`), "400")
+	wantText(t, one(t, doc, `[data-testid="rating"]`), "3.5 stars")
+	wantText(t, one(t, doc, `[data-testid="notes"]`), "<script>x</script>")
+	if strings.Contains(res.body, "<script>x") {
+		t.Error("notes are not escaped")
+	}
+	// Shelves: a checkbox each, ticked where the book is.
+	boxes := doc.Find(`form[data-testid="book-shelves"] input[type=checkbox][name=shelf]`)
+	if boxes.Length() != 2 {
+		t.Fatalf("%d shelf checkboxes, want 2", boxes.Length())
+	}
+	wantAttr(t, boxes.First(), "value", strconv.FormatInt(club.ID, 10))
+	if _, ok := boxes.First().Attr("checked"); !ok {
+		t.Error("the book's shelf is not ticked")
+	}
+	if _, ok := boxes.Last().Attr("checked"); ok {
+		t.Error("a shelf the book is not on is ticked")
+	}
+	wantText(t, boxes.First().Parent(), "Book <club>")
+	// Rating: eleven radios with visible labels, the stored one checked.
+	radios := doc.Find(`fieldset.rating input[type=radio][name=rating]`)
+	if radios.Length() != 11 {
+		t.Fatalf("%d rating radios, want 11", radios.Length())
+	}
+	wantText(t, radios.First().Parent(), "No rating")
+	wantAttr(t, radios.First(), "value", "")
+	wantText(t, radios.Last().Parent(), "5")
+	wantAttr(t, one(t, doc, `input[name=rating][checked]`), "value", "3.5")
+	wantText(t, one(t, doc, "textarea[name=notes]"), "<script>x</script>")
+	// Read-throughs and progress.
+	wantAttr(t, one(t, doc, `form.reading input[name=started_on]`), "value", "2025-03-01")
+	none(t, doc, `form.reading input[name=finished_on]`) // still reading
+	wantText(t, one(t, doc, `[data-testid="progress"] tbody td:nth-child(2)`), "Page 42 (10.5%)")
+	doc.Find("main form[method=post]").Each(func(_ int, f *goquery.Selection) {
+		if f.Find(`input[name="_csrf"]`).Length() != 1 {
+			t.Errorf("form %s has no CSRF field", attr(t, f, "action"))
+		}
+	})
+}
+
+func TestSetBookShelves(t *testing.T) {
+	a := newTestApp(t)
+	one_, two := a.addShelf("One"), a.addShelf("Two")
+	b := a.create("Dune", "Frank Herbert", "")
+	ids := func(shelves ...data.Shelf) url.Values {
+		v := url.Values{}
+		for _, sh := range shelves {
+			v.Add("shelf", strconv.FormatInt(sh.ID, 10))
+		}
+		return v
+	}
+	onShelves := func() int {
+		got, err := a.db.Shelves().BookShelves(t.Context(), a.reader.ID, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(got)
+	}
+	a.get(plain, bookPath(b.ID))
+	a.do(plain, http.MethodPost, bookPath(b.ID, "shelves"), ids(one_, two)).wantRedirect(t, bookPath(b.ID))
+	if n := onShelves(); n != 2 {
+		t.Errorf("on %d shelves, want 2", n)
+	}
+	a.do(plain, http.MethodPost, bookPath(b.ID, "shelves"), url.Values{}).wantRedirect(t, bookPath(b.ID))
+	if n := onShelves(); n != 0 {
+		t.Errorf("on %d shelves, want 0", n)
+	}
+	a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "shelves"), ids(one_))).wantStatus(t, http.StatusForbidden)
+	a.do(plain, http.MethodPost, bookPath(b.ID, "shelves"), url.Values{"shelf": {"x"}}).wantStatus(t, http.StatusNotFound)
+
+	// Another reader's shelf, on one's own book, is not found, and nothing changes.
+	other := a.browser()
+	other.signIn(other.addUser("other"))
+	theirs := other.addShelf("Theirs")
+	a.do(plain, http.MethodPost, bookPath(b.ID, "shelves"), ids(one_, theirs)).wantStatus(t, http.StatusNotFound)
+	if n := onShelves(); n != 0 {
+		t.Errorf("on %d shelves, want 0", n)
+	}
+}
+
+func TestSetDetails(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		a.get(plain, bookPath(b.ID))
+		in := url.Values{"pages": {"412"}, "rating": {"4.5"}, "notes": {"Spice."}, "isbn": {"978-0-441-17271-9"}}
+		a.do(plain, http.MethodPost, bookPath(b.ID, "details"), in).wantRedirect(t, bookPath(b.ID))
+		got := a.stored(b.ID)
+		if got.Pages != 412 || got.Rating.String() != "4.5" || got.Notes != "Spice." || got.ISBN.String() != "9780441172719" {
+			t.Errorf("stored %+v", got)
+		}
+		doc := a.get(plain, bookPath(b.ID)).page(t)
+		wantText(t, one(t, doc, `[data-testid="rating"]`), "4.5 stars")
+	})
+	t.Run("ErrInvalid", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		a.get(plain, bookPath(b.ID))
+		in := url.Values{"pages": {"lots"}, "rating": {"6"}, "notes": {"<em>kept</em>"}, "isbn": {"123"}}
+		res := a.do(plain, http.MethodPost, bookPath(b.ID, "details"), in)
+		res.wantStatus(t, http.StatusUnprocessableEntity)
+		doc := res.page(t)
+		for _, f := range []string{"pages", "rating", "isbn"} {
+			if got := squash(one(t, doc, "#field-"+f+"-error").Text()); got == "" {
+				t.Errorf("no message beside %s", f)
+			}
+		}
+		wantAttr(t, one(t, doc, "#field-pages"), "value", "lots")
+		wantAttr(t, one(t, doc, "#field-pages"), "aria-invalid", "true")
+		wantAttr(t, one(t, doc, "#field-isbn"), "value", "123")
+		wantText(t, one(t, doc, "#field-notes"), "<em>kept</em>")
+		if strings.Contains(res.body, "<em>kept") {
+			t.Error("notes are not escaped")
+		}
+		if got := a.stored(b.ID); got.Pages != 0 || got.Notes != "" {
+			t.Errorf("stored %+v, want unchanged", got)
+		}
+	})
+	t.Run("ErrCSRF", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "details"), url.Values{"pages": {"9"}})).wantStatus(t, http.StatusForbidden)
+		if a.stored(b.ID).Pages != 0 {
+			t.Error("pages changed")
+		}
+	})
+}
+
+func TestEditReadThrough(t *testing.T) {
+	setup := func(t *testing.T) (*testApp, data.Book, data.ReadThrough) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		for _, st := range []data.Status{data.StatusReading, data.StatusRead} {
+			if _, err := a.books.SetStatus(t.Context(), a.reader.ID, b.ID, st, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rts, err := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+		if err != nil || len(rts) != 1 {
+			t.Fatalf("read-throughs %v, %v", rts, err)
+		}
+		a.get(plain, bookPath(b.ID))
+		return a, b, rts[0]
+	}
+	rtPath := func(b data.Book, rt data.ReadThrough) string {
+		return bookPath(b.ID, "read-throughs", strconv.FormatInt(rt.ID, 10))
+	}
+	dates := func(start, finish string) url.Values {
+		return url.Values{"started_on": {start}, "finished_on": {finish}}
+	}
+	t.Run("OK", func(t *testing.T) {
+		a, b, rt := setup(t)
+		a.do(plain, http.MethodPost, rtPath(b, rt), dates("2025-02-01", "2025-02-20")).wantRedirect(t, bookPath(b.ID))
+		rts, _ := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+		if got := rts[0].StartedOn.Format("2006-01-02") + " " + rts[0].FinishedOn.Format("2006-01-02"); got != "2025-02-01 2025-02-20" {
+			t.Errorf("dates = %s", got)
+		}
+	})
+	for _, tc := range []struct{ test, start, finish, field string }{
+		{"ErrFinishBeforeStart", "2025-02-20", "2025-02-01", "finished_on"},
+		{"ErrBadDate", "yesterday", "2025-02-01", "started_on"},
+		{"ErrFinishRequired", "2025-02-01", "", "finished_on"},
+	} {
+		t.Run(tc.test, func(t *testing.T) {
+			a, b, rt := setup(t)
+			res := a.do(plain, http.MethodPost, rtPath(b, rt), dates(tc.start, tc.finish))
+			res.wantStatus(t, http.StatusUnprocessableEntity)
+			doc := res.page(t)
+			id := strconv.FormatInt(rt.ID, 10)
+			if got := squash(one(t, doc, "#"+tc.field+"-"+id+"-error").Text()); got == "" {
+				t.Errorf("no message beside %s", tc.field)
+			}
+			wantAttr(t, one(t, doc, "#started_on-"+id), "value", tc.start)
+			wantAttr(t, one(t, doc, "#finished_on-"+id), "value", tc.finish)
+		})
+	}
+	t.Run("FinishBeforeStartMessage", func(t *testing.T) {
+		a, b, rt := setup(t)
+		doc := a.do(plain, http.MethodPost, rtPath(b, rt), dates("2025-02-20", "2025-02-01")).page(t)
+		wantText(t, one(t, doc, "#finished_on-"+strconv.FormatInt(rt.ID, 10)+"-error"), "The finish date is before the start date.")
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		a, b, _ := setup(t)
+		for _, p := range []string{bookPath(b.ID, "read-throughs", "999"), bookPath(b.ID, "read-throughs", "x")} {
+			a.do(plain, http.MethodPost, p, dates("2025-02-01", "2025-02-20")).wantStatus(t, http.StatusNotFound)
+			a.do(plain, http.MethodPost, p, dates("bad", "")).wantStatus(t, http.StatusNotFound)
+		}
+	})
+	t.Run("ErrCSRF", func(t *testing.T) {
+		a, b, rt := setup(t)
+		a.send(a.request(plain, http.MethodPost, rtPath(b, rt), dates("2025-02-01", "2025-02-20"))).wantStatus(t, http.StatusForbidden)
+	})
+}
+
+// TestBookPageNotFound checks that another reader's book, and a missing one, are 404 on every
+// route of the book page.
+func TestBookPageNotFound(t *testing.T) {
+	a := newTestApp(t)
+	b := a.create("Dune", "Frank Herbert", "")
+	if _, err := a.books.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rts, err := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := a.browser()
+	other.signIn(other.addUser("other"))
+	mine := other.addShelf("Mine")
+	rt := strconv.FormatInt(rts[0].ID, 10)
+	for _, id := range []int64{b.ID, 999} {
+		for _, r := range []struct {
+			method, path string
+			form         url.Values
+		}{
+			{http.MethodGet, bookPath(id), nil},
+			{http.MethodPost, bookPath(id, "shelves"), url.Values{"shelf": {strconv.FormatInt(mine.ID, 10)}}},
+			{http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"10"}}},
+			{http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"bad"}}},
+			{http.MethodPost, bookPath(id, "read-throughs", rt), url.Values{"started_on": {"2025-01-01"}}},
+		} {
+			t.Run(r.method+" "+r.path, func(t *testing.T) {
+				other.t = t
+				other.do(plain, r.method, r.path, r.form).wantStatus(t, http.StatusNotFound)
+			})
+		}
+	}
+	if a.stored(b.ID).Pages != 0 {
+		t.Error("another reader changed the book")
+	}
+}

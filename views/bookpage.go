@@ -1,0 +1,96 @@
+package views
+
+import "strconv"
+
+// ShelfItem is one of the reader's shelves as the shelves page shows it, with its rename form.
+type ShelfItem struct {
+	ID    int64
+	Name  string
+	Books int
+	// Rename is the name typed into the shelf's rename form and its problem, after a failed rename.
+	Rename       string
+	RenameError  string
+	RenameIsOpen bool
+}
+
+// Shelves is the shelves page: the reader's shelves in order and the form to create one.
+type Shelves struct {
+	Shelves []ShelfItem
+	// NewName is what was typed into the create form, and NewError what is wrong with it.
+	NewName  string
+	NewError string
+}
+
+// ShelfChoice is a shelf offered on a book's page, ticked when the book is on it.
+type ShelfChoice struct {
+	ID      int64
+	Name    string
+	Checked bool
+}
+
+// DetailsForm is a book's details form: the values as typed and the problem with each field.
+type DetailsForm struct {
+	Pages  string
+	Rating string
+	Notes  string
+	ISBN   string
+	Errors map[string]string
+}
+
+// ReadThroughForm is one reading of a book with its editable dates, as yyyy-mm-dd.
+type ReadThroughForm struct {
+	ID         int64
+	StartedOn  string
+	FinishedOn string
+	Outcome    string
+	Open       bool // still being read: no finish date
+	Errors     map[string]string
+}
+
+// ProgressEntry is one recorded progress update: when, and how far.
+type ProgressEntry struct {
+	Date  string
+	Value string
+}
+
+// BookDetail is everything the book page shows about one book.
+type BookDetail struct {
+	Book   Book
+	Status string
+	// Pages, Rating, Notes and ISBN are the stored details, for display.
+	Pages        int
+	Rating       string // in stars ("4.5"), or "" when unrated
+	Notes        string
+	ISBN         string
+	Shelves      []ShelfChoice
+	Details      DetailsForm
+	ReadThroughs []ReadThroughForm
+	Progress     []ProgressEntry
+}
+
+// ratingChoice is one radio of the rating group: its value and its visible label.
+type ratingChoice struct {
+	Value, Label string
+}
+
+// ratingChoices are the eleven ratings a reader can pick: none, then 0.5 to 5 in half stars.
+func ratingChoices() []ratingChoice {
+	out := []ratingChoice{{"", "No rating"}}
+	for half := 1; half <= 10; half++ {
+		v := strconv.FormatFloat(float64(half)/2, 'f', -1, 64)
+		out = append(out, ratingChoice{v, v})
+	}
+	return out
+}
+
+func shelfURL(id int64) string { return "/shelves/" + strconv.FormatInt(id, 10) }
+
+func shelfAction(id int64, action string) string { return shelfURL(id) + "/" + action }
+
+func shelfBooksURL(id int64) string { return "/books?shelf=" + strconv.FormatInt(id, 10) }
+
+func readThroughURL(book, rt int64) string {
+	return bookAction(book, "read-throughs") + "/" + strconv.FormatInt(rt, 10)
+}
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
