@@ -112,6 +112,18 @@
     }
   });
 
+  // Forms that replace their own section (the book page, the shelves page) take the focused
+  // control with them: put the focus back on the control with the same id in the new section.
+  var focusedBefore = new WeakMap();
+  document.addEventListener('htmx:beforeSwap', function (e) {
+    var active = document.activeElement;
+    if (e.detail && e.detail.xhr && active && active.id) focusedBefore.set(e.detail.xhr, active.id);
+  });
+  document.addEventListener('htmx:afterSettle', function (e) {
+    var id = e.detail && e.detail.xhr && focusedBefore.get(e.detail.xhr);
+    if (id) focusIfLost(document.getElementById(id));
+  });
+
   // Escape cancels an edit in place.
   document.addEventListener('keydown', function (e) {
     if (e.key !== 'Escape' || e.defaultPrevented) return;

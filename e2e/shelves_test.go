@@ -1,81 +1,129 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/bookcase/bookcase/data"
 )
 
-// TestShelvesAndRating makes a shelf from the shelves page with the keyboard, puts two books on it
-// from their pages, follows the shelf's link, and rates a book with the rating's radio group.
-func TestShelvesAndRating(t *testing.T) {
+// swapped is true once the element with id has been replaced since markOld and htmx has settled.
+func swapped(id string) string {
+	return fmt.Sprintf(`document.getElementById(%q) && document.getElementById(%q) !== window.__old && %s`, id, id, settled)
+}
+
+// markOld remembers the element with id, for swapped.
+func (p *page) markOld(id string) {
+	p.t.Helper()
+	eval[chromedp.Void](p, fmt.Sprintf(`window.__old = document.getElementById(%q)`, id))
+}
+
+// TestReadingJourney follows the issue's journey with the keyboard: a book goes Want to read →
+// Reading → Read → Reading again in the library, and its page shows both readings; a shelf made
+// on the shelves page gets two books from their pages; the shelf's tab shows exactly those two;
+// and a rating is saved on a book's page. Every edit is made in place, without a page load.
+func TestReadingJourney(t *testing.T) {
 	p := signedIn(t)
 	dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
 	emma := p.addBook("Emma", "Jane Austen", "Fiction")
+	p.addBook("Ulysses", "James Joyce", "Fiction")
+	status := fmt.Sprintf("#status-%d", dune.ID)
+	dunePage := "/books/" + strconv.FormatInt(dune.ID, 10)
 
-	// Create "Book club" from the keyboard alone.
-	p.visit("/shelves")
+	// Want to read → Reading → Read → Reading again, from the row's select.
+	p.open("/books")
+	p.tabTo(status)
+	for _, step := range []struct {
+		key  string
+		want data.Status
+	}{{kb.ArrowDown, data.StatusReading}, {kb.ArrowDown, data.StatusRead}, {kb.ArrowUp, data.StatusReading}} {
+		p.press(step.key)
+		p.waitUntil("the row shows "+string(step.want), fmt.Sprintf(`document.querySelector(%q).value === %q && %s`, status, step.want, settled))
+		p.waitUntil("the store has "+string(step.want), fmt.Sprintf(`document.querySelector('#book-%d progress') !== null === %t`, dune.ID, step.want == data.StatusReading))
+		p.waitFocus(status)
+		p.stillSamePage()
+	}
+	if b, err := p.storedBook(dune.ID); err != nil || b.Status != data.StatusReading {
+		t.Fatalf("stored book = %+v, %v; want it being read again", b, err)
+	}
+
+	// Its page shows two readings: the first finished, the second open.
+	p.open(dunePage)
+	if got := eval[int](p, `document.querySelectorAll('#book-readings form.reading').length`); got != 2 {
+		t.Fatalf("%d readings on the book page, want 2", got)
+	}
+	if got := eval[int](p, `Array.from(document.querySelectorAll('#book-readings input[name=finished_on]')).filter(i => i.value !== '').length`); got != 1 {
+		t.Errorf("%d readings with a finish date, want 1", got)
+	}
+
+	// Create "Book club" from the keyboard alone, in place.
+	p.open("/shelves")
 	p.tabTo("#field-name")
 	p.press("Book club")
-	if status := p.loads("create the shelf with Enter", chromedp.KeyEvent(kb.Enter)); status != 200 {
-		t.Fatalf("creating a shelf: status %d, want 200", status)
-	}
-	if got, want := p.text("#shelf-list .shelf-name"), "Book club"; got != want {
-		t.Fatalf("the first shelf is %q, want %q", got, want)
-	}
+	p.markOld("shelves-panel")
+	p.press(kb.Enter)
+	p.waitUntil("the shelf is listed", swapped("shelves-panel")+` && document.querySelector('#shelf-list .shelf-name')?.textContent.trim() === 'Book club'`)
+	p.waitFocus("#field-name")
+	p.stillSamePage()
 	shelfID := eval[string](p, `document.querySelector('#shelf-list .shelf').dataset.id`)
 
-	// Put both books on it, each from its own page: tick the box, Save.
+	// Put Dune and Emma on it, each from its own page: tick the box, Save, in place.
 	for _, id := range []int64{dune.ID, emma.ID} {
-		p.visit("/books/" + strconv.FormatInt(id, 10))
+		p.open("/books/" + strconv.FormatInt(id, 10))
 		p.tabTo("#shelf-check-" + shelfID)
 		p.press(" ")
 		p.tabTo("#save-shelves")
-		if status := p.loads("save the shelves", chromedp.KeyEvent(kb.Enter)); status != 200 {
-			t.Fatalf("saving the shelves: status %d, want 200", status)
-		}
+		p.markOld("book-shelves")
+		p.press(kb.Enter)
+		p.waitUntil("the shelves are saved", swapped("book-shelves"))
 		if !eval[bool](p, fmt.Sprintf(`document.getElementById('shelf-check-%s').checked`, shelfID)) {
 			t.Errorf("book %d: the shelf is not ticked after Save", id)
 		}
+		p.waitFocus("#save-shelves")
+		p.stillSamePage()
 	}
 
-	// The shelves page counts them, and links to the library filtered by the shelf.
-	p.visit("/shelves")
-	if got, want := p.text(`#shelf-list [data-testid="shelf-count"]`), "2 books"; got != want {
-		t.Errorf("the shelf's count is %q, want %q", got, want)
+	// The shelf's tab is a link to the library filtered by it: exactly those two books.
+	p.open("/books")
+	tab := fmt.Sprintf(`#filters a[href="/books?shelf=%s"]`, shelfID)
+	if status := p.loads("follow the shelf's tab", chromedp.Click(chromedp.CSS(tab))); status != 200 {
+		t.Fatalf("the shelf's tab: status %d, want 200", status)
 	}
-	href := eval[string](p, `document.querySelector('#shelf-list .shelf-name').getAttribute('href')`)
-	if want := "/books?shelf=" + shelfID; href != want {
-		t.Errorf("the shelf links to %q, want %q", href, want)
-	}
-	if status := p.loads("follow the shelf's link", chromedp.Click(chromedp.CSS(`#shelf-list .shelf-name`))); status != 200 {
-		t.Errorf("the shelf's link: status %d, want 200", status)
-	}
-	if got := p.location().RequestURI(); got != href {
-		t.Errorf("the shelf's link led to %q, want %q", got, href)
+	if got, want := p.rows(), []row{rowOf(emma), rowOf(dune)}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("rows on the shelf = %+v, want %+v", got, want)
 	}
 
 	// Rate Dune 4.5 stars: Tab into the radio group (on "No rating"), nine arrow presses, Save.
-	p.visit("/books/" + strconv.FormatInt(dune.ID, 10))
+	p.open(dunePage)
 	p.tabTo("#rating-0")
 	for range 9 {
 		p.press(kb.ArrowRight)
 	}
 	p.waitFocus("#rating-9")
-	if got := eval[string](p, `document.querySelector('input[name=rating]:checked').value`); got != "4.5" {
-		t.Fatalf("after nine right arrows the rating is %q, want 4.5", got)
-	}
 	p.tabTo("#save-details")
-	if status := p.loads("save the details", chromedp.KeyEvent(kb.Enter)); status != 200 {
-		t.Fatalf("saving the details: status %d, want 200", status)
-	}
-	if got, want := p.text(`[data-testid="rating"]`), "4.5 stars"; got != want {
-		t.Errorf("the rating shows %q, want %q", got, want)
-	}
+	p.markOld("book-details")
+	p.press(kb.Enter)
+	p.waitUntil("the rating shows", swapped("book-details")+` && document.querySelector('[data-testid="rating"]').textContent.trim() === '4.5 stars'`)
+	p.waitFocus("#save-details")
+	p.stillSamePage()
 	if b, err := p.storedBook(dune.ID); err != nil || b.Rating.String() != "4.5" {
 		t.Errorf("stored rating %q (%v), want 4.5", b.Rating, err)
+	}
+
+	// The status saves in place on the book page too, and its readings follow: Reading → Read.
+	p.tabBackTo("#page-status")
+	p.markOld("book-status")
+	p.press(kb.ArrowDown)
+	p.waitUntil("the status is saved", swapped("book-status")+` && document.querySelector('[data-testid="status"]').textContent.trim() === 'Read'`)
+	p.waitUntil("the readings follow", `Array.from(document.querySelectorAll('#book-readings input[name=finished_on]')).filter(i => i.value !== '').length === 2`)
+	p.waitFocus("#page-status")
+	p.stillSamePage()
+	if b, err := p.books.Get(context.Background(), p.reader.id, dune.ID); err != nil || b.Status != data.StatusRead {
+		t.Errorf("stored book = %+v, %v; want it read", b, err)
 	}
 }

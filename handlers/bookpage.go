@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bookcase/bookcase/data"
@@ -16,10 +17,14 @@ import (
 // dateInput is how <input type=date> sends a date.
 const dateInput = "2006-01-02"
 
+// bookPart is the part of the book page that one of its forms replaces, for htmx requests.
+type bookPart func(views.BookDetail) templ.Component
+
 // renderBookPage renders the page of the reader's book b with its shelves, read-throughs and
-// progress. adjust, when not nil, changes the page before it is rendered: a failed form puts back
-// what the reader typed and the problems with it.
-func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, adjust func(*views.BookDetail)) error {
+// progress; for an htmx request from one of its forms, only part of it. adjust, when not nil,
+// changes the page before it is rendered: a failed form puts back what the reader typed and the
+// problems with it.
+func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part bookPart, adjust func(*views.BookDetail)) error {
 	ctx, who := c.UserContext(), owner(c)
 	all, err := s.shelves.List(ctx, who)
 	if err != nil {
@@ -69,7 +74,19 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, adjust fu
 	if adjust != nil {
 		adjust(&d)
 	}
+	if part != nil && isHTMX(c) {
+		return render(c, status, part(d))
+	}
 	return render(c, status, views.BookPage(s.meta(c, b.Title), d))
+}
+
+// bookSaved answers a successful save from the book page: part of it for htmx, or a redirect to
+// it (post/redirect/get).
+func (s *Server) bookSaved(c *fiber.Ctx, b data.Book, part bookPart) error {
+	if !isHTMX(c) {
+		return c.Redirect(bookPath(b.ID), fiber.StatusSeeOther)
+	}
+	return s.renderBookPage(c, fiber.StatusOK, b, part, nil)
 }
 
 // progressLabel says how far a progress update got: a page, a percentage, or both.
@@ -95,24 +112,39 @@ func (s *Server) liveBook(c *fiber.Ctx) (data.Book, error) {
 	return s.books.Get(c.UserContext(), owner(c), id)
 }
 
-// setBookShelves puts the book on exactly the shelves ticked on its page.
+// setBookShelves puts the book on exactly the shelves ticked on its page. A shelf that is not
+// one of the reader's is a problem with the field (422), and nothing changes.
 func (s *Server) setBookShelves(c *fiber.Ctx) error {
-	id, err := bookID(c)
+	b, err := s.liveBook(c)
+	if err != nil {
+		return err
+	}
+	mine, err := s.shelves.List(c.UserContext(), owner(c))
 	if err != nil {
 		return err
 	}
 	var ids []int64
+	bad := false
 	for _, v := range c.Context().PostArgs().PeekMulti("shelf") {
 		sid, err := strconv.ParseInt(string(v), 10, 64)
-		if err != nil || sid <= 0 {
-			return fiber.ErrNotFound // no shelf has that id
+		if err != nil || !slices.ContainsFunc(mine, func(sh data.Shelf) bool { return sh.ID == sid }) {
+			bad = true
+			continue
 		}
 		ids = append(ids, sid)
 	}
-	if err := s.shelves.SetBookShelves(c.UserContext(), owner(c), id, ids); err != nil {
+	if bad {
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookShelvesUpdated, func(d *views.BookDetail) {
+			for i := range d.Shelves {
+				d.Shelves[i].Checked = slices.Contains(ids, d.Shelves[i].ID)
+			}
+			d.ShelvesError = "That shelf is not one of yours. Pick from your shelves."
+		})
+	}
+	if err := s.shelves.SetBookShelves(c.UserContext(), owner(c), b.ID, ids); err != nil {
 		return err
 	}
-	return c.Redirect(bookPath(id), fiber.StatusSeeOther)
+	return s.bookSaved(c, b, views.BookShelvesUpdated)
 }
 
 // setDetails saves the pages, rating, notes and ISBN of a book; a bad field re-renders the page
@@ -123,21 +155,21 @@ func (s *Server) setDetails(c *fiber.Ctx) error {
 		return err
 	}
 	in := data.DetailsInput{Pages: c.FormValue("pages"), Rating: c.FormValue("rating"), Notes: c.FormValue("notes"), ISBN: c.FormValue("isbn")}
-	_, err = s.reading.SetDetails(c.UserContext(), owner(c), id, in)
+	b, err := s.reading.SetDetails(c.UserContext(), owner(c), id, in)
 	var verr *data.ValidationError
 	if errors.As(err, &verr) {
 		b, gerr := s.books.Get(c.UserContext(), owner(c), id)
 		if gerr != nil {
 			return gerr
 		}
-		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, func(d *views.BookDetail) {
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookDetailsUpdated, func(d *views.BookDetail) {
 			d.Details = views.DetailsForm{Pages: in.Pages, Rating: strings.TrimSpace(in.Rating), Notes: in.Notes, ISBN: in.ISBN, Errors: verr.Fields}
 		})
 	}
 	if err != nil {
 		return err
 	}
-	return c.Redirect(bookPath(id), fiber.StatusSeeOther)
+	return s.bookSaved(c, b, views.BookDetailsUpdated)
 }
 
 // editReadThrough corrects the dates of one reading of a book.
@@ -173,7 +205,7 @@ func (s *Server) editReadThrough(c *fiber.Ctx) error {
 		case err != nil:
 			return err
 		default:
-			return c.Redirect(bookPath(b.ID), fiber.StatusSeeOther)
+			return s.bookSaved(c, b, views.ReadThroughsUpdated)
 		}
 	}
 	// A problem with the dates of a reading that is not there is not found, like its success.
@@ -184,12 +216,44 @@ func (s *Server) editReadThrough(c *fiber.Ctx) error {
 	if !slices.ContainsFunc(rts, func(rt data.ReadThrough) bool { return rt.ID == rtID }) {
 		return fiber.ErrNotFound
 	}
-	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, func(d *views.BookDetail) {
+	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
 		for i := range d.ReadThroughs {
 			if rt := &d.ReadThroughs[i]; rt.ID == rtID {
 				rt.StartedOn, rt.FinishedOn, rt.Errors = startRaw, finishRaw, problems
 			}
 		}
+	})
+}
+
+// setPageStatus moves a book to another reading status from its page. htmx gets the status
+// section back with the parts of the page that a change of status changes; a plain form is
+// redirected to the page.
+func (s *Server) setPageStatus(c *fiber.Ctx) error {
+	b, err := s.liveBook(c)
+	if err != nil {
+		return err
+	}
+	st, err := data.ParseStatus(c.FormValue("status"))
+	if err == nil {
+		var nb data.Book
+		nb, err = s.reading.SetStatus(c.UserContext(), owner(c), b.ID, st, time.Time{})
+		if err == nil {
+			return s.bookSaved(c, nb, views.BookStatusUpdated)
+		}
+	}
+	if !errors.Is(err, data.ErrInvalid) {
+		return err
+	}
+	msg := "Pick one of the reading statuses."
+	var verr *data.ValidationError
+	if errors.As(err, &verr) {
+		for _, m := range verr.Fields {
+			msg = m
+			break
+		}
+	}
+	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookStatusUpdated, func(d *views.BookDetail) {
+		d.StatusError = msg
 	})
 }
 

@@ -103,16 +103,42 @@ func TestSetBookShelves(t *testing.T) {
 		t.Errorf("on %d shelves, want 0", n)
 	}
 	a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "shelves"), ids(one_))).wantStatus(t, http.StatusForbidden)
-	a.do(plain, http.MethodPost, bookPath(b.ID, "shelves"), url.Values{"shelf": {"x"}}).wantStatus(t, http.StatusNotFound)
 
-	// Another reader's shelf, on one's own book, is not found, and nothing changes.
+	// Another reader's shelf, or no shelf at all, is a problem with the field, and nothing changes.
+	a.do(plain, http.MethodPost, bookPath(b.ID, "shelves"), ids(two)).wantRedirect(t, bookPath(b.ID))
 	other := a.browser()
 	other.signIn(other.addUser("other"))
 	theirs := other.addShelf("Theirs")
-	a.do(plain, http.MethodPost, bookPath(b.ID, "shelves"), ids(one_, theirs)).wantStatus(t, http.StatusNotFound)
-	if n := onShelves(); n != 0 {
-		t.Errorf("on %d shelves, want 0", n)
+	for _, m := range modes {
+		for _, bad := range []url.Values{ids(one_, theirs), {"shelf": {"x"}}} {
+			t.Run("ErrNotYours"+m.name, func(t *testing.T) {
+				res := a.do(m, http.MethodPost, bookPath(b.ID, "shelves"), bad)
+				res.wantStatus(t, http.StatusUnprocessableEntity)
+				doc := res.parts
+				if !m.htmx {
+					doc = res.page
+				}
+				section := one(t, doc(t), "section#book-shelves")
+				wantText(t, one(t, section, "fieldset #shelves-error"), "That shelf is not one of yours. Pick from your shelves.")
+				if n := onShelves(); n != 1 {
+					t.Errorf("on %d shelves, want 1 (unchanged)", n)
+				}
+			})
+		}
 	}
+	t.Run("HTMX", func(t *testing.T) {
+		res := a.do(htmx, http.MethodPost, bookPath(b.ID, "shelves"), ids(one_, two))
+		res.wantStatus(t, http.StatusOK)
+		doc := res.parts(t)
+		section := one(t, doc, "section#book-shelves")
+		if n := section.Find("input[name=shelf][checked]").Length(); n != 2 {
+			t.Errorf("%d shelves ticked in the answer, want 2", n)
+		}
+		none(t, doc, "#book-details")
+		if n := onShelves(); n != 2 {
+			t.Errorf("on %d shelves, want 2", n)
+		}
+	})
 }
 
 func TestSetDetails(t *testing.T) {
@@ -152,6 +178,34 @@ func TestSetDetails(t *testing.T) {
 		if got := a.stored(b.ID); got.Pages != 0 || got.Notes != "" {
 			t.Errorf("stored %+v, want unchanged", got)
 		}
+	})
+	t.Run("HTMX", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		a.get(plain, bookPath(b.ID))
+		res := a.do(htmx, http.MethodPost, bookPath(b.ID, "details"), url.Values{"rating": {"4.5"}})
+		res.wantStatus(t, http.StatusOK)
+		doc := res.parts(t)
+		wantAttr(t, one(t, doc, "section#book-details input[name=rating][checked]"), "value", "4.5")
+		// The main panel, which shows the rating, comes along out of band.
+		main := one(t, doc, `article#book-main[hx-swap-oob="true"]`)
+		wantText(t, one(t, main, `[data-testid="rating"]`), "4.5 stars")
+		if got := a.stored(b.ID).Rating.String(); got != "4.5" {
+			t.Errorf("stored rating %q, want 4.5", got)
+		}
+	})
+	t.Run("HTMXErrInvalid", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		a.get(plain, bookPath(b.ID))
+		res := a.do(htmx, http.MethodPost, bookPath(b.ID, "details"), url.Values{"pages": {"lots"}})
+		res.wantStatus(t, http.StatusUnprocessableEntity)
+		doc := res.parts(t)
+		wantAttr(t, one(t, doc, "section#book-details #field-pages"), "value", "lots")
+		if got := squash(one(t, doc, "#field-pages-error").Text()); got == "" {
+			t.Error("no message beside pages")
+		}
+		none(t, doc, "#book-main")
 	})
 	t.Run("ErrCSRF", func(t *testing.T) {
 		a := newTestApp(t)
@@ -211,6 +265,24 @@ func TestEditReadThrough(t *testing.T) {
 			wantAttr(t, one(t, doc, "#finished_on-"+id), "value", tc.finish)
 		})
 	}
+	t.Run("HTMX", func(t *testing.T) {
+		a, b, rt := setup(t)
+		res := a.do(htmx, http.MethodPost, rtPath(b, rt), dates("2025-02-01", "2025-02-20"))
+		res.wantStatus(t, http.StatusOK)
+		id := strconv.FormatInt(rt.ID, 10)
+		doc := res.parts(t)
+		wantAttr(t, one(t, doc, "section#book-readings #started_on-"+id), "value", "2025-02-01")
+		wantAttr(t, one(t, doc, "section#book-readings #finished_on-"+id), "value", "2025-02-20")
+	})
+	t.Run("HTMXErrFinishBeforeStart", func(t *testing.T) {
+		a, b, rt := setup(t)
+		res := a.do(htmx, http.MethodPost, rtPath(b, rt), dates("2025-02-20", "2025-02-01"))
+		res.wantStatus(t, http.StatusUnprocessableEntity)
+		id := strconv.FormatInt(rt.ID, 10)
+		doc := res.parts(t)
+		wantText(t, one(t, doc, "section#book-readings #finished_on-"+id+"-error"), "The finish date is before the start date.")
+		wantAttr(t, one(t, doc, "#started_on-"+id), "value", "2025-02-20")
+	})
 	t.Run("FinishBeforeStartMessage", func(t *testing.T) {
 		a, b, rt := setup(t)
 		doc := a.do(plain, http.MethodPost, rtPath(b, rt), dates("2025-02-20", "2025-02-01")).page(t)
@@ -255,14 +327,103 @@ func TestBookPageNotFound(t *testing.T) {
 			{http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"10"}}},
 			{http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"bad"}}},
 			{http.MethodPost, bookPath(id, "read-throughs", rt), url.Values{"started_on": {"2025-01-01"}}},
+			{http.MethodPost, bookPath(id, "page", "status"), url.Values{"status": {"read"}}},
+			{http.MethodPost, bookPath(id, "page", "status"), url.Values{"status": {"bad"}}},
 		} {
-			t.Run(r.method+" "+r.path, func(t *testing.T) {
-				other.t = t
-				other.do(plain, r.method, r.path, r.form).wantStatus(t, http.StatusNotFound)
-			})
+			for _, m := range modes {
+				t.Run(m.name+" "+r.method+" "+r.path, func(t *testing.T) {
+					other.t = t
+					other.do(m, r.method, r.path, r.form).wantStatus(t, http.StatusNotFound)
+				})
+			}
 		}
 	}
-	if a.stored(b.ID).Pages != 0 {
+	if got := a.stored(b.ID); got.Pages != 0 || got.Status != data.StatusReading {
 		t.Error("another reader changed the book")
 	}
+}
+
+// parts parses an htmx answer that is a part of a page (sections, out-of-band ones included),
+// failing the test if it is a full page.
+func (r response) parts(t *testing.T) *goquery.Document {
+	t.Helper()
+	r.wantHTML(t)
+	if strings.Contains(strings.ToLower(r.body), "<html") || strings.Contains(r.body, `id="main"`) {
+		t.Fatalf("want part of a page, got a page:\n%s", r.body)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	return doc
+}
+
+func TestSetPageStatus(t *testing.T) {
+	status := func(st string) url.Values { return url.Values{"status": {st}} }
+	t.Run("OK", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		a.get(plain, bookPath(b.ID))
+		a.do(plain, http.MethodPost, bookPath(b.ID, "page", "status"), status("reading")).wantRedirect(t, bookPath(b.ID))
+		if got := a.stored(b.ID).Status; got != data.StatusReading {
+			t.Errorf("status %q, want reading", got)
+		}
+		doc := a.get(plain, bookPath(b.ID)).page(t)
+		wantAttr(t, one(t, doc, "#page-status option[selected]"), "value", "reading")
+	})
+	t.Run("HTMX", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		a.get(plain, bookPath(b.ID))
+		for _, st := range []string{"reading", "read", "reading"} {
+			res := a.do(htmx, http.MethodPost, bookPath(b.ID, "page", "status"), status(st))
+			res.wantStatus(t, http.StatusOK)
+			doc := res.parts(t)
+			wantAttr(t, one(t, doc, "section#book-status #page-status option[selected]"), "value", st)
+			one(t, doc, `article#book-main[hx-swap-oob="true"]`)
+			one(t, doc, `section#book-progress[hx-swap-oob="true"]`)
+			readings := one(t, doc, `section#book-readings[hx-swap-oob="true"]`)
+			if st == "read" {
+				one(t, readings, "form.reading input[name=finished_on]")
+			}
+			none(t, doc, "tr")
+		}
+		// Read, then Reading again: a second reading, the first one kept with its finish date.
+		doc := a.get(plain, bookPath(b.ID)).page(t)
+		forms := doc.Find("#book-readings form.reading")
+		if forms.Length() != 2 {
+			t.Fatalf("%d readings, want 2", forms.Length())
+		}
+		if forms.Find("input[name=finished_on]").Length() != 1 {
+			t.Error("the finished reading has lost its finish date")
+		}
+	})
+	for _, m := range modes {
+		t.Run("ErrInvalid"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			b := a.create("Dune", "Frank Herbert", "")
+			a.get(plain, bookPath(b.ID))
+			res := a.do(m, http.MethodPost, bookPath(b.ID, "page", "status"), status("lost"))
+			res.wantStatus(t, http.StatusUnprocessableEntity)
+			var doc *goquery.Document
+			if m.htmx {
+				doc = res.parts(t)
+				none(t, doc, "#book-main")
+			} else {
+				doc = res.page(t)
+			}
+			wantAttr(t, one(t, doc, "section#book-status #page-status"), "aria-invalid", "true")
+			if got := squash(one(t, doc, "#page-status-error").Text()); got == "" {
+				t.Error("no message beside the status")
+			}
+			if got := a.stored(b.ID).Status; got != data.StatusWant {
+				t.Errorf("status %q, want unchanged", got)
+			}
+		})
+	}
+	t.Run("ErrCSRF", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "page", "status"), status("read"))).wantStatus(t, http.StatusForbidden)
+	})
 }

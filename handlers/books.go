@@ -211,7 +211,7 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 		}
 		return render(c, fiber.StatusOK, views.BookRow(v))
 	}
-	return s.renderBookPage(c, fiber.StatusOK, b, nil)
+	return s.renderBookPage(c, fiber.StatusOK, b, nil, nil)
 }
 
 // editBook answers with the edit row for htmx, or the edit page.

@@ -24,6 +24,7 @@ func (s *Server) shelfRoutes(app *fiber.App) {
 	app.Post("/books/:id/shelves", s.setBookShelves)
 	app.Post("/books/:id/details", s.setDetails)
 	app.Post("/books/:id/read-throughs/:rt", s.editReadThrough)
+	app.Post("/books/:id/page/status", s.setPageStatus)
 }
 
 // shelfID parses the :id route parameter. Anything that is not a positive integer names no shelf.
@@ -44,7 +45,8 @@ func shelfItems(shelves []data.Shelf) []views.ShelfItem {
 	return out
 }
 
-// renderShelves renders the shelves page; adjust, when not nil, puts back a failed form.
+// renderShelves renders the shelves page, or for htmx its panel; adjust, when not nil, puts back
+// a failed form.
 func (s *Server) renderShelves(c *fiber.Ctx, status int, adjust func(*views.Shelves)) error {
 	shelves, err := s.shelves.List(c.UserContext(), owner(c))
 	if err != nil {
@@ -54,7 +56,19 @@ func (s *Server) renderShelves(c *fiber.Ctx, status int, adjust func(*views.Shel
 	if adjust != nil {
 		adjust(&page)
 	}
+	if isHTMX(c) {
+		return render(c, status, views.ShelvesPanel(page))
+	}
 	return render(c, status, views.ShelvesPage(s.meta(c, "Shelves"), page))
+}
+
+// shelvesChanged answers a successful change on the shelves page: the panel again for htmx, or
+// a redirect to the page (post/redirect/get).
+func (s *Server) shelvesChanged(c *fiber.Ctx) error {
+	if isHTMX(c) {
+		return s.renderShelves(c, fiber.StatusOK, nil)
+	}
+	return c.Redirect("/shelves", fiber.StatusSeeOther)
 }
 
 // listShelves shows the reader's shelves.
@@ -81,7 +95,7 @@ func (s *Server) createShelf(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/shelves", fiber.StatusSeeOther)
+	return s.shelvesChanged(c)
 }
 
 // renameShelf gives a shelf a new name.
@@ -104,7 +118,7 @@ func (s *Server) renameShelf(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/shelves", fiber.StatusSeeOther)
+	return s.shelvesChanged(c)
 }
 
 // moveShelf puts a shelf at a position (0 is first) in the reader's order.
@@ -120,7 +134,7 @@ func (s *Server) moveShelf(c *fiber.Ctx) error {
 	if _, err := s.shelves.Move(c.UserContext(), owner(c), id, pos); err != nil {
 		return err
 	}
-	return c.Redirect("/shelves", fiber.StatusSeeOther)
+	return s.shelvesChanged(c)
 }
 
 // confirmDeleteShelf asks before deleting a shelf.
@@ -137,7 +151,8 @@ func (s *Server) confirmDeleteShelf(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.DeleteShelfPage(s.meta(c, "Delete the shelf “"+sh.Name+"”?"), item))
 }
 
-// deleteShelf deletes a shelf; the books on it stay in the library.
+// deleteShelf deletes a shelf; the books on it stay in the library. Without JavaScript the
+// confirmation page asks first; with htmx the Delete link deletes in place.
 func (s *Server) deleteShelf(c *fiber.Ctx) error {
 	id, err := shelfID(c)
 	if err != nil {
@@ -146,5 +161,5 @@ func (s *Server) deleteShelf(c *fiber.Ctx) error {
 	if err := s.shelves.Delete(c.UserContext(), owner(c), id); err != nil {
 		return err
 	}
-	return c.Redirect("/shelves", fiber.StatusSeeOther)
+	return s.shelvesChanged(c)
 }

@@ -223,3 +223,62 @@ func TestShelfNotFound(t *testing.T) {
 		t.Errorf("shelves = %q, want [Theirs]", got)
 	}
 }
+
+// TestShelvesHTMX checks that every change on the shelves page answers htmx with the panel alone:
+// 200 after a change, 422 with the message beside the field; another reader's shelf stays 404.
+func TestShelvesHTMX(t *testing.T) {
+	a := newTestApp(t)
+	a.get(plain, "/shelves")
+	panel := func(res response, status int) *goquery.Selection {
+		t.Helper()
+		res.wantStatus(t, status)
+		return one(t, res.parts(t), "section#shelves-panel")
+	}
+	p := panel(a.do(htmx, http.MethodPost, "/shelves", name("Book club")), http.StatusOK)
+	wantText(t, one(t, p, "#shelf-list .shelf-name"), "Book club")
+	p = panel(a.do(htmx, http.MethodPost, "/shelves", name("book CLUB")), http.StatusUnprocessableEntity)
+	wantText(t, one(t, p, "#field-name-error"), "You already have a shelf called “Book club”.")
+	wantAttr(t, one(t, p, "#field-name"), "value", "book CLUB")
+
+	owned := a.addShelf("Owned")
+	id := strconv.FormatInt(owned.ID, 10)
+	p = panel(a.do(htmx, http.MethodPost, shelfPath(owned.ID, "move"), url.Values{"position": {"0"}}), http.StatusOK)
+	wantText(t, one(t, p, "#shelf-list li:first-child .shelf-name"), "Owned")
+	p = panel(a.do(htmx, http.MethodPost, shelfPath(owned.ID), name("Book club")), http.StatusUnprocessableEntity)
+	wantText(t, one(t, p, "#rename-"+id+"-error"), "You already have a shelf called “Book club”.")
+	p = panel(a.do(htmx, http.MethodPost, shelfPath(owned.ID), name("Mine")), http.StatusOK)
+	wantText(t, one(t, p, "#shelf-"+id+" .shelf-name"), "Mine")
+	p = panel(a.do(htmx, http.MethodPost, shelfPath(owned.ID, "delete"), nil), http.StatusOK)
+	none(t, p, "#shelf-"+id)
+	if got := a.shelfNames(); len(got) != 1 || got[0] != "Book club" {
+		t.Errorf("shelves = %q, want [Book club]", got)
+	}
+	// The Delete link deletes in place with htmx, and leads to the confirmation without it.
+	link := one(t, a.get(plain, "/shelves").page(t), `#shelf-list a[data-action="delete"]`)
+	wantAttr(t, link, "hx-post", link.AttrOr("href", ""))
+
+	other := a.browser()
+	other.signIn(other.addUser("other"))
+	for _, path := range []string{shelfPath(owned.ID, "delete"), a.shelfPathOf("Book club")} {
+		other.do(htmx, http.MethodPost, path, name("Theirs")).wantStatus(t, http.StatusNotFound)
+	}
+	if got := a.shelfNames(); len(got) != 1 || got[0] != "Book club" {
+		t.Errorf("shelves = %q, want [Book club]", got)
+	}
+}
+
+// shelfPathOf is the URL of the signed-in reader's shelf called n.
+func (a *testApp) shelfPathOf(n string) string {
+	a.t.Helper()
+	shelves, err := a.db.Shelves().List(a.t.Context(), a.reader.ID)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	for _, sh := range shelves {
+		if sh.Name == n {
+			return shelfPath(sh.ID)
+		}
+	}
+	a.t.Fatalf("no shelf %q", n)
+	return ""
+}

@@ -63,6 +63,8 @@ type BookDetail struct {
 	Notes        string
 	ISBN         string
 	Shelves      []ShelfChoice
+	ShelvesError string // what is wrong with the shelves sent, after a failed save
+	StatusError  string // what is wrong with the status sent, after a failed change
 	Details      DetailsForm
 	ReadThroughs []ReadThroughForm
 	Progress     []ProgressEntry
@@ -92,5 +94,8 @@ func shelfBooksURL(id int64) string { return "/books?shelf=" + strconv.FormatInt
 func readThroughURL(book, rt int64) string {
 	return bookAction(book, "read-throughs") + "/" + strconv.FormatInt(rt, 10)
 }
+
+// bookPageAction is the address of a form of the book page that answers with the page's parts.
+func bookPageAction(id int64, action string) string { return bookAction(id, "page/"+action) }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
