@@ -124,11 +124,20 @@
     if (id) focusIfLost(document.getElementById(id));
   });
 
+  // Saving or cancelling the in-place edit of the book page's main panel takes the focused field
+  // with it: carry on from the Edit button. (Opening it focuses the [autofocus] title.)
+  document.addEventListener('htmx:afterSettle', function (e) {
+    var elt = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (elt instanceof Element && elt.closest('#book-main.editing')) {
+      focusIfLost(document.getElementById('book-edit'));
+    }
+  });
+
   // Escape cancels an edit in place.
   document.addEventListener('keydown', function (e) {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
     var target = e.target instanceof Element ? e.target : null;
-    var editing = target && target.closest('tr.editing');
+    var editing = target && target.closest('tr.editing, #book-main.editing');
     if (editing) {
       e.preventDefault();
       var cancel = editing.querySelector('[data-action="cancel"]');

@@ -14,6 +14,20 @@ import (
 	"github.com/bookcase/bookcase/views"
 )
 
+// bookPageRoutes registers the book page's forms, under /books/:id (signed-in readers only):
+// shelves, details, read-throughs, and the page variants of the status, fields and progress,
+// which answer htmx with the parts of the page they change.
+func (s *Server) bookPageRoutes(app *fiber.App) {
+	app.Post("/books/:id/shelves", s.setBookShelves)
+	app.Post("/books/:id/details", s.setDetails)
+	app.Post("/books/:id/read-throughs/:rt", s.editReadThrough)
+	app.Post("/books/:id/page/status", s.setPageStatus)
+	app.Get("/books/:id/page/main", s.showPageMain)
+	app.Get("/books/:id/page/fields", s.editPageFields)
+	app.Post("/books/:id/page/fields", s.setPageFields)
+	app.Post("/books/:id/page/progress", s.setPageProgress)
+}
+
 // dateInput is how <input type=date> sends a date.
 const dateInput = "2006-01-02"
 
@@ -255,6 +269,91 @@ func (s *Server) setPageStatus(c *fiber.Ctx) error {
 	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookStatusUpdated, func(d *views.BookDetail) {
 		d.StatusError = msg
 	})
+}
+
+// showPageMain answers the main panel of a book's page, read-only: Cancel of the in-place edit.
+// Without htmx it is the whole page.
+func (s *Server) showPageMain(c *fiber.Ctx) error {
+	b, err := s.liveBook(c)
+	if err != nil {
+		return err
+	}
+	c.Vary(hxRequest)
+	return s.renderBookPage(c, fiber.StatusOK, b, views.BookMainUpdated, nil)
+}
+
+// editPageFields answers the form that edits a book's title, author and genre in place of the
+// main panel. Without htmx the reader goes to the full edit page.
+func (s *Server) editPageFields(c *fiber.Ctx) error {
+	b, err := s.liveBook(c)
+	if err != nil {
+		return err
+	}
+	c.Vary(hxRequest)
+	if !isHTMX(c) {
+		return c.Redirect(bookPath(b.ID)+"/edit", fiber.StatusSeeOther)
+	}
+	return s.renderBookPage(c, fiber.StatusOK, b, views.BookMainUpdated, func(d *views.BookDetail) {
+		d.Fields = &views.BookForm{ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre}
+	})
+}
+
+// setPageFields saves a book's title, author and genre from its page; a bad field re-renders the
+// form with what was typed and a message beside each bad field.
+func (s *Server) setPageFields(c *fiber.Ctx) error {
+	id, err := bookID(c)
+	if err != nil {
+		return err
+	}
+	// Copied: the input outlives the handler's use of Fiber's buffers when it is re-rendered.
+	in := data.BookInput{
+		Title:  strings.Clone(c.FormValue("title")),
+		Author: strings.Clone(c.FormValue("author")),
+		Genre:  strings.Clone(c.FormValue("genre")),
+	}
+	b, err := s.books.Update(c.UserContext(), owner(c), id, in)
+	if errors.Is(err, data.ErrInvalid) {
+		cur, gerr := s.books.Get(c.UserContext(), owner(c), id)
+		if gerr != nil {
+			return gerr
+		}
+		form := formOf(id, in, err)
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, cur, views.BookMainUpdated, func(d *views.BookDetail) {
+			d.Fields = &form
+		})
+	}
+	if err != nil {
+		return err
+	}
+	return s.bookSaved(c, b, views.BookMainUpdated)
+}
+
+// setPageProgress records a quick progress update, a page or a percentage, from the book page:
+// htmx gets the progress section back, with the new entry in its history.
+func (s *Server) setPageProgress(c *fiber.Ctx) error {
+	b, err := s.liveBook(c)
+	if err != nil {
+		return err
+	}
+	typed := strings.Clone(c.FormValue("progress"))
+	in, err := data.ParseProgress(typed, b.Pages)
+	if err == nil {
+		_, err = s.reading.RecordProgress(c.UserContext(), owner(c), b.ID, in)
+	}
+	var verr *data.ValidationError
+	if errors.As(err, &verr) {
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookProgressUpdated, func(d *views.BookDetail) {
+			d.ProgressInput = typed
+			for _, m := range verr.Fields {
+				d.ProgressError = m
+				break
+			}
+		})
+	}
+	if err != nil {
+		return err
+	}
+	return s.bookSaved(c, b, views.BookProgressUpdated)
 }
 
 // bookPath is the address of a book's page.

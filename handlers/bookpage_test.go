@@ -329,6 +329,12 @@ func TestBookPageNotFound(t *testing.T) {
 			{http.MethodPost, bookPath(id, "read-throughs", rt), url.Values{"started_on": {"2025-01-01"}}},
 			{http.MethodPost, bookPath(id, "page", "status"), url.Values{"status": {"read"}}},
 			{http.MethodPost, bookPath(id, "page", "status"), url.Values{"status": {"bad"}}},
+			{http.MethodGet, bookPath(id, "page", "main"), nil},
+			{http.MethodGet, bookPath(id, "page", "fields"), nil},
+			{http.MethodPost, bookPath(id, "page", "fields"), url.Values{"title": {"Mine"}, "author": {"Me"}}},
+			{http.MethodPost, bookPath(id, "page", "fields"), url.Values{"title": {""}}},
+			{http.MethodPost, bookPath(id, "page", "progress"), url.Values{"progress": {"30"}}},
+			{http.MethodPost, bookPath(id, "page", "progress"), url.Values{"progress": {"bad"}}},
 		} {
 			for _, m := range modes {
 				t.Run(m.name+" "+r.method+" "+r.path, func(t *testing.T) {
@@ -338,7 +344,7 @@ func TestBookPageNotFound(t *testing.T) {
 			}
 		}
 	}
-	if got := a.stored(b.ID); got.Pages != 0 || got.Status != data.StatusReading {
+	if got := a.stored(b.ID); got.Pages != 0 || got.Status != data.StatusReading || got.Title != "Dune" {
 		t.Error("another reader changed the book")
 	}
 }
@@ -425,5 +431,160 @@ func TestSetPageStatus(t *testing.T) {
 		a := newTestApp(t)
 		b := a.create("Dune", "Frank Herbert", "")
 		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "page", "status"), status("read"))).wantStatus(t, http.StatusForbidden)
+	})
+}
+
+func TestPageFields(t *testing.T) {
+	fields := func(title, author, genre string) url.Values {
+		return url.Values{"title": {title}, "author": {author}, "genre": {genre}}
+	}
+	t.Run("OpenAndCancel", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "SF")
+		a.get(plain, bookPath(b.ID))
+		doc := a.do(htmx, http.MethodGet, bookPath(b.ID, "page", "fields"), nil).parts(t)
+		f := one(t, doc, `article#book-main.editing form[data-testid="book-fields"]`)
+		wantAttr(t, f, "hx-post", bookPath(b.ID, "page", "fields"))
+		wantAttr(t, one(t, f, "#field-title"), "value", "Dune")
+		if _, ok := one(t, f, "#field-title").Attr("autofocus"); !ok {
+			t.Error("the title is not focused")
+		}
+		one(t, f, `a[data-action="cancel"][hx-get="`+bookPath(b.ID, "page", "main")+`"]`)
+		doc = a.do(htmx, http.MethodGet, bookPath(b.ID, "page", "main"), nil).parts(t)
+		wantText(t, one(t, doc, "article#book-main h1"), "Dune")
+		// Without JavaScript, Edit leads to the full edit page.
+		a.do(plain, http.MethodGet, bookPath(b.ID, "page", "fields"), nil).wantRedirect(t, bookPath(b.ID, "edit"))
+	})
+	for _, m := range modes {
+		t.Run("OK"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			b := a.create("Dune", "Frank Herbert", "SF")
+			a.get(plain, bookPath(b.ID))
+			res := a.do(m, http.MethodPost, bookPath(b.ID, "page", "fields"), fields(" Dune Messiah ", "F. Herbert", ""))
+			if m.htmx {
+				res.wantStatus(t, http.StatusOK)
+				doc := res.parts(t)
+				main := one(t, doc, "article#book-main")
+				if main.HasClass("editing") {
+					t.Error("the form is still open")
+				}
+				wantText(t, one(t, main, "h1"), "Dune Messiah")
+				none(t, doc, "#book-status")
+			} else {
+				res.wantRedirect(t, bookPath(b.ID))
+			}
+			got := a.stored(b.ID)
+			if got.Title != "Dune Messiah" || got.Author != "F. Herbert" || got.Genre != "" || got.Status != b.Status {
+				t.Errorf("stored %+v, want the new title, author and no genre", got)
+			}
+		})
+		t.Run("ErrInvalid"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			b := a.create("Dune", "Frank Herbert", "SF")
+			a.get(plain, bookPath(b.ID))
+			long := strings.Repeat("x", 251)
+			res := a.do(m, http.MethodPost, bookPath(b.ID, "page", "fields"), fields("  ", "Someone", long))
+			res.wantStatus(t, http.StatusUnprocessableEntity)
+			var doc *goquery.Document
+			if m.htmx {
+				doc = res.parts(t)
+				none(t, doc, "#book-status")
+			} else {
+				doc = res.page(t)
+				one(t, doc, "#book-status")
+			}
+			f := one(t, doc, `article#book-main form[data-testid="book-fields"]`)
+			wantText(t, one(t, f, "#field-title-error"), "Title is required.")
+			wantAttr(t, one(t, f, "#field-title"), "aria-invalid", "true")
+			if got := squash(one(t, f, "#field-genre-error").Text()); !strings.Contains(got, "at most 250 characters") {
+				t.Errorf("message beside the genre = %q", got)
+			}
+			wantAttr(t, one(t, f, "#field-author"), "value", "Someone")
+			none(t, f, "#field-author-error")
+			if got := a.stored(b.ID); got.Title != "Dune" || got.Author != "Frank Herbert" {
+				t.Errorf("stored %+v, want unchanged", got)
+			}
+		})
+	}
+	t.Run("ErrCSRF", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "page", "fields"), fields("X", "Y", ""))).wantStatus(t, http.StatusForbidden)
+		if got := a.stored(b.ID).Title; got != "Dune" {
+			t.Errorf("title %q, want unchanged", got)
+		}
+	})
+}
+
+func TestPageProgress(t *testing.T) {
+	progress := func(v string) url.Values { return url.Values{"progress": {v}} }
+	reading := func(t *testing.T, a *testApp) data.Book {
+		b := a.create("Dune", "Frank Herbert", "")
+		if _, err := a.books.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.books.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		a.get(plain, bookPath(b.ID))
+		return b
+	}
+	t.Run("Shown", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("Emma", "Jane Austen", "")
+		doc := a.get(plain, bookPath(b.ID)).page(t)
+		none(t, doc, "#page-progress")
+		b = reading(t, a)
+		doc = a.get(plain, bookPath(b.ID)).page(t)
+		wantText(t, one(t, doc, `label[for="page-progress"]`), "Progress: page or %")
+	})
+	for _, m := range modes {
+		t.Run("OK"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			b := reading(t, a)
+			res := a.do(m, http.MethodPost, bookPath(b.ID, "page", "progress"), progress("30"))
+			if m.htmx {
+				res.wantStatus(t, http.StatusOK)
+				doc := res.parts(t)
+				sec := one(t, doc, "section#book-progress")
+				wantText(t, one(t, sec, `[data-testid="progress"] tbody td:last-child`), "Page 30 (7.5%)")
+				wantAttr(t, one(t, sec, "#page-progress"), "value", "")
+				none(t, doc, "#book-main")
+			} else {
+				res.wantRedirect(t, bookPath(b.ID))
+				doc := a.get(plain, bookPath(b.ID)).page(t)
+				wantText(t, one(t, doc, `[data-testid="progress"] tbody td:last-child`), "Page 30 (7.5%)")
+			}
+		})
+		t.Run("ErrInvalid"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			b := reading(t, a)
+			other := a.create("Emma", "Jane Austen", "")
+			for _, c := range []struct {
+				id    int64
+				typed string
+			}{{b.ID, "401"}, {b.ID, "lots"}, {other.ID, "10"}} {
+				res := a.do(m, http.MethodPost, bookPath(c.id, "page", "progress"), progress(c.typed))
+				res.wantStatus(t, http.StatusUnprocessableEntity)
+				var doc *goquery.Document
+				if m.htmx {
+					doc = res.parts(t)
+				} else {
+					doc = res.page(t)
+				}
+				sec := one(t, doc, "section#book-progress")
+				wantAttr(t, one(t, sec, "#page-progress"), "aria-invalid", "true")
+				wantAttr(t, one(t, sec, "#page-progress"), "value", c.typed)
+				if got := squash(one(t, sec, "#page-progress-error").Text()); got == "" {
+					t.Errorf("%q: no message beside the input", c.typed)
+				}
+				none(t, sec, `[data-testid="progress"]`)
+			}
+		})
+	}
+	t.Run("ErrCSRF", func(t *testing.T) {
+		a := newTestApp(t)
+		b := reading(t, a)
+		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "page", "progress"), progress("30"))).wantStatus(t, http.StatusForbidden)
 	})
 }

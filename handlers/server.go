@@ -197,6 +197,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/books/:id/delete", s.deleteBook)
 	app.Post("/books/:id/restore", s.restoreBook)
 	s.readingRoutes(app)
+	s.bookPageRoutes(app)
 
 	app.Use("/shelves", s.requireUser)
 	s.shelfRoutes(app)

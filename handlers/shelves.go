@@ -11,8 +11,7 @@ import (
 	"github.com/bookcase/bookcase/views"
 )
 
-// shelfRoutes registers the routes for shelves, under /shelves (signed-in readers only), and the
-// book page's forms for shelves, details and read-throughs, under /books/:id.
+// shelfRoutes registers the routes for shelves, under /shelves (signed-in readers only).
 func (s *Server) shelfRoutes(app *fiber.App) {
 	app.Get("/shelves", s.listShelves)
 	app.Post("/shelves", s.createShelf)
@@ -20,11 +19,6 @@ func (s *Server) shelfRoutes(app *fiber.App) {
 	app.Post("/shelves/:id/move", s.moveShelf)
 	app.Get("/shelves/:id/delete", s.confirmDeleteShelf)
 	app.Post("/shelves/:id/delete", s.deleteShelf)
-
-	app.Post("/books/:id/shelves", s.setBookShelves)
-	app.Post("/books/:id/details", s.setDetails)
-	app.Post("/books/:id/read-throughs/:rt", s.editReadThrough)
-	app.Post("/books/:id/page/status", s.setPageStatus)
 }
 
 // shelfID parses the :id route parameter. Anything that is not a positive integer names no shelf.

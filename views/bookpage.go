@@ -68,6 +68,13 @@ type BookDetail struct {
 	Details      DetailsForm
 	ReadThroughs []ReadThroughForm
 	Progress     []ProgressEntry
+	// Fields, when not nil, is the form that edits the title, author and genre in place of the
+	// main panel: what was typed, and the problems with it.
+	Fields *BookForm
+	// ProgressInput is what was typed into the progress update, and ProgressError what is wrong
+	// with it, after a failed update.
+	ProgressInput string
+	ProgressError string
 }
 
 // ratingChoice is one radio of the rating group: its value and its visible label.

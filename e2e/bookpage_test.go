@@ -1,0 +1,68 @@
+package e2e
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// TestBookPageInPlace edits a book's title on its page with the keyboard (Edit, type, Enter),
+// cancels a second edit with Escape, and records progress while reading, all without a page load.
+func TestBookPageInPlace(t *testing.T) {
+	p := signedIn(t)
+	dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
+	heading := `document.querySelector('#book-main h1')?.textContent.trim()`
+
+	p.open("/books/" + strconv.FormatInt(dune.ID, 10))
+	p.tabTo("#book-edit")
+	p.markOld("book-main")
+	p.press(kb.Enter)
+	p.waitUntil("the form opens", swapped("book-main")+` && document.querySelector('#book-main.editing') !== null`)
+	p.waitFocus("#field-title")
+	p.replaceText("Dune Messiah")
+	p.markOld("book-main")
+	p.press(kb.Enter)
+	p.waitUntil("the heading shows the new title", swapped("book-main")+` && `+heading+` === 'Dune Messiah'`)
+	p.waitFocus("#book-edit")
+	p.stillSamePage()
+	if b, err := p.storedBook(dune.ID); err != nil || b.Title != "Dune Messiah" {
+		t.Errorf("stored book = %+v, %v; want the new title", b, err)
+	}
+
+	// Edit, type, Escape: the panel comes back unchanged.
+	p.markOld("book-main")
+	p.press(kb.Enter)
+	p.waitUntil("the form opens again", swapped("book-main")+` && document.querySelector('#book-main.editing') !== null`)
+	p.waitFocus("#field-title")
+	p.replaceText("Something else")
+	p.markOld("book-main")
+	p.press(kb.Escape)
+	p.waitUntil("the panel is back", swapped("book-main")+` && document.querySelector('#book-main.editing') === null`)
+	if got := eval[string](p, heading); got != "Dune Messiah" {
+		t.Errorf("heading after Escape = %q, want Dune Messiah", got)
+	}
+	p.waitFocus("#book-edit")
+	p.stillSamePage()
+	if b, err := p.storedBook(dune.ID); err != nil || b.Title != "Dune Messiah" {
+		t.Errorf("stored book = %+v, %v; want it unchanged by Escape", b, err)
+	}
+
+	// While reading: 30, Enter, and the history shows page 30.
+	if _, err := p.books.SetStatus(context.Background(), p.reader.id, dune.ID, data.StatusReading, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	p.open("/books/" + strconv.FormatInt(dune.ID, 10))
+	p.tabBackTo("#page-progress") // after the readings, whose date inputs take several Tabs each
+	p.press("30")
+	p.markOld("book-progress")
+	p.press(kb.Enter)
+	p.waitUntil("the history shows page 30", swapped("book-progress")+
+		` && document.querySelector('#book-progress [data-testid="progress"] tbody td:last-child')?.textContent.trim() === 'Page 30'`)
+	p.waitFocus("#page-progress")
+	p.stillSamePage()
+}
