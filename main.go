@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -106,6 +107,11 @@ serve:
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bookcase:", err)
 		os.Exit(2)
+	}
+	// A page allocates many short-lived objects; collecting garbage less often buys about a fifth
+	// more requests per second for some tens of megabytes (see bench/README.md). GOGC still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

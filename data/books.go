@@ -50,12 +50,13 @@ func (s *BookStore) Create(ctx context.Context, owner int64, in BookInput) (Book
 			owner, in.Title, in.Author, in.Genre, StatusWant, now, now); err != nil {
 			return err
 		}
-		if in.Status != StatusWant {
-			if err := s.changeStatus(ctx, tx, &b, in.Status, dateOf(now)); err != nil {
-				return err
-			}
+		if err := addToCount(ctx, tx, owner, StatusWant, 1); err != nil {
+			return err
 		}
-		return addToCount(ctx, tx, owner, 1)
+		if in.Status != StatusWant {
+			return s.changeStatus(ctx, tx, owner, &b, in.Status, dateOf(now))
+		}
+		return nil
 	})
 	if err != nil {
 		return Book{}, fmt.Errorf("create book: %w", err)
@@ -144,25 +145,17 @@ func (s *BookStore) ListByStatus(ctx context.Context, owner int64, status Status
 
 // StatusCounts returns how many live books the owner has in each status, with every status present.
 func (s *BookStore) StatusCounts(ctx context.Context, owner int64) (map[Status]int, error) {
-	var rows []struct {
-		Status Status `db:"status"`
-		N      int    `db:"n"`
+	var c struct {
+		Want    int `db:"want"`
+		Reading int `db:"reading"`
+		Read    int `db:"read"`
+		DNF     int `db:"dnf"`
 	}
-	err := s.db.selectAll(ctx, &rows, `
-		SELECT status, COUNT(*) AS n FROM books
-		WHERE owner_id = ? AND deleted_at IS NULL
-		GROUP BY status`, owner)
-	if err != nil {
+	err := s.db.get(ctx, &c, `SELECT want, reading, read, dnf FROM book_counts WHERE owner_id = ?`, owner)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("count books by status: %w", err)
 	}
-	counts := make(map[Status]int, 4)
-	for _, st := range Statuses() {
-		counts[st] = 0
-	}
-	for _, r := range rows {
-		counts[r.Status] = r.N
-	}
-	return counts, nil
+	return map[Status]int{StatusWant: c.Want, StatusReading: c.Reading, StatusRead: c.Read, StatusDNF: c.DNF}, nil
 }
 
 // validStatus reports whether st is one of the four statuses.
@@ -191,25 +184,64 @@ func (s *BookStore) Count(ctx context.Context, owner int64) (int, error) {
 	return n, nil
 }
 
-// addToCount changes the owner's count of live books by delta, in the transaction that changes
-// the books themselves.
-func addToCount(ctx context.Context, tx *sqlx.Tx, owner int64, delta int) error {
-	if delta < 0 { // a book is being removed, so the owner's row exists (and a negative insert would fail its CHECK)
-		_, err := tx.ExecContext(ctx, `UPDATE book_counts SET live = live + ? WHERE owner_id = ?`, delta, owner)
+// countColumn is the book_counts column that counts live books with the status: a name from this
+// closed list, never from input.
+func countColumn(st Status) (string, error) {
+	switch st {
+	case StatusWant:
+		return "want", nil
+	case StatusReading:
+		return "reading", nil
+	case StatusRead:
+		return "read", nil
+	case StatusDNF:
+		return "dnf", nil
+	}
+	return "", fmt.Errorf("no count for status %q", st)
+}
+
+// addToCount changes the owner's count of live books, in all and with the status, by delta, in
+// the transaction that changes the books themselves.
+func addToCount(ctx context.Context, tx *sqlx.Tx, owner int64, status Status, delta int) error {
+	col, err := countColumn(status)
+	if err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO book_counts (owner_id, live) VALUES (?, ?)
-		ON CONFLICT (owner_id) DO UPDATE SET live = book_counts.live + excluded.live`, owner, delta)
+	if delta < 0 { // a book is being removed, so the owner's row exists (and a negative insert would fail its CHECK)
+		_, err := tx.ExecContext(ctx, `UPDATE book_counts SET live = live + ?, `+col+` = `+col+` + ? WHERE owner_id = ?`, delta, delta, owner)
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO book_counts (owner_id, live, `+col+`) VALUES (?, ?, ?)
+		ON CONFLICT (owner_id) DO UPDATE SET live = book_counts.live + excluded.live, `+col+` = book_counts.`+col+` + excluded.`+col,
+		owner, delta, delta)
 	return err
 }
 
-// recount sets the owner's count of live books from the books themselves.
+// moveCount moves one live book of the owner's from one status's count to another's.
+func moveCount(ctx context.Context, tx *sqlx.Tx, owner int64, from, to Status) error {
+	fromCol, err := countColumn(from)
+	if err != nil {
+		return err
+	}
+	toCol, err := countColumn(to)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE book_counts SET `+fromCol+` = `+fromCol+` - 1, `+toCol+` = `+toCol+` + 1 WHERE owner_id = ?`, owner)
+	return err
+}
+
+// recount sets the owner's counts of live books from the books themselves.
 func recount(ctx context.Context, tx *sqlx.Tx, owner int64) error {
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO book_counts (owner_id, live)
-		VALUES (?, (SELECT COUNT(*) FROM books WHERE owner_id = ? AND deleted_at IS NULL))
-		ON CONFLICT (owner_id) DO UPDATE SET live = excluded.live`, owner, owner)
+		INSERT INTO book_counts (owner_id, live, want, reading, read, dnf)
+		SELECT ?, COUNT(*),
+		       COUNT(CASE WHEN status = 'want' THEN 1 END), COUNT(CASE WHEN status = 'reading' THEN 1 END),
+		       COUNT(CASE WHEN status = 'read' THEN 1 END), COUNT(CASE WHEN status = 'dnf' THEN 1 END)
+		FROM books WHERE owner_id = ? AND deleted_at IS NULL
+		ON CONFLICT (owner_id) DO UPDATE SET live = excluded.live, want = excluded.want,
+			reading = excluded.reading, read = excluded.read, dnf = excluded.dnf`, owner, owner)
 	return err
 }
 
@@ -233,7 +265,7 @@ func (s *BookStore) Update(ctx context.Context, owner, id int64, in BookInput) (
 		if in.Status == "" {
 			return nil
 		}
-		return s.changeStatus(ctx, tx, &b, in.Status, dateOf(now))
+		return s.changeStatus(ctx, tx, owner, &b, in.Status, dateOf(now))
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound
@@ -256,7 +288,7 @@ func (s *BookStore) Delete(ctx context.Context, owner, id int64) (Book, error) {
 			s.db.now(), id, owner); err != nil {
 			return err
 		}
-		return addToCount(ctx, tx, owner, -1)
+		return addToCount(ctx, tx, owner, b.Status, -1)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound
@@ -283,7 +315,7 @@ func (s *BookStore) Restore(ctx context.Context, owner, id int64) (Book, error) 
 		if err != nil {
 			return err
 		}
-		return addToCount(ctx, tx, owner, 1)
+		return addToCount(ctx, tx, owner, b.Status, 1)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound

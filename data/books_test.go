@@ -845,6 +845,19 @@ func TestCountMatchesBooks(t *testing.T) {
 			if got, err := books.Count(ctx, owner); err != nil || got != want {
 				t.Fatalf("after %s: Count(%d) = %d, %v; the books say %d", step, owner, got, err, want)
 			}
+			byStatus, err := books.StatusCounts(ctx, owner)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, st := range data.Statuses() {
+				var n int
+				if err := write.Get(&n, `SELECT COUNT(*) FROM books WHERE owner_id = ? AND status = ? AND deleted_at IS NULL`, owner, st); err != nil {
+					t.Fatal(err)
+				}
+				if byStatus[st] != n {
+					t.Fatalf("after %s: StatusCounts(%d)[%s] = %d; the books say %d", step, owner, st, byStatus[st], n)
+				}
+			}
 		}
 	}
 	check("no books")
@@ -853,7 +866,13 @@ func TestCountMatchesBooks(t *testing.T) {
 	for i := range 300 {
 		o := r.IntN(2)
 		owner := owners[o]
-		switch op := r.IntN(6); {
+		switch op := r.IntN(7); {
+		case op == 6 && len(ids[o]) > 0:
+			// A status change moves a book between the per-status counts.
+			st := data.Statuses()[r.IntN(4)]
+			if _, err := books.SetStatus(ctx, owner, ids[o][r.IntN(len(ids[o]))], st, time.Time{}); err != nil && !errors.Is(err, data.ErrNotFound) {
+				t.Fatal(err)
+			}
 		case op <= 2 || len(ids[o]) == 0:
 			b, err := books.Create(ctx, owner, data.BookInput{Title: "Book " + strconv.Itoa(i), Author: "A"})
 			if err != nil {

@@ -214,7 +214,7 @@ func (s *BookStore) SetStatus(ctx context.Context, owner, id int64, status Statu
 			}
 			return fieldError("finished_on", msgFinishFuture)
 		}
-		return s.changeStatus(ctx, tx, &b, status, on)
+		return s.changeStatus(ctx, tx, owner, &b, status, on)
 	})
 	if err != nil {
 		return Book{}, wrap(err, "set status of book", id)
@@ -223,7 +223,7 @@ func (s *BookStore) SetStatus(ctx context.Context, owner, id int64, status Statu
 }
 
 // changeStatus applies SetStatus's rules to b, a live book read in tx, and updates b.
-func (s *BookStore) changeStatus(ctx context.Context, tx *sqlx.Tx, b *Book, to Status, on time.Time) error {
+func (s *BookStore) changeStatus(ctx context.Context, tx *sqlx.Tx, owner int64, b *Book, to Status, on time.Time) error {
 	from := b.Status
 	if to == from {
 		return nil
@@ -248,6 +248,9 @@ func (s *BookStore) changeStatus(ctx context.Context, tx *sqlx.Tx, b *Book, to S
 		err = correctOutcome(ctx, tx, *b, to, day)
 	}
 	if err != nil {
+		return err
+	}
+	if err := moveCount(ctx, tx, owner, from, to); err != nil {
 		return err
 	}
 	return tx.GetContext(ctx, b, `

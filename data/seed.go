@@ -36,7 +36,7 @@ func (s *BookStore) Seed(ctx context.Context, owner int64, n int, seed uint64) e
 				return err
 			}
 		}
-		return addToCount(ctx, tx, owner, n)
+		return addToCount(ctx, tx, owner, StatusWant, n)
 	})
 	if err != nil {
 		return fmt.Errorf("seed books: %w", err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bookcase/bookcase/data"
@@ -129,17 +130,11 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 		}
 	}
 	l.Books, l.Next, l.Query = books, page.Next, f.query()
-	n, err := s.books.Count(c.UserContext(), owner(c))
+	st, err := s.libraryState(c, f)
 	if err != nil {
 		return err
 	}
-	l.Count = n
-	if l.Filters, err = s.filters(c, f); err != nil {
-		return err
-	}
-	if l.Reading, err = s.nowReading(c); err != nil {
-		return err
-	}
+	l.Count, l.Filters, l.Reading = st.count, st.filters, st.reading
 	if id, err := strconv.ParseInt(c.Query("deleted"), 10, 64); err == nil && id > 0 {
 		b, err := s.books.GetDeleted(c.UserContext(), owner(c), id)
 		switch {
@@ -172,23 +167,15 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect("/books", fiber.StatusSeeOther)
 	}
-	n, err := s.books.Count(c.UserContext(), owner(c))
-	if err != nil {
-		return err
-	}
 	v, err := s.bookRowView(c, b)
 	if err != nil {
 		return err
 	}
-	f, err := s.filters(c, currentFilter(c))
+	st, err := s.libraryState(c, currentFilter(c))
 	if err != nil {
 		return err
 	}
-	now, err := s.nowReading(c)
-	if err != nil {
-		return err
-	}
-	return render(c, fiber.StatusOK, views.NewBookAdded(v, n, f, now))
+	return render(c, fiber.StatusOK, views.NewBookAdded(v, st.count, st.filters, st.reading))
 }
 
 // showBook answers with the book's row for htmx (Cancel uses this), or its page.
@@ -297,11 +284,7 @@ func (s *Server) deleteBook(c *fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect("/books?deleted="+strconv.FormatInt(b.ID, 10), fiber.StatusSeeOther)
 	}
-	n, err := s.books.Count(c.UserContext(), owner(c))
-	if err != nil {
-		return err
-	}
-	return s.filterUpdates(c, views.BookDeleted(bookView(b), n))
+	return s.filterUpdates(c, func(n int) templ.Component { return views.BookDeleted(bookView(b), n) })
 }
 
 // restoreBook undoes a delete.
@@ -320,13 +303,9 @@ func (s *Server) restoreBook(c *fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect("/books", fiber.StatusSeeOther)
 	}
-	n, err := s.books.Count(c.UserContext(), owner(c))
-	if err != nil {
-		return err
-	}
 	v, err := s.bookRowView(c, b)
 	if err != nil {
 		return err
 	}
-	return s.filterUpdates(c, views.BookRestored(v, n))
+	return s.filterUpdates(c, func(n int) templ.Component { return views.BookRestored(v, n) })
 }

@@ -93,14 +93,39 @@ func currentFilter(c *fiber.Ctx) filter {
 	return f
 }
 
-// filters builds the library's tabs, with counts, marking f's active.
-func (s *Server) filters(c *fiber.Ctx, f filter) (views.Filters, error) {
-	ctx, who := c.UserContext(), owner(c)
-	counts, err := s.reading.StatusCounts(ctx, who)
+// libraryState is what every library response carries besides its rows: the reader's number of
+// books, the tabs with their counts, and the "Currently reading" strip.
+type libraryState struct {
+	count   int
+	filters views.Filters
+	reading []views.ReadingNow
+}
+
+// libraryState reads the counts once (a stored row) and looks for books being read only when
+// there are some.
+func (s *Server) libraryState(c *fiber.Ctx, f filter) (libraryState, error) {
+	counts, err := s.reading.StatusCounts(c.UserContext(), owner(c))
 	if err != nil {
-		return views.Filters{}, err
+		return libraryState{}, err
 	}
-	shelves, err := s.shelves.List(ctx, who)
+	var st libraryState
+	if st.filters, err = s.filters(c, f, counts); err != nil {
+		return libraryState{}, err
+	}
+	for _, n := range counts {
+		st.count += n
+	}
+	if counts[data.StatusReading] > 0 {
+		if st.reading, err = s.nowReading(c); err != nil {
+			return libraryState{}, err
+		}
+	}
+	return st, nil
+}
+
+// filters builds the library's tabs from the status counts, marking f's active.
+func (s *Server) filters(c *fiber.Ctx, f filter, counts map[data.Status]int) (views.Filters, error) {
+	shelves, err := s.shelves.List(c.UserContext(), owner(c))
 	if err != nil {
 		return views.Filters{}, err
 	}
@@ -168,19 +193,11 @@ func (s *Server) withProgress(c *fiber.Ctx, books []data.Book) ([]views.Book, er
 
 // rowUpdated answers an htmx change to the row with the row, plus the count, tabs and strip.
 func (s *Server) rowUpdated(c *fiber.Ctx, status int, v views.Book) error {
-	n, err := s.books.Count(c.UserContext(), owner(c))
+	st, err := s.libraryState(c, currentFilter(c))
 	if err != nil {
 		return err
 	}
-	f, err := s.filters(c, currentFilter(c))
-	if err != nil {
-		return err
-	}
-	now, err := s.nowReading(c)
-	if err != nil {
-		return err
-	}
-	return render(c, status, views.RowUpdated(v, n, f, now))
+	return render(c, status, views.RowUpdated(v, st.count, st.filters, st.reading))
 }
 
 // bookRowView is a book as its row shows it, progress included.
@@ -293,16 +310,13 @@ func (s *Server) recordProgress(c *fiber.Ctx) error {
 	return s.rowUpdated(c, fiber.StatusOK, v)
 }
 
-// filterUpdates renders, after component, the tabs and the "Currently reading" strip as
-// out-of-band swaps: adding, deleting or restoring a book changes their counts.
-func (s *Server) filterUpdates(c *fiber.Ctx, component templ.Component) error {
-	f, err := s.filters(c, currentFilter(c))
+// filterUpdates renders the component made with the reader's book count, then the tabs and the
+// "Currently reading" strip as out-of-band swaps: adding, deleting or restoring a book changes
+// their counts.
+func (s *Server) filterUpdates(c *fiber.Ctx, component func(count int) templ.Component) error {
+	st, err := s.libraryState(c, currentFilter(c))
 	if err != nil {
 		return err
 	}
-	now, err := s.nowReading(c)
-	if err != nil {
-		return err
-	}
-	return render(c, fiber.StatusOK, templ.Join(component, views.FilterUpdates(f, now)))
+	return render(c, fiber.StatusOK, templ.Join(component(st.count), views.FilterUpdates(st.filters, st.reading)))
 }

@@ -12,6 +12,13 @@ ALTER TABLE books ADD COLUMN notes TEXT NOT NULL DEFAULT '';
 -- Normalised ISBN-13, or NULL.
 ALTER TABLE books ADD COLUMN isbn VARCHAR(13);
 CREATE INDEX books_owner_status ON books (owner_id, status, id) WHERE deleted_at IS NULL;
+-- Live books per status, kept by the store beside the total, so the tabs' counts are one row read.
+-- Every book is "want" so far.
+ALTER TABLE book_counts ADD COLUMN want INTEGER NOT NULL DEFAULT 0 CHECK (want >= 0);
+ALTER TABLE book_counts ADD COLUMN reading INTEGER NOT NULL DEFAULT 0 CHECK (reading >= 0);
+ALTER TABLE book_counts ADD COLUMN read INTEGER NOT NULL DEFAULT 0 CHECK (read >= 0);
+ALTER TABLE book_counts ADD COLUMN dnf INTEGER NOT NULL DEFAULT 0 CHECK (dnf >= 0);
+UPDATE book_counts SET want = live;
 
 CREATE TABLE shelves (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -67,6 +74,10 @@ DROP TABLE read_throughs;
 DROP TABLE book_shelves;
 DROP TABLE shelves;
 DROP INDEX books_owner_status;
+ALTER TABLE book_counts DROP COLUMN dnf;
+ALTER TABLE book_counts DROP COLUMN read;
+ALTER TABLE book_counts DROP COLUMN reading;
+ALTER TABLE book_counts DROP COLUMN want;
 ALTER TABLE books DROP COLUMN isbn;
 ALTER TABLE books DROP COLUMN notes;
 ALTER TABLE books DROP COLUMN rating;
