@@ -91,34 +91,37 @@ func (s *Server) listBooks(c *fiber.Ctx) error {
 		return err
 	}
 	if isHTMX(c) {
-		page, err := s.listFiltered(c, f, before)
-		if errors.Is(err, data.ErrNotFound) {
-			return fiber.ErrNotFound
-		}
+		books, next, err := s.rows(c, f, before)
 		if err != nil {
 			return err
 		}
-		books, err := s.withProgress(c, page.Books)
-		if err != nil {
-			return err
-		}
-		return render(c, fiber.StatusOK, views.BookRows(books, page.Next, f.query()))
+		return render(c, fiber.StatusOK, views.BookRows(books, next, f.query()))
 	}
 	return s.renderLibrary(c, fiber.StatusOK, views.Library{Older: before > 0}, f, before)
+}
+
+// rows is the page of book rows that f shows from the cursor before, progress included, and the
+// cursor of the next page. A filter on a shelf that is not the reader's is a 404.
+func (s *Server) rows(c *fiber.Ctx, f filter, before int64) ([]views.Book, int64, error) {
+	page, err := s.listFiltered(c, f, before)
+	if errors.Is(err, data.ErrNotFound) {
+		return nil, 0, fiber.ErrNotFound
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	books, err := s.withProgress(c, page.Books)
+	if err != nil {
+		return nil, 0, err
+	}
+	return books, page.Next, nil
 }
 
 // renderLibrary renders the full library page, filling in the books that f shows from the cursor
 // before, the count, the tabs and the "Currently reading" strip. A book in l.Books replaces the
 // row of the same book (a row re-rendered with an error).
 func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filter, before int64) error {
-	page, err := s.listFiltered(c, f, before)
-	if errors.Is(err, data.ErrNotFound) {
-		return fiber.ErrNotFound
-	}
-	if err != nil {
-		return err
-	}
-	books, err := s.withProgress(c, page.Books)
+	books, next, err := s.rows(c, f, before)
 	if err != nil {
 		return err
 	}
@@ -129,7 +132,7 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 			}
 		}
 	}
-	l.Books, l.Next, l.Query = books, page.Next, f.query()
+	l.Books, l.Next, l.Query = books, next, f.query()
 	st, err := s.libraryState(c, f)
 	if err != nil {
 		return err

@@ -200,6 +200,19 @@ func (s *Server) rowUpdated(c *fiber.Ctx, status int, v views.Book) error {
 	return render(c, status, views.RowUpdated(v, st.count, st.filters, st.reading))
 }
 
+// rowChanged answers a successful change made from a row: the row and what follows from it for
+// htmx, or back to the library for a plain form.
+func (s *Server) rowChanged(c *fiber.Ctx, b data.Book) error {
+	if !isHTMX(c) {
+		return c.Redirect("/books", fiber.StatusSeeOther)
+	}
+	v, err := s.bookRowView(c, b)
+	if err != nil {
+		return err
+	}
+	return s.rowUpdated(c, fiber.StatusOK, v)
+}
+
 // bookRowView is a book as its row shows it, progress included.
 func (s *Server) bookRowView(c *fiber.Ctx, b data.Book) (views.Book, error) {
 	vs, err := s.withProgress(c, []data.Book{b})
@@ -229,14 +242,7 @@ func (s *Server) setStatus(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	if !isHTMX(c) {
-		return c.Redirect("/books", fiber.StatusSeeOther)
-	}
-	v, err := s.bookRowView(c, b)
-	if err != nil {
-		return err
-	}
-	return s.rowUpdated(c, fiber.StatusOK, v)
+	return s.rowChanged(c, b)
 }
 
 // unprocessable answers 422 for a rejected status: the message as plain text, which htmx shows
@@ -300,14 +306,7 @@ func (s *Server) recordProgress(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	if !isHTMX(c) {
-		return c.Redirect("/books", fiber.StatusSeeOther)
-	}
-	v, err := s.bookRowView(c, b)
-	if err != nil {
-		return err
-	}
-	return s.rowUpdated(c, fiber.StatusOK, v)
+	return s.rowChanged(c, b)
 }
 
 // filterUpdates renders the component made with the reader's book count, then the tabs and the
