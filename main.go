@@ -134,6 +134,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		Books:          db.Books(),
 		Reading:        db.Books(),
 		Shelves:        db.Shelves(),
+		Export:         db.Books(),
 		Users:          db.Users(),
 		Sessions:       sessions,
 		CSRF:           db.CSRFTokens(),

@@ -194,6 +194,7 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 		Books:      db.Books(),
 		Reading:    db.Books(),
 		Shelves:    db.Shelves(),
+		Export:     db.Books(),
 		Users:      db.Users(),
 		Sessions:   sessions,
 		CSRF:       db.CSRFTokens(),

@@ -82,6 +82,9 @@ func newApp(t *testing.T, db *data.DB, cfg handlers.Config) *testApp {
 	if cfg.Shelves == nil {
 		cfg.Shelves = db.Shelves()
 	}
+	if cfg.Export == nil {
+		cfg.Export = db.Books()
+	}
 	if cfg.Users == nil {
 		cfg.Users = db.Users()
 	}

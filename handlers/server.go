@@ -63,11 +63,18 @@ type ShelfStore interface {
 	ListBooks(ctx context.Context, owner, shelfID, before int64, limit int) (data.BookPage, error)
 }
 
+// ExportStore is what the handlers need to export a library: every live book of the owner's,
+// with all Bookcase knows of it, handed to visit one at a time.
+type ExportStore interface {
+	Export(ctx context.Context, owner int64, visit func(data.ExportBook) error) error
+}
+
 // Config holds the dependencies and settings of the HTTP layer.
 type Config struct {
 	Books    BookStore
 	Reading  ReadingStore
 	Shelves  ShelfStore
+	Export   ExportStore
 	Users    UserStore
 	Sessions SessionStore
 	CSRF     CSRFStore
@@ -88,6 +95,7 @@ type Server struct {
 	books         BookStore
 	reading       ReadingStore
 	shelves       ShelfStore
+	export        ExportStore
 	users         UserStore
 	sessions      SessionStore
 	log           *slog.Logger
@@ -113,6 +121,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("handlers: no reading store")
 	case cfg.Shelves == nil:
 		return nil, errors.New("handlers: no shelf store")
+	case cfg.Export == nil:
+		return nil, errors.New("handlers: no export store")
 	case cfg.Users == nil:
 		return nil, errors.New("handlers: no user store")
 	case cfg.Sessions == nil:
@@ -127,6 +137,7 @@ func New(cfg Config) (*fiber.App, error) {
 		books:         cfg.Books,
 		reading:       cfg.Reading,
 		shelves:       cfg.Shelves,
+		export:        cfg.Export,
 		users:         cfg.Users,
 		sessions:      cfg.Sessions,
 		log:           cfg.Logger,
@@ -198,6 +209,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/books/:id/restore", s.restoreBook)
 	s.readingRoutes(app)
 	s.bookPageRoutes(app)
+	s.exportRoutes(app)
 
 	app.Use("/shelves", s.requireUser)
 	s.shelfRoutes(app)

@@ -1,0 +1,131 @@
+package data
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// exportPage is how many books Export reads at a time: enough to keep the number of queries low,
+// few enough that a library of any size costs the same small amount of memory.
+const exportPage = 500
+
+// ExportBook is one book with everything Bookcase knows about it, for an export.
+type ExportBook struct {
+	Book
+	// Shelves are the names of the reader's shelves the book is on, in the shelves' order.
+	Shelves []string
+	// ReadThroughs are the book's readings, oldest first.
+	ReadThroughs []ReadThrough
+	// Progress is every progress update of every read-through, oldest first.
+	Progress []ProgressUpdate
+}
+
+// Export calls visit with each of the owner's live books, oldest (lowest id) first, with its
+// shelves, read-throughs and progress history, and stops at the first error visit returns. It
+// reads the library a page of books at a time, so memory stays bounded whatever its size; each
+// page is read on its own, so a book changed while an export runs may appear as it was or as it is.
+func (s *BookStore) Export(ctx context.Context, owner int64, visit func(ExportBook) error) error {
+	after := int64(0)
+	for {
+		books, err := s.exportPage(ctx, owner, after)
+		if err != nil {
+			return fmt.Errorf("export books: %w", err)
+		}
+		for _, b := range books {
+			if err := visit(b); err != nil {
+				return err
+			}
+		}
+		if len(books) < exportPage {
+			return nil
+		}
+		after = books[len(books)-1].ID
+	}
+}
+
+// exportPage reads up to exportPage of the owner's live books with ids above after, in id order,
+// with their shelves, read-throughs and progress: four queries per page.
+func (s *BookStore) exportPage(ctx context.Context, owner, after int64) ([]ExportBook, error) {
+	rows, err := s.db.read.QueryxContext(ctx, `
+		SELECT `+bookColumns+` FROM books
+		WHERE owner_id = ? AND deleted_at IS NULL AND id > ?
+		ORDER BY id LIMIT ?`, owner, after, exportPage)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	books := make([]ExportBook, 0, exportPage)
+	index := make(map[int64]int, exportPage)
+	ids := make([]int64, 0, exportPage)
+	for rows.Next() {
+		var b Book
+		if err := rows.StructScan(&b); err != nil {
+			return nil, err
+		}
+		index[b.ID] = len(books)
+		ids = append(ids, b.ID)
+		books = append(books, ExportBook{Book: b, Shelves: []string{}, ReadThroughs: []ReadThrough{}, Progress: []ProgressUpdate{}})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(books) == 0 {
+		return books, nil
+	}
+
+	var shelved []struct {
+		BookID int64  `db:"book_id"`
+		Name   string `db:"name"`
+	}
+	if err := s.selectIn(ctx, &shelved, `
+		SELECT bs.book_id, s.name FROM book_shelves bs JOIN shelves s ON s.id = bs.shelf_id
+		WHERE s.owner_id = ? AND bs.book_id IN (?)
+		ORDER BY s.position, s.id`, owner, ids); err != nil {
+		return nil, err
+	}
+	for _, r := range shelved {
+		b := &books[index[r.BookID]]
+		b.Shelves = append(b.Shelves, r.Name)
+	}
+
+	var rts []ReadThrough
+	if err := s.selectIn(ctx, &rts, `
+		SELECT `+readThroughColumns+` FROM read_throughs
+		WHERE book_id IN (?)
+		ORDER BY started_on, id`, ids); err != nil {
+		return nil, err
+	}
+	for _, rt := range rts {
+		b := &books[index[rt.BookID]]
+		b.ReadThroughs = append(b.ReadThroughs, rt)
+	}
+
+	var progress []struct {
+		progressRow
+		BookID int64 `db:"book_id"`
+	}
+	if err := s.selectIn(ctx, &progress, `
+		SELECT `+progressColumns+`, r.book_id FROM progress_updates p
+		JOIN read_throughs r ON r.id = p.read_through_id
+		WHERE r.book_id IN (?)
+		ORDER BY p.recorded_at, p.id`, ids); err != nil {
+		return nil, err
+	}
+	for _, p := range progress {
+		b := &books[index[p.BookID]]
+		b.Progress = append(b.Progress, ProgressUpdate{ID: p.ID, ReadThroughID: p.ReadThroughID, Progress: p.progress(b.Pages)})
+	}
+	return books, nil
+}
+
+// selectIn runs a read query whose "IN (?)" takes a slice, expanded by sqlx.In into one
+// placeholder per element. The query varies with the slice's length, so it is not kept prepared.
+func (s *BookStore) selectIn(ctx context.Context, dest any, query string, args ...any) error {
+	q, args, err := sqlx.In(query, args...)
+	if err != nil {
+		return err
+	}
+	return s.db.read.SelectContext(ctx, dest, s.db.read.Rebind(q), args...)
+}
