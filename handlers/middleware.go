@@ -26,8 +26,17 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		slog.String("path", c.Path()),
 		slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)),
-		slog.Int("bytes", len(c.Response().Body())),
+		slog.Int("bytes", bodySize(c)),
 		slog.Bool("htmx", isHTMX(c)),
 	)
 	return nil
+}
+
+// bodySize is the size of the response body, or -1 for a streamed body of unknown length: reading
+// a streamed body to measure it would hold all of it in memory, which is what streaming avoids.
+func bodySize(c *fiber.Ctx) int {
+	if c.Response().IsBodyStream() {
+		return c.Response().Header.ContentLength()
+	}
+	return len(c.Response().Body())
 }
