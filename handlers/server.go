@@ -167,7 +167,7 @@ func New(cfg Config) (*fiber.App, error) {
 		ErrorHandler:            s.handleError,
 		BodyLimit:               maxBodyBytes,
 		ReadTimeout:             15 * time.Second,
-		WriteTimeout:            30 * time.Second,
+		WriteTimeout:            5 * time.Minute, // a whole export streams within one response
 		IdleTimeout:             120 * time.Second,
 		EnableTrustedProxyCheck: true, // without it Fiber believes anyone's X-Forwarded-Proto
 		TrustedProxies:          cfg.TrustedProxies,
