@@ -1,0 +1,363 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// msgUnknown says what a file's first line should be.
+const msgUnknown = `This is not a Goodreads, StoryGraph or Bookcase export: the first line should start with "Book Id,Title,Author" (Goodreads or Bookcase CSV), "Title,Authors,Contributors" (StoryGraph) or "{" (Bookcase JSON).`
+
+// delimiters are the column separators tried, in order: spreadsheets in many European locales
+// save CSV with semicolons, and some tools save tabs.
+var delimiters = [...]rune{',', ';', '\t'}
+
+// table is a CSV file's header: each column's index by its name in lower case, and its name as
+// written, so problems quote the file's own column names.
+type table struct {
+	index map[string]int
+	names []string
+}
+
+// cell returns the named column's cell of a record and the column's name; "" when the file has
+// no such column or the record is short.
+func (t table) cell(record []string, name string) (value, column string) {
+	i, ok := t.index[strings.ToLower(name)]
+	if !ok {
+		return "", name
+	}
+	if i >= len(record) {
+		return "", t.names[i]
+	}
+	return record[i], t.names[i]
+}
+
+// detectCSV recognizes a header row.
+func detectCSV(header []string) (Format, bool) {
+	name := func(i int) string {
+		if i >= len(header) {
+			return ""
+		}
+		return strings.ToLower(strings.TrimSpace(header[i]))
+	}
+	switch {
+	case name(0) == "book id":
+		return FormatGoodreads, true
+	case name(0) == "title" && name(1) == "authors":
+		return FormatStoryGraph, true
+	}
+	return "", false
+}
+
+// Detect reports the format of a file from its beginning (at least its first line), or a
+// *FileError for a file that is none of the known exports.
+func Detect(head []byte) (Format, error) {
+	head = bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
+	if t := bytes.TrimLeft(head, " \t\r\n"); len(t) == 0 {
+		return "", fileError(ErrEmpty, "The file is empty.")
+	} else if t[0] == '{' {
+		return FormatBookcaseJSON, nil
+	}
+	f, _, ok := detectLine(head)
+	if !ok {
+		return "", fileError(ErrUnknownFormat, msgUnknown)
+	}
+	return f, nil
+}
+
+// detectLine tries each delimiter on the first line of head.
+func detectLine(head []byte) (Format, rune, bool) {
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	for _, d := range delimiters {
+		r := csv.NewReader(bytes.NewReader(line))
+		r.Comma, r.LazyQuotes, r.FieldsPerRecord = d, true, -1
+		rec, err := r.Read()
+		if err != nil {
+			continue
+		}
+		if f, ok := detectCSV(rec); ok {
+			return f, d, true
+		}
+	}
+	return "", 0, false
+}
+
+// required are the columns without which a format's rows cannot be books.
+var required = map[Format][]string{
+	FormatGoodreads:  {"Title", "Author"},
+	FormatStoryGraph: {"Title", "Authors"},
+}
+
+// parseCSV reads a Goodreads, Bookcase or StoryGraph CSV export.
+func parseCSV(br *bufio.Reader) (*Result, error) {
+	head, err := br.Peek(br.Size())
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, readError(err)
+	}
+	format, delim, ok := detectLine(head)
+	if !ok {
+		return nil, fileError(ErrUnknownFormat, msgUnknown)
+	}
+
+	r := csv.NewReader(br)
+	r.Comma, r.FieldsPerRecord = delim, -1
+	header, err := r.Read()
+	if err != nil {
+		if _, ok := errors.AsType[*csv.ParseError](err); ok {
+			return nil, fileError(ErrDamaged, "The first line of the file is damaged: check its quotes.")
+		}
+		return nil, readError(err)
+	}
+	t := table{index: make(map[string]int, len(header)), names: make([]string, len(header))}
+	for i, h := range header {
+		h = strings.TrimSpace(strings.ToValidUTF8(h, "\uFFFD"))
+		t.names[i] = h
+		if _, dup := t.index[strings.ToLower(h)]; !dup {
+			t.index[strings.ToLower(h)] = i
+		}
+	}
+	var missing []string
+	for _, name := range required[format] {
+		if _, ok := t.index[strings.ToLower(name)]; !ok {
+			missing = append(missing, strconv.Quote(name))
+		}
+	}
+	if len(missing) > 0 {
+		noun := "column"
+		if len(missing) > 1 {
+			noun = "columns"
+		}
+		return nil, fileError(ErrMissingColumns, "The file has no "+strings.Join(missing, " or ")+" "+noun+": export it again, without changing its columns.")
+	}
+
+	res := &Result{Format: format}
+	lastBad := -1
+	for {
+		record, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return res, nil
+		}
+		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
+			if pe.StartLine == lastBad {
+				return nil, fileError(ErrDamaged, "The file is damaged at line "+strconv.Itoa(pe.Line)+".")
+			}
+			lastBad = pe.StartLine
+			res.Rows = append(res.Rows, Row{Line: pe.StartLine, Problems: []Problem{{
+				Line:    pe.StartLine,
+				Message: "This line's quotes do not match (near line " + strconv.Itoa(pe.Line) + "), so it cannot be read: a quote inside a cell must be written twice.",
+			}}})
+			continue
+		}
+		if err != nil {
+			return nil, readError(err)
+		}
+		line, _ := r.FieldPos(0)
+		b := &rowBuilder{row: Row{Line: line}}
+		for i, c := range record {
+			if !utf8.ValidString(c) {
+				name := ""
+				if i < len(t.names) {
+					name = t.names[i]
+				}
+				b.problem(name, c, "This cell has characters that are not valid text: save the file as UTF-8 and try again.")
+				record[i] = strings.ToValidUTF8(c, "\uFFFD")
+			}
+		}
+		if len(record) != len(header) {
+			b.problem("", "", "This line has "+strconv.Itoa(len(record))+" columns but the first line has "+strconv.Itoa(len(header))+".")
+		}
+		switch format {
+		case FormatGoodreads:
+			goodreadsRow(b, t, record)
+		case FormatStoryGraph:
+			storyGraphRow(b, t, record)
+		}
+		res.Rows = append(res.Rows, b.row)
+	}
+}
+
+// unprotect removes the single quote that Bookcase's export (and careful spreadsheets) put
+// before a cell a spreadsheet would otherwise run as a formula.
+func unprotect(s string) string {
+	if len(s) >= 2 && s[0] == '\'' && strings.IndexByte("=+-@\t\r", s[1]) >= 0 {
+		return s[1:]
+	}
+	return s
+}
+
+// reviewBreaks turns the line breaks Goodreads keeps as HTML in reviews back into new lines.
+var reviewBreaks = strings.NewReplacer("<br/>", "\n", "<br />", "\n", "<br>", "\n")
+
+// goodreadsRow maps a row of a Goodreads export (either layout) or of Bookcase's CSV export.
+func goodreadsRow(b *rowBuilder, t table, record []string) {
+	for i := range record {
+		record[i] = unprotect(record[i])
+	}
+	get := func(name string) (string, string) { return t.cell(record, name) }
+
+	title, titleCol := get("Title")
+	author, authorCol := get("Author")
+	b.row.Title, b.row.Author = title, author
+	extra, _ := get("Additional Authors")
+	b.row.OtherAuthors = splitList(extra)
+
+	isbn13, col13 := get("ISBN13")
+	isbn10, col10 := get("ISBN")
+	if isbn := b.isbn(isbn13, col13); isbn != "" {
+		b.row.ISBN = isbn
+	} else if isbn := b.isbn(isbn10, col10); isbn != "" {
+		b.row.ISBN = isbn
+	}
+
+	b.row.Rating = b.rating(get("My Rating"))
+	b.row.Pages = b.pages(get("Number of Pages"))
+	b.row.DateRead = b.date(get("Date Read"))
+	b.row.DateAdded = b.date(get("Date Added"))
+	b.row.ReadCount = b.count(get("Read Count"))
+
+	exclusive, _ := get("Exclusive Shelf")
+	exclusive = data.NormalizeShelfName(exclusive)
+	custom := ""
+	b.row.Status, custom = shelfStatus(exclusive)
+	shelves, shelvesCol := get("Bookshelves")
+	for _, s := range splitList(shelves) {
+		if isStatusShelf(s) {
+			continue
+		}
+		b.addShelf(shelvesCol, s)
+	}
+	if custom != "" {
+		b.addShelf("Exclusive Shelf", custom)
+	}
+
+	review, _ := get("My Review")
+	private, _ := get("Private Notes")
+	b.row.Notes = joinNotes(reviewBreaks.Replace(review), private)
+	b.validate(titleCol, authorCol)
+}
+
+// statusShelves are the shelf names other trackers use for reading statuses.
+var statusShelves = map[string]data.Status{
+	"to-read":           data.StatusWant,
+	"want-to-read":      data.StatusWant,
+	"currently-reading": data.StatusReading,
+	"read":              data.StatusRead,
+	"did-not-finish":    data.StatusDNF,
+	"dnf":               data.StatusDNF,
+}
+
+// isStatusShelf reports a shelf name that stands for a reading status.
+func isStatusShelf(name string) bool {
+	_, ok := statusShelves[strings.ToLower(data.NormalizeShelfName(name))]
+	return ok
+}
+
+// shelfStatus maps an exclusive shelf (or StoryGraph read status) to a status. A custom one
+// means "want to read" and is returned as custom, to be kept as a shelf; an empty one is "want".
+func shelfStatus(name string) (st data.Status, custom string) {
+	if name == "" {
+		return data.StatusWant, ""
+	}
+	if st, ok := statusShelves[strings.ToLower(name)]; ok {
+		return st, ""
+	}
+	return data.StatusWant, name
+}
+
+// storyGraphRow maps a row of a StoryGraph export.
+func storyGraphRow(b *rowBuilder, t table, record []string) {
+	get := func(name string) (string, string) { return t.cell(record, name) }
+
+	title, titleCol := get("Title")
+	authors, authorCol := get("Authors")
+	b.row.Title = title
+	if list := splitList(authors); len(list) > 0 {
+		b.row.Author = list[0]
+		if len(list) > 1 {
+			b.row.OtherAuthors = list[1:]
+		}
+	}
+
+	// ISBN/UID holds StoryGraph's own id for a book without an ISBN: only something that looks
+	// like an ISBN is checked as one.
+	if uid, col := get("ISBN/UID"); looksLikeISBN(uid) {
+		b.row.ISBN = b.isbn(uid, col)
+	}
+
+	status, _ := get("Read Status")
+	st, custom := shelfStatus(data.NormalizeShelfName(status))
+	b.row.Status = st
+	b.row.DateAdded = b.date(get("Date Added"))
+	b.datesRead(get("Dates Read"))
+	if last, col := get("Last Date Read"); strings.TrimSpace(last) != "" {
+		b.row.DateRead = b.date(last, col)
+	}
+	b.row.ReadCount = b.count(get("Read Count"))
+	b.row.Rating = b.quarterRating(get("Star Rating"))
+	review, _ := get("Review")
+	b.row.Notes = joinNotes(review)
+
+	tags, tagsCol := get("Tags")
+	for _, s := range splitList(tags) {
+		b.addShelf(tagsCol, s)
+	}
+	if custom != "" {
+		b.addShelf("Read Status", custom)
+	}
+	if owned, _ := get("Owned?"); strings.EqualFold(strings.TrimSpace(owned), "yes") {
+		b.addShelf("Owned?", "Owned")
+	}
+	b.validate(titleCol, authorCol)
+}
+
+// looksLikeISBN reports a value made only of the characters an ISBN is written with.
+func looksLikeISBN(s string) bool {
+	s = strings.TrimSpace(s)
+	return s != "" && strings.Trim(s, "0123456789-Xx ") == ""
+}
+
+// datesRead reads StoryGraph's Dates Read: dates or ranges ("2023/01/01-2023/01/15"), separated
+// by commas. The reading that ended last gives DateStarted and DateRead.
+func (b *rowBuilder) datesRead(value, column string) {
+	for _, item := range splitList(value) {
+		start, end, ok := dateRange(item)
+		if !ok {
+			b.problem(column, item, msgDate+" A reading from one date to another is written 2023/01/01-2023/01/15.")
+			continue
+		}
+		if b.row.DateRead == nil || !end.Before(*b.row.DateRead) {
+			b.row.DateRead = &end
+			b.row.DateStarted = nil
+			if start != end {
+				b.row.DateStarted = &start
+			}
+		}
+	}
+}
+
+// dateRange reads a date, or two dates joined by a hyphen.
+func dateRange(s string) (start, end time.Time, ok bool) {
+	if d, ok := parseDate(s); ok {
+		return d, d, true
+	}
+	for i := range len(s) {
+		if s[i] != '-' {
+			continue
+		}
+		a, okA := parseDate(s[:i])
+		z, okB := parseDate(s[i+1:])
+		if okA && okB && !z.Before(a) {
+			return a, z, true
+		}
+	}
+	return time.Time{}, time.Time{}, false
+}

@@ -1,0 +1,195 @@
+// Package importer reads a reader's library from another tracker's export (Goodreads,
+// StoryGraph) or from Bookcase's own CSV and JSON exports, into rows a person can review before
+// anything is saved. It only parses: it knows nothing of HTTP or of the database.
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// MaxFileSize is the largest file Parse reads when it is given no limit of its own.
+const MaxFileSize = 50 << 20
+
+// Format is the kind of export a file is.
+type Format string
+
+// The formats Parse understands. Bookcase's own CSV export has Goodreads' layout and header, so
+// it is read, and reported, as FormatGoodreads; the leading ' that Bookcase (and any careful
+// spreadsheet export) puts before a cell starting with = + - @ is removed either way.
+const (
+	FormatGoodreads    Format = "goodreads"
+	FormatStoryGraph   Format = "storygraph"
+	FormatBookcaseJSON Format = "bookcase-json"
+)
+
+// Errors about the whole file. Parse returns them wrapped in a *FileError whose Message is a
+// sentence to show the reader; compare with errors.Is.
+var (
+	ErrTooLarge       = errors.New("importer: file too large")
+	ErrEmpty          = errors.New("importer: file empty")
+	ErrUnknownFormat  = errors.New("importer: unknown format")
+	ErrMissingColumns = errors.New("importer: missing columns")
+	ErrDamaged        = errors.New("importer: damaged file")
+)
+
+// FileError is a reason a whole file cannot be imported. Message is a fixed sentence, or one
+// that quotes only column names, safe to show the reader.
+type FileError struct {
+	Err     error
+	Message string
+}
+
+// Error returns the message for the reader.
+func (e *FileError) Error() string { return e.Message }
+
+// Unwrap returns one of the Err… sentinels.
+func (e *FileError) Unwrap() error { return e.Err }
+
+func fileError(err error, msg string) *FileError { return &FileError{Err: err, Message: msg} }
+
+// Result is everything read from one file.
+type Result struct {
+	Format Format
+	// Rows are the books, in file order, including those with problems.
+	Rows []Row
+}
+
+// Row is one book as read from a file. A row with Problems still carries everything that could
+// be read, so the reader can see what to fix.
+type Row struct {
+	// Line is where the book starts in the file, counting from 1 as a text editor does.
+	Line   int
+	Title  string
+	Author string
+	// OtherAuthors are co-authors after the first (Goodreads' Additional Authors, StoryGraph's
+	// Authors after the first).
+	OtherAuthors []string
+	Genre        string
+	ISBN         data.ISBN
+	// Pages is 0 when the file does not say.
+	Pages  int
+	Rating data.Rating
+	Status data.Status
+	// Shelves are the book's shelves other than the reading-status ones, normalized
+	// (data.NormalizeShelfName) and without duplicates (ignoring case), in file order.
+	Shelves []string
+	// Notes are the review and the private notes, joined by a blank line.
+	Notes       string
+	DateAdded   *time.Time
+	DateStarted *time.Time
+	DateRead    *time.Time
+	// ReadCount is how many times the book was read, as the file says.
+	ReadCount int
+	// ReadThroughs and Progress are only in Bookcase's JSON export (IDs are zero).
+	ReadThroughs []data.ReadThrough
+	Progress     []data.Progress
+	Problems     []Problem
+}
+
+// Problem is something in a row that could not be read as it is.
+type Problem struct {
+	Line int
+	// Column is the column's name in the file's header (for JSON, the field's name), or "" for
+	// the row as a whole.
+	Column string
+	// Value is the cell as found, shortened and made valid text, for display.
+	Value   string
+	Message string
+}
+
+// Parse reads an export from r, whose format it detects, reading at most limit bytes
+// (MaxFileSize when limit <= 0): a longer file is an ErrTooLarge. A file that cannot be imported
+// at all is a *FileError; problems with single rows are reported in those rows.
+func Parse(r io.Reader, limit int64) (*Result, error) {
+	if limit <= 0 {
+		limit = MaxFileSize
+	}
+	br := bufio.NewReaderSize(&limitReader{r: r, left: limit, limit: limit}, 64<<10)
+	// A UTF-8 byte-order mark, which Excel writes, is not part of the header.
+	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
+		if _, err := br.Discard(3); err != nil {
+			return nil, err
+		}
+	}
+	first, err := firstByte(br)
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil, fileError(ErrEmpty, "The file is empty.")
+	case err != nil:
+		return nil, readError(err)
+	}
+	if first == '{' {
+		return parseJSON(br)
+	}
+	return parseCSV(br)
+}
+
+// firstByte returns the first byte that is not white space, without consuming it.
+func firstByte(br *bufio.Reader) (byte, error) {
+	for n := 1; ; n++ {
+		b, err := br.Peek(n)
+		if len(b) < n {
+			if err == nil {
+				err = io.EOF
+			}
+			return 0, err
+		}
+		switch c := b[n-1]; c {
+		case ' ', '\t', '\r', '\n':
+			if n == br.Size() {
+				return c, nil
+			}
+		default:
+			return c, nil
+		}
+	}
+}
+
+// readError turns an error from reading the file into what Parse returns.
+func readError(err error) error {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return err
+}
+
+// limitReader reads from r until more than limit bytes have come, then fails with ErrTooLarge.
+type limitReader struct {
+	r           io.Reader
+	left, limit int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return 0, l.tooLarge()
+	}
+	if int64(len(p)) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	if l.left < 0 {
+		return 0, l.tooLarge()
+	}
+	return n, err
+}
+
+func (l *limitReader) tooLarge() error {
+	return fileError(ErrTooLarge, "The file is larger than "+sizeText(l.limit)+", the most Bookcase imports at once: split it into smaller files.")
+}
+
+// sizeText writes a size in whole megabytes when it is one, else in bytes.
+func sizeText(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}

@@ -1,0 +1,297 @@
+package importer_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/data/importer"
+)
+
+func day(s string) *time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return &t
+}
+
+func parseFile(t *testing.T, name string) *importer.Result {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := importer.Parse(f, 0)
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", name, err)
+	}
+	return res
+}
+
+func checkRows(t *testing.T, got *importer.Result, wantFormat importer.Format, want []importer.Row) {
+	t.Helper()
+	if got.Format != wantFormat {
+		t.Errorf("format = %q, want %q", got.Format, wantFormat)
+	}
+	if len(got.Rows) != len(want) {
+		t.Fatalf("got %d rows, want %d: %+v", len(got.Rows), len(want), got.Rows)
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got.Rows[i], want[i]) {
+			t.Errorf("row %d:\n got %s\nwant %s", i, show(got.Rows[i]), show(want[i]))
+		}
+	}
+}
+
+// show prints a row with its dates readable.
+func show(r importer.Row) string {
+	d := func(t *time.Time) string {
+		if t == nil {
+			return "nil"
+		}
+		return t.Format(time.DateOnly)
+	}
+	return fmt.Sprintf("%+v added=%s started=%s read=%s", r, d(r.DateAdded), d(r.DateStarted), d(r.DateRead))
+}
+
+func TestParseGoodreads24(t *testing.T) {
+	checkRows(t, parseFile(t, "goodreads-24.csv"), importer.FormatGoodreads, []importer.Row{
+		{
+			Line: 2, Title: "Dune (Dune, #1)", Author: "Frank Herbert", ISBN: "9780441013593", Pages: 658,
+			Rating: 10, Status: data.StatusRead, Shelves: []string{"sci-fi", "favorites"},
+			Notes: "Spice!\nWorms.\n\nReread in winter", DateAdded: day("2022-12-01"), DateRead: day("2023-01-15"), ReadCount: 2,
+		},
+		{
+			Line: 3, Title: "All the Light We Cannot See", Author: "Anthony Doerr", Status: data.StatusWant,
+			DateAdded: day("2023-03-02"),
+		},
+		{
+			Line: 4, Title: "Harry Potter and the Deathly Hallows", Author: "J.K. Rowling", OtherAuthors: []string{"Mary GrandPré"},
+			ISBN: "9780545010221", Pages: 759, Rating: 8, Status: data.StatusReading, Shelves: []string{"kids"},
+			DateAdded: day("2023-05-05"), ReadCount: 1,
+		},
+		{
+			Line: 5, Title: "Abandoned Book", Author: "Some Author", Pages: 300, Rating: 4, Status: data.StatusWant,
+			Shelves: []string{"dnf-pile", "Book Club"}, DateAdded: day("2023-06-01"),
+		},
+	})
+}
+
+func TestParseGoodreads31(t *testing.T) {
+	checkRows(t, parseFile(t, "goodreads-31.csv"), importer.FormatGoodreads, []importer.Row{{
+		Line: 2, Title: "The Hobbit", Author: "J.R.R. Tolkien", ISBN: "9780618260300", Pages: 366, Rating: 8,
+		Status: data.StatusRead, Shelves: []string{"fantasy"}, Notes: "A classic.",
+		DateAdded: day("2012-08-01"), DateRead: day("2012-08-20"), ReadCount: 1,
+	}})
+}
+
+func TestParseStoryGraph(t *testing.T) {
+	checkRows(t, parseFile(t, "storygraph.csv"), importer.FormatStoryGraph, []importer.Row{
+		{
+			Line: 2, Title: "Piranesi", Author: "Susanna Clarke", ISBN: "9781635575637", Rating: 9, Status: data.StatusRead,
+			Shelves: []string{"fantasy", "short", "Owned"}, Notes: "Beautiful.\nStrange.",
+			DateAdded: day("2023-02-01"), DateStarted: day("2023-02-10"), DateRead: day("2023-02-20"), ReadCount: 2,
+		},
+		{
+			Line: 4, Title: "Good Omens", Author: "Terry Pratchett", OtherAuthors: []string{"Neil Gaiman"},
+			Status: data.StatusReading, DateAdded: day("2023-03-01"),
+		},
+		{
+			Line: 5, Title: "Some Slog", Author: "An Author", Rating: 5, Status: data.StatusDNF, DateAdded: day("2023-04-01"),
+		},
+	})
+}
+
+func TestParseBookcaseCSV(t *testing.T) {
+	checkRows(t, parseFile(t, "bookcase.csv"), importer.FormatGoodreads, []importer.Row{{
+		Line: 2, Title: "=HYPERLINK(x)", Author: "-dash author", Rating: 6, Status: data.StatusDNF,
+		Shelves: []string{"+plus shelf"}, Notes: "@mention\nsecond line", DateAdded: day("2024-01-02"),
+	}})
+}
+
+func TestParseBookcaseJSON(t *testing.T) {
+	created := time.Date(2022, 12, 1, 9, 0, 0, 0, time.UTC)
+	created2 := time.Date(2023, 2, 1, 9, 0, 0, 0, time.UTC)
+	checkRows(t, parseFile(t, "bookcase.json"), importer.FormatBookcaseJSON, []importer.Row{
+		{
+			Line: 1, Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction", ISBN: "9780441013593", Pages: 658,
+			Rating: 9, Status: data.StatusRead, Shelves: []string{"Favorites"}, Notes: "Spice.",
+			DateAdded: &created, DateStarted: day("2023-01-01"), DateRead: day("2023-01-15"), ReadCount: 1,
+			ReadThroughs: []data.ReadThrough{{StartedOn: *day("2023-01-01"), FinishedOn: day("2023-01-15"), Outcome: data.StatusRead}},
+			Progress:     []data.Progress{{Page: 300, Percent: 45.6, RecordedAt: time.Date(2023, 1, 7, 20, 0, 0, 0, time.UTC)}},
+		},
+		{
+			Line: 2, Title: "Unfinished", Author: "Someone", Status: data.StatusDNF, DateAdded: &created2,
+			ReadThroughs: []data.ReadThrough{{StartedOn: *day("2023-02-01"), FinishedOn: day("2023-02-05"), Outcome: data.StatusDNF, StoppedAtPage: 40}},
+		},
+		{
+			Line: 3, Author: "Nobody", Status: data.StatusWant, DateAdded: &created2,
+			Problems: []importer.Problem{
+				{Line: 3, Column: "pages", Value: "string", Message: "This value has the wrong type (expected int)."},
+				{Line: 3, Column: "status", Value: "maybe", Message: "Choose a status: want to read, reading, read or did not finish."},
+				{Line: 3, Column: "rating", Value: "4.25", Message: "A rating is 0.5 to 5 stars, in half stars."},
+				{Line: 3, Column: "isbn", Value: "123", Message: "An ISBN has 10 or 13 digits; this has 3."},
+				{Line: 3, Column: "title", Message: "Title is required."},
+			},
+		},
+	})
+}
+
+const grHeader = "Book Id,Title,Author,Author l-f,Additional Authors,ISBN,ISBN13,My Rating,Average Rating,Publisher,Binding,Number of Pages,Year Published,Original Publication Year,Date Read,Date Added,Bookshelves,Bookshelves with positions,Exclusive Shelf,My Review,Spoiler,Private Notes,Read Count,Owned Copies"
+
+// grRow is a Goodreads row with the given title, author, ISBN13, rating, pages, date read and review.
+func grRow(title, author, isbn13, rating, pages, dateRead, review string) string {
+	return fmt.Sprintf("1,%s,%s,,,,%s,%s,,,,%s,,,%s,2024/01/01,,,read,%s,,,1,0", title, author, isbn13, rating, pages, dateRead, review)
+}
+
+func TestParseQuirks(t *testing.T) {
+	base := importer.Row{Title: "T", Author: "A", Status: data.StatusRead, DateAdded: day("2024-01-01"), ReadCount: 1}
+	with := func(line int, f func(*importer.Row)) importer.Row {
+		r := base
+		r.Line = line
+		if f != nil {
+			f(&r)
+		}
+		return r
+	}
+	tests := []struct {
+		name  string
+		input string
+		want  []importer.Row
+	}{
+		{"BOM", "\xEF\xBB\xBF" + grHeader + "\n" + grRow("T", "A", "", "", "", "", "") + "\n", []importer.Row{with(2, nil)}},
+		{"CRLF", grHeader + "\r\n" + grRow("T", "A", "", "", "", "", "") + "\r\n" + grRow("T", "A", "", "", "", "", "") + "\r\n",
+			[]importer.Row{with(2, nil), with(3, nil)}},
+		{"quoted newline in review", grHeader + "\n" + grRow("T", "A", "", "", "", "", "\"one\r\ntwo\"") + "\n" + grRow("T", "A", "", "", "", "", "") + "\n",
+			[]importer.Row{with(2, func(r *importer.Row) { r.Notes = "one\ntwo" }), with(4, nil)}},
+		{"semicolons", strings.ReplaceAll(grHeader, ",", ";") + "\n" + strings.ReplaceAll(grRow("T", "A", "", "", "", "", ""), ",", ";") + "\n", []importer.Row{with(2, nil)}},
+		{"tabs", strings.ReplaceAll(grHeader, ",", "\t") + "\n" + strings.ReplaceAll(grRow("T", "A", "", "", "", "", ""), ",", "\t") + "\n", []importer.Row{with(2, nil)}},
+		{"header only", grHeader + "\n", nil},
+		{"invalid UTF-8", grHeader + "\n" + grRow("T\xff", "A", "", "", "", "", "") + "\n", []importer.Row{with(2, func(r *importer.Row) {
+			r.Title = "T\uFFFD"
+			r.Problems = []importer.Problem{{Line: 2, Column: "Title", Value: "T\uFFFD", Message: "This cell has characters that are not valid text: save the file as UTF-8 and try again."}}
+		})}},
+		{"bad cells", grHeader + "\n" + grRow("", "A", `"=""123"""`, "7", "-3", "15/01/2023", "") + "\n", []importer.Row{with(2, func(r *importer.Row) {
+			r.Title = ""
+			r.Problems = []importer.Problem{
+				{Line: 2, Column: "ISBN13", Value: `="123"`, Message: "An ISBN has 10 or 13 digits; this has 3."},
+				{Line: 2, Column: "My Rating", Value: "7", Message: "A rating is 0.5 to 5 stars, in half stars."},
+				{Line: 2, Column: "Number of Pages", Value: "-3", Message: "The number of pages should be a whole number from 1 to 100000."},
+				{Line: 2, Column: "Date Read", Value: "15/01/2023", Message: "Dates are written year/month/day, like 2023/01/15."},
+				{Line: 2, Column: "Title", Message: "Title is required."},
+			}
+		})}},
+		{"short line and bad quotes", grHeader + "\n1,T,A\n" + `1,"T"x,A` + "\n" + grRow("T", "A", "", "", "", "", "") + "\n", []importer.Row{
+			{Line: 2, Title: "T", Author: "A", Status: data.StatusWant, Problems: []importer.Problem{{Line: 2, Message: "This line has 3 columns but the first line has 24."}}},
+			{Line: 3, Problems: []importer.Problem{{Line: 3, Message: "This line's quotes do not match (near line 3), so it cannot be read: a quote inside a cell must be written twice."}}},
+			with(4, nil),
+		}},
+		{"storygraph quarter stars", "Title,Authors,Star Rating\nT,A,4.75\nT,A,0.25\nT,A,3.74\nT,A,NaN\n", []importer.Row{
+			{Line: 2, Title: "T", Author: "A", Rating: 10, Status: data.StatusWant},
+			{Line: 3, Title: "T", Author: "A", Rating: 1, Status: data.StatusWant},
+			{Line: 4, Title: "T", Author: "A", Rating: 7, Status: data.StatusWant},
+			{Line: 5, Title: "T", Author: "A", Status: data.StatusWant, Problems: []importer.Problem{{Line: 5, Column: "Star Rating", Value: "NaN", Message: "A rating is 0.5 to 5 stars."}}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := importer.Parse(strings.NewReader(tt.input), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkRows(t, res, res.Format, tt.want)
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
+	tests := []struct {
+		name    string
+		input   io.Reader
+		limit   int64
+		wantErr error
+		wantMsg string
+	}{
+		{"empty", strings.NewReader(""), 0, importer.ErrEmpty, "The file is empty."},
+		{"blank", strings.NewReader(" \r\n\n"), 0, importer.ErrEmpty, "The file is empty."},
+		{"PNG", bytes.NewReader(png), 0, importer.ErrUnknownFormat, "This is not a Goodreads"},
+		{"other CSV", strings.NewReader("name,email\nx,y\n"), 0, importer.ErrUnknownFormat, "This is not a Goodreads"},
+		{"other JSON", strings.NewReader(`{"books":[]}`), 0, importer.ErrUnknownFormat, "This is not a Goodreads"},
+		{"JSON array value", strings.NewReader(`{"format":["x"]}`), 0, importer.ErrUnknownFormat, "This is not a Goodreads"},
+		{"newer JSON", strings.NewReader(`{"format":"bookcase","version":2,"books":[]}`), 0, importer.ErrUnknownFormat, "version 2"},
+		{"truncated JSON", strings.NewReader(`{"format":"bookcase","version":1,"books":[{"title":"x"`), 0, importer.ErrDamaged, "The file is damaged"},
+		{"missing Title", strings.NewReader("Book Id,Titel,Autor\n1,x,y\n"), 0, importer.ErrMissingColumns, `The file has no "Title" or "Author" columns`},
+		{"missing Authors", strings.NewReader("Title,Authors\n"), 0, nil, ""},
+		{"51 MB", io.LimitReader(repeat(grHeader+"\n"+grRow("T", "A", "", "", "", "", "")+"\n"), 51<<20), 0, importer.ErrTooLarge, "The file is larger than 50 MB"},
+		{"JSON over a small limit", strings.NewReader(`{"format":"bookcase","version":1,"books":[]}`), 10, importer.ErrTooLarge, "The file is larger than 10 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := importer.Parse(tt.input, tt.limit)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("err = %v, want none", err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v (result %+v), want %v", err, res, tt.wantErr)
+			}
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("message = %q, want it to contain %q", err.Error(), tt.wantMsg)
+			}
+		})
+	}
+}
+
+// repeat is an endless reader: the header line, then the row line, again and again.
+func repeat(s string) io.Reader {
+	return &repeater{s: s}
+}
+
+type repeater struct {
+	s   string
+	off int
+}
+
+func (r *repeater) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		c := copy(p[n:], r.s[r.off:])
+		n += c
+		r.off = (r.off + c) % len(r.s)
+	}
+	return n, nil
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		head string
+		want importer.Format
+		err  bool
+	}{
+		{grHeader, importer.FormatGoodreads, false},
+		{"\xEF\xBB\xBFTitle,Authors,Contributors", importer.FormatStoryGraph, false},
+		{"  {\"format\"", importer.FormatBookcaseJSON, false},
+		{"Title;Authors;Contributors\n", importer.FormatStoryGraph, false},
+		{"hello", "", true},
+		{"", "", true},
+	}
+	for _, tt := range tests {
+		got, err := importer.Detect([]byte(tt.head))
+		if got != tt.want || (err != nil) != tt.err {
+			t.Errorf("Detect(%q) = %q, %v; want %q, error %v", tt.head, got, err, tt.want, tt.err)
+		}
+	}
+}

@@ -1,0 +1,258 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// jsonBook is one book of Bookcase's JSON export (handlers/export.go writes it).
+type jsonBook struct {
+	Title        string            `json:"title"`
+	Author       string            `json:"author"`
+	Genre        string            `json:"genre"`
+	Status       string            `json:"status"`
+	Pages        *int              `json:"pages"`
+	Rating       *float64          `json:"rating"`
+	Notes        string            `json:"notes"`
+	ISBN         *string           `json:"isbn"`
+	CreatedAt    string            `json:"created_at"`
+	Shelves      []string          `json:"shelves"`
+	ReadThroughs []jsonReadThrough `json:"read_throughs"`
+	Progress     []jsonProgress    `json:"progress"`
+}
+
+type jsonReadThrough struct {
+	StartedOn     string  `json:"started_on"`
+	FinishedOn    *string `json:"finished_on"`
+	Outcome       string  `json:"outcome"`
+	StoppedAtPage *int    `json:"stopped_at_page"`
+}
+
+type jsonProgress struct {
+	Page       int     `json:"page"`
+	Percent    float64 `json:"percent"`
+	RecordedAt string  `json:"recorded_at"`
+}
+
+// lineCounter counts the new lines read through it, so a book's line can be told from how much
+// of what was read the decoder has not used yet.
+type lineCounter struct {
+	r     io.Reader
+	lines int
+}
+
+func (c *lineCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.lines += bytes.Count(p[:n], []byte("\n"))
+	return n, err
+}
+
+// msgDamagedJSON is for a JSON file that stops being JSON.
+const msgDamagedJSON = "The file is damaged (it is not complete JSON): export it from Bookcase again."
+
+// parseJSON reads Bookcase's JSON export a book at a time, so memory does not grow with the file
+// beyond the rows themselves.
+func parseJSON(br *bufio.Reader) (*Result, error) {
+	lc := &lineCounter{r: br}
+	dec := json.NewDecoder(lc)
+	fail := func(err error) error {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			return fe
+		}
+		if _, ok := errors.AsType[*json.SyntaxError](err); ok || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return fileError(ErrDamaged, msgDamagedJSON)
+		}
+		if _, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+			return fileError(ErrUnknownFormat, msgUnknown)
+		}
+		return err
+	}
+	if _, err := dec.Token(); err != nil { // the opening {, which Parse has seen
+		return nil, fail(err)
+	}
+	res := &Result{Format: FormatBookcaseJSON}
+	var format string
+	var version int
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fail(err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "format":
+			if err := dec.Decode(&format); err != nil {
+				return nil, fail(err)
+			}
+		case "version":
+			if err := dec.Decode(&version); err != nil {
+				return nil, fail(err)
+			}
+		case "books":
+			if format != "bookcase" {
+				return nil, fileError(ErrUnknownFormat, msgUnknown)
+			}
+			if version != 1 {
+				return nil, fileError(ErrUnknownFormat, "This Bookcase export is version "+strconv.Itoa(version)+", which this Bookcase cannot read: it reads version 1.")
+			}
+			if err := readBooks(dec, lc, res); err != nil {
+				return nil, fail(err)
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, fail(err)
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing }
+		return nil, fail(err)
+	}
+	if format != "bookcase" {
+		return nil, fileError(ErrUnknownFormat, msgUnknown)
+	}
+	return res, nil
+}
+
+// readBooks reads the books array.
+func readBooks(dec *json.Decoder, lc *lineCounter, res *Result) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return fileError(ErrDamaged, msgDamagedJSON)
+	}
+	for dec.More() {
+		line := nextLine(dec, lc)
+		// A book is read whole first, so a bad value in it is a problem of that row only.
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return err
+		}
+		var jb jsonBook
+		b := &rowBuilder{row: Row{Line: line}}
+		if err := json.Unmarshal(raw, &jb); err != nil {
+			if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+				b.problem(te.Field, te.Value, "This value has the wrong type (expected "+te.Type.String()+").")
+			} else {
+				b.problem("", "", "This book is not written as Bookcase writes books.")
+			}
+		}
+		jsonRow(b, jb)
+		res.Rows = append(res.Rows, b.row)
+	}
+	_, err = dec.Token() // the closing ]
+	return err
+}
+
+// nextLine is the line on which the decoder's next value starts.
+func nextLine(dec *json.Decoder, lc *lineCounter) int {
+	buffered, _ := io.ReadAll(dec.Buffered())
+	ahead := bytes.Count(buffered, []byte("\n"))
+	skipped := bytes.TrimLeft(buffered, " \t\r\n,")
+	ahead -= bytes.Count(buffered[:len(buffered)-len(skipped)], []byte("\n"))
+	return lc.lines - ahead + 1
+}
+
+// jsonRow maps a book of the JSON export, which holds Bookcase's own values.
+func jsonRow(b *rowBuilder, jb jsonBook) {
+	b.row.Title, b.row.Author, b.row.Genre, b.row.Notes = jb.Title, jb.Author, jb.Genre, strings.TrimSpace(jb.Notes)
+	if jb.Status != "" {
+		st, err := data.ParseStatus(jb.Status)
+		if err != nil {
+			b.problem("status", jb.Status, fieldMessage(err, "status", "This is not a status."))
+		}
+		b.row.Status = st
+	}
+	if jb.Pages != nil {
+		if *jb.Pages < 0 || *jb.Pages > data.MaxPages {
+			b.problem("pages", strconv.Itoa(*jb.Pages), "The number of pages should be a whole number from 1 to "+strconv.Itoa(data.MaxPages)+".")
+		} else {
+			b.row.Pages = *jb.Pages
+		}
+	}
+	if jb.Rating != nil {
+		half := *jb.Rating * 2
+		if half != math.Trunc(half) || half < 0 || half > float64(data.MaxRating) {
+			b.problem("rating", strconv.FormatFloat(*jb.Rating, 'f', -1, 64), "A rating is 0.5 to 5 stars, in half stars.")
+		} else {
+			b.row.Rating = data.Rating(half)
+		}
+	}
+	if jb.ISBN != nil {
+		b.row.ISBN = b.isbn(*jb.ISBN, "isbn")
+	}
+	if jb.CreatedAt != "" {
+		if d, err := time.Parse(time.RFC3339, jb.CreatedAt); err != nil {
+			b.problem("created_at", jb.CreatedAt, "A time is written like 2024-05-01T10:00:00Z.")
+		} else {
+			d = d.UTC()
+			b.row.DateAdded = &d
+		}
+	}
+	for _, s := range jb.Shelves {
+		b.addShelf("shelves", s)
+	}
+	for _, rt := range jb.ReadThroughs {
+		b.readThrough(rt)
+	}
+	for _, p := range jb.Progress {
+		if p.Page < 0 || p.Page > data.MaxPages || p.Percent < 0 || p.Percent > 100 || math.IsNaN(p.Percent) {
+			b.problem("progress", strconv.Itoa(p.Page), "A progress update is a page from 0 to "+strconv.Itoa(data.MaxPages)+" or a percentage from 0 to 100.")
+			continue
+		}
+		at, err := time.Parse(time.RFC3339, p.RecordedAt)
+		if err != nil {
+			b.problem("progress", p.RecordedAt, "A time is written like 2024-05-01T10:00:00Z.")
+			continue
+		}
+		b.row.Progress = append(b.row.Progress, data.Progress{Page: p.Page, Percent: p.Percent, RecordedAt: at.UTC()})
+	}
+	b.validate("title", "author")
+}
+
+// readThrough maps one reading; the last finished read gives DateRead.
+func (b *rowBuilder) readThrough(rt jsonReadThrough) {
+	start, ok := parseDate(rt.StartedOn)
+	if !ok {
+		b.problem("read_throughs", rt.StartedOn, msgDate)
+		return
+	}
+	out := data.ReadThrough{StartedOn: start}
+	outcome, err := data.ParseStatus(rt.Outcome)
+	if err != nil || outcome == data.StatusWant {
+		b.problem("read_throughs", rt.Outcome, "A reading ends in reading, read or dnf.")
+		return
+	}
+	out.Outcome = outcome
+	if rt.FinishedOn != nil {
+		end, ok := parseDate(*rt.FinishedOn)
+		if !ok || end.Before(start) {
+			b.problem("read_throughs", *rt.FinishedOn, "A reading's finish date is a date on or after its start.")
+			return
+		}
+		out.FinishedOn = &end
+		if outcome == data.StatusRead {
+			b.row.ReadCount++
+			if b.row.DateRead == nil || !end.Before(*b.row.DateRead) {
+				b.row.DateRead = &end
+				b.row.DateStarted = &start
+			}
+		}
+	}
+	if rt.StoppedAtPage != nil && *rt.StoppedAtPage > 0 && *rt.StoppedAtPage <= data.MaxPages {
+		out.StoppedAtPage = *rt.StoppedAtPage
+	}
+	b.row.ReadThroughs = append(b.row.ReadThroughs, out)
+}
