@@ -1,0 +1,138 @@
+package data_test
+
+import (
+	"testing"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+func importRows() []data.ImportRow {
+	return []data.ImportRow{
+		{Title: "Dune", Author: "Frank Herbert", ISBN: "9780441013593", Status: data.StatusRead, Shelves: []string{"Sci-Fi", "Favorites"}, Pages: 658, Rating: 10},
+		{Title: "Emma", Author: "Jane Austen", Status: data.StatusReading, Shelves: []string{"sci-fi"}},
+		{Title: "Ulysses", Author: "James Joyce"},
+	}
+}
+
+// wantCounts checks that book_counts agrees with the books themselves.
+func wantCounts(t *testing.T, db *data.DB, owner int64, live int) {
+	t.Helper()
+	n, err := db.Books().Count(t.Context(), owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != live {
+		t.Errorf("Count() = %d, want %d", n, live)
+	}
+	page, err := db.Books().List(t.Context(), owner, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Books) != live {
+		t.Errorf("List() has %d books, want %d", len(page.Books), live)
+	}
+	byStatus := map[data.Status]int{}
+	for _, b := range page.Books {
+		byStatus[b.Status]++
+	}
+	counts, err := db.Books().StatusCounts(t.Context(), owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []data.Status{data.StatusWant, data.StatusReading, data.StatusRead, data.StatusDNF} {
+		if counts[st] != byStatus[st] {
+			t.Errorf("StatusCounts()[%s] = %d, want %d", st, counts[st], byStatus[st])
+		}
+	}
+}
+
+func TestImport(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		db := openDB(t)
+		u := addReader(t, db, "ada")
+		got, err := db.Import(t.Context(), u.ID, importRows(), data.OnDuplicateSkip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (data.ImportSummary{Created: 3}); got != want {
+			t.Errorf("Import() = %+v, want %+v", got, want)
+		}
+		wantCounts(t, db, u.ID, 3)
+		shelves, err := db.Shelves().List(t.Context(), u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(shelves) != 2 {
+			t.Fatalf("shelves = %+v, want Sci-Fi and Favorites once each", shelves)
+		}
+		for _, sh := range shelves {
+			if sh.Name == "Sci-Fi" && sh.Books != 2 {
+				t.Errorf("Sci-Fi has %d books, want 2", sh.Books)
+			}
+		}
+
+		// The same file again creates nothing: every row matches by ISBN or by title and author.
+		again := importRows()
+		again[1].Title, again[1].Author = "  EMMA ", "jane   austen"
+		got, err = db.Import(t.Context(), u.ID, again, data.OnDuplicateSkip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (data.ImportSummary{Skipped: 3}); got != want {
+			t.Errorf("second Import() = %+v, want %+v", got, want)
+		}
+		wantCounts(t, db, u.ID, 3)
+
+		upd := importRows()[:1]
+		upd[0].Title, upd[0].Status = "Dune (Dune, #1)", data.StatusDNF
+		got, err = db.Import(t.Context(), u.ID, upd, data.OnDuplicateUpdate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (data.ImportSummary{Updated: 1}); got != want {
+			t.Errorf("update Import() = %+v, want %+v", got, want)
+		}
+		wantCounts(t, db, u.ID, 3)
+		counts, err := db.Books().StatusCounts(t.Context(), u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts[data.StatusDNF] != 1 || counts[data.StatusRead] != 0 {
+			t.Errorf("StatusCounts() = %v, want Dune moved to dnf", counts)
+		}
+	})
+
+	t.Run("ErrRollback", func(t *testing.T) {
+		db := openDB(t)
+		u := addReader(t, db, "ada")
+		rows := append(importRows(), data.ImportRow{Title: "", Author: "Nobody", Shelves: []string{"Never"}})
+		if _, err := db.Import(t.Context(), u.ID, rows, data.OnDuplicateSkip); err == nil {
+			t.Fatal("Import() with an untitled row succeeded")
+		}
+		wantCounts(t, db, u.ID, 0)
+		shelves, err := db.Shelves().List(t.Context(), u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(shelves) != 0 {
+			t.Errorf("shelves = %+v after a failed import, want none", shelves)
+		}
+	})
+
+	t.Run("OtherOwner", func(t *testing.T) {
+		db := openDB(t)
+		ada, bob := addReader(t, db, "ada"), addReader(t, db, "bob")
+		if _, err := db.Import(t.Context(), ada.ID, importRows(), data.OnDuplicateSkip); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Import(t.Context(), bob.ID, importRows(), data.OnDuplicateSkip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (data.ImportSummary{Created: 3}); got != want {
+			t.Errorf("Import() for bob = %+v, want %+v", got, want)
+		}
+		wantCounts(t, db, ada.ID, 3)
+		wantCounts(t, db, bob.ID, 3)
+	})
+}
