@@ -63,12 +63,27 @@ func formOf(id int64, in data.BookInput, err error) views.BookForm {
 	return f
 }
 
-// bookNotFound answers for a book that does not exist: in place of its row for htmx, or a page.
-func (s *Server) bookNotFound(c *fiber.Ctx, id int64) error {
-	if isHTMX(c) {
-		return render(c, fiber.StatusNotFound, views.RowNotFound(id))
+// goneBook is the error for a book that is not the reader's to see (missing, deleted, or someone
+// else's) on a route that answers with its row: handleError answers htmx requests with a row
+// saying so, in place of the book's row, and others with the not-found page.
+type goneBook struct{ id int64 }
+
+func (g goneBook) Error() string { return "book " + strconv.FormatInt(g.id, 10) + " not found" }
+
+// Is makes a gone book a data.ErrNotFound, for statusOf and for callers.
+func (g goneBook) Is(target error) bool { return target == data.ErrNotFound }
+
+// rowBook returns the reader's live book named by the :id route parameter, or goneBook.
+func (s *Server) rowBook(c *fiber.Ctx) (data.Book, error) {
+	id, err := bookID(c)
+	if err != nil {
+		return data.Book{}, err
 	}
-	return fiber.ErrNotFound
+	b, err := s.books.Get(c.UserContext(), owner(c), id)
+	if errors.Is(err, data.ErrNotFound) {
+		return data.Book{}, goneBook{id}
+	}
+	return b, err
 }
 
 // listBooks shows the library, all of it or filtered by ?status= or ?shelf=; with ?before= it
@@ -183,14 +198,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 
 // showBook answers with the book's row for htmx (Cancel uses this), or its page.
 func (s *Server) showBook(c *fiber.Ctx) error {
-	id, err := bookID(c)
-	if err != nil {
-		return err
-	}
-	b, err := s.books.Get(c.UserContext(), owner(c), id)
-	if errors.Is(err, data.ErrNotFound) {
-		return s.bookNotFound(c, id)
-	}
+	b, err := s.rowBook(c)
 	if err != nil {
 		return err
 	}
@@ -206,14 +214,7 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 
 // editBook answers with the edit row for htmx, or the edit page.
 func (s *Server) editBook(c *fiber.Ctx) error {
-	id, err := bookID(c)
-	if err != nil {
-		return err
-	}
-	b, err := s.books.Get(c.UserContext(), owner(c), id)
-	if errors.Is(err, data.ErrNotFound) {
-		return s.bookNotFound(c, id)
-	}
+	b, err := s.rowBook(c)
 	if err != nil {
 		return err
 	}
@@ -234,7 +235,7 @@ func (s *Server) updateBook(c *fiber.Ctx) error {
 	b, err := s.books.Update(c.UserContext(), owner(c), id, in)
 	switch {
 	case errors.Is(err, data.ErrNotFound):
-		return s.bookNotFound(c, id)
+		return goneBook{id}
 	case errors.Is(err, data.ErrInvalid):
 		form := formOf(id, in, err)
 		if isHTMX(c) {
@@ -256,14 +257,7 @@ func (s *Server) updateBook(c *fiber.Ctx) error {
 
 // confirmDelete asks before deleting, for readers without JavaScript.
 func (s *Server) confirmDelete(c *fiber.Ctx) error {
-	id, err := bookID(c)
-	if err != nil {
-		return err
-	}
-	b, err := s.books.Get(c.UserContext(), owner(c), id)
-	if errors.Is(err, data.ErrNotFound) {
-		return s.bookNotFound(c, id)
-	}
+	b, err := s.rowBook(c)
 	if err != nil {
 		return err
 	}
@@ -279,7 +273,7 @@ func (s *Server) deleteBook(c *fiber.Ctx) error {
 	}
 	b, err := s.books.Delete(c.UserContext(), owner(c), id)
 	if errors.Is(err, data.ErrNotFound) {
-		return s.bookNotFound(c, id)
+		return goneBook{id}
 	}
 	if err != nil {
 		return err
@@ -298,7 +292,7 @@ func (s *Server) restoreBook(c *fiber.Ctx) error {
 	}
 	b, err := s.books.Restore(c.UserContext(), owner(c), id)
 	if errors.Is(err, data.ErrNotFound) {
-		return s.bookNotFound(c, id)
+		return goneBook{id}
 	}
 	if err != nil {
 		return err

@@ -56,8 +56,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
-	n := noticeFor(status)
 	c.Response().ResetBody()
+	var gone goneBook
+	if isHTMX(c) && errors.As(err, &gone) {
+		return render(c, fiber.StatusNotFound, views.RowNotFound(gone.id))
+	}
+	n := noticeFor(status)
 	if isHTMX(c) {
 		c.Status(status)
 		c.Type("txt", "utf-8")

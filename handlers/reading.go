@@ -236,7 +236,7 @@ func (s *Server) setStatus(c *fiber.Ctx) error {
 	b, err := s.reading.SetStatus(c.UserContext(), owner(c), id, st, time.Time{})
 	switch {
 	case errors.Is(err, data.ErrNotFound):
-		return s.bookNotFound(c, id)
+		return goneBook{id}
 	case errors.Is(err, data.ErrInvalid):
 		return s.unprocessable(c, id, err)
 	case err != nil:
@@ -257,7 +257,7 @@ func (s *Server) unprocessable(c *fiber.Ctx, id int64, err error) error {
 		}
 	}
 	if _, gerr := s.books.Get(c.UserContext(), owner(c), id); errors.Is(gerr, data.ErrNotFound) {
-		return s.bookNotFound(c, id)
+		return goneBook{id}
 	}
 	if isHTMX(c) {
 		c.Set(hxReswap, "none")
@@ -269,26 +269,19 @@ func (s *Server) unprocessable(c *fiber.Ctx, id int64, err error) error {
 
 // recordProgress records a quick progress update, a page or a percentage, from a reading row.
 func (s *Server) recordProgress(c *fiber.Ctx) error {
-	id, err := bookID(c)
-	if err != nil {
-		return err
-	}
-	b, err := s.books.Get(c.UserContext(), owner(c), id)
-	if errors.Is(err, data.ErrNotFound) {
-		return s.bookNotFound(c, id)
-	}
+	b, err := s.rowBook(c)
 	if err != nil {
 		return err
 	}
 	typed := c.FormValue("progress")
 	in, err := data.ParseProgress(typed, b.Pages)
 	if err == nil {
-		_, err = s.reading.RecordProgress(c.UserContext(), owner(c), id, in)
+		_, err = s.reading.RecordProgress(c.UserContext(), owner(c), b.ID, in)
 	}
 	var verr *data.ValidationError
 	switch {
 	case errors.Is(err, data.ErrNotFound):
-		return s.bookNotFound(c, id)
+		return goneBook{b.ID}
 	case errors.As(err, &verr):
 		v, rerr := s.bookRowView(c, b)
 		if rerr != nil {
