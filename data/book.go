@@ -27,6 +27,8 @@ type Book struct {
 	// Notes are the reader's private notes, possibly several lines.
 	Notes string `db:"notes"`
 	ISBN  ISBN   `db:"isbn"`
+	// FinishedOn is the date (YYYY-MM-DD) the reader last finished the book, or "" if never.
+	FinishedOn string `db:"finished_on"`
 }
 
 // BookInput is what a reader submits to create or change a book.

@@ -24,11 +24,14 @@ type BookPage struct {
 	Books []Book
 	// Next is the cursor for the following (older) page, or 0 when this is the last page.
 	Next int64
+	// Cursor is Find's cursor for the following page, or "" when this is the last page.
+	Cursor string
 }
 
 // bookColumns are the columns of a Book; NULL pages, rating and ISBN read as their zero values.
 const bookColumns = `id, title, author, genre, created_at, updated_at, status,
-	COALESCE(pages, 0) AS pages, COALESCE(rating, 0) AS rating, notes, COALESCE(isbn, '') AS isbn`
+	COALESCE(pages, 0) AS pages, COALESCE(rating, 0) AS rating, notes, COALESCE(isbn, '') AS isbn,
+	COALESCE(CAST(finished_on AS TEXT), '') AS finished_on`
 
 // Create validates in and stores it as a new book. A book created as reading, read or did not
 // finish gets its read-through, started (and for read or did not finish, finished) today.

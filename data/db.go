@@ -119,6 +119,13 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
+	var fts5 bool
+	if err := db.QueryRowContext(ctx, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`).Scan(&fts5); err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	if !fts5 {
+		return errors.New("open database: this build of Bookcase has no SQLite full-text search; build it with -tags sqlite_fts5 (see README)")
+	}
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)

@@ -253,9 +253,12 @@ func (s *BookStore) changeStatus(ctx context.Context, tx *sqlx.Tx, owner int64, 
 	if err := moveCount(ctx, tx, owner, from, to); err != nil {
 		return err
 	}
-	return tx.GetContext(ctx, b, `
-		UPDATE books SET status = ?, updated_at = ? WHERE id = ?
-		RETURNING `+bookColumns, to, s.db.now(), b.ID)
+	if _, err := tx.ExecContext(ctx, `UPDATE books SET status = ?, updated_at = ? WHERE id = ?`, to, s.db.now(), b.ID); err != nil {
+		return err
+	}
+	// Read the book again rather than use RETURNING, which would miss the finish date and
+	// progress that the triggers of migration 00005 set after the update.
+	return tx.GetContext(ctx, b, `SELECT `+bookColumns+` FROM books WHERE id = ?`, b.ID)
 }
 
 // insertFinished records a read-through started and finished on day.

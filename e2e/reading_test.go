@@ -72,23 +72,16 @@ func TestReadingWithKeyboard(t *testing.T) {
 		t.Errorf("stored book = %+v, %v; want it read", b, err)
 	}
 
-	// The tabs are links: each filter has its URL, and Back returns to the one before.
-	p.loads("click the Reading tab", chromedp.Click(chromedp.CSS(`#filters a[href="/books?status=reading"]`)))
-	if got := p.location().RawQuery; got != "status=reading" {
-		t.Errorf("query = %q, want status=reading", got)
-	}
+	// The tabs are links, followed in place: each filter has its URL, and Back returns to the one before.
+	p.do("click the Reading tab", chromedp.Click(chromedp.CSS(`#filters a[href="/books?status=reading"]`)))
+	p.waitUntil("the Reading tab is current", `location.search === '?status=reading' && document.querySelector('#filters a[aria-current="page"]').getAttribute('href') === '/books?status=reading'`)
 	if got, want := p.rows(), []row{rowOf(other)}; len(got) != 1 || got[0] != want[0] {
 		t.Errorf("rows filtered by Reading = %+v, want %+v", got, want)
 	}
-	p.waitUntil("the Reading tab is current", `document.querySelector('#filters a[aria-current="page"]').getAttribute('href') === '/books?status=reading'`)
-	p.loads("click the All tab", chromedp.Click(chromedp.CSS(`#filters a[href="/books"]`)))
-	if got := p.location().RawQuery; got != "" {
-		t.Errorf("query = %q, want none", got)
-	}
-	if got := len(p.rows()); got != 2 {
-		t.Errorf("%d rows under All, want 2", got)
-	}
-	// Back may come from the back/forward cache, with no response to wait for: wait for the URL.
+	p.stillSamePage()
+	p.do("click the All tab", chromedp.Click(chromedp.CSS(`#filters a[href="/books"]`)))
+	p.waitUntil("All shows every book", `location.search === '' && document.querySelectorAll('#book-list > tr.book').length === 2`)
+	p.stillSamePage()
 	eval[chromedp.Void](p, `history.back()`)
 	p.waitUntil("Back returns to the Reading filter", `location.search === '?status=reading'`)
 	p.waitUntil("Back shows the filtered list", `document.querySelectorAll('#book-list > tr.book').length === 1`)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
@@ -42,7 +43,14 @@ func bookInput(c *fiber.Ctx) data.BookInput {
 
 // bookView turns a stored book into what the pages show.
 func bookView(b data.Book) views.Book {
-	return views.Book{ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Added: b.CreatedAt.Format("2 January 2006"), Status: string(b.Status)}
+	v := views.Book{
+		ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Status: string(b.Status), Rating: b.Rating.String(),
+		Added: b.CreatedAt.Format("2 January 2006"), AddedOn: b.CreatedAt.Format(time.DateOnly), AddedShort: b.CreatedAt.Format("2 Jan 2006"),
+	}
+	if fin, err := time.Parse(time.DateOnly, b.FinishedOn); err == nil {
+		v.Finished, v.FinishedShort = b.FinishedOn, fin.Format("2 Jan 2006")
+	}
+	return v
 }
 
 func bookViews(books []data.Book) []views.Book {
@@ -86,86 +94,6 @@ func (s *Server) rowBook(c *fiber.Ctx) (data.Book, error) {
 	return b, err
 }
 
-// listBooks shows the library, all of it or filtered by ?status= or ?shelf=; with ?before= it
-// shows the page of books older than that cursor.
-func (s *Server) listBooks(c *fiber.Ctx) error {
-	before, err := strconv.ParseInt(c.Query("before", "0"), 10, 64)
-	if err != nil || before < 0 {
-		return fiber.NewError(fiber.StatusBadRequest, "bad cursor")
-	}
-	f, err := parseFilter(c.Query("status"), c.Query("shelf"))
-	if errors.Is(err, errBadStatus) {
-		if isHTMX(c) {
-			return fiber.NewError(fiber.StatusBadRequest, "unknown status")
-		}
-		return s.renderLibrary(c, fiber.StatusBadRequest, views.Library{
-			Problem: "There is no reading status “" + c.Query("status") + "”. Showing all your books.",
-		}, filter{}, 0)
-	}
-	if err != nil {
-		return err
-	}
-	if isHTMX(c) {
-		books, next, err := s.rows(c, f, before)
-		if err != nil {
-			return err
-		}
-		return render(c, fiber.StatusOK, views.BookRows(books, next, f.query()))
-	}
-	return s.renderLibrary(c, fiber.StatusOK, views.Library{Older: before > 0}, f, before)
-}
-
-// rows is the page of book rows that f shows from the cursor before, progress included, and the
-// cursor of the next page. A filter on a shelf that is not the reader's is a 404.
-func (s *Server) rows(c *fiber.Ctx, f filter, before int64) ([]views.Book, int64, error) {
-	page, err := s.listFiltered(c, f, before)
-	if errors.Is(err, data.ErrNotFound) {
-		return nil, 0, fiber.ErrNotFound
-	}
-	if err != nil {
-		return nil, 0, err
-	}
-	books, err := s.withProgress(c, page.Books)
-	if err != nil {
-		return nil, 0, err
-	}
-	return books, page.Next, nil
-}
-
-// renderLibrary renders the full library page, filling in the books that f shows from the cursor
-// before, the count, the tabs and the "Currently reading" strip. A book in l.Books replaces the
-// row of the same book (a row re-rendered with an error).
-func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filter, before int64) error {
-	books, next, err := s.rows(c, f, before)
-	if err != nil {
-		return err
-	}
-	for _, override := range l.Books {
-		for i := range books {
-			if books[i].ID == override.ID {
-				books[i] = override
-			}
-		}
-	}
-	l.Books, l.Next, l.Query = books, next, f.query()
-	st, err := s.libraryState(c, f)
-	if err != nil {
-		return err
-	}
-	l.Count, l.Filters, l.Reading = st.count, st.filters, st.reading
-	if id, err := strconv.ParseInt(c.Query("deleted"), 10, 64); err == nil && id > 0 {
-		b, err := s.books.GetDeleted(c.UserContext(), owner(c), id)
-		switch {
-		case err == nil:
-			v := bookView(b)
-			l.Deleted = &v
-		case !errors.Is(err, data.ErrNotFound):
-			return err
-		}
-	}
-	return render(c, status, views.LibraryPage(s.meta(c, "Your library"), l))
-}
-
 // createBook adds a book from the new-book row.
 func (s *Server) createBook(c *fiber.Ctx) error {
 	in := bookInput(c)
@@ -177,7 +105,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 			c.Set(hxReswap, "outerHTML")
 			return render(c, fiber.StatusUnprocessableEntity, views.NewBookRow(form, false))
 		}
-		return s.renderLibrary(c, fiber.StatusUnprocessableEntity, views.Library{New: form}, filter{}, 0)
+		return s.renderLibrary(c, fiber.StatusUnprocessableEntity, views.Library{New: form}, filter{}, "")
 	}
 	if err != nil {
 		return err

@@ -7,6 +7,13 @@ const (
 	hxRequest  = "HX-Request"
 	hxRetarget = "HX-Retarget"
 	hxReswap   = "HX-Reswap"
+	// hxTarget is the id of the element a request's answer goes to, and hxTrigger the id of the
+	// element that made it.
+	hxTarget  = "HX-Target"
+	hxTrigger = "HX-Trigger"
+	// hxPushURL adds a URL to the browser's history; hxReplaceURL replaces the current entry.
+	hxPushURL    = "HX-Push-Url"
+	hxReplaceURL = "HX-Replace-Url"
 )
 
 // isHTMX reports whether the request was made by htmx (and so wants a fragment, not a page).

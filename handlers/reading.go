@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/a-h/templ"
@@ -23,74 +21,6 @@ func (s *Server) readingRoutes(app *fiber.App) {
 	app.Put("/books/:id/status", s.setStatus)
 	app.Post("/books/:id/status", s.setStatus)
 	app.Post("/books/:id/progress", s.recordProgress)
-}
-
-// filter is what the library shows: every book, the books with one status, or one shelf's.
-type filter struct {
-	status data.Status
-	shelf  int64
-}
-
-// query is the filter as the library URL's query ("status=reading"), or "" for every book.
-func (f filter) query() string {
-	switch {
-	case f.status != "":
-		return "status=" + string(f.status)
-	case f.shelf > 0:
-		return "shelf=" + strconv.FormatInt(f.shelf, 10)
-	}
-	return ""
-}
-
-// errBadStatus is a ?status= that names no status.
-var errBadStatus = errors.New("unknown status")
-
-// parseFilter reads the filter from a library URL's status and shelf parameters. An unknown
-// status is errBadStatus; a shelf that is not a positive integer names no shelf (404).
-func parseFilter(status, shelf string) (filter, error) {
-	var f filter
-	if v := status; v != "" {
-		st, err := data.ParseStatus(v)
-		if err != nil {
-			return filter{}, errBadStatus
-		}
-		f.status = st
-	}
-	if v := shelf; v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 || f.status != "" {
-			return filter{}, fiber.ErrNotFound
-		}
-		f.shelf = id
-	}
-	return f, nil
-}
-
-// listFiltered returns a page of the books that f shows.
-func (s *Server) listFiltered(c *fiber.Ctx, f filter, before int64) (data.BookPage, error) {
-	ctx, who := c.UserContext(), owner(c)
-	switch {
-	case f.shelf > 0:
-		return s.shelves.ListBooks(ctx, who, f.shelf, before, data.PageSize)
-	case f.status == "":
-		return s.books.List(ctx, who, before, data.PageSize)
-	}
-	return s.reading.ListByStatus(ctx, who, f.status, before, data.PageSize)
-}
-
-// currentFilter is the filter of the page an htmx request came from, so that the tabs it sends
-// back keep the right one active.
-func currentFilter(c *fiber.Ctx) filter {
-	u, err := url.Parse(c.Get(hxCurrentURL))
-	if err != nil {
-		return filter{}
-	}
-	q := u.Query()
-	f, err := parseFilter(q.Get("status"), q.Get("shelf"))
-	if err != nil {
-		return filter{}
-	}
-	return f
 }
 
 // libraryState is what every library response carries besides its rows: the reader's number of
@@ -133,15 +63,25 @@ func (s *Server) filters(c *fiber.Ctx, f filter, counts map[data.Status]int) (vi
 	for _, n := range counts {
 		total += n
 	}
-	out := views.Filters{Statuses: []views.Filter{{Label: "All", URL: "/books", Count: total, Active: f == filter{}}}}
+	all := f
+	all.status = ""
+	out := views.Filters{Statuses: []views.Filter{{Label: "All", URL: all.url(), Count: total, Active: f.status == ""}}}
 	for _, st := range data.Statuses() {
+		tab := f
+		tab.status = st
 		out.Statuses = append(out.Statuses, views.Filter{
-			Label: st.Label(), URL: "/books?status=" + string(st), Count: counts[st], Active: f.status == st,
+			Label: st.Label(), URL: tab.url(), Count: counts[st], Active: f.status == st,
 		})
 	}
 	for _, sh := range shelves {
+		// A shelf's tab shows its books; the active one's shows every book again.
+		tab := f
+		tab.shelf = sh.ID
+		if f.shelf == sh.ID {
+			tab.shelf = 0
+		}
 		out.Shelves = append(out.Shelves, views.Filter{
-			Label: sh.Name, URL: "/books?shelf=" + strconv.FormatInt(sh.ID, 10), Count: sh.Books, Active: f.shelf == sh.ID,
+			Label: sh.Name, URL: tab.url(), Count: sh.Books, Active: f.shelf == sh.ID,
 		})
 	}
 	return out, nil
@@ -295,7 +235,7 @@ func (s *Server) recordProgress(c *fiber.Ctx) error {
 		if isHTMX(c) {
 			return render(c, fiber.StatusUnprocessableEntity, views.BookRow(v))
 		}
-		return s.renderLibrary(c, fiber.StatusUnprocessableEntity, views.Library{Books: []views.Book{v}}, filter{}, 0)
+		return s.renderLibrary(c, fiber.StatusUnprocessableEntity, views.Library{Books: []views.Book{v}}, filter{}, "")
 	case err != nil:
 		return err
 	}

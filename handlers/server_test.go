@@ -294,7 +294,14 @@ func (s *failingStore) Get(context.Context, int64, int64) (data.Book, error) {
 func (s *failingStore) List(context.Context, int64, int64, int) (data.BookPage, error) {
 	return data.BookPage{}, s.fail()
 }
-func (s *failingStore) Count(context.Context, int64) (int, error) { return 0, s.fail() }
+func (s *failingStore) Find(context.Context, int64, data.BookQuery) (data.BookPage, error) {
+	return data.BookPage{}, s.fail()
+}
+func (s *failingStore) FindCount(context.Context, int64, data.BookQuery, int) (int, error) {
+	return 0, s.fail()
+}
+func (s *failingStore) Genres(context.Context, int64) ([]string, error) { return nil, s.fail() }
+func (s *failingStore) Count(context.Context, int64) (int, error)       { return 0, s.fail() }
 func (s *failingStore) Update(context.Context, int64, int64, data.BookInput) (data.Book, error) {
 	return data.Book{}, s.fail()
 }

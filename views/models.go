@@ -4,6 +4,7 @@ package views
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 )
@@ -30,6 +31,12 @@ type Book struct {
 	Author string
 	Genre  string
 	Added  string
+	// AddedOn and Finished are dates as YYYY-MM-DD (Finished "" when never finished), and
+	// AddedShort and FinishedShort the same dates as the table shows them ("14 Mar 2025").
+	AddedOn, AddedShort     string
+	Finished, FinishedShort string
+	// Rating is the rating in stars ("4.5"), or "" when unrated.
+	Rating string
 	// Status is the reading status ("want", "reading", "read" or "dnf").
 	Status string
 	// Progress is where the reader is in the book, shown only while it is being read.
@@ -83,27 +90,63 @@ type BookForm struct {
 	// Status is the reading status chosen in the new-book row.
 	Status string
 	Errors map[string]string
+	// Unfocused leaves the focus where it is when the form is shown: the new-book row comes with
+	// every search result, and must not take the focus from the search box.
+	Unfocused bool
 }
 
 // Library is the library page: the newest books, the total, and where the next page starts.
 type Library struct {
 	Books []Book
 	Count int
-	// Next is the cursor of the following page of older books, or 0 when there is none.
-	Next int64
-	// Older is true when the page starts below the newest book (a "load more" page without JS).
-	Older bool
-	New   BookForm
+	// MoreURL is the link to the next page in the view's order, or "" on the last page.
+	MoreURL string
+	// Older is true when the page is not the first (a "Load more" page without JavaScript), and
+	// FirstURL is the view's first page.
+	Older    bool
+	FirstURL string
+	New      BookForm
 	// Deleted is the book just deleted by a plain form, offered for Undo.
 	Deleted *Book
-	// Filters are the tabs; Query is the active one's query ("status=reading", or "" for all),
-	// kept in the "Load more" link.
 	Filters Filters
-	Query   string
+	// Query is the view: search, filters and order, as the search form keeps them.
+	Query LibraryQuery
+	// Search is what the books were searched for; Filtered is true when anything narrows the
+	// view; Matches says how many books match a search or genre ("12 books match").
+	Search   string
+	Filtered bool
+	Matches  string
+	// Headers are the sortable column headings: title, author, progress, rating, added, finished.
+	Headers []SortHeader
+	// OrderLabel says the order in words, for the table's caption ("by title, A to Z").
+	OrderLabel string
 	// Reading is the "Currently reading" strip, empty when no book is being read.
 	Reading []ReadingNow
-	// Problem explains a filter that could not be applied (an unknown status).
+	// Problem explains a part of the URL that could not be applied (an unknown status or order).
 	Problem string
+}
+
+// LibraryQuery is the library view as URL parameters, for the search form; "" leaves one out.
+type LibraryQuery struct {
+	Search string
+	Genre  string
+	// Genres are the reader's genres, for the genre filter.
+	Genres []string
+	Status string
+	Shelf  string
+	Sort   string
+	Dir    string
+}
+
+// SortHeader is a column heading that orders the library: its URL, and State "ascending" or
+// "descending" when the library is in its order (aria-sort), else "".
+type SortHeader struct {
+	Label string
+	Sort  string
+	URL   string
+	State string
+	// Hint says what following the link does ("Sort by title, Z to A").
+	Hint string
 }
 
 // AuthForm is the sign-in or sign-up form: what was typed (never the password) and the problems.
@@ -127,21 +170,15 @@ func bookAction(id int64, action string) string { return bookURL(id) + "/" + act
 
 func rowID(id int64) string { return "book-" + strconv.FormatInt(id, 10) }
 
-// listURL is the library filtered by query ("status=reading", "shelf=3" or "" for all).
-func listURL(query string) string {
-	if query == "" {
-		return "/books"
-	}
-	return "/books?" + query
-}
+func equalFold(a, b string) bool { return strings.EqualFold(a, b) }
 
-// moreURL is the page of the filtered library older than the cursor next.
-func moreURL(query string, next int64) string {
-	u := "/books?"
-	if query != "" {
-		u += query + "&"
+func hasGenre(genres []string, g string) bool {
+	for _, x := range genres {
+		if strings.EqualFold(x, g) {
+			return true
+		}
 	}
-	return u + "before=" + strconv.FormatInt(next, 10)
+	return false
 }
 
 func safe(u string) templ.SafeURL { return templ.URL(u) }

@@ -1,0 +1,478 @@
+package data
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Sort is an order the library can be listed in.
+type Sort string
+
+// The library's orders. Every one pages by a keyset cursor on an index, so a deep page costs what
+// the first does.
+const (
+	SortAdded    Sort = "added"
+	SortTitle    Sort = "title"
+	SortAuthor   Sort = "author"
+	SortRating   Sort = "rating"
+	SortProgress Sort = "progress"
+	SortFinished Sort = "finished"
+)
+
+// Sorts lists the orders, as the library's columns show them.
+func Sorts() []Sort {
+	return []Sort{SortTitle, SortAuthor, SortAdded, SortRating, SortProgress, SortFinished}
+}
+
+// ParseSort reads an order's name; "" is SortAdded.
+func ParseSort(s string) (Sort, error) {
+	if s == "" {
+		return SortAdded, nil
+	}
+	for _, so := range Sorts() {
+		if Sort(s) == so {
+			return so, nil
+		}
+	}
+	return "", fieldError("sort", "There is no such order.")
+}
+
+// DefaultDesc reports whether the order runs from the highest value down unless asked otherwise:
+// newest, best rated, furthest read and last finished first; titles and authors from A.
+func (s Sort) DefaultDesc() bool { return s != SortTitle && s != SortAuthor }
+
+// Label is the order's name as a column heading.
+func (s Sort) Label() string {
+	switch s {
+	case SortTitle:
+		return "Title"
+	case SortAuthor:
+		return "Author"
+	case SortRating:
+		return "Rating"
+	case SortProgress:
+		return "Progress"
+	case SortFinished:
+		return "Finished"
+	}
+	return "Added"
+}
+
+// keyKind is the type of a sort key, for reading it back from a cursor.
+type keyKind int
+
+const (
+	keyText keyKind = iota
+	keyInt
+	keyReal
+)
+
+// sortKey returns the SQL expression the order sorts by (matching an index in migration 00005
+// exactly, so that SQLite walks the index) and its type. A missing value sorts last both ways.
+// The expressions are constants: nothing from input is ever spliced into SQL.
+func sortKey(s Sort, desc bool) (string, keyKind) {
+	switch s {
+	case SortTitle:
+		return "lower(b.title)", keyText
+	case SortAuthor:
+		return "lower(b.author)", keyText
+	case SortRating:
+		if desc {
+			return "COALESCE(b.rating, -1)", keyInt
+		}
+		return "COALESCE(b.rating, 99)", keyInt
+	case SortProgress:
+		if desc {
+			return "COALESCE(b.progress, -1)", keyReal
+		}
+		return "COALESCE(b.progress, 999)", keyReal
+	case SortFinished:
+		if desc {
+			return "COALESCE(b.finished_on, '')", keyText
+		}
+		return "COALESCE(b.finished_on, '9999-12-31')", keyText
+	}
+	return "", keyInt
+}
+
+// BookQuery is what the library shows: a search, filters that all apply together, an order, and
+// where the page starts.
+type BookQuery struct {
+	// Search is words to find in title, author, genre, notes and ISBN; every word must match the
+	// start of a word, ignoring case and accents.
+	Search string
+	Status Status
+	// Shelf is a shelf id, or 0 for every book.
+	Shelf int64
+	// Genre matches the book's genre exactly, ignoring case.
+	Genre string
+	Sort  Sort
+	// Reverse runs the order the other way from its default (see Sort.DefaultDesc).
+	Reverse bool
+	// Cursor is BookPage.Cursor of the previous page, or "" for the first page.
+	Cursor string
+	// Limit is the page size; PageSize when 0.
+	Limit int
+}
+
+// Descending reports whether q's order runs from the highest value down.
+func (q BookQuery) Descending() bool {
+	s := q.Sort
+	if s == "" {
+		s = SortAdded
+	}
+	return s.DefaultDesc() != q.Reverse
+}
+
+// maxSearchWords bounds how many words of a search are used, and maxWordLen their length.
+const (
+	maxSearchWords = 12
+	maxWordLen     = 64 // characters
+)
+
+// matchExpr turns what a reader typed into an FTS5 query on the owner's books: every word a
+// prefix, all of them required, in any of the text columns. Only letters and digits reach the
+// query, each word in double quotes, so FTS5's syntax cannot be injected. A whole ISBN (10 or 13
+// digits, hyphens allowed) finds the book with that ISBN. ok is false when nothing searchable
+// was typed.
+func matchExpr(owner int64, search string) (expr string, ok bool) {
+	scope := `owner : "o` + strconv.FormatInt(owner, 10) + `" AND `
+	if isbn, err := ParseISBN(search); err == nil {
+		return scope + `isbn : "` + string(isbn) + `"`, true
+	}
+	words := searchWords(search)
+	if len(words) == 0 {
+		return "", false
+	}
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = `"` + w + `"*`
+	}
+	return scope + `{title author genre notes isbn} : (` + strings.Join(terms, " AND ") + `)`, true
+}
+
+// foldLetters replaces the letters that SQLite's unicode61 tokenizer does not fold to a plain
+// Latin letter, exactly as migration 00005 does to the indexed text, so "Nesbo" finds "Nesbø".
+var foldLetters = strings.NewReplacer("ł", "l", "Ł", "L", "ø", "o", "Ø", "O", "æ", "ae", "Æ", "AE", "œ", "oe", "Œ", "OE", "ß", "ss", "đ", "d", "Đ", "D", "ð", "d", "Ð", "D", "þ", "th", "Þ", "TH", "ı", "i")
+
+// searchWords splits a search into words of letters and digits. Digits joined by hyphens are one
+// word, so a partial ISBN typed with hyphens still matches.
+func searchWords(search string) []string {
+	var words []string
+	var w strings.Builder
+	runes := []rune(foldLetters.Replace(search))
+	flush := func() {
+		if w.Len() > 0 && len(words) < maxSearchWords {
+			word := []rune(w.String())
+			words = append(words, string(word[:min(len(word), maxWordLen)]))
+		}
+		w.Reset()
+	}
+	for i, r := range runes {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			w.WriteRune(r)
+		case r == '-' && i > 0 && i+1 < len(runes) && unicode.IsDigit(runes[i-1]) && unicode.IsDigit(runes[i+1]):
+			// 978-0-441: one word
+		default:
+			flush()
+		}
+	}
+	flush()
+	return words
+}
+
+// bookColumnsB are bookColumns on the books table aliased b.
+const bookColumnsB = `b.id, b.title, b.author, b.genre, b.created_at, b.updated_at, b.status,
+	COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating, b.notes, COALESCE(b.isbn, '') AS isbn,
+	COALESCE(CAST(b.finished_on AS TEXT), '') AS finished_on`
+
+// findQuery is a query being built from a BookQuery: fixed SQL fragments, and the arguments
+// that go with them, in order.
+type findQuery struct {
+	from  string
+	where []string
+	args  []any
+	// filters is how many conditions of where are filters; those after them are the cursor's.
+	filters int
+}
+
+// where joins conditions into a WHERE clause.
+func where(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// narrowLibrary is the size of library from which Find checks whether a filter is narrow.
+const narrowLibrary = 2000
+
+// narrow reports whether q's filters leave so few of a large library's books (under an eighth)
+// that they are best collected first and then ordered: walking the order's index to find a rare
+// book would read most of the library. The indexes on status and genre serve the newest-first
+// order directly, and a search is always driven by the full-text index.
+func (s *BookStore) narrow(ctx context.Context, owner int64, q BookQuery) (bool, error) {
+	added := q.Sort == "" || q.Sort == SortAdded
+	if strings.TrimSpace(q.Search) != "" || (q.Shelf == 0 && (added || q.Status == "" && q.Genre == "")) {
+		return false, nil
+	}
+	live, err := s.Count(ctx, owner)
+	if err != nil || live < narrowLibrary {
+		return false, err
+	}
+	enough := live / 8
+	if q.Status != "" && !added {
+		counts, err := s.StatusCounts(ctx, owner)
+		if err != nil {
+			return false, err
+		}
+		if counts[q.Status] < enough {
+			return true, nil
+		}
+	}
+	var n int
+	if q.Shelf != 0 {
+		if err := s.db.get(ctx, &n, `SELECT COUNT(*) FROM (SELECT 1 FROM book_shelves WHERE shelf_id = ? LIMIT ?) AS m`, q.Shelf, enough); err != nil {
+			return false, err
+		}
+		if n < enough {
+			return true, nil
+		}
+	}
+	if g := strings.TrimSpace(q.Genre); g != "" && !added {
+		if err := s.db.get(ctx, &n, `
+			SELECT COUNT(*) FROM (SELECT 1 FROM books WHERE owner_id = ? AND lower(genre) = lower(?) AND deleted_at IS NULL LIMIT ?) AS m`,
+			owner, g, enough); err != nil {
+			return false, err
+		}
+		if n < enough {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (f *findQuery) and(cond string, args ...any) {
+	f.where = append(f.where, cond)
+	f.args = append(f.args, args...)
+}
+
+// build turns the query's filters into FROM and WHERE, and reports false when the search has
+// nothing to look for (so nothing matches). id is the column to page by: the index's rowid when
+// searching, which FTS5 walks in order.
+func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery) (f findQuery, id string, ok bool, err error) {
+	f.from = "books b"
+	id = "b.id"
+	if strings.TrimSpace(q.Search) != "" {
+		expr, ok := matchExpr(owner, q.Search)
+		if !ok {
+			return f, id, false, nil
+		}
+		f.from = "books_fts(?) AS f JOIN books b ON b.id = f.rowid"
+		f.args = append(f.args, expr)
+		id = "f.rowid"
+	}
+	f.and("b.owner_id = ?", owner)
+	f.and("b.deleted_at IS NULL")
+	if q.Status != "" {
+		if !validStatus(q.Status) {
+			return f, id, false, fieldError("status", msgStatus)
+		}
+		f.and("b.status = ?", q.Status)
+	}
+	if q.Shelf != 0 {
+		var mine bool
+		if err := s.db.get(ctx, &mine,
+			`SELECT EXISTS (SELECT 1 FROM shelves WHERE id = ? AND owner_id = ?)`, q.Shelf, owner); err != nil {
+			return f, id, false, err
+		}
+		if !mine {
+			return f, id, false, ErrNotFound
+		}
+		f.and("b.id IN (SELECT book_id FROM book_shelves WHERE shelf_id = ?)", q.Shelf)
+	}
+	if g := strings.TrimSpace(q.Genre); g != "" {
+		f.and("lower(b.genre) = lower(?)", g)
+	}
+	return f, id, true, nil
+}
+
+// Find returns one page of the owner's live books that match q, in q's order, and the cursor of
+// the next page. An unknown status or order, or a cursor that is not one Find made, is a
+// validation error; a shelf that is not the owner's is ErrNotFound.
+func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPage, error) {
+	if q.Sort == "" {
+		q.Sort = SortAdded
+	}
+	if _, err := ParseSort(string(q.Sort)); err != nil {
+		return BookPage{}, err
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 500 {
+		limit = PageSize
+	}
+	f, id, ok, err := s.build(ctx, owner, q)
+	if err != nil || !ok {
+		return BookPage{}, wrapFind(err)
+	}
+	f.filters = len(f.where)
+	key, kind := sortKey(q.Sort, q.Descending())
+	dir, cmp := "ASC", ">"
+	if q.Descending() {
+		dir, cmp = "DESC", "<"
+	}
+	if q.Cursor != "" {
+		k, after, err := decodeCursor(q.Cursor, key != "", kind)
+		if err != nil {
+			return BookPage{}, err
+		}
+		if key == "" {
+			f.and(id+" "+cmp+" ?", after)
+		} else {
+			f.and("("+key+", "+id+") "+cmp+" (?, ?)", k, after)
+		}
+	}
+	order := id + " " + dir
+	keyCol := "NULL"
+	if key != "" {
+		order = key + " " + dir + ", " + order
+		keyCol = key
+	}
+	var query string
+	if narrow, err := s.narrow(ctx, owner, q); err != nil {
+		return BookPage{}, wrapFind(err)
+	} else if narrow {
+		// Few books pass the filters: collect them first, then order them, rather than walk the
+		// order's index through the whole library looking for them.
+		query = `WITH m (id) AS MATERIALIZED (SELECT b.id FROM ` + f.from + ` WHERE ` + strings.Join(f.where[:f.filters], " AND ") + `)
+			SELECT ` + bookColumnsB + `, ` + keyCol + ` AS sort_key FROM books b JOIN m ON m.id = b.id` +
+			where(f.where[f.filters:]) + ` ORDER BY ` + strings.ReplaceAll(order, "f.rowid", "b.id") + ` LIMIT ?`
+	} else {
+		query = `SELECT ` + bookColumnsB + `, ` + keyCol + ` AS sort_key FROM ` + f.from +
+			where(f.where) + ` ORDER BY ` + order + ` LIMIT ?`
+	}
+	var rows []struct {
+		Book
+		SortKey any `db:"sort_key"`
+	}
+	if err := s.db.selectAll(ctx, &rows, query, append(f.args, limit+1)...); err != nil {
+		return BookPage{}, wrapFind(err)
+	}
+	var page BookPage
+	if len(rows) > limit {
+		rows = rows[:limit]
+		last := rows[limit-1]
+		if key == "" {
+			page.Next = last.ID
+			page.Cursor = strconv.FormatInt(last.ID, 10)
+		} else {
+			page.Cursor = encodeCursor(last.SortKey, last.ID)
+		}
+	}
+	page.Books = make([]Book, len(rows))
+	for i, r := range rows {
+		page.Books[i] = r.Book
+	}
+	return page, nil
+}
+
+// FindCount counts the owner's live books that match q's search and filters, stopping past max:
+// it returns at most max+1, so "more than max" costs no more than max.
+func (s *BookStore) FindCount(ctx context.Context, owner int64, q BookQuery, max int) (int, error) {
+	f, _, ok, err := s.build(ctx, owner, q)
+	if err != nil || !ok {
+		return 0, wrapFind(err)
+	}
+	var n int
+	query := `SELECT COUNT(*) FROM (SELECT 1 FROM ` + f.from + where(f.where) + ` LIMIT ?) AS m`
+	if err := s.db.get(ctx, &n, query, append(f.args, max+1)...); err != nil {
+		return 0, wrapFind(err)
+	}
+	return n, nil
+}
+
+// Genres lists the distinct genres of the owner's live books, ignoring case, alphabetically.
+func (s *BookStore) Genres(ctx context.Context, owner int64) ([]string, error) {
+	var genres []string
+	err := s.db.selectAll(ctx, &genres, `
+		SELECT MIN(genre) FROM books
+		WHERE owner_id = ? AND deleted_at IS NULL AND genre <> ''
+		GROUP BY lower(genre) ORDER BY lower(genre)`, owner)
+	if err != nil {
+		return nil, fmt.Errorf("list genres: %w", err)
+	}
+	return genres, nil
+}
+
+func wrapFind(err error) error {
+	if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
+		return err
+	}
+	return fmt.Errorf("find books: %w", err)
+}
+
+// msgCursor is the message for a page cursor Find did not make.
+const msgCursor = "That page link is broken. Start again from the first page."
+
+// encodeCursor makes the opaque cursor of a page that ends with a book whose sort key is key.
+func encodeCursor(key any, id int64) string {
+	if b, ok := key.([]byte); ok {
+		key = string(b)
+	}
+	raw, err := json.Marshal([]any{key, id})
+	if err != nil { // the key is a string or a number, which always marshal
+		panic(fmt.Sprintf("encode cursor: %v", err))
+	}
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// decodeCursor reads a cursor back: for the added order, the id alone; otherwise the sort key,
+// of the order's type, and the id.
+func decodeCursor(c string, keyed bool, kind keyKind) (key any, id int64, err error) {
+	bad := fieldError("cursor", msgCursor)
+	if !keyed {
+		id, err := strconv.ParseInt(c, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, 0, bad
+		}
+		return nil, id, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return nil, 0, bad
+	}
+	var parts []json.RawMessage
+	if err := json.Unmarshal(raw, &parts); err != nil || len(parts) != 2 {
+		return nil, 0, bad
+	}
+	if err := json.Unmarshal(parts[1], &id); err != nil || id <= 0 {
+		return nil, 0, bad
+	}
+	switch kind {
+	case keyText:
+		var s string
+		if err := json.Unmarshal(parts[0], &s); err != nil {
+			return nil, 0, bad
+		}
+		return s, id, nil
+	case keyInt:
+		var n int64
+		if err := json.Unmarshal(parts[0], &n); err != nil {
+			return nil, 0, bad
+		}
+		return n, id, nil
+	default:
+		var x float64
+		if err := json.Unmarshal(parts[0], &x); err != nil {
+			return nil, 0, bad
+		}
+		return x, id, nil
+	}
+}

@@ -1,0 +1,164 @@
+-- +goose Up
+-- Finding books fast in a large library: a full-text index, and a stored, indexed key for every
+-- column the library sorts by, so any page of any order is an index range scan.
+
+-- Sort keys derived from reading history, kept by the triggers below from book_sort_keys:
+-- how far into the book the reader is (read = 100, reading = the latest update's percentage or 0,
+-- otherwise NULL) and the date the book was last finished (a read-through with outcome read).
+ALTER TABLE books ADD COLUMN progress REAL;
+ALTER TABLE books ADD COLUMN finished_on DATE;
+
+CREATE VIEW book_sort_keys AS
+SELECT b.id AS book_id,
+       CASE b.status
+           WHEN 'read' THEN 100.0
+           WHEN 'reading' THEN COALESCE((
+               SELECT CASE WHEN p.page IS NOT NULL AND b.pages > 0
+                           THEN MIN(100.0, p.page * 100.0 / b.pages)
+                           ELSE p.percent END
+               FROM read_throughs r JOIN progress_updates p ON p.read_through_id = r.id
+               WHERE r.book_id = b.id AND r.outcome = 'reading'
+               ORDER BY p.recorded_at DESC, p.id DESC LIMIT 1), 0.0)
+       END AS progress,
+       (SELECT MAX(r.finished_on) FROM read_throughs r
+        WHERE r.book_id = b.id AND r.outcome = 'read') AS finished_on
+FROM books b;
+
+UPDATE books SET (progress, finished_on) =
+    (SELECT progress, finished_on FROM book_sort_keys WHERE book_id = books.id);
+
+-- +goose StatementBegin
+CREATE TRIGGER books_sort_keys_insert AFTER INSERT ON books WHEN NEW.status <> 'want' BEGIN
+    UPDATE books SET (progress, finished_on) =
+        (SELECT progress, finished_on FROM book_sort_keys WHERE book_id = NEW.id)
+    WHERE id = NEW.id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER books_sort_keys_update AFTER UPDATE OF status, pages ON books
+WHEN NEW.status IS NOT OLD.status OR NEW.pages IS NOT OLD.pages BEGIN
+    UPDATE books SET (progress, finished_on) =
+        (SELECT progress, finished_on FROM book_sort_keys WHERE book_id = NEW.id)
+    WHERE id = NEW.id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER read_throughs_sort_keys_insert AFTER INSERT ON read_throughs BEGIN
+    UPDATE books SET (progress, finished_on) =
+        (SELECT progress, finished_on FROM book_sort_keys WHERE book_id = NEW.book_id)
+    WHERE id = NEW.book_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER read_throughs_sort_keys_update AFTER UPDATE ON read_throughs BEGIN
+    UPDATE books SET (progress, finished_on) =
+        (SELECT progress, finished_on FROM book_sort_keys WHERE book_id = NEW.book_id)
+    WHERE id = NEW.book_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER read_throughs_sort_keys_delete AFTER DELETE ON read_throughs BEGIN
+    UPDATE books SET (progress, finished_on) =
+        (SELECT progress, finished_on FROM book_sort_keys WHERE book_id = OLD.book_id)
+    WHERE id = OLD.book_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER progress_updates_sort_keys_insert AFTER INSERT ON progress_updates BEGIN
+    UPDATE books SET (progress, finished_on) =
+        (SELECT progress, finished_on FROM book_sort_keys WHERE book_id = books.id)
+    WHERE id = (SELECT book_id FROM read_throughs WHERE id = NEW.read_through_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER progress_updates_sort_keys_delete AFTER DELETE ON progress_updates BEGIN
+    UPDATE books SET (progress, finished_on) =
+        (SELECT progress, finished_on FROM book_sort_keys WHERE book_id = books.id)
+    WHERE id = (SELECT book_id FROM read_throughs WHERE id = OLD.read_through_id);
+END;
+-- +goose StatementEnd
+
+-- One index per sort order, on the live books of one owner, ending in id for a stable order and
+-- the keyset cursor. Text sorts ignore case; a missing rating, progress or finish date sorts
+-- last in both directions, hence two indexes (one key expression per direction) for those.
+CREATE INDEX books_sort_title ON books (owner_id, lower(title), id) WHERE deleted_at IS NULL;
+CREATE INDEX books_sort_author ON books (owner_id, lower(author), id) WHERE deleted_at IS NULL;
+CREATE INDEX books_sort_rating_asc ON books (owner_id, COALESCE(rating, 99), id) WHERE deleted_at IS NULL;
+CREATE INDEX books_sort_rating_desc ON books (owner_id, COALESCE(rating, -1), id) WHERE deleted_at IS NULL;
+CREATE INDEX books_sort_progress_asc ON books (owner_id, COALESCE(progress, 999), id) WHERE deleted_at IS NULL;
+CREATE INDEX books_sort_progress_desc ON books (owner_id, COALESCE(progress, -1), id) WHERE deleted_at IS NULL;
+CREATE INDEX books_sort_finished_asc ON books (owner_id, COALESCE(finished_on, '9999-12-31'), id) WHERE deleted_at IS NULL;
+CREATE INDEX books_sort_finished_desc ON books (owner_id, COALESCE(finished_on, ''), id) WHERE deleted_at IS NULL;
+CREATE INDEX books_genre ON books (owner_id, lower(genre), id) WHERE deleted_at IS NULL;
+
+-- Full-text search over title, author, genre, notes and ISBN. Word prefixes match; case and
+-- accents are ignored (unicode61 with remove_diacritics 2, and the letters it does not fold, such
+-- as ł, ø, æ and ß, replaced as data.foldLetters does to searches); prefixes of up to three characters
+-- have their own index, for search as you type. The owner column holds one token, "o" and the
+-- owner's id, so a search only ever walks the owner's own books. Contentless: the text lives in
+-- books only; the triggers keep the index in step with it (soft-deleted books stay indexed and
+-- are filtered out by the query, so Undo needs no reindexing).
+CREATE VIRTUAL TABLE books_fts USING fts5(
+    owner, title, author, genre, notes, isbn,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+);
+INSERT INTO books_fts (rowid, owner, title, author, genre, notes, isbn)
+SELECT id, 'o' || owner_id,
+       replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(title, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
+       replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(author, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
+       replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(genre, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
+       replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(notes, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'), COALESCE(isbn, '')
+FROM books;
+
+-- +goose StatementBegin
+CREATE TRIGGER books_fts_insert AFTER INSERT ON books BEGIN
+    INSERT INTO books_fts (rowid, owner, title, author, genre, notes, isbn)
+    VALUES (NEW.id, 'o' || NEW.owner_id,
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.title, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.author, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.genre, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.notes, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'), COALESCE(NEW.isbn, ''));
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER books_fts_update AFTER UPDATE OF owner_id, title, author, genre, notes, isbn ON books BEGIN
+    DELETE FROM books_fts WHERE rowid = OLD.id;
+    INSERT INTO books_fts (rowid, owner, title, author, genre, notes, isbn)
+    VALUES (NEW.id, 'o' || NEW.owner_id,
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.title, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.author, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.genre, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.notes, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'), COALESCE(NEW.isbn, ''));
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER books_fts_delete AFTER DELETE ON books BEGIN
+    DELETE FROM books_fts WHERE rowid = OLD.id;
+END;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TRIGGER books_fts_delete;
+DROP TRIGGER books_fts_update;
+DROP TRIGGER books_fts_insert;
+DROP TABLE books_fts;
+DROP INDEX books_genre;
+DROP INDEX books_sort_finished_desc;
+DROP INDEX books_sort_finished_asc;
+DROP INDEX books_sort_progress_desc;
+DROP INDEX books_sort_progress_asc;
+DROP INDEX books_sort_rating_desc;
+DROP INDEX books_sort_rating_asc;
+DROP INDEX books_sort_author;
+DROP INDEX books_sort_title;
+DROP TRIGGER progress_updates_sort_keys_delete;
+DROP TRIGGER progress_updates_sort_keys_insert;
+DROP TRIGGER read_throughs_sort_keys_delete;
+DROP TRIGGER read_throughs_sort_keys_update;
+DROP TRIGGER read_throughs_sort_keys_insert;
+DROP TRIGGER books_sort_keys_update;
+DROP TRIGGER books_sort_keys_insert;
+DROP VIEW book_sort_keys;
+ALTER TABLE books DROP COLUMN finished_on;
+ALTER TABLE books DROP COLUMN progress;

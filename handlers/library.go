@@ -1,0 +1,390 @@
+package handlers
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/views"
+)
+
+// filter is what the library shows — a search, filters by status, shelf and genre, and an order
+// — all of it in the URL (/books?q=…&status=…&shelf=…&genre=…&sort=…&dir=…), so that every view
+// can be bookmarked, shared, and returned to with Back.
+type filter struct {
+	search string
+	status data.Status
+	shelf  int64
+	genre  string
+	// sort is the order; "" is the default, newest first.
+	sort data.Sort
+	// reverse runs the order the other way from its default.
+	reverse bool
+}
+
+// maxSearchLen bounds a search, in characters; the store uses its first words only anyway.
+const maxSearchLen = 200
+
+// order is the filter's order, SortAdded for the default.
+func (f filter) order() data.Sort {
+	if f.sort == "" {
+		return data.SortAdded
+	}
+	return f.sort
+}
+
+// descending reports whether the view's order runs from the highest value down.
+func (f filter) descending() bool { return f.order().DefaultDesc() != f.reverse }
+
+// dir is the URL's dir parameter: "" for the order's default direction.
+func (f filter) dir() string {
+	switch {
+	case !f.reverse:
+		return ""
+	case f.descending():
+		return "desc"
+	}
+	return "asc"
+}
+
+// query is the filter as the library URL's query, parameters in a fixed order and those at their
+// default left out ("status=reading&sort=title"), or "" for the whole library, newest first.
+func (f filter) query() string {
+	var parts []string
+	add := func(name, value string) {
+		if value != "" {
+			parts = append(parts, name+"="+url.QueryEscape(value))
+		}
+	}
+	add("q", f.search)
+	add("status", string(f.status))
+	if f.shelf > 0 {
+		add("shelf", strconv.FormatInt(f.shelf, 10))
+	}
+	add("genre", f.genre)
+	if f.order() != data.SortAdded {
+		add("sort", string(f.sort))
+	}
+	add("dir", f.dir())
+	return strings.Join(parts, "&")
+}
+
+// url is the first page of the view.
+func (f filter) url() string { return withQuery("/books", f.query()) }
+
+// pageURL is the view's page that follows page, or "" when page is the last.
+func (f filter) pageURL(page data.BookPage) string {
+	switch {
+	case page.Cursor == "":
+		return ""
+	case f.order() == data.SortAdded:
+		return withQuery("/books", joinQuery(f.query(), "before="+page.Cursor))
+	}
+	return withQuery("/books", joinQuery(f.query(), "cursor="+url.QueryEscape(page.Cursor)))
+}
+
+func joinQuery(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "&" + b
+}
+
+func withQuery(path, query string) string {
+	if query == "" {
+		return path
+	}
+	return path + "?" + query
+}
+
+// narrowed reports whether anything but the order limits the view.
+func (f filter) narrowed() bool {
+	return f.search != "" || f.status != "" || f.shelf > 0 || f.genre != ""
+}
+
+// bookQuery is the store's query for the view's page that starts at cursor.
+func (f filter) bookQuery(cursor string) data.BookQuery {
+	return data.BookQuery{
+		Search: f.search, Status: f.status, Shelf: f.shelf, Genre: f.genre,
+		Sort: f.order(), Reverse: f.reverse, Cursor: cursor, Limit: data.PageSize,
+	}
+}
+
+// badView is a library URL parameter that cannot be applied; Message says so to the reader.
+type badView struct{ Message string }
+
+func (e *badView) Error() string { return e.Message }
+
+// parseFilter reads the view from a library URL's parameters (get returns one, "" when absent).
+// An unknown status, order or direction is a *badView; a shelf that is not a positive integer
+// names no shelf (404).
+func parseFilter(get func(string) string) (filter, error) {
+	f := filter{search: strings.TrimSpace(get("q")), genre: strings.TrimSpace(get("genre"))}
+	if utf8.RuneCountInString(f.search) > maxSearchLen {
+		f.search = string([]rune(f.search)[:maxSearchLen])
+	}
+	if utf8.RuneCountInString(f.genre) > data.MaxFieldLen {
+		f.genre = string([]rune(f.genre)[:data.MaxFieldLen])
+	}
+	if v := get("status"); v != "" {
+		st, err := data.ParseStatus(v)
+		if err != nil {
+			return filter{}, &badView{"There is no reading status “" + v + "”. Showing all your books."}
+		}
+		f.status = st
+	}
+	if v := get("shelf"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return filter{}, fiber.ErrNotFound
+		}
+		f.shelf = id
+	}
+	if v := get("sort"); v != "" {
+		so, err := data.ParseSort(v)
+		if err != nil {
+			return filter{}, &badView{"The library cannot be sorted by “" + v + "”. Showing all your books, newest first."}
+		}
+		if so != data.SortAdded {
+			f.sort = so
+		}
+	}
+	switch v := get("dir"); v {
+	case "":
+	case "asc", "desc":
+		f.reverse = (v == "desc") != f.order().DefaultDesc()
+	default:
+		return filter{}, &badView{"“" + v + "” is not a direction to sort in. Showing all your books, newest first."}
+	}
+	return f, nil
+}
+
+// currentFilter is the view of the page an htmx request came from, so that the tabs it sends
+// back keep the right one active.
+func currentFilter(c *fiber.Ctx) filter {
+	u, err := url.Parse(c.Get(hxCurrentURL))
+	if err != nil {
+		return filter{}
+	}
+	q := u.Query()
+	f, err := parseFilter(q.Get)
+	if err != nil {
+		return filter{}
+	}
+	return f
+}
+
+// Where htmx requests for the library put their answer, by the id of their target.
+const (
+	targetResults = "results"
+)
+
+// listBooks shows the library as its URL says. htmx asks for the results alone (a search, a tab, a
+// column heading: HX-Target "results"), or for the next page's rows (Load more); anything else
+// gets the whole page. The first page without a cursor is the view's URL, which the results'
+// answer tells htmx to show in the address bar: replacing the entry while the reader types, and
+// adding one for every other change, so Back goes to the previous view.
+func (s *Server) listBooks(c *fiber.Ctx) error {
+	cursor := c.Query("cursor")
+	if before := c.Query("before"); before != "" {
+		id, err := strconv.ParseInt(before, 10, 64)
+		if err != nil || id <= 0 {
+			return fiber.NewError(fiber.StatusBadRequest, "bad cursor")
+		}
+		cursor = before
+	}
+	f, err := parseFilter(func(name string) string { return c.Query(name) })
+	var bad *badView
+	if errors.As(err, &bad) {
+		if isHTMX(c) && c.Get(hxTarget) != targetResults {
+			return fiber.NewError(fiber.StatusBadRequest, bad.Message)
+		}
+		return s.renderLibrary(c, fiber.StatusBadRequest, views.Library{Problem: bad.Message}, filter{}, "")
+	}
+	if err != nil {
+		return err
+	}
+	if isHTMX(c) && c.Get(hxTarget) != targetResults {
+		page, books, err := s.rows(c, f, cursor)
+		if err != nil {
+			return err
+		}
+		return render(c, fiber.StatusOK, views.BookRows(books, f.pageURL(page)))
+	}
+	return s.renderLibrary(c, fiber.StatusOK, views.Library{Older: cursor != ""}, f, cursor)
+}
+
+// rows is the page of f's view from cursor, as rows with progress. A shelf that is not the
+// reader's is a 404, and a cursor the store did not make a 400.
+func (s *Server) rows(c *fiber.Ctx, f filter, cursor string) (data.BookPage, []views.Book, error) {
+	page, err := s.books.Find(c.UserContext(), owner(c), f.bookQuery(cursor))
+	switch {
+	case errors.Is(err, data.ErrNotFound):
+		return data.BookPage{}, nil, fiber.ErrNotFound
+	case errors.Is(err, data.ErrInvalid):
+		return data.BookPage{}, nil, fiber.NewError(fiber.StatusBadRequest, "That page link is broken. Start again from the first page.")
+	case err != nil:
+		return data.BookPage{}, nil, err
+	}
+	books, err := s.withProgress(c, page.Books)
+	if err != nil {
+		return data.BookPage{}, nil, err
+	}
+	return page, books, nil
+}
+
+// maxMatches is how many matches the library counts before it says "more than".
+const maxMatches = 1000
+
+// renderLibrary renders the library as f shows it from cursor: the whole page, or for htmx the
+// results alone. A book in l.Books replaces the row of the same book (a row re-rendered with an
+// error).
+func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filter, cursor string) error {
+	page, books, err := s.rows(c, f, cursor)
+	if err != nil {
+		return err
+	}
+	for _, override := range l.Books {
+		for i := range books {
+			if books[i].ID == override.ID {
+				books[i] = override
+			}
+		}
+	}
+	l.Books, l.MoreURL, l.FirstURL = books, f.pageURL(page), f.url()
+	l.Search, l.Filtered = f.search, f.narrowed()
+	st, err := s.libraryState(c, f)
+	if err != nil {
+		return err
+	}
+	l.Count, l.Filters, l.Reading = st.count, st.filters, st.reading
+	if f.search != "" || f.genre != "" {
+		n, err := s.books.FindCount(c.UserContext(), owner(c), f.bookQuery(""), maxMatches)
+		if err != nil {
+			return err
+		}
+		l.Matches = matchesLabel(n)
+	}
+	l.Headers, l.OrderLabel = sortHeaders(f), orderLabel(f)
+	if l.Query, err = s.libraryQuery(c, f); err != nil {
+		return err
+	}
+	if id, err := strconv.ParseInt(c.Query("deleted"), 10, 64); err == nil && id > 0 {
+		b, err := s.books.GetDeleted(c.UserContext(), owner(c), id)
+		switch {
+		case err == nil:
+			v := bookView(b)
+			l.Deleted = &v
+		case !errors.Is(err, data.ErrNotFound):
+			return err
+		}
+	}
+	if isHTMX(c) && c.Get(hxTarget) == targetResults {
+		l.New.Unfocused = true
+		if status == fiber.StatusOK && cursor == "" {
+			if c.Get(hxTrigger) == "library-search" {
+				c.Set(hxReplaceURL, f.url())
+			} else {
+				c.Set(hxPushURL, f.url())
+			}
+		}
+		return render(c, status, views.LibraryResultsUpdate(l))
+	}
+	return render(c, status, views.LibraryPage(s.meta(c, "Your library"), l))
+}
+
+// libraryQuery is the view as the search form keeps it, with the reader's genres to choose from.
+func (s *Server) libraryQuery(c *fiber.Ctx, f filter) (views.LibraryQuery, error) {
+	genres, err := s.books.Genres(c.UserContext(), owner(c))
+	if err != nil {
+		return views.LibraryQuery{}, err
+	}
+	q := views.LibraryQuery{Search: f.search, Genre: f.genre, Genres: genres, Status: string(f.status), Dir: f.dir()}
+	if f.shelf > 0 {
+		q.Shelf = strconv.FormatInt(f.shelf, 10)
+	}
+	if f.order() != data.SortAdded {
+		q.Sort = string(f.sort)
+	}
+	return q, nil
+}
+
+// matchesLabel says how many books match, counted up to maxMatches.
+func matchesLabel(n int) string {
+	switch {
+	case n == 0:
+		return "No books match."
+	case n == 1:
+		return "1 book matches."
+	case n > maxMatches:
+		return "More than " + strconv.Itoa(maxMatches) + " books match."
+	}
+	return strconv.Itoa(n) + " books match."
+}
+
+// sortHeaders are the column headings in the table's order: following one sorts by its column,
+// or, if the view is sorted by it already, reverses the order.
+func sortHeaders(f filter) []views.SortHeader {
+	columns := []struct {
+		sort  data.Sort
+		label string
+	}{
+		{data.SortTitle, "Title"}, {data.SortAuthor, "Author"}, {data.SortProgress, "Status"},
+		{data.SortRating, "Rating"}, {data.SortAdded, "Added"}, {data.SortFinished, "Finished"},
+	}
+	out := make([]views.SortHeader, len(columns))
+	for i, col := range columns {
+		next := f
+		next.sort, next.reverse = col.sort, false
+		if col.sort == data.SortAdded {
+			next.sort = ""
+		}
+		h := views.SortHeader{Label: col.label, Sort: string(col.sort)}
+		if f.order() == col.sort {
+			h.State = "ascending"
+			if f.descending() {
+				h.State = "descending"
+			}
+			next.reverse = !f.reverse
+		}
+		h.URL = next.url()
+		h.Hint = "Sort by " + strings.ToLower(col.sort.Label()) + ", " + directionLabel(col.sort, next.descending())
+		out[i] = h
+	}
+	return out
+}
+
+// orderLabel says the view's order in words, for the table's caption.
+func orderLabel(f filter) string {
+	return "by " + strings.ToLower(f.order().Label()) + ", " + directionLabel(f.order(), f.descending())
+}
+
+// directionLabel says which way an order runs, in the words a reader uses for it.
+func directionLabel(s data.Sort, desc bool) string {
+	switch s {
+	case data.SortTitle, data.SortAuthor:
+		if desc {
+			return "Z to A"
+		}
+		return "A to Z"
+	case data.SortAdded, data.SortFinished:
+		if desc {
+			return "newest first"
+		}
+		return "oldest first"
+	case data.SortProgress:
+		if desc {
+			return "furthest first"
+		}
+		return "least read first"
+	}
+	if desc {
+		return "highest first"
+	}
+	return "lowest first"
+}

@@ -1,0 +1,285 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// resultsRequest asks for the library's results as the search form, a tab or a column heading
+// does with htmx; trigger is the id of the element that made the request ("" for none).
+func (a *testApp) results(target, trigger string) response {
+	a.t.Helper()
+	req := a.request(htmx, http.MethodGet, target, nil)
+	req.Header.Set("HX-Target", "results")
+	if trigger != "" {
+		req.Header.Set("HX-Trigger", trigger)
+	}
+	return a.send(req)
+}
+
+// resultsOf parses the results answer, which is not rows but a part of the page.
+func resultsOf(t *testing.T, r response) *goquery.Selection {
+	t.Helper()
+	r.wantHTML(t)
+	if strings.Contains(strings.ToLower(r.body), "<html") || strings.Contains(r.body, `id="main"`) {
+		t.Fatalf("want the results alone, got a page:\n%s", r.body)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("parse results: %v", err)
+	}
+	return doc.Selection
+}
+
+// titlesOf lists the titles of the book rows in s, in order.
+func titlesOf(s *goquery.Selection) []string {
+	var out []string
+	s.Find("tr.book td.title a").Each(func(_ int, a *goquery.Selection) { out = append(out, a.Text()) })
+	return out
+}
+
+// searchLibrary makes a reader with a small library worth searching, and another reader with books
+// that would match the same searches.
+func searchLibrary(t *testing.T) (*testApp, map[string]data.Book) {
+	a := newTestApp(t)
+	books := map[string]data.Book{}
+	for _, b := range []struct{ title, author, genre string }{
+		{"The Hobbit", "J. R. R. Tolkien", "Fantasy"},
+		{"Cien años de soledad", "Gabriel García Márquez", "Novel"},
+		{"The Fellowship of the Ring", "J. R. R. Tolkien", "Fantasy"},
+		{"Solaris", "Stanisław Lem", "Science fiction"},
+		{"Dune", "Frank Herbert", "Science fiction"},
+	} {
+		books[b.title] = a.create(b.title, b.author, b.genre)
+	}
+	other := a.addUser("other")
+	if _, err := a.books.Create(t.Context(), other.ID, data.BookInput{Title: "The Silmarillion", Author: "J. R. R. Tolkien", Genre: "Fantasy"}); err != nil {
+		t.Fatal(err)
+	}
+	return a, books
+}
+
+func TestLibrarySearch(t *testing.T) {
+	a, _ := searchLibrary(t)
+
+	t.Run("PlainPage", func(t *testing.T) {
+		res := a.get(plain, "/books?q=tolk")
+		res.wantStatus(t, http.StatusOK)
+		doc := res.page(t)
+		if got, want := titlesOf(doc.Selection), []string{"The Fellowship of the Ring", "The Hobbit"}; !slices.Equal(got, want) {
+			t.Errorf("rows %q, want %q (never another reader's Silmarillion)", got, want)
+		}
+		wantAttr(t, one(t, doc, "#search"), "value", "tolk")
+		wantText(t, one(t, doc, "[data-testid=matches]"), "2 books match.")
+		// The column headings and tabs keep the search.
+		wantAttr(t, one(t, doc, "th.title a"), "href", "/books?q=tolk&sort=title")
+		wantAttr(t, one(t, doc, "#filters a[href$='status=read']"), "href", "/books?q=tolk&status=read")
+	})
+	t.Run("AccentsAndCase", func(t *testing.T) {
+		doc := a.get(plain, "/books?q=GARCIA+marq").page(t)
+		if got := titlesOf(doc.Selection); !slices.Equal(got, []string{"Cien años de soledad"}) {
+			t.Errorf("rows %q", got)
+		}
+	})
+	t.Run("AsYouTypeReplacesTheURL", func(t *testing.T) {
+		res := a.results("/books?q=sol&genre=&status=", "library-search")
+		res.wantStatus(t, http.StatusOK)
+		if got := res.Header.Get("HX-Replace-Url"); got != "/books?q=sol" {
+			t.Errorf("HX-Replace-Url = %q, want the canonical /books?q=sol", got)
+		}
+		if got := res.Header.Get("HX-Push-Url"); got != "" {
+			t.Errorf("HX-Push-Url = %q: typing must not add history entries", got)
+		}
+		frag := resultsOf(t, res)
+		if got := titlesOf(frag); !slices.Equal(got, []string{"Solaris", "Cien años de soledad"}) {
+			t.Errorf("rows %q", got)
+		}
+		one(t, frag, "#search-state[hx-swap-oob]")
+		one(t, frag, "#filters")
+	})
+	t.Run("NoMatches", func(t *testing.T) {
+		doc := a.get(plain, "/books?q=zzz").page(t)
+		if got := titlesOf(doc.Selection); len(got) != 0 {
+			t.Errorf("rows %q", got)
+		}
+		wantText(t, one(t, doc, "tbody.empty .empty-title"), "No books match “zzz”.")
+	})
+	t.Run("Escaped", func(t *testing.T) {
+		res := a.get(plain, "/books?q="+url.QueryEscape(`<script>alert(1)</script>`))
+		res.wantStatus(t, http.StatusOK)
+		if strings.Contains(res.body, "<script>alert") {
+			t.Error("the search is not escaped")
+		}
+	})
+}
+
+func TestLibrarySort(t *testing.T) {
+	a := newTestApp(t)
+	var made []data.Book
+	for i := range 60 {
+		made = append(made, a.create("Book "+strconv.Itoa(1000-i), "Author "+strconv.Itoa(i%7), ""))
+	}
+	byTitle := slices.Clone(made)
+	slices.SortFunc(byTitle, func(x, y data.Book) int { return strings.Compare(x.Title, y.Title) })
+
+	for _, m := range modes {
+		t.Run("ByTitle"+m.name, func(t *testing.T) {
+			var doc *goquery.Selection
+			if m.htmx {
+				res := a.results("/books?sort=title", "")
+				if got := res.Header.Get("HX-Push-Url"); got != "/books?sort=title" {
+					t.Errorf("HX-Push-Url = %q: a new order is a new history entry", got)
+				}
+				doc = resultsOf(t, res)
+			} else {
+				doc = a.get(plain, "/books?sort=title").page(t).Selection
+			}
+			ids := rowIDs(t, doc)
+			if len(ids) != data.PageSize {
+				t.Fatalf("%d rows, want a page of %d", len(ids), data.PageSize)
+			}
+			for i, id := range ids {
+				if id != byTitle[i].ID {
+					t.Fatalf("row %d is book %d, want %d (%s)", i, id, byTitle[i].ID, byTitle[i].Title)
+				}
+			}
+			th := one(t, doc, "th.title")
+			wantAttr(t, th, "aria-sort", "ascending")
+			wantAttr(t, one(t, th, "a"), "href", "/books?sort=title&dir=desc")
+			if th.Parent().Find("th[aria-sort]").Length() != 1 {
+				t.Error("more than one column says it orders the table")
+			}
+			more := attr(t, one(t, doc, "#load-more a"), "href")
+			if !strings.HasPrefix(more, "/books?sort=title&cursor=") {
+				t.Fatalf("Load more = %q, want the order and a cursor", more)
+			}
+			rest := rowIDs(t, a.get(htmx, more).fragment(t).Parent())
+			if len(rest) != 10 || rest[0] != byTitle[50].ID || rest[9] != byTitle[59].ID {
+				t.Errorf("next page %v, want the last 10 by title", rest)
+			}
+		})
+	}
+	t.Run("Reversed", func(t *testing.T) {
+		doc := a.get(plain, "/books?sort=title&dir=desc").page(t)
+		if ids := rowIDs(t, doc.Selection); ids[0] != byTitle[59].ID {
+			t.Errorf("first row %d, want %d", ids[0], byTitle[59].ID)
+		}
+		wantAttr(t, one(t, doc, "th.title"), "aria-sort", "descending")
+		wantAttr(t, one(t, doc, "th.title a"), "href", "/books?sort=title")
+	})
+	t.Run("DefaultIsNewestFirst", func(t *testing.T) {
+		doc := a.get(plain, "/books").page(t)
+		wantAttr(t, one(t, doc, "th.added"), "aria-sort", "descending")
+		wantAttr(t, one(t, doc, "th.added a"), "href", "/books?dir=asc")
+		if ids := rowIDs(t, doc.Selection); ids[0] != made[59].ID {
+			t.Errorf("first row %d, want the newest %d", ids[0], made[59].ID)
+		}
+		if got := attr(t, one(t, doc, "#load-more a"), "href"); got != "/books?before="+strconv.FormatInt(made[10].ID, 10) {
+			t.Errorf("Load more = %q", got)
+		}
+	})
+	t.Run("OldestFirst", func(t *testing.T) {
+		doc := a.get(plain, "/books?dir=asc").page(t)
+		if ids := rowIDs(t, doc.Selection); ids[0] != made[0].ID {
+			t.Errorf("first row %d, want the oldest %d", ids[0], made[0].ID)
+		}
+	})
+}
+
+func TestLibraryURLState(t *testing.T) {
+	a, books := searchLibrary(t)
+	shelf, err := a.db.Shelves().Create(t.Context(), a.reader.ID, "Favourites")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, title := range []string{"The Hobbit", "Dune"} {
+		if err := a.db.Shelves().Shelve(t.Context(), a.reader.ID, books[title].ID, shelf.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.books.SetStatus(t.Context(), a.reader.ID, books["The Hobbit"].ID, data.StatusRead, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	shelfID := strconv.FormatInt(shelf.ID, 10)
+
+	t.Run("DirectLoadOfEveryParameter", func(t *testing.T) {
+		target := "/books?q=the&status=read&shelf=" + shelfID + "&genre=fantasy&sort=author&dir=desc"
+		res := a.get(plain, target)
+		res.wantStatus(t, http.StatusOK)
+		doc := res.page(t)
+		if got := titlesOf(doc.Selection); !slices.Equal(got, []string{"The Hobbit"}) {
+			t.Errorf("rows %q", got)
+		}
+		wantAttr(t, one(t, doc, "#search"), "value", "the")
+		wantAttr(t, one(t, doc, "#genre option[selected]"), "value", "Fantasy")
+		for name, want := range map[string]string{"status": "read", "shelf": shelfID, "sort": "author", "dir": "desc"} {
+			wantAttr(t, one(t, doc, "#search-state input[name="+name+"]"), "value", want)
+		}
+		wantAttr(t, one(t, doc, "th.author"), "aria-sort", "descending")
+		wantAttr(t, one(t, doc, "#filters ul.shelves a[aria-current=page]"), "href", "/books?q=the&status=read&genre=fantasy&sort=author&dir=desc")
+	})
+	t.Run("StatusAndShelfCombine", func(t *testing.T) {
+		doc := a.get(plain, "/books?status=want&shelf="+shelfID).page(t)
+		if got := titlesOf(doc.Selection); !slices.Equal(got, []string{"Dune"}) {
+			t.Errorf("rows %q", got)
+		}
+	})
+	t.Run("Genre", func(t *testing.T) {
+		doc := a.get(plain, "/books?genre=SCIENCE+FICTION").page(t)
+		if got := titlesOf(doc.Selection); !slices.Equal(got, []string{"Dune", "Solaris"}) {
+			t.Errorf("rows %q", got)
+		}
+		var genres []string
+		doc.Find("#genre option").Each(func(_ int, o *goquery.Selection) { genres = append(genres, o.Text()) })
+		if want := []string{"All genres", "Fantasy", "Novel", "Science fiction"}; !slices.Equal(genres, want) {
+			t.Errorf("genre choices %q, want %q", genres, want)
+		}
+	})
+	for _, tc := range []struct {
+		name, target string
+		status       int
+	}{
+		{"UnknownSort", "/books?sort=price", http.StatusBadRequest},
+		{"UnknownDirection", "/books?sort=title&dir=up", http.StatusBadRequest},
+		{"UnknownStatus", "/books?status=finished", http.StatusBadRequest},
+		{"BrokenCursor", "/books?sort=title&cursor=abc", http.StatusBadRequest},
+		{"CursorOfAnotherOrder", "/books?sort=rating&cursor=WyJhIiwxXQ", http.StatusBadRequest},
+		{"BadShelf", "/books?shelf=x", http.StatusNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, m := range modes {
+				res := a.get(m, tc.target)
+				res.wantStatus(t, tc.status)
+				if strings.Contains(res.body, "sql") || strings.Contains(res.body, "SELECT") {
+					t.Errorf("%s: the answer leaks internals:\n%.500s", m.name, res.body)
+				}
+			}
+		})
+	}
+	t.Run("UnknownSortSaysSo", func(t *testing.T) {
+		doc := a.get(plain, "/books?sort=price").page(t)
+		wantText(t, one(t, doc, ".flash.problem"), "The library cannot be sorted by “price”. Showing all your books, newest first.")
+		if got := len(rowIDs(t, doc.Selection)); got != 5 {
+			t.Errorf("%d rows, want all 5 books", got)
+		}
+	})
+	t.Run("AnotherReadersShelf", func(t *testing.T) {
+		other := a.addUser("third")
+		theirs, err := a.db.Shelves().Create(t.Context(), other.ID, "Theirs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range modes {
+			a.get(m, "/books?q=the&shelf="+strconv.FormatInt(theirs.ID, 10)).wantStatus(t, http.StatusNotFound)
+		}
+	})
+}
