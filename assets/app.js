@@ -236,3 +236,258 @@
     if (meta) e.detail.headers['X-CSRF-Token'] = meta.content;
   });
 })();
+
+// ---- Keyboard shortcuts --------------------------------------------------------------------
+// "?" shows them all: the <dialog id="shortcuts"> that the layout renders on every signed-in page
+// (views/shortcuts.templ, which is also the /shortcuts page without JavaScript). Single keys act at
+// once; "g" waits for a second key. No shortcut acts while the reader types in a field, while
+// Ctrl, Alt or Meta is held (the browser's keys keep working), or behind an open dialog; no single
+// key deletes anything.
+(function () {
+  'use strict';
+
+  var SEQUENCE_MS = 1500;
+  var ROWS = '#book-list > tr[data-id]';
+
+  // The current row is kept by its book's id, not as an element: htmx replaces rows (edit, save,
+  // cancel, status) and adds them (new books, "Load more"), and the id survives every swap.
+  var currentId = '';
+  var pending = '';
+  var pendingTimer = 0;
+  var returnTo = null;
+
+  function help() {
+    return document.getElementById('shortcuts');
+  }
+
+  function typing(el) {
+    return el instanceof Element && (el.isContentEditable || el.matches('input, textarea, select'));
+  }
+
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll(ROWS));
+  }
+
+  function rowById(id) {
+    return id ? document.querySelector('#book-list > tr[data-id="' + CSS.escape(id) + '"]') : null;
+  }
+
+  // The row the reader is in: the one holding the focus, else the one last marked.
+  function currentRow() {
+    var active = document.activeElement;
+    return (active instanceof Element && active.closest(ROWS)) || rowById(currentId);
+  }
+
+  function mark(row) {
+    document.querySelectorAll(ROWS + '.current').forEach(function (other) {
+      if (other === row) return;
+      other.classList.remove('current');
+      other.removeAttribute('aria-current');
+    });
+    currentId = row ? row.dataset.id : '';
+    if (!row) return;
+    row.classList.add('current');
+    row.setAttribute('aria-current', 'true');
+  }
+
+  // Make row current and move the focus into it, so a screen reader follows: to its title link,
+  // or to the row itself when it has none (an edit row, whose inputs would swallow the next key).
+  function goTo(row) {
+    mark(row);
+    var target = row.querySelector('td.title a');
+    if (!target) {
+      row.tabIndex = -1;
+      target = row;
+    }
+    target.focus({preventScroll: true});
+    row.scrollIntoView({block: 'nearest'});
+  }
+
+  function move(step) {
+    var list = rows();
+    if (!list.length) return;
+    var i = list.indexOf(currentRow());
+    var next;
+    if (i >= 0) {
+      next = i + step;
+    } else if (currentId) {
+      // The current book has gone (deleted): carry on from where it was. Rows are newest first.
+      var id = Number(currentId);
+      var older = list.findIndex(function (r) { return Number(r.dataset.id) < id; });
+      if (older < 0) older = list.length;
+      next = step > 0 ? older : older - 1;
+    } else {
+      next = 0;
+    }
+    if (next >= list.length) {
+      loadMore();
+      return;
+    }
+    goTo(list[Math.max(next, 0)]);
+  }
+
+  // Past the last row shown, j loads the next page. Focusing the link first lets the afterSettle
+  // handler above carry the focus to the first book loaded, and focusin makes that row current.
+  function loadMore() {
+    var more = document.querySelector('#load-more a');
+    if (!more) return;
+    more.focus({preventScroll: true});
+    more.click();
+  }
+
+  function openHelp() {
+    var dialog = help();
+    if (!dialog || dialog.open) return;
+    returnTo = document.activeElement;
+    dialog.showModal();
+    var close = dialog.querySelector('[data-action="close-shortcuts"]');
+    if (close) close.focus();
+  }
+
+  function clearPending() {
+    pending = '';
+    clearTimeout(pendingTimer);
+  }
+
+  function focusField(el) {
+    el.focus();
+    if (typeof el.select === 'function') el.select();
+  }
+
+  // The single-key shortcuts. Each returns false when it did nothing, so the key keeps its
+  // ordinary meaning.
+  var keys = {
+    '?': function () { openHelp(); },
+    '/': function () {
+      var search = document.getElementById('search');
+      if (search) return focusField(search);
+      if (location.pathname === '/books') return false;
+      location.assign('/books#search');
+    },
+    'n': function () {
+      var title = document.getElementById('new-book-title');
+      if (!title) {
+        location.assign('/books#new-book-title');
+        return;
+      }
+      title.focus();
+      title.setSelectionRange(title.value.length, title.value.length);
+    },
+    'j': function () { move(1); },
+    'k': function () { move(-1); },
+    'e': function () {
+      var row = currentRow();
+      var edit = row && row.querySelector('[data-action="edit"]');
+      if (!edit) return false;
+      edit.click();
+    },
+    'o': function () {
+      var row = currentRow();
+      var link = row && row.querySelector('td.title a');
+      if (!link) return false;
+      link.click();
+    },
+    'Escape': function () {
+      if (!currentId) return false;
+      mark(null);
+    },
+    'g': function () {
+      pending = 'g';
+      pendingTimer = setTimeout(clearPending, SEQUENCE_MS);
+    },
+  };
+
+  document.addEventListener('keydown', function (e) {
+    var dialog = help();
+    if (!dialog || e.defaultPrevented || e.isComposing || e.key === 'Shift') return;
+    if (e.ctrlKey || e.metaKey || e.altKey) {
+      clearPending();
+      return;
+    }
+    if (dialog.open) {
+      // The dialog closes itself on Escape; "?" toggles it.
+      if (e.key === '?') {
+        e.preventDefault();
+        dialog.close();
+      }
+      return;
+    }
+    if (document.querySelector('dialog[open]')) return;
+    if (typing(e.target)) {
+      // Escape leaves a field (the library opens with the focus in the new-book title), so the
+      // shortcuts work again. What was typed stays; a search box with text clears it first.
+      var field = e.target;
+      if (e.key === 'Escape' && !field.matches('select') && !(field.type === 'search' && field.value)) {
+        field.blur();
+      }
+      return;
+    }
+
+    if (pending) {
+      // The second key of "g …": go where the overlay's matching link goes, or drop the sequence.
+      clearPending();
+      e.preventDefault();
+      var link = dialog.querySelector('[data-go="' + CSS.escape(e.key) + '"]');
+      if (link) location.assign(link.href);
+      return;
+    }
+    var key = e.key;
+    if (key === 'Enter') {
+      // On a link or a button Enter already does what it should; elsewhere it opens the book.
+      if (e.target !== document.body && !(e.target instanceof Element && e.target.matches(ROWS))) return;
+      key = 'o';
+    }
+    var action = Object.prototype.hasOwnProperty.call(keys, key) && keys[key];
+    // Prevent the default before acting: a key that moves the focus into a field must not then
+    // type itself there.
+    if (action && action() !== false) e.preventDefault();
+  });
+
+  // The row with the focus is the current row, however the focus got there (Tab, a click, the
+  // focus handling after a swap).
+  document.addEventListener('focusin', function (e) {
+    var row = e.target instanceof Element && e.target.closest(ROWS);
+    if (row) mark(row);
+  });
+
+  // A swapped-in row loses the marker: give it back to the row with the current id. This runs
+  // after htmx has settled, which restores each new element's own class attribute.
+  document.addEventListener('htmx:afterSettle', function () {
+    var row = rowById(currentId);
+    if (row && !row.classList.contains('current')) mark(row);
+  });
+
+  // Closing the overlay (Escape, Close, "?", a click outside it) puts the focus back.
+  document.addEventListener('close', function (e) {
+    if (e.target !== help()) return;
+    var back = returnTo;
+    returnTo = null;
+    if (back && back.isConnected && back !== document.body) {
+      back.focus();
+    } else {
+      var row = rowById(currentId);
+      if (row) goTo(row);
+    }
+  }, true);
+
+  document.addEventListener('click', function (e) {
+    var dialog = help();
+    if (!dialog || !(e.target instanceof Element)) return;
+    if (e.target === dialog) {
+      dialog.close(); // a click on the backdrop
+      return;
+    }
+    // With JavaScript the footer's "Keyboard shortcuts" link opens the overlay in place.
+    if (e.target.closest('a[data-action="shortcuts"]')) {
+      e.preventDefault();
+      openHelp();
+    }
+  });
+
+  // "/" and "n" on another page lead to /books#search or /books#new-book-title: focus that field.
+  var target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
+  if (target && typing(target)) {
+    focusField(target);
+    history.replaceState(history.state, '', location.pathname + location.search);
+  }
+})();

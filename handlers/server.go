@@ -198,6 +198,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/signup", s.showSignup)
 	app.Post("/signup", s.signup)
 	app.Post("/logout", s.logout)
+	app.Get("/shortcuts", s.showShortcuts)
 
 	app.Use("/books", s.requireUser)
 	app.Get("/books", s.listBooks)
