@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -199,8 +200,6 @@ type findQuery struct {
 	from  string
 	where []string
 	args  []any
-	// filters is how many conditions of where are filters; those after them are the cursor's.
-	filters int
 }
 
 // where joins conditions into a WHERE clause.
@@ -322,22 +321,10 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 	if err != nil || !ok {
 		return BookPage{}, wrapFind(err)
 	}
-	f.filters = len(f.where)
 	key, kind := sortKey(q.Sort, q.Descending())
 	dir, cmp := "ASC", ">"
 	if q.Descending() {
 		dir, cmp = "DESC", "<"
-	}
-	if q.Cursor != "" {
-		k, after, err := decodeCursor(q.Cursor, key != "", kind)
-		if err != nil {
-			return BookPage{}, err
-		}
-		if key == "" {
-			f.and(id+" "+cmp+" ?", after)
-		} else {
-			f.and("("+key+", "+id+") "+cmp+" (?, ?)", k, after)
-		}
 	}
 	order := id + " " + dir
 	keyCol := "NULL"
@@ -345,24 +332,55 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 		order = key + " " + dir + ", " + order
 		keyCol = key
 	}
-	var query string
-	if narrow, err := s.narrow(ctx, owner, q); err != nil {
+	cols := `SELECT ` + bookColumnsB + `, ` + keyCol + ` AS sort_key FROM `
+	var k any
+	var after int64
+	if q.Cursor != "" {
+		if k, after, err = decodeCursor(q.Cursor, key != "", kind); err != nil {
+			return BookPage{}, err
+		}
+	}
+	narrow, err := s.narrow(ctx, owner, q)
+	if err != nil {
 		return BookPage{}, wrapFind(err)
-	} else if narrow {
+	}
+	var query string
+	args := slices.Clone(f.args)
+	switch {
+	case narrow:
 		// Few books pass the filters: collect them first, then order them, rather than walk the
 		// order's index through the whole library looking for them.
-		query = `WITH m (id) AS MATERIALIZED (SELECT b.id FROM ` + f.from + ` WHERE ` + strings.Join(f.where[:f.filters], " AND ") + `)
-			SELECT ` + bookColumnsB + `, ` + keyCol + ` AS sort_key FROM books b JOIN m ON m.id = b.id` +
-			where(f.where[f.filters:]) + ` ORDER BY ` + strings.ReplaceAll(order, "f.rowid", "b.id") + ` LIMIT ?`
-	} else {
-		query = `SELECT ` + bookColumnsB + `, ` + keyCol + ` AS sort_key FROM ` + f.from +
-			where(f.where) + ` ORDER BY ` + order + ` LIMIT ?`
+		var cursor []string
+		switch {
+		case q.Cursor != "" && key == "":
+			cursor, args = []string{"b.id " + cmp + " ?"}, append(args, after)
+		case q.Cursor != "":
+			cursor, args = []string{"(" + key + ", b.id) " + cmp + " (?, ?)"}, append(args, k, after)
+		}
+		query = `WITH m (id) AS MATERIALIZED (SELECT b.id FROM ` + f.from + where(f.where) + `) ` +
+			cols + `books b JOIN m ON m.id = b.id` + where(cursor) +
+			` ORDER BY ` + strings.ReplaceAll(order, "f.rowid", "b.id") + ` LIMIT ?`
+	case q.Cursor == "":
+		query = cols + f.from + where(f.where) + ` ORDER BY ` + order + ` LIMIT ?`
+	case key == "":
+		query = cols + f.from + where(append(f.where, id+" "+cmp+" ?")) + ` ORDER BY ` + order + ` LIMIT ?`
+		args = append(args, after)
+	default:
+		// The rest of the books with the cursor's key, then those past it: two seeks on the
+		// order's index. One condition on (key, id) would make SQLite walk the index from the
+		// start of the key: from the first book when many share it (every unrated book).
+		same := cols + f.from + where(append(slices.Clone(f.where), key+" = ?", id+" "+cmp+" ?")) +
+			` ORDER BY ` + id + ` ` + dir + ` LIMIT ?`
+		past := cols + f.from + where(append(slices.Clone(f.where), key+" "+cmp+" ?")) +
+			` ORDER BY ` + order + ` LIMIT ?`
+		query = `SELECT * FROM (` + same + `) UNION ALL SELECT * FROM (` + past + `) ORDER BY sort_key ` + dir + `, id ` + dir + ` LIMIT ?`
+		args = append(append(append(args, k, after, limit+1), f.args...), k, limit+1)
 	}
 	var rows []struct {
 		Book
 		SortKey any `db:"sort_key"`
 	}
-	if err := s.db.selectAll(ctx, &rows, query, append(f.args, limit+1)...); err != nil {
+	if err := s.db.selectAll(ctx, &rows, query, append(args, limit+1)...); err != nil {
 		return BookPage{}, wrapFind(err)
 	}
 	var page BookPage

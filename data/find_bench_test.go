@@ -1,0 +1,79 @@
+package data_test
+
+import (
+	"testing"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// benchFind runs q, checking once that it finds at least one book.
+func benchFind(b *testing.B, lib benchLibrary, q data.BookQuery) {
+	page, err := lib.books.Find(b.Context(), lib.owner, q)
+	if err != nil {
+		b.Fatalf("Find(%+v): %v", q, err)
+	}
+	if len(page.Books) == 0 {
+		b.Fatalf("Find(%+v) found nothing", q)
+	}
+	for b.Loop() {
+		if _, err := lib.books.Find(b.Context(), lib.owner, q); err != nil {
+			b.Fatalf("Find(%+v): %v", q, err)
+		}
+	}
+}
+
+// cursorAt returns the cursor of q's page that starts after the first at books.
+func cursorAt(b *testing.B, lib benchLibrary, q data.BookQuery, at int) string {
+	b.Helper()
+	q.Limit = 500
+	for seen := 0; seen+q.Limit <= at; seen += q.Limit {
+		page, err := lib.books.Find(b.Context(), lib.owner, q)
+		if err != nil || page.Cursor == "" {
+			b.Fatalf("Find(%+v): %v, cursor %q", q, err, page.Cursor)
+		}
+		q.Cursor = page.Cursor
+	}
+	return q.Cursor
+}
+
+// BenchmarkFindSorted measures a page of the library in each order: the first page, and the page
+// after nine tenths of the library (the load test's "cursor at book 90,000").
+func BenchmarkFindSorted(b *testing.B) {
+	forEachSize(b, func(b *testing.B, lib benchLibrary) {
+		for _, s := range []data.Sort{data.SortAdded, data.SortTitle, data.SortAuthor, data.SortRating, data.SortProgress, data.SortFinished} {
+			q := data.BookQuery{Sort: s}
+			b.Run(string(s)+"/first", func(b *testing.B) { benchFind(b, lib, q) })
+			q.Cursor = cursorAt(b, lib, q, lib.n*9/10)
+			b.Run(string(s)+"/deep", func(b *testing.B) { benchFind(b, lib, q) })
+		}
+	})
+}
+
+// BenchmarkFindSearch measures searching as a reader types: a one-letter prefix (the most books
+// to walk), a common word, and a search combined with a filter and another order.
+func BenchmarkFindSearch(b *testing.B) {
+	forEachSize(b, func(b *testing.B, lib benchLibrary) {
+		for name, q := range map[string]data.BookQuery{
+			"prefix=t":        {Search: "t"},
+			"word=the":        {Search: "the"},
+			"two-words":       {Search: "the s"},
+			"the+status":      {Search: "the", Status: data.StatusWant},
+			"the+byTitle":     {Search: "the", Sort: data.SortTitle},
+			"status+byAuthor": {Status: data.StatusWant, Sort: data.SortAuthor},
+		} {
+			b.Run(name, func(b *testing.B) { benchFind(b, lib, q) })
+		}
+	})
+}
+
+// BenchmarkFindCount measures counting a search's matches, up to the thousand the library shows.
+func BenchmarkFindCount(b *testing.B) {
+	forEachSize(b, func(b *testing.B, lib benchLibrary) {
+		q := data.BookQuery{Search: "the"}
+		for b.Loop() {
+			if _, err := lib.books.FindCount(b.Context(), lib.owner, q, 1000); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
