@@ -77,3 +77,14 @@ func BenchmarkFindCount(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkGenres measures the genre filter's choices, listed on every library page.
+func BenchmarkGenres(b *testing.B) {
+	forEachSize(b, func(b *testing.B, lib benchLibrary) {
+		for b.Loop() {
+			if _, err := lib.books.Genres(b.Context(), lib.owner); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
