@@ -35,15 +35,13 @@ type ShelfStore struct {
 	db *DB
 }
 
-// shelfSelect reads shelves with their counts of live books; callers add WHERE and then shelfOrder.
+// shelfSelect reads shelves with their counts of live books (kept by the triggers of migration
+// 00005); callers add WHERE and then shelfOrder.
 // The join on the owner keeps the count to the shelf owner's books even if a stray row slipped in.
 const shelfSelect = `
-	SELECT s.id, s.name, s.position, s.created_at, COUNT(b.id) AS books
-	FROM shelves s
-	LEFT JOIN book_shelves bs ON bs.shelf_id = s.id
-	LEFT JOIN books b ON b.id = bs.book_id AND b.owner_id = s.owner_id AND b.deleted_at IS NULL`
+	SELECT s.id, s.name, s.position, s.created_at, s.books FROM shelves s`
 
-const shelfOrder = ` GROUP BY s.id ORDER BY s.position, s.id`
+const shelfOrder = ` ORDER BY s.position, s.id`
 
 // NormalizeShelfName trims a shelf name as typed and collapses each run of inner spaces into one.
 func NormalizeShelfName(name string) string { return strings.Join(strings.Fields(name), " ") }

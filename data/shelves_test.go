@@ -3,7 +3,9 @@ package data_test
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -787,5 +789,87 @@ func TestUserStoreDeleteShelves(t *testing.T) {
 	}
 	if n := rowCount(t, f.db, `SELECT COUNT(*) FROM book_shelves`); n != bobRows || n != 2 {
 		t.Errorf("%d memberships remain, want bob's %d", n, bobRows)
+	}
+}
+
+// TestShelfCountsMatchBooks checks the stored count of live books on each shelf against the books
+// themselves after a random mix of shelving, unshelving, deleting, restoring, purging and
+// deleting shelves.
+func TestShelfCountsMatchBooks(t *testing.T) {
+	db := openDB(t)
+	ctx := t.Context()
+	books, shelves := db.Books(), db.Shelves()
+	write, _ := db.Pools()
+	owner := addReader(t, db, "reader").ID
+	check := func(step string) {
+		t.Helper()
+		list, err := shelves.List(ctx, owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sh := range list {
+			var want int
+			if err := write.Get(&want, `
+				SELECT COUNT(*) FROM book_shelves bs JOIN books b ON b.id = bs.book_id
+				WHERE bs.shelf_id = ? AND b.deleted_at IS NULL`, sh.ID); err != nil {
+				t.Fatal(err)
+			}
+			if sh.Books != want {
+				t.Fatalf("after %s: shelf %q says %d books; the books say %d", step, sh.Name, sh.Books, want)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	var bookIDs, shelfIDs []int64
+	for i := range 400 {
+		var step string
+		switch op := r.IntN(10); {
+		case op == 0 || len(shelfIDs) == 0:
+			sh, err := shelves.Create(ctx, owner, "Shelf "+strconv.Itoa(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			shelfIDs, step = append(shelfIDs, sh.ID), "create shelf"
+		case op <= 2 || len(bookIDs) == 0:
+			b, err := books.Create(ctx, owner, data.BookInput{Title: "Book " + strconv.Itoa(i), Author: "A"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bookIDs, step = append(bookIDs, b.ID), "create book"
+		case op <= 4:
+			err := shelves.Shelve(ctx, owner, bookIDs[r.IntN(len(bookIDs))], shelfIDs[r.IntN(len(shelfIDs))])
+			if err != nil && !errors.Is(err, data.ErrNotFound) {
+				t.Fatal(err)
+			}
+			step = "shelve"
+		case op == 5:
+			err := shelves.Unshelve(ctx, owner, bookIDs[r.IntN(len(bookIDs))], shelfIDs[r.IntN(len(shelfIDs))])
+			if err != nil && !errors.Is(err, data.ErrNotFound) {
+				t.Fatal(err)
+			}
+			step = "unshelve"
+		case op == 6:
+			if _, err := books.Delete(ctx, owner, bookIDs[r.IntN(len(bookIDs))]); err != nil && !errors.Is(err, data.ErrNotFound) {
+				t.Fatal(err)
+			}
+			step = "delete book"
+		case op == 7:
+			if _, err := books.Restore(ctx, owner, bookIDs[r.IntN(len(bookIDs))]); err != nil && !errors.Is(err, data.ErrNotFound) {
+				t.Fatal(err)
+			}
+			step = "restore book"
+		case op == 8:
+			if _, err := books.PurgeDeleted(ctx, -time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			step = "purge"
+		default:
+			i := r.IntN(len(shelfIDs))
+			if err := shelves.Delete(ctx, owner, shelfIDs[i]); err != nil && !errors.Is(err, data.ErrNotFound) {
+				t.Fatal(err)
+			}
+			shelfIDs, step = slices.Delete(shelfIDs, i, i+1), "delete shelf"
+		}
+		check(step)
 	}
 }

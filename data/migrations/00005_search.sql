@@ -78,6 +78,35 @@ CREATE TRIGGER progress_updates_sort_keys_delete AFTER DELETE ON progress_update
 END;
 -- +goose StatementEnd
 
+-- How many live books each shelf holds, kept by triggers, so the library's shelf tabs are one row
+-- read per shelf instead of a count of every book on every shelf on every page. A book that is
+-- deleted (until Undo) or purged leaves its shelves' counts; a book purged after its delete is
+-- not counted twice, since only live books count.
+ALTER TABLE shelves ADD COLUMN books INTEGER NOT NULL DEFAULT 0 CHECK (books >= 0);
+UPDATE shelves SET books = (
+    SELECT COUNT(*) FROM book_shelves bs JOIN books b ON b.id = bs.book_id
+    WHERE bs.shelf_id = shelves.id AND b.deleted_at IS NULL);
+
+-- +goose StatementBegin
+CREATE TRIGGER book_shelves_count_insert AFTER INSERT ON book_shelves
+WHEN EXISTS (SELECT 1 FROM books WHERE id = NEW.book_id AND deleted_at IS NULL) BEGIN
+    UPDATE shelves SET books = books + 1 WHERE id = NEW.shelf_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER book_shelves_count_delete AFTER DELETE ON book_shelves
+WHEN EXISTS (SELECT 1 FROM books WHERE id = OLD.book_id AND deleted_at IS NULL) BEGIN
+    UPDATE shelves SET books = books - 1 WHERE id = OLD.shelf_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER books_shelf_counts AFTER UPDATE OF deleted_at ON books
+WHEN (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL) BEGIN
+    UPDATE shelves SET books = books + (CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END)
+    WHERE id IN (SELECT shelf_id FROM book_shelves WHERE book_id = NEW.id);
+END;
+-- +goose StatementEnd
+
 -- One index per sort order, on the live books of one owner, ending in id for a stable order and
 -- the keyset cursor. Text sorts ignore case; a missing rating, progress or finish date sorts
 -- last in both directions, hence two indexes (one key expression per direction) for those.
@@ -144,6 +173,10 @@ DROP TRIGGER books_fts_update;
 DROP TRIGGER books_fts_insert;
 DROP TABLE books_fts;
 DROP INDEX books_genre;
+DROP TRIGGER books_shelf_counts;
+DROP TRIGGER book_shelves_count_delete;
+DROP TRIGGER book_shelves_count_insert;
+ALTER TABLE shelves DROP COLUMN books;
 DROP INDEX books_sort_finished_desc;
 DROP INDEX books_sort_finished_asc;
 DROP INDEX books_sort_progress_desc;
