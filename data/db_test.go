@@ -230,13 +230,13 @@ func TestPragmas(t *testing.T) {
 		"foreign_keys": "1",
 		"busy_timeout": "5000",
 		"synchronous":  "1", // NORMAL
-		"cache_size":   "-16000",
 	}
 	for _, p := range []struct {
 		name  string
 		pool  *sqlx.DB
 		conns int
-	}{{"write", write, 1}, {"read", read, 4}} {
+		cache string
+	}{{"write", write, 1, "-16000"}, {"read", read, 4, "-6000"}} {
 		t.Run(p.name, func(t *testing.T) {
 			// Hold several connections at once, so each pragma is checked on distinct connections
 			// and not just on the first one the pool hands out.
@@ -246,6 +246,10 @@ func TestPragmas(t *testing.T) {
 					t.Fatalf("connection %d: %v", i, err)
 				}
 				defer conn.Close()
+				var cache string
+				if err := conn.GetContext(t.Context(), &cache, "PRAGMA cache_size"); err != nil || cache != p.cache {
+					t.Errorf("connection %d: PRAGMA cache_size = %s, %v; want %s", i, cache, err, p.cache)
+				}
 				for name, want := range want {
 					var got string
 					if err := conn.GetContext(t.Context(), &got, "PRAGMA "+name); err != nil {
