@@ -12,7 +12,7 @@
 #
 #   bash bench/load.sh                      # 1,000 and 100,000 books, 10 s per target
 #   DURATION=30s bash bench/load.sh         # longer runs
-#   SIZES="100000" bash bench/load.sh       # one size only
+#   SIZES="100000" bash bench/load.sh       # one size only (SIZES="" FULL=1: 1,000,000 only)
 #   FULL=1 bash bench/load.sh               # and 1,000,000 books (seeding ~10 s, a few minutes more)
 #   STRICT=1 bash bench/load.sh             # a missed goal fails the run too
 #   MORE_PAGES=5 bash bench/load.sh         # how many "Load more" links the sorted deep page follows
@@ -24,7 +24,7 @@ readonly VEGETA_MODULE=github.com/tsenart/vegeta/v12@v12.13.0
 readonly CONNS=32
 DURATION=${DURATION:-10s}
 [[ $DURATION =~ ^[0-9]+$ ]] && DURATION=${DURATION}s
-SIZES=${SIZES:-1000 100000}
+SIZES=${SIZES-1000 100000}
 [[ ${FULL:-0} == 1 && " $SIZES " != *" 1000000 "* ]] && SIZES="$SIZES 1000000"
 MORE_PAGES=${MORE_PAGES:-5}
 STRICT=${STRICT:-0}
