@@ -182,7 +182,8 @@ func TestConcurrentReaders(t *testing.T) {
 		creates += rd.creates
 		updates += rd.updates
 	}
-	t.Logf("%d readers, %v: %d requests (%.0f/s), %d books added, %d edits",
+	// An operation is one request, or two for an edit (edit row, then save) and a foreign reach.
+	t.Logf("%d readers, %v: %d operations (%.0f/s), %d books added, %d edits",
 		len(readers), elapsed.Round(time.Millisecond), ops.Load(), float64(ops.Load())/elapsed.Seconds(), creates, updates)
 	if t.Failed() {
 		return
