@@ -116,13 +116,6 @@ sign_in() {
 	[[ -n $token && $cookie == *bookcase_session=* ]] || { echo "load.sh: could not sign in" >&2; exit 1; }
 }
 
-# rows URL [HEADER]: how many book rows the response to URL holds (fails unless it is a 200).
-rows() {
-	local url=$1
-	shift
-	curl -fsS --max-time 5 -H "Cookie: $cookie" "$@" "$url" | grep -o 'class="book[ "]' | wc -l
-}
-
 results=()
 failed=0
 
