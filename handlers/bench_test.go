@@ -86,13 +86,31 @@ func (s *benchServer) request(ctx *fasthttp.RequestCtx, method, uri string, htmx
 	return ctx.Response.StatusCode()
 }
 
+// benchSizes are the library sizes the request benchmarks run at.
+var benchSizes = []int{100, 10_000}
+
+// pageSizes are the sizes the library page benchmarks run at: also the 100,000 books the load
+// test's goals are set for.
+var pageSizes = []int{100, 10_000, 100_000}
+
 func benchRequests(b *testing.B, method, uri string, htmx bool, body []byte) {
-	for _, n := range []int{100, 10_000} {
+	benchRequestsAt(b, benchSizes, method, uri, htmx, body)
+}
+
+// benchRequestsAt runs the request as a sub-benchmark per library size. The uri "edit" is the
+// newest book's edit row; "deep" is the library page after the 90,000 newest books (the oldest
+// full page in a smaller library).
+func benchRequestsAt(b *testing.B, sizes []int, method, uri string, htmx bool, body []byte) {
+	for _, n := range sizes {
 		b.Run("books="+strconv.Itoa(n), func(b *testing.B) {
 			s := newBenchServer(b, n)
 			target := uri
-			if target == "edit" {
+			switch target {
+			case "edit":
 				target = "/books/" + strconv.FormatInt(s.newest, 10) + "/edit"
+			case "deep":
+				// Books are numbered 1..n, oldest first: the 90,000th newest is n-89,999.
+				target = "/books?before=" + strconv.Itoa(max(n-89_999, data.PageSize+2))
 			}
 			var ctx fasthttp.RequestCtx
 			b.ReportAllocs()
@@ -107,7 +125,15 @@ func benchRequests(b *testing.B, method, uri string, htmx bool, body []byte) {
 
 // BenchmarkLibraryPage measures the library page: session, CSRF, the newest 50 books, the
 // count, and the whole page rendered.
-func BenchmarkLibraryPage(b *testing.B) { benchRequests(b, http.MethodGet, "/books", false, nil) }
+func BenchmarkLibraryPage(b *testing.B) {
+	benchRequestsAt(b, pageSizes, http.MethodGet, "/books", false, nil)
+}
+
+// BenchmarkLibraryDeepPage measures the library page after the 90,000 newest books, as a reader
+// who pressed "Load more" 1,800 times (or followed the link) would see it.
+func BenchmarkLibraryDeepPage(b *testing.B) {
+	benchRequestsAt(b, pageSizes, http.MethodGet, "deep", false, nil)
+}
 
 // BenchmarkEditRow measures the edit row that htmx swaps in.
 func BenchmarkEditRow(b *testing.B) { benchRequests(b, http.MethodGet, "edit", true, nil) }

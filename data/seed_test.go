@@ -1,0 +1,179 @@
+package data_test
+
+import (
+	"testing"
+	"unicode/utf8"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// TestSeedConsistent seeds libraries and checks them against what the store itself keeps true:
+// the stored counts match the books, every status has the read-throughs it implies, and every
+// field is one a reader could have typed.
+func TestSeedConsistent(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		n    []int // seeded one after the other into the same library
+	}{
+		{"OK", []int{3000}},
+		{"OKTwice", []int{400, 700}},
+		{"OKAcrossTransactions", []int{50_000 + 123}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if testing.Short() && tc.n[0] > 10_000 {
+				t.Skip("large seed skipped in -short mode")
+			}
+			db := openDB(t)
+			books := db.Books()
+			owner := addReader(t, db, "reader").ID
+			other := addReader(t, db, "other").ID
+			want := 0
+			for i, n := range tc.n {
+				if err := books.Seed(t.Context(), owner, n, uint64(i+1)); err != nil {
+					t.Fatalf("Seed(%d): %v", n, err)
+				}
+				want += n
+			}
+			if err := books.Seed(t.Context(), other, 10, 9); err != nil {
+				t.Fatal(err)
+			}
+			checkSeeded(t, db, owner, want)
+		})
+	}
+}
+
+func checkSeeded(t *testing.T, db *data.DB, owner int64, want int) {
+	t.Helper()
+	ctx := t.Context()
+	books := db.Books()
+	write, _ := db.Pools()
+	q := func(query string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := write.GetContext(ctx, &n, query, args...); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return n
+	}
+	if got := q(`SELECT COUNT(*) FROM books WHERE owner_id = ? AND deleted_at IS NULL`, owner); got != want {
+		t.Fatalf("%d books, want %d", got, want)
+	}
+	if got := count(t, books, owner); got != want {
+		t.Errorf("Count = %d, want %d", got, want)
+	}
+	byStatus, err := books.StatusCounts(ctx, owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range data.Statuses() {
+		n := q(`SELECT COUNT(*) FROM books WHERE owner_id = ? AND status = ? AND deleted_at IS NULL`, owner, st)
+		if byStatus[st] != n {
+			t.Errorf("StatusCounts[%s] = %d; the books say %d", st, byStatus[st], n)
+		}
+		// A realistic mix: every status is there, and reading is a handful, as for a person.
+		switch {
+		case n == 0:
+			t.Errorf("no %s books among %d", st, want)
+		case st == data.StatusReading && n > 50:
+			t.Errorf("%d books being read at once", n)
+		case st != data.StatusReading && n < want/50:
+			t.Errorf("only %d %s books among %d", n, st, want)
+		}
+	}
+
+	// Each status has its read-throughs: reading exactly one open one; read and did not finish
+	// at least one, all finished, the latest with the book's outcome; want none.
+	for _, c := range []struct {
+		what  string
+		query string
+	}{
+		{"reading books without exactly one read-through, open", `
+			SELECT COUNT(*) FROM books b WHERE owner_id = ? AND status = 'reading' AND (
+				(SELECT COUNT(*) FROM read_throughs r WHERE r.book_id = b.id) != 1 OR
+				(SELECT COUNT(*) FROM read_throughs r WHERE r.book_id = b.id AND outcome = 'reading') != 1)`},
+		{"finished books whose latest read-through is not their outcome", `
+			SELECT COUNT(*) FROM books b WHERE owner_id = ? AND status IN ('read', 'dnf') AND
+				COALESCE((SELECT outcome FROM read_throughs r WHERE r.book_id = b.id
+				          ORDER BY started_on DESC, id DESC LIMIT 1), '') != b.status`},
+		{"finished books with an open read-through", `
+			SELECT COUNT(*) FROM books b JOIN read_throughs r ON r.book_id = b.id
+			WHERE owner_id = ? AND status IN ('read', 'dnf') AND r.finished_on IS NULL`},
+		{"want books with read-throughs", `
+			SELECT COUNT(*) FROM books b JOIN read_throughs r ON r.book_id = b.id WHERE owner_id = ? AND status = 'want'`},
+		{"read-throughs finished in the future or before they started", `
+			SELECT COUNT(*) FROM books b JOIN read_throughs r ON r.book_id = b.id
+			WHERE owner_id = ? AND (r.finished_on > date('now') OR r.started_on > date('now') OR r.finished_on < r.started_on)`},
+		{"progress beyond the book's last page", `
+			SELECT COUNT(*) FROM books b JOIN read_throughs r ON r.book_id = b.id
+			JOIN progress_updates p ON p.read_through_id = r.id
+			WHERE owner_id = ? AND b.pages IS NOT NULL AND p.page > b.pages`},
+		{"shelf entries on another reader's shelves", `
+			SELECT COUNT(*) FROM books b JOIN book_shelves bs ON bs.book_id = b.id
+			JOIN shelves s ON s.id = bs.shelf_id WHERE b.owner_id = ? AND s.owner_id != b.owner_id`},
+		{"books updated before they were added", `
+			SELECT COUNT(*) FROM books WHERE owner_id = ? AND updated_at < created_at`},
+	} {
+		if n := q(c.query, owner); n != 0 {
+			t.Errorf("%d %s", n, c.what)
+		}
+	}
+
+	// Some of everything a library has.
+	for _, c := range []struct {
+		what  string
+		query string
+	}{
+		{"books with progress", `SELECT COUNT(DISTINCT b.id) FROM books b JOIN read_throughs r ON r.book_id = b.id
+			JOIN progress_updates p ON p.read_through_id = r.id WHERE owner_id = ?`},
+		{"reading books with progress", `SELECT COUNT(DISTINCT b.id) FROM books b JOIN read_throughs r ON r.book_id = b.id
+			JOIN progress_updates p ON p.read_through_id = r.id WHERE owner_id = ? AND status = 'reading'`},
+		{"shelved books", `SELECT COUNT(DISTINCT book_id) FROM book_shelves bs JOIN books b ON b.id = bs.book_id WHERE owner_id = ?`},
+		{"rated books", `SELECT COUNT(*) FROM books WHERE owner_id = ? AND rating IS NOT NULL`},
+		{"books with pages", `SELECT COUNT(*) FROM books WHERE owner_id = ? AND pages IS NOT NULL`},
+		{"books with notes", `SELECT COUNT(*) FROM books WHERE owner_id = ? AND notes != ''`},
+		{"books with an ISBN", `SELECT COUNT(*) FROM books WHERE owner_id = ? AND isbn IS NOT NULL`},
+		{"books with a genre", `SELECT COUNT(*) FROM books WHERE owner_id = ? AND genre != ''`},
+		{"books with accented authors", `SELECT COUNT(*) FROM books WHERE owner_id = ? AND author IN ('Gabriel García Márquez', 'Stanisław Lem')`},
+		{"distinct titles", `SELECT COUNT(DISTINCT title) FROM books WHERE owner_id = ?`},
+		{"distinct authors", `SELECT COUNT(DISTINCT author) FROM books WHERE owner_id = ?`},
+	} {
+		if n := q(c.query, owner); n == 0 || (c.what == "distinct titles" && n < want/4) {
+			t.Errorf("%d %s among %d", n, c.what, want)
+		}
+	}
+	var shelves int
+	if err := write.GetContext(ctx, &shelves, `SELECT COUNT(*) FROM shelves WHERE owner_id = ?`, owner); err != nil || shelves != 5 {
+		t.Errorf("%d shelves, %v; want 5 (made once, reused)", shelves, err)
+	}
+
+	// What a reader could have typed, page by page through the whole library.
+	var before int64
+	seen := 0
+	for {
+		page, err := books.List(ctx, owner, before, 500)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range page.Books {
+			seen++
+			if err := (data.BookInput{Title: b.Title, Author: b.Author, Genre: b.Genre, Status: b.Status}).Validate(); err != nil {
+				t.Fatalf("seeded book %+v is invalid: %v", b, err)
+			}
+			if b.ISBN != "" {
+				if _, err := data.ParseISBN(string(b.ISBN)); err != nil {
+					t.Fatalf("seeded ISBN %q: %v", b.ISBN, err)
+				}
+			}
+			if b.Pages < 0 || b.Pages > data.MaxPages || utf8.RuneCountInString(b.Notes) > data.MaxNotesLen || !utf8.ValidString(b.Notes) {
+				t.Fatalf("seeded book %+v has bad details", b)
+			}
+		}
+		if page.Next == 0 {
+			break
+		}
+		before = page.Next
+	}
+	if seen != want {
+		t.Errorf("listed %d books, want %d", seen, want)
+	}
+}
