@@ -56,7 +56,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "building bookcase and vegeta ..." >&2
-go build -o "$tmp/bookcase" .
+go build -tags sqlite_fts5 -o "$tmp/bookcase" .
 # go install of module@version ignores the project's go.mod (run from $tmp to be sure it is untouched).
 (cd "$tmp" && GOBIN="$tmp/bin" GOFLAGS=-mod=mod go install "$VEGETA_MODULE")
 vegeta=$tmp/bin/vegeta
