@@ -137,15 +137,14 @@ const (
 	maxWordLen     = 64 // characters
 )
 
-// matchExpr turns what a reader typed into an FTS5 query on the owner's books: every word a
-// prefix, all of them required, in any of the text columns. Only letters and digits reach the
-// query, each word in double quotes, so FTS5's syntax cannot be injected. A whole ISBN (10 or 13
-// digits, hyphens allowed) finds the book with that ISBN. ok is false when nothing searchable
-// was typed.
-func matchExpr(owner int64, search string) (expr string, ok bool) {
-	scope := `owner : "o` + strconv.FormatInt(owner, 10) + `" AND `
+// matchExpr turns what a reader typed into an FTS5 query: every word a prefix, all of them
+// required, in any column. Only letters and digits reach the query, each word in double quotes,
+// so FTS5's syntax cannot be injected. A whole ISBN (10 or 13 digits, hyphens allowed) finds the
+// book with that ISBN. ok is false when nothing searchable was typed. The caller joins books to
+// keep the owner's own.
+func matchExpr(search string) (expr string, ok bool) {
 	if isbn, err := ParseISBN(search); err == nil {
-		return scope + `isbn : "` + string(isbn) + `"`, true
+		return `isbn : "` + string(isbn) + `"`, true
 	}
 	words := searchWords(search)
 	if len(words) == 0 {
@@ -155,7 +154,7 @@ func matchExpr(owner int64, search string) (expr string, ok bool) {
 	for i, w := range words {
 		terms[i] = `"` + w + `"*`
 	}
-	return scope + `{title author genre notes isbn} : (` + strings.Join(terms, " AND ") + `)`, true
+	return strings.Join(terms, " AND "), true
 }
 
 // foldLetters replaces the letters that SQLite's unicode61 tokenizer does not fold to a plain
@@ -270,7 +269,7 @@ func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery) (f find
 	f.from = "books b"
 	id = "b.id"
 	if strings.TrimSpace(q.Search) != "" {
-		expr, ok := matchExpr(owner, q.Search)
+		expr, ok := matchExpr(q.Search)
 		if !ok {
 			return f, id, false, nil
 		}

@@ -239,7 +239,7 @@ func (s *Server) rows(c *fiber.Ctx, f filter, cursor string) (data.BookPage, []v
 }
 
 // maxMatches is how many matches the library counts before it says "more than".
-const maxMatches = 1000
+const maxMatches = 200
 
 // renderLibrary renders the library as f shows it from cursor: the whole page, or for htmx the
 // results alone. A book in l.Books replaces the row of the same book (a row re-rendered with an

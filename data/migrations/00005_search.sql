@@ -123,17 +123,17 @@ CREATE INDEX books_genre ON books (owner_id, lower(genre), id) WHERE deleted_at 
 -- Full-text search over title, author, genre, notes and ISBN. Word prefixes match; case and
 -- accents are ignored (unicode61 with remove_diacritics 2, and the letters it does not fold, such
 -- as ł, ø, æ and ß, replaced as data.foldLetters does to searches); prefixes of up to three characters
--- have their own index, for search as you type. The owner column holds one token, "o" and the
--- owner's id, so a search only ever walks the owner's own books. Contentless: the text lives in
+-- have their own index, for search as you type. The query joins books for the owner (an owner
+-- token in the index would make every search walk the owner's whole library). Contentless: the text lives in
 -- books only; the triggers keep the index in step with it (soft-deleted books stay indexed and
 -- are filtered out by the query, so Undo needs no reindexing).
 CREATE VIRTUAL TABLE books_fts USING fts5(
-    owner, title, author, genre, notes, isbn,
+    title, author, genre, notes, isbn,
     content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
 );
-INSERT INTO books_fts (rowid, owner, title, author, genre, notes, isbn)
-SELECT id, 'o' || owner_id,
+INSERT INTO books_fts (rowid, title, author, genre, notes, isbn)
+SELECT id,
        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(title, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(author, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(genre, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
@@ -142,8 +142,8 @@ FROM books;
 
 -- +goose StatementBegin
 CREATE TRIGGER books_fts_insert AFTER INSERT ON books BEGIN
-    INSERT INTO books_fts (rowid, owner, title, author, genre, notes, isbn)
-    VALUES (NEW.id, 'o' || NEW.owner_id,
+    INSERT INTO books_fts (rowid, title, author, genre, notes, isbn)
+    VALUES (NEW.id,
         replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.title, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
         replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.author, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
         replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.genre, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
@@ -151,10 +151,10 @@ CREATE TRIGGER books_fts_insert AFTER INSERT ON books BEGIN
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER books_fts_update AFTER UPDATE OF owner_id, title, author, genre, notes, isbn ON books BEGIN
+CREATE TRIGGER books_fts_update AFTER UPDATE OF title, author, genre, notes, isbn ON books BEGIN
     DELETE FROM books_fts WHERE rowid = OLD.id;
-    INSERT INTO books_fts (rowid, owner, title, author, genre, notes, isbn)
-    VALUES (NEW.id, 'o' || NEW.owner_id,
+    INSERT INTO books_fts (rowid, title, author, genre, notes, isbn)
+    VALUES (NEW.id,
         replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.title, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
         replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.author, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
         replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(NEW.genre, 'ł', 'l'), 'Ł', 'L'), 'ø', 'o'), 'Ø', 'O'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'), 'ß', 'ss'), 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'), 'þ', 'th'), 'Þ', 'TH'), 'ı', 'i'),
