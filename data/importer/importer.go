@@ -59,6 +59,9 @@ type Result struct {
 	Format Format
 	// Rows are the books, in file order, including those with problems.
 	Rows []Row
+	// Shelves are the file's own list of shelves, in their order (Bookcase JSON only), names
+	// normalized; books name their shelves too.
+	Shelves []string
 }
 
 // Row is one book as read from a file. A row with Problems still carries everything that could
@@ -81,8 +84,10 @@ type Row struct {
 	// (data.NormalizeShelfName) and without duplicates (ignoring case), in file order.
 	Shelves []string
 	// Notes are the review and the private notes, joined by a blank line.
-	Notes       string
-	DateAdded   *time.Time
+	Notes     string
+	DateAdded *time.Time
+	// DateUpdated is when the book was last changed (Bookcase JSON only).
+	DateUpdated *time.Time
 	DateStarted *time.Time
 	DateRead    *time.Time
 	// ReadCount is how many times the book was read, as the file says.

@@ -3,10 +3,12 @@ package importer
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +27,7 @@ type jsonBook struct {
 	Notes        string            `json:"notes"`
 	ISBN         *string           `json:"isbn"`
 	CreatedAt    string            `json:"created_at"`
+	UpdatedAt    string            `json:"updated_at"`
 	Shelves      []string          `json:"shelves"`
 	ReadThroughs []jsonReadThrough `json:"read_throughs"`
 	Progress     []jsonProgress    `json:"progress"`
@@ -97,6 +100,25 @@ func parseJSON(br *bufio.Reader) (*Result, error) {
 		case "version":
 			if err := dec.Decode(&version); err != nil {
 				return nil, fail(err)
+			}
+		case "shelves":
+			var shelves []struct {
+				Name     string `json:"name"`
+				Position int    `json:"position"`
+			}
+			if err := dec.Decode(&shelves); err != nil {
+				return nil, fail(err)
+			}
+			slices.SortStableFunc(shelves, func(a, b struct {
+				Name     string `json:"name"`
+				Position int    `json:"position"`
+			}) int {
+				return cmp.Compare(a.Position, b.Position)
+			})
+			for _, sh := range shelves {
+				if name := data.NormalizeShelfName(sh.Name); name != "" && !slices.Contains(res.Shelves, name) {
+					res.Shelves = append(res.Shelves, name)
+				}
 			}
 		case "books":
 			if format != "bookcase" {
@@ -199,6 +221,14 @@ func jsonRow(b *rowBuilder, jb jsonBook) {
 		} else {
 			d = d.UTC()
 			b.row.DateAdded = &d
+		}
+	}
+	if jb.UpdatedAt != "" {
+		if d, err := time.Parse(time.RFC3339, jb.UpdatedAt); err != nil {
+			b.problem("updated_at", jb.UpdatedAt, "A time is written like 2024-05-01T10:00:00Z.")
+		} else {
+			d = d.UTC()
+			b.row.DateUpdated = &d
 		}
 	}
 	for _, s := range jb.Shelves {
