@@ -129,12 +129,19 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
 
+	// An import that was being written when the server last stopped was rolled back: say so.
+	if n, err := db.Imports().FailInterrupted(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn("imports interrupted by the last shutdown marked failed", "count", n)
+	}
 	sessions := db.Sessions(cfg.sessionIdle, cfg.sessionLifetime)
 	app, err := handlers.New(handlers.Config{
 		Books:          db.Books(),
 		Reading:        db.Books(),
 		Shelves:        db.Shelves(),
 		Export:         db.Books(),
+		Imports:        db.Imports(),
 		Users:          db.Users(),
 		Sessions:       sessions,
 		CSRF:           db.CSRFTokens(),

@@ -7,6 +7,7 @@ const (
 	hxRequest  = "HX-Request"
 	hxRetarget = "HX-Retarget"
 	hxReswap   = "HX-Reswap"
+	hxTrigger  = "HX-Trigger"
 )
 
 // isHTMX reports whether the request was made by htmx (and so wants a fragment, not a page).
