@@ -413,19 +413,23 @@ const msgImportFailed = "The import stopped before it finished, so nothing was s
 // the import is failed, to be confirmed again.
 func (s *ImportStore) Run(ctx context.Context, owner, id int64, progress func(done, total int)) (ImportSummary, error) {
 	im, err := s.Get(ctx, owner, id)
-	if err != nil {
+	if errors.Is(err, ErrNotFound) {
 		return ImportSummary{}, err
 	}
-	if im.State != ImportRunning {
+	if err == nil && im.State != ImportRunning {
 		return ImportSummary{}, fmt.Errorf("run import %d: it is %s, not running", id, im.State)
 	}
-	sum, err := s.run(ctx, owner, im, progress)
+	var sum ImportSummary
+	if err == nil {
+		sum, err = s.run(ctx, owner, im, progress)
+	}
 	if err != nil {
 		// The run's context may be what failed: record the failure on one of its own.
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
 		if ferr := s.db.inTx(fctx, func(tx *sqlx.Tx) error {
-			_, err := tx.ExecContext(fctx, `UPDATE imports SET state = ?, error = ? WHERE id = ? AND owner_id = ?`, ImportFailed, msgImportFailed, id, owner)
+			_, err := tx.ExecContext(fctx, `UPDATE imports SET state = ?, error = ? WHERE id = ? AND owner_id = ? AND state = ?`,
+				ImportFailed, msgImportFailed, id, owner, ImportRunning)
 			return err
 		}); ferr != nil {
 			err = errors.Join(err, ferr)

@@ -1,7 +1,9 @@
 package data_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/bookcase/bookcase/data"
@@ -210,4 +212,41 @@ func TestImportStore(t *testing.T) {
 			t.Errorf("Get() = %+v, %v; want failed and open", got, err)
 		}
 	})
+}
+
+// TestImportStoreCancel cancels a run in the middle of its transaction, as a server shutting
+// down does: nothing is written, and the import is failed, to be confirmed again.
+func TestImportStoreCancel(t *testing.T) {
+	db := openDB(t)
+	ada := addReader(t, db, "ada")
+	store := db.Imports()
+	rows := make([]data.ImportRow, 300)
+	for i := range rows {
+		rows[i] = data.ImportRow{Title: fmt.Sprintf("Book %d", i), Author: "Author", Shelves: []string{"Imported"}}
+	}
+	im, err := store.Create(t.Context(), ada.ID, data.NewImport{Filename: "x.csv", Format: "goodreads", Rows: pending(rows...)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Start(t.Context(), ada.ID, im.ID, data.OnDuplicateSkip); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	_, err = store.Run(ctx, ada.ID, im.ID, func(done, total int) {
+		if done >= 100 {
+			cancel()
+		}
+	})
+	if err == nil {
+		t.Fatal("Run() cancelled half way succeeded")
+	}
+	wantCounts(t, db, ada.ID, 0)
+	if shelves, err := db.Shelves().List(t.Context(), ada.ID); err != nil || len(shelves) != 0 {
+		t.Errorf("shelves = %+v, %v, want none", shelves, err)
+	}
+	got, err := store.Get(t.Context(), ada.ID, im.ID)
+	if err != nil || got.State != data.ImportFailed || got.Kinds[data.RowNew] != 300 {
+		t.Errorf("Get() = %+v, %v; want failed with its rows", got, err)
+	}
 }

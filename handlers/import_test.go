@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/handlers"
 )
 
 // grHeader is the header of a Goodreads library export.
@@ -684,4 +686,84 @@ func sendRaw(t *testing.T, a *testApp, head string) (*http.Response, string) {
 		t.Fatalf("read body: %v", err)
 	}
 	return res, string(b)
+}
+
+// slowImports is the real import store, whose Run reports some progress and then waits for
+// release (or for its context to end) before running.
+type slowImports struct {
+	*data.ImportStore
+	started chan struct{}
+	release chan struct{}
+}
+
+func (s *slowImports) Run(ctx context.Context, owner, id int64, progress func(done, total int)) (data.ImportSummary, error) {
+	progress(1, 4)
+	close(s.started)
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		// As the real Run does when its transaction is cancelled.
+		return s.ImportStore.Run(ctx, owner, id, progress)
+	}
+	return s.ImportStore.Run(ctx, owner, id, progress)
+}
+
+func TestImportProgress(t *testing.T) {
+	newSlow := func(t *testing.T) (*testApp, *slowImports, int64) {
+		db := openTestDB(t)
+		slow := &slowImports{ImportStore: db.Imports(), started: make(chan struct{}), release: make(chan struct{})}
+		a := newApp(t, db, handlers.Config{Imports: slow})
+		a.signIn(a.addUser("reader"))
+		id := a.uploaded("gr.csv", readFile(t, "../data/importer/testdata/goodreads-24.csv"))
+		a.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
+		<-slow.started
+		return a, slow, id
+	}
+
+	t.Run("OK", func(t *testing.T) {
+		a, slow, id := newSlow(t)
+		// While it runs, the page polls, and has a Refresh link for readers without JavaScript.
+		doc := a.get(plain, importURL(id)).page(t)
+		progress := one(t, doc, `[data-testid="import-progress"]`)
+		wantAttr(t, progress, "data-state", "running")
+		wantAttr(t, progress, "hx-get", importURL(id, "/progress"))
+		wantAttr(t, progress, "hx-trigger", "every 500ms")
+		wantAttr(t, progress, "hx-swap", "outerHTML")
+		wantAttr(t, one(t, progress, `[data-testid="import-refresh"]`), "href", importURL(id))
+		wantAttr(t, one(t, progress, "progress"), "value", "25")
+		frag := blockFragment(t, a.get(htmx, importURL(id, "/progress")))
+		wantAttr(t, one(t, frag, `[data-testid="import-progress"]`), "hx-trigger", "every 500ms")
+		// Rows cannot change while it runs.
+		a.do(htmx, http.MethodPost, importURL(id, "/rows/1/drop"), nil).wantStatus(t, http.StatusUnprocessableEntity)
+
+		close(slow.release)
+		if im := a.waitImport(id); im.State != data.ImportDone {
+			t.Fatalf("import = %+v", im)
+		}
+		frag = blockFragment(t, a.get(htmx, importURL(id, "/progress")))
+		done := one(t, frag, `[data-testid="import-progress"]`)
+		wantAttr(t, done, "data-state", "done")
+		if _, ok := done.Attr("hx-trigger"); ok {
+			t.Error("the finished progress still polls")
+		}
+	})
+
+	// Shutting the server down cancels a running import: its transaction rolls back, and it
+	// can be confirmed again.
+	t.Run("OKShutdown", func(t *testing.T) {
+		a, _, id := newSlow(t)
+		if err := a.app.ShutdownWithTimeout(5 * time.Second); err != nil {
+			t.Fatal(err)
+		}
+		im, err := a.db.Imports().Get(t.Context(), a.reader.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if im.State != data.ImportFailed || !im.Open() || im.Kinds[data.RowNew] != 4 {
+			t.Errorf("import after shutdown = %+v, want failed with its rows", im)
+		}
+		if n := a.count(); n != 0 {
+			t.Errorf("Count() = %d, want 0", n)
+		}
+	})
 }
