@@ -79,6 +79,19 @@ func (db *DB) Import(ctx context.Context, owner int64, rows []ImportRow, onDupli
 
 // ImportWith is Import with every option.
 func (db *DB) ImportWith(ctx context.Context, owner int64, rows []ImportRow, opts ImportOptions) (ImportSummary, error) {
+	return db.importWith(ctx, owner, opts, func(_ context.Context, _ *sqlx.Tx, yield func(ImportRow) error) error {
+		for _, r := range rows {
+			if err := yield(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// importWith writes the rows that each hands to yield, in one transaction, which each may also
+// read from.
+func (db *DB) importWith(ctx context.Context, owner int64, opts ImportOptions, each func(ctx context.Context, tx *sqlx.Tx, yield func(ImportRow) error) error) (ImportSummary, error) {
 	if opts.OnDuplicate != OnDuplicateSkip && opts.OnDuplicate != OnDuplicateUpdate {
 		return ImportSummary{}, fieldError("onDuplicate", "Choose to skip or update books you already have.")
 	}
@@ -94,13 +107,19 @@ func (db *DB) ImportWith(ctx context.Context, owner int64, rows []ImportRow, opt
 				return fmt.Errorf("shelf %q: %w", name, err)
 			}
 		}
-		for i, r := range rows {
+		done := 0
+		err = each(ctx, tx, func(r ImportRow) error {
+			done++
 			if err := im.row(ctx, r, opts.OnDuplicate, &sum); err != nil {
-				return fmt.Errorf("row %d: %w", i+1, err)
+				return fmt.Errorf("row %d: %w", done, err)
 			}
-			if opts.Progress != nil && (i+1)%progressEvery == 0 {
-				opts.Progress(i + 1)
+			if opts.Progress != nil && done%progressEvery == 0 {
+				opts.Progress(done)
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		if err := recount(ctx, tx, owner); err != nil {
 			return err
@@ -111,7 +130,7 @@ func (db *DB) ImportWith(ctx context.Context, owner int64, rows []ImportRow, opt
 			}
 		}
 		if opts.Progress != nil {
-			opts.Progress(len(rows))
+			opts.Progress(done)
 		}
 		return nil
 	})
@@ -222,7 +241,7 @@ type Classification struct {
 // Classify tells, without writing anything, what Import would do with each row in the owner's
 // library: create a book, match one (by ISBN, or by title and author, as Import matches; a row
 // repeating an earlier row matches it), or refuse the row because it breaks the rules every book
-// keeps (Problems, at the row's line).
+// keeps (Problems, at the row's line, lines[i]).
 func (db *DB) Classify(ctx context.Context, owner int64, rows []ImportRow, lines []int) ([]Classification, error) {
 	lib, err := loadLibrary(ctx, db.read, owner)
 	if err != nil {
@@ -234,19 +253,22 @@ func (db *DB) Classify(ctx context.Context, owner int64, rows []ImportRow, lines
 		if i < len(lines) {
 			line = lines[i]
 		}
-		if problems := CheckImportRow(r, line); len(problems) > 0 {
-			out[i] = Classification{Kind: RowProblem, Problems: problems}
-			continue
-		}
-		in := BookInput{Title: r.Title, Author: r.Author}.Normalize()
-		if id, ok := lib.match(r.ISBN, in.Title, in.Author); ok {
-			out[i] = Classification{Kind: RowMatch, BookID: id}
-			continue
-		}
-		lib.remember(0, r.ISBN, in.Title, in.Author)
-		out[i] = Classification{Kind: RowNew}
+		out[i] = lib.classify(r, line)
 	}
 	return out, nil
+}
+
+// classify is Classify for one row, which a new book's row remembers for the rows after it.
+func (l library) classify(r ImportRow, line int) Classification {
+	if problems := CheckImportRow(r, line); len(problems) > 0 {
+		return Classification{Kind: RowProblem, Problems: problems}
+	}
+	in := BookInput{Title: r.Title, Author: r.Author}.Normalize()
+	if id, ok := l.match(r.ISBN, in.Title, in.Author); ok {
+		return Classification{Kind: RowMatch, BookID: id}
+	}
+	l.remember(0, r.ISBN, in.Title, in.Author)
+	return Classification{Kind: RowNew}
 }
 
 // importColumns names the file's columns after the form fields the store checks.

@@ -1,11 +1,13 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -74,14 +76,16 @@ type storedRow struct {
 	Problems []ImportProblem `json:"problems,omitempty"`
 }
 
-// NewImport is a parsed file to hold for review.
+// NewImport is a file to hold for review, read as it is stored.
 type NewImport struct {
 	Filename string
-	Format   string
-	// Shelves are the file's own shelves in order, when it lists them.
-	Shelves []string
-	// Rows are the file's rows in order; those with Problems stay problems until fixed.
-	Rows []PendingRow
+	// Rows yields the file's rows in order (those with Problems stay problems until fixed), or an
+	// error, which abandons the import. Create stores each row as it comes, so a file of any size
+	// is never held whole in memory.
+	Rows iter.Seq2[PendingRow, error]
+	// File, called once Rows has yielded every row, says what the file was: its format, and its
+	// own shelves in their order (nil when it does not list them).
+	File func() (format string, shelves []string)
 }
 
 // ImportStore holds imports under review and writes them into the library. Every method takes
@@ -96,38 +100,19 @@ func errImportClosed() error {
 	return fieldError("import", "This import has already been confirmed, so its rows can no longer be changed.")
 }
 
-// Create classifies the rows against the owner's library (Classify) and holds them, unwritten,
-// as a pending import.
+// Create classifies the rows against the owner's library (as Classify does) and holds them,
+// unwritten, as a pending import, in one transaction.
 func (s *ImportStore) Create(ctx context.Context, owner int64, in NewImport) (Import, error) {
-	var check []ImportRow
-	var lines []int
-	var at []int
-	for i, r := range in.Rows {
-		if len(r.Problems) == 0 {
-			check = append(check, r.Row)
-			lines = append(lines, r.Line)
-			at = append(at, i)
-		}
-	}
-	classes, err := s.db.Classify(ctx, owner, check, lines)
+	lib, err := loadLibrary(ctx, s.db.read, owner)
 	if err != nil {
-		return Import{}, err
-	}
-	rows := in.Rows
-	for i, c := range classes {
-		r := &rows[at[i]]
-		r.Kind, r.BookID, r.Problems = c.Kind, c.BookID, c.Problems
-	}
-	shelves, err := json.Marshal(nonNil(in.Shelves))
-	if err != nil {
-		return Import{}, err
+		return Import{}, fmt.Errorf("create import: %w", err)
 	}
 	now := s.db.now()
 	var id int64
 	err = s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &id, `
-			INSERT INTO imports (owner_id, filename, format, total, shelves, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, owner, short(in.Filename), in.Format, len(rows), string(shelves), now); err != nil {
+			INSERT INTO imports (owner_id, filename, format, total, created_at)
+			VALUES (?, ?, '', 0, ?) RETURNING id`, owner, short(in.Filename), now); err != nil {
 			return err
 		}
 		st, err := tx.PreparexContext(ctx, `INSERT INTO import_rows (import_id, n, kind, rank, book_id, row) VALUES (?, ?, ?, ?, ?, ?)`)
@@ -135,22 +120,41 @@ func (s *ImportStore) Create(ctx context.Context, owner int64, in NewImport) (Im
 			return err
 		}
 		defer st.Close()
-		for i := range rows {
-			r := &rows[i]
-			r.N = i + 1
-			if len(r.Problems) > 0 {
-				r.Kind = RowProblem
-			}
-			blob, err := json.Marshal(storedRow{Line: r.Line, Row: r.Row, Problems: r.Problems})
+		// One buffer for every row's JSON, so a large file makes little garbage.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		n := 0
+		for r, err := range in.Rows {
 			if err != nil {
 				return err
 			}
-			if _, err := st.ExecContext(ctx, id, r.N, r.Kind, r.Kind.rank(), nullInt64(r.BookID), blob); err != nil {
+			n++
+			r.N = n
+			if len(r.Problems) == 0 {
+				c := lib.classify(r.Row, r.Line)
+				r.Kind, r.BookID, r.Problems = c.Kind, c.BookID, c.Problems
+			} else {
+				r.Kind = RowProblem
+			}
+			buf.Reset()
+			if err := enc.Encode(storedRow{Line: r.Line, Row: r.Row, Problems: r.Problems}); err != nil {
+				return err
+			}
+			if _, err := st.ExecContext(ctx, id, r.N, r.Kind, r.Kind.rank(), nullInt64(r.BookID), buf.Bytes()); err != nil {
 				return err
 			}
 		}
-		return nil
+		format, fileShelves := in.File()
+		shelves, err := json.Marshal(nonNil(fileShelves))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE imports SET format = ?, shelves = ?, total = ? WHERE id = ?`, format, string(shelves), n, id)
+		return err
 	})
+	if errors.Is(err, ErrInvalid) {
+		return Import{}, err
+	}
 	if err != nil {
 		return Import{}, fmt.Errorf("create import: %w", err)
 	}
@@ -444,31 +448,11 @@ func (s *ImportStore) run(ctx context.Context, owner int64, im Import, progress 
 	if err := json.Unmarshal([]byte(im.shelves), &shelves); err != nil {
 		return ImportSummary{}, fmt.Errorf("import %d shelves: %w", im.ID, err)
 	}
-	rows, err := s.db.read.QueryxContext(ctx, `SELECT n, kind, book_id, row FROM import_rows WHERE import_id = ? AND kind IN (?, ?) ORDER BY n`, im.ID, RowNew, RowMatch)
-	if err != nil {
-		return ImportSummary{}, err
-	}
-	var book []ImportRow
-	for rows.Next() {
-		var rec pendingRecord
-		if err := rows.StructScan(&rec); err != nil {
-			rows.Close()
-			return ImportSummary{}, err
-		}
-		var sr storedRow
-		if err := json.Unmarshal(rec.Row, &sr); err != nil {
-			rows.Close()
-			return ImportSummary{}, fmt.Errorf("import row %d: %w", rec.N, err)
-		}
-		book = append(book, sr.Row)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return ImportSummary{}, err
-	}
+	total := im.ToImport()
 	opts := ImportOptions{OnDuplicate: im.OnDuplicate, Shelves: shelves}
 	if progress != nil {
-		opts.Progress = func(done int) { progress(done, len(book)) }
-		progress(0, len(book))
+		opts.Progress = func(done int) { progress(done, total) }
+		progress(0, total)
 	}
 	opts.finish = func(ctx context.Context, tx *sqlx.Tx, sum ImportSummary) error {
 		if _, err := tx.ExecContext(ctx, `
@@ -479,7 +463,51 @@ func (s *ImportStore) run(ctx context.Context, owner int64, im Import, progress 
 		_, err := tx.ExecContext(ctx, `DELETE FROM import_rows WHERE import_id = ?`, im.ID)
 		return err
 	}
-	return s.db.ImportWith(ctx, owner, book, opts)
+	// The rows are read in the writing transaction a batch at a time, so memory stays bounded
+	// whatever the size of the file.
+	return s.db.importWith(ctx, owner, opts, func(ctx context.Context, tx *sqlx.Tx, yield func(ImportRow) error) error {
+		st, err := tx.PreparexContext(ctx, `
+			SELECT n, row FROM import_rows WHERE import_id = ? AND kind IN (?, ?) AND n > ?
+			ORDER BY n LIMIT ?`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		const batch = 1000
+		batchRows := make([]storedRow, 0, batch)
+		after := 0
+		for {
+			batchRows = batchRows[:0]
+			rows, err := st.QueryContext(ctx, im.ID, RowNew, RowMatch, after, batch)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var blob []byte
+				if err := rows.Scan(&after, &blob); err != nil {
+					rows.Close()
+					return err
+				}
+				var sr storedRow
+				if err := json.Unmarshal(blob, &sr); err != nil {
+					rows.Close()
+					return fmt.Errorf("import row %d: %w", after, err)
+				}
+				batchRows = append(batchRows, sr)
+			}
+			if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+				return err
+			}
+			for _, sr := range batchRows {
+				if err := yield(sr.Row); err != nil {
+					return err
+				}
+			}
+			if len(batchRows) < batch {
+				return nil
+			}
+		}
+	})
 }
 
 // Delete removes the owner's import id, unless it is running.

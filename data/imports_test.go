@@ -9,6 +9,21 @@ import (
 	"github.com/bookcase/bookcase/data"
 )
 
+// file is a Goodreads file of rows, for Create.
+func file(rows []data.PendingRow) data.NewImport {
+	return data.NewImport{
+		Filename: "x.csv",
+		Rows: func(yield func(data.PendingRow, error) bool) {
+			for _, r := range rows {
+				if !yield(r, nil) {
+					return
+				}
+			}
+		},
+		File: func() (string, []string) { return "goodreads", nil },
+	}
+}
+
 // pending wraps rows as a file's rows, on lines 2, 3, ...
 func pending(rows ...data.ImportRow) []data.PendingRow {
 	out := make([]data.PendingRow, len(rows))
@@ -75,7 +90,7 @@ func TestImportStore(t *testing.T) {
 		store := db.Imports()
 		rows := pending(importRows()...)
 		rows = append(rows, data.PendingRow{Line: 9, Row: data.ImportRow{Author: "Anon"}, Problems: []data.ImportProblem{{Line: 9, Column: "Title", Message: "Title is required."}}})
-		im, err := store.Create(t.Context(), ada.ID, data.NewImport{Filename: "x.csv", Format: "goodreads", Rows: rows})
+		im, err := store.Create(t.Context(), ada.ID, file(rows))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,7 +174,7 @@ func TestImportStore(t *testing.T) {
 		rows := importRows()
 		bad := data.ImportRow{Title: "Broken", Author: "Rating", Rating: 20, Shelves: []string{"Late"}}
 		rows = append(rows[:2], bad, rows[2])
-		im, err := store.Create(t.Context(), ada.ID, data.NewImport{Filename: "x.csv", Format: "goodreads", Rows: pending(rows...)})
+		im, err := store.Create(t.Context(), ada.ID, file(pending(rows...)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +212,7 @@ func TestImportStore(t *testing.T) {
 		db := openDB(t)
 		ada := addReader(t, db, "ada")
 		store := db.Imports()
-		im, err := store.Create(t.Context(), ada.ID, data.NewImport{Filename: "x.csv", Format: "goodreads", Rows: pending(importRows()...)})
+		im, err := store.Create(t.Context(), ada.ID, file(pending(importRows()...)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -224,7 +239,7 @@ func TestImportStoreCancel(t *testing.T) {
 	for i := range rows {
 		rows[i] = data.ImportRow{Title: fmt.Sprintf("Book %d", i), Author: "Author", Shelves: []string{"Imported"}}
 	}
-	im, err := store.Create(t.Context(), ada.ID, data.NewImport{Filename: "x.csv", Format: "goodreads", Rows: pending(rows...)})
+	im, err := store.Create(t.Context(), ada.ID, file(pending(rows...)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"mime/multipart"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -199,40 +198,50 @@ func (s *Server) renderUpload(c *fiber.Ctx, status int, message string) error {
 }
 
 // uploadImport reads an uploaded file and holds its rows for review; nothing is written to the
-// library. A file that cannot be imported at all is a 422 with the reason at the form.
+// library. A file that cannot be imported at all is a 422 with the reason at the form. The file
+// is parsed as its rows are stored, so it is never held whole in memory (fasthttp keeps an upload
+// over 16 MB in a temporary file).
 func (s *Server) uploadImport(c *fiber.Ctx) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, "Choose a file to import.")
 	}
-	res, err := parseUpload(fh)
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var res *importer.Result
+	in := data.NewImport{
+		Filename: fh.Filename,
+		Rows: func(yield func(data.PendingRow, error) bool) {
+			var stopped bool
+			var err error
+			res, err = importer.ParseEach(f, importer.MaxFileSize, func(r importer.Row) error {
+				if !yield(pendingRow(r), nil) {
+					stopped = true
+					return errStopped
+				}
+				return nil
+			})
+			if err != nil && !stopped {
+				yield(data.PendingRow{}, err)
+			}
+		},
+		File: func() (string, []string) { return string(res.Format), res.Shelves },
+	}
+	im, err := s.imports.Create(c.UserContext(), owner(c), in)
 	if fe := (*importer.FileError)(nil); errors.As(err, &fe) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
 	}
 	if err != nil {
 		return err
 	}
-	in := data.NewImport{Filename: fh.Filename, Format: string(res.Format), Shelves: res.Shelves, Rows: make([]data.PendingRow, len(res.Rows))}
-	for i, r := range res.Rows {
-		in.Rows[i] = pendingRow(r)
-	}
-	res = nil // the rows are copied; let the parsed file go before they are stored
-	im, err := s.imports.Create(c.UserContext(), owner(c), in)
-	if err != nil {
-		return err
-	}
 	return s.seeOther(c, views.ImportURL(im.ID))
 }
 
-// parseUpload parses the uploaded file, which fasthttp has kept in memory or on disk.
-func parseUpload(fh *multipart.FileHeader) (*importer.Result, error) {
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return importer.Parse(f, importer.MaxFileSize)
-}
+// errStopped ends a parse whose rows are no longer wanted.
+var errStopped = errors.New("import: stopped")
 
 // pendingRow is a parsed row as the store holds it for review.
 func pendingRow(r importer.Row) data.PendingRow {

@@ -64,7 +64,7 @@ const msgDamagedJSON = "The file is damaged (it is not complete JSON): export it
 
 // parseJSON reads Bookcase's JSON export a book at a time, so memory does not grow with the file
 // beyond the rows themselves.
-func parseJSON(br *bufio.Reader) (*Result, error) {
+func parseJSON(br *bufio.Reader, res *Result) (*Result, error) {
 	lc := &lineCounter{r: br}
 	dec := json.NewDecoder(lc)
 	fail := func(err error) error {
@@ -83,7 +83,7 @@ func parseJSON(br *bufio.Reader) (*Result, error) {
 	if _, err := dec.Token(); err != nil { // the opening {, which Parse has seen
 		return nil, fail(err)
 	}
-	res := &Result{Format: FormatBookcaseJSON}
+	res.Format = FormatBookcaseJSON
 	var format string
 	var version int
 	for dec.More() {
@@ -172,7 +172,9 @@ func readBooks(dec *json.Decoder, lc *lineCounter, res *Result) error {
 			}
 		}
 		jsonRow(b, jb)
-		res.Rows = append(res.Rows, b.row)
+		if err := res.add(b.row); err != nil {
+			return err
+		}
 	}
 	_, err = dec.Token() // the closing ]
 	return err
