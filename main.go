@@ -157,7 +157,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	if err != nil {
 		return err
 	}
-	go housekeeping(ctx, db.Books(), sessions, log)
+	go housekeeping(ctx, db.Books(), sessions, db.Imports(), log)
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
@@ -202,9 +202,13 @@ func seed(args []string, getenv func(string) string) error {
 // undoWindow is how long a deleted book can still be restored before it is purged for good.
 const undoWindow = 24 * time.Hour
 
-// housekeeping drops deleted books once they are past undoing, and expired sessions and CSRF
-// tokens, at start and then hourly.
-func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.SessionStore, log *slog.Logger) {
+// importsKept is how long an import is kept: one not confirmed by then is dropped, and a
+// finished one (of which only its counts remain) leaves the list.
+const importsKept = 30 * 24 * time.Hour
+
+// housekeeping drops deleted books once they are past undoing, imports older than importsKept,
+// and expired sessions and CSRF tokens, at start and then hourly.
+func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.SessionStore, imports *data.ImportStore, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
@@ -212,6 +216,11 @@ func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.Ses
 			log.Warn("purging deleted books failed", "err", err)
 		} else if n > 0 {
 			log.Info("purged deleted books", "count", n)
+		}
+		if n, err := imports.PurgeStale(ctx, importsKept); err != nil && ctx.Err() == nil {
+			log.Warn("purging old imports failed", "err", err)
+		} else if n > 0 {
+			log.Info("purged old imports", "count", n)
 		}
 		if n, err := sessions.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("purging expired sessions failed", "err", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/bookcase/bookcase/data"
 )
@@ -263,5 +264,34 @@ func TestImportStoreCancel(t *testing.T) {
 	got, err := store.Get(t.Context(), ada.ID, im.ID)
 	if err != nil || got.State != data.ImportFailed || got.Kinds[data.RowNew] != 300 {
 		t.Errorf("Get() = %+v, %v; want failed with its rows", got, err)
+	}
+}
+
+func TestImportStorePurgeStale(t *testing.T) {
+	db := openDB(t)
+	ada := addReader(t, db, "ada")
+	now := time.Now().UTC()
+	db.SetClock(func() time.Time { return now })
+	store := db.Imports()
+	old, err := store.Create(t.Context(), ada.ID, file(pending(importRows()...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(31 * 24 * time.Hour)
+	fresh, err := store.Create(t.Context(), ada.ID, file(pending(importRows()...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := store.PurgeStale(t.Context(), 30*24*time.Hour); n != 1 || err != nil {
+		t.Fatalf("PurgeStale() = %d, %v; want 1", n, err)
+	}
+	if _, err := store.Get(t.Context(), ada.ID, old.ID); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("old import: %v, want ErrNotFound", err)
+	}
+	if _, err := store.Row(t.Context(), ada.ID, old.ID, 1); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("old import's row: %v, want ErrNotFound (its rows go with it)", err)
+	}
+	if _, err := store.Get(t.Context(), ada.ID, fresh.ID); err != nil {
+		t.Errorf("fresh import: %v", err)
 	}
 }

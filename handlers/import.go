@@ -363,7 +363,7 @@ func (s *Server) confirmImport(c *fiber.Ctx) error {
 func importRowView(importID int64, r data.PendingRow, open bool) views.ImportRow {
 	v := views.ImportRow{
 		ImportID: importID, N: r.N, Line: r.Line, Kind: string(r.Kind), Title: r.Row.Title, Author: r.Row.Author,
-		Genre: r.Row.Genre, Status: string(r.Row.Status), ISBN: string(r.Row.ISBN), Shelves: r.Row.Shelves, Open: open,
+		Genre: r.Row.Genre, Status: string(r.Row.Status), StatusLabel: r.Row.Status.Label(), ISBN: string(r.Row.ISBN), Shelves: r.Row.Shelves, Open: open,
 	}
 	if r.Row.Pages > 0 {
 		v.Pages = strconv.Itoa(r.Row.Pages)

@@ -387,6 +387,49 @@ func TestImportReview(t *testing.T) {
 	})
 }
 
+// TestImportPages loads every page and fragment of the flow, plain and with htmx: a plain
+// request always gets a whole page, an htmx one the fragment it swaps.
+func TestImportPages(t *testing.T) {
+	a := newTestApp(t)
+	id := a.uploaded("gr.csv", goodreadsCSV(3, 2))
+	for _, tc := range []struct {
+		path      string
+		fragment  string // what htmx gets, or "" for a page
+		plainPage bool
+	}{
+		{"/import", "", true},
+		{importURL(id), "", true},
+		{importURL(id, "/progress"), `[data-testid="import-progress"]`, true},
+		{importURL(id, "/counts"), `[data-testid="import-counts"]`, true},
+		{importURL(id, "/rows/2/edit"), `tr.editing`, true},
+	} {
+		for _, m := range modes {
+			t.Run(strings.ReplaceAll(tc.path, "/", "_")+m.name, func(t *testing.T) {
+				res := a.get(m, tc.path)
+				res.wantStatus(t, http.StatusOK)
+				if !m.htmx || tc.fragment == "" {
+					res.page(t)
+					return
+				}
+				if strings.HasPrefix(tc.fragment, "tr") {
+					if res.fragment(t).Filter(tc.fragment).Length() != 1 {
+						t.Errorf("fragment has no %s:\n%s", tc.fragment, res.body)
+					}
+					return
+				}
+				doc := blockFragment(t, res)
+				if doc.Find(tc.fragment).Length() != 1 {
+					t.Errorf("fragment has no %s:\n%s", tc.fragment, res.body)
+				}
+			})
+		}
+	}
+	// The review shows statuses by name.
+	doc := a.get(plain, importURL(id)).page(t)
+	wantText(t, one(t, doc, `tr[data-n="1"] td.status`), "Want to read")
+	wantText(t, one(t, doc, `tr[data-n="3"] td.status`), "Read")
+}
+
 func TestImportFix(t *testing.T) {
 	t.Run("OKHTMX", func(t *testing.T) {
 		a := newTestApp(t)
