@@ -489,7 +489,7 @@ func ImportReviewPage(m Meta, r ImportReview) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, ", problems first</h2><table class=\"books import-rows\" data-testid=\"import-preview\"><thead><tr><th>Line</th><th>What happens</th><th>Title</th><th>Author</th><th>Status</th><th>Shelves</th><th>Problems</th><th><span class=\"visually-hidden\">Actions</span></th></tr></thead> <tbody id=\"import-rows\" hx-target=\"closest tr\" hx-swap=\"outerHTML\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, ", problems first</h2><table class=\"books import-rows\" data-testid=\"import-preview\"><thead><tr><th>Line</th><th>What happens</th><th>Title</th><th>Author</th><th>Status</th><th>Shelves</th><th>Problems</th><th><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody id=\"import-rows\" hx-target=\"closest tr\" hx-swap=\"outerHTML\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
