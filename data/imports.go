@@ -335,6 +335,30 @@ func fieldMessage(err error, field, fallback string) string {
 	return fallback
 }
 
+// Restore takes a dropped row n back into the owner's open import id, classified again.
+func (s *ImportStore) Restore(ctx context.Context, owner, id int64, n int) (PendingRow, error) {
+	row, err := s.Row(ctx, owner, id, n)
+	if err != nil {
+		return PendingRow{}, err
+	}
+	if row.Kind != RowDropped {
+		return row, nil
+	}
+	if len(row.Problems) > 0 {
+		row.Kind = RowProblem
+	} else {
+		classes, err := s.db.Classify(ctx, owner, []ImportRow{row.Row}, []int{row.Line})
+		if err != nil {
+			return PendingRow{}, err
+		}
+		row.Kind, row.BookID, row.Problems = classes[0].Kind, classes[0].BookID, classes[0].Problems
+	}
+	if err := s.save(ctx, owner, id, row); err != nil {
+		return PendingRow{}, err
+	}
+	return row, nil
+}
+
 // Drop leaves row n out of the owner's open import id.
 func (s *ImportStore) Drop(ctx context.Context, owner, id int64, n int) (PendingRow, error) {
 	row, err := s.Row(ctx, owner, id, n)

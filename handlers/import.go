@@ -28,6 +28,7 @@ type ImportStore interface {
 	Row(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)
 	Fix(ctx context.Context, owner, id int64, n int, fix data.RowFix) (data.PendingRow, error)
 	Drop(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)
+	Restore(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)
 	Start(ctx context.Context, owner, id int64, onDuplicate string) (bool, error)
 	Run(ctx context.Context, owner, id int64, progress func(done, total int)) (data.ImportSummary, error)
 }
@@ -153,6 +154,7 @@ func (s *Server) importRoutes(app *fiber.App) {
 	app.Get("/import/:id/rows/:n/edit", s.editImportRow)
 	app.Post("/import/:id/rows/:n", s.fixImportRow)
 	app.Post("/import/:id/rows/:n/drop", s.dropImportRow)
+	app.Post("/import/:id/rows/:n/restore", s.restoreImportRow)
 }
 
 // importID parses the :id route parameter; anything but a positive integer names no import.
@@ -458,11 +460,21 @@ func (s *Server) fixImportRow(c *fiber.Ctx) error {
 
 // dropImportRow leaves a row out of the import.
 func (s *Server) dropImportRow(c *fiber.Ctx) error {
+	return s.changeImportRow(c, s.imports.Drop)
+}
+
+// restoreImportRow takes a dropped row back.
+func (s *Server) restoreImportRow(c *fiber.Ctx) error {
+	return s.changeImportRow(c, s.imports.Restore)
+}
+
+// changeImportRow drops or restores a row with change, and answers with the row.
+func (s *Server) changeImportRow(c *fiber.Ctx, change func(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)) error {
 	id, n, err := importRowN(c)
 	if err != nil {
 		return err
 	}
-	row, err := s.imports.Drop(c.UserContext(), owner(c), id, n)
+	row, err := change(c.UserContext(), owner(c), id, n)
 	var v *data.ValidationError
 	if errors.As(err, &v) {
 		return s.renderImport(c, fiber.StatusUnprocessableEntity, v.Fields["import"])

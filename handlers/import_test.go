@@ -377,7 +377,7 @@ func TestImportReview(t *testing.T) {
 	t.Run("ErrCSRF", func(t *testing.T) {
 		a := newTestApp(t)
 		id := a.uploaded("gr.csv", goodreadsCSV(3, 2))
-		for _, path := range []string{importURL(id, "/rows/2"), importURL(id, "/rows/2/drop"), importURL(id, "/confirm")} {
+		for _, path := range []string{importURL(id, "/rows/2"), importURL(id, "/rows/2/drop"), importURL(id, "/rows/2/restore"), importURL(id, "/confirm")} {
 			a.send(a.request(plain, http.MethodPost, path, url.Values{"title": {"T"}, "author": {"A"}})).wantStatus(t, http.StatusForbidden)
 			a.send(a.request(htmx, http.MethodPost, path, url.Values{"title": {"T"}, "author": {"A"}})).wantStatus(t, http.StatusForbidden)
 		}
@@ -497,7 +497,8 @@ func TestImportFix(t *testing.T) {
 				res.wantStatus(t, http.StatusOK)
 				row := res.fragment(t).Filter("tr")
 				wantAttr(t, row, "data-kind", "dropped")
-				none(t, row, "button")
+				none(t, row, `button[data-action="fix"], button[data-action="drop"]`)
+				one(t, row, `button[data-action="restore"]`)
 			} else {
 				res.wantRedirect(t, importURL(id))
 			}
@@ -505,6 +506,22 @@ func TestImportFix(t *testing.T) {
 			if im.Kinds[data.RowDropped] != 1 || im.Kinds[data.RowProblem] != 0 {
 				t.Errorf("kinds = %v, want the row dropped", im.Kinds)
 			}
+			// Taken back, it is a problem again; a good row comes back as new.
+			res = a.do(m, http.MethodPost, importURL(id, "/rows/2/restore"), nil)
+			if m.htmx {
+				res.wantStatus(t, http.StatusOK)
+				wantAttr(t, res.fragment(t).Filter("tr"), "data-kind", "problem")
+			} else {
+				res.wantRedirect(t, importURL(id))
+			}
+			a.do(m, http.MethodPost, importURL(id, "/rows/1/drop"), nil)
+			a.do(m, http.MethodPost, importURL(id, "/rows/1/restore"), nil)
+			if im := a.waitImport(id); im.Kinds[data.RowDropped] != 0 || im.Kinds[data.RowProblem] != 1 || im.Kinds[data.RowNew] != 2 {
+				t.Errorf("kinds after taking the rows back = %v", im.Kinds)
+			}
+			b := a.browser()
+			b.signIn(b.addUser("mallory"))
+			b.do(m, http.MethodPost, importURL(id, "/rows/1/restore"), nil).wantStatus(t, http.StatusNotFound)
 		})
 	}
 }
