@@ -219,15 +219,20 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 		Rows: func(yield func(data.PendingRow, error) bool) {
 			var stopped bool
 			var err error
+			rows := 0
 			res, err = importer.ParseEach(f, importer.MaxFileSize, func(r importer.Row) error {
+				rows++
 				if !yield(pendingRow(r), nil) {
 					stopped = true
 					return errStopped
 				}
 				return nil
 			})
-			if err != nil && !stopped {
+			switch {
+			case err != nil && !stopped:
 				yield(data.PendingRow{}, err)
+			case err == nil && rows == 0:
+				yield(data.PendingRow{}, errNoBooks)
 			}
 		},
 		File: func() (string, []string) { return string(res.Format), res.Shelves },
@@ -236,14 +241,21 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 	if fe := (*importer.FileError)(nil); errors.As(err, &fe) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
 	}
+	if errors.Is(err, errNoBooks) {
+		return s.renderUpload(c, fiber.StatusUnprocessableEntity, "The file has its header but no books: export your library again, or choose another file.")
+	}
 	if err != nil {
 		return err
 	}
 	return s.seeOther(c, views.ImportURL(im.ID))
 }
 
-// errStopped ends a parse whose rows are no longer wanted.
-var errStopped = errors.New("import: stopped")
+var (
+	// errStopped ends a parse whose rows are no longer wanted.
+	errStopped = errors.New("import: stopped")
+	// errNoBooks abandons an import of a file without a single row.
+	errNoBooks = errors.New("import: no books in the file")
+)
 
 // pendingRow is a parsed row as the store holds it for review.
 func pendingRow(r importer.Row) data.PendingRow {

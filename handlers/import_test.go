@@ -194,6 +194,8 @@ func TestImportUpload(t *testing.T) {
 		{"ErrNotCSV", "picture.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"), ""},
 		{"ErrMissingColumns", "gr.csv", []byte("Book Id,Title,Exclusive Shelf\n1,Dune,read\n"), "Author"},
 		{"ErrNoFile", "", nil, "Choose a file to import."},
+		{"ErrNoBooks", "gr.csv", []byte(grHeader), "no books"},
+		{"ErrDamagedJSON", "bookcase.json", []byte(`{"format":"bookcase","version":1,"books":[{"title":"Dune","author":"Frank Herbert"},{"title":"Emma"`), "damaged"},
 	} {
 		for _, m := range modes {
 			t.Run(tc.name+m.name, func(t *testing.T) {
