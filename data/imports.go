@@ -190,16 +190,22 @@ func (s *ImportStore) Get(ctx context.Context, owner, id int64) (Import, error) 
 	}
 	im := rec.Import
 	im.shelves = rec.Shelves
+	// Counted by rank, which the review's index holds: the count reads that small index, not
+	// the rows with their JSON (tens of megabytes for a large file), so polling stays cheap.
 	var counts []struct {
-		Kind  RowKind `db:"kind"`
-		Count int     `db:"n"`
+		Rank  int `db:"rank"`
+		Count int `db:"n"`
 	}
-	if err := s.db.selectAll(ctx, &counts, `SELECT kind, COUNT(*) AS n FROM import_rows WHERE import_id = ? GROUP BY kind`, id); err != nil {
+	if err := s.db.selectAll(ctx, &counts, `SELECT rank, COUNT(*) AS n FROM import_rows INDEXED BY import_rows_review WHERE import_id = ? GROUP BY rank`, id); err != nil {
 		return Import{}, fmt.Errorf("count import %d: %w", id, err)
 	}
 	im.Kinds = make(map[RowKind]int, 4)
 	for _, c := range counts {
-		im.Kinds[c.Kind] = c.Count
+		for _, k := range []RowKind{RowProblem, RowMatch, RowNew, RowDropped} {
+			if k.rank() == c.Rank {
+				im.Kinds[k] = c.Count
+			}
+		}
 	}
 	return im, nil
 }
