@@ -59,10 +59,14 @@ func (s *Server) uploadBodyLimit(h *fasthttp.RequestHeader) fasthttp.RequestConf
 		if len(token) == 0 {
 			continue
 		}
+		// Live only reads, so a running import, which holds the writer, cannot delay this.
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		_, err := s.sessions.Get(ctx, string(token))
+		live, err := s.sessions.Live(ctx, string(token))
 		cancel()
-		if err == nil {
+		if err != nil {
+			s.log.Error("checking the session of an upload failed", "err", err)
+		}
+		if live {
 			return fasthttp.RequestConfig{MaxRequestBodySize: maxImportBody}
 		}
 	}
