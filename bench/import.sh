@@ -105,12 +105,17 @@ for n in $ROWS; do
 	curl -fsS -b "$jar" -o /dev/null -X POST --data-urlencode "_csrf=$token" "$base$review/rows/7/drop"
 	t1=$(now)
 	curl -fsS -b "$jar" -o /dev/null -X POST --data-urlencode "_csrf=$token" --data-urlencode "onDuplicate=skip" "$base$review/confirm"
-	until curl -fsS -b "$jar" "$base$review" | grep -q 'data-state="done"'; do
-		if ! curl -fsS -b "$jar" "$base$review" | grep -q 'data-state="running"'; then
-			echo "import.sh: the import failed" >&2
+	while :; do
+		state=$(curl -fsS -b "$jar" "$base$review" | grep -o 'data-state="[a-z]*"' | head -1)
+		case $state in
+		*'"done"') break ;;
+		*'"running"') sleep 0.1 ;;
+		*)
+			echo "import.sh: the import failed ($state); the server's log ends:" >&2
+			tail -5 "$tmp/server.log" >&2
 			exit 1
-		fi
-		sleep 0.1
+			;;
+		esac
 	done
 	t2=$(now)
 	summary=$(curl -fsS -b "$jar" "$base$review" | grep -o 'Import finished: [^<]*')
@@ -123,7 +128,7 @@ for n in $ROWS; do
 	10000) goal=3 ;;
 	100000) goal=30 ;;
 	esac
-	if ((goal > 0)) && python3 -c "import sys; sys.exit(0 if $total < $goal else 1)"; then :; elif ((goal > 0)); then
+	if ((goal > 0)) && ! python3 -c "import sys; sys.exit(0 if $total < $goal else 1)"; then
 		echo "import.sh: $n rows took ${total}s, goal ${goal}s" >&2
 		status=1
 	fi
