@@ -338,13 +338,22 @@ func TestImportReview(t *testing.T) {
 			t.Errorf("first page = %v %v, want 50 rows: the problems, the match, then the new ones", ns[:4], kinds[:4])
 		}
 		problem := one(t, doc, `tr[data-n="60"] [data-testid="import-problem"]`)
-		if got := squash(problem.Text()); !strings.Contains(got, "Line 61") || !strings.Contains(got, "Title") || !strings.Contains(got, "required") {
-			t.Errorf("problem = %q, want its line, column and message", got)
-		}
+		wantText(t, problem, "Line 61, Title: Title is required.")
 		wantAttr(t, one(t, doc, `[data-testid="import-next"]`), "href", importURL(id, "?page=2"))
 		ns, _ = reviewRows(t, a.get(plain, importURL(id, "?page=3")))
 		if len(ns) != 20 || ns[19] != "120" {
 			t.Errorf("last page = %v, want the last 20 rows", ns)
+		}
+	})
+
+	t.Run("OKProblemWithValue", func(t *testing.T) {
+		a := newTestApp(t)
+		file := grHeader + "1,Dune,Frank Herbert,,,,,9,,,,,,,,2022/12/01,,,read,,,,1,0\n"
+		id := a.uploaded("gr.csv", []byte(file))
+		doc := a.get(plain, importURL(id)).page(t)
+		problem := squash(one(t, doc, `tr[data-n="1"] [data-testid="import-problem"]`).Text())
+		if !strings.HasPrefix(problem, "Line 2, My Rating “9”: ") {
+			t.Errorf("problem = %q, want its line, column and value first", problem)
 		}
 	})
 
