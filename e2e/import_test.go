@@ -97,8 +97,16 @@ func TestImport(t *testing.T) {
 		t.Errorf("problem = %q", got)
 	}
 
-	// Fix it in place: Fix, type the title, Enter.
+	// Escape leaves the fix row as it was, the focus back on Fix.
 	p.tabTo(`#import-row-2 button[data-action="fix"]`)
+	p.press(kb.Enter)
+	p.waitFocus(`#fix-2-title`)
+	p.waitUntil("the fix row has settled", settled)
+	p.press(kb.Escape)
+	p.waitUntil("the row is shown again", `document.querySelector('#import-row-2:not(.editing)') && `+settled)
+	p.waitFocus(`#import-row-2 button[data-action="fix"]`)
+
+	// Fix it in place: Fix, type the title, Enter.
 	p.press(kb.Enter)
 	p.waitFocus(`#fix-2-title`)
 	p.stillSamePage()
@@ -112,6 +120,8 @@ func TestImport(t *testing.T) {
 	if got := p.text(`#import-row-2 td.title`); got != "Persuasion" {
 		t.Errorf("fixed row title = %q", got)
 	}
+	// The focus stays on the row: on its Edit button.
+	p.waitFocus(`#import-row-2 button[data-action="fix"]`)
 	p.stillSamePage()
 
 	// Confirm; the progress ends in the summary.

@@ -421,6 +421,7 @@ func (s *Server) showImportRow(c *fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect(views.ImportURL(row.ImportID), fiber.StatusSeeOther)
 	}
+	row.Focus = true
 	return render(c, fiber.StatusOK, views.ImportRowView(row))
 }
 
@@ -511,7 +512,9 @@ func (s *Server) importRowChanged(c *fiber.Ctx, id int64, row data.PendingRow) e
 		return c.Redirect(views.ImportURL(id), fiber.StatusSeeOther)
 	}
 	c.Set(hxTrigger, importChanged)
-	return render(c, fiber.StatusOK, views.ImportRowView(importRowView(id, row, true)))
+	v := importRowView(id, row, true)
+	v.Focus = true
+	return render(c, fiber.StatusOK, views.ImportRowView(v))
 }
 
 // importCounts is the counts of an import's rows by kind (htmx); a plain request gets the page.
