@@ -540,20 +540,23 @@ func (s *ImportStore) run(ctx context.Context, owner int64, im Import, progress 
 	})
 }
 
-// Delete removes the owner's import id, unless it is running.
+// Delete removes the owner's import id and its rows (not the books it wrote). A running import
+// cannot be removed: that is a validation error.
 func (s *ImportStore) Delete(ctx context.Context, owner, id int64) error {
 	return s.db.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM imports WHERE id = ? AND owner_id = ? AND state <> ?`, id, owner, ImportRunning)
+		var state ImportState
+		err := tx.GetContext(ctx, &state, `SELECT state FROM imports WHERE id = ? AND owner_id = ?`, id, owner)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err == nil {
-				err = ErrNotFound
-			}
-			return err
+		if state == ImportRunning {
+			return fieldError("import", "This import is being written: wait until it has finished.")
 		}
-		return nil
+		_, err = tx.ExecContext(ctx, `DELETE FROM imports WHERE id = ? AND owner_id = ?`, id, owner)
+		return err
 	})
 }
 

@@ -31,6 +31,7 @@ type ImportStore interface {
 	Restore(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)
 	Start(ctx context.Context, owner, id int64, onDuplicate string) (bool, error)
 	Run(ctx context.Context, owner, id int64, progress func(done, total int)) (data.ImportSummary, error)
+	Delete(ctx context.Context, owner, id int64) error
 }
 
 // maxImportBody bounds an upload to POST /import: the largest file the importer reads, plus room
@@ -154,6 +155,7 @@ func (s *Server) importRoutes(app *fiber.App) {
 	app.Get("/import/:id/progress", s.importProgress)
 	app.Get("/import/:id/counts", s.importCounts)
 	app.Post("/import/:id/confirm", s.confirmImport)
+	app.Post("/import/:id/delete", s.deleteImport)
 	app.Get("/import/:id/rows/:n", s.showImportRow)
 	app.Get("/import/:id/rows/:n/edit", s.editImportRow)
 	app.Post("/import/:id/rows/:n", s.fixImportRow)
@@ -375,6 +377,22 @@ func (s *Server) confirmImport(c *fiber.Ctx) error {
 		s.jobs.start(reader, id)
 	}
 	return s.seeOther(c, views.ImportURL(id))
+}
+
+// deleteImport discards an import that is not running, and its rows; the books it wrote stay.
+func (s *Server) deleteImport(c *fiber.Ctx) error {
+	id, err := importID(c)
+	if err != nil {
+		return err
+	}
+	err = s.imports.Delete(c.UserContext(), owner(c), id)
+	if v := (*data.ValidationError)(nil); errors.As(err, &v) {
+		return s.renderImport(c, fiber.StatusUnprocessableEntity, v.Fields["import"])
+	}
+	if err != nil {
+		return err
+	}
+	return s.seeOther(c, "/import")
 }
 
 // importRowView is a stored row as the review shows it.

@@ -369,6 +369,7 @@ func TestImportReview(t *testing.T) {
 			b.do(m, http.MethodPost, importURL(id, "/rows/2"), url.Values{"title": {"Stolen"}, "author": {"Me"}}).wantStatus(t, http.StatusNotFound)
 			b.do(m, http.MethodPost, importURL(id, "/rows/2/drop"), nil).wantStatus(t, http.StatusNotFound)
 			b.do(m, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantStatus(t, http.StatusNotFound)
+			b.do(m, http.MethodPost, importURL(id, "/delete"), nil).wantStatus(t, http.StatusNotFound)
 		}
 		doc := b.get(plain, "/import").page(t)
 		none(t, doc, `[data-testid="import-list"]`)
@@ -388,7 +389,7 @@ func TestImportReview(t *testing.T) {
 	t.Run("ErrCSRF", func(t *testing.T) {
 		a := newTestApp(t)
 		id := a.uploaded("gr.csv", goodreadsCSV(3, 2))
-		for _, path := range []string{importURL(id, "/rows/2"), importURL(id, "/rows/2/drop"), importURL(id, "/rows/2/restore"), importURL(id, "/confirm")} {
+		for _, path := range []string{importURL(id, "/rows/2"), importURL(id, "/rows/2/drop"), importURL(id, "/rows/2/restore"), importURL(id, "/confirm"), importURL(id, "/delete")} {
 			a.send(a.request(plain, http.MethodPost, path, url.Values{"title": {"T"}, "author": {"A"}})).wantStatus(t, http.StatusForbidden)
 			a.send(a.request(htmx, http.MethodPost, path, url.Values{"title": {"T"}, "author": {"A"}})).wantStatus(t, http.StatusForbidden)
 		}
@@ -533,6 +534,36 @@ func TestImportFix(t *testing.T) {
 			b := a.browser()
 			b.signIn(b.addUser("mallory"))
 			b.do(m, http.MethodPost, importURL(id, "/rows/1/restore"), nil).wantStatus(t, http.StatusNotFound)
+		})
+	}
+}
+
+func TestImportDelete(t *testing.T) {
+	for _, m := range modes {
+		t.Run("OK"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			pending := a.uploaded("gr.csv", goodreadsCSV(3))
+			done := a.uploaded("gr.csv", goodreadsCSV(2))
+			a.do(plain, http.MethodPost, importURL(done, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(done))
+			a.waitImport(done)
+			for _, id := range []int64{pending, done} {
+				doc := a.get(plain, importURL(id)).page(t)
+				wantAttr(t, one(t, doc, `[data-testid="import-delete"]`).Closest("form"), "action", importURL(id, "/delete"))
+				res := a.do(m, http.MethodPost, importURL(id, "/delete"), nil)
+				if m.htmx {
+					res.wantStatus(t, http.StatusNoContent)
+					if got := res.Header.Get("HX-Redirect"); got != "/import" {
+						t.Errorf("HX-Redirect = %q", got)
+					}
+				} else {
+					res.wantRedirect(t, "/import")
+				}
+				a.get(plain, importURL(id)).wantStatus(t, http.StatusNotFound)
+			}
+			// The books a finished import wrote stay.
+			if n := a.count(); n != 2 {
+				t.Errorf("Count() = %d, want 2", n)
+			}
 		})
 	}
 }
@@ -804,8 +835,11 @@ func TestImportProgress(t *testing.T) {
 		wantAttr(t, one(t, progress, "progress"), "value", "25")
 		frag := blockFragment(t, a.get(htmx, importURL(id, "/progress")))
 		wantAttr(t, one(t, frag, `[data-testid="import-progress"]`), "hx-trigger", "every 500ms")
-		// Rows cannot change while it runs.
+		// Rows cannot change while it runs, nor can it be removed.
 		a.do(htmx, http.MethodPost, importURL(id, "/rows/1/drop"), nil).wantStatus(t, http.StatusUnprocessableEntity)
+		res := a.do(plain, http.MethodPost, importURL(id, "/delete"), nil)
+		res.wantStatus(t, http.StatusUnprocessableEntity)
+		wantText(t, one(t, res.page(t), `[data-testid="import-message"]`), "This import is being written: wait until it has finished.")
 
 		close(slow.release)
 		if im := a.waitImport(id); im.State != data.ImportDone {
