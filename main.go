@@ -113,6 +113,12 @@ serve:
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
+	// That headroom is garbage: under a burst of allocation (a 100,000-book import) it would
+	// take the server past 170 MB. A soft limit makes the collector work harder only near it;
+	// GOMEMLIMIT still wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, cfg, log); err != nil {
@@ -120,6 +126,9 @@ serve:
 		os.Exit(1)
 	}
 }
+
+// memoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT sets one.
+const memoryLimit = 128 << 20
 
 // run serves until ctx is cancelled, then lets in-flight requests finish and closes the database.
 func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
@@ -129,12 +138,19 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
 
+	// An import that was being written when the server last stopped was rolled back: say so.
+	if n, err := db.Imports().FailInterrupted(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn("imports interrupted by the last shutdown marked failed", "count", n)
+	}
 	sessions := db.Sessions(cfg.sessionIdle, cfg.sessionLifetime)
 	app, err := handlers.New(handlers.Config{
 		Books:          db.Books(),
 		Reading:        db.Books(),
 		Shelves:        db.Shelves(),
 		Export:         db.Books(),
+		Imports:        db.Imports(),
 		Users:          db.Users(),
 		Sessions:       sessions,
 		CSRF:           db.CSRFTokens(),
@@ -150,7 +166,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	if err != nil {
 		return err
 	}
-	go housekeeping(ctx, db.Books(), sessions, log)
+	go housekeeping(ctx, db.Books(), sessions, db.Imports(), log)
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
@@ -195,9 +211,13 @@ func seed(args []string, getenv func(string) string) error {
 // undoWindow is how long a deleted book can still be restored before it is purged for good.
 const undoWindow = 24 * time.Hour
 
-// housekeeping drops deleted books once they are past undoing, and expired sessions and CSRF
-// tokens, at start and then hourly.
-func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.SessionStore, log *slog.Logger) {
+// importsKept is how long an import is kept: one not confirmed by then is dropped, and a
+// finished one (of which only its counts remain) leaves the list.
+const importsKept = 30 * 24 * time.Hour
+
+// housekeeping drops deleted books once they are past undoing, imports older than importsKept,
+// and expired sessions and CSRF tokens, at start and then hourly.
+func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.SessionStore, imports *data.ImportStore, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
@@ -205,6 +225,11 @@ func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.Ses
 			log.Warn("purging deleted books failed", "err", err)
 		} else if n > 0 {
 			log.Info("purged deleted books", "count", n)
+		}
+		if n, err := imports.PurgeStale(ctx, importsKept); err != nil && ctx.Err() == nil {
+			log.Warn("purging old imports failed", "err", err)
+		} else if n > 0 {
+			log.Info("purged old imports", "count", n)
 		}
 		if n, err := sessions.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("purging expired sessions failed", "err", err)

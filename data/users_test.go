@@ -445,3 +445,35 @@ func TestCSRFTokens(t *testing.T) {
 		}
 	})
 }
+
+func TestSessionLive(t *testing.T) {
+	db := openDB(t)
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	db.SetClock(fixedClock(&now))
+	ctx := t.Context()
+	u := addReader(t, db, "ada")
+	sessions := db.Sessions(time.Hour, 8*time.Hour)
+	s, err := sessions.Create(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		token string
+		after time.Duration
+		want  bool
+	}{
+		{"OK", s.Token, 0, true},
+		{"OKNotTouched", s.Token, 59 * time.Minute, true},
+		{"ErrIdle", s.Token, time.Minute, false}, // an hour since the last use: Live did not record one
+		{"ErrUnknown", "not-a-token", 0, false},
+		{"ErrEmpty", "", 0, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			now = now.Add(tt.after)
+			if got, err := sessions.Live(ctx, tt.token); got != tt.want || err != nil {
+				t.Errorf("Live() = %v, %v; want %v", got, err, tt.want)
+			}
+		})
+	}
+}

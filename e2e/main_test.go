@@ -195,6 +195,7 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 		Reading:    db.Books(),
 		Shelves:    db.Shelves(),
 		Export:     db.Books(),
+		Imports:    db.Imports(),
 		Users:      db.Users(),
 		Sessions:   sessions,
 		CSRF:       db.CSRFTokens(),

@@ -25,6 +25,7 @@ type UserStore interface {
 type SessionStore interface {
 	Create(ctx context.Context, userID int64) (data.Session, error)
 	Get(ctx context.Context, token string) (data.Session, error)
+	Live(ctx context.Context, token string) (bool, error)
 	Delete(ctx context.Context, token string) error
 }
 

@@ -62,6 +62,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return render(c, fiber.StatusNotFound, views.RowNotFound(gone.id))
 	}
 	n := noticeFor(status)
+	if status == fiber.StatusRequestEntityTooLarge && c.Path() == "/import" {
+		n = views.Notice{Title: "File too large", Detail: "The file is larger than 50 MB, the most Bookcase imports at once: split it into smaller files and import each."}
+	}
 	if isHTMX(c) {
 		c.Status(status)
 		c.Type("txt", "utf-8")

@@ -85,6 +85,9 @@ func newApp(t *testing.T, db *data.DB, cfg handlers.Config) *testApp {
 	if cfg.Export == nil {
 		cfg.Export = db.Books()
 	}
+	if cfg.Imports == nil {
+		cfg.Imports = db.Imports()
+	}
 	if cfg.Users == nil {
 		cfg.Users = db.Users()
 	}

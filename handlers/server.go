@@ -78,6 +78,7 @@ type Config struct {
 	Reading  ReadingStore
 	Shelves  ShelfStore
 	Export   ExportStore
+	Imports  ImportStore
 	Users    UserStore
 	Sessions SessionStore
 	CSRF     CSRFStore
@@ -99,6 +100,8 @@ type Server struct {
 	reading       ReadingStore
 	shelves       ShelfStore
 	export        ExportStore
+	imports       ImportStore
+	jobs          *importJobs
 	users         UserStore
 	sessions      SessionStore
 	log           *slog.Logger
@@ -126,6 +129,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("handlers: no shelf store")
 	case cfg.Export == nil:
 		return nil, errors.New("handlers: no export store")
+	case cfg.Imports == nil:
+		return nil, errors.New("handlers: no import store")
 	case cfg.Users == nil:
 		return nil, errors.New("handlers: no user store")
 	case cfg.Sessions == nil:
@@ -141,6 +146,8 @@ func New(cfg Config) (*fiber.App, error) {
 		reading:       cfg.Reading,
 		shelves:       cfg.Shelves,
 		export:        cfg.Export,
+		imports:       cfg.Imports,
+		jobs:          newImportJobs(cfg.Imports, cfg.Logger),
 		users:         cfg.Users,
 		sessions:      cfg.Sessions,
 		log:           cfg.Logger,
@@ -176,6 +183,10 @@ func New(cfg Config) (*fiber.App, error) {
 		TrustedProxies:          cfg.TrustedProxies,
 	}
 	app := fiber.New(fcfg)
+	// Every body is bounded by maxBodyBytes, except an upload to POST /import by a signed-in
+	// reader, whose limit fasthttp's HeaderReceived hook raises before the body is read.
+	app.Server().HeaderReceived = s.uploadBodyLimit
+	app.Hooks().OnShutdown(s.jobs.stop)
 	app.Use(requestContext)
 	app.Use(s.logRequests)
 	app.Use(recover.New())
@@ -214,6 +225,7 @@ func (s *Server) routes(app *fiber.App) {
 	s.readingRoutes(app)
 	s.bookPageRoutes(app)
 	s.exportRoutes(app)
+	s.importRoutes(app)
 
 	app.Use("/shelves", s.requireUser)
 	s.shelfRoutes(app)

@@ -135,7 +135,7 @@ func Layout(m Meta) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if m.User != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<nav class=\"site-nav\" aria-label=\"Site\"><a href=\"/shelves\">Shelves</a> <a href=\"/export\">Export</a></nav><div class=\"account\"><span>Signed in as <strong data-testid=\"username\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<nav class=\"site-nav\" aria-label=\"Site\"><a href=\"/shelves\">Shelves</a> <a href=\"/export\">Export</a> <a href=\"/import\">Import</a></nav><div class=\"account\"><span>Signed in as <strong data-testid=\"username\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -98,7 +98,7 @@ var required = map[Format][]string{
 }
 
 // parseCSV reads a Goodreads, Bookcase or StoryGraph CSV export.
-func parseCSV(br *bufio.Reader) (*Result, error) {
+func parseCSV(br *bufio.Reader, res *Result) (*Result, error) {
 	head, err := br.Peek(br.Size())
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, readError(err)
@@ -139,7 +139,7 @@ func parseCSV(br *bufio.Reader) (*Result, error) {
 		return nil, fileError(ErrMissingColumns, "The file has no "+strings.Join(missing, " or ")+" "+noun+": export it again, without changing its columns.")
 	}
 
-	res := &Result{Format: format}
+	res.Format = format
 	lastBad := -1
 	for {
 		record, err := r.Read()
@@ -151,10 +151,12 @@ func parseCSV(br *bufio.Reader) (*Result, error) {
 				return nil, fileError(ErrDamaged, "The file is damaged at line "+strconv.Itoa(pe.Line)+".")
 			}
 			lastBad = pe.StartLine
-			res.Rows = append(res.Rows, Row{Line: pe.StartLine, Problems: []Problem{{
+			if err := res.add(Row{Line: pe.StartLine, Problems: []Problem{{
 				Line:    pe.StartLine,
 				Message: "This line's quotes do not match (near line " + strconv.Itoa(pe.Line) + "), so it cannot be read: a quote inside a cell must be written twice.",
-			}}})
+			}}}); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		if err != nil {
@@ -181,7 +183,9 @@ func parseCSV(br *bufio.Reader) (*Result, error) {
 		case FormatStoryGraph:
 			storyGraphRow(b, t, record)
 		}
-		res.Rows = append(res.Rows, b.row)
+		if err := res.add(b.row); err != nil {
+			return nil, err
+		}
 	}
 }
 

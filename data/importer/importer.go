@@ -59,6 +59,21 @@ type Result struct {
 	Format Format
 	// Rows are the books, in file order, including those with problems.
 	Rows []Row
+	// Shelves are the file's own list of shelves, in their order (Bookcase JSON only), names
+	// normalized; books name their shelves too.
+	Shelves []string
+
+	// each, when set, takes each row instead of Rows.
+	each func(Row) error
+}
+
+// add keeps a row read from the file, or hands it to each.
+func (res *Result) add(r Row) error {
+	if res.each != nil {
+		return res.each(r)
+	}
+	res.Rows = append(res.Rows, r)
+	return nil
 }
 
 // Row is one book as read from a file. A row with Problems still carries everything that could
@@ -81,8 +96,10 @@ type Row struct {
 	// (data.NormalizeShelfName) and without duplicates (ignoring case), in file order.
 	Shelves []string
 	// Notes are the review and the private notes, joined by a blank line.
-	Notes       string
-	DateAdded   *time.Time
+	Notes     string
+	DateAdded *time.Time
+	// DateUpdated is when the book was last changed (Bookcase JSON only).
+	DateUpdated *time.Time
 	DateStarted *time.Time
 	DateRead    *time.Time
 	// ReadCount is how many times the book was read, as the file says.
@@ -108,6 +125,18 @@ type Problem struct {
 // (MaxFileSize when limit <= 0): a longer file is an ErrTooLarge. A file that cannot be imported
 // at all is a *FileError; problems with single rows are reported in those rows.
 func Parse(r io.Reader, limit int64) (*Result, error) {
+	return parse(r, limit, &Result{})
+}
+
+// ParseEach is Parse that hands each row to each as soon as it is read, in file order, instead of
+// keeping it in Result.Rows, so that a file of any size takes little memory. It stops at the
+// first error each returns, and returns that error. A file that turns out to be damaged after
+// some rows is a *FileError as from Parse, after each has had those rows.
+func ParseEach(r io.Reader, limit int64, each func(Row) error) (*Result, error) {
+	return parse(r, limit, &Result{each: each})
+}
+
+func parse(r io.Reader, limit int64, res *Result) (*Result, error) {
 	if limit <= 0 {
 		limit = MaxFileSize
 	}
@@ -126,9 +155,9 @@ func Parse(r io.Reader, limit int64) (*Result, error) {
 		return nil, readError(err)
 	}
 	if first == '{' {
-		return parseJSON(br)
+		return parseJSON(br, res)
 	}
-	return parseCSV(br)
+	return parseCSV(br, res)
 }
 
 // firstByte returns the first byte that is not white space, without consuming it.

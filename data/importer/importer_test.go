@@ -122,20 +122,25 @@ func TestParseBookcaseCSV(t *testing.T) {
 func TestParseBookcaseJSON(t *testing.T) {
 	created := time.Date(2022, 12, 1, 9, 0, 0, 0, time.UTC)
 	created2 := time.Date(2023, 2, 1, 9, 0, 0, 0, time.UTC)
-	checkRows(t, parseFile(t, "bookcase.json"), importer.FormatBookcaseJSON, []importer.Row{
+	updated := time.Date(2023, 1, 15, 9, 0, 0, 0, time.UTC)
+	res := parseFile(t, "bookcase.json")
+	if want := []string{"Favorites"}; !reflect.DeepEqual(res.Shelves, want) {
+		t.Errorf("Shelves = %q, want %q", res.Shelves, want)
+	}
+	checkRows(t, res, importer.FormatBookcaseJSON, []importer.Row{
 		{
 			Line: 1, Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction", ISBN: "9780441013593", Pages: 658,
 			Rating: 9, Status: data.StatusRead, Shelves: []string{"Favorites"}, Notes: "Spice.",
-			DateAdded: &created, DateStarted: day("2023-01-01"), DateRead: day("2023-01-15"), ReadCount: 1,
+			DateAdded: &created, DateUpdated: &updated, DateStarted: day("2023-01-01"), DateRead: day("2023-01-15"), ReadCount: 1,
 			ReadThroughs: []data.ReadThrough{{StartedOn: *day("2023-01-01"), FinishedOn: day("2023-01-15"), Outcome: data.StatusRead}},
 			Progress:     []data.Progress{{Page: 300, Percent: 45.6, RecordedAt: time.Date(2023, 1, 7, 20, 0, 0, 0, time.UTC)}},
 		},
 		{
-			Line: 2, Title: "Unfinished", Author: "Someone", Status: data.StatusDNF, DateAdded: &created2,
+			Line: 2, Title: "Unfinished", Author: "Someone", Status: data.StatusDNF, DateAdded: &created2, DateUpdated: &created2,
 			ReadThroughs: []data.ReadThrough{{StartedOn: *day("2023-02-01"), FinishedOn: day("2023-02-05"), Outcome: data.StatusDNF, StoppedAtPage: 40}},
 		},
 		{
-			Line: 3, Author: "Nobody", Status: data.StatusWant, DateAdded: &created2,
+			Line: 3, Author: "Nobody", Status: data.StatusWant, DateAdded: &created2, DateUpdated: &created2,
 			Problems: []importer.Problem{
 				{Line: 3, Column: "pages", Value: "string", Message: "This value has the wrong type (expected int)."},
 				{Line: 3, Column: "status", Value: "maybe", Message: "Choose a status: want to read, reading, read or did not finish."},

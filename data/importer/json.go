@@ -3,10 +3,12 @@ package importer
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +27,7 @@ type jsonBook struct {
 	Notes        string            `json:"notes"`
 	ISBN         *string           `json:"isbn"`
 	CreatedAt    string            `json:"created_at"`
+	UpdatedAt    string            `json:"updated_at"`
 	Shelves      []string          `json:"shelves"`
 	ReadThroughs []jsonReadThrough `json:"read_throughs"`
 	Progress     []jsonProgress    `json:"progress"`
@@ -61,7 +64,7 @@ const msgDamagedJSON = "The file is damaged (it is not complete JSON): export it
 
 // parseJSON reads Bookcase's JSON export a book at a time, so memory does not grow with the file
 // beyond the rows themselves.
-func parseJSON(br *bufio.Reader) (*Result, error) {
+func parseJSON(br *bufio.Reader, res *Result) (*Result, error) {
 	lc := &lineCounter{r: br}
 	dec := json.NewDecoder(lc)
 	fail := func(err error) error {
@@ -80,7 +83,7 @@ func parseJSON(br *bufio.Reader) (*Result, error) {
 	if _, err := dec.Token(); err != nil { // the opening {, which Parse has seen
 		return nil, fail(err)
 	}
-	res := &Result{Format: FormatBookcaseJSON}
+	res.Format = FormatBookcaseJSON
 	var format string
 	var version int
 	for dec.More() {
@@ -97,6 +100,25 @@ func parseJSON(br *bufio.Reader) (*Result, error) {
 		case "version":
 			if err := dec.Decode(&version); err != nil {
 				return nil, fail(err)
+			}
+		case "shelves":
+			var shelves []struct {
+				Name     string `json:"name"`
+				Position int    `json:"position"`
+			}
+			if err := dec.Decode(&shelves); err != nil {
+				return nil, fail(err)
+			}
+			slices.SortStableFunc(shelves, func(a, b struct {
+				Name     string `json:"name"`
+				Position int    `json:"position"`
+			}) int {
+				return cmp.Compare(a.Position, b.Position)
+			})
+			for _, sh := range shelves {
+				if name := data.NormalizeShelfName(sh.Name); name != "" && !slices.Contains(res.Shelves, name) {
+					res.Shelves = append(res.Shelves, name)
+				}
 			}
 		case "books":
 			if format != "bookcase" {
@@ -150,7 +172,9 @@ func readBooks(dec *json.Decoder, lc *lineCounter, res *Result) error {
 			}
 		}
 		jsonRow(b, jb)
-		res.Rows = append(res.Rows, b.row)
+		if err := res.add(b.row); err != nil {
+			return err
+		}
 	}
 	_, err = dec.Token() // the closing ]
 	return err
@@ -199,6 +223,14 @@ func jsonRow(b *rowBuilder, jb jsonBook) {
 		} else {
 			d = d.UTC()
 			b.row.DateAdded = &d
+		}
+	}
+	if jb.UpdatedAt != "" {
+		if d, err := time.Parse(time.RFC3339, jb.UpdatedAt); err != nil {
+			b.problem("updated_at", jb.UpdatedAt, "A time is written like 2024-05-01T10:00:00Z.")
+		} else {
+			d = d.UTC()
+			b.row.DateUpdated = &d
 		}
 	}
 	for _, s := range jb.Shelves {

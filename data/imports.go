@@ -1,0 +1,591 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// ImportState is where an uploaded file is on its way into the library.
+type ImportState string
+
+// The states of an import.
+const (
+	// ImportPending is an import in review: nothing has been written yet.
+	ImportPending ImportState = "pending"
+	// ImportRunning is an import being written.
+	ImportRunning ImportState = "running"
+	// ImportDone is an import written; its rows are gone, its counts kept.
+	ImportDone ImportState = "done"
+	// ImportFailed is an import that stopped before it was written; nothing was, and it can be
+	// confirmed again.
+	ImportFailed ImportState = "failed"
+)
+
+// Import is one uploaded file of the reader's and what became of it.
+type Import struct {
+	ID          int64       `db:"id"`
+	Filename    string      `db:"filename"`
+	Format      string      `db:"format"`
+	State       ImportState `db:"state"`
+	OnDuplicate string      `db:"on_duplicate"`
+	// Total is how many rows the file had.
+	Total int `db:"total"`
+	// Kinds counts the rows still held by kind; empty once the import is done.
+	Kinds map[RowKind]int `db:"-"`
+	// Created, Updated and Skipped are what a done import did.
+	Created int `db:"created"`
+	Updated int `db:"updated"`
+	Skipped int `db:"skipped"`
+	// Error says, for a failed import, why, in words for the reader.
+	Error      string     `db:"error"`
+	CreatedAt  time.Time  `db:"created_at"`
+	FinishedAt *time.Time `db:"finished_at"`
+	shelves    string
+}
+
+// Open reports whether the import can still be reviewed and confirmed.
+func (im Import) Open() bool { return im.State == ImportPending || im.State == ImportFailed }
+
+// ToImport counts the rows that a confirmation would write (new books and matches).
+func (im Import) ToImport() int { return im.Kinds[RowNew] + im.Kinds[RowMatch] }
+
+// PendingRow is one row of an import under review.
+type PendingRow struct {
+	// N is the row's place in the file, from 1.
+	N int
+	// Line is where the row starts in the file.
+	Line     int
+	Kind     RowKind
+	BookID   int64
+	Row      ImportRow
+	Problems []ImportProblem
+}
+
+// storedRow is a PendingRow as import_rows.row holds it.
+type storedRow struct {
+	Line     int             `json:"line"`
+	Row      ImportRow       `json:"row"`
+	Problems []ImportProblem `json:"problems,omitempty"`
+}
+
+// NewImport is a file to hold for review, read as it is stored.
+type NewImport struct {
+	Filename string
+	// Rows yields the file's rows in order (those with Problems stay problems until fixed), or an
+	// error, which abandons the import. Create stores each row as it comes, so a file of any size
+	// is never held whole in memory.
+	Rows iter.Seq2[PendingRow, error]
+	// File, called once Rows has yielded every row, says what the file was: its format, and its
+	// own shelves in their order (nil when it does not list them).
+	File func() (format string, shelves []string)
+}
+
+// ImportStore holds imports under review and writes them into the library. Every method takes
+// the owner's id; another reader's import is ErrNotFound.
+type ImportStore struct{ db *DB }
+
+// Imports returns the store for imports.
+func (db *DB) Imports() *ImportStore { return &ImportStore{db: db} }
+
+// errImportClosed is the validation error for changing an import that has started.
+func errImportClosed() error {
+	return fieldError("import", "This import has already been confirmed, so its rows can no longer be changed.")
+}
+
+// Create classifies the rows against the owner's library (as Classify does) and holds them,
+// unwritten, as a pending import, in one transaction.
+func (s *ImportStore) Create(ctx context.Context, owner int64, in NewImport) (Import, error) {
+	lib, err := loadLibrary(ctx, s.db.read, owner)
+	if err != nil {
+		return Import{}, fmt.Errorf("create import: %w", err)
+	}
+	now := s.db.now()
+	var id int64
+	err = s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &id, `
+			INSERT INTO imports (owner_id, filename, format, total, created_at)
+			VALUES (?, ?, '', 0, ?) RETURNING id`, owner, short(in.Filename), now); err != nil {
+			return err
+		}
+		st, err := tx.PreparexContext(ctx, `INSERT INTO import_rows (import_id, n, kind, rank, book_id, row) VALUES (?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		// One buffer for every row's JSON, so a large file makes little garbage.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		n := 0
+		for r, err := range in.Rows {
+			if err != nil {
+				return err
+			}
+			n++
+			r.N = n
+			if len(r.Problems) == 0 {
+				c := lib.classify(r.Row, r.Line)
+				r.Kind, r.BookID, r.Problems = c.Kind, c.BookID, c.Problems
+			} else {
+				r.Kind = RowProblem
+			}
+			buf.Reset()
+			if err := enc.Encode(storedRow{Line: r.Line, Row: r.Row, Problems: r.Problems}); err != nil {
+				return err
+			}
+			if _, err := st.ExecContext(ctx, id, r.N, r.Kind, r.Kind.rank(), nullInt64(r.BookID), buf.Bytes()); err != nil {
+				return err
+			}
+		}
+		format, fileShelves := in.File()
+		shelves, err := json.Marshal(nonNil(fileShelves))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE imports SET format = ?, shelves = ?, total = ? WHERE id = ?`, format, string(shelves), n, id)
+		return err
+	})
+	if errors.Is(err, ErrInvalid) {
+		return Import{}, err
+	}
+	if err != nil {
+		return Import{}, fmt.Errorf("create import: %w", err)
+	}
+	return s.Get(ctx, owner, id)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func nullInt64(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }
+
+const importColumnsSQL = `id, filename, format, state, on_duplicate, total, created, updated, skipped, error, created_at, finished_at, shelves`
+
+// importRecord is an imports row.
+type importRecord struct {
+	Import
+	Shelves string `db:"shelves"`
+}
+
+// Get returns the owner's import id with its rows counted by kind.
+func (s *ImportStore) Get(ctx context.Context, owner, id int64) (Import, error) {
+	var rec importRecord
+	err := s.db.get(ctx, &rec, `SELECT `+importColumnsSQL+` FROM imports WHERE id = ? AND owner_id = ?`, id, owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Import{}, ErrNotFound
+	}
+	if err != nil {
+		return Import{}, fmt.Errorf("get import %d: %w", id, err)
+	}
+	im := rec.Import
+	im.shelves = rec.Shelves
+	// Counted by rank, which the review's index holds: the count reads that small index, not
+	// the rows with their JSON (tens of megabytes for a large file), so polling stays cheap.
+	var counts []struct {
+		Rank  int `db:"rank"`
+		Count int `db:"n"`
+	}
+	if err := s.db.selectAll(ctx, &counts, `SELECT rank, COUNT(*) AS n FROM import_rows INDEXED BY import_rows_review WHERE import_id = ? GROUP BY rank`, id); err != nil {
+		return Import{}, fmt.Errorf("count import %d: %w", id, err)
+	}
+	im.Kinds = make(map[RowKind]int, 4)
+	for _, c := range counts {
+		for _, k := range []RowKind{RowProblem, RowMatch, RowNew, RowDropped} {
+			if k.rank() == c.Rank {
+				im.Kinds[k] = c.Count
+			}
+		}
+	}
+	return im, nil
+}
+
+// List returns the owner's imports, newest first (without counts by kind).
+func (s *ImportStore) List(ctx context.Context, owner int64) ([]Import, error) {
+	var recs []importRecord
+	if err := s.db.selectAll(ctx, &recs, `SELECT `+importColumnsSQL+` FROM imports WHERE owner_id = ? ORDER BY id DESC LIMIT 50`, owner); err != nil {
+		return nil, fmt.Errorf("list imports: %w", err)
+	}
+	out := make([]Import, len(recs))
+	for i, r := range recs {
+		out[i] = r.Import
+	}
+	return out, nil
+}
+
+// pendingRecord is an import_rows row.
+type pendingRecord struct {
+	N      int           `db:"n"`
+	Kind   RowKind       `db:"kind"`
+	BookID sql.NullInt64 `db:"book_id"`
+	Row    []byte        `db:"row"`
+}
+
+func (r pendingRecord) decode() (PendingRow, error) {
+	var sr storedRow
+	if err := json.Unmarshal(r.Row, &sr); err != nil {
+		return PendingRow{}, fmt.Errorf("import row %d: %w", r.N, err)
+	}
+	return PendingRow{N: r.N, Line: sr.Line, Kind: r.Kind, BookID: r.BookID.Int64, Row: sr.Row, Problems: sr.Problems}, nil
+}
+
+// Rows returns up to limit of the owner's import's rows from offset, problems first, then
+// matches, new books and dropped rows, each in file order.
+func (s *ImportStore) Rows(ctx context.Context, owner, id int64, offset, limit int) ([]PendingRow, error) {
+	if _, err := s.Get(ctx, owner, id); err != nil {
+		return nil, err
+	}
+	var recs []pendingRecord
+	if err := s.db.selectAll(ctx, &recs, `
+		SELECT n, kind, book_id, row FROM import_rows WHERE import_id = ?
+		ORDER BY rank, n LIMIT ? OFFSET ?`, id, limit, offset); err != nil {
+		return nil, fmt.Errorf("import %d rows: %w", id, err)
+	}
+	out := make([]PendingRow, len(recs))
+	for i, r := range recs {
+		var err error
+		if out[i], err = r.decode(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Row returns row n of the owner's import id.
+func (s *ImportStore) Row(ctx context.Context, owner, id int64, n int) (PendingRow, error) {
+	var rec pendingRecord
+	err := s.db.get(ctx, &rec, `
+		SELECT r.n, r.kind, r.book_id, r.row FROM import_rows r JOIN imports i ON i.id = r.import_id
+		WHERE r.import_id = ? AND r.n = ? AND i.owner_id = ?`, id, n, owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return PendingRow{}, ErrNotFound
+	}
+	if err != nil {
+		return PendingRow{}, fmt.Errorf("import %d row %d: %w", id, n, err)
+	}
+	return rec.decode()
+}
+
+// RowFix is what a reader types to fix a row, as typed.
+type RowFix struct {
+	Title, Author, Genre, Status, ISBN, Pages, Rating string
+}
+
+// Fix replaces the book of row n with fix, checked by the rules every book keeps (a
+// *ValidationError keyed by the form's fields otherwise), clears the row's problems and
+// classifies it again. Only an open import's rows can be fixed.
+func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFix) (PendingRow, error) {
+	row, err := s.Row(ctx, owner, id, n)
+	if err != nil {
+		return PendingRow{}, err
+	}
+	in := BookInput{Title: fix.Title, Author: fix.Author, Genre: fix.Genre, Status: Status(fix.Status)}.Normalize()
+	var v ValidationError
+	if err := in.Validate(); err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			for f, msg := range ve.Fields {
+				v.add(f, msg)
+			}
+		}
+	}
+	isbn, err := ParseISBN(fix.ISBN)
+	if err != nil {
+		v.add("isbn", fieldMessage(err, "isbn", "This is not an ISBN."))
+	}
+	pages, ok := parsePages(fix.Pages)
+	if !ok {
+		v.add("pages", "The number of pages is a whole number from 1 to 100000, or empty.")
+	}
+	rating, err := ParseRating(fix.Rating)
+	if err != nil {
+		v.add("rating", msgRating)
+	}
+	if err := v.errOrNil(); err != nil {
+		return PendingRow{}, err
+	}
+	if in.Status == "" {
+		in.Status = StatusWant
+	}
+	r := row.Row
+	r.Title, r.Author, r.Genre, r.Status, r.ISBN, r.Pages, r.Rating = in.Title, in.Author, in.Genre, in.Status, isbn, pages, rating
+	classes, err := s.db.Classify(ctx, owner, []ImportRow{r}, []int{row.Line})
+	if err != nil {
+		return PendingRow{}, err
+	}
+	row.Row, row.Kind, row.BookID, row.Problems = r, classes[0].Kind, classes[0].BookID, classes[0].Problems
+	if err := s.save(ctx, owner, id, row); err != nil {
+		return PendingRow{}, err
+	}
+	return row, nil
+}
+
+// fieldMessage is the message a *ValidationError has for field, or fallback.
+func fieldMessage(err error, field, fallback string) string {
+	var v *ValidationError
+	if errors.As(err, &v) {
+		if msg, ok := v.Fields[field]; ok {
+			return msg
+		}
+	}
+	return fallback
+}
+
+// Restore takes a dropped row n back into the owner's open import id, classified again.
+func (s *ImportStore) Restore(ctx context.Context, owner, id int64, n int) (PendingRow, error) {
+	row, err := s.Row(ctx, owner, id, n)
+	if err != nil {
+		return PendingRow{}, err
+	}
+	if row.Kind != RowDropped {
+		return row, nil
+	}
+	if len(row.Problems) > 0 {
+		row.Kind = RowProblem
+	} else {
+		classes, err := s.db.Classify(ctx, owner, []ImportRow{row.Row}, []int{row.Line})
+		if err != nil {
+			return PendingRow{}, err
+		}
+		row.Kind, row.BookID, row.Problems = classes[0].Kind, classes[0].BookID, classes[0].Problems
+	}
+	if err := s.save(ctx, owner, id, row); err != nil {
+		return PendingRow{}, err
+	}
+	return row, nil
+}
+
+// Drop leaves row n out of the owner's open import id.
+func (s *ImportStore) Drop(ctx context.Context, owner, id int64, n int) (PendingRow, error) {
+	row, err := s.Row(ctx, owner, id, n)
+	if err != nil {
+		return PendingRow{}, err
+	}
+	row.Kind, row.BookID = RowDropped, 0
+	if err := s.save(ctx, owner, id, row); err != nil {
+		return PendingRow{}, err
+	}
+	return row, nil
+}
+
+// save writes row back, if the import is still open.
+func (s *ImportStore) save(ctx context.Context, owner, id int64, row PendingRow) error {
+	blob, err := json.Marshal(storedRow{Line: row.Line, Row: row.Row, Problems: row.Problems})
+	if err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var state ImportState
+		err := tx.GetContext(ctx, &state, `SELECT state FROM imports WHERE id = ? AND owner_id = ?`, id, owner)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if state != ImportPending && state != ImportFailed {
+			return errImportClosed()
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE import_rows SET kind = ?, rank = ?, book_id = ?, row = ? WHERE import_id = ? AND n = ?`,
+			row.Kind, row.Kind.rank(), nullInt64(row.BookID), blob, id, row.N)
+		return err
+	})
+}
+
+// Start marks the owner's open import id as running with onDuplicate, and reports whether it did:
+// an import already running or done is left as it is (a second click of Confirm starts nothing).
+func (s *ImportStore) Start(ctx context.Context, owner, id int64, onDuplicate string) (bool, error) {
+	if onDuplicate != OnDuplicateSkip && onDuplicate != OnDuplicateUpdate {
+		return false, fieldError("onDuplicate", "Choose to skip or update books you already have.")
+	}
+	var started bool
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var state ImportState
+		err := tx.GetContext(ctx, &state, `SELECT state FROM imports WHERE id = ? AND owner_id = ?`, id, owner)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil || (state != ImportPending && state != ImportFailed) {
+			return err
+		}
+		var problems int
+		if err := tx.GetContext(ctx, &problems, `SELECT COUNT(*) FROM import_rows WHERE import_id = ? AND kind = ?`, id, RowProblem); err != nil {
+			return err
+		}
+		if problems > 0 {
+			return fieldError("import", "Fix or drop the rows with problems first.")
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE imports SET state = ?, on_duplicate = ?, error = '' WHERE id = ?`, ImportRunning, onDuplicate, id)
+		started = err == nil
+		return err
+	})
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
+		return false, err
+	}
+	if err != nil {
+		return false, fmt.Errorf("start import %d: %w", id, err)
+	}
+	return started, nil
+}
+
+// msgImportFailed is what a failed import says when it failed for a reason of the server's.
+const msgImportFailed = "The import stopped before it finished, so nothing was saved. Confirm it again to retry."
+
+// Run writes the owner's running import id into the library, in one transaction (ImportWith),
+// calling progress with how many of total rows are written. On success the import is done, with
+// its counts, and its rows are deleted in the same transaction; on failure nothing is written and
+// the import is failed, to be confirmed again.
+func (s *ImportStore) Run(ctx context.Context, owner, id int64, progress func(done, total int)) (ImportSummary, error) {
+	im, err := s.Get(ctx, owner, id)
+	if errors.Is(err, ErrNotFound) {
+		return ImportSummary{}, err
+	}
+	if err == nil && im.State != ImportRunning {
+		return ImportSummary{}, fmt.Errorf("run import %d: it is %s, not running", id, im.State)
+	}
+	var sum ImportSummary
+	if err == nil {
+		sum, err = s.run(ctx, owner, im, progress)
+	}
+	if err != nil {
+		// The run's context may be what failed: record the failure on one of its own.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if ferr := s.db.inTx(fctx, func(tx *sqlx.Tx) error {
+			_, err := tx.ExecContext(fctx, `UPDATE imports SET state = ?, error = ? WHERE id = ? AND owner_id = ? AND state = ?`,
+				ImportFailed, msgImportFailed, id, owner, ImportRunning)
+			return err
+		}); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
+		return ImportSummary{}, err
+	}
+	return sum, nil
+}
+
+func (s *ImportStore) run(ctx context.Context, owner int64, im Import, progress func(done, total int)) (ImportSummary, error) {
+	var shelves []string
+	if err := json.Unmarshal([]byte(im.shelves), &shelves); err != nil {
+		return ImportSummary{}, fmt.Errorf("import %d shelves: %w", im.ID, err)
+	}
+	total := im.ToImport()
+	opts := ImportOptions{OnDuplicate: im.OnDuplicate, Shelves: shelves}
+	if progress != nil {
+		opts.Progress = func(done int) { progress(done, total) }
+		progress(0, total)
+	}
+	opts.finish = func(ctx context.Context, tx *sqlx.Tx, sum ImportSummary) error {
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE imports SET state = ?, created = ?, updated = ?, skipped = ?, finished_at = ? WHERE id = ?`,
+			ImportDone, sum.Created, sum.Updated, sum.Skipped, s.db.now(), im.ID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM import_rows WHERE import_id = ?`, im.ID)
+		return err
+	}
+	// The rows are read in the writing transaction a batch at a time, so memory stays bounded
+	// whatever the size of the file.
+	return s.db.importWith(ctx, owner, opts, func(ctx context.Context, tx *sqlx.Tx, yield func(ImportRow) error) error {
+		st, err := tx.PreparexContext(ctx, `
+			SELECT n, row FROM import_rows WHERE import_id = ? AND kind IN (?, ?) AND n > ?
+			ORDER BY n LIMIT ?`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		const batch = 1000
+		batchRows := make([]storedRow, 0, batch)
+		after := 0
+		for {
+			batchRows = batchRows[:0]
+			rows, err := st.QueryContext(ctx, im.ID, RowNew, RowMatch, after, batch)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var blob []byte
+				if err := rows.Scan(&after, &blob); err != nil {
+					rows.Close()
+					return err
+				}
+				var sr storedRow
+				if err := json.Unmarshal(blob, &sr); err != nil {
+					rows.Close()
+					return fmt.Errorf("import row %d: %w", after, err)
+				}
+				batchRows = append(batchRows, sr)
+			}
+			if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+				return err
+			}
+			for _, sr := range batchRows {
+				if err := yield(sr.Row); err != nil {
+					return err
+				}
+			}
+			if len(batchRows) < batch {
+				return nil
+			}
+		}
+	})
+}
+
+// Delete removes the owner's import id and its rows (not the books it wrote). A running import
+// cannot be removed: that is a validation error.
+func (s *ImportStore) Delete(ctx context.Context, owner, id int64) error {
+	return s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var state ImportState
+		err := tx.GetContext(ctx, &state, `SELECT state FROM imports WHERE id = ? AND owner_id = ?`, id, owner)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if state == ImportRunning {
+			return fieldError("import", "This import is being written: wait until it has finished.")
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM imports WHERE id = ? AND owner_id = ?`, id, owner)
+		return err
+	})
+}
+
+// FailInterrupted marks every running import failed, for a server starting after one stopped in
+// the middle of an import (whose transaction was rolled back). It returns how many there were.
+func (s *ImportStore) FailInterrupted(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE imports SET state = ?, error = ? WHERE state = ?`, ImportFailed, msgImportFailed, ImportRunning)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
+// PurgeStale deletes imports (and their rows) not confirmed within age of being uploaded, and
+// finished ones older than that; it returns how many it deleted.
+func (s *ImportStore) PurgeStale(ctx context.Context, age time.Duration) (int64, error) {
+	var n int64
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM imports WHERE state <> ? AND created_at < ?`, ImportRunning, s.db.now().Add(-age))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}

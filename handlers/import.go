@@ -1,0 +1,555 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+
+	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/data/importer"
+	"github.com/bookcase/bookcase/views"
+)
+
+// ImportStore is what the handlers need to hold an uploaded file for review and import it.
+// Every method takes the owner's id; another reader's import is data.ErrNotFound.
+type ImportStore interface {
+	Create(ctx context.Context, owner int64, in data.NewImport) (data.Import, error)
+	Get(ctx context.Context, owner, id int64) (data.Import, error)
+	List(ctx context.Context, owner int64) ([]data.Import, error)
+	Rows(ctx context.Context, owner, id int64, offset, limit int) ([]data.PendingRow, error)
+	Row(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)
+	Fix(ctx context.Context, owner, id int64, n int, fix data.RowFix) (data.PendingRow, error)
+	Drop(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)
+	Restore(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)
+	Start(ctx context.Context, owner, id int64, onDuplicate string) (bool, error)
+	Run(ctx context.Context, owner, id int64, progress func(done, total int)) (data.ImportSummary, error)
+	Delete(ctx context.Context, owner, id int64) error
+}
+
+// maxImportBody bounds an upload to POST /import: the largest file the importer reads, plus room
+// for the multipart framing and the anti-forgery field.
+const maxImportBody = importer.MaxFileSize + 1<<20
+
+// importTimeout bounds the writing of one import, which runs after its request has ended.
+const importTimeout = 10 * time.Minute
+
+// uploadBodyLimit is fasthttp's HeaderReceived hook: it runs once a request's headers are read
+// and before its body is, and chooses the body limit of that request. POST /import from a
+// signed-in reader (a session cookie the store knows) may send maxImportBody; every other request
+// keeps the server's maxBodyBytes, so fasthttp refuses a larger one with 413 on its
+// Content-Length alone, before reading it or running any handler. An anonymous client cannot
+// make the server read more than maxBodyBytes anywhere.
+func (s *Server) uploadBodyLimit(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	if !h.IsPost() {
+		return fasthttp.RequestConfig{}
+	}
+	path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
+	if string(path) != "/import" {
+		return fasthttp.RequestConfig{}
+	}
+	for _, name := range []string{"__Host-bookcase_session", "bookcase_session"} {
+		token := h.Cookie(name)
+		if len(token) == 0 {
+			continue
+		}
+		// Live only reads, so a running import, which holds the writer, cannot delay this.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		live, err := s.sessions.Live(ctx, string(token))
+		cancel()
+		if err != nil {
+			s.log.Error("checking the session of an upload failed", "err", err)
+		}
+		if live {
+			return fasthttp.RequestConfig{MaxRequestBodySize: maxImportBody}
+		}
+	}
+	return fasthttp.RequestConfig{}
+}
+
+// importJobs runs confirmed imports in the background, one goroutine each, and knows how far
+// each has got. The server owns it: shutting the server down cancels the runs (their
+// transactions roll back, and the imports show as failed, to be confirmed again) and waits for them.
+type importJobs struct {
+	store  ImportStore
+	log    *slog.Logger
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	running map[int64]*importProgress
+}
+
+// importProgress is how many of the rows of a running import are written.
+type importProgress struct {
+	done, total atomic.Int64
+}
+
+func newImportJobs(store ImportStore, log *slog.Logger) *importJobs {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &importJobs{store: store, log: log, ctx: ctx, cancel: cancel, running: map[int64]*importProgress{}}
+}
+
+// start runs the owner's import id, which the store has just marked running.
+func (j *importJobs) start(owner, id int64) {
+	p := &importProgress{}
+	j.mu.Lock()
+	j.running[id] = p
+	j.mu.Unlock()
+	j.wg.Add(1)
+	go func() {
+		defer j.wg.Done()
+		defer func() {
+			j.mu.Lock()
+			delete(j.running, id)
+			j.mu.Unlock()
+		}()
+		ctx, cancel := context.WithTimeout(j.ctx, importTimeout)
+		defer cancel()
+		start := time.Now()
+		sum, err := j.store.Run(ctx, owner, id, func(done, total int) {
+			p.total.Store(int64(total))
+			p.done.Store(int64(done))
+		})
+		if err != nil {
+			j.log.Error("import failed", "import", id, "owner", owner, "err", err)
+			return
+		}
+		j.log.Info("import done", "import", id, "owner", owner, "created", sum.Created, "updated", sum.Updated,
+			"skipped", sum.Skipped, "duration", time.Since(start))
+	}()
+}
+
+// progress returns how far the running import id is, if it runs in this process.
+func (j *importJobs) progress(id int64) (done, total int, ok bool) {
+	j.mu.Lock()
+	p, ok := j.running[id]
+	j.mu.Unlock()
+	if !ok {
+		return 0, 0, false
+	}
+	return int(p.done.Load()), int(p.total.Load()), true
+}
+
+// stop cancels the running imports and waits for them to end.
+func (j *importJobs) stop() error {
+	j.cancel()
+	j.wg.Wait()
+	return nil
+}
+
+// importRoutes registers the import flow under /import (signed-in readers only).
+func (s *Server) importRoutes(app *fiber.App) {
+	app.Use("/import", s.requireUser)
+	app.Get("/import", s.showImports)
+	app.Post("/import", s.uploadImport)
+	app.Get("/import/:id", s.showImport)
+	app.Get("/import/:id/progress", s.importProgress)
+	app.Get("/import/:id/counts", s.importCounts)
+	app.Post("/import/:id/confirm", s.confirmImport)
+	app.Post("/import/:id/delete", s.deleteImport)
+	app.Get("/import/:id/rows/:n", s.showImportRow)
+	app.Get("/import/:id/rows/:n/edit", s.editImportRow)
+	app.Post("/import/:id/rows/:n", s.fixImportRow)
+	app.Post("/import/:id/rows/:n/drop", s.dropImportRow)
+	app.Post("/import/:id/rows/:n/restore", s.restoreImportRow)
+}
+
+// importID parses the :id route parameter; anything but a positive integer names no import.
+func importID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, data.ErrNotFound
+	}
+	return id, nil
+}
+
+// importRowN parses the :id and :n route parameters.
+func importRowN(c *fiber.Ctx) (int64, int, error) {
+	id, err := importID(c)
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := strconv.Atoi(c.Params("n"))
+	if err != nil || n <= 0 {
+		return 0, 0, data.ErrNotFound
+	}
+	return id, n, nil
+}
+
+// showImports renders the upload form and the reader's imports.
+func (s *Server) showImports(c *fiber.Ctx) error {
+	return s.renderUpload(c, fiber.StatusOK, "")
+}
+
+func (s *Server) renderUpload(c *fiber.Ctx, status int, message string) error {
+	list, err := s.imports.List(c.UserContext(), owner(c))
+	if err != nil {
+		return err
+	}
+	u := views.ImportUpload{Message: message, Imports: make([]views.ImportListItem, len(list))}
+	for i, im := range list {
+		u.Imports[i] = views.ImportListItem{
+			ID: im.ID, Filename: im.Filename, State: string(im.State), Total: im.Total,
+			Created: im.Created, Updated: im.Updated, Skipped: im.Skipped, Uploaded: im.CreatedAt.Format("2 Jan 2006 15:04"),
+		}
+	}
+	return render(c, status, views.ImportPage(s.meta(c, "Import"), u))
+}
+
+// uploadImport reads an uploaded file and holds its rows for review; nothing is written to the
+// library. A file that cannot be imported at all is a 422 with the reason at the form. The file
+// is parsed as its rows are stored, so it is never held whole in memory (fasthttp keeps an upload
+// over 16 MB in a temporary file).
+func (s *Server) uploadImport(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.renderUpload(c, fiber.StatusUnprocessableEntity, "Choose a file to import.")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var res *importer.Result
+	in := data.NewImport{
+		Filename: fh.Filename,
+		Rows: func(yield func(data.PendingRow, error) bool) {
+			var stopped bool
+			var err error
+			rows := 0
+			res, err = importer.ParseEach(f, importer.MaxFileSize, func(r importer.Row) error {
+				rows++
+				if !yield(pendingRow(r), nil) {
+					stopped = true
+					return errStopped
+				}
+				return nil
+			})
+			switch {
+			case err != nil && !stopped:
+				yield(data.PendingRow{}, err)
+			case err == nil && rows == 0:
+				yield(data.PendingRow{}, errNoBooks)
+			}
+		},
+		File: func() (string, []string) { return string(res.Format), res.Shelves },
+	}
+	im, err := s.imports.Create(c.UserContext(), owner(c), in)
+	if fe := (*importer.FileError)(nil); errors.As(err, &fe) {
+		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
+	}
+	if errors.Is(err, errNoBooks) {
+		return s.renderUpload(c, fiber.StatusUnprocessableEntity, "The file has its header but no books: export your library again, or choose another file.")
+	}
+	if err != nil {
+		return err
+	}
+	return s.seeOther(c, views.ImportURL(im.ID))
+}
+
+var (
+	// errStopped ends a parse whose rows are no longer wanted.
+	errStopped = errors.New("import: stopped")
+	// errNoBooks abandons an import of a file without a single row.
+	errNoBooks = errors.New("import: no books in the file")
+)
+
+// pendingRow is a parsed row as the store holds it for review.
+func pendingRow(r importer.Row) data.PendingRow {
+	p := data.PendingRow{Line: r.Line, Row: data.ImportRow{
+		Title: r.Title, Author: r.Author, Genre: r.Genre, ISBN: r.ISBN, Pages: r.Pages, Rating: r.Rating,
+		Status: r.Status, Shelves: r.Shelves, Notes: r.Notes, DateAdded: r.DateAdded, DateUpdated: r.DateUpdated,
+		DateStarted: r.DateStarted, DateRead: r.DateRead, ReadThroughs: r.ReadThroughs, Progress: r.Progress,
+	}}
+	for _, pr := range r.Problems {
+		p.Problems = append(p.Problems, data.ImportProblem{Line: pr.Line, Column: pr.Column, Value: pr.Value, Message: pr.Message})
+	}
+	return p
+}
+
+// seeOther ends a successful write: 303 to location for a plain form, HX-Redirect for htmx.
+func (s *Server) seeOther(c *fiber.Ctx, location string) error {
+	if isHTMX(c) {
+		c.Set(hxRedirect, location)
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.Redirect(location, fiber.StatusSeeOther)
+}
+
+// showImport renders one import: the review of its rows (a page at a time, problems first), its
+// progress, or what it did.
+func (s *Server) showImport(c *fiber.Ctx) error {
+	return s.renderImport(c, fiber.StatusOK, "")
+}
+
+func (s *Server) renderImport(c *fiber.Ctx, status int, message string) error {
+	id, err := importID(c)
+	if err != nil {
+		return err
+	}
+	ctx, reader := c.UserContext(), owner(c)
+	im, err := s.imports.Get(ctx, reader, id)
+	if err != nil {
+		return err
+	}
+	r := views.ImportReview{
+		ID: im.ID, Filename: im.Filename, Format: im.Format, State: string(im.State), Total: im.Total,
+		New: im.Kinds[data.RowNew], Matches: im.Kinds[data.RowMatch], Problems: im.Kinds[data.RowProblem],
+		Dropped: im.Kinds[data.RowDropped], OnDuplicate: im.OnDuplicate, Message: message,
+		Progress: s.progressOf(im),
+	}
+	if im.Open() {
+		held := im.Kinds[data.RowNew] + im.Kinds[data.RowMatch] + im.Kinds[data.RowProblem] + im.Kinds[data.RowDropped]
+		r.Pages = max(1, (held+views.ImportPageSize-1)/views.ImportPageSize)
+		r.Page = min(max(1, c.QueryInt("page", 1)), r.Pages)
+		rows, err := s.imports.Rows(ctx, reader, id, (r.Page-1)*views.ImportPageSize, views.ImportPageSize)
+		if err != nil {
+			return err
+		}
+		r.Rows = make([]views.ImportRow, len(rows))
+		for i, row := range rows {
+			r.Rows[i] = importRowView(id, row, true)
+		}
+	}
+	return render(c, status, views.ImportReviewPage(s.meta(c, "Import: "+im.Filename), r))
+}
+
+// progressOf is how far the import is. A running import that this process does not run (the
+// server stopped during it) is shown as failed, which a restart records (FailInterrupted).
+func (s *Server) progressOf(im data.Import) views.ImportProgress {
+	p := views.ImportProgress{ID: im.ID, State: string(im.State), Created: im.Created, Updated: im.Updated, Skipped: im.Skipped, Error: im.Error}
+	if im.State == data.ImportRunning {
+		done, total, ok := s.jobs.progress(im.ID)
+		if !ok {
+			p.State, p.Error = string(data.ImportFailed), "The import stopped before it finished, so nothing was saved. Confirm it again to retry."
+		}
+		p.Done, p.Total = done, total
+	}
+	return p
+}
+
+// importProgress answers htmx's polling with the progress fragment; a plain request gets the page.
+func (s *Server) importProgress(c *fiber.Ctx) error {
+	if !isHTMX(c) {
+		return s.showImport(c)
+	}
+	id, err := importID(c)
+	if err != nil {
+		return err
+	}
+	im, err := s.imports.Get(c.UserContext(), owner(c), id)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.ImportProgressView(s.progressOf(im)))
+}
+
+// confirmImport starts writing the import in the background and shows its progress. Confirming
+// an import that already runs or is done starts nothing and shows it.
+func (s *Server) confirmImport(c *fiber.Ctx) error {
+	id, err := importID(c)
+	if err != nil {
+		return err
+	}
+	reader := owner(c)
+	started, err := s.imports.Start(c.UserContext(), reader, id, c.FormValue("onDuplicate"))
+	var v *data.ValidationError
+	if errors.As(err, &v) {
+		msg := v.Fields["import"]
+		if msg == "" {
+			msg = v.Fields["onDuplicate"]
+		}
+		return s.renderImport(c, fiber.StatusUnprocessableEntity, msg)
+	}
+	if err != nil {
+		return err
+	}
+	if started {
+		s.jobs.start(reader, id)
+	}
+	return s.seeOther(c, views.ImportURL(id))
+}
+
+// deleteImport discards an import that is not running, and its rows; the books it wrote stay.
+func (s *Server) deleteImport(c *fiber.Ctx) error {
+	id, err := importID(c)
+	if err != nil {
+		return err
+	}
+	err = s.imports.Delete(c.UserContext(), owner(c), id)
+	if v := (*data.ValidationError)(nil); errors.As(err, &v) {
+		return s.renderImport(c, fiber.StatusUnprocessableEntity, v.Fields["import"])
+	}
+	if err != nil {
+		return err
+	}
+	return s.seeOther(c, "/import")
+}
+
+// importRowView is a stored row as the review shows it.
+func importRowView(importID int64, r data.PendingRow, open bool) views.ImportRow {
+	v := views.ImportRow{
+		ImportID: importID, N: r.N, Line: r.Line, Kind: string(r.Kind), Title: r.Row.Title, Author: r.Row.Author,
+		Genre: r.Row.Genre, Status: string(r.Row.Status), StatusLabel: r.Row.Status.Label(), ISBN: string(r.Row.ISBN), Shelves: r.Row.Shelves, Open: open,
+	}
+	if r.Row.Pages > 0 {
+		v.Pages = strconv.Itoa(r.Row.Pages)
+	}
+	if r.Row.Rating > 0 {
+		v.Rating = r.Row.Rating.String()
+	}
+	for _, p := range r.Problems {
+		v.Problems = append(v.Problems, views.ImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Message: p.Message})
+	}
+	return v
+}
+
+// openRow returns row n of the reader's import id, and whether the import can still be changed.
+func (s *Server) openRow(c *fiber.Ctx) (views.ImportRow, error) {
+	id, n, err := importRowN(c)
+	if err != nil {
+		return views.ImportRow{}, err
+	}
+	im, err := s.imports.Get(c.UserContext(), owner(c), id)
+	if err != nil {
+		return views.ImportRow{}, err
+	}
+	row, err := s.imports.Row(c.UserContext(), owner(c), id, n)
+	if err != nil {
+		return views.ImportRow{}, err
+	}
+	return importRowView(id, row, im.Open()), nil
+}
+
+// showImportRow is a row of the review (htmx's Cancel); a plain request goes to the review.
+func (s *Server) showImportRow(c *fiber.Ctx) error {
+	row, err := s.openRow(c)
+	if err != nil {
+		return err
+	}
+	if !isHTMX(c) {
+		return c.Redirect(views.ImportURL(row.ImportID), fiber.StatusSeeOther)
+	}
+	row.Focus = true
+	return render(c, fiber.StatusOK, views.ImportRowView(row))
+}
+
+// editImportRow is the form that fixes a row: in place for htmx, a page of its own otherwise.
+func (s *Server) editImportRow(c *fiber.Ctx) error {
+	row, err := s.openRow(c)
+	if err != nil {
+		return err
+	}
+	if !row.Open {
+		return data.ErrNotFound
+	}
+	return s.renderFix(c, fiber.StatusOK, row)
+}
+
+func (s *Server) renderFix(c *fiber.Ctx, status int, row views.ImportRow) error {
+	if isHTMX(c) {
+		return render(c, status, views.ImportRowEdit(row))
+	}
+	return render(c, status, views.ImportRowEditPage(s.meta(c, "Fix a row"), row))
+}
+
+// fixImportRow saves a fixed row, checked by the rules of every book: 422 with the messages
+// beside the fields, or the row (htmx, with the counts) or a 303 to the review.
+func (s *Server) fixImportRow(c *fiber.Ctx) error {
+	id, n, err := importRowN(c)
+	if err != nil {
+		return err
+	}
+	fix := data.RowFix{
+		Title: c.FormValue("title"), Author: c.FormValue("author"), Genre: c.FormValue("genre"), Status: c.FormValue("status"),
+		ISBN: c.FormValue("isbn"), Pages: c.FormValue("pages"), Rating: c.FormValue("rating"),
+	}
+	row, err := s.imports.Fix(c.UserContext(), owner(c), id, n, fix)
+	var v *data.ValidationError
+	if errors.As(err, &v) {
+		if msg, closed := v.Fields["import"]; closed {
+			return s.renderImport(c, fiber.StatusUnprocessableEntity, msg)
+		}
+		current, err := s.openRow(c)
+		if err != nil {
+			return err
+		}
+		current.Title, current.Author, current.Genre, current.Status = fix.Title, fix.Author, fix.Genre, fix.Status
+		current.ISBN, current.Pages, current.Rating, current.Errors = fix.ISBN, fix.Pages, fix.Rating, v.Fields
+		return s.renderFix(c, fiber.StatusUnprocessableEntity, current)
+	}
+	if err != nil {
+		return err
+	}
+	return s.importRowChanged(c, id, row)
+}
+
+// dropImportRow leaves a row out of the import.
+func (s *Server) dropImportRow(c *fiber.Ctx) error {
+	return s.changeImportRow(c, s.imports.Drop)
+}
+
+// restoreImportRow takes a dropped row back.
+func (s *Server) restoreImportRow(c *fiber.Ctx) error {
+	return s.changeImportRow(c, s.imports.Restore)
+}
+
+// changeImportRow drops or restores a row with change, and answers with the row.
+func (s *Server) changeImportRow(c *fiber.Ctx, change func(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)) error {
+	id, n, err := importRowN(c)
+	if err != nil {
+		return err
+	}
+	row, err := change(c.UserContext(), owner(c), id, n)
+	var v *data.ValidationError
+	if errors.As(err, &v) {
+		return s.renderImport(c, fiber.StatusUnprocessableEntity, v.Fields["import"])
+	}
+	if err != nil {
+		return err
+	}
+	return s.importRowChanged(c, id, row)
+}
+
+// importChanged is the event a fixed or dropped row triggers, so the counts fetch themselves.
+const importChanged = "import-changed"
+
+// importRowChanged answers a fixed or dropped row: htmx gets the row, and an import-changed event that
+// refreshes the counts; a plain form goes back to the review.
+func (s *Server) importRowChanged(c *fiber.Ctx, id int64, row data.PendingRow) error {
+	if !isHTMX(c) {
+		return c.Redirect(views.ImportURL(id), fiber.StatusSeeOther)
+	}
+	c.Set(hxTrigger, importChanged)
+	v := importRowView(id, row, true)
+	v.Focus = true
+	return render(c, fiber.StatusOK, views.ImportRowView(v))
+}
+
+// importCounts is the counts of an import's rows by kind (htmx); a plain request gets the page.
+func (s *Server) importCounts(c *fiber.Ctx) error {
+	if !isHTMX(c) {
+		return s.showImport(c)
+	}
+	id, err := importID(c)
+	if err != nil {
+		return err
+	}
+	im, err := s.imports.Get(c.UserContext(), owner(c), id)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.ImportCounts(views.ImportReview{
+		ID: id, Total: im.Total, New: im.Kinds[data.RowNew], Matches: im.Kinds[data.RowMatch],
+		Problems: im.Kinds[data.RowProblem], Dropped: im.Kinds[data.RowDropped],
+	}))
+}
