@@ -36,7 +36,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "building bookcase ..." >&2
-go build -o "$tmp/bookcase" .
+go build -tags sqlite_fts5 -o "$tmp/bookcase" .
 
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
