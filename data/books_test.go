@@ -845,6 +845,15 @@ func TestCountMatchesBooks(t *testing.T) {
 			if got, err := books.Count(ctx, owner); err != nil || got != want {
 				t.Fatalf("after %s: Count(%d) = %d, %v; the books say %d", step, owner, got, err, want)
 			}
+			var wantGenres []string
+			if err := write.Select(&wantGenres, `
+				SELECT MIN(genre) FROM books WHERE owner_id = ? AND deleted_at IS NULL AND genre <> ''
+				GROUP BY lower(genre) ORDER BY lower(genre)`, owner); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := books.Genres(ctx, owner); err != nil || !slices.EqualFunc(got, wantGenres, strings.EqualFold) {
+				t.Fatalf("after %s: Genres(%d) = %q, %v; the books say %q", step, owner, got, err, wantGenres)
+			}
 			byStatus, err := books.StatusCounts(ctx, owner)
 			if err != nil {
 				t.Fatal(err)
@@ -874,11 +883,18 @@ func TestCountMatchesBooks(t *testing.T) {
 				t.Fatal(err)
 			}
 		case op <= 2 || len(ids[o]) == 0:
-			b, err := books.Create(ctx, owner, data.BookInput{Title: "Book " + strconv.Itoa(i), Author: "A"})
+			genre := []string{"", "Fantasy", "fantasy", "History"}[r.IntN(4)]
+			b, err := books.Create(ctx, owner, data.BookInput{Title: "Book " + strconv.Itoa(i), Author: "A", Genre: genre})
 			if err != nil {
 				t.Fatal(err)
 			}
 			ids[o] = append(ids[o], b.ID)
+			// Now and then another book changes genre (the genre filter's choices follow).
+			id := ids[o][r.IntN(len(ids[o]))]
+			in := data.BookInput{Title: "Edited " + strconv.Itoa(i), Author: "A", Genre: []string{"", "Poetry", "history"}[r.IntN(3)]}
+			if _, err := books.Update(ctx, owner, id, in); err != nil && !errors.Is(err, data.ErrNotFound) {
+				t.Fatal(err)
+			}
 		case op == 3 || op == 4:
 			// Delete or restore any book, maybe one already deleted or live, maybe someone
 			// else's: only a real change counts.

@@ -364,10 +364,18 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 	case key == "":
 		query = cols + f.from + where(append(f.where, id+" "+cmp+" ?")) + ` ORDER BY ` + order + ` LIMIT ?`
 		args = append(args, after)
+	case kind == keyText && q.Sort != SortFinished:
+		// Titles and authors are nearly all different: seek to the cursor's key and pass the
+		// few books that share it. The first condition is implied by the second, but SQLite
+		// seeks an expression index only on it.
+		query = cols + f.from + where(append(f.where, key+" "+cmp+"= ?", "("+key+", "+id+") "+cmp+" (?, ?)")) +
+			` ORDER BY ` + order + ` LIMIT ?`
+		args = append(args, k, k, after)
 	default:
-		// The rest of the books with the cursor's key, then those past it: two seeks on the
-		// order's index. One condition on (key, id) would make SQLite walk the index from the
-		// start of the key: from the first book when many share it (every unrated book).
+		// Ratings, progress and finish dates are shared by many books (every unrated book has
+		// the same key): the rest of the books with the cursor's key, then those past it, two
+		// seeks on the order's index. One condition on (key, id) would make SQLite walk the
+		// index from the start of the key, through every book before the cursor that shares it.
 		same := cols + f.from + where(append(slices.Clone(f.where), key+" = ?", id+" "+cmp+" ?")) +
 			` ORDER BY ` + id + ` ` + dir + ` LIMIT ?`
 		past := cols + f.from + where(append(slices.Clone(f.where), key+" "+cmp+" ?")) +
@@ -418,24 +426,12 @@ func (s *BookStore) FindCount(ctx context.Context, owner int64, q BookQuery, max
 // maxGenres bounds how many genres Genres lists.
 const maxGenres = 200
 
-// Genres lists the distinct genres of the owner's live books, ignoring case, alphabetically (at
-// most maxGenres). It skips through the genre index from one genre to the next (a loose index
-// scan), so it costs one seek per genre however many books each has: GROUP BY would read every book.
+// Genres lists the genres of the owner's live books, ignoring case, alphabetically (at most
+// maxGenres), from the genres table that the triggers of migration 00005 keep.
 func (s *BookStore) Genres(ctx context.Context, owner int64) ([]string, error) {
 	var genres []string
 	err := s.db.selectAll(ctx, &genres, `
-		WITH RECURSIVE g (k, n) AS (
-			SELECT (SELECT lower(genre) FROM books
-			        WHERE owner_id = ? AND deleted_at IS NULL AND lower(genre) > ''
-			        ORDER BY lower(genre) LIMIT 1), 1
-			UNION ALL
-			SELECT (SELECT lower(genre) FROM books
-			        WHERE owner_id = ? AND deleted_at IS NULL AND lower(genre) > g.k
-			        ORDER BY lower(genre) LIMIT 1), g.n + 1
-			FROM g WHERE g.k IS NOT NULL AND g.n < ?
-		)
-		SELECT (SELECT genre FROM books WHERE owner_id = ? AND deleted_at IS NULL AND lower(genre) = g.k LIMIT 1)
-		FROM g WHERE g.k IS NOT NULL ORDER BY g.k`, owner, owner, maxGenres, owner)
+		SELECT name FROM genres WHERE owner_id = ? AND books > 0 ORDER BY name_key LIMIT ?`, owner, maxGenres)
 	if err != nil {
 		return nil, fmt.Errorf("list genres: %w", err)
 	}

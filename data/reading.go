@@ -663,31 +663,24 @@ func (s *BookStore) CurrentlyReading(ctx context.Context, owner int64, limit int
 	}
 	var rows []struct {
 		Book
-		ProgressID sql.NullInt64   `db:"progress_id"`
 		Page       sql.NullInt64   `db:"progress_page"`
 		Percent    sql.NullFloat64 `db:"progress_percent"`
-		RecordedAt sql.NullTime    `db:"progress_recorded_at"`
+		RecordedAt sql.NullTime    `db:"progress_at"`
 	}
+	// The latest progress of each book is kept on it by the triggers of migration 00005, and
+	// books_reading holds the books being read in this order: no sort, no subquery.
 	err := s.db.selectAll(ctx, &rows, `
-		WITH reading AS (
-			SELECT `+bookColumns+`,
-				(SELECT p.id FROM read_throughs r JOIN progress_updates p ON p.read_through_id = r.id
-				 WHERE r.book_id = books.id AND r.outcome = 'reading'
-				 ORDER BY p.recorded_at DESC, p.id DESC LIMIT 1) AS progress_id
-			FROM books
-			WHERE owner_id = ? AND status = 'reading' AND deleted_at IS NULL
-			ORDER BY updated_at DESC, id DESC
-			LIMIT ?)
-		SELECT b.*, p.page AS progress_page, p.percent AS progress_percent, p.recorded_at AS progress_recorded_at
-		FROM reading b LEFT JOIN progress_updates p ON p.id = b.progress_id
-		ORDER BY b.updated_at DESC, b.id DESC`, owner, limit)
+		SELECT `+bookColumns+`, progress_page, progress_percent, progress_at FROM books
+		WHERE owner_id = ? AND status = 'reading' AND deleted_at IS NULL
+		ORDER BY updated_at DESC, id DESC
+		LIMIT ?`, owner, limit)
 	if err != nil {
 		return nil, fmt.Errorf("books being read: %w", err)
 	}
 	now := make([]ReadingNow, len(rows))
 	for i, r := range rows {
 		now[i] = ReadingNow{Book: r.Book}
-		if r.ProgressID.Valid {
+		if r.RecordedAt.Valid {
 			now[i].Progress = progressRow{Page: r.Page, Percent: r.Percent, RecordedAt: r.RecordedAt.Time}.progress(r.Book.Pages)
 		}
 	}
