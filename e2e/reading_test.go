@@ -73,12 +73,14 @@ func TestReadingWithKeyboard(t *testing.T) {
 	}
 
 	// The tabs are links, followed in place: each filter has its URL, and Back returns to the one before.
+	p.waitUntil("the tabs have settled", settled)
 	p.do("click the Reading tab", chromedp.Click(chromedp.CSS(`#filters a[href="/books?status=reading"]`)))
 	p.waitUntil("the Reading tab is current", `location.search === '?status=reading' && document.querySelector('#filters a[aria-current="page"]').getAttribute('href') === '/books?status=reading'`)
 	if got, want := p.rows(), []row{rowOf(other)}; len(got) != 1 || got[0] != want[0] {
 		t.Errorf("rows filtered by Reading = %+v, want %+v", got, want)
 	}
 	p.stillSamePage()
+	p.waitUntil("the results have settled", settled)
 	p.do("click the All tab", chromedp.Click(chromedp.CSS(`#filters a[href="/books"]`)))
 	p.waitUntil("All shows every book", `location.search === '' && document.querySelectorAll('#book-list > tr.book').length === 2`)
 	p.stillSamePage()

@@ -91,6 +91,7 @@ func TestReadingJourney(t *testing.T) {
 	// The shelf's tab is a link to the library filtered by it: exactly those two books.
 	p.open("/books")
 	tab := fmt.Sprintf(`#filters a[href="/books?shelf=%s"]`, shelfID)
+	p.waitUntil("the page has settled", settled)
 	p.do("follow the shelf's tab", chromedp.Click(chromedp.CSS(tab)))
 	p.waitUntil("the shelf's books are shown", fmt.Sprintf(`location.search === '?shelf=%s' && document.querySelectorAll('#book-list > tr.book').length === 2`, shelfID))
 	p.stillSamePage()
