@@ -239,7 +239,7 @@ func (s *Server) rows(c *fiber.Ctx, f filter, cursor string) (data.BookPage, []v
 }
 
 // maxMatches is how many matches the library counts before it says "more than".
-const maxMatches = 200
+const maxMatches = 100
 
 // renderLibrary renders the library as f shows it from cursor: the whole page, or for htmx the
 // results alone. A book in l.Books replaces the row of the same book (a row re-rendered with an
@@ -264,9 +264,12 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 	}
 	l.Count, l.Filters, l.Reading = st.count, st.filters, st.reading
 	if f.search != "" || f.genre != "" {
-		n, err := s.books.FindCount(c.UserContext(), owner(c), f.bookQuery(""), maxMatches)
-		if err != nil {
-			return err
+		// A first page that is the last holds every match: count them only when there are more.
+		n := len(books)
+		if cursor != "" || page.Cursor != "" {
+			if n, err = s.books.FindCount(c.UserContext(), owner(c), f.bookQuery(""), maxMatches); err != nil {
+				return err
+			}
 		}
 		l.Matches = matchesLabel(n)
 	}
