@@ -1,6 +1,7 @@
 package data
 
 import (
+	"database/sql"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,20 @@ type Book struct {
 	ISBN  ISBN   `db:"isbn"`
 	// FinishedOn is the date (YYYY-MM-DD) the reader last finished the book, or "" if never.
 	FinishedOn string `db:"finished_on"`
+	// The latest progress update of the open read-through, if any, as the triggers of migration
+	// 00005 keep it on the book; Progress reads it.
+	LastPage       sql.NullInt64   `db:"progress_page"`
+	LastPercent    sql.NullFloat64 `db:"progress_percent"`
+	LastProgressAt sql.NullTime    `db:"progress_at"`
+}
+
+// Progress is how far into the book the reader is in the open read-through, from its latest
+// progress update; the zero Progress when there is none (not being read, or not started).
+func (b Book) Progress() Progress {
+	if !b.LastProgressAt.Valid {
+		return Progress{}
+	}
+	return progressRow{Page: b.LastPage, Percent: b.LastPercent, RecordedAt: b.LastProgressAt.Time}.progress(b.Pages)
 }
 
 // BookInput is what a reader submits to create or change a book.

@@ -191,7 +191,7 @@ func searchWords(search string) []string {
 // bookColumnsB are bookColumns on the books table aliased b.
 const bookColumnsB = `b.id, b.title, b.author, b.genre, b.created_at, b.updated_at, b.status,
 	COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating, b.notes, COALESCE(b.isbn, '') AS isbn,
-	COALESCE(CAST(b.finished_on AS TEXT), '') AS finished_on`
+	COALESCE(CAST(b.finished_on AS TEXT), '') AS finished_on, b.progress_page, b.progress_percent, b.progress_at`
 
 // findQuery is a query being built from a BookQuery: fixed SQL fragments, and the arguments
 // that go with them, in order.

@@ -453,6 +453,15 @@ func TestSortKeysFollowReading(t *testing.T) {
 		if p, fin := key(); p != wantProgress || fin != wantFinished {
 			t.Errorf("%s: progress %v finished %v, want %v %v", step, p, fin, wantProgress, wantFinished)
 		}
+		// The latest progress kept on the book is the store's progress of the book.
+		stored, err := f.books.Get(t.Context(), f.owner, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := f.books.Progress(t.Context(), f.owner, b.ID)
+		if got := stored.Progress(); err != nil || got.Page != want.Page || got.Percent != want.Percent || !got.RecordedAt.Equal(want.RecordedAt) {
+			t.Errorf("%s: Book.Progress() = %+v, store's Progress = %+v, %v", step, got, want, err)
+		}
 	}
 	check("want", nil, nil)
 	f.setStatus(t, b.ID, data.StatusReading, day(-10))

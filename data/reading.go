@@ -661,28 +661,20 @@ func (s *BookStore) CurrentlyReading(ctx context.Context, owner int64, limit int
 	if limit <= 0 || limit > 500 {
 		limit = PageSize
 	}
-	var rows []struct {
-		Book
-		Page       sql.NullInt64   `db:"progress_page"`
-		Percent    sql.NullFloat64 `db:"progress_percent"`
-		RecordedAt sql.NullTime    `db:"progress_at"`
-	}
-	// The latest progress of each book is kept on it by the triggers of migration 00005, and
-	// books_reading holds the books being read in this order: no sort, no subquery.
-	err := s.db.selectAll(ctx, &rows, `
-		SELECT `+bookColumns+`, progress_page, progress_percent, progress_at FROM books
+	var books []Book
+	// books_reading holds the books being read in this order, and the latest progress of each is
+	// kept on it by the triggers of migration 00005: no sort, no subquery.
+	err := s.db.selectAll(ctx, &books, `
+		SELECT `+bookColumns+` FROM books
 		WHERE owner_id = ? AND status = 'reading' AND deleted_at IS NULL
 		ORDER BY updated_at DESC, id DESC
 		LIMIT ?`, owner, limit)
 	if err != nil {
 		return nil, fmt.Errorf("books being read: %w", err)
 	}
-	now := make([]ReadingNow, len(rows))
-	for i, r := range rows {
-		now[i] = ReadingNow{Book: r.Book}
-		if r.RecordedAt.Valid {
-			now[i].Progress = progressRow{Page: r.Page, Percent: r.Percent, RecordedAt: r.RecordedAt.Time}.progress(r.Book.Pages)
-		}
+	now := make([]ReadingNow, len(books))
+	for i, b := range books {
+		now[i] = ReadingNow{Book: b, Progress: b.Progress()}
 	}
 	return now, nil
 }

@@ -116,17 +116,12 @@ func progressView(p data.Progress, pages int) views.Progress {
 }
 
 // withProgress fills in the progress of the books being read among books.
-func (s *Server) withProgress(c *fiber.Ctx, books []data.Book) ([]views.Book, error) {
+func (s *Server) withProgress(_ *fiber.Ctx, books []data.Book) ([]views.Book, error) {
 	out := bookViews(books)
 	for i, b := range books {
-		if b.Status != data.StatusReading {
-			continue
+		if b.Status == data.StatusReading {
+			out[i].Progress = progressView(b.Progress(), b.Pages)
 		}
-		p, err := s.reading.Progress(c.UserContext(), owner(c), b.ID)
-		if err != nil {
-			return nil, err
-		}
-		out[i].Progress = progressView(p, b.Pages)
 	}
 	return out, nil
 }
@@ -237,6 +232,13 @@ func (s *Server) recordProgress(c *fiber.Ctx) error {
 		}
 		return s.renderLibrary(c, fiber.StatusUnprocessableEntity, views.Library{Books: []views.Book{v}}, filter{}, "")
 	case err != nil:
+		return err
+	}
+	// The book as it is now, with the progress just recorded.
+	id := b.ID
+	if b, err = s.books.Get(c.UserContext(), owner(c), id); errors.Is(err, data.ErrNotFound) {
+		return goneBook{id}
+	} else if err != nil {
 		return err
 	}
 	return s.rowChanged(c, b)
