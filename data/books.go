@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -96,54 +97,25 @@ func (s *BookStore) GetDeleted(ctx context.Context, owner, id int64) (Book, erro
 	return b, nil
 }
 
-// List returns up to limit of the owner's books older than the cursor before (0 means from the newest), newest first.
-// It pages by id (keyset pagination), so a deep page costs the same as the first.
+// List returns up to limit of the owner's books older than the cursor before (0 means from the
+// newest), newest first: Find's default order, paged by id, so a deep page costs the same as the first.
 func (s *BookStore) List(ctx context.Context, owner, before int64, limit int) (BookPage, error) {
-	page, err := s.db.bookPage(ctx, `WHERE owner_id = ? AND deleted_at IS NULL AND id < ?`, before, limit, owner)
-	if err != nil {
-		return BookPage{}, fmt.Errorf("list books: %w", err)
-	}
-	return page, nil
+	return s.find(ctx, owner, BookQuery{}, before, limit)
 }
 
-// bookPage runs a keyset-paged query for books: where is a constant WHERE clause that ends with
-// "id < ?" (the cursor), its other arguments come in args, in order, and the cursor and limit are
-// added here. It fetches one book more than the page to know whether another page follows.
-func (db *DB) bookPage(ctx context.Context, where string, before int64, limit int, args ...any) (BookPage, error) {
-	if limit <= 0 || limit > 500 {
-		limit = PageSize
+// find is Find in the default order from the id cursor before (0 for the first page).
+func (s *BookStore) find(ctx context.Context, owner int64, q BookQuery, before int64, limit int) (BookPage, error) {
+	if before > 0 {
+		q.Cursor = strconv.FormatInt(before, 10)
 	}
-	if before <= 0 {
-		before = maxID
-	}
-	books := make([]Book, 0, limit+1)
-	args = append(args, before, limit+1)
-	if err := db.selectAll(ctx, &books, `SELECT `+bookColumns+` FROM books `+where+` ORDER BY id DESC LIMIT ?`, args...); err != nil {
-		return BookPage{}, err
-	}
-	var page BookPage
-	if len(books) > limit {
-		books = books[:limit]
-		page.Next = books[limit-1].ID
-	}
-	page.Books = books
-	return page, nil
+	q.Limit = limit
+	return s.Find(ctx, owner, q)
 }
 
 // ListByStatus is List restricted to the owner's books with the given status; the empty status
 // lists them all.
 func (s *BookStore) ListByStatus(ctx context.Context, owner int64, status Status, before int64, limit int) (BookPage, error) {
-	if status == "" {
-		return s.List(ctx, owner, before, limit)
-	}
-	if !validStatus(status) {
-		return BookPage{}, &ValidationError{Fields: map[string]string{"status": msgStatus}}
-	}
-	page, err := s.db.bookPage(ctx, `WHERE owner_id = ? AND status = ? AND deleted_at IS NULL AND id < ?`, before, limit, owner, status)
-	if err != nil {
-		return BookPage{}, fmt.Errorf("list %s books: %w", status, err)
-	}
-	return page, nil
+	return s.find(ctx, owner, BookQuery{Status: status}, before, limit)
 }
 
 // StatusCounts returns how many live books the owner has in each status, with every status present.
@@ -170,9 +142,6 @@ func validStatus(st Status) bool {
 	}
 	return false
 }
-
-// maxID is larger than any book id, so "id < maxID" matches them all.
-const maxID = int64(1<<63 - 1)
 
 // Count returns how many live books the owner has.
 func (s *BookStore) Count(ctx context.Context, owner int64) (int, error) {

@@ -384,20 +384,5 @@ func (s *ShelfStore) checkBook(ctx context.Context, owner, bookID int64) error {
 // (0 means from the newest), newest first, paged by id exactly like BookStore.List. A shelf that
 // is not the owner's is ErrNotFound.
 func (s *ShelfStore) ListBooks(ctx context.Context, owner, shelfID, before int64, limit int) (BookPage, error) {
-	var ok bool
-	if err := s.db.get(ctx, &ok,
-		`SELECT EXISTS (SELECT 1 FROM shelves WHERE id = ? AND owner_id = ?)`, shelfID, owner); err != nil {
-		return BookPage{}, fmt.Errorf("list books on shelf %d: %w", shelfID, err)
-	}
-	if !ok {
-		return BookPage{}, ErrNotFound
-	}
-	page, err := s.db.bookPage(ctx, `
-		WHERE owner_id = ? AND deleted_at IS NULL
-		  AND id IN (SELECT book_id FROM book_shelves WHERE shelf_id = ?)
-		  AND id < ?`, before, limit, owner, shelfID)
-	if err != nil {
-		return BookPage{}, fmt.Errorf("list books on shelf %d: %w", shelfID, err)
-	}
-	return page, nil
+	return s.db.Books().find(ctx, owner, BookQuery{Shelf: shelfID}, before, limit)
 }

@@ -26,7 +26,6 @@ type BookStore interface {
 	Create(ctx context.Context, owner int64, in data.BookInput) (data.Book, error)
 	Get(ctx context.Context, owner, id int64) (data.Book, error)
 	GetDeleted(ctx context.Context, owner, id int64) (data.Book, error)
-	List(ctx context.Context, owner, before int64, limit int) (data.BookPage, error)
 	Find(ctx context.Context, owner int64, q data.BookQuery) (data.BookPage, error)
 	FindCount(ctx context.Context, owner int64, q data.BookQuery, max int) (int, error)
 	Genres(ctx context.Context, owner int64) ([]string, error)
@@ -46,7 +45,6 @@ type ReadingStore interface {
 	ReadThroughs(ctx context.Context, owner, id int64) ([]data.ReadThrough, error)
 	EditReadThrough(ctx context.Context, owner, bookID, readThroughID int64, started time.Time, finished *time.Time) (data.ReadThrough, error)
 	SetDetails(ctx context.Context, owner, id int64, in data.DetailsInput) (data.Book, error)
-	ListByStatus(ctx context.Context, owner int64, status data.Status, before int64, limit int) (data.BookPage, error)
 	StatusCounts(ctx context.Context, owner int64) (map[data.Status]int, error)
 	CurrentlyReading(ctx context.Context, owner int64, limit int) ([]data.ReadingNow, error)
 }
@@ -63,7 +61,6 @@ type ShelfStore interface {
 	Unshelve(ctx context.Context, owner, bookID, shelfID int64) error
 	SetBookShelves(ctx context.Context, owner, bookID int64, shelfIDs []int64) error
 	BookShelves(ctx context.Context, owner, bookID int64) ([]data.Shelf, error)
-	ListBooks(ctx context.Context, owner, shelfID, before int64, limit int) (data.BookPage, error)
 }
 
 // ExportStore is what the handlers need to export a library: every live book of the owner's,

@@ -293,9 +293,6 @@ func (s *failingStore) Create(context.Context, int64, data.BookInput) (data.Book
 func (s *failingStore) Get(context.Context, int64, int64) (data.Book, error) {
 	return data.Book{}, s.fail()
 }
-func (s *failingStore) List(context.Context, int64, int64, int) (data.BookPage, error) {
-	return data.BookPage{}, s.fail()
-}
 func (s *failingStore) Find(context.Context, int64, data.BookQuery) (data.BookPage, error) {
 	return data.BookPage{}, s.fail()
 }
