@@ -216,7 +216,7 @@ const undoWindow = 24 * time.Hour
 const importsKept = 30 * 24 * time.Hour
 
 // housekeeping drops deleted books once they are past undoing, imports older than importsKept,
-// and expired sessions and CSRF tokens, at start and then hourly.
+// and expired sessions and CSRF tokens, and compacts the search index, at start and then hourly.
 func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.SessionStore, imports *data.ImportStore, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -235,6 +235,9 @@ func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.Ses
 			log.Warn("purging expired sessions failed", "err", err)
 		} else if n > 0 {
 			log.Info("purged expired sessions", "count", n)
+		}
+		if err := books.CompactSearchIndex(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("compacting the search index failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():

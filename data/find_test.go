@@ -536,3 +536,78 @@ func TestFindNarrowFilters(t *testing.T) {
 		})
 	}
 }
+
+// TestCompactSearchIndex checks that compacting the search index changes nothing that a search
+// finds: after a seeded library (compacted by Seed) has books added, edited, deleted, restored and
+// purged one transaction at a time, every search finds the same books, in the same order, before
+// and after CompactSearchIndex, and again after compacting an index that is compact already.
+func TestCompactSearchIndex(t *testing.T) {
+	db := openDB(t)
+	books := db.Books()
+	owner := addReader(t, db, "reader").ID
+	if err := books.Seed(t.Context(), owner, 600, 7); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(7, 11))
+	var ids []int64
+	for i := range 120 {
+		b, err := books.Create(t.Context(), owner, data.BookInput{
+			Title: fmt.Sprintf("Added book %d of the series", i), Author: "Ursula Le Guin", Genre: "Fantasy",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, b.ID)
+	}
+	for i, id := range ids {
+		switch {
+		case i%3 == 0:
+			if _, err := books.Update(t.Context(), owner, id, data.BookInput{Title: fmt.Sprintf("Renamed tale %d", i), Author: "Stanisław Lem", Genre: "Science fiction"}); err != nil {
+				t.Fatal(err)
+			}
+		case i%5 == 0:
+			if _, err := books.Delete(t.Context(), owner, id); err != nil {
+				t.Fatal(err)
+			}
+		case i%7 == 0:
+			if _, err := books.Delete(t.Context(), owner, id); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := books.Restore(t.Context(), owner, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n, err := books.PurgeDeleted(t.Context(), 0); err != nil || n == 0 {
+		t.Fatalf("PurgeDeleted: %d books, %v", n, err)
+	}
+	searches := []string{"the", "t", "series", "added book", "renamed", "lem", "stanislaw", "le guin", "fantasy", "science fiction"}
+	for range 10 {
+		searches = append(searches, string(rune('a'+r.IntN(26))))
+	}
+	results := func() map[string][]int64 {
+		out := map[string][]int64{}
+		for _, q := range searches {
+			for _, b := range findAll(t, books, owner, data.BookQuery{Search: q, Limit: 500}) {
+				out[q] = append(out[q], b.ID)
+			}
+		}
+		return out
+	}
+	before := results()
+	if len(before["renamed"]) != 40 || len(before["series"]) == 0 || len(before["the"]) == 0 {
+		t.Fatalf("the library is not what the test expects: %d renamed, %d in series, %d with the",
+			len(before["renamed"]), len(before["series"]), len(before["the"]))
+	}
+	for range 2 {
+		if err := books.CompactSearchIndex(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		after := results()
+		for _, q := range searches {
+			if !slices.Equal(before[q], after[q]) {
+				t.Errorf("search %q found %d books before compacting and %d after", q, len(before[q]), len(after[q]))
+			}
+		}
+	}
+}

@@ -470,6 +470,9 @@ func (s *ImportStore) Run(ctx context.Context, owner, id int64, progress func(do
 		}
 		return ImportSummary{}, err
 	}
+	// The import may have added many segments to the search index: compact it. The books are
+	// in and the import is done whatever happens here; the hourly housekeeping compacts it too.
+	_ = s.db.compactSearch(ctx)
 	return sum, nil
 }
 

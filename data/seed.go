@@ -47,6 +47,7 @@ var seedShelves = []struct {
 // Books go in through plain INSERTs (so triggers on books run) in transactions of seedTxBooks;
 // each transaction updates the owner's counts with its books, so the counts are right after every
 // commit, and a failure keeps the transactions committed before it. A million books take seconds.
+// The search index is compacted at the end (CompactSearchIndex).
 func (s *BookStore) Seed(ctx context.Context, owner int64, n int, seed uint64) error {
 	if n <= 0 {
 		return nil
@@ -92,7 +93,7 @@ func (s *BookStore) Seed(ctx context.Context, owner int64, n int, seed uint64) e
 		}
 		done += size
 	}
-	return nil
+	return s.CompactSearchIndex(ctx)
 }
 
 // seedShelfIDs returns the ids of the owner's seed shelves, in seedShelves' order, creating the

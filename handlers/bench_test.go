@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,6 +72,11 @@ func (s *benchServer) request(ctx *fasthttp.RequestCtx, method, uri string, htmx
 	ctx.Request.Header.SetMethod(method)
 	if htmx {
 		ctx.Request.Header.Set("HX-Request", "true")
+		if strings.HasPrefix(uri, "/books?q=") {
+			// As the search box asks: for the results alone, replacing the address bar's URL.
+			ctx.Request.Header.Set("HX-Target", "results")
+			ctx.Request.Header.Set("HX-Trigger", "library-search")
+		}
 	}
 	ctx.Request.SetRequestURI(uri)
 	ctx.Request.Header.SetCookie("bookcase_session", s.session)
@@ -141,4 +147,21 @@ func BenchmarkEditRow(b *testing.B) { benchRequests(b, http.MethodGet, "edit", t
 // BenchmarkCreate measures adding a book from the new-book row.
 func BenchmarkCreate(b *testing.B) {
 	benchRequests(b, http.MethodPost, "/books", true, []byte("title=Benchmark+Book&author=Load+Tester&genre=Fiction"))
+}
+
+// BenchmarkLibrarySearch measures a search as the full page: the matches' first page, their
+// count and the page rendered.
+func BenchmarkLibrarySearch(b *testing.B) {
+	benchRequestsAt(b, pageSizes, http.MethodGet, "/books?q=tolk", false, nil)
+}
+
+// BenchmarkLibrarySearchFragment measures the as-you-type answer: the results alone, for htmx
+// (an htmx request for /books?q=… is sent as the search box sends it).
+func BenchmarkLibrarySearchFragment(b *testing.B) {
+	benchRequestsAt(b, pageSizes, http.MethodGet, "/books?q=garc", true, nil)
+}
+
+// BenchmarkLibraryByAuthor measures the library sorted by author.
+func BenchmarkLibraryByAuthor(b *testing.B) {
+	benchRequestsAt(b, pageSizes, http.MethodGet, "/books?sort=author", false, nil)
 }

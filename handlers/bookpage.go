@@ -56,8 +56,10 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	if err != nil {
 		return err
 	}
+	v := bookView(b)
+	v.Added = b.CreatedAt.Format("2 January 2006")
 	d := views.BookDetail{
-		Book:    bookView(b),
+		Book:    v,
 		Status:  b.Status.Label(),
 		Pages:   b.Pages,
 		Rating:  b.Rating.String(),

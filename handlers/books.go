@@ -45,12 +45,18 @@ func bookInput(c *fiber.Ctx) data.BookInput {
 func bookView(b data.Book) views.Book {
 	v := views.Book{
 		ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Status: string(b.Status), Rating: b.Rating.String(),
-		Added: b.CreatedAt.Format("2 January 2006"), AddedOn: b.CreatedAt.Format(time.DateOnly), AddedShort: b.CreatedAt.Format("2 Jan 2006"),
+		AddedOn: b.CreatedAt.Format(time.DateOnly), AddedShort: shortDate(b.CreatedAt.Date()),
 	}
 	if fin, err := time.Parse(time.DateOnly, b.FinishedOn); err == nil {
-		v.Finished, v.FinishedShort = b.FinishedOn, fin.Format("2 Jan 2006")
+		v.Finished, v.FinishedShort = b.FinishedOn, shortDate(fin.Date())
 	}
 	return v
+}
+
+// shortDate is a date as the library's table shows it, "14 Mar 2025": time.Format's "2 Jan 2006",
+// put together directly, as a page has fifty rows with two dates each.
+func shortDate(year int, month time.Month, day int) string {
+	return strconv.Itoa(day) + " " + month.String()[:3] + " " + strconv.Itoa(year)
 }
 
 func bookViews(books []data.Book) []views.Book {

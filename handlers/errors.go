@@ -38,6 +38,8 @@ func noticeFor(status int) views.Notice {
 		return views.Notice{Title: "Not allowed", Detail: "This address does not accept that kind of request."}
 	case fiber.StatusRequestEntityTooLarge:
 		return views.Notice{Title: "Too much data", Detail: "What you sent is larger than Bookcase accepts. Shorten it and try again."}
+	case fiber.StatusServiceUnavailable:
+		return views.Notice{Title: "Busy", Detail: "Bookcase has more to do than it can manage right now. Nothing was lost; try again in a moment."}
 	case fiber.StatusBadRequest, fiber.StatusUnprocessableEntity:
 		return views.Notice{Title: "Bad request", Detail: "Bookcase could not understand that request. Reload the page and try again."}
 	default:
@@ -53,7 +55,10 @@ func noticeFor(status int) views.Notice {
 // requests get an error page.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status := statusOf(err)
-	if status >= 500 {
+	switch {
+	case status == fiber.StatusServiceUnavailable:
+		s.log.Warn("request turned away: too busy", "method", c.Method(), "path", c.Path())
+	case status >= 500:
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	c.Response().ResetBody()

@@ -190,6 +190,7 @@ func New(cfg Config) (*fiber.App, error) {
 	app.Use(s.securityHeaders)
 	app.Use("/assets", cacheForever, filesystem.New(filesystem.Config{Root: http.FS(assets.FS())}))
 	app.Use(s.commonHeaders)
+	app.Use(newAdmission(admitted(), maxQueueWait).admit)
 	app.Use(s.csrfMiddleware)
 	app.Use(s.loadSession)
 	s.routes(app)
