@@ -385,10 +385,12 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 		query = `SELECT * FROM (` + same + `) UNION ALL SELECT * FROM (` + past + `) ORDER BY sort_key ` + dir + `, id ` + dir + ` LIMIT ?`
 		args = append(append(append(args, k, after, limit+1), f.args...), k, limit+1)
 	}
-	var rows []struct {
+	// With room for every row, sqlx appends them without growing the slice (a page's worth of
+	// copies of each book, otherwise).
+	rows := make([]struct {
 		Book
 		SortKey any `db:"sort_key"`
-	}
+	}, 0, limit+1)
 	if err := s.db.selectAll(ctx, &rows, query, append(args, limit+1)...); err != nil {
 		return BookPage{}, wrapFind(err)
 	}
