@@ -115,6 +115,12 @@ func dsn(path, mode string) string {
 	cache := "-6000"
 	if mode == "rwc" {
 		cache = "-16000"
+		// The writer keeps its last 64 statements prepared (go-sqlite3's statement cache): writes
+		// run their SQL inside transactions, where a statement cannot be prepared once on the
+		// pool as reads are (db.stmt), and compiling an INSERT into books, with the triggers it
+		// fires, cost a third of the time of adding a book (BenchmarkCreate in package data at
+		// 100,000 books: 545 µs → 346 µs).
+		q.Set("_stmt_cache_size", "64")
 	}
 	q.Set("_cache_size", cache)
 	return "file:" + url.PathEscape(path) + "?" + q.Encode()
