@@ -37,6 +37,10 @@ type Session struct {
 // pages does not turn into a stream of writes.
 const touchEvery = time.Minute
 
+// touchWait is how long recording a session's use waits for the writer before it gives up, so that
+// reading a page never waits for an import (the use is recorded by a later request).
+const touchWait = 250 * time.Millisecond
+
 // NewToken returns 256 random bits, URL-safe.
 func NewToken() string {
 	b := make([]byte, 32)
@@ -73,7 +77,8 @@ func (s *SessionStore) Create(ctx context.Context, userID int64) (Session, error
 }
 
 // Get returns the live session for a token, or ErrNotFound when it is unknown, idle for too long
-// or past its lifetime. It records the use.
+// or past its lifetime. It records the use, unless the writer stays busy for touchWait (an import
+// holds it for seconds): a later request records it then.
 func (s *SessionStore) Get(ctx context.Context, token string) (Session, error) {
 	if token == "" {
 		return Session{}, ErrNotFound
@@ -98,14 +103,21 @@ func (s *SessionStore) Get(ctx context.Context, token string) (Session, error) {
 		return Session{}, ErrNotFound
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
-		err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
-			_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, id)
+		// Recording the use is worth a moment, not a wait: while the writer is busy (an import
+		// holds it for seconds), the request goes on unrecorded and a later one records it.
+		tctx, cancel := context.WithTimeout(ctx, touchWait)
+		err := s.db.inTx(tctx, func(tx *sqlx.Tx) error {
+			_, err := tx.ExecContext(tctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, id)
 			return err
 		})
-		if err != nil {
+		cancel()
+		switch {
+		case err == nil:
+			sess.LastSeenAt = now
+		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		default:
 			return Session{}, fmt.Errorf("touch session: %w", err)
 		}
-		sess.LastSeenAt = now
 	}
 	return sess, nil
 }
