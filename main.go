@@ -129,8 +129,8 @@ serve:
 
 // memoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT sets one. SQLite's page
 // caches (up to 40 MB) come on top. At 64 MiB rather than 128, the peak memory of the server
-// under bench/load.sh fell from 97 to 93 MB and that of a 100,000-row import (bench/import.sh)
-// from 141 to 98 MB, with the same requests per second and import time.
+// under bench/load.sh at 100,000 books fell from 92 to 87 MB and that of a 100,000-row import
+// (bench/import.sh) from 141 to 98 MB, with the same requests per second and import time.
 const memoryLimit = 64 << 20
 
 // run serves until ctx is cancelled, then lets in-flight requests finish and closes the database.

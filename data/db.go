@@ -193,12 +193,15 @@ func (db *DB) get(ctx context.Context, dest any, query string, args ...any) erro
 }
 
 // readContext is the context a read query on the read pool runs under: ctx without its
-// cancellation, once it is checked not to be done already. Under WAL a read never waits for a lock,
-// and every read of the stores is bounded by an index and a LIMIT, so one that has started is let
-// run to its end: watching a cancellable context makes go-sqlite3 register a callback for each
-// query and take a lock twice for each row, which cost about a fifth of the CPU of a library page
-// sorted by author (BenchmarkLibraryByAuthor in package handlers: 750 µs → 585 µs).
-// Writes, and reads that stream a whole library (export), keep their cancellation.
+// cancellation or deadline, once it is checked not to be done already. Under WAL a read never
+// waits for a lock, and every read through get and selectAll touches a bounded number of rows (a
+// page through an index, a count kept by triggers, one book's history), so one that has started
+// is let run to its end: watching a cancellable context makes go-sqlite3 register a callback for
+// each query and take a lock twice for each row, which cost about a fifth of the CPU of a library
+// page sorted by author (BenchmarkLibraryByAuthor in package handlers: 750 µs → 585 µs). Waiting
+// for a read connection is short as well: requests are admitted a few at a time (handlers), and
+// the export reads its pages through a connection it gives back after each. Writes, and the
+// export's reads, keep their cancellation.
 func readContext(ctx context.Context) (context.Context, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

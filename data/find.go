@@ -431,7 +431,8 @@ func (s *BookStore) FindCount(ctx context.Context, owner int64, q BookQuery, max
 // every transaction that changes a book's text, and merges segments only now and then, so an index
 // written by many transactions (a seeded or imported library, or months of use) is read in many
 // pieces by every search. On a 100,000-book library seeded in batches, compacting halved the time
-// of a search's first page (the prefix "tolk", newest first: 51 µs → 31 µs; "the": 57 µs → 15 µs).
+// the index takes to answer a search for a page of books (the prefix "tolk", newest first:
+// 51 µs → 31 µs; "the": 57 µs → 15 µs).
 // It holds the writer while it works: about 160 ms for 100,000 books when there is work to do, a
 // few milliseconds when the index is compact already. It runs after bulk writes (Seed, an import)
 // and in the server's hourly housekeeping.
