@@ -177,10 +177,18 @@ func rotateCSRF(c *fiber.Ctx) error {
 // not cost a database write per request.
 type csrfStorage struct {
 	store CSRFStore
+	// saveWait bounds how long storing a token waits for the database's writer (csrfSaveWait).
+	saveWait time.Duration
 
 	mu    sync.Mutex
 	known map[string]time.Time // token -> expiry as stored
 }
+
+// csrfSaveWait is how long storing a new token waits for the writer, which an import holds for
+// seconds. A page is worth more now than its token stored: past the wait, the page is served with
+// a token that is not stored yet, and a form sent from it is refused as out of date (403, "reload
+// the page"), while any page loaded afterwards gets a token that is.
+const csrfSaveWait = 2 * time.Second
 
 // csrfRewriteAfter is how far a token's expiry must move before it is written again.
 const csrfRewriteAfter = time.Hour
@@ -189,7 +197,7 @@ const csrfRewriteAfter = time.Hour
 const maxKnownTokens = 50000
 
 func newCSRFStorage(store CSRFStore) *csrfStorage {
-	return &csrfStorage{store: store, known: make(map[string]time.Time)}
+	return &csrfStorage{store: store, saveWait: csrfSaveWait, known: make(map[string]time.Time)}
 }
 
 var csrfPresent = []byte{'+'}
@@ -223,7 +231,9 @@ func (s *csrfStorage) Set(token string, _ []byte, ttl time.Duration) error {
 	if ok && exp.Sub(stored) < csrfRewriteAfter {
 		return nil
 	}
-	if err := s.store.Save(context.Background(), token, exp); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), s.saveWait)
+	defer cancel()
+	if err := s.store.Save(ctx, token, exp); err != nil {
 		return err
 	}
 	s.remember(token, exp)
