@@ -88,3 +88,19 @@ func BenchmarkGenres(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCurrentlyReading measures the "Currently reading" strip that every library page shows:
+// the five books most recently read.
+func BenchmarkCurrentlyReading(b *testing.B) {
+	forEachSize(b, func(b *testing.B, lib benchLibrary) {
+		now, err := lib.books.CurrentlyReading(b.Context(), lib.owner, 5)
+		if err != nil || len(now) == 0 {
+			b.Fatalf("CurrentlyReading = %d books, %v", len(now), err)
+		}
+		for b.Loop() {
+			if _, err := lib.books.CurrentlyReading(b.Context(), lib.owner, 5); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -95,7 +95,7 @@ func (s *Server) nowReading(c *fiber.Ctx) ([]views.ReadingNow, error) {
 	}
 	out := make([]views.ReadingNow, len(books))
 	for i, r := range books {
-		out[i] = views.ReadingNow{ID: r.Book.ID, Title: r.Book.Title, Progress: progressView(r.Progress, r.Book.Pages)}
+		out[i] = views.ReadingNow{ID: r.ID, Title: r.Title, Progress: progressView(r.Progress, r.Pages)}
 	}
 	return out, nil
 }
