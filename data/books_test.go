@@ -402,7 +402,7 @@ func TestBookStoreList(t *testing.T) {
 			t.Fatalf("List returned %d books, want %d", len(page.Books), len(want))
 		}
 		for i := range want {
-			assertSameBook(t, page.Books[i], want[i])
+			assertSameBook(t, page.Books[i], listed(want[i]))
 		}
 		if page.Next != 0 {
 			t.Errorf("Next = %d, want 0: there is no older page", page.Next)
@@ -923,4 +923,11 @@ func TestCountMatchesBooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("purge")
+}
+
+// listed is a book as a page of books has it (BookPage.Books): without its notes, ISBN and
+// time of the last change.
+func listed(b data.Book) data.Book {
+	b.Notes, b.ISBN, b.UpdatedAt = "", "", time.Time{}
+	return b
 }

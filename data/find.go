@@ -190,9 +190,10 @@ func searchWords(search string) []string {
 	return words
 }
 
-// bookColumnsB are bookColumns on the books table aliased b.
-const bookColumnsB = `b.id, b.title, b.author, b.genre, b.created_at, b.updated_at, b.status,
-	COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating, b.notes, COALESCE(b.isbn, '') AS isbn,
+// bookColumnsB are the columns of a Book that a page of books has (BookPage.Books: all but notes,
+// ISBN and updated_at), on the books table aliased b.
+const bookColumnsB = `b.id, b.title, b.author, b.genre, b.created_at, b.status,
+	COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating,
 	COALESCE(CAST(b.finished_on AS TEXT), '') AS finished_on, b.progress_page, b.progress_percent, b.progress_at`
 
 // findQuery is a query being built from a BookQuery: fixed SQL fragments, and the arguments

@@ -600,8 +600,8 @@ func TestBookStoreSetDetails(t *testing.T) {
 			t.Errorf("Get = %+v, want %+v", stored, got)
 		}
 		page, err := f.books.List(t.Context(), f.owner, 0, 10)
-		if err != nil || len(page.Books) != 1 || page.Books[0] != got {
-			t.Errorf("List = %+v, %v; want the book with its details", page, err)
+		if err != nil || len(page.Books) != 1 || page.Books[0] != listed(got) {
+			t.Errorf("List = %+v, %v; want the book with its pages and rating", page, err)
 		}
 	})
 	t.Run("OKClear", func(t *testing.T) {
