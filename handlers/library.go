@@ -258,11 +258,24 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 	}
 	l.Books, l.MoreURL, l.FirstURL = books, f.pageURL(page), f.url()
 	l.Search, l.Filtered = f.search, f.narrowed()
-	st, err := s.libraryState(c, f)
-	if err != nil {
-		return err
+	// The results alone (htmx: a search as the reader types, a tab, a heading) show the tabs but
+	// not the count, the "Currently reading" strip or the search form's genres: they are not read.
+	results := isHTMX(c) && c.Get(hxTarget) == targetResults
+	if results {
+		counts, err := s.reading.StatusCounts(c.UserContext(), owner(c))
+		if err != nil {
+			return err
+		}
+		if l.Filters, err = s.filters(c, f, counts); err != nil {
+			return err
+		}
+	} else {
+		st, err := s.libraryState(c, f)
+		if err != nil {
+			return err
+		}
+		l.Count, l.Filters, l.Reading = st.count, st.filters, st.reading
 	}
-	l.Count, l.Filters, l.Reading = st.count, st.filters, st.reading
 	if f.search != "" || f.genre != "" {
 		// A first page that is the last holds every match: count them only when there are more.
 		n := len(books)
@@ -274,7 +287,7 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 		l.Matches = matchesLabel(n)
 	}
 	l.Headers, l.OrderLabel = sortHeaders(f), orderLabel(f)
-	if l.Query, err = s.libraryQuery(c, f); err != nil {
+	if l.Query, err = s.libraryQuery(c, f, !results); err != nil {
 		return err
 	}
 	if id, err := strconv.ParseInt(c.Query("deleted"), 10, 64); err == nil && id > 0 {
@@ -287,7 +300,7 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 			return err
 		}
 	}
-	if isHTMX(c) && c.Get(hxTarget) == targetResults {
+	if results {
 		l.New.Unfocused = true
 		if status == fiber.StatusOK && cursor == "" {
 			if c.Get(hxTrigger) == "library-search" {
@@ -301,13 +314,17 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 	return render(c, status, views.LibraryPage(s.meta(c, "Your library"), l))
 }
 
-// libraryQuery is the view as the search form keeps it, with the reader's genres to choose from.
-func (s *Server) libraryQuery(c *fiber.Ctx, f filter) (views.LibraryQuery, error) {
-	genres, err := s.books.Genres(c.UserContext(), owner(c))
-	if err != nil {
-		return views.LibraryQuery{}, err
+// libraryQuery is the view as the search form keeps it, and with withGenres the reader's genres
+// to choose from (the form's select; the results alone update only the form's hidden state).
+func (s *Server) libraryQuery(c *fiber.Ctx, f filter, withGenres bool) (views.LibraryQuery, error) {
+	q := views.LibraryQuery{Search: f.search, Genre: f.genre, Status: string(f.status), Dir: f.dir()}
+	if withGenres {
+		genres, err := s.books.Genres(c.UserContext(), owner(c))
+		if err != nil {
+			return views.LibraryQuery{}, err
+		}
+		q.Genres = genres
 	}
-	q := views.LibraryQuery{Search: f.search, Genre: f.genre, Genres: genres, Status: string(f.status), Dir: f.dir()}
 	if f.shelf > 0 {
 		q.Shelf = strconv.FormatInt(f.shelf, 10)
 	}
