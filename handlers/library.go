@@ -262,11 +262,7 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 	// not the count, the "Currently reading" strip or the search form's genres: they are not read.
 	results := isHTMX(c) && c.Get(hxTarget) == targetResults
 	if results {
-		counts, err := s.reading.StatusCounts(c.UserContext(), owner(c))
-		if err != nil {
-			return err
-		}
-		if l.Filters, err = s.filters(c, f, counts); err != nil {
+		if l.Filters, _, err = s.tabs(c, f); err != nil {
 			return err
 		}
 	} else {

@@ -34,14 +34,12 @@ type libraryState struct {
 // libraryState reads the counts once (a stored row) and looks for books being read only when
 // there are some.
 func (s *Server) libraryState(c *fiber.Ctx, f filter) (libraryState, error) {
-	counts, err := s.reading.StatusCounts(c.UserContext(), owner(c))
+	var st libraryState
+	filters, counts, err := s.tabs(c, f)
 	if err != nil {
 		return libraryState{}, err
 	}
-	var st libraryState
-	if st.filters, err = s.filters(c, f, counts); err != nil {
-		return libraryState{}, err
-	}
+	st.filters = filters
 	for _, n := range counts {
 		st.count += n
 	}
@@ -51,6 +49,16 @@ func (s *Server) libraryState(c *fiber.Ctx, f filter) (libraryState, error) {
 		}
 	}
 	return st, nil
+}
+
+// tabs are the library's tabs, f's active, and the status counts they show.
+func (s *Server) tabs(c *fiber.Ctx, f filter) (views.Filters, map[data.Status]int, error) {
+	counts, err := s.reading.StatusCounts(c.UserContext(), owner(c))
+	if err != nil {
+		return views.Filters{}, nil, err
+	}
+	filters, err := s.filters(c, f, counts)
+	return filters, counts, err
 }
 
 // filters builds the library's tabs from the status counts, marking f's active.
