@@ -606,12 +606,23 @@ func (p *page) visit(path string) int64 {
 	return resp.Status
 }
 
-// open loads path and marks the document, so stillSamePage can tell that nothing reloaded it.
+// open loads path, waits until the page has settled, and marks the document, so stillSamePage can
+// tell that nothing reloaded it.
 func (p *page) open(path string) {
 	p.t.Helper()
 	p.do("open "+path, chromedp.Navigate(p.url+path))
+	p.waitUntil("the page has settled", pageSettled)
 	eval[chromedp.Void](p, `window.__marker = 42`)
 }
+
+// pageSettled is true once the document has loaded and the browser has put the focus on its first
+// visible [autofocus] field, if it has one. Chromium applies autofocus at a rendering update after
+// the load is reported, so a test that starts pressing Tab straight after Navigate may start from
+// the top of the page or from the field, depending on the moment.
+const pageSettled = `document.readyState === 'complete' && (() => {
+	const first = [...document.querySelectorAll('[autofocus]')].find(e => e.checkVisibility());
+	return !first || document.activeElement === first;
+})()`
 
 // stillSamePage checks that the document that open loaded was never replaced: every change the
 // test saw was made in place.
