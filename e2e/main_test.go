@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -190,6 +191,14 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 		t.Fatalf("open database: %v", err)
 	}
 	sessions := db.Sessions(sessionIdle, sessionLifetime)
+	// The server's log is shown only when the test fails: it says what the server made of the
+	// requests that the failure is about.
+	serverLog := new(lockedBuffer)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the server's log:\n%s", serverLog)
+		}
+	})
 	app, err := handlers.New(handlers.Config{
 		Books:      db.Books(),
 		Reading:    db.Books(),
@@ -199,7 +208,7 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 		Users:      db.Users(),
 		Sessions:   sessions,
 		CSRF:       db.CSRFTokens(),
-		Logger:     slog.New(slog.DiscardHandler),
+		Logger:     slog.New(slog.NewTextHandler(serverLog, nil)),
 		SignupOpen: true,
 	})
 	if err != nil {
@@ -246,6 +255,24 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 		sessions: sessions,
 		stop:     stop,
 	}
+}
+
+// lockedBuffer is a bytes.Buffer that the server's goroutines can write to at once.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // selfSignedCert makes a certificate for 127.0.0.1, valid for an hour, that nobody vouches for.
@@ -590,8 +617,8 @@ func eval[T any](p *page, expr string) T {
 	return v
 }
 
-// visit loads path in the tab and returns the HTTP status of the document it ends on, after
-// redirects.
+// visit loads path in the tab, waits until the page has settled, and returns the HTTP status of
+// the document it ends on, after redirects.
 func (p *page) visit(path string) int64 {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, waitTimeout)
@@ -603,6 +630,7 @@ func (p *page) visit(path string) int64 {
 	if resp == nil {
 		p.t.Fatalf("open %s: the browser reported no response", path)
 	}
+	p.waitUntil("the page has settled", pageSettled)
 	return resp.Status
 }
 
@@ -615,14 +643,18 @@ func (p *page) open(path string) {
 	eval[chromedp.Void](p, `window.__marker = 42`)
 }
 
-// pageSettled is true once the document has loaded and the browser has put the focus on its first
-// visible [autofocus] field, if it has one. Chromium applies autofocus at a rendering update after
-// the load is reported, so a test that starts pressing Tab straight after Navigate may start from
-// the top of the page or from the field, depending on the moment.
-const pageSettled = `document.readyState === 'complete' && (() => {
-	const first = [...document.querySelectorAll('[autofocus]')].find(e => e.checkVisibility());
-	return !first || document.activeElement === first;
-})()`
+// pageSettled is true once the document has loaded and, if it has a visible [autofocus] field, the
+// focus has left the body: Chromium applies autofocus at a rendering update after the load is
+// reported, so a test that starts pressing Tab straight after a load may start from the top of the
+// page or from the field, depending on the moment. (A page opened at a #fragment gets no autofocus;
+// app.js may focus something else there, and tests wait for that themselves.)
+const pageSettled = `document.readyState === 'complete' && (location.hash !== '' ||
+	![...document.querySelectorAll('[autofocus]')].some(e => e.checkVisibility()) ||
+	document.activeElement !== document.body)`
+
+// htmxIdle is true when htmx has no request in flight and nothing left to swap or settle. Without
+// JavaScript there is no htmx, and nothing carries those classes.
+const htmxIdle = `!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')`
 
 // stillSamePage checks that the document that open loaded was never replaced: every change the
 // test saw was made in place.
@@ -633,7 +665,7 @@ func (p *page) stillSamePage() {
 	}
 }
 
-// loads runs step, which must make the browser load a new document, waits for the load, and
+// loads runs step, which must make the browser load a new document, waits until it has settled, and
 // returns the HTTP status of the document (the last one, after redirects).
 func (p *page) loads(what string, step chromedp.Action[chromedp.Void]) int64 {
 	p.t.Helper()
@@ -646,6 +678,7 @@ func (p *page) loads(what string, step chromedp.Action[chromedp.Void]) int64 {
 	if resp == nil {
 		p.t.Fatalf("%s: the browser reported no response for the new document", what)
 	}
+	p.waitUntil("the page has settled", pageSettled)
 	return resp.Status
 }
 
@@ -673,8 +706,24 @@ func (p *page) path() string {
 func (p *page) waitUntil(what, expr string) {
 	p.t.Helper()
 	if err := p.poll(expr); err != nil {
-		p.t.Fatalf("waiting until %s (%s): %v", what, expr, err)
+		p.t.Fatalf("waiting until %s (%s): %v\nthe page's main element:\n%s", what, expr, err, p.mainHTML())
 	}
+}
+
+// mainHTML returns the HTML of the page's main element (or body), cut to a few thousand bytes,
+// for a failure to show what the page looked like.
+func (p *page) mainHTML() string {
+	ctx, cancel := context.WithTimeout(p.ctx, 2*time.Second)
+	defer cancel()
+	html, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('main') || document.body).outerHTML`))
+	if err != nil {
+		return "(unavailable: " + err.Error() + ")"
+	}
+	const most = 4000
+	if len(html) > most {
+		html = html[:most] + "…"
+	}
+	return html
 }
 
 // poll waits, for at most waitTimeout, until the JavaScript expression is truthy in the document
@@ -762,6 +811,9 @@ func (p *page) tabUntil(selector, keys string, opts ...chromedp.KeyOption) {
 	p.t.Helper()
 	const most = 20
 	expr := fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, selector)
+	// A swap that is still settling moves the focus when it ends (to an [autofocus] field it
+	// brought, or wherever app.js puts it), which would throw the count off midway.
+	p.waitUntil("htmx has finished swapping", htmxIdle)
 	var path []string
 	for range most {
 		if eval[bool](p, expr) {

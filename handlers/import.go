@@ -297,7 +297,7 @@ func (s *Server) renderImport(c *fiber.Ctx, status int, message string) error {
 		return err
 	}
 	ctx, reader := c.UserContext(), owner(c)
-	im, err := s.imports.Get(ctx, reader, id)
+	im, progress, err := s.importWithProgress(ctx, reader, id)
 	if err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func (s *Server) renderImport(c *fiber.Ctx, status int, message string) error {
 		ID: im.ID, Filename: im.Filename, Format: im.Format, State: string(im.State), Total: im.Total,
 		New: im.Kinds[data.RowNew], Matches: im.Kinds[data.RowMatch], Problems: im.Kinds[data.RowProblem],
 		Dropped: im.Kinds[data.RowDropped], OnDuplicate: im.OnDuplicate, Message: message,
-		Progress: s.progressOf(im),
+		Progress: progress,
 	}
 	if im.Open() {
 		held := im.Kinds[data.RowNew] + im.Kinds[data.RowMatch] + im.Kinds[data.RowProblem] + im.Kinds[data.RowDropped]
@@ -323,18 +323,29 @@ func (s *Server) renderImport(c *fiber.Ctx, status int, message string) error {
 	return render(c, status, views.ImportReviewPage(s.meta(c, "Import: "+im.Filename), r))
 }
 
-// progressOf is how far the import is. A running import that this process does not run (the
-// server stopped during it) is shown as failed, which a restart records (FailInterrupted).
-func (s *Server) progressOf(im data.Import) views.ImportProgress {
+// importWithProgress reads the reader's import id and how far it is. A running import that this
+// process does not run (the server stopped during it) is shown as failed, which a restart records
+// (FailInterrupted).
+//
+// It looks at the running jobs before it reads the import, not after. A job records its end in the
+// store before it leaves the running jobs, so an import that the store still calls running, and
+// that was not among the running jobs a moment before, was not started by this process. Looked at
+// the other way round, an import that ended between the read and the look would be taken for one
+// that was interrupted, and its page would say it failed.
+func (s *Server) importWithProgress(ctx context.Context, reader, id int64) (data.Import, views.ImportProgress, error) {
+	done, total, running := s.jobs.progress(id)
+	im, err := s.imports.Get(ctx, reader, id)
+	if err != nil {
+		return data.Import{}, views.ImportProgress{}, err
+	}
 	p := views.ImportProgress{ID: im.ID, State: string(im.State), Created: im.Created, Updated: im.Updated, Skipped: im.Skipped, Error: im.Error}
 	if im.State == data.ImportRunning {
-		done, total, ok := s.jobs.progress(im.ID)
-		if !ok {
+		if !running {
 			p.State, p.Error = string(data.ImportFailed), "The import stopped before it finished, so nothing was saved. Confirm it again to retry."
 		}
 		p.Done, p.Total = done, total
 	}
-	return p
+	return im, p, nil
 }
 
 // importProgress answers htmx's polling with the progress fragment; a plain request gets the page.
@@ -346,11 +357,11 @@ func (s *Server) importProgress(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	im, err := s.imports.Get(c.UserContext(), owner(c), id)
+	_, progress, err := s.importWithProgress(c.UserContext(), owner(c), id)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.ImportProgressView(s.progressOf(im)))
+	return render(c, fiber.StatusOK, views.ImportProgressView(progress))
 }
 
 // confirmImport starts writing the import in the background and shows its progress. Confirming
