@@ -29,13 +29,11 @@ type DB struct {
 	read  *sqlx.DB
 	now   func() time.Time
 
-	// hashing bounds how many argon2id hashes (19 MiB each) run at once, so a burst of logins
-	// cannot exhaust memory.
 	// stmts caches a prepared statement per read query (database/sql prepares it once on each
 	// connection), so the hot queries are not parsed by SQLite again on every request.
 	stmts sync.Map // query -> *sqlx.Stmt
 
-	hashing         chan struct{}
+	hashes          *hashQueue
 	commonPasswords func() commonPasswords
 	dummyHash       func() string
 }
@@ -73,7 +71,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		write:           write,
 		read:            read,
 		now:             func() time.Time { return time.Now().UTC() },
-		hashing:         make(chan struct{}, max(2, runtime.NumCPU())),
+		hashes:          newHashQueue(max(2, runtime.NumCPU())),
 		commonPasswords: sync.OnceValue(loadCommonPasswords),
 	}
 	db.dummyHash = sync.OnceValue(func() string {
@@ -84,20 +82,6 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return h
 	})
 	return db, nil
-}
-
-// hash hashes a password, waiting for a free hashing slot.
-func (db *DB) hash(password string) (string, error) {
-	db.hashing <- struct{}{}
-	defer func() { <-db.hashing }()
-	return hashPassword(password)
-}
-
-// verify checks a password against a hash, waiting for a free hashing slot.
-func (db *DB) verify(password, hash string) (bool, error) {
-	db.hashing <- struct{}{}
-	defer func() { <-db.hashing }()
-	return verifyPassword(password, hash)
 }
 
 // dsn builds a go-sqlite3 connection string tuned for a web server.

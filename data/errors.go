@@ -12,6 +12,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrInvalid means the input failed validation; the error is a *ValidationError.
 	ErrInvalid = errors.New("invalid input")
+	// ErrBusy means the work could not get what it needs in time (a password hashing slot, say):
+	// nothing was done, and the same request may succeed when tried again a little later.
+	ErrBusy = errors.New("busy")
 )
 
 // ValidationError reports, per form field, why the input was rejected.

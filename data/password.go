@@ -3,8 +3,12 @@ package data
 import (
 	"bufio"
 	"bytes"
+	"context"
 	_ "embed"
+	"fmt"
 	"strings"
+	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -68,4 +72,82 @@ func hashPassword(password string) (string, error) {
 // verifyPassword reports whether password matches hash, in constant time.
 func verifyPassword(password, hash string) (bool, error) {
 	return argon2id.ComparePasswordAndHash(password, hash)
+}
+
+// hashQueue bounds the argon2id work (19 MiB and tens of milliseconds of a CPU each): how many
+// hashes run at once, how many wait, and for how long, so that a burst of logins or sign-ups can
+// neither exhaust memory nor keep a request waiting past its deadline.
+type hashQueue struct {
+	// slots is one token per hash allowed to run at once.
+	slots chan struct{}
+	// newSlots is one token per hash of a new password (sign-up, password change) allowed to run
+	// at once: at most half of slots, so a flood of sign-ups always leaves room for logins.
+	newSlots chan struct{}
+	// waiting counts the hashes waiting for a slot.
+	waiting atomic.Int64
+	// maxWait is the longest a hash waits for its slot (maxHashWait).
+	maxWait time.Duration
+}
+
+// maxHashQueue is how many hashes may wait for a slot; any more are turned away at once (ErrBusy).
+// On 2 cores a hash takes ~50 ms, so 32 waiting is under a second of work.
+const maxHashQueue = 32
+
+// maxHashWait is the longest a hash waits for a slot, whatever the request's deadline: long enough
+// for the queue to drain a burst, short enough that the reader soon hears "busy, try again".
+const maxHashWait = 3 * time.Second
+
+func newHashQueue(n int) *hashQueue {
+	return &hashQueue{slots: make(chan struct{}, n), newSlots: make(chan struct{}, max(1, n/2)), maxWait: maxHashWait}
+}
+
+// acquire takes a token of sem, waiting at most until ctx ends or q.maxWait has passed, and
+// returns the function that gives it back. When the queue is full, or the wait runs out, it
+// returns ErrBusy.
+func (q *hashQueue) acquire(ctx context.Context, sem chan struct{}) (release func(), err error) {
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, nil
+	default:
+	}
+	if q.waiting.Add(1) > maxHashQueue {
+		q.waiting.Add(-1)
+		return nil, fmt.Errorf("password hashing queue full: %w", ErrBusy)
+	}
+	defer q.waiting.Add(-1)
+	wait := time.NewTimer(q.maxWait)
+	defer wait.Stop()
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, nil
+	case <-wait.C:
+		return nil, fmt.Errorf("waited %v for password hashing: %w", q.maxWait, ErrBusy)
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for password hashing: %w (%w)", ErrBusy, ctx.Err())
+	}
+}
+
+// hash hashes a new password once both a slot for new passwords and a hashing slot are free.
+func (q *hashQueue) hash(ctx context.Context, password string) (string, error) {
+	releaseNew, err := q.acquire(ctx, q.newSlots)
+	if err != nil {
+		return "", err
+	}
+	defer releaseNew()
+	release, err := q.acquire(ctx, q.slots)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	return hashPassword(password)
+}
+
+// verify checks a password against a hash once a hashing slot is free.
+func (q *hashQueue) verify(ctx context.Context, password, hash string) (bool, error) {
+	release, err := q.acquire(ctx, q.slots)
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	return verifyPassword(password, hash)
 }

@@ -51,20 +51,11 @@ func validUsername(name string) string {
 	return ""
 }
 
-// Check reports every problem with a new account, as Create would, without creating it.
-func (s *UserStore) Check(ctx context.Context, username, password string) error {
-	username = NormalizeUsername(username)
-	v := s.validate(username, password)
-	if _, ok := v.Fields["username"]; !ok {
-		var taken bool
-		if err := s.db.get(ctx, &taken, `SELECT EXISTS (SELECT 1 FROM users WHERE username = ?)`, username); err != nil {
-			return fmt.Errorf("check username: %w", err)
-		}
-		if taken {
-			v.add("username", msgUsernameTaken)
-		}
-	}
-	return v.errOrNil()
+// Validate reports the problems with a new account that show without the database: the
+// username's form and the password's strength. Whether the name is taken only Create says, once
+// the rest is valid, so that the sign-up form is no quick way to probe for usernames.
+func (s *UserStore) Validate(username, password string) error {
+	return s.validate(NormalizeUsername(username), password).errOrNil()
 }
 
 const msgUsernameTaken = "That username is taken. Choose another."
@@ -88,7 +79,15 @@ func (s *UserStore) Create(ctx context.Context, username, password string) (User
 	if err := s.validate(username, password).errOrNil(); err != nil {
 		return User{}, err
 	}
-	hash, err := s.db.hash(password)
+	// A taken name is refused before the password is hashed, which a sign-up waits its turn for.
+	var taken bool
+	if err := s.db.get(ctx, &taken, `SELECT EXISTS (SELECT 1 FROM users WHERE username = ?)`, username); err != nil {
+		return User{}, fmt.Errorf("check username: %w", err)
+	}
+	if taken {
+		return User{}, &ValidationError{Fields: map[string]string{"username": msgUsernameTaken}}
+	}
+	hash, err := s.db.hashes.hash(ctx, password)
 	if err != nil {
 		return User{}, fmt.Errorf("hash password: %w", err)
 	}
@@ -133,7 +132,7 @@ func (s *UserStore) Create(ctx context.Context, username, password string) (User
 func (s *UserStore) Authenticate(ctx context.Context, username, password string) (User, error) {
 	u, err := s.ByName(ctx, username)
 	if errors.Is(err, ErrNotFound) {
-		if _, err := s.db.verify(password, s.db.dummyHash()); err != nil {
+		if _, err := s.db.hashes.verify(ctx, password, s.db.dummyHash()); err != nil {
 			return User{}, fmt.Errorf("verify password: %w", err)
 		}
 		return User{}, ErrBadCredentials
@@ -141,7 +140,7 @@ func (s *UserStore) Authenticate(ctx context.Context, username, password string)
 	if err != nil {
 		return User{}, err
 	}
-	ok, err := s.db.verify(password, u.PasswordHash)
+	ok, err := s.db.hashes.verify(ctx, password, u.PasswordHash)
 	if err != nil {
 		return User{}, fmt.Errorf("verify password of user %d: %w", u.ID, err)
 	}
@@ -191,7 +190,7 @@ func (s *UserStore) SetPassword(ctx context.Context, username, password string) 
 	if msg := s.db.commonPasswords().checkPassword(password, username); msg != "" {
 		return &ValidationError{Fields: map[string]string{"password": msg}}
 	}
-	hash, err := s.db.hash(password)
+	hash, err := s.db.hashes.hash(ctx, password)
 	if err != nil {
 		return fmt.Errorf("hash password: %w", err)
 	}

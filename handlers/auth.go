@@ -17,7 +17,7 @@ import (
 // UserStore is what the handlers need of the account store.
 type UserStore interface {
 	Create(ctx context.Context, username, password string) (data.User, error)
-	Check(ctx context.Context, username, password string) error
+	Validate(username, password string) error
 	Authenticate(ctx context.Context, username, password string) (data.User, error)
 }
 
@@ -197,17 +197,15 @@ func (s *Server) signup(c *fiber.Ctx) error {
 	var u data.User
 	var err error
 	if password != c.FormValue("confirm") {
-		// Report every problem at once: the account's own, and the mismatch.
-		err = s.users.Check(c.UserContext(), username, password)
-		var verr *data.ValidationError
-		if !errors.As(err, &verr) {
-			if err != nil {
-				return err
-			}
-			verr = &data.ValidationError{}
+		// Report every problem at once: the account's own, and the mismatch. Whether the name is
+		// taken is only looked up once the rest is valid (Create), so a form with two different
+		// passwords is no quick way to learn which names exist.
+		problems := &data.ValidationError{}
+		if err := s.users.Validate(username, password); err != nil && !errors.As(err, &problems) {
+			return err
 		}
-		verr.Fields = mergeProblems(verr.Fields, "confirm", "The two passwords differ. Type the same password twice.")
-		err = verr
+		problems.Fields = mergeProblems(problems.Fields, "confirm", "The two passwords differ. Type the same password twice.")
+		err = problems
 	} else {
 		u, err = s.users.Create(c.UserContext(), username, password)
 	}
@@ -291,6 +289,47 @@ func (s *Server) loginLimiters() []fiber.Handler {
 			SkipSuccessfulRequests: true,
 			LimitReached:           tooMany,
 			LimiterMiddleware:      limiter.SlidingWindow{},
+		}),
+	}
+}
+
+// Sign-up rate limits. Every attempt counts, whether it made an account or not: a sign-up costs a
+// password hash, and a refused one may be probing for taken usernames. Per client address, ten
+// attempts in ten minutes is more than a person needs to find a free name and a good password;
+// for the whole server, thirty a minute keeps a flood from many addresses to a small share of the
+// hashing capacity (about 40 hashes a second on 2 cores), which logins need.
+const (
+	signupsPerAddress   = 10
+	signupAddressWindow = 10 * time.Minute
+	signupsPerServer    = 30
+	signupServerWindow  = time.Minute
+)
+
+// signupLimiters returns the rate limiters for POST /signup: per address first, so that one
+// address's attempts past its own limit do not use up everyone's.
+func (s *Server) signupLimiters() []fiber.Handler {
+	tooMany := func(detail string) fiber.Handler {
+		return func(c *fiber.Ctx) error {
+			return render(c, fiber.StatusTooManyRequests, views.SignupPage(s.meta(c, "Create your account"), views.AuthForm{
+				Username: strings.TrimSpace(c.FormValue("username")),
+				Errors:   map[string]string{"form": detail},
+			}))
+		}
+	}
+	return []fiber.Handler{
+		limiter.New(limiter.Config{
+			Max:               signupsPerAddress,
+			Expiration:        signupAddressWindow,
+			KeyGenerator:      func(c *fiber.Ctx) string { return "ip:" + s.clientIP(c) },
+			LimitReached:      tooMany("Too many sign-up attempts from your address. Wait a few minutes (see Retry-After) and try again."),
+			LimiterMiddleware: limiter.SlidingWindow{},
+		}),
+		limiter.New(limiter.Config{
+			Max:               signupsPerServer,
+			Expiration:        signupServerWindow,
+			KeyGenerator:      func(*fiber.Ctx) string { return "all" },
+			LimitReached:      tooMany("Many people are signing up right now. Wait a minute (see Retry-After) and try again."),
+			LimiterMiddleware: limiter.SlidingWindow{},
 		}),
 	}
 }

@@ -1,8 +1,10 @@
 package handlers_test
 
 import (
+	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -247,20 +249,33 @@ func TestSignup(t *testing.T) {
 	}
 
 	t.Run("ErrEveryProblemAtOnce", func(t *testing.T) {
-		// A taken username, a common password and a mismatch are all reported by one submit.
+		// A common password and a mismatch are reported by one submit. Whether the name is taken
+		// is only said once the rest of the form is valid (issue 12, item 5): the form is no
+		// quick way to probe for usernames.
 		a := newApp(t, db, handlers.Config{SignupOpen: true})
 		a.get(plain, "/signup")
 		res := a.do(plain, http.MethodPost, "/signup", signupForm("ADA", "password1", "password2"))
 		res.wantStatus(t, http.StatusUnprocessableEntity)
 		f := one(t, res.page(t), `main form[action="/signup"]`)
-		for field, want := range map[string]string{"username": "taken", "password": "most common", "confirm": "differ"} {
+		for field, want := range map[string]string{"password": "most common", "confirm": "differ"} {
 			if msg := squash(one(t, f, "#field-"+field+"-error").Text()); !strings.Contains(msg, want) {
 				t.Errorf("%s error = %q, want it to say %q", field, msg, want)
 			}
 		}
-		if _, ok := one(t, f, "input#field-username").Attr("autofocus"); !ok {
-			t.Error("the first bad field, username, has no autofocus")
+		none(t, f, "#field-username-error")
+		if _, ok := one(t, f, "input#field-password").Attr("autofocus"); !ok {
+			t.Error("the first bad field, password, has no autofocus")
 		}
+	})
+	t.Run("ErrTakenOnlyOnceTheRestIsValid", func(t *testing.T) {
+		// Two different passwords that are each fine: before the fix this said the name was taken.
+		a := newApp(t, db, handlers.Config{SignupOpen: true})
+		a.get(plain, "/signup")
+		res := a.do(plain, http.MethodPost, "/signup", signupForm("ada", "a fine long passphrase", "a fine long passfrase"))
+		res.wantStatus(t, http.StatusUnprocessableEntity)
+		f := one(t, res.page(t), `main form[action="/signup"]`)
+		none(t, f, "#field-username-error")
+		one(t, f, "#field-confirm-error")
 	})
 
 	t.Run("ErrClosed", func(t *testing.T) {
@@ -707,4 +722,91 @@ func TestLoginRateLimit(t *testing.T) {
 		fail(a, "ada").wantStatus(t, http.StatusUnprocessableEntity) // the 10th failure
 		wantLimited(t, fail(a, "ada"))
 	})
+}
+
+func TestSignupRateLimit(t *testing.T) {
+	// wantLimited fails the test unless res refuses a sign-up for now, saying why and when to try
+	// again, with the name kept.
+	wantLimited := func(t *testing.T, res response, why string) {
+		t.Helper()
+		res.wantStatus(t, http.StatusTooManyRequests)
+		wantNoSession(t, res)
+		after, err := strconv.Atoi(res.Header.Get("Retry-After"))
+		if err != nil || after <= 0 || after > 10*60 {
+			t.Errorf("Retry-After = %q, want a number of seconds up to 10 minutes", res.Header.Get("Retry-After"))
+		}
+		f := one(t, res.page(t), `main form[action="/signup"]`)
+		if msg := squash(one(t, f, "#signup-error").Text()); !strings.Contains(msg, why) {
+			t.Errorf("error = %q, want it to say %q", msg, why)
+		}
+	}
+	// signup sends a sign-up from client, behind the trusted proxy; the passwords differ, so no
+	// hashing is needed to answer it.
+	signup := func(a *testApp, client, name string) response {
+		req := a.request(plain, http.MethodPost, "/signup", withField(signupForm(name, "a fine long passphrase", "a fine long passfrase"), "_csrf", a.csrf))
+		req.Header.Set("X-Forwarded-For", client)
+		return a.send(req)
+	}
+	db := openTestDB(t)
+
+	t.Run("PerAddress", func(t *testing.T) {
+		a := newApp(t, db, handlers.Config{SignupOpen: true, TrustedProxies: []string{"0.0.0.0/32"}})
+		a.get(plain, "/signup")
+		for i := range 10 {
+			if res := signup(a, "203.0.113.9", "probe"+strconv.Itoa(i)); res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("attempt %d: status %d, want 422", i+1, res.StatusCode)
+			}
+		}
+		wantLimited(t, signup(a, "203.0.113.9", "probe10"), "Too many sign-up attempts from your address")
+		// A right form from the same address is refused too: every attempt counts.
+		req := a.request(plain, http.MethodPost, "/signup", withField(signupForm("ada", password, password), "_csrf", a.csrf))
+		req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		wantLimited(t, a.send(req), "from your address")
+		// Another address is not held back by this one.
+		signup(a, "203.0.113.10", "probe").wantStatus(t, http.StatusUnprocessableEntity)
+	})
+	t.Run("PerServer", func(t *testing.T) {
+		a := newApp(t, db, handlers.Config{SignupOpen: true, TrustedProxies: []string{"0.0.0.0/32"}})
+		a.get(plain, "/signup")
+		for i := range 30 {
+			if res := signup(a, "198.51.100."+strconv.Itoa(i), "probe"); res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("attempt %d: status %d, want 422", i+1, res.StatusCode)
+			}
+		}
+		wantLimited(t, signup(a, "198.51.100.200", "probe"), "Many people are signing up")
+	})
+}
+
+// busyUsers is an account store whose password hashing is always busy.
+type busyUsers struct{ handlers.UserStore }
+
+func (busyUsers) Create(context.Context, string, string) (data.User, error) {
+	return data.User{}, fmt.Errorf("hash password: %w", data.ErrBusy)
+}
+
+func (busyUsers) Authenticate(context.Context, string, string) (data.User, error) {
+	return data.User{}, fmt.Errorf("verify password: %w", data.ErrBusy)
+}
+
+func TestAuthBusy(t *testing.T) {
+	// When the password hashing queue is full, sign-up and login say so with 503 and Retry-After,
+	// never an empty 500 (issue 12, item 3).
+	db := openTestDB(t)
+	for _, tt := range []struct{ name, path string }{{"Signup", "/signup"}, {"Login", "/login"}} {
+		for _, m := range modes {
+			t.Run(tt.name+m.name, func(t *testing.T) {
+				a := newApp(t, db, handlers.Config{SignupOpen: true, Users: busyUsers{db.Users()}})
+				a.get(plain, tt.path)
+				res := a.do(m, http.MethodPost, tt.path, signupForm("ada", password, password))
+				res.wantStatus(t, http.StatusServiceUnavailable)
+				wantNoSession(t, res)
+				if after, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || after <= 0 {
+					t.Errorf("Retry-After = %q, want a number of seconds", res.Header.Get("Retry-After"))
+				}
+				if !strings.Contains(res.body, "Busy") {
+					t.Errorf("body = %q, want it to say Bookcase is busy", res.body)
+				}
+			})
+		}
+	}
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,6 +18,8 @@ func statusOf(err error) int {
 		return fiber.StatusNotFound
 	case errors.Is(err, data.ErrInvalid):
 		return fiber.StatusUnprocessableEntity
+	case errors.Is(err, data.ErrBusy):
+		return fiber.StatusServiceUnavailable
 	case errors.As(err, &fe):
 		return fe.Code
 	default:
@@ -57,7 +60,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status := statusOf(err)
 	switch {
 	case status == fiber.StatusServiceUnavailable:
-		s.log.Warn("request turned away: too busy", "method", c.Method(), "path", c.Path())
+		s.log.Warn("request turned away: too busy", "method", c.Method(), "path", c.Path(), "err", err)
+		if c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryBusy))
+		}
 	case status >= 500:
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}

@@ -248,7 +248,11 @@ func (s *csrfStorage) Delete(token string) error {
 	return s.store.Delete(context.Background(), token)
 }
 
+// remember caches the token's expiry. The token often comes from the request's cookie or header,
+// whose bytes Fiber reuses for the next request: the map keeps its own copy, or its key would
+// change under it.
 func (s *csrfStorage) remember(token string, exp time.Time) {
+	token = strings.Clone(token)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.known) >= maxKnownTokens {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/bookcase/bookcase/data"
 )
@@ -44,5 +45,42 @@ func TestCSRFSaveDoesNotWaitForABusyWriter(t *testing.T) {
 	}
 	if v, err := s.Get("token"); v != nil || err != nil {
 		t.Errorf("Get of the token that could not be stored = %q, %v; want nothing", v, err)
+	}
+}
+
+// countingCSRFStore knows every token, for an hour, and counts how often it is asked.
+type countingCSRFStore struct{ lookups int }
+
+func (c *countingCSRFStore) Expiry(context.Context, string) (time.Time, error) {
+	c.lookups++
+	return time.Now().Add(time.Hour), nil
+}
+
+func (c *countingCSRFStore) Save(context.Context, string, time.Time) error { return nil }
+
+func (c *countingCSRFStore) Delete(context.Context, string) error { return nil }
+
+// TestCSRFCacheKeepsItsOwnCopy checks that the token cache does not keep the caller's string as
+// its key: Fiber hands over cookie and header values whose bytes it reuses for the next request
+// (issue 11, bug 12). Before the fix the cached key turned into the next request's token.
+func TestCSRFCacheKeepsItsOwnCopy(t *testing.T) {
+	store := &countingCSRFStore{}
+	s := newCSRFStorage(store)
+	// A string over a buffer that is reused, as fasthttp's are.
+	buf := []byte("token-of-the-first-request")
+	if v, err := s.Get(unsafe.String(&buf[0], len(buf))); v == nil || err != nil {
+		t.Fatalf("Get = %q, %v; want the token known", v, err)
+	}
+	copy(buf, "token-of-the-other-request")
+	if v, err := s.Get("token-of-the-first-request"); v == nil || err != nil {
+		t.Fatalf("Get again = %q, %v; want the token known", v, err)
+	}
+	if store.lookups != 1 {
+		t.Errorf("the store was asked %d times, want once: the cache lost the token when the request's buffer was reused", store.lookups)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.known["token-of-the-other-request"]; ok {
+		t.Error("the cache holds a token that was never looked up: its key is the request's buffer")
 	}
 }

@@ -205,7 +205,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/login", s.showLogin)
 	app.Post("/login", append(s.loginLimiters(), s.login)...)
 	app.Get("/signup", s.showSignup)
-	app.Post("/signup", s.signup)
+	app.Post("/signup", append(s.signupLimiters(), s.signup)...)
 	app.Post("/logout", s.logout)
 	app.Get("/shortcuts", s.showShortcuts)
 
