@@ -177,9 +177,41 @@ func (s *SessionStore) PurgeExpired(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// CSRFTokens stores the anti-forgery tokens handed to browsers (hashed), with their expiry.
+// CSRFTokens stores the anti-forgery tokens handed to signed-in readers' browsers (hashed), with
+// their expiry, and keeps the key that signs the tokens of everyone else, which are not stored.
 type CSRFTokens struct {
 	db *DB
+}
+
+// signingKeyName is the name of the signing key in the secrets table.
+const signingKeyName = "signing-key"
+
+// SigningKey returns the server's key for signing what it hands to browsers without storing it:
+// 32 random bytes, made and stored by the first call on a new database, the same for every server
+// that uses it, and after restarts.
+func (s *CSRFTokens) SigningKey(ctx context.Context) ([]byte, error) {
+	var stored string
+	err := s.db.get(ctx, &stored, `SELECT value FROM secrets WHERE name = ?`, signingKeyName)
+	if errors.Is(err, sql.ErrNoRows) {
+		key := make([]byte, 32)
+		rand.Read(key) // never fails (Go 1.24+)
+		err = s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+			// Two servers starting at once: the first key stored is the one both use.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
+				signingKeyName, hex.EncodeToString(key)); err != nil {
+				return err
+			}
+			return tx.GetContext(ctx, &stored, `SELECT value FROM secrets WHERE name = ?`, signingKeyName)
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	key, err := hex.DecodeString(stored)
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("signing key: the stored key is not 32 bytes of hex")
+	}
+	return key, nil
 }
 
 // Expiry returns when the token expires, or ErrNotFound when it is unknown or expired.

@@ -118,7 +118,7 @@ func (s *Server) startSession(c *fiber.Ctx, userID int64) error {
 	if err != nil {
 		return err
 	}
-	if err := rotateCSRF(c); err != nil {
+	if err := s.rotateCSRF(c); err != nil {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{
@@ -240,7 +240,7 @@ func (s *Server) logout(c *fiber.Ctx) error {
 		}
 	}
 	s.clearSessionCookie(c)
-	if err := rotateCSRF(c); err != nil {
+	if err := s.rotateCSRF(c); err != nil {
 		return err
 	}
 	if isHTMX(c) {

@@ -137,9 +137,10 @@ func (a *testApp) addUser(username string) data.User {
 	return u
 }
 
-// signIn signs u in on this plain-HTTP browser: it loads the login page, as a reader would, which
-// hands out the anti-forgery token, then starts a session for u straight in the store (the login
-// form itself is tested in auth_test.go, and skipping it saves a password hash per test).
+// signIn signs u in on this plain-HTTP browser: it loads the login page, as a reader would, then
+// starts a session for u straight in the store (the login form itself is tested in auth_test.go,
+// and skipping it saves a password hash per test) and loads a page for the reader's anti-forgery
+// token.
 func (a *testApp) signIn(u data.User) {
 	a.t.Helper()
 	a.get(plain, "/login").wantStatus(a.t, http.StatusOK)
@@ -152,6 +153,8 @@ func (a *testApp) signIn(u data.User) {
 	}
 	a.cookies[sessionCookie] = sess.Token
 	a.reader = u
+	// A signed-in reader's token is another than the login page's, as after a real login.
+	a.get(plain, "/shortcuts").wantStatus(a.t, http.StatusOK)
 }
 
 // mode is how a request is made: by a plain browser (JavaScript off) or by htmx.

@@ -2,8 +2,13 @@ package handlers
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"net/netip"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,8 +44,19 @@ func (s *Server) isSecure(c *fiber.Ctx) bool {
 	return s.secureCookies || c.Protocol() == "https"
 }
 
-// CSRFStore is what the anti-forgery check needs to remember the tokens it hands out.
+// CSRFStore is what the anti-forgery check needs: to remember the tokens it hands to signed-in
+// readers, and the key that signs the tokens of everyone else (SigningKey).
 type CSRFStore interface {
+	Expiry(ctx context.Context, token string) (time.Time, error)
+	Save(ctx context.Context, token string, expires time.Time) error
+	Delete(ctx context.Context, token string) error
+	// SigningKey returns the server's secret key (at least 32 bytes), the same after a restart
+	// and for every server on the same database.
+	SigningKey(ctx context.Context) ([]byte, error)
+}
+
+// tokenStore is what csrfStorage needs of a CSRFStore.
+type tokenStore interface {
 	Expiry(ctx context.Context, token string) (time.Time, error)
 	Save(ctx context.Context, token string, expires time.Time) error
 	Delete(ctx context.Context, token string) error
@@ -55,17 +71,22 @@ const csrfKey = "csrf"
 // csrfHandlerKey is where Fiber's CSRF middleware keeps its handler (to rotate the token).
 const csrfHandlerKey = "csrf.handler"
 
-// newCSRF builds Fiber's CSRF middleware: a token in a cookie that must come back, on every
-// unsafe request, in the X-CSRF-Token header (htmx) or the _csrf form field (plain forms); over
-// HTTPS the Referer must also be this site. Tokens are kept in the database, so they survive a
-// restart and work across servers.
-func (s *Server) newCSRF(secure bool) fiber.Handler {
-	name := "bookcase_csrf"
+// csrfCookie is the name of the anti-forgery cookie: with the __Host- prefix over HTTPS, so it
+// can only have been set by this host (no sibling domain can plant one).
+func csrfCookie(secure bool) string {
 	if secure {
-		name = "__Host-bookcase_csrf"
+		return "__Host-bookcase_csrf"
 	}
+	return "bookcase_csrf"
+}
+
+// newCSRF builds Fiber's CSRF middleware for signed-in readers: a token in a cookie that must
+// come back, on every unsafe request, in the X-CSRF-Token header (htmx) or the _csrf form field
+// (plain forms); over HTTPS the Referer must also be this site. Tokens are kept in the database,
+// so they survive a restart, work across servers, and end with the session (logout).
+func (s *Server) newCSRF(secure bool) fiber.Handler {
 	return csrf.New(csrf.Config{
-		CookieName:        name,
+		CookieName:        csrfCookie(secure),
 		CookiePath:        "/",
 		CookieSecure:      secure,
 		CookieHTTPOnly:    true,
@@ -152,8 +173,14 @@ func (s *Server) clientIP(c *fiber.Ctx) string {
 // errForbiddenCSRF answers a request whose anti-forgery token is missing or wrong.
 var errForbiddenCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
 
-// csrfMiddleware picks the secure or plain variant of the CSRF check for the connection.
+// csrfMiddleware checks the anti-forgery token of unsafe requests and hands out the token for
+// the page. A signed-in reader's token is stored (newCSRF); a visitor who is not signed in gets a
+// signed one that is not (csrfAnonymous), so that anonymous requests, a flood of them included,
+// cost no database write. It runs after loadSession, which tells the two apart.
 func (s *Server) csrfMiddleware(c *fiber.Ctx) error {
+	if _, ok := currentUser(c); !ok {
+		return s.csrfAnonymous(c)
+	}
 	if s.isSecure(c) {
 		return s.csrfSecure(c)
 	}
@@ -161,10 +188,12 @@ func (s *Server) csrfMiddleware(c *fiber.Ctx) error {
 }
 
 // rotateCSRF drops the current token so the next page gets a new one (after login and logout).
-func rotateCSRF(c *fiber.Ctx) error {
+func (s *Server) rotateCSRF(c *fiber.Ctx) error {
 	h, ok := c.Locals(csrfHandlerKey).(*csrf.CSRFHandler)
 	if !ok {
-		return errors.New("no csrf handler")
+		// Not signed in: the token is not stored, only the cookie is to go.
+		s.setAnonCSRFCookie(c, "", time.Unix(0, 0))
+		return nil
 	}
 	if err := h.DeleteToken(c); err != nil && !errors.Is(err, errForbiddenCSRF) {
 		return err
@@ -172,11 +201,144 @@ func rotateCSRF(c *fiber.Ctx) error {
 	return nil
 }
 
+// Anonymous anti-forgery tokens are signed, not stored: "nonce.expiry.signature", where the
+// signature is an HMAC under the server's key (signer). The token comes back in the cookie and in
+// the form (double submit); both must be signed by this server, unexpired, and carry the same
+// nonce. A forger can neither make a token nor read the victim's cookie, and with the __Host-
+// prefix (HTTPS) cannot plant one either.
+const (
+	// anonCSRFLifetime is how long a login or sign-up page stays usable without a reload.
+	anonCSRFLifetime = 24 * time.Hour
+	// csrfPurpose is what anonymous anti-forgery tokens are signed for.
+	csrfPurpose = "csrf"
+)
+
+// anonCSRF is a checked anonymous anti-forgery token.
+type anonCSRF struct {
+	nonce   string
+	expires time.Time
+}
+
+// newAnonCSRF returns a token for nonce that expires at expires.
+func (s *Server) newAnonCSRF(nonce string, expires time.Time) string {
+	return s.signer.sign(csrfPurpose, nonce, strconv.FormatInt(expires.Unix(), 10))
+}
+
+// readAnonCSRF checks an anonymous token: signed by this server and unexpired.
+func (s *Server) readAnonCSRF(token string, now time.Time) (anonCSRF, bool) {
+	parts, ok := s.signer.open(csrfPurpose, token, 2)
+	if !ok {
+		return anonCSRF{}, false
+	}
+	unix, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || !now.Before(time.Unix(unix, 0)) {
+		return anonCSRF{}, false
+	}
+	return anonCSRF{nonce: parts[0], expires: time.Unix(unix, 0)}, true
+}
+
+// csrfAnonymous is the anti-forgery check for visitors who are not signed in: the same rules as
+// newCSRF's (token in the header or form matching the cookie; Referer of this site over HTTPS),
+// with signed tokens instead of stored ones.
+func (s *Server) csrfAnonymous(c *fiber.Ctx) error {
+	now := time.Now()
+	cookie, cookieOK := s.readAnonCSRF(c.Cookies(csrfCookie(s.isSecure(c))), now)
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
+	default:
+		if c.Protocol() == "https" && !refererIsThisSite(c) {
+			return errForbiddenCSRF
+		}
+		sent, err := csrfFromHeaderOrBody(c)
+		if err != nil || !cookieOK {
+			return errForbiddenCSRF
+		}
+		if token, ok := s.readAnonCSRF(sent, now); !ok || !hmac.Equal([]byte(token.nonce), []byte(cookie.nonce)) {
+			return errForbiddenCSRF
+		}
+	}
+	token := strings.Clone(c.Cookies(csrfCookie(s.isSecure(c))))
+	if !cookieOK || cookie.expires.Sub(now) < anonCSRFLifetime/2 {
+		// A new token, or a longer-lived one with the same nonce, so that pages open in other
+		// tabs keep working.
+		nonce := cookie.nonce
+		if !cookieOK {
+			nonce = data.NewToken()
+		}
+		expires := now.Add(anonCSRFLifetime)
+		token = s.newAnonCSRF(nonce, expires)
+		s.setAnonCSRFCookie(c, token, expires)
+	}
+	c.Vary(fiber.HeaderCookie)
+	c.Locals(csrfKey, token)
+	return c.Next()
+}
+
+// setAnonCSRFCookie sets the anti-forgery cookie of a visitor who is not signed in.
+func (s *Server) setAnonCSRFCookie(c *fiber.Ctx, token string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{
+		Name:     csrfCookie(s.isSecure(c)),
+		Value:    token,
+		Path:     "/",
+		Expires:  expires,
+		Secure:   s.isSecure(c),
+		HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+// refererIsThisSite reports whether the request's Referer is a page of this site, with the same
+// scheme and host (the check Fiber's CSRF middleware makes over HTTPS).
+func refererIsThisSite(c *fiber.Ctx) bool {
+	u, err := url.Parse(strings.ToLower(c.Get(fiber.HeaderReferer)))
+	return err == nil && u.Scheme == c.Protocol() && u.Host == c.Hostname()
+}
+
+// signer signs values that the server hands out without storing them (anonymous anti-forgery
+// tokens, device cookies) with HMAC-SHA256 under the server's key. Each value is signed for a
+// purpose, so a value made for one use is worthless for another.
+type signer struct{ key []byte }
+
+// maxSignedLen bounds the values open looks at: what it is sent is the client's to choose.
+const maxSignedLen = 512
+
+// mac is the signature of parts for purpose.
+func (g signer) mac(purpose string, parts ...string) []byte {
+	m := hmac.New(sha256.New, g.key)
+	m.Write([]byte(purpose))
+	for _, p := range parts {
+		m.Write([]byte{0})
+		m.Write([]byte(p))
+	}
+	return m.Sum(nil)
+}
+
+// sign returns parts, which must not hold a ".", and their signature, joined by ".".
+func (g signer) sign(purpose string, parts ...string) string {
+	return strings.Join(parts, ".") + "." + base64.RawURLEncoding.EncodeToString(g.mac(purpose, parts...))
+}
+
+// open returns the n parts of a value made by sign for purpose, and false when it was not.
+func (g signer) open(purpose, value string, n int) ([]string, bool) {
+	if len(value) > maxSignedLen {
+		return nil, false
+	}
+	parts := strings.Split(value, ".")
+	if len(parts) != n+1 {
+		return nil, false
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[n])
+	if err != nil || !hmac.Equal(sig, g.mac(purpose, parts[:n]...)) {
+		return nil, false
+	}
+	return parts[:n], true
+}
+
 // csrfStorage adapts CSRFStore to fiber.Storage. Fiber extends a token's expiry on every page
 // view; this writes the new expiry only when it has moved by more than an hour, so browsing does
 // not cost a database write per request.
 type csrfStorage struct {
-	store CSRFStore
+	store tokenStore
 	// saveWait bounds how long storing a token waits for the database's writer (csrfSaveWait).
 	saveWait time.Duration
 
@@ -196,7 +358,7 @@ const csrfRewriteAfter = time.Hour
 // maxKnownTokens bounds the in-memory cache; it is simply emptied when full.
 const maxKnownTokens = 50000
 
-func newCSRFStorage(store CSRFStore) *csrfStorage {
+func newCSRFStorage(store tokenStore) *csrfStorage {
 	return &csrfStorage{store: store, saveWait: csrfSaveWait, known: make(map[string]time.Time)}
 }
 

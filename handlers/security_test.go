@@ -1,9 +1,11 @@
 package handlers_test
 
 import (
+	"database/sql"
 	"errors"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -407,5 +409,150 @@ func TestHTTPS(t *testing.T) {
 		res = a.do(plain, http.MethodPost, "/login", loginForm("ada", password))
 		res.wantRedirect(t, "/books")
 		wantSessionCookie(t, res, sessionCookie, false)
+	})
+}
+
+// dbWatcher tells whether anything was written to a database file: SQLite's data_version, read
+// on one connection of its own, changes when another connection commits.
+type dbWatcher struct {
+	t    *testing.T
+	conn *sql.Conn
+}
+
+func watchDB(t *testing.T, path string) *dbWatcher {
+	t.Helper()
+	pool, err := sql.Open("sqlite3", "file:"+url.PathEscape(path)+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	conn, err := pool.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return &dbWatcher{t: t, conn: conn}
+}
+
+// state is the data version and the numbers of stored anti-forgery tokens and sessions.
+func (w *dbWatcher) state() [3]int64 {
+	w.t.Helper()
+	var s [3]int64
+	for i, q := range []string{`PRAGMA data_version`, `SELECT count(*) FROM csrf_tokens`, `SELECT count(*) FROM sessions`} {
+		if err := w.conn.QueryRowContext(w.t.Context(), q).Scan(&s[i]); err != nil {
+			w.t.Fatalf("%s: %v", q, err)
+		}
+	}
+	return s
+}
+
+func TestAnonymousRequestsWriteNothing(t *testing.T) {
+	// A visitor who is not signed in costs no database write, whatever they ask for (issue 12,
+	// item 2): before, every cookieless request stored an anti-forgery token, even a 404's.
+	path := filepath.Join(t.TempDir(), "test.db")
+	db, err := data.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	a := newApp(t, db, handlers.Config{SignupOpen: true})
+	a.addUser("ada")
+	css := one(t, a.get(plain, "/login").page(t), `link[rel="stylesheet"]`).AttrOr("href", "")
+	w := watchDB(t, path)
+	before := w.state()
+	const visitors = 30
+	for i := range visitors {
+		b := a.browser() // no cookies
+		for _, target := range []string{"/login", "/signup", "/login?next=/books/1", "/nope/" + strconv.Itoa(i), "/books", "/books/1", "/", "/shortcuts", css} {
+			for _, m := range modes {
+				if res := b.get(m, target); res.StatusCode >= 500 {
+					t.Fatalf("GET %s: status %d", target, res.StatusCode)
+				}
+			}
+		}
+		if i >= 5 {
+			continue // the rest would be rate limited
+		}
+		// Nor do forms that fail: a wrong password, a sign-up with two different passwords.
+		b.get(plain, "/login")
+		b.do(plain, http.MethodPost, "/login", loginForm("ada", "not the right passphrase")).wantStatus(t, http.StatusUnprocessableEntity)
+		b.do(plain, http.MethodPost, "/signup", signupForm("bob", "a fine long passphrase", "another passphrase")).wantStatus(t, http.StatusUnprocessableEntity)
+	}
+	if after := w.state(); after != before {
+		t.Errorf("data version, tokens, sessions = %v after %d anonymous visitors, want them unchanged from %v", after, visitors, before)
+	}
+	// The login form still works, and signs in (that writes, once).
+	b := a.browser()
+	b.login("/login", "ada", password).wantRedirect(t, "/books")
+	wantSignedInAs(t, b, "ada")
+}
+
+func TestCSRFAnonymous(t *testing.T) {
+	// The anonymous forms (login, sign-up) keep their protection with signed, unstored tokens.
+	path := filepath.Join(t.TempDir(), "test.db")
+	db, err := data.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	a := newApp(t, db, handlers.Config{SignupOpen: true})
+	a.addUser("ada")
+	victim := a.browser()
+	victim.get(plain, "/login")
+	mallory := a.browser()
+	mallory.get(plain, "/login")
+	// A token from another server (another database, so another key) is well formed, and no use.
+	elsewhere := newApp(t, openTestDB(t), handlers.Config{})
+	elsewhere.get(plain, "/login")
+	tampered := func(token string) string {
+		i := strings.IndexByte(token, '.')
+		return token[:i] + ".9" + token[i+1:] // a later expiry
+	}
+	for _, tt := range []struct {
+		name          string
+		token, cookie string
+	}{
+		{"ErrMissing", "", victim.cookies[csrfCookie]},
+		{"ErrNoCookie", victim.csrf, ""},
+		{"ErrOtherBrowsersToken", mallory.csrf, victim.cookies[csrfCookie]},
+		{"ErrBadCookie", victim.csrf, victim.cookies[csrfCookie] + "x"},
+		{"ErrOtherServers", elsewhere.csrf, elsewhere.cookies[csrfCookie]},
+		{"ErrTampered", tampered(victim.csrf), tampered(victim.cookies[csrfCookie])},
+		{"ErrStoredKind", data.NewToken(), data.NewToken()},
+	} {
+		for _, r := range []struct {
+			path string
+			form url.Values
+		}{{"/login", loginForm("ada", password)}, {"/signup", signupForm("newcomer", password, password)}} {
+			for _, m := range modes {
+				t.Run(tt.name+"/"+m.name+r.path, func(t *testing.T) {
+					f := r.form
+					if !m.htmx && tt.token != "" {
+						f = withField(f, "_csrf", tt.token)
+					}
+					req := victim.request(m, http.MethodPost, r.path, f)
+					if m.htmx && tt.token != "" {
+						req.Header.Set(csrfHeader, tt.token)
+					}
+					req.Header.Set("Cookie", csrfCookie+"="+tt.cookie)
+					res := victim.send(req)
+					res.wantStatus(t, http.StatusForbidden)
+					wantNoSession(t, res)
+					if _, err := db.Users().ByName(t.Context(), "newcomer"); !errors.Is(err, data.ErrNotFound) {
+						t.Errorf("ByName(newcomer) = %v, want ErrNotFound", err)
+					}
+				})
+			}
+		}
+	}
+	t.Run("OKAnotherServerOnTheSameDatabase", func(t *testing.T) {
+		// The key is the database's: a second server (or the same after a restart) takes the
+		// token the first handed out.
+		again := newApp(t, db, handlers.Config{})
+		b := a.browser()
+		b.get(plain, "/login")
+		b.app = again.app
+		b.do(plain, http.MethodPost, "/login", loginForm("ada", password)).wantRedirect(t, "/books")
+		wantSignedInAs(t, b, "ada")
 	})
 }

@@ -110,6 +110,9 @@ type Server struct {
 	trustedProxies []netip.Prefix
 	csrfSecure     fiber.Handler
 	csrfPlain      fiber.Handler
+	// signer signs what is handed out without being stored: anonymous anti-forgery tokens and
+	// device cookies.
+	signer signer
 }
 
 // maxBodyBytes bounds every request body; a book is three fields of at most 250 characters.
@@ -160,6 +163,16 @@ func New(cfg Config) (*fiber.App, error) {
 		s.trustedProxies = append(s.trustedProxies, prefix)
 	}
 	s.csrfSecure, s.csrfPlain = s.newCSRF(true), s.newCSRF(false)
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	key, err := cfg.CSRF.SigningKey(ctx)
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
+	if len(key) < 32 {
+		return nil, errors.New("handlers: the signing key is shorter than 32 bytes")
+	}
+	s.signer = signer{key: key}
 	for name, dst := range map[string]*string{assets.CSS: &s.assets.CSS, assets.App: &s.assets.App, assets.HTMX: &s.assets.HTMX} {
 		u, err := assets.URL(name)
 		if err != nil {
@@ -191,8 +204,8 @@ func New(cfg Config) (*fiber.App, error) {
 	app.Use("/assets", cacheForever, filesystem.New(filesystem.Config{Root: http.FS(assets.FS())}))
 	app.Use(s.commonHeaders)
 	app.Use(newAdmission(admitted(), maxQueueWait).admit)
-	app.Use(s.csrfMiddleware)
 	app.Use(s.loadSession)
+	app.Use(s.csrfMiddleware)
 	s.routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil
