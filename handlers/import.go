@@ -14,7 +14,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/bookcase/bookcase/data"
-	"github.com/bookcase/bookcase/data/importer"
+	"github.com/bookcase/bookcase/data/exchange"
 	"github.com/bookcase/bookcase/views"
 )
 
@@ -36,7 +36,7 @@ type ImportStore interface {
 
 // maxImportBody bounds an upload to POST /import: the largest file the importer reads, plus room
 // for the multipart framing and the anti-forgery field.
-const maxImportBody = importer.MaxFileSize + 1<<20
+const maxImportBody = exchange.MaxFileSize + 1<<20
 
 // importTimeout bounds the writing of one import, which runs after its request has ended.
 const importTimeout = 10 * time.Minute
@@ -146,23 +146,6 @@ func (j *importJobs) stop() error {
 	return nil
 }
 
-// importRoutes registers the import flow under /import (signed-in readers only).
-func (s *Server) importRoutes(app *fiber.App) {
-	app.Use("/import", s.requireUser)
-	app.Get("/import", s.showImports)
-	app.Post("/import", s.uploadImport)
-	app.Get("/import/:id", s.showImport)
-	app.Get("/import/:id/progress", s.importProgress)
-	app.Get("/import/:id/counts", s.importCounts)
-	app.Post("/import/:id/confirm", s.confirmImport)
-	app.Post("/import/:id/delete", s.deleteImport)
-	app.Get("/import/:id/rows/:n", s.showImportRow)
-	app.Get("/import/:id/rows/:n/edit", s.editImportRow)
-	app.Post("/import/:id/rows/:n", s.fixImportRow)
-	app.Post("/import/:id/rows/:n/drop", s.dropImportRow)
-	app.Post("/import/:id/rows/:n/restore", s.restoreImportRow)
-}
-
 // importID parses the :id route parameter; anything but a positive integer names no import.
 func importID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
@@ -219,14 +202,14 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	var res *importer.Result
+	var res *exchange.Result
 	in := data.NewImport{
 		Filename: fh.Filename,
 		Rows: func(yield func(data.PendingRow, error) bool) {
 			var stopped bool
 			var err error
 			rows := 0
-			res, err = importer.ParseEach(f, importer.MaxFileSize, func(r importer.Row) error {
+			res, err = exchange.ParseEach(f, exchange.MaxFileSize, func(r exchange.Row) error {
 				rows++
 				if !yield(pendingRow(r), nil) {
 					stopped = true
@@ -244,7 +227,7 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 		File: func() (string, []string) { return string(res.Format), res.Shelves },
 	}
 	im, err := s.imports.Create(c.UserContext(), owner(c), in)
-	if fe := (*importer.FileError)(nil); errors.As(err, &fe) {
+	if fe := (*exchange.FileError)(nil); errors.As(err, &fe) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
 	}
 	if errors.Is(err, errNoBooks) {
@@ -264,7 +247,7 @@ var (
 )
 
 // pendingRow is a parsed row as the store holds it for review.
-func pendingRow(r importer.Row) data.PendingRow {
+func pendingRow(r exchange.Row) data.PendingRow {
 	p := data.PendingRow{Line: r.Line, Row: data.ImportRow{
 		Title: r.Title, Author: r.Author, Genre: r.Genre, ISBN: r.ISBN, Pages: r.Pages, Rating: r.Rating,
 		Status: r.Status, Shelves: r.Shelves, Notes: r.Notes, DateAdded: r.DateAdded, DateUpdated: r.DateUpdated,
@@ -301,11 +284,10 @@ func (s *Server) renderImport(c *fiber.Ctx, status int, message string) error {
 	if err != nil {
 		return err
 	}
-	r := views.ImportReview{
-		ID: im.ID, Filename: im.Filename, Format: im.Format, State: string(im.State), Total: im.Total,
-		New: im.Kinds[data.RowNew], Matches: im.Kinds[data.RowMatch], Problems: im.Kinds[data.RowProblem],
-		Dropped: im.Kinds[data.RowDropped], OnDuplicate: im.OnDuplicate, Message: message,
-		Progress: progress,
+	r := reviewView(im)
+	r.Message, r.Progress = message, progress
+	if message == "" && c.Query("confirm") == confirmRefused && im.Open() && im.Kinds[data.RowProblem] > 0 {
+		r.Message = msgProblemsLeft(im.Kinds[data.RowProblem])
 	}
 	if im.Open() {
 		held := im.Kinds[data.RowNew] + im.Kinds[data.RowMatch] + im.Kinds[data.RowProblem] + im.Kinds[data.RowDropped]
@@ -321,6 +303,28 @@ func (s *Server) renderImport(c *fiber.Ctx, status int, message string) error {
 		}
 	}
 	return render(c, status, views.ImportReviewPage(s.meta(c, "Import: "+im.Filename), r))
+}
+
+// reviewView is an import's counts and settings as the review shows them.
+func reviewView(im data.Import) views.ImportReview {
+	return views.ImportReview{
+		ID: im.ID, Filename: im.Filename, Format: im.Format, State: string(im.State), Total: im.Total,
+		New: im.Kinds[data.RowNew], Matches: im.Kinds[data.RowMatch], Problems: im.Kinds[data.RowProblem],
+		Dropped: im.Kinds[data.RowDropped], OnDuplicate: im.OnDuplicate,
+	}
+}
+
+// confirmRefused is the value of the review's confirm query parameter after a plain confirmation
+// was refused because rows have problems: the review then says so (post/redirect/get, so a
+// reload does not post again).
+const confirmRefused = "problems"
+
+// msgProblemsLeft is why an import with n rows with problems cannot be confirmed.
+func msgProblemsLeft(n int) string {
+	if n == 1 {
+		return "Fix or drop the row with problems first."
+	}
+	return "Fix or drop the " + strconv.Itoa(n) + " rows with problems first."
 }
 
 // importWithProgress reads the reader's import id and how far it is. A running import that this
@@ -365,21 +369,36 @@ func (s *Server) importProgress(c *fiber.Ctx) error {
 }
 
 // confirmImport starts writing the import in the background and shows its progress. Confirming
-// an import that already runs or is done starts nothing and shows it.
+// an import that already runs or is done starts nothing and shows it. Confirming one whose rows
+// still have problems is refused: htmx gets the message in place of the hint above the button
+// (422), a plain form a 303 back to the review, which says it.
 func (s *Server) confirmImport(c *fiber.Ctx) error {
 	id, err := importID(c)
 	if err != nil {
 		return err
 	}
-	reader := owner(c)
-	started, err := s.imports.Start(c.UserContext(), reader, id, c.FormValue("onDuplicate"))
+	ctx, reader := c.UserContext(), owner(c)
+	onDuplicate := c.FormValue("onDuplicate")
+	started, err := s.imports.Start(ctx, reader, id, onDuplicate)
 	var v *data.ValidationError
 	if errors.As(err, &v) {
-		msg := v.Fields["import"]
-		if msg == "" {
-			msg = v.Fields["onDuplicate"]
+		if _, bad := v.Fields["onDuplicate"]; bad {
+			return s.renderImport(c, fiber.StatusUnprocessableEntity, v.Fields["onDuplicate"])
 		}
-		return s.renderImport(c, fiber.StatusUnprocessableEntity, msg)
+		im, err := s.imports.Get(ctx, reader, id)
+		if err != nil {
+			return err
+		}
+		if !im.Open() || im.Kinds[data.RowProblem] == 0 {
+			// Closed between the two reads, or the problems fixed meanwhile: show it as it is.
+			return s.seeOther(c, views.ImportURL(id))
+		}
+		if !isHTMX(c) {
+			return c.Redirect(views.ImportURL(id)+"?confirm="+confirmRefused, fiber.StatusSeeOther)
+		}
+		r := reviewView(im)
+		r.Message, r.OnDuplicate = msgProblemsLeft(im.Kinds[data.RowProblem]), onDuplicate
+		return render(c, fiber.StatusUnprocessableEntity, views.ImportConfirmRefused(r))
 	}
 	if err != nil {
 		return err
@@ -531,36 +550,17 @@ func (s *Server) changeImportRow(c *fiber.Ctx, change func(ctx context.Context, 
 	return s.importRowChanged(c, id, row)
 }
 
-// importChanged is the event a fixed or dropped row triggers, so the counts fetch themselves.
-const importChanged = "import-changed"
-
-// importRowChanged answers a fixed or dropped row: htmx gets the row, and an import-changed event that
-// refreshes the counts; a plain form goes back to the review.
+// importRowChanged answers a fixed, dropped or restored row: htmx gets the row, and out of band
+// the counts, the hint and the Import button as they now are; a plain form goes back to the review.
 func (s *Server) importRowChanged(c *fiber.Ctx, id int64, row data.PendingRow) error {
 	if !isHTMX(c) {
 		return c.Redirect(views.ImportURL(id), fiber.StatusSeeOther)
-	}
-	c.Set(hxTrigger, importChanged)
-	v := importRowView(id, row, true)
-	v.Focus = true
-	return render(c, fiber.StatusOK, views.ImportRowView(v))
-}
-
-// importCounts is the counts of an import's rows by kind (htmx); a plain request gets the page.
-func (s *Server) importCounts(c *fiber.Ctx) error {
-	if !isHTMX(c) {
-		return s.showImport(c)
-	}
-	id, err := importID(c)
-	if err != nil {
-		return err
 	}
 	im, err := s.imports.Get(c.UserContext(), owner(c), id)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.ImportCounts(views.ImportReview{
-		ID: id, Total: im.Total, New: im.Kinds[data.RowNew], Matches: im.Kinds[data.RowMatch],
-		Problems: im.Kinds[data.RowProblem], Dropped: im.Kinds[data.RowDropped],
-	}))
+	v := importRowView(id, row, true)
+	v.Focus = true
+	return render(c, fiber.StatusOK, views.ImportRowChanged(v, reviewView(im)))
 }
