@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -169,6 +171,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := s.startSession(c, u.ID); err != nil {
 		return err
 	}
+	s.trustDevice(c, u.Username)
 	if next == "" {
 		next = "/books"
 	}
@@ -220,6 +223,7 @@ func (s *Server) signup(c *fiber.Ctx) error {
 	if err := s.startSession(c, u.ID); err != nil {
 		return err
 	}
+	s.trustDevice(c, u.Username)
 	return c.Redirect("/books", fiber.StatusSeeOther)
 }
 
@@ -251,14 +255,75 @@ func (s *Server) logout(c *fiber.Ctx) error {
 }
 
 // Login rate limits. Only failed attempts count. Per client address they slow down guessing
-// across accounts; per account they slow down guessing from many addresses, over a short
-// sliding window, so an attacker cannot keep a real reader out for long after they stop.
+// across accounts. Per account they slow down guessing from many addresses, over a short sliding
+// window, so an attacker cannot keep a real reader out for long after they stop; and they count
+// only clients that have not proved themselves, so the reader is not kept out at all meanwhile
+// (OWASP's device cookies): a browser that logged in to the account before carries a signed
+// device cookie naming it, and its failures count against that cookie alone, with the same limit.
+// Guessing one account from a botnet is just as slow as before; the owner's browser gets in.
 const (
 	loginFailuresPerAddress = 20
 	loginAddressWindow      = 10 * time.Minute
 	loginFailuresPerAccount = 10
 	loginAccountWindow      = 5 * time.Minute
 )
+
+// Device cookies are "username.nonce.expiry.signature" (signer), the username base64url-encoded.
+const (
+	devicePurpose = "device"
+	// deviceLifetime is how long a browser stays trusted for an account after logging in to it.
+	deviceLifetime = 365 * 24 * time.Hour
+)
+
+// deviceCookie is the name of the device cookie, __Host- prefixed over HTTPS.
+func (s *Server) deviceCookie(c *fiber.Ctx) string {
+	if s.isSecure(c) {
+		return "__Host-bookcase_device"
+	}
+	return "bookcase_device"
+}
+
+// trustDevice marks the browser as one that has logged in to the account username.
+func (s *Server) trustDevice(c *fiber.Ctx, username string) {
+	expires := time.Now().Add(deviceLifetime)
+	c.Cookie(&fiber.Cookie{
+		Name:     s.deviceCookie(c),
+		Value:    s.signer.sign(devicePurpose, base64.RawURLEncoding.EncodeToString([]byte(username)), data.NewToken(), strconv.FormatInt(expires.Unix(), 10)),
+		Path:     "/",
+		Expires:  expires,
+		Secure:   s.isSecure(c),
+		HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteStrictMode,
+	})
+}
+
+// trustedDevice returns the nonce of the browser's device cookie when it is this server's,
+// unexpired, and for the account username (normalized).
+func (s *Server) trustedDevice(c *fiber.Ctx, username string) (string, bool) {
+	parts, ok := s.signer.open(devicePurpose, c.Cookies(s.deviceCookie(c)), 3)
+	if !ok {
+		return "", false
+	}
+	name, err := base64.RawURLEncoding.DecodeString(parts[0])
+	if err != nil || string(name) != username {
+		return "", false
+	}
+	unix, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || !time.Now().Before(time.Unix(unix, 0)) {
+		return "", false
+	}
+	return parts[1], true
+}
+
+// loginAccountKey is what the per-account limit counts a login's failure against: the device
+// cookie when the browser has one for the account, else the account, shared by every other client.
+func (s *Server) loginAccountKey(c *fiber.Ctx) string {
+	username := data.NormalizeUsername(c.FormValue("username"))
+	if nonce, ok := s.trustedDevice(c, username); ok {
+		return "device:" + nonce
+	}
+	return "user:" + username
+}
 
 // loginLimiters returns the rate limiters for POST /login.
 func (s *Server) loginLimiters() []fiber.Handler {
@@ -281,11 +346,9 @@ func (s *Server) loginLimiters() []fiber.Handler {
 			LimiterMiddleware:      limiter.SlidingWindow{},
 		}),
 		limiter.New(limiter.Config{
-			Max:        loginFailuresPerAccount,
-			Expiration: loginAccountWindow,
-			KeyGenerator: func(c *fiber.Ctx) string {
-				return "user:" + data.NormalizeUsername(c.FormValue("username"))
-			},
+			Max:                    loginFailuresPerAccount,
+			Expiration:             loginAccountWindow,
+			KeyGenerator:           s.loginAccountKey,
 			SkipSuccessfulRequests: true,
 			LimitReached:           tooMany,
 			LimiterMiddleware:      limiter.SlidingWindow{},

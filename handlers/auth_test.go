@@ -715,9 +715,12 @@ func TestLoginRateLimit(t *testing.T) {
 		for range 9 {
 			fail(a, "ada").wantStatus(t, http.StatusUnprocessableEntity)
 		}
+		// Another browser's logins (which it then has a device cookie for) do not count.
+		b := a.browser()
 		for range 3 {
-			a.do(plain, http.MethodPost, "/login", loginForm("ada", password)).wantRedirect(t, "/books")
-			a.get(plain, "/books") // for the new anti-forgery token
+			b.get(plain, "/login")
+			b.do(plain, http.MethodPost, "/login", loginForm("ada", password)).wantRedirect(t, "/books")
+			delete(b.cookies, sessionCookie)
 		}
 		fail(a, "ada").wantStatus(t, http.StatusUnprocessableEntity) // the 10th failure
 		wantLimited(t, fail(a, "ada"))
@@ -809,4 +812,69 @@ func TestAuthBusy(t *testing.T) {
 			})
 		}
 	}
+}
+
+func TestLoginLockout(t *testing.T) {
+	// Wrong passwords from many addresses must not lock the owner out (issue 12, item 4), and
+	// must still be slowed down as before: the owner's browser, which logged in before, carries a
+	// device cookie for the account; every other client shares the account's limit.
+	db := openTestDB(t)
+	newApp(t, db, handlers.Config{}).addUser("ada")
+	newApp(t, db, handlers.Config{}).addUser("mallory")
+	a := newApp(t, db, handlers.Config{TrustedProxies: []string{"0.0.0.0/32"}})
+	// try logs username in with pass from browser b at address client.
+	try := func(b *testApp, client, username, pass string) response {
+		t.Helper()
+		b.get(plain, "/login")
+		req := b.request(plain, http.MethodPost, "/login", withField(loginForm(username, pass), "_csrf", b.csrf))
+		req.Header.Set("X-Forwarded-For", client)
+		return b.send(req)
+	}
+
+	owner := a.browser()
+	res := try(owner, "192.0.2.1", "ada", password)
+	res.wantRedirect(t, "/books")
+	device := res.cookie("bookcase_device")
+	if device == nil || !device.HttpOnly || device.Path != "/" || device.Expires.Before(time.Now().Add(24*time.Hour)) {
+		t.Fatalf("device cookie = %v, want a lasting HttpOnly cookie for /", device)
+	}
+	delete(owner.cookies, sessionCookie) // signed out (the session expired, say); the device cookie stays
+
+	// Mallory's own device cookie, for her own account, is no use against ada's.
+	mallory := a.browser()
+	try(mallory, "198.51.100.250", "mallory", password).wantRedirect(t, "/books")
+	delete(mallory.cookies, sessionCookie)
+
+	attacker := a.browser()
+	for i := range 10 {
+		b := attacker
+		if i%2 == 1 {
+			b = mallory
+		}
+		if res := try(b, "198.51.100."+strconv.Itoa(i), "ada", "a wrong guess "+strconv.Itoa(i)); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong guess %d: status %d, want 422", i+1, res.StatusCode)
+		}
+	}
+	// The attacker is slowed, from any new address, with or without a device cookie of their own
+	// or a made-up one, and even with the right password.
+	try(attacker, "198.51.100.100", "ada", "another guess").wantStatus(t, http.StatusTooManyRequests)
+	try(mallory, "198.51.100.101", "ada", password).wantStatus(t, http.StatusTooManyRequests)
+	forger := a.browser()
+	forger.cookies["bookcase_device"] = device.Value[:len(device.Value)-2] + "AA"
+	try(forger, "198.51.100.102", "ada", password).wantStatus(t, http.StatusTooManyRequests)
+	fresh := a.browser()
+	try(fresh, "203.0.113.50", "ada", password).wantStatus(t, http.StatusTooManyRequests)
+
+	// The owner's browser gets in, from a new address too.
+	try(owner, "203.0.113.7", "ada", password).wantRedirect(t, "/books")
+	wantSignedInAs(t, owner, "ada")
+	delete(owner.cookies, sessionCookie)
+
+	// A device cookie is limited on its own, as the account is: a stolen one buys no more guesses.
+	for i := range 10 {
+		if res := try(owner, "203.0.113.7", "ada", "a wrong guess"); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong guess %d with the device cookie: status %d, want 422", i+1, res.StatusCode)
+		}
+	}
+	try(owner, "203.0.113.8", "ada", password).wantStatus(t, http.StatusTooManyRequests)
 }

@@ -177,9 +177,17 @@ var errForbiddenCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
 // the page. A signed-in reader's token is stored (newCSRF); a visitor who is not signed in gets a
 // signed one that is not (csrfAnonymous), so that anonymous requests, a flood of them included,
 // cost no database write. It runs after loadSession, which tells the two apart.
+//
+// The login and sign-up forms, sent from a page loaded before the browser held a session, carry a
+// signed token: there it is checked as such (and nowhere else once signed in).
 func (s *Server) csrfMiddleware(c *fiber.Ctx) error {
 	if _, ok := currentUser(c); !ok {
 		return s.csrfAnonymous(c)
+	}
+	if !safeMethod(c.Method()) && (c.Path() == "/login" || c.Path() == "/signup") {
+		if _, ok := s.readAnonCSRF(c.Cookies(csrfCookie(s.isSecure(c))), time.Now()); ok {
+			return s.csrfAnonymous(c)
+		}
 	}
 	if s.isSecure(c) {
 		return s.csrfSecure(c)
@@ -243,9 +251,7 @@ func (s *Server) readAnonCSRF(token string, now time.Time) (anonCSRF, bool) {
 func (s *Server) csrfAnonymous(c *fiber.Ctx) error {
 	now := time.Now()
 	cookie, cookieOK := s.readAnonCSRF(c.Cookies(csrfCookie(s.isSecure(c))), now)
-	switch c.Method() {
-	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
-	default:
+	if !safeMethod(c.Method()) {
 		if c.Protocol() == "https" && !refererIsThisSite(c) {
 			return errForbiddenCSRF
 		}
@@ -272,6 +278,15 @@ func (s *Server) csrfAnonymous(c *fiber.Ctx) error {
 	c.Vary(fiber.HeaderCookie)
 	c.Locals(csrfKey, token)
 	return c.Next()
+}
+
+// safeMethod reports whether a request with method changes nothing (RFC 9110), so needs no token.
+func safeMethod(method string) bool {
+	switch method {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
+		return true
+	}
+	return false
 }
 
 // setAnonCSRFCookie sets the anti-forgery cookie of a visitor who is not signed in.
