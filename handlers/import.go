@@ -214,11 +214,19 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 	if err != nil {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, "Choose a file to import.")
 	}
+	if fe := (*importer.FileError)(nil); errors.As(importer.CheckSize(fh.Size), &fe) {
+		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
+	}
 	f, err := fh.Open()
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	// The parse stops when the request's time is up or the server shuts down (fasthttp's
+	// request context is done then), not minutes later.
+	ctx, cancel := context.WithCancel(c.UserContext())
+	defer cancel()
+	defer context.AfterFunc(c.Context(), cancel)()
 	var res *importer.Result
 	in := data.NewImport{
 		Filename: fh.Filename,
@@ -226,7 +234,7 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 			var stopped bool
 			var err error
 			rows := 0
-			res, err = importer.ParseEach(f, importer.MaxFileSize, func(r importer.Row) error {
+			res, err = importer.ParseEach(ctx, f, importer.MaxFileSize, func(r importer.Row) error {
 				rows++
 				if !yield(pendingRow(r), nil) {
 					stopped = true
@@ -243,7 +251,7 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 		},
 		File: func() (string, []string) { return string(res.Format), res.Shelves },
 	}
-	im, err := s.imports.Create(c.UserContext(), owner(c), in)
+	im, err := s.imports.Create(ctx, owner(c), in)
 	if fe := (*importer.FileError)(nil); errors.As(err, &fe) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
 	}
