@@ -14,20 +14,6 @@ import (
 	"github.com/bookcase/bookcase/views"
 )
 
-// bookPageRoutes registers the book page's forms, under /books/:id (signed-in readers only):
-// shelves, details, read-throughs, and the page variants of the status, fields and progress,
-// which answer htmx with the parts of the page they change.
-func (s *Server) bookPageRoutes(app *fiber.App) {
-	app.Post("/books/:id/shelves", s.setBookShelves)
-	app.Post("/books/:id/details", s.setDetails)
-	app.Post("/books/:id/read-throughs/:rt", s.editReadThrough)
-	app.Post("/books/:id/page/status", s.setPageStatus)
-	app.Get("/books/:id/page/main", s.showPageMain)
-	app.Get("/books/:id/page/fields", s.editPageFields)
-	app.Post("/books/:id/page/fields", s.setPageFields)
-	app.Post("/books/:id/page/progress", s.setPageProgress)
-}
-
 // dateInput is how <input type=date> sends a date.
 const dateInput = "2006-01-02"
 

@@ -146,23 +146,6 @@ func (j *importJobs) stop() error {
 	return nil
 }
 
-// importRoutes registers the import flow under /import (signed-in readers only).
-func (s *Server) importRoutes(app *fiber.App) {
-	app.Use("/import", s.requireUser)
-	app.Get("/import", s.showImports)
-	app.Post("/import", s.uploadImport)
-	app.Get("/import/:id", s.showImport)
-	app.Get("/import/:id/progress", s.importProgress)
-	app.Get("/import/:id/counts", s.importCounts)
-	app.Post("/import/:id/confirm", s.confirmImport)
-	app.Post("/import/:id/delete", s.deleteImport)
-	app.Get("/import/:id/rows/:n", s.showImportRow)
-	app.Get("/import/:id/rows/:n/edit", s.editImportRow)
-	app.Post("/import/:id/rows/:n", s.fixImportRow)
-	app.Post("/import/:id/rows/:n/drop", s.dropImportRow)
-	app.Post("/import/:id/rows/:n/restore", s.restoreImportRow)
-}
-
 // importID parses the :id route parameter; anything but a positive integer names no import.
 func importID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
