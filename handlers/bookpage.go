@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,9 +92,11 @@ func (s *Server) bookSaved(c *fiber.Ctx, b data.Book, part bookPart) error {
 	return s.renderBookPage(c, fiber.StatusOK, b, part, nil)
 }
 
-// progressLabel says how far a progress update got: a page, a percentage, or both.
+// progressLabel says how far a progress update got: a page, a percentage, or both. The
+// percentage is shown to one decimal (a page's share of the book is rarely a round number:
+// 150 of 272 pages is 55.1%, not 55.14705882352941%); a whole one has no ".0".
 func progressLabel(p data.Progress) string {
-	pct := strconv.FormatFloat(p.Percent, 'f', -1, 64) + "%"
+	pct := strconv.FormatFloat(math.Round(p.Percent*10)/10, 'f', -1, 64) + "%"
 	switch {
 	case p.Page > 0 && p.Percent > 0:
 		return "Page " + strconv.Itoa(p.Page) + " (" + pct + ")"

@@ -292,11 +292,10 @@ func (s *Server) renderImport(c *fiber.Ctx, status int, message string) error {
 	if err != nil {
 		return err
 	}
-	r := views.ImportReview{
-		ID: im.ID, Filename: im.Filename, Format: im.Format, State: string(im.State), Total: im.Total,
-		New: im.Kinds[data.RowNew], Matches: im.Kinds[data.RowMatch], Problems: im.Kinds[data.RowProblem],
-		Dropped: im.Kinds[data.RowDropped], OnDuplicate: im.OnDuplicate, Message: message,
-		Progress: progress,
+	r := reviewView(im)
+	r.Message, r.Progress = message, progress
+	if message == "" && c.Query("confirm") == confirmRefused && im.Open() && im.Kinds[data.RowProblem] > 0 {
+		r.Message = msgProblemsLeft(im.Kinds[data.RowProblem])
 	}
 	if im.Open() {
 		held := im.Kinds[data.RowNew] + im.Kinds[data.RowMatch] + im.Kinds[data.RowProblem] + im.Kinds[data.RowDropped]
@@ -312,6 +311,28 @@ func (s *Server) renderImport(c *fiber.Ctx, status int, message string) error {
 		}
 	}
 	return render(c, status, views.ImportReviewPage(s.meta(c, "Import: "+im.Filename), r))
+}
+
+// reviewView is an import's counts and settings as the review shows them.
+func reviewView(im data.Import) views.ImportReview {
+	return views.ImportReview{
+		ID: im.ID, Filename: im.Filename, Format: im.Format, State: string(im.State), Total: im.Total,
+		New: im.Kinds[data.RowNew], Matches: im.Kinds[data.RowMatch], Problems: im.Kinds[data.RowProblem],
+		Dropped: im.Kinds[data.RowDropped], OnDuplicate: im.OnDuplicate,
+	}
+}
+
+// confirmRefused is the value of the review's confirm query parameter after a plain confirmation
+// was refused because rows have problems: the review then says so (post/redirect/get, so a
+// reload does not post again).
+const confirmRefused = "problems"
+
+// msgProblemsLeft is why an import with n rows with problems cannot be confirmed.
+func msgProblemsLeft(n int) string {
+	if n == 1 {
+		return "Fix or drop the row with problems first."
+	}
+	return "Fix or drop the " + strconv.Itoa(n) + " rows with problems first."
 }
 
 // importWithProgress reads the reader's import id and how far it is. A running import that this
@@ -356,21 +377,36 @@ func (s *Server) importProgress(c *fiber.Ctx) error {
 }
 
 // confirmImport starts writing the import in the background and shows its progress. Confirming
-// an import that already runs or is done starts nothing and shows it.
+// an import that already runs or is done starts nothing and shows it. Confirming one whose rows
+// still have problems is refused: htmx gets the message in place of the hint above the button
+// (422), a plain form a 303 back to the review, which says it.
 func (s *Server) confirmImport(c *fiber.Ctx) error {
 	id, err := importID(c)
 	if err != nil {
 		return err
 	}
-	reader := owner(c)
-	started, err := s.imports.Start(c.UserContext(), reader, id, c.FormValue("onDuplicate"))
+	ctx, reader := c.UserContext(), owner(c)
+	onDuplicate := c.FormValue("onDuplicate")
+	started, err := s.imports.Start(ctx, reader, id, onDuplicate)
 	var v *data.ValidationError
 	if errors.As(err, &v) {
-		msg := v.Fields["import"]
-		if msg == "" {
-			msg = v.Fields["onDuplicate"]
+		if _, bad := v.Fields["onDuplicate"]; bad {
+			return s.renderImport(c, fiber.StatusUnprocessableEntity, v.Fields["onDuplicate"])
 		}
-		return s.renderImport(c, fiber.StatusUnprocessableEntity, msg)
+		im, err := s.imports.Get(ctx, reader, id)
+		if err != nil {
+			return err
+		}
+		if !im.Open() || im.Kinds[data.RowProblem] == 0 {
+			// Closed between the two reads, or the problems fixed meanwhile: show it as it is.
+			return s.seeOther(c, views.ImportURL(id))
+		}
+		if !isHTMX(c) {
+			return c.Redirect(views.ImportURL(id)+"?confirm="+confirmRefused, fiber.StatusSeeOther)
+		}
+		r := reviewView(im)
+		r.Message, r.OnDuplicate = msgProblemsLeft(im.Kinds[data.RowProblem]), onDuplicate
+		return render(c, fiber.StatusUnprocessableEntity, views.ImportConfirmRefused(r))
 	}
 	if err != nil {
 		return err
@@ -522,36 +558,17 @@ func (s *Server) changeImportRow(c *fiber.Ctx, change func(ctx context.Context, 
 	return s.importRowChanged(c, id, row)
 }
 
-// importChanged is the event a fixed or dropped row triggers, so the counts fetch themselves.
-const importChanged = "import-changed"
-
-// importRowChanged answers a fixed or dropped row: htmx gets the row, and an import-changed event that
-// refreshes the counts; a plain form goes back to the review.
+// importRowChanged answers a fixed, dropped or restored row: htmx gets the row, and out of band
+// the counts, the hint and the Import button as they now are; a plain form goes back to the review.
 func (s *Server) importRowChanged(c *fiber.Ctx, id int64, row data.PendingRow) error {
 	if !isHTMX(c) {
 		return c.Redirect(views.ImportURL(id), fiber.StatusSeeOther)
-	}
-	c.Set(hxTrigger, importChanged)
-	v := importRowView(id, row, true)
-	v.Focus = true
-	return render(c, fiber.StatusOK, views.ImportRowView(v))
-}
-
-// importCounts is the counts of an import's rows by kind (htmx); a plain request gets the page.
-func (s *Server) importCounts(c *fiber.Ctx) error {
-	if !isHTMX(c) {
-		return s.showImport(c)
-	}
-	id, err := importID(c)
-	if err != nil {
-		return err
 	}
 	im, err := s.imports.Get(c.UserContext(), owner(c), id)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.ImportCounts(views.ImportReview{
-		ID: id, Total: im.Total, New: im.Kinds[data.RowNew], Matches: im.Kinds[data.RowMatch],
-		Problems: im.Kinds[data.RowProblem], Dropped: im.Kinds[data.RowDropped],
-	}))
+	v := importRowView(id, row, true)
+	v.Focus = true
+	return render(c, fiber.StatusOK, views.ImportRowChanged(v, reviewView(im)))
 }

@@ -62,7 +62,6 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/import", s.uploadImport)
 	app.Get("/import/:id", s.showImport)
 	app.Get("/import/:id/progress", s.importProgress)
-	app.Get("/import/:id/counts", s.importCounts)
 	app.Post("/import/:id/confirm", s.confirmImport)
 	app.Post("/import/:id/delete", s.deleteImport)
 	app.Get("/import/:id/rows/:n", s.showImportRow)
