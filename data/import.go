@@ -12,8 +12,8 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// ImportRow is one book to import, as the reader reviewed it. It mirrors importer.Row (which data
-// cannot import: importer depends on data).
+// ImportRow is one book to import, as the reader reviewed it. It mirrors exchange.Row (which data
+// cannot import: exchange depends on data).
 type ImportRow struct {
 	Title       string
 	Author      string

@@ -14,7 +14,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/bookcase/bookcase/data"
-	"github.com/bookcase/bookcase/data/importer"
+	"github.com/bookcase/bookcase/data/exchange"
 	"github.com/bookcase/bookcase/views"
 )
 
@@ -36,7 +36,7 @@ type ImportStore interface {
 
 // maxImportBody bounds an upload to POST /import: the largest file the importer reads, plus room
 // for the multipart framing and the anti-forgery field.
-const maxImportBody = importer.MaxFileSize + 1<<20
+const maxImportBody = exchange.MaxFileSize + 1<<20
 
 // importTimeout bounds the writing of one import, which runs after its request has ended.
 const importTimeout = 10 * time.Minute
@@ -197,7 +197,7 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 	if err != nil {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, "Choose a file to import.")
 	}
-	if fe := (*importer.FileError)(nil); errors.As(importer.CheckSize(fh.Size), &fe) {
+	if fe := (*exchange.FileError)(nil); errors.As(exchange.CheckSize(fh.Size), &fe) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
 	}
 	f, err := fh.Open()
@@ -210,14 +210,14 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 	ctx, cancel := context.WithCancel(c.UserContext())
 	defer cancel()
 	defer context.AfterFunc(c.Context(), cancel)()
-	var res *importer.Result
+	var res *exchange.Result
 	in := data.NewImport{
 		Filename: fh.Filename,
 		Rows: func(yield func(data.PendingRow, error) bool) {
 			var stopped bool
 			var err error
 			rows := 0
-			res, err = importer.ParseEach(ctx, f, importer.MaxFileSize, func(r importer.Row) error {
+			res, err = exchange.ParseEach(ctx, f, exchange.MaxFileSize, func(r exchange.Row) error {
 				rows++
 				if !yield(pendingRow(r), nil) {
 					stopped = true
@@ -235,7 +235,7 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 		File: func() (string, []string) { return string(res.Format), res.Shelves },
 	}
 	im, err := s.imports.Create(ctx, owner(c), in)
-	if fe := (*importer.FileError)(nil); errors.As(err, &fe) {
+	if fe := (*exchange.FileError)(nil); errors.As(err, &fe) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
 	}
 	if errors.Is(err, errNoBooks) {
@@ -255,7 +255,7 @@ var (
 )
 
 // pendingRow is a parsed row as the store holds it for review.
-func pendingRow(r importer.Row) data.PendingRow {
+func pendingRow(r exchange.Row) data.PendingRow {
 	p := data.PendingRow{Line: r.Line, Row: data.ImportRow{
 		Title: r.Title, Author: r.Author, Genre: r.Genre, ISBN: r.ISBN, Pages: r.Pages, Rating: r.Rating,
 		Status: r.Status, Shelves: r.Shelves, Notes: r.Notes, DateAdded: r.DateAdded, DateUpdated: r.DateUpdated,

@@ -139,7 +139,7 @@ func readFile(t *testing.T, path string) []byte {
 }
 
 func TestImportUpload(t *testing.T) {
-	sample := readFile(t, "../data/importer/testdata/goodreads-24.csv")
+	sample := readFile(t, "../data/exchange/testdata/goodreads-24.csv")
 
 	t.Run("OKNavAndForm", func(t *testing.T) {
 		a := newTestApp(t)
@@ -587,7 +587,7 @@ func TestImportConfirm(t *testing.T) {
 	for _, m := range modes {
 		t.Run("OK"+m.name, func(t *testing.T) {
 			a := newTestApp(t)
-			file := readFile(t, "../data/importer/testdata/goodreads-24.csv")
+			file := readFile(t, "../data/exchange/testdata/goodreads-24.csv")
 			id := a.uploaded("gr.csv", file)
 			res := a.do(m, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}})
 			if m.htmx {
@@ -882,7 +882,7 @@ func TestImportProgress(t *testing.T) {
 		slow := &slowImports{ImportStore: db.Imports(), started: make(chan struct{}), release: make(chan struct{})}
 		a := newApp(t, db, handlers.Config{Imports: slow})
 		a.signIn(a.addUser("reader"))
-		id := a.uploaded("gr.csv", readFile(t, "../data/importer/testdata/goodreads-24.csv"))
+		id := a.uploaded("gr.csv", readFile(t, "../data/exchange/testdata/goodreads-24.csv"))
 		a.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
 		<-slow.started
 		return a, slow, id

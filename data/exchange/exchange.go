@@ -1,7 +1,9 @@
-// Package importer reads a reader's library from another tracker's export (Goodreads,
-// StoryGraph) or from Bookcase's own CSV and JSON exports, into rows a person can review before
-// anything is saved. It only parses: it knows nothing of HTTP or of the database.
-package importer
+// Package exchange owns the files a library moves in and out of Bookcase with. It reads another
+// tracker's export (Goodreads, StoryGraph) or Bookcase's own CSV and JSON exports into rows a
+// person can review before anything is saved, and it writes Bookcase's exports: each format is
+// defined here once, for both directions. It knows nothing of HTTP, and reads and writes no
+// database.
+package exchange
 
 import (
 	"bufio"

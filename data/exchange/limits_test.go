@@ -1,4 +1,4 @@
-package importer_test
+package exchange_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bookcase/bookcase/data/importer"
+	"github.com/bookcase/bookcase/data/exchange"
 )
 
 // names writes n shelf names separated by commas, cycling through distinct of them.
@@ -33,20 +33,20 @@ func TestParseShelfNames(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		// 10,000 names (what a 64 KB cell holds) of which 1,000 differ, in one row: every name is
 		// looked up once (the row keeps the 1,000), where each was compared with the row's others.
-		res, err := importer.Parse(strings.NewReader(grHeader+"\n"+shelvesRow(names(10_000, importer.MaxShelves))+"\n"), 0)
+		res, err := exchange.Parse(strings.NewReader(grHeader+"\n"+shelvesRow(names(10_000, exchange.MaxShelves))+"\n"), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := len(res.Rows[0].Shelves); got != importer.MaxShelves {
-			t.Errorf("row has %d shelves, want %d", got, importer.MaxShelves)
+		if got := len(res.Rows[0].Shelves); got != exchange.MaxShelves {
+			t.Errorf("row has %d shelves, want %d", got, exchange.MaxShelves)
 		}
 	})
 	t.Run("ErrTooManyShelves", func(t *testing.T) {
 		// The names past MaxShelves come on the third line, after a row of 600 and one of 600.
 		input := grHeader + "\n" + shelvesRow(names(600, 600)) + "\n" +
 			shelvesRow(strings.ReplaceAll(names(600, 600), "s", "t")) + "\n" + shelvesRow(names(5_000, 5_000)) + "\n"
-		_, err := importer.Parse(strings.NewReader(input), 0)
-		if !errors.Is(err, importer.ErrTooManyShelves) {
+		_, err := exchange.Parse(strings.NewReader(input), 0)
+		if !errors.Is(err, exchange.ErrTooManyShelves) {
 			t.Fatalf("err = %v, want ErrTooManyShelves", err)
 		}
 		if want := "more than 1000 different shelves (the first past them is on line 3)"; !strings.Contains(err.Error(), want) {
@@ -56,15 +56,15 @@ func TestParseShelfNames(t *testing.T) {
 	t.Run("ErrTooManyShelvesJSON", func(t *testing.T) {
 		var b strings.Builder
 		b.WriteString(`{"format":"bookcase","version":1,"shelves":[`)
-		for i := range importer.MaxShelves + 1 {
+		for i := range exchange.MaxShelves + 1 {
 			if i > 0 {
 				b.WriteString(",")
 			}
 			fmt.Fprintf(&b, `{"name":"s%d","position":%d}`, i, i)
 		}
 		b.WriteString(`],"books":[]}`)
-		_, err := importer.Parse(strings.NewReader(b.String()), 0)
-		if !errors.Is(err, importer.ErrTooManyShelves) {
+		_, err := exchange.Parse(strings.NewReader(b.String()), 0)
+		if !errors.Is(err, exchange.ErrTooManyShelves) {
 			t.Fatalf("err = %v, want ErrTooManyShelves", err)
 		}
 	})
@@ -74,10 +74,10 @@ func TestParseShelfNames(t *testing.T) {
 // name stays flat as n grows (it grew with n when each name was compared with the row's others).
 func BenchmarkParseShelfNames(b *testing.B) {
 	for _, n := range []int{1_000, 4_000, 10_000} {
-		input := grHeader + "\n" + shelvesRow(names(n, importer.MaxShelves)) + "\n"
+		input := grHeader + "\n" + shelvesRow(names(n, exchange.MaxShelves)) + "\n"
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := importer.Parse(strings.NewReader(input), 0); err != nil {
+				if _, err := exchange.Parse(strings.NewReader(input), 0); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -94,7 +94,7 @@ func TestParseEachCancelled(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			rows := 0
-			_, err := importer.ParseEach(ctx, strings.NewReader(input), 0, func(importer.Row) error {
+			_, err := exchange.ParseEach(ctx, strings.NewReader(input), 0, func(exchange.Row) error {
 				if rows++; rows == 3 {
 					cancel() // the client went away while the third row was stored
 				}
@@ -121,7 +121,7 @@ func bigCell(n int64) io.Reader {
 
 func TestParseLongCell(t *testing.T) {
 	t.Run("ErrCellTooLong", func(t *testing.T) {
-		res, err := importer.Parse(bigCell(importer.MaxCellSize+1), 0)
+		res, err := exchange.Parse(bigCell(exchange.MaxCellSize+1), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,7 +129,7 @@ func TestParseLongCell(t *testing.T) {
 			t.Fatalf("got %d rows, want 2", len(res.Rows))
 		}
 		r := res.Rows[0]
-		want := importer.Problem{Line: 2, Column: "My Review", Value: strings.Repeat("review ", 12)[:80] + "…",
+		want := exchange.Problem{Line: 2, Column: "My Review", Value: strings.Repeat("review ", 12)[:80] + "…",
 			Message: "This cell is longer than 64 KB, the most Bookcase reads in one cell: shorten it."}
 		if len(r.Problems) != 1 || r.Problems[0] != want {
 			t.Errorf("problems = %+v, want [%+v]", r.Problems, want)
@@ -142,9 +142,9 @@ func TestParseLongCell(t *testing.T) {
 		// A 45 MB review used to cost ~300 MB: now the file is refused once its first MB is read.
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		_, err := importer.Parse(bigCell(45<<20), 0)
+		_, err := exchange.Parse(bigCell(45<<20), 0)
 		runtime.ReadMemStats(&after)
-		if !errors.Is(err, importer.ErrBookTooLarge) {
+		if !errors.Is(err, exchange.ErrBookTooLarge) {
 			t.Fatalf("err = %v, want ErrBookTooLarge", err)
 		}
 		if want := `The book on line 2 is longer than 1 MB (in the "My Review" column)`; !strings.Contains(err.Error(), want) {
@@ -160,8 +160,8 @@ func TestParseLongCell(t *testing.T) {
 			io.LimitReader(repeat("notes "), 45<<20),
 			strings.NewReader(`"}]}`),
 		)
-		_, err := importer.Parse(input, 0)
-		if !errors.Is(err, importer.ErrBookTooLarge) {
+		_, err := exchange.Parse(input, 0)
+		if !errors.Is(err, exchange.ErrBookTooLarge) {
 			t.Fatalf("err = %v, want ErrBookTooLarge", err)
 		}
 		if want := "The book on line 2 is longer than 1 MB"; !strings.Contains(err.Error(), want) {
@@ -169,8 +169,8 @@ func TestParseLongCell(t *testing.T) {
 		}
 	})
 	t.Run("LongCellJSON", func(t *testing.T) {
-		input := `{"format":"bookcase","version":1,"books":[{"title":"T","author":"A","notes":"` + strings.Repeat("n", importer.MaxCellSize+1) + `"}]}`
-		res, err := importer.Parse(strings.NewReader(input), 0)
+		input := `{"format":"bookcase","version":1,"books":[{"title":"T","author":"A","notes":"` + strings.Repeat("n", exchange.MaxCellSize+1) + `"}]}`
+		res, err := exchange.Parse(strings.NewReader(input), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
