@@ -324,7 +324,7 @@ type importer struct {
 	tx      *sqlx.Tx
 	owner   int64
 	lib     library
-	shelves map[string]int64 // shelfKey -> id
+	shelves map[string]int64 // ShelfKey -> id
 
 	insertBook, updateBook, insertRead, insertProgress, insertShelf, shelveBook *sqlx.Stmt
 }
@@ -513,7 +513,7 @@ func (im *importer) shelf(ctx context.Context, raw string, now time.Time) (int64
 	if err != nil {
 		return 0, err
 	}
-	key := shelfKey(name)
+	key := ShelfKey(name)
 	if id, ok := im.shelves[key]; ok {
 		return id, nil
 	}

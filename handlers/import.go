@@ -197,11 +197,19 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 	if err != nil {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, "Choose a file to import.")
 	}
+	if fe := (*exchange.FileError)(nil); errors.As(exchange.CheckSize(fh.Size), &fe) {
+		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
+	}
 	f, err := fh.Open()
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	// The parse stops when the request's time is up or the server shuts down (fasthttp's
+	// request context is done then), not minutes later.
+	ctx, cancel := context.WithCancel(c.UserContext())
+	defer cancel()
+	defer context.AfterFunc(c.Context(), cancel)()
 	var res *exchange.Result
 	in := data.NewImport{
 		Filename: fh.Filename,
@@ -209,7 +217,7 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 			var stopped bool
 			var err error
 			rows := 0
-			res, err = exchange.ParseEach(f, exchange.MaxFileSize, func(r exchange.Row) error {
+			res, err = exchange.ParseEach(ctx, f, exchange.MaxFileSize, func(r exchange.Row) error {
 				rows++
 				if !yield(r, nil) {
 					stopped = true
@@ -226,7 +234,7 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 		},
 		File: func() (string, []string) { return string(res.Format), res.Shelves },
 	}
-	im, err := s.imports.Create(c.UserContext(), owner(c), in)
+	im, err := s.imports.Create(ctx, owner(c), in)
 	if fe := (*exchange.FileError)(nil); errors.As(err, &fe) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
 	}
