@@ -558,24 +558,30 @@ func TestDeleteBook(t *testing.T) {
 }
 
 func TestRestoreBook(t *testing.T) {
-	setup := func(t *testing.T) (*testApp, data.Book) {
+	setup := func(t *testing.T) (*testApp, data.Book, data.Book) {
 		a := newTestApp(t)
-		a.create("Emma", "Jane Austen", "")
+		emma := a.create("Emma", "Jane Austen", "")
 		dune := a.create("Dune", "Frank Herbert", "Science fiction")
 		a.do(htmx, http.MethodDelete, bookPath(dune.ID), nil).wantStatus(t, http.StatusOK)
-		return a, dune
+		return a, dune, emma
 	}
 	t.Run("OKHTMX", func(t *testing.T) {
-		a, dune := setup(t)
+		a, dune, emma := setup(t)
 		id := strconv.FormatInt(dune.ID, 10)
+		// Sorted by title, Dune goes back before Emma, the book that follows it in that order,
+		// whatever their ids: the server places the row.
+		a.header.Set("HX-Current-URL", "http://example.com/books?sort=title")
+		defer a.header.Del("HX-Current-URL")
 		res := a.do(htmx, http.MethodPost, bookPath(dune.ID, "restore"), url.Values{})
 		res.wantStatus(t, http.StatusOK)
 		frag := res.fragment(t)
-		if !frag.First().Is("tr.book") {
-			t.Fatalf("want the row first, got:\n%s", res.body)
-		}
-		wantBookRow(t, frag.First(), dune)
 		tmpl := frag.Filter("template")
+		place := one(t, tmpl, "tbody[hx-swap-oob]")
+		wantAttr(t, place, "hx-swap-oob", "beforebegin:#book-"+strconv.FormatInt(emma.ID, 10))
+		wantBookRow(t, one(t, place, "tr.book"), dune)
+		if _, ok := one(t, place, "tr.book .title a").Attr("autofocus"); !ok {
+			t.Error("the restored row's title has no autofocus")
+		}
 		count := one(t, tmpl, "#book-count")
 		wantAttr(t, count, "hx-swap-oob", "true")
 		wantText(t, count, "2 books")
@@ -589,7 +595,7 @@ func TestRestoreBook(t *testing.T) {
 		}
 	})
 	t.Run("OKPlain", func(t *testing.T) {
-		a, dune := setup(t)
+		a, dune, _ := setup(t)
 		res := a.do(plain, http.MethodPost, bookPath(dune.ID, "restore"), url.Values{})
 		res.wantRedirect(t, "/books")
 		a.stored(dune.ID)
