@@ -62,10 +62,10 @@ type PendingRow struct {
 	// N is the row's place in the file, from 1.
 	N int
 	// Line is where the row starts in the file.
-	Line     int
-	Kind     RowKind
-	BookID   int64
-	Row      ImportRow
+	Line   int
+	Kind   RowKind
+	BookID int64
+	ImportRow
 	Problems []ImportProblem
 }
 
@@ -131,13 +131,13 @@ func (s *ImportStore) Create(ctx context.Context, owner int64, in NewImport) (Im
 			n++
 			r.N = n
 			if len(r.Problems) == 0 {
-				c := lib.classify(r.Row, r.Line)
+				c := lib.classify(r.ImportRow, r.Line)
 				r.Kind, r.BookID, r.Problems = c.Kind, c.BookID, c.Problems
 			} else {
 				r.Kind = RowProblem
 			}
 			buf.Reset()
-			if err := enc.Encode(storedRow{Line: r.Line, Row: r.Row, Problems: r.Problems}); err != nil {
+			if err := enc.Encode(storedRow{Line: r.Line, Row: r.ImportRow, Problems: r.Problems}); err != nil {
 				return err
 			}
 			if _, err := st.ExecContext(ctx, id, r.N, r.Kind, r.Kind.rank(), nullInt64(r.BookID), buf.Bytes()); err != nil {
@@ -236,7 +236,7 @@ func (r pendingRecord) decode() (PendingRow, error) {
 	if err := json.Unmarshal(r.Row, &sr); err != nil {
 		return PendingRow{}, fmt.Errorf("import row %d: %w", r.N, err)
 	}
-	return PendingRow{N: r.N, Line: sr.Line, Kind: r.Kind, BookID: r.BookID.Int64, Row: sr.Row, Problems: sr.Problems}, nil
+	return PendingRow{N: r.N, Line: sr.Line, Kind: r.Kind, BookID: r.BookID.Int64, ImportRow: sr.Row, Problems: sr.Problems}, nil
 }
 
 // Rows returns up to limit of the owner's import's rows from offset, problems first, then
@@ -317,13 +317,13 @@ func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFi
 	if in.Status == "" {
 		in.Status = StatusWant
 	}
-	r := row.Row
+	r := row.ImportRow
 	r.Title, r.Author, r.Genre, r.Status, r.ISBN, r.Pages, r.Rating = in.Title, in.Author, in.Genre, in.Status, isbn, pages, rating
 	classes, err := s.db.Classify(ctx, owner, []ImportRow{r}, []int{row.Line})
 	if err != nil {
 		return PendingRow{}, err
 	}
-	row.Row, row.Kind, row.BookID, row.Problems = r, classes[0].Kind, classes[0].BookID, classes[0].Problems
+	row.ImportRow, row.Kind, row.BookID, row.Problems = r, classes[0].Kind, classes[0].BookID, classes[0].Problems
 	if err := s.save(ctx, owner, id, row); err != nil {
 		return PendingRow{}, err
 	}
@@ -353,7 +353,7 @@ func (s *ImportStore) Restore(ctx context.Context, owner, id int64, n int) (Pend
 	if len(row.Problems) > 0 {
 		row.Kind = RowProblem
 	} else {
-		classes, err := s.db.Classify(ctx, owner, []ImportRow{row.Row}, []int{row.Line})
+		classes, err := s.db.Classify(ctx, owner, []ImportRow{row.ImportRow}, []int{row.Line})
 		if err != nil {
 			return PendingRow{}, err
 		}
@@ -380,7 +380,7 @@ func (s *ImportStore) Drop(ctx context.Context, owner, id int64, n int) (Pending
 
 // save writes row back, if the import is still open.
 func (s *ImportStore) save(ctx context.Context, owner, id int64, row PendingRow) error {
-	blob, err := json.Marshal(storedRow{Line: row.Line, Row: row.Row, Problems: row.Problems})
+	blob, err := json.Marshal(storedRow{Line: row.Line, Row: row.ImportRow, Problems: row.Problems})
 	if err != nil {
 		return err
 	}

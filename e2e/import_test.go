@@ -97,6 +97,31 @@ func TestImport(t *testing.T) {
 		t.Errorf("problem = %q", got)
 	}
 
+	// The button counts the rows it writes, and the hint says what is left to do.
+	if got := p.text(`[data-testid="import-confirm"]`); got != "Import 2 rows" {
+		t.Errorf("button = %q, want Import 2 rows", got)
+	}
+	if got := p.text(`[data-testid="import-confirm-hint"]`); !strings.HasPrefix(got, "Fix or drop the 1 row with problems first") {
+		t.Errorf("hint = %q", got)
+	}
+	// Confirming with the problem left is refused in place: the hint becomes the message, once,
+	// and the page (and the choice of what to do with duplicates) stays.
+	p.do("choose to update duplicates", chromedp.Click(`input[name="onDuplicate"][value="update"]`))
+	p.tabTo(`[data-testid="import-confirm"]`)
+	p.press(kb.Enter)
+	p.waitUntil("the refusal is shown", `document.querySelector('[data-testid="import-confirm-error"]') !== null`)
+	p.stillSamePage()
+	if got := p.text(`[data-testid="import-confirm-error"]`); got != "Fix or drop the row with problems first." {
+		t.Errorf("message = %q", got)
+	}
+	if n := eval[int](p, `document.body.innerText.split('Fix or drop').length - 1`); n != 1 {
+		t.Errorf("the message is on the page %d times, want once", n)
+	}
+	if got := eval[string](p, `document.querySelector('input[name="onDuplicate"]:checked').value`); got != "update" {
+		t.Errorf("duplicates choice = %q after the refusal, want update", got)
+	}
+	p.do("choose to skip duplicates again", chromedp.Click(`input[name="onDuplicate"][value="skip"]`))
+
 	// Escape leaves the fix row as it was, the focus back on Fix.
 	p.tabTo(`#import-row-2 button[data-action="fix"]`)
 	p.press(kb.Enter)
@@ -117,6 +142,14 @@ func TestImport(t *testing.T) {
 	p.press(kb.Enter)
 	p.waitUntil("the row is fixed", `document.querySelector('#import-row-2') && document.querySelector('#import-row-2').dataset.kind === 'new'`)
 	p.waitUntil("the counts follow", `document.querySelector('[data-count="problem"]').textContent.trim() === '0' && document.querySelector('[data-count="new"]').textContent.trim() === '3'`)
+	// So do the button and the hint: nothing is left to fix.
+	p.waitUntil("the button follows", `document.querySelector('[data-testid="import-confirm"]').textContent.trim() === 'Import 3 rows'`)
+	if got := p.text(`[data-testid="import-confirm-hint"]`); got != "Nothing is saved until you import." {
+		t.Errorf("hint after the fix = %q", got)
+	}
+	if n := eval[int](p, `document.querySelectorAll('[data-testid="import-confirm-error"]').length`); n != 0 {
+		t.Errorf("the refusal is still shown after the fix")
+	}
 	if got := p.text(`#import-row-2 td.title`); got != "Persuasion" {
 		t.Errorf("fixed row title = %q", got)
 	}

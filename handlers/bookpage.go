@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,20 +14,6 @@ import (
 	"github.com/bookcase/bookcase/data"
 	"github.com/bookcase/bookcase/views"
 )
-
-// bookPageRoutes registers the book page's forms, under /books/:id (signed-in readers only):
-// shelves, details, read-throughs, and the page variants of the status, fields and progress,
-// which answer htmx with the parts of the page they change.
-func (s *Server) bookPageRoutes(app *fiber.App) {
-	app.Post("/books/:id/shelves", s.setBookShelves)
-	app.Post("/books/:id/details", s.setDetails)
-	app.Post("/books/:id/read-throughs/:rt", s.editReadThrough)
-	app.Post("/books/:id/page/status", s.setPageStatus)
-	app.Get("/books/:id/page/main", s.showPageMain)
-	app.Get("/books/:id/page/fields", s.editPageFields)
-	app.Post("/books/:id/page/fields", s.setPageFields)
-	app.Post("/books/:id/page/progress", s.setPageProgress)
-}
 
 // dateInput is how <input type=date> sends a date.
 const dateInput = "2006-01-02"
@@ -105,9 +92,11 @@ func (s *Server) bookSaved(c *fiber.Ctx, b data.Book, part bookPart) error {
 	return s.renderBookPage(c, fiber.StatusOK, b, part, nil)
 }
 
-// progressLabel says how far a progress update got: a page, a percentage, or both.
+// progressLabel says how far a progress update got: a page, a percentage, or both. The
+// percentage is shown to one decimal (a page's share of the book is rarely a round number:
+// 150 of 272 pages is 55.1%, not 55.14705882352941%); a whole one has no ".0".
 func progressLabel(p data.Progress) string {
-	pct := strconv.FormatFloat(p.Percent, 'f', -1, 64) + "%"
+	pct := strconv.FormatFloat(math.Round(p.Percent*10)/10, 'f', -1, 64) + "%"
 	switch {
 	case p.Page > 0 && p.Percent > 0:
 		return "Page " + strconv.Itoa(p.Page) + " (" + pct + ")"

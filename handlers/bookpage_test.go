@@ -587,4 +587,27 @@ func TestPageProgress(t *testing.T) {
 		b := reading(t, a)
 		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "page", "progress"), progress("30"))).wantStatus(t, http.StatusForbidden)
 	})
+	// The history shows a page's share of the book to one decimal, not as the float it is
+	// (150 of 272 pages was "55.14705882352941%").
+	t.Run("Rounded", func(t *testing.T) {
+		for _, c := range []struct{ pages, typed, want string }{
+			{"272", "150", "Page 150 (55.1%)"},
+			{"300", "100", "Page 100 (33.3%)"},
+			{"300", "150", "Page 150 (50%)"},
+			{"", "33.333%", "33.3%"},
+		} {
+			a := newTestApp(t)
+			b := a.create("Dune", "Frank Herbert", "")
+			if _, err := a.books.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: c.pages}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.books.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			a.get(plain, bookPath(b.ID))
+			a.do(htmx, http.MethodPost, bookPath(b.ID, "page", "progress"), progress(c.typed)).wantStatus(t, http.StatusOK)
+			doc := a.get(plain, bookPath(b.ID)).page(t)
+			wantText(t, one(t, doc, `[data-testid="progress"] tbody td:last-child`), c.want)
+		}
+	})
 }

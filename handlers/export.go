@@ -31,14 +31,6 @@ var goodreadsHeader = []string{
 // goodreadsDate is how Goodreads writes dates in its export.
 const goodreadsDate = "2006/01/02"
 
-// exportRoutes registers the export page and downloads, under /export (signed-in readers only).
-func (s *Server) exportRoutes(app *fiber.App) {
-	app.Use("/export", s.requireUser)
-	app.Get("/export", s.showExport)
-	app.Get("/export/goodreads.csv", s.exportCSV)
-	app.Get("/export/bookcase.json", s.exportJSON)
-}
-
 // showExport renders the page with the two download links.
 func (s *Server) showExport(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.ExportPage(s.meta(c, "Export")))

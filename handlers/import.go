@@ -14,7 +14,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/bookcase/bookcase/data"
-	"github.com/bookcase/bookcase/data/importer"
+	"github.com/bookcase/bookcase/data/exchange"
 	"github.com/bookcase/bookcase/views"
 )
 
@@ -36,7 +36,7 @@ type ImportStore interface {
 
 // maxImportBody bounds an upload to POST /import: the largest file the importer reads, plus room
 // for the multipart framing and the anti-forgery field.
-const maxImportBody = importer.MaxFileSize + 1<<20
+const maxImportBody = exchange.MaxFileSize + 1<<20
 
 // importTimeout bounds the writing of one import, which runs after its request has ended.
 const importTimeout = 10 * time.Minute
@@ -146,23 +146,6 @@ func (j *importJobs) stop() error {
 	return nil
 }
 
-// importRoutes registers the import flow under /import (signed-in readers only).
-func (s *Server) importRoutes(app *fiber.App) {
-	app.Use("/import", s.requireUser)
-	app.Get("/import", s.showImports)
-	app.Post("/import", s.uploadImport)
-	app.Get("/import/:id", s.showImport)
-	app.Get("/import/:id/progress", s.importProgress)
-	app.Get("/import/:id/counts", s.importCounts)
-	app.Post("/import/:id/confirm", s.confirmImport)
-	app.Post("/import/:id/delete", s.deleteImport)
-	app.Get("/import/:id/rows/:n", s.showImportRow)
-	app.Get("/import/:id/rows/:n/edit", s.editImportRow)
-	app.Post("/import/:id/rows/:n", s.fixImportRow)
-	app.Post("/import/:id/rows/:n/drop", s.dropImportRow)
-	app.Post("/import/:id/rows/:n/restore", s.restoreImportRow)
-}
-
 // importID parses the :id route parameter; anything but a positive integer names no import.
 func importID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
@@ -214,21 +197,29 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 	if err != nil {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, "Choose a file to import.")
 	}
+	if fe := (*exchange.FileError)(nil); errors.As(exchange.CheckSize(fh.Size), &fe) {
+		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
+	}
 	f, err := fh.Open()
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	var res *importer.Result
+	// The parse stops when the request's time is up or the server shuts down (fasthttp's
+	// request context is done then), not minutes later.
+	ctx, cancel := context.WithCancel(c.UserContext())
+	defer cancel()
+	defer context.AfterFunc(c.Context(), cancel)()
+	var res *exchange.Result
 	in := data.NewImport{
 		Filename: fh.Filename,
 		Rows: func(yield func(data.PendingRow, error) bool) {
 			var stopped bool
 			var err error
 			rows := 0
-			res, err = importer.ParseEach(f, importer.MaxFileSize, func(r importer.Row) error {
+			res, err = exchange.ParseEach(ctx, f, exchange.MaxFileSize, func(r exchange.Row) error {
 				rows++
-				if !yield(pendingRow(r), nil) {
+				if !yield(r, nil) {
 					stopped = true
 					return errStopped
 				}
@@ -243,8 +234,8 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 		},
 		File: func() (string, []string) { return string(res.Format), res.Shelves },
 	}
-	im, err := s.imports.Create(c.UserContext(), owner(c), in)
-	if fe := (*importer.FileError)(nil); errors.As(err, &fe) {
+	im, err := s.imports.Create(ctx, owner(c), in)
+	if fe := (*exchange.FileError)(nil); errors.As(err, &fe) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
 	}
 	if errors.Is(err, errNoBooks) {
@@ -262,19 +253,6 @@ var (
 	// errNoBooks abandons an import of a file without a single row.
 	errNoBooks = errors.New("import: no books in the file")
 )
-
-// pendingRow is a parsed row as the store holds it for review.
-func pendingRow(r importer.Row) data.PendingRow {
-	p := data.PendingRow{Line: r.Line, Row: data.ImportRow{
-		Title: r.Title, Author: r.Author, Genre: r.Genre, ISBN: r.ISBN, Pages: r.Pages, Rating: r.Rating,
-		Status: r.Status, Shelves: r.Shelves, Notes: r.Notes, DateAdded: r.DateAdded, DateUpdated: r.DateUpdated,
-		DateStarted: r.DateStarted, DateRead: r.DateRead, ReadThroughs: r.ReadThroughs, Progress: r.Progress,
-	}}
-	for _, pr := range r.Problems {
-		p.Problems = append(p.Problems, data.ImportProblem{Line: pr.Line, Column: pr.Column, Value: pr.Value, Message: pr.Message})
-	}
-	return p
-}
 
 // seeOther ends a successful write: 303 to location for a plain form, HX-Redirect for htmx.
 func (s *Server) seeOther(c *fiber.Ctx, location string) error {
@@ -301,11 +279,10 @@ func (s *Server) renderImport(c *fiber.Ctx, status int, message string) error {
 	if err != nil {
 		return err
 	}
-	r := views.ImportReview{
-		ID: im.ID, Filename: im.Filename, Format: im.Format, State: string(im.State), Total: im.Total,
-		New: im.Kinds[data.RowNew], Matches: im.Kinds[data.RowMatch], Problems: im.Kinds[data.RowProblem],
-		Dropped: im.Kinds[data.RowDropped], OnDuplicate: im.OnDuplicate, Message: message,
-		Progress: progress,
+	r := reviewView(im)
+	r.Message, r.Progress = message, progress
+	if message == "" && c.Query("confirm") == confirmRefused && im.Open() && im.Kinds[data.RowProblem] > 0 {
+		r.Message = msgProblemsLeft(im.Kinds[data.RowProblem])
 	}
 	if im.Open() {
 		held := im.Kinds[data.RowNew] + im.Kinds[data.RowMatch] + im.Kinds[data.RowProblem] + im.Kinds[data.RowDropped]
@@ -321,6 +298,28 @@ func (s *Server) renderImport(c *fiber.Ctx, status int, message string) error {
 		}
 	}
 	return render(c, status, views.ImportReviewPage(s.meta(c, "Import: "+im.Filename), r))
+}
+
+// reviewView is an import's counts and settings as the review shows them.
+func reviewView(im data.Import) views.ImportReview {
+	return views.ImportReview{
+		ID: im.ID, Filename: im.Filename, Format: im.Format, State: string(im.State), Total: im.Total,
+		New: im.Kinds[data.RowNew], Matches: im.Kinds[data.RowMatch], Problems: im.Kinds[data.RowProblem],
+		Dropped: im.Kinds[data.RowDropped], OnDuplicate: im.OnDuplicate,
+	}
+}
+
+// confirmRefused is the value of the review's confirm query parameter after a plain confirmation
+// was refused because rows have problems: the review then says so (post/redirect/get, so a
+// reload does not post again).
+const confirmRefused = "problems"
+
+// msgProblemsLeft is why an import with n rows with problems cannot be confirmed.
+func msgProblemsLeft(n int) string {
+	if n == 1 {
+		return "Fix or drop the row with problems first."
+	}
+	return "Fix or drop the " + strconv.Itoa(n) + " rows with problems first."
 }
 
 // importWithProgress reads the reader's import id and how far it is. A running import that this
@@ -365,21 +364,36 @@ func (s *Server) importProgress(c *fiber.Ctx) error {
 }
 
 // confirmImport starts writing the import in the background and shows its progress. Confirming
-// an import that already runs or is done starts nothing and shows it.
+// an import that already runs or is done starts nothing and shows it. Confirming one whose rows
+// still have problems is refused: htmx gets the message in place of the hint above the button
+// (422), a plain form a 303 back to the review, which says it.
 func (s *Server) confirmImport(c *fiber.Ctx) error {
 	id, err := importID(c)
 	if err != nil {
 		return err
 	}
-	reader := owner(c)
-	started, err := s.imports.Start(c.UserContext(), reader, id, c.FormValue("onDuplicate"))
+	ctx, reader := c.UserContext(), owner(c)
+	onDuplicate := c.FormValue("onDuplicate")
+	started, err := s.imports.Start(ctx, reader, id, onDuplicate)
 	var v *data.ValidationError
 	if errors.As(err, &v) {
-		msg := v.Fields["import"]
-		if msg == "" {
-			msg = v.Fields["onDuplicate"]
+		if _, bad := v.Fields["onDuplicate"]; bad {
+			return s.renderImport(c, fiber.StatusUnprocessableEntity, v.Fields["onDuplicate"])
 		}
-		return s.renderImport(c, fiber.StatusUnprocessableEntity, msg)
+		im, err := s.imports.Get(ctx, reader, id)
+		if err != nil {
+			return err
+		}
+		if !im.Open() || im.Kinds[data.RowProblem] == 0 {
+			// Closed between the two reads, or the problems fixed meanwhile: show it as it is.
+			return s.seeOther(c, views.ImportURL(id))
+		}
+		if !isHTMX(c) {
+			return c.Redirect(views.ImportURL(id)+"?confirm="+confirmRefused, fiber.StatusSeeOther)
+		}
+		r := reviewView(im)
+		r.Message, r.OnDuplicate = msgProblemsLeft(im.Kinds[data.RowProblem]), onDuplicate
+		return render(c, fiber.StatusUnprocessableEntity, views.ImportConfirmRefused(r))
 	}
 	if err != nil {
 		return err
@@ -409,14 +423,14 @@ func (s *Server) deleteImport(c *fiber.Ctx) error {
 // importRowView is a stored row as the review shows it.
 func importRowView(importID int64, r data.PendingRow, open bool) views.ImportRow {
 	v := views.ImportRow{
-		ImportID: importID, N: r.N, Line: r.Line, Kind: string(r.Kind), Title: r.Row.Title, Author: r.Row.Author,
-		Genre: r.Row.Genre, Status: string(r.Row.Status), StatusLabel: r.Row.Status.Label(), ISBN: string(r.Row.ISBN), Shelves: r.Row.Shelves, Open: open,
+		ImportID: importID, N: r.N, Line: r.Line, Kind: string(r.Kind), Title: r.Title, Author: r.Author,
+		Genre: r.Genre, Status: string(r.Status), StatusLabel: r.Status.Label(), ISBN: string(r.ISBN), Shelves: r.Shelves, Open: open,
 	}
-	if r.Row.Pages > 0 {
-		v.Pages = strconv.Itoa(r.Row.Pages)
+	if r.Pages > 0 {
+		v.Pages = strconv.Itoa(r.Pages)
 	}
-	if r.Row.Rating > 0 {
-		v.Rating = r.Row.Rating.String()
+	if r.Rating > 0 {
+		v.Rating = r.Rating.String()
 	}
 	for _, p := range r.Problems {
 		v.Problems = append(v.Problems, views.ImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Message: p.Message})
@@ -531,36 +545,17 @@ func (s *Server) changeImportRow(c *fiber.Ctx, change func(ctx context.Context, 
 	return s.importRowChanged(c, id, row)
 }
 
-// importChanged is the event a fixed or dropped row triggers, so the counts fetch themselves.
-const importChanged = "import-changed"
-
-// importRowChanged answers a fixed or dropped row: htmx gets the row, and an import-changed event that
-// refreshes the counts; a plain form goes back to the review.
+// importRowChanged answers a fixed, dropped or restored row: htmx gets the row, and out of band
+// the counts, the hint and the Import button as they now are; a plain form goes back to the review.
 func (s *Server) importRowChanged(c *fiber.Ctx, id int64, row data.PendingRow) error {
 	if !isHTMX(c) {
 		return c.Redirect(views.ImportURL(id), fiber.StatusSeeOther)
-	}
-	c.Set(hxTrigger, importChanged)
-	v := importRowView(id, row, true)
-	v.Focus = true
-	return render(c, fiber.StatusOK, views.ImportRowView(v))
-}
-
-// importCounts is the counts of an import's rows by kind (htmx); a plain request gets the page.
-func (s *Server) importCounts(c *fiber.Ctx) error {
-	if !isHTMX(c) {
-		return s.showImport(c)
-	}
-	id, err := importID(c)
-	if err != nil {
-		return err
 	}
 	im, err := s.imports.Get(c.UserContext(), owner(c), id)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.ImportCounts(views.ImportReview{
-		ID: id, Total: im.Total, New: im.Kinds[data.RowNew], Matches: im.Kinds[data.RowMatch],
-		Problems: im.Kinds[data.RowProblem], Dropped: im.Kinds[data.RowDropped],
-	}))
+	v := importRowView(id, row, true)
+	v.Focus = true
+	return render(c, fiber.StatusOK, views.ImportRowChanged(v, reviewView(im)))
 }

@@ -139,7 +139,7 @@ func readFile(t *testing.T, path string) []byte {
 }
 
 func TestImportUpload(t *testing.T) {
-	sample := readFile(t, "../data/importer/testdata/goodreads-24.csv")
+	sample := readFile(t, "../data/exchange/testdata/goodreads-24.csv")
 
 	t.Run("OKNavAndForm", func(t *testing.T) {
 		a := newTestApp(t)
@@ -412,7 +412,6 @@ func TestImportPages(t *testing.T) {
 		{"/import", "", true},
 		{importURL(id), "", true},
 		{importURL(id, "/progress"), `[data-testid="import-progress"]`, true},
-		{importURL(id, "/counts"), `[data-testid="import-counts"]`, true},
 		{importURL(id, "/rows/2/edit"), `tr.editing`, true},
 	} {
 		for _, m := range modes {
@@ -465,16 +464,32 @@ func TestImportFix(t *testing.T) {
 		one(t, edit, "#fix-2-rating-error")
 		wantAttr(t, one(t, edit, "#fix-2-author"), "value", "Someone")
 
+		// Before the fix, the review says what is left to do.
+		doc := a.get(plain, importURL(id)).page(t)
+		wantText(t, one(t, doc, `[data-testid="import-confirm"]`), "Import 2 rows")
+		wantText(t, one(t, doc, `[data-testid="import-confirm-hint"]`), "Fix or drop the 1 row with problems first; nothing is saved until you import.")
+
 		good := a.do(htmx, http.MethodPost, importURL(id, "/rows/2"), url.Values{"title": {"Fixed title"}, "author": {"Someone"}, "status": {"read"}, "rating": {"4.5"}})
 		good.wantStatus(t, http.StatusOK)
-		if got := good.Header.Get("HX-Trigger"); got != "import-changed" {
-			t.Errorf("HX-Trigger = %q, want import-changed", got)
-		}
 		shown := good.fragment(t).Filter(`tr[data-testid="import-row"]`)
 		wantAttr(t, shown, "data-kind", "new")
 		wantText(t, one(t, shown, "td.title"), "Fixed title")
-		counts := a.get(htmx, importURL(id, "/counts"))
-		wantText(t, one(t, blockFragment(t, counts), `[data-count="problem"]`), "0")
+		// The counts, the hint and the button come with the row, out of band.
+		frag := good.swapped(t)
+		wantAttr(t, frag.Filter("#import-counts"), "hx-swap-oob", "true")
+		wantText(t, one(t, frag, `[data-count="problem"]`), "0")
+		wantText(t, one(t, frag, `[data-count="new"]`), "3")
+		wantAttr(t, frag.Filter("#import-confirm-hint"), "hx-swap-oob", "true")
+		wantText(t, one(t, frag, `[data-testid="import-confirm-hint"]`), "Nothing is saved until you import.")
+		wantAttr(t, frag.Filter("#import-confirm"), "hx-swap-oob", "true")
+		wantText(t, frag.Filter("#import-confirm"), "Import 3 rows")
+
+		// Dropping two rows leaves one to import: the button says "1 row".
+		a.do(htmx, http.MethodPost, importURL(id, "/rows/1/drop"), nil).wantStatus(t, http.StatusOK)
+		dropped := a.do(htmx, http.MethodPost, importURL(id, "/rows/3/drop"), nil)
+		dropped.wantStatus(t, http.StatusOK)
+		wantText(t, dropped.swapped(t).Filter("#import-confirm"), "Import 1 row")
+		wantText(t, one(t, dropped.swapped(t), `[data-count="dropped"]`), "2")
 
 		cancel := a.get(htmx, importURL(id, "/rows/2"))
 		wantAttr(t, cancel.fragment(t).Filter("tr"), "data-kind", "new")
@@ -572,7 +587,7 @@ func TestImportConfirm(t *testing.T) {
 	for _, m := range modes {
 		t.Run("OK"+m.name, func(t *testing.T) {
 			a := newTestApp(t)
-			file := readFile(t, "../data/importer/testdata/goodreads-24.csv")
+			file := readFile(t, "../data/exchange/testdata/goodreads-24.csv")
 			id := a.uploaded("gr.csv", file)
 			res := a.do(m, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}})
 			if m.htmx {
@@ -623,15 +638,51 @@ func TestImportConfirm(t *testing.T) {
 		})
 	}
 
-	t.Run("ErrProblems", func(t *testing.T) {
+	// Confirming with problems left is refused: htmx gets the message in place of the hint,
+	// once; a plain form is sent back to the review (post/redirect/get), which says it once.
+	t.Run("ErrProblemsHTMX", func(t *testing.T) {
 		a := newTestApp(t)
-		id := a.uploaded("gr.csv", goodreadsCSV(3, 2))
-		res := a.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}})
+		id := a.uploaded("gr.csv", goodreadsCSV(3, 2, 3))
+		res := a.do(htmx, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"update"}})
 		res.wantStatus(t, http.StatusUnprocessableEntity)
-		wantText(t, one(t, res.page(t), `[data-testid="import-confirm-error"]`), "Fix or drop the rows with problems first.")
+		if strings.Contains(strings.ToLower(res.body), "<html") {
+			t.Fatalf("want a fragment, got a page:\n%s", res.body)
+		}
+		frag := res.swapped(t)
+		hint := frag.Filter("#import-confirm-hint")
+		if _, oob := hint.Attr("hx-swap-oob"); hint.Length() != 1 || oob {
+			t.Fatalf("want the hint as the answer's main part:\n%s", res.body)
+		}
+		wantText(t, one(t, hint, `[data-testid="import-confirm-error"]`), "Fix or drop the 2 rows with problems first.")
+		if n := strings.Count(res.body, "Fix or drop"); n != 1 {
+			t.Errorf("the message is in the answer %d times, want once:\n%s", n, res.body)
+		}
+		wantAttr(t, frag.Filter("#import-confirm"), "hx-swap-oob", "true")
+		wantText(t, frag.Filter("#import-confirm"), "Import 1 row")
 		if n := a.count(); n != 0 {
 			t.Errorf("Count() = %d, want 0", n)
 		}
+		doc := a.get(plain, importURL(id)).page(t)
+		wantAttr(t, one(t, doc, `form[data-testid="import-confirm-form"]`), "hx-target", "#import-confirm-hint")
+	})
+	t.Run("ErrProblemsPlain", func(t *testing.T) {
+		a := newTestApp(t)
+		id := a.uploaded("gr.csv", goodreadsCSV(3, 2))
+		res := a.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}})
+		res.wantRedirect(t, importURL(id)+"?confirm=problems")
+		page := a.get(plain, importURL(id)+"?confirm=problems")
+		wantText(t, one(t, page.page(t), `[data-testid="import-confirm-error"]`), "Fix or drop the row with problems first.")
+		if n := strings.Count(page.body, "Fix or drop"); n != 1 {
+			t.Errorf("the message is on the page %d times, want once", n)
+		}
+		if n := a.count(); n != 0 {
+			t.Errorf("Count() = %d, want 0", n)
+		}
+		// Once the problem is dropped, the same address no longer says it.
+		a.do(plain, http.MethodPost, importURL(id, "/rows/2/drop"), nil).wantRedirect(t, importURL(id))
+		doc := a.get(plain, importURL(id)+"?confirm=problems").page(t)
+		none(t, doc, `[data-testid="import-confirm-error"]`)
+		wantText(t, one(t, doc, `[data-testid="import-confirm-hint"]`), "Nothing is saved until you import.")
 	})
 
 	t.Run("ErrOnDuplicate", func(t *testing.T) {
@@ -743,6 +794,21 @@ func TestImportRoundTrip(t *testing.T) {
 	}
 }
 
+// swapped parses an htmx answer as htmx does, inside a template, so that table rows and the
+// out-of-band parts beside them are all kept, and returns its top-level elements.
+func (r response) swapped(t *testing.T) *goquery.Selection {
+	t.Helper()
+	r.wantHTML(t)
+	if strings.Contains(strings.ToLower(r.body), "<html") || strings.Contains(r.body, `id="main"`) {
+		t.Fatalf("want a fragment, got a page:\n%s", r.body)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader("<template>" + r.body + "</template>"))
+	if err != nil {
+		t.Fatalf("parse fragment: %v", err)
+	}
+	return doc.Find("template").Children()
+}
+
 // blockFragment parses an htmx fragment that is not table rows.
 func blockFragment(t *testing.T, r response) *goquery.Document {
 	t.Helper()
@@ -816,7 +882,7 @@ func TestImportProgress(t *testing.T) {
 		slow := &slowImports{ImportStore: db.Imports(), started: make(chan struct{}), release: make(chan struct{})}
 		a := newApp(t, db, handlers.Config{Imports: slow})
 		a.signIn(a.addUser("reader"))
-		id := a.uploaded("gr.csv", readFile(t, "../data/importer/testdata/goodreads-24.csv"))
+		id := a.uploaded("gr.csv", readFile(t, "../data/exchange/testdata/goodreads-24.csv"))
 		a.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
 		<-slow.started
 		return a, slow, id

@@ -16,13 +16,6 @@ import (
 // nowReadingLimit is how many books the "Currently reading" strip shows.
 const nowReadingLimit = 5
 
-// readingRoutes registers the routes for reading state: status, progress, read-throughs, details.
-func (s *Server) readingRoutes(app *fiber.App) {
-	app.Put("/books/:id/status", s.setStatus)
-	app.Post("/books/:id/status", s.setStatus)
-	app.Post("/books/:id/progress", s.recordProgress)
-}
-
 // libraryState is what every library response carries besides its rows: the reader's number of
 // books, the tabs with their counts, and the "Currently reading" strip.
 type libraryState struct {

@@ -198,37 +198,6 @@ func New(cfg Config) (*fiber.App, error) {
 	return app, nil
 }
 
-// routes registers the routes. The URLs are a contract: outside tests and later features use them.
-func (s *Server) routes(app *fiber.App) {
-	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/books", fiber.StatusSeeOther) })
-
-	app.Get("/login", s.showLogin)
-	app.Post("/login", append(s.loginLimiters(), s.login)...)
-	app.Get("/signup", s.showSignup)
-	app.Post("/signup", s.signup)
-	app.Post("/logout", s.logout)
-	app.Get("/shortcuts", s.showShortcuts)
-
-	app.Use("/books", s.requireUser)
-	app.Get("/books", s.listBooks)
-	app.Post("/books", s.createBook)
-	app.Get("/books/:id", s.showBook)
-	app.Put("/books/:id", s.updateBook)
-	app.Post("/books/:id", s.updateBook)
-	app.Delete("/books/:id", s.deleteBook)
-	app.Get("/books/:id/edit", s.editBook)
-	app.Get("/books/:id/delete", s.confirmDelete)
-	app.Post("/books/:id/delete", s.deleteBook)
-	app.Post("/books/:id/restore", s.restoreBook)
-	s.readingRoutes(app)
-	s.bookPageRoutes(app)
-	s.exportRoutes(app)
-	s.importRoutes(app)
-
-	app.Use("/shelves", s.requireUser)
-	s.shelfRoutes(app)
-}
-
 // requestTimeout bounds the work done for one request, database included.
 const requestTimeout = 15 * time.Second
 

@@ -11,16 +11,6 @@ import (
 	"github.com/bookcase/bookcase/views"
 )
 
-// shelfRoutes registers the routes for shelves, under /shelves (signed-in readers only).
-func (s *Server) shelfRoutes(app *fiber.App) {
-	app.Get("/shelves", s.listShelves)
-	app.Post("/shelves", s.createShelf)
-	app.Post("/shelves/:id", s.renameShelf)
-	app.Post("/shelves/:id/move", s.moveShelf)
-	app.Get("/shelves/:id/delete", s.confirmDeleteShelf)
-	app.Post("/shelves/:id/delete", s.deleteShelf)
-}
-
 // shelfID parses the :id route parameter. Anything that is not a positive integer names no shelf.
 func shelfID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)

@@ -1,4 +1,4 @@
-package importer_test
+package exchange_test
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/bookcase/bookcase/data"
-	"github.com/bookcase/bookcase/data/importer"
+	"github.com/bookcase/bookcase/data/exchange"
 )
 
 func day(s string) *time.Time {
@@ -24,21 +24,21 @@ func day(s string) *time.Time {
 	return &t
 }
 
-func parseFile(t *testing.T, name string) *importer.Result {
+func parseFile(t *testing.T, name string) *exchange.Result {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	res, err := importer.Parse(f, 0)
+	res, err := exchange.Parse(f, 0)
 	if err != nil {
 		t.Fatalf("Parse(%s): %v", name, err)
 	}
 	return res
 }
 
-func checkRows(t *testing.T, got *importer.Result, wantFormat importer.Format, want []importer.Row) {
+func checkRows(t *testing.T, got *exchange.Result, wantFormat exchange.Format, want []exchange.Row) {
 	t.Helper()
 	if got.Format != wantFormat {
 		t.Errorf("format = %q, want %q", got.Format, wantFormat)
@@ -54,7 +54,7 @@ func checkRows(t *testing.T, got *importer.Result, wantFormat importer.Format, w
 }
 
 // show prints a row with its dates readable.
-func show(r importer.Row) string {
+func show(r exchange.Row) string {
 	d := func(t *time.Time) string {
 		if t == nil {
 			return "nil"
@@ -65,7 +65,7 @@ func show(r importer.Row) string {
 }
 
 func TestParseGoodreads24(t *testing.T) {
-	checkRows(t, parseFile(t, "goodreads-24.csv"), importer.FormatGoodreads, []importer.Row{
+	checkRows(t, parseFile(t, "goodreads-24.csv"), exchange.FormatGoodreads, []exchange.Row{
 		{
 			Line: 2, Title: "Dune (Dune, #1)", Author: "Frank Herbert", ISBN: "9780441013593", Pages: 658,
 			Rating: 10, Status: data.StatusRead, Shelves: []string{"sci-fi", "favorites"},
@@ -88,7 +88,7 @@ func TestParseGoodreads24(t *testing.T) {
 }
 
 func TestParseGoodreads31(t *testing.T) {
-	checkRows(t, parseFile(t, "goodreads-31.csv"), importer.FormatGoodreads, []importer.Row{{
+	checkRows(t, parseFile(t, "goodreads-31.csv"), exchange.FormatGoodreads, []exchange.Row{{
 		Line: 2, Title: "The Hobbit", Author: "J.R.R. Tolkien", ISBN: "9780618260300", Pages: 366, Rating: 8,
 		Status: data.StatusRead, Shelves: []string{"fantasy"}, Notes: "A classic.",
 		DateAdded: day("2012-08-01"), DateRead: day("2012-08-20"), ReadCount: 1,
@@ -96,7 +96,7 @@ func TestParseGoodreads31(t *testing.T) {
 }
 
 func TestParseStoryGraph(t *testing.T) {
-	checkRows(t, parseFile(t, "storygraph.csv"), importer.FormatStoryGraph, []importer.Row{
+	checkRows(t, parseFile(t, "storygraph.csv"), exchange.FormatStoryGraph, []exchange.Row{
 		{
 			Line: 2, Title: "Piranesi", Author: "Susanna Clarke", ISBN: "9781635575637", Rating: 9, Status: data.StatusRead,
 			Shelves: []string{"fantasy", "short", "Owned"}, Notes: "Beautiful.\nStrange.",
@@ -113,7 +113,7 @@ func TestParseStoryGraph(t *testing.T) {
 }
 
 func TestParseBookcaseCSV(t *testing.T) {
-	checkRows(t, parseFile(t, "bookcase.csv"), importer.FormatGoodreads, []importer.Row{{
+	checkRows(t, parseFile(t, "bookcase.csv"), exchange.FormatGoodreads, []exchange.Row{{
 		Line: 2, Title: "=HYPERLINK(x)", Author: "-dash author", Rating: 6, Status: data.StatusDNF,
 		Shelves: []string{"+plus shelf"}, Notes: "@mention\nsecond line", DateAdded: day("2024-01-02"),
 	}})
@@ -127,7 +127,7 @@ func TestParseBookcaseJSON(t *testing.T) {
 	if want := []string{"Favorites"}; !reflect.DeepEqual(res.Shelves, want) {
 		t.Errorf("Shelves = %q, want %q", res.Shelves, want)
 	}
-	checkRows(t, res, importer.FormatBookcaseJSON, []importer.Row{
+	checkRows(t, res, exchange.FormatBookcaseJSON, []exchange.Row{
 		{
 			Line: 1, Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction", ISBN: "9780441013593", Pages: 658,
 			Rating: 9, Status: data.StatusRead, Shelves: []string{"Favorites"}, Notes: "Spice.",
@@ -141,7 +141,7 @@ func TestParseBookcaseJSON(t *testing.T) {
 		},
 		{
 			Line: 3, Author: "Nobody", Status: data.StatusWant, DateAdded: &created2, DateUpdated: &created2,
-			Problems: []importer.Problem{
+			Problems: []exchange.Problem{
 				{Line: 3, Column: "pages", Value: "string", Message: "This value has the wrong type (expected int)."},
 				{Line: 3, Column: "status", Value: "maybe", Message: "Choose a status: want to read, reading, read or did not finish."},
 				{Line: 3, Column: "rating", Value: "4.25", Message: "A rating is 0.5 to 5 stars, in half stars."},
@@ -160,8 +160,8 @@ func grRow(title, author, isbn13, rating, pages, dateRead, review string) string
 }
 
 func TestParseQuirks(t *testing.T) {
-	base := importer.Row{Title: "T", Author: "A", Status: data.StatusRead, DateAdded: day("2024-01-01"), ReadCount: 1}
-	with := func(line int, f func(*importer.Row)) importer.Row {
+	base := exchange.Row{Title: "T", Author: "A", Status: data.StatusRead, DateAdded: day("2024-01-01"), ReadCount: 1}
+	with := func(line int, f func(*exchange.Row)) exchange.Row {
 		r := base
 		r.Line = line
 		if f != nil {
@@ -172,23 +172,23 @@ func TestParseQuirks(t *testing.T) {
 	tests := []struct {
 		name  string
 		input string
-		want  []importer.Row
+		want  []exchange.Row
 	}{
-		{"BOM", "\xEF\xBB\xBF" + grHeader + "\n" + grRow("T", "A", "", "", "", "", "") + "\n", []importer.Row{with(2, nil)}},
+		{"BOM", "\xEF\xBB\xBF" + grHeader + "\n" + grRow("T", "A", "", "", "", "", "") + "\n", []exchange.Row{with(2, nil)}},
 		{"CRLF", grHeader + "\r\n" + grRow("T", "A", "", "", "", "", "") + "\r\n" + grRow("T", "A", "", "", "", "", "") + "\r\n",
-			[]importer.Row{with(2, nil), with(3, nil)}},
+			[]exchange.Row{with(2, nil), with(3, nil)}},
 		{"quoted newline in review", grHeader + "\n" + grRow("T", "A", "", "", "", "", "\"one\r\ntwo\"") + "\n" + grRow("T", "A", "", "", "", "", "") + "\n",
-			[]importer.Row{with(2, func(r *importer.Row) { r.Notes = "one\ntwo" }), with(4, nil)}},
-		{"semicolons", strings.ReplaceAll(grHeader, ",", ";") + "\n" + strings.ReplaceAll(grRow("T", "A", "", "", "", "", ""), ",", ";") + "\n", []importer.Row{with(2, nil)}},
-		{"tabs", strings.ReplaceAll(grHeader, ",", "\t") + "\n" + strings.ReplaceAll(grRow("T", "A", "", "", "", "", ""), ",", "\t") + "\n", []importer.Row{with(2, nil)}},
+			[]exchange.Row{with(2, func(r *exchange.Row) { r.Notes = "one\ntwo" }), with(4, nil)}},
+		{"semicolons", strings.ReplaceAll(grHeader, ",", ";") + "\n" + strings.ReplaceAll(grRow("T", "A", "", "", "", "", ""), ",", ";") + "\n", []exchange.Row{with(2, nil)}},
+		{"tabs", strings.ReplaceAll(grHeader, ",", "\t") + "\n" + strings.ReplaceAll(grRow("T", "A", "", "", "", "", ""), ",", "\t") + "\n", []exchange.Row{with(2, nil)}},
 		{"header only", grHeader + "\n", nil},
-		{"invalid UTF-8", grHeader + "\n" + grRow("T\xff", "A", "", "", "", "", "") + "\n", []importer.Row{with(2, func(r *importer.Row) {
+		{"invalid UTF-8", grHeader + "\n" + grRow("T\xff", "A", "", "", "", "", "") + "\n", []exchange.Row{with(2, func(r *exchange.Row) {
 			r.Title = "T\uFFFD"
-			r.Problems = []importer.Problem{{Line: 2, Column: "Title", Value: "T\uFFFD", Message: "This cell has characters that are not valid text: save the file as UTF-8 and try again."}}
+			r.Problems = []exchange.Problem{{Line: 2, Column: "Title", Value: "T\uFFFD", Message: "This cell has characters that are not valid text: save the file as UTF-8 and try again."}}
 		})}},
-		{"bad cells", grHeader + "\n" + grRow("", "A", `"=""123"""`, "7", "-3", "15/01/2023", "") + "\n", []importer.Row{with(2, func(r *importer.Row) {
+		{"bad cells", grHeader + "\n" + grRow("", "A", `"=""123"""`, "7", "-3", "15/01/2023", "") + "\n", []exchange.Row{with(2, func(r *exchange.Row) {
 			r.Title = ""
-			r.Problems = []importer.Problem{
+			r.Problems = []exchange.Problem{
 				{Line: 2, Column: "ISBN13", Value: `="123"`, Message: "An ISBN has 10 or 13 digits; this has 3."},
 				{Line: 2, Column: "My Rating", Value: "7", Message: "A rating is 0.5 to 5 stars, in half stars."},
 				{Line: 2, Column: "Number of Pages", Value: "-3", Message: "The number of pages should be a whole number from 1 to 100000."},
@@ -196,21 +196,21 @@ func TestParseQuirks(t *testing.T) {
 				{Line: 2, Column: "Title", Message: "Title is required."},
 			}
 		})}},
-		{"short line and bad quotes", grHeader + "\n1,T,A\n" + `1,"T"x,A` + "\n" + grRow("T", "A", "", "", "", "", "") + "\n", []importer.Row{
-			{Line: 2, Title: "T", Author: "A", Status: data.StatusWant, Problems: []importer.Problem{{Line: 2, Message: "This line has 3 columns but the first line has 24."}}},
-			{Line: 3, Problems: []importer.Problem{{Line: 3, Message: "This line's quotes do not match (near line 3), so it cannot be read: a quote inside a cell must be written twice."}}},
+		{"short line and bad quotes", grHeader + "\n1,T,A\n" + `1,"T"x,A` + "\n" + grRow("T", "A", "", "", "", "", "") + "\n", []exchange.Row{
+			{Line: 2, Title: "T", Author: "A", Status: data.StatusWant, Problems: []exchange.Problem{{Line: 2, Message: "This line has 3 columns but the first line has 24."}}},
+			{Line: 3, Problems: []exchange.Problem{{Line: 3, Message: "This line's quotes do not match (near line 3), so it cannot be read: a quote inside a cell must be written twice."}}},
 			with(4, nil),
 		}},
-		{"storygraph quarter stars", "Title,Authors,Star Rating\nT,A,4.75\nT,A,0.25\nT,A,3.74\nT,A,NaN\n", []importer.Row{
+		{"storygraph quarter stars", "Title,Authors,Star Rating\nT,A,4.75\nT,A,0.25\nT,A,3.74\nT,A,NaN\n", []exchange.Row{
 			{Line: 2, Title: "T", Author: "A", Rating: 10, Status: data.StatusWant},
 			{Line: 3, Title: "T", Author: "A", Rating: 1, Status: data.StatusWant},
 			{Line: 4, Title: "T", Author: "A", Rating: 7, Status: data.StatusWant},
-			{Line: 5, Title: "T", Author: "A", Status: data.StatusWant, Problems: []importer.Problem{{Line: 5, Column: "Star Rating", Value: "NaN", Message: "A rating is 0.5 to 5 stars."}}},
+			{Line: 5, Title: "T", Author: "A", Status: data.StatusWant, Problems: []exchange.Problem{{Line: 5, Column: "Star Rating", Value: "NaN", Message: "A rating is 0.5 to 5 stars."}}},
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := importer.Parse(strings.NewReader(tt.input), 0)
+			res, err := exchange.Parse(strings.NewReader(tt.input), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -228,22 +228,22 @@ func TestParseErrors(t *testing.T) {
 		wantErr error
 		wantMsg string
 	}{
-		{"empty", strings.NewReader(""), 0, importer.ErrEmpty, "The file is empty."},
-		{"blank", strings.NewReader(" \r\n\n"), 0, importer.ErrEmpty, "The file is empty."},
-		{"PNG", bytes.NewReader(png), 0, importer.ErrUnknownFormat, "This is not a Goodreads"},
-		{"other CSV", strings.NewReader("name,email\nx,y\n"), 0, importer.ErrUnknownFormat, "This is not a Goodreads"},
-		{"other JSON", strings.NewReader(`{"books":[]}`), 0, importer.ErrUnknownFormat, "This is not a Goodreads"},
-		{"JSON array value", strings.NewReader(`{"format":["x"]}`), 0, importer.ErrUnknownFormat, "This is not a Goodreads"},
-		{"newer JSON", strings.NewReader(`{"format":"bookcase","version":2,"books":[]}`), 0, importer.ErrUnknownFormat, "version 2"},
-		{"truncated JSON", strings.NewReader(`{"format":"bookcase","version":1,"books":[{"title":"x"`), 0, importer.ErrDamaged, "The file is damaged"},
-		{"missing Title", strings.NewReader("Book Id,Titel,Autor\n1,x,y\n"), 0, importer.ErrMissingColumns, `The file has no "Title" or "Author" columns`},
+		{"empty", strings.NewReader(""), 0, exchange.ErrEmpty, "The file is empty."},
+		{"blank", strings.NewReader(" \r\n\n"), 0, exchange.ErrEmpty, "The file is empty."},
+		{"PNG", bytes.NewReader(png), 0, exchange.ErrUnknownFormat, "This is not a Goodreads"},
+		{"other CSV", strings.NewReader("name,email\nx,y\n"), 0, exchange.ErrUnknownFormat, "This is not a Goodreads"},
+		{"other JSON", strings.NewReader(`{"books":[]}`), 0, exchange.ErrUnknownFormat, "This is not a Goodreads"},
+		{"JSON array value", strings.NewReader(`{"format":["x"]}`), 0, exchange.ErrUnknownFormat, "This is not a Goodreads"},
+		{"newer JSON", strings.NewReader(`{"format":"bookcase","version":2,"books":[]}`), 0, exchange.ErrUnknownFormat, "version 2"},
+		{"truncated JSON", strings.NewReader(`{"format":"bookcase","version":1,"books":[{"title":"x"`), 0, exchange.ErrDamaged, "The file is damaged"},
+		{"missing Title", strings.NewReader("Book Id,Titel,Autor\n1,x,y\n"), 0, exchange.ErrMissingColumns, `The file has no "Title" or "Author" columns`},
 		{"missing Authors", strings.NewReader("Title,Authors\n"), 0, nil, ""},
-		{"51 MB", io.LimitReader(repeat(grHeader+"\n"+grRow("T", "A", "", "", "", "", "")+"\n"), 51<<20), 0, importer.ErrTooLarge, "The file is larger than 50 MB"},
-		{"JSON over a small limit", strings.NewReader(`{"format":"bookcase","version":1,"books":[]}`), 10, importer.ErrTooLarge, "The file is larger than 10 bytes"},
+		{"51 MB", io.LimitReader(repeat(grHeader+"\n"+grRow("T", "A", "", "", "", "", "")+"\n"), 51<<20), 0, exchange.ErrTooLarge, "The file is larger than 50 MB"},
+		{"JSON over a small limit", strings.NewReader(`{"format":"bookcase","version":1,"books":[]}`), 10, exchange.ErrTooLarge, "The file is larger than 10 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := importer.Parse(tt.input, tt.limit)
+			res, err := exchange.Parse(tt.input, tt.limit)
 			if tt.wantErr == nil {
 				if err != nil {
 					t.Fatalf("err = %v, want none", err)
@@ -283,18 +283,18 @@ func (r *repeater) Read(p []byte) (int, error) {
 func TestDetect(t *testing.T) {
 	tests := []struct {
 		head string
-		want importer.Format
+		want exchange.Format
 		err  bool
 	}{
-		{grHeader, importer.FormatGoodreads, false},
-		{"\xEF\xBB\xBFTitle,Authors,Contributors", importer.FormatStoryGraph, false},
-		{"  {\"format\"", importer.FormatBookcaseJSON, false},
-		{"Title;Authors;Contributors\n", importer.FormatStoryGraph, false},
+		{grHeader, exchange.FormatGoodreads, false},
+		{"\xEF\xBB\xBFTitle,Authors,Contributors", exchange.FormatStoryGraph, false},
+		{"  {\"format\"", exchange.FormatBookcaseJSON, false},
+		{"Title;Authors;Contributors\n", exchange.FormatStoryGraph, false},
 		{"hello", "", true},
 		{"", "", true},
 	}
 	for _, tt := range tests {
-		got, err := importer.Detect([]byte(tt.head))
+		got, err := exchange.Detect([]byte(tt.head))
 		if got != tt.want || (err != nil) != tt.err {
 			t.Errorf("Detect(%q) = %q, %v; want %q, error %v", tt.head, got, err, tt.want, tt.err)
 		}

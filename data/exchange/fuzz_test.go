@@ -1,4 +1,4 @@
-package importer_test
+package exchange_test
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bookcase/bookcase/data"
-	"github.com/bookcase/bookcase/data/importer"
+	"github.com/bookcase/bookcase/data/exchange"
 )
 
 // FuzzParse checks that no input makes Parse panic, that every error is a *FileError, and that a
@@ -29,9 +29,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(grHeader + "\n" + grRow("T", "A", "", "4", "12", "2020/02/02", `"x""y"`) + "\n"))
 	f.Add([]byte("Title;Authors;Star Rating;Dates Read\nT;A;4.25;2020/01/01-2020/01/02\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		res, err := importer.Parse(bytes.NewReader(in), 1<<20)
+		res, err := exchange.Parse(bytes.NewReader(in), 1<<20)
 		if err != nil {
-			if _, ok := errors.AsType[*importer.FileError](err); !ok {
+			if _, ok := errors.AsType[*exchange.FileError](err); !ok {
 				t.Fatalf("error %v (%T) is not a *FileError", err, err)
 			}
 			return

@@ -1,0 +1,81 @@
+package handlers
+
+import "github.com/gofiber/fiber/v2"
+
+// routes registers every route, grouped by resource: this file is the whole HTTP surface of
+// Bookcase, read top to bottom. The URLs are a contract: outside tests and later features use them.
+//
+// New mounts the middleware that runs before them (request context, logging, security headers,
+// admission, CSRF, session) and the embedded assets under /assets, which skip the rest of the chain.
+// Within a group, requireUser comes first: everything under /books, /export, /import and /shelves
+// is for signed-in readers only.
+func (s *Server) routes(app *fiber.App) {
+	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/books", fiber.StatusSeeOther) })
+
+	// Accounts (auth.go).
+	app.Get("/login", s.showLogin)
+	app.Post("/login", append(s.loginLimiters(), s.login)...)
+	app.Get("/signup", s.showSignup)
+	app.Post("/signup", s.signup)
+	app.Post("/logout", s.logout)
+
+	// Help (shortcuts.go).
+	app.Get("/shortcuts", s.showShortcuts)
+
+	// Books: the library and each book's row (books.go, library.go).
+	app.Use("/books", s.requireUser)
+	app.Get("/books", s.listBooks)
+	app.Post("/books", s.createBook)
+	app.Get("/books/:id", s.showBook)
+	app.Put("/books/:id", s.updateBook)
+	app.Post("/books/:id", s.updateBook)
+	app.Delete("/books/:id", s.deleteBook)
+	app.Get("/books/:id/edit", s.editBook)
+	app.Get("/books/:id/delete", s.confirmDelete)
+	app.Post("/books/:id/delete", s.deleteBook)
+	app.Post("/books/:id/restore", s.restoreBook)
+
+	// Reading state of a book, from its library row (reading.go).
+	app.Put("/books/:id/status", s.setStatus)
+	app.Post("/books/:id/status", s.setStatus)
+	app.Post("/books/:id/progress", s.recordProgress)
+
+	// The book page's forms, which answer htmx with the parts of the page they change (bookpage.go).
+	app.Post("/books/:id/shelves", s.setBookShelves)
+	app.Post("/books/:id/details", s.setDetails)
+	app.Post("/books/:id/read-throughs/:rt", s.editReadThrough)
+	app.Post("/books/:id/page/status", s.setPageStatus)
+	app.Get("/books/:id/page/main", s.showPageMain)
+	app.Get("/books/:id/page/fields", s.editPageFields)
+	app.Post("/books/:id/page/fields", s.setPageFields)
+	app.Post("/books/:id/page/progress", s.setPageProgress)
+
+	// Export: the page and its two downloads (export.go).
+	app.Use("/export", s.requireUser)
+	app.Get("/export", s.showExport)
+	app.Get("/export/goodreads.csv", s.exportCSV)
+	app.Get("/export/bookcase.json", s.exportJSON)
+
+	// Import: upload, review, fix rows, confirm (import.go).
+	app.Use("/import", s.requireUser)
+	app.Get("/import", s.showImports)
+	app.Post("/import", s.uploadImport)
+	app.Get("/import/:id", s.showImport)
+	app.Get("/import/:id/progress", s.importProgress)
+	app.Post("/import/:id/confirm", s.confirmImport)
+	app.Post("/import/:id/delete", s.deleteImport)
+	app.Get("/import/:id/rows/:n", s.showImportRow)
+	app.Get("/import/:id/rows/:n/edit", s.editImportRow)
+	app.Post("/import/:id/rows/:n", s.fixImportRow)
+	app.Post("/import/:id/rows/:n/drop", s.dropImportRow)
+	app.Post("/import/:id/rows/:n/restore", s.restoreImportRow)
+
+	// Shelves (shelves.go).
+	app.Use("/shelves", s.requireUser)
+	app.Get("/shelves", s.listShelves)
+	app.Post("/shelves", s.createShelf)
+	app.Post("/shelves/:id", s.renameShelf)
+	app.Post("/shelves/:id/move", s.moveShelf)
+	app.Get("/shelves/:id/delete", s.confirmDeleteShelf)
+	app.Post("/shelves/:id/delete", s.deleteShelf)
+}
