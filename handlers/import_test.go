@@ -794,6 +794,79 @@ func TestImportRoundTrip(t *testing.T) {
 	}
 }
 
+// TestImportRoundTripCSV exports a library as CSV, imports it into an empty account, and finds
+// the same library there, as the JSON export shows it: half stars, genres and the dates of each
+// reading (a book given up included) survive, and nothing is dated the day of the import.
+func TestImportRoundTripCSV(t *testing.T) {
+	a := newTestApp(t)
+	ctx := t.Context()
+	books, shelves := a.db.Books(), a.db.Shelves()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := func(s string) time.Time {
+		d, err := time.Parse(time.DateOnly, s)
+		must(err)
+		return d
+	}
+	owned, err := shelves.Create(ctx, a.reader.ID, "Owned")
+	must(err)
+	dune := a.create("Dune", "Frank Herbert", "Science fiction")
+	_, err = books.SetDetails(ctx, a.reader.ID, dune.ID, data.DetailsInput{Pages: "658", Rating: "4.5", Notes: "=Spice.\nWorms.", ISBN: "9780441013593"})
+	must(err)
+	_, err = books.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusReading, day("2024-01-02"))
+	must(err)
+	_, err = books.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusRead, day("2024-02-01"))
+	must(err)
+	must(shelves.Shelve(ctx, a.reader.ID, dune.ID, owned.ID))
+	emma := a.create("Emma", "Jane Austen", "Classics")
+	_, err = books.SetDetails(ctx, a.reader.ID, emma.ID, data.DetailsInput{Rating: "0.5"})
+	must(err)
+	_, err = books.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusReading, day("2023-03-01"))
+	must(err)
+	_, err = books.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusDNF, day("2023-04-01"))
+	must(err)
+	middle := a.create("Middlemarch", "George Eliot", "")
+	_, err = books.SetStatus(ctx, a.reader.ID, middle.ID, data.StatusReading, day("2024-06-01"))
+	must(err)
+	a.create("Ulysses", "James Joyce", "")
+
+	export := func(b *testApp) string {
+		t.Helper()
+		res := b.get(plain, "/export/bookcase.json")
+		res.wantStatus(t, http.StatusOK)
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(res.body), &doc); err != nil {
+			t.Fatalf("export: %v\n%s", err, res.body)
+		}
+		// What a CSV file does not hold: ids, and times of day.
+		delete(doc, "exported_at")
+		for _, bk := range doc["books"].([]any) {
+			for _, k := range []string{"id", "created_at", "updated_at"} {
+				delete(bk.(map[string]any), k)
+			}
+		}
+		out, _ := json.MarshalIndent(doc, "", " ")
+		return string(out)
+	}
+	before := export(a)
+	file := a.get(plain, "/export/goodreads.csv").body
+
+	b := a.browser()
+	b.signIn(b.addUser("newcomer"))
+	id := b.uploaded("bookcase.csv", []byte(file))
+	b.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
+	if im := b.waitImport(id); im.State != data.ImportDone || im.Created != 4 {
+		t.Fatalf("import = %+v", im)
+	}
+	if after := export(b); after != before {
+		t.Errorf("the imported library differs from the exported one:\n got %s\nwant %s", after, before)
+	}
+}
+
 // swapped parses an htmx answer as htmx does, inside a template, so that table rows and the
 // out-of-band parts beside them are all kept, and returns its top-level elements.
 func (r response) swapped(t *testing.T) *goquery.Selection {
