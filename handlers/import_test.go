@@ -1011,3 +1011,53 @@ func TestImportProgress(t *testing.T) {
 		}
 	})
 }
+
+// TestImportFixDate fixes a row flagged for its Date Read: the fix form offers the date (and the
+// other fields a problem can be on), and the book is imported as read on the date typed, not
+// on the day of the import.
+func TestImportFixDate(t *testing.T) {
+	a := newTestApp(t)
+	file := grHeader + "1,Dune,Frank Herbert,,,,,4,,,,,,,2020/13/45,2019/01/01,\"sci-fi, read\",,read,,,Spice.,1,0\n"
+	id := a.uploaded("gr.csv", []byte(file))
+	for _, m := range modes {
+		res := a.get(m, importURL(id, "/rows/1/edit"))
+		res.wantStatus(t, http.StatusOK)
+		var doc finder
+		if m.htmx {
+			doc = res.fragment(t)
+		} else {
+			doc = res.page(t)
+		}
+		wantText(t, one(t, doc, `[data-testid="import-problem"]`), "Line 2, Date Read “2020/13/45”: Dates are written year/month/day, like 2023/01/15.")
+		wantAttr(t, one(t, doc, `input[name="dateRead"]`), "value", "")
+		wantAttr(t, one(t, doc, `input[name="dateAdded"]`), "value", "2019/01/01")
+		wantAttr(t, one(t, doc, `input[name="shelves"]`), "value", "sci-fi")
+		wantAttr(t, one(t, doc, `input[name="readCount"]`), "value", "1")
+		wantText(t, one(t, doc, `textarea[name="notes"]`), "Spice.")
+		one(t, doc, `input[name="dateStarted"]`)
+	}
+	fix := url.Values{"title": {"Dune"}, "author": {"Frank Herbert"}, "status": {"read"}, "rating": {"4"},
+		"dateAdded": {"2019/01/01"}, "dateRead": {"2020/12/32"}, "shelves": {"sci-fi"}, "notes": {"Spice."}, "readCount": {"1"}}
+	bad := a.do(htmx, http.MethodPost, importURL(id, "/rows/1"), fix)
+	bad.wantStatus(t, http.StatusUnprocessableEntity)
+	one(t, bad.fragment(t), "#fix-1-dateRead-error")
+	wantAttr(t, one(t, bad.fragment(t), `input[name="dateRead"][autofocus]`), "value", "2020/12/32")
+
+	fix.Set("dateRead", "2020/12/15")
+	a.do(htmx, http.MethodPost, importURL(id, "/rows/1"), fix).wantStatus(t, http.StatusOK)
+	a.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
+	if im := a.waitImport(id); im.Created != 1 {
+		t.Fatalf("import = %+v", im)
+	}
+	page, err := a.books.List(t.Context(), a.reader.ID, 0, 10)
+	if err != nil || len(page.Books) != 1 {
+		t.Fatalf("List = %+v, %v", page, err)
+	}
+	rts, err := a.books.ReadThroughs(t.Context(), a.reader.ID, page.Books[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rts) != 1 || rts[0].FinishedOn == nil || rts[0].FinishedOn.Format(time.DateOnly) != "2020-12-15" {
+		t.Errorf("readings = %+v, want one finished on 2020-12-15", rts)
+	}
+}
