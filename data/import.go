@@ -12,22 +12,32 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// ImportRow is one book to import, as the reader reviewed it. It mirrors exchange.Row (which data
-// cannot import: exchange depends on data).
+// ImportRow is one book to import, as read from a file (package exchange) and as the reader
+// reviewed it.
 type ImportRow struct {
-	Title       string
-	Author      string
-	Genre       string
-	ISBN        ISBN
-	Pages       int
-	Rating      Rating
-	Status      Status
-	Shelves     []string
-	Notes       string
-	DateAdded   *time.Time
+	Title  string
+	Author string
+	// OtherAuthors are co-authors after the first (Goodreads' Additional Authors, StoryGraph's
+	// Authors after the first), shown in the review; Bookcase keeps one author per book.
+	OtherAuthors []string `json:",omitempty"`
+	Genre        string
+	ISBN         ISBN
+	// Pages is 0 when the file does not say.
+	Pages  int
+	Rating Rating
+	Status Status
+	// Shelves are the book's shelves other than the reading-status ones, normalized
+	// (NormalizeShelfName) and without duplicates (ignoring case), in file order.
+	Shelves []string
+	// Notes are the review and the private notes, joined by a blank line.
+	Notes     string
+	DateAdded *time.Time
+	// DateUpdated is when the book was last changed (Bookcase JSON only).
 	DateUpdated *time.Time
 	DateStarted *time.Time
 	DateRead    *time.Time
+	// ReadCount is how many times the book was read, as the file says.
+	ReadCount int `json:",omitempty"`
 	// ReadThroughs and Progress, when the file has them (Bookcase's JSON export), are the book's
 	// readings and progress history; they replace the one reading Status and the dates imply.
 	// Their IDs are ignored.
@@ -314,7 +324,7 @@ type importer struct {
 	tx      *sqlx.Tx
 	owner   int64
 	lib     library
-	shelves map[string]int64 // shelfKey -> id
+	shelves map[string]int64 // ShelfKey -> id
 
 	insertBook, updateBook, insertRead, insertProgress, insertShelf, shelveBook *sqlx.Stmt
 }
@@ -429,8 +439,14 @@ func (im *importer) row(ctx context.Context, r ImportRow, onDuplicate string, su
 	return im.shelve(ctx, id, r.Shelves, now)
 }
 
-// readThrough records the reading a new book's status implies, on the file's dates or today.
+// readThrough records the reading a new book's status implies, on the file's dates. A book read
+// or given up on a day the file does not say gets no reading: none is invented on the day of the
+// import. A reading's start is required (migration 00004), so a finished one without a start
+// date starts on its finish date, and a book being read without one starts today.
 func (im *importer) readThrough(ctx context.Context, id int64, st Status, r ImportRow, now time.Time) error {
+	if (st == StatusRead || st == StatusDNF) && r.DateRead == nil {
+		return nil
+	}
 	day := dateOf(now)
 	if r.DateRead != nil {
 		day = dateOf(*r.DateRead)
@@ -503,7 +519,7 @@ func (im *importer) shelf(ctx context.Context, raw string, now time.Time) (int64
 	if err != nil {
 		return 0, err
 	}
-	key := shelfKey(name)
+	key := ShelfKey(name)
 	if id, ok := im.shelves[key]; ok {
 		return id, nil
 	}

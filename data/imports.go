@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -62,10 +65,10 @@ type PendingRow struct {
 	// N is the row's place in the file, from 1.
 	N int
 	// Line is where the row starts in the file.
-	Line     int
-	Kind     RowKind
-	BookID   int64
-	Row      ImportRow
+	Line   int
+	Kind   RowKind
+	BookID int64
+	ImportRow
 	Problems []ImportProblem
 }
 
@@ -131,13 +134,13 @@ func (s *ImportStore) Create(ctx context.Context, owner int64, in NewImport) (Im
 			n++
 			r.N = n
 			if len(r.Problems) == 0 {
-				c := lib.classify(r.Row, r.Line)
+				c := lib.classify(r.ImportRow, r.Line)
 				r.Kind, r.BookID, r.Problems = c.Kind, c.BookID, c.Problems
 			} else {
 				r.Kind = RowProblem
 			}
 			buf.Reset()
-			if err := enc.Encode(storedRow{Line: r.Line, Row: r.Row, Problems: r.Problems}); err != nil {
+			if err := enc.Encode(storedRow{Line: r.Line, Row: r.ImportRow, Problems: r.Problems}); err != nil {
 				return err
 			}
 			if _, err := st.ExecContext(ctx, id, r.N, r.Kind, r.Kind.rank(), nullInt64(r.BookID), buf.Bytes()); err != nil {
@@ -236,7 +239,7 @@ func (r pendingRecord) decode() (PendingRow, error) {
 	if err := json.Unmarshal(r.Row, &sr); err != nil {
 		return PendingRow{}, fmt.Errorf("import row %d: %w", r.N, err)
 	}
-	return PendingRow{N: r.N, Line: sr.Line, Kind: r.Kind, BookID: r.BookID.Int64, Row: sr.Row, Problems: sr.Problems}, nil
+	return PendingRow{N: r.N, Line: sr.Line, Kind: r.Kind, BookID: r.BookID.Int64, ImportRow: sr.Row, Problems: sr.Problems}, nil
 }
 
 // Rows returns up to limit of the owner's import's rows from offset, problems first, then
@@ -279,6 +282,24 @@ func (s *ImportStore) Row(ctx context.Context, owner, id int64, n int) (PendingR
 // RowFix is what a reader types to fix a row, as typed.
 type RowFix struct {
 	Title, Author, Genre, Status, ISBN, Pages, Rating string
+	// The dates are year/month/day (or year-month-day), empty for unknown; Shelves is a
+	// comma-separated list; ReadCount a whole number, empty for 0.
+	DateAdded, DateStarted, DateRead, Shelves, Notes, ReadCount string
+}
+
+// fixDate reads a date of a RowFix: empty for unknown.
+func fixDate(v *ValidationError, field, s string) *time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	for _, layout := range []string{"2006/01/02", "2006-01-02", "2006/1/2"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return &t
+		}
+	}
+	v.add(field, "Write the date year/month/day, like 2023/01/15, or leave it empty.")
+	return nil
 }
 
 // Fix replaces the book of row n with fix, checked by the rules every book keeps (a
@@ -311,19 +332,51 @@ func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFi
 	if err != nil {
 		v.add("rating", msgRating)
 	}
+	added := fixDate(&v, "dateAdded", fix.DateAdded)
+	started := fixDate(&v, "dateStarted", fix.DateStarted)
+	read := fixDate(&v, "dateRead", fix.DateRead)
+	if started != nil && read != nil && read.Before(*started) {
+		v.add("dateRead", msgFinishBefore)
+	}
+	var shelves []string
+	for name := range strings.SplitSeq(fix.Shelves, ",") {
+		if name = NormalizeShelfName(name); name == "" {
+			continue
+		}
+		if msg := checkShelfName(name); msg != "" {
+			v.add("shelves", msg)
+			continue
+		}
+		shelves = append(shelves, name)
+	}
+	notes := strings.TrimSpace(strings.ReplaceAll(fix.Notes, "\r\n", "\n"))
+	if !utf8.ValidString(notes) || strings.ContainsRune(notes, 0) {
+		v.add("notes", msgNotesInvalid)
+	} else if n := utf8.RuneCountInString(notes); n > MaxNotesLen {
+		v.add("notes", "Notes must be at most "+strconv.Itoa(MaxNotesLen)+" characters (they have "+strconv.Itoa(n)+").")
+	}
+	readCount := 0
+	if s := strings.TrimSpace(fix.ReadCount); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > 1000 {
+			v.add("readCount", "The read count is a whole number, like 1, or empty.")
+		}
+		readCount = n
+	}
 	if err := v.errOrNil(); err != nil {
 		return PendingRow{}, err
 	}
 	if in.Status == "" {
 		in.Status = StatusWant
 	}
-	r := row.Row
+	r := row.ImportRow
 	r.Title, r.Author, r.Genre, r.Status, r.ISBN, r.Pages, r.Rating = in.Title, in.Author, in.Genre, in.Status, isbn, pages, rating
+	r.DateAdded, r.DateStarted, r.DateRead, r.Shelves, r.Notes, r.ReadCount = added, started, read, shelves, notes, readCount
 	classes, err := s.db.Classify(ctx, owner, []ImportRow{r}, []int{row.Line})
 	if err != nil {
 		return PendingRow{}, err
 	}
-	row.Row, row.Kind, row.BookID, row.Problems = r, classes[0].Kind, classes[0].BookID, classes[0].Problems
+	row.ImportRow, row.Kind, row.BookID, row.Problems = r, classes[0].Kind, classes[0].BookID, classes[0].Problems
 	if err := s.save(ctx, owner, id, row); err != nil {
 		return PendingRow{}, err
 	}
@@ -353,7 +406,7 @@ func (s *ImportStore) Restore(ctx context.Context, owner, id int64, n int) (Pend
 	if len(row.Problems) > 0 {
 		row.Kind = RowProblem
 	} else {
-		classes, err := s.db.Classify(ctx, owner, []ImportRow{row.Row}, []int{row.Line})
+		classes, err := s.db.Classify(ctx, owner, []ImportRow{row.ImportRow}, []int{row.Line})
 		if err != nil {
 			return PendingRow{}, err
 		}
@@ -380,7 +433,7 @@ func (s *ImportStore) Drop(ctx context.Context, owner, id int64, n int) (Pending
 
 // save writes row back, if the import is still open.
 func (s *ImportStore) save(ctx context.Context, owner, id int64, row PendingRow) error {
-	blob, err := json.Marshal(storedRow{Line: row.Line, Row: row.Row, Problems: row.Problems})
+	blob, err := json.Marshal(storedRow{Line: row.Line, Row: row.ImportRow, Problems: row.Problems})
 	if err != nil {
 		return err
 	}

@@ -105,11 +105,11 @@ func seedShelfIDs(ctx context.Context, tx *sqlx.Tx, owner int64, now time.Time) 
 			INSERT INTO shelves (owner_id, name, name_key, position, created_at)
 			VALUES (?, ?, ?, (SELECT COALESCE(MAX(position) + 1, 0) FROM shelves WHERE owner_id = ?), ?)
 			ON CONFLICT (owner_id, name_key) DO NOTHING`,
-			owner, sh.name, shelfKey(sh.name), owner, now); err != nil {
+			owner, sh.name, ShelfKey(sh.name), owner, now); err != nil {
 			return nil, err
 		}
 		if err := tx.GetContext(ctx, &ids[i], `SELECT id FROM shelves WHERE owner_id = ? AND name_key = ?`,
-			owner, shelfKey(sh.name)); err != nil {
+			owner, ShelfKey(sh.name)); err != nil {
 			return nil, err
 		}
 	}

@@ -46,9 +46,9 @@ const shelfOrder = ` ORDER BY s.position, s.id`
 // NormalizeShelfName trims a shelf name as typed and collapses each run of inner spaces into one.
 func NormalizeShelfName(name string) string { return strings.Join(strings.Fields(name), " ") }
 
-// shelfKey is the form of a normalized name that two shelves of one reader may not share, so
+// ShelfKey is the form of a normalized name that two shelves of one reader may not share, so
 // "Book club" and "book  CLUB" are one shelf.
-func shelfKey(name string) string { return strings.ToLower(name) }
+func ShelfKey(name string) string { return strings.ToLower(name) }
 
 // checkShelfName reports what is wrong with a shelf name as typed, or "". Line breaks and other
 // control characters are rejected rather than silently collapsed into spaces.
@@ -86,7 +86,7 @@ func nameError(msg string) *ValidationError {
 func checkNameFree(ctx context.Context, tx *sqlx.Tx, owner, except int64, name string) error {
 	var taken string
 	err := tx.GetContext(ctx, &taken,
-		`SELECT name FROM shelves WHERE owner_id = ? AND name_key = ? AND id <> ?`, owner, shelfKey(name), except)
+		`SELECT name FROM shelves WHERE owner_id = ? AND name_key = ? AND id <> ?`, owner, ShelfKey(name), except)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -111,7 +111,7 @@ func (s *ShelfStore) Create(ctx context.Context, owner int64, name string) (Shel
 			INSERT INTO shelves (owner_id, name, name_key, position, created_at)
 			VALUES (?, ?, ?, (SELECT COALESCE(MAX(position) + 1, 0) FROM shelves WHERE owner_id = ?), ?)
 			RETURNING id, name, position, created_at, 0 AS books`,
-			owner, name, shelfKey(name), owner, s.db.now())
+			owner, name, ShelfKey(name), owner, s.db.now())
 	})
 	if errors.Is(err, ErrInvalid) {
 		return Shelf{}, err
@@ -138,7 +138,7 @@ func (s *ShelfStore) Rename(ctx context.Context, owner, id int64, name string) (
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE shelves SET name = ?, name_key = ? WHERE id = ?`,
-			name, shelfKey(name), id)
+			name, ShelfKey(name), id)
 		return err
 	})
 	if errors.Is(err, ErrInvalid) || errors.Is(err, ErrNotFound) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -197,11 +198,19 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 	if err != nil {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, "Choose a file to import.")
 	}
+	if fe := (*exchange.FileError)(nil); errors.As(exchange.CheckSize(fh.Size), &fe) {
+		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
+	}
 	f, err := fh.Open()
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	// The parse stops when the request's time is up or the server shuts down (fasthttp's
+	// request context is done then), not minutes later.
+	ctx, cancel := context.WithCancel(c.UserContext())
+	defer cancel()
+	defer context.AfterFunc(c.Context(), cancel)()
 	var res *exchange.Result
 	in := data.NewImport{
 		Filename: fh.Filename,
@@ -209,9 +218,9 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 			var stopped bool
 			var err error
 			rows := 0
-			res, err = exchange.ParseEach(f, exchange.MaxFileSize, func(r exchange.Row) error {
+			res, err = exchange.ParseEach(ctx, f, exchange.MaxFileSize, func(r exchange.Row) error {
 				rows++
-				if !yield(pendingRow(r), nil) {
+				if !yield(r, nil) {
 					stopped = true
 					return errStopped
 				}
@@ -226,7 +235,7 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 		},
 		File: func() (string, []string) { return string(res.Format), res.Shelves },
 	}
-	im, err := s.imports.Create(c.UserContext(), owner(c), in)
+	im, err := s.imports.Create(ctx, owner(c), in)
 	if fe := (*exchange.FileError)(nil); errors.As(err, &fe) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
 	}
@@ -245,19 +254,6 @@ var (
 	// errNoBooks abandons an import of a file without a single row.
 	errNoBooks = errors.New("import: no books in the file")
 )
-
-// pendingRow is a parsed row as the store holds it for review.
-func pendingRow(r exchange.Row) data.PendingRow {
-	p := data.PendingRow{Line: r.Line, Row: data.ImportRow{
-		Title: r.Title, Author: r.Author, Genre: r.Genre, ISBN: r.ISBN, Pages: r.Pages, Rating: r.Rating,
-		Status: r.Status, Shelves: r.Shelves, Notes: r.Notes, DateAdded: r.DateAdded, DateUpdated: r.DateUpdated,
-		DateStarted: r.DateStarted, DateRead: r.DateRead, ReadThroughs: r.ReadThroughs, Progress: r.Progress,
-	}}
-	for _, pr := range r.Problems {
-		p.Problems = append(p.Problems, data.ImportProblem{Line: pr.Line, Column: pr.Column, Value: pr.Value, Message: pr.Message})
-	}
-	return p
-}
 
 // seeOther ends a successful write: 303 to location for a plain form, HX-Redirect for htmx.
 func (s *Server) seeOther(c *fiber.Ctx, location string) error {
@@ -428,14 +424,25 @@ func (s *Server) deleteImport(c *fiber.Ctx) error {
 // importRowView is a stored row as the review shows it.
 func importRowView(importID int64, r data.PendingRow, open bool) views.ImportRow {
 	v := views.ImportRow{
-		ImportID: importID, N: r.N, Line: r.Line, Kind: string(r.Kind), Title: r.Row.Title, Author: r.Row.Author,
-		Genre: r.Row.Genre, Status: string(r.Row.Status), StatusLabel: r.Row.Status.Label(), ISBN: string(r.Row.ISBN), Shelves: r.Row.Shelves, Open: open,
+		ImportID: importID, N: r.N, Line: r.Line, Kind: string(r.Kind), Title: r.Title, Author: r.Author,
+		Genre: r.Genre, Status: string(r.Status), StatusLabel: r.Status.Label(), ISBN: string(r.ISBN), Shelves: r.Shelves, Open: open,
 	}
-	if r.Row.Pages > 0 {
-		v.Pages = strconv.Itoa(r.Row.Pages)
+	if r.Pages > 0 {
+		v.Pages = strconv.Itoa(r.Pages)
 	}
-	if r.Row.Rating > 0 {
-		v.Rating = r.Row.Rating.String()
+	if r.ReadCount > 0 {
+		v.ReadCount = strconv.Itoa(r.ReadCount)
+	}
+	date := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format("2006/01/02")
+	}
+	v.DateAdded, v.DateStarted, v.DateRead = date(r.DateAdded), date(r.DateStarted), date(r.DateRead)
+	v.ShelfList, v.Notes = strings.Join(r.Shelves, ", "), r.Notes
+	if r.Rating > 0 {
+		v.Rating = r.Rating.String()
 	}
 	for _, p := range r.Problems {
 		v.Problems = append(v.Problems, views.ImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Message: p.Message})
@@ -502,6 +509,8 @@ func (s *Server) fixImportRow(c *fiber.Ctx) error {
 	fix := data.RowFix{
 		Title: c.FormValue("title"), Author: c.FormValue("author"), Genre: c.FormValue("genre"), Status: c.FormValue("status"),
 		ISBN: c.FormValue("isbn"), Pages: c.FormValue("pages"), Rating: c.FormValue("rating"),
+		DateAdded: c.FormValue("dateAdded"), DateStarted: c.FormValue("dateStarted"), DateRead: c.FormValue("dateRead"),
+		Shelves: c.FormValue("shelves"), Notes: c.FormValue("notes"), ReadCount: c.FormValue("readCount"),
 	}
 	row, err := s.imports.Fix(c.UserContext(), owner(c), id, n, fix)
 	var v *data.ValidationError
@@ -515,6 +524,8 @@ func (s *Server) fixImportRow(c *fiber.Ctx) error {
 		}
 		current.Title, current.Author, current.Genre, current.Status = fix.Title, fix.Author, fix.Genre, fix.Status
 		current.ISBN, current.Pages, current.Rating, current.Errors = fix.ISBN, fix.Pages, fix.Rating, v.Fields
+		current.DateAdded, current.DateStarted, current.DateRead = fix.DateAdded, fix.DateStarted, fix.DateRead
+		current.ShelfList, current.Notes, current.ReadCount = fix.Shelves, fix.Notes, fix.ReadCount
 		return s.renderFix(c, fiber.StatusUnprocessableEntity, current)
 	}
 	if err != nil {

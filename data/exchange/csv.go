@@ -3,13 +3,13 @@ package exchange
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"io"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bookcase/bookcase/data"
 )
@@ -98,7 +98,7 @@ var required = map[Format][]string{
 }
 
 // parseCSV reads a Goodreads, Bookcase or StoryGraph CSV export.
-func parseCSV(br *bufio.Reader, res *Result) (*Result, error) {
+func parseCSV(ctx context.Context, br *bufio.Reader, res *Result) (*Result, error) {
 	head, err := br.Peek(br.Size())
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, readError(err)
@@ -108,16 +108,17 @@ func parseCSV(br *bufio.Reader, res *Result) (*Result, error) {
 		return nil, fileError(ErrUnknownFormat, msgUnknown)
 	}
 
-	r := csv.NewReader(br)
+	r := csv.NewReader(&recordLimiter{r: br, limit: MaxBookSize, delim: byte(delim), line: 1})
 	r.Comma, r.FieldsPerRecord = delim, -1
+	var t table
 	header, err := r.Read()
 	if err != nil {
 		if _, ok := errors.AsType[*csv.ParseError](err); ok {
 			return nil, fileError(ErrDamaged, "The first line of the file is damaged: check its quotes.")
 		}
-		return nil, readError(err)
+		return nil, csvReadError(err, t)
 	}
-	t := table{index: make(map[string]int, len(header)), names: make([]string, len(header))}
+	t = table{index: make(map[string]int, len(header)), names: make([]string, len(header))}
 	for i, h := range header {
 		h = strings.TrimSpace(strings.ToValidUTF8(h, "\uFFFD"))
 		t.names[i] = h
@@ -142,6 +143,9 @@ func parseCSV(br *bufio.Reader, res *Result) (*Result, error) {
 	res.Format = format
 	lastBad := -1
 	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		record, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			return res, nil
@@ -160,19 +164,12 @@ func parseCSV(br *bufio.Reader, res *Result) (*Result, error) {
 			continue
 		}
 		if err != nil {
-			return nil, readError(err)
+			return nil, csvReadError(err, t)
 		}
 		line, _ := r.FieldPos(0)
-		b := &rowBuilder{row: Row{Line: line}}
+		b := &rowBuilder{row: Row{Line: line}, res: res}
 		for i, c := range record {
-			if !utf8.ValidString(c) {
-				name := ""
-				if i < len(t.names) {
-					name = t.names[i]
-				}
-				b.problem(name, c, "This cell has characters that are not valid text: save the file as UTF-8 and try again.")
-				record[i] = strings.ToValidUTF8(c, "\uFFFD")
-			}
+			record[i] = b.cell(t.name(i), c)
 		}
 		if len(record) != len(header) {
 			b.problem("", "", "This line has "+strconv.Itoa(len(record))+" columns but the first line has "+strconv.Itoa(len(header))+".")
@@ -183,10 +180,86 @@ func parseCSV(br *bufio.Reader, res *Result) (*Result, error) {
 		case FormatStoryGraph:
 			storyGraphRow(b, t, record)
 		}
+		if err := res.shelvesError(); err != nil {
+			return nil, err
+		}
 		if err := res.add(b.row); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// name is the name of column i, or "" past the header's last.
+func (t table) name(i int) string {
+	if i < len(t.names) {
+		return t.names[i]
+	}
+	return ""
+}
+
+// csvReadError is readError, which also words a recordLimiter's error with t's column names.
+func csvReadError(err error, t table) error {
+	le, ok := errors.AsType[*longRecordError](err)
+	if !ok {
+		return readError(err)
+	}
+	column := t.name(le.column)
+	if column == "" {
+		column = "column " + strconv.Itoa(le.column+1)
+	} else {
+		column = "the " + strconv.Quote(column) + " column"
+	}
+	return fileError(ErrBookTooLarge, "The book on line "+strconv.Itoa(le.line)+" is longer than "+sizeText(MaxBookSize)+
+		" (in "+column+"), the most Bookcase reads for one book: shorten that cell, or check that its quotes are closed.")
+}
+
+// recordLimiter passes a CSV file through, failing with a *longRecordError as soon as one record
+// (quoted cells may span lines) is longer than limit bytes: encoding/csv holds a whole record in
+// memory, so this bounds what one cell can cost before any cell can be looked at. It follows the
+// quotes as RFC 4180 writes them, as the csv.Reader it feeds reads them (LazyQuotes off).
+type recordLimiter struct {
+	r      io.Reader
+	limit  int
+	delim  byte
+	quoted bool
+	// size is the current record's length so far; line is the line it starts on, column the
+	// column (from 0) being read, lines the new lines read.
+	size, line, column, lines int
+	err                       error
+}
+
+func (l *recordLimiter) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		switch {
+		case c == '"':
+			l.quoted = !l.quoted
+		case c == '\n':
+			l.lines++
+			if !l.quoted {
+				l.size, l.column, l.line = 0, 0, l.lines+1
+				continue
+			}
+		case c == l.delim && !l.quoted:
+			l.column++
+		}
+		if l.size++; l.size > l.limit {
+			l.err = &longRecordError{line: l.line, column: l.column}
+			return i, l.err
+		}
+	}
+	return n, err
+}
+
+// longRecordError is a record longer than recordLimiter's limit: it starts on line and is in
+// column (from 0) when the limit is passed.
+type longRecordError struct{ line, column int }
+
+func (e *longRecordError) Error() string {
+	return "importer: record on line " + strconv.Itoa(e.line) + " too long"
 }
 
 // unprotect removes the single quote that Bookcase's export (and careful spreadsheets) put
@@ -222,9 +295,18 @@ func goodreadsRow(b *rowBuilder, t table, record []string) {
 		b.row.ISBN = isbn
 	}
 
-	b.row.Rating = b.rating(get("My Rating"))
+	// Bookcase's own columns (goodreads_csv.go), when the file has them, keep what Goodreads'
+	// cannot: the rating in half stars, the genre, and the dates of the latest reading.
+	if exact, col := get(colRating); strings.TrimSpace(exact) != "" {
+		b.row.Rating = b.rating(exact, col)
+	} else {
+		b.row.Rating = b.rating(get("My Rating"))
+	}
+	b.row.Genre, _ = get(colGenre)
 	b.row.Pages = b.pages(get("Number of Pages"))
 	b.row.DateRead = b.date(get("Date Read"))
+	b.row.DateStarted = b.date(get(colDateStarted))
+	abandoned := b.date(get(colDateAbandoned))
 	b.row.DateAdded = b.date(get("Date Added"))
 	b.row.ReadCount = b.count(get("Read Count"))
 
@@ -232,6 +314,10 @@ func goodreadsRow(b *rowBuilder, t table, record []string) {
 	exclusive = data.NormalizeShelfName(exclusive)
 	custom := ""
 	b.row.Status, custom = shelfStatus(exclusive)
+	if b.row.Status == data.StatusDNF && abandoned != nil {
+		// A reading given up ends on the day it was, as a finished one ends on Date Read.
+		b.row.DateRead = abandoned
+	}
 	shelves, shelvesCol := get("Bookshelves")
 	for _, s := range splitList(shelves) {
 		if isStatusShelf(s) {

@@ -8,16 +8,33 @@ package exchange
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"strconv"
-	"time"
 
 	"github.com/bookcase/bookcase/data"
 )
 
 // MaxFileSize is the largest file Parse reads when it is given no limit of its own.
 const MaxFileSize = 50 << 20
+
+// MaxCellSize is the longest cell (or JSON text value) read as it is, in bytes: a longer one is a
+// problem of its row, and only its beginning is kept. Goodreads documents no limit on a review's
+// length; 64 KB holds a review of some 10,000 words, longer than any in our sample exports by far,
+// and keeps what a review stores and what its row editor shows small.
+const MaxCellSize = 64 << 10
+
+// MaxBookSize is the most bytes one book may take in a file (a CSV record, over however many
+// lines its quoted cells span, or a JSON book): a file with a longer one is refused. encoding/csv
+// and encoding/json read a whole record or value into memory before anything can check a cell, so
+// this, not MaxCellSize, is what bounds the memory of one upload: a 45 MB cell cost ~300 MB.
+const MaxBookSize = 1 << 20
+
+// MaxShelves is the most distinct shelf names (ignoring case) one file may hold, each of which an
+// import may create. Our sample exports have under 20; a reader with hundreds of Goodreads
+// shelves still fits, and the review, the shelf list and the import stay small.
+const MaxShelves = 1000
 
 // Format is the kind of export a file is.
 type Format string
@@ -39,6 +56,8 @@ var (
 	ErrUnknownFormat  = errors.New("importer: unknown format")
 	ErrMissingColumns = errors.New("importer: missing columns")
 	ErrDamaged        = errors.New("importer: damaged file")
+	ErrBookTooLarge   = errors.New("importer: book too large")
+	ErrTooManyShelves = errors.New("importer: too many shelves")
 )
 
 // FileError is a reason a whole file cannot be imported. Message is a fixed sentence, or one
@@ -67,6 +86,42 @@ type Result struct {
 
 	// each, when set, takes each row instead of Rows.
 	each func(Row) error
+	// shelfKeys are the distinct shelf names of the file so far (data.ShelfKey), at most
+	// MaxShelves; tooManyShelves is the line of the first name past them, or -1 for the JSON
+	// file's own list of shelves.
+	shelfKeys      map[string]struct{}
+	tooManyShelves int
+}
+
+// addShelf counts a shelf name of the file, and reports false for a new one past MaxShelves.
+func (res *Result) addShelf(key string, line int) bool {
+	if _, ok := res.shelfKeys[key]; ok {
+		return true
+	}
+	if len(res.shelfKeys) >= MaxShelves {
+		if res.tooManyShelves == 0 {
+			res.tooManyShelves = line
+		}
+		return false
+	}
+	if res.shelfKeys == nil {
+		res.shelfKeys = make(map[string]struct{})
+	}
+	res.shelfKeys[key] = struct{}{}
+	return true
+}
+
+// shelvesError is the *FileError for a file with more than MaxShelves shelves, or nil.
+func (res *Result) shelvesError() error {
+	if res.tooManyShelves == 0 {
+		return nil
+	}
+	where := ""
+	if res.tooManyShelves > 0 {
+		where = " (the first past them is on line " + strconv.Itoa(res.tooManyShelves) + ")"
+	}
+	return fileError(ErrTooManyShelves, "The file has more than "+strconv.Itoa(MaxShelves)+" different shelves"+where+
+		", the most Bookcase creates in one import: remove the shelves you no longer use, or split the file.")
 }
 
 // add keeps a row read from the file, or hands it to each.
@@ -78,67 +133,33 @@ func (res *Result) add(r Row) error {
 	return nil
 }
 
-// Row is one book as read from a file. A row with Problems still carries everything that could
-// be read, so the reader can see what to fix.
-type Row struct {
-	// Line is where the book starts in the file, counting from 1 as a text editor does.
-	Line   int
-	Title  string
-	Author string
-	// OtherAuthors are co-authors after the first (Goodreads' Additional Authors, StoryGraph's
-	// Authors after the first).
-	OtherAuthors []string
-	Genre        string
-	ISBN         data.ISBN
-	// Pages is 0 when the file does not say.
-	Pages  int
-	Rating data.Rating
-	Status data.Status
-	// Shelves are the book's shelves other than the reading-status ones, normalized
-	// (data.NormalizeShelfName) and without duplicates (ignoring case), in file order.
-	Shelves []string
-	// Notes are the review and the private notes, joined by a blank line.
-	Notes     string
-	DateAdded *time.Time
-	// DateUpdated is when the book was last changed (Bookcase JSON only).
-	DateUpdated *time.Time
-	DateStarted *time.Time
-	DateRead    *time.Time
-	// ReadCount is how many times the book was read, as the file says.
-	ReadCount int
-	// ReadThroughs and Progress are only in Bookcase's JSON export (IDs are zero).
-	ReadThroughs []data.ReadThrough
-	Progress     []data.Progress
-	Problems     []Problem
-}
+// Row is one book as read from a file: the row type the review stores and the import writes,
+// with Line and Problems set (N, Kind and BookID are the review's). A row with Problems still
+// carries everything that could be read, so the reader can see what to fix.
+type Row = data.PendingRow
 
-// Problem is something in a row that could not be read as it is.
-type Problem struct {
-	Line int
-	// Column is the column's name in the file's header (for JSON, the field's name), or "" for
-	// the row as a whole.
-	Column string
-	// Value is the cell as found, shortened and made valid text, for display.
-	Value   string
-	Message string
-}
+// Problem is something in a row that could not be read as it is. Column is the column's name in
+// the file's header (for JSON, the field's name), or "" for the row as a whole; Value is the cell
+// as found, shortened and made valid text, for display.
+type Problem = data.ImportProblem
 
 // Parse reads an export from r, whose format it detects, reading at most limit bytes
 // (MaxFileSize when limit <= 0): a longer file is an ErrTooLarge. A file that cannot be imported
 // at all is a *FileError; problems with single rows are reported in those rows.
 func Parse(r io.Reader, limit int64) (*Result, error) {
-	return parse(r, limit, &Result{})
+	return parse(context.Background(), r, limit, &Result{})
 }
 
 // ParseEach is Parse that hands each row to each as soon as it is read, in file order, instead of
 // keeping it in Result.Rows, so that a file of any size takes little memory. It stops at the
 // first error each returns, and returns that error. A file that turns out to be damaged after
-// some rows is a *FileError as from Parse, after each has had those rows.
-func ParseEach(r io.Reader, limit int64, each func(Row) error) (*Result, error) {
-	return parse(r, limit, &Result{each: each})
+// some rows is a *FileError as from Parse, after each has had those rows. It stops, with ctx's
+// error, when ctx is done: a request that has ended (or a server shutting down) stops its parse.
+func ParseEach(ctx context.Context, r io.Reader, limit int64, each func(Row) error) (*Result, error) {
+	return parse(ctx, r, limit, &Result{each: each})
 }
 
-func parse(r io.Reader, limit int64, res *Result) (*Result, error) {
+func parse(ctx context.Context, r io.Reader, limit int64, res *Result) (*Result, error) {
 	if limit <= 0 {
 		limit = MaxFileSize
 	}
@@ -157,9 +178,9 @@ func parse(r io.Reader, limit int64, res *Result) (*Result, error) {
 		return nil, readError(err)
 	}
 	if first == '{' {
-		return parseJSON(br, res)
+		return parseJSON(ctx, br, res)
 	}
-	return parseCSV(br, res)
+	return parseCSV(ctx, br, res)
 }
 
 // firstByte returns the first byte that is not white space, without consuming it.
@@ -213,14 +234,28 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (l *limitReader) tooLarge() error {
-	return fileError(ErrTooLarge, "The file is larger than "+sizeText(l.limit)+", the most Bookcase imports at once: split it into smaller files.")
+func (l *limitReader) tooLarge() error { return tooLarge(l.limit) }
+
+func tooLarge(limit int64) *FileError {
+	return fileError(ErrTooLarge, "The file is larger than "+sizeText(limit)+", the most Bookcase imports at once: split it into smaller files.")
 }
 
-// sizeText writes a size in whole megabytes when it is one, else in bytes.
+// CheckSize is the *FileError Parse would return for a file of size bytes past MaxFileSize (and
+// nil for one within it), for a caller that knows a file's size before reading it.
+func CheckSize(size int64) error {
+	if size > MaxFileSize {
+		return tooLarge(MaxFileSize)
+	}
+	return nil
+}
+
+// sizeText writes a size in whole megabytes or kilobytes when it is one, else in bytes.
 func sizeText(n int64) string {
-	if n%(1<<20) == 0 {
+	switch {
+	case n%(1<<20) == 0:
 		return strconv.FormatInt(n>>20, 10) + " MB"
+	case n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KB"
 	}
 	return strconv.FormatInt(n, 10) + " bytes"
 }

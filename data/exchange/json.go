@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -16,46 +17,36 @@ import (
 	"github.com/bookcase/bookcase/data"
 )
 
-// jsonBook is one book of Bookcase's JSON export (handlers/export.go writes it).
-type jsonBook struct {
-	Title        string            `json:"title"`
-	Author       string            `json:"author"`
-	Genre        string            `json:"genre"`
-	Status       string            `json:"status"`
-	Pages        *int              `json:"pages"`
-	Rating       *float64          `json:"rating"`
-	Notes        string            `json:"notes"`
-	ISBN         *string           `json:"isbn"`
-	CreatedAt    string            `json:"created_at"`
-	UpdatedAt    string            `json:"updated_at"`
-	Shelves      []string          `json:"shelves"`
-	ReadThroughs []jsonReadThrough `json:"read_throughs"`
-	Progress     []jsonProgress    `json:"progress"`
-}
-
-type jsonReadThrough struct {
-	StartedOn     string  `json:"started_on"`
-	FinishedOn    *string `json:"finished_on"`
-	Outcome       string  `json:"outcome"`
-	StoppedAtPage *int    `json:"stopped_at_page"`
-}
-
-type jsonProgress struct {
-	Page       int     `json:"page"`
-	Percent    float64 `json:"percent"`
-	RecordedAt string  `json:"recorded_at"`
-}
-
 // lineCounter counts the new lines read through it, so a book's line can be told from how much
-// of what was read the decoder has not used yet.
+// of what was read the decoder has not used yet. It also bounds what one value may take: the
+// decoder holds a whole value in memory, so after allow(n) it fails with errValueTooLarge once
+// more than n bytes have been read for it.
 type lineCounter struct {
 	r     io.Reader
 	lines int
+	left  int
 }
 
+// readChunk is the most one Read takes from the file, so that what the decoder reads ahead of a
+// value counts little against that value's allowance.
+const readChunk = 64 << 10
+
+// errValueTooLarge is a JSON value longer than its allowance.
+var errValueTooLarge = errors.New("importer: value too large")
+
+// allow lets the next value take up to n bytes (and the decoder read a chunk beyond it).
+func (c *lineCounter) allow(n int) { c.left = n + readChunk }
+
 func (c *lineCounter) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, errValueTooLarge
+	}
+	if len(p) > readChunk {
+		p = p[:readChunk]
+	}
 	n, err := c.r.Read(p)
 	c.lines += bytes.Count(p[:n], []byte("\n"))
+	c.left -= n
 	return n, err
 }
 
@@ -64,13 +55,21 @@ const msgDamagedJSON = "The file is damaged (it is not complete JSON): export it
 
 // parseJSON reads Bookcase's JSON export a book at a time, so memory does not grow with the file
 // beyond the rows themselves.
-func parseJSON(br *bufio.Reader, res *Result) (*Result, error) {
+func parseJSON(ctx context.Context, br *bufio.Reader, res *Result) (*Result, error) {
 	lc := &lineCounter{r: br}
+	lc.allow(MaxBookSize)
 	dec := json.NewDecoder(lc)
 	fail := func(err error) error {
 		var fe *FileError
 		if errors.As(err, &fe) {
 			return fe
+		}
+		if errors.Is(err, errValueTooLarge) {
+			return fileError(ErrBookTooLarge, "The file has a value longer than "+sizeText(MaxBookSize)+
+				" near line "+strconv.Itoa(lc.lines)+", the most Bookcase reads for one book: export it from Bookcase again.")
+		}
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return err
 		}
 		if _, ok := errors.AsType[*json.SyntaxError](err); ok || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			return fileError(ErrDamaged, msgDamagedJSON)
@@ -87,6 +86,7 @@ func parseJSON(br *bufio.Reader, res *Result) (*Result, error) {
 	var format string
 	var version int
 	for dec.More() {
+		lc.allow(MaxBookSize)
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, fail(err)
@@ -115,19 +115,25 @@ func parseJSON(br *bufio.Reader, res *Result) (*Result, error) {
 			}) int {
 				return cmp.Compare(a.Position, b.Position)
 			})
+			seen := make(map[string]bool, len(shelves))
 			for _, sh := range shelves {
-				if name := data.NormalizeShelfName(sh.Name); name != "" && !slices.Contains(res.Shelves, name) {
+				name := data.NormalizeShelfName(sh.Name)
+				if key := data.ShelfKey(name); name != "" && !seen[key] && res.addShelf(key, -1) {
+					seen[key] = true
 					res.Shelves = append(res.Shelves, name)
 				}
 			}
+			if err := res.shelvesError(); err != nil {
+				return nil, err
+			}
 		case "books":
-			if format != "bookcase" {
+			if format != jsonFormat {
 				return nil, fileError(ErrUnknownFormat, msgUnknown)
 			}
-			if version != 1 {
-				return nil, fileError(ErrUnknownFormat, "This Bookcase export is version "+strconv.Itoa(version)+", which this Bookcase cannot read: it reads version 1.")
+			if version != jsonVersion {
+				return nil, fileError(ErrUnknownFormat, "This Bookcase export is version "+strconv.Itoa(version)+", which this Bookcase cannot read: it reads version "+strconv.Itoa(jsonVersion)+".")
 			}
-			if err := readBooks(dec, lc, res); err != nil {
+			if err := readBooks(ctx, dec, lc, res); err != nil {
 				return nil, fail(err)
 			}
 		default:
@@ -140,14 +146,14 @@ func parseJSON(br *bufio.Reader, res *Result) (*Result, error) {
 	if _, err := dec.Token(); err != nil { // the closing }
 		return nil, fail(err)
 	}
-	if format != "bookcase" {
+	if format != jsonFormat {
 		return nil, fileError(ErrUnknownFormat, msgUnknown)
 	}
 	return res, nil
 }
 
-// readBooks reads the books array.
-func readBooks(dec *json.Decoder, lc *lineCounter, res *Result) error {
+// readBooks reads the books array, each book allowed MaxBookSize bytes.
+func readBooks(ctx context.Context, dec *json.Decoder, lc *lineCounter, res *Result) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return err
@@ -156,14 +162,21 @@ func readBooks(dec *json.Decoder, lc *lineCounter, res *Result) error {
 		return fileError(ErrDamaged, msgDamagedJSON)
 	}
 	for dec.More() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		line := nextLine(dec, lc)
 		// A book is read whole first, so a bad value in it is a problem of that row only.
 		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+		lc.allow(MaxBookSize)
+		if err := dec.Decode(&raw); errors.Is(err, errValueTooLarge) {
+			return fileError(ErrBookTooLarge, "The book on line "+strconv.Itoa(line)+" is longer than "+sizeText(MaxBookSize)+
+				", the most Bookcase reads for one book: shorten its notes.")
+		} else if err != nil {
 			return err
 		}
 		var jb jsonBook
-		b := &rowBuilder{row: Row{Line: line}}
+		b := &rowBuilder{row: Row{Line: line}, res: res}
 		if err := json.Unmarshal(raw, &jb); err != nil {
 			if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 				b.problem(te.Field, te.Value, "This value has the wrong type (expected "+te.Type.String()+").")
@@ -172,10 +185,14 @@ func readBooks(dec *json.Decoder, lc *lineCounter, res *Result) error {
 			}
 		}
 		jsonRow(b, jb)
+		if err := res.shelvesError(); err != nil {
+			return err
+		}
 		if err := res.add(b.row); err != nil {
 			return err
 		}
 	}
+	lc.allow(MaxBookSize)
 	_, err = dec.Token() // the closing ]
 	return err
 }
@@ -191,7 +208,8 @@ func nextLine(dec *json.Decoder, lc *lineCounter) int {
 
 // jsonRow maps a book of the JSON export, which holds Bookcase's own values.
 func jsonRow(b *rowBuilder, jb jsonBook) {
-	b.row.Title, b.row.Author, b.row.Genre, b.row.Notes = jb.Title, jb.Author, jb.Genre, strings.TrimSpace(jb.Notes)
+	b.row.Title, b.row.Author, b.row.Genre = b.cell("title", jb.Title), b.cell("author", jb.Author), b.cell("genre", jb.Genre)
+	b.row.Notes = strings.TrimSpace(b.cell("notes", jb.Notes))
 	if jb.Status != "" {
 		st, err := data.ParseStatus(jb.Status)
 		if err != nil {
