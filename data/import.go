@@ -12,22 +12,32 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// ImportRow is one book to import, as the reader reviewed it. It mirrors exchange.Row (which data
-// cannot import: exchange depends on data).
+// ImportRow is one book to import, as read from a file (package exchange) and as the reader
+// reviewed it.
 type ImportRow struct {
-	Title       string
-	Author      string
-	Genre       string
-	ISBN        ISBN
-	Pages       int
-	Rating      Rating
-	Status      Status
-	Shelves     []string
-	Notes       string
-	DateAdded   *time.Time
+	Title  string
+	Author string
+	// OtherAuthors are co-authors after the first (Goodreads' Additional Authors, StoryGraph's
+	// Authors after the first), shown in the review; Bookcase keeps one author per book.
+	OtherAuthors []string `json:",omitempty"`
+	Genre        string
+	ISBN         ISBN
+	// Pages is 0 when the file does not say.
+	Pages  int
+	Rating Rating
+	Status Status
+	// Shelves are the book's shelves other than the reading-status ones, normalized
+	// (NormalizeShelfName) and without duplicates (ignoring case), in file order.
+	Shelves []string
+	// Notes are the review and the private notes, joined by a blank line.
+	Notes     string
+	DateAdded *time.Time
+	// DateUpdated is when the book was last changed (Bookcase JSON only).
 	DateUpdated *time.Time
 	DateStarted *time.Time
 	DateRead    *time.Time
+	// ReadCount is how many times the book was read, as the file says.
+	ReadCount int `json:",omitempty"`
 	// ReadThroughs and Progress, when the file has them (Bookcase's JSON export), are the book's
 	// readings and progress history; they replace the one reading Status and the dates imply.
 	// Their IDs are ignored.

@@ -62,10 +62,10 @@ type PendingRow struct {
 	// N is the row's place in the file, from 1.
 	N int
 	// Line is where the row starts in the file.
-	Line     int
-	Kind     RowKind
-	BookID   int64
-	Row      ImportRow
+	Line   int
+	Kind   RowKind
+	BookID int64
+	ImportRow
 	Problems []ImportProblem
 }
 
@@ -161,7 +161,7 @@ func (s *ImportStore) Create(ctx context.Context, owner int64, in NewImport) (Im
 			n++
 			r.N = n
 			if len(r.Problems) == 0 {
-				c := lib.classify(r.Row, r.Line)
+				c := lib.classify(r.ImportRow, r.Line)
 				r.Kind, r.BookID, r.Problems = c.Kind, c.BookID, c.Problems
 			} else {
 				r.Kind = RowProblem
@@ -339,13 +339,13 @@ func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFi
 	if in.Status == "" {
 		in.Status = StatusWant
 	}
-	r := row.Row
+	r := row.ImportRow
 	r.Title, r.Author, r.Genre, r.Status, r.ISBN, r.Pages, r.Rating = in.Title, in.Author, in.Genre, in.Status, isbn, pages, rating
 	classes, err := s.db.Classify(ctx, owner, []ImportRow{r}, []int{row.Line})
 	if err != nil {
 		return PendingRow{}, err
 	}
-	row.Row, row.Kind, row.BookID, row.Problems = r, classes[0].Kind, classes[0].BookID, classes[0].Problems
+	row.ImportRow, row.Kind, row.BookID, row.Problems = r, classes[0].Kind, classes[0].BookID, classes[0].Problems
 	if err := s.save(ctx, owner, id, row); err != nil {
 		return PendingRow{}, err
 	}
@@ -375,7 +375,7 @@ func (s *ImportStore) Restore(ctx context.Context, owner, id int64, n int) (Pend
 	if len(row.Problems) > 0 {
 		row.Kind = RowProblem
 	} else {
-		classes, err := s.db.Classify(ctx, owner, []ImportRow{row.Row}, []int{row.Line})
+		classes, err := s.db.Classify(ctx, owner, []ImportRow{row.ImportRow}, []int{row.Line})
 		if err != nil {
 			return PendingRow{}, err
 		}
@@ -561,7 +561,7 @@ func (s *ImportStore) run(ctx context.Context, owner int64, im Import, progress 
 				if r.Kind != RowNew && r.Kind != RowMatch {
 					continue
 				}
-				if err := yield(r.Row); err != nil {
+				if err := yield(r.ImportRow); err != nil {
 					return err
 				}
 			}

@@ -29,7 +29,7 @@ func file(rows []data.PendingRow) data.NewImport {
 func pending(rows ...data.ImportRow) []data.PendingRow {
 	out := make([]data.PendingRow, len(rows))
 	for i, r := range rows {
-		out[i] = data.PendingRow{Line: i + 2, Row: r}
+		out[i] = data.PendingRow{Line: i + 2, ImportRow: r}
 	}
 	return out
 }
@@ -90,7 +90,7 @@ func TestImportStore(t *testing.T) {
 		ada, bob := addReader(t, db, "ada"), addReader(t, db, "bob")
 		store := db.Imports()
 		rows := pending(importRows()...)
-		rows = append(rows, data.PendingRow{Line: 9, Row: data.ImportRow{Author: "Anon"}, Problems: []data.ImportProblem{{Line: 9, Column: "Title", Message: "Title is required."}}})
+		rows = append(rows, data.PendingRow{Line: 9, ImportRow: data.ImportRow{Author: "Anon"}, Problems: []data.ImportProblem{{Line: 9, Column: "Title", Message: "Title is required."}}})
 		im, err := store.Create(t.Context(), ada.ID, file(rows))
 		if err != nil {
 			t.Fatal(err)
@@ -124,7 +124,7 @@ func TestImportStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fixed.Kind != data.RowNew || fixed.Row.Rating != 9 || fixed.Row.Pages != 730 || len(fixed.Problems) != 0 {
+		if fixed.Kind != data.RowNew || fixed.Rating != 9 || fixed.Pages != 730 || len(fixed.Problems) != 0 {
 			t.Errorf("Fix() = %+v, want a new book with the rating and pages (row 3 repeats it: Run skips it)", fixed)
 		}
 		if _, err := store.Drop(t.Context(), ada.ID, im.ID, 2); err != nil {

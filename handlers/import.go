@@ -219,7 +219,7 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 			rows := 0
 			res, err = exchange.ParseEach(ctx, f, exchange.MaxFileSize, func(r exchange.Row) error {
 				rows++
-				if !yield(pendingRow(r), nil) {
+				if !yield(r, nil) {
 					stopped = true
 					return errStopped
 				}
@@ -256,19 +256,6 @@ var (
 	// errNoBooks abandons an import of a file without a single row.
 	errNoBooks = errors.New("import: no books in the file")
 )
-
-// pendingRow is a parsed row as the store holds it for review.
-func pendingRow(r exchange.Row) data.PendingRow {
-	p := data.PendingRow{Line: r.Line, Row: data.ImportRow{
-		Title: r.Title, Author: r.Author, Genre: r.Genre, ISBN: r.ISBN, Pages: r.Pages, Rating: r.Rating,
-		Status: r.Status, Shelves: r.Shelves, Notes: r.Notes, DateAdded: r.DateAdded, DateUpdated: r.DateUpdated,
-		DateStarted: r.DateStarted, DateRead: r.DateRead, ReadThroughs: r.ReadThroughs, Progress: r.Progress,
-	}}
-	for _, pr := range r.Problems {
-		p.Problems = append(p.Problems, data.ImportProblem{Line: pr.Line, Column: pr.Column, Value: pr.Value, Message: pr.Message})
-	}
-	return p
-}
 
 // seeOther ends a successful write: 303 to location for a plain form, HX-Redirect for htmx.
 func (s *Server) seeOther(c *fiber.Ctx, location string) error {
@@ -439,14 +426,14 @@ func (s *Server) deleteImport(c *fiber.Ctx) error {
 // importRowView is a stored row as the review shows it.
 func importRowView(importID int64, r data.PendingRow, open bool) views.ImportRow {
 	v := views.ImportRow{
-		ImportID: importID, N: r.N, Line: r.Line, Kind: string(r.Kind), Title: r.Row.Title, Author: r.Row.Author,
-		Genre: r.Row.Genre, Status: string(r.Row.Status), StatusLabel: r.Row.Status.Label(), ISBN: string(r.Row.ISBN), Shelves: r.Row.Shelves, Open: open,
+		ImportID: importID, N: r.N, Line: r.Line, Kind: string(r.Kind), Title: r.Title, Author: r.Author,
+		Genre: r.Genre, Status: string(r.Status), StatusLabel: r.Status.Label(), ISBN: string(r.ISBN), Shelves: r.Shelves, Open: open,
 	}
-	if r.Row.Pages > 0 {
-		v.Pages = strconv.Itoa(r.Row.Pages)
+	if r.Pages > 0 {
+		v.Pages = strconv.Itoa(r.Pages)
 	}
-	if r.Row.Rating > 0 {
-		v.Rating = r.Row.Rating.String()
+	if r.Rating > 0 {
+		v.Rating = r.Rating.String()
 	}
 	for _, p := range r.Problems {
 		v.Problems = append(v.Problems, views.ImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Message: p.Message})

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"io"
 	"strconv"
-	"time"
 
 	"github.com/bookcase/bookcase/data"
 )
@@ -134,50 +133,15 @@ func (res *Result) add(r Row) error {
 	return nil
 }
 
-// Row is one book as read from a file. A row with Problems still carries everything that could
-// be read, so the reader can see what to fix.
-type Row struct {
-	// Line is where the book starts in the file, counting from 1 as a text editor does.
-	Line   int
-	Title  string
-	Author string
-	// OtherAuthors are co-authors after the first (Goodreads' Additional Authors, StoryGraph's
-	// Authors after the first).
-	OtherAuthors []string
-	Genre        string
-	ISBN         data.ISBN
-	// Pages is 0 when the file does not say.
-	Pages  int
-	Rating data.Rating
-	Status data.Status
-	// Shelves are the book's shelves other than the reading-status ones, normalized
-	// (data.NormalizeShelfName) and without duplicates (ignoring case), in file order.
-	Shelves []string
-	// Notes are the review and the private notes, joined by a blank line.
-	Notes     string
-	DateAdded *time.Time
-	// DateUpdated is when the book was last changed (Bookcase JSON only).
-	DateUpdated *time.Time
-	DateStarted *time.Time
-	DateRead    *time.Time
-	// ReadCount is how many times the book was read, as the file says.
-	ReadCount int
-	// ReadThroughs and Progress are only in Bookcase's JSON export (IDs are zero).
-	ReadThroughs []data.ReadThrough
-	Progress     []data.Progress
-	Problems     []Problem
-}
+// Row is one book as read from a file: the row type the review stores and the import writes,
+// with Line and Problems set (N, Kind and BookID are the review's). A row with Problems still
+// carries everything that could be read, so the reader can see what to fix.
+type Row = data.PendingRow
 
-// Problem is something in a row that could not be read as it is.
-type Problem struct {
-	Line int
-	// Column is the column's name in the file's header (for JSON, the field's name), or "" for
-	// the row as a whole.
-	Column string
-	// Value is the cell as found, shortened and made valid text, for display.
-	Value   string
-	Message string
-}
+// Problem is something in a row that could not be read as it is. Column is the column's name in
+// the file's header (for JSON, the field's name), or "" for the row as a whole; Value is the cell
+// as found, shortened and made valid text, for display.
+type Problem = data.ImportProblem
 
 // Parse reads an export from r, whose format it detects, reading at most limit bytes
 // (MaxFileSize when limit <= 0): a longer file is an ErrTooLarge. A file that cannot be imported
