@@ -439,8 +439,14 @@ func (im *importer) row(ctx context.Context, r ImportRow, onDuplicate string, su
 	return im.shelve(ctx, id, r.Shelves, now)
 }
 
-// readThrough records the reading a new book's status implies, on the file's dates or today.
+// readThrough records the reading a new book's status implies, on the file's dates. A book read
+// or given up on a day the file does not say gets no reading: none is invented on the day of the
+// import. A reading's start is required (migration 00004), so a finished one without a start
+// date starts on its finish date, and a book being read without one starts today.
 func (im *importer) readThrough(ctx context.Context, id int64, st Status, r ImportRow, now time.Time) error {
+	if (st == StatusRead || st == StatusDNF) && r.DateRead == nil {
+		return nil
+	}
 	day := dateOf(now)
 	if r.DateRead != nil {
 		day = dateOf(*r.DateRead)

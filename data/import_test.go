@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/bookcase/bookcase/data"
 )
@@ -135,4 +136,51 @@ func TestImport(t *testing.T) {
 		wantCounts(t, db, ada.ID, 3)
 		wantCounts(t, db, bob.ID, 3)
 	})
+}
+
+// TestImportDates checks that an import records the readings a file dates and invents none: a
+// book read or given up on a date the file does not give gets no reading, not one dated the day
+// of the import; a read book with only its finish date keeps that date.
+func TestImportDates(t *testing.T) {
+	db := openDB(t)
+	u := addReader(t, db, "ada")
+	day := func(s string) *time.Time {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &d
+	}
+	rows := []data.ImportRow{
+		{Title: "Read undated", Author: "A", Status: data.StatusRead},
+		{Title: "Given up undated", Author: "A", Status: data.StatusDNF},
+		{Title: "Read dated", Author: "A", Status: data.StatusRead, DateRead: day("2023-01-15")},
+		{Title: "Given up dated", Author: "A", Status: data.StatusDNF, DateStarted: day("2023-03-01"), DateRead: day("2023-04-01")},
+	}
+	if _, err := db.Import(t.Context(), u.ID, rows, data.OnDuplicateSkip); err != nil {
+		t.Fatal(err)
+	}
+	page, err := db.Books().List(t.Context(), u.ID, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"Read undated":     "",
+		"Given up undated": "",
+		"Read dated":       "2023-01-15..2023-01-15 read",
+		"Given up dated":   "2023-03-01..2023-04-01 dnf",
+	}
+	for _, b := range page.Books {
+		rts, err := db.Books().ReadThroughs(t.Context(), u.ID, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for _, rt := range rts {
+			got += rt.StartedOn.Format(time.DateOnly) + ".." + rt.FinishedOn.Format(time.DateOnly) + " " + string(rt.Outcome)
+		}
+		if got != want[b.Title] {
+			t.Errorf("%s: readings %q, want %q", b.Title, got, want[b.Title])
+		}
+	}
 }

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"iter"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -301,6 +303,24 @@ func (s *ImportStore) Row(ctx context.Context, owner, id int64, n int) (PendingR
 // RowFix is what a reader types to fix a row, as typed.
 type RowFix struct {
 	Title, Author, Genre, Status, ISBN, Pages, Rating string
+	// The dates are year/month/day (or year-month-day), empty for unknown; Shelves is a
+	// comma-separated list; ReadCount a whole number, empty for 0.
+	DateAdded, DateStarted, DateRead, Shelves, Notes, ReadCount string
+}
+
+// fixDate reads a date of a RowFix: empty for unknown.
+func fixDate(v *ValidationError, field, s string) *time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	for _, layout := range []string{"2006/01/02", "2006-01-02", "2006/1/2"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return &t
+		}
+	}
+	v.add(field, "Write the date year/month/day, like 2023/01/15, or leave it empty.")
+	return nil
 }
 
 // Fix replaces the book of row n with fix, checked by the rules every book keeps (a
@@ -333,6 +353,37 @@ func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFi
 	if err != nil {
 		v.add("rating", msgRating)
 	}
+	added := fixDate(&v, "dateAdded", fix.DateAdded)
+	started := fixDate(&v, "dateStarted", fix.DateStarted)
+	read := fixDate(&v, "dateRead", fix.DateRead)
+	if started != nil && read != nil && read.Before(*started) {
+		v.add("dateRead", msgFinishBefore)
+	}
+	var shelves []string
+	for name := range strings.SplitSeq(fix.Shelves, ",") {
+		if name = NormalizeShelfName(name); name == "" {
+			continue
+		}
+		if msg := checkShelfName(name); msg != "" {
+			v.add("shelves", msg)
+			continue
+		}
+		shelves = append(shelves, name)
+	}
+	notes := strings.TrimSpace(strings.ReplaceAll(fix.Notes, "\r\n", "\n"))
+	if !utf8.ValidString(notes) || strings.ContainsRune(notes, 0) {
+		v.add("notes", msgNotesInvalid)
+	} else if n := utf8.RuneCountInString(notes); n > MaxNotesLen {
+		v.add("notes", "Notes must be at most "+strconv.Itoa(MaxNotesLen)+" characters (they have "+strconv.Itoa(n)+").")
+	}
+	readCount := 0
+	if s := strings.TrimSpace(fix.ReadCount); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > 1000 {
+			v.add("readCount", "The read count is a whole number, like 1, or empty.")
+		}
+		readCount = n
+	}
 	if err := v.errOrNil(); err != nil {
 		return PendingRow{}, err
 	}
@@ -341,6 +392,7 @@ func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFi
 	}
 	r := row.ImportRow
 	r.Title, r.Author, r.Genre, r.Status, r.ISBN, r.Pages, r.Rating = in.Title, in.Author, in.Genre, in.Status, isbn, pages, rating
+	r.DateAdded, r.DateStarted, r.DateRead, r.Shelves, r.Notes, r.ReadCount = added, started, read, shelves, notes, readCount
 	classes, err := s.db.Classify(ctx, owner, []ImportRow{r}, []int{row.Line})
 	if err != nil {
 		return PendingRow{}, err

@@ -14,8 +14,9 @@ import (
 	"github.com/bookcase/bookcase/data"
 )
 
-// wantHeader is Goodreads' export header.
-var wantHeader = []string{"Book Id", "Title", "Author", "Author l-f", "Additional Authors", "ISBN", "ISBN13", "My Rating", "Average Rating", "Publisher", "Binding", "Number of Pages", "Year Published", "Original Publication Year", "Date Read", "Date Added", "Bookshelves", "Bookshelves with positions", "Exclusive Shelf", "My Review", "Spoiler", "Private Notes", "Read Count", "Owned Copies"}
+// wantHeader is Goodreads' export header, then Bookcase's own columns.
+var wantHeader = []string{"Book Id", "Title", "Author", "Author l-f", "Additional Authors", "ISBN", "ISBN13", "My Rating", "Average Rating", "Publisher", "Binding", "Number of Pages", "Year Published", "Original Publication Year", "Date Read", "Date Added", "Bookshelves", "Bookshelves with positions", "Exclusive Shelf", "My Review", "Spoiler", "Private Notes", "Read Count", "Owned Copies",
+	"Bookcase Rating", "Bookcase Genre", "Bookcase Date Started", "Bookcase Date Abandoned"}
 
 // fullBook gives the signed-in reader a book with everything set: details, two shelves, a finished
 // reading with progress.
@@ -97,6 +98,8 @@ func TestExportCSV(t *testing.T) {
 		"Date Added": b.CreatedAt.Format("2006/01/02"), "Bookshelves": "Owned, Book club, read",
 		"Exclusive Shelf": "read", "Private Notes": "Spice, \"must\" flow.\nTwo lines.", "Read Count": "1",
 		"Average Rating": "", "Owned Copies": "0",
+		"Bookcase Rating": "4.5", "Bookcase Genre": "SF", "Bookcase Date Started": time.Now().UTC().AddDate(0, 0, -10).Format("2006/01/02"),
+		"Bookcase Date Abandoned": "",
 	}
 	for name, w := range want {
 		if got := column(rows[1], name); got != w {

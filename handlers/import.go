@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -432,6 +433,17 @@ func importRowView(importID int64, r data.PendingRow, open bool) views.ImportRow
 	if r.Pages > 0 {
 		v.Pages = strconv.Itoa(r.Pages)
 	}
+	if r.ReadCount > 0 {
+		v.ReadCount = strconv.Itoa(r.ReadCount)
+	}
+	date := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format("2006/01/02")
+	}
+	v.DateAdded, v.DateStarted, v.DateRead = date(r.DateAdded), date(r.DateStarted), date(r.DateRead)
+	v.ShelfList, v.Notes = strings.Join(r.Shelves, ", "), r.Notes
 	if r.Rating > 0 {
 		v.Rating = r.Rating.String()
 	}
@@ -500,6 +512,8 @@ func (s *Server) fixImportRow(c *fiber.Ctx) error {
 	fix := data.RowFix{
 		Title: c.FormValue("title"), Author: c.FormValue("author"), Genre: c.FormValue("genre"), Status: c.FormValue("status"),
 		ISBN: c.FormValue("isbn"), Pages: c.FormValue("pages"), Rating: c.FormValue("rating"),
+		DateAdded: c.FormValue("dateAdded"), DateStarted: c.FormValue("dateStarted"), DateRead: c.FormValue("dateRead"),
+		Shelves: c.FormValue("shelves"), Notes: c.FormValue("notes"), ReadCount: c.FormValue("readCount"),
 	}
 	row, err := s.imports.Fix(c.UserContext(), owner(c), id, n, fix)
 	var v *data.ValidationError
@@ -513,6 +527,8 @@ func (s *Server) fixImportRow(c *fiber.Ctx) error {
 		}
 		current.Title, current.Author, current.Genre, current.Status = fix.Title, fix.Author, fix.Genre, fix.Status
 		current.ISBN, current.Pages, current.Rating, current.Errors = fix.ISBN, fix.Pages, fix.Rating, v.Fields
+		current.DateAdded, current.DateStarted, current.DateRead = fix.DateAdded, fix.DateStarted, fix.DateRead
+		current.ShelfList, current.Notes, current.ReadCount = fix.Shelves, fix.Notes, fix.ReadCount
 		return s.renderFix(c, fiber.StatusUnprocessableEntity, current)
 	}
 	if err != nil {

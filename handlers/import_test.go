@@ -794,6 +794,79 @@ func TestImportRoundTrip(t *testing.T) {
 	}
 }
 
+// TestImportRoundTripCSV exports a library as CSV, imports it into an empty account, and finds
+// the same library there, as the JSON export shows it: half stars, genres and the dates of each
+// reading (a book given up included) survive, and nothing is dated the day of the import.
+func TestImportRoundTripCSV(t *testing.T) {
+	a := newTestApp(t)
+	ctx := t.Context()
+	books, shelves := a.db.Books(), a.db.Shelves()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := func(s string) time.Time {
+		d, err := time.Parse(time.DateOnly, s)
+		must(err)
+		return d
+	}
+	owned, err := shelves.Create(ctx, a.reader.ID, "Owned")
+	must(err)
+	dune := a.create("Dune", "Frank Herbert", "Science fiction")
+	_, err = books.SetDetails(ctx, a.reader.ID, dune.ID, data.DetailsInput{Pages: "658", Rating: "4.5", Notes: "=Spice.\nWorms.", ISBN: "9780441013593"})
+	must(err)
+	_, err = books.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusReading, day("2024-01-02"))
+	must(err)
+	_, err = books.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusRead, day("2024-02-01"))
+	must(err)
+	must(shelves.Shelve(ctx, a.reader.ID, dune.ID, owned.ID))
+	emma := a.create("Emma", "Jane Austen", "Classics")
+	_, err = books.SetDetails(ctx, a.reader.ID, emma.ID, data.DetailsInput{Rating: "0.5"})
+	must(err)
+	_, err = books.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusReading, day("2023-03-01"))
+	must(err)
+	_, err = books.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusDNF, day("2023-04-01"))
+	must(err)
+	middle := a.create("Middlemarch", "George Eliot", "")
+	_, err = books.SetStatus(ctx, a.reader.ID, middle.ID, data.StatusReading, day("2024-06-01"))
+	must(err)
+	a.create("Ulysses", "James Joyce", "")
+
+	export := func(b *testApp) string {
+		t.Helper()
+		res := b.get(plain, "/export/bookcase.json")
+		res.wantStatus(t, http.StatusOK)
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(res.body), &doc); err != nil {
+			t.Fatalf("export: %v\n%s", err, res.body)
+		}
+		// What a CSV file does not hold: ids, and times of day.
+		delete(doc, "exported_at")
+		for _, bk := range doc["books"].([]any) {
+			for _, k := range []string{"id", "created_at", "updated_at"} {
+				delete(bk.(map[string]any), k)
+			}
+		}
+		out, _ := json.MarshalIndent(doc, "", " ")
+		return string(out)
+	}
+	before := export(a)
+	file := a.get(plain, "/export/goodreads.csv").body
+
+	b := a.browser()
+	b.signIn(b.addUser("newcomer"))
+	id := b.uploaded("bookcase.csv", []byte(file))
+	b.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
+	if im := b.waitImport(id); im.State != data.ImportDone || im.Created != 4 {
+		t.Fatalf("import = %+v", im)
+	}
+	if after := export(b); after != before {
+		t.Errorf("the imported library differs from the exported one:\n got %s\nwant %s", after, before)
+	}
+}
+
 // swapped parses an htmx answer as htmx does, inside a template, so that table rows and the
 // out-of-band parts beside them are all kept, and returns its top-level elements.
 func (r response) swapped(t *testing.T) *goquery.Selection {
@@ -937,4 +1010,54 @@ func TestImportProgress(t *testing.T) {
 			t.Errorf("Count() = %d, want 0", n)
 		}
 	})
+}
+
+// TestImportFixDate fixes a row flagged for its Date Read: the fix form offers the date (and the
+// other fields a problem can be on), and the book is imported as read on the date typed, not
+// on the day of the import.
+func TestImportFixDate(t *testing.T) {
+	a := newTestApp(t)
+	file := grHeader + "1,Dune,Frank Herbert,,,,,4,,,,,,,2020/13/45,2019/01/01,\"sci-fi, read\",,read,,,Spice.,1,0\n"
+	id := a.uploaded("gr.csv", []byte(file))
+	for _, m := range modes {
+		res := a.get(m, importURL(id, "/rows/1/edit"))
+		res.wantStatus(t, http.StatusOK)
+		var doc finder
+		if m.htmx {
+			doc = res.fragment(t)
+		} else {
+			doc = res.page(t)
+		}
+		wantText(t, one(t, doc, `[data-testid="import-problem"]`), "Line 2, Date Read “2020/13/45”: Dates are written year/month/day, like 2023/01/15.")
+		wantAttr(t, one(t, doc, `input[name="dateRead"]`), "value", "")
+		wantAttr(t, one(t, doc, `input[name="dateAdded"]`), "value", "2019/01/01")
+		wantAttr(t, one(t, doc, `input[name="shelves"]`), "value", "sci-fi")
+		wantAttr(t, one(t, doc, `input[name="readCount"]`), "value", "1")
+		wantText(t, one(t, doc, `textarea[name="notes"]`), "Spice.")
+		one(t, doc, `input[name="dateStarted"]`)
+	}
+	fix := url.Values{"title": {"Dune"}, "author": {"Frank Herbert"}, "status": {"read"}, "rating": {"4"},
+		"dateAdded": {"2019/01/01"}, "dateRead": {"2020/12/32"}, "shelves": {"sci-fi"}, "notes": {"Spice."}, "readCount": {"1"}}
+	bad := a.do(htmx, http.MethodPost, importURL(id, "/rows/1"), fix)
+	bad.wantStatus(t, http.StatusUnprocessableEntity)
+	one(t, bad.fragment(t), "#fix-1-dateRead-error")
+	wantAttr(t, one(t, bad.fragment(t), `input[name="dateRead"][autofocus]`), "value", "2020/12/32")
+
+	fix.Set("dateRead", "2020/12/15")
+	a.do(htmx, http.MethodPost, importURL(id, "/rows/1"), fix).wantStatus(t, http.StatusOK)
+	a.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
+	if im := a.waitImport(id); im.Created != 1 {
+		t.Fatalf("import = %+v", im)
+	}
+	page, err := a.books.List(t.Context(), a.reader.ID, 0, 10)
+	if err != nil || len(page.Books) != 1 {
+		t.Fatalf("List = %+v, %v", page, err)
+	}
+	rts, err := a.books.ReadThroughs(t.Context(), a.reader.ID, page.Books[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rts) != 1 || rts[0].FinishedOn == nil || rts[0].FinishedOn.Format(time.DateOnly) != "2020-12-15" {
+		t.Errorf("readings = %+v, want one finished on 2020-12-15", rts)
+	}
 }

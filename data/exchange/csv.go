@@ -295,9 +295,18 @@ func goodreadsRow(b *rowBuilder, t table, record []string) {
 		b.row.ISBN = isbn
 	}
 
-	b.row.Rating = b.rating(get("My Rating"))
+	// Bookcase's own columns (goodreads_csv.go), when the file has them, keep what Goodreads'
+	// cannot: the rating in half stars, the genre, and the dates of the latest reading.
+	if exact, col := get(colRating); strings.TrimSpace(exact) != "" {
+		b.row.Rating = b.rating(exact, col)
+	} else {
+		b.row.Rating = b.rating(get("My Rating"))
+	}
+	b.row.Genre, _ = get(colGenre)
 	b.row.Pages = b.pages(get("Number of Pages"))
 	b.row.DateRead = b.date(get("Date Read"))
+	b.row.DateStarted = b.date(get(colDateStarted))
+	abandoned := b.date(get(colDateAbandoned))
 	b.row.DateAdded = b.date(get("Date Added"))
 	b.row.ReadCount = b.count(get("Read Count"))
 
@@ -305,6 +314,10 @@ func goodreadsRow(b *rowBuilder, t table, record []string) {
 	exclusive = data.NormalizeShelfName(exclusive)
 	custom := ""
 	b.row.Status, custom = shelfStatus(exclusive)
+	if b.row.Status == data.StatusDNF && abandoned != nil {
+		// A reading given up ends on the day it was, as a finished one ends on Date Read.
+		b.row.DateRead = abandoned
+	}
 	shelves, shelvesCol := get("Bookshelves")
 	for _, s := range splitList(shelves) {
 		if isStatusShelf(s) {

@@ -17,36 +17,6 @@ import (
 	"github.com/bookcase/bookcase/data"
 )
 
-// jsonBook is one book of Bookcase's JSON export (handlers/export.go writes it).
-type jsonBook struct {
-	Title        string            `json:"title"`
-	Author       string            `json:"author"`
-	Genre        string            `json:"genre"`
-	Status       string            `json:"status"`
-	Pages        *int              `json:"pages"`
-	Rating       *float64          `json:"rating"`
-	Notes        string            `json:"notes"`
-	ISBN         *string           `json:"isbn"`
-	CreatedAt    string            `json:"created_at"`
-	UpdatedAt    string            `json:"updated_at"`
-	Shelves      []string          `json:"shelves"`
-	ReadThroughs []jsonReadThrough `json:"read_throughs"`
-	Progress     []jsonProgress    `json:"progress"`
-}
-
-type jsonReadThrough struct {
-	StartedOn     string  `json:"started_on"`
-	FinishedOn    *string `json:"finished_on"`
-	Outcome       string  `json:"outcome"`
-	StoppedAtPage *int    `json:"stopped_at_page"`
-}
-
-type jsonProgress struct {
-	Page       int     `json:"page"`
-	Percent    float64 `json:"percent"`
-	RecordedAt string  `json:"recorded_at"`
-}
-
 // lineCounter counts the new lines read through it, so a book's line can be told from how much
 // of what was read the decoder has not used yet. It also bounds what one value may take: the
 // decoder holds a whole value in memory, so after allow(n) it fails with errValueTooLarge once
@@ -157,11 +127,11 @@ func parseJSON(ctx context.Context, br *bufio.Reader, res *Result) (*Result, err
 				return nil, err
 			}
 		case "books":
-			if format != "bookcase" {
+			if format != jsonFormat {
 				return nil, fileError(ErrUnknownFormat, msgUnknown)
 			}
-			if version != 1 {
-				return nil, fileError(ErrUnknownFormat, "This Bookcase export is version "+strconv.Itoa(version)+", which this Bookcase cannot read: it reads version 1.")
+			if version != jsonVersion {
+				return nil, fileError(ErrUnknownFormat, "This Bookcase export is version "+strconv.Itoa(version)+", which this Bookcase cannot read: it reads version "+strconv.Itoa(jsonVersion)+".")
 			}
 			if err := readBooks(ctx, dec, lc, res); err != nil {
 				return nil, fail(err)
@@ -176,7 +146,7 @@ func parseJSON(ctx context.Context, br *bufio.Reader, res *Result) (*Result, err
 	if _, err := dec.Token(); err != nil { // the closing }
 		return nil, fail(err)
 	}
-	if format != "bookcase" {
+	if format != jsonFormat {
 		return nil, fileError(ErrUnknownFormat, msgUnknown)
 	}
 	return res, nil

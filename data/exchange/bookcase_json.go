@@ -1,0 +1,151 @@
+package exchange
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// Bookcase's JSON export, version 1: everything Bookcase knows about a library. The types below
+// are its one definition, which JSONWriter writes and Parse reads (json.go); times are RFC 3339
+// in UTC, dates are written year-month-day, unknown values are null, ratings are in stars with
+// halves kept.
+const (
+	jsonFormat  = "bookcase"
+	jsonVersion = 1
+)
+
+// jsonDocument is the top of the export; its books follow, written one at a time.
+type jsonDocument struct {
+	Format     string      `json:"format"`
+	Version    int         `json:"version"`
+	ExportedAt string      `json:"exported_at"`
+	Shelves    []jsonShelf `json:"shelves"`
+}
+
+type jsonShelf struct {
+	Name     string `json:"name"`
+	Position int    `json:"position"`
+}
+
+// jsonBook is one book of the export.
+type jsonBook struct {
+	// ID is the book's id in the library it was exported from; an import does not keep it.
+	ID           int64             `json:"id"`
+	Title        string            `json:"title"`
+	Author       string            `json:"author"`
+	Genre        string            `json:"genre"`
+	Status       string            `json:"status"`
+	Pages        *int              `json:"pages"`
+	Rating       *float64          `json:"rating"`
+	Notes        string            `json:"notes"`
+	ISBN         *string           `json:"isbn"`
+	CreatedAt    string            `json:"created_at"`
+	UpdatedAt    string            `json:"updated_at"`
+	Shelves      []string          `json:"shelves"`
+	ReadThroughs []jsonReadThrough `json:"read_throughs"`
+	Progress     []jsonProgress    `json:"progress"`
+}
+
+type jsonReadThrough struct {
+	StartedOn     string  `json:"started_on"`
+	FinishedOn    *string `json:"finished_on"`
+	Outcome       string  `json:"outcome"`
+	StoppedAtPage *int    `json:"stopped_at_page"`
+}
+
+type jsonProgress struct {
+	Page       int     `json:"page"`
+	Percent    float64 `json:"percent"`
+	RecordedAt string  `json:"recorded_at"`
+}
+
+// jsonTime writes a time as the export does.
+func jsonTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// JSONWriter writes Bookcase's JSON export a book at a time, so an export of any size is never
+// held in memory: NewJSONWriter writes the header and shelves, Write each book, Close the end.
+type JSONWriter struct {
+	w     io.Writer
+	enc   *json.Encoder
+	first bool
+}
+
+// NewJSONWriter starts an export made at exportedAt of a library with the given shelves.
+func NewJSONWriter(w io.Writer, exportedAt time.Time, shelves []data.Shelf) (*JSONWriter, error) {
+	doc := jsonDocument{Format: jsonFormat, Version: jsonVersion, ExportedAt: jsonTime(exportedAt), Shelves: make([]jsonShelf, len(shelves))}
+	for i, sh := range shelves {
+		doc.Shelves[i] = jsonShelf{Name: sh.Name, Position: sh.Position}
+	}
+	head, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	// Reopen the object to add "books": the header is small, the books are streamed.
+	if _, err := w.Write(head[:len(head)-1]); err != nil {
+		return nil, err
+	}
+	if _, err := io.WriteString(w, `,"books":[`); err != nil {
+		return nil, err
+	}
+	return &JSONWriter{w: w, enc: json.NewEncoder(w), first: true}, nil
+}
+
+// Write adds one book.
+func (jw *JSONWriter) Write(b data.ExportBook) error {
+	if !jw.first {
+		if _, err := io.WriteString(jw.w, ","); err != nil {
+			return err
+		}
+	}
+	jw.first = false
+	return jw.enc.Encode(newJSONBook(b))
+}
+
+// Close ends the document (it does not close the writer underneath).
+func (jw *JSONWriter) Close() error {
+	_, err := io.WriteString(jw.w, "]}\n")
+	return err
+}
+
+// newJSONBook is an exported book in its JSON form.
+func newJSONBook(b data.ExportBook) jsonBook {
+	out := jsonBook{
+		ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Status: string(b.Status), Notes: b.Notes,
+		CreatedAt: jsonTime(b.CreatedAt), UpdatedAt: jsonTime(b.UpdatedAt), Shelves: b.Shelves,
+		ReadThroughs: make([]jsonReadThrough, len(b.ReadThroughs)),
+		Progress:     make([]jsonProgress, len(b.Progress)),
+	}
+	if out.Shelves == nil {
+		out.Shelves = []string{}
+	}
+	if b.Pages > 0 {
+		out.Pages = &b.Pages
+	}
+	if b.Rating > 0 {
+		stars := b.Rating.Stars()
+		out.Rating = &stars
+	}
+	if b.ISBN != "" {
+		isbn := b.ISBN.String()
+		out.ISBN = &isbn
+	}
+	for i, rt := range b.ReadThroughs {
+		r := jsonReadThrough{StartedOn: rt.StartedOn.Format(time.DateOnly), Outcome: string(rt.Outcome)}
+		if rt.FinishedOn != nil {
+			f := rt.FinishedOn.Format(time.DateOnly)
+			r.FinishedOn = &f
+		}
+		if rt.StoppedAtPage > 0 {
+			p := rt.StoppedAtPage
+			r.StoppedAtPage = &p
+		}
+		out.ReadThroughs[i] = r
+	}
+	for i, p := range b.Progress {
+		out.Progress[i] = jsonProgress{Page: p.Page, Percent: p.Percent, RecordedAt: jsonTime(p.RecordedAt)}
+	}
+	return out
+}

@@ -1,0 +1,178 @@
+package exchange
+
+import (
+	"encoding/csv"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// Bookcase's CSV export has the layout of a Goodreads library export, which other trackers
+// import, followed by columns of Bookcase's own for what Goodreads' layout cannot hold; every
+// importer that reads Goodreads' columns by name (Bookcase's, StoryGraph's) passes over them. The
+// header below is the format's one definition: CSVWriter writes it, and goodreadsRow (csv.go)
+// reads the same names.
+const (
+	colRating        = "Bookcase Rating"
+	colGenre         = "Bookcase Genre"
+	colDateStarted   = "Bookcase Date Started"
+	colDateAbandoned = "Bookcase Date Abandoned"
+)
+
+// goodreadsHeader is the header row of the CSV export.
+var goodreadsHeader = []string{
+	"Book Id", "Title", "Author", "Author l-f", "Additional Authors", "ISBN", "ISBN13", "My Rating",
+	"Average Rating", "Publisher", "Binding", "Number of Pages", "Year Published",
+	"Original Publication Year", "Date Read", "Date Added", "Bookshelves", "Bookshelves with positions",
+	"Exclusive Shelf", "My Review", "Spoiler", "Private Notes", "Read Count", "Owned Copies",
+	colRating, colGenre, colDateStarted, colDateAbandoned,
+}
+
+// goodreadsDate is how Goodreads writes dates in its export.
+const goodreadsDate = "2006/01/02"
+
+// CSVWriter writes Bookcase's CSV export a book at a time, handing each row to the writer
+// underneath as it is made.
+type CSVWriter struct{ w *csv.Writer }
+
+// NewCSVWriter starts an export by writing its header.
+func NewCSVWriter(w io.Writer) (*CSVWriter, error) {
+	cw := &CSVWriter{w: csv.NewWriter(w)}
+	if err := cw.w.Write(goodreadsHeader); err != nil {
+		return nil, err
+	}
+	cw.w.Flush()
+	return cw, cw.w.Error()
+}
+
+// Write adds one book.
+func (cw *CSVWriter) Write(b data.ExportBook) error {
+	if err := cw.w.Write(goodreadsRecord(b)); err != nil {
+		return err
+	}
+	cw.w.Flush()
+	return cw.w.Error()
+}
+
+// goodreadsRecord is one book as a row of the CSV export. Every free-text cell goes through
+// safeCell; the ISBN cells are Goodreads' own ="…" wrappers, which keep a spreadsheet from
+// reading an ISBN as a number, and hold only digits.
+//
+// Goodreads' ratings are whole stars, so My Rating is the rating rounded to the nearest whole
+// star, halves up (4.5 stars is 5, half a star is 1, so a rated book stays rated); Bookcase
+// Rating keeps the half stars. Date Read is the finish date of the latest reading that ended in
+// read (a book not finished was not read). Goodreads has no "did not finish" shelf: such books
+// get the custom exclusive shelf did-not-finish, as StoryGraph names it, and the day the latest
+// reading was given up goes in Bookcase Date Abandoned. Bookcase Date Started is when the
+// reading that the row's status and dates describe began. Goodreads shelf names cannot hold a
+// comma, which separates them in Bookshelves, so a comma in a shelf name becomes a space. Notes
+// go in Private Notes (Goodreads' My Review is public).
+func goodreadsRecord(b data.ExportBook) []string {
+	isbn10, isbn13 := `=""`, `=""`
+	if b.ISBN != "" {
+		isbn13 = `="` + b.ISBN.String() + `"`
+		if s, ok := b.ISBN.ISBN10(); ok {
+			isbn10 = `="` + s + `"`
+		}
+	}
+	rating := strconv.Itoa(int(math.Round(b.Rating.Stars())))
+	pages := ""
+	if b.Pages > 0 {
+		pages = strconv.Itoa(b.Pages)
+	}
+	var dateRead, dateStarted, dateAbandoned string
+	readCount := 0
+	for _, rt := range b.ReadThroughs { // oldest first, so the latest of each kind wins
+		switch {
+		case rt.Outcome == data.StatusRead && rt.FinishedOn != nil:
+			readCount++
+			dateRead = rt.FinishedOn.Format(goodreadsDate)
+			if b.Status == data.StatusRead {
+				dateStarted = rt.StartedOn.Format(goodreadsDate)
+			}
+		case rt.Outcome == data.StatusDNF && rt.FinishedOn != nil && b.Status == data.StatusDNF:
+			dateAbandoned = rt.FinishedOn.Format(goodreadsDate)
+			dateStarted = rt.StartedOn.Format(goodreadsDate)
+		case rt.Outcome == data.StatusReading && b.Status == data.StatusReading:
+			dateStarted = rt.StartedOn.Format(goodreadsDate)
+		}
+	}
+	exclusive := goodreadsShelf(b.Status)
+	shelves := make([]string, 0, len(b.Shelves)+1)
+	for _, name := range b.Shelves {
+		shelves = append(shelves, data.NormalizeShelfName(strings.ReplaceAll(name, ",", " ")))
+	}
+	shelves = append(shelves, exclusive)
+	return []string{
+		strconv.FormatInt(b.ID, 10),
+		safeCell(b.Title),
+		safeCell(b.Author),
+		safeCell(authorLastFirst(b.Author)),
+		"",
+		isbn10,
+		isbn13,
+		rating,
+		"",
+		"",
+		"",
+		pages,
+		"",
+		"",
+		dateRead,
+		b.CreatedAt.Format(goodreadsDate),
+		safeCell(strings.Join(shelves, ", ")),
+		"",
+		exclusive,
+		"",
+		"",
+		safeCell(b.Notes),
+		strconv.Itoa(readCount),
+		"0",
+		b.Rating.String(),
+		safeCell(b.Genre),
+		dateStarted,
+		dateAbandoned,
+	}
+}
+
+// goodreadsShelf is Goodreads' exclusive shelf for a status.
+func goodreadsShelf(st data.Status) string {
+	switch st {
+	case data.StatusReading:
+		return "currently-reading"
+	case data.StatusRead:
+		return "read"
+	case data.StatusDNF:
+		return "did-not-finish"
+	default:
+		return "to-read"
+	}
+}
+
+// authorLastFirst writes an author's name as Goodreads' "Author l-f" does: the last word first
+// ("Herbert, Frank"). Like Goodreads, it does not know which words make up a family name.
+func authorLastFirst(author string) string {
+	i := strings.LastIndexByte(author, ' ')
+	if i < 0 {
+		return author
+	}
+	return author[i+1:] + ", " + author[:i]
+}
+
+// safeCell neutralises a cell that a spreadsheet would run as a formula (CSV injection): one that
+// begins with =, +, -, @, a tab or a carriage return gets a leading single quote, as OWASP
+// recommends, which spreadsheets show as text. Nothing else changes, so unprotect (csv.go), which
+// strips a leading ' from such a cell, gets the value back exactly.
+func safeCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
