@@ -49,7 +49,11 @@ func (s *BookStore) Create(ctx context.Context, owner int64, in BookInput) (Book
 	}
 	now := s.db.now()
 	var b Book
-	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+	// Books added at the same moment (by many readers at once) share a transaction: a commit
+	// writes some 24 pages to the log, most of which every new book changes. 32 goroutines
+	// adding books to a library of 100,000 (BenchmarkCreateParallel): 96 → 13–16 KB of log
+	// and 895–1,193 → 388–525 µs of CPU a book.
+	err := s.db.inBatch(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &b, `
 			INSERT INTO books (owner_id, title, author, genre, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -1,9 +1,15 @@
 package data_test
 
 import (
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/bookcase/bookcase/data"
 )
@@ -15,6 +21,8 @@ var benchSizes = []int{100, 10_000, 100_000}
 
 // benchLibrary is a seeded store and the reader who owns its books.
 type benchLibrary struct {
+	db    *data.DB
+	path  string
 	books *data.BookStore
 	owner int64
 	n     int
@@ -24,7 +32,8 @@ type benchLibrary struct {
 // books (numbered 1..n, oldest first) and closes it when the benchmark ends.
 func benchStore(b *testing.B, n int) benchLibrary {
 	b.Helper()
-	db, err := data.Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"))
+	path := filepath.Join(b.TempDir(), "bench.db")
+	db, err := data.Open(b.Context(), path)
 	if err != nil {
 		b.Fatalf("Open: %v", err)
 	}
@@ -41,7 +50,7 @@ func benchStore(b *testing.B, n int) benchLibrary {
 	if err := books.Seed(b.Context(), u.ID, n, 1); err != nil {
 		b.Fatalf("Seed(%d): %v", n, err)
 	}
-	return benchLibrary{books: books, owner: u.ID, n: n}
+	return benchLibrary{db: db, path: path, books: books, owner: u.ID, n: n}
 }
 
 // forEachSize runs bench as a sub-benchmark per library size, on a freshly seeded store.
@@ -122,14 +131,117 @@ func BenchmarkGet(b *testing.B) {
 	})
 }
 
-// BenchmarkCreate measures adding one book: validation, a write transaction and its commit.
+// BenchmarkCreate measures adding one book: validation, a write transaction and its commit. Besides
+// the time it reports the bytes the writes append to the write-ahead log per book (WAL-bytes/op):
+// every page a transaction changes is written to the log whole, so this is the write
+// amplification of adding a book.
 func BenchmarkCreate(b *testing.B) {
 	in := data.BookInput{Title: "Benchmark Book", Author: "Load Tester", Genre: "Science fiction"}
 	forEachSize(b, func(b *testing.B, lib benchLibrary) {
+		wal := newWALMeter(b, lib)
 		for b.Loop() {
 			if _, err := lib.books.Create(b.Context(), lib.owner, in); err != nil {
 				b.Fatalf("Create: %v", err)
 			}
+			wal.checkpoint(b, false)
+		}
+		wal.report(b)
+	})
+}
+
+// BenchmarkCreateParallel measures adding books from 32 goroutines at once, as 32 connections of
+// the load test do (b.N books in all; ns/op is the time per book with every goroutine busy), and
+// the bytes of write-ahead log per book.
+func BenchmarkCreateParallel(b *testing.B) {
+	in := data.BookInput{Title: "Benchmark Book", Author: "Load Tester", Genre: "Science fiction"}
+	forEachSize(b, func(b *testing.B, lib benchLibrary) {
+		wal := newWALMeter(b, lib)
+		b.SetParallelism(max(1, 32/runtime.GOMAXPROCS(0)))
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := lib.books.Create(b.Context(), lib.owner, in); err != nil {
+					b.Errorf("Create: %v", err)
+					return
+				}
+				wal.checkpoint(b, false)
+			}
+		})
+		wal.report(b)
+	})
+}
+
+// walMeter counts the bytes written to a benchmark store's write-ahead log. It turns SQLite's
+// automatic checkpoints off and does their work itself, as often (at about 1,000 pages of log):
+// it adds up the log's size, then checkpoints and empties it. Holding the store's one write
+// connection while it does, no write can slip in between the two.
+type walMeter struct {
+	lib   benchLibrary
+	mu    sync.Mutex
+	bytes int64
+	cpu   time.Duration // the process's CPU time when the meter started
+}
+
+// walCheckpointSize is the size of log at which walMeter checkpoints: SQLite's automatic
+// checkpoint's 1,000 pages of 4 KiB, each with its 24-byte frame header.
+const walCheckpointSize = 1000 * (4096 + 24)
+
+func newWALMeter(b *testing.B, lib benchLibrary) *walMeter {
+	b.Helper()
+	write, _ := lib.db.Pools()
+	if _, err := write.ExecContext(b.Context(), "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		b.Fatalf("turn off automatic checkpoints: %v", err)
+	}
+	b.Cleanup(func() {
+		if _, err := write.Exec("PRAGMA wal_autocheckpoint = 1000"); err != nil {
+			b.Errorf("turn on automatic checkpoints: %v", err)
 		}
 	})
+	m := &walMeter{lib: lib}
+	m.checkpoint(b, true)
+	m.bytes = 0
+	m.cpu = cpuTime(b)
+	return m
+}
+
+// checkpoint adds up and empties the log when it has reached walCheckpointSize, or always when
+// force is set.
+func (m *walMeter) checkpoint(b *testing.B, force bool) {
+	path := m.lib.path + "-wal"
+	if !force {
+		st, err := os.Stat(path)
+		if err != nil || st.Size() < walCheckpointSize {
+			return
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	write, _ := m.lib.db.Pools()
+	conn, err := write.Conn(b.Context())
+	if err != nil {
+		b.Fatalf("write connection: %v", err)
+	}
+	defer conn.Close()
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		b.Fatalf("stat the log: %v", err)
+	default:
+		if !force && st.Size() < walCheckpointSize {
+			return // another goroutine emptied it meanwhile
+		}
+		m.bytes += st.Size()
+	}
+	var busy, logged, moved int
+	if err := conn.QueryRowContext(b.Context(), "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logged, &moved); err != nil || busy != 0 {
+		b.Fatalf("checkpoint: %v (busy %d)", err, busy)
+	}
+}
+
+// report adds what is left in the log and reports the bytes per operation, and the CPU time the
+// whole process spent per operation (CPU-µs/op: on a shared machine it moves less than ns/op).
+func (m *walMeter) report(b *testing.B) {
+	m.checkpoint(b, true)
+	b.ReportMetric(float64(m.bytes)/float64(b.N), "WAL-bytes/op")
+	b.ReportMetric(float64((cpuTime(b)-m.cpu).Microseconds())/float64(b.N), "CPU-µs/op")
 }

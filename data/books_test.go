@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,6 +87,50 @@ func TestBookStoreCreate(t *testing.T) {
 		b := mustCreate(t, books, owner, dune)
 		if b.ID <= a.ID {
 			t.Errorf("second ID %d is not above the first %d", b.ID, a.ID)
+		}
+	})
+
+	t.Run("OKAtOnce", func(t *testing.T) {
+		// Books added at the same moment share a transaction (group commit): each must still
+		// come back as itself, with its status, and be counted once.
+		books, owner, _ := openBooks(t)
+		const n = 64
+		statuses := []data.Status{data.StatusWant, data.StatusReading, data.StatusRead, data.StatusDNF}
+		got := make([]data.Book, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				in := data.BookInput{Title: "Book " + strconv.Itoa(i), Author: "Author " + strconv.Itoa(i), Status: statuses[i%4]}
+				got[i], errs[i] = books.Create(t.Context(), owner, in)
+			})
+		}
+		wg.Wait()
+		ids := map[int64]bool{}
+		for i, b := range got {
+			if errs[i] != nil {
+				t.Fatalf("Create %d: %v", i, errs[i])
+			}
+			if want := "Book " + strconv.Itoa(i); b.Title != want || b.Status != statuses[i%4] || ids[b.ID] {
+				t.Errorf("Create %d = %q (%s, id %d), want %q (%s, a new id)", i, b.Title, b.Status, b.ID, want, statuses[i%4])
+			}
+			ids[b.ID] = true
+			stored, err := books.Get(t.Context(), owner, b.ID)
+			if err != nil || stored.Title != b.Title || stored.Status != b.Status {
+				t.Errorf("Get(%d) = %q (%s), %v; want %q (%s)", b.ID, stored.Title, stored.Status, err, b.Title, b.Status)
+			}
+		}
+		counts, err := books.StatusCounts(t.Context(), owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range statuses {
+			if counts[st] != n/4 {
+				t.Errorf("StatusCounts[%s] = %d, want %d", st, counts[st], n/4)
+			}
+		}
+		if c := count(t, books, owner); c != n {
+			t.Errorf("Count = %d, want %d", c, n)
 		}
 	})
 

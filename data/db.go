@@ -35,6 +35,9 @@ type DB struct {
 	// connection), so the hot queries are not parsed by SQLite again on every request.
 	stmts sync.Map // query -> *sqlx.Stmt
 
+	// batch lets writes that arrive together share a transaction (inBatch).
+	batch *batcher
+
 	hashing         chan struct{}
 	commonPasswords func() commonPasswords
 	dummyHash       func() string
@@ -77,6 +80,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		write:           write,
 		read:            read,
 		now:             func() time.Time { return time.Now().UTC() },
+		batch:           newBatcher(),
 		hashing:         make(chan struct{}, max(2, runtime.NumCPU())),
 		commonPasswords: sync.OnceValue(loadCommonPasswords),
 	}

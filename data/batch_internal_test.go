@@ -1,0 +1,191 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// batchTestDB opens a store with a table of notes for the batch tests to write.
+func batchTestDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.write.Exec(`CREATE TABLE notes (n INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// queueBatch starts one inBatch per fn while holding the leader's place, waits until every one
+// of them is queued, and then lets them run: they run as one batch. It returns each outcome, in
+// the order of fns, and recovers a panic into an error.
+func queueBatch(t *testing.T, db *DB, fns []func(context.Context, *sqlx.Tx) error) []error {
+	t.Helper()
+	b := db.batch
+	b.leader <- struct{}{}
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					errs[i] = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			errs[i] = db.inBatch(t.Context(), fn)
+		})
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b.mu.Lock()
+		queued := len(b.queue)
+		b.mu.Unlock()
+		if queued == len(fns) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d writes queued after 10 s", queued, len(fns))
+		}
+		time.Sleep(time.Millisecond)
+	}
+	<-b.leader
+	wg.Wait()
+	return errs
+}
+
+// notes reads the numbers written to the notes table.
+func notes(t *testing.T, db *DB) map[int]bool {
+	t.Helper()
+	var ns []int
+	if err := db.write.Select(&ns, `SELECT n FROM notes`); err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]bool{}
+	for _, n := range ns {
+		got[n] = true
+	}
+	return got
+}
+
+func TestInBatch(t *testing.T) {
+	const k = 5
+	insert := func(n int, txs []*sqlx.Tx) func(context.Context, *sqlx.Tx) error {
+		return func(ctx context.Context, tx *sqlx.Tx) error {
+			txs[n] = tx
+			_, err := tx.ExecContext(ctx, `INSERT INTO notes (n) VALUES (?)`, n)
+			return err
+		}
+	}
+
+	t.Run("OK", func(t *testing.T) {
+		db := batchTestDB(t)
+		txs := make([]*sqlx.Tx, k)
+		fns := make([]func(context.Context, *sqlx.Tx) error, k)
+		for i := range fns {
+			fns[i] = insert(i, txs)
+		}
+		for i, err := range queueBatch(t, db, fns) {
+			if err != nil {
+				t.Errorf("write %d: %v", i, err)
+			}
+		}
+		for i := range txs {
+			if txs[i] != txs[0] {
+				t.Errorf("write %d ran in a transaction of its own, want one shared by all %d", i, k)
+			}
+		}
+		if got := notes(t, db); len(got) != k {
+			t.Errorf("notes = %v, want 0..%d", got, k-1)
+		}
+	})
+
+	t.Run("OneFails", func(t *testing.T) {
+		db := batchTestDB(t)
+		txs := make([]*sqlx.Tx, k)
+		fns := make([]func(context.Context, *sqlx.Tx) error, k)
+		errBad := errors.New("bad write")
+		for i := range fns {
+			fns[i] = insert(i, txs)
+		}
+		fns[2] = func(ctx context.Context, tx *sqlx.Tx) error {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO notes (n) VALUES (2)`); err != nil {
+				return err
+			}
+			return errBad
+		}
+		errs := queueBatch(t, db, fns)
+		for i, err := range errs {
+			if i == 2 {
+				if !errors.Is(err, errBad) {
+					t.Errorf("write 2: %v, want %v", err, errBad)
+				}
+			} else if err != nil {
+				t.Errorf("write %d: %v, want nil: one failing write fails no other", i, err)
+			}
+		}
+		want := map[int]bool{0: true, 1: true, 3: true, 4: true}
+		if got := notes(t, db); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("notes = %v, want %v (nothing of the failed write)", got, want)
+		}
+	})
+
+	t.Run("CancelledWhileQueued", func(t *testing.T) {
+		// A write waiting behind a busy writer gives up when its request does, and is not run.
+		db := batchTestDB(t)
+		b := db.batch
+		b.leader <- struct{}{}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		txs := make([]*sqlx.Tx, 1)
+		go func() { done <- db.inBatch(ctx, insert(0, txs)) }()
+		for queued := 0; queued == 0; {
+			b.mu.Lock()
+			queued = len(b.queue)
+			b.mu.Unlock()
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("inBatch = %v, want %v", err, context.Canceled)
+		}
+		<-b.leader
+		if len(b.queue) != 0 {
+			t.Errorf("%d writes left in the queue, want 0", len(b.queue))
+		}
+		if got := notes(t, db); len(got) != 0 {
+			t.Errorf("notes = %v, want none", got)
+		}
+	})
+
+	t.Run("Panic", func(t *testing.T) {
+		db := batchTestDB(t)
+		txs := make([]*sqlx.Tx, k)
+		fns := make([]func(context.Context, *sqlx.Tx) error, k)
+		for i := range fns {
+			fns[i] = insert(i, txs)
+		}
+		fns[3] = func(context.Context, *sqlx.Tx) error { panic("boom") }
+		for i, err := range queueBatch(t, db, fns) {
+			if err == nil {
+				t.Errorf("write %d: nil, want an error: its batch panicked", i)
+			}
+		}
+		if got := notes(t, db); len(got) != 0 {
+			t.Errorf("notes = %v, want none: the batch was rolled back", got)
+		}
+		// The writer is free again.
+		if err := db.inBatch(t.Context(), insert(0, txs)); err != nil {
+			t.Fatalf("write after the panic: %v", err)
+		}
+	})
+}
