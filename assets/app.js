@@ -4,8 +4,6 @@
 (function () {
   'use strict';
 
-  var handled = new WeakSet();
-
   function focusIfLost(el) {
     var active = document.activeElement;
     if (el && (!active || active === document.body || !active.isConnected)) {
@@ -13,103 +11,33 @@
     }
   }
 
-  function rowFor(id) {
-    return document.getElementById('book-' + id);
-  }
+  // The server owns order and focus: Undo's answer puts the row back beside its neighbour in the
+  // view, and every answer marks what should get the focus with [autofocus], which htmx focuses
+  // after the swap (the row's control that made the change, the first book "Load more" brought,
+  // the Undo button of a delete's toast).
 
-  // Put a restored row back where it belongs among the rows shown (newest first). A row older
-  // than every row shown belongs to a page not loaded yet, which will bring it.
-  function placeRow(row) {
-    var list = row.parentElement;
-    if (!list) return;
-    var id = Number(row.dataset.id);
-    document.querySelectorAll('[id="' + row.id + '"]').forEach(function (other) {
-      if (other !== row) other.remove();
-    });
-    var rows = list.querySelectorAll(':scope > tr[data-id]');
-    for (var i = 0; i < rows.length; i++) {
-      if (rows[i] !== row && Number(rows[i].dataset.id) < id) {
-        list.insertBefore(row, rows[i]);
-        return;
-      }
-    }
-    var more = document.getElementById('load-more');
-    if (more) {
-      row.remove();
-    } else {
-      list.appendChild(row);
-    }
-  }
-
-  // Undo swaps the restored row in at the top of the list. Move it to its place in the same task,
-  // before the browser paints it, rather than in afterSettle, which would show it at the top for
-  // the settle delay and then make it jump.
-  document.addEventListener('htmx:afterSwap', function (e) {
-    var elt = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
-    if (!(elt instanceof Element) || elt.dataset.action !== 'undo') return;
-    var row = rowFor(elt.dataset.id);
-    if (row) placeRow(row);
+  // Enter in a select submits its form, as it does in a text field (browsers do nothing), so the
+  // new-book row's status adds the book like its other fields.
+  document.addEventListener('keydown', function (e) {
+    if (e.key !== 'Enter' || e.defaultPrevented || !(e.target instanceof HTMLSelectElement)) return;
+    var form = e.target.form;
+    if (!form) return;
+    e.preventDefault();
+    form.requestSubmit();
   });
 
-  // After a swap, put the focus where the reader expects it. htmx already focuses [autofocus]
-  // inputs (edit rows, the new-book row, the first invalid field).
-  document.addEventListener('htmx:afterSettle', function (e) {
-    var d = e.detail;
-    if (!d || !d.xhr || handled.has(d.xhr)) return;
-    handled.add(d.xhr);
-    // htmx fires afterSettle on each element it swapped in, with detail.elt set to that element;
-    // the element that made the request (the button or form whose action we act on) is
-    // requestConfig.elt. It is usually out of the document by now, but still inside its old row.
-    var elt = d.requestConfig && d.requestConfig.elt;
-    if (!(elt instanceof Element)) return;
-    var row = elt.closest('tr[data-id]');
-    var id = elt.dataset.id || (row && row.dataset.id);
-    var action = elt.dataset.action ||
-      (elt.matches('form[id^="edit-"]') ? 'save' : elt.closest('tr.load-more') ? 'more' : '');
-    var current = id && rowFor(id);
-    if (current && current.classList.contains('gone')) {
-      focusIfLost(current.querySelector('button'));
-      return;
-    }
-    switch (action) {
-      case 'save':
-      case 'cancel':
-        if (current && !current.classList.contains('editing')) {
-          focusIfLost(current.querySelector('[data-action="edit"]'));
-        }
-        break;
-      case 'status':
-        // The row was swapped in place: keep the focus on its status select.
-        focusIfLost(current && current.querySelector('select[name="status"]'));
-        break;
-      case 'progress':
-        // Ready for the next update; the select when the book is no longer being read.
-        focusIfLost(current && (current.querySelector('input[name="progress"]') ||
-          current.querySelector('select[name="status"]')));
-        break;
-      case 'delete':
-        var toast = document.getElementById('undo-' + id);
-        focusIfLost(toast && toast.querySelector('[data-action="undo"]'));
-        break;
-      case 'undo':
-        // afterSwap has put the row in its place (or dropped it, when its page is not loaded).
-        if (current && current.isConnected) focusIfLost(current.querySelector('[data-action="edit"]'));
-        focusIfLost(document.getElementById('new-book-title'));
-        break;
-      case 'more':
-        // The link is gone with its row: carry on from the first book it loaded, which is the
-        // first row older than its cursor.
-        var before = Number(new URL(elt.href, location.href).searchParams.get('before'));
-        var rows = document.querySelectorAll('#book-list > tr[data-id]');
-        for (var i = 0; i < rows.length; i++) {
-          if (Number(rows[i].dataset.id) < before) {
-            focusIfLost(rows[i].querySelector('a, button'));
-            break;
-          }
-        }
-        focusIfLost(document.querySelector('#load-more a'));
-        break;
-    }
+  // The arrow keys move between the choices of a status menu (saving nothing: a click or Enter
+  // saves), as they would in a native menu.
+  document.addEventListener('keydown', function (e) {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    var menu = e.target instanceof Element && e.target.closest('.status-menu');
+    if (!menu || e.defaultPrevented) return;
+    var choices = Array.prototype.slice.call(menu.querySelectorAll('button[name="status"]'));
+    var i = choices.indexOf(e.target);
+    if (i < 0) return;
+    e.preventDefault();
+    var step = e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : -1;
+    choices[(i + step + choices.length) % choices.length].focus();
   });
 
   // Forms that replace their own section (the book page, the shelves page) take the focused
@@ -137,7 +65,7 @@
   document.addEventListener('keydown', function (e) {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
     var target = e.target instanceof Element ? e.target : null;
-    var editing = target && target.closest('tr.editing, #book-main.editing');
+    var editing = target && target.closest('tr.editing, tr.choosing, #book-main.editing');
     if (editing) {
       e.preventDefault();
       var cancel = editing.querySelector('[data-action="cancel"]');
@@ -159,15 +87,14 @@
     if (what) dismiss(what);
   });
 
+  // dismiss hides or removes a toast or row. Focus inside it goes with it, to the page, from
+  // where the shortcuts carry on from the current book.
   function dismiss(el) {
-    var next = document.getElementById('new-book-title');
-    var hadFocus = el.contains(document.activeElement);
     if (el.id === 'offline') {
       el.hidden = true;
     } else {
       el.remove();
     }
-    if (hadFocus && next) next.focus();
   }
 
   // Toasts with data-autoclose go away after that many milliseconds, unless the reader is
@@ -250,8 +177,11 @@
   var ROWS = '#book-list > tr[data-id]';
 
   // The current row is kept by its book's id, not as an element: htmx replaces rows (edit, save,
-  // cancel, status) and adds them (new books, "Load more"), and the id survives every swap.
+  // cancel, status) and adds them (new books, "Load more"), and the id survives every swap. Its
+  // place among the rows is kept too, for when the book goes (deleted): the next key carries on
+  // from there, whatever the order of the view.
   var currentId = '';
+  var currentIndex = -1;
   var pending = '';
   var pendingTimer = 0;
   var returnTo = null;
@@ -285,6 +215,7 @@
       other.removeAttribute('aria-current');
     });
     currentId = row ? row.dataset.id : '';
+    currentIndex = row ? rows().indexOf(row) : -1;
     if (!row) return;
     row.classList.add('current');
     row.setAttribute('aria-current', 'true');
@@ -294,7 +225,7 @@
   // or to the row itself when it has none (an edit row, whose inputs would swallow the next key).
   function goTo(row) {
     mark(row);
-    var target = row.querySelector('td.title a');
+    var target = row.querySelector('.title a');
     if (!target) {
       row.tabIndex = -1;
       target = row;
@@ -310,12 +241,9 @@
     var next;
     if (i >= 0) {
       next = i + step;
-    } else if (currentId) {
-      // The current book has gone (deleted): carry on from where it was. Rows are newest first.
-      var id = Number(currentId);
-      var older = list.findIndex(function (r) { return Number(r.dataset.id) < id; });
-      if (older < 0) older = list.length;
-      next = step > 0 ? older : older - 1;
+    } else if (currentId && currentIndex >= 0) {
+      // The current book has gone (deleted): carry on from where it was.
+      next = step > 0 ? currentIndex : currentIndex - 1;
     } else {
       next = 0;
     }
@@ -326,8 +254,8 @@
     goTo(list[Math.max(next, 0)]);
   }
 
-  // Past the last row shown, j loads the next page. Focusing the link first lets the afterSettle
-  // handler above carry the focus to the first book loaded, and focusin makes that row current.
+  // Past the last row shown, j loads the next page, whose first book comes marked for the focus
+  // (autofocus); focusin then makes it the current row.
   function loadMore() {
     var more = document.querySelector('#load-more a');
     if (!more) return;
@@ -383,7 +311,7 @@
     },
     'o': function () {
       var row = currentRow();
-      var link = row && row.querySelector('td.title a');
+      var link = row && row.querySelector('.title a');
       if (!link) return false;
       link.click();
     },
@@ -414,8 +342,7 @@
     }
     if (document.querySelector('dialog[open]')) return;
     if (typing(e.target)) {
-      // Escape leaves a field (the library opens with the focus in the new-book title), so the
-      // shortcuts work again. What was typed stays; a search box with text clears it first.
+      // Escape leaves a field, so the shortcuts work again. What was typed stays; a search box with text clears it first.
       var field = e.target;
       if (e.key === 'Escape' && !field.matches('select') && !(field.type === 'search' && field.value)) {
         field.blur();

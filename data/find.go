@@ -530,3 +530,160 @@ func decodeCursor(c string, keyed bool, kind keyKind) (key any, id int64, err er
 		return x, id, nil
 	}
 }
+
+// Neighbour is where a book belongs among the rows of a view that a reader has loaded: the view's
+// pages up to a cursor (BookPage.Cursor of the last page loaded), or all of them.
+type Neighbour struct {
+	// In is false when the book is not in the view (another reader's, deleted, filtered out), or
+	// belongs to a page the reader has not loaded yet, which will bring it.
+	In bool
+	// Next is the book that follows it in the view, or 0 when the book is the last loaded (or the
+	// last of all).
+	Next int64
+}
+
+// NeighbourOf says where the owner's book id belongs in q's view, as loaded up to q.Cursor ("":
+// every page), so that a book brought back (Undo) can be put in its place by the server, in any
+// order. A cursor Find did not make is a validation error.
+func (s *BookStore) NeighbourOf(ctx context.Context, owner int64, q BookQuery, id int64) (Neighbour, error) {
+	if q.Sort == "" {
+		q.Sort = SortAdded
+	}
+	if _, err := ParseSort(string(q.Sort)); err != nil {
+		return Neighbour{}, err
+	}
+	f, _, ok, err := s.build(ctx, owner, q)
+	if err != nil || !ok {
+		return Neighbour{}, wrapFind(err)
+	}
+	desc := q.Descending()
+	key, kind := sortKey(q.Sort, desc)
+	var loaded *position
+	if q.Cursor != "" {
+		k, after, err := decodeCursor(q.Cursor, key != "", kind)
+		if err != nil {
+			return Neighbour{}, err
+		}
+		loaded = &position{key: k, id: after}
+	}
+	keyCol := "NULL"
+	if key != "" {
+		keyCol = key
+	}
+	k, ok, err := s.keyOf(ctx, f, keyCol, id)
+	if err != nil || !ok {
+		return Neighbour{}, err
+	}
+	book := position{key: k, id: id}
+	if loaded != nil && book.after(*loaded, desc) {
+		return Neighbour{}, nil
+	}
+	next := q
+	next.Limit = 1
+	next.Cursor = strconv.FormatInt(id, 10)
+	if key != "" {
+		next.Cursor = encodeCursor(book.key, id)
+	}
+	page, err := s.Find(ctx, owner, next)
+	if err != nil {
+		return Neighbour{}, err
+	}
+	n := Neighbour{In: true}
+	if len(page.Books) == 1 {
+		b := page.Books[0]
+		// The book that follows is shown only if it is not past the last page loaded.
+		nk, _, err := s.keyOf(ctx, f, keyCol, b.ID)
+		if err != nil {
+			return Neighbour{}, err
+		}
+		if loaded == nil || !(position{key: nk, id: b.ID}).after(*loaded, desc) {
+			n.Next = b.ID
+		}
+	}
+	return n, nil
+}
+
+// keyOf reads the sort key of book id (keyCol, the order's key expression), and reports false
+// when the book is not in the view f.
+func (s *BookStore) keyOf(ctx context.Context, f findQuery, keyCol string, id int64) (any, bool, error) {
+	var k []struct {
+		Key any `db:"k"`
+	}
+	if err := s.db.selectAll(ctx, &k, `SELECT `+keyCol+` AS k FROM `+f.from+where(append(slices.Clone(f.where), "b.id = ?")),
+		append(slices.Clone(f.args), id)...); err != nil {
+		return nil, false, wrapFind(err)
+	}
+	if len(k) == 0 {
+		return nil, false, nil
+	}
+	return k[0].Key, true, nil
+}
+
+// position is a book's place in an order: its sort key (nil for the orders by id alone) and id.
+type position struct {
+	key any
+	id  int64
+}
+
+// after reports whether p comes after o in an order running down (desc) or up. Keys compare as
+// SQLite compares them: numbers by value, text byte by byte (the keys are SQLite's own values,
+// lower-cased by it where the order ignores case); the id breaks ties.
+func (p position) after(o position, desc bool) bool {
+	c := compareKeys(p.key, o.key)
+	if c == 0 {
+		c = cmpInt(p.id, o.id)
+	}
+	if desc {
+		return c < 0
+	}
+	return c > 0
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// compareKeys compares two sort keys read from SQLite or from a cursor: nil (no key), numbers
+// (int64 or float64) or text (string or []byte).
+func compareKeys(a, b any) int {
+	if x, ok := a.([]byte); ok {
+		a = string(x)
+	}
+	if x, ok := b.([]byte); ok {
+		b = string(x)
+	}
+	switch x := a.(type) {
+	case string:
+		if y, ok := b.(string); ok {
+			return strings.Compare(x, y)
+		}
+	case int64, float64:
+		if y, ok := number(b); ok {
+			xf, _ := number(x)
+			switch {
+			case xf < y:
+				return -1
+			case xf > y:
+				return 1
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}

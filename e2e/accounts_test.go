@@ -33,7 +33,7 @@ func TestSignUpWithKeyboardAlone(t *testing.T) {
 		t.Errorf("new library: the empty state is hidden (display %q)", got)
 	}
 
-	p.waitFocus("#new-book-title")
+	p.toNewBook()
 	p.press("The Dispossessed")
 	p.press(kb.Tab)
 	p.press("Ursula K. Le Guin")

@@ -35,7 +35,7 @@ func TestContentSecurityPolicyHolds(t *testing.T) {
 	p.open("/books")
 
 	// Add: refused without a title, then done.
-	p.waitFocus("#new-book-title")
+	p.toNewBook()
 	p.press(kb.Tab)
 	p.press("Anonymous")
 	p.press(kb.Enter)

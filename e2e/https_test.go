@@ -43,7 +43,7 @@ func TestOverHTTPS(t *testing.T) {
 	}
 
 	p.open("/books")
-	p.waitFocus("#new-book-title")
+	p.toNewBook()
 	p.press("Parable of the Sower")
 	p.press(kb.Tab)
 	p.press("Octavia E. Butler")

@@ -17,7 +17,7 @@ import (
 func TestAddBookWithKeyboardAlone(t *testing.T) {
 	p := signedIn(t)
 	p.open("/books")
-	p.waitFocus("#new-book-title")
+	p.toNewBook()
 	if got := p.display("tbody.empty"); got == "none" {
 		t.Errorf("empty library: the empty state is hidden (display %q)", got)
 	}
@@ -70,7 +70,7 @@ func TestEditWithEnter(t *testing.T) {
 	older := p.addBook("Piranesi", "Susanna Clarke", "Fantasy")
 	book := p.addBook("Kindred", "Octavia E. Butler", "Science fiction")
 	p.open("/books")
-	p.waitFocus("#new-book-title")
+	p.toNewBook()
 	p.press("Half-typed title")
 
 	edit := fmt.Sprintf("#book-%d [data-action=edit]", book.ID)
@@ -182,7 +182,7 @@ func TestDeleteAndUndo(t *testing.T) {
 	if got, want := p.count(), "3 books"; got != want {
 		t.Errorf("count after Undo = %q, want %q", got, want)
 	}
-	p.waitFocus(rowSel + " [data-action=edit]")
+	p.waitFocus(rowSel + " .title a")
 	stored, err := p.storedBook(middle.ID)
 	if err != nil {
 		t.Fatalf("the restored book is not in the store: %v", err)
@@ -199,7 +199,7 @@ func TestValidationBesideTheField(t *testing.T) {
 	p := signedIn(t)
 	book := p.addBook("Things Fall Apart", "Chinua Achebe", "Fiction")
 	p.open("/books")
-	p.waitFocus("#new-book-title")
+	p.toNewBook()
 
 	p.press(kb.Tab)
 	p.press("Anonymous")
@@ -301,7 +301,7 @@ func TestLoadMore(t *testing.T) {
 		t.Errorf("count = %q, want %q", got, want)
 	}
 	// The reader carries on from the first book that was loaded, not from the top of the page.
-	p.waitFocus(fmt.Sprintf("#%s td.title a", rows[data.PageSize].ID))
+	p.waitFocus(fmt.Sprintf("#%s .title a", rows[data.PageSize].ID))
 	p.stillSamePage()
 }
 
@@ -310,7 +310,7 @@ func TestLoadMore(t *testing.T) {
 func TestServerUnreachable(t *testing.T) {
 	p := signedIn(t)
 	p.open("/books")
-	p.waitFocus("#new-book-title")
+	p.toNewBook()
 	if got := eval[bool](p, `document.getElementById('offline').hidden`); !got {
 		t.Fatal("the offline banner shows while the server is up")
 	}

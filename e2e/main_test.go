@@ -809,7 +809,7 @@ func (p *page) tabBackTo(selector string) {
 
 func (p *page) tabUntil(selector, keys string, opts ...chromedp.KeyOption) {
 	p.t.Helper()
-	const most = 20
+	const most = 60
 	expr := fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, selector)
 	// A swap that is still settling moves the focus when it ends (to an [autofocus] field it
 	// brought, or wherever app.js puts it), which would throw the count off midway.
@@ -823,6 +823,19 @@ func (p *page) tabUntil(selector, keys string, opts ...chromedp.KeyOption) {
 		path = append(path, p.focused())
 	}
 	p.t.Fatalf("%d presses of %s never reached %s; the focus went %s", most, keys, selector, strings.Join(path, " → "))
+}
+
+// toNewBook puts the focus in the new book's title as a reader does: the library opens with the
+// focus nowhere, and n goes there; without JavaScript, the reader moves there (a click or Tab).
+func (p *page) toNewBook() {
+	p.t.Helper()
+	p.waitFocus("body")
+	if eval[bool](p, `typeof window.htmx === 'undefined'`) {
+		p.do("focus the new book's title", chromedp.Focus(chromedp.CSS("#new-book-title")))
+	} else {
+		p.key("n")
+	}
+	p.waitFocus("#new-book-title")
 }
 
 // value returns the current value of the input with the given id.
@@ -862,11 +875,12 @@ type row struct {
 func (p *page) rows() []row {
 	p.t.Helper()
 	return eval[[]row](p, `Array.from(document.querySelectorAll('#book-list > tr.book'), r => {
-		const field = name => {
+		// A row's cells are title, author and genre first; an edit row has inputs there.
+		const field = (name, i) => {
 			const input = r.querySelector('input[name="' + name + '"]');
-			return input ? input.value : r.querySelector('td.' + name).textContent.trim();
+			return input ? input.value : r.children[i].textContent.trim();
 		};
-		return {id: r.id, title: field('title'), author: field('author'), genre: field('genre'),
+		return {id: r.id, title: field('title', 0), author: field('author', 1), genre: field('genre', 2),
 			editing: r.classList.contains('editing')};
 	})`)
 }

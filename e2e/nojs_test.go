@@ -22,7 +22,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	}
 
 	// Add one book with Enter and one with a click on "Add book".
-	p.waitFocus("#new-book-title")
+	p.toNewBook()
 	p.press("Wolf Hall")
 	p.press(kb.Tab)
 	p.press("Hilary Mantel")
@@ -32,7 +32,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	if got, want := p.path(), "/books"; got != want {
 		t.Errorf("after adding, the tab shows %s, want %s", got, want)
 	}
-	p.waitFocus("#new-book-title")
+	p.toNewBook()
 	p.press("Bring Up the Bodies")
 	p.press(kb.Tab)
 	p.press("Hilary Mantel")
@@ -49,7 +49,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	}
 
 	// A missing title is refused on a full page that keeps what was typed.
-	p.waitFocus("#new-book-title")
+	p.toNewBook()
 	p.press(kb.Tab)
 	p.press("Nobody")
 	p.loads("submit without a title", chromedp.KeyEvent(kb.Enter))

@@ -29,7 +29,7 @@ func TestReadingWithKeyboard(t *testing.T) {
 	if _, err := p.books.SetDetails(ctx, p.reader.id, dune.ID, data.DetailsInput{Pages: "400"}); err != nil {
 		t.Fatal(err)
 	}
-	status := fmt.Sprintf("#status-%d", dune.ID)
+	status := fmt.Sprintf("#book-%d [data-action=status]", dune.ID)
 	progress := fmt.Sprintf("#progress-%d", dune.ID)
 	bar := fmt.Sprintf("#book-%d progress", dune.ID)
 	// barIs holds once the row shows label and htmx has finished the swap (settling included), so
@@ -39,14 +39,9 @@ func TestReadingWithKeyboard(t *testing.T) {
 	}
 
 	p.open("/books")
-	p.waitFocus("#new-book-title")
 	p.tabTo(status)
-	p.press(kb.ArrowDown) // Want to read → Reading; the change saves
+	p.chooseStatus(dune.ID, data.StatusReading)
 	p.waitUntil("the row shows its progress", barIs("Not started"))
-	p.waitFocus(status)
-	if got := p.value(fmt.Sprintf("status-%d", dune.ID)); got != "reading" {
-		t.Errorf("status select = %q, want reading", got)
-	}
 	p.waitUntil("the Reading tab counts 2", `document.querySelector('#filters a[href="/books?status=reading"] .n').textContent === '2'`)
 
 	p.tabTo(progress)
@@ -64,9 +59,8 @@ func TestReadingWithKeyboard(t *testing.T) {
 		`document.querySelector('#now-reading li[data-id="%d"] progress')?.getAttribute('aria-label') === 'Page 240 of 400 (60%%)'`, dune.ID))
 
 	p.tabBackTo(status)
-	p.press(kb.ArrowDown) // Reading → Read
-	p.waitUntil("the progress bar goes", fmt.Sprintf(`!document.querySelector(%q) && document.querySelector(%q).value === 'read' && %s`, bar, status, settled))
-	p.waitFocus(status)
+	p.chooseStatus(dune.ID, data.StatusRead)
+	p.waitUntil("the progress bar goes", fmt.Sprintf(`!document.querySelector(%q) && %s`, bar, settled))
 	p.stillSamePage()
 	if b, err := p.storedBook(dune.ID); err != nil || b.Status != data.StatusRead {
 		t.Errorf("stored book = %+v, %v; want it read", b, err)
@@ -87,4 +81,26 @@ func TestReadingWithKeyboard(t *testing.T) {
 	eval[chromedp.Void](p, `history.back()`)
 	p.waitUntil("Back returns to the Reading filter", `location.search === '?status=reading'`)
 	p.waitUntil("Back shows the filtered list", `document.querySelectorAll('#book-list > tr.book').length === 1`)
+}
+
+// chooseStatus opens the status menu of book id's row, whose status link has the focus, and
+// chooses st with the arrow keys and Enter, as a keyboard user does; the focus comes back to the
+// status link.
+func (p *page) chooseStatus(id int64, st data.Status) {
+	p.t.Helper()
+	status := fmt.Sprintf("#book-%d [data-action=status]", id)
+	choice := fmt.Sprintf(`#book-%d .status-menu button[value="%s"]`, id, st)
+	p.waitFocus(status)
+	p.press(kb.Enter)
+	p.waitUntil("the status menu is open", fmt.Sprintf(`document.querySelector('#book-%d .status-menu button[aria-pressed=true]') === document.activeElement && %s`, id, settled))
+	for range len(data.Statuses()) {
+		if eval[bool](p, fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, choice)) {
+			break
+		}
+		p.press(kb.ArrowDown)
+	}
+	p.waitFocus(choice)
+	p.press(kb.Enter)
+	p.waitUntil("the row shows "+st.Label(), fmt.Sprintf(`document.querySelector(%q)?.textContent.trim() === %q && %s`, status, st.Label(), settled))
+	p.waitFocus(status)
 }

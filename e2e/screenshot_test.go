@@ -32,7 +32,6 @@ func TestScreenshot(t *testing.T) {
 		p.addBook(b.title, b.author, b.genre)
 	}
 	p.open("/books")
-	p.waitFocus("#new-book-title")
 	p.do("wait for the rows", chromedp.WaitVisible(chromedp.CSS("#book-8")))
 
 	shot, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())

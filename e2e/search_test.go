@@ -31,7 +31,7 @@ func (p *page) waitTitles(what string, want ...string) {
 		quoted[i] = fmt.Sprintf("%q", w)
 	}
 	p.waitUntil(what, fmt.Sprintf(
-		`JSON.stringify(Array.from(document.querySelectorAll('#book-list > tr.book td.title a'), a => a.textContent)) === JSON.stringify([%s]) && %s`,
+		`JSON.stringify(Array.from(document.querySelectorAll('#book-list > tr.book .title a'), a => a.textContent)) === JSON.stringify([%s]) && %s`,
 		strings.Join(quoted, ","), settled))
 }
 

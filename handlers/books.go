@@ -144,6 +144,8 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		// Cancel names the control it came from, which takes the focus back.
+		v.Focus = views.ParseFocus(c.Query("focus"))
 		return render(c, fiber.StatusOK, views.BookRow(v))
 	}
 	return s.renderBookPage(c, fiber.StatusOK, b, nil, nil)
@@ -187,6 +189,7 @@ func (s *Server) updateBook(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		v.Focus = views.FocusEdit
 		return render(c, fiber.StatusOK, views.BookRow(v))
 	}
 	return c.Redirect("/books", fiber.StatusSeeOther)
@@ -241,5 +244,37 @@ func (s *Server) restoreBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.filterUpdates(c, func(n int) templ.Component { return views.BookRestored(v, n) })
+	v.Focus = views.FocusTitle
+	place, err := s.placeRestored(c, b.ID)
+	if err != nil {
+		return err
+	}
+	return s.filterUpdates(c, func(n int) templ.Component { return views.BookRestored(v, n, place) })
+}
+
+// placeRestored says where a book brought back by Undo goes among the rows of the library page
+// the request came from, as an htmx out-of-band swap: before the book that follows it in the
+// page's view, at the end of the rows loaded, or nowhere ("") when it is not in the view or
+// belongs to a page not loaded yet (which will bring it). The server orders; the browser only
+// says which rows it has loaded: up to the cursor of its "Load more" row, or all of them.
+func (s *Server) placeRestored(c *fiber.Ctx, id int64) (string, error) {
+	f, ok := libraryView(c)
+	if !ok {
+		return "", nil
+	}
+	cursor := c.FormValue("cursor")
+	n, err := s.books.NeighbourOf(c.UserContext(), owner(c), f.bookQuery(cursor), id)
+	switch {
+	case errors.Is(err, data.ErrInvalid), errors.Is(err, data.ErrNotFound):
+		return "", nil // a forged cursor or a shelf gone meanwhile: the row is not shown
+	case err != nil:
+		return "", err
+	case !n.In:
+		return "", nil
+	case n.Next != 0:
+		return "beforebegin:#book-" + strconv.FormatInt(n.Next, 10), nil
+	case cursor != "":
+		return "beforebegin:#load-more", nil
+	}
+	return "beforeend:#book-list", nil
 }

@@ -40,9 +40,8 @@ func TestListBooks(t *testing.T) {
 		none(t, row, ".error, [aria-invalid]")
 		wantAttr(t, one(t, row, `input[name="title"]`), "aria-required", "true")
 		wantAttr(t, one(t, row, `input[name="author"]`), "aria-required", "true")
-		if _, ok := one(t, row, `input[name="title"]`).Attr("autofocus"); !ok {
-			t.Error("the title input of the new-book row has no autofocus")
-		}
+		// The library opens with the focus nowhere, so its shortcuts work at once.
+		none(t, doc, "main [autofocus]")
 		f := one(t, doc, "form#new-book")
 		wantAttr(t, f, "method", "post")
 		wantAttr(t, f, "action", "/books")
@@ -407,7 +406,7 @@ func TestEditBook(t *testing.T) {
 		wantAttr(t, f, "method", "post")
 		wantAttr(t, f, "action", bookPath(dune.ID))
 		one(t, f, `button[type="submit"]`)
-		wantAttr(t, one(t, row, `button[data-action="cancel"]`), "hx-get", bookPath(dune.ID))
+		wantAttr(t, one(t, row, `button[data-action="cancel"]`), "hx-get", bookPath(dune.ID)+"?focus=edit")
 	})
 	t.Run("OKPlain", func(t *testing.T) {
 		res := a.get(plain, bookPath(dune.ID, "edit"))
@@ -509,7 +508,11 @@ func TestDeleteBook(t *testing.T) {
 		wantText(t, one(t, toast, "span"), "Deleted “Dune”.")
 		undo := one(t, toast, `button[data-action="undo"]`)
 		wantAttr(t, undo, "hx-post", bookPath(dune.ID, "restore"))
-		wantAttr(t, undo, "hx-target", "#book-list")
+		// The answer places the row itself (out of band), and the toast takes the focus.
+		wantAttr(t, undo, "hx-swap", "none")
+		if _, ok := undo.Attr("autofocus"); !ok {
+			t.Error("the Undo button has no autofocus")
+		}
 		wantAttr(t, undo, "data-id", id)
 		wantAttr(t, undo.Closest("form"), "action", bookPath(dune.ID, "restore"))
 
@@ -555,24 +558,30 @@ func TestDeleteBook(t *testing.T) {
 }
 
 func TestRestoreBook(t *testing.T) {
-	setup := func(t *testing.T) (*testApp, data.Book) {
+	setup := func(t *testing.T) (*testApp, data.Book, data.Book) {
 		a := newTestApp(t)
-		a.create("Emma", "Jane Austen", "")
+		emma := a.create("Emma", "Jane Austen", "")
 		dune := a.create("Dune", "Frank Herbert", "Science fiction")
 		a.do(htmx, http.MethodDelete, bookPath(dune.ID), nil).wantStatus(t, http.StatusOK)
-		return a, dune
+		return a, dune, emma
 	}
 	t.Run("OKHTMX", func(t *testing.T) {
-		a, dune := setup(t)
+		a, dune, emma := setup(t)
 		id := strconv.FormatInt(dune.ID, 10)
+		// Sorted by title, Dune goes back before Emma, the book that follows it in that order,
+		// whatever their ids: the server places the row.
+		a.header.Set("HX-Current-URL", "http://example.com/books?sort=title")
+		defer a.header.Del("HX-Current-URL")
 		res := a.do(htmx, http.MethodPost, bookPath(dune.ID, "restore"), url.Values{})
 		res.wantStatus(t, http.StatusOK)
 		frag := res.fragment(t)
-		if !frag.First().Is("tr.book") {
-			t.Fatalf("want the row first, got:\n%s", res.body)
-		}
-		wantBookRow(t, frag.First(), dune)
 		tmpl := frag.Filter("template")
+		place := one(t, tmpl, "tbody[hx-swap-oob]")
+		wantAttr(t, place, "hx-swap-oob", "beforebegin:#book-"+strconv.FormatInt(emma.ID, 10))
+		wantBookRow(t, one(t, place, "tr.book"), dune)
+		if _, ok := one(t, place, "tr.book .title a").Attr("autofocus"); !ok {
+			t.Error("the restored row's title has no autofocus")
+		}
 		count := one(t, tmpl, "#book-count")
 		wantAttr(t, count, "hx-swap-oob", "true")
 		wantText(t, count, "2 books")
@@ -586,7 +595,7 @@ func TestRestoreBook(t *testing.T) {
 		}
 	})
 	t.Run("OKPlain", func(t *testing.T) {
-		a, dune := setup(t)
+		a, dune, _ := setup(t)
 		res := a.do(plain, http.MethodPost, bookPath(dune.ID, "restore"), url.Values{})
 		res.wantRedirect(t, "/books")
 		a.stored(dune.ID)
@@ -854,7 +863,7 @@ func TestHTMLEscaping(t *testing.T) {
 		res := a.do(htmx, http.MethodPost, "/books", form(title, author, genre))
 		res.wantStatus(t, http.StatusOK)
 		wantEscaped(t, res)
-		wantText(t, one(t, res.fragment(t).Filter("tr.book"), "td.title"), title)
+		wantText(t, one(t, res.fragment(t).Filter("tr.book"), "th.title"), title)
 	})
 	t.Run("FlashIgnoresForgedTitle", func(t *testing.T) {
 		c := a.create("Real title", author, genre)

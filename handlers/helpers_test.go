@@ -462,19 +462,24 @@ func wantBookRow(t *testing.T, row *goquery.Selection, b data.Book) {
 	}
 	wantAttr(t, row, "id", "book-"+id)
 	wantAttr(t, row, "data-id", id)
-	link := one(t, row, "td.title a")
+	link := one(t, row, "th.title a")
 	wantAttr(t, link, "href", bookPath(b.ID))
 	wantText(t, link, b.Title)
-	wantText(t, one(t, row, "td.author"), b.Author)
-	wantText(t, one(t, row, "td.genre"), b.Genre)
-	edit := one(t, row, `button[data-action="edit"]`)
+	wantAttr(t, one(t, row, "th.title"), "scope", "row")
+	wantText(t, row.Children().Eq(1), b.Author)
+	wantText(t, row.Children().Eq(2), b.Genre)
+	// Edit and Delete are links that htmx follows in place, to pages without JavaScript.
+	edit := one(t, row, `a[data-action="edit"]`)
 	wantAttr(t, edit, "hx-get", bookPath(b.ID, "edit"))
-	wantAttr(t, edit.Closest("form"), "action", bookPath(b.ID, "edit"))
-	wantAttr(t, edit.Closest("form"), "method", "get")
-	del := one(t, row, `button[data-action="delete"]`)
+	wantAttr(t, edit, "href", bookPath(b.ID, "edit"))
+	del := one(t, row, `a[data-action="delete"]`)
 	wantAttr(t, del, "hx-delete", bookPath(b.ID))
-	wantAttr(t, del.Closest("form"), "action", bookPath(b.ID, "delete"))
-	wantAttr(t, del.Closest("form"), "method", "get")
+	wantAttr(t, del, "href", bookPath(b.ID, "delete"))
+	status := one(t, row, `a[data-action="status"]`)
+	wantAttr(t, status, "hx-get", bookPath(b.ID, "status"))
+	wantAttr(t, status, "href", bookPath(b.ID, "status"))
+	// The page's token is sent by htmx as a header: the row has no form that needs it.
+	none(t, row, `input[name="_csrf"], select`)
 }
 
 // stored returns the signed-in reader's live book id from the store, failing the test if it is

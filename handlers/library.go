@@ -179,6 +179,17 @@ func currentFilter(c *fiber.Ctx) filter {
 	return f
 }
 
+// libraryView is the view of the library page an htmx request came from, and false when it came
+// from another page (or a library URL that shows no view).
+func libraryView(c *fiber.Ctx) (filter, bool) {
+	u, err := url.Parse(c.Get(hxCurrentURL))
+	if err != nil || u.Path != "/books" {
+		return filter{}, false
+	}
+	f, err := parseFilter(u.Query().Get)
+	return f, err == nil
+}
+
 // Where htmx requests for the library put their answer, by the id of their target.
 const (
 	targetResults = "results"
@@ -214,7 +225,7 @@ func (s *Server) listBooks(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return render(c, fiber.StatusOK, views.BookRows(books, f.pageURL(page)))
+		return render(c, fiber.StatusOK, views.BookRows(books, f.pageURL(page), page.Cursor, true))
 	}
 	return s.renderLibrary(c, fiber.StatusOK, views.Library{Older: cursor != ""}, f, cursor)
 }
@@ -256,7 +267,7 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 			}
 		}
 	}
-	l.Books, l.MoreURL, l.FirstURL = books, f.pageURL(page), f.url()
+	l.Books, l.MoreURL, l.MoreCursor, l.FirstURL = books, f.pageURL(page), page.Cursor, f.url()
 	l.Search, l.Filtered = f.search, f.narrowed()
 	// The results alone (htmx: a search as the reader types, a tab, a heading) show the tabs but
 	// not the count, the "Currently reading" strip or the search form's genres: they are not read.
@@ -296,8 +307,12 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 			return err
 		}
 	}
-	if results {
+	// The new-book row takes the focus only to show a problem with what was typed: a library
+	// opens with the focus nowhere, so its shortcuts work at once ("n" goes to the new-book row).
+	if len(l.New.Errors) == 0 {
 		l.New.Unfocused = true
+	}
+	if results {
 		if status == fiber.StatusOK && cursor == "" {
 			if c.Get(hxTrigger) == "library-search" {
 				c.Set(hxReplaceURL, f.url())

@@ -136,9 +136,9 @@ func (s *Server) rowUpdated(c *fiber.Ctx, status int, v views.Book) error {
 	return render(c, status, views.RowUpdated(v, st.count, st.filters, st.reading))
 }
 
-// rowChanged answers a successful change made from a row: the row and what follows from it for
-// htmx, or back to the library for a plain form.
-func (s *Server) rowChanged(c *fiber.Ctx, b data.Book) error {
+// rowChanged answers a successful change made from a row: the row, with focus on the control
+// that made it, and what follows from it for htmx, or back to the library for a plain form.
+func (s *Server) rowChanged(c *fiber.Ctx, b data.Book, focus views.Focus) error {
 	if !isHTMX(c) {
 		return c.Redirect("/books", fiber.StatusSeeOther)
 	}
@@ -146,6 +146,7 @@ func (s *Server) rowChanged(c *fiber.Ctx, b data.Book) error {
 	if err != nil {
 		return err
 	}
+	v.Focus = focus
 	return s.rowUpdated(c, fiber.StatusOK, v)
 }
 
@@ -158,8 +159,25 @@ func (s *Server) bookRowView(c *fiber.Ctx, b data.Book) (views.Book, error) {
 	return vs[0], nil
 }
 
-// setStatus moves a book to another reading status, today: on change of the row's select (htmx),
-// or from its Save button without JavaScript.
+// chooseStatus offers the reading statuses of a book: for htmx its row with the status menu open,
+// without JavaScript a page with the same choices.
+func (s *Server) chooseStatus(c *fiber.Ctx) error {
+	b, err := s.rowBook(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.bookRowView(c, b)
+	if err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		return render(c, fiber.StatusOK, views.StatusMenuRow(v))
+	}
+	return render(c, fiber.StatusOK, views.StatusPage(s.meta(c, "Reading status of “"+b.Title+"”"), v))
+}
+
+// setStatus moves a book to another reading status, today: a choice of the row's status menu
+// (htmx), or of the status page without JavaScript. The book's own status again changes nothing.
 func (s *Server) setStatus(c *fiber.Ctx) error {
 	id, err := bookID(c)
 	if err != nil {
@@ -178,7 +196,7 @@ func (s *Server) setStatus(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	return s.rowChanged(c, b)
+	return s.rowChanged(c, b, views.FocusStatus)
 }
 
 // unprocessable answers 422 for a rejected status: the message as plain text, which htmx shows
@@ -242,7 +260,12 @@ func (s *Server) recordProgress(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	return s.rowChanged(c, b)
+	// Ready for the next update; the status when the book is no longer being read.
+	focus := views.FocusProgress
+	if b.Status != data.StatusReading {
+		focus = views.FocusStatus
+	}
+	return s.rowChanged(c, b, focus)
 }
 
 // filterUpdates renders the component made with the reader's book count, then the tabs and the

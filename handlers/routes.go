@@ -36,6 +36,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/books/:id/restore", s.restoreBook)
 
 	// Reading state of a book, from its library row (reading.go).
+	app.Get("/books/:id/status", s.chooseStatus)
 	app.Put("/books/:id/status", s.setStatus)
 	app.Post("/books/:id/status", s.setStatus)
 	app.Post("/books/:id/progress", s.recordProgress)

@@ -33,6 +33,7 @@ type BookStore interface {
 	Update(ctx context.Context, owner, id int64, in data.BookInput) (data.Book, error)
 	Delete(ctx context.Context, owner, id int64) (data.Book, error)
 	Restore(ctx context.Context, owner, id int64) (data.Book, error)
+	NeighbourOf(ctx context.Context, owner int64, q data.BookQuery, id int64) (data.Neighbour, error)
 }
 
 // ReadingStore is what the handlers need for reading state: status, progress, read-throughs and

@@ -310,6 +310,9 @@ func (s *failingStore) Delete(context.Context, int64, int64) (data.Book, error) 
 func (s *failingStore) Restore(context.Context, int64, int64) (data.Book, error) {
 	return data.Book{}, s.fail()
 }
+func (s *failingStore) NeighbourOf(context.Context, int64, data.BookQuery, int64) (data.Neighbour, error) {
+	return data.Neighbour{}, s.fail()
+}
 func (s *failingStore) GetDeleted(context.Context, int64, int64) (data.Book, error) {
 	return data.Book{}, s.fail()
 }

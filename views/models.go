@@ -44,6 +44,29 @@ type Book struct {
 	// ProgressInput and ProgressError are a rejected progress update, as typed, and why.
 	ProgressInput string
 	ProgressError string
+	// Focus is the control of the book's row that takes the focus when htmx swaps the row in
+	// (autofocus), or "" for none.
+	Focus Focus
+}
+
+// Focus names a control of a book's row, to be focused when the row is swapped in.
+type Focus string
+
+// The controls of a book's row that can take the focus.
+const (
+	FocusTitle    Focus = "title"
+	FocusStatus   Focus = "status"
+	FocusProgress Focus = "progress"
+	FocusEdit     Focus = "edit"
+)
+
+// ParseFocus reads a row's control from a URL parameter; anything else is "" (no focus).
+func ParseFocus(s string) Focus {
+	switch f := Focus(s); f {
+	case FocusTitle, FocusStatus, FocusProgress, FocusEdit:
+		return f
+	}
+	return ""
 }
 
 // Progress is how far a reader is into a book: Percent of the way (0 to 100) and a label that
@@ -101,6 +124,8 @@ type Library struct {
 	Count int
 	// MoreURL is the link to the next page in the view's order, or "" on the last page.
 	MoreURL string
+	// MoreCursor is where the next page starts (the cursor in MoreURL).
+	MoreCursor string
 	// Older is true when the page is not the first (a "Load more" page without JavaScript), and
 	// FirstURL is the view's first page.
 	Older    bool

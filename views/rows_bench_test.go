@@ -29,7 +29,7 @@ func BenchmarkBookRows(b *testing.B) {
 	ctx := WithCSRF(context.Background(), "k3P0v5x0lJ0mN8sQ2rT4uW6yA1cE3gI5kM7oQ9sU1wY")
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := BookRows(books, "/books?sort=author&cursor=WyJsZSBndWluIiw5MDA0OV0").Render(ctx, io.Discard); err != nil {
+		if err := BookRows(books, "/books?sort=author&cursor=WyJsZSBndWluIiw5MDA0OV0", "WyJsZSBndWluIiw5MDA0OV0", false).Render(ctx, io.Discard); err != nil {
 			b.Fatal(err)
 		}
 	}
