@@ -239,6 +239,9 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 	if fe := (*exchange.FileError)(nil); errors.As(err, &fe) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
 	}
+	if v := (*data.ValidationError)(nil); errors.As(err, &v) && v.Fields["file"] != "" {
+		return s.renderUpload(c, fiber.StatusUnprocessableEntity, v.Fields["file"])
+	}
 	if errors.Is(err, errNoBooks) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, "The file has its header but no books: export your library again, or choose another file.")
 	}
