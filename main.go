@@ -214,9 +214,14 @@ func seed(args []string, getenv func(string) string) error {
 // undoWindow is how long a deleted book can still be restored before it is purged for good.
 const undoWindow = 24 * time.Hour
 
-// importsKept is how long an import is kept: one not confirmed by then is dropped, and a
-// finished one (of which only its counts remain) leaves the list.
-const importsKept = 30 * 24 * time.Hour
+// Imports are kept while they are open (in review, or failed and to be confirmed again) for
+// openImportsKept after their upload, and finished ones (only their counts) for importsKept. A
+// review takes minutes, or an evening: a day lets a reader come back to it the next morning,
+// while an abandoned file (which can take tens of megabytes) is gone within a day, not a month.
+const (
+	openImportsKept = 24 * time.Hour
+	importsKept     = 30 * 24 * time.Hour
+)
 
 // housekeeping drops deleted books once they are past undoing, imports older than importsKept,
 // and expired sessions and CSRF tokens, and compacts the search index, at start and then hourly.
@@ -229,7 +234,7 @@ func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.Ses
 		} else if n > 0 {
 			log.Info("purged deleted books", "count", n)
 		}
-		if n, err := imports.PurgeStale(ctx, importsKept); err != nil && ctx.Err() == nil {
+		if n, err := imports.PurgeStale(ctx, openImportsKept, importsKept); err != nil && ctx.Err() == nil {
 			log.Warn("purging old imports failed", "err", err)
 		} else if n > 0 {
 			log.Info("purged old imports", "count", n)

@@ -16,3 +16,6 @@ func (db *DB) Pools() (write, read *sqlx.DB) { return db.write, db.read }
 
 // MigrationFiles returns the names of the embedded migration files.
 func MigrationFiles() ([]string, error) { return fs.Glob(migrations, "migrations/*.sql") }
+
+// SetLimits sets the most open imports, and bytes of their rows, an owner may hold.
+func (s *ImportStore) SetLimits(count int, bytes int64) { s.maxOpen, s.maxBytes = count, bytes }

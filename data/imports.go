@@ -1,7 +1,6 @@
 package data
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -72,13 +71,6 @@ type PendingRow struct {
 	Problems []ImportProblem
 }
 
-// storedRow is a PendingRow as import_rows.row holds it.
-type storedRow struct {
-	Line     int             `json:"line"`
-	Row      ImportRow       `json:"row"`
-	Problems []ImportProblem `json:"problems,omitempty"`
-}
-
 // NewImport is a file to hold for review, read as it is stored.
 type NewImport struct {
 	Filename string
@@ -93,10 +85,28 @@ type NewImport struct {
 
 // ImportStore holds imports under review and writes them into the library. Every method takes
 // the owner's id; another reader's import is ErrNotFound.
-type ImportStore struct{ db *DB }
+type ImportStore struct {
+	db *DB
+	// maxOpen and maxBytes are MaxOpenImports and MaxOpenImportBytes, but in tests.
+	maxOpen  int
+	maxBytes int64
+}
 
 // Imports returns the store for imports.
-func (db *DB) Imports() *ImportStore { return &ImportStore{db: db} }
+func (db *DB) Imports() *ImportStore {
+	return &ImportStore{db: db, maxOpen: MaxOpenImports, maxBytes: MaxOpenImportBytes}
+}
+
+// Limits on the imports a reader may hold for review (pending, or failed and to be confirmed
+// again). Each holds its rows until it is confirmed, deleted or expired, so without them one
+// account re-uploading a 10 MB file added 1.1 GB in 30 s. A reader reviews one file at a time;
+// three leave room for a second try and a second file. 64 MB of stored rows (compressed, about a
+// third of the file: see TestImportStoreSize) holds the largest file Bookcase reads (50 MB) with
+// room to spare.
+const (
+	MaxOpenImports     = 3
+	MaxOpenImportBytes = 64 << 20
+)
 
 // errImportClosed is the validation error for changing an import that has started.
 func errImportClosed() error {
@@ -104,7 +114,9 @@ func errImportClosed() error {
 }
 
 // Create classifies the rows against the owner's library (as Classify does) and holds them,
-// unwritten, as a pending import, in one transaction.
+// unwritten, as a pending import, in one transaction. An owner with MaxOpenImports open imports,
+// or whose open imports would take more than MaxOpenImportBytes with this one, gets a validation
+// error (field "file"), and nothing is kept.
 func (s *ImportStore) Create(ctx context.Context, owner int64, in NewImport) (Import, error) {
 	lib, err := loadLibrary(ctx, s.db.read, owner)
 	if err != nil {
@@ -113,19 +125,36 @@ func (s *ImportStore) Create(ctx context.Context, owner int64, in NewImport) (Im
 	now := s.db.now()
 	var id int64
 	err = s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var held struct {
+			Count int   `db:"n"`
+			Size  int64 `db:"size"`
+		}
+		if err := tx.GetContext(ctx, &held, `
+			SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS size FROM imports
+			WHERE owner_id = ? AND state IN (?, ?)`, owner, ImportPending, ImportFailed); err != nil {
+			return err
+		}
+		if held.Count >= s.maxOpen {
+			return fieldError("file", "You have "+strconv.Itoa(held.Count)+" imports waiting for review, the most Bookcase keeps: import or delete one of them before uploading another file.")
+		}
 		if err := tx.GetContext(ctx, &id, `
 			INSERT INTO imports (owner_id, filename, format, total, created_at)
 			VALUES (?, ?, '', 0, ?) RETURNING id`, owner, short(in.Filename), now); err != nil {
 			return err
 		}
-		st, err := tx.PreparexContext(ctx, `INSERT INTO import_rows (import_id, n, kind, rank, book_id, row) VALUES (?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
+		size := held.Size
+		w := newChunkWriter()
+		flush := func() error {
+			rec, err := w.encode()
+			if err != nil {
+				return err
+			}
+			if size += int64(len(rec.Packed)); size > s.maxBytes {
+				return fieldError("file", "This file's review would take more space than Bookcase keeps for one reader's imports waiting for review ("+
+					strconv.FormatInt(s.maxBytes>>20, 10)+" MB): import or delete the ones waiting, or split the file.")
+			}
+			return insertChunk(ctx, tx, id, rec)
 		}
-		defer st.Close()
-		// One buffer for every row's JSON, so a large file makes little garbage.
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
 		n := 0
 		for r, err := range in.Rows {
 			if err != nil {
@@ -139,11 +168,18 @@ func (s *ImportStore) Create(ctx context.Context, owner int64, in NewImport) (Im
 			} else {
 				r.Kind = RowProblem
 			}
-			buf.Reset()
-			if err := enc.Encode(storedRow{Line: r.Line, Row: r.ImportRow, Problems: r.Problems}); err != nil {
+			full, err := w.add(r)
+			if err != nil {
 				return err
 			}
-			if _, err := st.ExecContext(ctx, id, r.N, r.Kind, r.Kind.rank(), nullInt64(r.BookID), buf.Bytes()); err != nil {
+			if full {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		if w.rows > 0 {
+			if err := flush(); err != nil {
 				return err
 			}
 		}
@@ -152,7 +188,8 @@ func (s *ImportStore) Create(ctx context.Context, owner int64, in NewImport) (Im
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE imports SET format = ?, shelves = ?, total = ? WHERE id = ?`, format, string(shelves), n, id)
+		_, err = tx.ExecContext(ctx, `UPDATE imports SET format = ?, shelves = ?, total = ?, size = ? WHERE id = ?`,
+			format, string(shelves), n, size-held.Size, id)
 		return err
 	})
 	if errors.Is(err, ErrInvalid) {
@@ -193,21 +230,24 @@ func (s *ImportStore) Get(ctx context.Context, owner, id int64) (Import, error) 
 	}
 	im := rec.Import
 	im.shelves = rec.Shelves
-	// Counted by rank, which the review's index holds: the count reads that small index, not
-	// the rows with their JSON (tens of megabytes for a large file), so polling stays cheap.
-	var counts []struct {
-		Rank  int `db:"rank"`
-		Count int `db:"n"`
+	// Summed from the chunks' counts, beside their compressed rows: one small row per 256 rows
+	// of the file, so polling stays cheap.
+	var counts struct {
+		Problems int `db:"problems"`
+		Matches  int `db:"matches"`
+		News     int `db:"news"`
+		Dropped  int `db:"dropped"`
 	}
-	if err := s.db.selectAll(ctx, &counts, `SELECT rank, COUNT(*) AS n FROM import_rows INDEXED BY import_rows_review WHERE import_id = ? GROUP BY rank`, id); err != nil {
+	if err := s.db.get(ctx, &counts, `
+		SELECT COALESCE(SUM(problems), 0) AS problems, COALESCE(SUM(matches), 0) AS matches,
+			COALESCE(SUM(news), 0) AS news, COALESCE(SUM(dropped), 0) AS dropped
+		FROM import_chunks WHERE import_id = ?`, id); err != nil {
 		return Import{}, fmt.Errorf("count import %d: %w", id, err)
 	}
 	im.Kinds = make(map[RowKind]int, 4)
-	for _, c := range counts {
-		for _, k := range []RowKind{RowProblem, RowMatch, RowNew, RowDropped} {
-			if k.rank() == c.Rank {
-				im.Kinds[k] = c.Count
-			}
+	for k, n := range map[RowKind]int{RowProblem: counts.Problems, RowMatch: counts.Matches, RowNew: counts.News, RowDropped: counts.Dropped} {
+		if n > 0 {
+			im.Kinds[k] = n
 		}
 	}
 	return im, nil
@@ -226,57 +266,38 @@ func (s *ImportStore) List(ctx context.Context, owner int64) ([]Import, error) {
 	return out, nil
 }
 
-// pendingRecord is an import_rows row.
-type pendingRecord struct {
-	N      int           `db:"n"`
-	Kind   RowKind       `db:"kind"`
-	BookID sql.NullInt64 `db:"book_id"`
-	Row    []byte        `db:"row"`
-}
-
-func (r pendingRecord) decode() (PendingRow, error) {
-	var sr storedRow
-	if err := json.Unmarshal(r.Row, &sr); err != nil {
-		return PendingRow{}, fmt.Errorf("import row %d: %w", r.N, err)
-	}
-	return PendingRow{N: r.N, Line: sr.Line, Kind: r.Kind, BookID: r.BookID.Int64, ImportRow: sr.Row, Problems: sr.Problems}, nil
-}
-
 // Rows returns up to limit of the owner's import's rows from offset, problems first, then
 // matches, new books and dropped rows, each in file order.
 func (s *ImportStore) Rows(ctx context.Context, owner, id int64, offset, limit int) ([]PendingRow, error) {
 	if _, err := s.Get(ctx, owner, id); err != nil {
 		return nil, err
 	}
-	var recs []pendingRecord
-	if err := s.db.selectAll(ctx, &recs, `
-		SELECT n, kind, book_id, row FROM import_rows WHERE import_id = ?
-		ORDER BY rank, n LIMIT ? OFFSET ?`, id, limit, offset); err != nil {
+	rows, err := pageByKind(ctx, s.db, id, offset, limit)
+	if err != nil {
 		return nil, fmt.Errorf("import %d rows: %w", id, err)
 	}
-	out := make([]PendingRow, len(recs))
-	for i, r := range recs {
-		var err error
-		if out[i], err = r.decode(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return rows, nil
 }
 
 // Row returns row n of the owner's import id.
 func (s *ImportStore) Row(ctx context.Context, owner, id int64, n int) (PendingRow, error) {
-	var rec pendingRecord
-	err := s.db.get(ctx, &rec, `
-		SELECT r.n, r.kind, r.book_id, r.row FROM import_rows r JOIN imports i ON i.id = r.import_id
-		WHERE r.import_id = ? AND r.n = ? AND i.owner_id = ?`, id, n, owner)
-	if errors.Is(err, sql.ErrNoRows) {
-		return PendingRow{}, ErrNotFound
+	if _, err := s.Get(ctx, owner, id); err != nil {
+		return PendingRow{}, err
 	}
+	ctx, err := readContext(ctx)
 	if err != nil {
-		return PendingRow{}, fmt.Errorf("import %d row %d: %w", id, n, err)
+		return PendingRow{}, err
 	}
-	return rec.decode()
+	c, _, err := chunkOf(ctx, s.db.read, id, n)
+	if err != nil {
+		return PendingRow{}, wrap(err, "import row of import", id)
+	}
+	for _, r := range c.Rows {
+		if r.N == n {
+			return r, nil
+		}
+	}
+	return PendingRow{}, ErrNotFound
 }
 
 // RowFix is what a reader types to fix a row, as typed.
@@ -431,12 +452,8 @@ func (s *ImportStore) Drop(ctx context.Context, owner, id int64, n int) (Pending
 	return row, nil
 }
 
-// save writes row back, if the import is still open.
+// save writes row back into its chunk, if the import is still open.
 func (s *ImportStore) save(ctx context.Context, owner, id int64, row PendingRow) error {
-	blob, err := json.Marshal(storedRow{Line: row.Line, Row: row.ImportRow, Problems: row.Problems})
-	if err != nil {
-		return err
-	}
 	return s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var state ImportState
 		err := tx.GetContext(ctx, &state, `SELECT state FROM imports WHERE id = ? AND owner_id = ?`, id, owner)
@@ -449,8 +466,26 @@ func (s *ImportStore) save(ctx context.Context, owner, id int64, row PendingRow)
 		if state != ImportPending && state != ImportFailed {
 			return errImportClosed()
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE import_rows SET kind = ?, rank = ?, book_id = ?, row = ? WHERE import_id = ? AND n = ?`,
-			row.Kind, row.Kind.rank(), nullInt64(row.BookID), blob, id, row.N)
+		c, size, err := chunkOf(ctx, tx, id, row.N)
+		if err != nil {
+			return err
+		}
+		for i := range c.Rows {
+			if c.Rows[i].N == row.N {
+				c.Rows[i] = row
+			}
+		}
+		rec, err := encodeChunk(c)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE import_chunks SET problems = ?, matches = ?, news = ?, dropped = ?, packed = ?
+			WHERE import_id = ? AND first_n = ?`,
+			rec.Problems, rec.Matches, rec.News, rec.Dropped, rec.Packed, id, c.First); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE imports SET size = size + ? WHERE id = ?`, len(rec.Packed)-size, id)
 		return err
 	})
 }
@@ -472,7 +507,7 @@ func (s *ImportStore) Start(ctx context.Context, owner, id int64, onDuplicate st
 			return err
 		}
 		var problems int
-		if err := tx.GetContext(ctx, &problems, `SELECT COUNT(*) FROM import_rows WHERE import_id = ? AND kind = ?`, id, RowProblem); err != nil {
+		if err := tx.GetContext(ctx, &problems, `SELECT COALESCE(SUM(problems), 0) FROM import_chunks WHERE import_id = ?`, id); err != nil {
 			return err
 		}
 		if problems > 0 {
@@ -523,9 +558,11 @@ func (s *ImportStore) Run(ctx context.Context, owner, id int64, progress func(do
 		}
 		return ImportSummary{}, err
 	}
-	// The import may have added many segments to the search index: compact it. The books are
-	// in and the import is done whatever happens here; the hourly housekeeping compacts it too.
+	// The import may have added many segments to the search index: compact it, and give the
+	// space of its rows back. The books are in and the import is done whatever happens here; the
+	// hourly housekeeping does both too.
 	_ = s.db.compactSearch(ctx)
+	_ = s.db.reclaim(ctx)
 	return sum, nil
 }
 
@@ -546,60 +583,49 @@ func (s *ImportStore) run(ctx context.Context, owner int64, im Import, progress 
 			ImportDone, sum.Created, sum.Updated, sum.Skipped, s.db.now(), im.ID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM import_rows WHERE import_id = ?`, im.ID)
+		_, err := tx.ExecContext(ctx, `DELETE FROM import_chunks WHERE import_id = ?`, im.ID)
 		return err
 	}
 	// The rows are read in the writing transaction a batch at a time, so memory stays bounded
 	// whatever the size of the file.
 	return s.db.importWith(ctx, owner, opts, func(ctx context.Context, tx *sqlx.Tx, yield func(ImportRow) error) error {
 		st, err := tx.PreparexContext(ctx, `
-			SELECT n, row FROM import_rows WHERE import_id = ? AND kind IN (?, ?) AND n > ?
-			ORDER BY n LIMIT ?`)
+			SELECT first_n, last_n, problems, matches, news, dropped, packed FROM import_chunks
+			WHERE import_id = ? AND first_n > ? AND (matches > 0 OR news > 0) ORDER BY first_n LIMIT 1`)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		const batch = 1000
-		batchRows := make([]storedRow, 0, batch)
-		after := 0
-		for {
-			batchRows = batchRows[:0]
-			rows, err := st.QueryContext(ctx, im.ID, RowNew, RowMatch, after, batch)
+		for after := 0; ; {
+			var rec chunkRecord
+			err := st.GetContext(ctx, &rec, im.ID, after)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
 			if err != nil {
 				return err
 			}
-			for rows.Next() {
-				var blob []byte
-				if err := rows.Scan(&after, &blob); err != nil {
-					rows.Close()
-					return err
-				}
-				var sr storedRow
-				if err := json.Unmarshal(blob, &sr); err != nil {
-					rows.Close()
-					return fmt.Errorf("import row %d: %w", after, err)
-				}
-				batchRows = append(batchRows, sr)
-			}
-			if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			c, err := rec.decode()
+			if err != nil {
 				return err
 			}
-			for _, sr := range batchRows {
-				if err := yield(sr.Row); err != nil {
+			for _, r := range c.Rows {
+				if r.Kind != RowNew && r.Kind != RowMatch {
+					continue
+				}
+				if err := yield(r.ImportRow); err != nil {
 					return err
 				}
 			}
-			if len(batchRows) < batch {
-				return nil
-			}
+			after = c.First
 		}
 	})
 }
 
-// Delete removes the owner's import id and its rows (not the books it wrote). A running import
-// cannot be removed: that is a validation error.
+// Delete removes the owner's import id and its rows (not the books it wrote), and gives their
+// space back to the file system. A running import cannot be removed: that is a validation error.
 func (s *ImportStore) Delete(ctx context.Context, owner, id int64) error {
-	return s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var state ImportState
 		err := tx.GetContext(ctx, &state, `SELECT state FROM imports WHERE id = ? AND owner_id = ?`, id, owner)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -614,6 +640,10 @@ func (s *ImportStore) Delete(ctx context.Context, owner, id int64) error {
 		_, err = tx.ExecContext(ctx, `DELETE FROM imports WHERE id = ? AND owner_id = ?`, id, owner)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	return s.db.reclaim(ctx)
 }
 
 // FailInterrupted marks every running import failed, for a server starting after one stopped in
@@ -631,17 +661,24 @@ func (s *ImportStore) FailInterrupted(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// PurgeStale deletes imports (and their rows) not confirmed within age of being uploaded, and
-// finished ones older than that; it returns how many it deleted.
-func (s *ImportStore) PurgeStale(ctx context.Context, age time.Duration) (int64, error) {
+// PurgeStale deletes the imports (and their rows) left open, in review or failed, for longer than
+// open since they were uploaded, and the finished ones (only their counts) older than done; it
+// returns how many it deleted, and gives their space back to the file system.
+func (s *ImportStore) PurgeStale(ctx context.Context, open, done time.Duration) (int64, error) {
 	var n int64
+	now := s.db.now()
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM imports WHERE state <> ? AND created_at < ?`, ImportRunning, s.db.now().Add(-age))
+		res, err := tx.ExecContext(ctx, `
+			DELETE FROM imports WHERE (state IN (?, ?) AND created_at < ?) OR (state = ? AND created_at < ?)`,
+			ImportPending, ImportFailed, now.Add(-open), ImportDone, now.Add(-done))
 		if err != nil {
 			return err
 		}
 		n, err = res.RowsAffected()
 		return err
 	})
-	return n, err
+	if err != nil || n == 0 {
+		return n, err
+	}
+	return n, s.db.reclaim(ctx)
 }

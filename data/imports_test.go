@@ -282,7 +282,7 @@ func TestImportStorePurgeStale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := store.PurgeStale(t.Context(), 30*24*time.Hour); n != 1 || err != nil {
+	if n, err := store.PurgeStale(t.Context(), 24*time.Hour, 30*24*time.Hour); n != 1 || err != nil {
 		t.Fatalf("PurgeStale() = %d, %v; want 1", n, err)
 	}
 	if _, err := store.Get(t.Context(), ada.ID, old.ID); !errors.Is(err, data.ErrNotFound) {

@@ -85,10 +85,13 @@ func (p *page) helpOpen() bool {
 	return eval[bool](p, `document.getElementById('shortcuts').matches('dialog[open]:modal')`)
 }
 
-// leaveField checks that no field has the focus, as when the library opens, so that the
-// shortcuts act.
+// leaveField leaves the field that has the focus, if one has (Escape), so that the shortcuts act;
+// the library opens with no field focused.
 func (p *page) leaveField() {
 	p.t.Helper()
+	if eval[bool](p, `document.activeElement?.matches('input, textarea, select') === true`) {
+		p.key(kb.Escape)
+	}
 	p.waitFocus("body")
 }
 

@@ -239,6 +239,9 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 	if fe := (*exchange.FileError)(nil); errors.As(err, &fe) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, fe.Message)
 	}
+	if v := (*data.ValidationError)(nil); errors.As(err, &v) && v.Fields["file"] != "" {
+		return s.renderUpload(c, fiber.StatusUnprocessableEntity, v.Fields["file"])
+	}
 	if errors.Is(err, errNoBooks) {
 		return s.renderUpload(c, fiber.StatusUnprocessableEntity, "The file has its header but no books: export your library again, or choose another file.")
 	}
@@ -441,6 +444,7 @@ func importRowView(importID int64, r data.PendingRow, open bool) views.ImportRow
 	}
 	v.DateAdded, v.DateStarted, v.DateRead = date(r.DateAdded), date(r.DateStarted), date(r.DateRead)
 	v.ShelfList, v.Notes = strings.Join(r.Shelves, ", "), r.Notes
+	v.ReadingNote = readingNote(r.ImportRow)
 	if r.Rating > 0 {
 		v.Rating = r.Rating.String()
 	}
@@ -448,6 +452,24 @@ func importRowView(importID int64, r data.PendingRow, open bool) views.ImportRow
 		v.Problems = append(v.Problems, views.ImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Message: p.Message})
 	}
 	return v
+}
+
+// readingNote says what reading an import will record for a new book whose file leaves a date
+// out: a reading's start is required (migration 00004), so the review says what is stored in
+// its place rather than store it silently. "" when the file's dates are recorded as they are.
+func readingNote(r data.ImportRow) string {
+	if len(r.ReadThroughs) > 0 {
+		return ""
+	}
+	switch {
+	case (r.Status == data.StatusRead || r.Status == data.StatusDNF) && r.DateRead == nil:
+		return "No date in the file: no reading is recorded."
+	case (r.Status == data.StatusRead || r.Status == data.StatusDNF) && r.DateStarted == nil:
+		return "Start date unknown: the reading is recorded as started on " + r.DateRead.Format("2006/01/02") + "."
+	case r.Status == data.StatusReading && r.DateStarted == nil:
+		return "Start date unknown: the reading is recorded as started on the day you import."
+	}
+	return ""
 }
 
 // openRow returns row n of the reader's import id, and whether the import can still be changed.

@@ -437,8 +437,11 @@ func TestImportPages(t *testing.T) {
 	}
 	// The review shows statuses by name.
 	doc := a.get(plain, importURL(id)).page(t)
-	wantText(t, one(t, doc, `tr[data-n="1"] td.status`), "Want to read")
-	wantText(t, one(t, doc, `tr[data-n="3"] td.status`), "Read")
+	wantText(t, one(t, doc, `tr[data-n="1"] td.status .status-label`), "Want to read")
+	wantText(t, one(t, doc, `tr[data-n="3"] td.status .status-label`), "Read")
+	// A reading the file dates only in part says what will be stored.
+	wantText(t, one(t, doc, `tr[data-n="3"] [data-testid="import-reading-note"]`), "Start date unknown: the reading is recorded as started on 2023/01/04.")
+	wantText(t, one(t, doc, `tr[data-n="2"] [data-testid="import-reading-note"]`), "Start date unknown: the reading is recorded as started on the day you import.")
 }
 
 func TestImportFix(t *testing.T) {

@@ -187,6 +187,17 @@ func TestLibrarySort(t *testing.T) {
 			t.Errorf("Load more = %q", got)
 		}
 	})
+	t.Run("LoadMoreFocusesItsFirstBook", func(t *testing.T) {
+		more := attr(t, one(t, a.get(plain, "/books?sort=title").page(t), "#load-more a"), "href")
+		frag := a.get(htmx, more).fragment(t)
+		rows := frag.Filter("tr.book")
+		if _, ok := one(t, rows.First(), ".title a").Attr("autofocus"); !ok {
+			t.Error("the first book of the page has no autofocus")
+		}
+		if n := rows.Find("[autofocus]").Length(); n != 1 {
+			t.Errorf("%d elements with autofocus, want 1", n)
+		}
+	})
 	t.Run("OldestFirst", func(t *testing.T) {
 		doc := a.get(plain, "/books?dir=asc").page(t)
 		if ids := rowIDs(t, doc.Selection); ids[0] != made[0].ID {

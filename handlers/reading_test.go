@@ -330,3 +330,36 @@ func TestLibraryFilterPaging(t *testing.T) {
 		t.Errorf("next page (plain) has %d rows, want 2", len(got))
 	}
 }
+
+// TestChooseStatus opens a row's status menu: for htmx the row with a button per status, the
+// book's own pressed and focused; without JavaScript a page with the same choices in a plain form.
+func TestChooseStatus(t *testing.T) {
+	a := newTestApp(t)
+	b := a.create("Dune", "Frank Herbert", "")
+	t.Run("HTMX", func(t *testing.T) {
+		res := a.get(htmx, bookPath(b.ID, "status"))
+		res.wantStatus(t, http.StatusOK)
+		row := res.fragment(t).First()
+		if !row.Is("tr.book.choosing#book-" + strconv.FormatInt(b.ID, 10)) {
+			t.Fatalf("want the row with its menu, got:\n%s", res.body)
+		}
+		menu := one(t, row, "form.status-menu")
+		wantAttr(t, menu, "hx-put", bookPath(b.ID, "status"))
+		if n := menu.Find(`button[name="status"]`).Length(); n != len(data.Statuses()) {
+			t.Errorf("%d choices, want %d", n, len(data.Statuses()))
+		}
+		want := one(t, menu, `button[value="want"]`)
+		wantAttr(t, want, "aria-pressed", "true")
+		if _, ok := want.Attr("autofocus"); !ok {
+			t.Error("the book's own status has no autofocus")
+		}
+		wantAttr(t, one(t, menu, `button[data-action="cancel"]`), "hx-get", bookPath(b.ID)+"?focus=status")
+	})
+	t.Run("Plain", func(t *testing.T) {
+		doc := a.get(plain, bookPath(b.ID, "status")).page(t)
+		f := one(t, doc, "main form.status-menu")
+		wantAttr(t, f, "method", "post")
+		wantAttr(t, f, "action", bookPath(b.ID, "status"))
+		one(t, f, `input[name="_csrf"]`)
+	})
+}
