@@ -66,7 +66,7 @@ func TestContentSecurityPolicyHolds(t *testing.T) {
 	p.do("click Delete", chromedp.Click(chromedp.CSS(rowSel+" [data-action=delete]")))
 	p.waitFocus(fmt.Sprintf("#undo-%d [data-action=undo]", id))
 	p.press(kb.Enter)
-	p.waitFocus(edit)
+	p.waitFocus(rowSel + " .title a")
 
 	// Load more.
 	p.do("focus Load more", chromedp.Focus(chromedp.CSS("#load-more a")))

@@ -75,7 +75,7 @@ func TestOverHTTPS(t *testing.T) {
 	p.do("wait for the row to go", chromedp.WaitNotPresent(chromedp.CSS(rowSel)))
 	p.waitFocus(fmt.Sprintf("#undo-%d [data-action=undo]", id))
 	p.press(kb.Enter)
-	p.waitFocus(edit)
+	p.waitFocus(rowSel + " .title a")
 	want := book
 	want.Genre = "Science fiction"
 	if got := p.rows(); !slices.Equal(got, []row{want}) {

@@ -40,8 +40,9 @@ type libraryBook struct {
 func (p *page) library() ([]libraryBook, []string) {
 	p.t.Helper()
 	books := eval[[]libraryBook](p, `Array.from(document.querySelectorAll('#book-list > tr.book'), r => ({
-		title: r.querySelector('td.title').textContent.trim(),
-		status: r.querySelector('select[name="status"]').value,
+		title: r.querySelector('.title').textContent.trim(),
+		status: {'Want to read': 'want', 'Reading': 'reading', 'Read': 'read', 'Did not finish': 'dnf'}[
+			r.querySelector('[data-action="status"]').textContent.trim()],
 	}))`)
 	shelves := eval[[]string](p, `Array.from(document.querySelectorAll('#filters .shelves a'), a => a.textContent.trim().replace(/\s+/g, ' '))`)
 	slices.SortFunc(books, func(a, b libraryBook) int { return strings.Compare(a.Title, b.Title) })

@@ -786,10 +786,14 @@ func (p *page) focused() string {
 	})()`)
 }
 
-// waitFocus waits until the element that matches selector has the focus.
+// waitFocus waits until the element that matches selector has the focus and htmx has settled.
+// Both matter: Chromium focuses an [autofocus] element that a swap brings in at its next frame,
+// while htmx binds the new content (hx-get on its buttons) and focuses it again only when it
+// settles, 20 ms later; a key pressed in between would go to controls that do nothing yet, and
+// its effect on the focus would be undone.
 func (p *page) waitFocus(selector string) {
 	p.t.Helper()
-	expr := fmt.Sprintf(`document.activeElement !== null && document.activeElement === document.querySelector(%q)`, selector)
+	expr := fmt.Sprintf(`document.activeElement !== null && document.activeElement === document.querySelector(%q) && %s`, selector, htmxIdle)
 	if err := p.poll(expr); err != nil {
 		p.t.Fatalf("waiting for the focus on %s, it is on %s: %v", selector, p.focused(), err)
 	}

@@ -89,6 +89,8 @@ func (p *page) helpOpen() bool {
 // the library opens with no field focused.
 func (p *page) leaveField() {
 	p.t.Helper()
+	// A swap still settling would focus its [autofocus] field after the check.
+	p.waitUntil("htmx has settled", htmxIdle)
 	if eval[bool](p, `document.activeElement?.matches('input, textarea, select') === true`) {
 		p.key(kb.Escape)
 	}
