@@ -62,10 +62,9 @@ db=$tmp/abuse.db
 printf '%s\n' "$OWNER_PASSWORD" | "$tmp/bookcase" user --db "$db" add "$OWNER" >/dev/null
 
 # The server's own temporary directory, to see whether an upload leaves anything there.
-mkdir "$tmp/servertmp"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 base=http://127.0.0.1:$port
-TMPDIR=$tmp/servertmp "$tmp/bookcase" --addr "127.0.0.1:$port" --db "$db" --trusted-proxies 127.0.0.1 >"$tmp/server.log" 2>&1 &
+"$tmp/bookcase" --addr "127.0.0.1:$port" --db "$db" --trusted-proxies 127.0.0.1 --upload-dir "$tmp/servertmp" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 for ((i = 0; i < 100; i++)); do
 	curl -fsS -o /dev/null --max-time 1 "$base/login" 2>/dev/null && break
