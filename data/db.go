@@ -10,10 +10,11 @@ import (
 	"net/url"
 	"runtime"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 	"github.com/pressly/goose/v3"
 )
 
@@ -276,11 +277,23 @@ func (db *DB) CSRFTokens() *CSRFTokens { return &CSRFTokens{db: db} }
 func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := db.write.BeginTxx(ctx, nil)
 	if err != nil {
-		return err
+		return noSpace(err)
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return err
+		return noSpace(err)
 	}
-	return tx.Commit()
+	return noSpace(tx.Commit())
+}
+
+// noSpace marks the error of a write that found the disk full (SQLite's SQLITE_FULL, or a
+// failed system call with ENOSPC or EDQUOT, in the database's directory or its temporary one)
+// as ErrNoSpace, which callers can tell apart from a fault.
+func noSpace(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrFull || se.SystemErrno == syscall.ENOSPC || se.SystemErrno == syscall.EDQUOT) ||
+		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("%w: %w", ErrNoSpace, err)
+	}
+	return err
 }

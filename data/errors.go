@@ -15,6 +15,9 @@ var (
 	// ErrBusy means the work could not get what it needs in time (a password hashing slot, say):
 	// nothing was done, and the same request may succeed when tried again a little later.
 	ErrBusy = errors.New("busy")
+	// ErrNoSpace means a write failed because the disk (or the user's quota) is full: nothing
+	// was saved, and the same request may succeed once there is room.
+	ErrNoSpace = errors.New("no space left on the disk")
 )
 
 // ValidationError reports, per form field, why the input was rejected.
