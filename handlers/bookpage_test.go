@@ -416,7 +416,7 @@ func TestSetPageStatus(t *testing.T) {
 			t.Errorf("status %q, want reading", got)
 		}
 		doc := a.get(plain, bookPath(b.ID)).page(t)
-		wantAttr(t, one(t, doc, "#page-status option[selected]"), "value", "reading")
+		wantAttr(t, one(t, doc, `#book-status button[aria-pressed="true"]`), "value", "reading")
 	})
 	t.Run("HTMX", func(t *testing.T) {
 		a := newTestApp(t)
@@ -426,7 +426,7 @@ func TestSetPageStatus(t *testing.T) {
 			res := a.do(htmx, http.MethodPost, bookPath(b.ID, "page", "status"), status(st))
 			res.wantStatus(t, http.StatusOK)
 			doc := res.parts(t)
-			wantAttr(t, one(t, doc, "section#book-status #page-status option[selected]"), "value", st)
+			wantAttr(t, one(t, doc, `section#book-status button[aria-pressed="true"]`), "value", st)
 			one(t, doc, `article#book-main[hx-swap-oob="true"]`)
 			one(t, doc, `section#book-progress[hx-swap-oob="true"]`)
 			readings := one(t, doc, `section#book-readings[hx-swap-oob="true"]`)
@@ -459,7 +459,7 @@ func TestSetPageStatus(t *testing.T) {
 			} else {
 				doc = res.page(t)
 			}
-			wantAttr(t, one(t, doc, "section#book-status #page-status"), "aria-invalid", "true")
+			wantAttr(t, one(t, doc, "section#book-status form.status-menu"), "aria-describedby", "page-status-error")
 			if got := squash(one(t, doc, "#page-status-error").Text()); got == "" {
 				t.Error("no message beside the status")
 			}
