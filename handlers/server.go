@@ -46,6 +46,7 @@ type ReadingStore interface {
 	ProgressHistory(ctx context.Context, owner, id int64) ([]data.ProgressUpdate, error)
 	ReadThroughs(ctx context.Context, owner, id int64) ([]data.ReadThrough, error)
 	EditReadThrough(ctx context.Context, owner, bookID, readThroughID int64, started time.Time, finished *time.Time) (data.ReadThrough, error)
+	DeleteReadThrough(ctx context.Context, owner, bookID, readThroughID int64) (data.Book, error)
 	SetDetails(ctx context.Context, owner, id int64, in data.DetailsInput) (data.Book, error)
 	StatusCounts(ctx context.Context, owner int64) (map[data.Status]int, error)
 	CurrentlyReading(ctx context.Context, owner int64, limit int) ([]data.ReadingNow, error)
