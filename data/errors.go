@@ -15,6 +15,9 @@ var (
 	// ErrBusy means the work could not get what it needs in time (a password hashing slot, say):
 	// nothing was done, and the same request may succeed when tried again a little later.
 	ErrBusy = errors.New("busy")
+	// ErrNoSpace means the disk (or the file system's quota) is full: nothing of the write was
+	// saved, and writing again succeeds only once the operator has made room.
+	ErrNoSpace = errors.New("no space left for the database")
 )
 
 // ValidationError reports, per form field, why the input was rejected.
