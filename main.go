@@ -8,10 +8,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -34,6 +36,8 @@ type config struct {
 	trustedProxies  []string
 	sessionIdle     time.Duration
 	sessionLifetime time.Duration
+	// uploadDir is the server's own temporary directory, where a large upload is spooled.
+	uploadDir string
 }
 
 // parseConfig reads flags, falling back to BOOKCASE_* environment variables, then to defaults.
@@ -51,6 +55,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	proxies := fs.String("trusted-proxies", getenv("BOOKCASE_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-* headers are believed (env BOOKCASE_TRUSTED_PROXIES)")
 	fs.DurationVar(&c.sessionIdle, "session-idle", 24*time.Hour, "sign readers out after this long without use")
 	fs.DurationVar(&c.sessionLifetime, "session-lifetime", 7*24*time.Hour, "sign readers out this long after they signed in, used or not")
+	fs.StringVar(&c.uploadDir, "upload-dir", getenv("BOOKCASE_UPLOAD_DIR"), "directory of the server's temporary files (large uploads as they arrive), created if missing; default bookcase-uploads beside the database (env BOOKCASE_UPLOAD_DIR)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -67,6 +72,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if c.sessionIdle <= 0 || c.sessionLifetime <= 0 {
 		return config{}, errors.New("session durations must be positive")
+	}
+	if c.uploadDir == "" {
+		c.uploadDir = filepath.Join(filepath.Dir(c.db), "bookcase-uploads")
 	}
 	return c, nil
 }
@@ -119,6 +127,18 @@ serve:
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
+	// fasthttp spools an upload's file over 16 MB through mime/multipart into os.TempDir, and
+	// TMPDIR is the one setting of both (and of SQLite's temporary files): pointing it at a
+	// directory of the server's own lets run find the files a killed server left, and keeps
+	// them off a /tmp that others fill, or that is memory.
+	if err := os.MkdirAll(cfg.uploadDir, 0o700); err != nil {
+		fmt.Fprintln(os.Stderr, "bookcase: upload directory:", err)
+		os.Exit(1)
+	}
+	if err := os.Setenv("TMPDIR", cfg.uploadDir); err != nil {
+		fmt.Fprintln(os.Stderr, "bookcase: set TMPDIR:", err)
+		os.Exit(1)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, cfg, log); err != nil {
@@ -146,6 +166,11 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		return err
 	} else if n > 0 {
 		log.Warn("imports interrupted by the last shutdown marked failed", "count", n)
+	}
+	if n, err := removeStaleSpool(cfg.uploadDir, staleSpool, time.Now()); err != nil {
+		log.Warn("removing uploads left by an earlier run failed", "dir", cfg.uploadDir, "err", err)
+	} else if n > 0 {
+		log.Info("removed uploads left by an earlier run", "dir", cfg.uploadDir, "count", n)
 	}
 	sessions := db.Sessions(cfg.sessionIdle, cfg.sessionLifetime)
 	app, err := handlers.New(handlers.Config{
@@ -207,6 +232,48 @@ func closeStore(close func() error, path string, log *slog.Logger) error {
 			"db", path, "wal", path+"-wal", "err", e)
 	}
 	return errors.Join(rest...)
+}
+
+// staleSpool is the age past which a spooled upload in the upload directory is one a killed
+// server left: a request's body is read within the server's read timeout (seconds), so no upload
+// still arriving is this old, even from another server sharing the directory.
+const staleSpool = time.Hour
+
+// removeStaleSpool removes from dir the files that mime/multipart spooled (its fixed pattern,
+// multipart-*) and that were last written before now-age, and returns how many. Nothing else in
+// dir is touched; a missing dir holds nothing.
+func removeStaleSpool(dir string, age time.Duration, now time.Time) (int, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	removed := 0
+	var errs []error
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), "multipart-") {
+			continue
+		}
+		info, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // gone meanwhile: its request ended
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !info.ModTime().Before(now.Add(-age)) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+			continue
+		}
+		removed++
+	}
+	return removed, errors.Join(errs...)
 }
 
 // seed fills a reader's library with made-up books: bookcase seed [--db FILE] --user NAME --books N.

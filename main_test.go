@@ -161,8 +161,19 @@ func TestParseConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 		if c.addr != "127.0.0.1:4996" || c.db != "bookcase.db" || c.signup != "open" || c.secureCookies ||
-			len(c.trustedProxies) != 0 || c.sessionIdle != 24*time.Hour || c.sessionLifetime != 7*24*time.Hour {
+			len(c.trustedProxies) != 0 || c.sessionIdle != 24*time.Hour || c.sessionLifetime != 7*24*time.Hour ||
+			c.uploadDir != "bookcase-uploads" {
 			t.Errorf("defaults = %+v", c)
+		}
+	})
+	t.Run("UploadDir", func(t *testing.T) {
+		c, err := parseConfig([]string{"--db", "/srv/books/my.db"}, noEnv)
+		if err != nil || c.uploadDir != "/srv/books/bookcase-uploads" {
+			t.Errorf("upload dir beside the database = %q, %v", c.uploadDir, err)
+		}
+		c, err = parseConfig(nil, env(map[string]string{"BOOKCASE_UPLOAD_DIR": "/var/spool/bookcase"}))
+		if err != nil || c.uploadDir != "/var/spool/bookcase" {
+			t.Errorf("upload dir from the environment = %q, %v", c.uploadDir, err)
 		}
 	})
 	t.Run("Environment", func(t *testing.T) {
@@ -296,5 +307,52 @@ func TestCloseStoreOnAFullDisk(t *testing.T) {
 				t.Errorf("log = %q; want a warning saying where the saved changes are: %v", said, tc.warning)
 			}
 		})
+	}
+}
+
+// TestRemoveStaleSpool checks that start-up removes the uploads a killed server left spooled
+// (mime/multipart's files, an hour old) and nothing else: not a fresh one, which may be another
+// server's upload arriving, nor a file or directory of another name.
+func TestRemoveStaleSpool(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	old := now.Add(-2 * time.Hour)
+	for name, mtime := range map[string]time.Time{
+		"multipart-1111": old, // left by a killed server
+		"multipart-2222": now, // arriving
+		"notes.txt":      old, // not ours
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sub := filepath.Join(dir, "multipart-dir")
+	if err := os.Mkdir(sub, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(sub, old, old); err != nil {
+		t.Fatal(err)
+	}
+	n, err := removeStaleSpool(dir, staleSpool, now)
+	if err != nil || n != 1 {
+		t.Errorf("removeStaleSpool = %d, %v; want 1 removed", n, err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if got, want := strings.Join(left, " "), "multipart-2222 multipart-dir notes.txt"; got != want {
+		t.Errorf("left %q, want %q", got, want)
+	}
+	if n, err := removeStaleSpool(filepath.Join(dir, "missing"), staleSpool, now); n != 0 || err != nil {
+		t.Errorf("removeStaleSpool(missing dir) = %d, %v; want 0, nil", n, err)
 	}
 }

@@ -87,6 +87,9 @@ func checkText(v *ValidationError, field, label, value string, required bool) {
 		v.add(field, label+" is required.")
 	case !utf8.ValidString(value):
 		v.add(field, label+" contains characters that are not valid text.")
+	case value != "" && !strings.ContainsFunc(value, visible):
+		// A title of a zero-width space looks empty in every list and cannot be clicked.
+		v.add(field, label+" needs at least one visible character.")
 	case utf8.RuneCountInString(value) > MaxFieldLen:
 		v.add(field, label+" must be at most "+strconv.Itoa(MaxFieldLen)+" characters (it has "+strconv.Itoa(utf8.RuneCountInString(value))+").")
 	case strings.IndexFunc(value, notSingleLine) >= 0:
@@ -97,6 +100,20 @@ func checkText(v *ValidationError, field, label, value string, required bool) {
 // notSingleLine reports characters that break a line or reorder the text around them: control
 // characters, line and paragraph separators, and bidirectional overrides and isolates.
 func notSingleLine(r rune) bool {
-	return unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp) ||
-		(r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
+	return unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp) || directionOverride(r)
+}
+
+// directionOverride reports the bidirectional embeddings, overrides and isolates (U+202A to
+// U+202E, U+2066 to U+2069), which reorder the text after them, up to the end of its paragraph:
+// the rest of a page's line, when it is not closed. The marks (U+200E, U+200F, U+061C) reorder
+// nothing beyond themselves and are kept, as right-to-left text needs them.
+func directionOverride(r rune) bool {
+	return (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
+}
+
+// visible reports characters that show something: not white space, not a format character
+// (Unicode's Cf: zero-width space and joiners, word joiner, byte-order mark, direction marks...),
+// nor another character that fonts draw as nothing (Hangul fillers, variation selectors).
+func visible(r rune) bool {
+	return !unicode.IsSpace(r) && !unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }

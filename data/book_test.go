@@ -118,6 +118,24 @@ func TestBookInputValidate(t *testing.T) {
 			in:   with(func(in *data.BookInput) { in.Title = "Dune\u0085Messiah" }),
 			want: map[string]string{"title": "Title must be a single line of text."},
 		},
+		{name: "OKZeroWidthJoinerInWord", in: with(func(in *data.BookInput) { in.Title, in.Author = "क्‍ष 👩‍💻", "‏علي" })},
+		{
+			name: "ErrTitleZeroWidthSpace",
+			in:   with(func(in *data.BookInput) { in.Title = "\u200b" }),
+			want: map[string]string{"title": "Title needs at least one visible character."},
+		},
+		{
+			name: "ErrAuthorInvisible",
+			// Zero-width non-joiner and joiner, word joiner, byte-order mark, no-break space,
+			// Hangul filler, variation selector.
+			in:   with(func(in *data.BookInput) { in.Author = "\u200c\u200d\u2060\ufeff\u00a0\u3164\ufe0f" }),
+			want: map[string]string{"author": "Author needs at least one visible character."},
+		},
+		{
+			name: "ErrGenreInvisible",
+			in:   with(func(in *data.BookInput) { in.Genre = "\u200b\u200b" }),
+			want: map[string]string{"genre": "Genre needs at least one visible character."},
+		},
 		{
 			name: "ErrEveryField",
 			in:   data.BookInput{Title: "", Author: "", Genre: "a\rb"},

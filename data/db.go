@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -326,6 +327,18 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
 	return tx.Commit()
 }
 
+// noSpace marks the error of a write that found the disk full (SQLite's SQLITE_FULL, or a
+// failed system call with ENOSPC or EDQUOT, in the database's directory or its temporary one)
+// as ErrNoSpace, which callers can tell apart from a fault.
+func noSpace(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrFull || se.SystemErrno == syscall.ENOSPC || se.SystemErrno == syscall.EDQUOT) ||
+		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("%w: %w", ErrNoSpace, err)
+	}
+	return err
+}
+
 // waitFor returns how long a write under ctx may wait for the write lock, when that is shorter
 // than lockWait.
 func waitFor(ctx context.Context) (time.Duration, bool) {
@@ -350,17 +363,11 @@ func setLockWait(ctx context.Context, conn *sqlx.Conn, wait time.Duration) error
 
 // storeError gives the SQLite failures a reader can be told about their sentinel, keeping the
 // original error in the chain for the log: busy or locked (another process holds the database
-// past the wait) is ErrBusy, a full disk is ErrNoSpace.
+// past the wait) is ErrBusy, a full disk is ErrNoSpace (noSpace).
 func storeError(err error) error {
 	var se sqlite3.Error
-	if err == nil || !errors.As(err, &se) {
-		return err
-	}
-	switch se.Code {
-	case sqlite3.ErrBusy, sqlite3.ErrLocked:
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
 		return fmt.Errorf("%w: %w", ErrBusy, err)
-	case sqlite3.ErrFull:
-		return fmt.Errorf("%w: %w", ErrNoSpace, err)
 	}
-	return err
+	return noSpace(err)
 }

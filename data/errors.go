@@ -15,9 +15,9 @@ var (
 	// ErrBusy means the work could not get what it needs in time (a password hashing slot, say):
 	// nothing was done, and the same request may succeed when tried again a little later.
 	ErrBusy = errors.New("busy")
-	// ErrNoSpace means the disk (or the file system's quota) is full: nothing of the write was
-	// saved, and writing again succeeds only once the operator has made room.
-	ErrNoSpace = errors.New("no space left for the database")
+	// ErrNoSpace means a write failed because the disk (or the user's quota) is full: nothing
+	// was saved, and the same request may succeed once there is room.
+	ErrNoSpace = errors.New("no space left on the disk")
 )
 
 // ValidationError reports, per form field, why the input was rejected.

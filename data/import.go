@@ -305,6 +305,33 @@ func CheckImportRow(r ImportRow, line int) []ImportProblem {
 			problems = append(problems, ImportProblem{Line: line, Column: "Shelves", Value: short(sh), Message: msg})
 		}
 	}
+	if msg := checkNotes(r.Notes); msg != "" {
+		// The value as the review can show it: a control character or an open override would
+		// garble the table it is quoted in.
+		shown := strings.Map(func(r rune) rune {
+			if notNotesText(r) {
+				return '\uFFFD'
+			}
+			return r
+		}, r.Notes)
+		problems = append(problems, ImportProblem{Line: line, Column: "Notes", Value: short(shown), Message: msg})
+	}
+	dated := func(column string, t *time.Time) {
+		if t != nil && !dateInRange(*t) {
+			problems = append(problems, ImportProblem{Line: line, Column: column, Value: t.Format(dateLayout), Message: msgDateRange})
+		}
+	}
+	dated("Date Added", r.DateAdded)
+	dated("Date Updated", r.DateUpdated)
+	dated("Date Started", r.DateStarted)
+	dated("Date Read", r.DateRead)
+	for _, rt := range r.ReadThroughs {
+		dated("Readings", &rt.StartedOn)
+		dated("Readings", rt.FinishedOn)
+	}
+	for _, p := range r.Progress {
+		dated("Progress", &p.RecordedAt)
+	}
 	return problems
 }
 

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -316,6 +315,10 @@ func fixDate(v *ValidationError, field, s string) *time.Time {
 	}
 	for _, layout := range []string{"2006/01/02", "2006-01-02", "2006/1/2"} {
 		if t, err := time.Parse(layout, s); err == nil {
+			if !dateInRange(t) {
+				v.add(field, msgDateRange)
+				return nil
+			}
 			return &t
 		}
 	}
@@ -370,11 +373,9 @@ func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFi
 		}
 		shelves = append(shelves, name)
 	}
-	notes := strings.TrimSpace(strings.ReplaceAll(fix.Notes, "\r\n", "\n"))
-	if !utf8.ValidString(notes) || strings.ContainsRune(notes, 0) {
-		v.add("notes", msgNotesInvalid)
-	} else if n := utf8.RuneCountInString(notes); n > MaxNotesLen {
-		v.add("notes", "Notes must be at most "+strconv.Itoa(MaxNotesLen)+" characters (they have "+strconv.Itoa(n)+").")
+	notes := normalizeNotes(fix.Notes)
+	if msg := checkNotes(notes); msg != "" {
+		v.add("notes", msg)
 	}
 	readCount := 0
 	if s := strings.TrimSpace(fix.ReadCount); s != "" {

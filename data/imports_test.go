@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -84,6 +85,43 @@ func TestClassify(t *testing.T) {
 	}
 }
 
+// TestCheckImportRowRefuses checks that an import row is held to the rules the book form and the
+// book page keep: a visible title and author, notes without control characters or direction
+// overrides (line breaks and tabs are text), and dates in the years 1 to 9999.
+func TestCheckImportRowRefuses(t *testing.T) {
+	year0 := time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC)
+	fine := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
+	const dates = "Enter a date between the years 1 and 9999."
+	for _, tt := range []struct {
+		name string
+		row  data.ImportRow
+		want []data.ImportProblem // nil: none
+	}{
+		{"OK", data.ImportRow{Title: "Dune", Author: "Frank Herbert", Notes: "Line\n\tindented", DateRead: &fine}, nil},
+		{"ErrTitleZeroWidth", data.ImportRow{Title: "\u200b", Author: "A"},
+			[]data.ImportProblem{{Line: 2, Column: "Title", Value: "\u200b", Message: "Title needs at least one visible character."}}},
+		{"ErrAuthorByteOrderMark", data.ImportRow{Title: "T", Author: "\ufeff\u2060"},
+			[]data.ImportProblem{{Line: 2, Column: "Author", Value: "\ufeff\u2060", Message: "Author needs at least one visible character."}}},
+		{"ErrNotesEscape", data.ImportRow{Title: "T", Author: "A", Notes: "red\x1b[31m\u202eevil"},
+			[]data.ImportProblem{{Line: 2, Column: "Notes", Value: "red\ufffd[31m\ufffdevil", Message: "Notes may not contain control characters or text-direction overrides."}}},
+		{"ErrDateReadYearZero", data.ImportRow{Title: "T", Author: "A", DateRead: &year0},
+			[]data.ImportProblem{{Line: 2, Column: "Date Read", Value: "0000-06-01", Message: dates}}},
+		{"ErrDateAddedYearZero", data.ImportRow{Title: "T", Author: "A", DateAdded: &year0},
+			[]data.ImportProblem{{Line: 2, Column: "Date Added", Value: "0000-06-01", Message: dates}}},
+		{"ErrReadingYearZero", data.ImportRow{Title: "T", Author: "A", ReadThroughs: []data.ReadThrough{{StartedOn: year0, FinishedOn: &fine, Outcome: data.StatusRead}}},
+			[]data.ImportProblem{{Line: 2, Column: "Readings", Value: "0000-06-01", Message: dates}}},
+		{"ErrProgressYearZero", data.ImportRow{Title: "T", Author: "A", Progress: []data.Progress{{Page: 3, RecordedAt: year0}}},
+			[]data.ImportProblem{{Line: 2, Column: "Progress", Value: "0000-06-01", Message: dates}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := data.CheckImportRow(tt.row, 2)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("CheckImportRow() = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestImportStore(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		db := openDB(t)
@@ -119,6 +157,12 @@ func TestImportStore(t *testing.T) {
 		var v *data.ValidationError
 		if !errors.As(err, &v) || v.Fields["title"] == "" || v.Fields["rating"] == "" {
 			t.Fatalf("Fix() with no title = %v, want title and rating problems", err)
+		}
+		_, err = store.Fix(t.Context(), ada.ID, im.ID, 4, data.RowFix{Title: "\u200b", Author: "Anon", Notes: "a\x00b", DateRead: "0000/01/15"})
+		if !errors.As(err, &v) || v.Fields["title"] != "Title needs at least one visible character." ||
+			v.Fields["notes"] != "Notes may not contain control characters or text-direction overrides." ||
+			v.Fields["dateRead"] != "Enter a date between the years 1 and 9999." {
+			t.Fatalf("Fix() with an invisible title, a NUL in the notes and year 0 = %v, want a message at each", err)
 		}
 		fixed, err := store.Fix(t.Context(), ada.ID, im.ID, 4, data.RowFix{Title: "Ulysses", Author: "James Joyce", Rating: "4.5", Pages: "730"})
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -32,6 +33,8 @@ const (
 	msgPercentRange   = "A percentage is from 0 to 100."
 	msgPages          = "Pages must be a whole number from 1 to 100000."
 	msgNotesInvalid   = "Notes contain characters that are not valid text."
+	msgNotesControl   = "Notes may not contain control characters or text-direction overrides."
+	msgDateRange      = "Enter a date between the years 1 and 9999."
 	msgStartRequired  = "Enter the start date."
 	msgStartFuture    = "The start date cannot be in the future."
 	msgFinishFuture   = "The finish date cannot be in the future."
@@ -211,6 +214,12 @@ func (s *BookStore) SetStatus(ctx context.Context, owner, id int64, status Statu
 			on = today
 		}
 		on = dateOf(on)
+		if !dateInRange(on) {
+			if status == StatusReading {
+				return fieldError("started_on", msgDateRange)
+			}
+			return fieldError("finished_on", msgDateRange)
+		}
 		if on.After(today) {
 			if status == StatusReading {
 				return fieldError("started_on", msgStartFuture)
@@ -535,6 +544,8 @@ func (s *BookStore) EditReadThrough(ctx context.Context, owner, bookID, readThro
 		switch started = dateOf(started); {
 		case started.Equal(dateOf(time.Time{})):
 			v.add("started_on", msgStartRequired)
+		case !dateInRange(started):
+			v.add("started_on", msgDateRange)
 		case started.After(today):
 			v.add("started_on", msgStartFuture)
 		}
@@ -547,6 +558,8 @@ func (s *BookStore) EditReadThrough(ctx context.Context, owner, bookID, readThro
 		case finished != nil:
 			f := dateOf(*finished)
 			switch {
+			case !dateInRange(f):
+				v.add("finished_on", msgDateRange)
 			case f.After(today):
 				v.add("finished_on", msgFinishFuture)
 			case f.Before(started):
@@ -587,12 +600,9 @@ func (s *BookStore) SetDetails(ctx context.Context, owner, id int64, in DetailsI
 	} else if err != nil {
 		v.add("isbn", msgISBNCharacters)
 	}
-	notes := strings.TrimSpace(strings.ReplaceAll(in.Notes, "\r\n", "\n"))
-	switch n := utf8.RuneCountInString(notes); {
-	case !utf8.ValidString(notes) || strings.ContainsRune(notes, 0):
-		v.add("notes", msgNotesInvalid)
-	case n > MaxNotesLen:
-		v.add("notes", "Notes must be at most "+strconv.Itoa(MaxNotesLen)+" characters (they have "+strconv.Itoa(n)+").")
+	notes := normalizeNotes(in.Notes)
+	if msg := checkNotes(notes); msg != "" {
+		v.add("notes", msg)
 	}
 
 	var b Book
@@ -623,6 +633,38 @@ func (s *BookStore) SetDetails(ctx context.Context, owner, id int64, in DetailsI
 		return Book{}, wrap(err, "set details of book", id)
 	}
 	return b, nil
+}
+
+// normalizeNotes trims surrounding white space from notes and makes their line breaks "\n".
+func normalizeNotes(s string) string {
+	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+}
+
+// checkNotes returns why normalized notes cannot be kept, or "" when they can. Line breaks and
+// tabs are text; other control characters are not, and a direction override left open reorders
+// the rest of the page's line wherever the notes are shown.
+func checkNotes(notes string) string {
+	switch n := utf8.RuneCountInString(notes); {
+	case !utf8.ValidString(notes):
+		return msgNotesInvalid
+	case strings.ContainsFunc(notes, notNotesText):
+		return msgNotesControl
+	case n > MaxNotesLen:
+		return "Notes must be at most " + strconv.Itoa(MaxNotesLen) + " characters (they have " + strconv.Itoa(n) + ")."
+	}
+	return ""
+}
+
+// notNotesText reports the characters notes may not hold: control characters other than line
+// feed and tab, and direction overrides.
+func notNotesText(r rune) bool {
+	return (unicode.IsControl(r) && r != '\n' && r != '\t') || directionOverride(r)
+}
+
+// dateInRange reports whether a date is in the years 1 to 9999: the dates that read back from
+// the database as they were written (YYYY-MM-DD) and sort as dates; year 0 is no one's calendar.
+func dateInRange(t time.Time) bool {
+	return t.Year() >= 1 && t.Year() <= 9999
 }
 
 // parsePages reads a book's length: empty for unknown (0), else a whole number from 1 to MaxPages.

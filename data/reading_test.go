@@ -555,6 +555,8 @@ func TestBookStoreEditReadThrough(t *testing.T) {
 		{"ErrStartRequired", false, time.Time{}, ptr(day(-6)), []string{"started_on"}, "", "Enter the start date."},
 		{"ErrFinishRequired", false, day(-5), nil, []string{"finished_on"}, "Enter the finish date.", ""},
 		{"ErrFinishWhileOpen", true, day(-2), ptr(day(-1)), []string{"finished_on"}, "Mark the book as read or not finished to give this reading a finish date.", ""},
+		{"ErrStartYearZero", false, time.Date(0, 3, 1, 0, 0, 0, 0, time.UTC), ptr(day(-6)), []string{"started_on"}, "", "Enter a date between the years 1 and 9999."},
+		{"ErrFinishYearZero", false, time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), ptr(time.Date(0, 3, 1, 0, 0, 0, 0, time.UTC)), []string{"started_on", "finished_on"}, "Enter a date between the years 1 and 9999.", "Enter a date between the years 1 and 9999."},
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
@@ -654,6 +656,35 @@ func TestBookStoreSetDetails(t *testing.T) {
 		assertInvalid(t, err, "notes")
 		assertMessage(t, err, "notes", "Notes contain characters that are not valid text.")
 	})
+	t.Run("OKNotesLinesAndTabs", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		// Right-to-left text with its marks, a zero-width joiner in an emoji, tabs, blank lines.
+		notes := "Quote:\n\t\"\u200fשלום\u200f\" 👩\u200d💻\n\nEnd"
+		if got := f.details(t, b.ID, data.DetailsInput{Notes: notes}); got.Notes != notes {
+			t.Errorf("Notes = %q, want %q", got.Notes, notes)
+		}
+	})
+	for _, tt := range []struct{ name, notes string }{
+		{"ErrNotesNUL", "a\x00b"},
+		{"ErrNotesEscape", "colour \x1b[31mred"},
+		{"ErrNotesBareCarriageReturn", "over\rwritten"},
+		{"ErrNotesC1Control", "next\u0085line"},
+		{"ErrNotesRightToLeftOverride", "harmless\u202egnp.exe"},
+		{"ErrNotesIsolate", "\u2067open isolate"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := openReading(t)
+			b := mustCreate(t, f.books, f.owner, dune)
+			f.details(t, b.ID, data.DetailsInput{Notes: "kept"})
+			_, err := f.books.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{Notes: tt.notes})
+			assertInvalid(t, err, "notes")
+			assertMessage(t, err, "notes", "Notes may not contain control characters or text-direction overrides.")
+			if got, _ := f.books.Get(t.Context(), f.owner, b.ID); got.Notes != "kept" {
+				t.Errorf("Notes = %q, want them unchanged", got.Notes)
+			}
+		})
+	}
 	t.Run("ErrPagesBelowProgress", func(t *testing.T) {
 		f := openReading(t)
 		b := mustCreate(t, f.books, f.owner, dune)

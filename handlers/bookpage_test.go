@@ -207,6 +207,32 @@ func TestSetDetails(t *testing.T) {
 		}
 		none(t, doc, "#book-main")
 	})
+	// Control characters and direction overrides are refused at the field, by htmx and by a
+	// plain form; line breaks and tabs are kept.
+	for _, m := range modes {
+		t.Run("ErrNotesControl"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			b := a.create("Dune", "Frank Herbert", "")
+			a.get(plain, bookPath(b.ID))
+			res := a.do(m, http.MethodPost, bookPath(b.ID, "details"), url.Values{"notes": {"Spice\x1b[2J\u202eevil"}})
+			res.wantStatus(t, http.StatusUnprocessableEntity)
+			var doc *goquery.Document
+			if m.htmx {
+				doc = res.parts(t)
+			} else {
+				doc = res.page(t)
+			}
+			wantText(t, one(t, doc, "#field-notes-error"), "Notes may not contain control characters or text-direction overrides.")
+			if got := a.stored(b.ID); got.Notes != "" {
+				t.Errorf("stored notes %q, want none", got.Notes)
+			}
+			kept := "Line one\n\tindented"
+			a.do(m, http.MethodPost, bookPath(b.ID, "details"), url.Values{"notes": {kept}})
+			if got := a.stored(b.ID); got.Notes != kept {
+				t.Errorf("stored notes %q, want %q", got.Notes, kept)
+			}
+		})
+	}
 	t.Run("ErrCSRF", func(t *testing.T) {
 		a := newTestApp(t)
 		b := a.create("Dune", "Frank Herbert", "")
@@ -251,6 +277,8 @@ func TestEditReadThrough(t *testing.T) {
 		{"ErrFinishBeforeStart", "2025-02-20", "2025-02-01", "finished_on"},
 		{"ErrBadDate", "yesterday", "2025-02-01", "started_on"},
 		{"ErrFinishRequired", "2025-02-01", "", "finished_on"},
+		{"ErrStartYearZero", "0000-02-01", "2025-02-01", "started_on"},
+		{"ErrFinishYearZero", "2025-02-01", "0000-02-20", "finished_on"},
 	} {
 		t.Run(tc.test, func(t *testing.T) {
 			a, b, rt := setup(t)
@@ -282,6 +310,19 @@ func TestEditReadThrough(t *testing.T) {
 		doc := res.parts(t)
 		wantText(t, one(t, doc, "section#book-readings #finished_on-"+id+"-error"), "The finish date is before the start date.")
 		wantAttr(t, one(t, doc, "#started_on-"+id), "value", "2025-02-20")
+	})
+	t.Run("HTMXErrYearZero", func(t *testing.T) {
+		a, b, rt := setup(t)
+		res := a.do(htmx, http.MethodPost, rtPath(b, rt), dates("0000-01-01", "0000-02-01"))
+		res.wantStatus(t, http.StatusUnprocessableEntity)
+		id := strconv.FormatInt(rt.ID, 10)
+		doc := res.parts(t)
+		wantText(t, one(t, doc, "section#book-readings #started_on-"+id+"-error"), "Enter a date between the years 1 and 9999.")
+		wantText(t, one(t, doc, "section#book-readings #finished_on-"+id+"-error"), "Enter a date between the years 1 and 9999.")
+		rts, _ := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+		if got := rts[0].StartedOn.Format(time.DateOnly); got != "2025-03-01" {
+			t.Errorf("started on %s, want it unchanged", got)
+		}
 	})
 	t.Run("FinishBeforeStartMessage", func(t *testing.T) {
 		a, b, rt := setup(t)

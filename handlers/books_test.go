@@ -890,3 +890,46 @@ func TestHTMLEscaping(t *testing.T) {
 		wantText(t, one(t, flash.page(t), ".flash span"), "Deleted “"+title+"”.")
 	})
 }
+
+// TestInvisibleTitle checks that a title or author of nothing but invisible characters (a
+// zero-width space, a byte-order mark) is refused at the field, on add and on edit, by htmx and
+// by a plain form, and that nothing is stored.
+func TestInvisibleTitle(t *testing.T) {
+	const msgTitle, msgAuthor = "Title needs at least one visible character.", "Author needs at least one visible character."
+	for _, m := range modes {
+		t.Run("Add"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			res := a.do(m, http.MethodPost, "/books", form("\u200b", "\ufeff\u2060", "Essays"))
+			res.wantStatus(t, http.StatusUnprocessableEntity)
+			var row *goquery.Selection
+			if m.htmx {
+				row = res.fragment(t)
+			} else {
+				row = one(t, res.page(t), "tbody.new tr#new-book-row")
+			}
+			wantInvalidField(t, row, "new-book", "title", "\u200b", msgTitle)
+			wantInvalidField(t, row, "new-book", "author", "\ufeff\u2060", msgAuthor)
+			if n := a.count(); n != 0 {
+				t.Errorf("Count() = %d after a rejected add, want 0", n)
+			}
+		})
+		t.Run("Edit"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			dune := a.create("Dune", "Frank Herbert", "Science fiction")
+			method := http.MethodPost
+			if m.htmx {
+				method = http.MethodPut
+			}
+			res := a.do(m, method, bookPath(dune.ID), form(" \u200b\u200c\u200d ", "Frank Herbert", ""))
+			res.wantStatus(t, http.StatusUnprocessableEntity)
+			if m.htmx {
+				wantInvalidField(t, res.fragment(t), "edit-"+strconv.FormatInt(dune.ID, 10), "title", " \u200b\u200c\u200d ", msgTitle)
+			} else {
+				wantInvalidField(t, one(t, res.page(t), "main form.stacked"), "field", "title", " \u200b\u200c\u200d ", msgTitle)
+			}
+			if got := a.stored(dune.ID); got.Title != "Dune" {
+				t.Errorf("stored %+v after a rejected edit, want it unchanged", got)
+			}
+		})
+	}
+}

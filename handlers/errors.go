@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"syscall"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -21,13 +22,19 @@ func statusOf(err error) int {
 		return fiber.StatusUnprocessableEntity
 	case errors.Is(err, data.ErrBusy), errors.Is(err, context.DeadlineExceeded):
 		return fiber.StatusServiceUnavailable
-	case errors.Is(err, data.ErrNoSpace):
+	case diskFull(err):
 		return fiber.StatusInsufficientStorage
 	case errors.As(err, &fe):
 		return fe.Code
 	default:
 		return fiber.StatusInternalServerError
 	}
+}
+
+// diskFull reports an error of a write that found no room: the database's (data.ErrNoSpace) or
+// the temporary directory's, where fasthttp spools a large upload (ENOSPC, or EDQUOT for a quota).
+func diskFull(err error) bool {
+	return errors.Is(err, data.ErrNoSpace) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }
 
 // noticeFor says, for a status, what happened and what the reader can do about it. It never
@@ -83,6 +90,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	n := noticeFor(status)
 	if status == fiber.StatusRequestEntityTooLarge && c.Path() == "/import" {
 		n = views.Notice{Title: "File too large", Detail: "The file is larger than 50 MB, the most Bookcase imports at once: split it into smaller files and import each."}
+	}
+	if status == fiber.StatusInsufficientStorage && (c.Path() == "/import" || errors.As(err, new(spoolError))) {
+		n = views.Notice{Title: "Disk full", Detail: "The server's disk is full, so the file could not be received. Nothing was imported."}
 	}
 	if isHTMX(c) {
 		c.Status(status)

@@ -1,12 +1,17 @@
 package handlers_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/valyala/fasthttp"
 
 	"github.com/bookcase/bookcase/data"
 	"github.com/bookcase/bookcase/handlers"
@@ -102,4 +107,79 @@ func TestImportOpenLimit(t *testing.T) {
 	}
 	a.do(plain, http.MethodPost, fmt.Sprintf("/import/%d/delete", ids[0]), nil).wantStatus(t, http.StatusSeeOther)
 	a.uploaded("library.csv", file)
+}
+
+// TestUploadOnFullDisk checks the answer to an upload that fasthttp could not spool, the
+// temporary directory's disk being full: the error it hands the server's error handler, as it
+// reads the body before any handler runs. The answer is 507 with a message that says nothing was
+// imported and names no path; before, fiber took the errno for a network error: 502. (fasthttp
+// has reset the request by then, so an htmx upload gets the page too: app.js shows its generic
+// toast.) A real full disk, a 1 MB tmpfs as the upload directory, answers the same.
+func TestUploadOnFullDisk(t *testing.T) {
+	full := fmt.Errorf("cannot read multipart/form-data body: %w",
+		&fs.PathError{Op: "write", Path: "/var/lib/bookcase/bookcase-uploads/multipart-123", Err: syscall.ENOSPC})
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT} {
+		t.Run(errno.Error(), func(t *testing.T) {
+			a := newTestApp(t)
+			var ctx fasthttp.RequestCtx
+			ctx.Request.Header.SetMethod(http.MethodPost)
+			ctx.Request.SetRequestURI("/import")
+			ctx.Request.Reset() // as fasthttp leaves it
+			err := full
+			if errno != syscall.ENOSPC {
+				err = fmt.Errorf("cannot read multipart/form-data body: %w", &fs.PathError{Op: "write", Path: "/x", Err: errno})
+			}
+			a.app.Server().ErrorHandler(&ctx, err)
+			if got := ctx.Response.StatusCode(); got != http.StatusInsufficientStorage {
+				t.Errorf("status = %d, want 507", got)
+			}
+			body := string(ctx.Response.Body())
+			if !strings.Contains(body, "The server&#39;s disk is full, so the file could not be received. Nothing was imported.") {
+				t.Errorf("body = %q, want the message", body)
+			}
+			if strings.Contains(body, "multipart-123") {
+				t.Error("the answer names the spool file")
+			}
+		})
+	}
+	// Any other reading error is fiber's to answer, as before.
+	a := newTestApp(t)
+	var ctx fasthttp.RequestCtx
+	ctx.Request.SetRequestURI("/books")
+	a.app.Server().ErrorHandler(&ctx, fasthttp.ErrBodyTooLarge)
+	if got := ctx.Response.StatusCode(); got != http.StatusRequestEntityTooLarge {
+		t.Errorf("body too large: status = %d, want 413", got)
+	}
+}
+
+// fullImports is an import store on a database whose disk is full.
+type fullImports struct{ handlers.ImportStore }
+
+func (fullImports) Create(context.Context, int64, data.NewImport) (data.Import, error) {
+	return data.Import{}, fmt.Errorf("create import: %w", data.ErrNoSpace)
+}
+
+// TestImportOnFullDatabase checks that an upload whose rows the database has no room for is 507
+// with a message, for htmx and for a plain form, not an empty 500.
+func TestImportOnFullDatabase(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			db := openTestDB(t)
+			a := newApp(t, db, handlers.Config{Imports: fullImports{db.Imports()}})
+			a.signIn(a.addUser("ada"))
+			a.get(plain, "/import").wantStatus(t, http.StatusOK)
+			res := a.upload(m, "library.csv", goodreadsLibrary(3))
+			res.wantStatus(t, http.StatusInsufficientStorage)
+			const msg = "The server's disk is full, so the file could not be received. Nothing was imported."
+			if m.htmx {
+				if !strings.Contains(res.body, msg) {
+					t.Errorf("body = %q, want the message", res.body)
+				}
+				return
+			}
+			if got := squash(res.page(t).Find("main").Text()); !strings.Contains(got, msg) {
+				t.Errorf("page says %q, want the message", got)
+			}
+		})
+	}
 }

@@ -357,6 +357,33 @@ func TestImportReview(t *testing.T) {
 		}
 	})
 
+	// Rows that the book form and the book page would refuse are problems of the review, each at
+	// its column: nothing of them is written.
+	t.Run("OKHiddenCharactersAndYearZero", func(t *testing.T) {
+		a := newTestApp(t)
+		file := grHeader +
+			"1,\u200b,Frank Herbert,,,,,0,,,,,,,,2022/12/01,,,to-read,,,,0,0\n" +
+			"2,Emma,Jane Austen,,,,,0,,,,,,,,2022/12/01,,,to-read,\"Good\u202eevil\",,,0,0\n" +
+			"3,Persuasion,Jane Austen,,,,,0,,,,,,,0000/01/15,2022/12/01,,,read,,,,1,0\n" +
+			"4,Ulysses,James Joyce,,,,,0,,,,,,,,2022/12/01,,,to-read,\"Line one\nLine\ttwo\",,,0,0\n"
+		id := a.uploaded("gr.csv", []byte(file))
+		doc := a.get(plain, importURL(id)).page(t)
+		wantText(t, one(t, doc, `[data-count="problem"]`), "3")
+		wantText(t, one(t, doc, `[data-count="new"]`), "1")
+		for n, want := range map[string]string{
+			"1": "Title needs at least one visible character.",
+			"2": "Notes may not contain control characters or text-direction overrides.",
+			"3": "Enter a date between the years 1 and 9999.",
+		} {
+			if got := squash(one(t, doc, `tr[data-n="`+n+`"] [data-testid="import-problem"]`).Text()); !strings.HasSuffix(got, want) {
+				t.Errorf("row %s: problem = %q, want it to end %q", n, got, want)
+			}
+		}
+		if strings.Contains(doc.Text(), "\u202e") {
+			t.Error("the review quotes the direction override as it is")
+		}
+	})
+
 	t.Run("ErrOtherReader", func(t *testing.T) {
 		a := newTestApp(t)
 		id := a.uploaded("gr.csv", goodreadsCSV(3, 2))

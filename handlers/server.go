@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 
 	"github.com/bookcase/bookcase/assets"
 	"github.com/bookcase/bookcase/data"
@@ -204,6 +205,7 @@ func New(cfg Config) (*fiber.App, error) {
 	// Every body is bounded by maxBodyBytes, except an upload to POST /import by a signed-in
 	// reader, whose limit fasthttp's HeaderReceived hook raises before the body is read.
 	app.Server().HeaderReceived = s.uploadBodyLimit
+	app.Server().ErrorHandler = s.readErrors(app, app.Server().ErrorHandler)
 	app.Hooks().OnShutdown(s.jobs.stop)
 	app.Use(s.requestContext)
 	app.Use(s.logRequests)
@@ -218,6 +220,32 @@ func New(cfg Config) (*fiber.App, error) {
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil
 }
+
+// readErrors wraps fasthttp's handler of the errors met while reading a request, before any
+// handler runs (fiber's, next). fasthttp reads a multipart body as it arrives, spooling a file
+// part over 16 MB to the temporary directory: when that disk is full, fiber took the errno for a
+// network error and answered 502. It is 507 with the error page, like a full database's.
+func (s *Server) readErrors(app *fiber.App, next func(*fasthttp.RequestCtx, error)) func(*fasthttp.RequestCtx, error) {
+	return func(ctx *fasthttp.RequestCtx, err error) {
+		if !diskFull(err) {
+			next(ctx, err)
+			return
+		}
+		c := app.AcquireCtx(ctx)
+		defer app.ReleaseCtx(c)
+		if err := s.handleError(c, spoolError{err}); err != nil {
+			s.log.Error("answering a request that found the disk full failed", "err", err)
+			c.Status(fiber.StatusInsufficientStorage)
+		}
+	}
+}
+
+// spoolError is an error of fasthttp spooling a request's body. fasthttp has reset the request
+// by then (its path and headers are gone, HX-Request with them), but only an upload to POST
+// /import is let send a body large enough to be spooled (uploadBodyLimit): it is one.
+type spoolError struct{ error }
+
+func (e spoolError) Unwrap() error { return e.error }
 
 // requestTimeout bounds the work done for one request, database included, unless
 // Config.RequestTimeout says otherwise.
