@@ -76,11 +76,13 @@ const (
 	keyReal
 )
 
-// sortKey returns the SQL expression the order sorts by (matching an index in migration 00005
-// exactly, so that SQLite walks the index) and its type. A missing value sorts last both ways.
-// The expressions are constants: nothing from input is ever spliced into SQL.
+// sortKey returns the SQL expression the order sorts by (matching an index of migration 00005 or
+// 00010 exactly, so that SQLite walks the index) and its type. A missing value sorts last both
+// ways. The expressions are constants: nothing from input is ever spliced into SQL.
 func sortKey(s Sort, desc bool) (string, keyKind) {
 	switch s {
+	case SortAdded:
+		return addedKey, keyText
 	case SortTitle:
 		return "lower(b.title)", keyText
 	case SortAuthor:
@@ -101,7 +103,21 @@ func sortKey(s Sort, desc bool) (string, keyKind) {
 		}
 		return "COALESCE(b.finished_on, '9999-12-31')", keyText
 	}
-	return "", keyInt
+	panic(fmt.Sprintf("sortKey: no order %q", s)) // Find and NeighbourOf parse the order first
+}
+
+// addedKey is the added order's key: when the book was added, as the import's Date Added or the
+// moment it was typed in, stored as UTC text that sorts as time does.
+const addedKey = "b.created_at"
+
+// keyValue is the SQL that reads a sort key's value back to compare with others and to put in a
+// cursor: the key itself, but the added time as the text it is stored as (the driver would make
+// a column declared TIMESTAMP a time.Time, which compares and encodes differently).
+func keyValue(key string) string {
+	if key == addedKey {
+		return "CAST(" + key + " AS TEXT)"
+	}
+	return key
 }
 
 // BookQuery is what the library shows: a search, filters that all apply together, an order, and
@@ -260,6 +276,23 @@ func (s *BookStore) narrow(ctx context.Context, owner int64, q BookQuery) (bool,
 	return false, nil
 }
 
+// denseMatches is how many books a search in the added order may match and still be found
+// through the full-text index and then ordered; past it, walking the added order's index and
+// checking each book is sooner. At 100,000 books, ordering 100,000 matches took 86 ms a page.
+var denseMatches = 3000
+
+// denseSearch reports whether q searches in the added order for words that match more than
+// denseMatches of the owner's books in its view, counted no further than that. The added order's
+// index, and the status and genre indexes, which end in the added time, are walked in that order;
+// the other orders, and a shelf, keep collecting the matches first.
+func (s *BookStore) denseSearch(ctx context.Context, owner int64, q BookQuery) (bool, error) {
+	if q.Sort != SortAdded || strings.TrimSpace(q.Search) == "" || q.Shelf != 0 {
+		return false, nil
+	}
+	n, err := s.FindCount(ctx, owner, BookQuery{Search: q.Search, Status: q.Status, Genre: q.Genre}, denseMatches)
+	return n > denseMatches, err
+}
+
 func (f *findQuery) and(cond string, args ...any) {
 	f.where = append(f.where, cond)
 	f.args = append(f.args, args...)
@@ -268,7 +301,11 @@ func (f *findQuery) and(cond string, args ...any) {
 // build turns the query's filters into FROM and WHERE, and reports false when the search has
 // nothing to look for (so nothing matches). id is the column to page by: the index's rowid when
 // searching, which FTS5 walks in order.
-func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery) (f findQuery, id string, ok bool, err error) {
+//
+// A search is driven by the full-text index: the books that match are found first, then ordered.
+// When it matches a great many books, walking the order's index and checking each book against
+// the search finds a page sooner (byOrder), as long as the order's index is the one walked.
+func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery, byOrder bool) (f findQuery, id string, ok bool, err error) {
 	f.from = "books b"
 	id = "b.id"
 	if strings.TrimSpace(q.Search) != "" {
@@ -276,9 +313,13 @@ func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery) (f find
 		if !ok {
 			return f, id, false, nil
 		}
-		f.from = "books_fts(?) AS f JOIN books b ON b.id = f.rowid"
-		f.args = append(f.args, expr)
-		id = "f.rowid"
+		if byOrder {
+			f.and("EXISTS (SELECT 1 FROM books_fts(?) AS f WHERE f.rowid = b.id)", expr)
+		} else {
+			f.from = "books_fts(?) AS f JOIN books b ON b.id = f.rowid"
+			f.args = append(f.args, expr)
+			id = "f.rowid"
+		}
 	}
 	f.and("b.owner_id = ?", owner)
 	f.and("b.deleted_at IS NULL")
@@ -319,26 +360,28 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 	if limit <= 0 || limit > 500 {
 		limit = PageSize
 	}
-	f, id, ok, err := s.build(ctx, owner, q)
+	f, id, ok, err := s.build(ctx, owner, q, false)
 	if err != nil || !ok {
 		return BookPage{}, wrapFind(err)
+	}
+	if dense, err := s.denseSearch(ctx, owner, q); err != nil {
+		return BookPage{}, wrapFind(err)
+	} else if dense {
+		if f, id, _, err = s.build(ctx, owner, q, true); err != nil {
+			return BookPage{}, wrapFind(err)
+		}
 	}
 	key, kind := sortKey(q.Sort, q.Descending())
 	dir, cmp := "ASC", ">"
 	if q.Descending() {
 		dir, cmp = "DESC", "<"
 	}
-	order := id + " " + dir
-	keyCol := "NULL"
-	if key != "" {
-		order = key + " " + dir + ", " + order
-		keyCol = key
-	}
-	cols := `SELECT ` + bookColumnsB + `, ` + keyCol + ` AS sort_key FROM `
+	order := key + " " + dir + ", " + id + " " + dir
+	cols := `SELECT ` + bookColumnsB + `, ` + keyValue(key) + ` AS sort_key FROM `
 	var k any
 	var after int64
 	if q.Cursor != "" {
-		if k, after, err = decodeCursor(q.Cursor, key != "", kind); err != nil {
+		if k, after, err = s.cursorAt(ctx, owner, q.Sort, q.Cursor, kind); err != nil {
 			return BookPage{}, err
 		}
 	}
@@ -353,10 +396,7 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 		// Few books pass the filters: collect them first, then order them, rather than walk the
 		// order's index through the whole library looking for them.
 		var cursor []string
-		switch {
-		case q.Cursor != "" && key == "":
-			cursor, args = []string{"b.id " + cmp + " ?"}, append(args, after)
-		case q.Cursor != "":
+		if q.Cursor != "" {
 			cursor, args = []string{"(" + key + ", b.id) " + cmp + " (?, ?)"}, append(args, k, after)
 		}
 		query = `WITH m (id) AS MATERIALIZED (SELECT b.id FROM ` + f.from + where(f.where) + `) ` +
@@ -364,10 +404,7 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 			` ORDER BY ` + strings.ReplaceAll(order, "f.rowid", "b.id") + ` LIMIT ?`
 	case q.Cursor == "":
 		query = cols + f.from + where(f.where) + ` ORDER BY ` + order + ` LIMIT ?`
-	case key == "":
-		query = cols + f.from + where(append(f.where, id+" "+cmp+" ?")) + ` ORDER BY ` + order + ` LIMIT ?`
-		args = append(args, after)
-	case kind == keyText && q.Sort != SortFinished:
+	case q.Sort == SortTitle || q.Sort == SortAuthor:
 		// Titles and authors are nearly all different: seek to the cursor's key and pass the
 		// few books that share it. The first condition is implied by the second, but SQLite
 		// seeks an expression index only on it.
@@ -375,8 +412,8 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 			` ORDER BY ` + order + ` LIMIT ?`
 		args = append(args, k, k, after)
 	default:
-		// Ratings, progress and finish dates are shared by many books (every unrated book has
-		// the same key): the rest of the books with the cursor's key, then those past it, two
+		// Ratings, progress, finish dates and added dates are shared by many books (every unrated
+		// book has the same key, every book of an import's day the same added date): the rest of the books with the cursor's key, then those past it, two
 		// seeks on the order's index. One condition on (key, id) would make SQLite walk the
 		// index from the start of the key, through every book before the cursor that shares it.
 		same := cols + f.from + where(append(slices.Clone(f.where), key+" = ?", id+" "+cmp+" ?")) +
@@ -399,12 +436,10 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 	if len(rows) > limit {
 		rows = rows[:limit]
 		last := rows[limit-1]
-		if key == "" {
+		if q.Sort == SortAdded {
 			page.Next = last.ID
-			page.Cursor = strconv.FormatInt(last.ID, 10)
-		} else {
-			page.Cursor = encodeCursor(last.SortKey, last.ID)
 		}
+		page.Cursor = cursorOf(q.Sort, last.SortKey, last.ID)
 	}
 	page.Books = make([]Book, len(rows))
 	for i, r := range rows {
@@ -416,7 +451,7 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 // FindCount counts the owner's live books that match q's search and filters, stopping past max:
 // it returns at most max+1, so "more than max" costs no more than max.
 func (s *BookStore) FindCount(ctx context.Context, owner int64, q BookQuery, max int) (int, error) {
-	f, _, ok, err := s.build(ctx, owner, q)
+	f, _, ok, err := s.build(ctx, owner, q, false)
 	if err != nil || !ok {
 		return 0, wrapFind(err)
 	}
@@ -487,17 +522,41 @@ func encodeCursor(key any, id int64) string {
 	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
-// decodeCursor reads a cursor back: for the added order, the id alone; otherwise the sort key,
-// of the order's type, and the id.
-func decodeCursor(c string, keyed bool, kind keyKind) (key any, id int64, err error) {
-	bad := fieldError("cursor", msgCursor)
-	if !keyed {
-		id, err := strconv.ParseInt(c, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, 0, bad
-		}
-		return nil, id, nil
+// cursorOf is the cursor of a page that ends with book id, whose sort key is key: for the added
+// order the id alone (the library's URLs have always been ?before=ID, and the book's added time
+// is read back from it), otherwise the key and the id.
+func cursorOf(s Sort, key any, id int64) string {
+	if s == SortAdded {
+		return strconv.FormatInt(id, 10)
 	}
+	return encodeCursor(key, id)
+}
+
+// cursorAt reads a cursor of order so back into the position it stands for: a sort key of the
+// order's kind and a book id. The added order's cursor is a book of the owner's (deleted since,
+// perhaps), whose added time is the key.
+func (s *BookStore) cursorAt(ctx context.Context, owner int64, so Sort, c string, kind keyKind) (any, int64, error) {
+	if so != SortAdded {
+		return decodeCursor(c, kind)
+	}
+	id, err := strconv.ParseInt(c, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, 0, fieldError("cursor", msgCursor)
+	}
+	var at []string
+	if err := s.db.selectAll(ctx, &at,
+		`SELECT CAST(created_at AS TEXT) FROM books WHERE id = ? AND owner_id = ?`, id, owner); err != nil {
+		return nil, 0, wrapFind(err)
+	}
+	if len(at) == 0 {
+		return nil, 0, fieldError("cursor", msgCursor)
+	}
+	return at[0], id, nil
+}
+
+// decodeCursor reads an encoded cursor back: the sort key, of the order's type, and the id.
+func decodeCursor(c string, kind keyKind) (key any, id int64, err error) {
+	bad := fieldError("cursor", msgCursor)
 	raw, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil {
 		return nil, 0, bad
@@ -552,7 +611,7 @@ func (s *BookStore) NeighbourOf(ctx context.Context, owner int64, q BookQuery, i
 	if _, err := ParseSort(string(q.Sort)); err != nil {
 		return Neighbour{}, err
 	}
-	f, _, ok, err := s.build(ctx, owner, q)
+	f, _, ok, err := s.build(ctx, owner, q, false)
 	if err != nil || !ok {
 		return Neighbour{}, wrapFind(err)
 	}
@@ -560,16 +619,13 @@ func (s *BookStore) NeighbourOf(ctx context.Context, owner int64, q BookQuery, i
 	key, kind := sortKey(q.Sort, desc)
 	var loaded *position
 	if q.Cursor != "" {
-		k, after, err := decodeCursor(q.Cursor, key != "", kind)
+		k, after, err := s.cursorAt(ctx, owner, q.Sort, q.Cursor, kind)
 		if err != nil {
 			return Neighbour{}, err
 		}
 		loaded = &position{key: k, id: after}
 	}
-	keyCol := "NULL"
-	if key != "" {
-		keyCol = key
-	}
+	keyCol := keyValue(key)
 	k, ok, err := s.keyOf(ctx, f, keyCol, id)
 	if err != nil || !ok {
 		return Neighbour{}, err
@@ -580,10 +636,7 @@ func (s *BookStore) NeighbourOf(ctx context.Context, owner int64, q BookQuery, i
 	}
 	next := q
 	next.Limit = 1
-	next.Cursor = strconv.FormatInt(id, 10)
-	if key != "" {
-		next.Cursor = encodeCursor(book.key, id)
-	}
+	next.Cursor = cursorOf(q.Sort, book.key, id)
 	page, err := s.Find(ctx, owner, next)
 	if err != nil {
 		return Neighbour{}, err
@@ -619,7 +672,7 @@ func (s *BookStore) keyOf(ctx context.Context, f findQuery, keyCol string, id in
 	return k[0].Key, true, nil
 }
 
-// position is a book's place in an order: its sort key (nil for the orders by id alone) and id.
+// position is a book's place in an order: its sort key and id.
 type position struct {
 	key any
 	id  int64

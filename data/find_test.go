@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bookcase/bookcase/data"
 )
@@ -159,7 +160,12 @@ func library(t *testing.T, db *data.DB, owner int64, n int, rng *rand.Rand) []da
 	books := db.Books()
 	words := []string{"alpha", "Bravo", "charlie", "Delta", "echo", "foxtrot"}
 	var out []data.Book
+	// Books are added on days out of the order they are written in, several on one day, as an
+	// import does with a file's Date Added.
+	defer db.SetClock(func() time.Time { return time.Now().UTC() })
 	for i := range n {
+		added := time.Date(2020, 1, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(n/3+1))
+		db.SetClock(func() time.Time { return added })
 		in := data.BookInput{
 			Title:  words[rng.IntN(len(words))] + " " + words[rng.IntN(len(words))],
 			Author: words[rng.IntN(3)] + " Writer",
@@ -251,6 +257,8 @@ func less(s data.Sort, a, b data.Book, keys map[int64][2]any, desc bool) int {
 		c = cmpFloat(num(keys[a.ID][0], missingNum), num(keys[b.ID][0], missingNum))
 	case data.SortFinished:
 		c = strings.Compare(text(keys[a.ID][1], missingText), text(keys[b.ID][1], missingText))
+	case data.SortAdded:
+		c = a.CreatedAt.Compare(b.CreatedAt)
 	}
 	if c == 0 {
 		c = cmpFloat(float64(a.ID), float64(b.ID))
@@ -366,14 +374,16 @@ func TestFindFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// newest lists the books kept, in the library's default order: last added first.
 	newest := func(books []data.Book, keep func(data.Book) bool) []int64 {
-		var out []int64
-		for i := len(books) - 1; i >= 0; i-- {
-			if keep(books[i]) {
-				out = append(out, books[i].ID)
+		var kept []data.Book
+		for _, b := range books {
+			if keep(b) {
+				kept = append(kept, b)
 			}
 		}
-		return out
+		slices.SortFunc(kept, func(a, b data.Book) int { return less(data.SortAdded, a, b, nil, true) })
+		return ids(kept)
 	}
 	onShelfIDs := map[int64]bool{}
 	for _, b := range onShelf {
@@ -608,6 +618,92 @@ func TestCompactSearchIndex(t *testing.T) {
 			if !slices.Equal(before[q], after[q]) {
 				t.Errorf("search %q found %d books before compacting and %d after", q, len(before[q]), len(after[q]))
 			}
+		}
+	}
+}
+
+// TestNeighbourOf puts each book back (Undo) beside the book that follows it, in every order,
+// with the library loaded whole or up to a page's cursor: in the added order too, whose dates an
+// import sets out of the order the books were written in.
+func TestNeighbourOf(t *testing.T) {
+	db := openDB(t)
+	owner := addReader(t, db, "reader").ID
+	rng := rand.New(rand.NewPCG(7, 8))
+	library(t, db, owner, 30, rng)
+	books := db.Books()
+	for _, s := range data.Sorts() {
+		t.Run(string(s), func(t *testing.T) {
+			all := findAll(t, books, owner, data.BookQuery{Sort: s, Limit: 500})
+			first := find(t, books, owner, data.BookQuery{Sort: s, Limit: 10})
+			for i, b := range all {
+				n, err := books.NeighbourOf(t.Context(), owner, data.BookQuery{Sort: s}, b.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := data.Neighbour{In: true}
+				if i+1 < len(all) {
+					want.Next = all[i+1].ID
+				}
+				if n != want {
+					t.Errorf("book %d (#%d of the order), all loaded: %+v, want %+v", b.ID, i, n, want)
+				}
+				// With only the first page loaded, a book past it is left to the page that brings it.
+				n, err = books.NeighbourOf(t.Context(), owner, data.BookQuery{Sort: s, Cursor: first.Cursor}, b.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				switch {
+				case i >= 10:
+					want = data.Neighbour{}
+				case i == 9:
+					want = data.Neighbour{In: true}
+				}
+				if n != want {
+					t.Errorf("book %d (#%d of the order), first page loaded: %+v, want %+v", b.ID, i, n, want)
+				}
+			}
+		})
+	}
+}
+
+// TestFindDenseSearch finds the same books in the same order whichever way a search in the added
+// order is run: through the full-text index then ordered, or walking the order's index (which
+// Find does when the search matches many books).
+func TestFindDenseSearch(t *testing.T) {
+	db := openDB(t)
+	owner := addReader(t, db, "reader").ID
+	other := addReader(t, db, "other").ID
+	rng := rand.New(rand.NewPCG(9, 10))
+	mine := library(t, db, owner, 60, rng)
+	library(t, db, other, 20, rng)
+	books := db.Books()
+	queries := []data.BookQuery{
+		{Search: "writer"},
+		{Search: "alpha"},
+		{Search: "writer", Status: data.StatusRead},
+		{Search: "writer", Genre: "FANTASY"},
+		{Search: "br", Reverse: true},
+	}
+	for _, dense := range []bool{false, true} {
+		if dense {
+			data.SetDenseMatches(t, 2)
+		}
+		for _, q := range queries {
+			t.Run(fmt.Sprintf("dense=%v/%+v", dense, q), func(t *testing.T) {
+				var want []data.Book
+				for _, b := range mine {
+					text := strings.ToLower(b.Title + " " + b.Author)
+					if strings.Contains(text, q.Search) && (q.Status == "" || b.Status == q.Status) &&
+						(q.Genre == "" || strings.EqualFold(b.Genre, q.Genre)) {
+						want = append(want, b)
+					}
+				}
+				slices.SortFunc(want, func(a, b data.Book) int { return less(data.SortAdded, a, b, nil, !q.Reverse) })
+				q.Limit = 4
+				if got := findAll(t, books, owner, q); !slices.Equal(ids(got), ids(want)) || len(want) < 3 {
+					t.Errorf("got %v, want %v (and at least 3)", ids(got), ids(want))
+				}
+			})
 		}
 	}
 }
