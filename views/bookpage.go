@@ -73,7 +73,7 @@ type BookDetail struct {
 	// ReadingDeleted says a reading has just been deleted (htmx): the readings say so and take
 	// the focus.
 	ReadingDeleted bool
-	Progress     []ProgressEntry
+	Progress       []ProgressEntry
 	// Fields, when not nil, is the form that edits the title, author and genre in place of the
 	// main panel: what was typed, and the problems with it.
 	Fields *BookForm
