@@ -186,6 +186,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		SignupOpen:     cfg.signup == "open",
 		SecureCookies:  cfg.secureCookies,
 		TrustedProxies: cfg.trustedProxies,
+		Ready:          db.Ready,
 	})
 	if err != nil {
 		return err

@@ -39,6 +39,11 @@ type DB struct {
 	// batch lets writes that arrive together share a transaction (inBatch).
 	batch *batcher
 
+	// file watches the database file, whose replacement or deletion stops writes (dbfile.go);
+	// schema is the migration version this binary brings.
+	file   *fileWatch
+	schema int64
+
 	hashes          *hashQueue
 	commonPasswords func() commonPasswords
 	dummyHash       func() string
@@ -64,8 +69,19 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 
+	schema, err := latestMigration()
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	file, err := watchFile(path, fileCheckInterval)
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
 	read, err := sqlx.Open("sqlite3", dsn(path, "ro"))
 	if err != nil {
+		file.close()
 		write.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -73,6 +89,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
 	if err := read.PingContext(ctx); err != nil {
+		file.close()
 		write.Close()
 		read.Close()
 		return nil, fmt.Errorf("open database for reading: %w", err)
@@ -82,6 +99,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		read:            read,
 		now:             func() time.Time { return time.Now().UTC() },
 		batch:           newBatcher(),
+		file:            file,
+		schema:          schema,
 		hashes:          newHashQueue(max(2, runtime.NumCPU())),
 		commonPasswords: sync.OnceValue(loadCommonPasswords),
 	}
@@ -189,6 +208,7 @@ func (db *DB) reclaim(ctx context.Context) error {
 // loses nothing: the WAL keeps every committed write, and the next Open replays it. When it
 // fails for want of disk space, the error is ErrNoSpace, and the pools are closed all the same.
 func (db *DB) Close() error {
+	db.file.close()
 	var errs []error
 	db.stmts.Range(func(_, st any) bool {
 		errs = append(errs, st.(*sqlx.Stmt).Close())
@@ -294,6 +314,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 
 // tx is inTx before its error is classified.
 func (db *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
+	if err := db.file.check(); err != nil {
+		return err
+	}
 	conn, err := db.write.Connx(ctx)
 	if err != nil {
 		return err

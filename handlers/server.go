@@ -96,6 +96,8 @@ type Config struct {
 	// RequestTimeout bounds the work done for one request, database included; zero means
 	// requestTimeout.
 	RequestTimeout time.Duration
+	// Ready, when set, tells /readyz whether the store can serve (data.DB.Ready).
+	Ready func(context.Context) error
 }
 
 // Server holds the handlers' dependencies; its methods are the handlers.
@@ -109,6 +111,7 @@ type Server struct {
 	users         UserStore
 	sessions      SessionStore
 	log           *slog.Logger
+	ready         func(context.Context) error
 	assets        views.Assets
 	signupOpen    bool
 	secureCookies bool
@@ -160,6 +163,7 @@ func New(cfg Config) (*fiber.App, error) {
 		users:          cfg.Users,
 		sessions:       cfg.Sessions,
 		log:            cfg.Logger,
+		ready:          cfg.Ready,
 		signupOpen:     cfg.SignupOpen,
 		secureCookies:  cfg.SecureCookies,
 		csrfStorage:    newCSRFStorage(cfg.CSRF),
@@ -212,6 +216,8 @@ func New(cfg Config) (*fiber.App, error) {
 	app.Use(s.logRequests)
 	app.Use(recover.New())
 	app.Use(s.securityHeaders)
+	app.Get(healthPath, s.healthz)
+	app.Get(readyPath, s.readyz)
 	app.Use("/assets", cacheForever, filesystem.New(filesystem.Config{Root: http.FS(assets.FS())}))
 	app.Use(s.commonHeaders)
 	app.Use(newAdmission(admitted(), maxQueueWait).admit)
