@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -45,6 +46,7 @@ type fileWatch struct {
 	opened fileID
 	gone   atomic.Pointer[string] // why the file is not the one opened, once it is not
 	stop   chan struct{}
+	closed sync.Once
 }
 
 // watchFile starts watching the file at path, which must be the one just opened, checking every
@@ -93,7 +95,8 @@ func (w *fileWatch) check() error {
 	return w.check()
 }
 
-func (w *fileWatch) close() { close(w.stop) }
+// close stops the timer; closing again (DB.Close called twice) does nothing.
+func (w *fileWatch) close() { w.closed.Do(func() { close(w.stop) }) }
 
 // fileCheckInterval is how often the database file's identity is checked between writes.
 const fileCheckInterval = 5 * time.Second

@@ -74,3 +74,16 @@ func TestDatabaseFileGone(t *testing.T) {
 		}
 	})
 }
+
+// TestCloseTwice closes a store twice, as a deferred Close after an explicit one does: the
+// second is harmless (the file watch's timer once panicked on it).
+func TestCloseTwice(t *testing.T) {
+	db, err := data.Open(t.Context(), filepath.Join(t.TempDir(), "bookcase.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close() // the pools say they are closed already; it must not panic
+}
