@@ -7,13 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/netip"
 	"time"
 
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/valyala/fasthttp"
 
@@ -204,7 +202,8 @@ func New(cfg Config) (*fiber.App, error) {
 	app.Use(s.logRequests)
 	app.Use(recover.New())
 	app.Use(s.securityHeaders)
-	app.Use("/assets", cacheForever, filesystem.New(filesystem.Config{Root: http.FS(assets.FS())}))
+	app.Use("/assets", cacheForever, serveAsset)
+	app.Use(compressText())
 	app.Use(s.commonHeaders)
 	app.Use(newAdmission(admitted(), maxQueueWait).admit)
 	app.Use(s.loadSession)
@@ -258,7 +257,7 @@ func cacheForever(c *fiber.Ctx) error {
 	if err := c.Next(); err != nil {
 		return err
 	}
-	if c.Response().StatusCode() == fiber.StatusOK {
+	if status := c.Response().StatusCode(); status == fiber.StatusOK || status == fiber.StatusNotModified {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 	}
 	return nil
@@ -288,7 +287,8 @@ func render(c *fiber.Ctx, status int, component templ.Component) error {
 	c.Type("html", "utf-8")
 	ctx := c.UserContext()
 	if token, ok := c.Locals(csrfKey).(string); ok {
-		ctx = views.WithCSRF(ctx, token)
+		// Masked afresh for each response (BREACH, see maskCSRF).
+		ctx = views.WithCSRF(ctx, maskCSRF(token))
 	}
 	if err := component.Render(ctx, c.Response().BodyWriter()); err != nil {
 		c.Response().ResetBody()
