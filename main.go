@@ -142,7 +142,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, db.Close()) }()
+	defer func() { err = errors.Join(err, closeStore(db.Close, cfg.db, log)) }()
 
 	// An import that was being written when the server last stopped was rolled back: say so.
 	if n, err := db.Imports().FailInterrupted(ctx); err != nil {
@@ -193,6 +193,28 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// closeStore closes the database on the way out. On a full disk the last checkpoint cannot
+// write, and only that fails: every committed write is in the write-ahead log beside the file,
+// which the next start replays. That is a clean stop (exit 0), said as a warning, not a failure.
+func closeStore(close func() error, path string, log *slog.Logger) error {
+	err := close()
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	var rest []error
+	for _, e := range errs {
+		if !errors.Is(e, data.ErrNoSpace) {
+			rest = append(rest, e)
+			continue
+		}
+		log.Warn("the disk is full: every saved change is kept in the write-ahead log, "+
+			"which the next start applies to the database; make room before starting again",
+			"db", path, "wal", path+"-wal", "err", e)
+	}
+	return errors.Join(rest...)
 }
 
 // staleSpool is the age past which a spooled upload in the upload directory is one a killed

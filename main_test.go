@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -163,6 +164,40 @@ func TestPrepare(t *testing.T) {
 	}
 	if info, err := os.Stat(cfg.uploadDir); err != nil || !info.IsDir() || os.TempDir() != cfg.uploadDir {
 		t.Errorf("upload directory %s: %v; TMPDIR %s", cfg.uploadDir, err, os.TempDir())
+	}
+}
+
+// TestCloseStoreOnAFullDisk checks the end of a clean shutdown when the disk is full: the last
+// checkpoint cannot write, every committed change is in the write-ahead log, and the server says
+// so and stops cleanly (run returns nil, so the exit status is 0); any other failure to close is
+// still one. The full disk is injected: SQLite's SQLITE_FULL for a checkpoint needs a real full
+// file system, which a test cannot make portably (data's tests show SQLITE_FULL is ErrNoSpace).
+func TestCloseStoreOnAFullDisk(t *testing.T) {
+	full := fmt.Errorf("checkpoint the write-ahead log: %w: database or disk is full", data.ErrNoSpace)
+	other := errors.New("close: bad file descriptor")
+	for _, tc := range []struct {
+		name    string
+		closed  error
+		want    error
+		warning bool
+	}{
+		{"OK", nil, nil, false},
+		{"DiskFull", errors.Join(full), nil, true},
+		{"DiskFullAndMore", errors.Join(full, other), other, true},
+		{"Other", errors.Join(other), other, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			err := closeStore(func() error { return tc.closed }, "lib.db", slog.New(slog.NewTextHandler(&logs, nil)))
+			if (err == nil) != (tc.want == nil) || (tc.want != nil && !errors.Is(err, tc.want)) || errors.Is(err, data.ErrNoSpace) {
+				t.Errorf("closeStore = %v, want %v", err, tc.want)
+			}
+			said := logs.String()
+			if warned := strings.Contains(said, "level=WARN") && strings.Contains(said, "write-ahead log") &&
+				strings.Contains(said, "wal=lib.db-wal"); warned != tc.warning {
+				t.Errorf("log = %q; want a warning saying where the saved changes are: %v", said, tc.warning)
+			}
+		})
 	}
 }
 

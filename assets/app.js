@@ -61,11 +61,11 @@
     }
   });
 
-  // Escape cancels an edit in place.
+  // Escape cancels an edit in place, a status menu, or a reading's delete waiting to be confirmed.
   document.addEventListener('keydown', function (e) {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
     var target = e.target instanceof Element ? e.target : null;
-    var editing = target && target.closest('tr.editing, tr.choosing, #book-main.editing');
+    var editing = target && target.closest('tr.editing, tr.choosing, #book-main.editing, form.reading.confirming');
     if (editing) {
       e.preventDefault();
       var cancel = editing.querySelector('[data-action="cancel"]');

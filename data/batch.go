@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -128,13 +129,18 @@ func (b *batcher) lead(db *DB) {
 		return nil
 	})
 	for _, j := range live {
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrBusy):
+			// Another process held the database past the wait: nothing of the batch ran, and
+			// running each write on its own would make each wait as long again.
+			j.done <- err
+		case err != nil:
 			// Some write failed, or the commit did: each runs again on its own, so that each
 			// gets its own outcome.
 			j.done <- j.run(db)
-			continue
+		default:
+			j.done <- nil
 		}
-		j.done <- nil
 	}
 }
 

@@ -189,3 +189,35 @@ func TestInBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestBatchOnALockedDatabase checks that writes batched together while another process holds the
+// database all fail with ErrBusy after one wait: each running again on its own, as after a write
+// that failed, would make each wait lockWait again.
+func TestBatchOnALockedDatabase(t *testing.T) {
+	db := batchTestDB(t)
+	var seq int
+	var name, path string
+	if err := db.write.QueryRowContext(t.Context(), `PRAGMA database_list`).Scan(&seq, &name, &path); err != nil {
+		t.Fatal(err)
+	}
+	holdWriteLock(t, path)
+	var fns []func(context.Context, *sqlx.Tx) error
+	for n := range 3 {
+		fns = append(fns, func(ctx context.Context, tx *sqlx.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO notes (n) VALUES (?)`, n)
+			return err
+		})
+	}
+	began := time.Now()
+	errs := queueBatch(t, db, fns)
+	waited := time.Since(began)
+	for i, err := range errs {
+		if !errors.Is(err, ErrBusy) {
+			t.Errorf("write %d = %v, want ErrBusy", i, err)
+		}
+	}
+	// One wait of lockWait, loosely: each write waiting again would take four.
+	if waited > 2*lockWait {
+		t.Errorf("the batch waited %v, want about %v", waited, lockWait)
+	}
+}

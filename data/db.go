@@ -3,18 +3,20 @@ package data
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"runtime"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver
 	"github.com/pressly/goose/v3"
 )
 
@@ -129,7 +131,7 @@ func dsn(path, mode string) string {
 	q := url.Values{}
 	q.Set("mode", mode)
 	q.Set("_journal_mode", "WAL")
-	q.Set("_busy_timeout", "5000")
+	q.Set("_busy_timeout", strconv.FormatInt(lockWait.Milliseconds(), 10))
 	q.Set("_foreign_keys", "on")
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_txlock", "immediate")
@@ -207,15 +209,19 @@ func (db *DB) reclaim(ctx context.Context) error {
 	return nil
 }
 
-// Close checkpoints the WAL and closes the statements and both pools.
+// Close checkpoints the WAL and closes the statements and both pools. A checkpoint that fails
+// loses nothing: the WAL keeps every committed write, and the next Open replays it. When it
+// fails for want of disk space, the error is ErrNoSpace, and the pools are closed all the same.
 func (db *DB) Close() error {
 	var errs []error
 	db.stmts.Range(func(_, st any) bool {
 		errs = append(errs, st.(*sqlx.Stmt).Close())
 		return true
 	})
-	_, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	errs = append(errs, err, db.read.Close(), db.write.Close())
+	if _, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		errs = append(errs, fmt.Errorf("checkpoint the write-ahead log: %w", storeError(err)))
+	}
+	errs = append(errs, db.read.Close(), db.write.Close())
 	return errors.Join(errs...)
 }
 
@@ -245,9 +251,9 @@ func (db *DB) get(ctx context.Context, dest any, query string, args ...any) erro
 	}
 	st, err := db.stmt(ctx, query)
 	if err != nil {
-		return err
+		return storeError(err)
 	}
-	return st.GetContext(ctx, dest, args...)
+	return storeError(st.GetContext(ctx, dest, args...))
 }
 
 // readContext is the context a read query on the read pool runs under: ctx without its
@@ -275,9 +281,9 @@ func (db *DB) selectAll(ctx context.Context, dest any, query string, args ...any
 	}
 	st, err := db.stmt(ctx, query)
 	if err != nil {
-		return err
+		return storeError(err)
 	}
-	return st.SelectContext(ctx, dest, args...)
+	return storeError(st.SelectContext(ctx, dest, args...))
 }
 
 // Books returns the store for books.
@@ -297,17 +303,52 @@ func (db *DB) Sessions(idle, lifetime time.Duration) *SessionStore {
 // CSRFTokens returns the store for anti-forgery tokens.
 func (db *DB) CSRFTokens() *CSRFTokens { return &CSRFTokens{db: db} }
 
-// inTx runs fn in a write transaction, committing when it returns nil.
+// lockWait is how long a write waits at most for another process that holds the database's
+// write lock (the bookcase command, a backup, the sqlite3 shell), unless its context ends sooner.
+// Past it the write fails with ErrBusy. Writers of this process queue in Go instead (DB).
+const lockWait = 5 * time.Second
+
+// inTx runs fn in a write transaction, committing when it returns nil. Waiting for the write lock
+// ends with ctx's deadline, when that comes before lockWait: SQLite's busy handler does not
+// watch the context (sqlite3_interrupt does not stop it), so a touch meant to give up after 250 ms
+// waited the whole 5 s while another process held the lock.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := db.write.BeginTxx(ctx, nil)
+	return storeError(db.tx(ctx, fn))
+}
+
+// tx is inTx before its error is classified.
+func (db *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
+	conn, err := db.write.Connx(ctx)
 	if err != nil {
-		return noSpace(err)
+		return err
+	}
+	defer func() {
+		if cerr := conn.Close(); !errors.Is(cerr, sql.ErrConnDone) {
+			err = errors.Join(err, cerr)
+		}
+	}()
+	if wait, ok := waitFor(ctx); ok {
+		if err := setLockWait(ctx, conn, wait); err != nil {
+			return err
+		}
+		defer func() {
+			if rerr := setLockWait(ctx, conn, lockWait); rerr != nil {
+				// A connection left with a shorter wait would fail later writes early: Raw's
+				// ErrBadConn (its only result) makes database/sql close it and open another.
+				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+				err = errors.Join(err, fmt.Errorf("restore the busy timeout: %w", rerr))
+			}
+		}()
+	}
+	tx, err := conn.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return noSpace(err)
+		return err
 	}
-	return noSpace(tx.Commit())
+	return tx.Commit()
 }
 
 // noSpace marks the error of a write that found the disk full (SQLite's SQLITE_FULL, or a
@@ -320,4 +361,37 @@ func noSpace(err error) error {
 		return fmt.Errorf("%w: %w", ErrNoSpace, err)
 	}
 	return err
+}
+
+// waitFor returns how long a write under ctx may wait for the write lock, when that is shorter
+// than lockWait.
+func waitFor(ctx context.Context) (time.Duration, bool) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return 0, false
+	}
+	wait := time.Until(deadline)
+	if wait >= lockWait {
+		return 0, false
+	}
+	return max(wait, 0), true
+}
+
+// setLockWait sets the connection's busy timeout. The PRAGMA runs without ctx's cancellation and
+// without arguments, which go-sqlite3 executes in one call, outside its statement cache (where a
+// new text per duration would push out the prepared writes).
+func setLockWait(ctx context.Context, conn *sqlx.Conn, wait time.Duration) error {
+	_, err := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA busy_timeout = "+strconv.FormatInt(wait.Milliseconds(), 10))
+	return err
+}
+
+// storeError gives the SQLite failures a reader can be told about their sentinel, keeping the
+// original error in the chain for the log: busy or locked (another process holds the database
+// past the wait) is ErrBusy, a full disk is ErrNoSpace (noSpace).
+func storeError(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
+		return fmt.Errorf("%w: %w", ErrBusy, err)
+	}
+	return noSpace(err)
 }

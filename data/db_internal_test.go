@@ -1,6 +1,7 @@
 package data
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"os"
@@ -9,7 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -84,5 +87,91 @@ func TestWriteOnFullDisk(t *testing.T) {
 	}
 	if got, err := db.Books().Get(t.Context(), u.ID, b.ID); err != nil || got.Notes != "" {
 		t.Errorf("Get = %+v, %v; want the book unchanged", got, err)
+	}
+}
+
+// openFaultDB opens a fresh database in a temporary directory, and returns it with its path.
+func openFaultDB(t *testing.T) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "test.db")
+	db, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return db, path
+}
+
+// holdWriteLock takes the database's write lock from another connection, as another process (the
+// sqlite3 shell, a backup) would, until the test ends or release is called.
+func holdWriteLock(t *testing.T, path string) (release func()) {
+	t.Helper()
+	other, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := other.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(t.Context(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	done := false
+	release = func() {
+		if done {
+			return
+		}
+		done = true
+		if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+			t.Errorf("release the lock: %v", err)
+		}
+		conn.Close()
+		other.Close()
+	}
+	t.Cleanup(release)
+	return release
+}
+
+// writerSetting reads a PRAGMA on the write pool's connection.
+func writerSetting(t *testing.T, db *DB, pragma string) int {
+	t.Helper()
+	var v int
+	if err := db.write.QueryRowContext(t.Context(), "PRAGMA "+pragma).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestWriteWaitsForALockedDatabaseUntilItsDeadline checks that a write whose context ends before
+// lockWait gives up then with ErrBusy, rather than after SQLite's busy timeout, and leaves the
+// writer's timeout as it was for the next write.
+func TestWriteWaitsForALockedDatabaseUntilItsDeadline(t *testing.T) {
+	db, path := openFaultDB(t)
+	release := holdWriteLock(t, path)
+
+	const wait = 250 * time.Millisecond
+	ctx, cancel := context.WithTimeout(t.Context(), wait)
+	defer cancel()
+	began := time.Now()
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = 'none'`)
+		return err
+	})
+	waited := time.Since(began)
+	if !errors.Is(err, ErrBusy) {
+		t.Errorf("write to a locked database = %v, want ErrBusy", err)
+	}
+	if waited > 3*wait {
+		t.Errorf("write to a locked database waited %v, want about %v", waited, wait)
+	}
+
+	release()
+	if got, want := writerSetting(t, db, "busy_timeout"), int(lockWait.Milliseconds()); got != want {
+		t.Errorf("the writer's busy timeout after a short wait = %d ms, want %d", got, want)
 	}
 }

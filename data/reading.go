@@ -580,6 +580,57 @@ func (s *BookStore) EditReadThrough(ctx context.Context, owner, bookID, readThro
 	return rt, nil
 }
 
+// DeleteReadThrough deletes one reading of the owner's book bookID, with its progress updates: a
+// reading made by mistake (a status chosen by accident starts or finishes one, dated that day).
+// The book's status then follows the readings that are left, in the same transaction: a book
+// whose open reading goes, or whose status came from the reading that goes (read or did not
+// finish, from its latest reading), takes the outcome of its latest reading left, or Want to read
+// when none is. It returns the book as it now is.
+func (s *BookStore) DeleteReadThrough(ctx context.Context, owner, bookID, readThroughID int64) (Book, error) {
+	var b Book
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		if b, err = liveBook(ctx, tx, owner, bookID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM read_throughs WHERE id = ? AND book_id = ?`, readThroughID, bookID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrNotFound
+		}
+		if b.Status == StatusWant {
+			return tx.GetContext(ctx, &b, `SELECT `+bookColumns+` FROM books WHERE id = ?`, b.ID)
+		}
+		var latest []Status
+		if err := tx.SelectContext(ctx, &latest, `
+			SELECT outcome FROM read_throughs WHERE book_id = ? ORDER BY started_on DESC, id DESC LIMIT 1`, b.ID); err != nil {
+			return err
+		}
+		to := StatusWant
+		if len(latest) == 1 {
+			to = latest[0]
+		}
+		if to == b.Status {
+			return tx.GetContext(ctx, &b, `SELECT `+bookColumns+` FROM books WHERE id = ?`, b.ID)
+		}
+		if err := moveCount(ctx, tx, owner, b.Status, to); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE books SET status = ?, updated_at = ? WHERE id = ?`, to, s.db.now(), b.ID); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &b, `SELECT `+bookColumns+` FROM books WHERE id = ?`, b.ID)
+	})
+	if err != nil {
+		return Book{}, wrap(err, "delete reading of book", bookID)
+	}
+	return b, nil
+}
+
 // SetDetails replaces the pages, rating, notes and ISBN of the owner's book id with what the reader
 // typed, reporting every bad field at once. The book cannot be made shorter than the page the
 // reader is on.

@@ -904,3 +904,104 @@ func TestBookStoreCurrentlyReading(t *testing.T) {
 		t.Errorf("CurrentlyReading(limit 1) = %+v, %v", top, err)
 	}
 }
+
+// TestBookStoreDeleteReadThrough deletes readings made by mistake: the book's status, finish date
+// and the library's counts follow the readings left.
+func TestBookStoreDeleteReadThrough(t *testing.T) {
+	counts := func(t *testing.T, f readingFixture) map[data.Status]int {
+		t.Helper()
+		c, err := f.books.StatusCounts(t.Context(), f.owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	del := func(t *testing.T, f readingFixture, bookID, rtID int64) data.Book {
+		t.Helper()
+		b, err := f.books.DeleteReadThrough(t.Context(), f.owner, bookID, rtID)
+		if err != nil {
+			t.Fatalf("DeleteReadThrough: %v", err)
+		}
+		return b
+	}
+	t.Run("StatusBrowsedByMistake", func(t *testing.T) {
+		// A read book, then Reading and Read again by accident (the arrow keys on a select): the
+		// mistaken reading goes, and the book is read as before, finished on its own date.
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusRead, day(-10))
+		f.setStatus(t, b.ID, data.StatusReading, day(0))
+		f.setStatus(t, b.ID, data.StatusRead, day(0))
+		rts := f.readThroughs(t, b.ID)
+		if len(rts) != 2 {
+			t.Fatalf("%d readings, want 2", len(rts))
+		}
+		got := del(t, f, b.ID, rts[0].ID)
+		if got.Status != data.StatusRead || got.FinishedOn != day(-10).Format(time.DateOnly) {
+			t.Errorf("book is %s finished %q, want read on %s", got.Status, got.FinishedOn, day(-10).Format(time.DateOnly))
+		}
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: day(-10), finished: day(-10), outcome: data.StatusRead}})
+		if c := counts(t, f); c[data.StatusRead] != 1 {
+			t.Errorf("counts %v, want one read", c)
+		}
+	})
+	t.Run("OpenReadingGoes", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusDNF, day(-20))
+		f.setStatus(t, b.ID, data.StatusReading, day(-1))
+		f.progress(t, b.ID, "40%")
+		rts := f.readThroughs(t, b.ID)
+		got := del(t, f, b.ID, rts[0].ID)
+		if got.Status != data.StatusDNF {
+			t.Errorf("book is %s, want did not finish (its reading before)", got.Status)
+		}
+		if n := f.rows(t, "progress_updates"); n != 0 {
+			t.Errorf("%d progress updates left, want the reading's gone with it", n)
+		}
+		if c := counts(t, f); c[data.StatusDNF] != 1 || c[data.StatusReading] != 0 {
+			t.Errorf("counts %v", c)
+		}
+	})
+	t.Run("LastReadingGoes", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusRead, day(-3))
+		got := del(t, f, b.ID, f.readThroughs(t, b.ID)[0].ID)
+		if got.Status != data.StatusWant || got.FinishedOn != "" {
+			t.Errorf("book is %s finished %q, want want to read, never finished", got.Status, got.FinishedOn)
+		}
+		if c := counts(t, f); c[data.StatusWant] != 1 || c[data.StatusRead] != 0 {
+			t.Errorf("counts %v", c)
+		}
+	})
+	t.Run("OlderReadingGoes", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusRead, day(-30))
+		f.setStatus(t, b.ID, data.StatusReading, day(-2))
+		rts := f.readThroughs(t, b.ID)
+		if got := del(t, f, b.ID, rts[1].ID); got.Status != data.StatusReading {
+			t.Errorf("book is %s, want still reading", got.Status)
+		}
+	})
+	t.Run("NotFound", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		f.setStatus(t, b.ID, data.StatusRead, day(-3))
+		rt := f.readThroughs(t, b.ID)[0]
+		other := mustCreate(t, f.books, f.owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+		for name, call := range map[string]func() error{
+			"AnotherReader": func() error { _, err := f.books.DeleteReadThrough(t.Context(), f.other, b.ID, rt.ID); return err },
+			"AnotherBook":   func() error { _, err := f.books.DeleteReadThrough(t.Context(), f.owner, other.ID, rt.ID); return err },
+			"NoSuchReading": func() error { _, err := f.books.DeleteReadThrough(t.Context(), f.owner, b.ID, rt.ID+100); return err },
+		} {
+			if err := call(); !errors.Is(err, data.ErrNotFound) {
+				t.Errorf("%s: err = %v, want ErrNotFound", name, err)
+			}
+		}
+		if len(f.readThroughs(t, b.ID)) != 1 {
+			t.Error("a refused delete deleted the reading")
+		}
+	})
+}

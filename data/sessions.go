@@ -31,14 +31,18 @@ type Session struct {
 	CreatedAt  time.Time `db:"created_at"`
 	LastSeenAt time.Time `db:"last_seen_at"`
 	ExpiresAt  time.Time `db:"expires_at"`
+	// Unrecorded is why Get could not write what it should have (the use of the session, or the
+	// end of an expired one), or nil: the caller logs it, and a later request writes it.
+	Unrecorded error `db:"-"`
 }
 
 // touchEvery limits how often a session's last use is written: at most once a minute, so reading
 // pages does not turn into a stream of writes.
 const touchEvery = time.Minute
 
-// touchWait is how long recording a session's use waits for the writer before it gives up, so that
-// reading a page never waits for an import (the use is recorded by a later request).
+// touchWait is how long recording a session's use (or ending an expired one) waits for the writer
+// before it gives up, so that reading a page never waits for an import or for another process
+// holding the database (the use is recorded by a later request).
 const touchWait = 250 * time.Millisecond
 
 // NewToken returns 256 random bits, URL-safe.
@@ -77,8 +81,10 @@ func (s *SessionStore) Create(ctx context.Context, userID int64) (Session, error
 }
 
 // Get returns the live session for a token, or ErrNotFound when it is unknown, idle for too long
-// or past its lifetime. It records the use, unless the writer stays busy for touchWait (an import
-// holds it for seconds): a later request records it then.
+// or past its lifetime. It records the use, and ends an expired session, at best: reading must go
+// on when writing cannot (the writer is busy for longer than touchWait, as during an import; the
+// disk is full or read-only; another process holds the database), so a failed write is reported
+// in the Session's Unrecorded field, not as Get's error, and a later request writes it.
 func (s *SessionStore) Get(ctx context.Context, token string) (Session, error) {
 	if token == "" {
 		return Session{}, ErrNotFound
@@ -97,10 +103,11 @@ func (s *SessionStore) Get(ctx context.Context, token string) (Session, error) {
 	}
 	now := s.db.now()
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= s.Idle {
-		if err := s.Delete(ctx, token); err != nil {
-			return Session{}, err
-		}
-		return Session{}, ErrNotFound
+		// Expired either way, and as little worth a wait as recording a use: PurgeExpired
+		// removes it later if this cannot.
+		dctx, cancel := context.WithTimeout(ctx, touchWait)
+		defer cancel()
+		return Session{Unrecorded: s.Delete(dctx, token)}, ErrNotFound
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
 		// Recording the use is worth a moment, not a wait: while the writer is busy (an import
@@ -111,12 +118,10 @@ func (s *SessionStore) Get(ctx context.Context, token string) (Session, error) {
 			return err
 		})
 		cancel()
-		switch {
-		case err == nil:
+		if err != nil {
+			sess.Unrecorded = fmt.Errorf("record the use of a session: %w", err)
+		} else {
 			sess.LastSeenAt = now
-		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
-		default:
-			return Session{}, fmt.Errorf("touch session: %w", err)
 		}
 	}
 	return sess, nil

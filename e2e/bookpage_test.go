@@ -66,3 +66,60 @@ func TestBookPageInPlace(t *testing.T) {
 	p.waitFocus("#page-progress")
 	p.stillSamePage()
 }
+
+// TestDeleteReading deletes a reading made by mistake with the keyboard: Delete asks in the
+// reading's place, Escape takes it back (focus on Delete again), Enter on Delete reading deletes
+// it, and the status follows the reading left, all without a page load.
+func TestDeleteReading(t *testing.T) {
+	p := signedIn(t)
+	ctx := context.Background()
+	dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
+	for _, st := range []struct {
+		status data.Status
+		on     time.Time
+	}{
+		{data.StatusRead, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)},
+		{data.StatusReading, time.Time{}},
+		{data.StatusRead, time.Time{}},
+	} {
+		if _, err := p.books.SetStatus(ctx, p.reader.id, dune.ID, st.status, st.on); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rts, err := p.books.ReadThroughs(ctx, p.reader.id, dune.ID)
+	if err != nil || len(rts) != 2 {
+		t.Fatalf("readings %v, %v", rts, err)
+	}
+	mistake := strconv.FormatInt(rts[0].ID, 10)
+	p.open("/books/" + strconv.FormatInt(dune.ID, 10))
+
+	p.tabTo("#delete-reading-" + mistake)
+	p.markOld("book-readings")
+	p.press(kb.Enter)
+	p.waitUntil("it asks", swapped("book-readings")+` && document.querySelector('#book-readings form.confirming') !== null`)
+	p.waitFocus("#confirm-delete-reading-" + mistake)
+	p.markOld("book-readings")
+	p.press(kb.Escape)
+	p.waitUntil("it no longer asks", swapped("book-readings")+` && document.querySelector('#book-readings form.confirming') === null`)
+	p.waitFocus("#delete-reading-" + mistake)
+	if got, err := p.books.ReadThroughs(ctx, p.reader.id, dune.ID); err != nil || len(got) != 2 {
+		t.Fatalf("after Escape: readings %v, %v; want both", got, err)
+	}
+
+	p.press(kb.Enter)
+	p.waitFocus("#confirm-delete-reading-" + mistake)
+	p.markOld("book-readings")
+	p.press(kb.Enter)
+	p.waitUntil("the reading is gone", swapped("book-readings")+` && document.querySelectorAll('#book-readings form.reading').length === 1`)
+	p.waitFocus("#readings-heading")
+	if got := p.text(`#book-readings [role=status]`); got != "Reading deleted." {
+		t.Errorf("message %q", got)
+	}
+	if got := eval[string](p, `document.querySelector('#book-status button[aria-pressed="true"]').value`); got != "read" {
+		t.Errorf("status shown %q, want read", got)
+	}
+	p.stillSamePage()
+	if b, err := p.storedBook(dune.ID); err != nil || b.Status != data.StatusRead || b.FinishedOn != "2025-03-01" {
+		t.Errorf("stored book = %+v, %v; want read, finished 2025-03-01", b, err)
+	}
+}

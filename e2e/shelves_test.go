@@ -112,12 +112,25 @@ func TestReadingJourney(t *testing.T) {
 	}
 
 	// The status saves in place on the book page too, and its readings follow: Reading → Read.
-	p.tabBackTo("#page-status")
-	p.markOld("book-status")
+	// The arrow keys move between the statuses and save nothing; Enter saves the one focused.
+	p.tabBackTo("#page-status-reading")
+	if got := eval[string](p, `document.activeElement.getAttribute('aria-pressed')`); got != "true" {
+		t.Errorf("Reading is aria-pressed=%q, want true", got)
+	}
 	p.press(kb.ArrowDown)
+	p.waitFocus("#page-status-read")
+	p.press(kb.ArrowDown)
+	p.waitFocus("#page-status-dnf")
+	p.press(kb.ArrowUp)
+	p.waitFocus("#page-status-read")
+	if b, err := p.storedBook(dune.ID); err != nil || b.Status != data.StatusReading {
+		t.Errorf("after the arrow keys the stored book = %+v, %v; want it still being read", b, err)
+	}
+	p.markOld("book-status")
+	p.press(kb.Enter)
 	p.waitUntil("the status is saved", swapped("book-status")+` && document.querySelector('[data-testid="status"]').textContent.trim() === 'Read'`)
 	p.waitUntil("the readings follow", `Array.from(document.querySelectorAll('#book-readings input[name=finished_on]')).filter(i => i.value !== '').length === 2`)
-	p.waitFocus("#page-status")
+	p.waitFocus("#page-status-read")
 	p.stillSamePage()
 	if b, err := p.books.Get(context.Background(), p.reader.id, dune.ID); err != nil || b.Status != data.StatusRead {
 		t.Errorf("stored book = %+v, %v; want it read", b, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -57,6 +58,16 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	sess, err := s.sessions.Get(c.UserContext(), token)
+	if sess.Unrecorded != nil {
+		// The page is served all the same. Our own writer kept busy for touchWait (by an import,
+		// say) is routine; a database that cannot be written, or that another process holds, is
+		// the operator's to know about.
+		level := slog.LevelWarn
+		if errors.Is(sess.Unrecorded, context.DeadlineExceeded) {
+			level = slog.LevelDebug
+		}
+		s.log.Log(c.UserContext(), level, "session not updated; a later request updates it", "err", sess.Unrecorded)
+	}
 	switch {
 	case errors.Is(err, data.ErrNotFound):
 		s.clearSessionCookie(c)

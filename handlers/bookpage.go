@@ -255,6 +255,82 @@ func (s *Server) setPageStatus(c *fiber.Ctx) error {
 	})
 }
 
+// readingID is the reading named by the :rt route parameter.
+func readingID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("rt"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
+
+// confirmDeleteReading asks whether to delete one reading of a book, in its place among the
+// readings (htmx) or on the book page.
+func (s *Server) confirmDeleteReading(c *fiber.Ctx) error {
+	b, err := s.liveBook(c)
+	if err != nil {
+		return err
+	}
+	rtID, err := readingID(c)
+	if err != nil {
+		return err
+	}
+	rts, err := s.reading.ReadThroughs(c.UserContext(), owner(c), b.ID)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(rts, func(rt data.ReadThrough) bool { return rt.ID == rtID }) {
+		return fiber.ErrNotFound
+	}
+	c.Vary(hxRequest)
+	return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
+		for i := range d.ReadThroughs {
+			d.ReadThroughs[i].Confirm = d.ReadThroughs[i].ID == rtID
+		}
+	})
+}
+
+// deleteReading deletes one reading of a book; the book's status follows the readings left.
+func (s *Server) deleteReading(c *fiber.Ctx) error {
+	b, err := s.liveBook(c)
+	if err != nil {
+		return err
+	}
+	rtID, err := readingID(c)
+	if err != nil {
+		return err
+	}
+	nb, err := s.reading.DeleteReadThrough(c.UserContext(), owner(c), b.ID, rtID)
+	if err != nil {
+		return err
+	}
+	if !isHTMX(c) {
+		return c.Redirect(bookPath(b.ID), fiber.StatusSeeOther)
+	}
+	return s.renderBookPage(c, fiber.StatusOK, nb, views.ReadingDeleted, func(d *views.BookDetail) {
+		d.ReadingDeleted = true
+	})
+}
+
+// showPageReadings answers the readings of a book's page (htmx: Cancel of a reading's delete,
+// with the focus back on that reading's Delete), or the whole page.
+func (s *Server) showPageReadings(c *fiber.Ctx) error {
+	b, err := s.liveBook(c)
+	if err != nil {
+		return err
+	}
+	c.Vary(hxRequest)
+	if !isHTMX(c) {
+		return c.Redirect(bookPath(b.ID), fiber.StatusSeeOther)
+	}
+	focus, _ := strconv.ParseInt(c.Query("focus"), 10, 64)
+	return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
+		for i := range d.ReadThroughs {
+			d.ReadThroughs[i].FocusDelete = d.ReadThroughs[i].ID == focus
+		}
+	})
+}
+
 // showPageMain answers the main panel of a book's page, read-only: Cancel of the in-place edit.
 // Without htmx it is the whole page.
 func (s *Server) showPageMain(c *fiber.Ctx) error {

@@ -368,6 +368,9 @@ func TestBookPageNotFound(t *testing.T) {
 			{http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"10"}}},
 			{http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"bad"}}},
 			{http.MethodPost, bookPath(id, "read-throughs", rt), url.Values{"started_on": {"2025-01-01"}}},
+			{http.MethodGet, bookPath(id, "read-throughs", rt, "delete"), nil},
+			{http.MethodPost, bookPath(id, "read-throughs", rt, "delete"), url.Values{}},
+			{http.MethodGet, bookPath(id, "page", "readings"), nil},
 			{http.MethodPost, bookPath(id, "page", "status"), url.Values{"status": {"read"}}},
 			{http.MethodPost, bookPath(id, "page", "status"), url.Values{"status": {"bad"}}},
 			{http.MethodGet, bookPath(id, "page", "main"), nil},
@@ -416,7 +419,7 @@ func TestSetPageStatus(t *testing.T) {
 			t.Errorf("status %q, want reading", got)
 		}
 		doc := a.get(plain, bookPath(b.ID)).page(t)
-		wantAttr(t, one(t, doc, "#page-status option[selected]"), "value", "reading")
+		wantAttr(t, one(t, doc, `#book-status button[aria-pressed="true"]`), "value", "reading")
 	})
 	t.Run("HTMX", func(t *testing.T) {
 		a := newTestApp(t)
@@ -426,7 +429,7 @@ func TestSetPageStatus(t *testing.T) {
 			res := a.do(htmx, http.MethodPost, bookPath(b.ID, "page", "status"), status(st))
 			res.wantStatus(t, http.StatusOK)
 			doc := res.parts(t)
-			wantAttr(t, one(t, doc, "section#book-status #page-status option[selected]"), "value", st)
+			wantAttr(t, one(t, doc, `section#book-status button[aria-pressed="true"]`), "value", st)
 			one(t, doc, `article#book-main[hx-swap-oob="true"]`)
 			one(t, doc, `section#book-progress[hx-swap-oob="true"]`)
 			readings := one(t, doc, `section#book-readings[hx-swap-oob="true"]`)
@@ -459,7 +462,7 @@ func TestSetPageStatus(t *testing.T) {
 			} else {
 				doc = res.page(t)
 			}
-			wantAttr(t, one(t, doc, "section#book-status #page-status"), "aria-invalid", "true")
+			wantAttr(t, one(t, doc, "section#book-status form.status-menu"), "aria-describedby", "page-status-error")
 			if got := squash(one(t, doc, "#page-status-error").Text()); got == "" {
 				t.Error("no message beside the status")
 			}
@@ -649,6 +652,119 @@ func TestPageProgress(t *testing.T) {
 			a.do(htmx, http.MethodPost, bookPath(b.ID, "page", "progress"), progress(c.typed)).wantStatus(t, http.StatusOK)
 			doc := a.get(plain, bookPath(b.ID)).page(t)
 			wantText(t, one(t, doc, `[data-testid="progress"] tbody td:last-child`), c.want)
+		}
+	})
+}
+
+// TestDeleteReading deletes a reading made by mistake, asked first in its place: htmx swaps the
+// readings (and the status, which follows the readings left), plain forms post, redirect and get.
+func TestDeleteReading(t *testing.T) {
+	setup := func(t *testing.T) (*testApp, data.Book, []data.ReadThrough) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		// Read in March; then Reading and Read again today, by mistake.
+		for _, st := range []struct {
+			status data.Status
+			on     time.Time
+		}{
+			{data.StatusRead, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)},
+			{data.StatusReading, time.Time{}},
+			{data.StatusRead, time.Time{}},
+		} {
+			if _, err := a.books.SetStatus(t.Context(), a.reader.ID, b.ID, st.status, st.on); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rts, err := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+		if err != nil || len(rts) != 2 {
+			t.Fatalf("read-throughs %v, %v", rts, err)
+		}
+		a.get(plain, bookPath(b.ID))
+		return a, b, rts
+	}
+	rtPath := func(b data.Book, rt data.ReadThrough, action ...string) string {
+		return bookPath(b.ID, append([]string{"read-throughs", strconv.FormatInt(rt.ID, 10)}, action...)...)
+	}
+	left := func(t *testing.T, a *testApp, b data.Book) []data.ReadThrough {
+		t.Helper()
+		rts, err := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rts
+	}
+	t.Run("Plain", func(t *testing.T) {
+		a, b, rts := setup(t)
+		doc := a.get(plain, rtPath(b, rts[0], "delete")).page(t)
+		id := strconv.FormatInt(rts[0].ID, 10)
+		form := one(t, doc, "#book-readings form.confirming")
+		wantAttr(t, form, "action", rtPath(b, rts[0], "delete"))
+		one(t, form, "#confirm-delete-reading-"+id+"[autofocus]")
+		wantAttr(t, one(t, form, "[data-action=cancel]"), "href", bookPath(b.ID))
+		if n := doc.Find("#book-readings form.confirming").Length(); n != 1 {
+			t.Errorf("%d readings ask to be deleted, want the one", n)
+		}
+		if n := len(left(t, a, b)); n != 2 {
+			t.Fatalf("asking deleted something: %d readings", n)
+		}
+		a.do(plain, http.MethodPost, rtPath(b, rts[0], "delete"), url.Values{}).wantRedirect(t, bookPath(b.ID))
+		if got := left(t, a, b); len(got) != 1 || got[0].ID != rts[1].ID {
+			t.Errorf("readings left %+v, want the one of March", got)
+		}
+		if got := a.stored(b.ID); got.Status != data.StatusRead || got.FinishedOn != "2025-03-01" {
+			t.Errorf("book %s finished %q, want read on 2025-03-01", got.Status, got.FinishedOn)
+		}
+	})
+	t.Run("HTMX", func(t *testing.T) {
+		a, b, rts := setup(t)
+		id := strconv.FormatInt(rts[0].ID, 10)
+		res := a.do(htmx, http.MethodGet, rtPath(b, rts[0], "delete"), nil)
+		res.wantStatus(t, http.StatusOK)
+		doc := res.parts(t)
+		one(t, doc, "section#book-readings form.confirming #confirm-delete-reading-"+id+"[autofocus]")
+		wantAttr(t, one(t, doc, "form.confirming [data-action=cancel]"), "hx-get", bookPath(b.ID, "page", "readings")+"?focus="+id)
+
+		// Cancel: the readings again, the focus back on that reading's Delete.
+		res = a.do(htmx, http.MethodGet, bookPath(b.ID, "page", "readings")+"?focus="+id, nil)
+		res.wantStatus(t, http.StatusOK)
+		doc = res.parts(t)
+		none(t, doc, "form.confirming")
+		one(t, doc, "#delete-reading-"+id+"[autofocus]")
+
+		res = a.do(htmx, http.MethodPost, rtPath(b, rts[0], "delete"), url.Values{})
+		res.wantStatus(t, http.StatusOK)
+		doc = res.parts(t)
+		readings := one(t, doc, "section#book-readings:not([hx-swap-oob])")
+		wantText(t, one(t, readings, "[role=status]"), "Reading deleted.")
+		one(t, readings, "h2[autofocus]")
+		if n := readings.Find("form.reading").Length(); n != 1 {
+			t.Errorf("%d readings shown, want 1", n)
+		}
+		wantAttr(t, one(t, doc, `section#book-status[hx-swap-oob="true"] button[aria-pressed="true"]`), "value", "read")
+		one(t, doc, `article#book-main[hx-swap-oob="true"]`)
+	})
+	t.Run("LastReadingMakesTheBookWanted", func(t *testing.T) {
+		a, b, rts := setup(t)
+		for _, rt := range rts {
+			a.do(htmx, http.MethodPost, rtPath(b, rt, "delete"), url.Values{}).wantStatus(t, http.StatusOK)
+		}
+		if got := a.stored(b.ID).Status; got != data.StatusWant {
+			t.Errorf("status %s, want want to read", got)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		a, b, rts := setup(t)
+		for _, m := range modes {
+			for _, path := range []string{
+				bookPath(b.ID, "read-throughs", "999", "delete"),
+				bookPath(b.ID, "read-throughs", "x", "delete"),
+			} {
+				a.do(m, http.MethodGet, path, nil).wantStatus(t, http.StatusNotFound)
+				a.do(m, http.MethodPost, path, url.Values{}).wantStatus(t, http.StatusNotFound)
+			}
+		}
+		if n := len(left(t, a, b)); n != len(rts) {
+			t.Errorf("%d readings left, want %d", n, len(rts))
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"syscall"
@@ -19,7 +20,7 @@ func statusOf(err error) int {
 		return fiber.StatusNotFound
 	case errors.Is(err, data.ErrInvalid):
 		return fiber.StatusUnprocessableEntity
-	case errors.Is(err, data.ErrBusy):
+	case errors.Is(err, data.ErrBusy), errors.Is(err, context.DeadlineExceeded):
 		return fiber.StatusServiceUnavailable
 	case diskFull(err):
 		return fiber.StatusInsufficientStorage
@@ -50,10 +51,10 @@ func noticeFor(status int) views.Notice {
 		return views.Notice{Title: "Not allowed", Detail: "This address does not accept that kind of request."}
 	case fiber.StatusRequestEntityTooLarge:
 		return views.Notice{Title: "Too much data", Detail: "What you sent is larger than Bookcase accepts. Shorten it and try again."}
-	case fiber.StatusInsufficientStorage:
-		return views.Notice{Title: "Disk full", Detail: "The server's disk is full, so nothing was saved. Try again once there is room on it."}
 	case fiber.StatusServiceUnavailable:
 		return views.Notice{Title: "Busy", Detail: "Bookcase has more to do than it can manage right now. Nothing was lost; try again in a moment."}
+	case fiber.StatusInsufficientStorage:
+		return views.Notice{Title: "Disk full", Detail: "The server's disk is full; nothing was saved. Everything saved before is safe, and reading still works: try again once the server's operator has made room."}
 	case fiber.StatusBadRequest, fiber.StatusUnprocessableEntity:
 		return views.Notice{Title: "Bad request", Detail: "Bookcase could not understand that request. Reload the page and try again."}
 	default:
@@ -78,6 +79,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	case status >= 500:
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
+	// The request's context may be the reason for the error (past its deadline): the error page
+	// is rendered all the same, or the reader would get an empty 500.
+	c.SetUserContext(context.WithoutCancel(c.UserContext()))
 	c.Response().ResetBody()
 	var gone goneBook
 	if isHTMX(c) && errors.As(err, &gone) {

@@ -291,7 +291,9 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 				return err
 			}
 		}
-		l.Matches = matchesLabel(n)
+		if n > 0 { // none: the empty table says so, once
+			l.Matches = matchesLabel(n)
+		}
 	}
 	l.Headers, l.OrderLabel = sortHeaders(f), orderLabel(f)
 	if l.Query, err = s.libraryQuery(c, f, !results); err != nil {
@@ -345,11 +347,9 @@ func (s *Server) libraryQuery(c *fiber.Ctx, f filter, withGenres bool) (views.Li
 	return q, nil
 }
 
-// matchesLabel says how many books match, counted up to maxMatches.
+// matchesLabel says how many books match (at least one), counted up to maxMatches.
 func matchesLabel(n int) string {
 	switch {
-	case n == 0:
-		return "No books match."
 	case n == 1:
 		return "1 book matches."
 	case n > maxMatches:

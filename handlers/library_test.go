@@ -112,6 +112,17 @@ func TestLibrarySearch(t *testing.T) {
 			t.Errorf("rows %q", got)
 		}
 		wantText(t, one(t, doc, "tbody.empty .empty-title"), "No books match “zzz”.")
+		// Said once, where the rows would be, and announced there (before, the count above the
+		// table said "No books match." too).
+		if n := strings.Count(doc.Text(), "No books match"); n != 1 {
+			t.Errorf("the page says “No books match” %d times, want once", n)
+		}
+		wantAttr(t, one(t, doc, "tbody.empty .empty-title"), "role", "status")
+		// As the reader types (htmx, the results alone), the same.
+		frag := resultsOf(t, a.results("/books?q=zzz", "library-search"))
+		if n := strings.Count(frag.Text(), "No books match"); n != 1 {
+			t.Errorf("the results say “No books match” %d times, want once", n)
+		}
 	})
 	t.Run("Escaped", func(t *testing.T) {
 		res := a.get(plain, "/books?q="+url.QueryEscape(`<script>alert(1)</script>`))

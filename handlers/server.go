@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,6 +47,7 @@ type ReadingStore interface {
 	ProgressHistory(ctx context.Context, owner, id int64) ([]data.ProgressUpdate, error)
 	ReadThroughs(ctx context.Context, owner, id int64) ([]data.ReadThrough, error)
 	EditReadThrough(ctx context.Context, owner, bookID, readThroughID int64, started time.Time, finished *time.Time) (data.ReadThrough, error)
+	DeleteReadThrough(ctx context.Context, owner, bookID, readThroughID int64) (data.Book, error)
 	SetDetails(ctx context.Context, owner, id int64, in data.DetailsInput) (data.Book, error)
 	StatusCounts(ctx context.Context, owner int64) (map[data.Status]int, error)
 	CurrentlyReading(ctx context.Context, owner int64, limit int) ([]data.ReadingNow, error)
@@ -91,6 +93,9 @@ type Config struct {
 	// TrustedProxies are the addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For
 	// and X-Forwarded-Proto headers are believed. Nobody else's are.
 	TrustedProxies []string
+	// RequestTimeout bounds the work done for one request, database included; zero means
+	// requestTimeout.
+	RequestTimeout time.Duration
 }
 
 // Server holds the handlers' dependencies; its methods are the handlers.
@@ -115,6 +120,8 @@ type Server struct {
 	// signer signs what is handed out without being stored: anonymous anti-forgery tokens and
 	// device cookies.
 	signer signer
+	// requestTimeout bounds the work done for one request (Config.RequestTimeout).
+	requestTimeout time.Duration
 }
 
 // maxBodyBytes bounds every request body; a book is three fields of at most 250 characters.
@@ -144,18 +151,19 @@ func New(cfg Config) (*fiber.App, error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{
-		books:         cfg.Books,
-		reading:       cfg.Reading,
-		shelves:       cfg.Shelves,
-		export:        cfg.Export,
-		imports:       cfg.Imports,
-		jobs:          newImportJobs(cfg.Imports, cfg.Logger),
-		users:         cfg.Users,
-		sessions:      cfg.Sessions,
-		log:           cfg.Logger,
-		signupOpen:    cfg.SignupOpen,
-		secureCookies: cfg.SecureCookies,
-		csrfStorage:   newCSRFStorage(cfg.CSRF),
+		books:          cfg.Books,
+		reading:        cfg.Reading,
+		shelves:        cfg.Shelves,
+		export:         cfg.Export,
+		imports:        cfg.Imports,
+		jobs:           newImportJobs(cfg.Imports, cfg.Logger),
+		users:          cfg.Users,
+		sessions:       cfg.Sessions,
+		log:            cfg.Logger,
+		signupOpen:     cfg.SignupOpen,
+		secureCookies:  cfg.SecureCookies,
+		csrfStorage:    newCSRFStorage(cfg.CSRF),
+		requestTimeout: cmp.Or(cfg.RequestTimeout, requestTimeout),
 	}
 	for _, p := range cfg.TrustedProxies {
 		prefix, err := parsePrefix(p)
@@ -200,7 +208,7 @@ func New(cfg Config) (*fiber.App, error) {
 	app.Server().HeaderReceived = s.uploadBodyLimit
 	app.Server().ErrorHandler = s.readErrors(app, app.Server().ErrorHandler)
 	app.Hooks().OnShutdown(s.jobs.stop)
-	app.Use(requestContext)
+	app.Use(s.requestContext)
 	app.Use(s.logRequests)
 	app.Use(recover.New())
 	app.Use(s.securityHeaders)
@@ -240,14 +248,16 @@ type spoolError struct{ error }
 
 func (e spoolError) Unwrap() error { return e.error }
 
-// requestTimeout bounds the work done for one request, database included.
+// requestTimeout bounds the work done for one request, database included, unless
+// Config.RequestTimeout says otherwise.
 const requestTimeout = 15 * time.Second
 
 // requestContext gives each request its own context for the stores and views; it comes first, so
-// the context lives until the error handler has rendered. Fiber's c.Context()
-// is fasthttp's reusable request object and must not reach code that may outlive the handler.
-func requestContext(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+// the context lives until the error handler has rendered (which renders without its deadline, so
+// a request past it still gets its error page). Fiber's c.Context() is fasthttp's reusable
+// request object and must not reach code that may outlive the handler.
+func (s *Server) requestContext(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.requestTimeout)
 	defer cancel()
 	c.SetUserContext(ctx)
 	return c.Next()
@@ -265,10 +275,11 @@ func cacheForever(c *fiber.Ctx) error {
 }
 
 // commonHeaders marks every page and fragment as depending on HX-Request, and as not to be
-// served from a cache without asking.
+// stored by any cache: a reader's library, notes and exports are private, and no-cache still let
+// a browser or proxy keep a copy on disk (it only had to ask before showing it again).
 func (s *Server) commonHeaders(c *fiber.Ctx) error {
 	c.Vary(hxRequest)
-	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Next()
 }
 

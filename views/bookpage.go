@@ -45,6 +45,9 @@ type ReadThroughForm struct {
 	Outcome    string
 	Open       bool // still being read: no finish date
 	Errors     map[string]string
+	// Confirm asks whether to delete the reading, in place of its form; FocusDelete puts the
+	// focus back on its Delete button (the confirmation cancelled).
+	Confirm, FocusDelete bool
 }
 
 // ProgressEntry is one recorded progress update: when, and how far.
@@ -67,7 +70,10 @@ type BookDetail struct {
 	StatusError  string // what is wrong with the status sent, after a failed change
 	Details      DetailsForm
 	ReadThroughs []ReadThroughForm
-	Progress     []ProgressEntry
+	// ReadingDeleted says a reading has just been deleted (htmx): the readings say so and take
+	// the focus.
+	ReadingDeleted bool
+	Progress       []ProgressEntry
 	// Fields, when not nil, is the form that edits the title, author and genre in place of the
 	// main panel: what was typed, and the problems with it.
 	Fields *BookForm
@@ -102,7 +108,24 @@ func readThroughURL(book, rt int64) string {
 	return bookAction(book, "read-throughs") + "/" + strconv.FormatInt(rt, 10)
 }
 
+func readThroughDeleteURL(book, rt int64) string { return readThroughURL(book, rt) + "/delete" }
+
+// readingsURL is the book page's readings alone: Cancel of a reading's delete, focused on its
+// Delete button again.
+func readingsURL(book, rt int64) string {
+	return bookPageAction(book, "readings") + "?focus=" + strconv.FormatInt(rt, 10)
+}
+
 // bookPageAction is the address of a form of the book page that answers with the page's parts.
 func bookPageAction(id int64, action string) string { return bookAction(id, "page/"+action) }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// readingSummary names a reading by its outcome and dates: "Read, started 2024-05-03, finished 2024-05-09".
+func readingSummary(rt ReadThroughForm) string {
+	s := rt.Outcome + ", started " + rt.StartedOn
+	if rt.FinishedOn != "" {
+		s += ", finished " + rt.FinishedOn
+	}
+	return s
+}

@@ -54,7 +54,7 @@ func BookPage(m Meta, d BookDetail) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = bookStatus(d).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = bookStatus(d, false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -66,7 +66,7 @@ func BookPage(m Meta, d BookDetail) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = readThroughs(d.Book.ID, d.ReadThroughs, false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = readThroughs(d, false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
