@@ -102,7 +102,7 @@ new_db() {
 	printf '%s\n' "$BENCH_PASSWORD" | "$tmp/bookcase" user --db "$1" add "$BENCH_USER" >/dev/null
 	echo "seeding $2 books ..." >&2
 	local t0=$EPOCHREALTIME
-	"$tmp/bookcase" seed --db "$1" --user "$BENCH_USER" --books "$2"
+	"$tmp/bookcase" seed --db "$1" --user "$BENCH_USER" --books "$2" >&2
 	seed_times+=("$(awk -v a="$t0" -v b="$EPOCHREALTIME" -v n="$2" 'BEGIN { printf "%d books seeded in %.2f s (%.0f books/s)", n, b - a, n / (b - a) }')")
 }
 
