@@ -2,12 +2,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -18,10 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/bookcase/bookcase/data"
 	"github.com/bookcase/bookcase/handlers"
@@ -42,10 +36,10 @@ type config struct {
 
 // parseConfig reads flags, falling back to BOOKCASE_* environment variables, then to defaults.
 func parseConfig(args []string, getenv func(string) string) (config, error) {
-	fs := flag.NewFlagSet("bookcase", flag.ContinueOnError)
+	fs := newFlags("bookcase", serveUsage)
 	var c config
 	fs.StringVar(&c.addr, "addr", envOr(getenv, "BOOKCASE_ADDR", "127.0.0.1:4996"), "address to listen on (env BOOKCASE_ADDR)")
-	fs.StringVar(&c.db, "db", envOr(getenv, "BOOKCASE_DB", "bookcase.db"), "SQLite database file, created if missing (env BOOKCASE_DB)")
+	db := fs.db(getenv)
 	fs.StringVar(&c.signup, "signup", envOr(getenv, "BOOKCASE_SIGNUP", "open"), "who may create an account: open, or closed (only 'bookcase user add') (env BOOKCASE_SIGNUP)")
 	secure, err := strconv.ParseBool(envOr(getenv, "BOOKCASE_SECURE_COOKIES", "false"))
 	if err != nil {
@@ -56,12 +50,14 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.DurationVar(&c.sessionIdle, "session-idle", 24*time.Hour, "sign readers out after this long without use")
 	fs.DurationVar(&c.sessionLifetime, "session-lifetime", 7*24*time.Hour, "sign readers out this long after they signed in, used or not")
 	fs.StringVar(&c.uploadDir, "upload-dir", getenv("BOOKCASE_UPLOAD_DIR"), "directory of the server's temporary files (large uploads as they arrive), created if missing; default bookcase-uploads beside the database (env BOOKCASE_UPLOAD_DIR)")
-	if err := fs.Parse(args); err != nil {
+	rest, err := fs.parse(args)
+	if err != nil {
 		return config{}, err
 	}
-	if fs.NArg() > 0 {
-		return config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	if len(rest) > 0 {
+		return config{}, fmt.Errorf("unexpected argument %q: try bookcase help", rest[0])
 	}
+	c.db = *db
 	if c.signup != "open" && c.signup != "closed" {
 		return config{}, fmt.Errorf("--signup must be open or closed, not %q", c.signup)
 	}
@@ -87,34 +83,9 @@ func envOr(getenv func(string) string, key, fallback string) string {
 }
 
 func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if len(os.Args) > 1 {
-		var err error
-		switch os.Args[1] {
-		case "seed":
-			err = seed(os.Args[2:], os.Getenv)
-		case "user":
-			err = userCommand(context.Background(), os.Args[2:], os.Getenv, newTerminal(os.Stdin, os.Stdout, os.Stderr))
-		default:
-			goto serve
-		}
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
-		}
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "bookcase %s: %v\n", os.Args[1], err)
-			os.Exit(1)
-		}
-		return
-	}
-serve:
-	cfg, err := parseConfig(os.Args[1:], os.Getenv)
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(0)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bookcase:", err)
-		os.Exit(2)
+	cfg, serve, code := commandLine(context.Background(), os.Args[1:], os.Getenv, newTerminal(os.Stdin, os.Stdout, os.Stderr))
+	if !serve {
+		os.Exit(code)
 	}
 	// A page allocates many short-lived objects; collecting garbage less often buys about a fifth
 	// more requests per second for some tens of megabytes (see bench/README.md). GOGC still wins.
@@ -127,24 +98,36 @@ serve:
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := prepare(ctx, cfg, data.CheckSQLite); err != nil {
+		fmt.Fprintln(os.Stderr, "bookcase:", err)
+		os.Exit(1)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(ctx, cfg, log); err != nil {
+		log.Error("bookcase stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+// prepare readies the process to serve. checkSQLite comes first: a build that cannot serve
+// refuses before it makes the upload directory (or, in run, the database).
+func prepare(ctx context.Context, cfg config, checkSQLite func(context.Context) error) error {
+	if err := checkSQLite(ctx); err != nil {
+		return err
+	}
 	// fasthttp spools an upload's file over 16 MB through mime/multipart into os.TempDir, and
 	// TMPDIR is the one setting of both (and of SQLite's temporary files): pointing it at a
 	// directory of the server's own lets run find the files a killed server left, and keeps
 	// them off a /tmp that others fill, or that is memory.
 	if err := os.MkdirAll(cfg.uploadDir, 0o700); err != nil {
-		fmt.Fprintln(os.Stderr, "bookcase: upload directory:", err)
-		os.Exit(1)
+		return fmt.Errorf("upload directory: %w", err)
 	}
 	if err := os.Setenv("TMPDIR", cfg.uploadDir); err != nil {
-		fmt.Fprintln(os.Stderr, "bookcase: set TMPDIR:", err)
-		os.Exit(1)
+		return fmt.Errorf("set TMPDIR: %w", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, cfg, log); err != nil {
-		log.Error("bookcase stopped", "err", err)
-		os.Exit(1)
-	}
+	return nil
 }
 
 // memoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT sets one. SQLite's page
@@ -277,30 +260,6 @@ func removeStaleSpool(dir string, age time.Duration, now time.Time) (int, error)
 	return removed, errors.Join(errs...)
 }
 
-// seed fills a reader's library with made-up books: bookcase seed [--db FILE] --user NAME --books N.
-func seed(args []string, getenv func(string) string) error {
-	fs := flag.NewFlagSet("bookcase seed", flag.ContinueOnError)
-	path := fs.String("db", envOr(getenv, "BOOKCASE_DB", "bookcase.db"), "SQLite database file (env BOOKCASE_DB)")
-	user := fs.String("user", "", "the reader whose library gets the books (create them with 'bookcase user add')")
-	n := fs.Int("books", 100, "how many books to add")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *user == "" {
-		return errors.New("--user is required")
-	}
-	ctx := context.Background()
-	db, err := data.Open(ctx, *path)
-	if err != nil {
-		return err
-	}
-	u, err := db.Users().ByName(ctx, *user)
-	if err != nil {
-		return errors.Join(describe(err), db.Close())
-	}
-	return errors.Join(db.Books().Seed(ctx, u.ID, *n, uint64(time.Now().UnixNano())), db.Close())
-}
-
 // undoWindow is how long a deleted book can still be restored before it is purged for good.
 const undoWindow = 24 * time.Hour
 
@@ -343,172 +302,4 @@ func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.Ses
 		case <-tick.C:
 		}
 	}
-}
-
-// terminal is where the user commands talk to the operator.
-type terminal struct {
-	in     *bufio.Reader
-	out    io.Writer
-	prompt io.Writer
-	// readSecret reads a line without echo when the input is a terminal, or nil when it is not.
-	readSecret func() (string, error)
-}
-
-func newTerminal(in *os.File, out, prompt io.Writer) *terminal {
-	t := &terminal{in: bufio.NewReader(in), out: out, prompt: prompt}
-	if term.IsTerminal(int(in.Fd())) {
-		t.readSecret = func() (string, error) {
-			b, err := term.ReadPassword(int(in.Fd()))
-			fmt.Fprintln(prompt)
-			return string(b), err
-		}
-	}
-	return t
-}
-
-// line reads one line of input, without its line ending.
-func (t *terminal) line() (string, error) {
-	s, err := t.in.ReadString('\n')
-	if err != nil && (err != io.EOF || s == "") {
-		return "", fmt.Errorf("read input: %w", err)
-	}
-	return strings.TrimRight(s, "\r\n"), nil
-}
-
-// password asks for a new password: twice, without echo, on a terminal; else one line of input.
-// Passwords never come from the command line, where other users could read them.
-func (t *terminal) password(name string) (string, error) {
-	if t.readSecret == nil {
-		return t.line()
-	}
-	fmt.Fprintf(t.prompt, "New password for %s: ", name)
-	p1, err := t.readSecret()
-	if err != nil {
-		return "", err
-	}
-	fmt.Fprint(t.prompt, "Repeat it: ")
-	p2, err := t.readSecret()
-	if err != nil {
-		return "", err
-	}
-	if p1 != p2 {
-		return "", errors.New("the two passwords differ")
-	}
-	return p1, nil
-}
-
-const userUsage = `usage: bookcase user [--db FILE] COMMAND
-  add NAME         create an account (password read from the terminal or stdin)
-  passwd NAME      set a new password and sign NAME out everywhere
-  list             list accounts with their number of books
-  delete NAME      delete NAME with their books, after confirmation (--yes skips it)`
-
-// userCommand manages accounts from the command line.
-func userCommand(ctx context.Context, args []string, getenv func(string) string, t *terminal) error {
-	fs := flag.NewFlagSet("bookcase user", flag.ContinueOnError)
-	fs.SetOutput(t.prompt)
-	fs.Usage = func() { fmt.Fprintln(t.prompt, userUsage) }
-	path := fs.String("db", envOr(getenv, "BOOKCASE_DB", "bookcase.db"), "SQLite database file (env BOOKCASE_DB)")
-	yes := fs.Bool("yes", false, "delete without asking")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	verb, rest := fs.Arg(0), fs.Args()
-	var name string
-	if len(rest) > 1 {
-		name = rest[1]
-		if err := fs.Parse(rest[2:]); err != nil {
-			return err
-		}
-		if fs.NArg() > 0 {
-			return fmt.Errorf("unexpected argument %q\n%s", fs.Arg(0), userUsage)
-		}
-	}
-	needsName := verb == "add" || verb == "passwd" || verb == "delete"
-	switch {
-	case verb == "":
-		return errors.New(userUsage)
-	case needsName && name == "":
-		return fmt.Errorf("%s needs a username\n%s", verb, userUsage)
-	case !needsName && verb != "list":
-		return fmt.Errorf("unknown command %q\n%s", verb, userUsage)
-	}
-
-	db, err := data.Open(ctx, *path)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	users := db.Users()
-
-	switch verb {
-	case "add":
-		password, err := t.password(name)
-		if err != nil {
-			return err
-		}
-		u, err := users.Create(ctx, name, password)
-		if err != nil {
-			return describe(err)
-		}
-		fmt.Fprintf(t.out, "Created user %s.\n", u.Username)
-	case "passwd":
-		password, err := t.password(name)
-		if err != nil {
-			return err
-		}
-		if err := users.SetPassword(ctx, name, password); err != nil {
-			return describe(err)
-		}
-		fmt.Fprintf(t.out, "Changed the password of %s and signed them out everywhere.\n", data.NormalizeUsername(name))
-	case "list":
-		list, err := users.List(ctx)
-		if err != nil {
-			return err
-		}
-		w := tabwriter.NewWriter(t.out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "USERNAME\tBOOKS\tCREATED")
-		for _, u := range list {
-			fmt.Fprintf(w, "%s\t%d\t%s\n", u.Username, u.Books, u.CreatedAt.Format(time.DateOnly))
-		}
-		return w.Flush()
-	case "delete":
-		name = data.NormalizeUsername(name)
-		if _, err := users.ByName(ctx, name); err != nil {
-			return describe(err)
-		}
-		if !*yes {
-			fmt.Fprintf(t.prompt, "This deletes %s and all their books, for good. Type the username to confirm: ", name)
-			answer, err := t.line()
-			if err != nil {
-				return err
-			}
-			if data.NormalizeUsername(answer) != name {
-				return errors.New("not confirmed; nothing was deleted")
-			}
-		}
-		if err := users.Delete(ctx, name); err != nil {
-			return describe(err)
-		}
-		fmt.Fprintf(t.out, "Deleted user %s and their books.\n", name)
-	}
-	return nil
-}
-
-// describe turns store errors into sentences for the operator.
-func describe(err error) error {
-	var verr *data.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		msgs := make([]string, 0, len(verr.Fields))
-		for _, field := range []string{"username", "password"} {
-			if msg := verr.Fields[field]; msg != "" {
-				msgs = append(msgs, msg)
-			}
-		}
-		return errors.New(strings.Join(msgs, " "))
-	case errors.Is(err, data.ErrNotFound):
-		return errors.New("no such user")
-	}
-	return err
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -19,139 +18,7 @@ import (
 	"github.com/bookcase/bookcase/data"
 )
 
-// pipe is a terminal whose input is given and whose output is captured; not a TTY, so passwords
-// are read as lines.
-func pipe(input string) (*terminal, *bytes.Buffer) {
-	var out bytes.Buffer
-	return &terminal{in: bufio.NewReader(strings.NewReader(input)), out: &out, prompt: &out}, &out
-}
-
 func noEnv(string) string { return "" }
-
-func TestUserCommand(t *testing.T) {
-	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "cli.db")
-	run := func(input string, args ...string) (string, error) {
-		term, out := pipe(input)
-		err := userCommand(ctx, append([]string{"--db", db}, args...), noEnv, term)
-		return out.String(), err
-	}
-
-	t.Run("Add", func(t *testing.T) {
-		out, err := run("a fine long passphrase\n", "add", "Ada")
-		if err != nil || !strings.Contains(out, "Created user ada") {
-			t.Fatalf("add = %q, %v", out, err)
-		}
-		if _, err := run("another good passphrase\n", "add", "bob"); err != nil {
-			t.Fatal(err)
-		}
-	})
-	t.Run("ErrAddCommonPassword", func(t *testing.T) {
-		_, err := run("password123\n", "add", "carol")
-		if err == nil || !strings.Contains(err.Error(), "most common") {
-			t.Errorf("err = %v, want the common-password message", err)
-		}
-	})
-	t.Run("ErrAddTaken", func(t *testing.T) {
-		_, err := run("a fine long passphrase\n", "add", "ADA")
-		if err == nil || !strings.Contains(err.Error(), "taken") {
-			t.Errorf("err = %v, want taken", err)
-		}
-	})
-	t.Run("ErrPasswordNotFromArgs", func(t *testing.T) {
-		// A password given after the name is an unexpected argument, never used.
-		_, err := run("", "add", "dave", "hunter2hunter2")
-		if err == nil || !strings.Contains(err.Error(), "unexpected argument") {
-			t.Errorf("err = %v, want unexpected argument", err)
-		}
-	})
-	t.Run("List", func(t *testing.T) {
-		out, err := run("", "list")
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines := strings.Split(strings.TrimSpace(out), "\n")
-		if len(lines) != 3 || !strings.HasPrefix(lines[1], "ada ") || !strings.HasPrefix(lines[2], "bob ") {
-			t.Errorf("list =\n%s", out)
-		}
-	})
-	t.Run("Passwd", func(t *testing.T) {
-		out, err := run("a brand new passphrase\n", "passwd", "ada")
-		if err != nil || !strings.Contains(out, "Changed the password of ada") {
-			t.Fatalf("passwd = %q, %v", out, err)
-		}
-		store := openStore(t, db)
-		if _, err := store.Users().Authenticate(ctx, "ada", "a brand new passphrase"); err != nil {
-			t.Errorf("new password refused: %v", err)
-		}
-	})
-	t.Run("ErrPasswdUnknown", func(t *testing.T) {
-		if _, err := run("a brand new passphrase\n", "passwd", "zed"); err == nil || !strings.Contains(err.Error(), "no such user") {
-			t.Errorf("err = %v", err)
-		}
-	})
-	t.Run("DeleteNotConfirmed", func(t *testing.T) {
-		_, err := run("bobby\n", "delete", "bob")
-		if err == nil || !strings.Contains(err.Error(), "nothing was deleted") {
-			t.Errorf("err = %v", err)
-		}
-		if _, err := openStore(t, db).Users().ByName(ctx, "bob"); err != nil {
-			t.Errorf("bob was deleted without confirmation: %v", err)
-		}
-	})
-	t.Run("DeleteOnlyThatUser", func(t *testing.T) {
-		store := openStore(t, db)
-		ada, err := store.Users().ByName(ctx, "ada")
-		if err != nil {
-			t.Fatal(err)
-		}
-		bob, err := store.Users().ByName(ctx, "bob")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := store.Books().Create(ctx, ada.ID, data.BookInput{Title: "Kept", Author: "A"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := store.Books().Create(ctx, bob.ID, data.BookInput{Title: "Gone", Author: "B"}); err != nil {
-			t.Fatal(err)
-		}
-		store.Close()
-
-		out, err := run("bob\n", "delete", "bob")
-		if err != nil || !strings.Contains(out, "Deleted user bob") {
-			t.Fatalf("delete = %q, %v", out, err)
-		}
-		store = openStore(t, db)
-		if _, err := store.Users().ByName(ctx, "bob"); !errors.Is(err, data.ErrNotFound) {
-			t.Errorf("bob still there: %v", err)
-		}
-		if n, err := store.Books().Count(ctx, ada.ID); err != nil || n != 1 {
-			t.Errorf("ada's books = %d, %v; want 1", n, err)
-		}
-	})
-	t.Run("DeleteYes", func(t *testing.T) {
-		if _, err := run("", "delete", "ada", "--yes"); err != nil {
-			t.Fatal(err)
-		}
-	})
-	t.Run("ErrUsage", func(t *testing.T) {
-		for _, args := range [][]string{{}, {"frobnicate"}, {"add"}, {"delete"}} {
-			if _, err := run("", args...); err == nil || !strings.Contains(err.Error(), "usage") {
-				t.Errorf("user %v: err = %v, want usage", args, err)
-			}
-		}
-	})
-}
-
-func openStore(t *testing.T, path string) *data.DB {
-	t.Helper()
-	db, err := data.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 func TestParseConfig(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -274,6 +141,30 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestPrepare checks that a build that cannot serve (without full-text search) refuses before it
+// makes the upload directory, and that one that can makes it and spools uploads into it.
+func TestPrepare(t *testing.T) {
+	t.Setenv("TMPDIR", os.Getenv("TMPDIR")) // restored when the test ends
+	dir := t.TempDir()
+	cfg, err := parseConfig([]string{"--db", filepath.Join(dir, "bookcase.db")}, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noFTS5 := errors.New("this build of Bookcase has no SQLite full-text search")
+	if err := prepare(context.Background(), cfg, func(context.Context) error { return noFTS5 }); !errors.Is(err, noFTS5) {
+		t.Errorf("prepare = %v, want %v", err, noFTS5)
+	}
+	if entries, err := os.ReadDir(dir); err != nil || len(entries) > 0 {
+		t.Errorf("left %v behind (%v), want nothing", entries, err)
+	}
+	if err := prepare(context.Background(), cfg, data.CheckSQLite); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(cfg.uploadDir); err != nil || !info.IsDir() || os.TempDir() != cfg.uploadDir {
+		t.Errorf("upload directory %s: %v; TMPDIR %s", cfg.uploadDir, err, os.TempDir())
+	}
 }
 
 // TestCloseStoreOnAFullDisk checks the end of a clean shutdown when the disk is full: the last

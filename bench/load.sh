@@ -2,13 +2,14 @@
 # Load test of the Bookcase HTTP server, as issue 5 sets it: for each library size (1,000 and
 # 100,000 books; also 1,000,000 with FULL=1) it seeds a database (bookcase seed: statuses,
 # read-throughs, shelves, notes...), serves it on a free port on 127.0.0.1, signs a reader in, and
-# drives it with vegeta (32 connections, as fast as it answers), sending the session cookie and, on
-# writes, the CSRF token, as a browser would. Targets: the library's first page, a deep page (the
-# books after the 90,000 newest), searches (full page, and the as-you-type fragment), sort by author
-# (first page and a few "Load more" pages in), update and create.
-# Prints requests/s, p50, p99, success ratio and the server's peak RSS per target, with the issue's
-# goal for each and whether it was met; exits non-zero if any request failed (and, with STRICT=1,
-# if any goal was missed).
+# drives it with vegeta (32 connections, as fast as it answers), sending the session cookie, a
+# browser's Accept-Encoding and, on writes, the CSRF token, as a browser would. Targets: the
+# library's first page, a deep page (the books after the 90,000 newest), searches (full page, and
+# the as-you-type fragment), sort by author (first page and a few "Load more" pages in), update and
+# create.
+# Prints the first page's size (as HTML, and as sent to a browser), and requests/s, p50, p99, success ratio
+# and the server's peak RSS per target, with the issue's goal for each and whether it was met;
+# exits non-zero if any request failed (and, with STRICT=1, if any goal was missed).
 #
 #   bash bench/load.sh                      # 1,000 and 100,000 books, 10 s per target
 #   DURATION=30s bash bench/load.sh         # longer runs
@@ -30,6 +31,9 @@ MORE_PAGES=${MORE_PAGES:-5}
 STRICT=${STRICT:-0}
 # The issue's memory goal for the server under load, in MB of resident memory.
 readonly GOAL_RSS_MB=100
+# What browsers send (Chromium, Firefox), so that the server compresses as it does for them.
+# Without it vegeta's Go client would ask for gzip alone, and spend its own CPU decoding it.
+readonly ACCEPT_ENCODING='Accept-Encoding: gzip, deflate, br, zstd'
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -98,7 +102,7 @@ new_db() {
 	printf '%s\n' "$BENCH_PASSWORD" | "$tmp/bookcase" user --db "$1" add "$BENCH_USER" >/dev/null
 	echo "seeding $2 books ..." >&2
 	local t0=$EPOCHREALTIME
-	"$tmp/bookcase" seed --db "$1" --user "$BENCH_USER" --books "$2"
+	"$tmp/bookcase" seed --db "$1" --user "$BENCH_USER" --books "$2" >&2
 	seed_times+=("$(awk -v a="$t0" -v b="$EPOCHREALTIME" -v n="$2" 'BEGIN { printf "%d books seeded in %.2f s (%.0f books/s)", n, b - a, n / (b - a) }')")
 }
 
@@ -215,7 +219,21 @@ p = P(); p.feed(sys.stdin.read()); print(p.href)'
 get_target() {
 	local name=$1 path=$2
 	shift 2
-	{ printf 'GET %s%s\nCookie: %s\n' "$base" "$path" "$cookie"; printf '%s\n' "$@"; } >"$tmp/$name.targets"
+	{ printf 'GET %s%s\nCookie: %s\n%s\n' "$base" "$path" "$cookie" "$ACCEPT_ENCODING"; printf '%s\n' "$@"; } >"$tmp/$name.targets"
+}
+
+page_sizes=()
+
+# page_size N PATH: the size of the page at PATH of the library of N books, as HTML and as sent to
+# a browser (the issue's goal for the first page: 40 KB of HTML).
+page_size() {
+	local n=$1 path=$2 raw sent
+	raw=$(curl -fsS -o /dev/null -w '%{size_download}' -H "Cookie: $cookie" "$base$path")
+	sent=$(curl -fsS -o /dev/null -w '%{size_download} %header{content-encoding}' -H "Cookie: $cookie" -H "$ACCEPT_ENCODING" "$base$path")
+	awk -v n="$n" -v p="$path" -v raw="$raw" -v sent="$sent" 'BEGIN {
+		split(sent, s, " "); enc = s[2] == "" ? "not compressed" : s[2]
+		printf "%s of %d books: %.1f KB of HTML, %.1f KB as sent to a browser (%s)", p, n, raw / 1024, s[1] / 1024, enc
+	}'
 }
 
 readonly HTMX_FRAGMENT=('HX-Request: true' 'HX-Target: results')
@@ -236,6 +254,7 @@ run_size() {
 	# Library, first page.
 	[[ $(check "library page" "$base/books" | grep -o 'class="book[ "]' | wc -l) -eq 50 ]] ||
 		{ echo "load.sh: library page does not show 50 books" >&2; exit 1; }
+	page_sizes+=("$(page_size "$n" /books)")
 	get_target "page-$n" /books
 	attack "page-$n" "$page_rps" "$page_p99"
 
@@ -284,15 +303,15 @@ run_size() {
 	printf 'title=Edited+Benchmark+Book&author=Load+Tester&genre=Fiction' >"$tmp/update.body"
 	local id
 	for id in $ids; do
-		printf 'PUT %s/books/%s\nHX-Request: true\nContent-Type: application/x-www-form-urlencoded\nCookie: %s\nX-Csrf-Token: %s\n@%s\n\n' \
-			"$base" "$id" "$cookie" "$token" "$tmp/update.body"
+		printf 'PUT %s/books/%s\nHX-Request: true\nContent-Type: application/x-www-form-urlencoded\nCookie: %s\nX-Csrf-Token: %s\n%s\n@%s\n\n' \
+			"$base" "$id" "$cookie" "$token" "$ACCEPT_ENCODING" "$tmp/update.body"
 	done >"$tmp/update-$n.targets"
 	attack "update-$n" 0 0
 
 	# Create, last: it grows the library.
 	printf 'title=Benchmark+Book&author=Load+Tester&genre=Science+fiction' >"$tmp/create.body"
-	printf 'POST %s/books\nHX-Request: true\nContent-Type: application/x-www-form-urlencoded\nCookie: %s\nX-Csrf-Token: %s\n@%s\n' \
-		"$base" "$cookie" "$token" "$tmp/create.body" >"$tmp/create-$n.targets"
+	printf 'POST %s/books\nHX-Request: true\nContent-Type: application/x-www-form-urlencoded\nCookie: %s\nX-Csrf-Token: %s\n%s\n@%s\n' \
+		"$base" "$cookie" "$token" "$ACCEPT_ENCODING" "$tmp/create.body" >"$tmp/create-$n.targets"
 	attack "create-$n" 0 0
 	stop_server
 	rm -f "$db" "$db-wal" "$db-shm"
@@ -307,7 +326,7 @@ done
 echo
 echo "Bookcase load test: $CONNS connections, max rate, $DURATION per target, $(nproc 2>/dev/null || echo '?') CPUs, $(go env GOVERSION), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo
-printf '%s\n' "${seed_times[@]/#/- }"
+printf '%s\n' "${seed_times[@]/#/- }" "${page_sizes[@]/#/- }"
 echo
 echo "| target                 |   req/s |  p50 ms |  p99 ms |  success | requests | µs/req | RSS MB | CPU srv/vegeta/other | goal                                  | goal?              |"
 echo "|------------------------|---------|---------|---------|----------|----------|--------|--------|----------------------|---------------------------------------|--------------------|"

@@ -51,10 +51,18 @@ type DB struct {
 
 // Open opens (creating if needed) the SQLite database at path and applies every pending migration.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, "sqlite3", path)
+}
+
+// open is Open with the name of the SQLite driver to use, which tests choose.
+func open(ctx context.Context, driverName, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: no path given")
 	}
-	write, err := sqlx.Open("sqlite3", dsn(path, "rwc"))
+	if err := checkSQLite(ctx, driverName); err != nil {
+		return nil, err
+	}
+	write, err := sqlx.Open(driverName, dsn(path, "rwc"))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -79,7 +87,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read, err := sqlx.Open("sqlite3", dsn(path, "ro"))
+	read, err := sqlx.Open(driverName, dsn(path, "ro"))
 	if err != nil {
 		file.close()
 		write.Close()
@@ -112,6 +120,29 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return h
 	})
 	return db, nil
+}
+
+// CheckSQLite returns an error saying how to build Bookcase when this build's SQLite lacks what
+// Bookcase needs: full-text search (FTS5), which comes with the build tag sqlite_fts5. Open checks
+// it too; a command calls it first to refuse before it makes any file or directory.
+func CheckSQLite(ctx context.Context) error { return checkSQLite(ctx, "sqlite3") }
+
+// checkSQLite is CheckSQLite with the driver's name. It asks a database in memory: asked of the
+// database file, a build without FTS5 refused only after it had created the file, empty.
+func checkSQLite(ctx context.Context, driverName string) error {
+	db, err := sql.Open(driverName, ":memory:")
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer db.Close()
+	var fts5 bool
+	if err := db.QueryRowContext(ctx, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`).Scan(&fts5); err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	if !fts5 {
+		return errors.New("this build of Bookcase has no SQLite full-text search (FTS5): build it with -tags sqlite_fts5 (see README)")
+	}
+	return nil
 }
 
 // dsn builds a go-sqlite3 connection string tuned for a web server.
@@ -148,13 +179,6 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
-	}
-	var fts5 bool
-	if err := db.QueryRowContext(ctx, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`).Scan(&fts5); err != nil {
-		return fmt.Errorf("open database: %w", err)
-	}
-	if !fts5 {
-		return errors.New("open database: this build of Bookcase has no SQLite full-text search; build it with -tags sqlite_fts5 (see README)")
 	}
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
 	if err != nil {

@@ -4,14 +4,58 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/mattn/go-sqlite3"
 )
+
+// withoutFTS5 is the name of a SQLite driver that says it was built without full-text search, as
+// a build without the sqlite_fts5 tag does (building one takes a quarter of an hour).
+const withoutFTS5 = "sqlite3-without-fts5"
+
+func registerWithoutFTS5() {
+	if slices.Contains(sql.Drivers(), withoutFTS5) {
+		return
+	}
+	sql.Register(withoutFTS5, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		// An application's function overrides SQLite's own of the same name.
+		return c.RegisterFunc("sqlite_compileoption_used", func(string) bool { return false }, true)
+	}})
+}
+
+// TestOpenWithoutFTS5 checks that a build without full-text search refuses with the build tag
+// to use, and leaves nothing behind: it made an empty database file before.
+func TestOpenWithoutFTS5(t *testing.T) {
+	registerWithoutFTS5()
+	dir := t.TempDir()
+	for _, check := range []func() error{
+		func() error { return checkSQLite(t.Context(), withoutFTS5) },
+		func() error {
+			db, err := open(t.Context(), withoutFTS5, filepath.Join(dir, "bookcase.db"))
+			if err == nil {
+				db.Close()
+			}
+			return err
+		},
+	} {
+		if err := check(); err == nil || !strings.Contains(err.Error(), "-tags sqlite_fts5") {
+			t.Errorf("err = %v, want one naming the build tag", err)
+		}
+	}
+	if entries, err := os.ReadDir(dir); err != nil || len(entries) > 0 {
+		t.Errorf("left %v behind (%v), want nothing", entries, err)
+	}
+	if err := CheckSQLite(t.Context()); err != nil {
+		t.Errorf("CheckSQLite of this build (with the tag): %v", err)
+	}
+}
 
 // TestWriteOnFullDisk fills the database to the most pages SQLite may give it (as a full disk
 // does) and checks that the write that needs one more fails with ErrNoSpace, and changes nothing.

@@ -2,6 +2,8 @@ package data
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -37,6 +39,23 @@ func (e *ValidationError) Error() string {
 		parts[i] = name + ": " + e.Fields[name]
 	}
 	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// First returns one bad field and its message, the same one for the same problems every time: the
+// first of order that is bad, else the first bad field by name, or "", "" when none is. A form
+// with room for one message shows this one; picked from the map, it changed from one try of the
+// same input to the next. Give order as the fields appear on the form.
+func (e *ValidationError) First(order ...string) (field, msg string) {
+	for _, f := range order {
+		if m, ok := e.Fields[f]; ok {
+			return f, m
+		}
+	}
+	names := slices.Sorted(maps.Keys(e.Fields))
+	if len(names) == 0 {
+		return "", ""
+	}
+	return names[0], e.Fields[names[0]]
 }
 
 // Is makes errors.Is(err, ErrInvalid) true for every validation error.

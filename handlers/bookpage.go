@@ -249,14 +249,7 @@ func (s *Server) setPageStatus(c *fiber.Ctx) error {
 	if !errors.Is(err, data.ErrInvalid) {
 		return err
 	}
-	msg := "Pick one of the reading statuses."
-	var verr *data.ValidationError
-	if errors.As(err, &verr) {
-		for _, m := range verr.Fields {
-			msg = m
-			break
-		}
-	}
+	msg := statusProblem(err, "Pick one of the reading statuses.")
 	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookStatusUpdated, func(d *views.BookDetail) {
 		d.StatusError = msg
 	})
@@ -410,11 +403,7 @@ func (s *Server) setPageProgress(c *fiber.Ctx) error {
 	var verr *data.ValidationError
 	if errors.As(err, &verr) {
 		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookProgressUpdated, func(d *views.BookDetail) {
-			d.ProgressInput = typed
-			for _, m := range verr.Fields {
-				d.ProgressError = m
-				break
-			}
+			d.ProgressInput, d.ProgressError = typed, progressProblem(verr)
 		})
 	}
 	if err != nil {

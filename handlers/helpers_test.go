@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -261,6 +262,24 @@ func (a *testApp) send(req *http.Request) response {
 }
 
 // csrfMeta returns the token of the page's csrf-token meta tag, or "".
+// maskedCSRF is an anti-forgery token as pages carry it, masked afresh in each response.
+var maskedCSRF = regexp.MustCompile(`(content|value)="~[A-Za-z0-9_-]+"`)
+
+// withoutCSRF is body with its masked anti-forgery tokens taken out, to compare two responses.
+func withoutCSRF(body string) string {
+	return maskedCSRF.ReplaceAllString(body, `$1="TOKEN"`)
+}
+
+// rawCSRF is the token that a page's masked token stands for: the cookie's, and the stored one.
+func rawCSRF(t *testing.T, masked string) string {
+	t.Helper()
+	raw, err := handlers.UnmaskCSRF(masked)
+	if err != nil {
+		t.Fatalf("unmask anti-forgery token %q: %v", masked, err)
+	}
+	return raw
+}
+
 func (r response) csrfMeta(t *testing.T) string {
 	t.Helper()
 	if !strings.Contains(r.body, `name="csrf-token"`) {

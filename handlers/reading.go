@@ -202,14 +202,7 @@ func (s *Server) setStatus(c *fiber.Ctx) error {
 // unprocessable answers 422 for a rejected status: the message as plain text, which htmx shows
 // in a toast (a select offers only valid choices, so only a forged request gets here).
 func (s *Server) unprocessable(c *fiber.Ctx, id int64, err error) error {
-	msg := "That is not a reading status."
-	var verr *data.ValidationError
-	if errors.As(err, &verr) {
-		for _, m := range verr.Fields {
-			msg = m
-			break
-		}
-	}
+	msg := statusProblem(err, "That is not a reading status.")
 	if _, gerr := s.books.Get(c.UserContext(), owner(c), id); errors.Is(gerr, data.ErrNotFound) {
 		return goneBook{id}
 	}
@@ -219,6 +212,25 @@ func (s *Server) unprocessable(c *fiber.Ctx, id int64, err error) error {
 	c.Status(fiber.StatusUnprocessableEntity)
 	c.Type("txt", "utf-8")
 	return c.SendString(msg)
+}
+
+// statusProblem is the one message a change of status shows for err, or fallback when err is no
+// validation error: a problem with the status first, then with the dates of the reading it starts
+// or ends, so that the same request always says the same thing.
+func statusProblem(err error, fallback string) string {
+	var verr *data.ValidationError
+	if !errors.As(err, &verr) {
+		return fallback
+	}
+	_, msg := verr.First("status", "started_on", "finished_on")
+	return msg
+}
+
+// progressProblem is the one message a progress form shows for verr: a problem with the page
+// typed first, then with the book's number of pages.
+func progressProblem(verr *data.ValidationError) string {
+	_, msg := verr.First("page", "pages")
+	return msg
 }
 
 // recordProgress records a quick progress update, a page or a percentage, from a reading row.
@@ -241,11 +253,7 @@ func (s *Server) recordProgress(c *fiber.Ctx) error {
 		if rerr != nil {
 			return rerr
 		}
-		v.ProgressInput = typed
-		for _, m := range verr.Fields {
-			v.ProgressError = m
-			break
-		}
+		v.ProgressInput, v.ProgressError = typed, progressProblem(verr)
 		if isHTMX(c) {
 			return render(c, fiber.StatusUnprocessableEntity, views.BookRow(v))
 		}

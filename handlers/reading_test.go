@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/handlers"
 )
 
 // setStatus stores a status straight in the store, as if the reader had set it earlier.
@@ -362,4 +364,66 @@ func TestChooseStatus(t *testing.T) {
 		wantAttr(t, f, "action", bookPath(b.ID, "status"))
 		one(t, f, `input[name="_csrf"]`)
 	})
+}
+
+// twoProblems is the reading store with every change of status or progress refused for two
+// reasons at once.
+type twoProblems struct{ handlers.ReadingStore }
+
+func (twoProblems) SetStatus(context.Context, int64, int64, data.Status, time.Time) (data.Book, error) {
+	return data.Book{}, &data.ValidationError{Fields: map[string]string{
+		"started_on": "The start date is wrong.",
+		"status":     "The status is wrong.",
+	}}
+}
+
+func (twoProblems) RecordProgress(context.Context, int64, int64, data.ProgressInput) (data.Progress, error) {
+	return data.Progress{}, &data.ValidationError{Fields: map[string]string{
+		"pages": "The number of pages is wrong.",
+		"page":  "The page is wrong.",
+	}}
+}
+
+// TestOneProblemInAFixedOrder checks that a form with room for one message, refused for two
+// reasons, says the same one every time: the one of its first field.
+func TestOneProblemInAFixedOrder(t *testing.T) {
+	db := openTestDB(t)
+	a := newApp(t, db, handlers.Config{Reading: twoProblems{db.Books()}})
+	a.signIn(a.addUser("reader"))
+	b := a.setStatus(a.create("Dune", "Frank Herbert", "").ID, data.StatusReading) // shows its progress
+	a.get(plain, bookPath(b.ID))
+	status, progress := url.Values{"status": {"reading"}}, url.Values{"progress": {"10"}}
+	for _, tc := range []struct {
+		name   string
+		target string
+		form   url.Values
+		sel    string // where the message is; "" for a plain-text answer
+		want   string
+	}{
+		{"RowStatus", bookPath(b.ID, "status"), status, "", "The status is wrong."},
+		{"PageStatus", bookPath(b.ID, "page", "status"), status, "#page-status-error", "The status is wrong."},
+		{"RowProgress", bookPath(b.ID, "progress"), progress, "#progress-" + strconv.FormatInt(b.ID, 10) + "-error", "The page is wrong."},
+		{"PageProgress", bookPath(b.ID, "page", "progress"), progress, "#page-progress-error", "The page is wrong."},
+	} {
+		for _, m := range modes {
+			t.Run(tc.name+m.name, func(t *testing.T) {
+				// The problems are a map, whose order changes from one reading to the next.
+				for range 20 {
+					res := a.do(m, http.MethodPost, tc.target, tc.form)
+					res.wantStatus(t, http.StatusUnprocessableEntity)
+					got := squash(res.body)
+					if tc.sel != "" {
+						doc, err := goquery.NewDocumentFromReader(strings.NewReader(res.body))
+						if err != nil {
+							t.Fatal(err)
+						}
+						got = squash(one(t, doc, tc.sel).Text())
+					}
+					if got != tc.want {
+						t.Fatalf("message %q, want %q", got, tc.want)
+					}
+				}
+			})
+		}
+	}
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
@@ -104,23 +105,77 @@ func (s *Server) newCSRF(secure bool) fiber.Handler {
 }
 
 // csrfFromHeaderOrBody finds the anti-forgery token in the X-CSRF-Token header or the _csrf field
-// of a form body; never in the URL, where it would end up in logs and Referer headers.
+// of a form body; never in the URL, where it would end up in logs and Referer headers. Pages carry
+// the token masked (maskCSRF): it is unmasked here, before it is checked.
 func csrfFromHeaderOrBody(c *fiber.Ctx) (string, error) {
 	if token := c.Get(csrf.HeaderName); token != "" {
-		return token, nil
+		return unmaskCSRF(token)
 	}
 	ct := c.Get(fiber.HeaderContentType)
 	switch {
 	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
 		if token := c.Request().PostArgs().Peek("_csrf"); len(token) > 0 {
-			return string(token), nil
+			return unmaskCSRF(string(token))
 		}
 	case strings.HasPrefix(ct, fiber.MIMEMultipartForm):
 		if form, err := c.MultipartForm(); err == nil && len(form.Value["_csrf"]) > 0 {
-			return form.Value["_csrf"][0], nil
+			return unmaskCSRF(form.Value["_csrf"][0])
 		}
 	}
 	return "", csrf.ErrTokenNotFound
+}
+
+// Pages are compressed (compress.go), and a page both carries the anti-forgery token and reflects
+// what the reader typed (the search box): the BREACH attack guesses a secret in such a page a
+// character at a time, from how well each guess compresses against it. So the token is never sent
+// as it is: each response carries it XORed with a pad of random bytes, the pad in front
+// (maskCSRF), as Django and gorilla/csrf do. The bytes differ in every response, so there is
+// nothing stable for a guess to compress against, while the token itself (the cookie, the
+// database) stays the same for the session. Pages loaded before masking came carry it unmasked,
+// which is still accepted: it proves the same thing.
+//
+// What else BREACH could read of a page is the reader's own library; the session cookie, which
+// the attack needs the browser to send with each of its thousands of cross-site requests, is
+// SameSite=Lax, so only top-level navigations carry it, not images, scripts or fetches.
+
+// csrfMaskMark starts a masked token: it is in neither a stored token's alphabet (base64url) nor
+// an anonymous one's (which adds ".").
+const csrfMaskMark = "~"
+
+// maxCSRFLen bounds the tokens unmaskCSRF decodes: what it is sent is the client's to choose.
+const maxCSRFLen = 2 * maxSignedLen
+
+// maskCSRF returns token XORed with a fresh random pad of its length, after the pad, in base64url.
+func maskCSRF(token string) string {
+	b := make([]byte, 2*len(token))
+	pad, masked := b[:len(token)], b[len(token):]
+	rand.Read(pad) // crypto/rand.Read never returns an error (Go 1.24+)
+	for i := range len(token) {
+		masked[i] = pad[i] ^ token[i]
+	}
+	return csrfMaskMark + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// unmaskCSRF returns the token that maskCSRF masked, a token sent unmasked as it is, and
+// csrf.ErrTokenNotFound for a masked token that is garbled.
+func unmaskCSRF(sent string) (string, error) {
+	enc, ok := strings.CutPrefix(sent, csrfMaskMark)
+	if !ok {
+		return sent, nil
+	}
+	if len(enc) > maxCSRFLen {
+		return "", csrf.ErrTokenNotFound
+	}
+	b, err := base64.RawURLEncoding.DecodeString(enc)
+	if err != nil || len(b) == 0 || len(b)%2 != 0 {
+		return "", csrf.ErrTokenNotFound
+	}
+	n := len(b) / 2
+	token := make([]byte, n)
+	for i := range n {
+		token[i] = b[i] ^ b[n+i]
+	}
+	return string(token), nil
 }
 
 // parsePrefix reads an address or a CIDR range.

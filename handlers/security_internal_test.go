@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -82,5 +83,42 @@ func TestCSRFCacheKeepsItsOwnCopy(t *testing.T) {
 	defer s.mu.Unlock()
 	if _, ok := s.known["token-of-the-other-request"]; ok {
 		t.Error("the cache holds a token that was never looked up: its key is the request's buffer")
+	}
+}
+
+// UnmaskCSRF is unmaskCSRF, for the tests of package handlers_test, which see pages' tokens
+// masked.
+var UnmaskCSRF = unmaskCSRF
+
+func TestMaskCSRF(t *testing.T) {
+	for _, token := range []string{data.NewToken(), "nonce.1767225600.c2lnbmF0dXJl"} {
+		a, b := maskCSRF(token), maskCSRF(token)
+		if a == b {
+			t.Errorf("masked %q the same way twice: %q", token, a)
+		}
+		for _, masked := range []string{a, b} {
+			if strings.Contains(masked, token) {
+				t.Errorf("masked token %q shows the token %q", masked, token)
+			}
+			if got, err := unmaskCSRF(masked); err != nil || got != token {
+				t.Errorf("unmaskCSRF(%q) = %q, %v; want %q", masked, got, err, token)
+			}
+		}
+		// A page loaded before tokens were masked sent them as they are.
+		if got, err := unmaskCSRF(token); err != nil || got != token {
+			t.Errorf("unmaskCSRF(%q) = %q, %v; want it as it is", token, got, err)
+		}
+	}
+	for _, tt := range []struct{ name, sent string }{
+		{"ErrEmpty", csrfMaskMark},
+		{"ErrNotBase64", csrfMaskMark + "not base64!"},
+		{"ErrOddLength", csrfMaskMark + "AAAA"}, // 3 bytes: no pad and token of one length
+		{"ErrTooLong", csrfMaskMark + strings.Repeat("A", maxCSRFLen+4)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, err := unmaskCSRF(tt.sent); err == nil {
+				t.Errorf("unmaskCSRF(%q) = %q, want an error", tt.sent, got)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"database/sql"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
@@ -221,7 +222,7 @@ func TestCSRF(t *testing.T) {
 	// Another browser's token is genuine, but it is not this browser's.
 	other := a.browser()
 	other.get(plain, "/login")
-	if other.csrf == "" || other.csrf == a.csrf {
+	if other.csrf == "" || rawCSRF(t, other.csrf) == rawCSRF(t, a.csrf) {
 		t.Fatalf("tokens %q and %q, want two different ones", a.csrf, other.csrf)
 	}
 
@@ -258,7 +259,7 @@ func TestCSRF(t *testing.T) {
 		{"ErrOtherBrowsersToken", other.csrf, ""},
 		// Double submit: the right token without its cookie proves nothing.
 		{"ErrNoCookie", a.csrf, sessionCookie + "=" + session},
-		{"ErrCookieForOtherToken", a.csrf, sessionCookie + "=" + session + "; " + csrfCookie + "=" + other.csrf},
+		{"ErrCookieForOtherToken", a.csrf, sessionCookie + "=" + session + "; " + csrfCookie + "=" + rawCSRF(t, other.csrf)},
 	} {
 		for _, r := range unsafeRoutes(dune.ID, gone.ID) {
 			for _, m := range modes {
@@ -517,7 +518,7 @@ func TestCSRFAnonymous(t *testing.T) {
 		{"ErrOtherBrowsersToken", mallory.csrf, victim.cookies[csrfCookie]},
 		{"ErrBadCookie", victim.csrf, victim.cookies[csrfCookie] + "x"},
 		{"ErrOtherServers", elsewhere.csrf, elsewhere.cookies[csrfCookie]},
-		{"ErrTampered", tampered(victim.csrf), tampered(victim.cookies[csrfCookie])},
+		{"ErrTampered", tampered(rawCSRF(t, victim.csrf)), tampered(victim.cookies[csrfCookie])},
 		{"ErrStoredKind", data.NewToken(), data.NewToken()},
 	} {
 		for _, r := range []struct {
@@ -555,4 +556,56 @@ func TestCSRFAnonymous(t *testing.T) {
 		b.do(plain, http.MethodPost, "/login", loginForm("ada", password)).wantRedirect(t, "/books")
 		wantSignedInAs(t, b, "ada")
 	})
+}
+
+func TestCSRFMaskedPerResponse(t *testing.T) {
+	// Compressed pages reflect what the reader types: the token must not be the same bytes in
+	// every response (BREACH), but every form of it must work.
+	a := newTestApp(t)
+	a.create("Dune", "Frank Herbert", "")
+	first := a.get(plain, "/books")
+	firstToken := a.csrf
+	doc := first.page(t)
+	// One response masks it once: the page's meta tag and its forms agree.
+	for _, f := range doc.Find(`input[name="_csrf"]`).EachIter() {
+		wantAttr(t, f, "value", firstToken)
+	}
+	a.get(plain, "/books")
+	secondToken := a.csrf
+	if firstToken == secondToken {
+		t.Fatalf("two pages carry the same token %q, want it masked afresh in each", firstToken)
+	}
+	raw := rawCSRF(t, firstToken)
+	if rawCSRF(t, secondToken) != raw || a.cookies[csrfCookie] != raw {
+		t.Fatalf("the pages' tokens stand for %q and %q, want the cookie's %q", raw, rawCSRF(t, secondToken), a.cookies[csrfCookie])
+	}
+	for _, tt := range []struct {
+		name  string
+		token string
+		want  int
+	}{
+		{"OKOlderPage", firstToken, http.StatusSeeOther},
+		{"OKNewerPage", secondToken, http.StatusSeeOther},
+		{"OKUnmasked", raw, http.StatusSeeOther}, // from a page loaded before masking
+		{"ErrGarbled", "~" + firstToken[2:], http.StatusForbidden},
+		{"ErrOtherToken", "~" + base64.RawURLEncoding.EncodeToString(make([]byte, 2*len(raw))), http.StatusForbidden},
+	} {
+		for _, m := range modes {
+			t.Run(tt.name+"/"+m.name, func(t *testing.T) {
+				want := tt.want
+				if m.htmx && want == http.StatusSeeOther {
+					want = http.StatusOK
+				}
+				var req *http.Request
+				if m.htmx {
+					req = a.request(m, http.MethodPost, "/books", form("Kindred", "Octavia Butler", ""))
+					req.Header.Set(csrfHeader, tt.token)
+				} else {
+					req = a.request(m, http.MethodPost, "/books", withField(form("Kindred", "Octavia Butler", ""), "_csrf", tt.token))
+				}
+				a.cookies[csrfCookie] = raw // however an earlier refusal left it
+				a.send(req).wantStatus(t, want)
+			})
+		}
+	}
 }

@@ -1,0 +1,340 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// defaultDB is the database file when neither --db nor BOOKCASE_DB names one.
+const defaultDB = "bookcase.db"
+
+const serveUsage = `Bookcase serves a library of the books you own, read and want to read.
+
+usage:
+  bookcase [FLAGS]                  serve the library (the flags below)
+  bookcase user COMMAND [FLAGS]     manage accounts: add, passwd, list, delete (bookcase help user)
+  bookcase seed --user NAME [FLAGS] add made-up books to a reader's library (bookcase help seed)
+  bookcase help [user | seed]       show this help, or a command's
+
+Flags may come before or after a command's other arguments. A flag that names an environment
+variable (env BOOKCASE_...) takes its default from it.`
+
+const userUsage = `usage: bookcase user COMMAND [--db FILE]
+  add NAME         create an account (password read from the terminal or stdin)
+  passwd NAME      set a new password and sign NAME out everywhere
+  list             list accounts with their number of books
+  delete NAME      delete NAME with their books, after confirmation (--yes skips it)`
+
+const seedUsage = `usage: bookcase seed --user NAME [--books N] [--db FILE]
+  add made-up books to NAME's library, for trying things out`
+
+// commandLine does what the command line asks. serve is true when that is to serve, with cfg;
+// otherwise an operator command or a help has run, messages are written to t, and code is the
+// exit status.
+func commandLine(ctx context.Context, args []string, getenv func(string) string, t *terminal) (cfg config, serve bool, code int) {
+	if len(args) > 0 && args[0] == "help" {
+		// bookcase help [COMMAND] is bookcase [COMMAND] --help.
+		if len(args) > 2 || len(args) == 2 && args[1] != "user" && args[1] != "seed" {
+			fmt.Fprintf(t.prompt, "bookcase help: no command %q: try bookcase help\n", strings.Join(args[1:], " "))
+			return config{}, false, 2
+		}
+		args = append(args[1:], "--help")
+	}
+	name, exitCode := "bookcase", 1
+	var err error
+	switch {
+	case len(args) > 0 && args[0] == "user":
+		name = "bookcase user"
+		err = userCommand(ctx, args[1:], getenv, t)
+	case len(args) > 0 && args[0] == "seed":
+		name = "bookcase seed"
+		err = seed(ctx, args[1:], getenv, t.out)
+	default:
+		if cfg, err = parseConfig(args, getenv); err == nil {
+			return cfg, true, 0
+		}
+		exitCode = 2 // the server's arguments are all it can get wrong before it starts
+	}
+	var help *helpRequest
+	switch {
+	case errors.As(err, &help):
+		fmt.Fprint(t.out, help.text)
+		return config{}, false, 0
+	case err != nil:
+		fmt.Fprintf(t.prompt, "%s: %v\n", name, err)
+		return config{}, false, exitCode
+	}
+	return config{}, false, 0
+}
+
+// flags is a command's flag set, with the text that heads its help. The flag package never
+// writes: errors are returned, and help is asked for by returning a *helpRequest.
+type flags struct {
+	*flag.FlagSet
+	usage string
+}
+
+func newFlags(name, usage string) flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return flags{fs, usage}
+}
+
+// db defines --db, the database file: BOOKCASE_DB, else defaultDB.
+func (f flags) db(getenv func(string) string) *string {
+	return f.String("db", envOr(getenv, "BOOKCASE_DB", defaultDB), "SQLite database file, created if missing (env BOOKCASE_DB)")
+}
+
+// parse parses the flags wherever they are in args, before, between or after the command's
+// other arguments, and returns those in order: "user list --db FILE" is "user --db FILE list".
+// After "--" every argument is one of them.
+func (f flags) parse(args []string) ([]string, error) {
+	var rest []string
+	for {
+		err := f.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, f.help()
+		}
+		if err != nil {
+			return nil, err
+		}
+		if used := len(args) - f.NArg(); used > 0 && args[used-1] == "--" {
+			return append(rest, f.Args()...), nil
+		}
+		if f.NArg() == 0 {
+			return rest, nil
+		}
+		rest = append(rest, f.Arg(0))
+		args = f.Args()[1:]
+	}
+}
+
+// helpRequest is the answer to -h or --help: the help to show, and exit 0.
+type helpRequest struct{ text string }
+
+func (h *helpRequest) Error() string        { return "help requested" }
+func (h *helpRequest) Is(target error) bool { return target == flag.ErrHelp }
+
+// help is the command's help: its usage, then its flags with their defaults.
+func (f flags) help() *helpRequest {
+	var b strings.Builder
+	b.WriteString(f.usage + "\n\nflags:\n")
+	f.SetOutput(&b)
+	f.PrintDefaults()
+	f.SetOutput(io.Discard)
+	return &helpRequest{b.String()}
+}
+
+// seed fills a reader's library with made-up books.
+func seed(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	fs := newFlags("bookcase seed", seedUsage)
+	path := fs.db(getenv)
+	user := fs.String("user", "", "the reader whose library gets the books (create them with 'bookcase user add')")
+	n := fs.Int("books", 100, "how many books to add")
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rest) > 0:
+		return fmt.Errorf("unexpected argument %q\n%s", rest[0], seedUsage)
+	case *user == "":
+		return fmt.Errorf("--user is required\n%s", seedUsage)
+	case *n < 0:
+		return fmt.Errorf("--books must be positive, not %d", *n)
+	}
+	db, err := data.Open(ctx, *path)
+	if err != nil {
+		return err
+	}
+	u, err := db.Users().ByName(ctx, *user)
+	if err != nil {
+		return errors.Join(describe(err), db.Close())
+	}
+	if err := db.Books().Seed(ctx, u.ID, *n, uint64(time.Now().UnixNano())); err != nil {
+		return errors.Join(err, db.Close())
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Added %d made-up books to the library of %s.\n", *n, u.Username)
+	return nil
+}
+
+// userCommand manages accounts from the command line.
+func userCommand(ctx context.Context, args []string, getenv func(string) string, t *terminal) error {
+	fs := newFlags("bookcase user", userUsage)
+	path := fs.db(getenv)
+	yes := fs.Bool("yes", false, "delete without asking")
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
+		return errors.New(userUsage)
+	}
+	verb, names := rest[0], rest[1:]
+	var want int // how many names the command takes
+	switch verb {
+	case "add", "passwd", "delete":
+		want = 1
+	case "list":
+	default:
+		return fmt.Errorf("unknown command %q\n%s", verb, userUsage)
+	}
+	switch {
+	case len(names) < want:
+		return fmt.Errorf("%s needs a username\n%s", verb, userUsage)
+	case len(names) > want:
+		// A password typed after the name lands here, and is never used.
+		return fmt.Errorf("unexpected argument %q\n%s", names[want], userUsage)
+	}
+	var name string
+	if want == 1 {
+		name = names[0]
+	}
+
+	db, err := data.Open(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	users := db.Users()
+
+	switch verb {
+	case "add":
+		password, err := t.password(name)
+		if err != nil {
+			return err
+		}
+		u, err := users.Create(ctx, name, password)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(t.out, "Created user %s.\n", u.Username)
+	case "passwd":
+		password, err := t.password(name)
+		if err != nil {
+			return err
+		}
+		if err := users.SetPassword(ctx, name, password); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(t.out, "Changed the password of %s and signed them out everywhere.\n", data.NormalizeUsername(name))
+	case "list":
+		list, err := users.List(ctx)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(t.out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "USERNAME\tBOOKS\tCREATED")
+		for _, u := range list {
+			fmt.Fprintf(w, "%s\t%d\t%s\n", u.Username, u.Books, u.CreatedAt.Format(time.DateOnly))
+		}
+		return w.Flush()
+	case "delete":
+		name = data.NormalizeUsername(name)
+		if _, err := users.ByName(ctx, name); err != nil {
+			return describe(err)
+		}
+		if !*yes {
+			fmt.Fprintf(t.prompt, "This deletes %s and all their books, for good. Type the username to confirm: ", name)
+			answer, err := t.line()
+			if err != nil {
+				return err
+			}
+			if data.NormalizeUsername(answer) != name {
+				return errors.New("not confirmed; nothing was deleted")
+			}
+		}
+		if err := users.Delete(ctx, name); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(t.out, "Deleted user %s and their books.\n", name)
+	}
+	return nil
+}
+
+// describe turns store errors into sentences for the operator: every problem of an account's
+// name and password, in that order.
+func describe(err error) error {
+	var verr *data.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		msgs := make([]string, 0, len(verr.Fields))
+		for _, field := range []string{"username", "password"} {
+			if msg := verr.Fields[field]; msg != "" {
+				msgs = append(msgs, msg)
+			}
+		}
+		return errors.New(strings.Join(msgs, " "))
+	case errors.Is(err, data.ErrNotFound):
+		return errors.New("no such user")
+	}
+	return err
+}
+
+// terminal is where the operator commands talk to the operator: out for results, prompt for
+// questions and errors.
+type terminal struct {
+	in     *bufio.Reader
+	out    io.Writer
+	prompt io.Writer
+	// readSecret reads a line without echo when the input is a terminal, or nil when it is not.
+	readSecret func() (string, error)
+}
+
+func newTerminal(in *os.File, out, prompt io.Writer) *terminal {
+	t := &terminal{in: bufio.NewReader(in), out: out, prompt: prompt}
+	if term.IsTerminal(int(in.Fd())) {
+		t.readSecret = func() (string, error) {
+			b, err := term.ReadPassword(int(in.Fd()))
+			fmt.Fprintln(prompt)
+			return string(b), err
+		}
+	}
+	return t
+}
+
+// line reads one line of input, without its line ending.
+func (t *terminal) line() (string, error) {
+	s, err := t.in.ReadString('\n')
+	if err != nil && (err != io.EOF || s == "") {
+		return "", fmt.Errorf("read input: %w", err)
+	}
+	return strings.TrimRight(s, "\r\n"), nil
+}
+
+// password asks for a new password: twice, without echo, on a terminal; else one line of input.
+// Passwords never come from the command line, where other users could read them.
+func (t *terminal) password(name string) (string, error) {
+	if t.readSecret == nil {
+		return t.line()
+	}
+	fmt.Fprintf(t.prompt, "New password for %s: ", name)
+	p1, err := t.readSecret()
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprint(t.prompt, "Repeat it: ")
+	p2, err := t.readSecret()
+	if err != nil {
+		return "", err
+	}
+	if p1 != p2 {
+		return "", errors.New("the two passwords differ")
+	}
+	return p1, nil
+}
