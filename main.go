@@ -227,7 +227,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	sessions := db.Sessions(cfg.sessionIdle, cfg.sessionLifetime)
 	app, err := handlers.New(handlers.Config{
 		Books:          db.Books(),
-		Reading:        db.Books(),
+		Reading:        db.Reading(),
 		Shelves:        db.Shelves(),
 		Export:         db.Books(),
 		Imports:        db.Imports(),

@@ -21,7 +21,8 @@ import (
 	"github.com/bookcase/bookcase/views"
 )
 
-// BookStore is what the handlers need of the book store. Every method takes the owner's id.
+// BookStore is what the handlers need of the book store: the books themselves, not their
+// readings (ReadingStore). Every method takes the owner's id.
 type BookStore interface {
 	Create(ctx context.Context, owner int64, in data.BookInput) (data.Book, error)
 	Get(ctx context.Context, owner, id int64) (data.Book, error)
@@ -29,7 +30,6 @@ type BookStore interface {
 	Find(ctx context.Context, owner int64, q data.BookQuery) (data.BookPage, error)
 	FindCount(ctx context.Context, owner int64, q data.BookQuery, max int) (int, error)
 	Genres(ctx context.Context, owner int64) ([]string, error)
-	Count(ctx context.Context, owner int64) (int, error)
 	Update(ctx context.Context, owner, id int64, in data.BookInput) (data.Book, error)
 	Delete(ctx context.Context, owner, id int64) (data.Book, error)
 	Restore(ctx context.Context, owner, id int64) (data.Book, error)
