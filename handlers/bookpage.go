@@ -221,13 +221,9 @@ func (s *Server) setDetails(c *fiber.Ctx) error {
 
 // editReadThrough corrects the dates of one reading of a book.
 func (s *Server) editReadThrough(c *fiber.Ctx) error {
-	b, err := s.liveBook(c)
+	b, rtID, err := s.bookReading(c)
 	if err != nil {
 		return err
-	}
-	rtID, err := strconv.ParseInt(c.Params("rt"), 10, 64)
-	if err != nil || rtID <= 0 {
-		return fiber.ErrNotFound
 	}
 	startRaw, finishRaw := strings.Clone(c.FormValue("started_on")), strings.Clone(c.FormValue("finished_on"))
 	problems := map[string]string{}
@@ -255,14 +251,6 @@ func (s *Server) editReadThrough(c *fiber.Ctx) error {
 			return s.bookSaved(c, b, views.ReadThroughsUpdated)
 		}
 	}
-	// A problem with the dates of a reading that is not there is not found, like its success.
-	rts, err := s.reading.ReadThroughs(c.UserContext(), owner(c), b.ID)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(rts, func(rt data.ReadThrough) bool { return rt.ID == rtID }) {
-		return fiber.ErrNotFound
-	}
 	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
 		for i := range d.ReadThroughs {
 			if rt := &d.ReadThroughs[i]; rt.ID == rtID {
@@ -281,23 +269,33 @@ func readingID(c *fiber.Ctx) (int64, error) {
 	return id, nil
 }
 
-// confirmDeleteReading asks whether to delete one reading of a book, in its place among the
-// readings (htmx) or on the book page.
-func (s *Server) confirmDeleteReading(c *fiber.Ctx) error {
+// bookReading returns the reader's live book for the :id route parameter and the id of its
+// reading named by :rt; a reading that is not one of the book's is not found.
+func (s *Server) bookReading(c *fiber.Ctx) (data.Book, int64, error) {
 	b, err := s.liveBook(c)
 	if err != nil {
-		return err
+		return data.Book{}, 0, err
 	}
 	rtID, err := readingID(c)
 	if err != nil {
-		return err
+		return data.Book{}, 0, err
 	}
 	rts, err := s.reading.ReadThroughs(c.UserContext(), owner(c), b.ID)
 	if err != nil {
-		return err
+		return data.Book{}, 0, err
 	}
 	if !slices.ContainsFunc(rts, func(rt data.ReadThrough) bool { return rt.ID == rtID }) {
-		return fiber.ErrNotFound
+		return data.Book{}, 0, fiber.ErrNotFound
+	}
+	return b, rtID, nil
+}
+
+// confirmDeleteReading asks whether to delete one reading of a book, in its place among the
+// readings (htmx) or on the book page.
+func (s *Server) confirmDeleteReading(c *fiber.Ctx) error {
+	b, rtID, err := s.bookReading(c)
+	if err != nil {
+		return err
 	}
 	c.Vary(hxRequest)
 	return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
