@@ -87,7 +87,7 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 // it (post/redirect/get).
 func (s *Server) bookSaved(c *fiber.Ctx, b data.Book, part bookPart) error {
 	if !isHTMX(c) {
-		return c.Redirect(bookPath(b.ID), fiber.StatusSeeOther)
+		return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
 	}
 	return s.renderBookPage(c, fiber.StatusOK, b, part, nil)
 }
@@ -320,12 +320,9 @@ func (s *Server) deleteReading(c *fiber.Ctx) error {
 		return err
 	}
 	if !isHTMX(c) {
-		return c.Redirect(bookPath(b.ID), fiber.StatusSeeOther)
+		return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
 	}
 	return s.renderBookPage(c, fiber.StatusOK, nb, views.ReadingDeleted, func(d *views.BookDetail) {
 		d.ReadingDeleted = true
 	})
 }
-
-// bookPath is the address of a book's page.
-func bookPath(id int64) string { return "/books/" + strconv.FormatInt(id, 10) }

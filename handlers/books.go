@@ -120,7 +120,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 		return err
 	}
 	if !isHTMX(c) {
-		return c.Redirect("/books", fiber.StatusSeeOther)
+		return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
 	}
 	v, err := s.bookRowView(c, b)
 	if err != nil {
@@ -215,7 +215,7 @@ func (s *Server) updateBook(c *fiber.Ctx) error {
 		v.Focus = views.FocusEdit
 		return render(c, fiber.StatusOK, views.BookRow(v))
 	}
-	return c.Redirect("/books", fiber.StatusSeeOther)
+	return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
 }
 
 // editRefused answers 422 for an edit with bad fields, with form (what was typed and its
@@ -261,7 +261,7 @@ func (s *Server) deleteBook(c *fiber.Ctx) error {
 		return err
 	}
 	if !isHTMX(c) {
-		return c.Redirect("/books?deleted="+strconv.FormatInt(b.ID, 10), fiber.StatusSeeOther)
+		return c.Redirect(views.LibraryDeletedURL(b.ID), fiber.StatusSeeOther)
 	}
 	return s.filterUpdates(c, func(n int) templ.Component { return views.BookDeleted(bookView(b), n) })
 }
@@ -280,7 +280,7 @@ func (s *Server) restoreBook(c *fiber.Ctx) error {
 		return err
 	}
 	if !isHTMX(c) {
-		return c.Redirect("/books", fiber.StatusSeeOther)
+		return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
 	}
 	v, err := s.bookRowView(c, b)
 	if err != nil {

@@ -141,7 +141,7 @@ func (s *Server) rowUpdated(c *fiber.Ctx, status int, v views.Book) error {
 // that made it, and what follows from it for htmx, or back to the library for a plain form.
 func (s *Server) rowChanged(c *fiber.Ctx, b data.Book, focus views.Focus) error {
 	if !isHTMX(c) {
-		return c.Redirect("/books", fiber.StatusSeeOther)
+		return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
 	}
 	v, err := s.bookRowView(c, b)
 	if err != nil {

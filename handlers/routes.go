@@ -1,6 +1,10 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bookcase/bookcase/views"
+)
 
 // routes registers every route, grouped by resource: this file is the whole HTTP surface of
 // Bookcase, read top to bottom. The URLs are a contract: outside tests and later features use them.
@@ -10,7 +14,7 @@ import "github.com/gofiber/fiber/v2"
 // Within a group, requireUser comes first: everything under /books, /export, /import and /shelves
 // is for signed-in readers only.
 func (s *Server) routes(app *fiber.App) {
-	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/books", fiber.StatusSeeOther) })
+	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect(views.LibraryURL, fiber.StatusSeeOther) })
 
 	// Accounts (auth.go).
 	app.Get("/login", s.showLogin)

@@ -116,26 +116,6 @@ func ratingChoices() []ratingChoice {
 	return out
 }
 
-func shelfURL(id int64) string { return "/shelves/" + strconv.FormatInt(id, 10) }
-
-func shelfAction(id int64, action string) string { return shelfURL(id) + "/" + action }
-
-func shelfBooksURL(id int64) string { return "/books?shelf=" + strconv.FormatInt(id, 10) }
-
-func readThroughURL(book, rt int64) string {
-	return bookAction(book, "read-throughs") + "/" + strconv.FormatInt(rt, 10)
-}
-
-func readThroughDeleteURL(book, rt int64) string { return readThroughURL(book, rt) + "/delete" }
-
-// readingsURL is the book, asked for its page's readings alone (HX-Target): Cancel of a
-// reading's delete, focused on its Delete button again.
-func readingsURL(book, rt int64) string {
-	return bookURL(book) + "?focus=" + strconv.FormatInt(rt, 10)
-}
-
-func idString(id int64) string { return strconv.FormatInt(id, 10) }
-
 // readingSummary names a reading by its outcome and dates: "Read, started 2024-05-03, finished 2024-05-09".
 func readingSummary(rt ReadThroughForm) string {
 	s := rt.Outcome + ", started " + rt.StartedOn
