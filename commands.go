@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -26,7 +27,11 @@ usage:
   bookcase [FLAGS]                  serve the library (the flags below)
   bookcase user COMMAND [FLAGS]     manage accounts: add, passwd, list, delete (bookcase help user)
   bookcase seed --user NAME [FLAGS] add made-up books to a reader's library (bookcase help seed)
-  bookcase help [user | seed]       show this help, or a command's
+  bookcase backup DEST [--db FILE]  copy the database, while a server uses it, to DEST (a new file
+                                    or a directory) and check the copy (bookcase help backup)
+  bookcase restore SRC [--db FILE]  put a backup in place of the database, the server stopped
+                                    (bookcase help restore)
+  bookcase help [COMMAND]           show this help, or a command's
 
 Flags may come before or after a command's other arguments. A flag that names an environment
 variable (env BOOKCASE_...) takes its default from it.`
@@ -40,13 +45,34 @@ const userUsage = `usage: bookcase user COMMAND [--db FILE]
 const seedUsage = `usage: bookcase seed --user NAME [--books N] [--db FILE]
   add made-up books to NAME's library, for trying things out`
 
+const backupUsage = `usage: bookcase backup DEST [--db FILE]
+  write a consistent copy of the database to DEST while a server goes on using it, then check
+  the copy (SQLite's integrity check, and that this Bookcase can open it). DEST is a new file, or
+  a directory to write bookcase-TIME.db into; an existing file is never overwritten.`
+
+const restoreUsage = `usage: bookcase restore SRC [--db FILE]
+  put the backup SRC in place of the database. Stop the server first: restore refuses while any
+  Bookcase process has the database open. SRC is checked first (a whole SQLite file, a Bookcase
+  database, a schema no newer than this Bookcase's); the database it replaces is kept beside it
+  as FILE.before-restore-TIME, and the restored one is brought to this Bookcase's schema.`
+
+// commands are the operator commands, by name; each returns the error to show, if any.
+var commands = map[string]func(ctx context.Context, args []string, getenv func(string) string, t *terminal) error{
+	"user": userCommand,
+	"seed": func(ctx context.Context, args []string, getenv func(string) string, t *terminal) error {
+		return seed(ctx, args, getenv, t.out)
+	},
+	"backup":  backupCommand,
+	"restore": restoreCommand,
+}
+
 // commandLine does what the command line asks. serve is true when that is to serve, with cfg;
 // otherwise an operator command or a help has run, messages are written to t, and code is the
 // exit status.
 func commandLine(ctx context.Context, args []string, getenv func(string) string, t *terminal) (cfg config, serve bool, code int) {
 	if len(args) > 0 && args[0] == "help" {
 		// bookcase help [COMMAND] is bookcase [COMMAND] --help.
-		if len(args) > 2 || len(args) == 2 && args[1] != "user" && args[1] != "seed" {
+		if len(args) > 2 || len(args) == 2 && commands[args[1]] == nil {
 			fmt.Fprintf(t.prompt, "bookcase help: no command %q: try bookcase help\n", strings.Join(args[1:], " "))
 			return config{}, false, 2
 		}
@@ -54,13 +80,10 @@ func commandLine(ctx context.Context, args []string, getenv func(string) string,
 	}
 	name, exitCode := "bookcase", 1
 	var err error
-	switch {
-	case len(args) > 0 && args[0] == "user":
-		name = "bookcase user"
-		err = userCommand(ctx, args[1:], getenv, t)
-	case len(args) > 0 && args[0] == "seed":
-		name = "bookcase seed"
-		err = seed(ctx, args[1:], getenv, t.out)
+	switch command := commands[first(args)]; {
+	case command != nil:
+		name = "bookcase " + args[0]
+		err = command(ctx, args[1:], getenv, t)
 	default:
 		if cfg, err = parseConfig(args, getenv); err == nil {
 			return cfg, true, 0
@@ -77,6 +100,92 @@ func commandLine(ctx context.Context, args []string, getenv func(string) string,
 		return config{}, false, exitCode
 	}
 	return config{}, false, 0
+}
+
+// first is args[0], or "" when there is none.
+func first(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
+}
+
+// backupCommand copies the database while it may be serving.
+func backupCommand(ctx context.Context, args []string, getenv func(string) string, t *terminal) error {
+	fs := newFlags("bookcase backup", backupUsage)
+	path := fs.db(getenv)
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return fmt.Errorf("give one destination\n%s", backupUsage)
+	}
+	dest := rest[0]
+	if st, err := os.Stat(dest); err == nil && st.IsDir() {
+		dest = filepath.Join(dest, backupName(time.Now()))
+	}
+	info, err := data.BackupFile(ctx, *path, dest)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(t.out, "Backed up %s to %s: %s, %s and %s, schema version %d; the copy passed SQLite's integrity check.\n",
+		*path, info.Path, size(info.Bytes), plural(info.Books, "book"), plural(info.Users, "reader"), info.Schema)
+	return nil
+}
+
+// restoreCommand puts a backup in place of the database.
+func restoreCommand(ctx context.Context, args []string, getenv func(string) string, t *terminal) error {
+	fs := newFlags("bookcase restore", restoreUsage)
+	path := fs.db(getenv)
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return fmt.Errorf("give one backup to restore\n%s", restoreUsage)
+	}
+	info, err := data.Restore(ctx, rest[0], *path, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(t.out, "Restored %s (%s, %s) into %s", rest[0], plural(info.Backup.Books, "book"), plural(info.Backup.Users, "reader"), *path)
+	if info.Schema != info.Backup.Schema {
+		fmt.Fprintf(t.out, ", and brought its schema from version %d to %d", info.Backup.Schema, info.Schema)
+	}
+	fmt.Fprintln(t.out, ".")
+	if info.Kept != "" {
+		fmt.Fprintf(t.out, "The database it replaced is kept as %s.\n", info.Kept)
+	}
+	return nil
+}
+
+// backupName is the file name of a backup taken at t; names sort as times do.
+func backupName(t time.Time) string {
+	return "bookcase-" + t.UTC().Format(backupTimeLayout) + ".db"
+}
+
+const backupTimeLayout = "20060102T150405Z"
+
+// size writes a number of bytes for a person.
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// plural is "1 book", "2 books".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // flags is a command's flag set, with the text that heads its help. The flag package never

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -212,5 +213,68 @@ func TestCommandLine(t *testing.T) {
 	})
 	if n, err := openStore(t, db).Books().Count(ctx, ada.ID); err != nil || n != 3 {
 		t.Errorf("ada has %d books (%v), want the 3 seeded", n, err)
+	}
+}
+
+// TestBackupAndRestoreCommands backs up a database a store has open, is refused a restore while
+// it is open, and restores once it is closed: what the operator sees at each step.
+func TestBackupAndRestoreCommands(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "live.db")
+	store, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ada, err := store.Users().Create(ctx, "ada", "a fine long passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Books().Create(ctx, ada.ID, data.BookInput{Title: "Dune", Author: "Frank Herbert"}); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (code int, out, msgs string) {
+		var o, m bytes.Buffer
+		term := &terminal{in: bufio.NewReader(strings.NewReader("")), out: &o, prompt: &m}
+		_, _, code = commandLine(ctx, args, noEnv, term)
+		return code, o.String(), m.String()
+	}
+
+	backups := filepath.Join(dir, "backups")
+	if err := os.Mkdir(backups, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	code, out, msgs := run("backup", backups, "--db", db)
+	if code != 0 || !strings.Contains(out, "1 book and 1 reader") || msgs != "" {
+		t.Fatalf("backup into a directory: code %d, output %q, messages %q", code, out, msgs)
+	}
+	made, _ := filepath.Glob(filepath.Join(backups, "bookcase-*.db"))
+	if len(made) != 1 {
+		t.Fatalf("backup files: %v, want one bookcase-TIME.db", made)
+	}
+	if code, _, msgs := run("backup", made[0], "--db", db); code != 1 || !strings.Contains(msgs, "exists already") {
+		t.Errorf("backup over the same file: code %d, messages %q", code, msgs)
+	}
+	if code, _, msgs := run("restore", made[0], "--db", db); code != 1 || !strings.Contains(msgs, "stop it first") {
+		t.Errorf("restore while open: code %d, messages %q", code, msgs)
+	}
+	if code, _, msgs := run("restore", "--db", db); code != 1 || !strings.Contains(msgs, "usage: bookcase restore") {
+		t.Errorf("restore without a backup: code %d, messages %q", code, msgs)
+	}
+
+	if _, err := store.Books().Create(ctx, ada.ID, data.BookInput{Title: "Emma", Author: "Jane Austen"}); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	code, out, msgs = run("restore", made[0], "--db", db)
+	if code != 0 || !strings.Contains(out, "Restored") || !strings.Contains(out, "kept as "+db+".before-restore-") || msgs != "" {
+		t.Fatalf("restore: code %d, output %q, messages %q", code, out, msgs)
+	}
+	if n, err := openStore(t, db).Books().Count(ctx, ada.ID); err != nil || n != 1 {
+		t.Errorf("ada has %d books after the restore (%v), want the 1 backed up", n, err)
+	}
+	if code, out, _ := run("help", "backup"); code != 0 || !strings.Contains(out, "never overwritten") {
+		t.Errorf("help backup: code %d, output %q", code, out)
 	}
 }

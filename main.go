@@ -32,6 +32,11 @@ type config struct {
 	sessionLifetime time.Duration
 	// uploadDir is the server's own temporary directory, where a large upload is spooled.
 	uploadDir string
+	// backupDir, when set, is where the server backs its database up every backupEvery,
+	// keeping the newest backupKeep.
+	backupDir   string
+	backupEvery time.Duration
+	backupKeep  int
 }
 
 // parseConfig reads flags, falling back to BOOKCASE_* environment variables, then to defaults.
@@ -50,12 +55,29 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.DurationVar(&c.sessionIdle, "session-idle", 24*time.Hour, "sign readers out after this long without use")
 	fs.DurationVar(&c.sessionLifetime, "session-lifetime", 7*24*time.Hour, "sign readers out this long after they signed in, used or not")
 	fs.StringVar(&c.uploadDir, "upload-dir", getenv("BOOKCASE_UPLOAD_DIR"), "directory of the server's temporary files (large uploads as they arrive), created if missing; default bookcase-uploads beside the database (env BOOKCASE_UPLOAD_DIR)")
+	fs.StringVar(&c.backupDir, "backup-dir", getenv("BOOKCASE_BACKUP_DIR"), "back the database up into this directory while serving, created if missing; off when empty (env BOOKCASE_BACKUP_DIR)")
+	every, err := time.ParseDuration(envOr(getenv, "BOOKCASE_BACKUP_EVERY", "24h"))
+	if err != nil {
+		return config{}, fmt.Errorf("BOOKCASE_BACKUP_EVERY: %w", err)
+	}
+	fs.DurationVar(&c.backupEvery, "backup-every", every, "how often to back up into --backup-dir (env BOOKCASE_BACKUP_EVERY)")
+	keep, err := strconv.Atoi(envOr(getenv, "BOOKCASE_BACKUP_KEEP", "7"))
+	if err != nil {
+		return config{}, fmt.Errorf("BOOKCASE_BACKUP_KEEP: %w", err)
+	}
+	fs.IntVar(&c.backupKeep, "backup-keep", keep, "how many backups to keep in --backup-dir, the newest (env BOOKCASE_BACKUP_KEEP)")
 	rest, err := fs.parse(args)
 	if err != nil {
 		return config{}, err
 	}
 	if len(rest) > 0 {
 		return config{}, fmt.Errorf("unexpected argument %q: try bookcase help", rest[0])
+	}
+	if c.backupEvery < time.Minute {
+		return config{}, fmt.Errorf("--backup-every must be at least 1m, not %s", c.backupEvery)
+	}
+	if c.backupKeep < 1 {
+		return config{}, fmt.Errorf("--backup-keep must be at least 1, not %d", c.backupKeep)
 	}
 	c.db = *db
 	if c.signup != "open" && c.signup != "closed" {
@@ -155,10 +177,23 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	} else if n > 0 {
 		log.Info("removed uploads left by an earlier run", "dir", cfg.uploadDir, "count", n)
 	}
+	ready := db.Ready
+	if cfg.backupDir != "" {
+		if err := os.MkdirAll(cfg.backupDir, 0o700); err != nil {
+			return fmt.Errorf("backup directory: %w", err)
+		}
+		backups := newBackupSchedule(cfg.backupDir, cfg.backupEvery, cfg.backupKeep, db, log)
+		// Stopped, and waited for, before the database closes under it.
+		scheduled, stopBackups := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); backups.run(scheduled) }()
+		defer func() { stopBackups(); <-done }()
+		ready = func(ctx context.Context) error { return errors.Join(db.Ready(ctx), backups.Ready(ctx)) }
+	}
 	sessions := db.Sessions(cfg.sessionIdle, cfg.sessionLifetime)
 	app, err := handlers.New(handlers.Config{
 		Books:          db.Books(),
-		Reading:        db.Books(),
+		Reading:        db.Reading(),
 		Shelves:        db.Shelves(),
 		Export:         db.Books(),
 		Imports:        db.Imports(),
@@ -169,6 +204,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		SignupOpen:     cfg.signup == "open",
 		SecureCookies:  cfg.secureCookies,
 		TrustedProxies: cfg.trustedProxies,
+		Ready:          ready,
 	})
 	if err != nil {
 		return err

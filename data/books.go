@@ -65,7 +65,7 @@ func (s *BookStore) Create(ctx context.Context, owner int64, in BookInput) (Book
 			return err
 		}
 		if in.Status != StatusWant {
-			return s.changeStatus(ctx, tx, owner, &b, in.Status, dateOf(now))
+			return s.db.changeStatus(ctx, tx, owner, &b, in.Status, dateOf(now))
 		}
 		return nil
 	})
@@ -78,8 +78,13 @@ func (s *BookStore) Create(ctx context.Context, owner int64, in BookInput) (Book
 // Get returns the owner's live book with the given id, or ErrNotFound (also when the book is
 // someone else's: to a reader, another reader's book does not exist).
 func (s *BookStore) Get(ctx context.Context, owner, id int64) (Book, error) {
+	return s.db.getBook(ctx, owner, id)
+}
+
+// getBook is BookStore.Get, for the stores of what belongs to a book (its readings).
+func (db *DB) getBook(ctx context.Context, owner, id int64) (Book, error) {
 	var b Book
-	err := s.db.get(ctx, &b,
+	err := db.get(ctx, &b,
 		`SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL`, id, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound
@@ -125,15 +130,16 @@ func (s *BookStore) ListByStatus(ctx context.Context, owner int64, status Status
 	return s.find(ctx, owner, BookQuery{Status: status}, before, limit)
 }
 
-// StatusCounts returns how many live books the owner has in each status, with every status present.
-func (s *BookStore) StatusCounts(ctx context.Context, owner int64) (map[Status]int, error) {
+// statusCounts is ReadingStore.StatusCounts, which Find also asks to choose its plan; it reads
+// book_counts, which the writers of books keep beside this.
+func (db *DB) statusCounts(ctx context.Context, owner int64) (map[Status]int, error) {
 	var c struct {
 		Want    int `db:"want"`
 		Reading int `db:"reading"`
 		Read    int `db:"read"`
 		DNF     int `db:"dnf"`
 	}
-	err := s.db.get(ctx, &c, `SELECT want, reading, read, dnf FROM book_counts WHERE owner_id = ?`, owner)
+	err := db.get(ctx, &c, `SELECT want, reading, read, dnf FROM book_counts WHERE owner_id = ?`, owner)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("count books by status: %w", err)
 	}
@@ -244,7 +250,7 @@ func (s *BookStore) Update(ctx context.Context, owner, id int64, in BookInput) (
 		if in.Status == "" {
 			return nil
 		}
-		return s.changeStatus(ctx, tx, owner, &b, in.Status, dateOf(now))
+		return s.db.changeStatus(ctx, tx, owner, &b, in.Status, dateOf(now))
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound

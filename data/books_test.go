@@ -93,7 +93,8 @@ func TestBookStoreCreate(t *testing.T) {
 	t.Run("OKAtOnce", func(t *testing.T) {
 		// Books added at the same moment share a transaction (group commit): each must still
 		// come back as itself, with its status, and be counted once.
-		books, owner, _ := openBooks(t)
+		db := openDB(t)
+		books, owner := db.Books(), addReader(t, db, "reader").ID
 		const n = 64
 		statuses := []data.Status{data.StatusWant, data.StatusReading, data.StatusRead, data.StatusDNF}
 		got := make([]data.Book, n)
@@ -120,7 +121,7 @@ func TestBookStoreCreate(t *testing.T) {
 				t.Errorf("Get(%d) = %q (%s), %v; want %q (%s)", b.ID, stored.Title, stored.Status, err, b.Title, b.Status)
 			}
 		}
-		counts, err := books.StatusCounts(t.Context(), owner)
+		counts, err := db.Reading().StatusCounts(t.Context(), owner)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -870,7 +871,7 @@ func TestCountMatchesBooks(t *testing.T) {
 	// The stored per-reader count must equal the live books after any mix of changes.
 	db := openDB(t)
 	ctx := t.Context()
-	books := db.Books()
+	books, reading := db.Books(), db.Reading()
 	write, _ := db.Pools()
 	var owners []int64
 	for _, name := range []string{"ada", "bob"} {
@@ -899,7 +900,7 @@ func TestCountMatchesBooks(t *testing.T) {
 			if got, err := books.Genres(ctx, owner); err != nil || !slices.EqualFunc(got, wantGenres, strings.EqualFold) {
 				t.Fatalf("after %s: Genres(%d) = %q, %v; the books say %q", step, owner, got, err, wantGenres)
 			}
-			byStatus, err := books.StatusCounts(ctx, owner)
+			byStatus, err := reading.StatusCounts(ctx, owner)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -924,7 +925,7 @@ func TestCountMatchesBooks(t *testing.T) {
 		case op == 6 && len(ids[o]) > 0:
 			// A status change moves a book between the per-status counts.
 			st := data.Statuses()[r.IntN(4)]
-			if _, err := books.SetStatus(ctx, owner, ids[o][r.IntN(len(ids[o]))], st, time.Time{}); err != nil && !errors.Is(err, data.ErrNotFound) {
+			if _, err := reading.SetStatus(ctx, owner, ids[o][r.IntN(len(ids[o]))], st, time.Time{}); err != nil && !errors.Is(err, data.ErrNotFound) {
 				t.Fatal(err)
 			}
 		case op <= 2 || len(ids[o]) == 0:

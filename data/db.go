@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -39,6 +41,15 @@ type DB struct {
 	// batch lets writes that arrive together share a transaction (inBatch).
 	batch *batcher
 
+	// file watches the database file, whose replacement or deletion stops writes (dbfile.go);
+	// schema is the migration version this binary brings.
+	file   *fileWatch
+	schema int64
+	// lock is the database file, open with a shared lock as long as the database is: a restore
+	// refuses while any process holds one (lockFile).
+	lock      *os.File
+	closeLock sync.Once
+
 	hashes          *hashQueue
 	commonPasswords func() commonPasswords
 	dummyHash       func() string
@@ -61,35 +72,59 @@ func open(ctx context.Context, driverName, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	// Everything opened so far is closed again when opening fails half way.
+	var opened []func() error
+	opened = append(opened, write.Close)
+	fail := func(err error) (*DB, error) {
+		for _, c := range slices.Backward(opened) {
+			c()
+		}
+		return nil, err
+	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
+	if err := write.PingContext(ctx); err != nil { // creates the file
+		return fail(fmt.Errorf("open database: %w", storeError(err)))
+	}
+	lock, err := lockFile(path, false)
+	if err != nil {
+		return fail(err)
+	}
+	opened = append(opened, lock.Close)
 	if err := migrate(ctx, write.DB); err != nil {
-		write.Close()
-		return nil, err
+		return fail(err)
 	}
 	if err := useIncrementalVacuum(ctx, write.DB); err != nil {
-		write.Close()
-		return nil, err
+		return fail(err)
 	}
-
+	schema, err := latestMigration()
+	if err != nil {
+		return fail(fmt.Errorf("open database: %w", err))
+	}
+	file, err := watchFile(path, fileCheckInterval)
+	if err != nil {
+		return fail(err)
+	}
+	opened = append(opened, func() error { file.close(); return nil })
 	read, err := sqlx.Open(driverName, dsn(path, "ro"))
 	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("open database: %w", err)
+		return fail(fmt.Errorf("open database: %w", err))
 	}
+	opened = append(opened, read.Close)
 	readers := max(4, 2*runtime.NumCPU())
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
 	if err := read.PingContext(ctx); err != nil {
-		write.Close()
-		read.Close()
-		return nil, fmt.Errorf("open database for reading: %w", err)
+		return fail(fmt.Errorf("open database for reading: %w", err))
 	}
 	db := &DB{
 		write:           write,
 		read:            read,
 		now:             func() time.Time { return time.Now().UTC() },
 		batch:           newBatcher(),
+		file:            file,
+		lock:            lock,
+		schema:          schema,
 		hashes:          newHashQueue(max(2, runtime.NumCPU())),
 		commonPasswords: sync.OnceValue(loadCommonPasswords),
 	}
@@ -213,6 +248,7 @@ func (db *DB) reclaim(ctx context.Context) error {
 // loses nothing: the WAL keeps every committed write, and the next Open replays it. When it
 // fails for want of disk space, the error is ErrNoSpace, and the pools are closed all the same.
 func (db *DB) Close() error {
+	db.file.close()
 	var errs []error
 	db.stmts.Range(func(_, st any) bool {
 		errs = append(errs, st.(*sqlx.Stmt).Close())
@@ -222,6 +258,7 @@ func (db *DB) Close() error {
 		errs = append(errs, fmt.Errorf("checkpoint the write-ahead log: %w", storeError(err)))
 	}
 	errs = append(errs, db.read.Close(), db.write.Close())
+	db.closeLock.Do(func() { errs = append(errs, db.lock.Close()) })
 	return errors.Join(errs...)
 }
 
@@ -318,6 +355,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 
 // tx is inTx before its error is classified.
 func (db *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
+	if err := db.file.check(); err != nil {
+		return err
+	}
 	conn, err := db.write.Connx(ctx)
 	if err != nil {
 		return err

@@ -81,7 +81,7 @@ func TestWriteOnFullDisk(t *testing.T) {
 	if _, err := db.write.ExecContext(t.Context(), `PRAGMA max_page_count = `+strconv.Itoa(pages)); err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.Books().SetDetails(t.Context(), u.ID, b.ID, DetailsInput{Notes: strings.Repeat("A long note. ", 700)})
+	_, err = db.Reading().SetDetails(t.Context(), u.ID, b.ID, DetailsInput{Notes: strings.Repeat("A long note. ", 700)})
 	if !errors.Is(err, ErrNoSpace) {
 		t.Fatalf("SetDetails on a full database: %v, want ErrNoSpace", err)
 	}

@@ -246,7 +246,7 @@ func (s *BookStore) narrow(ctx context.Context, owner int64, q BookQuery) (bool,
 	}
 	enough := live / 8
 	if q.Status != "" && !added {
-		counts, err := s.StatusCounts(ctx, owner)
+		counts, err := s.db.statusCounts(ctx, owner)
 		if err != nil {
 			return false, err
 		}

@@ -93,12 +93,12 @@ func BenchmarkGenres(b *testing.B) {
 // the five books most recently read.
 func BenchmarkCurrentlyReading(b *testing.B) {
 	forEachSize(b, func(b *testing.B, lib benchLibrary) {
-		now, err := lib.books.CurrentlyReading(b.Context(), lib.owner, 5)
+		now, err := lib.db.Reading().CurrentlyReading(b.Context(), lib.owner, 5)
 		if err != nil || len(now) == 0 {
 			b.Fatalf("CurrentlyReading = %d books, %v", len(now), err)
 		}
 		for b.Loop() {
-			if _, err := lib.books.CurrentlyReading(b.Context(), lib.owner, 5); err != nil {
+			if _, err := lib.db.Reading().CurrentlyReading(b.Context(), lib.owner, 5); err != nil {
 				b.Fatal(err)
 			}
 		}

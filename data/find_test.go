@@ -64,7 +64,7 @@ func TestFindSearch(t *testing.T) {
 	solaris := mustCreate(t, books, owner, data.BookInput{Title: "Solaris", Author: "Stanisław Lem", Genre: "Science fiction"})
 	smilla := mustCreate(t, books, owner, data.BookInput{Title: "Frøken Smillas fornemmelse for sne", Author: "Peter Høeg"})
 	dune := mustCreate(t, books, owner, data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction"})
-	if _, err := books.SetDetails(t.Context(), owner, dune.ID, data.DetailsInput{Notes: "Desert planet, spice.\nRe-read in 2024.", ISBN: "0441013597"}); err != nil {
+	if _, err := db.Reading().SetDetails(t.Context(), owner, dune.ID, data.DetailsInput{Notes: "Desert planet, spice.\nRe-read in 2024.", ISBN: "0441013597"}); err != nil {
 		t.Fatal(err)
 	}
 	mustCreate(t, books, other, data.BookInput{Title: "The Silmarillion", Author: "J. R. R. Tolkien", Genre: "Fantasy"})
@@ -175,12 +175,12 @@ func library(t *testing.T, db *data.DB, owner int64, n int, rng *rand.Rand) []da
 		b := mustCreate(t, books, owner, in)
 		if rng.IntN(3) > 0 {
 			rating := fmt.Sprint(1 + rng.IntN(5))
-			if _, err := books.SetDetails(t.Context(), owner, b.ID, data.DetailsInput{Rating: rating, Pages: "300"}); err != nil {
+			if _, err := db.Reading().SetDetails(t.Context(), owner, b.ID, data.DetailsInput{Rating: rating, Pages: "300"}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if in.Status == data.StatusReading && rng.IntN(2) == 0 {
-			if _, err := books.RecordProgress(t.Context(), owner, b.ID, data.ProgressInput{Page: 1 + rng.IntN(299)}); err != nil {
+			if _, err := db.Reading().RecordProgress(t.Context(), owner, b.ID, data.ProgressInput{Page: 1 + rng.IntN(299)}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -468,7 +468,7 @@ func TestSortKeysFollowReading(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := f.books.Progress(t.Context(), f.owner, b.ID)
+		want, err := f.reading.Progress(t.Context(), f.owner, b.ID)
 		if got := stored.Progress(); err != nil || got.Page != want.Page || got.Percent != want.Percent || !got.RecordedAt.Equal(want.RecordedAt) {
 			t.Errorf("%s: Book.Progress() = %+v, store's Progress = %+v, %v", step, got, want, err)
 		}
@@ -495,7 +495,7 @@ func TestSortKeysFollowReading(t *testing.T) {
 		}
 	}
 	fin := day(-3)
-	if _, err := f.books.EditReadThrough(t.Context(), f.owner, b.ID, first.ID, first.StartedOn, &fin); err != nil {
+	if _, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, first.ID, first.StartedOn, &fin); err != nil {
 		t.Fatal(err)
 	}
 	check("finish date corrected", nil, day(-3).Format("2006-01-02"))

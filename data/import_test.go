@@ -36,7 +36,7 @@ func wantCounts(t *testing.T, db *data.DB, owner int64, live int) {
 	for _, b := range page.Books {
 		byStatus[b.Status]++
 	}
-	counts, err := db.Books().StatusCounts(t.Context(), owner)
+	counts, err := db.Reading().StatusCounts(t.Context(), owner)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestImport(t *testing.T) {
 			t.Errorf("update Import() = %+v, want %+v", got, want)
 		}
 		wantCounts(t, db, u.ID, 3)
-		counts, err := db.Books().StatusCounts(t.Context(), u.ID)
+		counts, err := db.Reading().StatusCounts(t.Context(), u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,7 +171,7 @@ func TestImportDates(t *testing.T) {
 		"Given up dated":   "2023-03-01..2023-04-01 dnf",
 	}
 	for _, b := range page.Books {
-		rts, err := db.Books().ReadThroughs(t.Context(), u.ID, b.ID)
+		rts, err := db.Reading().ReadThroughs(t.Context(), u.ID, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,6 +43,17 @@ const (
 	msgFinishOpen     = "Mark the book as read or not finished to give this reading a finish date."
 )
 
+// ReadingStore holds the readers' readings of their books: each book's status, its
+// read-throughs and progress, and the details a reader keeps about it (pages, rating, notes,
+// ISBN). Every method takes the owner's id; another reader's book is ErrNotFound. It shares
+// its database, and the books' counts by status, with the BookStore.
+type ReadingStore struct {
+	db *DB
+}
+
+// Reading returns the store for readings.
+func (db *DB) Reading() *ReadingStore { return &ReadingStore{db: db} }
+
 // ReadThrough is one reading of a book, from its start to its finish or to where the reader stopped.
 type ReadThrough struct {
 	ID        int64     `db:"id"`
@@ -199,7 +210,7 @@ func wrap(err error, what string, id int64) error {
 //   - from read or did not finish to want: only the status changes.
 //
 // The same status again changes nothing.
-func (s *BookStore) SetStatus(ctx context.Context, owner, id int64, status Status, on time.Time) (Book, error) {
+func (s *ReadingStore) SetStatus(ctx context.Context, owner, id int64, status Status, on time.Time) (Book, error) {
 	var b Book
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
@@ -226,7 +237,7 @@ func (s *BookStore) SetStatus(ctx context.Context, owner, id int64, status Statu
 			}
 			return fieldError("finished_on", msgFinishFuture)
 		}
-		return s.changeStatus(ctx, tx, owner, &b, status, on)
+		return s.db.changeStatus(ctx, tx, owner, &b, status, on)
 	})
 	if err != nil {
 		return Book{}, wrap(err, "set status of book", id)
@@ -234,8 +245,9 @@ func (s *BookStore) SetStatus(ctx context.Context, owner, id int64, status Statu
 	return b, nil
 }
 
-// changeStatus applies SetStatus's rules to b, a live book read in tx, and updates b.
-func (s *BookStore) changeStatus(ctx context.Context, tx *sqlx.Tx, owner int64, b *Book, to Status, on time.Time) error {
+// changeStatus applies SetStatus's rules to b, a live book read in tx, and updates b. It is the
+// DB's, not a store's, because the BookStore's Create and Update, which take a status, apply them too.
+func (db *DB) changeStatus(ctx context.Context, tx *sqlx.Tx, owner int64, b *Book, to Status, on time.Time) error {
 	from := b.Status
 	if to == from {
 		return nil
@@ -265,7 +277,7 @@ func (s *BookStore) changeStatus(ctx context.Context, tx *sqlx.Tx, owner int64, 
 	if err := moveCount(ctx, tx, owner, from, to); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE books SET status = ?, updated_at = ? WHERE id = ?`, to, s.db.now(), b.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE books SET status = ?, updated_at = ? WHERE id = ?`, to, db.now(), b.ID); err != nil {
 		return err
 	}
 	// Read the book again rather than use RETURNING, which would miss the finish date and
@@ -415,7 +427,7 @@ func lastProgress(ctx context.Context, tx *sqlx.Tx, rtID int64) (progressRow, bo
 // RecordProgress records how far the reader is into the owner's book id, which must be Reading. A
 // percentage becomes a page when the book's length is known. Reaching the end does not change the
 // status: the reader says when the book is read. It returns the progress as recorded.
-func (s *BookStore) RecordProgress(ctx context.Context, owner, id int64, in ProgressInput) (Progress, error) {
+func (s *ReadingStore) RecordProgress(ctx context.Context, owner, id int64, in ProgressInput) (Progress, error) {
 	var p Progress
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		b, err := liveBook(ctx, tx, owner, id)
@@ -463,8 +475,8 @@ func (s *BookStore) RecordProgress(ctx context.Context, owner, id int64, in Prog
 
 // Progress returns the latest progress of the open read-through of the owner's book id, or the zero
 // Progress when there is none.
-func (s *BookStore) Progress(ctx context.Context, owner, id int64) (Progress, error) {
-	b, err := s.Get(ctx, owner, id)
+func (s *ReadingStore) Progress(ctx context.Context, owner, id int64) (Progress, error) {
+	b, err := s.db.getBook(ctx, owner, id)
 	if err != nil {
 		return Progress{}, err
 	}
@@ -485,8 +497,8 @@ func (s *BookStore) Progress(ctx context.Context, owner, id int64) (Progress, er
 
 // ProgressHistory returns every progress update of every read-through of the owner's book id,
 // newest first.
-func (s *BookStore) ProgressHistory(ctx context.Context, owner, id int64) ([]ProgressUpdate, error) {
-	b, err := s.Get(ctx, owner, id)
+func (s *ReadingStore) ProgressHistory(ctx context.Context, owner, id int64) ([]ProgressUpdate, error) {
+	b, err := s.db.getBook(ctx, owner, id)
 	if err != nil {
 		return nil, err
 	}
@@ -507,8 +519,8 @@ func (s *BookStore) ProgressHistory(ctx context.Context, owner, id int64) ([]Pro
 }
 
 // ReadThroughs returns the read-throughs of the owner's book id, newest first.
-func (s *BookStore) ReadThroughs(ctx context.Context, owner, id int64) ([]ReadThrough, error) {
-	if _, err := s.Get(ctx, owner, id); err != nil {
+func (s *ReadingStore) ReadThroughs(ctx context.Context, owner, id int64) ([]ReadThrough, error) {
+	if _, err := s.db.getBook(ctx, owner, id); err != nil {
 		return nil, err
 	}
 	rts := []ReadThrough{}
@@ -525,7 +537,7 @@ func (s *BookStore) ReadThroughs(ctx context.Context, owner, id int64) ([]ReadTh
 // EditReadThrough changes the dates of one read-through of the owner's book bookID. Only a
 // finished read-through has a finish date, and it must have one. Dates are calendar dates (see
 // SetStatus) and cannot be in the future.
-func (s *BookStore) EditReadThrough(ctx context.Context, owner, bookID, readThroughID int64, started time.Time, finished *time.Time) (ReadThrough, error) {
+func (s *ReadingStore) EditReadThrough(ctx context.Context, owner, bookID, readThroughID int64, started time.Time, finished *time.Time) (ReadThrough, error) {
 	var rt ReadThrough
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := liveBook(ctx, tx, owner, bookID); err != nil {
@@ -586,7 +598,7 @@ func (s *BookStore) EditReadThrough(ctx context.Context, owner, bookID, readThro
 // whose open reading goes, or whose status came from the reading that goes (read or did not
 // finish, from its latest reading), takes the outcome of its latest reading left, or Want to read
 // when none is. It returns the book as it now is.
-func (s *BookStore) DeleteReadThrough(ctx context.Context, owner, bookID, readThroughID int64) (Book, error) {
+func (s *ReadingStore) DeleteReadThrough(ctx context.Context, owner, bookID, readThroughID int64) (Book, error) {
 	var b Book
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
@@ -634,7 +646,7 @@ func (s *BookStore) DeleteReadThrough(ctx context.Context, owner, bookID, readTh
 // SetDetails replaces the pages, rating, notes and ISBN of the owner's book id with what the reader
 // typed, reporting every bad field at once. The book cannot be made shorter than the page the
 // reader is on.
-func (s *BookStore) SetDetails(ctx context.Context, owner, id int64, in DetailsInput) (Book, error) {
+func (s *ReadingStore) SetDetails(ctx context.Context, owner, id int64, in DetailsInput) (Book, error) {
 	var v ValidationError
 	pages, pagesOK := parsePages(in.Pages)
 	if !pagesOK {
@@ -751,9 +763,14 @@ func checkNotShorter(ctx context.Context, tx *sqlx.Tx, b Book, pages int, v *Val
 	return nil
 }
 
+// StatusCounts returns how many live books the owner has in each status, with every status present.
+func (s *ReadingStore) StatusCounts(ctx context.Context, owner int64) (map[Status]int, error) {
+	return s.db.statusCounts(ctx, owner)
+}
+
 // CurrentlyReading returns up to limit of the owner's books being read, with where the reader is
 // in each, the most recently updated first.
-func (s *BookStore) CurrentlyReading(ctx context.Context, owner int64, limit int) ([]ReadingNow, error) {
+func (s *ReadingStore) CurrentlyReading(ctx context.Context, owner int64, limit int) ([]ReadingNow, error) {
 	if limit <= 0 || limit > 500 {
 		limit = PageSize
 	}

@@ -21,6 +21,7 @@ func day(n int) time.Time { return today.AddDate(0, 0, n) }
 type readingFixture struct {
 	db           *data.DB
 	books        *data.BookStore
+	reading      *data.ReadingStore
 	owner, other int64
 	now          *time.Time
 }
@@ -31,7 +32,7 @@ func openReading(t *testing.T) readingFixture {
 	clock := t0
 	db.SetClock(fixedClock(&clock))
 	return readingFixture{
-		db: db, books: db.Books(), now: &clock,
+		db: db, books: db.Books(), reading: db.Reading(), now: &clock,
 		owner: addReader(t, db, "reader").ID,
 		other: addReader(t, db, "other").ID,
 	}
@@ -51,7 +52,7 @@ func (f readingFixture) rows(t *testing.T, table string) int {
 
 func (f readingFixture) setStatus(t *testing.T, id int64, st data.Status, on time.Time) data.Book {
 	t.Helper()
-	b, err := f.books.SetStatus(t.Context(), f.owner, id, st, on)
+	b, err := f.reading.SetStatus(t.Context(), f.owner, id, st, on)
 	if err != nil {
 		t.Fatalf("SetStatus(%s, %s): %v", st, on.Format(time.DateOnly), err)
 	}
@@ -71,7 +72,7 @@ func (f readingFixture) progress(t *testing.T, id int64, s string) data.Progress
 	if err != nil {
 		t.Fatalf("ParseProgress(%q): %v", s, err)
 	}
-	p, err := f.books.RecordProgress(t.Context(), f.owner, id, in)
+	p, err := f.reading.RecordProgress(t.Context(), f.owner, id, in)
 	if err != nil {
 		t.Fatalf("RecordProgress(%q): %v", s, err)
 	}
@@ -80,7 +81,7 @@ func (f readingFixture) progress(t *testing.T, id int64, s string) data.Progress
 
 func (f readingFixture) readThroughs(t *testing.T, id int64) []data.ReadThrough {
 	t.Helper()
-	rts, err := f.books.ReadThroughs(t.Context(), f.owner, id)
+	rts, err := f.reading.ReadThroughs(t.Context(), f.owner, id)
 	if err != nil {
 		t.Fatalf("ReadThroughs: %v", err)
 	}
@@ -89,7 +90,7 @@ func (f readingFixture) readThroughs(t *testing.T, id int64) []data.ReadThrough 
 
 func (f readingFixture) details(t *testing.T, id int64, in data.DetailsInput) data.Book {
 	t.Helper()
-	b, err := f.books.SetDetails(t.Context(), f.owner, id, in)
+	b, err := f.reading.SetDetails(t.Context(), f.owner, id, in)
 	if err != nil {
 		t.Fatalf("SetDetails(%+v): %v", in, err)
 	}
@@ -263,13 +264,13 @@ func TestReadingJourney(t *testing.T) {
 	assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{
 		{started: day(-2), finished: day(3), outcome: data.StatusRead},
 	})
-	if p, err := f.books.Progress(t.Context(), f.owner, b.ID); err != nil || p != (data.Progress{}) {
+	if p, err := f.reading.Progress(t.Context(), f.owner, b.ID); err != nil || p != (data.Progress{}) {
 		t.Errorf("Progress after finishing = %+v, %v; want none", p, err)
 	}
 
 	*f.now = t0.AddDate(0, 1, 0)
 	f.setStatus(t, b.ID, data.StatusReading, time.Time{}) // today
-	if p, err := f.books.Progress(t.Context(), f.owner, b.ID); err != nil || p != (data.Progress{}) {
+	if p, err := f.reading.Progress(t.Context(), f.owner, b.ID); err != nil || p != (data.Progress{}) {
 		t.Errorf("Progress of a new read-through = %+v, %v; want none", p, err)
 	}
 	*f.now = t0.AddDate(0, 1, 1)
@@ -280,7 +281,7 @@ func TestReadingJourney(t *testing.T) {
 		{started: day(31), finished: day(31), outcome: data.StatusDNF, stopped: 30},
 		{started: day(-2), finished: day(3), outcome: data.StatusRead},
 	})
-	history, err := f.books.ProgressHistory(t.Context(), f.owner, b.ID)
+	history, err := f.reading.ProgressHistory(t.Context(), f.owner, b.ID)
 	if err != nil {
 		t.Fatalf("ProgressHistory: %v", err)
 	}
@@ -296,7 +297,7 @@ func TestReadingJourney(t *testing.T) {
 	}
 }
 
-func TestBookStoreSetStatus(t *testing.T) {
+func TestReadingStoreSetStatus(t *testing.T) {
 	t.Run("OKWantToRead", func(t *testing.T) {
 		f := openReading(t)
 		b := mustCreate(t, f.books, f.owner, dune)
@@ -398,7 +399,7 @@ func TestBookStoreSetStatus(t *testing.T) {
 			if tt.from != data.StatusWant {
 				f.setStatus(t, b.ID, tt.from, day(-10))
 			}
-			_, err := f.books.SetStatus(t.Context(), f.owner, b.ID, tt.to, tt.on)
+			_, err := f.reading.SetStatus(t.Context(), f.owner, b.ID, tt.to, tt.on)
 			assertInvalid(t, err, tt.field)
 			assertMessage(t, err, tt.field, tt.msg)
 			if got, _ := f.books.Get(t.Context(), f.owner, b.ID); got.Status != tt.from {
@@ -411,7 +412,7 @@ func TestBookStoreSetStatus(t *testing.T) {
 	}
 }
 
-func TestBookStoreRecordProgress(t *testing.T) {
+func TestReadingStoreRecordProgress(t *testing.T) {
 	// reading returns a fixture with a book of the given length (0: unknown) being read.
 	reading := func(t *testing.T, pages string) (readingFixture, data.Book) {
 		f := openReading(t)
@@ -427,7 +428,7 @@ func TestBookStoreRecordProgress(t *testing.T) {
 		if got != want {
 			t.Errorf("RecordProgress = %+v, want %+v", got, want)
 		}
-		if latest, err := f.books.Progress(t.Context(), f.owner, b.ID); err != nil || latest != want {
+		if latest, err := f.reading.Progress(t.Context(), f.owner, b.ID); err != nil || latest != want {
 			t.Errorf("Progress = %+v, %v; want %+v", latest, err, want)
 		}
 		if b2, _ := f.books.Get(t.Context(), f.owner, b.ID); !b2.UpdatedAt.Equal(*f.now) {
@@ -462,7 +463,7 @@ func TestBookStoreRecordProgress(t *testing.T) {
 		f.progress(t, b.ID, "80")
 		*f.now = t0.Add(time.Minute)
 		f.progress(t, b.ID, "60") // going back is allowed: the reader may have mistyped before
-		if got, _ := f.books.Progress(t.Context(), f.owner, b.ID); got.Page != 60 {
+		if got, _ := f.reading.Progress(t.Context(), f.owner, b.ID); got.Page != 60 {
 			t.Errorf("Progress = %+v, want page 60", got)
 		}
 	})
@@ -479,7 +480,7 @@ func TestBookStoreRecordProgress(t *testing.T) {
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
 			f, b := reading(t, tt.pages)
-			_, err := f.books.RecordProgress(t.Context(), f.owner, b.ID, tt.in)
+			_, err := f.reading.RecordProgress(t.Context(), f.owner, b.ID, tt.in)
 			assertInvalid(t, err, "page")
 			assertMessage(t, err, "page", tt.msg)
 			if n := f.rows(t, "progress_updates"); n != 0 {
@@ -494,7 +495,7 @@ func TestBookStoreRecordProgress(t *testing.T) {
 			if st != data.StatusWant {
 				f.setStatus(t, b.ID, st, today)
 			}
-			_, err := f.books.RecordProgress(t.Context(), f.owner, b.ID, data.ProgressInput{Page: 1})
+			_, err := f.reading.RecordProgress(t.Context(), f.owner, b.ID, data.ProgressInput{Page: 1})
 			assertInvalid(t, err, "page")
 			assertMessage(t, err, "page", "Start reading this book first.")
 			if n := f.rows(t, "progress_updates"); n != 0 {
@@ -504,7 +505,7 @@ func TestBookStoreRecordProgress(t *testing.T) {
 	}
 }
 
-func TestBookStoreEditReadThrough(t *testing.T) {
+func TestReadingStoreEditReadThrough(t *testing.T) {
 	// finished returns a fixture with a book read from day(-10) to day(-5), then being re-read
 	// since day(-2), and its read-throughs, newest first.
 	finished := func(t *testing.T) (readingFixture, data.Book, []data.ReadThrough) {
@@ -518,7 +519,7 @@ func TestBookStoreEditReadThrough(t *testing.T) {
 	ptr := func(t time.Time) *time.Time { return &t }
 	t.Run("OK", func(t *testing.T) {
 		f, b, rts := finished(t)
-		got, err := f.books.EditReadThrough(t.Context(), f.owner, b.ID, rts[1].ID, day(-12).Add(13*time.Hour), ptr(day(-4)))
+		got, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rts[1].ID, day(-12).Add(13*time.Hour), ptr(day(-4)))
 		if err != nil {
 			t.Fatalf("EditReadThrough: %v", err)
 		}
@@ -530,14 +531,14 @@ func TestBookStoreEditReadThrough(t *testing.T) {
 	})
 	t.Run("OKOpenStart", func(t *testing.T) {
 		f, b, rts := finished(t)
-		if _, err := f.books.EditReadThrough(t.Context(), f.owner, b.ID, rts[0].ID, today, nil); err != nil {
+		if _, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rts[0].ID, today, nil); err != nil {
 			t.Fatalf("EditReadThrough: %v", err)
 		}
 		assertReadThroughs(t, f.readThroughs(t, b.ID)[:1], []wantReadThrough{{started: today, outcome: data.StatusReading}})
 	})
 	t.Run("OKSameDay", func(t *testing.T) {
 		f, b, rts := finished(t)
-		if _, err := f.books.EditReadThrough(t.Context(), f.owner, b.ID, rts[1].ID, day(-5), ptr(day(-5))); err != nil {
+		if _, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rts[1].ID, day(-5), ptr(day(-5))); err != nil {
 			t.Fatalf("EditReadThrough: %v", err)
 		}
 	})
@@ -565,7 +566,7 @@ func TestBookStoreEditReadThrough(t *testing.T) {
 			if tt.open {
 				rt = rts[0]
 			}
-			_, err := f.books.EditReadThrough(t.Context(), f.owner, b.ID, rt.ID, tt.started, tt.finished)
+			_, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rt.ID, tt.started, tt.finished)
 			assertInvalid(t, err, tt.fields...)
 			if tt.finishMsg != "" {
 				assertMessage(t, err, "finished_on", tt.finishMsg)
@@ -582,14 +583,14 @@ func TestBookStoreEditReadThrough(t *testing.T) {
 	t.Run("ErrNotFoundOtherBooksReadThrough", func(t *testing.T) {
 		f, _, rts := finished(t)
 		other := mustCreate(t, f.books, f.owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
-		_, err := f.books.EditReadThrough(t.Context(), f.owner, other.ID, rts[1].ID, day(-9), ptr(day(-8)))
+		_, err := f.reading.EditReadThrough(t.Context(), f.owner, other.ID, rts[1].ID, day(-9), ptr(day(-8)))
 		if !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("err = %v, want ErrNotFound", err)
 		}
 	})
 }
 
-func TestBookStoreSetDetails(t *testing.T) {
+func TestReadingStoreSetDetails(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		f := openReading(t)
 		b := mustCreate(t, f.books, f.owner, dune)
@@ -626,7 +627,7 @@ func TestBookStoreSetDetails(t *testing.T) {
 	t.Run("ErrEveryField", func(t *testing.T) {
 		f := openReading(t)
 		b := mustCreate(t, f.books, f.owner, dune)
-		_, err := f.books.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{
+		_, err := f.reading.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{
 			Pages: "0", Rating: "5.5", Notes: strings.Repeat("a", data.MaxNotesLen+1), ISBN: "0-441-01359-8",
 		})
 		assertInvalid(t, err, "pages", "rating", "notes", "isbn")
@@ -645,14 +646,14 @@ func TestBookStoreSetDetails(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := openReading(t)
 			b := mustCreate(t, f.books, f.owner, dune)
-			_, err := f.books.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{Pages: tt.pages})
+			_, err := f.reading.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{Pages: tt.pages})
 			assertInvalid(t, err, "pages")
 		})
 	}
 	t.Run("ErrNotesInvalid", func(t *testing.T) {
 		f := openReading(t)
 		b := mustCreate(t, f.books, f.owner, dune)
-		_, err := f.books.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{Notes: "bad \xff byte"})
+		_, err := f.reading.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{Notes: "bad \xff byte"})
 		assertInvalid(t, err, "notes")
 		assertMessage(t, err, "notes", "Notes contain characters that are not valid text.")
 	})
@@ -677,7 +678,7 @@ func TestBookStoreSetDetails(t *testing.T) {
 			f := openReading(t)
 			b := mustCreate(t, f.books, f.owner, dune)
 			f.details(t, b.ID, data.DetailsInput{Notes: "kept"})
-			_, err := f.books.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{Notes: tt.notes})
+			_, err := f.reading.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{Notes: tt.notes})
 			assertInvalid(t, err, "notes")
 			assertMessage(t, err, "notes", "Notes may not contain control characters or text-direction overrides.")
 			if got, _ := f.books.Get(t.Context(), f.owner, b.ID); got.Notes != "kept" {
@@ -691,7 +692,7 @@ func TestBookStoreSetDetails(t *testing.T) {
 		f.details(t, b.ID, data.DetailsInput{Pages: "400"})
 		f.setStatus(t, b.ID, data.StatusReading, today)
 		f.progress(t, b.ID, "320")
-		_, err := f.books.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{Pages: "300", Rating: "9"})
+		_, err := f.reading.SetDetails(t.Context(), f.owner, b.ID, data.DetailsInput{Pages: "300", Rating: "9"})
 		assertInvalid(t, err, "pages", "rating")
 		assertMessage(t, err, "pages", "You are on page 320; the book cannot have fewer pages.")
 		f.details(t, b.ID, data.DetailsInput{Pages: "320"}) // exactly there is fine
@@ -703,7 +704,7 @@ func TestBookStoreSetDetails(t *testing.T) {
 		f.setStatus(t, b.ID, data.StatusReading, today)
 		f.progress(t, b.ID, "90%")
 		f.details(t, b.ID, data.DetailsInput{Pages: "10"})
-		if p, _ := f.books.Progress(t.Context(), f.owner, b.ID); p.Page != 9 || p.Percent != 90 {
+		if p, _ := f.reading.Progress(t.Context(), f.owner, b.ID); p.Page != 9 || p.Percent != 90 {
 			t.Errorf("Progress = %+v, want page 9 at 90%%", p)
 		}
 	})
@@ -741,15 +742,15 @@ func TestReadingOwnership(t *testing.T) {
 	}
 	for _, c := range cases {
 		calls := map[string]error{}
-		_, calls["SetStatus"] = f.books.SetStatus(ctx, c.owner, c.book, data.StatusRead, today)
-		_, calls["RecordProgress"] = f.books.RecordProgress(ctx, c.owner, c.book, data.ProgressInput{Page: 20})
-		_, calls["Progress"] = f.books.Progress(ctx, c.owner, c.book)
-		_, calls["ProgressHistory"] = f.books.ProgressHistory(ctx, c.owner, c.book)
-		_, calls["ReadThroughs"] = f.books.ReadThroughs(ctx, c.owner, c.book)
-		_, calls["EditReadThrough"] = f.books.EditReadThrough(ctx, c.owner, c.book, c.rt, day(-3), nil)
-		_, calls["EditReadThroughInvalid"] = f.books.EditReadThrough(ctx, c.owner, c.book, c.rt, day(3), nil)
-		_, calls["SetDetails"] = f.books.SetDetails(ctx, c.owner, c.book, data.DetailsInput{Pages: "500", Notes: "theirs"})
-		_, calls["SetDetailsInvalid"] = f.books.SetDetails(ctx, c.owner, c.book, data.DetailsInput{Pages: "x"})
+		_, calls["SetStatus"] = f.reading.SetStatus(ctx, c.owner, c.book, data.StatusRead, today)
+		_, calls["RecordProgress"] = f.reading.RecordProgress(ctx, c.owner, c.book, data.ProgressInput{Page: 20})
+		_, calls["Progress"] = f.reading.Progress(ctx, c.owner, c.book)
+		_, calls["ProgressHistory"] = f.reading.ProgressHistory(ctx, c.owner, c.book)
+		_, calls["ReadThroughs"] = f.reading.ReadThroughs(ctx, c.owner, c.book)
+		_, calls["EditReadThrough"] = f.reading.EditReadThrough(ctx, c.owner, c.book, c.rt, day(-3), nil)
+		_, calls["EditReadThroughInvalid"] = f.reading.EditReadThrough(ctx, c.owner, c.book, c.rt, day(3), nil)
+		_, calls["SetDetails"] = f.reading.SetDetails(ctx, c.owner, c.book, data.DetailsInput{Pages: "500", Notes: "theirs"})
+		_, calls["SetDetailsInvalid"] = f.reading.SetDetails(ctx, c.owner, c.book, data.DetailsInput{Pages: "x"})
 		for _, name := range slices.Sorted(maps.Keys(calls)) {
 			if !errors.Is(calls[name], data.ErrNotFound) {
 				t.Errorf("owner %d book %d: %s err = %v, want ErrNotFound", c.owner, c.book, name, calls[name])
@@ -767,11 +768,11 @@ func TestReadingOwnership(t *testing.T) {
 		t.Errorf("%d progress updates, want 1", n)
 	}
 	assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: day(-1), outcome: data.StatusReading}})
-	counts, err := f.books.StatusCounts(ctx, f.other)
+	counts, err := f.reading.StatusCounts(ctx, f.other)
 	if err != nil || counts[data.StatusReading] != 0 {
 		t.Errorf("other reader's StatusCounts = %v, %v", counts, err)
 	}
-	now, err := f.books.CurrentlyReading(ctx, f.other, 10)
+	now, err := f.reading.CurrentlyReading(ctx, f.other, 10)
 	if err != nil || len(now) != 0 {
 		t.Errorf("other reader's CurrentlyReading = %+v, %v; want none", now, err)
 	}
@@ -807,7 +808,7 @@ func TestBookStoreListByStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	counts, err := f.books.StatusCounts(t.Context(), f.owner)
+	counts, err := f.reading.StatusCounts(t.Context(), f.owner)
 	if err != nil {
 		t.Fatalf("StatusCounts: %v", err)
 	}
@@ -850,14 +851,14 @@ func TestBookStoreListByStatus(t *testing.T) {
 		assertInvalid(t, err, "status")
 	})
 	t.Run("OKEmptyCounts", func(t *testing.T) {
-		counts, err := f.books.StatusCounts(t.Context(), 999)
+		counts, err := f.reading.StatusCounts(t.Context(), 999)
 		if err != nil || len(counts) != 4 || counts[data.StatusWant] != 0 {
 			t.Errorf("StatusCounts(nobody) = %v, %v; want four zeros", counts, err)
 		}
 	})
 }
 
-func TestBookStoreCurrentlyReading(t *testing.T) {
+func TestReadingStoreCurrentlyReading(t *testing.T) {
 	f := openReading(t)
 	mk := func(title, pages string) data.Book {
 		b := mustCreate(t, f.books, f.owner, data.BookInput{Title: title, Author: "A"})
@@ -877,7 +878,7 @@ func TestBookStoreCurrentlyReading(t *testing.T) {
 	*f.now = t0.Add(4 * time.Minute)
 	f.progress(t, a.ID, "50")
 
-	got, err := f.books.CurrentlyReading(t.Context(), f.owner, 10)
+	got, err := f.reading.CurrentlyReading(t.Context(), f.owner, 10)
 	if err != nil {
 		t.Fatalf("CurrentlyReading: %v", err)
 	}
@@ -900,17 +901,17 @@ func TestBookStoreCurrentlyReading(t *testing.T) {
 	if got[0].Title != "A" || got[0].Pages != 200 || got[1].Title != "B" || got[1].Pages != 0 {
 		t.Errorf("CurrentlyReading = %+v, want A with 200 pages, then B of unknown length", got)
 	}
-	if top, err := f.books.CurrentlyReading(t.Context(), f.owner, 1); err != nil || len(top) != 1 || top[0].ID != a.ID {
+	if top, err := f.reading.CurrentlyReading(t.Context(), f.owner, 1); err != nil || len(top) != 1 || top[0].ID != a.ID {
 		t.Errorf("CurrentlyReading(limit 1) = %+v, %v", top, err)
 	}
 }
 
 // TestBookStoreDeleteReadThrough deletes readings made by mistake: the book's status, finish date
 // and the library's counts follow the readings left.
-func TestBookStoreDeleteReadThrough(t *testing.T) {
+func TestReadingStoreDeleteReadThrough(t *testing.T) {
 	counts := func(t *testing.T, f readingFixture) map[data.Status]int {
 		t.Helper()
-		c, err := f.books.StatusCounts(t.Context(), f.owner)
+		c, err := f.reading.StatusCounts(t.Context(), f.owner)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -918,7 +919,7 @@ func TestBookStoreDeleteReadThrough(t *testing.T) {
 	}
 	del := func(t *testing.T, f readingFixture, bookID, rtID int64) data.Book {
 		t.Helper()
-		b, err := f.books.DeleteReadThrough(t.Context(), f.owner, bookID, rtID)
+		b, err := f.reading.DeleteReadThrough(t.Context(), f.owner, bookID, rtID)
 		if err != nil {
 			t.Fatalf("DeleteReadThrough: %v", err)
 		}
@@ -992,9 +993,9 @@ func TestBookStoreDeleteReadThrough(t *testing.T) {
 		rt := f.readThroughs(t, b.ID)[0]
 		other := mustCreate(t, f.books, f.owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
 		for name, call := range map[string]func() error{
-			"AnotherReader": func() error { _, err := f.books.DeleteReadThrough(t.Context(), f.other, b.ID, rt.ID); return err },
-			"AnotherBook":   func() error { _, err := f.books.DeleteReadThrough(t.Context(), f.owner, other.ID, rt.ID); return err },
-			"NoSuchReading": func() error { _, err := f.books.DeleteReadThrough(t.Context(), f.owner, b.ID, rt.ID+100); return err },
+			"AnotherReader": func() error { _, err := f.reading.DeleteReadThrough(t.Context(), f.other, b.ID, rt.ID); return err },
+			"AnotherBook":   func() error { _, err := f.reading.DeleteReadThrough(t.Context(), f.owner, other.ID, rt.ID); return err },
+			"NoSuchReading": func() error { _, err := f.reading.DeleteReadThrough(t.Context(), f.owner, b.ID, rt.ID+100); return err },
 		} {
 			if err := call(); !errors.Is(err, data.ErrNotFound) {
 				t.Errorf("%s: err = %v, want ErrNotFound", name, err)
@@ -1004,4 +1005,48 @@ func TestBookStoreDeleteReadThrough(t *testing.T) {
 			t.Error("a refused delete deleted the reading")
 		}
 	})
+}
+
+// TestReadingFollowsBooks checks the seam between the two stores of a library: a book that the
+// BookStore deletes leaves the ReadingStore's counts and strip, and the one it restores comes back
+// with its readings and progress as they were.
+func TestReadingFollowsBooks(t *testing.T) {
+	f := openReading(t)
+	ctx := t.Context()
+	b := mustCreate(t, f.books, f.owner, dune)
+	f.details(t, b.ID, data.DetailsInput{Pages: "400"})
+	f.setStatus(t, b.ID, data.StatusReading, day(-2))
+	progress := f.progress(t, b.ID, "120")
+	rts := f.readThroughs(t, b.ID)
+	reading := func(step string, want int) {
+		t.Helper()
+		counts, err := f.reading.StatusCounts(ctx, f.owner)
+		if err != nil || counts[data.StatusReading] != want {
+			t.Errorf("%s: StatusCounts = %v, %v; want %d reading", step, counts, err, want)
+		}
+		now, err := f.reading.CurrentlyReading(ctx, f.owner, 10)
+		if err != nil || len(now) != want {
+			t.Errorf("%s: CurrentlyReading = %+v, %v; want %d books", step, now, err, want)
+		}
+	}
+	reading("before", 1)
+
+	if _, err := f.books.Delete(ctx, f.owner, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	reading("deleted", 0)
+	if _, err := f.reading.ReadThroughs(ctx, f.owner, b.ID); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("deleted: ReadThroughs err = %v, want ErrNotFound", err)
+	}
+
+	if _, err := f.books.Restore(ctx, f.owner, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	reading("restored", 1)
+	if got := f.readThroughs(t, b.ID); !slices.Equal(got, rts) {
+		t.Errorf("restored: ReadThroughs = %+v, want %+v", got, rts)
+	}
+	if got, err := f.reading.Progress(ctx, f.owner, b.ID); err != nil || got != progress {
+		t.Errorf("restored: Progress = %+v, %v; want %+v", got, err, progress)
+	}
 }

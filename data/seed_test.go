@@ -61,7 +61,7 @@ func checkSeeded(t *testing.T, db *data.DB, owner int64, want int) {
 	if got := count(t, books, owner); got != want {
 		t.Errorf("Count = %d, want %d", got, want)
 	}
-	byStatus, err := books.StatusCounts(ctx, owner)
+	byStatus, err := db.Reading().StatusCounts(ctx, owner)
 	if err != nil {
 		t.Fatal(err)
 	}

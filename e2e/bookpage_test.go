@@ -53,7 +53,7 @@ func TestBookPageInPlace(t *testing.T) {
 	}
 
 	// While reading: 30, Enter, and the history shows page 30.
-	if _, err := p.books.SetStatus(context.Background(), p.reader.id, dune.ID, data.StatusReading, time.Time{}); err != nil {
+	if _, err := p.reading.SetStatus(context.Background(), p.reader.id, dune.ID, data.StatusReading, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	p.open("/books/" + strconv.FormatInt(dune.ID, 10))
@@ -82,11 +82,11 @@ func TestDeleteReading(t *testing.T) {
 		{data.StatusReading, time.Time{}},
 		{data.StatusRead, time.Time{}},
 	} {
-		if _, err := p.books.SetStatus(ctx, p.reader.id, dune.ID, st.status, st.on); err != nil {
+		if _, err := p.reading.SetStatus(ctx, p.reader.id, dune.ID, st.status, st.on); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rts, err := p.books.ReadThroughs(ctx, p.reader.id, dune.ID)
+	rts, err := p.reading.ReadThroughs(ctx, p.reader.id, dune.ID)
 	if err != nil || len(rts) != 2 {
 		t.Fatalf("readings %v, %v", rts, err)
 	}
@@ -102,7 +102,7 @@ func TestDeleteReading(t *testing.T) {
 	p.press(kb.Escape)
 	p.waitUntil("it no longer asks", swapped("book-readings")+` && document.querySelector('#book-readings form.confirming') === null`)
 	p.waitFocus("#delete-reading-" + mistake)
-	if got, err := p.books.ReadThroughs(ctx, p.reader.id, dune.ID); err != nil || len(got) != 2 {
+	if got, err := p.reading.ReadThroughs(ctx, p.reader.id, dune.ID); err != nil || len(got) != 2 {
 		t.Fatalf("after Escape: readings %v, %v; want both", got, err)
 	}
 

@@ -44,12 +44,12 @@ func TestStatusArrowKeysSaveNothing(t *testing.T) {
 	p := signedIn(t)
 	ctx := context.Background()
 	book := p.addBook("Dune", "Frank Herbert", "Science fiction")
-	if _, err := p.books.SetStatus(ctx, p.reader.id, book.ID, data.StatusRead, time.Time{}); err != nil {
+	if _, err := p.reading.SetStatus(ctx, p.reader.id, book.ID, data.StatusRead, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	readings := func() int {
 		t.Helper()
-		rts, err := p.books.ReadThroughs(ctx, p.reader.id, book.ID)
+		rts, err := p.reading.ReadThroughs(ctx, p.reader.id, book.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -175,6 +175,7 @@ const (
 type server struct {
 	url      string
 	books    *data.BookStore
+	reading  *data.ReadingStore
 	users    *data.UserStore
 	sessions *data.SessionStore
 	stop     func() // shuts the server down; it is safe to call more than once
@@ -201,7 +202,7 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 	})
 	app, err := handlers.New(handlers.Config{
 		Books:      db.Books(),
-		Reading:    db.Books(),
+		Reading:    db.Reading(),
 		Shelves:    db.Shelves(),
 		Export:     db.Books(),
 		Imports:    db.Imports(),
@@ -251,6 +252,7 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 	return &server{
 		url:      scheme + "://" + tcp.Addr().String(),
 		books:    db.Books(),
+		reading:  db.Reading(),
 		users:    db.Users(),
 		sessions: sessions,
 		stop:     stop,

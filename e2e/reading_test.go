@@ -22,11 +22,11 @@ func TestReadingWithKeyboard(t *testing.T) {
 	p := signedIn(t)
 	ctx := context.Background()
 	other := p.addBook("Piranesi", "Susanna Clarke", "Fantasy")
-	if _, err := p.books.SetStatus(ctx, p.reader.id, other.ID, data.StatusReading, time.Time{}); err != nil {
+	if _, err := p.reading.SetStatus(ctx, p.reader.id, other.ID, data.StatusReading, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
-	if _, err := p.books.SetDetails(ctx, p.reader.id, dune.ID, data.DetailsInput{Pages: "400"}); err != nil {
+	if _, err := p.reading.SetDetails(ctx, p.reader.id, dune.ID, data.DetailsInput{Pages: "400"}); err != nil {
 		t.Fatal(err)
 	}
 	status := fmt.Sprintf("#book-%d [data-action=status]", dune.ID)

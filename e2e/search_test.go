@@ -137,7 +137,7 @@ func TestSearchWithTabsAndGenre(t *testing.T) {
 	p := signedIn(t)
 	searchShelf(p)
 	hobbit := p.addBook("The Two Towers", "J. R. R. Tolkien", "Fantasy")
-	if _, err := p.books.SetStatus(context.Background(), p.reader.id, hobbit.ID, data.StatusRead, hobbit.CreatedAt); err != nil {
+	if _, err := p.reading.SetStatus(context.Background(), p.reader.id, hobbit.ID, data.StatusRead, hobbit.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
 	p.open("/books?q=tolkien")

@@ -23,13 +23,13 @@ func TestBookPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	started := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	if _, err := a.books.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, started); err != nil {
+	if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, started); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.books.RecordProgress(t.Context(), a.reader.ID, b.ID, data.ProgressInput{Page: 42}); err != nil {
+	if _, err := a.reading.RecordProgress(t.Context(), a.reader.ID, b.ID, data.ProgressInput{Page: 42}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.books.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400", Rating: "3.5", Notes: "<script>x</script>", ISBN: ""}); err != nil {
+	if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400", Rating: "3.5", Notes: "<script>x</script>", ISBN: ""}); err != nil {
 		t.Fatal(err)
 	}
 	res := a.get(plain, bookPath(b.ID))
@@ -249,11 +249,11 @@ func TestEditReadThrough(t *testing.T) {
 		a := newTestApp(t)
 		b := a.create("Dune", "Frank Herbert", "")
 		for _, st := range []data.Status{data.StatusReading, data.StatusRead} {
-			if _, err := a.books.SetStatus(t.Context(), a.reader.ID, b.ID, st, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+			if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, b.ID, st, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 				t.Fatal(err)
 			}
 		}
-		rts, err := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+		rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 		if err != nil || len(rts) != 1 {
 			t.Fatalf("read-throughs %v, %v", rts, err)
 		}
@@ -269,7 +269,7 @@ func TestEditReadThrough(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		a, b, rt := setup(t)
 		a.do(plain, http.MethodPost, rtPath(b, rt), dates("2025-02-01", "2025-02-20")).wantRedirect(t, bookPath(b.ID))
-		rts, _ := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+		rts, _ := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 		if got := rts[0].StartedOn.Format("2006-01-02") + " " + rts[0].FinishedOn.Format("2006-01-02"); got != "2025-02-01 2025-02-20" {
 			t.Errorf("dates = %s", got)
 		}
@@ -320,7 +320,7 @@ func TestEditReadThrough(t *testing.T) {
 		doc := res.parts(t)
 		wantText(t, one(t, doc, "section#book-readings #started_on-"+id+"-error"), "Enter a date between the years 1 and 9999.")
 		wantText(t, one(t, doc, "section#book-readings #finished_on-"+id+"-error"), "Enter a date between the years 1 and 9999.")
-		rts, _ := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+		rts, _ := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 		if got := rts[0].StartedOn.Format(time.DateOnly); got != "2025-03-01" {
 			t.Errorf("started on %s, want it unchanged", got)
 		}
@@ -348,10 +348,10 @@ func TestEditReadThrough(t *testing.T) {
 func TestBookPageNotFound(t *testing.T) {
 	a := newTestApp(t)
 	b := a.create("Dune", "Frank Herbert", "")
-	if _, err := a.books.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, time.Now()); err != nil {
+	if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	rts, err := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+	rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -572,10 +572,10 @@ func TestPageProgress(t *testing.T) {
 	progress := func(v string) url.Values { return url.Values{"progress": {v}} }
 	reading := func(t *testing.T, a *testApp) data.Book {
 		b := a.create("Dune", "Frank Herbert", "")
-		if _, err := a.books.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400"}); err != nil {
+		if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.books.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, time.Now()); err != nil {
+		if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		a.get(plain, bookPath(b.ID))
@@ -650,10 +650,10 @@ func TestPageProgress(t *testing.T) {
 		} {
 			a := newTestApp(t)
 			b := a.create("Dune", "Frank Herbert", "")
-			if _, err := a.books.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: c.pages}); err != nil {
+			if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: c.pages}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := a.books.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, time.Now()); err != nil {
+			if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 			a.get(plain, bookPath(b.ID))
@@ -679,11 +679,11 @@ func TestDeleteReading(t *testing.T) {
 			{data.StatusReading, time.Time{}},
 			{data.StatusRead, time.Time{}},
 		} {
-			if _, err := a.books.SetStatus(t.Context(), a.reader.ID, b.ID, st.status, st.on); err != nil {
+			if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, b.ID, st.status, st.on); err != nil {
 				t.Fatal(err)
 			}
 		}
-		rts, err := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+		rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 		if err != nil || len(rts) != 2 {
 			t.Fatalf("read-throughs %v, %v", rts, err)
 		}
@@ -695,7 +695,7 @@ func TestDeleteReading(t *testing.T) {
 	}
 	left := func(t *testing.T, a *testApp, b data.Book) []data.ReadThrough {
 		t.Helper()
-		rts, err := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+		rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,7 @@ func statusOf(err error) int {
 		return fiber.StatusNotFound
 	case errors.Is(err, data.ErrInvalid):
 		return fiber.StatusUnprocessableEntity
-	case errors.Is(err, data.ErrBusy), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, data.ErrBusy), errors.Is(err, context.DeadlineExceeded), errors.Is(err, data.ErrDatabaseGone):
 		return fiber.StatusServiceUnavailable
 	case diskFull(err):
 		return fiber.StatusInsufficientStorage
@@ -72,6 +72,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status := statusOf(err)
 	switch {
 	case status == fiber.StatusServiceUnavailable:
+		if errors.Is(err, data.ErrDatabaseGone) { // trying again will not help: no Retry-After
+			s.log.Error("write refused: the database file is not the one opened; restart Bookcase", "method", c.Method(), "path", c.Path(), "err", err)
+			break
+		}
 		s.log.Warn("request turned away: too busy", "method", c.Method(), "path", c.Path(), "err", err)
 		if c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryBusy))
@@ -90,6 +94,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	n := noticeFor(status)
 	if status == fiber.StatusRequestEntityTooLarge && c.Path() == views.ImportsURL {
 		n = views.Notice{Title: "File too large", Detail: "The file is larger than 50 MB, the most Bookcase imports at once: split it into smaller files and import each."}
+	}
+	if errors.Is(err, data.ErrDatabaseGone) {
+		n = views.Notice{Title: "Saving is stopped", Detail: "Bookcase's database file was deleted or replaced while it was running, so nothing more can be saved: this change was not. Whoever runs Bookcase needs to restart it (the README says how to restore a backup safely)."}
 	}
 	if status == fiber.StatusInsufficientStorage && (c.Path() == views.ImportsURL || errors.As(err, new(spoolError))) {
 		n = views.Notice{Title: "Disk full", Detail: "The server's disk is full, so the file could not be received. Nothing was imported."}

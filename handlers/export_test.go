@@ -37,17 +37,17 @@ func fullBook(t *testing.T, a *testApp) data.Book {
 			t.Fatal(err)
 		}
 	}
-	if _, err := a.books.SetDetails(ctx, a.reader.ID, b.ID, data.DetailsInput{Pages: "400", Rating: "4.5", Notes: "Spice, \"must\" flow.\nTwo lines.", ISBN: "0441013597"}); err != nil {
+	if _, err := a.reading.SetDetails(ctx, a.reader.ID, b.ID, data.DetailsInput{Pages: "400", Rating: "4.5", Notes: "Spice, \"must\" flow.\nTwo lines.", ISBN: "0441013597"}); err != nil {
 		t.Fatal(err)
 	}
 	started := time.Now().UTC().AddDate(0, 0, -10)
-	if _, err := a.books.SetStatus(ctx, a.reader.ID, b.ID, data.StatusReading, started); err != nil {
+	if _, err := a.reading.SetStatus(ctx, a.reader.ID, b.ID, data.StatusReading, started); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.books.RecordProgress(ctx, a.reader.ID, b.ID, data.ProgressInput{Page: 120}); err != nil {
+	if _, err := a.reading.RecordProgress(ctx, a.reader.ID, b.ID, data.ProgressInput{Page: 120}); err != nil {
 		t.Fatal(err)
 	}
-	b, err = a.books.SetStatus(ctx, a.reader.ID, b.ID, data.StatusRead, started.AddDate(0, 0, 5))
+	b, err = a.reading.SetStatus(ctx, a.reader.ID, b.ID, data.StatusRead, started.AddDate(0, 0, 5))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestExportCSVInjection(t *testing.T) {
 	a := newTestApp(t)
 	for _, v := range []string{"=SUM(A1)", "+1", "-1", "@x"} {
 		b := a.create(v, v, "")
-		if _, err := a.books.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Notes: v}); err != nil {
+		if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Notes: v}); err != nil {
 			t.Fatal(err)
 		}
 	}

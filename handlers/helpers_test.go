@@ -43,6 +43,7 @@ type testApp struct {
 	app      *fiber.App
 	db       *data.DB
 	books    *data.BookStore
+	reading  *data.ReadingStore
 	sessions *data.SessionStore
 
 	// reader is who this browser signed in as with signIn.
@@ -78,7 +79,7 @@ func newApp(t *testing.T, db *data.DB, cfg handlers.Config) *testApp {
 		cfg.Books = db.Books()
 	}
 	if cfg.Reading == nil {
-		cfg.Reading = db.Books()
+		cfg.Reading = db.Reading()
 	}
 	if cfg.Shelves == nil {
 		cfg.Shelves = db.Shelves()
@@ -106,7 +107,7 @@ func newApp(t *testing.T, db *data.DB, cfg handlers.Config) *testApp {
 	if err != nil {
 		t.Fatalf("handlers.New: %v", err)
 	}
-	return &testApp{t: t, app: app, db: db, books: db.Books(), sessions: sessions, cookies: map[string]string{}, header: http.Header{}}
+	return &testApp{t: t, app: app, db: db, books: db.Books(), reading: db.Reading(), sessions: sessions, cookies: map[string]string{}, header: http.Header{}}
 }
 
 // newTestApp builds the app on a fresh, empty database, with a reader signed in.

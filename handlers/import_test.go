@@ -737,7 +737,7 @@ func TestImportConfirm(t *testing.T) {
 func TestImportRoundTrip(t *testing.T) {
 	a := newTestApp(t)
 	ctx := t.Context()
-	books, shelves := a.db.Books(), a.db.Shelves()
+	reading, shelves := a.db.Reading(), a.db.Shelves()
 	club, err := shelves.Create(ctx, a.reader.ID, "Book club")
 	if err != nil {
 		t.Fatal(err)
@@ -761,33 +761,33 @@ func TestImportRoundTrip(t *testing.T) {
 		return d
 	}
 	dune := a.create("Dune", "Frank Herbert", "Science fiction")
-	_, err = books.SetDetails(ctx, a.reader.ID, dune.ID, data.DetailsInput{Pages: "658", Rating: "4.5", Notes: "Spice.\nWorms.", ISBN: "9780441013593"})
+	_, err = reading.SetDetails(ctx, a.reader.ID, dune.ID, data.DetailsInput{Pages: "658", Rating: "4.5", Notes: "Spice.\nWorms.", ISBN: "9780441013593"})
 	must(err)
-	_, err = books.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusReading, day("2024-01-02"))
+	_, err = reading.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusReading, day("2024-01-02"))
 	must(err)
-	_, err = books.RecordProgress(ctx, a.reader.ID, dune.ID, data.ProgressInput{Page: 100})
+	_, err = reading.RecordProgress(ctx, a.reader.ID, dune.ID, data.ProgressInput{Page: 100})
 	must(err)
-	_, err = books.RecordProgress(ctx, a.reader.ID, dune.ID, data.ProgressInput{Percent: 33.3, ByPercent: true})
+	_, err = reading.RecordProgress(ctx, a.reader.ID, dune.ID, data.ProgressInput{Percent: 33.3, ByPercent: true})
 	must(err)
-	_, err = books.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusRead, day("2024-02-01"))
+	_, err = reading.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusRead, day("2024-02-01"))
 	must(err)
-	_, err = books.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusReading, day("2024-06-01"))
+	_, err = reading.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusReading, day("2024-06-01"))
 	must(err)
 	must(shelves.SetBookShelves(ctx, a.reader.ID, dune.ID, []int64{club.ID, owned.ID}))
 
 	emma := a.create("Emma", "Jane Austen", "")
-	_, err = books.SetDetails(ctx, a.reader.ID, emma.ID, data.DetailsInput{Rating: "0.5"})
+	_, err = reading.SetDetails(ctx, a.reader.ID, emma.ID, data.DetailsInput{Rating: "0.5"})
 	must(err)
-	_, err = books.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusReading, day("2023-03-01"))
+	_, err = reading.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusReading, day("2023-03-01"))
 	must(err)
-	_, err = books.RecordProgress(ctx, a.reader.ID, emma.ID, data.ProgressInput{Percent: 12.5, ByPercent: true})
+	_, err = reading.RecordProgress(ctx, a.reader.ID, emma.ID, data.ProgressInput{Percent: 12.5, ByPercent: true})
 	must(err)
-	_, err = books.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusDNF, day("2023-04-01"))
+	_, err = reading.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusDNF, day("2023-04-01"))
 	must(err)
 	must(shelves.Shelve(ctx, a.reader.ID, emma.ID, owned.ID))
 	a.create("Ulysses", "James Joyce", "")
 	rt := a.create("Read Twice", "Some Author", "")
-	_, err = books.SetStatus(ctx, a.reader.ID, rt.ID, data.StatusRead, day("2022-05-05"))
+	_, err = reading.SetStatus(ctx, a.reader.ID, rt.ID, data.StatusRead, day("2022-05-05"))
 	must(err)
 
 	export := func(b *testApp) map[string]any {
@@ -830,7 +830,7 @@ func TestImportRoundTrip(t *testing.T) {
 func TestImportRoundTripCSV(t *testing.T) {
 	a := newTestApp(t)
 	ctx := t.Context()
-	books, shelves := a.db.Books(), a.db.Shelves()
+	reading, shelves := a.db.Reading(), a.db.Shelves()
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -845,22 +845,22 @@ func TestImportRoundTripCSV(t *testing.T) {
 	owned, err := shelves.Create(ctx, a.reader.ID, "Owned")
 	must(err)
 	dune := a.create("Dune", "Frank Herbert", "Science fiction")
-	_, err = books.SetDetails(ctx, a.reader.ID, dune.ID, data.DetailsInput{Pages: "658", Rating: "4.5", Notes: "=Spice.\nWorms.", ISBN: "9780441013593"})
+	_, err = reading.SetDetails(ctx, a.reader.ID, dune.ID, data.DetailsInput{Pages: "658", Rating: "4.5", Notes: "=Spice.\nWorms.", ISBN: "9780441013593"})
 	must(err)
-	_, err = books.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusReading, day("2024-01-02"))
+	_, err = reading.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusReading, day("2024-01-02"))
 	must(err)
-	_, err = books.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusRead, day("2024-02-01"))
+	_, err = reading.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusRead, day("2024-02-01"))
 	must(err)
 	must(shelves.Shelve(ctx, a.reader.ID, dune.ID, owned.ID))
 	emma := a.create("Emma", "Jane Austen", "Classics")
-	_, err = books.SetDetails(ctx, a.reader.ID, emma.ID, data.DetailsInput{Rating: "0.5"})
+	_, err = reading.SetDetails(ctx, a.reader.ID, emma.ID, data.DetailsInput{Rating: "0.5"})
 	must(err)
-	_, err = books.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusReading, day("2023-03-01"))
+	_, err = reading.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusReading, day("2023-03-01"))
 	must(err)
-	_, err = books.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusDNF, day("2023-04-01"))
+	_, err = reading.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusDNF, day("2023-04-01"))
 	must(err)
 	middle := a.create("Middlemarch", "George Eliot", "")
-	_, err = books.SetStatus(ctx, a.reader.ID, middle.ID, data.StatusReading, day("2024-06-01"))
+	_, err = reading.SetStatus(ctx, a.reader.ID, middle.ID, data.StatusReading, day("2024-06-01"))
 	must(err)
 	a.create("Ulysses", "James Joyce", "")
 
@@ -1083,7 +1083,7 @@ func TestImportFixDate(t *testing.T) {
 	if err != nil || len(page.Books) != 1 {
 		t.Fatalf("List = %+v, %v", page, err)
 	}
-	rts, err := a.books.ReadThroughs(t.Context(), a.reader.ID, page.Books[0].ID)
+	rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, page.Books[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -228,7 +228,7 @@ func TestLibraryURLState(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := a.books.SetStatus(t.Context(), a.reader.ID, books["The Hobbit"].ID, data.StatusRead, time.Time{}); err != nil {
+	if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, books["The Hobbit"].ID, data.StatusRead, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	shelfID := strconv.FormatInt(shelf.ID, 10)

@@ -18,7 +18,12 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	}
 	status := c.Response().StatusCode()
 	level := slog.LevelInfo
-	if status >= 500 {
+	switch {
+	case isProbe(c) && status == fiber.StatusServiceUnavailable:
+		level = slog.LevelWarn
+	case isProbe(c):
+		level = slog.LevelDebug // a supervisor asks every few seconds
+	case status >= 500:
 		level = slog.LevelError
 	}
 	s.log.LogAttrs(c.UserContext(), level, "request",

@@ -19,7 +19,7 @@ import (
 // setStatus stores a status straight in the store, as if the reader had set it earlier.
 func (a *testApp) setStatus(id int64, st data.Status) data.Book {
 	a.t.Helper()
-	b, err := a.books.SetStatus(a.t.Context(), a.reader.ID, id, st, time.Time{})
+	b, err := a.reading.SetStatus(a.t.Context(), a.reader.ID, id, st, time.Time{})
 	if err != nil {
 		a.t.Fatalf("set status of %d to %s: %v", id, st, err)
 	}
@@ -109,7 +109,7 @@ func TestSetStatus(t *testing.T) {
 func TestRecordProgress(t *testing.T) {
 	a := newTestApp(t)
 	b := a.create("Dune", "Frank Herbert", "")
-	if _, err := a.books.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400"}); err != nil {
+	if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400"}); err != nil {
 		t.Fatal(err)
 	}
 	a.do(plain, http.MethodPost, bookPath(b.ID, "status"), url.Values{"status": {"reading"}}).wantRedirect(t, "/books")
@@ -137,7 +137,7 @@ func TestRecordProgress(t *testing.T) {
 		wantAttr(t, one(t, doc, "#now-reading progress"), "aria-label", "Page 300 of 400 (75%)")
 	})
 	t.Run("EveryUpdateKept", func(t *testing.T) {
-		h, err := a.books.ProgressHistory(t.Context(), a.reader.ID, b.ID)
+		h, err := a.reading.ProgressHistory(t.Context(), a.reader.ID, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -388,7 +388,7 @@ func (twoProblems) RecordProgress(context.Context, int64, int64, data.ProgressIn
 // reasons, says the same one every time: the one of its first field.
 func TestOneProblemInAFixedOrder(t *testing.T) {
 	db := openTestDB(t)
-	a := newApp(t, db, handlers.Config{Reading: twoProblems{db.Books()}})
+	a := newApp(t, db, handlers.Config{Reading: twoProblems{db.Reading()}})
 	a.signIn(a.addUser("reader"))
 	b := a.setStatus(a.create("Dune", "Frank Herbert", "").ID, data.StatusReading) // shows its progress
 	a.get(plain, bookPath(b.ID))

@@ -17,11 +17,11 @@ import (
 func TestBuiltURLsAreRouted(t *testing.T) {
 	a := newTestApp(t)
 	b := a.create("Dune", "Frank Herbert", "")
-	if _, err := a.books.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400"}); err != nil {
+	if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400"}); err != nil {
 		t.Fatal(err)
 	}
 	a.setStatus(b.ID, data.StatusReading)
-	rts, err := a.books.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+	rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 	if err != nil || len(rts) != 1 {
 		t.Fatalf("read-throughs %v, %v", rts, err)
 	}

@@ -21,7 +21,8 @@ import (
 	"github.com/bookcase/bookcase/views"
 )
 
-// BookStore is what the handlers need of the book store. Every method takes the owner's id.
+// BookStore is what the handlers need of the book store: the books themselves, not their
+// readings (ReadingStore). Every method takes the owner's id.
 type BookStore interface {
 	Create(ctx context.Context, owner int64, in data.BookInput) (data.Book, error)
 	Get(ctx context.Context, owner, id int64) (data.Book, error)
@@ -29,7 +30,6 @@ type BookStore interface {
 	Find(ctx context.Context, owner int64, q data.BookQuery) (data.BookPage, error)
 	FindCount(ctx context.Context, owner int64, q data.BookQuery, max int) (int, error)
 	Genres(ctx context.Context, owner int64) ([]string, error)
-	Count(ctx context.Context, owner int64) (int, error)
 	Update(ctx context.Context, owner, id int64, in data.BookInput) (data.Book, error)
 	Delete(ctx context.Context, owner, id int64) (data.Book, error)
 	Restore(ctx context.Context, owner, id int64) (data.Book, error)
@@ -94,6 +94,8 @@ type Config struct {
 	// RequestTimeout bounds the work done for one request, database included; zero means
 	// requestTimeout.
 	RequestTimeout time.Duration
+	// Ready, when set, tells /readyz whether the store can serve (data.DB.Ready).
+	Ready func(context.Context) error
 }
 
 // Server holds the handlers' dependencies; its methods are the handlers.
@@ -107,6 +109,7 @@ type Server struct {
 	users         UserStore
 	sessions      SessionStore
 	log           *slog.Logger
+	ready         func(context.Context) error
 	assets        views.Assets
 	signupOpen    bool
 	secureCookies bool
@@ -158,6 +161,7 @@ func New(cfg Config) (*fiber.App, error) {
 		users:          cfg.Users,
 		sessions:       cfg.Sessions,
 		log:            cfg.Logger,
+		ready:          cfg.Ready,
 		signupOpen:     cfg.SignupOpen,
 		secureCookies:  cfg.SecureCookies,
 		csrfStorage:    newCSRFStorage(cfg.CSRF),
@@ -210,6 +214,8 @@ func New(cfg Config) (*fiber.App, error) {
 	app.Use(s.logRequests)
 	app.Use(recover.New())
 	app.Use(s.securityHeaders)
+	app.Get(healthPath, s.healthz)
+	app.Get(readyPath, s.readyz)
 	app.Use("/assets", cacheForever, serveAsset)
 	app.Use(compressText())
 	app.Use(s.commonHeaders)

@@ -29,7 +29,7 @@ func TestNew(t *testing.T) {
 	db := openTestDB(t)
 	full := handlers.Config{
 		Books:    db.Books(),
-		Reading:  db.Books(),
+		Reading:  db.Reading(),
 		Shelves:  db.Shelves(),
 		Export:   db.Books(),
 		Imports:  db.Imports(),
@@ -304,7 +304,6 @@ func (s *failingStore) FindCount(context.Context, int64, data.BookQuery, int) (i
 	return 0, s.fail()
 }
 func (s *failingStore) Genres(context.Context, int64) ([]string, error) { return nil, s.fail() }
-func (s *failingStore) Count(context.Context, int64) (int, error)       { return 0, s.fail() }
 func (s *failingStore) Update(context.Context, int64, int64, data.BookInput) (data.Book, error) {
 	return data.Book{}, s.fail()
 }
