@@ -432,11 +432,14 @@ func setLockWait(ctx context.Context, conn *sqlx.Conn, wait time.Duration) error
 
 // storeError gives the SQLite failures a reader can be told about their sentinel, keeping the
 // original error in the chain for the log: busy or locked (another process holds the database
-// past the wait) is ErrBusy, a full disk is ErrNoSpace (noSpace).
+// past the wait) is ErrBusy, a read-only file or disk ErrReadOnly, a full disk ErrNoSpace (noSpace).
 func storeError(err error) error {
 	var se sqlite3.Error
 	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
 		return fmt.Errorf("%w: %w", ErrBusy, err)
+	}
+	if errors.As(err, &se) && se.Code == sqlite3.ErrReadonly {
+		return fmt.Errorf("%w: %w", ErrReadOnly, err)
 	}
 	return noSpace(err)
 }

@@ -175,3 +175,30 @@ func TestWriteWaitsForALockedDatabaseUntilItsDeadline(t *testing.T) {
 		t.Errorf("the writer's busy timeout after a short wait = %d ms, want %d", got, want)
 	}
 }
+
+// TestReadOnlyDatabase makes the writer's connection read-only, as a database file or disk made
+// read-only under the server does: a write fails with ErrReadOnly (which the handlers turn into
+// a clear page), changes nothing, and works again once the database is writable.
+func TestReadOnlyDatabase(t *testing.T) {
+	db, _ := openFaultDB(t)
+	u, err := db.Users().Create(t.Context(), "ada", "a fine long passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(t.Context(), "PRAGMA query_only = ON"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Books().Create(t.Context(), u.ID, BookInput{Title: "Dune", Author: "Frank Herbert"})
+	if !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("create on a read-only database: %v, want ErrReadOnly", err)
+	}
+	if n, err := db.Books().Count(t.Context(), u.ID); err != nil || n != 0 {
+		t.Errorf("count = %d, %v; want nothing written", n, err)
+	}
+	if _, err := db.write.ExecContext(t.Context(), "PRAGMA query_only = OFF"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Books().Create(t.Context(), u.ID, BookInput{Title: "Dune", Author: "Frank Herbert"}); err != nil {
+		t.Errorf("create once writable again: %v", err)
+	}
+}

@@ -20,6 +20,9 @@ var (
 	// ErrNoSpace means a write failed because the disk (or the user's quota) is full: nothing
 	// was saved, and the same request may succeed once there is room.
 	ErrNoSpace = errors.New("no space left on the disk")
+	// ErrReadOnly means a write failed because the database cannot be written: its file, its
+	// directory or its disk is read-only. Nothing was saved; reads go on.
+	ErrReadOnly = errors.New("the database is read-only")
 )
 
 // ValidationError reports, per form field, why the input was rejected.

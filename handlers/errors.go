@@ -20,7 +20,7 @@ func statusOf(err error) int {
 		return fiber.StatusNotFound
 	case errors.Is(err, data.ErrInvalid):
 		return fiber.StatusUnprocessableEntity
-	case errors.Is(err, data.ErrBusy), errors.Is(err, context.DeadlineExceeded), errors.Is(err, data.ErrDatabaseGone):
+	case errors.Is(err, data.ErrBusy), errors.Is(err, context.DeadlineExceeded), errors.Is(err, data.ErrDatabaseGone), errors.Is(err, data.ErrReadOnly):
 		return fiber.StatusServiceUnavailable
 	case diskFull(err):
 		return fiber.StatusInsufficientStorage
@@ -76,6 +76,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			s.log.ErrorContext(c.UserContext(), "write refused: the database file is not the one opened; restart Bookcase", "method", c.Method(), "path", c.Path(), "err", err)
 			break
 		}
+		if errors.Is(err, data.ErrReadOnly) { // nor here: the operator has to make it writable
+			s.log.ErrorContext(c.UserContext(), "write refused: the database, its directory or its disk is read-only", "method", c.Method(), "path", c.Path(), "err", err)
+			break
+		}
 		s.log.WarnContext(c.UserContext(), "request turned away: too busy", "method", c.Method(), "path", c.Path(), "err", err)
 		if c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryBusy))
@@ -97,6 +101,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	if errors.Is(err, data.ErrDatabaseGone) {
 		n = views.Notice{Title: "Saving is stopped", Detail: "Bookcase's database file was deleted or replaced while it was running, so nothing more can be saved: this change was not. Whoever runs Bookcase needs to restart it (the README says how to restore a backup safely)."}
+	}
+	if errors.Is(err, data.ErrReadOnly) {
+		n = views.Notice{Title: "Saving is stopped", Detail: "The server cannot write to Bookcase's database: its file or disk is read-only. Nothing was saved; everything saved before is safe, and reading still works. Whoever runs Bookcase needs to make the database writable again; no restart is needed."}
 	}
 	if status == fiber.StatusInsufficientStorage && (c.Path() == views.ImportsURL || errors.As(err, new(spoolError))) {
 		n = views.Notice{Title: "Disk full", Detail: "The server's disk is full, so the file could not be received. Nothing was imported."}

@@ -46,6 +46,8 @@ func TestStoreFaults(t *testing.T) {
 		{"DiskFull", fmt.Errorf("create book: %w: database or disk is full", data.ErrNoSpace), http.StatusInsufficientStorage, false,
 			"The server's disk is full; nothing was saved"},
 		{"PastDeadline", nil, http.StatusServiceUnavailable, true, "Busy"},
+		{"ReadOnly", fmt.Errorf("create book: %w: attempt to write a readonly database", data.ErrReadOnly), http.StatusServiceUnavailable, false,
+			"its file or disk is read-only"},
 	} {
 		for _, m := range modes {
 			t.Run(tc.name+m.name, func(t *testing.T) {
@@ -64,7 +66,7 @@ func TestStoreFaults(t *testing.T) {
 				} else if text := squash(one(t, res.page(t), "main").Text()); !strings.Contains(text, tc.want) {
 					t.Errorf("page says %q, want %q", text, tc.want)
 				}
-				if strings.Contains(res.body, "locked") || strings.Contains(res.body, "database or disk") {
+				if strings.Contains(res.body, "locked") || strings.Contains(res.body, "database or disk") || strings.Contains(res.body, "readonly") {
 					t.Errorf("body = %q, it leaks the store's error", res.body)
 				}
 			})
