@@ -295,13 +295,43 @@ type RowFix struct {
 	DateAdded, DateStarted, DateRead, Shelves, Notes, ReadCount string
 }
 
+// fixDateLayout is how a RowFix writes a date (year/month/day, as Goodreads does); fixDate
+// reads it, and a few others.
+const fixDateLayout = "2006/01/02"
+
+// AsFix is the row's book as the fix form shows it, in the form's own words: Fix, given it
+// back unchanged, keeps the book as it is.
+func (r ImportRow) AsFix() RowFix {
+	date := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format(fixDateLayout)
+	}
+	whole := func(n int) string {
+		if n <= 0 {
+			return ""
+		}
+		return strconv.Itoa(n)
+	}
+	fix := RowFix{
+		Title: r.Title, Author: r.Author, Genre: r.Genre, Status: string(r.Status), ISBN: string(r.ISBN), Pages: whole(r.Pages),
+		DateAdded: date(r.DateAdded), DateStarted: date(r.DateStarted), DateRead: date(r.DateRead),
+		Shelves: strings.Join(r.Shelves, ", "), Notes: r.Notes, ReadCount: whole(r.ReadCount),
+	}
+	if r.Rating > 0 {
+		fix.Rating = r.Rating.String()
+	}
+	return fix
+}
+
 // fixDate reads a date of a RowFix: empty for unknown.
 func fixDate(v *ValidationError, field, s string) *time.Time {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil
 	}
-	for _, layout := range []string{"2006/01/02", "2006-01-02", "2006/1/2"} {
+	for _, layout := range []string{fixDateLayout, "2006-01-02", "2006/1/2"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			if !dateInRange(t) {
 				v.add(field, msgDateRange)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -126,6 +127,44 @@ func TestCheckImportRowRefuses(t *testing.T) {
 				t.Errorf("CheckImportRow() = %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestImportRowAsFix checks that the fix form, filled from a row (AsFix), says the row's book in
+// words that Fix reads back as the same book: saving a row's form unchanged changes nothing.
+func TestImportRowAsFix(t *testing.T) {
+	db := openDB(t)
+	ada := addReader(t, db, "ada")
+	day := func(s string) *time.Time {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &d
+	}
+	rows := []data.ImportRow{
+		{Title: "Dune", Author: "Frank Herbert", OtherAuthors: []string{"Brian Herbert"}, Genre: "Science fiction",
+			ISBN: "9780441013593", Pages: 658, Rating: 9, Status: data.StatusRead, Shelves: []string{"Owned", "Book club"},
+			Notes: "Spice.\n\tWorms.", DateAdded: day("2022-12-01"), DateStarted: day("2023-01-02"), DateRead: day("2023-02-01"), ReadCount: 2},
+		{Title: "Emma", Author: "Jane Austen", Status: data.StatusWant},
+	}
+	store := db.Imports()
+	im, err := store.Create(t.Context(), ada.ID, file(pending(rows...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n <= len(rows); n++ {
+		row, err := store.Row(t.Context(), ada.ID, im.ID, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := store.Fix(t.Context(), ada.ID, im.ID, n, row.AsFix())
+		if err != nil {
+			t.Fatalf("Fix(row %d's own form %+v): %v", n, row.AsFix(), err)
+		}
+		if !reflect.DeepEqual(got, row) {
+			t.Errorf("row %d after Fix with its own form:\n got %+v\nwant %+v", n, got, row)
+		}
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -426,32 +425,7 @@ func (s *Server) deleteImport(c *fiber.Ctx) error {
 
 // importRowView is a stored row as the review shows it.
 func importRowView(importID int64, r data.ImportRow, open bool) views.ImportRow {
-	v := views.ImportRow{
-		ImportID: importID, N: r.N, Line: r.Line, Kind: string(r.Kind), Title: r.Title, Author: r.Author,
-		Genre: r.Genre, Status: string(r.Status), StatusLabel: r.Status.Label(), ISBN: string(r.ISBN), Shelves: r.Shelves, Open: open,
-	}
-	if r.Pages > 0 {
-		v.Pages = strconv.Itoa(r.Pages)
-	}
-	if r.ReadCount > 0 {
-		v.ReadCount = strconv.Itoa(r.ReadCount)
-	}
-	date := func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.Format("2006/01/02")
-	}
-	v.DateAdded, v.DateStarted, v.DateRead = date(r.DateAdded), date(r.DateStarted), date(r.DateRead)
-	v.ShelfList, v.Notes = strings.Join(r.Shelves, ", "), r.Notes
-	v.ReadingNote = readingNote(r)
-	if r.Rating > 0 {
-		v.Rating = r.Rating.String()
-	}
-	for _, p := range r.Problems {
-		v.Problems = append(v.Problems, views.ImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Message: p.Message})
-	}
-	return v
+	return views.ImportRow{ImportID: importID, ImportRow: r, Form: r.AsFix(), ReadingNote: readingNote(r), Open: open}
 }
 
 // readingNote says what reading an import will record for a new book whose file leaves a date
@@ -544,10 +518,7 @@ func (s *Server) fixImportRow(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		current.Title, current.Author, current.Genre, current.Status = fix.Title, fix.Author, fix.Genre, fix.Status
-		current.ISBN, current.Pages, current.Rating, current.Errors = fix.ISBN, fix.Pages, fix.Rating, v.Fields
-		current.DateAdded, current.DateStarted, current.DateRead = fix.DateAdded, fix.DateStarted, fix.DateRead
-		current.ShelfList, current.Notes, current.ReadCount = fix.Shelves, fix.Notes, fix.ReadCount
+		current.Form, current.Errors = fix, v.Fields
 		return s.renderFix(c, fiber.StatusUnprocessableEntity, current)
 	}
 	if err != nil {
