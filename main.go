@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -37,6 +38,10 @@ type config struct {
 	backupDir   string
 	backupEvery time.Duration
 	backupKeep  int
+	// metricsAddr, when set, is where Prometheus metrics are served, apart from the app.
+	metricsAddr string
+	// logFormat is text or json.
+	logFormat string
 }
 
 // parseConfig reads flags, falling back to BOOKCASE_* environment variables, then to defaults.
@@ -66,9 +71,14 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return config{}, fmt.Errorf("BOOKCASE_BACKUP_KEEP: %w", err)
 	}
 	fs.IntVar(&c.backupKeep, "backup-keep", keep, "how many backups to keep in --backup-dir, the newest (env BOOKCASE_BACKUP_KEEP)")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", getenv("BOOKCASE_METRICS_ADDR"), "serve Prometheus metrics at http://ADDR/metrics, e.g. 127.0.0.1:9496; off when empty (env BOOKCASE_METRICS_ADDR)")
+	fs.StringVar(&c.logFormat, "log-format", envOr(getenv, "BOOKCASE_LOG_FORMAT", "text"), "log lines as text (key=value) or json (env BOOKCASE_LOG_FORMAT)")
 	rest, err := fs.parse(args)
 	if err != nil {
 		return config{}, err
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return config{}, fmt.Errorf("--log-format must be text or json, not %q", c.logFormat)
 	}
 	if len(rest) > 0 {
 		return config{}, fmt.Errorf("unexpected argument %q: try bookcase help", rest[0])
@@ -126,7 +136,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bookcase:", err)
 		os.Exit(1)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := newLogger(cfg.logFormat, os.Stderr)
 	if err := run(ctx, cfg, log); err != nil {
 		log.Error("bookcase stopped", "err", err)
 		os.Exit(1)
@@ -150,6 +160,15 @@ func prepare(ctx context.Context, cfg config, checkSQLite func(context.Context) 
 		return fmt.Errorf("set TMPDIR: %w", err)
 	}
 	return nil
+}
+
+// newLogger writes structured log lines to w: text (key=value, for a person at a terminal) or
+// JSON (for a log collector).
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
 }
 
 // memoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT sets one. SQLite's page
@@ -190,6 +209,21 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		defer func() { stopBackups(); <-done }()
 		ready = func(ctx context.Context) error { return errors.Join(db.Ready(ctx), backups.Ready(ctx)) }
 	}
+	var observe func(route, method string, status int, elapsed time.Duration)
+	if cfg.metricsAddr != "" {
+		ln, err := net.Listen("tcp", cfg.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		m := newMetrics(db, log)
+		observe = m.observe
+		// Stopped, and waited for, before the database closes under a scrape.
+		serving, stopMetrics := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); serveMetrics(serving, ln, m, log) }()
+		defer func() { stopMetrics(); <-done }()
+		log.Info("metrics listening", "addr", "http://"+ln.Addr().String()+"/metrics")
+	}
 	sessions := db.Sessions(cfg.sessionIdle, cfg.sessionLifetime)
 	app, err := handlers.New(handlers.Config{
 		Books:          db.Books(),
@@ -205,6 +239,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		SecureCookies:  cfg.secureCookies,
 		TrustedProxies: cfg.trustedProxies,
 		Ready:          ready,
+		Observe:        observe,
 	})
 	if err != nil {
 		return err

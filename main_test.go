@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -62,19 +64,47 @@ func TestParseConfig(t *testing.T) {
 			t.Errorf("config = %+v, %v", c, err)
 		}
 	})
-	for _, args := range [][]string{{"--signup=maybe"}, {"extra"}, {"--session-idle=0s"}} {
+	t.Run("Operations", func(t *testing.T) {
+		c, err := parseConfig(nil, env(map[string]string{
+			"BOOKCASE_BACKUP_DIR": "/srv/backups", "BOOKCASE_BACKUP_EVERY": "6h", "BOOKCASE_BACKUP_KEEP": "3",
+			"BOOKCASE_METRICS_ADDR": "127.0.0.1:9496", "BOOKCASE_LOG_FORMAT": "json",
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.backupDir != "/srv/backups" || c.backupEvery != 6*time.Hour || c.backupKeep != 3 || c.metricsAddr != "127.0.0.1:9496" || c.logFormat != "json" {
+			t.Errorf("config = %+v", c)
+		}
+		c, err = parseConfig(nil, noEnv)
+		if err != nil || c.backupDir != "" || c.backupEvery != 24*time.Hour || c.backupKeep != 7 || c.metricsAddr != "" || c.logFormat != "text" {
+			t.Errorf("defaults = %+v, %v", c, err)
+		}
+	})
+	t.Run("JSONLogs", func(t *testing.T) {
+		var b bytes.Buffer
+		newLogger("json", &b).Info("request", "status", 200)
+		var line map[string]any
+		if err := json.Unmarshal(b.Bytes(), &line); err != nil || line["msg"] != "request" || line["status"] != 200.0 {
+			t.Errorf("JSON log line %q: %v, %v", b.String(), line, err)
+		}
+	})
+	for _, args := range [][]string{{"--signup=maybe"}, {"extra"}, {"--session-idle=0s"}, {"--log-format=xml"},
+		{"--backup-every=10s"}, {"--backup-keep=0"}} {
 		if _, err := parseConfig(args, noEnv); err == nil {
 			t.Errorf("parseConfig(%v) accepted", args)
 		}
 	}
-	if _, err := parseConfig(nil, env(map[string]string{"BOOKCASE_SECURE_COOKIES": "sometimes"})); err == nil {
-		t.Error("BOOKCASE_SECURE_COOKIES=sometimes accepted")
+	for k, v := range map[string]string{"BOOKCASE_SECURE_COOKIES": "sometimes", "BOOKCASE_BACKUP_EVERY": "daily", "BOOKCASE_BACKUP_KEEP": "all"} {
+		if _, err := parseConfig(nil, env(map[string]string{k: v})); err == nil {
+			t.Errorf("%s=%s accepted", k, v)
+		}
 	}
 }
 
 func TestRunServesAndShutsDownCleanly(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := parseConfig([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "run.db")}, noEnv)
+	cfg, err := parseConfig([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "run.db"),
+		"--metrics-addr", "127.0.0.1:0", "--backup-dir", filepath.Join(dir, "backups")}, noEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +114,14 @@ func TestRunServesAndShutsDownCleanly(t *testing.T) {
 	go func() { done <- run(ctx, cfg, slog.New(slog.NewTextHandler(&logs, nil))) }()
 
 	// The log line says where it listens.
-	var addr string
+	var addr, metricsAddr string
 	deadline := time.Now().Add(10 * time.Second)
 	for addr == "" && time.Now().Before(deadline) {
-		if m := regexp.MustCompile(`addr=http://(\S+)`).FindStringSubmatch(logs.String()); m != nil {
+		if m := regexp.MustCompile(`msg="bookcase listening" addr=http://(\S+)`).FindStringSubmatch(logs.String()); m != nil {
 			addr = m[1]
+		}
+		if m := regexp.MustCompile(`msg="metrics listening" addr=(\S+)`).FindStringSubmatch(logs.String()); m != nil {
+			metricsAddr = m[1]
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -105,6 +138,48 @@ func TestRunServesAndShutsDownCleanly(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "msg=request method=GET path=/login status=200") {
 		t.Errorf("no request log line; log:\n%s", logs.String())
+	}
+
+	// The first scheduled backup is due at start.
+	for time.Now().Before(deadline) && !strings.Contains(logs.String(), `msg="backed up the database"`) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if made, _ := filepath.Glob(filepath.Join(dir, "backups", "bookcase-*.db")); len(made) != 1 {
+		t.Errorf("backups made at start: %v, want one; log:\n%s", made, logs.String())
+	}
+	res, err = http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("GET /readyz = %d, want 200", res.StatusCode)
+	}
+
+	// Metrics, on their own listener: the requests above under their route, and the rest.
+	if metricsAddr == "" {
+		t.Fatalf("no metrics listener; log:\n%s", logs.String())
+	}
+	res, err = http.Get(metricsAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scraped, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{
+		`bookcase_http_requests_total{method="GET",route="/login",status="200"} 1`,
+		`bookcase_http_request_duration_seconds_bucket{method="GET",route="/login",le="+Inf"} 1`,
+		`bookcase_db_writes_waiting 0`,
+		`bookcase_imports{state="running"} 0`,
+		`bookcase_sessions 0`,
+		`go_sql_open_connections{db_name="write"}`,
+		`go_sql_wait_count_total{db_name="read"}`,
+		`go_goroutines`,
+		`process_resident_memory_bytes`,
+	} {
+		if !strings.Contains(string(scraped), want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 
 	cancel() // what SIGINT or SIGTERM does

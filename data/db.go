@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -45,6 +46,8 @@ type DB struct {
 	// schema is the migration version this binary brings.
 	file   *fileWatch
 	schema int64
+	// waiting counts the writes waiting for the writer (WritesWaiting).
+	waiting atomic.Int64
 	// lock is the database file, open with a shared lock as long as the database is: a restore
 	// refuses while any process holds one (lockFile).
 	lock      *os.File
@@ -358,7 +361,9 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
 	if err := db.file.check(); err != nil {
 		return err
 	}
+	db.waiting.Add(1)
 	conn, err := db.write.Connx(ctx)
+	db.waiting.Add(-1)
 	if err != nil {
 		return err
 	}

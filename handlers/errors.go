@@ -73,15 +73,15 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	switch {
 	case status == fiber.StatusServiceUnavailable:
 		if errors.Is(err, data.ErrDatabaseGone) { // trying again will not help: no Retry-After
-			s.log.Error("write refused: the database file is not the one opened; restart Bookcase", "method", c.Method(), "path", c.Path(), "err", err)
+			s.log.ErrorContext(c.UserContext(), "write refused: the database file is not the one opened; restart Bookcase", "method", c.Method(), "path", c.Path(), "err", err)
 			break
 		}
-		s.log.Warn("request turned away: too busy", "method", c.Method(), "path", c.Path(), "err", err)
+		s.log.WarnContext(c.UserContext(), "request turned away: too busy", "method", c.Method(), "path", c.Path(), "err", err)
 		if c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryBusy))
 		}
 	case status >= 500:
-		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		s.log.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	// The request's context may be the reason for the error (past its deadline): the error page
 	// is rendered all the same, or the reader would get an empty 500.
@@ -101,10 +101,17 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if status == fiber.StatusInsufficientStorage && (c.Path() == "/import" || errors.As(err, new(spoolError))) {
 		n = views.Notice{Title: "Disk full", Detail: "The server's disk is full, so the file could not be received. Nothing was imported."}
 	}
+	if status >= 500 {
+		n.Reference = RequestID(c.UserContext())
+	}
 	if isHTMX(c) {
 		c.Status(status)
 		c.Type("txt", "utf-8")
-		return c.SendString(n.Title + ". " + n.Detail)
+		msg := n.Title + ". " + n.Detail
+		if n.Reference != "" {
+			msg += " (Reference " + n.Reference + ".)"
+		}
+		return c.SendString(msg)
 	}
 	return render(c, status, views.ErrorPage(s.meta(c, n.Title), n))
 }

@@ -28,7 +28,7 @@ func (s *Server) showExport(c *fiber.Ctx) error {
 func (s *Server) stream(c *fiber.Ctx, contentType, filename, what string, write func(ctx context.Context, w *bufio.Writer) error) error {
 	c.Set(fiber.HeaderContentType, contentType)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
-	log := s.log.With("export", what, "owner", owner(c))
+	log := s.log.With("export", what, "owner", owner(c), "request_id", RequestID(c.UserContext()))
 	c.Response().SetBodyStreamWriter(func(w *bufio.Writer) {
 		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
 		defer cancel()

@@ -99,7 +99,8 @@ func newImportJobs(store ImportStore, log *slog.Logger) *importJobs {
 }
 
 // start runs the owner's import id, which the store has just marked running.
-func (j *importJobs) start(owner, id int64) {
+func (j *importJobs) start(owner, id int64, requestID string) {
+	log := j.log.With("request_id", requestID) // of the request that started it
 	p := &importProgress{}
 	j.mu.Lock()
 	j.running[id] = p
@@ -120,10 +121,10 @@ func (j *importJobs) start(owner, id int64) {
 			p.done.Store(int64(done))
 		})
 		if err != nil {
-			j.log.Error("import failed", "import", id, "owner", owner, "err", err)
+			log.Error("import failed", "import", id, "owner", owner, "err", err)
 			return
 		}
-		j.log.Info("import done", "import", id, "owner", owner, "created", sum.Created, "updated", sum.Updated,
+		log.Info("import done", "import", id, "owner", owner, "created", sum.Created, "updated", sum.Updated,
 			"skipped", sum.Skipped, "duration", time.Since(start))
 	}()
 }
@@ -402,7 +403,7 @@ func (s *Server) confirmImport(c *fiber.Ctx) error {
 		return err
 	}
 	if started {
-		s.jobs.start(reader, id)
+		s.jobs.start(reader, id, RequestID(c.UserContext()))
 	}
 	return s.seeOther(c, views.ImportURL(id))
 }

@@ -55,7 +55,7 @@ func TestImportEndingWhileItIsRead(t *testing.T) {
 	store.jobs = jobs
 	s := &Server{imports: store, jobs: jobs}
 	const id = 7
-	jobs.start(1, id)
+	jobs.start(1, id, "")
 	waitRunning(t, jobs, id)
 
 	store.mu.Lock()

@@ -12,11 +12,15 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
 	if err := c.Next(); err != nil {
 		if herr := c.App().ErrorHandler(c, err); herr != nil {
-			s.log.Error("error handler failed", "err", herr)
+			s.log.ErrorContext(c.UserContext(), "error handler failed", "err", herr)
 			c.Status(fiber.StatusInternalServerError)
 		}
 	}
 	status := c.Response().StatusCode()
+	elapsed := time.Since(start)
+	if s.observe != nil {
+		s.observe(route(c), c.Method(), status, elapsed)
+	}
 	level := slog.LevelInfo
 	switch {
 	case isProbe(c) && status == fiber.StatusServiceUnavailable:
@@ -30,11 +34,24 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		slog.String("method", c.Method()),
 		slog.String("path", c.Path()),
 		slog.Int("status", status),
-		slog.Duration("duration", time.Since(start)),
+		slog.Duration("duration", elapsed),
 		slog.Int("bytes", bodySize(c)),
 		slog.Bool("htmx", isHTMX(c)),
 	)
 	return nil
+}
+
+// unmatched marks, in a request's locals, a request that no route took.
+type unmatched struct{}
+
+// route is the pattern of the route that answered the request ("/books/:id"), the prefix of the
+// middleware that did when one answered first ("/books" for a sign-in redirect), or "unmatched":
+// a label of few values, whatever paths are asked for.
+func route(c *fiber.Ctx) string {
+	if c.Locals(unmatched{}) != nil {
+		return "unmatched"
+	}
+	return c.Route().Path
 }
 
 // bodySize is the size of the response body, or -1 for a streamed body of unknown length: reading

@@ -96,6 +96,10 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Ready, when set, tells /readyz whether the store can serve (data.DB.Ready).
 	Ready func(context.Context) error
+	// Observe, when set, is told of every request once answered: its route pattern
+	// ("/books/:id", never the path with its ids, so the metrics' series stay few), method,
+	// status and how long it took. The metrics listener counts them.
+	Observe func(route, method string, status int, elapsed time.Duration)
 }
 
 // Server holds the handlers' dependencies; its methods are the handlers.
@@ -110,6 +114,7 @@ type Server struct {
 	sessions      SessionStore
 	log           *slog.Logger
 	ready         func(context.Context) error
+	observe       func(route, method string, status int, elapsed time.Duration)
 	assets        views.Assets
 	signupOpen    bool
 	secureCookies bool
@@ -151,6 +156,7 @@ func New(cfg Config) (*fiber.App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	cfg.Logger = slog.New(requestIDLogs{cfg.Logger.Handler()})
 	s := &Server{
 		books:          cfg.Books,
 		reading:        cfg.Reading,
@@ -162,6 +168,7 @@ func New(cfg Config) (*fiber.App, error) {
 		sessions:       cfg.Sessions,
 		log:            cfg.Logger,
 		ready:          cfg.Ready,
+		observe:        cfg.Observe,
 		signupOpen:     cfg.SignupOpen,
 		secureCookies:  cfg.SecureCookies,
 		csrfStorage:    newCSRFStorage(cfg.CSRF),
@@ -223,7 +230,10 @@ func New(cfg Config) (*fiber.App, error) {
 	app.Use(s.loadSession)
 	app.Use(s.csrfMiddleware)
 	s.routes(app)
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	app.Use(func(c *fiber.Ctx) error {
+		c.Locals(unmatched{}, true)
+		return fiber.ErrNotFound
+	})
 	return app, nil
 }
 
@@ -240,7 +250,7 @@ func (s *Server) readErrors(app *fiber.App, next func(*fasthttp.RequestCtx, erro
 		c := app.AcquireCtx(ctx)
 		defer app.ReleaseCtx(c)
 		if err := s.handleError(c, spoolError{err}); err != nil {
-			s.log.Error("answering a request that found the disk full failed", "err", err)
+			s.log.ErrorContext(c.UserContext(), "answering a request that found the disk full failed", "err", err)
 			c.Status(fiber.StatusInsufficientStorage)
 		}
 	}
@@ -262,7 +272,9 @@ const requestTimeout = 15 * time.Second
 // a request past it still gets its error page). Fiber's c.Context() is fasthttp's reusable
 // request object and must not reach code that may outlive the handler.
 func (s *Server) requestContext(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(context.Background(), s.requestTimeout)
+	id := requestID(c)
+	c.Set(headerRequestID, id)
+	ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), requestIDKey{}, id), s.requestTimeout)
 	defer cancel()
 	c.SetUserContext(ctx)
 	return c.Next()

@@ -187,6 +187,8 @@ type AuthForm struct {
 type Notice struct {
 	Title  string
 	Detail string
+	// Reference is the request's id, shown on a server error for the reader to quote in a report.
+	Reference string
 }
 
 func bookURL(id int64) string { return "/books/" + strconv.FormatInt(id, 10) }
