@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,6 +33,8 @@ usage:
                                     or a directory) and check the copy (bookcase help backup)
   bookcase restore SRC [--db FILE]  put a backup in place of the database, the server stopped
                                     (bookcase help restore)
+  bookcase healthcheck [--addr A]   exit 0 when the server at A answers /healthz (for a container's
+                                    HEALTHCHECK, which has no curl)
   bookcase help [COMMAND]           show this help, or a command's
 
 Flags may come before or after a command's other arguments. A flag that names an environment
@@ -56,14 +60,18 @@ const restoreUsage = `usage: bookcase restore SRC [--db FILE]
   database, a schema no newer than this Bookcase's); the database it replaces is kept beside it
   as FILE.before-restore-TIME, and the restored one is brought to this Bookcase's schema.`
 
+const healthcheckUsage = `usage: bookcase healthcheck [--addr ADDR]
+  ask the server listening on ADDR for /healthz; exit 0 when it answers ok, 1 otherwise`
+
 // commands are the operator commands, by name; each returns the error to show, if any.
 var commands = map[string]func(ctx context.Context, args []string, getenv func(string) string, t *terminal) error{
 	"user": userCommand,
 	"seed": func(ctx context.Context, args []string, getenv func(string) string, t *terminal) error {
 		return seed(ctx, args, getenv, t.out)
 	},
-	"backup":  backupCommand,
-	"restore": restoreCommand,
+	"backup":      backupCommand,
+	"restore":     restoreCommand,
+	"healthcheck": healthcheckCommand,
 }
 
 // commandLine does what the command line asks. serve is true when that is to serve, with cfg;
@@ -157,6 +165,43 @@ func restoreCommand(ctx context.Context, args []string, getenv func(string) stri
 	if info.Kept != "" {
 		fmt.Fprintf(t.out, "The database it replaced is kept as %s.\n", info.Kept)
 	}
+	return nil
+}
+
+// healthcheckCommand asks a running server whether it is alive, as a container's HEALTHCHECK
+// does: an image of the binary alone has no curl or wget.
+func healthcheckCommand(ctx context.Context, args []string, getenv func(string) string, t *terminal) error {
+	fs := newFlags("bookcase healthcheck", healthcheckUsage)
+	addr := fs.String("addr", envOr(getenv, "BOOKCASE_ADDR", "127.0.0.1:4996"), "the server's address (env BOOKCASE_ADDR)")
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected argument %q\n%s", rest[0], healthcheckUsage)
+	}
+	host, port, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %w", *addr, err)
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1" // listening on every address: ask on this machine's
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("no answer: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("/healthz answered %s", res.Status)
+	}
+	fmt.Fprintln(t.out, "ok")
 	return nil
 }
 

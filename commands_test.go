@@ -5,6 +5,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -276,5 +280,42 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	}
 	if code, out, _ := run("help", "backup"); code != 0 || !strings.Contains(out, "never overwritten") {
 		t.Errorf("help backup: code %d, output %q", code, out)
+	}
+}
+
+// TestHealthcheckCommand asks a server that answers, one that is not ready to, and an address
+// where nothing listens.
+func TestHealthcheckCommand(t *testing.T) {
+	healthy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	}))
+	defer healthy.Close()
+	sick := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "stopping", http.StatusServiceUnavailable)
+	}))
+	defer sick.Close()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+
+	_, port, _ := net.SplitHostPort(healthy.Listener.Addr().String())
+	for _, tc := range []struct {
+		addr string
+		code int
+		msg  string
+	}{
+		{healthy.Listener.Addr().String(), 0, ""},
+		{"0.0.0.0:" + port, 0, ""}, // what BOOKCASE_ADDR is in the container
+		{sick.Listener.Addr().String(), 1, "503 Service Unavailable"},
+		{closed.Listener.Addr().String(), 1, "no answer"},
+	} {
+		term, out := pipe("")
+		_, _, code := commandLine(context.Background(), []string{"healthcheck", "--addr", tc.addr}, noEnv, term)
+		if code != tc.code || !strings.Contains(out.String(), tc.msg) {
+			t.Errorf("healthcheck %s: code %d, said %q; want %d, %q", tc.addr, code, out.String(), tc.code, tc.msg)
+		}
 	}
 }

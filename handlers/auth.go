@@ -86,7 +86,7 @@ func (s *Server) requireUser(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	// Return to the page the reader was on: the one shown (htmx), or the one asked for.
-	next := "/books"
+	next := views.LibraryURL
 	switch {
 	case isHTMX(c):
 		if u, err := url.Parse(c.Get(hxCurrentURL)); err == nil && safeNext(u.RequestURI()) != "" {
@@ -95,9 +95,9 @@ func (s *Server) requireUser(c *fiber.Ctx) error {
 	case c.Method() == fiber.MethodGet:
 		next = c.OriginalURL()
 	}
-	to := "/login"
-	if next = safeNext(next); next != "" && next != "/books" {
-		to += "?" + url.Values{"next": {next}}.Encode()
+	to := views.LoginURL
+	if next = safeNext(next); next != "" && next != views.LibraryURL {
+		to = views.LoginNextURL(next)
 	}
 	if isHTMX(c) {
 		c.Set(hxRedirect, to)
@@ -161,7 +161,7 @@ func (s *Server) clearSessionCookie(c *fiber.Ctx) {
 // showLogin renders the login page; a signed-in reader goes straight to the library.
 func (s *Server) showLogin(c *fiber.Ctx) error {
 	if _, ok := currentUser(c); ok {
-		return c.Redirect("/books", fiber.StatusSeeOther)
+		return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
 	}
 	return render(c, fiber.StatusOK, views.LoginPage(s.meta(c, "Log in"), views.AuthForm{Next: safeNext(c.Query("next")), SignupOpen: s.signupOpen}))
 }
@@ -184,7 +184,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	s.trustDevice(c, u.Username)
 	if next == "" {
-		next = "/books"
+		next = views.LibraryURL
 	}
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
@@ -195,7 +195,7 @@ func (s *Server) showSignup(c *fiber.Ctx) error {
 		return render(c, fiber.StatusForbidden, views.SignupClosed(s.meta(c, "Sign-up is closed")))
 	}
 	if _, ok := currentUser(c); ok {
-		return c.Redirect("/books", fiber.StatusSeeOther)
+		return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
 	}
 	return render(c, fiber.StatusOK, views.SignupPage(s.meta(c, "Create your account"), views.AuthForm{}))
 }
@@ -235,7 +235,7 @@ func (s *Server) signup(c *fiber.Ctx) error {
 		return err
 	}
 	s.trustDevice(c, u.Username)
-	return c.Redirect("/books", fiber.StatusSeeOther)
+	return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
 }
 
 // mergeProblems adds a problem for field to fields, making the map if needed.
@@ -259,10 +259,10 @@ func (s *Server) logout(c *fiber.Ctx) error {
 		return err
 	}
 	if isHTMX(c) {
-		c.Set(hxRedirect, "/login")
+		c.Set(hxRedirect, views.LoginURL)
 		return c.SendStatus(fiber.StatusNoContent)
 	}
-	return c.Redirect("/login", fiber.StatusSeeOther)
+	return c.Redirect(views.LoginURL, fiber.StatusSeeOther)
 }
 
 // Login rate limits. Only failed attempts count. Per client address they slow down guessing

@@ -87,7 +87,7 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 // it (post/redirect/get).
 func (s *Server) bookSaved(c *fiber.Ctx, b data.Book, part bookPart) error {
 	if !isHTMX(c) {
-		return c.Redirect(bookPath(b.ID), fiber.StatusSeeOther)
+		return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
 	}
 	return s.renderBookPage(c, fiber.StatusOK, b, part, nil)
 }
@@ -105,6 +105,48 @@ func progressLabel(p data.Progress) string {
 	default:
 		return pct
 	}
+}
+
+// pageTarget is the section of the book page that an htmx request's answer goes to (its
+// HX-Target), when it is one of parts, the sections the endpoint can answer with; "" for anything
+// else: no target, a library row's, an unknown one, or a request without htmx. The endpoints that
+// serve both the library's rows and the book page answer the row unless the page is named.
+func pageTarget(c *fiber.Ctx, parts ...string) string {
+	c.Vary(hxTarget)
+	if !isHTMX(c) {
+		return ""
+	}
+	if t := c.Get(hxTarget); slices.Contains(parts, t) {
+		return t
+	}
+	return ""
+}
+
+// fromPage reports whether a change to a book was made on its page, whose section part then takes
+// the answer, rather than in the library: htmx says so by its target, a plain form by its hidden
+// screen field. A screen field is only ever compared with the page's, never used as an address.
+func fromPage(c *fiber.Ctx, part string) bool {
+	if isHTMX(c) {
+		return pageTarget(c, part) != ""
+	}
+	return c.FormValue(views.ScreenField) == views.ScreenPage
+}
+
+// bookOn returns the reader's live book for the :id route parameter, asked for from the book
+// page (not found) or from its library row (goneBook, whose htmx answer takes the row's place).
+func (s *Server) bookOn(c *fiber.Ctx, page bool) (data.Book, error) {
+	if page {
+		return s.liveBook(c)
+	}
+	return s.rowBook(c)
+}
+
+// missing is the error for the book id that is not the reader's, from the page or from its row.
+func missing(page bool, id int64) error {
+	if page {
+		return data.ErrNotFound
+	}
+	return goneBook{id}
 }
 
 // liveBook returns the reader's book for the :id route parameter; another reader's, a deleted
@@ -179,13 +221,9 @@ func (s *Server) setDetails(c *fiber.Ctx) error {
 
 // editReadThrough corrects the dates of one reading of a book.
 func (s *Server) editReadThrough(c *fiber.Ctx) error {
-	b, err := s.liveBook(c)
+	b, rtID, err := s.bookReading(c)
 	if err != nil {
 		return err
-	}
-	rtID, err := strconv.ParseInt(c.Params("rt"), 10, 64)
-	if err != nil || rtID <= 0 {
-		return fiber.ErrNotFound
 	}
 	startRaw, finishRaw := strings.Clone(c.FormValue("started_on")), strings.Clone(c.FormValue("finished_on"))
 	problems := map[string]string{}
@@ -213,45 +251,12 @@ func (s *Server) editReadThrough(c *fiber.Ctx) error {
 			return s.bookSaved(c, b, views.ReadThroughsUpdated)
 		}
 	}
-	// A problem with the dates of a reading that is not there is not found, like its success.
-	rts, err := s.reading.ReadThroughs(c.UserContext(), owner(c), b.ID)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(rts, func(rt data.ReadThrough) bool { return rt.ID == rtID }) {
-		return fiber.ErrNotFound
-	}
 	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
 		for i := range d.ReadThroughs {
 			if rt := &d.ReadThroughs[i]; rt.ID == rtID {
 				rt.StartedOn, rt.FinishedOn, rt.Errors = startRaw, finishRaw, problems
 			}
 		}
-	})
-}
-
-// setPageStatus moves a book to another reading status from its page. htmx gets the status
-// section back with the parts of the page that a change of status changes; a plain form is
-// redirected to the page.
-func (s *Server) setPageStatus(c *fiber.Ctx) error {
-	b, err := s.liveBook(c)
-	if err != nil {
-		return err
-	}
-	st, err := data.ParseStatus(c.FormValue("status"))
-	if err == nil {
-		var nb data.Book
-		nb, err = s.reading.SetStatus(c.UserContext(), owner(c), b.ID, st, time.Time{})
-		if err == nil {
-			return s.bookSaved(c, nb, views.BookStatusUpdated)
-		}
-	}
-	if !errors.Is(err, data.ErrInvalid) {
-		return err
-	}
-	msg := statusProblem(err, "Pick one of the reading statuses.")
-	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookStatusUpdated, func(d *views.BookDetail) {
-		d.StatusError = msg
 	})
 }
 
@@ -264,23 +269,33 @@ func readingID(c *fiber.Ctx) (int64, error) {
 	return id, nil
 }
 
-// confirmDeleteReading asks whether to delete one reading of a book, in its place among the
-// readings (htmx) or on the book page.
-func (s *Server) confirmDeleteReading(c *fiber.Ctx) error {
+// bookReading returns the reader's live book for the :id route parameter and the id of its
+// reading named by :rt; a reading that is not one of the book's is not found.
+func (s *Server) bookReading(c *fiber.Ctx) (data.Book, int64, error) {
 	b, err := s.liveBook(c)
 	if err != nil {
-		return err
+		return data.Book{}, 0, err
 	}
 	rtID, err := readingID(c)
 	if err != nil {
-		return err
+		return data.Book{}, 0, err
 	}
 	rts, err := s.reading.ReadThroughs(c.UserContext(), owner(c), b.ID)
 	if err != nil {
-		return err
+		return data.Book{}, 0, err
 	}
 	if !slices.ContainsFunc(rts, func(rt data.ReadThrough) bool { return rt.ID == rtID }) {
-		return fiber.ErrNotFound
+		return data.Book{}, 0, fiber.ErrNotFound
+	}
+	return b, rtID, nil
+}
+
+// confirmDeleteReading asks whether to delete one reading of a book, in its place among the
+// readings (htmx) or on the book page.
+func (s *Server) confirmDeleteReading(c *fiber.Ctx) error {
+	b, rtID, err := s.bookReading(c)
+	if err != nil {
+		return err
 	}
 	c.Vary(hxRequest)
 	return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
@@ -305,112 +320,9 @@ func (s *Server) deleteReading(c *fiber.Ctx) error {
 		return err
 	}
 	if !isHTMX(c) {
-		return c.Redirect(bookPath(b.ID), fiber.StatusSeeOther)
+		return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
 	}
 	return s.renderBookPage(c, fiber.StatusOK, nb, views.ReadingDeleted, func(d *views.BookDetail) {
 		d.ReadingDeleted = true
 	})
 }
-
-// showPageReadings answers the readings of a book's page (htmx: Cancel of a reading's delete,
-// with the focus back on that reading's Delete), or the whole page.
-func (s *Server) showPageReadings(c *fiber.Ctx) error {
-	b, err := s.liveBook(c)
-	if err != nil {
-		return err
-	}
-	c.Vary(hxRequest)
-	if !isHTMX(c) {
-		return c.Redirect(bookPath(b.ID), fiber.StatusSeeOther)
-	}
-	focus, _ := strconv.ParseInt(c.Query("focus"), 10, 64)
-	return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
-		for i := range d.ReadThroughs {
-			d.ReadThroughs[i].FocusDelete = d.ReadThroughs[i].ID == focus
-		}
-	})
-}
-
-// showPageMain answers the main panel of a book's page, read-only: Cancel of the in-place edit.
-// Without htmx it is the whole page.
-func (s *Server) showPageMain(c *fiber.Ctx) error {
-	b, err := s.liveBook(c)
-	if err != nil {
-		return err
-	}
-	c.Vary(hxRequest)
-	return s.renderBookPage(c, fiber.StatusOK, b, views.BookMainUpdated, nil)
-}
-
-// editPageFields answers the form that edits a book's title, author and genre in place of the
-// main panel. Without htmx the reader goes to the full edit page.
-func (s *Server) editPageFields(c *fiber.Ctx) error {
-	b, err := s.liveBook(c)
-	if err != nil {
-		return err
-	}
-	c.Vary(hxRequest)
-	if !isHTMX(c) {
-		return c.Redirect(bookPath(b.ID)+"/edit", fiber.StatusSeeOther)
-	}
-	return s.renderBookPage(c, fiber.StatusOK, b, views.BookMainUpdated, func(d *views.BookDetail) {
-		d.Fields = &views.BookForm{ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre}
-	})
-}
-
-// setPageFields saves a book's title, author and genre from its page; a bad field re-renders the
-// form with what was typed and a message beside each bad field.
-func (s *Server) setPageFields(c *fiber.Ctx) error {
-	id, err := bookID(c)
-	if err != nil {
-		return err
-	}
-	// Copied: the input outlives the handler's use of Fiber's buffers when it is re-rendered.
-	in := data.BookInput{
-		Title:  strings.Clone(c.FormValue("title")),
-		Author: strings.Clone(c.FormValue("author")),
-		Genre:  strings.Clone(c.FormValue("genre")),
-	}
-	b, err := s.books.Update(c.UserContext(), owner(c), id, in)
-	if errors.Is(err, data.ErrInvalid) {
-		cur, gerr := s.books.Get(c.UserContext(), owner(c), id)
-		if gerr != nil {
-			return gerr
-		}
-		form := formOf(id, in, err)
-		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, cur, views.BookMainUpdated, func(d *views.BookDetail) {
-			d.Fields = &form
-		})
-	}
-	if err != nil {
-		return err
-	}
-	return s.bookSaved(c, b, views.BookMainUpdated)
-}
-
-// setPageProgress records a quick progress update, a page or a percentage, from the book page:
-// htmx gets the progress section back, with the new entry in its history.
-func (s *Server) setPageProgress(c *fiber.Ctx) error {
-	b, err := s.liveBook(c)
-	if err != nil {
-		return err
-	}
-	typed := strings.Clone(c.FormValue("progress"))
-	in, err := data.ParseProgress(typed, b.Pages)
-	if err == nil {
-		_, err = s.reading.RecordProgress(c.UserContext(), owner(c), b.ID, in)
-	}
-	var verr *data.ValidationError
-	if errors.As(err, &verr) {
-		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookProgressUpdated, func(d *views.BookDetail) {
-			d.ProgressInput, d.ProgressError = typed, progressProblem(verr)
-		})
-	}
-	if err != nil {
-		return err
-	}
-	return s.bookSaved(c, b, views.BookProgressUpdated)
-}
-
-// bookPath is the address of a book's page.
-func bookPath(id int64) string { return "/books/" + strconv.FormatInt(id, 10) }

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -360,30 +361,35 @@ func TestBookPageNotFound(t *testing.T) {
 	rt := strconv.FormatInt(rts[0].ID, 10)
 	for _, id := range []int64{b.ID, 999} {
 		for _, r := range []struct {
-			method, path string
-			form         url.Values
+			section, method, path string
+			form                  url.Values
 		}{
-			{http.MethodGet, bookPath(id), nil},
-			{http.MethodPost, bookPath(id, "shelves"), url.Values{"shelf": {strconv.FormatInt(mine.ID, 10)}}},
-			{http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"10"}}},
-			{http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"bad"}}},
-			{http.MethodPost, bookPath(id, "read-throughs", rt), url.Values{"started_on": {"2025-01-01"}}},
-			{http.MethodGet, bookPath(id, "read-throughs", rt, "delete"), nil},
-			{http.MethodPost, bookPath(id, "read-throughs", rt, "delete"), url.Values{}},
-			{http.MethodGet, bookPath(id, "page", "readings"), nil},
-			{http.MethodPost, bookPath(id, "page", "status"), url.Values{"status": {"read"}}},
-			{http.MethodPost, bookPath(id, "page", "status"), url.Values{"status": {"bad"}}},
-			{http.MethodGet, bookPath(id, "page", "main"), nil},
-			{http.MethodGet, bookPath(id, "page", "fields"), nil},
-			{http.MethodPost, bookPath(id, "page", "fields"), url.Values{"title": {"Mine"}, "author": {"Me"}}},
-			{http.MethodPost, bookPath(id, "page", "fields"), url.Values{"title": {""}}},
-			{http.MethodPost, bookPath(id, "page", "progress"), url.Values{"progress": {"30"}}},
-			{http.MethodPost, bookPath(id, "page", "progress"), url.Values{"progress": {"bad"}}},
+			{"", http.MethodGet, bookPath(id), nil},
+			{"", http.MethodPost, bookPath(id, "shelves"), url.Values{"shelf": {strconv.FormatInt(mine.ID, 10)}}},
+			{"", http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"10"}}},
+			{"", http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"bad"}}},
+			{"", http.MethodPost, bookPath(id, "read-throughs", rt), url.Values{"started_on": {"2025-01-01"}}},
+			{"", http.MethodGet, bookPath(id, "read-throughs", rt, "delete"), nil},
+			{"", http.MethodPost, bookPath(id, "read-throughs", rt, "delete"), url.Values{}},
+			{"book-readings", http.MethodGet, bookPath(id), nil},
+			{"book-status", http.MethodPost, bookPath(id, "status"), url.Values{"status": {"read"}}},
+			{"book-status", http.MethodPost, bookPath(id, "status"), url.Values{"status": {"bad"}}},
+			{"book-main", http.MethodGet, bookPath(id), nil},
+			{"book-main", http.MethodGet, bookPath(id, "edit"), nil},
+			{"book-main", http.MethodPost, bookPath(id), url.Values{"title": {"Mine"}, "author": {"Me"}}},
+			{"book-main", http.MethodPost, bookPath(id), url.Values{"title": {""}}},
+			{"book-progress", http.MethodPost, bookPath(id, "progress"), url.Values{"progress": {"30"}}},
+			{"book-progress", http.MethodPost, bookPath(id, "progress"), url.Values{"progress": {"bad"}}},
 		} {
 			for _, m := range modes {
-				t.Run(m.name+" "+r.method+" "+r.path, func(t *testing.T) {
+				t.Run(m.name+" "+r.section+" "+r.method+" "+r.path, func(t *testing.T) {
 					other.t = t
-					other.do(m, r.method, r.path, r.form).wantStatus(t, http.StatusNotFound)
+					res := other.onPage(m, r.section, r.method, r.path, r.form)
+					res.wantStatus(t, http.StatusNotFound)
+					// On the page, a missing book is not a library row saying so.
+					if m.htmx && r.section != "" && strings.Contains(res.body, `<tr id="book-`) {
+						t.Errorf("a row in the page's %s: %s", r.section, res.body)
+					}
 				})
 			}
 		}
@@ -414,7 +420,7 @@ func TestSetPageStatus(t *testing.T) {
 		a := newTestApp(t)
 		b := a.create("Dune", "Frank Herbert", "")
 		a.get(plain, bookPath(b.ID))
-		a.do(plain, http.MethodPost, bookPath(b.ID, "page", "status"), status("reading")).wantRedirect(t, bookPath(b.ID))
+		a.onPage(plain, "book-status", http.MethodPost, bookPath(b.ID, "status"), status("reading")).wantRedirect(t, bookPath(b.ID))
 		if got := a.stored(b.ID).Status; got != data.StatusReading {
 			t.Errorf("status %q, want reading", got)
 		}
@@ -426,7 +432,7 @@ func TestSetPageStatus(t *testing.T) {
 		b := a.create("Dune", "Frank Herbert", "")
 		a.get(plain, bookPath(b.ID))
 		for _, st := range []string{"reading", "read", "reading"} {
-			res := a.do(htmx, http.MethodPost, bookPath(b.ID, "page", "status"), status(st))
+			res := a.onPage(htmx, "book-status", http.MethodPost, bookPath(b.ID, "status"), status(st))
 			res.wantStatus(t, http.StatusOK)
 			doc := res.parts(t)
 			wantAttr(t, one(t, doc, `section#book-status button[aria-pressed="true"]`), "value", st)
@@ -453,7 +459,7 @@ func TestSetPageStatus(t *testing.T) {
 			a := newTestApp(t)
 			b := a.create("Dune", "Frank Herbert", "")
 			a.get(plain, bookPath(b.ID))
-			res := a.do(m, http.MethodPost, bookPath(b.ID, "page", "status"), status("lost"))
+			res := a.onPage(m, "book-status", http.MethodPost, bookPath(b.ID, "status"), status("lost"))
 			res.wantStatus(t, http.StatusUnprocessableEntity)
 			var doc *goquery.Document
 			if m.htmx {
@@ -474,7 +480,7 @@ func TestSetPageStatus(t *testing.T) {
 	t.Run("ErrCSRF", func(t *testing.T) {
 		a := newTestApp(t)
 		b := a.create("Dune", "Frank Herbert", "")
-		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "page", "status"), status("read"))).wantStatus(t, http.StatusForbidden)
+		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "status"), withField(status("read"), "screen", "page"))).wantStatus(t, http.StatusForbidden)
 	})
 }
 
@@ -486,25 +492,27 @@ func TestPageFields(t *testing.T) {
 		a := newTestApp(t)
 		b := a.create("Dune", "Frank Herbert", "SF")
 		a.get(plain, bookPath(b.ID))
-		doc := a.do(htmx, http.MethodGet, bookPath(b.ID, "page", "fields"), nil).parts(t)
+		doc := a.onPage(htmx, "book-main", http.MethodGet, bookPath(b.ID, "edit"), nil).parts(t)
 		f := one(t, doc, `article#book-main.editing form[data-testid="book-fields"]`)
-		wantAttr(t, f, "hx-post", bookPath(b.ID, "page", "fields"))
+		wantAttr(t, f, "hx-post", bookPath(b.ID))
+		wantAttr(t, one(t, f, `input[name="screen"]`), "value", "page")
 		wantAttr(t, one(t, f, "#field-title"), "value", "Dune")
 		if _, ok := one(t, f, "#field-title").Attr("autofocus"); !ok {
 			t.Error("the title is not focused")
 		}
-		one(t, f, `a[data-action="cancel"][hx-get="`+bookPath(b.ID, "page", "main")+`"]`)
-		doc = a.do(htmx, http.MethodGet, bookPath(b.ID, "page", "main"), nil).parts(t)
+		one(t, f, `a[data-action="cancel"][hx-get="`+bookPath(b.ID)+`"]`)
+		doc = a.onPage(htmx, "book-main", http.MethodGet, bookPath(b.ID), nil).parts(t)
 		wantText(t, one(t, doc, "article#book-main h1"), "Dune")
 		// Without JavaScript, Edit leads to the full edit page.
-		a.do(plain, http.MethodGet, bookPath(b.ID, "page", "fields"), nil).wantRedirect(t, bookPath(b.ID, "edit"))
+		doc = a.onPage(plain, "book-main", http.MethodGet, bookPath(b.ID, "edit"), nil).page(t)
+		wantAttr(t, one(t, doc, "main form[method=post]"), "action", bookPath(b.ID))
 	})
 	for _, m := range modes {
 		t.Run("OK"+m.name, func(t *testing.T) {
 			a := newTestApp(t)
 			b := a.create("Dune", "Frank Herbert", "SF")
 			a.get(plain, bookPath(b.ID))
-			res := a.do(m, http.MethodPost, bookPath(b.ID, "page", "fields"), fields(" Dune Messiah ", "F. Herbert", ""))
+			res := a.onPage(m, "book-main", http.MethodPost, bookPath(b.ID), fields(" Dune Messiah ", "F. Herbert", ""))
 			if m.htmx {
 				res.wantStatus(t, http.StatusOK)
 				doc := res.parts(t)
@@ -527,7 +535,7 @@ func TestPageFields(t *testing.T) {
 			b := a.create("Dune", "Frank Herbert", "SF")
 			a.get(plain, bookPath(b.ID))
 			long := strings.Repeat("x", 251)
-			res := a.do(m, http.MethodPost, bookPath(b.ID, "page", "fields"), fields("  ", "Someone", long))
+			res := a.onPage(m, "book-main", http.MethodPost, bookPath(b.ID), fields("  ", "Someone", long))
 			res.wantStatus(t, http.StatusUnprocessableEntity)
 			var doc *goquery.Document
 			if m.htmx {
@@ -553,7 +561,7 @@ func TestPageFields(t *testing.T) {
 	t.Run("ErrCSRF", func(t *testing.T) {
 		a := newTestApp(t)
 		b := a.create("Dune", "Frank Herbert", "")
-		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "page", "fields"), fields("X", "Y", ""))).wantStatus(t, http.StatusForbidden)
+		a.send(a.request(plain, http.MethodPost, bookPath(b.ID), withField(fields("X", "Y", ""), "screen", "page"))).wantStatus(t, http.StatusForbidden)
 		if got := a.stored(b.ID).Title; got != "Dune" {
 			t.Errorf("title %q, want unchanged", got)
 		}
@@ -586,7 +594,7 @@ func TestPageProgress(t *testing.T) {
 		t.Run("OK"+m.name, func(t *testing.T) {
 			a := newTestApp(t)
 			b := reading(t, a)
-			res := a.do(m, http.MethodPost, bookPath(b.ID, "page", "progress"), progress("30"))
+			res := a.onPage(m, "book-progress", http.MethodPost, bookPath(b.ID, "progress"), progress("30"))
 			if m.htmx {
 				res.wantStatus(t, http.StatusOK)
 				doc := res.parts(t)
@@ -608,7 +616,7 @@ func TestPageProgress(t *testing.T) {
 				id    int64
 				typed string
 			}{{b.ID, "401"}, {b.ID, "lots"}, {other.ID, "10"}} {
-				res := a.do(m, http.MethodPost, bookPath(c.id, "page", "progress"), progress(c.typed))
+				res := a.onPage(m, "book-progress", http.MethodPost, bookPath(c.id, "progress"), progress(c.typed))
 				res.wantStatus(t, http.StatusUnprocessableEntity)
 				var doc *goquery.Document
 				if m.htmx {
@@ -629,7 +637,7 @@ func TestPageProgress(t *testing.T) {
 	t.Run("ErrCSRF", func(t *testing.T) {
 		a := newTestApp(t)
 		b := reading(t, a)
-		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "page", "progress"), progress("30"))).wantStatus(t, http.StatusForbidden)
+		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "progress"), withField(progress("30"), "screen", "page"))).wantStatus(t, http.StatusForbidden)
 	})
 	// The history shows a page's share of the book to one decimal, not as the float it is
 	// (150 of 272 pages was "55.14705882352941%").
@@ -649,7 +657,7 @@ func TestPageProgress(t *testing.T) {
 				t.Fatal(err)
 			}
 			a.get(plain, bookPath(b.ID))
-			a.do(htmx, http.MethodPost, bookPath(b.ID, "page", "progress"), progress(c.typed)).wantStatus(t, http.StatusOK)
+			a.onPage(htmx, "book-progress", http.MethodPost, bookPath(b.ID, "progress"), progress(c.typed)).wantStatus(t, http.StatusOK)
 			doc := a.get(plain, bookPath(b.ID)).page(t)
 			wantText(t, one(t, doc, `[data-testid="progress"] tbody td:last-child`), c.want)
 		}
@@ -722,10 +730,10 @@ func TestDeleteReading(t *testing.T) {
 		res.wantStatus(t, http.StatusOK)
 		doc := res.parts(t)
 		one(t, doc, "section#book-readings form.confirming #confirm-delete-reading-"+id+"[autofocus]")
-		wantAttr(t, one(t, doc, "form.confirming [data-action=cancel]"), "hx-get", bookPath(b.ID, "page", "readings")+"?focus="+id)
+		wantAttr(t, one(t, doc, "form.confirming [data-action=cancel]"), "hx-get", bookPath(b.ID)+"?focus="+id)
 
 		// Cancel: the readings again, the focus back on that reading's Delete.
-		res = a.do(htmx, http.MethodGet, bookPath(b.ID, "page", "readings")+"?focus="+id, nil)
+		res = a.onPage(htmx, "book-readings", http.MethodGet, bookPath(b.ID)+"?focus="+id, nil)
 		res.wantStatus(t, http.StatusOK)
 		doc = res.parts(t)
 		none(t, doc, "form.confirming")
@@ -767,4 +775,71 @@ func TestDeleteReading(t *testing.T) {
 			t.Errorf("%d readings left, want %d", n, len(rts))
 		}
 	})
+}
+
+// TestSharedEndpoints checks that each route a book's library row and its page share answers the
+// screen that asks: htmx by its HX-Target (the page's section it names, the row for the row's id,
+// for a section the route does not serve, for an unknown or no target), a plain form by its screen
+// field (the page for screen=page, the library for anything else, which is never an address).
+func TestSharedEndpoints(t *testing.T) {
+	a := newTestApp(t)
+	b := a.setStatus(a.create("Dune", "Frank Herbert", "").ID, data.StatusReading)
+	a.get(plain, bookPath(b.ID))
+	row := "book-" + strconv.FormatInt(b.ID, 10)
+	routes := []struct {
+		name, method, path string
+		form               url.Values
+		section            string // the page's section the route answers with
+		wantPage           string // in the page's answer
+		wantRow            string // in the row's answer
+	}{
+		{"Status", http.MethodPost, bookPath(b.ID, "status"), url.Values{"status": {"reading"}}, "book-status",
+			`section#book-status button#page-status-reading[aria-pressed="true"]`, `a[data-action="status"][autofocus]`},
+		{"Progress", http.MethodPost, bookPath(b.ID, "progress"), url.Values{"progress": {"10"}}, "book-progress",
+			`section#book-progress [data-testid="progress"]`, `input[name="progress"][autofocus]`},
+		{"Show", http.MethodGet, bookPath(b.ID) + "?focus=edit", nil, "book-main",
+			`article#book-main:not(.editing) h1`, `a[data-action="edit"][autofocus]`},
+		{"ShowReadings", http.MethodGet, bookPath(b.ID), nil, "book-readings",
+			`section#book-readings form.reading`, `a[data-action="status"]`},
+		{"Edit", http.MethodGet, bookPath(b.ID, "edit"), nil, "book-main",
+			`article#book-main.editing form[data-testid="book-fields"]`, `input[name="title"]`},
+		{"Update", http.MethodPost, bookPath(b.ID), url.Values{"title": {"Dune"}, "author": {"Frank Herbert"}}, "book-main",
+			`article#book-main:not(.editing) h1`, `a[data-action="edit"][autofocus]`},
+	}
+	for _, r := range routes {
+		t.Run(r.name+"HTMX", func(t *testing.T) {
+			res := a.onPage(htmx, r.section, r.method, r.path, r.form)
+			res.wantStatus(t, http.StatusOK)
+			doc := res.parts(t)
+			one(t, doc, r.wantPage)
+			if strings.Contains(res.body, `<tr id="book-`) {
+				t.Errorf("a library row in the page's answer:\n%s", res.body)
+			}
+			vary := strings.Split(strings.ReplaceAll(res.Header.Get("Vary"), " ", ""), ",")
+			if got := vary; r.method == http.MethodGet && !slices.Contains(got, "HX-Target") {
+				t.Errorf("Vary %q, want HX-Target among them", got)
+			}
+			// The row's own id, a section this route does not serve, anything else, or none: the row.
+			for _, target := range []string{row, "book-shelves", "results", `"><script>`, ""} {
+				res := a.do(mode{name: "HTMX", htmx: true, target: target}, r.method, r.path, r.form)
+				res.wantStatus(t, http.StatusOK)
+				got := res.fragment(t).First()
+				if !got.Is("tr#" + row) {
+					t.Fatalf("target %q: want the row, got:\n%s", target, res.body)
+				}
+				one(t, got, r.wantRow)
+			}
+		})
+		if r.method != http.MethodPost {
+			continue
+		}
+		t.Run(r.name+"Plain", func(t *testing.T) {
+			a.do(plain, r.method, r.path, withField(r.form, "screen", "page")).wantRedirect(t, bookPath(b.ID))
+			// The library is where everything else goes back to: no address is taken from the form.
+			for _, screen := range []string{"", "library", "Page", "https://evil.example/", "//evil.example", "/books/1/delete"} {
+				a.do(plain, r.method, r.path, withField(r.form, "screen", screen)).wantRedirect(t, "/books")
+			}
+			a.do(plain, r.method, r.path, r.form).wantRedirect(t, "/books")
+		})
+	}
 }

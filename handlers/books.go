@@ -120,7 +120,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 		return err
 	}
 	if !isHTMX(c) {
-		return c.Redirect("/books", fiber.StatusSeeOther)
+		return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
 	}
 	v, err := s.bookRowView(c, b)
 	if err != nil {
@@ -133,39 +133,65 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.NewBookAdded(v, st.count, st.filters, st.reading))
 }
 
-// showBook answers with the book's row for htmx (Cancel uses this), or its page.
+// showBook answers with the book as the screen that asks shows it. htmx gets, by its target, the
+// book page's main panel (Cancel of its in-place edit) or its readings (Cancel of a reading's
+// delete, with the focus back on the Delete of the reading ?focus= names), and otherwise the
+// book's library row (Cancel of the row's edit or status menu, with the focus back on the control
+// ?focus= names). Without htmx it is the book's page.
 func (s *Server) showBook(c *fiber.Ctx) error {
-	b, err := s.rowBook(c)
+	part := pageTarget(c, views.BookMainID, views.BookReadingsID)
+	b, err := s.bookOn(c, part != "" || !isHTMX(c))
 	if err != nil {
 		return err
 	}
-	if isHTMX(c) {
+	switch {
+	case part == views.BookMainID:
+		return s.renderBookPage(c, fiber.StatusOK, b, views.BookMainUpdated, nil)
+	case part == views.BookReadingsID:
+		// A focus that names no reading of the book focuses nothing.
+		focus, _ := strconv.ParseInt(c.Query("focus"), 10, 64)
+		return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
+			for i := range d.ReadThroughs {
+				d.ReadThroughs[i].FocusDelete = d.ReadThroughs[i].ID == focus
+			}
+		})
+	case isHTMX(c):
 		v, err := s.bookRowView(c, b)
 		if err != nil {
 			return err
 		}
-		// Cancel names the control it came from, which takes the focus back.
 		v.Focus = views.ParseFocus(c.Query("focus"))
 		return render(c, fiber.StatusOK, views.BookRow(v))
 	}
 	return s.renderBookPage(c, fiber.StatusOK, b, nil, nil)
 }
 
-// editBook answers with the edit row for htmx, or the edit page.
+// editBook answers with the form that edits a book's title, author and genre: for htmx in place
+// of the book page's main panel when that is its target, else in place of its library row;
+// without htmx, the edit page.
 func (s *Server) editBook(c *fiber.Ctx) error {
-	b, err := s.rowBook(c)
+	page := pageTarget(c, views.BookMainID) != ""
+	b, err := s.bookOn(c, page)
 	if err != nil {
 		return err
 	}
 	form := views.BookForm{ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre}
-	if isHTMX(c) {
+	switch {
+	case page:
+		return s.renderBookPage(c, fiber.StatusOK, b, views.BookMainUpdated, func(d *views.BookDetail) {
+			d.Fields = &form
+		})
+	case isHTMX(c):
 		return render(c, fiber.StatusOK, views.BookEditRow(form))
 	}
 	return render(c, fiber.StatusOK, views.EditPage(s.meta(c, "Edit “"+b.Title+"”"), form))
 }
 
-// updateBook saves an edit: PUT from the edit row, POST from the edit page.
+// updateBook saves an edit of a book's title, author and genre: PUT from the library's edit row,
+// POST from the edit page or the book page's main panel. A bad field re-renders the form it came
+// from with what was typed and a message beside each bad field.
 func (s *Server) updateBook(c *fiber.Ctx) error {
+	page := fromPage(c, views.BookMainID)
 	id, err := bookID(c)
 	if err != nil {
 		return err
@@ -174,17 +200,14 @@ func (s *Server) updateBook(c *fiber.Ctx) error {
 	b, err := s.books.Update(c.UserContext(), owner(c), id, in)
 	switch {
 	case errors.Is(err, data.ErrNotFound):
-		return goneBook{id}
+		return missing(page, id)
 	case errors.Is(err, data.ErrInvalid):
-		form := formOf(id, in, err)
-		if isHTMX(c) {
-			return render(c, fiber.StatusUnprocessableEntity, views.BookEditRow(form))
-		}
-		return render(c, fiber.StatusUnprocessableEntity, views.EditPage(s.meta(c, "Edit book"), form))
+		return s.editRefused(c, page, formOf(id, in, err))
 	case err != nil:
 		return err
-	}
-	if isHTMX(c) {
+	case page:
+		return s.bookSaved(c, b, views.BookMainUpdated)
+	case isHTMX(c):
 		v, err := s.bookRowView(c, b)
 		if err != nil {
 			return err
@@ -192,7 +215,26 @@ func (s *Server) updateBook(c *fiber.Ctx) error {
 		v.Focus = views.FocusEdit
 		return render(c, fiber.StatusOK, views.BookRow(v))
 	}
-	return c.Redirect("/books", fiber.StatusSeeOther)
+	return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
+}
+
+// editRefused answers 422 for an edit with bad fields, with form (what was typed and its
+// problems) where it was: the book page's main panel (or the whole page), the edit row, or the
+// edit page.
+func (s *Server) editRefused(c *fiber.Ctx, page bool, form views.BookForm) error {
+	switch {
+	case page:
+		b, err := s.books.Get(c.UserContext(), owner(c), form.ID)
+		if err != nil {
+			return err
+		}
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookMainUpdated, func(d *views.BookDetail) {
+			d.Fields = &form
+		})
+	case isHTMX(c):
+		return render(c, fiber.StatusUnprocessableEntity, views.BookEditRow(form))
+	}
+	return render(c, fiber.StatusUnprocessableEntity, views.EditPage(s.meta(c, "Edit book"), form))
 }
 
 // confirmDelete asks before deleting, for readers without JavaScript.
@@ -219,7 +261,7 @@ func (s *Server) deleteBook(c *fiber.Ctx) error {
 		return err
 	}
 	if !isHTMX(c) {
-		return c.Redirect("/books?deleted="+strconv.FormatInt(b.ID, 10), fiber.StatusSeeOther)
+		return c.Redirect(views.LibraryDeletedURL(b.ID), fiber.StatusSeeOther)
 	}
 	return s.filterUpdates(c, func(n int) templ.Component { return views.BookDeleted(bookView(b), n) })
 }
@@ -238,7 +280,7 @@ func (s *Server) restoreBook(c *fiber.Ctx) error {
 		return err
 	}
 	if !isHTMX(c) {
-		return c.Redirect("/books", fiber.StatusSeeOther)
+		return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
 	}
 	v, err := s.bookRowView(c, b)
 	if err != nil {

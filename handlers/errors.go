@@ -92,13 +92,13 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return render(c, fiber.StatusNotFound, views.RowNotFound(gone.id))
 	}
 	n := noticeFor(status)
-	if status == fiber.StatusRequestEntityTooLarge && c.Path() == "/import" {
+	if status == fiber.StatusRequestEntityTooLarge && c.Path() == views.ImportsURL {
 		n = views.Notice{Title: "File too large", Detail: "The file is larger than 50 MB, the most Bookcase imports at once: split it into smaller files and import each."}
 	}
 	if errors.Is(err, data.ErrDatabaseGone) {
 		n = views.Notice{Title: "Saving is stopped", Detail: "Bookcase's database file was deleted or replaced while it was running, so nothing more can be saved: this change was not. Whoever runs Bookcase needs to restart it (the README says how to restore a backup safely)."}
 	}
-	if status == fiber.StatusInsufficientStorage && (c.Path() == "/import" || errors.As(err, new(spoolError))) {
+	if status == fiber.StatusInsufficientStorage && (c.Path() == views.ImportsURL || errors.As(err, new(spoolError))) {
 		n = views.Notice{Title: "Disk full", Detail: "The server's disk is full, so the file could not be received. Nothing was imported."}
 	}
 	if status >= 500 {

@@ -159,15 +159,17 @@ func (a *testApp) signIn(u data.User) {
 	a.get(plain, "/shortcuts").wantStatus(a.t, http.StatusOK)
 }
 
-// mode is how a request is made: by a plain browser (JavaScript off) or by htmx.
+// mode is how a request is made: by a plain browser (JavaScript off) or by htmx, which names the
+// id of the element its answer goes to, when target is not "" (HX-Target).
 type mode struct {
-	name string
-	htmx bool
+	name   string
+	htmx   bool
+	target string
 }
 
 var (
-	plain = mode{"Plain", false}
-	htmx  = mode{"HTMX", true}
+	plain = mode{name: "Plain"}
+	htmx  = mode{name: "HTMX", htmx: true}
 	modes = []mode{plain, htmx}
 )
 
@@ -201,6 +203,17 @@ func (a *testApp) do(m mode, method, target string, form url.Values) response {
 	return a.send(req)
 }
 
+// onPage sends a request as the book page's forms and links do: htmx names the page's section
+// that the answer replaces (HX-Target), a plain form sends the page's hidden field screen=page.
+func (a *testApp) onPage(m mode, section, method, target string, form url.Values) response {
+	a.t.Helper()
+	if unsafe(method) {
+		form = withField(form, "screen", "page")
+	}
+	m.target = section
+	return a.do(m, method, target, form)
+}
+
 // withField returns a copy of form (which may be nil) with the field set.
 func withField(form url.Values, name, value string) url.Values {
 	out := url.Values{}
@@ -223,6 +236,9 @@ func (a *testApp) request(m mode, method, target string, form url.Values) *http.
 	if m.htmx {
 		req.Header.Set("HX-Request", "true")
 		req.Header.Set("HX-Current-URL", "http://example.com/books")
+		if m.target != "" {
+			req.Header.Set("HX-Target", m.target)
+		}
 	}
 	for name, values := range a.header {
 		req.Header[name] = slices.Clone(values)

@@ -52,7 +52,7 @@ func (s *Server) uploadBodyLimit(h *fasthttp.RequestHeader) fasthttp.RequestConf
 		return fasthttp.RequestConfig{}
 	}
 	path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
-	if string(path) != "/import" {
+	if string(path) != views.ImportsURL {
 		return fasthttp.RequestConfig{}
 	}
 	for _, name := range []string{"__Host-bookcase_session", "bookcase_session"} {
@@ -285,7 +285,7 @@ func (s *Server) renderImport(c *fiber.Ctx, status int, message string) error {
 	}
 	r := reviewView(im)
 	r.Message, r.Progress = message, progress
-	if message == "" && c.Query("confirm") == confirmRefused && im.Open() && im.Kinds[data.RowProblem] > 0 {
+	if message == "" && c.Query("confirm") == views.ImportRefused && im.Open() && im.Kinds[data.RowProblem] > 0 {
 		r.Message = msgProblemsLeft(im.Kinds[data.RowProblem])
 	}
 	if im.Open() {
@@ -312,11 +312,6 @@ func reviewView(im data.Import) views.ImportReview {
 		Dropped: im.Kinds[data.RowDropped], OnDuplicate: im.OnDuplicate,
 	}
 }
-
-// confirmRefused is the value of the review's confirm query parameter after a plain confirmation
-// was refused because rows have problems: the review then says so (post/redirect/get, so a
-// reload does not post again).
-const confirmRefused = "problems"
 
 // msgProblemsLeft is why an import with n rows with problems cannot be confirmed.
 func msgProblemsLeft(n int) string {
@@ -393,7 +388,7 @@ func (s *Server) confirmImport(c *fiber.Ctx) error {
 			return s.seeOther(c, views.ImportURL(id))
 		}
 		if !isHTMX(c) {
-			return c.Redirect(views.ImportURL(id)+"?confirm="+confirmRefused, fiber.StatusSeeOther)
+			return c.Redirect(views.ImportRefusedURL(id), fiber.StatusSeeOther)
 		}
 		r := reviewView(im)
 		r.Message, r.OnDuplicate = msgProblemsLeft(im.Kinds[data.RowProblem]), onDuplicate
@@ -421,7 +416,7 @@ func (s *Server) deleteImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.seeOther(c, "/import")
+	return s.seeOther(c, views.ImportsURL)
 }
 
 // importRowView is a stored row as the review shows it.

@@ -75,7 +75,7 @@ func (f filter) query() string {
 }
 
 // url is the first page of the view.
-func (f filter) url() string { return withQuery("/books", f.query()) }
+func (f filter) url() string { return views.LibraryQueryURL(f.query()) }
 
 // pageURL is the view's page that follows page, or "" when page is the last.
 func (f filter) pageURL(page data.BookPage) string {
@@ -83,9 +83,9 @@ func (f filter) pageURL(page data.BookPage) string {
 	case page.Cursor == "":
 		return ""
 	case f.order() == data.SortAdded:
-		return withQuery("/books", joinQuery(f.query(), "before="+page.Cursor))
+		return views.LibraryQueryURL(joinQuery(f.query(), "before="+page.Cursor))
 	}
-	return withQuery("/books", joinQuery(f.query(), "cursor="+url.QueryEscape(page.Cursor)))
+	return views.LibraryQueryURL(joinQuery(f.query(), "cursor="+url.QueryEscape(page.Cursor)))
 }
 
 func joinQuery(a, b string) string {
@@ -93,13 +93,6 @@ func joinQuery(a, b string) string {
 		return b
 	}
 	return a + "&" + b
-}
-
-func withQuery(path, query string) string {
-	if query == "" {
-		return path
-	}
-	return path + "?" + query
 }
 
 // narrowed reports whether anything but the order limits the view.
@@ -183,7 +176,7 @@ func currentFilter(c *fiber.Ctx) filter {
 // from another page (or a library URL that shows no view).
 func libraryView(c *fiber.Ctx) (filter, bool) {
 	u, err := url.Parse(c.Get(hxCurrentURL))
-	if err != nil || u.Path != "/books" {
+	if err != nil || u.Path != views.LibraryURL {
 		return filter{}, false
 	}
 	f, err := parseFilter(u.Query().Get)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -140,7 +141,7 @@ func (s *Server) rowUpdated(c *fiber.Ctx, status int, v views.Book) error {
 // that made it, and what follows from it for htmx, or back to the library for a plain form.
 func (s *Server) rowChanged(c *fiber.Ctx, b data.Book, focus views.Focus) error {
 	if !isHTMX(c) {
-		return c.Redirect("/books", fiber.StatusSeeOther)
+		return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
 	}
 	v, err := s.bookRowView(c, b)
 	if err != nil {
@@ -176,27 +177,48 @@ func (s *Server) chooseStatus(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.StatusPage(s.meta(c, "Reading status of “"+b.Title+"”"), v))
 }
 
-// setStatus moves a book to another reading status, today: a choice of the row's status menu
-// (htmx), or of the status page without JavaScript. The book's own status again changes nothing.
+// setStatus moves a book to another reading status, today, and answers the screen the choice was
+// made on: the library's row (its status menu, or the status page without JavaScript), or the book
+// page (its status buttons: htmx gets the status section back with the parts of the page a change
+// of status changes, a plain form is redirected to the page). The book's own status again changes
+// nothing.
 func (s *Server) setStatus(c *fiber.Ctx) error {
+	page := fromPage(c, views.BookStatusID)
 	id, err := bookID(c)
 	if err != nil {
 		return err
 	}
+	var b data.Book
 	st, err := data.ParseStatus(c.FormValue("status"))
-	if err != nil {
-		return s.unprocessable(c, id, err)
+	if err == nil {
+		b, err = s.reading.SetStatus(c.UserContext(), owner(c), id, st, time.Time{})
 	}
-	b, err := s.reading.SetStatus(c.UserContext(), owner(c), id, st, time.Time{})
 	switch {
 	case errors.Is(err, data.ErrNotFound):
-		return goneBook{id}
+		return missing(page, id)
+	case errors.Is(err, data.ErrInvalid) && page:
+		return s.pageStatusRefused(c, id, err)
 	case errors.Is(err, data.ErrInvalid):
 		return s.unprocessable(c, id, err)
 	case err != nil:
 		return err
+	case page:
+		return s.bookSaved(c, b, views.BookStatusUpdated)
 	}
 	return s.rowChanged(c, b, views.FocusStatus)
+}
+
+// pageStatusRefused answers 422 for a status refused on the book page: the status section with
+// the message beside the buttons (htmx), or the whole page.
+func (s *Server) pageStatusRefused(c *fiber.Ctx, id int64, err error) error {
+	b, gerr := s.books.Get(c.UserContext(), owner(c), id)
+	if gerr != nil {
+		return gerr
+	}
+	msg := statusProblem(err, "Pick one of the reading statuses.")
+	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookStatusUpdated, func(d *views.BookDetail) {
+		d.StatusError = msg
+	})
 }
 
 // unprocessable answers 422 for a rejected status: the message as plain text, which htmx shows
@@ -233,13 +255,17 @@ func progressProblem(verr *data.ValidationError) string {
 	return msg
 }
 
-// recordProgress records a quick progress update, a page or a percentage, from a reading row.
+// recordProgress records a quick progress update, a page or a percentage, and answers the screen
+// it was typed on: the library's row (ready for the next update), or the book page (htmx gets the
+// progress section back, with the new entry in its history; a plain form is redirected to the
+// page). A refused update comes back with what was typed and why, beside the input.
 func (s *Server) recordProgress(c *fiber.Ctx) error {
-	b, err := s.rowBook(c)
+	page := fromPage(c, views.BookProgressID)
+	b, err := s.bookOn(c, page)
 	if err != nil {
 		return err
 	}
-	typed := c.FormValue("progress")
+	typed := strings.Clone(c.FormValue("progress"))
 	in, err := data.ParseProgress(typed, b.Pages)
 	if err == nil {
 		_, err = s.reading.RecordProgress(c.UserContext(), owner(c), b.ID, in)
@@ -247,26 +273,21 @@ func (s *Server) recordProgress(c *fiber.Ctx) error {
 	var verr *data.ValidationError
 	switch {
 	case errors.Is(err, data.ErrNotFound):
-		return goneBook{b.ID}
+		return missing(page, b.ID)
 	case errors.As(err, &verr):
-		v, rerr := s.bookRowView(c, b)
-		if rerr != nil {
-			return rerr
-		}
-		v.ProgressInput, v.ProgressError = typed, progressProblem(verr)
-		if isHTMX(c) {
-			return render(c, fiber.StatusUnprocessableEntity, views.BookRow(v))
-		}
-		return s.renderLibrary(c, fiber.StatusUnprocessableEntity, views.Library{Books: []views.Book{v}}, filter{}, "")
+		return s.progressRefused(c, page, b, typed, progressProblem(verr))
 	case err != nil:
 		return err
 	}
 	// The book as it is now, with the progress just recorded.
 	id := b.ID
 	if b, err = s.books.Get(c.UserContext(), owner(c), id); errors.Is(err, data.ErrNotFound) {
-		return goneBook{id}
+		return missing(page, id)
 	} else if err != nil {
 		return err
+	}
+	if page {
+		return s.bookSaved(c, b, views.BookProgressUpdated)
 	}
 	// Ready for the next update; the status when the book is no longer being read.
 	focus := views.FocusProgress
@@ -274,6 +295,25 @@ func (s *Server) recordProgress(c *fiber.Ctx) error {
 		focus = views.FocusStatus
 	}
 	return s.rowChanged(c, b, focus)
+}
+
+// progressRefused answers 422 for a progress update refused with msg, typed on the book page
+// (its progress section, or the whole page) or in the library (the row, or the library page).
+func (s *Server) progressRefused(c *fiber.Ctx, page bool, b data.Book, typed, msg string) error {
+	if page {
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookProgressUpdated, func(d *views.BookDetail) {
+			d.ProgressInput, d.ProgressError = typed, msg
+		})
+	}
+	v, err := s.bookRowView(c, b)
+	if err != nil {
+		return err
+	}
+	v.ProgressInput, v.ProgressError = typed, msg
+	if isHTMX(c) {
+		return render(c, fiber.StatusUnprocessableEntity, views.BookRow(v))
+	}
+	return s.renderLibrary(c, fiber.StatusUnprocessableEntity, views.Library{Books: []views.Book{v}}, filter{}, "")
 }
 
 // filterUpdates renders the component made with the reader's book count, then the tabs and the

@@ -394,22 +394,28 @@ func TestOneProblemInAFixedOrder(t *testing.T) {
 	a.get(plain, bookPath(b.ID))
 	status, progress := url.Values{"status": {"reading"}}, url.Values{"progress": {"10"}}
 	for _, tc := range []struct {
-		name   string
-		target string
-		form   url.Values
-		sel    string // where the message is; "" for a plain-text answer
-		want   string
+		name    string
+		target  string
+		section string // the book page's section the form is in; "" for the library's row
+		form    url.Values
+		sel     string // where the message is; "" for a plain-text answer
+		want    string
 	}{
-		{"RowStatus", bookPath(b.ID, "status"), status, "", "The status is wrong."},
-		{"PageStatus", bookPath(b.ID, "page", "status"), status, "#page-status-error", "The status is wrong."},
-		{"RowProgress", bookPath(b.ID, "progress"), progress, "#progress-" + strconv.FormatInt(b.ID, 10) + "-error", "The page is wrong."},
-		{"PageProgress", bookPath(b.ID, "page", "progress"), progress, "#page-progress-error", "The page is wrong."},
+		{"RowStatus", bookPath(b.ID, "status"), "", status, "", "The status is wrong."},
+		{"PageStatus", bookPath(b.ID, "status"), "book-status", status, "#page-status-error", "The status is wrong."},
+		{"RowProgress", bookPath(b.ID, "progress"), "", progress, "#progress-" + strconv.FormatInt(b.ID, 10) + "-error", "The page is wrong."},
+		{"PageProgress", bookPath(b.ID, "progress"), "book-progress", progress, "#page-progress-error", "The page is wrong."},
 	} {
 		for _, m := range modes {
 			t.Run(tc.name+m.name, func(t *testing.T) {
 				// The problems are a map, whose order changes from one reading to the next.
 				for range 20 {
-					res := a.do(m, http.MethodPost, tc.target, tc.form)
+					var res response
+					if tc.section != "" {
+						res = a.onPage(m, tc.section, http.MethodPost, tc.target, tc.form)
+					} else {
+						res = a.do(m, http.MethodPost, tc.target, tc.form)
+					}
 					res.wantStatus(t, http.StatusUnprocessableEntity)
 					got := squash(res.body)
 					if tc.sel != "" {

@@ -1,6 +1,10 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bookcase/bookcase/views"
+)
 
 // routes registers every route, grouped by resource: this file is the whole HTTP surface of
 // Bookcase, read top to bottom. The URLs are a contract: outside tests and later features use them.
@@ -10,7 +14,7 @@ import "github.com/gofiber/fiber/v2"
 // Within a group, requireUser comes first: everything under /books, /export, /import and /shelves
 // is for signed-in readers only.
 func (s *Server) routes(app *fiber.App) {
-	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/books", fiber.StatusSeeOther) })
+	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect(views.LibraryURL, fiber.StatusSeeOther) })
 
 	// Accounts (auth.go).
 	app.Get("/login", s.showLogin)
@@ -22,7 +26,10 @@ func (s *Server) routes(app *fiber.App) {
 	// Help (shortcuts.go).
 	app.Get("/shortcuts", s.showShortcuts)
 
-	// Books: the library and each book's row (books.go, library.go).
+	// Books: the library, each book's row and its page (books.go, library.go, bookpage.go). The
+	// routes a book's row and its page share answer the screen that asks: htmx by the id of the
+	// element it swaps (HX-Target: a section of the book page, anything else the row), a plain
+	// form of the book page by its hidden field screen=page (else back to the library).
 	app.Use("/books", s.requireUser)
 	app.Get("/books", s.listBooks)
 	app.Post("/books", s.createBook)
@@ -35,24 +42,18 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/books/:id/delete", s.deleteBook)
 	app.Post("/books/:id/restore", s.restoreBook)
 
-	// Reading state of a book, from its library row (reading.go).
+	// Reading state of a book, from its row or its page (reading.go).
 	app.Get("/books/:id/status", s.chooseStatus)
 	app.Put("/books/:id/status", s.setStatus)
 	app.Post("/books/:id/status", s.setStatus)
 	app.Post("/books/:id/progress", s.recordProgress)
 
-	// The book page's forms, which answer htmx with the parts of the page they change (bookpage.go).
+	// The book page's own forms, which answer htmx with the parts of the page they change (bookpage.go).
 	app.Post("/books/:id/shelves", s.setBookShelves)
 	app.Post("/books/:id/details", s.setDetails)
 	app.Post("/books/:id/read-throughs/:rt", s.editReadThrough)
 	app.Get("/books/:id/read-throughs/:rt/delete", s.confirmDeleteReading)
 	app.Post("/books/:id/read-throughs/:rt/delete", s.deleteReading)
-	app.Get("/books/:id/page/readings", s.showPageReadings)
-	app.Post("/books/:id/page/status", s.setPageStatus)
-	app.Get("/books/:id/page/main", s.showPageMain)
-	app.Get("/books/:id/page/fields", s.editPageFields)
-	app.Post("/books/:id/page/fields", s.setPageFields)
-	app.Post("/books/:id/page/progress", s.setPageProgress)
 
 	// Export: the page and its two downloads (export.go).
 	app.Use("/export", s.requireUser)

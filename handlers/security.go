@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/views"
 )
 
 // contentSecurityPolicy allows only Bookcase's own scripts, styles and requests: no inline code,
@@ -239,7 +240,7 @@ func (s *Server) csrfMiddleware(c *fiber.Ctx) error {
 	if _, ok := currentUser(c); !ok {
 		return s.csrfAnonymous(c)
 	}
-	if !safeMethod(c.Method()) && (c.Path() == "/login" || c.Path() == "/signup") {
+	if !safeMethod(c.Method()) && (c.Path() == views.LoginURL || c.Path() == views.SignupURL) {
 		if _, ok := s.readAnonCSRF(c.Cookies(csrfCookie(s.isSecure(c))), time.Now()); ok {
 			return s.csrfAnonymous(c)
 		}

@@ -52,7 +52,7 @@ func (s *Server) shelvesChanged(c *fiber.Ctx) error {
 	if isHTMX(c) {
 		return s.renderShelves(c, fiber.StatusOK, nil)
 	}
-	return c.Redirect("/shelves", fiber.StatusSeeOther)
+	return c.Redirect(views.ShelvesURL, fiber.StatusSeeOther)
 }
 
 // listShelves shows the reader's shelves.

@@ -21,6 +21,24 @@ type Shelves struct {
 	NewError string
 }
 
+// The ids of the book page's sections that its forms replace. An htmx request names the one its
+// answer goes to in its HX-Target header, and the endpoints that serve both the library's rows and
+// the book page (status, progress, the title's edit) answer with the section it names.
+const (
+	BookMainID     = "book-main"
+	BookStatusID   = "book-status"
+	BookProgressID = "book-progress"
+	BookReadingsID = "book-readings"
+)
+
+// ScreenField is the hidden field by which a plain form of the book page says where it was sent
+// from, and ScreenPage its value: a plain post, redirected, gets the book page again rather than
+// the library. It is compared with ScreenPage only, never used as an address.
+const (
+	ScreenField = "screen"
+	ScreenPage  = "page"
+)
+
 // ShelfChoice is a shelf offered on a book's page, ticked when the book is on it.
 type ShelfChoice struct {
 	ID      int64
@@ -97,29 +115,6 @@ func ratingChoices() []ratingChoice {
 	}
 	return out
 }
-
-func shelfURL(id int64) string { return "/shelves/" + strconv.FormatInt(id, 10) }
-
-func shelfAction(id int64, action string) string { return shelfURL(id) + "/" + action }
-
-func shelfBooksURL(id int64) string { return "/books?shelf=" + strconv.FormatInt(id, 10) }
-
-func readThroughURL(book, rt int64) string {
-	return bookAction(book, "read-throughs") + "/" + strconv.FormatInt(rt, 10)
-}
-
-func readThroughDeleteURL(book, rt int64) string { return readThroughURL(book, rt) + "/delete" }
-
-// readingsURL is the book page's readings alone: Cancel of a reading's delete, focused on its
-// Delete button again.
-func readingsURL(book, rt int64) string {
-	return bookPageAction(book, "readings") + "?focus=" + strconv.FormatInt(rt, 10)
-}
-
-// bookPageAction is the address of a form of the book page that answers with the page's parts.
-func bookPageAction(id int64, action string) string { return bookAction(id, "page/"+action) }
-
-func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
 // readingSummary names a reading by its outcome and dates: "Read, started 2024-05-03, finished 2024-05-09".
 func readingSummary(rt ReadThroughForm) string {

@@ -191,10 +191,6 @@ type Notice struct {
 	Reference string
 }
 
-func bookURL(id int64) string { return "/books/" + strconv.FormatInt(id, 10) }
-
-func bookAction(id int64, action string) string { return bookURL(id) + "/" + action }
-
 func rowID(id int64) string { return "book-" + strconv.FormatInt(id, 10) }
 
 func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

@@ -44,10 +44,10 @@ func shortcutGroups() []shortcutGroup {
 			{Keys: [][]string{{"Enter"}, {"o"}}, What: "Open the current book's page"},
 		}},
 		{Title: "Go to", Shortcuts: []shortcut{
-			{Keys: [][]string{{"g", "l"}}, What: "Your library", Go: "/books"},
-			{Keys: [][]string{{"g", "s"}}, What: "Shelves", Go: "/shelves"},
-			{Keys: [][]string{{"g", "e"}}, What: "Export", Go: "/export"},
-			{Keys: [][]string{{"g", "i"}}, What: "Import", Go: "/import"},
+			{Keys: [][]string{{"g", "l"}}, What: "Your library", Go: LibraryURL},
+			{Keys: [][]string{{"g", "s"}}, What: "Shelves", Go: ShelvesURL},
+			{Keys: [][]string{{"g", "e"}}, What: "Export", Go: ExportURL},
+			{Keys: [][]string{{"g", "i"}}, What: "Import", Go: ImportsURL},
 		}},
 	}
 }
@@ -324,7 +324,20 @@ func ShortcutsPage(m Meta) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<nav class=\"crumbs\"><a href=\"/books\">← Your library</a></nav><section class=\"panel shortcuts-page\"><h1>Keyboard shortcuts</h1>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<nav class=\"crumbs\"><a href=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var13 string
+			templ_7745c5c3_Var13, templ_7745c5c3_Err = templruntime.NewAttributeExpression(safe(LibraryURL)).ResolveURL(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/shortcuts.templ`, Line: 122, Col: 48}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var13)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "\">← Your library</a></nav><section class=\"panel shortcuts-page\"><h1>Keyboard shortcuts</h1>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -332,7 +345,7 @@ func ShortcutsPage(m Meta) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "</section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,125 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+)
+
+// This file builds every address of Bookcase, for the templates and for the handlers alike
+// (redirects, HX-Redirect, the history's URLs): an address is written once, here. The routes that
+// serve them are in handlers/routes.go, and TestBuiltURLsAreRouted requests each one.
+
+// The addresses that name no book, shelf or import.
+const (
+	LibraryURL    = "/books"
+	LoginURL      = "/login"
+	SignupURL     = "/signup"
+	LogoutURL     = "/logout"
+	ShortcutsURL  = "/shortcuts"
+	ShelvesURL    = "/shelves"
+	ExportURL     = "/export"
+	ExportCSVURL  = "/export/goodreads.csv"
+	ExportJSONURL = "/export/bookcase.json"
+	ImportsURL    = "/import"
+)
+
+// LibraryQueryURL is the library with query, an encoded query string ("" for none).
+func LibraryQueryURL(query string) string {
+	if query == "" {
+		return LibraryURL
+	}
+	return LibraryURL + "?" + query
+}
+
+// LibraryDeletedURL is the library offering Undo of the book id, just deleted by a plain form.
+func LibraryDeletedURL(id int64) string { return LibraryQueryURL("deleted=" + idString(id)) }
+
+// ShelfBooksURL is the library showing the books on the shelf id.
+func ShelfBooksURL(id int64) string { return LibraryQueryURL("shelf=" + idString(id)) }
+
+// LoginNextURL is the login page, which goes on to next (a path on this site) once signed in.
+func LoginNextURL(next string) string {
+	return LoginURL + "?" + url.Values{"next": {next}}.Encode()
+}
+
+// BookURL is the book id: its page, its library row for htmx, and where its edits are saved.
+func BookURL(id int64) string { return LibraryURL + "/" + idString(id) }
+
+// BookFocusURL is the book's library row for htmx with focus on the control named, after Cancel.
+func BookFocusURL(id int64, focus Focus) string { return BookURL(id) + "?focus=" + string(focus) }
+
+// BookReadingsURL is the book, asked for its page's readings alone (HX-Target): Cancel of the
+// delete of reading rt, which puts the focus back on its Delete button.
+func BookReadingsURL(book, rt int64) string { return BookURL(book) + "?focus=" + idString(rt) }
+
+// BookEditURL is the form that edits the book's title, author and genre.
+func BookEditURL(id int64) string { return BookURL(id) + "/edit" }
+
+// BookDeleteURL asks before deleting the book (GET), and deletes it (POST).
+func BookDeleteURL(id int64) string { return BookURL(id) + "/delete" }
+
+// BookRestoreURL undoes the delete of the book.
+func BookRestoreURL(id int64) string { return BookURL(id) + "/restore" }
+
+// BookStatusURL offers the reading statuses of the book (GET), and sets one (PUT, POST).
+func BookStatusURL(id int64) string { return BookURL(id) + "/status" }
+
+// BookProgressURL records how far into the book the reader is.
+func BookProgressURL(id int64) string { return BookURL(id) + "/progress" }
+
+// BookShelvesURL puts the book on the shelves ticked.
+func BookShelvesURL(id int64) string { return BookURL(id) + "/shelves" }
+
+// BookDetailsURL saves the book's pages, rating, notes and ISBN.
+func BookDetailsURL(id int64) string { return BookURL(id) + "/details" }
+
+// ReadThroughURL corrects the dates of the reading rt of the book.
+func ReadThroughURL(book, rt int64) string { return BookURL(book) + "/read-throughs/" + idString(rt) }
+
+// ReadThroughDeleteURL asks before deleting the reading rt of the book (GET), and deletes it (POST).
+func ReadThroughDeleteURL(book, rt int64) string { return ReadThroughURL(book, rt) + "/delete" }
+
+// ShelfURL renames the shelf id.
+func ShelfURL(id int64) string { return ShelvesURL + "/" + idString(id) }
+
+// ShelfMoveURL moves the shelf id up or down the reader's shelves.
+func ShelfMoveURL(id int64) string { return ShelfURL(id) + "/move" }
+
+// ShelfDeleteURL asks before deleting the shelf id (GET), and deletes it (POST).
+func ShelfDeleteURL(id int64) string { return ShelfURL(id) + "/delete" }
+
+// ImportURL is the review of the import id.
+func ImportURL(id int64) string { return ImportsURL + "/" + idString(id) }
+
+// ImportPageURL is the page of rows (from 1) of the review of the import id.
+func ImportPageURL(id int64, page int) string { return ImportURL(id) + "?page=" + strconv.Itoa(page) }
+
+// ImportRefused is the value of the review's confirm parameter after a plain confirmation was
+// refused for the problems left, and ImportRefusedURL the review that says so.
+const ImportRefused = "problems"
+
+// ImportRefusedURL is the review of the import id, saying why its confirmation was refused.
+func ImportRefusedURL(id int64) string { return ImportURL(id) + "?confirm=" + ImportRefused }
+
+// ImportProgressURL is how far the import id has got, polled while it runs.
+func ImportProgressURL(id int64) string { return ImportURL(id) + "/progress" }
+
+// ImportConfirmURL imports the reviewed rows of the import id.
+func ImportConfirmURL(id int64) string { return ImportURL(id) + "/confirm" }
+
+// ImportDeleteURL discards the import id.
+func ImportDeleteURL(id int64) string { return ImportURL(id) + "/delete" }
+
+// ImportRowURL is the row n of the import id (GET), and where its fix is saved (POST).
+func ImportRowURL(id int64, n int) string { return ImportURL(id) + "/rows/" + strconv.Itoa(n) }
+
+// ImportRowEditURL is the form that fixes the row n of the import id.
+func ImportRowEditURL(id int64, n int) string { return ImportRowURL(id, n) + "/edit" }
+
+// ImportRowDropURL leaves the row n of the import id out of the import.
+func ImportRowDropURL(id int64, n int) string { return ImportRowURL(id, n) + "/drop" }
+
+// ImportRowRestoreURL puts the dropped row n of the import id back.
+func ImportRowRestoreURL(id int64, n int) string { return ImportRowURL(id, n) + "/restore" }
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
