@@ -12,9 +12,24 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// ImportRow is one book to import, as read from a file (package exchange) and as the reader
-// reviewed it.
+// ImportRow is one row of an import: where it is in the file, what the review made of it, and
+// the book it stands for. Package exchange reads a file into rows (Line, the book, and Problems
+// with what could not be read); the ImportStore numbers them (N), classifies them (Kind,
+// BookID) and holds them for review, one JSON object a row; Import writes their books. It is
+// the one type of an import's row, from the file to the library, so that no layer copies it
+// field by field into another.
+//
+// The review's stored rows are this type as JSON, in the order of its fields; a field added
+// must keep the rows already stored readable (TestImportRowStoredForm).
 type ImportRow struct {
+	// N is the row's place in the file, from 1, given when the review stores it.
+	N int
+	// Line is where the row starts in the file.
+	Line int
+	// Kind and BookID are what the review makes of the row (see Classification).
+	Kind   RowKind
+	BookID int64
+
 	Title  string
 	Author string
 	// OtherAuthors are co-authors after the first (Goodreads' Additional Authors, StoryGraph's
@@ -43,6 +58,10 @@ type ImportRow struct {
 	// Their IDs are ignored.
 	ReadThroughs []ReadThrough
 	Progress     []Progress
+
+	// Problems are why the row cannot be imported as it is: what the file's reader could not
+	// read, or what Classify refused.
+	Problems []ImportProblem
 }
 
 // What to do with a row that matches a book the reader already has.
@@ -251,26 +270,23 @@ type Classification struct {
 // Classify tells, without writing anything, what Import would do with each row in the owner's
 // library: create a book, match one (by ISBN, or by title and author, as Import matches; a row
 // repeating an earlier row matches it), or refuse the row because it breaks the rules every book
-// keeps (Problems, at the row's line, lines[i]).
-func (db *DB) Classify(ctx context.Context, owner int64, rows []ImportRow, lines []int) ([]Classification, error) {
+// keeps (Problems, at the row's Line). It reads only the rows' books, not what they say of
+// themselves (Kind, BookID, Problems).
+func (db *DB) Classify(ctx context.Context, owner int64, rows []ImportRow) ([]Classification, error) {
 	lib, err := loadLibrary(ctx, db.read, owner)
 	if err != nil {
 		return nil, fmt.Errorf("classify import: %w", err)
 	}
 	out := make([]Classification, len(rows))
 	for i, r := range rows {
-		line := 0
-		if i < len(lines) {
-			line = lines[i]
-		}
-		out[i] = lib.classify(r, line)
+		out[i] = lib.classify(r)
 	}
 	return out, nil
 }
 
 // classify is Classify for one row, which a new book's row remembers for the rows after it.
-func (l library) classify(r ImportRow, line int) Classification {
-	if problems := CheckImportRow(r, line); len(problems) > 0 {
+func (l library) classify(r ImportRow) Classification {
+	if problems := CheckImportRow(r); len(problems) > 0 {
 		return Classification{Kind: RowProblem, Problems: problems}
 	}
 	in := BookInput{Title: r.Title, Author: r.Author}.Normalize()
@@ -284,9 +300,10 @@ func (l library) classify(r ImportRow, line int) Classification {
 // importColumns names the file's columns after the form fields the store checks.
 var importColumns = map[string]string{"title": "Title", "author": "Author", "genre": "Genre", "status": "Status", "name": "Shelves"}
 
-// CheckImportRow reports what keeps Import from writing r, as problems at line: the rules of
+// CheckImportRow reports what keeps Import from writing r, as problems at r.Line: the rules of
 // BookInput.Validate and of shelf names.
-func CheckImportRow(r ImportRow, line int) []ImportProblem {
+func CheckImportRow(r ImportRow) []ImportProblem {
+	line := r.Line
 	var problems []ImportProblem
 	in := BookInput{Title: r.Title, Author: r.Author, Genre: r.Genre, Status: r.Status}.Normalize()
 	if err := in.Validate(); err != nil {

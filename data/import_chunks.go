@@ -35,7 +35,7 @@ type chunk struct {
 	First, Last int
 	// Counts are the chunk's rows by rank (RowKind.rank).
 	Counts [4]int
-	Rows   []PendingRow
+	Rows   []ImportRow
 }
 
 // chunkRecord is an import_chunks row.
@@ -53,12 +53,12 @@ func (r chunkRecord) counts() [4]int { return [4]int{r.Problems, r.Matches, r.Ne
 
 // decode returns the chunk's rows.
 func (r chunkRecord) decode() (chunk, error) {
-	c := chunk{First: r.First, Last: r.Last, Counts: r.counts(), Rows: make([]PendingRow, 0, r.Last-r.First+1)}
+	c := chunk{First: r.First, Last: r.Last, Counts: r.counts(), Rows: make([]ImportRow, 0, r.Last-r.First+1)}
 	zr := flate.NewReader(bytes.NewReader(r.Packed))
 	defer zr.Close()
 	dec := json.NewDecoder(zr)
 	for {
-		var row PendingRow
+		var row ImportRow
 		err := dec.Decode(&row)
 		if errors.Is(err, io.EOF) {
 			return c, nil
@@ -87,7 +87,7 @@ func newChunkWriter() *chunkWriter {
 }
 
 // add appends a row, and reports whether the chunk is full.
-func (w *chunkWriter) add(r PendingRow) (bool, error) {
+func (w *chunkWriter) add(r ImportRow) (bool, error) {
 	if w.rows == 0 {
 		w.first = r.N
 	}
@@ -155,14 +155,14 @@ func chunkOf(ctx context.Context, q sqlx.QueryerContext, id int64, n int) (chunk
 
 // pageByKind returns up to limit rows of import id from offset, in the review's order (by kind
 // in rank order, then by place in the file), reading only the chunks that hold them.
-func pageByKind(ctx context.Context, db *DB, id int64, offset, limit int) ([]PendingRow, error) {
+func pageByKind(ctx context.Context, db *DB, id int64, offset, limit int) ([]ImportRow, error) {
 	var metas []chunkRecord
 	if err := db.selectAll(ctx, &metas, `
 		SELECT first_n, last_n, problems, matches, news, dropped FROM import_chunks WHERE import_id = ? ORDER BY first_n`, id); err != nil {
 		return nil, err
 	}
 	decoded := map[int]chunk{}
-	var out []PendingRow
+	var out []ImportRow
 	for rank := range 4 {
 		for _, m := range metas {
 			n := m.counts()[rank]

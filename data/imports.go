@@ -58,25 +58,13 @@ func (im Import) Open() bool { return im.State == ImportPending || im.State == I
 // ToImport counts the rows that a confirmation would write (new books and matches).
 func (im Import) ToImport() int { return im.Kinds[RowNew] + im.Kinds[RowMatch] }
 
-// PendingRow is one row of an import under review.
-type PendingRow struct {
-	// N is the row's place in the file, from 1.
-	N int
-	// Line is where the row starts in the file.
-	Line   int
-	Kind   RowKind
-	BookID int64
-	ImportRow
-	Problems []ImportProblem
-}
-
 // NewImport is a file to hold for review, read as it is stored.
 type NewImport struct {
 	Filename string
 	// Rows yields the file's rows in order (those with Problems stay problems until fixed), or an
 	// error, which abandons the import. Create stores each row as it comes, so a file of any size
 	// is never held whole in memory.
-	Rows iter.Seq2[PendingRow, error]
+	Rows iter.Seq2[ImportRow, error]
 	// File, called once Rows has yielded every row, says what the file was: its format, and its
 	// own shelves in their order (nil when it does not list them).
 	File func() (format string, shelves []string)
@@ -162,7 +150,7 @@ func (s *ImportStore) Create(ctx context.Context, owner int64, in NewImport) (Im
 			n++
 			r.N = n
 			if len(r.Problems) == 0 {
-				c := lib.classify(r.ImportRow, r.Line)
+				c := lib.classify(r)
 				r.Kind, r.BookID, r.Problems = c.Kind, c.BookID, c.Problems
 			} else {
 				r.Kind = RowProblem
@@ -267,7 +255,7 @@ func (s *ImportStore) List(ctx context.Context, owner int64) ([]Import, error) {
 
 // Rows returns up to limit of the owner's import's rows from offset, problems first, then
 // matches, new books and dropped rows, each in file order.
-func (s *ImportStore) Rows(ctx context.Context, owner, id int64, offset, limit int) ([]PendingRow, error) {
+func (s *ImportStore) Rows(ctx context.Context, owner, id int64, offset, limit int) ([]ImportRow, error) {
 	if _, err := s.Get(ctx, owner, id); err != nil {
 		return nil, err
 	}
@@ -279,24 +267,24 @@ func (s *ImportStore) Rows(ctx context.Context, owner, id int64, offset, limit i
 }
 
 // Row returns row n of the owner's import id.
-func (s *ImportStore) Row(ctx context.Context, owner, id int64, n int) (PendingRow, error) {
+func (s *ImportStore) Row(ctx context.Context, owner, id int64, n int) (ImportRow, error) {
 	if _, err := s.Get(ctx, owner, id); err != nil {
-		return PendingRow{}, err
+		return ImportRow{}, err
 	}
 	ctx, err := readContext(ctx)
 	if err != nil {
-		return PendingRow{}, err
+		return ImportRow{}, err
 	}
 	c, _, err := chunkOf(ctx, s.db.read, id, n)
 	if err != nil {
-		return PendingRow{}, wrap(err, "import row of import", id)
+		return ImportRow{}, wrap(err, "import row of import", id)
 	}
 	for _, r := range c.Rows {
 		if r.N == n {
 			return r, nil
 		}
 	}
-	return PendingRow{}, ErrNotFound
+	return ImportRow{}, ErrNotFound
 }
 
 // RowFix is what a reader types to fix a row, as typed.
@@ -307,13 +295,43 @@ type RowFix struct {
 	DateAdded, DateStarted, DateRead, Shelves, Notes, ReadCount string
 }
 
+// fixDateLayout is how a RowFix writes a date (year/month/day, as Goodreads does); fixDate
+// reads it, and a few others.
+const fixDateLayout = "2006/01/02"
+
+// AsFix is the row's book as the fix form shows it, in the form's own words: Fix, given it
+// back unchanged, keeps the book as it is.
+func (r ImportRow) AsFix() RowFix {
+	date := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format(fixDateLayout)
+	}
+	whole := func(n int) string {
+		if n <= 0 {
+			return ""
+		}
+		return strconv.Itoa(n)
+	}
+	fix := RowFix{
+		Title: r.Title, Author: r.Author, Genre: r.Genre, Status: string(r.Status), ISBN: string(r.ISBN), Pages: whole(r.Pages),
+		DateAdded: date(r.DateAdded), DateStarted: date(r.DateStarted), DateRead: date(r.DateRead),
+		Shelves: strings.Join(r.Shelves, ", "), Notes: r.Notes, ReadCount: whole(r.ReadCount),
+	}
+	if r.Rating > 0 {
+		fix.Rating = r.Rating.String()
+	}
+	return fix
+}
+
 // fixDate reads a date of a RowFix: empty for unknown.
 func fixDate(v *ValidationError, field, s string) *time.Time {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil
 	}
-	for _, layout := range []string{"2006/01/02", "2006-01-02", "2006/1/2"} {
+	for _, layout := range []string{fixDateLayout, "2006-01-02", "2006/1/2"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			if !dateInRange(t) {
 				v.add(field, msgDateRange)
@@ -329,10 +347,10 @@ func fixDate(v *ValidationError, field, s string) *time.Time {
 // Fix replaces the book of row n with fix, checked by the rules every book keeps (a
 // *ValidationError keyed by the form's fields otherwise), clears the row's problems and
 // classifies it again. Only an open import's rows can be fixed.
-func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFix) (PendingRow, error) {
+func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFix) (ImportRow, error) {
 	row, err := s.Row(ctx, owner, id, n)
 	if err != nil {
-		return PendingRow{}, err
+		return ImportRow{}, err
 	}
 	in := BookInput{Title: fix.Title, Author: fix.Author, Genre: fix.Genre, Status: Status(fix.Status)}.Normalize()
 	var v ValidationError
@@ -386,21 +404,20 @@ func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFi
 		readCount = n
 	}
 	if err := v.errOrNil(); err != nil {
-		return PendingRow{}, err
+		return ImportRow{}, err
 	}
 	if in.Status == "" {
 		in.Status = StatusWant
 	}
-	r := row.ImportRow
-	r.Title, r.Author, r.Genre, r.Status, r.ISBN, r.Pages, r.Rating = in.Title, in.Author, in.Genre, in.Status, isbn, pages, rating
-	r.DateAdded, r.DateStarted, r.DateRead, r.Shelves, r.Notes, r.ReadCount = added, started, read, shelves, notes, readCount
-	classes, err := s.db.Classify(ctx, owner, []ImportRow{r}, []int{row.Line})
+	row.Title, row.Author, row.Genre, row.Status, row.ISBN, row.Pages, row.Rating = in.Title, in.Author, in.Genre, in.Status, isbn, pages, rating
+	row.DateAdded, row.DateStarted, row.DateRead, row.Shelves, row.Notes, row.ReadCount = added, started, read, shelves, notes, readCount
+	classes, err := s.db.Classify(ctx, owner, []ImportRow{row})
 	if err != nil {
-		return PendingRow{}, err
+		return ImportRow{}, err
 	}
-	row.ImportRow, row.Kind, row.BookID, row.Problems = r, classes[0].Kind, classes[0].BookID, classes[0].Problems
+	row.Kind, row.BookID, row.Problems = classes[0].Kind, classes[0].BookID, classes[0].Problems
 	if err := s.save(ctx, owner, id, row); err != nil {
-		return PendingRow{}, err
+		return ImportRow{}, err
 	}
 	return row, nil
 }
@@ -417,10 +434,10 @@ func fieldMessage(err error, field, fallback string) string {
 }
 
 // Restore takes a dropped row n back into the owner's open import id, classified again.
-func (s *ImportStore) Restore(ctx context.Context, owner, id int64, n int) (PendingRow, error) {
+func (s *ImportStore) Restore(ctx context.Context, owner, id int64, n int) (ImportRow, error) {
 	row, err := s.Row(ctx, owner, id, n)
 	if err != nil {
-		return PendingRow{}, err
+		return ImportRow{}, err
 	}
 	if row.Kind != RowDropped {
 		return row, nil
@@ -428,33 +445,33 @@ func (s *ImportStore) Restore(ctx context.Context, owner, id int64, n int) (Pend
 	if len(row.Problems) > 0 {
 		row.Kind = RowProblem
 	} else {
-		classes, err := s.db.Classify(ctx, owner, []ImportRow{row.ImportRow}, []int{row.Line})
+		classes, err := s.db.Classify(ctx, owner, []ImportRow{row})
 		if err != nil {
-			return PendingRow{}, err
+			return ImportRow{}, err
 		}
 		row.Kind, row.BookID, row.Problems = classes[0].Kind, classes[0].BookID, classes[0].Problems
 	}
 	if err := s.save(ctx, owner, id, row); err != nil {
-		return PendingRow{}, err
+		return ImportRow{}, err
 	}
 	return row, nil
 }
 
 // Drop leaves row n out of the owner's open import id.
-func (s *ImportStore) Drop(ctx context.Context, owner, id int64, n int) (PendingRow, error) {
+func (s *ImportStore) Drop(ctx context.Context, owner, id int64, n int) (ImportRow, error) {
 	row, err := s.Row(ctx, owner, id, n)
 	if err != nil {
-		return PendingRow{}, err
+		return ImportRow{}, err
 	}
 	row.Kind, row.BookID = RowDropped, 0
 	if err := s.save(ctx, owner, id, row); err != nil {
-		return PendingRow{}, err
+		return ImportRow{}, err
 	}
 	return row, nil
 }
 
 // save writes row back into its chunk, if the import is still open.
-func (s *ImportStore) save(ctx context.Context, owner, id int64, row PendingRow) error {
+func (s *ImportStore) save(ctx context.Context, owner, id int64, row ImportRow) error {
 	return s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var state ImportState
 		err := tx.GetContext(ctx, &state, `SELECT state FROM imports WHERE id = ? AND owner_id = ?`, id, owner)
@@ -614,7 +631,7 @@ func (s *ImportStore) run(ctx context.Context, owner int64, im Import, progress 
 				if r.Kind != RowNew && r.Kind != RowMatch {
 					continue
 				}
-				if err := yield(r.ImportRow); err != nil {
+				if err := yield(r); err != nil {
 					return err
 				}
 			}

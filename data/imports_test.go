@@ -1,9 +1,14 @@
 package data_test
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -12,10 +17,10 @@ import (
 )
 
 // file is a Goodreads file of rows, for Create.
-func file(rows []data.PendingRow) data.NewImport {
+func file(rows []data.ImportRow) data.NewImport {
 	return data.NewImport{
 		Filename: "x.csv",
-		Rows: func(yield func(data.PendingRow, error) bool) {
+		Rows: func(yield func(data.ImportRow, error) bool) {
 			for _, r := range rows {
 				if !yield(r, nil) {
 					return
@@ -26,11 +31,12 @@ func file(rows []data.PendingRow) data.NewImport {
 	}
 }
 
-// pending wraps rows as a file's rows, on lines 2, 3, ...
-func pending(rows ...data.ImportRow) []data.PendingRow {
-	out := make([]data.PendingRow, len(rows))
+// pending places rows as a file's rows, on lines 2, 3, ...
+func pending(rows ...data.ImportRow) []data.ImportRow {
+	out := make([]data.ImportRow, len(rows))
 	for i, r := range rows {
-		out[i] = data.PendingRow{Line: i + 2, ImportRow: r}
+		r.Line = i + 2
+		out[i] = r
 	}
 	return out
 }
@@ -57,7 +63,7 @@ func TestClassify(t *testing.T) {
 		{Title: "", Author: "Nobody"},                                          // no title
 		{Title: "Fine", Author: "Author", Shelves: []string{"bad\nshelf"}},     // bad shelf
 	}
-	got, err := db.Classify(t.Context(), ada.ID, rows, []int{2, 3, 4, 5, 6, 7})
+	got, err := db.Classify(t.Context(), ada.ID, pending(rows...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +82,7 @@ func TestClassify(t *testing.T) {
 	}
 	// Nothing was written, and bob's library is bob's.
 	wantCounts(t, db, ada.ID, 3)
-	got, err = db.Classify(t.Context(), bob.ID, rows[:1], nil)
+	got, err = db.Classify(t.Context(), bob.ID, rows[:1])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,11 +120,51 @@ func TestCheckImportRowRefuses(t *testing.T) {
 			[]data.ImportProblem{{Line: 2, Column: "Progress", Value: "0000-06-01", Message: dates}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got := data.CheckImportRow(tt.row, 2)
+			row := tt.row
+			row.Line = 2
+			got := data.CheckImportRow(row)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("CheckImportRow() = %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestImportRowAsFix checks that the fix form, filled from a row (AsFix), says the row's book in
+// words that Fix reads back as the same book: saving a row's form unchanged changes nothing.
+func TestImportRowAsFix(t *testing.T) {
+	db := openDB(t)
+	ada := addReader(t, db, "ada")
+	day := func(s string) *time.Time {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &d
+	}
+	rows := []data.ImportRow{
+		{Title: "Dune", Author: "Frank Herbert", OtherAuthors: []string{"Brian Herbert"}, Genre: "Science fiction",
+			ISBN: "9780441013593", Pages: 658, Rating: 9, Status: data.StatusRead, Shelves: []string{"Owned", "Book club"},
+			Notes: "Spice.\n\tWorms.", DateAdded: day("2022-12-01"), DateStarted: day("2023-01-02"), DateRead: day("2023-02-01"), ReadCount: 2},
+		{Title: "Emma", Author: "Jane Austen", Status: data.StatusWant},
+	}
+	store := db.Imports()
+	im, err := store.Create(t.Context(), ada.ID, file(pending(rows...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n <= len(rows); n++ {
+		row, err := store.Row(t.Context(), ada.ID, im.ID, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := store.Fix(t.Context(), ada.ID, im.ID, n, row.AsFix())
+		if err != nil {
+			t.Fatalf("Fix(row %d's own form %+v): %v", n, row.AsFix(), err)
+		}
+		if !reflect.DeepEqual(got, row) {
+			t.Errorf("row %d after Fix with its own form:\n got %+v\nwant %+v", n, got, row)
+		}
 	}
 }
 
@@ -128,7 +174,7 @@ func TestImportStore(t *testing.T) {
 		ada, bob := addReader(t, db, "ada"), addReader(t, db, "bob")
 		store := db.Imports()
 		rows := pending(importRows()...)
-		rows = append(rows, data.PendingRow{Line: 9, ImportRow: data.ImportRow{Author: "Anon"}, Problems: []data.ImportProblem{{Line: 9, Column: "Title", Message: "Title is required."}}})
+		rows = append(rows, data.ImportRow{Line: 9, Author: "Anon", Problems: []data.ImportProblem{{Line: 9, Column: "Title", Message: "Title is required."}}})
 		im, err := store.Create(t.Context(), ada.ID, file(rows))
 		if err != nil {
 			t.Fatal(err)
@@ -337,5 +383,80 @@ func TestImportStorePurgeStale(t *testing.T) {
 	}
 	if _, err := store.Get(t.Context(), ada.ID, fresh.ID); err != nil {
 		t.Errorf("fresh import: %v", err)
+	}
+}
+
+// storedRows are an import's rows as the review stored them before ImportRow took in
+// PendingRow's fields (a PendingRow embedding the book's ImportRow), one JSON object a line.
+var storedRows = []string{
+	`{"N":1,"Line":2,"Kind":"new","BookID":0,"Title":"Dune","Author":"Frank Herbert","OtherAuthors":["Brian Herbert"],"Genre":"Science fiction","ISBN":"9780441013593","Pages":658,"Rating":9,"Status":"read","Shelves":["Owned","Book club"],"Notes":"Spice.\nWorms.","DateAdded":"2022-12-01T00:00:00Z","DateUpdated":null,"DateStarted":"2023-01-02T00:00:00Z","DateRead":"2023-02-01T00:00:00Z","ReadCount":2,"ReadThroughs":[{"ID":0,"BookID":0,"StartedOn":"2023-01-02T00:00:00Z","FinishedOn":"2023-02-01T00:00:00Z","Outcome":"read","StoppedAtPage":0}],"Progress":[{"Page":100,"Percent":15.2,"RecordedAt":"2023-01-10T08:00:00Z"}],"Problems":null}`,
+	`{"N":2,"Line":3,"Kind":"problem","BookID":0,"Title":"","Author":"Anon","Genre":"","ISBN":"","Pages":0,"Rating":0,"Status":"want","Shelves":null,"Notes":"","DateAdded":null,"DateUpdated":null,"DateStarted":null,"DateRead":null,"ReadThroughs":null,"Progress":null,"Problems":[{"Line":3,"Column":"Title","Value":"","Message":"Title is required."}]}`,
+}
+
+// TestImportRowStoredForm checks that rows held for review by the previous version, before its
+// import row types became one, are read, encoded again byte for byte as they were, and confirmed.
+func TestImportRowStoredForm(t *testing.T) {
+	db := openDB(t)
+	ada := addReader(t, db, "ada")
+	write, _ := db.Pools()
+	var id int64
+	if err := write.Get(&id, `
+		INSERT INTO imports (owner_id, filename, format, total, created_at) VALUES (?, 'old.csv', 'goodreads', 2, ?)
+		RETURNING id`, ada.ID, time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
+	var packed bytes.Buffer
+	zw, err := flate.NewWriter(&packed, flate.BestSpeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range storedRows {
+		if _, err := io.WriteString(zw, line+"\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := write.Exec(`
+		INSERT INTO import_chunks (import_id, first_n, last_n, problems, matches, news, dropped, packed)
+		VALUES (?, 1, 2, 1, 0, 1, 0, ?)`, id, packed.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+
+	store := db.Imports()
+	for n, stored := range storedRows {
+		row, err := store.Row(t.Context(), ada.ID, id, n+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := json.Marshal(row); err != nil || string(got) != stored {
+			t.Errorf("row %d encodes as\n%s, %v; it was stored as\n%s", n+1, got, err, stored)
+		}
+	}
+	dune, err := store.Row(t.Context(), ada.ID, id, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dune.Kind != data.RowNew || dune.Line != 2 || dune.Title != "Dune" || dune.ReadCount != 2 || len(dune.ReadThroughs) != 1 {
+		t.Errorf("row 1 = %+v, want Dune, new, on line 2, with its reading", dune)
+	}
+	if _, err := store.Drop(t.Context(), ada.ID, id, 2); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := store.Start(t.Context(), ada.ID, id, data.OnDuplicateSkip); !ok || err != nil {
+		t.Fatalf("Start() = %v, %v", ok, err)
+	}
+	sum, err := store.Run(t.Context(), ada.ID, id, nil)
+	if err != nil || sum != (data.ImportSummary{Created: 1}) {
+		t.Fatalf("Run() = %+v, %v; want one book created", sum, err)
+	}
+	page, err := db.Books().List(t.Context(), ada.ID, 0, 10)
+	if err != nil || len(page.Books) != 1 || page.Books[0].Title != "Dune" {
+		t.Fatalf("library = %+v, %v; want Dune", page.Books, err)
+	}
+	rts, err := db.Reading().ReadThroughs(t.Context(), ada.ID, page.Books[0].ID)
+	if err != nil || len(rts) != 1 || rts[0].Outcome != data.StatusRead || rts[0].FinishedOn == nil || rts[0].FinishedOn.Format(time.DateOnly) != "2023-02-01" {
+		t.Errorf("readings = %+v, %v; want the stored one, read on 2023-02-01", rts, err)
 	}
 }

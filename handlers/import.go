@@ -6,7 +6,6 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,11 +24,11 @@ type ImportStore interface {
 	Create(ctx context.Context, owner int64, in data.NewImport) (data.Import, error)
 	Get(ctx context.Context, owner, id int64) (data.Import, error)
 	List(ctx context.Context, owner int64) ([]data.Import, error)
-	Rows(ctx context.Context, owner, id int64, offset, limit int) ([]data.PendingRow, error)
-	Row(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)
-	Fix(ctx context.Context, owner, id int64, n int, fix data.RowFix) (data.PendingRow, error)
-	Drop(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)
-	Restore(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)
+	Rows(ctx context.Context, owner, id int64, offset, limit int) ([]data.ImportRow, error)
+	Row(ctx context.Context, owner, id int64, n int) (data.ImportRow, error)
+	Fix(ctx context.Context, owner, id int64, n int, fix data.RowFix) (data.ImportRow, error)
+	Drop(ctx context.Context, owner, id int64, n int) (data.ImportRow, error)
+	Restore(ctx context.Context, owner, id int64, n int) (data.ImportRow, error)
 	Start(ctx context.Context, owner, id int64, onDuplicate string) (bool, error)
 	Run(ctx context.Context, owner, id int64, progress func(done, total int)) (data.ImportSummary, error)
 	Delete(ctx context.Context, owner, id int64) error
@@ -215,7 +214,7 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 	var res *exchange.Result
 	in := data.NewImport{
 		Filename: fh.Filename,
-		Rows: func(yield func(data.PendingRow, error) bool) {
+		Rows: func(yield func(data.ImportRow, error) bool) {
 			var stopped bool
 			var err error
 			rows := 0
@@ -229,9 +228,9 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 			})
 			switch {
 			case err != nil && !stopped:
-				yield(data.PendingRow{}, err)
+				yield(data.ImportRow{}, err)
 			case err == nil && rows == 0:
-				yield(data.PendingRow{}, errNoBooks)
+				yield(data.ImportRow{}, errNoBooks)
 			}
 		},
 		File: func() (string, []string) { return string(res.Format), res.Shelves },
@@ -421,33 +420,8 @@ func (s *Server) deleteImport(c *fiber.Ctx) error {
 }
 
 // importRowView is a stored row as the review shows it.
-func importRowView(importID int64, r data.PendingRow, open bool) views.ImportRow {
-	v := views.ImportRow{
-		ImportID: importID, N: r.N, Line: r.Line, Kind: string(r.Kind), Title: r.Title, Author: r.Author,
-		Genre: r.Genre, Status: string(r.Status), StatusLabel: r.Status.Label(), ISBN: string(r.ISBN), Shelves: r.Shelves, Open: open,
-	}
-	if r.Pages > 0 {
-		v.Pages = strconv.Itoa(r.Pages)
-	}
-	if r.ReadCount > 0 {
-		v.ReadCount = strconv.Itoa(r.ReadCount)
-	}
-	date := func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.Format("2006/01/02")
-	}
-	v.DateAdded, v.DateStarted, v.DateRead = date(r.DateAdded), date(r.DateStarted), date(r.DateRead)
-	v.ShelfList, v.Notes = strings.Join(r.Shelves, ", "), r.Notes
-	v.ReadingNote = readingNote(r.ImportRow)
-	if r.Rating > 0 {
-		v.Rating = r.Rating.String()
-	}
-	for _, p := range r.Problems {
-		v.Problems = append(v.Problems, views.ImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Message: p.Message})
-	}
-	return v
+func importRowView(importID int64, r data.ImportRow, open bool) views.ImportRow {
+	return views.ImportRow{ImportID: importID, ImportRow: r, Form: r.AsFix(), ReadingNote: readingNote(r), Open: open}
 }
 
 // readingNote says what reading an import will record for a new book whose file leaves a date
@@ -540,10 +514,7 @@ func (s *Server) fixImportRow(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		current.Title, current.Author, current.Genre, current.Status = fix.Title, fix.Author, fix.Genre, fix.Status
-		current.ISBN, current.Pages, current.Rating, current.Errors = fix.ISBN, fix.Pages, fix.Rating, v.Fields
-		current.DateAdded, current.DateStarted, current.DateRead = fix.DateAdded, fix.DateStarted, fix.DateRead
-		current.ShelfList, current.Notes, current.ReadCount = fix.Shelves, fix.Notes, fix.ReadCount
+		current.Form, current.Errors = fix, v.Fields
 		return s.renderFix(c, fiber.StatusUnprocessableEntity, current)
 	}
 	if err != nil {
@@ -563,7 +534,7 @@ func (s *Server) restoreImportRow(c *fiber.Ctx) error {
 }
 
 // changeImportRow drops or restores a row with change, and answers with the row.
-func (s *Server) changeImportRow(c *fiber.Ctx, change func(ctx context.Context, owner, id int64, n int) (data.PendingRow, error)) error {
+func (s *Server) changeImportRow(c *fiber.Ctx, change func(ctx context.Context, owner, id int64, n int) (data.ImportRow, error)) error {
 	id, n, err := importRowN(c)
 	if err != nil {
 		return err
@@ -581,7 +552,7 @@ func (s *Server) changeImportRow(c *fiber.Ctx, change func(ctx context.Context, 
 
 // importRowChanged answers a fixed, dropped or restored row: htmx gets the row, and out of band
 // the counts, the hint and the Import button as they now are; a plain form goes back to the review.
-func (s *Server) importRowChanged(c *fiber.Ctx, id int64, row data.PendingRow) error {
+func (s *Server) importRowChanged(c *fiber.Ctx, id int64, row data.ImportRow) error {
 	if !isHTMX(c) {
 		return c.Redirect(views.ImportURL(id), fiber.StatusSeeOther)
 	}

@@ -136,7 +136,7 @@ func (res *Result) add(r Row) error {
 // Row is one book as read from a file: the row type the review stores and the import writes,
 // with Line and Problems set (N, Kind and BookID are the review's). A row with Problems still
 // carries everything that could be read, so the reader can see what to fix.
-type Row = data.PendingRow
+type Row = data.ImportRow
 
 // Problem is something in a row that could not be read as it is. Column is the column's name in
 // the file's header (for JSON, the field's name), or "" for the row as a whole; Value is the cell
