@@ -384,11 +384,15 @@
     if (row && !row.classList.contains('current')) mark(row);
   });
 
-  // Closing the overlay (Escape, Close, "?", a click outside it) puts the focus back.
+  // Closing the overlay (Escape, Close, "?", a click outside it) puts the focus back. The close
+  // event comes a task after the dialog closed, and keys pressed meanwhile (Chrome runs input
+  // first) may have moved the focus already: j to a row, n to the title. Those win.
   document.addEventListener('close', function (e) {
     if (e.target !== help()) return;
     var back = returnTo;
     returnTo = null;
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected && !help().contains(active)) return;
     if (back && back.isConnected && back !== document.body) {
       back.focus();
     } else {
