@@ -1,11 +1,13 @@
 package data_test
 
 import (
+	"bytes"
 	"errors"
 	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -440,3 +442,147 @@ func assertSameBook(t *testing.T, got, want data.Book) {
 
 // fixedClock returns a clock for SetClock that reads *now, so a test can move time by assigning it.
 func fixedClock(now *time.Time) func() time.Time { return func() time.Time { return *now } }
+
+// searchIndexStructure is the search index's structure record (FTS5 keeps it at id 10 of
+// books_fts_data): it changes with every segment or tombstone written to the index.
+func searchIndexStructure(t *testing.T, db *data.DB) []byte {
+	t.Helper()
+	_, read := db.Pools()
+	var block []byte
+	if err := read.QueryRowContext(t.Context(), `SELECT block FROM books_fts_data WHERE id = 10`).Scan(&block); err != nil {
+		t.Fatalf("read the search index's structure: %v", err)
+	}
+	return block
+}
+
+// assertFinds checks that searching the owner's library for q finds exactly the books want.
+func assertFinds(t *testing.T, books *data.BookStore, owner int64, q string, want ...int64) {
+	t.Helper()
+	page, err := books.Find(t.Context(), owner, data.BookQuery{Search: q})
+	if err != nil {
+		t.Fatalf("Find(%q): %v", q, err)
+	}
+	if got := ids(page.Books); !slices.Equal(got, want) {
+		t.Errorf("Find(%q) = %v, want %v", q, got, want)
+	}
+}
+
+// assertGenres checks the owner's genre filter choices.
+func assertGenres(t *testing.T, books *data.BookStore, owner int64, want ...string) {
+	t.Helper()
+	got, err := books.Genres(t.Context(), owner)
+	if err != nil {
+		t.Fatalf("Genres: %v", err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Genres = %q, want %q", got, want)
+	}
+}
+
+// TestTriggersTouchOnlyWhatChanged checks that saving what the search index does not hold (a
+// rating, pages) or an edit that changes nothing leaves the index as it was (migration 00012: it
+// was taken out and put back, a tombstone and a segment each time), and that changed text and
+// genres still reach the index and the genre counts.
+func TestTriggersTouchOnlyWhatChanged(t *testing.T) {
+	db := openDB(t)
+	owner := addReader(t, db, "reader").ID
+	books := db.Books()
+	b := mustCreate(t, books, owner, dune)
+
+	before := searchIndexStructure(t, db)
+	if _, err := db.Reading().SetDetails(t.Context(), owner, b.ID, data.DetailsInput{Pages: "412", Rating: "4.5"}); err != nil {
+		t.Fatalf("SetDetails: %v", err)
+	}
+	if _, err := books.Update(t.Context(), owner, b.ID, dune); err != nil {
+		t.Fatalf("Update with the same text: %v", err)
+	}
+	if got := searchIndexStructure(t, db); !bytes.Equal(got, before) {
+		t.Errorf("a rating, pages and an unchanged edit rewrote the search index")
+	}
+	assertFinds(t, books, owner, "dune", b.ID)
+	assertGenres(t, books, owner, "Science fiction")
+
+	in := data.BookInput{Title: "Children of Dune", Author: "Frank Herbert", Genre: "Fantasy"}
+	if _, err := books.Update(t.Context(), owner, b.ID, in); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if got := searchIndexStructure(t, db); bytes.Equal(got, before) {
+		t.Errorf("a new title left the search index as it was")
+	}
+	assertFinds(t, books, owner, "children", b.ID)
+	assertFinds(t, books, owner, "fantasy", b.ID)
+	assertFinds(t, books, owner, "science")
+	assertGenres(t, books, owner, "Fantasy")
+
+	if _, err := db.Reading().SetDetails(t.Context(), owner, b.ID, data.DetailsInput{Notes: "Sandworms"}); err != nil {
+		t.Fatalf("SetDetails with notes: %v", err)
+	}
+	assertFinds(t, books, owner, "sandworm", b.ID)
+
+	if _, err := books.Delete(t.Context(), owner, b.ID); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	assertGenres(t, books, owner)
+	if _, err := books.Restore(t.Context(), owner, b.ID); err != nil {
+		t.Fatalf("Restore: %v", err)
+	}
+	assertGenres(t, books, owner, "Fantasy")
+	assertFinds(t, books, owner, "children", b.ID)
+}
+
+// TestOpenMigratesChangedOnlyTriggers fills a database as Bookcase left it at migration 11, and
+// checks that Open migrates it with every book still found and counted, and the new triggers in
+// place.
+func TestOpenMigratesChangedOnlyTriggers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	if err := data.MigrateTo(t.Context(), path, 11); err != nil {
+		t.Fatalf("MigrateTo(11): %v", err)
+	}
+	old, err := sqlx.Open("sqlite3", path)
+	if err != nil {
+		t.Fatalf("open the old database: %v", err)
+	}
+	now := time.Now().UTC()
+	for _, q := range []string{
+		`INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'old', 'x', ?)`,
+		`INSERT INTO books (owner_id, title, author, genre, created_at, updated_at) VALUES (1, 'Dune', 'Frank Herbert', 'Science fiction', ?, ?)`,
+		`INSERT INTO books (owner_id, title, author, genre, created_at, updated_at) VALUES (1, 'Solaris', 'Stanisław Lem', 'Science fiction', ?, ?)`,
+		`INSERT INTO book_counts (owner_id, live, want) VALUES (1, 2, 2)`,
+	} {
+		if _, err := old.ExecContext(t.Context(), q, now, now); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := old.Close(); err != nil {
+		t.Fatalf("close the old database: %v", err)
+	}
+
+	db, err := data.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	books := db.Books()
+	assertFinds(t, books, 1, "dune", 1)
+	assertFinds(t, books, 1, "stanislaw", 2)
+	assertGenres(t, books, 1, "Science fiction")
+	if n := count(t, books, 1); n != 2 {
+		t.Errorf("Count = %d, want 2", n)
+	}
+
+	before := searchIndexStructure(t, db)
+	if _, err := db.Reading().SetDetails(t.Context(), 1, 2, data.DetailsInput{Rating: "5"}); err != nil {
+		t.Fatalf("SetDetails: %v", err)
+	}
+	if got := searchIndexStructure(t, db); !bytes.Equal(got, before) {
+		t.Errorf("after migrating, a rating rewrote the search index")
+	}
+	if _, err := books.Update(t.Context(), 1, 1, data.BookInput{Title: "Dune Messiah", Author: "Frank Herbert", Genre: "Science fiction"}); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	assertFinds(t, books, 1, "messiah", 1)
+}
