@@ -245,6 +245,22 @@ func TestCreateBook(t *testing.T) {
 			t.Errorf("the new-book row's token stands for %q, want the page's %q", got, want)
 		}
 		none(t, newRow, ".error")
+		// A book that is not being read leaves the "Currently reading" strip as it is.
+		none(t, tmpl, "#now-reading")
+	})
+	t.Run("OKReadingHTMX", func(t *testing.T) {
+		a := newTestApp(t)
+		in := form("Dune", "Frank Herbert", "")
+		in.Set("status", "reading")
+		res := a.do(htmx, http.MethodPost, "/books", in)
+		res.wantStatus(t, http.StatusOK)
+		tmpl := one(t, res.fragment(t).Parent(), "template")
+		strip := one(t, tmpl, "#now-reading")
+		wantAttr(t, strip, "hx-swap-oob", "true")
+		wantText(t, one(t, strip, "li a"), "Dune")
+		if counts, _ := tabCounts(t, tmpl); counts["Reading"] != "1" {
+			t.Errorf("tabs = %v, want Reading 1", counts)
+		}
 	})
 	t.Run("OKPlain", func(t *testing.T) {
 		a := newTestApp(t)

@@ -28,21 +28,29 @@ type libraryState struct {
 // libraryState reads the counts once (a stored row) and looks for books being read only when
 // there are some.
 func (s *Server) libraryState(c *fiber.Ctx, f filter) (libraryState, error) {
+	st, reading, err := s.libraryCounts(c, f)
+	if err != nil || reading == 0 {
+		return st, err
+	}
+	if st.reading, err = s.nowReading(c); err != nil {
+		return libraryState{}, err
+	}
+	return st, nil
+}
+
+// libraryCounts is libraryState without the "Currently reading" strip, and the number of books
+// being read.
+func (s *Server) libraryCounts(c *fiber.Ctx, f filter) (libraryState, int, error) {
 	var st libraryState
 	filters, counts, err := s.tabs(c, f)
 	if err != nil {
-		return libraryState{}, err
+		return libraryState{}, 0, err
 	}
 	st.filters = filters
 	for _, n := range counts {
 		st.count += n
 	}
-	if counts[data.StatusReading] > 0 {
-		if st.reading, err = s.nowReading(c); err != nil {
-			return libraryState{}, err
-		}
-	}
-	return st, nil
+	return st, counts[data.StatusReading], nil
 }
 
 // tabs are the library's tabs, f's active, and the status counts they show.
