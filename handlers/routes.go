@@ -42,12 +42,14 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/books/:id/delete", s.deleteBook)
 	app.Post("/books/:id/restore", s.restoreBook)
 
-	// A book's cover: upload or replace (multipart, field cover), remove, and its pictures
-	// (covers.go).
+	// A book's cover: upload or replace (multipart, field cover), and remove (covers.go).
 	app.Post("/books/:id/cover", s.uploadCover)
 	app.Delete("/books/:id/cover", s.deleteCover)
 	app.Post("/books/:id/cover/delete", s.deleteCover)
-	app.Get("/books/:id/cover/:hash/:file", s.serveCover)
+
+	// Covers' pictures, by hash, for readers who have them (covers.go).
+	app.Use("/covers", s.requireUser)
+	app.Get("/covers/:file", s.serveCover)
 
 	// Reading state of a book, from its row or its page (reading.go).
 	app.Get("/books/:id/status", s.chooseStatus)

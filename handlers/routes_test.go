@@ -30,6 +30,10 @@ func TestBuiltURLsAreRouted(t *testing.T) {
 	confirmed, discarded := a.uploaded("gr.csv", goodreadsCSV(3)), a.uploaded("gr.csv", goodreadsCSV(2))
 	a.waitImport(confirmed)
 	a.waitImport(discarded)
+	const coverHash = "0123456789ab"
+	if err := a.db.Covers().Set(t.Context(), a.reader.ID, b.ID, coverHash, []byte("s"), []byte("l")); err != nil {
+		t.Fatal(err)
+	}
 	a.get(plain, views.LibraryURL)
 
 	form := func(kv ...string) url.Values {
@@ -70,6 +74,11 @@ func TestBuiltURLsAreRouted(t *testing.T) {
 		{http.MethodGet, views.ImportProgressURL(confirmed), nil},
 		{http.MethodGet, views.ImportRowURL(confirmed, 1), nil},
 		{http.MethodGet, views.ImportRowEditURL(confirmed, 1), nil},
+		{http.MethodGet, views.CoverImageURL(coverHash, "s"), nil},
+		{http.MethodGet, views.CoverImageURL(coverHash, "l"), nil},
+		{http.MethodPost, views.BookCoverURL(b.ID), url.Values{}}, // no file: 422, routed
+		{http.MethodDelete, views.BookCoverURL(b.ID), nil},
+		{http.MethodPost, views.BookCoverDeleteURL(b.ID), url.Values{}},
 
 		{http.MethodPut, views.BookURL(b.ID), form("title", "Dune", "author", "Frank Herbert")},
 		{http.MethodPost, views.BookURL(b.ID), form("title", "Dune", "author", "Frank Herbert")},
