@@ -64,8 +64,8 @@ type ReadThroughForm struct {
 	FinishedOn        string
 	Started, Finished string
 	Outcome           string
-	Open       bool // still being read: no finish date
-	Errors     map[string]string
+	Open              bool // still being read: no finish date
+	Errors            map[string]string
 	// Confirm asks whether to delete the reading, in place of its form; FocusDelete puts the
 	// focus back on its Delete button (the confirmation cancelled).
 	Confirm, FocusDelete bool
@@ -96,7 +96,7 @@ type BookDetail struct {
 	ReadingDeleted, ReadingAdded bool
 	// NewReading is the form that adds a past reading, after a refused add.
 	NewReading ReadingForm
-	Progress       []ProgressEntry
+	Progress   []ProgressEntry
 	// Fields, when not nil, is the form that edits the title, author and genre in place of the
 	// main panel: what was typed, and the problems with it.
 	Fields *BookForm
