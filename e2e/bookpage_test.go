@@ -161,7 +161,7 @@ func TestAddPastReading(t *testing.T) {
 	if got := p.text(`#book-readings [role=status]`); got != "Reading added." {
 		t.Errorf("message %q", got)
 	}
-	if got := p.text(`#book-readings [data-testid=reading-dates]`); got != "started 4 April 2024, finished 5 May 2024" {
+	if got := p.text(`#book-readings [data-testid=reading-dates]`); got != "Started 4 April 2024, finished 5 May 2024" {
 		t.Errorf("reading shows %q", got)
 	}
 	p.stillSamePage()

@@ -319,7 +319,7 @@ func TestEditReadThrough(t *testing.T) {
 					res.wantRedirect(t, bookPath(b.ID))
 					doc = a.get(plain, bookPath(b.ID)).page(t)
 				}
-				wantText(t, one(t, doc, "section#book-readings [data-testid=reading-dates]"), "date unknown")
+				wantText(t, one(t, doc, "section#book-readings [data-testid=reading-dates]"), "Date unknown")
 				wantAttr(t, one(t, doc, "#started_on-"+strconv.FormatInt(rt.ID, 10)), "value", "")
 				rts, _ := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 				if rts[0].StartedOn != nil || rts[0].FinishedOn != nil {
@@ -332,7 +332,7 @@ func TestEditReadThrough(t *testing.T) {
 		a, b, rt := setup(t)
 		res := a.do(htmx, http.MethodPost, rtPath(b, rt), dates("", "2025-02-20"))
 		res.wantStatus(t, http.StatusOK)
-		wantText(t, one(t, res.parts(t), "section#book-readings [data-testid=reading-dates]"), "started date unknown, finished 20 February 2025")
+		wantText(t, one(t, res.parts(t), "section#book-readings [data-testid=reading-dates]"), "Started date unknown, finished 20 February 2025")
 	})
 	t.Run("HTMXErrFinishBeforeStart", func(t *testing.T) {
 		a, b, rt := setup(t)
@@ -390,10 +390,10 @@ func TestAddReadThrough(t *testing.T) {
 		test, outcome, start, finish string
 		dates                        string // as the readings show them
 	}{
-		{"OKUndated", "read", "", "", "date unknown"},
-		{"OKFinishOnly", "read", "", "2024-05-09", "started date unknown, finished 9 May 2024"},
-		{"OKBoth", "dnf", "2024-05-03", "2024-05-09", "started 3 May 2024, finished 9 May 2024"},
-		{"OKStartOnly", "dnf", " 2024-05-03 ", "", "started 3 May 2024, finished date unknown"},
+		{"OKUndated", "read", "", "", "Date unknown"},
+		{"OKFinishOnly", "read", "", "2024-05-09", "Started date unknown, finished 9 May 2024"},
+		{"OKBoth", "dnf", "2024-05-03", "2024-05-09", "Started 3 May 2024, finished 9 May 2024"},
+		{"OKStartOnly", "dnf", " 2024-05-03 ", "", "Started 3 May 2024, finished date unknown"},
 	} {
 		for _, m := range modes {
 			t.Run(tc.test+" "+m.name, func(t *testing.T) {

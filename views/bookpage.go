@@ -1,6 +1,9 @@
 package views
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // ShelfItem is one of the reader's shelves as the shelves page shows it, with its rename form.
 type ShelfItem struct {
@@ -154,6 +157,14 @@ func readingDates(rt ReadThroughForm) string {
 		return "date unknown"
 	}
 	return "started " + unknown(rt.Started) + ", finished " + unknown(rt.Finished)
+}
+
+// sentence starts s with a capital letter, as a line of its own.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // firstDateProblem is the first field of a reading's form, in page order, that has a problem, or "".
