@@ -231,6 +231,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		Shelves:        db.Shelves(),
 		Export:         db.Books(),
 		Imports:        db.Imports(),
+		Covers:         db.Covers(),
 		Users:          db.Users(),
 		Sessions:       sessions,
 		CSRF:           db.CSRFTokens(),

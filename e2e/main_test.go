@@ -206,6 +206,7 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 		Shelves:    db.Shelves(),
 		Export:     db.Books(),
 		Imports:    db.Imports(),
+		Covers:     db.Covers(),
 		Users:      db.Users(),
 		Sessions:   sessions,
 		CSRF:       db.CSRFTokens(),

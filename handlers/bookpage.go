@@ -47,6 +47,10 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	if err != nil {
 		return err
 	}
+	hash, err := s.covers.Hash(ctx, who, b.ID)
+	if err != nil {
+		return err
+	}
 	v := bookView(b)
 	v.Added = b.CreatedAt.Format("2 January 2006")
 	d := views.BookDetail{
@@ -57,6 +61,7 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 		Notes:   b.Notes,
 		ISBN:    b.ISBN.String(),
 		Details: views.DetailsForm{Rating: b.Rating.String(), Notes: b.Notes, ISBN: b.ISBN.String()},
+		Cover:   views.NewCoverView(b.ID, b.Title, hash),
 	}
 	if b.Pages > 0 {
 		d.Details.Pages = strconv.Itoa(b.Pages)

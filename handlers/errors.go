@@ -96,6 +96,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return render(c, fiber.StatusNotFound, views.RowNotFound(gone.id))
 	}
 	n := noticeFor(status)
+	if status == fiber.StatusRequestEntityTooLarge && coverUpload.MatchString(c.Path()) {
+		n = views.Notice{Title: "Picture too large", Detail: "The picture is larger than 10 MB, the most Bookcase takes for a cover: choose a smaller one, or a copy saved at a lower quality."}
+	}
 	if status == fiber.StatusRequestEntityTooLarge && c.Path() == views.ImportsURL {
 		n = views.Notice{Title: "File too large", Detail: "The file is larger than 50 MB, the most Bookcase imports at once: split it into smaller files and import each."}
 	}

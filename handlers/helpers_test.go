@@ -90,6 +90,9 @@ func newApp(t *testing.T, db *data.DB, cfg handlers.Config) *testApp {
 	if cfg.Imports == nil {
 		cfg.Imports = db.Imports()
 	}
+	if cfg.Covers == nil {
+		cfg.Covers = db.Covers()
+	}
 	if cfg.Users == nil {
 		cfg.Users = db.Users()
 	}

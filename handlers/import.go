@@ -52,7 +52,13 @@ func (s *Server) uploadBodyLimit(h *fasthttp.RequestHeader) fasthttp.RequestConf
 		return fasthttp.RequestConfig{}
 	}
 	path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
-	if string(path) != views.ImportsURL {
+	var limit int
+	switch {
+	case string(path) == views.ImportsURL:
+		limit = maxImportBody
+	case coverUpload.Match(path):
+		limit = maxCoverBody
+	default:
 		return fasthttp.RequestConfig{}
 	}
 	for _, name := range []string{"__Host-bookcase_session", "bookcase_session"} {
@@ -68,7 +74,7 @@ func (s *Server) uploadBodyLimit(h *fasthttp.RequestHeader) fasthttp.RequestConf
 			s.log.Error("checking the session of an upload failed", "err", err)
 		}
 		if live {
-			return fasthttp.RequestConfig{MaxRequestBodySize: maxImportBody}
+			return fasthttp.RequestConfig{MaxRequestBodySize: limit}
 		}
 	}
 	return fasthttp.RequestConfig{}

@@ -42,6 +42,13 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/books/:id/delete", s.deleteBook)
 	app.Post("/books/:id/restore", s.restoreBook)
 
+	// A book's cover: upload or replace (multipart, field cover), remove, and its pictures
+	// (covers.go).
+	app.Post("/books/:id/cover", s.uploadCover)
+	app.Delete("/books/:id/cover", s.deleteCover)
+	app.Post("/books/:id/cover/delete", s.deleteCover)
+	app.Get("/books/:id/cover/:hash/:file", s.serveCover)
+
 	// Reading state of a book, from its row or its page (reading.go).
 	app.Get("/books/:id/status", s.chooseStatus)
 	app.Put("/books/:id/status", s.setStatus)

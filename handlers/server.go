@@ -79,6 +79,7 @@ type Config struct {
 	Shelves  ShelfStore
 	Export   ExportStore
 	Imports  ImportStore
+	Covers   CoverStore
 	Users    UserStore
 	Sessions SessionStore
 	CSRF     CSRFStore
@@ -110,6 +111,7 @@ type Server struct {
 	shelves       ShelfStore
 	export        ExportStore
 	imports       ImportStore
+	covers        CoverStore
 	jobs          *importJobs
 	users         UserStore
 	sessions      SessionStore
@@ -147,6 +149,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("handlers: no export store")
 	case cfg.Imports == nil:
 		return nil, errors.New("handlers: no import store")
+	case cfg.Covers == nil:
+		return nil, errors.New("handlers: no cover store")
 	case cfg.Users == nil:
 		return nil, errors.New("handlers: no user store")
 	case cfg.Sessions == nil:
@@ -164,6 +168,7 @@ func New(cfg Config) (*fiber.App, error) {
 		shelves:        cfg.Shelves,
 		export:         cfg.Export,
 		imports:        cfg.Imports,
+		covers:         cfg.Covers,
 		jobs:           newImportJobs(cfg.Imports, cfg.Logger),
 		users:          cfg.Users,
 		sessions:       cfg.Sessions,

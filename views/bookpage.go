@@ -107,6 +107,8 @@ type BookDetail struct {
 	// with it, after a failed update.
 	ProgressInput string
 	ProgressError string
+	// Cover is the book's cover, or its placeholder.
+	Cover CoverView
 }
 
 // ratingChoice is one radio of the rating group: its value and its visible label.

@@ -1,0 +1,105 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// CoverStore keeps books' covers. Every method takes the owner: another reader's book, or a
+// deleted one, is ErrNotFound.
+type CoverStore struct{ db *DB }
+
+// Covers returns the store for covers.
+func (db *DB) Covers() *CoverStore { return &CoverStore{db: db} }
+
+// CoverSize is one of the two sizes a cover is kept in.
+type CoverSize string
+
+const (
+	CoverSmall CoverSize = "small" // for lists
+	CoverLarge CoverSize = "large" // for the book's page
+)
+
+// ownBook checks, in tx, that id is the owner's live book.
+func ownBook(ctx context.Context, tx *sqlx.Tx, owner, id int64) error {
+	var one int
+	err := tx.GetContext(ctx, &one, `SELECT 1 FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL`, id, owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// Set gives the owner's book id the cover (both sizes, and the hash that names them), replacing
+// the one it had.
+func (s *CoverStore) Set(ctx context.Context, owner, id int64, hash string, small, large []byte) error {
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := ownBook(ctx, tx, owner, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO covers (book_id, hash, small, large, updated_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (book_id) DO UPDATE SET hash = excluded.hash, small = excluded.small,
+				large = excluded.large, updated_at = excluded.updated_at`,
+			id, hash, small, large, s.db.now())
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("set cover of book %d: %w", id, err)
+	}
+	return err
+}
+
+// Delete removes the cover of the owner's book id; a book without one is left as it is.
+func (s *CoverStore) Delete(ctx context.Context, owner, id int64) error {
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := ownBook(ctx, tx, owner, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM covers WHERE book_id = ?`, id)
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("delete cover of book %d: %w", id, err)
+	}
+	return err
+}
+
+// Hash returns the hash of the cover of the owner's book id, "" when it has none.
+func (s *CoverStore) Hash(ctx context.Context, owner, id int64) (string, error) {
+	var hash sql.NullString
+	err := s.db.get(ctx, &hash, `
+		SELECT c.hash FROM books b LEFT JOIN covers c ON c.book_id = b.id
+		WHERE b.id = ? AND b.owner_id = ? AND b.deleted_at IS NULL`, id, owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("cover of book %d: %w", id, err)
+	}
+	return hash.String, nil
+}
+
+// Image returns the picture of the owner's book id in size, when its cover is the one hash
+// names; an older hash (the cover was replaced) is ErrNotFound, as is another reader's book.
+func (s *CoverStore) Image(ctx context.Context, owner, id int64, hash string, size CoverSize) ([]byte, error) {
+	column := "small"
+	if size == CoverLarge {
+		column = "large"
+	}
+	var img []byte
+	err := s.db.get(ctx, &img, `
+		SELECT c.`+column+` FROM covers c JOIN books b ON b.id = c.book_id
+		WHERE c.book_id = ? AND c.hash = ? AND b.owner_id = ? AND b.deleted_at IS NULL`, id, hash, owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cover of book %d: %w", id, err)
+	}
+	return img, nil
+}

@@ -1,0 +1,63 @@
+package data_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// TestCoverStore: a cover belongs to its owner's live book; another reader's book, a deleted
+// book and an old hash are ErrNotFound; purging the book removes its cover with it.
+func TestCoverStore(t *testing.T) {
+	db := openDB(t)
+	ada, bob := addReader(t, db, "ada").ID, addReader(t, db, "bob").ID
+	dune := mustCreate(t, db.Books(), ada, data.BookInput{Title: "Dune", Author: "Frank Herbert"})
+	covers := db.Covers()
+	ctx := t.Context()
+
+	if err := covers.Set(ctx, bob, dune.ID, "aaaa", []byte("s"), []byte("l")); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("Set on another reader's book: %v, want ErrNotFound", err)
+	}
+	if err := covers.Set(ctx, ada, dune.ID, "aaaa", []byte("s1"), []byte("l1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := covers.Set(ctx, ada, dune.ID, "bbbb", []byte("s2"), []byte("l2")); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := covers.Hash(ctx, ada, dune.ID); err != nil || h != "bbbb" {
+		t.Errorf("Hash = %q, %v; want the replacement's", h, err)
+	}
+	if img, err := covers.Image(ctx, ada, dune.ID, "bbbb", data.CoverLarge); err != nil || string(img) != "l2" {
+		t.Errorf("Image = %q, %v", img, err)
+	}
+	for name, get := range map[string]func() ([]byte, error){
+		"OldHash":     func() ([]byte, error) { return covers.Image(ctx, ada, dune.ID, "aaaa", data.CoverSmall) },
+		"OtherReader": func() ([]byte, error) { return covers.Image(ctx, bob, dune.ID, "bbbb", data.CoverSmall) },
+		"MissingBook": func() ([]byte, error) { return covers.Image(ctx, ada, dune.ID+99, "bbbb", data.CoverSmall) },
+	} {
+		if _, err := get(); !errors.Is(err, data.ErrNotFound) {
+			t.Errorf("%s: %v, want ErrNotFound", name, err)
+		}
+	}
+	if _, err := covers.Hash(ctx, bob, dune.ID); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("Hash of another reader's book: %v", err)
+	}
+
+	// Deleted (Undo possible): hidden; restored: back; purged: gone with the book.
+	if _, err := db.Books().Delete(ctx, ada, dune.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := covers.Image(ctx, ada, dune.ID, "bbbb", data.CoverSmall); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("cover of a deleted book: %v", err)
+	}
+	if _, err := db.Books().PurgeDeleted(ctx, -time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	_, read := db.Pools()
+	var left int
+	if err := read.Get(&left, `SELECT COUNT(*) FROM covers`); err != nil || left != 0 {
+		t.Errorf("%d covers left after their book was purged (%v)", left, err)
+	}
+}

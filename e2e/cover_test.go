@@ -1,0 +1,56 @@
+package e2e
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// TestCoverByKeyboard chooses a cover in the book page's file picker, uploads it with the
+// keyboard, sees it (loaded under the page's Content-Security-Policy) without a reload, and
+// removes it again, the placeholder coming back.
+func TestCoverByKeyboard(t *testing.T) {
+	p := signedIn(t)
+	book := p.addBook("Wolf Hall", "Hilary Mantel", "Historical")
+	file := filepath.Join(t.TempDir(), "wolf-hall.jpg")
+	img := image.NewRGBA(image.Rect(0, 0, 120, 180))
+	for i := range img.Pix {
+		img.Pix[i] = 200
+	}
+	img.SetRGBA(0, 0, color.RGBA{R: 255, A: 255})
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jpeg.Encode(f, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	p.open(fmt.Sprintf("/books/%d", book.ID))
+	eval[chromedp.Void](p, `window.__marker = 42`)
+	if got := p.text(`[data-testid="cover"] .placeholder`); got != "WH" {
+		t.Errorf("placeholder = %q, want the initials WH", got)
+	}
+	p.tabTo(`#cover-file`)
+	p.do("choose the picture", chromedp.SetUploadFiles(`#cover-file`, []string{file}))
+	p.tabTo(`#cover-upload`)
+	p.press(kb.Enter)
+	p.waitUntil("the cover has loaded", `(() => {
+		const img = document.querySelector('[data-testid="cover-image"]');
+		return img !== null && img.complete && img.naturalHeight === 180;
+	})()`)
+	p.stillSamePage()
+
+	p.tabTo(`#cover-remove`)
+	p.press(kb.Enter)
+	p.waitUntil("the placeholder is back", `document.querySelector('[data-testid="cover"] .placeholder') !== null`)
+	p.stillSamePage()
+}

@@ -1,0 +1,58 @@
+package views
+
+import (
+	"hash/fnv"
+	"strings"
+	"unicode"
+)
+
+// BookCoverID is the id of the book page's cover section, which its forms replace.
+const BookCoverID = "book-cover"
+
+// CoverView is a book's cover as its page shows it: the picture's URL, or a placeholder of the
+// title's initials on a colour of its own; and, after a refused upload, why.
+type CoverView struct {
+	URL      string
+	Initials string
+	Tone     string // one of the placeholder colour classes, cover-tone-0 to cover-tone-7
+	Error    string
+}
+
+// BookCoverURL is where a cover is uploaded (POST, multipart, field cover) or removed (DELETE).
+func BookCoverURL(id int64) string { return BookURL(id) + "/cover" }
+
+// BookCoverDeleteURL removes a cover from a plain form.
+func BookCoverDeleteURL(id int64) string { return BookCoverURL(id) + "/delete" }
+
+// CoverImageURL is the picture of a book's cover in size (small or large), named by its hash so
+// that a browser may keep it for good: a new cover has a new URL.
+func CoverImageURL(id int64, hash, size string) string {
+	return BookCoverURL(id) + "/" + hash + "/" + size + ".jpg"
+}
+
+// NewCoverView is the cover of book id titled title, hash "" when it has none.
+func NewCoverView(id int64, title, hash string) CoverView {
+	if hash != "" {
+		return CoverView{URL: CoverImageURL(id, hash, "large")}
+	}
+	h := fnv.New32a()
+	h.Write([]byte(title))
+	return CoverView{Initials: initials(title), Tone: "cover-tone-" + string(rune('0'+h.Sum32()%8))}
+}
+
+// initials are the first letters of a title's first two words (not counting a leading article).
+func initials(title string) string {
+	words := strings.FieldsFunc(title, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) > 1 {
+		switch strings.ToLower(words[0]) {
+		case "the", "a", "an":
+			words = words[1:]
+		}
+	}
+	var b strings.Builder
+	for _, w := range words[:min(2, len(words))] {
+		r := []rune(w)[0]
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
+}
