@@ -442,17 +442,20 @@ func assertSameBook(t *testing.T, got, want data.Book) {
 // fixedClock returns a clock for SetClock that reads *now, so a test can move time by assigning it.
 func fixedClock(now *time.Time) func() time.Time { return func() time.Time { return *now } }
 
-// TestMigrateReadingDates migrates a database made by the schema before migration 11, full of
-// readings and their progress, to the schema where a reading's dates may be unknown: the twelve
-// step rebuild of read_throughs must keep every reading and progress update (foreign keys are
+// readingDatesMigration is the migration that lets a reading's dates be unknown.
+const readingDatesMigration = 12
+
+// TestMigrateReadingDates migrates a database made by the schema before readingDatesMigration,
+// full of readings and their progress, to the schema where a reading's dates may be unknown: the
+// twelve step rebuild of read_throughs must keep every reading and progress update (foreign keys are
 // off while it runs; with them on, dropping the old table would cascade), the high-water mark of
 // its ids, its indexes, and the view and triggers that keep the books' sort keys.
 func TestMigrateReadingDates(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "old.db")
-	old, err := data.OpenAt(ctx, path, 10)
+	old, err := data.OpenAt(ctx, path, readingDatesMigration-1)
 	if err != nil {
-		t.Fatalf("OpenAt(10): %v", err)
+		t.Fatalf("OpenAt(%d): %v", readingDatesMigration-1, err)
 	}
 	clock := t0
 	old.SetClock(fixedClock(&clock))
@@ -552,7 +555,7 @@ func TestMigrateReadingDates(t *testing.T) {
 	{
 		// Killed after its COMMIT and before goose recorded it, the migration runs again on the
 		// next open, and changes nothing.
-		if _, err := write.ExecContext(ctx, `DELETE FROM goose_db_version WHERE version_id = 11`); err != nil {
+		if _, err := write.ExecContext(ctx, `DELETE FROM goose_db_version WHERE version_id = ?`, readingDatesMigration); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.Close(); err != nil {
