@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,7 +53,7 @@ type ImportRow struct {
 	DateStarted *time.Time
 	DateRead    *time.Time
 	// ReadCount is how many readings the book has had, as the file says, counting as Goodreads
-	// does the one being read or given up (see readThrough).
+	// does the one being read or given up (see readThrough); at most MaxReadCount.
 	ReadCount int `json:",omitempty"`
 	// ReadThroughs and Progress, when the file has them (Bookcase's JSON export), are the book's
 	// readings and progress history; they replace the one reading Status and the dates imply.
@@ -299,6 +300,15 @@ func (l library) classify(r ImportRow) Classification {
 }
 
 // importColumns names the file's columns after the form fields the store checks.
+// MaxReadCount is the most readings an imported row's read count may give its book. Each is a
+// row written, so a file cannot ask for millions; a hundred readings of one book is past any
+// reader's.
+const MaxReadCount = 100
+
+// msgReadCount is why a read count is refused, in the file or in the fix form; it says
+// MaxReadCount.
+const msgReadCount = "The read count is a whole number from 0 to 100, like 1."
+
 var importColumns = map[string]string{"title": "Title", "author": "Author", "genre": "Genre", "status": "Status", "name": "Shelves"}
 
 // CheckImportRow reports what keeps Import from writing r, as problems at r.Line: the rules of
@@ -338,6 +348,9 @@ func CheckImportRow(r ImportRow) []ImportProblem {
 		if t != nil && !dateInRange(*t) {
 			problems = append(problems, ImportProblem{Line: line, Column: column, Value: t.Format(dateLayout), Message: msgDateRange})
 		}
+	}
+	if r.ReadCount < 0 || r.ReadCount > MaxReadCount {
+		problems = append(problems, ImportProblem{Line: line, Column: "Read Count", Value: strconv.Itoa(r.ReadCount), Message: msgReadCount})
 	}
 	dated("Date Added", r.DateAdded)
 	dated("Date Updated", r.DateUpdated)
