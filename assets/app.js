@@ -305,7 +305,7 @@
     'k': function () { move(-1); },
     'e': function () {
       var row = currentRow();
-      var edit = row && row.querySelector('[data-action="edit"]');
+      var edit = row && row.querySelector('a[href$="/edit"]');
       if (!edit) return false;
       edit.click();
     },

@@ -103,3 +103,29 @@ func (s *CoverStore) Image(ctx context.Context, owner, id int64, hash string, si
 	}
 	return img, nil
 }
+
+// Hashes returns the hashes of the covers of those of the owner's books ids that have one: what a
+// page of the library needs to show them, in one query.
+func (s *CoverStore) Hashes(ctx context.Context, owner int64, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	query, args, err := sqlx.In(`
+		SELECT c.book_id, c.hash FROM covers c JOIN books b ON b.id = c.book_id
+		WHERE b.owner_id = ? AND c.book_id IN (?)`, owner, ids)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		ID   int64  `db:"book_id"`
+		Hash string `db:"hash"`
+	}
+	if err := s.db.selectAll(ctx, &rows, query, args...); err != nil {
+		return nil, fmt.Errorf("covers of %d books: %w", len(ids), err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Hash
+	}
+	return out, nil
+}

@@ -262,7 +262,7 @@ func TestSessionEndedWhileThePageIsOpen(t *testing.T) {
 		t.Fatalf("end the session: %v", err)
 	}
 
-	p.tabTo(fmt.Sprintf("#book-%d [data-action=edit]", book.ID))
+	p.tabTo(fmt.Sprintf("#book-%d a[href$=\"/edit\"]", book.ID))
 	p.loads("press Enter on Edit", chromedp.KeyEvent(kb.Enter))
 	if got, want := p.path(), "/login"; got != want {
 		t.Fatalf("Edit after the session ended leads to %s, want %s", got, want)

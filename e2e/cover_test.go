@@ -49,6 +49,15 @@ func TestCoverByKeyboard(t *testing.T) {
 	})()`)
 	p.stillSamePage()
 
+	// The library's row shows it small.
+	p.open("/books")
+	p.waitUntil("the row's cover has loaded", fmt.Sprintf(`(() => {
+		const img = document.querySelector('#book-%d th.title img');
+		return img !== null && img.complete && img.naturalHeight === 96; // drawn 48 high: sharp on a 2x screen
+	})()`, book.ID))
+	p.open(fmt.Sprintf("/books/%d", book.ID))
+	eval[chromedp.Void](p, `window.__marker = 42`)
+
 	p.tabTo(`#cover-remove`)
 	p.press(kb.Enter)
 	p.waitUntil("the placeholder is back", `document.querySelector('[data-testid="cover"] .placeholder') !== null`)

@@ -49,7 +49,7 @@ func TestContentSecurityPolicyHolds(t *testing.T) {
 	id := p.idOf(top)
 
 	// Edit, saved with Enter; edit again, cancelled with Escape.
-	edit := rowSel + " [data-action=edit]"
+	edit := rowSel + " a[href$=\"/edit\"]"
 	p.waitFocus("#new-book-title")
 	p.tabTo(edit)
 	p.press(kb.Enter)
@@ -63,7 +63,7 @@ func TestContentSecurityPolicyHolds(t *testing.T) {
 	p.waitFocus(edit)
 
 	// Delete, and Undo from the toast.
-	p.do("click Delete", chromedp.Click(chromedp.CSS(rowSel+" [data-action=delete]")))
+	p.do("click Delete", chromedp.Click(chromedp.CSS(rowSel+" a[hx-delete]")))
 	p.waitFocus(fmt.Sprintf("#undo-%d [data-action=undo]", id))
 	p.press(kb.Enter)
 	p.waitFocus(rowSel + " .title a")

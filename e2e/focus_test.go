@@ -104,7 +104,7 @@ func TestStatusArrowKeysSaveNothing(t *testing.T) {
 	}
 
 	// The menu: the book's own status is pressed and focused; arrows move between the choices.
-	status := fmt.Sprintf("#book-%d [data-action=status]", book.ID)
+	status := fmt.Sprintf("#book-%d td.status > a", book.ID)
 	choice := func(st data.Status) string {
 		return fmt.Sprintf(`#book-%d .status-menu button[value="%s"]`, book.ID, st)
 	}
@@ -192,16 +192,16 @@ func TestToastsLeaveTheLastRowFree(t *testing.T) {
 	}
 	p.open("/books")
 	for i := range 3 {
-		p.do("click Delete", chromedp.Click(chromedp.CSS("#book-list > tr.book:first-child [data-action=delete]")))
+		p.do("click Delete", chromedp.Click(chromedp.CSS("#book-list > tr.book:first-child a[hx-delete]")))
 		p.waitUntil("the toast is shown", fmt.Sprintf(`document.querySelectorAll('#toasts .toast').length === %d && %s`, i+1, htmxIdle))
 	}
 	eval[chromedp.Void](p, `window.scrollTo(0, document.documentElement.scrollHeight)`)
-	for _, action := range []string{"edit", "status", "delete"} {
+	for action, sel := range map[string]string{"edit": `a[href$="/edit"]`, "status": `td.status > a`, "delete": `a[hx-delete]`} {
 		hit := eval[bool](p, fmt.Sprintf(`(() => {
-			const el = document.querySelector('#book-list > tr.book:last-child [data-action=%s]');
+			const el = document.querySelector('#book-list > tr.book:last-child %s');
 			const r = el.getBoundingClientRect();
 			return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === el;
-		})()`, action))
+		})()`, sel))
 		if !hit {
 			t.Errorf("the last row's %s control is covered", action)
 		}

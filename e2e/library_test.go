@@ -73,7 +73,7 @@ func TestEditWithEnter(t *testing.T) {
 	p.toNewBook()
 	p.press("Half-typed title")
 
-	edit := fmt.Sprintf("#book-%d [data-action=edit]", book.ID)
+	edit := fmt.Sprintf("#book-%d a[href$=\"/edit\"]", book.ID)
 	p.tabTo(edit)
 	p.press(kb.Enter)
 	p.waitUntil("the row is in edit mode", fmt.Sprintf(`document.querySelector('#book-%d.editing')`, book.ID))
@@ -109,7 +109,7 @@ func TestCancelWithEscape(t *testing.T) {
 	book := p.addBook("Middlemarch", "George Eliot", "Fiction")
 	p.open("/books")
 
-	edit := fmt.Sprintf("#book-%d [data-action=edit]", book.ID)
+	edit := fmt.Sprintf("#book-%d a[href$=\"/edit\"]", book.ID)
 	p.tabTo(edit)
 	p.press(kb.Enter)
 	p.waitFocus(fmt.Sprintf("#edit-%d-title", book.ID))
@@ -147,7 +147,7 @@ func TestDeleteAndUndo(t *testing.T) {
 
 	rowSel := fmt.Sprintf("#book-%d", middle.ID)
 	toast := fmt.Sprintf("#undo-%d", middle.ID)
-	p.do("click Delete", chromedp.Click(chromedp.CSS(rowSel+" [data-action=delete]")))
+	p.do("click Delete", chromedp.Click(chromedp.CSS(rowSel+" a[hx-delete]")))
 	p.do("wait for the row to go", chromedp.WaitNotPresent(chromedp.CSS(rowSel)))
 	p.do("wait for the Undo toast", chromedp.WaitVisible(chromedp.CSS(toast)))
 	if got, want := p.rows(), []row{rowOf(newest), rowOf(oldest)}; !slices.Equal(got, want) {
@@ -236,7 +236,7 @@ func TestValidationBesideTheField(t *testing.T) {
 	}
 
 	// An edit row reports a missing author beside the author field, in that row.
-	p.tabTo(fmt.Sprintf("#book-%d [data-action=edit]", book.ID))
+	p.tabTo(fmt.Sprintf("#book-%d a[href$=\"/edit\"]", book.ID))
 	p.press(kb.Enter)
 	p.waitFocus(fmt.Sprintf("#edit-%d-title", book.ID))
 	p.press(kb.Tab)

@@ -61,7 +61,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	}
 
 	// Edit on the full edit page.
-	p.loads("click Edit", chromedp.Click(chromedp.CSS("#book-1 [data-action=edit]")))
+	p.loads("click Edit", chromedp.Click(chromedp.CSS("#book-1 a[href$=\"/edit\"]")))
 	if got, want := p.path(), "/books/1/edit"; got != want {
 		t.Errorf("Edit leads to %s, want %s", got, want)
 	}
@@ -80,7 +80,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	}
 
 	// Delete through the confirmation page, whose Delete button has the focus.
-	p.loads("click Delete", chromedp.Click(chromedp.CSS("#book-1 [data-action=delete]")))
+	p.loads("click Delete", chromedp.Click(chromedp.CSS("#book-1 a[hx-delete]")))
 	if got, want := p.path(), "/books/1/delete"; got != want {
 		t.Errorf("Delete leads to %s, want %s", got, want)
 	}

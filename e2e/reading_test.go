@@ -29,7 +29,7 @@ func TestReadingWithKeyboard(t *testing.T) {
 	if _, err := p.reading.SetDetails(ctx, p.reader.id, dune.ID, data.DetailsInput{Pages: "400"}); err != nil {
 		t.Fatal(err)
 	}
-	status := fmt.Sprintf("#book-%d [data-action=status]", dune.ID)
+	status := fmt.Sprintf("#book-%d td.status > a", dune.ID)
 	progress := fmt.Sprintf("#progress-%d", dune.ID)
 	bar := fmt.Sprintf("#book-%d progress", dune.ID)
 	// barIs holds once the row shows label and htmx has finished the swap (settling included), so
@@ -88,7 +88,7 @@ func TestReadingWithKeyboard(t *testing.T) {
 // status link.
 func (p *page) chooseStatus(id int64, st data.Status) {
 	p.t.Helper()
-	status := fmt.Sprintf("#book-%d [data-action=status]", id)
+	status := fmt.Sprintf("#book-%d td.status > a", id)
 	choice := fmt.Sprintf(`#book-%d .status-menu button[value="%s"]`, id, st)
 	p.waitFocus(status)
 	p.press(kb.Enter)

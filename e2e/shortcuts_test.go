@@ -295,7 +295,7 @@ func TestShortcutEdit(t *testing.T) {
 	p.key("Changed")
 	p.key(kb.Escape)
 	p.waitUntil("the row is shown again", fmt.Sprintf(`document.querySelector('#book-%d.book:not(.editing)')`, middle.ID))
-	p.waitFocus(fmt.Sprintf("#book-%d [data-action=edit]", middle.ID))
+	p.waitFocus(fmt.Sprintf("#book-%d a[href$=\"/edit\"]", middle.ID))
 	p.waitUntil("the row is current again", fmt.Sprintf(`document.querySelector('#book-%d.current')`, middle.ID))
 	if got, want := p.rows(), []row{rowOf(newest), rowOf(middle), rowOf(oldest)}; !slices.Equal(got, want) {
 		t.Errorf("rows after Escape = %+v, want %+v", got, want)

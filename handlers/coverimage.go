@@ -128,7 +128,7 @@ func makeCover(ctx context.Context, file []byte) (coverImages, error) {
 		*size.dst = b
 	}
 	sum := sha256.Sum256(out.large)
-	out.hash = hex.EncodeToString(sum[:8])
+	out.hash = hex.EncodeToString(sum[:6]) // 48 bits: a new URL for each new picture of a book
 	return out, nil
 }
 

@@ -21,6 +21,7 @@ type CoverStore interface {
 	Delete(ctx context.Context, owner, id int64) error
 	Hash(ctx context.Context, owner, id int64) (string, error)
 	Image(ctx context.Context, owner, id int64, hash string, size data.CoverSize) ([]byte, error)
+	Hashes(ctx context.Context, owner int64, ids []int64) (map[int64]string, error)
 }
 
 // maxCoverBody is the body limit of a cover's upload: the file and the form around it.
@@ -130,9 +131,9 @@ func (s *Server) serveCover(c *fiber.Ctx) error {
 	}
 	var size data.CoverSize
 	switch c.Params("file") {
-	case "small.jpg":
+	case "s.jpg":
 		size = data.CoverSmall
-	case "large.jpg":
+	case "l.jpg":
 		size = data.CoverLarge
 	default:
 		return fiber.ErrNotFound

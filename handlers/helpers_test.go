@@ -511,13 +511,13 @@ func wantBookRow(t *testing.T, row *goquery.Selection, b data.Book) {
 	wantText(t, row.Children().Eq(1), b.Author)
 	wantText(t, row.Children().Eq(2), b.Genre)
 	// Edit and Delete are links that htmx follows in place, to pages without JavaScript.
-	edit := one(t, row, `a[data-action="edit"]`)
+	edit := one(t, row, `a[href$="/edit"]`)
 	wantAttr(t, edit, "hx-get", bookPath(b.ID, "edit"))
 	wantAttr(t, edit, "href", bookPath(b.ID, "edit"))
-	del := one(t, row, `a[data-action="delete"]`)
+	del := one(t, row, `a[hx-delete]`)
 	wantAttr(t, del, "hx-delete", bookPath(b.ID))
 	wantAttr(t, del, "href", bookPath(b.ID, "delete"))
-	status := one(t, row, `a[data-action="status"]`)
+	status := one(t, row, `td.status > a`)
 	wantAttr(t, status, "hx-get", bookPath(b.ID, "status"))
 	wantAttr(t, status, "href", bookPath(b.ID, "status"))
 	// The page's token is sent by htmx as a header: the row has no form that needs it.

@@ -117,13 +117,23 @@ func progressView(p data.Progress, pages int) views.Progress {
 	}
 }
 
-// withProgress fills in the progress of the books being read among books.
-func (s *Server) withProgress(_ *fiber.Ctx, books []data.Book) ([]views.Book, error) {
+// withProgress is books as their rows show them: with the progress of those being read, and
+// their covers.
+func (s *Server) withProgress(c *fiber.Ctx, books []data.Book) ([]views.Book, error) {
 	out := bookViews(books)
+	ids := make([]int64, len(books))
 	for i, b := range books {
+		ids[i] = b.ID
 		if b.Status == data.StatusReading {
 			out[i].Progress = progressView(b.Progress(), b.Pages)
 		}
+	}
+	hashes, err := s.covers.Hashes(c.UserContext(), owner(c), ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, b := range books {
+		out[i].Cover = views.NewRowCover(b.ID, b.Title, hashes[b.ID])
 	}
 	return out, nil
 }

@@ -56,7 +56,7 @@ func TestSetStatus(t *testing.T) {
 		if !row.Is("tr.book#book-" + strconv.FormatInt(b.ID, 10)) {
 			t.Fatalf("want the row first, got:\n%s", res.body)
 		}
-		wantText(t, one(t, row, `a[data-action="status"]`), "Reading")
+		wantText(t, one(t, row, `td.status > a`), "Reading")
 		wantAttr(t, one(t, row, "progress"), "aria-label", "Not started")
 		one(t, row, `input[name="progress"][aria-label="Progress: page or %"]`)
 		tmpl := frag.Filter("template")
@@ -294,7 +294,7 @@ func TestLibraryFilters(t *testing.T) {
 		if counts["Reading"] != "2" || counts["All"] != "4" || active != "Reading" {
 			t.Errorf("tabs = %v (active %q), want Reading 2 of 4, Reading active", counts, active)
 		}
-		wantText(t, one(t, frag.First(), `a[data-action="status"]`), "Reading")
+		wantText(t, one(t, frag.First(), `td.status > a`), "Reading")
 	})
 	t.Run("CountsUpdateOnDelete", func(t *testing.T) {
 		res := a.do(htmx, http.MethodDelete, bookPath(read.ID), nil)

@@ -14,7 +14,7 @@ const BookCoverID = "book-cover"
 type CoverView struct {
 	URL      string
 	Initials string
-	Tone     string // one of the placeholder colour classes, cover-tone-0 to cover-tone-7
+	Tone     string // one of the placeholder colour classes, t0 to t7
 	Error    string
 }
 
@@ -24,20 +24,30 @@ func BookCoverURL(id int64) string { return BookURL(id) + "/cover" }
 // BookCoverDeleteURL removes a cover from a plain form.
 func BookCoverDeleteURL(id int64) string { return BookCoverURL(id) + "/delete" }
 
-// CoverImageURL is the picture of a book's cover in size (small or large), named by its hash so
-// that a browser may keep it for good: a new cover has a new URL.
+// CoverImageURL is the picture of a book's cover in size ("s" small, "l" large), named by its
+// hash so that a browser may keep it for good: a new cover has a new URL.
 func CoverImageURL(id int64, hash, size string) string {
 	return BookCoverURL(id) + "/" + hash + "/" + size + ".jpg"
 }
 
-// NewCoverView is the cover of book id titled title, hash "" when it has none.
+// NewCoverView is the cover of book id titled title, hash "" when it has none, as its page shows
+// it (large).
 func NewCoverView(id int64, title, hash string) CoverView {
+	return coverView(id, title, hash, "l")
+}
+
+// NewRowCover is the same cover as a library row shows it (small).
+func NewRowCover(id int64, title, hash string) CoverView {
+	return coverView(id, title, hash, "s")
+}
+
+func coverView(id int64, title, hash, size string) CoverView {
 	if hash != "" {
-		return CoverView{URL: CoverImageURL(id, hash, "large")}
+		return CoverView{URL: CoverImageURL(id, hash, size)}
 	}
 	h := fnv.New32a()
 	h.Write([]byte(title))
-	return CoverView{Initials: initials(title), Tone: "cover-tone-" + string(rune('0'+h.Sum32()%8))}
+	return CoverView{Initials: initials(title), Tone: "t" + string(rune('0'+h.Sum32()%8))}
 }
 
 // initials are the first letters of a title's first two words (not counting a leading article).

@@ -47,6 +47,8 @@ type Book struct {
 	// Focus is the control of the book's row that takes the focus when htmx swaps the row in
 	// (autofocus), or "" for none.
 	Focus Focus
+	// Cover is the book's small cover, or its placeholder.
+	Cover CoverView
 }
 
 // Focus names a control of a book's row, to be focused when the row is swapped in.
