@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path"
@@ -440,3 +441,208 @@ func assertSameBook(t *testing.T, got, want data.Book) {
 
 // fixedClock returns a clock for SetClock that reads *now, so a test can move time by assigning it.
 func fixedClock(now *time.Time) func() time.Time { return func() time.Time { return *now } }
+
+// readingDatesMigration is the migration that lets a reading's dates be unknown.
+const readingDatesMigration = 12
+
+// TestMigrateReadingDates migrates a database made by the schema before readingDatesMigration,
+// full of readings and their progress, to the schema where a reading's dates may be unknown: the
+// twelve step rebuild of read_throughs must keep every reading and progress update (foreign keys are
+// off while it runs; with them on, dropping the old table would cascade), the high-water mark of
+// its ids, its indexes, and the view and triggers that keep the books' sort keys.
+func TestMigrateReadingDates(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := data.OpenAt(ctx, path, readingDatesMigration-1)
+	if err != nil {
+		t.Fatalf("OpenAt(%d): %v", readingDatesMigration-1, err)
+	}
+	clock := t0
+	old.SetClock(fixedClock(&clock))
+	owner := addReader(t, old, "reader").ID
+	books, reading := old.Books(), old.Reading()
+	status := func(id int64, st data.Status, on time.Time) {
+		t.Helper()
+		if _, err := reading.SetStatus(ctx, owner, id, st, on); err != nil {
+			t.Fatalf("SetStatus(%d, %s): %v", id, st, err)
+		}
+	}
+	progress := func(id int64, page int) {
+		t.Helper()
+		if _, err := reading.RecordProgress(ctx, owner, id, data.ProgressInput{Page: page}); err != nil {
+			t.Fatalf("RecordProgress(%d): %v", id, err)
+		}
+		clock = clock.Add(time.Hour)
+	}
+	dune := mustCreate(t, books, owner, data.BookInput{Title: "Dune", Author: "Frank Herbert"})
+	status(dune.ID, data.StatusReading, day(-30))
+	progress(dune.ID, 100)
+	status(dune.ID, data.StatusRead, day(-20))
+	status(dune.ID, data.StatusReading, day(-5))
+	progress(dune.ID, 40)
+	progress(dune.ID, 80)
+	emma := mustCreate(t, books, owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+	status(emma.ID, data.StatusReading, day(-12))
+	progress(emma.ID, 50)
+	status(emma.ID, data.StatusDNF, day(-11))
+	// The newest reading is deleted: its id must not be given again after the rebuild.
+	gone := mustCreate(t, books, owner, data.BookInput{Title: "Gone", Author: "A"})
+	status(gone.ID, data.StatusReading, day(-3))
+	rts, err := reading.ReadThroughs(ctx, owner, gone.ID)
+	if err != nil || len(rts) != 1 {
+		t.Fatalf("ReadThroughs = %v, %v", rts, err)
+	}
+	if _, err := reading.DeleteReadThrough(ctx, owner, gone.ID, rts[0].ID); err != nil {
+		t.Fatal(err)
+	}
+
+	snapshot := func(db *data.DB) map[string]string {
+		t.Helper()
+		write, _ := db.Pools()
+		out := map[string]string{}
+		for name, query := range map[string]string{
+			"read_throughs":    `SELECT id, book_id, started_on, finished_on, outcome, stopped_at_page FROM read_throughs ORDER BY id`,
+			"progress_updates": `SELECT id, read_through_id, page, percent, recorded_at FROM progress_updates ORDER BY id`,
+			"books":            `SELECT id, status, progress, finished_on, progress_page, progress_percent, progress_at FROM books ORDER BY id`,
+			"sequence":         `SELECT seq FROM sqlite_sequence WHERE name = 'read_throughs'`,
+			// The text of every index, trigger and view that the rebuild makes again.
+			"schema": `SELECT type, name, sql FROM sqlite_master
+				WHERE type IN ('index', 'trigger', 'view') AND (tbl_name IN ('read_throughs', 'book_sort_keys')
+				   OR sql LIKE '%read_throughs%' OR sql LIKE '%book_sort_keys%') ORDER BY name`,
+		} {
+			rows, err := write.QueryxContext(ctx, query)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for rows.Next() {
+				cols, err := rows.SliceScan()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range cols {
+					if b, ok := c.([]byte); ok {
+						c = string(b)
+					}
+					out[name] += fmt.Sprintf("%v|", c)
+				}
+				out[name] += "\n"
+			}
+			if err := rows.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return out
+	}
+	before := snapshot(old)
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(before["read_throughs"], "\n") != 3 || strings.Count(before["progress_updates"], "\n") != 4 {
+		t.Fatalf("before the migration: %v", before)
+	}
+
+	db := openAndCheck(t, path)
+	after := snapshot(db)
+	if !maps.Equal(after, before) {
+		t.Errorf("after the migration:\n%v\nwant\n%v", after, before)
+	}
+	write, _ := db.Pools()
+	var notNull int
+	if err := write.GetContext(ctx, &notNull, `SELECT "notnull" FROM pragma_table_info('read_throughs') WHERE name = 'started_on'`); err != nil || notNull != 0 {
+		t.Errorf("started_on not null = %d, %v; want nullable", notNull, err)
+	}
+
+	{
+		// Killed after its COMMIT and before goose recorded it, the migration runs again on the
+		// next open, and changes nothing.
+		if _, err := write.ExecContext(ctx, `DELETE FROM goose_db_version WHERE version_id = ?`, readingDatesMigration); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		db = openAndCheck(t, path)
+		write, _ = db.Pools()
+		if again := snapshot(db); !maps.Equal(again, before) {
+			t.Errorf("after the migration ran twice:\n%v\nwant\n%v", again, before)
+		}
+	}
+
+	t.Run("Constraints", func(t *testing.T) {
+		// What the new schema still refuses, and what it now accepts.
+		for _, tc := range []struct {
+			name, insert string
+			ok           bool
+		}{
+			{"OKUndatedRead", `INSERT INTO read_throughs (book_id, outcome) VALUES (?, 'read')`, true},
+			{"OKFinishOnly", `INSERT INTO read_throughs (book_id, finished_on, outcome) VALUES (?, '2020-01-02', 'dnf')`, true},
+			{"ErrFinishBeforeStart", `INSERT INTO read_throughs (book_id, started_on, finished_on, outcome) VALUES (?, '2020-01-02', '2020-01-01', 'read')`, false},
+			{"ErrOpenWithFinish", `INSERT INTO read_throughs (book_id, finished_on, outcome) VALUES (?, '2020-01-02', 'reading')`, false},
+			{"ErrSecondOpen", `INSERT INTO read_throughs (book_id, outcome) VALUES (?, 'reading')`, false}, // Dune is being read
+			{"ErrNoBook", `INSERT INTO read_throughs (book_id, outcome) VALUES (? + 1000, 'read')`, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tx, err := write.BeginTxx(ctx, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tx.Rollback()
+				_, err = tx.ExecContext(ctx, tc.insert, dune.ID)
+				if (err == nil) != tc.ok {
+					t.Errorf("insert: %v, want ok %v", err, tc.ok)
+				}
+			})
+		}
+	})
+
+	t.Run("KeepsWorking", func(t *testing.T) {
+		reading := db.Reading()
+		rt, err := reading.AddReadThrough(ctx, owner, emma.ID, data.ReadingInput{Outcome: data.StatusRead})
+		if err != nil {
+			t.Fatalf("AddReadThrough: %v", err)
+		}
+		if rt.ID <= rts[0].ID {
+			t.Errorf("new reading has id %d, want past the deleted %d", rt.ID, rts[0].ID)
+		}
+		// The triggers still keep the book's progress, and deleting a reading still takes its
+		// progress with it (foreign keys are on again).
+		if _, err := reading.RecordProgress(ctx, owner, dune.ID, data.ProgressInput{Page: 90}); err != nil {
+			t.Fatal(err)
+		}
+		if b, err := db.Books().Get(ctx, owner, dune.ID); err != nil || b.Progress().Page != 90 {
+			t.Errorf("Dune's progress = %+v, %v; want page 90", b.Progress(), err)
+		}
+		dunes, err := reading.ReadThroughs(ctx, owner, dune.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := reading.DeleteReadThrough(ctx, owner, dune.ID, dunes[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		var left int
+		if err := write.GetContext(ctx, &left, `SELECT COUNT(*) FROM progress_updates WHERE read_through_id = ?`, dunes[0].ID); err != nil || left != 0 {
+			t.Errorf("%d progress updates left of the deleted reading, %v; want 0", left, err)
+		}
+	})
+}
+
+// openAndCheck opens the database at path, migrating it, checks that foreign keys are on and
+// that no row refers to one that is gone, and closes it when the test ends.
+func openAndCheck(t *testing.T, path string) *data.DB {
+	t.Helper()
+	db, err := data.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	write, _ := db.Pools()
+	var fk int
+	if err := write.GetContext(t.Context(), &fk, `PRAGMA foreign_keys`); err != nil || fk != 1 {
+		t.Errorf("foreign_keys = %d, %v; want 1", fk, err)
+	}
+	var dangling []string
+	if err := write.SelectContext(t.Context(), &dangling, `SELECT "table" FROM pragma_foreign_key_check`); err != nil || len(dangling) > 0 {
+		t.Errorf("foreign key check: %v, %v; want nothing", dangling, err)
+	}
+	return db
+}

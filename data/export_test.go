@@ -1,6 +1,7 @@
 package data
 
 import (
+	"context"
 	"io/fs"
 	"time"
 
@@ -13,6 +14,12 @@ func (db *DB) SetClock(now func() time.Time) { db.now = now }
 
 // Pools returns the write and the read pool, so tests can look at the connections themselves.
 func (db *DB) Pools() (write, read *sqlx.DB) { return db.write, db.read }
+
+// OpenAt opens the database at path as Open does, but migrates it only up to the given version:
+// a database made by an earlier schema, for the tests of a later migration.
+func OpenAt(ctx context.Context, path string, version int64) (*DB, error) {
+	return open(ctx, "sqlite3", path, version)
+}
 
 // MigrationFiles returns the names of the embedded migration files.
 func MigrationFiles() ([]string, error) { return fs.Glob(migrations, "migrations/*.sql") }

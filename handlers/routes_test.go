@@ -88,6 +88,7 @@ func TestBuiltURLsAreRouted(t *testing.T) {
 		{http.MethodPost, views.BookShelvesURL(b.ID), form("shelf", strconv.FormatInt(sh.ID, 10))},
 		{http.MethodPost, views.BookDetailsURL(b.ID), form("pages", "400")},
 		{http.MethodPost, views.ReadThroughURL(b.ID, rt), form("started_on", "2025-01-01")},
+		{http.MethodPost, views.ReadThroughsURL(b.ID), form("outcome", "read")},
 		{http.MethodPost, views.ShelfURL(sh.ID), form("name", "Loved")},
 		{http.MethodPost, views.ShelfMoveURL(sh.ID), form("position", "0")},
 		{http.MethodPost, views.ImportRowURL(confirmed, 1), form("title", "Fixed", "author", "Someone")},
