@@ -175,7 +175,7 @@ func BenchmarkCreateParallel(b *testing.B) {
 
 // BenchmarkSetDetails measures saving a book's rating on its page, alternating between two
 // ratings, with the bytes of write-ahead log it costs: the search index is not touched by it
-// (migration 00012), though the same UPDATE names the notes and ISBN.
+// (migration 00014), though the same UPDATE names the notes and ISBN.
 func BenchmarkSetDetails(b *testing.B) {
 	forEachSize(b, func(b *testing.B, lib benchLibrary) {
 		page, err := lib.books.List(b.Context(), lib.owner, 0, data.PageSize)

@@ -84,9 +84,10 @@ func (s *CoverStore) Hash(ctx context.Context, owner, id int64) (string, error) 
 	return hash.String, nil
 }
 
-// Image returns the picture of the owner's book id in size, when its cover is the one hash
-// names; an older hash (the cover was replaced) is ErrNotFound, as is another reader's book.
-func (s *CoverStore) Image(ctx context.Context, owner, id int64, hash string, size CoverSize) ([]byte, error) {
+// Image returns the picture in size of a cover named hash of one of the owner's live books. (Two
+// books with the same picture have the same hash, and either gives it.) Another reader's cover, a
+// replaced one and a deleted book's are ErrNotFound.
+func (s *CoverStore) Image(ctx context.Context, owner int64, hash string, size CoverSize) ([]byte, error) {
 	column := "small"
 	if size == CoverLarge {
 		column = "large"
@@ -94,14 +95,27 @@ func (s *CoverStore) Image(ctx context.Context, owner, id int64, hash string, si
 	var img []byte
 	err := s.db.get(ctx, &img, `
 		SELECT c.`+column+` FROM covers c JOIN books b ON b.id = c.book_id
-		WHERE c.book_id = ? AND c.hash = ? AND b.owner_id = ? AND b.deleted_at IS NULL`, id, hash, owner)
+		WHERE c.hash = ? AND b.owner_id = ? AND b.deleted_at IS NULL LIMIT 1`, hash, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cover of book %d: %w", id, err)
+		return nil, fmt.Errorf("cover %s: %w", hash, err)
 	}
 	return img, nil
+}
+
+// Owns reports whether a cover named hash is on one of the owner's live books: what a browser
+// asking whether its copy is still good needs, without reading the picture.
+func (s *CoverStore) Owns(ctx context.Context, owner int64, hash string) (bool, error) {
+	var ok bool
+	err := s.db.get(ctx, &ok, `
+		SELECT EXISTS (SELECT 1 FROM covers c JOIN books b ON b.id = c.book_id
+		WHERE c.hash = ? AND b.owner_id = ? AND b.deleted_at IS NULL)`, hash, owner)
+	if err != nil {
+		return false, fmt.Errorf("cover %s: %w", hash, err)
+	}
+	return ok, nil
 }
 
 // Hashes returns the hashes of the covers of those of the owner's books ids that have one: what a

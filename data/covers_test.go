@@ -29,13 +29,13 @@ func TestCoverStore(t *testing.T) {
 	if h, err := covers.Hash(ctx, ada, dune.ID); err != nil || h != "bbbb" {
 		t.Errorf("Hash = %q, %v; want the replacement's", h, err)
 	}
-	if img, err := covers.Image(ctx, ada, dune.ID, "bbbb", data.CoverLarge); err != nil || string(img) != "l2" {
+	if img, err := covers.Image(ctx, ada, "bbbb", data.CoverLarge); err != nil || string(img) != "l2" {
 		t.Errorf("Image = %q, %v", img, err)
 	}
 	for name, get := range map[string]func() ([]byte, error){
-		"OldHash":     func() ([]byte, error) { return covers.Image(ctx, ada, dune.ID, "aaaa", data.CoverSmall) },
-		"OtherReader": func() ([]byte, error) { return covers.Image(ctx, bob, dune.ID, "bbbb", data.CoverSmall) },
-		"MissingBook": func() ([]byte, error) { return covers.Image(ctx, ada, dune.ID+99, "bbbb", data.CoverSmall) },
+		"OldHash":     func() ([]byte, error) { return covers.Image(ctx, ada, "aaaa", data.CoverSmall) },
+		"OtherReader": func() ([]byte, error) { return covers.Image(ctx, bob, "bbbb", data.CoverSmall) },
+		"Unknown":     func() ([]byte, error) { return covers.Image(ctx, ada, "cccc", data.CoverSmall) },
 	} {
 		if _, err := get(); !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("%s: %v, want ErrNotFound", name, err)
@@ -44,12 +44,18 @@ func TestCoverStore(t *testing.T) {
 	if _, err := covers.Hash(ctx, bob, dune.ID); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("Hash of another reader's book: %v", err)
 	}
+	if ok, err := covers.Owns(ctx, ada, "bbbb"); err != nil || !ok {
+		t.Errorf("Owns(ada, bbbb) = %v, %v", ok, err)
+	}
+	if ok, err := covers.Owns(ctx, bob, "bbbb"); err != nil || ok {
+		t.Errorf("Owns(bob, bbbb) = %v, %v; want false", ok, err)
+	}
 
 	// Deleted (Undo possible): hidden; restored: back; purged: gone with the book.
 	if _, err := db.Books().Delete(ctx, ada, dune.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := covers.Image(ctx, ada, dune.ID, "bbbb", data.CoverSmall); !errors.Is(err, data.ErrNotFound) {
+	if _, err := covers.Image(ctx, ada, "bbbb", data.CoverSmall); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("cover of a deleted book: %v", err)
 	}
 	if _, err := db.Books().PurgeDeleted(ctx, -time.Hour); err != nil {

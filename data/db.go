@@ -60,11 +60,12 @@ type DB struct {
 
 // Open opens (creating if needed) the SQLite database at path and applies every pending migration.
 func Open(ctx context.Context, path string) (*DB, error) {
-	return open(ctx, "sqlite3", path)
+	return open(ctx, "sqlite3", path, 0)
 }
 
-// open is Open with the name of the SQLite driver to use, which tests choose.
-func open(ctx context.Context, driverName, path string) (*DB, error) {
+// open is Open with the name of the SQLite driver to use, which tests choose, and the migration
+// to stop at (0 for all of them), with which tests make a database of an earlier schema.
+func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: no path given")
 	}
@@ -94,7 +95,7 @@ func open(ctx context.Context, driverName, path string) (*DB, error) {
 		return fail(err)
 	}
 	opened = append(opened, lock.Close)
-	if err := migrate(ctx, write.DB); err != nil {
+	if err := migrate(ctx, write.DB, upTo); err != nil {
 		return fail(err)
 	}
 	if err := useIncrementalVacuum(ctx, write.DB); err != nil {
@@ -193,8 +194,9 @@ func dsn(path, mode string) string {
 	return "file:" + url.PathEscape(path) + "?" + q.Encode()
 }
 
-// migrate applies the embedded migrations that the database has not seen yet.
-func migrate(ctx context.Context, db *sql.DB) error {
+// migrate applies the embedded migrations that the database has not seen yet, up to the
+// version upTo, or all of them when it is 0.
+func migrate(ctx context.Context, db *sql.DB, upTo int64) error {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
@@ -203,7 +205,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	if upTo > 0 {
+		_, err = p.UpTo(ctx, upTo)
+	} else {
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
 	return nil

@@ -38,7 +38,7 @@ func TestOpenWithoutFTS5(t *testing.T) {
 	for _, check := range []func() error{
 		func() error { return checkSQLite(t.Context(), withoutFTS5) },
 		func() error {
-			db, err := open(t.Context(), withoutFTS5, filepath.Join(dir, "bookcase.db"))
+			db, err := open(t.Context(), withoutFTS5, filepath.Join(dir, "bookcase.db"), 0)
 			if err == nil {
 				db.Close()
 			}

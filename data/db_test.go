@@ -3,6 +3,7 @@ package data_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path"
@@ -443,6 +444,223 @@ func assertSameBook(t *testing.T, got, want data.Book) {
 // fixedClock returns a clock for SetClock that reads *now, so a test can move time by assigning it.
 func fixedClock(now *time.Time) func() time.Time { return func() time.Time { return *now } }
 
+// readingDatesMigration is the migration that lets a reading's dates be unknown.
+const readingDatesMigration = 12
+
+// TestMigrateReadingDates migrates a database made by the schema before readingDatesMigration,
+// full of readings and their progress, to the schema where a reading's dates may be unknown: the
+// twelve step rebuild of read_throughs must keep every reading and progress update (foreign keys are
+// off while it runs; with them on, dropping the old table would cascade), the high-water mark of
+// its ids, its indexes, and the view and triggers that keep the books' sort keys.
+func TestMigrateReadingDates(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := data.OpenAt(ctx, path, readingDatesMigration-1)
+	if err != nil {
+		t.Fatalf("OpenAt(%d): %v", readingDatesMigration-1, err)
+	}
+	clock := t0
+	old.SetClock(fixedClock(&clock))
+	owner := addReader(t, old, "reader").ID
+	books, reading := old.Books(), old.Reading()
+	status := func(id int64, st data.Status, on time.Time) {
+		t.Helper()
+		if _, err := reading.SetStatus(ctx, owner, id, st, on); err != nil {
+			t.Fatalf("SetStatus(%d, %s): %v", id, st, err)
+		}
+	}
+	progress := func(id int64, page int) {
+		t.Helper()
+		if _, err := reading.RecordProgress(ctx, owner, id, data.ProgressInput{Page: page}); err != nil {
+			t.Fatalf("RecordProgress(%d): %v", id, err)
+		}
+		clock = clock.Add(time.Hour)
+	}
+	dune := mustCreate(t, books, owner, data.BookInput{Title: "Dune", Author: "Frank Herbert"})
+	status(dune.ID, data.StatusReading, day(-30))
+	progress(dune.ID, 100)
+	status(dune.ID, data.StatusRead, day(-20))
+	status(dune.ID, data.StatusReading, day(-5))
+	progress(dune.ID, 40)
+	progress(dune.ID, 80)
+	emma := mustCreate(t, books, owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+	status(emma.ID, data.StatusReading, day(-12))
+	progress(emma.ID, 50)
+	status(emma.ID, data.StatusDNF, day(-11))
+	// The newest reading is deleted: its id must not be given again after the rebuild.
+	gone := mustCreate(t, books, owner, data.BookInput{Title: "Gone", Author: "A"})
+	status(gone.ID, data.StatusReading, day(-3))
+	rts, err := reading.ReadThroughs(ctx, owner, gone.ID)
+	if err != nil || len(rts) != 1 {
+		t.Fatalf("ReadThroughs = %v, %v", rts, err)
+	}
+	if _, err := reading.DeleteReadThrough(ctx, owner, gone.ID, rts[0].ID); err != nil {
+		t.Fatal(err)
+	}
+
+	snapshot := func(db *data.DB) map[string]string {
+		t.Helper()
+		write, _ := db.Pools()
+		out := map[string]string{}
+		for name, query := range map[string]string{
+			"read_throughs":    `SELECT id, book_id, started_on, finished_on, outcome, stopped_at_page FROM read_throughs ORDER BY id`,
+			"progress_updates": `SELECT id, read_through_id, page, percent, recorded_at FROM progress_updates ORDER BY id`,
+			"books":            `SELECT id, status, progress, finished_on, progress_page, progress_percent, progress_at FROM books ORDER BY id`,
+			"sequence":         `SELECT seq FROM sqlite_sequence WHERE name = 'read_throughs'`,
+			// The text of every index, trigger and view that the rebuild makes again.
+			"schema": `SELECT type, name, sql FROM sqlite_master
+				WHERE type IN ('index', 'trigger', 'view') AND (tbl_name IN ('read_throughs', 'book_sort_keys')
+				   OR sql LIKE '%read_throughs%' OR sql LIKE '%book_sort_keys%') ORDER BY name`,
+		} {
+			rows, err := write.QueryxContext(ctx, query)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for rows.Next() {
+				cols, err := rows.SliceScan()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range cols {
+					if b, ok := c.([]byte); ok {
+						c = string(b)
+					}
+					out[name] += fmt.Sprintf("%v|", c)
+				}
+				out[name] += "\n"
+			}
+			if err := rows.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return out
+	}
+	before := snapshot(old)
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(before["read_throughs"], "\n") != 3 || strings.Count(before["progress_updates"], "\n") != 4 {
+		t.Fatalf("before the migration: %v", before)
+	}
+
+	// The file as the schema before the migration left it, for the run killed mid-way below.
+	oldFile, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openAndCheck(t, path)
+	after := snapshot(db)
+	if !maps.Equal(after, before) {
+		t.Errorf("after the migration:\n%v\nwant\n%v", after, before)
+	}
+	write, _ := db.Pools()
+	var notNull int
+	if err := write.GetContext(ctx, &notNull, `SELECT "notnull" FROM pragma_table_info('read_throughs') WHERE name = 'started_on'`); err != nil || notNull != 0 {
+		t.Errorf("started_on not null = %d, %v; want nullable", notNull, err)
+	}
+
+	{
+		// Killed after its COMMIT and before goose recorded it (so before any later migration
+		// ran), the migration runs again on the next open, and changes nothing.
+		killed := filepath.Join(filepath.Dir(path), "killed.db")
+		if err := os.WriteFile(killed, oldFile, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		k, err := data.OpenAt(ctx, killed, readingDatesMigration)
+		if err != nil {
+			t.Fatalf("OpenAt(%d): %v", readingDatesMigration, err)
+		}
+		kw, _ := k.Pools()
+		if _, err := kw.ExecContext(ctx, `DELETE FROM goose_db_version WHERE version_id = ?`, readingDatesMigration); err != nil {
+			t.Fatal(err)
+		}
+		if err := k.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if again := snapshot(openAndCheck(t, killed)); !maps.Equal(again, before) {
+			t.Errorf("after the migration ran twice:\n%v\nwant\n%v", again, before)
+		}
+	}
+
+	t.Run("Constraints", func(t *testing.T) {
+		// What the new schema still refuses, and what it now accepts.
+		for _, tc := range []struct {
+			name, insert string
+			ok           bool
+		}{
+			{"OKUndatedRead", `INSERT INTO read_throughs (book_id, outcome) VALUES (?, 'read')`, true},
+			{"OKFinishOnly", `INSERT INTO read_throughs (book_id, finished_on, outcome) VALUES (?, '2020-01-02', 'dnf')`, true},
+			{"ErrFinishBeforeStart", `INSERT INTO read_throughs (book_id, started_on, finished_on, outcome) VALUES (?, '2020-01-02', '2020-01-01', 'read')`, false},
+			{"ErrOpenWithFinish", `INSERT INTO read_throughs (book_id, finished_on, outcome) VALUES (?, '2020-01-02', 'reading')`, false},
+			{"ErrSecondOpen", `INSERT INTO read_throughs (book_id, outcome) VALUES (?, 'reading')`, false}, // Dune is being read
+			{"ErrNoBook", `INSERT INTO read_throughs (book_id, outcome) VALUES (? + 1000, 'read')`, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tx, err := write.BeginTxx(ctx, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tx.Rollback()
+				_, err = tx.ExecContext(ctx, tc.insert, dune.ID)
+				if (err == nil) != tc.ok {
+					t.Errorf("insert: %v, want ok %v", err, tc.ok)
+				}
+			})
+		}
+	})
+
+	t.Run("KeepsWorking", func(t *testing.T) {
+		reading := db.Reading()
+		rt, err := reading.AddReadThrough(ctx, owner, emma.ID, data.ReadingInput{Outcome: data.StatusRead})
+		if err != nil {
+			t.Fatalf("AddReadThrough: %v", err)
+		}
+		if rt.ID <= rts[0].ID {
+			t.Errorf("new reading has id %d, want past the deleted %d", rt.ID, rts[0].ID)
+		}
+		// The triggers still keep the book's progress, and deleting a reading still takes its
+		// progress with it (foreign keys are on again).
+		if _, err := reading.RecordProgress(ctx, owner, dune.ID, data.ProgressInput{Page: 90}); err != nil {
+			t.Fatal(err)
+		}
+		if b, err := db.Books().Get(ctx, owner, dune.ID); err != nil || b.Progress().Page != 90 {
+			t.Errorf("Dune's progress = %+v, %v; want page 90", b.Progress(), err)
+		}
+		dunes, err := reading.ReadThroughs(ctx, owner, dune.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := reading.DeleteReadThrough(ctx, owner, dune.ID, dunes[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		var left int
+		if err := write.GetContext(ctx, &left, `SELECT COUNT(*) FROM progress_updates WHERE read_through_id = ?`, dunes[0].ID); err != nil || left != 0 {
+			t.Errorf("%d progress updates left of the deleted reading, %v; want 0", left, err)
+		}
+	})
+}
+
+// openAndCheck opens the database at path, migrating it, checks that foreign keys are on and
+// that no row refers to one that is gone, and closes it when the test ends.
+func openAndCheck(t *testing.T, path string) *data.DB {
+	t.Helper()
+	db, err := data.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	write, _ := db.Pools()
+	var fk int
+	if err := write.GetContext(t.Context(), &fk, `PRAGMA foreign_keys`); err != nil || fk != 1 {
+		t.Errorf("foreign_keys = %d, %v; want 1", fk, err)
+	}
+	var dangling []string
+	if err := write.SelectContext(t.Context(), &dangling, `SELECT "table" FROM pragma_foreign_key_check`); err != nil || len(dangling) > 0 {
+		t.Errorf("foreign key check: %v, %v; want nothing", dangling, err)
+	}
+	return db
+}
+
 // searchIndexStructure is the search index's structure record (FTS5 keeps it at id 10 of
 // books_fts_data): it changes with every segment or tombstone written to the index.
 func searchIndexStructure(t *testing.T, db *data.DB) []byte {
@@ -480,7 +698,7 @@ func assertGenres(t *testing.T, books *data.BookStore, owner int64, want ...stri
 }
 
 // TestTriggersTouchOnlyWhatChanged checks that saving what the search index does not hold (a
-// rating, pages) or an edit that changes nothing leaves the index as it was (migration 00012: it
+// rating, pages) or an edit that changes nothing leaves the index as it was (migration 00014: it
 // was taken out and put back, a tombstone and a segment each time), and that changed text and
 // genres still reach the index and the genre counts.
 func TestTriggersTouchOnlyWhatChanged(t *testing.T) {
@@ -530,34 +748,27 @@ func TestTriggersTouchOnlyWhatChanged(t *testing.T) {
 	assertFinds(t, books, owner, "children", b.ID)
 }
 
-// TestOpenMigratesChangedOnlyTriggers fills a database as Bookcase left it at migration 11, and
+// changedOnlyMigration is the migration whose triggers touch only what changed.
+const changedOnlyMigration = 14
+
+// TestMigrateChangedOnly fills a database made by the schema before changedOnlyMigration, and
 // checks that Open migrates it with every book still found and counted, and the new triggers in
 // place.
-func TestOpenMigratesChangedOnlyTriggers(t *testing.T) {
+func TestMigrateChangedOnly(t *testing.T) {
+	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "old.db")
-	if err := data.MigrateTo(t.Context(), path, 11); err != nil {
-		t.Fatalf("MigrateTo(11): %v", err)
-	}
-	old, err := sqlx.Open("sqlite3", path)
+	old, err := data.OpenAt(ctx, path, changedOnlyMigration-1)
 	if err != nil {
-		t.Fatalf("open the old database: %v", err)
+		t.Fatalf("OpenAt(%d): %v", changedOnlyMigration-1, err)
 	}
-	now := time.Now().UTC()
-	for _, q := range []string{
-		`INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'old', 'x', ?)`,
-		`INSERT INTO books (owner_id, title, author, genre, created_at, updated_at) VALUES (1, 'Dune', 'Frank Herbert', 'Science fiction', ?, ?)`,
-		`INSERT INTO books (owner_id, title, author, genre, created_at, updated_at) VALUES (1, 'Solaris', 'Stanisław Lem', 'Science fiction', ?, ?)`,
-		`INSERT INTO book_counts (owner_id, live, want) VALUES (1, 2, 2)`,
-	} {
-		if _, err := old.ExecContext(t.Context(), q, now, now); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	owner := addReader(t, old, "reader").ID
+	dune := mustCreate(t, old.Books(), owner, data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction"})
+	solaris := mustCreate(t, old.Books(), owner, data.BookInput{Title: "Solaris", Author: "Stanisław Lem", Genre: "Science fiction"})
 	if err := old.Close(); err != nil {
 		t.Fatalf("close the old database: %v", err)
 	}
 
-	db, err := data.Open(t.Context(), path)
+	db, err := data.Open(ctx, path)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -567,22 +778,22 @@ func TestOpenMigratesChangedOnlyTriggers(t *testing.T) {
 		}
 	})
 	books := db.Books()
-	assertFinds(t, books, 1, "dune", 1)
-	assertFinds(t, books, 1, "stanislaw", 2)
-	assertGenres(t, books, 1, "Science fiction")
-	if n := count(t, books, 1); n != 2 {
+	assertFinds(t, books, owner, "dune", dune.ID)
+	assertFinds(t, books, owner, "stanislaw", solaris.ID)
+	assertGenres(t, books, owner, "Science fiction")
+	if n := count(t, books, owner); n != 2 {
 		t.Errorf("Count = %d, want 2", n)
 	}
 
 	before := searchIndexStructure(t, db)
-	if _, err := db.Reading().SetDetails(t.Context(), 1, 2, data.DetailsInput{Rating: "5"}); err != nil {
+	if _, err := db.Reading().SetDetails(ctx, owner, solaris.ID, data.DetailsInput{Rating: "5"}); err != nil {
 		t.Fatalf("SetDetails: %v", err)
 	}
 	if got := searchIndexStructure(t, db); !bytes.Equal(got, before) {
 		t.Errorf("after migrating, a rating rewrote the search index")
 	}
-	if _, err := books.Update(t.Context(), 1, 1, data.BookInput{Title: "Dune Messiah", Author: "Frank Herbert", Genre: "Science fiction"}); err != nil {
+	if _, err := books.Update(ctx, owner, dune.ID, data.BookInput{Title: "Dune Messiah", Author: "Frank Herbert", Genre: "Science fiction"}); err != nil {
 		t.Fatalf("Update: %v", err)
 	}
-	assertFinds(t, books, 1, "messiah", 1)
+	assertFinds(t, books, owner, "messiah", dune.ID)
 }

@@ -94,7 +94,7 @@ func (s *BookStore) exportPage(ctx context.Context, owner, after int64) ([]Expor
 	if err := s.selectIn(ctx, &rts, `
 		SELECT `+readThroughColumns+` FROM read_throughs
 		WHERE book_id IN (?)
-		ORDER BY started_on, id`, ids); err != nil {
+		ORDER BY book_id, `+readingsOldestFirst, ids); err != nil {
 		return nil, err
 	}
 	for _, rt := range rts {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +52,8 @@ type ImportRow struct {
 	DateUpdated *time.Time
 	DateStarted *time.Time
 	DateRead    *time.Time
-	// ReadCount is how many times the book was read, as the file says.
+	// ReadCount is how many readings the book has had, as the file says, counting as Goodreads
+	// does the one being read or given up (see readThrough); at most MaxReadCount.
 	ReadCount int `json:",omitempty"`
 	// ReadThroughs and Progress, when the file has them (Bookcase's JSON export), are the book's
 	// readings and progress history; they replace the one reading Status and the dates imply.
@@ -298,6 +300,15 @@ func (l library) classify(r ImportRow) Classification {
 }
 
 // importColumns names the file's columns after the form fields the store checks.
+// MaxReadCount is the most readings an imported row's read count may give its book. Each is a
+// row written, so a file cannot ask for millions; a hundred readings of one book is past any
+// reader's.
+const MaxReadCount = 100
+
+// msgReadCount is why a read count is refused, in the file or in the fix form; it says
+// MaxReadCount.
+const msgReadCount = "The read count is a whole number from 0 to 100, like 1."
+
 var importColumns = map[string]string{"title": "Title", "author": "Author", "genre": "Genre", "status": "Status", "name": "Shelves"}
 
 // CheckImportRow reports what keeps Import from writing r, as problems at r.Line: the rules of
@@ -338,12 +349,15 @@ func CheckImportRow(r ImportRow) []ImportProblem {
 			problems = append(problems, ImportProblem{Line: line, Column: column, Value: t.Format(dateLayout), Message: msgDateRange})
 		}
 	}
+	if r.ReadCount < 0 || r.ReadCount > MaxReadCount {
+		problems = append(problems, ImportProblem{Line: line, Column: "Read Count", Value: strconv.Itoa(r.ReadCount), Message: msgReadCount})
+	}
 	dated("Date Added", r.DateAdded)
 	dated("Date Updated", r.DateUpdated)
 	dated("Date Started", r.DateStarted)
 	dated("Date Read", r.DateRead)
 	for _, rt := range r.ReadThroughs {
-		dated("Readings", &rt.StartedOn)
+		dated("Readings", rt.StartedOn)
 		dated("Readings", rt.FinishedOn)
 	}
 	for _, p := range r.Progress {
@@ -474,7 +488,7 @@ func (im *importer) row(ctx context.Context, r ImportRow, onDuplicate string, su
 			if err := im.history(ctx, id, r); err != nil {
 				return err
 			}
-		} else if err := im.readThrough(ctx, id, in.Status, r, now); err != nil {
+		} else if err := im.readThrough(ctx, id, in.Status, r); err != nil {
 			return err
 		}
 		im.lib.remember(id, r.ISBN, in.Title, in.Author)
@@ -483,43 +497,69 @@ func (im *importer) row(ctx context.Context, r ImportRow, onDuplicate string, su
 	return im.shelve(ctx, id, r.Shelves, now)
 }
 
-// readThrough records the reading a new book's status implies, on the file's dates. A book read
-// or given up on a day the file does not say gets no reading: none is invented on the day of the
-// import. A reading's start is required (migration 00004), so a finished one without a start
-// date starts on its finish date, and a book being read without one starts today.
-func (im *importer) readThrough(ctx context.Context, id int64, st Status, r ImportRow, now time.Time) error {
-	if (st == StatusRead || st == StatusDNF) && r.DateRead == nil {
+// readThrough records the readings that a new book's status, the file's dates and its read
+// count imply, and invents nothing: a date the file does not give stays unknown. The read count
+// is Goodreads' (one for a book read once, or being read for the first time), so a book has:
+//   - read: as many readings as the count (one at least), the latest finished on Date Read and
+//     started on Date Started, the others read on dates unknown;
+//   - being read or given up: that reading (started on Date Started; given up on Date Read,
+//     which the file's reader sets from the abandoned date), and a finished reading for each
+//     other count, the latest of them finished on Date Read for a book being read;
+//   - want to read: a finished reading for each count, on dates unknown.
+func (im *importer) readThrough(ctx context.Context, id int64, st Status, r ImportRow) error {
+	date := func(t *time.Time) sql.NullString {
+		if t == nil {
+			return sql.NullString{}
+		}
+		return sql.NullString{String: dateOf(*t).Format(dateLayout), Valid: true}
+	}
+	start, finish := date(r.DateStarted), date(r.DateRead)
+	earlier := max(r.ReadCount-1, 0)
+	var earlierFinish sql.NullString
+	switch st {
+	case StatusWant:
+		earlier = r.ReadCount
+	case StatusReading:
+		// Date Read, for a book being read again, is when the last reading before ended.
+		if finish.Valid {
+			earlier, earlierFinish, finish = max(earlier, 1), finish, sql.NullString{}
+		}
+	}
+	// A start after the finish, or before the reading before ended, is not this reading's.
+	// (Dates as yyyy-mm-dd compare as their text.)
+	if start.Valid && (finish.Valid && start.String > finish.String || earlierFinish.Valid && start.String < earlierFinish.String) {
+		start = sql.NullString{}
+	}
+	for i := range earlier {
+		fin := sql.NullString{}
+		if i == earlier-1 {
+			fin = earlierFinish
+		}
+		if _, err := im.insertRead.ExecContext(ctx, id, nil, fin, StatusRead, nil); err != nil {
+			return err
+		}
+	}
+	if st == StatusWant {
 		return nil
 	}
-	day := dateOf(now)
-	if r.DateRead != nil {
-		day = dateOf(*r.DateRead)
-	}
-	start := day
-	if r.DateStarted != nil && !dateOf(*r.DateStarted).After(day) {
-		start = dateOf(*r.DateStarted)
-	}
-	switch st {
-	case StatusReading:
-		_, err := im.insertRead.ExecContext(ctx, id, start.Format(dateLayout), nil, StatusReading, nil)
-		return err
-	case StatusRead, StatusDNF:
-		_, err := im.insertRead.ExecContext(ctx, id, start.Format(dateLayout), day.Format(dateLayout), st, nil)
-		return err
-	}
-	return nil
+	_, err := im.insertRead.ExecContext(ctx, id, start, finish, st, nil)
+	return err
 }
 
 // history records a new book's readings and progress as the file has them. Each progress update
-// goes to the latest reading started on or before it (the first reading, if none was).
+// goes to the reading it falls in: the latest one started on or before it and not finished
+// before it; else the open reading; else the latest started on or before it; else the first.
 func (im *importer) history(ctx context.Context, id int64, r ImportRow) error {
 	ids := make([]int64, len(r.ReadThroughs))
 	for i, rt := range r.ReadThroughs {
-		var finished any
+		var started, finished any
+		if rt.StartedOn != nil {
+			started = dateOf(*rt.StartedOn).Format(dateLayout)
+		}
 		if rt.FinishedOn != nil {
 			finished = dateOf(*rt.FinishedOn).Format(dateLayout)
 		}
-		res, err := im.insertRead.ExecContext(ctx, id, dateOf(rt.StartedOn).Format(dateLayout), finished, rt.Outcome, nullInt(rt.StoppedAtPage))
+		res, err := im.insertRead.ExecContext(ctx, id, started, finished, rt.Outcome, nullInt(rt.StoppedAtPage))
 		if err != nil {
 			return err
 		}
@@ -528,18 +568,39 @@ func (im *importer) history(ctx context.Context, id int64, r ImportRow) error {
 		}
 	}
 	for _, p := range r.Progress {
-		at := 0
-		for i, rt := range r.ReadThroughs {
-			if !dateOf(rt.StartedOn).After(dateOf(p.RecordedAt)) && !rt.StartedOn.Before(r.ReadThroughs[at].StartedOn) {
-				at = i
-			}
-		}
 		page, percent := storedProgress(p, r.Pages)
-		if _, err := im.insertProgress.ExecContext(ctx, ids[at], page, percent, p.RecordedAt.UTC()); err != nil {
+		if _, err := im.insertProgress.ExecContext(ctx, ids[progressReading(r.ReadThroughs, p)], page, percent, p.RecordedAt.UTC()); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// progressReading returns the index of the reading among rts that the progress update p belongs
+// to (see history); rts is not empty.
+func progressReading(rts []ReadThrough, p Progress) int {
+	day := dateOf(p.RecordedAt)
+	startedBy := func(rt ReadThrough) bool { return rt.StartedOn != nil && !dateOf(*rt.StartedOn).After(day) }
+	latest := func(ok func(ReadThrough) bool) int {
+		at := -1
+		for i, rt := range rts {
+			if ok(rt) && (at < 0 || !rt.StartedOn.Before(*rts[at].StartedOn)) {
+				at = i
+			}
+		}
+		return at
+	}
+	if at := latest(func(rt ReadThrough) bool {
+		return startedBy(rt) && (rt.FinishedOn == nil || !dateOf(*rt.FinishedOn).Before(day))
+	}); at >= 0 {
+		return at
+	}
+	for i, rt := range rts {
+		if rt.Outcome == StatusReading {
+			return i
+		}
+	}
+	return max(latest(startedBy), 0)
 }
 
 // storedProgress is how a progress update is stored so that it reads back (progressRow.progress)

@@ -1,6 +1,7 @@
 package data_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -138,9 +139,9 @@ func TestImport(t *testing.T) {
 	})
 }
 
-// TestImportDates checks that an import records the readings a file dates and invents none: a
-// book read or given up on a date the file does not give gets no reading, not one dated the day
-// of the import; a read book with only its finish date keeps that date.
+// TestImportDates checks that an import records the readings a file's status, dates and read
+// count imply, and invents no date: a date the file does not give stays unknown (never the day
+// of the import, nor a start equal to the finish), and a read count of N gives N readings.
 func TestImportDates(t *testing.T) {
 	db := openDB(t)
 	u := addReader(t, db, "ada")
@@ -155,32 +156,64 @@ func TestImportDates(t *testing.T) {
 		{Title: "Read undated", Author: "A", Status: data.StatusRead},
 		{Title: "Given up undated", Author: "A", Status: data.StatusDNF},
 		{Title: "Read dated", Author: "A", Status: data.StatusRead, DateRead: day("2023-01-15")},
+		{Title: "Read three times", Author: "A", Status: data.StatusRead, ReadCount: 3, DateRead: day("2023-01-15")},
+		{Title: "Read with start", Author: "A", Status: data.StatusRead, ReadCount: 1, DateStarted: day("2023-01-02"), DateRead: day("2023-01-15")},
+		{Title: "Start after finish", Author: "A", Status: data.StatusRead, DateStarted: day("2023-02-02"), DateRead: day("2023-01-15")},
 		{Title: "Given up dated", Author: "A", Status: data.StatusDNF, DateStarted: day("2023-03-01"), DateRead: day("2023-04-01")},
+		{Title: "Reading unstarted", Author: "A", Status: data.StatusReading, ReadCount: 1},
+		{Title: "Reading started", Author: "A", Status: data.StatusReading, DateStarted: day("2023-05-01")},
+		{Title: "Reading again", Author: "A", Status: data.StatusReading, ReadCount: 2, DateStarted: day("2023-05-01"), DateRead: day("2020-06-01")},
+		{Title: "Want again", Author: "A", Status: data.StatusWant, ReadCount: 2},
+		{Title: "Want", Author: "A", Status: data.StatusWant},
 	}
 	if _, err := db.Import(t.Context(), u.ID, rows, data.OnDuplicateSkip); err != nil {
 		t.Fatal(err)
 	}
-	page, err := db.Books().List(t.Context(), u.ID, 0, 10)
+	page, err := db.Books().List(t.Context(), u.ID, 0, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Each reading newest first, as start..finish outcome, "?" for a date not known.
 	want := map[string]string{
-		"Read undated":     "",
-		"Given up undated": "",
-		"Read dated":       "2023-01-15..2023-01-15 read",
-		"Given up dated":   "2023-03-01..2023-04-01 dnf",
+		"Read undated":       "?..? read",
+		"Given up undated":   "?..? dnf",
+		"Read dated":         "?..2023-01-15 read",
+		"Read three times":   "?..2023-01-15 read; ?..? read; ?..? read",
+		"Read with start":    "2023-01-02..2023-01-15 read",
+		"Start after finish": "?..2023-01-15 read",
+		"Given up dated":     "2023-03-01..2023-04-01 dnf",
+		"Reading unstarted":  "?..? reading",
+		"Reading started":    "2023-05-01..? reading",
+		"Reading again":      "2023-05-01..? reading; ?..2020-06-01 read",
+		"Want again":         "?..? read; ?..? read",
+		"Want":               "",
 	}
+	if len(page.Books) != len(want) {
+		t.Fatalf("%d books, want %d", len(page.Books), len(want))
+	}
+	today := time.Now().UTC().Format(time.DateOnly)
 	for _, b := range page.Books {
 		rts, err := db.Reading().ReadThroughs(t.Context(), u.ID, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := ""
+		var got []string
 		for _, rt := range rts {
-			got += rt.StartedOn.Format(time.DateOnly) + ".." + rt.FinishedOn.Format(time.DateOnly) + " " + string(rt.Outcome)
+			got = append(got, importedDate(rt.StartedOn)+".."+importedDate(rt.FinishedOn)+" "+string(rt.Outcome))
 		}
-		if got != want[b.Title] {
-			t.Errorf("%s: readings %q, want %q", b.Title, got, want[b.Title])
+		if g := strings.Join(got, "; "); g != want[b.Title] {
+			t.Errorf("%s: readings %q, want %q", b.Title, g, want[b.Title])
+		}
+		if g := strings.Join(got, "; "); strings.Contains(g, today) {
+			t.Errorf("%s: readings %q dated today, which the file does not say", b.Title, g)
 		}
 	}
+}
+
+// importedDate writes a reading's date, or "?" when it is not known.
+func importedDate(t *time.Time) string {
+	if t == nil {
+		return "?"
+	}
+	return t.Format(time.DateOnly)
 }

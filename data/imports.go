@@ -398,8 +398,8 @@ func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFi
 	readCount := 0
 	if s := strings.TrimSpace(fix.ReadCount); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 || n > 1000 {
-			v.add("readCount", "The read count is a whole number, like 1, or empty.")
+		if err != nil || n < 0 || n > MaxReadCount {
+			v.add("readCount", msgReadCount+" Leave it empty for 0.")
 		}
 		readCount = n
 	}

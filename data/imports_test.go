@@ -114,8 +114,10 @@ func TestCheckImportRowRefuses(t *testing.T) {
 			[]data.ImportProblem{{Line: 2, Column: "Date Read", Value: "0000-06-01", Message: dates}}},
 		{"ErrDateAddedYearZero", data.ImportRow{Title: "T", Author: "A", DateAdded: &year0},
 			[]data.ImportProblem{{Line: 2, Column: "Date Added", Value: "0000-06-01", Message: dates}}},
-		{"ErrReadingYearZero", data.ImportRow{Title: "T", Author: "A", ReadThroughs: []data.ReadThrough{{StartedOn: year0, FinishedOn: &fine, Outcome: data.StatusRead}}},
+		{"ErrReadingYearZero", data.ImportRow{Title: "T", Author: "A", ReadThroughs: []data.ReadThrough{{StartedOn: &year0, FinishedOn: &fine, Outcome: data.StatusRead}}},
 			[]data.ImportProblem{{Line: 2, Column: "Readings", Value: "0000-06-01", Message: dates}}},
+		{"ErrReadCountTooLarge", data.ImportRow{Title: "T", Author: "A", Status: data.StatusRead, ReadCount: data.MaxReadCount + 1},
+			[]data.ImportProblem{{Line: 2, Column: "Read Count", Value: "101", Message: "The read count is a whole number from 0 to 100, like 1."}}},
 		{"ErrProgressYearZero", data.ImportRow{Title: "T", Author: "A", Progress: []data.Progress{{Page: 3, RecordedAt: year0}}},
 			[]data.ImportProblem{{Line: 2, Column: "Progress", Value: "0000-06-01", Message: dates}}},
 	} {

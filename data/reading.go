@@ -35,12 +35,11 @@ const (
 	msgNotesInvalid   = "Notes contain characters that are not valid text."
 	msgNotesControl   = "Notes may not contain control characters or text-direction overrides."
 	msgDateRange      = "Enter a date between the years 1 and 9999."
-	msgStartRequired  = "Enter the start date."
 	msgStartFuture    = "The start date cannot be in the future."
 	msgFinishFuture   = "The finish date cannot be in the future."
 	msgFinishBefore   = "The finish date is before the start date."
-	msgFinishRequired = "Enter the finish date."
 	msgFinishOpen     = "Mark the book as read or not finished to give this reading a finish date."
+	msgOutcome        = "Choose whether you read the book or did not finish it."
 )
 
 // ReadingStore holds the readers' readings of their books: each book's status, its
@@ -56,10 +55,12 @@ func (db *DB) Reading() *ReadingStore { return &ReadingStore{db: db} }
 
 // ReadThrough is one reading of a book, from its start to its finish or to where the reader stopped.
 type ReadThrough struct {
-	ID        int64     `db:"id"`
-	BookID    int64     `db:"book_id"`
-	StartedOn time.Time `db:"started_on"`
-	// FinishedOn is nil while the reading is open (Outcome is StatusReading).
+	ID     int64 `db:"id"`
+	BookID int64 `db:"book_id"`
+	// StartedOn is nil when the reader does not know when the reading began.
+	StartedOn *time.Time `db:"started_on"`
+	// FinishedOn is nil while the reading is open (Outcome is StatusReading), and when the
+	// reader does not know when it ended.
 	FinishedOn *time.Time `db:"finished_on"`
 	// Outcome is StatusReading while open, then StatusRead or StatusDNF.
 	Outcome Status `db:"outcome"`
@@ -90,6 +91,23 @@ type ReadingNow struct {
 	Title    string
 	Pages    int
 	Progress Progress
+}
+
+// ReadingInput is a past reading as a reader adds it: its outcome (StatusRead or StatusDNF) and
+// its dates, each nil when not known.
+type ReadingInput struct {
+	StartedOn, FinishedOn *time.Time
+	Outcome               Status
+}
+
+// ParseOutcome reads the outcome of a past reading as a form sends it: "read" or "dnf". Errors
+// are a *ValidationError for the field "outcome".
+func ParseOutcome(s string) (Status, error) {
+	st, err := ParseStatus(s)
+	if err != nil || (st != StatusRead && st != StatusDNF) {
+		return "", fieldError("outcome", msgOutcome)
+	}
+	return st, nil
 }
 
 // ProgressInput is a progress update as the reader gave it: a page, or a percentage (ByPercent).
@@ -285,11 +303,12 @@ func (db *DB) changeStatus(ctx context.Context, tx *sqlx.Tx, owner int64, b *Boo
 	return tx.GetContext(ctx, b, `SELECT `+bookColumns+` FROM books WHERE id = ?`, b.ID)
 }
 
-// insertFinished records a read-through started and finished on day.
+// insertFinished records a read-through finished on day. When it started is not known: a book
+// marked read today was not necessarily begun today, and the reader can add the start.
 func insertFinished(ctx context.Context, tx *sqlx.Tx, bookID int64, outcome Status, day string) error {
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO read_throughs (book_id, started_on, finished_on, outcome) VALUES (?, ?, ?, ?)`,
-		bookID, day, day, outcome)
+		INSERT INTO read_throughs (book_id, finished_on, outcome) VALUES (?, ?, ?)`,
+		bookID, day, outcome)
 	return err
 }
 
@@ -302,7 +321,7 @@ func closeOpen(ctx context.Context, tx *sqlx.Tx, b Book, outcome Status, on time
 	if !ok { // a reading book always has one; should it not, the history gets one rather than none
 		return insertFinished(ctx, tx, b.ID, outcome, on.Format(dateLayout))
 	}
-	if on.Before(rt.StartedOn) {
+	if rt.StartedOn != nil && on.Before(*rt.StartedOn) {
 		return fieldError("finished_on", msgFinishBefore)
 	}
 	stopped, err := stoppedAt(ctx, tx, rt.ID, outcome, b.Pages)
@@ -319,7 +338,7 @@ func closeOpen(ctx context.Context, tx *sqlx.Tx, b Book, outcome Status, on time
 func correctOutcome(ctx context.Context, tx *sqlx.Tx, b Book, to Status, day string) error {
 	var rtID int64
 	err := tx.GetContext(ctx, &rtID, `
-		SELECT id FROM read_throughs WHERE book_id = ? ORDER BY started_on DESC, id DESC LIMIT 1`, b.ID)
+		SELECT id FROM read_throughs WHERE book_id = ? ORDER BY `+readingsNewestFirst+` LIMIT 1`, b.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return insertFinished(ctx, tx, b.ID, to, day)
 	}
@@ -363,13 +382,23 @@ func liveBook(ctx context.Context, tx *sqlx.Tx, owner, id int64) (Book, error) {
 
 const readThroughColumns = `id, book_id, started_on, finished_on, outcome, COALESCE(stopped_at_page, 0) AS stopped_at_page`
 
+// The order of a book's readings, newest first and oldest first, one the reverse of the other.
+// The open reading, if any, is the newest; the others go by their start, or their finish when
+// the start is not known; readings without either date are the oldest (nothing says they are
+// recent), in the order they were recorded. NULLS FIRST/LAST are written out: PostgreSQL sorts
+// NULLs the other way round from SQLite.
+const (
+	readingsNewestFirst = `outcome = 'reading' DESC, COALESCE(started_on, finished_on) DESC NULLS LAST, id DESC`
+	readingsOldestFirst = `outcome = 'reading', COALESCE(started_on, finished_on) NULLS FIRST, id`
+)
+
 // openReadThrough returns the book's open read-through, if it has one.
 func openReadThrough(ctx context.Context, tx *sqlx.Tx, bookID int64) (ReadThrough, bool, error) {
 	var rt ReadThrough
 	err := tx.GetContext(ctx, &rt, `
 		SELECT `+readThroughColumns+` FROM read_throughs
 		WHERE book_id = ? AND outcome = 'reading'
-		ORDER BY started_on DESC, id DESC LIMIT 1`, bookID)
+		LIMIT 1`, bookID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ReadThrough{}, false, nil
 	}
@@ -527,17 +556,18 @@ func (s *ReadingStore) ReadThroughs(ctx context.Context, owner, id int64) ([]Rea
 	err := s.db.selectAll(ctx, &rts, `
 		SELECT `+readThroughColumns+` FROM read_throughs
 		WHERE book_id = ?
-		ORDER BY started_on DESC, id DESC`, id)
+		ORDER BY `+readingsNewestFirst, id)
 	if err != nil {
 		return nil, fmt.Errorf("read-throughs of book %d: %w", id, err)
 	}
 	return rts, nil
 }
 
-// EditReadThrough changes the dates of one read-through of the owner's book bookID. Only a
-// finished read-through has a finish date, and it must have one. Dates are calendar dates (see
-// SetStatus) and cannot be in the future.
-func (s *ReadingStore) EditReadThrough(ctx context.Context, owner, bookID, readThroughID int64, started time.Time, finished *time.Time) (ReadThrough, error) {
+// EditReadThrough changes the dates of one read-through of the owner's book bookID; a nil date
+// is one the reader does not know (or no longer wants to give). Only a finished read-through has
+// a finish date. Dates are calendar dates (see SetStatus), cannot be in the future, and a finish
+// is not before a known start.
+func (s *ReadingStore) EditReadThrough(ctx context.Context, owner, bookID, readThroughID int64, started, finished *time.Time) (ReadThrough, error) {
 	var rt ReadThrough
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := liveBook(ctx, tx, owner, bookID); err != nil {
@@ -551,45 +581,76 @@ func (s *ReadingStore) EditReadThrough(ctx context.Context, owner, bookID, readT
 		if err != nil {
 			return err
 		}
-		today := dateOf(s.db.now())
 		var v ValidationError
-		switch started = dateOf(started); {
-		case started.Equal(dateOf(time.Time{})):
-			v.add("started_on", msgStartRequired)
-		case !dateInRange(started):
-			v.add("started_on", msgDateRange)
-		case started.After(today):
-			v.add("started_on", msgStartFuture)
-		}
-		var fin sql.NullString
-		switch {
-		case finished == nil && rt.Outcome != StatusReading:
-			v.add("finished_on", msgFinishRequired)
-		case finished != nil && rt.Outcome == StatusReading:
+		if finished != nil && rt.Outcome == StatusReading {
 			v.add("finished_on", msgFinishOpen)
-		case finished != nil:
-			f := dateOf(*finished)
-			switch {
-			case !dateInRange(f):
-				v.add("finished_on", msgDateRange)
-			case f.After(today):
-				v.add("finished_on", msgFinishFuture)
-			case f.Before(started):
-				v.add("finished_on", msgFinishBefore)
-			}
-			fin = sql.NullString{String: f.Format(dateLayout), Valid: true}
 		}
+		start, fin := checkDates(&v, started, finished, dateOf(s.db.now()))
 		if err := v.errOrNil(); err != nil {
 			return err
 		}
 		return tx.GetContext(ctx, &rt, `
 			UPDATE read_throughs SET started_on = ?, finished_on = ? WHERE id = ?
-			RETURNING `+readThroughColumns, started.Format(dateLayout), fin, rt.ID)
+			RETURNING `+readThroughColumns, start, fin, rt.ID)
 	})
 	if err != nil {
 		return ReadThrough{}, wrap(err, "edit read-through of book", bookID)
 	}
 	return rt, nil
+}
+
+// AddReadThrough records a past reading of the owner's book bookID: read or did not finish, on
+// dates the reader may not know. The book's status stays as it is: a reader who adds a reading
+// from years ago may be reading the book again, or want to.
+func (s *ReadingStore) AddReadThrough(ctx context.Context, owner, bookID int64, in ReadingInput) (ReadThrough, error) {
+	var rt ReadThrough
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := liveBook(ctx, tx, owner, bookID); err != nil {
+			return err
+		}
+		var v ValidationError
+		if _, err := ParseOutcome(string(in.Outcome)); err != nil {
+			v.add("outcome", msgOutcome)
+		}
+		start, fin := checkDates(&v, in.StartedOn, in.FinishedOn, dateOf(s.db.now()))
+		if err := v.errOrNil(); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &rt, `
+			INSERT INTO read_throughs (book_id, started_on, finished_on, outcome) VALUES (?, ?, ?, ?)
+			RETURNING `+readThroughColumns, bookID, start, fin, in.Outcome)
+	})
+	if err != nil {
+		return ReadThrough{}, wrap(err, "add reading of book", bookID)
+	}
+	return rt, nil
+}
+
+// checkDates adds to v what is wrong with a reading's dates, either of which may be unknown
+// (nil), as of today, and returns them as stored.
+func checkDates(v *ValidationError, started, finished *time.Time, today time.Time) (start, fin sql.NullString) {
+	var s, f time.Time
+	if started != nil {
+		switch s = dateOf(*started); {
+		case !dateInRange(s):
+			v.add("started_on", msgDateRange)
+		case s.After(today):
+			v.add("started_on", msgStartFuture)
+		}
+		start = sql.NullString{String: s.Format(dateLayout), Valid: true}
+	}
+	if finished != nil {
+		switch f = dateOf(*finished); {
+		case !dateInRange(f):
+			v.add("finished_on", msgDateRange)
+		case f.After(today):
+			v.add("finished_on", msgFinishFuture)
+		case started != nil && f.Before(s):
+			v.add("finished_on", msgFinishBefore)
+		}
+		fin = sql.NullString{String: f.Format(dateLayout), Valid: true}
+	}
+	return start, fin
 }
 
 // DeleteReadThrough deletes one reading of the owner's book bookID, with its progress updates: a
@@ -619,7 +680,7 @@ func (s *ReadingStore) DeleteReadThrough(ctx context.Context, owner, bookID, rea
 		}
 		var latest []Status
 		if err := tx.SelectContext(ctx, &latest, `
-			SELECT outcome FROM read_throughs WHERE book_id = ? ORDER BY started_on DESC, id DESC LIMIT 1`, b.ID); err != nil {
+			SELECT outcome FROM read_throughs WHERE book_id = ? ORDER BY `+readingsNewestFirst+` LIMIT 1`, b.ID); err != nil {
 			return err
 		}
 		to := StatusWant

@@ -3,6 +3,7 @@ package data_test
 import (
 	"errors"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -111,7 +112,7 @@ func assertMessage(t *testing.T, err error, field, msg string) {
 
 // wantReadThrough describes a read-through by its dates, outcome and stopping page.
 type wantReadThrough struct {
-	started, finished time.Time // finished zero: open
+	started, finished time.Time // zero: not known (finished zero: or open)
 	outcome           data.Status
 	stopped           int
 }
@@ -123,16 +124,30 @@ func assertReadThroughs(t *testing.T, got []data.ReadThrough, want []wantReadThr
 	}
 	for i, w := range want {
 		g := got[i]
-		finishedOK := (g.FinishedOn == nil) == w.finished.IsZero() && (g.FinishedOn == nil || g.FinishedOn.Equal(w.finished))
-		if !g.StartedOn.Equal(w.started) || !finishedOK || g.Outcome != w.outcome || g.StoppedAtPage != w.stopped {
-			fin := "open"
-			if g.FinishedOn != nil {
-				fin = g.FinishedOn.Format(time.DateOnly)
-			}
+		if !sameDate(g.StartedOn, w.started) || !sameDate(g.FinishedOn, w.finished) || g.Outcome != w.outcome || g.StoppedAtPage != w.stopped {
 			t.Errorf("read-through %d = started %s finished %s %s stopped %d, want %+v",
-				i, g.StartedOn.Format(time.DateOnly), fin, g.Outcome, g.StoppedAtPage, w)
+				i, dateText(g.StartedOn), dateText(g.FinishedOn), g.Outcome, g.StoppedAtPage, w)
 		}
 	}
+}
+
+// ptr returns a pointer to a copy of t: a known date of a reading.
+func ptr(t time.Time) *time.Time { return &t }
+
+// sameDate reports whether a reading's date is want, nil standing for the zero time (unknown).
+func sameDate(got *time.Time, want time.Time) bool {
+	if got == nil {
+		return want.IsZero()
+	}
+	return got.Equal(want)
+}
+
+// dateText writes a reading's date, or "unknown".
+func dateText(t *time.Time) string {
+	if t == nil {
+		return "unknown"
+	}
+	return t.Format(time.DateOnly)
 }
 
 func TestParseProgress(t *testing.T) {
@@ -199,8 +214,8 @@ func TestBookStoreCreateWithStatus(t *testing.T) {
 		want   []wantReadThrough
 	}{
 		{"reading", []wantReadThrough{{started: today, outcome: data.StatusReading}}},
-		{" READ ", []wantReadThrough{{started: today, finished: today, outcome: data.StatusRead}}},
-		{"dnf", []wantReadThrough{{started: today, finished: today, outcome: data.StatusDNF}}},
+		{" READ ", []wantReadThrough{{finished: today, outcome: data.StatusRead}}},
+		{"dnf", []wantReadThrough{{finished: today, outcome: data.StatusDNF}}},
 	}
 	for _, tt := range tests {
 		t.Run("OK"+strings.TrimSpace(string(tt.status)), func(t *testing.T) {
@@ -306,13 +321,13 @@ func TestReadingStoreSetStatus(t *testing.T) {
 		if !got.UpdatedAt.Equal(*f.now) {
 			t.Errorf("UpdatedAt = %v, want %v", got.UpdatedAt, *f.now)
 		}
-		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: day(-1), finished: day(-1), outcome: data.StatusRead}})
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{finished: day(-1), outcome: data.StatusRead}})
 	})
 	t.Run("OKWantToDNF", func(t *testing.T) {
 		f := openReading(t)
 		b := mustCreate(t, f.books, f.owner, dune)
 		f.setStatus(t, b.ID, data.StatusDNF, today)
-		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: today, finished: today, outcome: data.StatusDNF}})
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{finished: today, outcome: data.StatusDNF}})
 	})
 	t.Run("OKReadingToWantKeepsHistory", func(t *testing.T) {
 		f := openReading(t)
@@ -357,7 +372,7 @@ func TestReadingStoreSetStatus(t *testing.T) {
 		b := mustCreate(t, f.books, f.owner, dune)
 		f.setStatus(t, b.ID, data.StatusRead, today)
 		f.setStatus(t, b.ID, data.StatusWant, today)
-		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: today, finished: today, outcome: data.StatusRead}})
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{finished: today, outcome: data.StatusRead}})
 	})
 	t.Run("OKSameStatusChangesNothing", func(t *testing.T) {
 		f := openReading(t)
@@ -516,10 +531,9 @@ func TestReadingStoreEditReadThrough(t *testing.T) {
 		f.setStatus(t, b.ID, data.StatusReading, day(-2))
 		return f, b, f.readThroughs(t, b.ID)
 	}
-	ptr := func(t time.Time) *time.Time { return &t }
 	t.Run("OK", func(t *testing.T) {
 		f, b, rts := finished(t)
-		got, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rts[1].ID, day(-12).Add(13*time.Hour), ptr(day(-4)))
+		got, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rts[1].ID, ptr(day(-12).Add(13*time.Hour)), ptr(day(-4)))
 		if err != nil {
 			t.Fatalf("EditReadThrough: %v", err)
 		}
@@ -531,33 +545,59 @@ func TestReadingStoreEditReadThrough(t *testing.T) {
 	})
 	t.Run("OKOpenStart", func(t *testing.T) {
 		f, b, rts := finished(t)
-		if _, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rts[0].ID, today, nil); err != nil {
+		if _, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rts[0].ID, &today, nil); err != nil {
 			t.Fatalf("EditReadThrough: %v", err)
 		}
 		assertReadThroughs(t, f.readThroughs(t, b.ID)[:1], []wantReadThrough{{started: today, outcome: data.StatusReading}})
 	})
+	t.Run("OKClearDates", func(t *testing.T) {
+		// Clearing a date makes it unknown, on a finished reading and on the open one; the
+		// book's finish date (the library's Finished column) goes with the reading's.
+		f, b, rts := finished(t)
+		if _, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rts[1].ID, nil, nil); err != nil {
+			t.Fatalf("EditReadThrough finished: %v", err)
+		}
+		if _, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rts[0].ID, nil, nil); err != nil {
+			t.Fatalf("EditReadThrough open: %v", err)
+		}
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{
+			{outcome: data.StatusReading},
+			{outcome: data.StatusRead},
+		})
+		if got, err := f.books.Get(t.Context(), f.owner, b.ID); err != nil || got.FinishedOn != "" {
+			t.Errorf("book finished on %v, %v; want unknown", got.FinishedOn, err)
+		}
+	})
+	t.Run("OKFinishWithoutStart", func(t *testing.T) {
+		f, b, rts := finished(t)
+		got, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rts[1].ID, nil, ptr(day(-4)))
+		if err != nil {
+			t.Fatalf("EditReadThrough: %v", err)
+		}
+		assertReadThroughs(t, []data.ReadThrough{got}, []wantReadThrough{{finished: day(-4), outcome: data.StatusRead}})
+	})
 	t.Run("OKSameDay", func(t *testing.T) {
 		f, b, rts := finished(t)
-		if _, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rts[1].ID, day(-5), ptr(day(-5))); err != nil {
+		if _, err := f.reading.EditReadThrough(t.Context(), f.owner, b.ID, rts[1].ID, ptr(day(-5)), ptr(day(-5))); err != nil {
 			t.Fatalf("EditReadThrough: %v", err)
 		}
 	})
 	errs := []struct {
 		name              string
 		open              bool
-		started           time.Time
+		started           *time.Time
 		finished          *time.Time
 		fields            []string
 		finishMsg, strMsg string
 	}{
-		{"ErrFinishBeforeStart", false, day(-5), ptr(day(-6)), []string{"finished_on"}, "The finish date is before the start date.", ""},
-		{"ErrStartInFuture", false, day(1), ptr(day(-6)), []string{"started_on", "finished_on"}, "The finish date is before the start date.", "The start date cannot be in the future."},
-		{"ErrFinishInFuture", false, day(-5), ptr(day(1)), []string{"finished_on"}, "The finish date cannot be in the future.", ""},
-		{"ErrStartRequired", false, time.Time{}, ptr(day(-6)), []string{"started_on"}, "", "Enter the start date."},
-		{"ErrFinishRequired", false, day(-5), nil, []string{"finished_on"}, "Enter the finish date.", ""},
-		{"ErrFinishWhileOpen", true, day(-2), ptr(day(-1)), []string{"finished_on"}, "Mark the book as read or not finished to give this reading a finish date.", ""},
-		{"ErrStartYearZero", false, time.Date(0, 3, 1, 0, 0, 0, 0, time.UTC), ptr(day(-6)), []string{"started_on"}, "", "Enter a date between the years 1 and 9999."},
-		{"ErrFinishYearZero", false, time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), ptr(time.Date(0, 3, 1, 0, 0, 0, 0, time.UTC)), []string{"started_on", "finished_on"}, "Enter a date between the years 1 and 9999.", "Enter a date between the years 1 and 9999."},
+		{"ErrFinishBeforeStart", false, ptr(day(-5)), ptr(day(-6)), []string{"finished_on"}, "The finish date is before the start date.", ""},
+		{"ErrStartInFuture", false, ptr(day(1)), ptr(day(-6)), []string{"started_on", "finished_on"}, "The finish date is before the start date.", "The start date cannot be in the future."},
+		{"ErrFinishInFuture", false, ptr(day(-5)), ptr(day(1)), []string{"finished_on"}, "The finish date cannot be in the future.", ""},
+		{"ErrFinishInFutureStartUnknown", false, nil, ptr(day(1)), []string{"finished_on"}, "The finish date cannot be in the future.", ""},
+		{"ErrFinishWhileOpen", true, ptr(day(-2)), ptr(day(-1)), []string{"finished_on"}, "Mark the book as read or not finished to give this reading a finish date.", ""},
+		{"ErrFinishWhileOpenStartUnknown", true, nil, ptr(day(-1)), []string{"finished_on"}, "Mark the book as read or not finished to give this reading a finish date.", ""},
+		{"ErrStartYearZero", false, ptr(time.Date(0, 3, 1, 0, 0, 0, 0, time.UTC)), ptr(day(-6)), []string{"started_on"}, "", "Enter a date between the years 1 and 9999."},
+		{"ErrFinishYearZero", false, ptr(time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)), ptr(time.Date(0, 3, 1, 0, 0, 0, 0, time.UTC)), []string{"started_on", "finished_on"}, "Enter a date between the years 1 and 9999.", "Enter a date between the years 1 and 9999."},
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
@@ -583,9 +623,100 @@ func TestReadingStoreEditReadThrough(t *testing.T) {
 	t.Run("ErrNotFoundOtherBooksReadThrough", func(t *testing.T) {
 		f, _, rts := finished(t)
 		other := mustCreate(t, f.books, f.owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
-		_, err := f.reading.EditReadThrough(t.Context(), f.owner, other.ID, rts[1].ID, day(-9), ptr(day(-8)))
+		_, err := f.reading.EditReadThrough(t.Context(), f.owner, other.ID, rts[1].ID, ptr(day(-9)), ptr(day(-8)))
 		if !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("err = %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestReadingStoreAddReadThrough(t *testing.T) {
+	oks := []struct {
+		name string
+		in   data.ReadingInput
+		want wantReadThrough
+	}{
+		{"OKUndated", data.ReadingInput{Outcome: data.StatusRead}, wantReadThrough{outcome: data.StatusRead}},
+		{"OKFinishOnly", data.ReadingInput{FinishedOn: ptr(day(-3)), Outcome: data.StatusRead}, wantReadThrough{finished: day(-3), outcome: data.StatusRead}},
+		{"OKStartOnly", data.ReadingInput{StartedOn: ptr(day(-3)), Outcome: data.StatusDNF}, wantReadThrough{started: day(-3), outcome: data.StatusDNF}},
+		{"OKBoth", data.ReadingInput{StartedOn: ptr(day(-9)), FinishedOn: ptr(day(-3).Add(20 * time.Hour)), Outcome: data.StatusRead},
+			wantReadThrough{started: day(-9), finished: day(-3), outcome: data.StatusRead}},
+		{"OKToday", data.ReadingInput{StartedOn: &today, FinishedOn: &today, Outcome: data.StatusRead}, wantReadThrough{started: today, finished: today, outcome: data.StatusRead}},
+	}
+	for _, tt := range oks {
+		t.Run(tt.name, func(t *testing.T) {
+			f := openReading(t)
+			b := mustCreate(t, f.books, f.owner, dune)
+			got, err := f.reading.AddReadThrough(t.Context(), f.owner, b.ID, tt.in)
+			if err != nil {
+				t.Fatalf("AddReadThrough: %v", err)
+			}
+			assertReadThroughs(t, []data.ReadThrough{got}, []wantReadThrough{tt.want})
+			assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{tt.want})
+			// A past reading leaves the book's status as it was.
+			if nb, err := f.books.Get(t.Context(), f.owner, b.ID); err != nil || nb.Status != data.StatusWant {
+				t.Errorf("book status %q, %v; want want", nb.Status, err)
+			}
+		})
+	}
+	t.Run("OKOrder", func(t *testing.T) {
+		// Newest first: the open reading, then by start (or finish when the start is not
+		// known), then the undated ones, the last added first.
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, dune)
+		add := func(in data.ReadingInput) {
+			t.Helper()
+			if _, err := f.reading.AddReadThrough(t.Context(), f.owner, b.ID, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		add(data.ReadingInput{Outcome: data.StatusRead})
+		add(data.ReadingInput{StartedOn: ptr(day(-30)), FinishedOn: ptr(day(-20)), Outcome: data.StatusRead})
+		f.setStatus(t, b.ID, data.StatusReading, day(-40))
+		add(data.ReadingInput{FinishedOn: ptr(day(-10)), Outcome: data.StatusDNF})
+		add(data.ReadingInput{Outcome: data.StatusDNF})
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{
+			{started: day(-40), outcome: data.StatusReading},
+			{finished: day(-10), outcome: data.StatusDNF},
+			{started: day(-30), finished: day(-20), outcome: data.StatusRead},
+			{outcome: data.StatusDNF},
+			{outcome: data.StatusRead},
+		})
+	})
+	errs := []struct {
+		name   string
+		in     data.ReadingInput
+		fields map[string]string
+	}{
+		{"ErrOutcomeReading", data.ReadingInput{Outcome: data.StatusReading}, map[string]string{"outcome": "Choose whether you read the book or did not finish it."}},
+		{"ErrOutcomeEmpty", data.ReadingInput{}, map[string]string{"outcome": "Choose whether you read the book or did not finish it."}},
+		{"ErrFinishBeforeStart", data.ReadingInput{StartedOn: ptr(day(-3)), FinishedOn: ptr(day(-4)), Outcome: data.StatusRead},
+			map[string]string{"finished_on": "The finish date is before the start date."}},
+		{"ErrFuture", data.ReadingInput{StartedOn: ptr(day(1)), FinishedOn: ptr(day(2)), Outcome: data.StatusRead},
+			map[string]string{"started_on": "The start date cannot be in the future.", "finished_on": "The finish date cannot be in the future."}},
+		{"ErrYearZero", data.ReadingInput{FinishedOn: ptr(time.Date(0, 3, 1, 0, 0, 0, 0, time.UTC)), Outcome: data.StatusDNF},
+			map[string]string{"finished_on": "Enter a date between the years 1 and 9999."}},
+	}
+	for _, tt := range errs {
+		t.Run(tt.name, func(t *testing.T) {
+			f := openReading(t)
+			b := mustCreate(t, f.books, f.owner, dune)
+			_, err := f.reading.AddReadThrough(t.Context(), f.owner, b.ID, tt.in)
+			var verr *data.ValidationError
+			if !errors.As(err, &verr) || !maps.Equal(verr.Fields, tt.fields) {
+				t.Fatalf("err = %v, want problems %v", err, tt.fields)
+			}
+			assertReadThroughs(t, f.readThroughs(t, b.ID), nil)
+		})
+	}
+	t.Run("ErrNotFoundOtherReadersBook", func(t *testing.T) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.other, dune)
+		if _, err := f.reading.AddReadThrough(t.Context(), f.owner, b.ID, data.ReadingInput{Outcome: data.StatusRead}); !errors.Is(err, data.ErrNotFound) {
+			t.Errorf("err = %v, want ErrNotFound", err)
+		}
+		if rts, err := f.reading.ReadThroughs(t.Context(), f.other, b.ID); err != nil || len(rts) != 0 {
+			t.Errorf("other reader's readings = %v, %v; want none", rts, err)
 		}
 	})
 }
@@ -747,8 +878,10 @@ func TestReadingOwnership(t *testing.T) {
 		_, calls["Progress"] = f.reading.Progress(ctx, c.owner, c.book)
 		_, calls["ProgressHistory"] = f.reading.ProgressHistory(ctx, c.owner, c.book)
 		_, calls["ReadThroughs"] = f.reading.ReadThroughs(ctx, c.owner, c.book)
-		_, calls["EditReadThrough"] = f.reading.EditReadThrough(ctx, c.owner, c.book, c.rt, day(-3), nil)
-		_, calls["EditReadThroughInvalid"] = f.reading.EditReadThrough(ctx, c.owner, c.book, c.rt, day(3), nil)
+		_, calls["EditReadThrough"] = f.reading.EditReadThrough(ctx, c.owner, c.book, c.rt, ptr(day(-3)), nil)
+		_, calls["EditReadThroughInvalid"] = f.reading.EditReadThrough(ctx, c.owner, c.book, c.rt, ptr(day(3)), nil)
+		_, calls["AddReadThrough"] = f.reading.AddReadThrough(ctx, c.owner, c.book, data.ReadingInput{Outcome: data.StatusRead})
+		_, calls["AddReadThroughInvalid"] = f.reading.AddReadThrough(ctx, c.owner, c.book, data.ReadingInput{})
 		_, calls["SetDetails"] = f.reading.SetDetails(ctx, c.owner, c.book, data.DetailsInput{Pages: "500", Notes: "theirs"})
 		_, calls["SetDetailsInvalid"] = f.reading.SetDetails(ctx, c.owner, c.book, data.DetailsInput{Pages: "x"})
 		for _, name := range slices.Sorted(maps.Keys(calls)) {
@@ -941,7 +1074,7 @@ func TestReadingStoreDeleteReadThrough(t *testing.T) {
 		if got.Status != data.StatusRead || got.FinishedOn != day(-10).Format(time.DateOnly) {
 			t.Errorf("book is %s finished %q, want read on %s", got.Status, got.FinishedOn, day(-10).Format(time.DateOnly))
 		}
-		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{started: day(-10), finished: day(-10), outcome: data.StatusRead}})
+		assertReadThroughs(t, f.readThroughs(t, b.ID), []wantReadThrough{{finished: day(-10), outcome: data.StatusRead}})
 		if c := counts(t, f); c[data.StatusRead] != 1 {
 			t.Errorf("counts %v, want one read", c)
 		}
@@ -1043,7 +1176,7 @@ func TestReadingFollowsBooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	reading("restored", 1)
-	if got := f.readThroughs(t, b.ID); !slices.Equal(got, rts) {
+	if got := f.readThroughs(t, b.ID); !reflect.DeepEqual(got, rts) {
 		t.Errorf("restored: ReadThroughs = %+v, want %+v", got, rts)
 	}
 	if got, err := f.reading.Progress(ctx, f.owner, b.ID); err != nil || got != progress {

@@ -123,3 +123,51 @@ func TestDeleteReading(t *testing.T) {
 		t.Errorf("stored book = %+v, %v; want read, finished 2025-03-01", b, err)
 	}
 }
+
+// TestAddPastReading adds a reading from years ago with the keyboard: Did not finish chosen with
+// the arrow keys, dates typed into the date fields, Enter. A finish before the start comes back
+// with its message and the focus on the finish date; corrected, the reading is added in place
+// and said so, all without a page load.
+func TestAddPastReading(t *testing.T) {
+	p := signedIn(t)
+	dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
+	p.open("/books/" + strconv.FormatInt(dune.ID, 10))
+
+	p.tabTo("#outcome-new")
+	p.press(kb.ArrowDown)
+	p.waitUntil("Did not finish is chosen", `document.querySelector('#outcome-new').value === 'dnf'`)
+	// Day and month alike, so the dates read the same in a month-first or a day-first locale.
+	p.tabTo("#started_on-new")
+	p.press("04042024")
+	p.waitUntil("the start is typed", `document.querySelector('#started_on-new').value === '2024-04-04'`)
+	p.tabTo("#finished_on-new")
+	p.press("03032024")
+	p.waitUntil("the finish is typed", `document.querySelector('#finished_on-new').value === '2024-03-03'`)
+	p.markOld("book-readings")
+	p.press(kb.Enter)
+	p.waitUntil("the problem is shown", swapped("book-readings")+
+		` && document.querySelector('#finished_on-new-error')?.textContent.trim() === 'The finish date is before the start date.'`)
+	p.waitFocus("#finished_on-new")
+	if got := eval[string](p, `document.querySelector('#started_on-new').value + ' ' + document.querySelector('#outcome-new').value`); got != "2024-04-04 dnf" {
+		t.Errorf("the form kept %q, want 2024-04-04 dnf", got)
+	}
+
+	p.press("05052024")
+	p.waitUntil("the finish is corrected", `document.querySelector('#finished_on-new').value === '2024-05-05'`)
+	p.markOld("book-readings")
+	p.press(kb.Enter)
+	p.waitUntil("the reading is added", swapped("book-readings")+` && document.querySelectorAll('#book-readings form.reading').length === 1`)
+	p.waitFocus("#readings-heading")
+	if got := p.text(`#book-readings [role=status]`); got != "Reading added." {
+		t.Errorf("message %q", got)
+	}
+	if got := p.text(`#book-readings [data-testid=reading-dates]`); got != "Started 4 April 2024, finished 5 May 2024" {
+		t.Errorf("reading shows %q", got)
+	}
+	p.stillSamePage()
+	rts, err := p.reading.ReadThroughs(context.Background(), p.reader.id, dune.ID)
+	if err != nil || len(rts) != 1 || rts[0].Outcome != data.StatusDNF || rts[0].StartedOn == nil || rts[0].FinishedOn == nil ||
+		rts[0].StartedOn.Format(time.DateOnly) != "2024-04-04" || rts[0].FinishedOn.Format(time.DateOnly) != "2024-05-05" {
+		t.Errorf("stored readings %+v, %v; want one not finished, 2024-04-04 to 2024-05-05", rts, err)
+	}
+}

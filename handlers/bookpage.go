@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -17,6 +18,9 @@ import (
 
 // dateInput is how <input type=date> sends a date.
 const dateInput = "2006-01-02"
+
+// dayShown is how the book page writes a date for the reader.
+const dayShown = "2 January 2006"
 
 // bookPart is the part of the book page that one of its forms replaces, for htmx requests.
 type bookPart func(views.BookDetail) templ.Component
@@ -70,9 +74,12 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 		d.Shelves = append(d.Shelves, views.ShelfChoice{ID: sh.ID, Name: sh.Name, Checked: onShelf[sh.ID]})
 	}
 	for _, rt := range rts {
-		f := views.ReadThroughForm{ID: rt.ID, StartedOn: rt.StartedOn.Format(dateInput), Outcome: rt.Outcome.Label(), Open: rt.FinishedOn == nil}
+		f := views.ReadThroughForm{ID: rt.ID, Outcome: rt.Outcome.Label(), Open: rt.Outcome == data.StatusReading}
+		if rt.StartedOn != nil {
+			f.StartedOn, f.Started = rt.StartedOn.Format(dateInput), rt.StartedOn.Format(dayShown)
+		}
 		if rt.FinishedOn != nil {
-			f.FinishedOn = rt.FinishedOn.Format(dateInput)
+			f.FinishedOn, f.Finished = rt.FinishedOn.Format(dateInput), rt.FinishedOn.Format(dayShown)
 		}
 		d.ReadThroughs = append(d.ReadThroughs, f)
 	}
@@ -224,26 +231,36 @@ func (s *Server) setDetails(c *fiber.Ctx) error {
 	return s.bookSaved(c, b, views.BookDetailsUpdated)
 }
 
-// editReadThrough corrects the dates of one reading of a book.
+// readingForm reads the dates of a reading's form, as typed (copied: Fiber reuses its buffers),
+// and as dates; an empty date is one the reader does not know (nil). A date that does not read
+// as one is a problem with its field.
+func readingForm(c *fiber.Ctx) (startRaw, finishRaw string, started, finished *time.Time, problems map[string]string) {
+	startRaw, finishRaw = strings.Clone(c.FormValue("started_on")), strings.Clone(c.FormValue("finished_on"))
+	problems = map[string]string{}
+	parse := func(raw, field, msg string) *time.Time {
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			return nil
+		}
+		t, err := time.Parse(dateInput, raw)
+		if err != nil {
+			problems[field] = msg
+			return nil
+		}
+		return &t
+	}
+	started = parse(startRaw, "started_on", "Give the start date as a date (yyyy-mm-dd), or leave it empty if you do not know it.")
+	finished = parse(finishRaw, "finished_on", "Give the finish date as a date (yyyy-mm-dd), or leave it empty if you do not know it.")
+	return startRaw, finishRaw, started, finished, problems
+}
+
+// editReadThrough corrects the dates of one reading of a book; a date left empty becomes unknown.
 func (s *Server) editReadThrough(c *fiber.Ctx) error {
 	b, rtID, err := s.bookReading(c)
 	if err != nil {
 		return err
 	}
-	startRaw, finishRaw := strings.Clone(c.FormValue("started_on")), strings.Clone(c.FormValue("finished_on"))
-	problems := map[string]string{}
-	started, err := time.Parse(dateInput, strings.TrimSpace(startRaw))
-	if err != nil {
-		problems["started_on"] = "Give the start date as a date (yyyy-mm-dd)."
-	}
-	var finished *time.Time
-	if f := strings.TrimSpace(finishRaw); f != "" {
-		t, err := time.Parse(dateInput, f)
-		if err != nil {
-			problems["finished_on"] = "Give the finish date as a date (yyyy-mm-dd)."
-		}
-		finished = &t
-	}
+	startRaw, finishRaw, started, finished, problems := readingForm(c)
 	if len(problems) == 0 {
 		_, err = s.reading.EditReadThrough(c.UserContext(), owner(c), b.ID, rtID, started, finished)
 		var verr *data.ValidationError
@@ -262,6 +279,41 @@ func (s *Server) editReadThrough(c *fiber.Ctx) error {
 				rt.StartedOn, rt.FinishedOn, rt.Errors = startRaw, finishRaw, problems
 			}
 		}
+	})
+}
+
+// addReadThrough adds a past reading to a book, read or given up, on dates the reader may not
+// know. A refused one comes back in its form with a message beside each bad field (422); an
+// added one is announced among the readings (htmx), or the page is loaded again (303).
+func (s *Server) addReadThrough(c *fiber.Ctx) error {
+	b, err := s.liveBook(c)
+	if err != nil {
+		return err
+	}
+	startRaw, finishRaw, started, finished, problems := readingForm(c)
+	outcome := strings.Clone(c.FormValue("outcome"))
+	st, perr := data.ParseOutcome(outcome)
+	var verr *data.ValidationError
+	if errors.As(perr, &verr) {
+		maps.Copy(problems, verr.Fields)
+	}
+	if len(problems) == 0 {
+		_, err = s.reading.AddReadThrough(c.UserContext(), owner(c), b.ID, data.ReadingInput{StartedOn: started, FinishedOn: finished, Outcome: st})
+		switch {
+		case errors.As(err, &verr):
+			problems = verr.Fields
+		case err != nil:
+			return err
+		case !isHTMX(c):
+			return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
+		default:
+			return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
+				d.ReadingAdded = true
+			})
+		}
+	}
+	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
+		d.NewReading = views.ReadingForm{Outcome: outcome, StartedOn: startRaw, FinishedOn: finishRaw, Errors: problems}
 	})
 }
 

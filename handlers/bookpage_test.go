@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -277,7 +278,8 @@ func TestEditReadThrough(t *testing.T) {
 	for _, tc := range []struct{ test, start, finish, field string }{
 		{"ErrFinishBeforeStart", "2025-02-20", "2025-02-01", "finished_on"},
 		{"ErrBadDate", "yesterday", "2025-02-01", "started_on"},
-		{"ErrFinishRequired", "2025-02-01", "", "finished_on"},
+		{"ErrFinishInFuture", "2025-02-01", "2999-02-01", "finished_on"},
+		{"ErrStartInFuture", "2999-02-01", "", "started_on"},
 		{"ErrStartYearZero", "0000-02-01", "2025-02-01", "started_on"},
 		{"ErrFinishYearZero", "2025-02-01", "0000-02-20", "finished_on"},
 	} {
@@ -302,6 +304,35 @@ func TestEditReadThrough(t *testing.T) {
 		doc := res.parts(t)
 		wantAttr(t, one(t, doc, "section#book-readings #started_on-"+id), "value", "2025-02-01")
 		wantAttr(t, one(t, doc, "section#book-readings #finished_on-"+id), "value", "2025-02-20")
+	})
+	t.Run("OKClearDates", func(t *testing.T) {
+		// Emptied, a date becomes unknown, and the readings say so.
+		for _, m := range modes {
+			t.Run(m.name, func(t *testing.T) {
+				a, b, rt := setup(t)
+				res := a.do(m, http.MethodPost, rtPath(b, rt), dates("", ""))
+				var doc *goquery.Document
+				if m.htmx {
+					res.wantStatus(t, http.StatusOK)
+					doc = res.parts(t)
+				} else {
+					res.wantRedirect(t, bookPath(b.ID))
+					doc = a.get(plain, bookPath(b.ID)).page(t)
+				}
+				wantText(t, one(t, doc, "section#book-readings [data-testid=reading-dates]"), "Date unknown")
+				wantAttr(t, one(t, doc, "#started_on-"+strconv.FormatInt(rt.ID, 10)), "value", "")
+				rts, _ := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+				if rts[0].StartedOn != nil || rts[0].FinishedOn != nil {
+					t.Errorf("dates %v %v, want unknown", rts[0].StartedOn, rts[0].FinishedOn)
+				}
+			})
+		}
+	})
+	t.Run("OKFinishOnly", func(t *testing.T) {
+		a, b, rt := setup(t)
+		res := a.do(htmx, http.MethodPost, rtPath(b, rt), dates("", "2025-02-20"))
+		res.wantStatus(t, http.StatusOK)
+		wantText(t, one(t, res.parts(t), "section#book-readings [data-testid=reading-dates]"), "Started date unknown, finished 20 February 2025")
 	})
 	t.Run("HTMXErrFinishBeforeStart", func(t *testing.T) {
 		a, b, rt := setup(t)
@@ -343,6 +374,95 @@ func TestEditReadThrough(t *testing.T) {
 	})
 }
 
+// TestAddReadThrough adds past readings from the book page, with dates or without, in htmx and
+// plain forms; bad input comes back in the form with its message beside the field.
+func TestAddReadThrough(t *testing.T) {
+	setup := func(t *testing.T) (*testApp, data.Book) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		a.get(plain, bookPath(b.ID))
+		return a, b
+	}
+	form := func(outcome, start, finish string) url.Values {
+		return url.Values{"outcome": {outcome}, "started_on": {start}, "finished_on": {finish}}
+	}
+	for _, tc := range []struct {
+		test, outcome, start, finish string
+		dates                        string // as the readings show them
+	}{
+		{"OKUndated", "read", "", "", "Date unknown"},
+		{"OKFinishOnly", "read", "", "2024-05-09", "Started date unknown, finished 9 May 2024"},
+		{"OKBoth", "dnf", "2024-05-03", "2024-05-09", "Started 3 May 2024, finished 9 May 2024"},
+		{"OKStartOnly", "dnf", " 2024-05-03 ", "", "Started 3 May 2024, finished date unknown"},
+	} {
+		for _, m := range modes {
+			t.Run(tc.test+" "+m.name, func(t *testing.T) {
+				a, b := setup(t)
+				res := a.do(m, http.MethodPost, bookPath(b.ID, "read-throughs"), form(tc.outcome, tc.start, tc.finish))
+				var doc *goquery.Document
+				if m.htmx {
+					res.wantStatus(t, http.StatusOK)
+					doc = res.parts(t)
+					wantText(t, one(t, doc, "section#book-readings .flash"), "Reading added.")
+					wantAttr(t, one(t, doc, "section#book-readings h2"), "autofocus", "")
+				} else {
+					res.wantRedirect(t, bookPath(b.ID))
+					doc = a.get(plain, bookPath(b.ID)).page(t)
+				}
+				wantText(t, one(t, doc, "section#book-readings [data-testid=reading-dates]"), tc.dates)
+				// The add form is empty again, ready for another.
+				wantAttr(t, one(t, doc, "#started_on-new"), "value", "")
+				rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
+				if err != nil || len(rts) != 1 || string(rts[0].Outcome) != tc.outcome {
+					t.Fatalf("readings %+v, %v; want one %s", rts, err, tc.outcome)
+				}
+				if got := a.stored(b.ID); got.Status != data.StatusWant {
+					t.Errorf("status %s, want it unchanged", got.Status)
+				}
+			})
+		}
+	}
+	for _, tc := range []struct {
+		test, outcome, start, finish, field, msg string
+	}{
+		{"ErrFinishBeforeStart", "read", "2024-05-09", "2024-05-03", "finished_on", "The finish date is before the start date."},
+		{"ErrStartInFuture", "read", "2999-01-01", "", "started_on", "The start date cannot be in the future."},
+		{"ErrFinishInFuture", "dnf", "", "2999-01-01", "finished_on", "The finish date cannot be in the future."},
+		{"ErrMalformedDate", "read", "3rd of May", "", "started_on", "Give the start date as a date (yyyy-mm-dd), or leave it empty if you do not know it."},
+		{"ErrYearZero", "read", "", "0000-05-03", "finished_on", "Enter a date between the years 1 and 9999."},
+		{"ErrOutcome", "reading", "", "", "outcome", "Choose whether you read the book or did not finish it."},
+		{"ErrNoOutcome", "", "2024-05-03", "", "outcome", "Choose whether you read the book or did not finish it."},
+	} {
+		for _, m := range modes {
+			t.Run(tc.test+" "+m.name, func(t *testing.T) {
+				a, b := setup(t)
+				res := a.do(m, http.MethodPost, bookPath(b.ID, "read-throughs"), form(tc.outcome, tc.start, tc.finish))
+				res.wantStatus(t, http.StatusUnprocessableEntity)
+				var doc *goquery.Document
+				if m.htmx {
+					doc = res.parts(t)
+				} else {
+					doc = res.page(t)
+				}
+				wantText(t, one(t, doc, "section#book-readings #"+tc.field+"-new-error"), tc.msg)
+				field := one(t, doc, "#"+tc.field+"-new")
+				wantAttr(t, field, "aria-invalid", "true")
+				wantAttr(t, field, "autofocus", "")
+				// What was typed stays.
+				wantAttr(t, one(t, doc, "#started_on-new"), "value", tc.start)
+				wantAttr(t, one(t, doc, "#finished_on-new"), "value", tc.finish)
+				if rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID); err != nil || len(rts) != 0 {
+					t.Errorf("readings %+v, %v; want none", rts, err)
+				}
+			})
+		}
+	}
+	t.Run("ErrCSRF", func(t *testing.T) {
+		a, b := setup(t)
+		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "read-throughs"), form("read", "", ""))).wantStatus(t, http.StatusForbidden)
+	})
+}
+
 // TestBookPageNotFound checks that another reader's book, and a missing one, are 404 on every
 // route of the book page.
 func TestBookPageNotFound(t *testing.T) {
@@ -369,6 +489,9 @@ func TestBookPageNotFound(t *testing.T) {
 			{"", http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"10"}}},
 			{"", http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"bad"}}},
 			{"", http.MethodPost, bookPath(id, "read-throughs", rt), url.Values{"started_on": {"2025-01-01"}}},
+			{"", http.MethodPost, bookPath(id, "read-throughs", rt), url.Values{"started_on": {""}}},
+			{"", http.MethodPost, bookPath(id, "read-throughs"), url.Values{"outcome": {"read"}}},
+			{"", http.MethodPost, bookPath(id, "read-throughs"), url.Values{"outcome": {"bad"}, "started_on": {"bad"}}},
 			{"", http.MethodGet, bookPath(id, "read-throughs", rt, "delete"), nil},
 			{"", http.MethodPost, bookPath(id, "read-throughs", rt, "delete"), url.Values{}},
 			{"book-readings", http.MethodGet, bookPath(id), nil},
@@ -396,6 +519,9 @@ func TestBookPageNotFound(t *testing.T) {
 	}
 	if got := a.stored(b.ID); got.Pages != 0 || got.Status != data.StatusReading || got.Title != "Dune" {
 		t.Error("another reader changed the book")
+	}
+	if now, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID); err != nil || !reflect.DeepEqual(now, rts) {
+		t.Errorf("another reader changed the readings: %+v, %v; were %+v", now, err, rts)
 	}
 }
 

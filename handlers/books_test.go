@@ -825,7 +825,7 @@ func TestHTMLEscaping(t *testing.T) {
 		t.Helper()
 		wantBookRow(t, row, b)
 		// (A row's own elements: the cover's img, with its src, and the placeholder's i.)
-		if row.Find("script, img:not([src^='/books/']), b").Length() > 0 {
+		if row.Find("script, img:not([src^='/covers/']), b").Length() > 0 {
 			t.Error("the row holds elements made from the book's fields")
 		}
 	}

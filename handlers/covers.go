@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -20,7 +19,8 @@ type CoverStore interface {
 	Set(ctx context.Context, owner, id int64, hash string, small, large []byte) error
 	Delete(ctx context.Context, owner, id int64) error
 	Hash(ctx context.Context, owner, id int64) (string, error)
-	Image(ctx context.Context, owner, id int64, hash string, size data.CoverSize) ([]byte, error)
+	Image(ctx context.Context, owner int64, hash string, size data.CoverSize) ([]byte, error)
+	Owns(ctx context.Context, owner int64, hash string) (bool, error)
 	Hashes(ctx context.Context, owner int64, ids []int64) (map[int64]string, error)
 }
 
@@ -121,38 +121,35 @@ func (s *Server) renderCover(c *fiber.Ctx, status int, b data.Book, problem stri
 	})
 }
 
-// serveCover sends a cover's picture to its owner. Its URL names the picture by hash, so the
-// browser may keep it for good (a new cover has a new URL); the answer is private, as the
-// reader's library is.
+// coverFile is the name of a cover's picture: its hash, and s or l for its size.
+var coverFile = regexp.MustCompile(`^([0-9a-f]{12})-([sl])\.jpg$`)
+
+// serveCover sends a cover's picture to a reader who has a book with that cover. Its URL names the
+// picture by hash, so the browser may keep it for good (a new cover has a new URL); the answer is
+// private, as the reader's library is.
 func (s *Server) serveCover(c *fiber.Ctx) error {
-	id, err := bookID(c)
-	if err != nil {
-		return err
-	}
-	var size data.CoverSize
-	switch c.Params("file") {
-	case "s.jpg":
-		size = data.CoverSmall
-	case "l.jpg":
-		size = data.CoverLarge
-	default:
+	m := coverFile.FindStringSubmatch(c.Params("file"))
+	if m == nil {
 		return fiber.ErrNotFound
 	}
-	hash := c.Params("hash")
-	etag := fmt.Sprintf(`"%s-%s"`, hash, size)
+	hash, size := m[1], data.CoverSmall
+	if m[2] == "l" {
+		size = data.CoverLarge
+	}
+	etag := `"` + m[1] + "-" + m[2] + `"`
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
-		// The browser has this picture: check only that it is still this reader's cover.
-		current, err := s.covers.Hash(c.UserContext(), owner(c), id)
+		// The browser has this picture: check only that the reader still has it.
+		ok, err := s.covers.Owns(c.UserContext(), owner(c), hash)
 		if err != nil {
 			return err
 		}
-		if current != hash {
+		if !ok {
 			return fiber.ErrNotFound
 		}
 		coverHeaders(c, etag)
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	img, err := s.covers.Image(c.UserContext(), owner(c), id, hash, size)
+	img, err := s.covers.Image(c.UserContext(), owner(c), hash, size)
 	if err != nil {
 		return err
 	}

@@ -17,8 +17,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/bookcase/bookcase/data"
 )
 
 // picture is a w×h image, its left half red and its right half blue.
@@ -101,7 +104,7 @@ func (a *testApp) uploadCover(m mode, id int64, name string, file []byte) respon
 	return a.send(req)
 }
 
-var coverSrc = regexp.MustCompile(`src="(/books/[0-9]+/cover/[0-9a-f]{12}/l\.jpg)"`)
+var coverSrc = regexp.MustCompile(`src="(/covers/[0-9a-f]{12}-l\.jpg)"`)
 
 // coverURL is the large picture's URL on the book's page, "" when it shows none.
 func (a *testApp) coverURL(id int64) string {
@@ -169,7 +172,7 @@ func TestCoverUpload(t *testing.T) {
 			if r, _, bl, _ := img.At(50, 20).RGBA(); r < bl {
 				t.Error("the top of the cover is not red: not turned the right way")
 			}
-			small := strings.Replace(large, "l.jpg", "s.jpg", 1)
+			small := strings.Replace(large, "-l.jpg", "-s.jpg", 1)
 			if b := decodeJPEG(t, []byte(a.get(plain, small).body)).Bounds(); b.Dy() != 96 || b.Dx() != 48 {
 				t.Errorf("small cover is %d×%d, want 48×96", b.Dx(), b.Dy())
 			}
@@ -371,11 +374,29 @@ func TestLibraryPageWeight(t *testing.T) {
 	}
 	res := a.get(plain, "/books")
 	res.wantStatus(t, http.StatusOK)
-	if n := strings.Count(res.body, `<img src="/books/`); n != 50 {
-		t.Fatalf("%d covers on the first page, want 50", n)
+	if n := one(t, res.page(t), "#book-list").Find("th.title img").Length(); n != 50 {
+		t.Fatalf("%d covers in the first page's rows, want 50", n)
 	}
 	if len(res.body) > 40<<10 {
 		t.Errorf("the first page is %d bytes, want at most %d", len(res.body), 40<<10)
 	}
 	t.Logf("first page with 50 covers: %d bytes", len(res.body))
+}
+
+// TestStripCovers: the Currently reading strip shows each book's small cover, or its placeholder.
+func TestStripCovers(t *testing.T) {
+	a := newTestApp(t)
+	dune := a.create("Dune", "Frank Herbert", "")
+	emma := a.create("Emma", "Jane Austen", "")
+	for _, b := range []int64{dune.ID, emma.ID} {
+		if _, err := a.db.Reading().SetStatus(t.Context(), a.reader.ID, b, data.StatusReading, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.get(plain, bookPath(dune.ID))
+	a.uploadCover(htmx, dune.ID, "dune.jpg", jpegOf(t, picture(60, 90))).wantStatus(t, http.StatusOK)
+	small := strings.Replace(a.coverURL(dune.ID), "-l.jpg", "-s.jpg", 1)
+	doc := a.get(plain, "/books").page(t)
+	wantAttr(t, one(t, doc, fmt.Sprintf(`#now-reading li[data-id="%d"] img`, dune.ID)), "src", small)
+	wantAttr(t, one(t, doc, fmt.Sprintf(`#now-reading li[data-id="%d"] i`, emma.ID)), "data-i", "E")
 }

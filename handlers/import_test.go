@@ -789,6 +789,20 @@ func TestImportRoundTrip(t *testing.T) {
 	rt := a.create("Read Twice", "Some Author", "")
 	_, err = reading.SetStatus(ctx, a.reader.ID, rt.ID, data.StatusRead, day("2022-05-05"))
 	must(err)
+	// Readings whose dates are not known: one undated, one given up on a day known but begun
+	// on one not, and the open one of a book being read since a day unknown.
+	undated := a.create("Undated", "Some One", "")
+	_, err = reading.AddReadThrough(ctx, a.reader.ID, undated.ID, data.ReadingInput{Outcome: data.StatusRead})
+	must(err)
+	fin := day("2021-06-01")
+	_, err = reading.AddReadThrough(ctx, a.reader.ID, undated.ID, data.ReadingInput{FinishedOn: &fin, Outcome: data.StatusDNF})
+	must(err)
+	_, err = reading.SetStatus(ctx, a.reader.ID, undated.ID, data.StatusReading, day("2024-07-01"))
+	must(err)
+	rts, err := reading.ReadThroughs(ctx, a.reader.ID, undated.ID)
+	must(err)
+	_, err = reading.EditReadThrough(ctx, a.reader.ID, undated.ID, rts[0].ID, nil, nil)
+	must(err)
 
 	export := func(b *testApp) map[string]any {
 		t.Helper()
@@ -811,10 +825,13 @@ func TestImportRoundTrip(t *testing.T) {
 	b.signIn(b.addUser("newcomer"))
 	id := b.uploaded("bookcase.json", []byte(file))
 	doc := b.get(plain, importURL(id)).page(t)
-	wantText(t, one(t, doc, `[data-count="new"]`), "4")
+	wantText(t, one(t, doc, `[data-count="new"]`), "5")
 	b.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
-	if im := b.waitImport(id); im.State != data.ImportDone || im.Created != 4 {
+	if im := b.waitImport(id); im.State != data.ImportDone || im.Created != 5 {
 		t.Fatalf("import = %+v", im)
+	}
+	if !strings.Contains(file, `"started_on":null`) {
+		t.Errorf("no unknown start written as null in\n%s", file)
 	}
 	after := export(b)
 	want, _ := json.MarshalIndent(before, "", " ")
@@ -863,6 +880,14 @@ func TestImportRoundTripCSV(t *testing.T) {
 	_, err = reading.SetStatus(ctx, a.reader.ID, middle.ID, data.StatusReading, day("2024-06-01"))
 	must(err)
 	a.create("Ulysses", "James Joyce", "")
+	// Read three times, the last finished on a day known: Read Count 3 and Date Read carry it.
+	thrice := a.create("Thrice", "Some One", "")
+	for range 2 {
+		_, err = reading.AddReadThrough(ctx, a.reader.ID, thrice.ID, data.ReadingInput{Outcome: data.StatusRead})
+		must(err)
+	}
+	_, err = reading.SetStatus(ctx, a.reader.ID, thrice.ID, data.StatusRead, day("2023-08-08"))
+	must(err)
 
 	export := func(b *testApp) string {
 		t.Helper()
@@ -889,11 +914,65 @@ func TestImportRoundTripCSV(t *testing.T) {
 	b.signIn(b.addUser("newcomer"))
 	id := b.uploaded("bookcase.csv", []byte(file))
 	b.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
-	if im := b.waitImport(id); im.State != data.ImportDone || im.Created != 4 {
+	if im := b.waitImport(id); im.State != data.ImportDone || im.Created != 5 {
 		t.Fatalf("import = %+v", im)
 	}
 	if after := export(b); after != before {
 		t.Errorf("the imported library differs from the exported one:\n got %s\nwant %s", after, before)
+	}
+}
+
+// TestImportReadCount imports a Goodreads export whose Read Count says how many times each book
+// was read: three readings for a count of 3, the latest finished on Date Read, and no date
+// anywhere that the file does not give (none is the day of the import).
+func TestImportReadCount(t *testing.T) {
+	a := newTestApp(t)
+	file := grHeader +
+		"1,Thrice,Some One,\"One, Some\",,,,4,,,,,,,2023/01/15,2020/01/01,read,,read,,,,3,0\n" +
+		"2,Now,Some One,\"One, Some\",,,,0,,,,,,,,2020/01/01,currently-reading,,currently-reading,,,,1,0\n" +
+		"3,Given Up,Some One,\"One, Some\",,,,0,,,,,,,,2020/01/01,did-not-finish,,did-not-finish,,,,0,0\n"
+	id := a.uploaded("goodreads_library_export.csv", []byte(file))
+	a.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
+	if im := a.waitImport(id); im.State != data.ImportDone || im.Created != 3 {
+		t.Fatalf("import = %+v", im)
+	}
+	want := map[string]string{
+		"Thrice":   "read ?..2023-01-15; read ?..?; read ?..?",
+		"Now":      "reading ?..?",
+		"Given Up": "dnf ?..?",
+	}
+	today := time.Now().UTC().Format(time.DateOnly)
+	page, err := a.db.Books().List(t.Context(), a.reader.ID, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bk := range page.Books {
+		rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, bk.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, rt := range rts {
+			d := func(t *time.Time) string {
+				if t == nil {
+					return "?"
+				}
+				return t.Format(time.DateOnly)
+			}
+			got = append(got, string(rt.Outcome)+" "+d(rt.StartedOn)+".."+d(rt.FinishedOn))
+		}
+		g := strings.Join(got, "; ")
+		if g != want[bk.Title] {
+			t.Errorf("%s: readings %q, want %q", bk.Title, g, want[bk.Title])
+		}
+		if strings.Contains(g, today) {
+			t.Errorf("%s: a reading dated today: %q", bk.Title, g)
+		}
+	}
+	// The book page says so.
+	doc := a.get(plain, bookPath(page.Books[0].ID)).page(t)
+	if n := doc.Find("section#book-readings [data-testid=reading-dates]").Length(); n == 0 {
+		t.Error("no reading dates on the book page")
 	}
 }
 

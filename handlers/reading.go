@@ -103,9 +103,18 @@ func (s *Server) nowReading(c *fiber.Ctx) ([]views.ReadingNow, error) {
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(books))
+	for i, r := range books {
+		ids[i] = r.ID
+	}
+	hashes, err := s.covers.Hashes(c.UserContext(), owner(c), ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]views.ReadingNow, len(books))
 	for i, r := range books {
-		out[i] = views.ReadingNow{ID: r.ID, Title: r.Title, Progress: progressView(r.Progress, r.Pages)}
+		out[i] = views.ReadingNow{ID: r.ID, Title: r.Title, Progress: progressView(r.Progress, r.Pages),
+			Cover: views.NewRowCover(r.ID, r.Title, hashes[r.ID])}
 	}
 	return out, nil
 }

@@ -42,12 +42,14 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/books/:id/delete", s.deleteBook)
 	app.Post("/books/:id/restore", s.restoreBook)
 
-	// A book's cover: upload or replace (multipart, field cover), remove, and its pictures
-	// (covers.go).
+	// A book's cover: upload or replace (multipart, field cover), and remove (covers.go).
 	app.Post("/books/:id/cover", s.uploadCover)
 	app.Delete("/books/:id/cover", s.deleteCover)
 	app.Post("/books/:id/cover/delete", s.deleteCover)
-	app.Get("/books/:id/cover/:hash/:file", s.serveCover)
+
+	// Covers' pictures, by hash, for readers who have them (covers.go).
+	app.Use("/covers", s.requireUser)
+	app.Get("/covers/:file", s.serveCover)
 
 	// Reading state of a book, from its row or its page (reading.go).
 	app.Get("/books/:id/status", s.chooseStatus)
@@ -58,6 +60,7 @@ func (s *Server) routes(app *fiber.App) {
 	// The book page's own forms, which answer htmx with the parts of the page they change (bookpage.go).
 	app.Post("/books/:id/shelves", s.setBookShelves)
 	app.Post("/books/:id/details", s.setDetails)
+	app.Post("/books/:id/read-throughs", s.addReadThrough)
 	app.Post("/books/:id/read-throughs/:rt", s.editReadThrough)
 	app.Get("/books/:id/read-throughs/:rt/delete", s.confirmDeleteReading)
 	app.Post("/books/:id/read-throughs/:rt/delete", s.deleteReading)

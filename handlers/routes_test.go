@@ -30,6 +30,10 @@ func TestBuiltURLsAreRouted(t *testing.T) {
 	confirmed, discarded := a.uploaded("gr.csv", goodreadsCSV(3)), a.uploaded("gr.csv", goodreadsCSV(2))
 	a.waitImport(confirmed)
 	a.waitImport(discarded)
+	const coverHash = "0123456789ab"
+	if err := a.db.Covers().Set(t.Context(), a.reader.ID, b.ID, coverHash, []byte("s"), []byte("l")); err != nil {
+		t.Fatal(err)
+	}
 	a.get(plain, views.LibraryURL)
 
 	form := func(kv ...string) url.Values {
@@ -70,6 +74,11 @@ func TestBuiltURLsAreRouted(t *testing.T) {
 		{http.MethodGet, views.ImportProgressURL(confirmed), nil},
 		{http.MethodGet, views.ImportRowURL(confirmed, 1), nil},
 		{http.MethodGet, views.ImportRowEditURL(confirmed, 1), nil},
+		{http.MethodGet, views.CoverImageURL(coverHash, "s"), nil},
+		{http.MethodGet, views.CoverImageURL(coverHash, "l"), nil},
+		{http.MethodPost, views.BookCoverURL(b.ID), url.Values{}}, // no file: 422, routed
+		{http.MethodDelete, views.BookCoverURL(b.ID), nil},
+		{http.MethodPost, views.BookCoverDeleteURL(b.ID), url.Values{}},
 
 		{http.MethodPut, views.BookURL(b.ID), form("title", "Dune", "author", "Frank Herbert")},
 		{http.MethodPost, views.BookURL(b.ID), form("title", "Dune", "author", "Frank Herbert")},
@@ -79,6 +88,7 @@ func TestBuiltURLsAreRouted(t *testing.T) {
 		{http.MethodPost, views.BookShelvesURL(b.ID), form("shelf", strconv.FormatInt(sh.ID, 10))},
 		{http.MethodPost, views.BookDetailsURL(b.ID), form("pages", "400")},
 		{http.MethodPost, views.ReadThroughURL(b.ID, rt), form("started_on", "2025-01-01")},
+		{http.MethodPost, views.ReadThroughsURL(b.ID), form("outcome", "read")},
 		{http.MethodPost, views.ShelfURL(sh.ID), form("name", "Loved")},
 		{http.MethodPost, views.ShelfMoveURL(sh.ID), form("position", "0")},
 		{http.MethodPost, views.ImportRowURL(confirmed, 1), form("title", "Fixed", "author", "Someone")},

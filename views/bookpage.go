@@ -1,6 +1,9 @@
 package views
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // ShelfItem is one of the reader's shelves as the shelves page shows it, with its rename form.
 type ShelfItem struct {
@@ -55,14 +58,17 @@ type DetailsForm struct {
 	Errors map[string]string
 }
 
-// ReadThroughForm is one reading of a book with its editable dates, as yyyy-mm-dd.
+// ReadThroughForm is one reading of a book with its editable dates, as yyyy-mm-dd ("" for a
+// date the reader does not know), and its dates as stored, in words ("" for unknown), which
+// what was typed into a refused form does not change.
 type ReadThroughForm struct {
-	ID         int64
-	StartedOn  string
-	FinishedOn string
-	Outcome    string
-	Open       bool // still being read: no finish date
-	Errors     map[string]string
+	ID                int64
+	StartedOn         string
+	FinishedOn        string
+	Started, Finished string
+	Outcome           string
+	Open              bool // still being read: no finish date
+	Errors            map[string]string
 	// Confirm asks whether to delete the reading, in place of its form; FocusDelete puts the
 	// focus back on its Delete button (the confirmation cancelled).
 	Confirm, FocusDelete bool
@@ -88,10 +94,12 @@ type BookDetail struct {
 	StatusError  string // what is wrong with the status sent, after a failed change
 	Details      DetailsForm
 	ReadThroughs []ReadThroughForm
-	// ReadingDeleted says a reading has just been deleted (htmx): the readings say so and take
-	// the focus.
-	ReadingDeleted bool
-	Progress       []ProgressEntry
+	// ReadingDeleted and ReadingAdded say a reading has just been deleted or added (htmx): the
+	// readings say so and take the focus.
+	ReadingDeleted, ReadingAdded bool
+	// NewReading is the form that adds a past reading, after a refused add.
+	NewReading ReadingForm
+	Progress   []ProgressEntry
 	// Fields, when not nil, is the form that edits the title, author and genre in place of the
 	// main panel: what was typed, and the problems with it.
 	Fields *BookForm
@@ -118,11 +126,55 @@ func ratingChoices() []ratingChoice {
 	return out
 }
 
-// readingSummary names a reading by its outcome and dates: "Read, started 2024-05-03, finished 2024-05-09".
+// ReadingForm is the form that adds a past reading: the outcome (data's "read" or "dnf") and
+// dates as typed, and the problems with them by field.
+type ReadingForm struct {
+	Outcome, StartedOn, FinishedOn string
+	Errors                         map[string]string
+}
+
+// readingOutcomes are the outcomes a past reading can have, as the add form offers them.
+var readingOutcomes = []struct{ Value, Label string }{{"read", "Read"}, {"dnf", "Did not finish"}}
+
+// readingSummary names a reading by its outcome and dates: "Read, started 3 May 2024, finished
+// 9 May 2024", "Read, date unknown", "Reading, started date unknown".
 func readingSummary(rt ReadThroughForm) string {
-	s := rt.Outcome + ", started " + rt.StartedOn
-	if rt.FinishedOn != "" {
-		s += ", finished " + rt.FinishedOn
+	return rt.Outcome + ", " + readingDates(rt)
+}
+
+// readingDates says when a reading happened, "date unknown" for what the reader does not know:
+// "started 3 May 2024, finished date unknown"; "date unknown" alone when neither is known of a
+// finished reading.
+func readingDates(rt ReadThroughForm) string {
+	unknown := func(s string) string {
+		if s == "" {
+			return "date unknown"
+		}
+		return s
 	}
-	return s
+	switch {
+	case rt.Open:
+		return "started " + unknown(rt.Started)
+	case rt.Started == "" && rt.Finished == "":
+		return "date unknown"
+	}
+	return "started " + unknown(rt.Started) + ", finished " + unknown(rt.Finished)
+}
+
+// sentence starts s with a capital letter, as a line of its own.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// firstDateProblem is the first field of a reading's form, in page order, that has a problem, or "".
+func firstDateProblem(errs map[string]string) string {
+	for _, name := range []string{"outcome", "started_on", "finished_on"} {
+		if errs[name] != "" {
+			return name
+		}
+	}
+	return ""
 }

@@ -24,10 +24,14 @@ func BookCoverURL(id int64) string { return BookURL(id) + "/cover" }
 // BookCoverDeleteURL removes a cover from a plain form.
 func BookCoverDeleteURL(id int64) string { return BookCoverURL(id) + "/delete" }
 
-// CoverImageURL is the picture of a book's cover in size ("s" small, "l" large), named by its
-// hash so that a browser may keep it for good: a new cover has a new URL.
-func CoverImageURL(id int64, hash, size string) string {
-	return BookCoverURL(id) + "/" + hash + "/" + size + ".jpg"
+// CoversURL is where covers' pictures are served.
+const CoversURL = "/covers"
+
+// CoverImageURL is the picture of a cover in size ("s" small, "l" large), named by its hash so
+// that a browser may keep it for good: a new cover has a new URL. The book is not in it: fifty
+// of these are on a library page, which is to stay under 40 KB.
+func CoverImageURL(hash, size string) string {
+	return CoversURL + "/" + hash + "-" + size + ".jpg"
 }
 
 // NewCoverView is the cover of book id titled title, hash "" when it has none, as its page shows
@@ -43,7 +47,7 @@ func NewRowCover(id int64, title, hash string) CoverView {
 
 func coverView(id int64, title, hash, size string) CoverView {
 	if hash != "" {
-		return CoverView{URL: CoverImageURL(id, hash, size)}
+		return CoverView{URL: CoverImageURL(hash, size)}
 	}
 	h := fnv.New32a()
 	h.Write([]byte(title))

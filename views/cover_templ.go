@@ -353,7 +353,7 @@ func BookCoverUpdated(d BookDetail) templ.Component {
 	})
 }
 
-// rowCover is the small cover at the start of a book's row: the picture, loaded when the row
+// rowCover is the small cover at the start of a book's row (and in the Currently reading strip): the picture, loaded when the row
 // scrolls into view, at a fixed size (app.css) so the rows do not move as pictures arrive; or the
 // placeholder, whose initials CSS draws from data-i with an empty alternative text, so they are
 // no part of the row's text for a screen reader. Fifty of these are on a library page, which is

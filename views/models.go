@@ -103,6 +103,7 @@ type ReadingNow struct {
 	ID       int64
 	Title    string
 	Progress Progress
+	Cover    CoverView // small
 }
 
 // BookForm is a create or edit form: what the reader typed and, after a failed submission, what

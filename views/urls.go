@@ -73,8 +73,11 @@ func BookShelvesURL(id int64) string { return BookURL(id) + "/shelves" }
 // BookDetailsURL saves the book's pages, rating, notes and ISBN.
 func BookDetailsURL(id int64) string { return BookURL(id) + "/details" }
 
+// ReadThroughsURL adds a past reading to the book.
+func ReadThroughsURL(book int64) string { return BookURL(book) + "/read-throughs" }
+
 // ReadThroughURL corrects the dates of the reading rt of the book.
-func ReadThroughURL(book, rt int64) string { return BookURL(book) + "/read-throughs/" + idString(rt) }
+func ReadThroughURL(book, rt int64) string { return ReadThroughsURL(book) + "/" + idString(rt) }
 
 // ReadThroughDeleteURL asks before deleting the reading rt of the book (GET), and deletes it (POST).
 func ReadThroughDeleteURL(book, rt int64) string { return ReadThroughURL(book, rt) + "/delete" }

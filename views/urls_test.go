@@ -22,6 +22,7 @@ func TestURLs(t *testing.T) {
 		{BookProgressURL(7), "/books/7/progress"},
 		{BookShelvesURL(7), "/books/7/shelves"},
 		{BookDetailsURL(7), "/books/7/details"},
+		{ReadThroughsURL(7), "/books/7/read-throughs"},
 		{ReadThroughURL(7, 12), "/books/7/read-throughs/12"},
 		{ReadThroughDeleteURL(7, 12), "/books/7/read-throughs/12/delete"},
 		{ShelfURL(3), "/shelves/3"},

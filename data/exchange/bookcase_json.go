@@ -49,8 +49,10 @@ type jsonBook struct {
 	Progress     []jsonProgress    `json:"progress"`
 }
 
+// jsonReadThrough is one reading. A date the reader does not know is null, as is the finish of
+// a reading still open.
 type jsonReadThrough struct {
-	StartedOn     string  `json:"started_on"`
+	StartedOn     *string `json:"started_on"`
 	FinishedOn    *string `json:"finished_on"`
 	Outcome       string  `json:"outcome"`
 	StoppedAtPage *int    `json:"stopped_at_page"`
@@ -133,7 +135,11 @@ func newJSONBook(b data.ExportBook) jsonBook {
 		out.ISBN = &isbn
 	}
 	for i, rt := range b.ReadThroughs {
-		r := jsonReadThrough{StartedOn: rt.StartedOn.Format(time.DateOnly), Outcome: string(rt.Outcome)}
+		r := jsonReadThrough{Outcome: string(rt.Outcome)}
+		if rt.StartedOn != nil {
+			st := rt.StartedOn.Format(time.DateOnly)
+			r.StartedOn = &st
+		}
 		if rt.FinishedOn != nil {
 			f := rt.FinishedOn.Format(time.DateOnly)
 			r.FinishedOn = &f

@@ -132,12 +132,12 @@ func TestParseBookcaseJSON(t *testing.T) {
 			Line: 1, Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction", ISBN: "9780441013593", Pages: 658,
 			Rating: 9, Status: data.StatusRead, Shelves: []string{"Favorites"}, Notes: "Spice.",
 			DateAdded: &created, DateUpdated: &updated, DateStarted: day("2023-01-01"), DateRead: day("2023-01-15"), ReadCount: 1,
-			ReadThroughs: []data.ReadThrough{{StartedOn: *day("2023-01-01"), FinishedOn: day("2023-01-15"), Outcome: data.StatusRead}},
+			ReadThroughs: []data.ReadThrough{{StartedOn: day("2023-01-01"), FinishedOn: day("2023-01-15"), Outcome: data.StatusRead}},
 			Progress:     []data.Progress{{Page: 300, Percent: 45.6, RecordedAt: time.Date(2023, 1, 7, 20, 0, 0, 0, time.UTC)}},
 		},
 		{
 			Line: 2, Title: "Unfinished", Author: "Someone", Status: data.StatusDNF, DateAdded: &created2, DateUpdated: &created2,
-			ReadThroughs: []data.ReadThrough{{StartedOn: *day("2023-02-01"), FinishedOn: day("2023-02-05"), Outcome: data.StatusDNF, StoppedAtPage: 40}},
+			ReadThroughs: []data.ReadThrough{{StartedOn: day("2023-02-01"), FinishedOn: day("2023-02-05"), Outcome: data.StatusDNF, StoppedAtPage: 40}},
 		},
 		{
 			Line: 3, Author: "Nobody", Status: data.StatusWant, DateAdded: &created2, DateUpdated: &created2,

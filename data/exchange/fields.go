@@ -122,8 +122,8 @@ func (b *rowBuilder) count(value, column string) int {
 		return 0
 	}
 	n, err := strconv.Atoi(value)
-	if err != nil || n < 0 || n > 1000 {
-		b.problem(column, value, "The read count should be a whole number, like 1.")
+	if err != nil || n < 0 || n > data.MaxReadCount {
+		b.problem(column, value, "The read count should be a whole number from 0 to "+strconv.Itoa(data.MaxReadCount)+", like 1.")
 		return 0
 	}
 	return n

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bookcase/bookcase/data"
 )
@@ -84,21 +85,33 @@ func goodreadsRecord(b data.ExportBook) []string {
 		pages = strconv.Itoa(b.Pages)
 	}
 	var dateRead, dateStarted, dateAbandoned string
+	day := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format(goodreadsDate)
+	}
 	readCount := 0
 	for _, rt := range b.ReadThroughs { // oldest first, so the latest of each kind wins
 		switch {
-		case rt.Outcome == data.StatusRead && rt.FinishedOn != nil:
+		case rt.Outcome == data.StatusRead:
 			readCount++
-			dateRead = rt.FinishedOn.Format(goodreadsDate)
-			if b.Status == data.StatusRead {
-				dateStarted = rt.StartedOn.Format(goodreadsDate)
+			if rt.FinishedOn != nil {
+				dateRead = day(rt.FinishedOn)
+				if b.Status == data.StatusRead {
+					dateStarted = day(rt.StartedOn)
+				}
 			}
-		case rt.Outcome == data.StatusDNF && rt.FinishedOn != nil && b.Status == data.StatusDNF:
-			dateAbandoned = rt.FinishedOn.Format(goodreadsDate)
-			dateStarted = rt.StartedOn.Format(goodreadsDate)
+		case rt.Outcome == data.StatusDNF && b.Status == data.StatusDNF:
+			dateAbandoned = day(rt.FinishedOn)
+			dateStarted = day(rt.StartedOn)
 		case rt.Outcome == data.StatusReading && b.Status == data.StatusReading:
-			dateStarted = rt.StartedOn.Format(goodreadsDate)
+			dateStarted = day(rt.StartedOn)
 		}
+	}
+	// Goodreads counts the reading under way, or given up, as one of the book's readings.
+	if b.Status == data.StatusReading || b.Status == data.StatusDNF {
+		readCount++
 	}
 	exclusive := goodreadsShelf(b.Status)
 	shelves := make([]string, 0, len(b.Shelves)+1)

@@ -272,33 +272,41 @@ func jsonRow(b *rowBuilder, jb jsonBook) {
 	b.validate("title", "author")
 }
 
-// readThrough maps one reading; the last finished read gives DateRead.
+// readThrough maps one reading, whose dates may be null (or empty) for unknown; the last
+// finished read gives DateRead.
 func (b *rowBuilder) readThrough(rt jsonReadThrough) {
-	start, ok := parseDate(rt.StartedOn)
-	if !ok {
-		b.problem("read_throughs", rt.StartedOn, msgDate)
-		return
+	var out data.ReadThrough
+	if rt.StartedOn != nil && *rt.StartedOn != "" {
+		start, ok := parseDate(*rt.StartedOn)
+		if !ok {
+			b.problem("read_throughs", *rt.StartedOn, msgDate)
+			return
+		}
+		out.StartedOn = &start
 	}
-	out := data.ReadThrough{StartedOn: start}
 	outcome, err := data.ParseStatus(rt.Outcome)
 	if err != nil || outcome == data.StatusWant {
 		b.problem("read_throughs", rt.Outcome, "A reading ends in reading, read or dnf.")
 		return
 	}
 	out.Outcome = outcome
-	if rt.FinishedOn != nil {
+	if rt.FinishedOn != nil && *rt.FinishedOn != "" {
 		end, ok := parseDate(*rt.FinishedOn)
-		if !ok || end.Before(start) {
+		if !ok || out.StartedOn != nil && end.Before(*out.StartedOn) {
 			b.problem("read_throughs", *rt.FinishedOn, "A reading's finish date is a date on or after its start.")
 			return
 		}
+		if outcome == data.StatusReading {
+			b.problem("read_throughs", *rt.FinishedOn, "A reading still being read has no finish date.")
+			return
+		}
 		out.FinishedOn = &end
-		if outcome == data.StatusRead {
-			b.row.ReadCount++
-			if b.row.DateRead == nil || !end.Before(*b.row.DateRead) {
-				b.row.DateRead = &end
-				b.row.DateStarted = &start
-			}
+	}
+	if outcome == data.StatusRead {
+		b.row.ReadCount++
+		if end := out.FinishedOn; end != nil && (b.row.DateRead == nil || !end.Before(*b.row.DateRead)) {
+			b.row.DateRead = end
+			b.row.DateStarted = out.StartedOn
 		}
 	}
 	if rt.StoppedAtPage != nil && *rt.StoppedAtPage > 0 && *rt.StoppedAtPage <= data.MaxPages {

@@ -28,8 +28,8 @@ func library() []data.ExportBook {
 			},
 			Shelves: []string{"Owned", "Book club, 2023"},
 			ReadThroughs: []data.ReadThrough{
-				{StartedOn: *day("2020-03-01"), FinishedOn: day("2020-03-20"), Outcome: data.StatusRead},
-				{StartedOn: *day("2023-01-01"), FinishedOn: day("2023-01-15"), Outcome: data.StatusRead},
+				{StartedOn: day("2020-03-01"), FinishedOn: day("2020-03-20"), Outcome: data.StatusRead},
+				{StartedOn: day("2023-01-01"), FinishedOn: day("2023-01-15"), Outcome: data.StatusRead},
 			},
 			Progress: []data.ProgressUpdate{{Progress: data.Progress{Page: 120, Percent: 30, RecordedAt: at("2023-01-05T08:00:00Z")}}},
 		},
@@ -40,7 +40,7 @@ func library() []data.ExportBook {
 			},
 			Shelves: []string{},
 			ReadThroughs: []data.ReadThrough{
-				{StartedOn: *day("2024-03-01"), FinishedOn: day("2024-03-10"), Outcome: data.StatusDNF, StoppedAtPage: 40},
+				{StartedOn: day("2024-03-01"), FinishedOn: day("2024-03-10"), Outcome: data.StatusDNF, StoppedAtPage: 40},
 			},
 		},
 		{
@@ -48,7 +48,21 @@ func library() []data.ExportBook {
 				ID: 9, Title: "Emma", Author: "Jane Austen", Status: data.StatusReading,
 				CreatedAt: at("2024-05-01T00:00:00Z"), UpdatedAt: at("2024-05-02T00:00:00Z"),
 			},
-			ReadThroughs: []data.ReadThrough{{StartedOn: *day("2024-05-02"), Outcome: data.StatusReading}},
+			ReadThroughs: []data.ReadThrough{{StartedOn: day("2024-05-02"), Outcome: data.StatusReading}},
+		},
+		{
+			// Readings whose dates the reader does not know: read once on a day unknown, once
+			// finished on a day known, started who knows when, and now being read again since a
+			// day unknown.
+			Book: data.Book{
+				ID: 11, Title: "Undated", Author: "Some One", Status: data.StatusReading,
+				CreatedAt: at("2019-01-01T00:00:00Z"), UpdatedAt: at("2024-05-02T00:00:00Z"),
+			},
+			ReadThroughs: []data.ReadThrough{
+				{Outcome: data.StatusRead},
+				{FinishedOn: day("2021-06-01"), Outcome: data.StatusRead},
+				{Outcome: data.StatusReading},
+			},
 		},
 		{
 			Book: data.Book{
@@ -90,11 +104,17 @@ func TestCSVRoundTrip(t *testing.T) {
 		},
 		{
 			Title: "Some Slog", Author: "An Author", Genre: "Essays", Rating: 1, Status: data.StatusDNF,
-			DateAdded: day("2024-02-01"), DateStarted: day("2024-03-01"), DateRead: day("2024-03-10"),
+			DateAdded: day("2024-02-01"), DateStarted: day("2024-03-01"), DateRead: day("2024-03-10"), ReadCount: 1,
 		},
 		{
 			Title: "Emma", Author: "Jane Austen", Status: data.StatusReading, DateAdded: day("2024-05-01"),
-			DateStarted: day("2024-05-02"),
+			DateStarted: day("2024-05-02"), ReadCount: 1,
+		},
+		{
+			// Goodreads' read count counts the reading under way; the finish date known is the
+			// latest reading's before it, and no start is made up.
+			Title: "Undated", Author: "Some One", Status: data.StatusReading, DateAdded: day("2019-01-01"),
+			DateRead: day("2021-06-01"), ReadCount: 3,
 		},
 		{Title: "-Minus", Author: "@Someone", Status: data.StatusWant, DateAdded: day("2024-06-01")},
 	}
