@@ -537,6 +537,15 @@ func TestMigrateReadingDates(t *testing.T) {
 	if err := old.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// A copy of the old database, for the migration killed half way below.
+	killed := filepath.Join(t.TempDir(), "killed.db")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(killed, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if strings.Count(before["read_throughs"], "\n") != 3 || strings.Count(before["progress_updates"], "\n") != 4 {
 		t.Fatalf("before the migration: %v", before)
 	}
@@ -553,18 +562,22 @@ func TestMigrateReadingDates(t *testing.T) {
 	}
 
 	{
-		// Killed after its COMMIT and before goose recorded it, the migration runs again on the
-		// next open, and changes nothing.
-		if _, err := write.ExecContext(ctx, `DELETE FROM goose_db_version WHERE version_id = ?`, readingDatesMigration); err != nil {
+		// Killed after its COMMIT and before goose recorded it (so before any later migration),
+		// the migration runs again on the next open, and changes nothing.
+		half, err := data.OpenAt(ctx, killed, readingDatesMigration)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Close(); err != nil {
+		w, _ := half.Pools()
+		if _, err := w.ExecContext(ctx, `DELETE FROM goose_db_version WHERE version_id = ?`, readingDatesMigration); err != nil {
 			t.Fatal(err)
 		}
-		db = openAndCheck(t, path)
-		write, _ = db.Pools()
-		if again := snapshot(db); !maps.Equal(again, before) {
-			t.Errorf("after the migration ran twice:\n%v\nwant\n%v", again, before)
+		if err := half.Close(); err != nil {
+			t.Fatal(err)
+		}
+		again := openAndCheck(t, killed)
+		if got := snapshot(again); !maps.Equal(got, before) {
+			t.Errorf("after the migration ran twice:\n%v\nwant\n%v", got, before)
 		}
 	}
 
