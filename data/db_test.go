@@ -539,15 +539,19 @@ func TestMigrateReadingDates(t *testing.T) {
 	if err := old.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// A copy of the old database, for the migration killed half way below.
+	killed := filepath.Join(t.TempDir(), "killed.db")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(killed, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if strings.Count(before["read_throughs"], "\n") != 3 || strings.Count(before["progress_updates"], "\n") != 4 {
 		t.Fatalf("before the migration: %v", before)
 	}
 
-	// The file as the schema before the migration left it, for the run killed mid-way below.
-	oldFile, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	db := openAndCheck(t, path)
 	after := snapshot(db)
 	if !maps.Equal(after, before) {
@@ -560,25 +564,22 @@ func TestMigrateReadingDates(t *testing.T) {
 	}
 
 	{
-		// Killed after its COMMIT and before goose recorded it (so before any later migration
-		// ran), the migration runs again on the next open, and changes nothing.
-		killed := filepath.Join(filepath.Dir(path), "killed.db")
-		if err := os.WriteFile(killed, oldFile, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		k, err := data.OpenAt(ctx, killed, readingDatesMigration)
+		// Killed after its COMMIT and before goose recorded it (so before any later migration),
+		// the migration runs again on the next open, and changes nothing.
+		half, err := data.OpenAt(ctx, killed, readingDatesMigration)
 		if err != nil {
-			t.Fatalf("OpenAt(%d): %v", readingDatesMigration, err)
-		}
-		kw, _ := k.Pools()
-		if _, err := kw.ExecContext(ctx, `DELETE FROM goose_db_version WHERE version_id = ?`, readingDatesMigration); err != nil {
 			t.Fatal(err)
 		}
-		if err := k.Close(); err != nil {
+		w, _ := half.Pools()
+		if _, err := w.ExecContext(ctx, `DELETE FROM goose_db_version WHERE version_id = ?`, readingDatesMigration); err != nil {
 			t.Fatal(err)
 		}
-		if again := snapshot(openAndCheck(t, killed)); !maps.Equal(again, before) {
-			t.Errorf("after the migration ran twice:\n%v\nwant\n%v", again, before)
+		if err := half.Close(); err != nil {
+			t.Fatal(err)
+		}
+		again := openAndCheck(t, killed)
+		if got := snapshot(again); !maps.Equal(got, before) {
+			t.Errorf("after the migration ran twice:\n%v\nwant\n%v", got, before)
 		}
 	}
 
