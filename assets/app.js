@@ -415,6 +415,55 @@
     }
   });
 
+  // A cover can also be dropped on its section of a book's page, or pasted anywhere on the page
+  // but in a field: the picture goes into the section's file input and its form is sent, as if
+  // chosen and uploaded (the server checks it as it checks any). The bar shows the upload's progress.
+  function coverForm() {
+    return document.querySelector('#book-cover form.cover-form');
+  }
+
+  function sendCover(file) {
+    var form = coverForm();
+    if (!form || !file || !/^image\//.test(file.type)) return false;
+    var files = new DataTransfer();
+    files.items.add(file);
+    form.querySelector('input[type=file]').files = files.files;
+    form.requestSubmit();
+    return true;
+  }
+
+  function coverZone(e) {
+    return e.target instanceof Element && e.target.closest('#book-cover');
+  }
+
+  document.addEventListener('dragover', function (e) {
+    var zone = coverZone(e);
+    if (!zone || !e.dataTransfer || Array.prototype.indexOf.call(e.dataTransfer.types, 'Files') < 0) return;
+    e.preventDefault(); // this is where a picture may be dropped
+    zone.classList.add('dropping');
+  });
+  document.addEventListener('dragleave', function (e) {
+    var zone = coverZone(e);
+    if (zone && !zone.contains(e.relatedTarget)) zone.classList.remove('dropping');
+  });
+  document.addEventListener('drop', function (e) {
+    var zone = coverZone(e);
+    if (!zone) return;
+    zone.classList.remove('dropping');
+    if (e.dataTransfer && e.dataTransfer.files.length && sendCover(e.dataTransfer.files[0])) e.preventDefault();
+  });
+  document.addEventListener('paste', function (e) {
+    if (!coverForm() || typing(e.target) || !e.clipboardData) return;
+    var files = Array.prototype.filter.call(e.clipboardData.files, function (f) { return /^image\//.test(f.type); });
+    if (files.length && sendCover(files[0])) e.preventDefault();
+  });
+  document.addEventListener('htmx:xhr:progress', function (e) {
+    var bar = coverZone(e) && document.getElementById('cover-progress');
+    if (!bar || !e.detail.lengthComputable) return;
+    bar.hidden = false;
+    bar.value = Math.round(100 * e.detail.loaded / e.detail.total);
+  });
+
   // "/" and "n" on another page lead to /books#search or /books#new-book-title: focus that field.
   var target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
   if (target && typing(target)) {

@@ -63,3 +63,38 @@ func TestCoverByKeyboard(t *testing.T) {
 	p.waitUntil("the placeholder is back", `document.querySelector('[data-testid="cover"] .placeholder') !== null`)
 	p.stillSamePage()
 }
+
+// TestCoverDropAndPaste drops a picture on the book page's cover section, then pastes another on
+// the page: each becomes the cover in place, without a reload, as the file picker's does.
+func TestCoverDropAndPaste(t *testing.T) {
+	p := signedIn(t)
+	book := p.addBook("Middlemarch", "George Eliot", "Fiction")
+	p.open(fmt.Sprintf("/books/%d", book.ID))
+	eval[chromedp.Void](p, `window.__marker = 42`)
+	// A JPEG made by the page's canvas, of the given height, put in a DataTransfer.
+	const picture = `(h) => new Promise(resolve => {
+		const c = document.createElement('canvas');
+		c.width = 100; c.height = h;
+		c.getContext('2d').fillRect(0, 0, 100, h);
+		c.toBlob(b => {
+			const dt = new DataTransfer();
+			dt.items.add(new File([b], 'cover.jpg', {type: 'image/jpeg'}));
+			resolve(dt);
+		}, 'image/jpeg');
+	})`
+	loaded := func(what string, h int) {
+		p.waitUntil(what, fmt.Sprintf(`(() => {
+			const img = document.querySelector('[data-testid="cover-image"]');
+			return img !== null && img.complete && img.naturalHeight === %d;
+		})()`, h))
+	}
+	eval[bool](p, `(`+picture+`)(150).then(dt => {
+		document.querySelector('#book-cover h2').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+	}) && true`)
+	loaded("the dropped cover has loaded", 150)
+	eval[bool](p, `(`+picture+`)(200).then(dt => {
+		document.body.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
+	}) && true`)
+	loaded("the pasted cover has loaded", 200)
+	p.stillSamePage()
+}
