@@ -428,6 +428,9 @@
     var files = new DataTransfer();
     files.items.add(file);
     form.querySelector('input[type=file]').files = files.files;
+    // A section just swapped in is bound by htmx a moment later: bind it now, or the form
+    // would be sent as a plain form and the page reloaded.
+    htmx.process(form);
     form.requestSubmit();
     return true;
   }

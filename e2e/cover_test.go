@@ -88,6 +88,8 @@ func TestCoverDropAndPaste(t *testing.T) {
 			return img !== null && img.complete && img.naturalHeight === %d;
 		})()`, h))
 	}
+	// The paste comes straight after the dropped cover's section is swapped in, before htmx has
+	// settled it: as fast as a reader could be, faster than any.
 	eval[bool](p, `(`+picture+`)(150).then(dt => {
 		document.querySelector('#book-cover h2').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
 	}) && true`)
