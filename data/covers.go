@@ -1,10 +1,16 @@
 package data
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"image/jpeg"
+
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -142,4 +148,48 @@ func (s *CoverStore) Hashes(ctx context.Context, owner int64, ids []int64) (map[
 		out[r.ID] = r.Hash
 	}
 	return out, nil
+}
+
+// CoverHash is the name of a cover in URLs: the start of the SHA-256 of its large picture. 48
+// bits tell a book's covers apart; two books with the same picture share it, and either gives it.
+func CoverHash(large []byte) string {
+	sum := sha256.Sum256(large)
+	return hex.EncodeToString(sum[:6])
+}
+
+// Largest pictures a stored cover has, as Bookcase writes them (handlers/coverimage.go): 96 and
+// 480 pixels high, and JPEG of a size to match.
+const (
+	CoverSmallHeight = 96
+	CoverLargeHeight = 480
+	maxCoverPicture  = 512 << 10
+)
+
+// CheckCover reports whether small and large are a cover as Bookcase writes one: JPEG pictures no
+// higher than their size's height nor wider than four times it. An import takes a cover from a
+// Bookcase export as it is (the round trip stays exact) only once it passes this.
+func CheckCover(small, large []byte) error {
+	for _, p := range []struct {
+		b []byte
+		h int
+	}{{small, CoverSmallHeight}, {large, CoverLargeHeight}} {
+		if len(p.b) == 0 || len(p.b) > maxCoverPicture || !bytes.HasPrefix(p.b, []byte{0xff, 0xd8, 0xff}) {
+			return fieldError("cover", "The cover is not a picture as Bookcase writes covers.")
+		}
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(p.b))
+		if err != nil || cfg.Height < 1 || cfg.Height > p.h || cfg.Width < 1 || cfg.Width > 4*p.h {
+			return fieldError("cover", "The cover is not a picture as Bookcase writes covers.")
+		}
+	}
+	return nil
+}
+
+// setCover gives book id the cover in tx, replacing the one it had.
+func setCover(ctx context.Context, tx *sqlx.Tx, id int64, small, large []byte, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO covers (book_id, hash, small, large, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (book_id) DO UPDATE SET hash = excluded.hash, small = excluded.small,
+			large = excluded.large, updated_at = excluded.updated_at`,
+		id, CoverHash(large), small, large, now)
+	return err
 }

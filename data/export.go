@@ -20,6 +20,8 @@ type ExportBook struct {
 	ReadThroughs []ReadThrough
 	// Progress is every progress update of every read-through, oldest first.
 	Progress []ProgressUpdate
+	// CoverSmall and CoverLarge are the book's cover as stored, nil when it has none.
+	CoverSmall, CoverLarge []byte
 }
 
 // Export calls visit with each of the owner's live books, oldest (lowest id) first, with its
@@ -46,7 +48,7 @@ func (s *BookStore) Export(ctx context.Context, owner int64, visit func(ExportBo
 }
 
 // exportPage reads up to exportPage of the owner's live books with ids above after, in id order,
-// with their shelves, read-throughs and progress: four queries per page.
+// with their shelves, read-throughs, progress and covers: five queries per page.
 func (s *BookStore) exportPage(ctx context.Context, owner, after int64) ([]ExportBook, error) {
 	rows, err := s.db.read.QueryxContext(ctx, `
 		SELECT `+bookColumns+` FROM books
@@ -116,6 +118,21 @@ func (s *BookStore) exportPage(ctx context.Context, owner, after int64) ([]Expor
 	for _, p := range progress {
 		b := &books[index[p.BookID]]
 		b.Progress = append(b.Progress, ProgressUpdate{ID: p.ID, ReadThroughID: p.ReadThroughID, Progress: p.progress(b.Pages)})
+	}
+
+	// A page's covers are some 50 KB a book at most: 25 MB for a page of covered books, read
+	// and let go before the next page.
+	var covers []struct {
+		BookID int64  `db:"book_id"`
+		Small  []byte `db:"small"`
+		Large  []byte `db:"large"`
+	}
+	if err := s.selectIn(ctx, &covers, `SELECT book_id, small, large FROM covers WHERE book_id IN (?)`, ids); err != nil {
+		return nil, err
+	}
+	for _, c := range covers {
+		b := &books[index[c.BookID]]
+		b.CoverSmall, b.CoverLarge = c.Small, c.Large
 	}
 	return books, nil
 }

@@ -60,6 +60,9 @@ type ImportRow struct {
 	// Their IDs are ignored.
 	ReadThroughs []ReadThrough
 	Progress     []Progress
+	// CoverSmall and CoverLarge are the book's cover (Bookcase JSON only), checked (CheckCover).
+	CoverSmall []byte `json:",omitempty"`
+	CoverLarge []byte `json:",omitempty"`
 
 	// Problems are why the row cannot be imported as it is: what the file's reader could not
 	// read, or what Classify refused.
@@ -493,6 +496,14 @@ func (im *importer) row(ctx context.Context, r ImportRow, onDuplicate string, su
 		}
 		im.lib.remember(id, r.ISBN, in.Title, in.Author)
 		sum.Created++
+	}
+	if r.CoverLarge != nil {
+		if err := CheckCover(r.CoverSmall, r.CoverLarge); err != nil {
+			return err
+		}
+		if err := setCover(ctx, im.tx, id, r.CoverSmall, r.CoverLarge, now); err != nil {
+			return err
+		}
 	}
 	return im.shelve(ctx, id, r.Shelves, now)
 }

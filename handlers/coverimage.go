@@ -3,9 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
@@ -15,6 +13,8 @@ import (
 
 	"golang.org/x/image/draw"
 	"golang.org/x/image/webp"
+
+	"github.com/bookcase/bookcase/data"
 )
 
 // A cover is decoded from what the reader uploads and written again from its pixels alone, so
@@ -24,8 +24,8 @@ import (
 const (
 	maxCoverBytes  = 10 << 20 // the largest upload
 	maxCoverPixels = 40_000_000
-	coverSmallH    = 96
-	coverLargeH    = 480
+	coverSmallH    = data.CoverSmallHeight
+	coverLargeH    = data.CoverLargeHeight
 	coverQuality   = 82
 )
 
@@ -127,8 +127,7 @@ func makeCover(ctx context.Context, file []byte) (coverImages, error) {
 		}
 		*size.dst = b
 	}
-	sum := sha256.Sum256(out.large)
-	out.hash = hex.EncodeToString(sum[:6]) // 48 bits: a new URL for each new picture of a book
+	out.hash = data.CoverHash(out.large)
 	return out, nil
 }
 

@@ -733,7 +733,8 @@ func TestImportConfirm(t *testing.T) {
 }
 
 // TestImportRoundTrip exports a rich library as JSON, imports it into an empty account, and
-// exports that: the two exports are the same but for ids and the time of export.
+// exports that: the two exports are the same but for ids and the time of export (a cover
+// included, byte for byte).
 func TestImportRoundTrip(t *testing.T) {
 	a := newTestApp(t)
 	ctx := t.Context()
@@ -774,6 +775,9 @@ func TestImportRoundTrip(t *testing.T) {
 	_, err = reading.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusReading, day("2024-06-01"))
 	must(err)
 	must(shelves.SetBookShelves(ctx, a.reader.ID, dune.ID, []int64{club.ID, owned.ID}))
+	// A cover, which the export carries byte for byte.
+	a.get(plain, bookPath(dune.ID))
+	a.uploadCover(htmx, dune.ID, "dune.jpg", jpegOf(t, picture(80, 120))).wantStatus(t, http.StatusOK)
 
 	emma := a.create("Emma", "Jane Austen", "")
 	_, err = reading.SetDetails(ctx, a.reader.ID, emma.ID, data.DetailsInput{Rating: "0.5"})
@@ -832,6 +836,9 @@ func TestImportRoundTrip(t *testing.T) {
 	}
 	if !strings.Contains(file, `"started_on":null`) {
 		t.Errorf("no unknown start written as null in\n%s", file)
+	}
+	if !strings.Contains(file, `"cover":{"small":"/9j/`) {
+		t.Errorf("no cover (JPEG in base64) in\n%.2000s", file)
 	}
 	after := export(b)
 	want, _ := json.MarshalIndent(before, "", " ")

@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"time"
@@ -47,6 +48,15 @@ type jsonBook struct {
 	Shelves      []string          `json:"shelves"`
 	ReadThroughs []jsonReadThrough `json:"read_throughs"`
 	Progress     []jsonProgress    `json:"progress"`
+	// Cover is the book's cover as Bookcase stored it, absent when it has none.
+	Cover *jsonCover `json:"cover,omitempty"`
+}
+
+// jsonCover is a cover's two pictures, JPEG in base64, as Bookcase wrote them: an import keeps
+// them byte for byte, so the round trip is exact.
+type jsonCover struct {
+	Small string `json:"small"`
+	Large string `json:"large"`
 }
 
 // jsonReadThrough is one reading. A date the reader does not know is null, as is the finish of
@@ -152,6 +162,9 @@ func newJSONBook(b data.ExportBook) jsonBook {
 	}
 	for i, p := range b.Progress {
 		out.Progress[i] = jsonProgress{Page: p.Page, Percent: p.Percent, RecordedAt: jsonTime(p.RecordedAt)}
+	}
+	if b.CoverLarge != nil {
+		out.Cover = &jsonCover{Small: base64.StdEncoding.EncodeToString(b.CoverSmall), Large: base64.StdEncoding.EncodeToString(b.CoverLarge)}
 	}
 	return out
 }

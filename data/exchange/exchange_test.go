@@ -2,8 +2,11 @@ package exchange_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"io"
 	"os"
 	"path/filepath"
@@ -298,5 +301,57 @@ func TestDetect(t *testing.T) {
 		if got != tt.want || (err != nil) != tt.err {
 			t.Errorf("Detect(%q) = %q, %v; want %q, error %v", tt.head, got, err, tt.want, tt.err)
 		}
+	}
+}
+
+// TestParseBookcaseJSONCover: a cover as Bookcase writes one comes in byte for byte; anything else
+// in its place (not JPEG, too large a picture) is a problem of the row, named, and is not kept.
+func TestParseBookcaseJSONCover(t *testing.T) {
+	jpg := func(w, h int) []byte {
+		var b bytes.Buffer
+		if err := jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, w, h)), nil); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	small, large := jpg(64, 96), jpg(320, 480)
+	doc := func(cover string) string {
+		return `{"format":"bookcase","version":1,"exported_at":"2024-01-01T00:00:00Z","shelves":[],"books":[` +
+			`{"id":1,"title":"Dune","author":"Frank Herbert","genre":"","status":"want","pages":null,"rating":null,"notes":"",` +
+			`"isbn":null,"created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z","shelves":[],"read_throughs":[],"progress":[]` +
+			cover + `}]}`
+	}
+	b64 := base64.StdEncoding.EncodeToString
+	for _, tc := range []struct {
+		name, cover string
+		ok          bool
+	}{
+		{"None", ``, true},
+		{"AsWritten", `,"cover":{"small":"` + b64(small) + `","large":"` + b64(large) + `"}`, true},
+		{"NotJPEG", `,"cover":{"small":"` + b64([]byte("<svg onload=alert(1)>")) + `","large":"` + b64(large) + `"}`, false},
+		{"TooHigh", `,"cover":{"small":"` + b64(jpg(64, 480)) + `","large":"` + b64(large) + `"}`, false},
+		{"NotBase64", `,"cover":{"small":"!!!","large":"` + b64(large) + `"}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := exchange.Parse(strings.NewReader(doc(tc.cover)), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := res.Rows[0]
+			if tc.ok != (len(r.Problems) == 0) {
+				t.Fatalf("problems %+v, want ok: %v", r.Problems, tc.ok)
+			}
+			switch {
+			case tc.name == "AsWritten":
+				if !bytes.Equal(r.CoverSmall, small) || !bytes.Equal(r.CoverLarge, large) {
+					t.Error("the cover did not come in byte for byte")
+				}
+			case r.CoverSmall != nil || r.CoverLarge != nil:
+				t.Errorf("a cover kept: %d and %d bytes", len(r.CoverSmall), len(r.CoverLarge))
+			}
+			if !tc.ok && r.Problems[0].Column != "cover" {
+				t.Errorf("problem on %q, want cover", r.Problems[0].Column)
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -268,6 +269,15 @@ func jsonRow(b *rowBuilder, jb jsonBook) {
 			continue
 		}
 		b.row.Progress = append(b.row.Progress, data.Progress{Page: p.Page, Percent: p.Percent, RecordedAt: at.UTC()})
+	}
+	if jb.Cover != nil {
+		small, err1 := base64.StdEncoding.DecodeString(jb.Cover.Small)
+		large, err2 := base64.StdEncoding.DecodeString(jb.Cover.Large)
+		if err := errors.Join(err1, err2, data.CheckCover(small, large)); err != nil {
+			b.problem("cover", "", "The cover is not a picture as Bookcase writes covers: export the library again, or remove the cover from the file.")
+		} else {
+			b.row.CoverSmall, b.row.CoverLarge = small, large
+		}
 	}
 	b.validate("title", "author")
 }
