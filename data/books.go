@@ -35,7 +35,8 @@ type BookPage struct {
 // bookColumns are the columns of a Book; NULL pages, rating and ISBN read as their zero values.
 const bookColumns = `id, title, author, genre, created_at, updated_at, status,
 	COALESCE(pages, 0) AS pages, COALESCE(rating, 0) AS rating, notes, COALESCE(isbn, '') AS isbn,
-	COALESCE(CAST(finished_on AS TEXT), '') AS finished_on, progress_page, progress_percent, progress_at`
+	COALESCE(CAST(finished_on AS TEXT), '') AS finished_on, progress_page, progress_percent, progress_at,
+	COALESCE((SELECT c.hash FROM covers c WHERE c.book_id = books.id), '') AS cover`
 
 // Create validates in and stores it as a new book. A book created as reading, read or did not
 // finish gets its read-through, started (and for read or did not finish, finished) today.

@@ -47,12 +47,7 @@ func (s *CoverStore) Set(ctx context.Context, owner, id int64, hash string, smal
 		if err := ownBook(ctx, tx, owner, id); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO covers (book_id, hash, small, large, updated_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (book_id) DO UPDATE SET hash = excluded.hash, small = excluded.small,
-				large = excluded.large, updated_at = excluded.updated_at`,
-			id, hash, small, large, s.db.now())
-		return err
+		return putCover(ctx, tx, id, hash, small, large, s.db.now())
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("set cover of book %d: %w", id, err)
@@ -124,32 +119,6 @@ func (s *CoverStore) Owns(ctx context.Context, owner int64, hash string) (bool, 
 	return ok, nil
 }
 
-// Hashes returns the hashes of the covers of those of the owner's books ids that have one: what a
-// page of the library needs to show them, in one query.
-func (s *CoverStore) Hashes(ctx context.Context, owner int64, ids []int64) (map[int64]string, error) {
-	out := make(map[int64]string, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := sqlx.In(`
-		SELECT c.book_id, c.hash FROM covers c JOIN books b ON b.id = c.book_id
-		WHERE b.owner_id = ? AND c.book_id IN (?)`, owner, ids)
-	if err != nil {
-		return nil, err
-	}
-	var rows []struct {
-		ID   int64  `db:"book_id"`
-		Hash string `db:"hash"`
-	}
-	if err := s.db.selectAll(ctx, &rows, query, args...); err != nil {
-		return nil, fmt.Errorf("covers of %d books: %w", len(ids), err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r.Hash
-	}
-	return out, nil
-}
-
 // CoverHash is the name of a cover in URLs: the start of the SHA-256 of its large picture. 48
 // bits tell a book's covers apart; two books with the same picture share it, and either gives it.
 func CoverHash(large []byte) string {
@@ -186,10 +155,15 @@ func CheckCover(small, large []byte) error {
 
 // setCover gives book id the cover in tx, replacing the one it had.
 func setCover(ctx context.Context, tx *sqlx.Tx, id int64, small, large []byte, now time.Time) error {
+	return putCover(ctx, tx, id, CoverHash(large), small, large, now)
+}
+
+// putCover stores the cover of book id.
+func putCover(ctx context.Context, tx *sqlx.Tx, id int64, hash string, small, large []byte, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO covers (book_id, hash, small, large, updated_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (book_id) DO UPDATE SET hash = excluded.hash, small = excluded.small,
 			large = excluded.large, updated_at = excluded.updated_at`,
-		id, CoverHash(large), small, large, now)
+		id, hash, small, large, now)
 	return err
 }

@@ -210,7 +210,8 @@ func searchWords(search string) []string {
 // ISBN and updated_at), on the books table aliased b.
 const bookColumnsB = `b.id, b.title, b.author, b.genre, b.created_at, b.status,
 	COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating,
-	COALESCE(CAST(b.finished_on AS TEXT), '') AS finished_on, b.progress_page, b.progress_percent, b.progress_at`
+	COALESCE(CAST(b.finished_on AS TEXT), '') AS finished_on, b.progress_page, b.progress_percent, b.progress_at,
+	COALESCE((SELECT c.hash FROM covers c WHERE c.book_id = b.id), '') AS cover`
 
 // findQuery is a query being built from a BookQuery: fixed SQL fragments, and the arguments
 // that go with them, in order.

@@ -91,6 +91,7 @@ type ReadingNow struct {
 	Title    string
 	Pages    int
 	Progress Progress
+	Cover    string // its hash, "" when it has none
 }
 
 // ReadingInput is a past reading as a reader adds it: its outcome (StatusRead or StatusDNF) and
@@ -841,7 +842,8 @@ func (s *ReadingStore) CurrentlyReading(ctx context.Context, owner int64, limit 
 	// column of the books, 19 µs with these.
 	books := make([]Book, 0, limit)
 	err := s.db.selectAll(ctx, &books, `
-		SELECT id, title, COALESCE(pages, 0) AS pages, progress_page, progress_percent, progress_at
+		SELECT id, title, COALESCE(pages, 0) AS pages, progress_page, progress_percent, progress_at,
+			COALESCE((SELECT c.hash FROM covers c WHERE c.book_id = books.id), '') AS cover
 		FROM books
 		WHERE owner_id = ? AND status = 'reading' AND deleted_at IS NULL
 		ORDER BY updated_at DESC, id DESC
@@ -851,7 +853,7 @@ func (s *ReadingStore) CurrentlyReading(ctx context.Context, owner int64, limit 
 	}
 	now := make([]ReadingNow, len(books))
 	for i, b := range books {
-		now[i] = ReadingNow{ID: b.ID, Title: b.Title, Pages: b.Pages, Progress: b.Progress()}
+		now[i] = ReadingNow{ID: b.ID, Title: b.Title, Pages: b.Pages, Progress: b.Progress(), Cover: b.Cover}
 	}
 	return now, nil
 }

@@ -47,10 +47,6 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	if err != nil {
 		return err
 	}
-	hash, err := s.covers.Hash(ctx, who, b.ID)
-	if err != nil {
-		return err
-	}
 	v := bookView(b)
 	v.Added = b.CreatedAt.Format("2 January 2006")
 	d := views.BookDetail{
@@ -61,7 +57,7 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 		Notes:   b.Notes,
 		ISBN:    b.ISBN.String(),
 		Details: views.DetailsForm{Rating: b.Rating.String(), Notes: b.Notes, ISBN: b.ISBN.String()},
-		Cover:   views.NewCoverView(b.ID, b.Title, hash),
+		Cover:   views.NewCoverView(b.ID, b.Title, b.Cover),
 	}
 	if b.Pages > 0 {
 		d.Details.Pages = strconv.Itoa(b.Pages)

@@ -21,7 +21,6 @@ type CoverStore interface {
 	Hash(ctx context.Context, owner, id int64) (string, error)
 	Image(ctx context.Context, owner int64, hash string, size data.CoverSize) ([]byte, error)
 	Owns(ctx context.Context, owner int64, hash string) (bool, error)
-	Hashes(ctx context.Context, owner int64, ids []int64) (map[int64]string, error)
 }
 
 // maxCoverBody is the body limit of a cover's upload: the file and the form around it.
@@ -81,6 +80,8 @@ func (s *Server) uploadCover(c *fiber.Ctx) error {
 			return err
 		} else if err := s.covers.Set(c.UserContext(), owner(c), b.ID, img.hash, img.small, img.large); err != nil {
 			return err
+		} else {
+			b.Cover = img.hash
 		}
 	}
 	if problem != "" {
@@ -107,6 +108,7 @@ func (s *Server) deleteCover(c *fiber.Ctx) error {
 	if err := s.covers.Delete(c.UserContext(), owner(c), b.ID); err != nil {
 		return err
 	}
+	b.Cover = ""
 	if !isHTMX(c) {
 		return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
 	}

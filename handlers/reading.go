@@ -103,18 +103,10 @@ func (s *Server) nowReading(c *fiber.Ctx) ([]views.ReadingNow, error) {
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(books))
-	for i, r := range books {
-		ids[i] = r.ID
-	}
-	hashes, err := s.covers.Hashes(c.UserContext(), owner(c), ids)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]views.ReadingNow, len(books))
 	for i, r := range books {
 		out[i] = views.ReadingNow{ID: r.ID, Title: r.Title, Progress: progressView(r.Progress, r.Pages),
-			Cover: views.NewRowCover(r.ID, r.Title, hashes[r.ID])}
+			Cover: views.NewRowCover(r.ID, r.Title, r.Cover)}
 	}
 	return out, nil
 }
@@ -138,19 +130,13 @@ func progressView(p data.Progress, pages int) views.Progress {
 // their covers.
 func (s *Server) withProgress(c *fiber.Ctx, books []data.Book) ([]views.Book, error) {
 	out := bookViews(books)
-	ids := make([]int64, len(books))
 	for i, b := range books {
-		ids[i] = b.ID
 		if b.Status == data.StatusReading {
 			out[i].Progress = progressView(b.Progress(), b.Pages)
 		}
 	}
-	hashes, err := s.covers.Hashes(c.UserContext(), owner(c), ids)
-	if err != nil {
-		return nil, err
-	}
 	for i, b := range books {
-		out[i].Cover = views.NewRowCover(b.ID, b.Title, hashes[b.ID])
+		out[i].Cover = views.NewRowCover(b.ID, b.Title, b.Cover)
 	}
 	return out, nil
 }
