@@ -40,19 +40,22 @@ func ownBook(ctx context.Context, tx *sqlx.Tx, owner, id int64) error {
 	return err
 }
 
-// Set gives the owner's book id the cover (both sizes, and the hash that names them), replacing
-// the one it had.
-func (s *CoverStore) Set(ctx context.Context, owner, id int64, hash string, small, large []byte) error {
+// Set gives the owner's book id the cover in its two sizes, replacing the one it had, and returns
+// the hash that names it (CoverHash).
+func (s *CoverStore) Set(ctx context.Context, owner, id int64, small, large []byte) (string, error) {
+	var hash string
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := ownBook(ctx, tx, owner, id); err != nil {
 			return err
 		}
-		return putCover(ctx, tx, id, hash, small, large, s.db.now())
+		var err error
+		hash, err = putCover(ctx, tx, id, small, large, s.db.now())
+		return err
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("set cover of book %d: %w", id, err)
+		return "", fmt.Errorf("set cover of book %d: %w", id, err)
 	}
-	return err
+	return hash, err
 }
 
 // Delete removes the cover of the owner's book id; a book without one is left as it is.
@@ -68,21 +71,6 @@ func (s *CoverStore) Delete(ctx context.Context, owner, id int64) error {
 		return fmt.Errorf("delete cover of book %d: %w", id, err)
 	}
 	return err
-}
-
-// Hash returns the hash of the cover of the owner's book id, "" when it has none.
-func (s *CoverStore) Hash(ctx context.Context, owner, id int64) (string, error) {
-	var hash sql.NullString
-	err := s.db.get(ctx, &hash, `
-		SELECT c.hash FROM books b LEFT JOIN covers c ON c.book_id = b.id
-		WHERE b.id = ? AND b.owner_id = ? AND b.deleted_at IS NULL`, id, owner)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
-	}
-	if err != nil {
-		return "", fmt.Errorf("cover of book %d: %w", id, err)
-	}
-	return hash.String, nil
 }
 
 // Image returns the picture in size of a cover named hash of one of the owner's live books. (Two
@@ -153,17 +141,13 @@ func CheckCover(small, large []byte) error {
 	return nil
 }
 
-// setCover gives book id the cover in tx, replacing the one it had.
-func setCover(ctx context.Context, tx *sqlx.Tx, id int64, small, large []byte, now time.Time) error {
-	return putCover(ctx, tx, id, CoverHash(large), small, large, now)
-}
-
-// putCover stores the cover of book id.
-func putCover(ctx context.Context, tx *sqlx.Tx, id int64, hash string, small, large []byte, now time.Time) error {
+// putCover gives book id the cover in tx, replacing the one it had, and returns its hash.
+func putCover(ctx context.Context, tx *sqlx.Tx, id int64, small, large []byte, now time.Time) (string, error) {
+	hash := CoverHash(large)
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO covers (book_id, hash, small, large, updated_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (book_id) DO UPDATE SET hash = excluded.hash, small = excluded.small,
 			large = excluded.large, updated_at = excluded.updated_at`,
 		id, hash, small, large, now)
-	return err
+	return hash, err
 }

@@ -17,37 +17,36 @@ func TestCoverStore(t *testing.T) {
 	covers := db.Covers()
 	ctx := t.Context()
 
-	if err := covers.Set(ctx, bob, dune.ID, "aaaa", []byte("s"), []byte("l")); !errors.Is(err, data.ErrNotFound) {
+	if _, err := covers.Set(ctx, bob, dune.ID, []byte("s"), []byte("l")); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("Set on another reader's book: %v, want ErrNotFound", err)
 	}
-	if err := covers.Set(ctx, ada, dune.ID, "aaaa", []byte("s1"), []byte("l1")); err != nil {
+	aaaa, err := covers.Set(ctx, ada, dune.ID, []byte("s1"), []byte("l1"))
+	if err != nil || aaaa != data.CoverHash([]byte("l1")) {
+		t.Fatalf("Set = %q, %v; want the large picture's hash", aaaa, err)
+	}
+	bbbb, err := covers.Set(ctx, ada, dune.ID, []byte("s2"), []byte("l2"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := covers.Set(ctx, ada, dune.ID, "bbbb", []byte("s2"), []byte("l2")); err != nil {
-		t.Fatal(err)
+	if b, err := db.Books().Get(ctx, ada, dune.ID); err != nil || b.Cover != bbbb {
+		t.Errorf("the book's cover = %q, %v; want the replacement's %q", b.Cover, err, bbbb)
 	}
-	if h, err := covers.Hash(ctx, ada, dune.ID); err != nil || h != "bbbb" {
-		t.Errorf("Hash = %q, %v; want the replacement's", h, err)
-	}
-	if img, err := covers.Image(ctx, ada, "bbbb", data.CoverLarge); err != nil || string(img) != "l2" {
+	if img, err := covers.Image(ctx, ada, bbbb, data.CoverLarge); err != nil || string(img) != "l2" {
 		t.Errorf("Image = %q, %v", img, err)
 	}
 	for name, get := range map[string]func() ([]byte, error){
-		"OldHash":     func() ([]byte, error) { return covers.Image(ctx, ada, "aaaa", data.CoverSmall) },
-		"OtherReader": func() ([]byte, error) { return covers.Image(ctx, bob, "bbbb", data.CoverSmall) },
+		"OldHash":     func() ([]byte, error) { return covers.Image(ctx, ada, aaaa, data.CoverSmall) },
+		"OtherReader": func() ([]byte, error) { return covers.Image(ctx, bob, bbbb, data.CoverSmall) },
 		"Unknown":     func() ([]byte, error) { return covers.Image(ctx, ada, "cccc", data.CoverSmall) },
 	} {
 		if _, err := get(); !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("%s: %v, want ErrNotFound", name, err)
 		}
 	}
-	if _, err := covers.Hash(ctx, bob, dune.ID); !errors.Is(err, data.ErrNotFound) {
-		t.Errorf("Hash of another reader's book: %v", err)
-	}
-	if ok, err := covers.Owns(ctx, ada, "bbbb"); err != nil || !ok {
+	if ok, err := covers.Owns(ctx, ada, bbbb); err != nil || !ok {
 		t.Errorf("Owns(ada, bbbb) = %v, %v", ok, err)
 	}
-	if ok, err := covers.Owns(ctx, bob, "bbbb"); err != nil || ok {
+	if ok, err := covers.Owns(ctx, bob, bbbb); err != nil || ok {
 		t.Errorf("Owns(bob, bbbb) = %v, %v; want false", ok, err)
 	}
 
@@ -55,7 +54,7 @@ func TestCoverStore(t *testing.T) {
 	if _, err := db.Books().Delete(ctx, ada, dune.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := covers.Image(ctx, ada, "bbbb", data.CoverSmall); !errors.Is(err, data.ErrNotFound) {
+	if _, err := covers.Image(ctx, ada, bbbb, data.CoverSmall); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("cover of a deleted book: %v", err)
 	}
 	if _, err := db.Books().PurgeDeleted(ctx, -time.Hour); err != nil {

@@ -501,7 +501,7 @@ func (im *importer) row(ctx context.Context, r ImportRow, onDuplicate string, su
 		if err := CheckCover(r.CoverSmall, r.CoverLarge); err != nil {
 			return err
 		}
-		if err := setCover(ctx, im.tx, id, r.CoverSmall, r.CoverLarge, now); err != nil {
+		if _, err := putCover(ctx, im.tx, id, r.CoverSmall, r.CoverLarge, now); err != nil {
 			return err
 		}
 	}

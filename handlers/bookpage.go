@@ -57,7 +57,7 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 		Notes:   b.Notes,
 		ISBN:    b.ISBN.String(),
 		Details: views.DetailsForm{Rating: b.Rating.String(), Notes: b.Notes, ISBN: b.ISBN.String()},
-		Cover:   views.NewCoverView(b.ID, b.Title, b.Cover),
+		Cover:   views.NewCoverView(b.Title, b.Cover),
 	}
 	if b.Pages > 0 {
 		d.Details.Pages = strconv.Itoa(b.Pages)

@@ -36,10 +36,9 @@ var (
 	errTooManyPixels = errors.New("too many pixels")
 )
 
-// coverImages are the two sizes of a cover, and the hash that names them in URLs.
+// coverImages are the two sizes of a cover.
 type coverImages struct {
 	small, large []byte
-	hash         string
 }
 
 // decoders are the formats a cover may come in, by the magic bytes that start each.
@@ -127,7 +126,6 @@ func makeCover(ctx context.Context, file []byte) (coverImages, error) {
 		}
 		*size.dst = b
 	}
-	out.hash = data.CoverHash(out.large)
 	return out, nil
 }
 

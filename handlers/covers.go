@@ -16,9 +16,8 @@ import (
 
 // CoverStore keeps books' covers (data.CoverStore).
 type CoverStore interface {
-	Set(ctx context.Context, owner, id int64, hash string, small, large []byte) error
+	Set(ctx context.Context, owner, id int64, small, large []byte) (string, error)
 	Delete(ctx context.Context, owner, id int64) error
-	Hash(ctx context.Context, owner, id int64) (string, error)
 	Image(ctx context.Context, owner int64, hash string, size data.CoverSize) ([]byte, error)
 	Owns(ctx context.Context, owner int64, hash string) (bool, error)
 }
@@ -30,7 +29,7 @@ const maxCoverBody = maxCoverBytes + 64<<10
 var coverUpload = regexp.MustCompile(`^/books/[0-9]+/cover$`)
 
 // coverProblem says what is wrong with an uploaded file, for the reader.
-func coverProblem(err error, size int64) string {
+func coverProblem(err error) string {
 	switch {
 	case errors.Is(err, errTooManyPixels):
 		return "That picture has too many pixels (the most is 40 megapixels): upload a smaller one."
@@ -74,14 +73,12 @@ func (s *Server) uploadCover(c *fiber.Ctx) error {
 	}
 	if problem == "" {
 		img, err := makeCover(c.UserContext(), file)
-		if p := coverProblem(err, fh.Size); p != "" {
+		if p := coverProblem(err); p != "" {
 			problem = p
 		} else if err != nil {
 			return err
-		} else if err := s.covers.Set(c.UserContext(), owner(c), b.ID, img.hash, img.small, img.large); err != nil {
+		} else if b.Cover, err = s.covers.Set(c.UserContext(), owner(c), b.ID, img.small, img.large); err != nil {
 			return err
-		} else {
-			b.Cover = img.hash
 		}
 	}
 	if problem != "" {
@@ -96,7 +93,7 @@ func (s *Server) uploadCover(c *fiber.Ctx) error {
 // looksLikeSVG reports a file that starts as an SVG drawing (or any XML) does.
 func looksLikeSVG(b []byte) bool {
 	head := strings.ToLower(string(bytes.TrimLeft(b[:min(len(b), 512)], " \t\r\n\ufeff")))
-	return strings.HasPrefix(head, "<?xml") || strings.HasPrefix(head, "<svg") || strings.Contains(head, "<svg")
+	return strings.HasPrefix(head, "<?xml") || strings.Contains(head, "<svg")
 }
 
 // deleteCover removes the cover of the reader's book.

@@ -368,7 +368,7 @@ func TestLibraryPageWeight(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, b := range page.Books {
-		if err := a.db.Covers().Set(t.Context(), a.reader.ID, b.ID, fmt.Sprintf("%012x", i), []byte("s"), []byte("l")); err != nil {
+		if _, err := a.db.Covers().Set(t.Context(), a.reader.ID, b.ID, []byte("s"), []byte(fmt.Sprint("l", i))); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -106,7 +106,7 @@ func (s *Server) nowReading(c *fiber.Ctx) ([]views.ReadingNow, error) {
 	out := make([]views.ReadingNow, len(books))
 	for i, r := range books {
 		out[i] = views.ReadingNow{ID: r.ID, Title: r.Title, Progress: progressView(r.Progress, r.Pages),
-			Cover: views.NewRowCover(r.ID, r.Title, r.Cover)}
+			Cover: views.NewRowCover(r.Title, r.Cover)}
 	}
 	return out, nil
 }
@@ -136,7 +136,7 @@ func (s *Server) withProgress(c *fiber.Ctx, books []data.Book) ([]views.Book, er
 		}
 	}
 	for i, b := range books {
-		out[i].Cover = views.NewRowCover(b.ID, b.Title, b.Cover)
+		out[i].Cover = views.NewRowCover(b.Title, b.Cover)
 	}
 	return out, nil
 }

@@ -34,18 +34,18 @@ func CoverImageURL(hash, size string) string {
 	return CoversURL + "/" + hash + "-" + size + ".jpg"
 }
 
-// NewCoverView is the cover of book id titled title, hash "" when it has none, as its page shows
+// NewCoverView is the cover of a book titled title, hash "" when it has none, as its page shows
 // it (large).
-func NewCoverView(id int64, title, hash string) CoverView {
-	return coverView(id, title, hash, "l")
+func NewCoverView(title, hash string) CoverView {
+	return coverView(title, hash, "l")
 }
 
 // NewRowCover is the same cover as a library row shows it (small).
-func NewRowCover(id int64, title, hash string) CoverView {
-	return coverView(id, title, hash, "s")
+func NewRowCover(title, hash string) CoverView {
+	return coverView(title, hash, "s")
 }
 
-func coverView(id int64, title, hash, size string) CoverView {
+func coverView(title, hash, size string) CoverView {
 	if hash != "" {
 		return CoverView{URL: CoverImageURL(hash, size)}
 	}
