@@ -203,6 +203,7 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 	app, err := handlers.New(handlers.Config{
 		Books:      db.Books(),
 		Reading:    db.Reading(),
+		Editions:   db.Editions(),
 		Shelves:    db.Shelves(),
 		Export:     db.Books(),
 		Imports:    db.Imports(),
