@@ -176,6 +176,7 @@ type server struct {
 	url      string
 	books    *data.BookStore
 	reading  *data.ReadingStore
+	editions *data.EditionStore
 	users    *data.UserStore
 	sessions *data.SessionStore
 	stop     func() // shuts the server down; it is safe to call more than once
@@ -203,6 +204,7 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 	app, err := handlers.New(handlers.Config{
 		Books:      db.Books(),
 		Reading:    db.Reading(),
+		Editions:   db.Editions(),
 		Shelves:    db.Shelves(),
 		Export:     db.Books(),
 		Imports:    db.Imports(),
@@ -254,6 +256,7 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 		url:      scheme + "://" + tcp.Addr().String(),
 		books:    db.Books(),
 		reading:  db.Reading(),
+		editions: db.Editions(),
 		users:    db.Users(),
 		sessions: sessions,
 		stop:     stop,
