@@ -3,6 +3,7 @@ package data_test
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 )
 
 // benchRows is n rows like a Goodreads export's: a third read, a third reading, a third wanted,
-// each on two shelves of a handful.
+// each on two shelves of a handful, each with its Goodreads id, publisher and years.
 func benchRows(n int) []data.ImportRow {
 	rows := make([]data.ImportRow, n)
 	statuses := []data.Status{data.StatusRead, data.StatusReading, data.StatusWant}
@@ -20,6 +21,7 @@ func benchRows(n int) []data.ImportRow {
 			Title: fmt.Sprintf("Book number %d", i), Author: fmt.Sprintf("Author %d", i%500),
 			Status: statuses[i%3], Pages: 100 + i%400, Rating: data.Rating(i % 11),
 			Shelves: []string{fmt.Sprintf("shelf-%d", i%7), "favourites"}, Notes: "A review.", DateRead: &read,
+			Edition: data.Edition{Publisher: "Penguin", Year: 1990 + i%30, OriginalYear: 1800 + i%200, GoodreadsID: strconv.Itoa(100000 + i)},
 		}
 	}
 	return rows
