@@ -58,7 +58,7 @@ type EditionInput struct {
 
 // EditionFields are the form fields of an edition, in the order a form shows them: the keys of
 // the *ValidationError that ParseEdition and EditionStore.Set return.
-var EditionFields = []string{"publisher", "year", "original_year", "language", "copies", "goodreads_id", "storygraph_id"}
+var EditionFields = [...]string{"publisher", "year", "original_year", "language", "copies", "goodreads_id", "storygraph_id"}
 
 // Input is the edition as its form shows it: ParseEdition, given it back, returns e.
 func (e Edition) Input() EditionInput {

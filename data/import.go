@@ -404,7 +404,9 @@ func CheckImportRow(r ImportRow) []ImportProblem {
 		}, r.Notes)
 		problems = append(problems, ImportProblem{Line: line, Column: "Notes", Value: short(shown), Message: msg})
 	}
-	if _, err := r.Edition.Validate(time.Now()); err != nil {
+	if r.Edition == (Edition{}) {
+		// Nothing to check.
+	} else if _, err := r.Edition.Validate(time.Now()); err != nil {
 		var v *ValidationError
 		if errors.As(err, &v) {
 			in := r.Edition.Input()
@@ -527,9 +529,12 @@ func (im *importer) row(ctx context.Context, r ImportRow, onDuplicate string, su
 		in.Status = StatusWant
 	}
 	now := im.db.now()
-	edition, err := r.Edition.Validate(now)
-	if err != nil {
-		return err
+	edition := r.Edition
+	if edition != (Edition{}) {
+		var err error
+		if edition, err = edition.Validate(now); err != nil {
+			return err
+		}
 	}
 	id, found := im.lib.match(edition, r.ISBN, in.Title, in.Author)
 	switch {

@@ -94,6 +94,9 @@ func (b *rowBuilder) isbn(value, column string) data.ISBN {
 // column of each field. A bad fact is a problem in its column and is left out; the others are
 // kept.
 func (b *rowBuilder) edition(in data.EditionInput, columns map[string]string) {
+	if in == (data.EditionInput{}) {
+		return // most StoryGraph rows: nothing to read
+	}
 	now := time.Now()
 	e, err := data.ParseEdition(in, now)
 	if v, ok := errors.AsType[*data.ValidationError](err); ok {
