@@ -311,7 +311,7 @@ func (s *EditionStore) Get(ctx context.Context, owner, id int64) (Edition, error
 			COALESCE(e.copies, 0) AS copies, COALESCE(e.goodreads_id, '') AS goodreads_id,
 			COALESCE(e.storygraph_id, '') AS storygraph_id
 		FROM books b LEFT JOIN editions e ON e.book_id = b.id
-		WHERE b.id = ? AND b.owner_id = ? AND b.deleted_at IS NULL`, id, owner)
+		WHERE b.id = ? AND b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL`, id, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Edition{}, ErrNotFound
 	}
