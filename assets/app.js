@@ -145,6 +145,15 @@
   }
   document.addEventListener('htmx:sendError', function () { offline(true); });
   document.addEventListener('htmx:timeout', function () { offline(true); });
+  // An error answer the server rendered for the element it replaces (Bookcase-Swap: a lookup the
+  // catalogue could not answer, shown in the new-book row) is swapped in like a 422, not toasted.
+  document.addEventListener('htmx:beforeSwap', function (e) {
+    var xhr = e.detail && e.detail.xhr;
+    if (xhr && xhr.status >= 400 && xhr.getResponseHeader('Bookcase-Swap') === 'true') {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
   document.addEventListener('htmx:responseError', function (e) {
     var xhr = e.detail && e.detail.xhr;
     var type = xhr && xhr.getResponseHeader('Content-Type') || '';

@@ -152,8 +152,6 @@ func TestLookup(t *testing.T) {
 			t.Errorf("a redirect to another host was followed: %s", r.URL)
 		}))
 		defer elsewhere.Close()
-		f := cataloguetest.New(t)
-		f.Set(cataloguetest.EditionPath(fox), cataloguetest.Answer{Status: http.StatusFound, Body: nil})
 		redirect := httptest.NewServer(http.RedirectHandler(elsewhere.URL+"/books/OL1M.json", http.StatusFound))
 		defer redirect.Close()
 		c, err := catalogue.New(catalogue.Config{Providers: []string{catalogue.OpenLibrary}, URLs: map[string]string{catalogue.OpenLibrary: redirect.URL}})

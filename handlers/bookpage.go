@@ -58,6 +58,7 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 		ISBN:    b.ISBN.String(),
 		Details: views.DetailsForm{Rating: b.Rating.String(), Notes: b.Notes, ISBN: b.ISBN.String()},
 		Cover:   views.NewCoverView(b.Title, b.Cover),
+		Catalogue: views.CatalogueView{On: s.lookups != nil, ISBN: b.ISBN.String()},
 	}
 	if b.Pages > 0 {
 		d.Details.Pages = strconv.Itoa(b.Pages)

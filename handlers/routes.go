@@ -65,6 +65,17 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/books/:id/read-throughs/:rt/delete", s.confirmDeleteReading)
 	app.Post("/books/:id/read-throughs/:rt/delete", s.deleteReading)
 
+	// Catalogue lookups by ISBN (catalogue.go), when they are on: the new-book row's, a book
+	// page's comparison and the fields taken from it, and the covers found, shown before they are
+	// any book's.
+	if s.lookups != nil {
+		app.Post("/books/:id/catalogue", s.compareCatalogue)
+		app.Post("/books/:id/catalogue/apply", s.applyCatalogue)
+		app.Use("/catalogue", s.requireUser)
+		app.Post("/catalogue/lookup", s.lookupNewBook)
+		app.Get("/catalogue/covers/:file", s.serveCatalogueCover)
+	}
+
 	// Export: the page and its two downloads (export.go).
 	app.Use("/export", s.requireUser)
 	app.Get("/export", s.showExport)
