@@ -50,14 +50,14 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	v := bookView(b)
 	v.Added = b.CreatedAt.Format("2 January 2006")
 	d := views.BookDetail{
-		Book:    v,
-		Status:  b.Status.Label(),
-		Pages:   b.Pages,
-		Rating:  b.Rating.String(),
-		Notes:   b.Notes,
-		ISBN:    b.ISBN.String(),
-		Details: views.DetailsForm{Rating: b.Rating.String(), Notes: b.Notes, ISBN: b.ISBN.String()},
-		Cover:   views.NewCoverView(b.Title, b.Cover),
+		Book:      v,
+		Status:    b.Status.Label(),
+		Pages:     b.Pages,
+		Rating:    b.Rating.String(),
+		Notes:     b.Notes,
+		ISBN:      b.ISBN.String(),
+		Details:   views.DetailsForm{Rating: b.Rating.String(), Notes: b.Notes, ISBN: b.ISBN.String()},
+		Cover:     views.NewCoverView(b.Title, b.Cover),
 		Catalogue: views.CatalogueView{On: s.lookups != nil, ISBN: b.ISBN.String()},
 	}
 	if b.Pages > 0 {
