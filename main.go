@@ -251,6 +251,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	app, err := handlers.New(handlers.Config{
 		Books:          db.Books(),
 		Reading:        db.Reading(),
+		Editions:       db.Editions(),
 		Shelves:        db.Shelves(),
 		Export:         db.Books(),
 		Imports:        db.Imports(),

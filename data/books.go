@@ -49,10 +49,13 @@ func (s *BookStore) Create(ctx context.Context, owner int64, in BookInput) (Book
 func (s *BookStore) CreateCatalogued(ctx context.Context, owner int64, in BookInput, x Catalogued) (Book, error) {
 	in = in.Normalize()
 	err := in.Validate()
-	if xerr := x.check(); xerr != nil {
+	now := s.db.now()
+	if xerr := x.check(now); xerr != nil {
 		var v, xv *ValidationError
 		if errors.As(err, &v) && errors.As(xerr, &xv) {
-			v.add("pages", xv.Fields["pages"])
+			for field, msg := range xv.Fields {
+				v.add(field, msg)
+			}
 		} else {
 			err = xerr
 		}
@@ -60,10 +63,10 @@ func (s *BookStore) CreateCatalogued(ctx context.Context, owner int64, in BookIn
 	if err != nil {
 		return Book{}, err
 	}
+	x.Edition = x.Edition.normalize()
 	if in.Status == "" {
 		in.Status = StatusWant
 	}
-	now := s.db.now()
 	var b Book
 	// Books added at the same moment (by many readers at once) share a transaction: a commit
 	// writes some 24 pages to the log, most of which every new book changes. 32 goroutines
@@ -92,6 +95,11 @@ func (s *BookStore) CreateCatalogued(ctx context.Context, owner int64, in BookIn
 		if len(x.Small) > 0 && len(x.Large) > 0 {
 			var err error
 			if b.Cover, err = putCover(ctx, tx, b.ID, x.Small, x.Large, now); err != nil {
+				return err
+			}
+		}
+		if x.Edition != (Edition{}) {
+			if err := putEdition(ctx, tx, b.ID, x.Edition, now); err != nil {
 				return err
 			}
 		}

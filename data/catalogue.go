@@ -48,6 +48,31 @@ func (r CatalogueRecord) Author() string {
 	return ""
 }
 
+// Edition is the record's edition facts as a book keeps them: its publisher, year and language,
+// each checked as EditionStore.Set checks it, with now giving this year. A fact the book could not
+// keep (a year to come, for a book announced; a language code that is no BCP 47 tag) is left out
+// rather than refusing the others: the reader cannot correct them where they are shown.
+func (r CatalogueRecord) Edition(now time.Time) Edition {
+	e := Edition{Publisher: r.Publisher, Year: r.Year, Language: r.Language}
+	for range 3 { // each round drops at least one of the three facts, or returns
+		checked, err := e.Validate(now)
+		var v *ValidationError
+		if !errors.As(err, &v) {
+			return checked
+		}
+		if v.Fields["publisher"] != "" {
+			e.Publisher = ""
+		}
+		if v.Fields["year"] != "" {
+			e.Year = 0
+		}
+		if v.Fields["language"] != "" {
+			e.Language = ""
+		}
+	}
+	return Edition{}
+}
+
 // CatalogueAnswer is a catalogue's answer for an ISBN as Bookcase keeps it: the record, or that
 // no catalogue has the ISBN (Found false), and whether a cover came with it.
 type CatalogueAnswer struct {
@@ -169,29 +194,49 @@ func (c *CatalogueCache) PurgeExpired(ctx context.Context) (int64, error) {
 }
 
 // Catalogued is what a new book takes from a catalogue's record besides its row's fields, as the
-// reader confirmed it: its length (0 for unknown), its ISBN ("" for none) and its cover (nil for
-// none, else small and large as Bookcase writes covers).
+// reader confirmed it: its length (0 for unknown), its ISBN ("" for none), its cover (nil for
+// none, else small and large as Bookcase writes covers) and its edition facts (CatalogueRecord.Edition).
 type Catalogued struct {
 	Pages        int
 	ISBN         ISBN
 	Small, Large []byte
+	Edition      Edition
 }
 
-// check reports a length out of range as a problem with the field "pages".
-func (x Catalogued) check() error {
+// check reports a length out of range as a problem with the field "pages", and an edition that
+// breaks the rules as problems with its fields.
+func (x Catalogued) check(now time.Time) error {
+	var v ValidationError
 	if x.Pages < 0 || x.Pages > MaxPages {
-		return fieldError("pages", msgPages)
+		v.add("pages", msgPages)
 	}
-	return nil
+	x.Edition.normalize().check(now.Year(), &v)
+	return v.errOrNil()
 }
 
 // CatalogueChanges are the fields of a book that a reader chose to take from a catalogue's record;
-// a nil field (or cover) is left as it is.
+// a nil field (or cover) is left as it is. Publisher, Year and Language are edition facts; the
+// book's other facts are kept.
 type CatalogueChanges struct {
-	Title, Author *string
-	Pages         *int
-	ISBN          *ISBN
-	Small, Large  []byte
+	Title, Author       *string
+	Pages               *int
+	ISBN                *ISBN
+	Small, Large        []byte
+	Publisher, Language *string
+	Year                *int
+}
+
+// editionOf reads, in tx, the edition facts of book id: the zero Edition when it has none.
+func editionOf(ctx context.Context, tx *sqlx.Tx, id int64) (Edition, error) {
+	var row editionRow
+	err := tx.GetContext(ctx, &row, `
+		SELECT publisher, COALESCE(published_year, 0) AS published_year, COALESCE(original_year, 0) AS original_year,
+			language, copies, COALESCE(goodreads_id, '') AS goodreads_id, COALESCE(storygraph_id, '') AS storygraph_id
+		FROM editions WHERE book_id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Edition{}, nil
+	}
+	return Edition(row), err
 }
 
 // TakeFromCatalogue gives the owner's book id the fields of ch in one transaction, checking each
@@ -230,8 +275,29 @@ func (s *BookStore) TakeFromCatalogue(ctx context.Context, owner, id int64, ch C
 		if ch.ISBN != nil {
 			isbn = *ch.ISBN
 		}
+		edition, err := editionOf(ctx, tx, b.ID)
+		if err != nil {
+			return err
+		}
+		changed := edition
+		if ch.Publisher != nil {
+			changed.Publisher = *ch.Publisher
+		}
+		if ch.Year != nil {
+			changed.Year = *ch.Year
+		}
+		if ch.Language != nil {
+			changed.Language = *ch.Language
+		}
+		changed = changed.normalize()
+		changed.check(s.db.now().Year(), &v)
 		if err := v.errOrNil(); err != nil {
 			return err
+		}
+		if changed != edition {
+			if err := putEdition(ctx, tx, b.ID, changed, s.db.now()); err != nil {
+				return err
+			}
 		}
 		if err := tx.GetContext(ctx, &b, `
 			UPDATE books SET title = ?, author = ?, pages = ?, isbn = ?, updated_at = ?

@@ -89,14 +89,36 @@ func TestCatalogueRecordAuthor(t *testing.T) {
 	}
 }
 
-// TestCreateCatalogued: a new book takes its length, ISBN and cover with it, in one go.
+// TestCatalogueRecordEdition: a record's edition facts as a book keeps them; what it could not
+// keep is left out, and the rest kept.
+func TestCatalogueRecordEdition(t *testing.T) {
+	for _, tc := range []struct {
+		r    data.CatalogueRecord
+		want data.Edition
+	}{
+		{fox, data.Edition{Publisher: "Puffin", Year: 1988, Language: "en"}},
+		{data.CatalogueRecord{Publisher: "Gollancz", Year: t0.Year() + 1, Language: "EN-gb"}, data.Edition{Publisher: "Gollancz", Language: "en-GB"}},
+		{data.CatalogueRecord{Year: 2001, Language: "not a language"}, data.Edition{Year: 2001}},
+		{data.CatalogueRecord{Publisher: strings.Repeat("p", data.MaxFieldLen+1), Language: "und"}, data.Edition{}},
+		{data.CatalogueRecord{}, data.Edition{}},
+	} {
+		if got := tc.r.Edition(t0); got != tc.want {
+			t.Errorf("Edition of %+v = %+v, want %+v", tc.r, got, tc.want)
+		}
+	}
+}
+
+// TestCreateCatalogued: a new book takes its length, ISBN, cover and edition with it, in one go.
 func TestCreateCatalogued(t *testing.T) {
-	books, owner, _ := openBooks(t)
+	db, books, owner := openCatalogued(t)
 	ctx := t.Context()
 	b, err := books.CreateCatalogued(ctx, owner, data.BookInput{Title: "Fantastic Mr Fox", Author: "Roald Dahl", Status: data.StatusReading},
-		data.Catalogued{Pages: 96, ISBN: fox.ISBN, Small: []byte("s"), Large: []byte("l")})
+		data.Catalogued{Pages: 96, ISBN: fox.ISBN, Small: []byte("s"), Large: []byte("l"), Edition: fox.Edition(t0)})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if e, err := db.Editions().Get(ctx, owner, b.ID); err != nil || e != (data.Edition{Publisher: "Puffin", Year: 1988, Language: "en"}) {
+		t.Errorf("edition = %+v, %v; want the record's", e, err)
 	}
 	got, err := books.Get(ctx, owner, b.ID)
 	if err != nil || got.Pages != 96 || got.ISBN != fox.ISBN || got.Cover != data.CoverHash([]byte("l")) || got.Status != data.StatusReading {
@@ -116,13 +138,20 @@ func TestCreateCatalogued(t *testing.T) {
 
 // TestTakeFromCatalogue: only the fields chosen change, checked as edits are; a problem changes nothing.
 func TestTakeFromCatalogue(t *testing.T) {
-	books, owner, _ := openBooks(t)
+	db, books, owner := openCatalogued(t)
 	ctx := t.Context()
 	b := mustCreate(t, books, owner, data.BookInput{Title: "Mr Fox", Author: "Dahl", Genre: "Children"})
-	title, pages, isbn := "Fantastic Mr Fox", 96, fox.ISBN
-	got, err := books.TakeFromCatalogue(ctx, owner, b.ID, data.CatalogueChanges{Title: &title, Pages: &pages, ISBN: &isbn, Small: []byte("s"), Large: []byte("l")})
+	if _, err := db.Editions().Set(ctx, owner, b.ID, data.Edition{Publisher: "Knopf", Copies: 2}); err != nil {
+		t.Fatal(err)
+	}
+	title, pages, isbn, year, lang := "Fantastic Mr Fox", 96, fox.ISBN, 1988, "en"
+	got, err := books.TakeFromCatalogue(ctx, owner, b.ID, data.CatalogueChanges{Title: &title, Pages: &pages, ISBN: &isbn,
+		Small: []byte("s"), Large: []byte("l"), Year: &year, Language: &lang})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if e, err := db.Editions().Get(ctx, owner, b.ID); err != nil || e != (data.Edition{Publisher: "Knopf", Year: 1988, Language: "en", Copies: 2}) {
+		t.Errorf("edition = %+v, %v; want the year and language taken, the publisher and copies kept", e, err)
 	}
 	if got.Title != title || got.Author != "Dahl" || got.Genre != "Children" || got.Pages != 96 || got.ISBN != isbn || got.Cover == "" {
 		t.Errorf("book = %+v; want the title, pages, ISBN and cover taken, the author and genre kept", got)
@@ -132,11 +161,11 @@ func TestTakeFromCatalogue(t *testing.T) {
 	}
 
 	long := strings.Repeat("x", data.MaxFieldLen+1)
-	zero := 0
-	_, err = books.TakeFromCatalogue(ctx, owner, b.ID, data.CatalogueChanges{Author: &long, Pages: &zero})
+	zero, future := 0, t0.Year()+1
+	_, err = books.TakeFromCatalogue(ctx, owner, b.ID, data.CatalogueChanges{Author: &long, Pages: &zero, Year: &future})
 	var verr *data.ValidationError
-	if !errors.As(err, &verr) || verr.Fields["author"] == "" || verr.Fields["pages"] == "" {
-		t.Errorf("err %v, want problems with the author and pages", err)
+	if !errors.As(err, &verr) || verr.Fields["author"] == "" || verr.Fields["pages"] == "" || verr.Fields["year"] == "" {
+		t.Errorf("err %v, want problems with the author, pages and year", err)
 	}
 	if after, err := books.Get(ctx, owner, b.ID); err != nil || after.Author != "Dahl" || after.Pages != 96 {
 		t.Errorf("a refused change changed the book: %+v", after)
@@ -144,4 +173,13 @@ func TestTakeFromCatalogue(t *testing.T) {
 	if _, err := books.TakeFromCatalogue(ctx, owner+1, b.ID, data.CatalogueChanges{Title: &title}); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("another reader's book: %v, want ErrNotFound", err)
 	}
+}
+
+// openCatalogued opens a database with one reader, the clock at t0.
+func openCatalogued(t *testing.T) (*data.DB, *data.BookStore, int64) {
+	t.Helper()
+	db := openDB(t)
+	clock := t0
+	db.SetClock(fixedClock(&clock))
+	return db, db.Books(), addReader(t, db, "reader").ID
 }

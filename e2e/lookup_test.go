@@ -41,7 +41,7 @@ func TestAddByISBN(t *testing.T) {
 			t.Errorf("%s = %q, want %q", id, got, want)
 		}
 	}
-	if got, want := p.text(`[data-testid="found-edition"]`), "ISBN "+fox+" · Puffin · 1988 · en"; got != want {
+	if got, want := p.text(`[data-testid="found-edition"]`), "ISBN "+fox+" · Puffin · 1988 · English"; got != want {
 		t.Errorf("edition = %q, want %q", got, want)
 	}
 	p.waitUntil("the catalogue's cover has loaded", `(() => {

@@ -215,19 +215,21 @@ func startServer(t *testing.T, cert *tls.Certificate, catalogueURL string) *serv
 		lookups = client
 	}
 	app, err := handlers.New(handlers.Config{
+		Books:      db.Books(),
+		Reading:    db.Reading(),
+		Editions:   db.Editions(),
+		Shelves:    db.Shelves(),
+		Export:     db.Books(),
+		Imports:    db.Imports(),
+		Covers:     db.Covers(),
+		Users:      db.Users(),
+		Sessions:   sessions,
+		CSRF:       db.CSRFTokens(),
+		Logger:     slog.New(slog.NewTextHandler(serverLog, nil)),
+		SignupOpen: true,
+
 		Catalogue:      lookups,
 		CatalogueCache: db.Catalogue(),
-		Books:          db.Books(),
-		Reading:        db.Reading(),
-		Shelves:        db.Shelves(),
-		Export:         db.Books(),
-		Imports:        db.Imports(),
-		Covers:         db.Covers(),
-		Users:          db.Users(),
-		Sessions:       sessions,
-		CSRF:           db.CSRFTokens(),
-		Logger:         slog.New(slog.NewTextHandler(serverLog, nil)),
-		SignupOpen:     true,
 	})
 	if err != nil {
 		db.Close()

@@ -250,21 +250,20 @@ func (s *Server) lookupNewBook(c *fiber.Ctx) error {
 	if form.Author == "" {
 		form.Author = in.Author
 	}
-	f := foundView(a)
+	f := foundView(a, time.Now())
 	f.UseCover = a.HasCover
 	form.Lookup.Found = &f
 	return s.renderNewBookRow(c, fiber.StatusOK, form)
 }
 
-// foundView is what a lookup found that the new-book row has no column for.
-func foundView(a data.CatalogueAnswer) views.Found {
+// foundView is what a lookup found that the new-book row has no column for: its edition facts
+// as the book will keep them (now gives this year).
+func foundView(a data.CatalogueAnswer, now time.Time) views.Found {
 	r := a.Record
-	f := views.Found{ISBN: r.ISBN.String(), Publisher: r.Publisher, Language: r.Language, Source: r.Source}
+	e := r.Edition(now)
+	f := views.Found{ISBN: r.ISBN.String(), Publisher: e.Publisher, Year: data.FormatYear(e.Year), Language: data.LanguageName(e.Language), Source: r.Source}
 	if r.Pages > 0 {
 		f.Pages = strconv.Itoa(r.Pages)
-	}
-	if r.Year > 0 {
-		f.Year = strconv.Itoa(r.Year)
 	}
 	if a.HasCover {
 		f.CoverURL = views.CatalogueCoverURL(r.ISBN.String(), "s")
@@ -311,7 +310,10 @@ func (s *Server) catalogued(c *fiber.Ctx) (x data.Catalogued, found *views.Found
 	case err != nil:
 		return data.Catalogued{}, nil, err
 	}
-	f := foundView(a)
+	if a.Found {
+		x.Edition = a.Record.Edition(time.Now())
+	}
+	f := foundView(a, time.Now())
 	f.Pages = pages
 	if c.FormValue("cover") != "" && a.HasCover {
 		f.UseCover = true
@@ -375,11 +377,16 @@ func (s *Server) compareCatalogue(c *fiber.Ctx) error {
 	if !a.Found {
 		return s.renderCatalogue(c, fiber.StatusOK, b, views.CatalogueView{ISBN: raw, Problem: notFoundProblem(isbn)})
 	}
-	return s.renderCatalogue(c, fiber.StatusOK, b, comparison(b, a))
+	e, err := s.editions.Get(c.UserContext(), owner(c), b.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderCatalogue(c, fiber.StatusOK, b, comparison(b, e, a, time.Now()))
 }
 
-// comparison is the catalogue section showing where the record a differs from the book b.
-func comparison(b data.Book, a data.CatalogueAnswer) views.CatalogueView {
+// comparison is the catalogue section showing where the record a differs from the book b, whose
+// edition facts are e (now gives this year, for the record's).
+func comparison(b data.Book, e data.Edition, a data.CatalogueAnswer, now time.Time) views.CatalogueView {
 	r := a.Record
 	v := views.CatalogueView{ISBN: r.ISBN.String(), Source: r.Source, Looked: true}
 	text := func(name, label, current, record string) {
@@ -405,19 +412,12 @@ func comparison(b data.Book, a data.CatalogueAnswer) views.CatalogueView {
 		v.Fields = append(v.Fields, views.CatalogueField{Name: "cover", Label: "Cover", Current: current, Record: "The catalogue's cover", Take: b.Cover == ""})
 		v.CoverURL = views.CatalogueCoverURL(r.ISBN.String(), "s")
 	}
-	// The edition's facts have nowhere to go in a book yet: shown, not saved.
-	fixed := func(name, label, record string) {
-		if record != "" {
-			v.Fields = append(v.Fields, views.CatalogueField{Name: name, Label: label, Record: record, Fixed: true})
-		}
-	}
-	fixed("publisher", "Publisher", r.Publisher)
-	if r.Year > 0 {
-		fixed("year", "Year", strconv.Itoa(r.Year))
-	}
-	fixed("language", "Language", r.Language)
-	if !slices.ContainsFunc(v.Fields, func(f views.CatalogueField) bool { return !f.Fixed }) {
-		v.Fields = nil // nothing to take: the book has it all
+	found := r.Edition(now)
+	text("publisher", "Publisher", e.Publisher, found.Publisher)
+	text("year", "Year published", data.FormatYear(e.Year), data.FormatYear(found.Year))
+	if found.Language != "" && found.Language != e.Language {
+		v.Fields = append(v.Fields, views.CatalogueField{Name: "language", Label: "Language",
+			Current: data.LanguageName(e.Language), Record: data.LanguageName(found.Language), Take: e.Language == ""})
 	}
 	return v
 }
@@ -445,7 +445,13 @@ func (s *Server) applyCatalogue(c *fiber.Ctx) error {
 	if !a.Found {
 		return s.renderCatalogue(c, fiber.StatusOK, b, views.CatalogueView{ISBN: isbn.String(), Problem: notFoundProblem(isbn)})
 	}
-	v := comparison(b, a)
+	e, err := s.editions.Get(c.UserContext(), owner(c), b.ID)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	v := comparison(b, e, a, now)
+	found := a.Record.Edition(now)
 	var take []string
 	for _, t := range c.Context().PostArgs().PeekMulti("take") {
 		take = append(take, string(t))
@@ -455,7 +461,7 @@ func (s *Server) applyCatalogue(c *fiber.Ctx) error {
 	for i := range v.Fields {
 		f := &v.Fields[i]
 		f.Take = slices.Contains(take, f.Name)
-		if !f.Take || f.Fixed {
+		if !f.Take {
 			continue
 		}
 		n++
@@ -470,6 +476,12 @@ func (s *Server) applyCatalogue(c *fiber.Ctx) error {
 			ch.Pages = &r.Pages
 		case "isbn":
 			ch.ISBN = &r.ISBN
+		case "publisher":
+			ch.Publisher = &found.Publisher
+		case "year":
+			ch.Year = &found.Year
+		case "language":
+			ch.Language = &found.Language
 		case "cover":
 			if ch.Small, err = s.lookups.cache.Cover(c.UserContext(), isbn, data.CoverSmall); err == nil {
 				ch.Large, err = s.lookups.cache.Cover(c.UserContext(), isbn, data.CoverLarge)
@@ -503,11 +515,8 @@ func (s *Server) applyCatalogue(c *fiber.Ctx) error {
 
 // withNothingChosen is the comparison v asking the reader to tick a field.
 func withNothingChosen(v views.CatalogueView) views.CatalogueView {
-	for _, f := range v.Fields {
-		if !f.Fixed {
-			v.Errors[f.Name] = "Tick the fields to take, or Cancel."
-			break
-		}
+	if len(v.Fields) > 0 {
+		v.Errors[v.Fields[0].Name] = "Tick the fields to take, or Cancel."
 	}
 	return v
 }

@@ -94,7 +94,7 @@ func TestLookupNewBook(t *testing.T) {
 				wantAttr(t, one(t, row, `input[name="isbn"]`), "value", foxISBN)
 				wantAttr(t, one(t, row, "[data-testid=found-cover]"), "src", "/catalogue/covers/"+foxISBN+"-s.jpg")
 				one(t, row, "#new-book-cover[checked]")
-				wantText(t, one(t, row, "[data-testid=found-edition]"), "ISBN "+foxISBN+" · Puffin · 1988 · en")
+				wantText(t, one(t, row, "[data-testid=found-edition]"), "ISBN "+foxISBN+" · Puffin · 1988 · English")
 				one(t, row, "#new-book-title[autofocus]")
 				if n := a.count(); n != 0 {
 					t.Fatalf("a lookup saved %d books", n)
@@ -120,6 +120,9 @@ func TestLookupNewBook(t *testing.T) {
 				b := a.stored(page.Books[0].ID)
 				if b.Title != "Fantastic Mr Fox" || b.Pages != 112 || b.ISBN != foxISBN || b.Cover == "" || b.Status != data.StatusReading || b.Genre != "Children" {
 					t.Errorf("book = %+v; want the row as confirmed, with the ISBN and the cover", b)
+				}
+				if e, err := a.db.Editions().Get(t.Context(), a.reader.ID, b.ID); err != nil || e != (data.Edition{Publisher: "Puffin", Year: 1988, Language: "en"}) {
+					t.Errorf("edition = %+v, %v; want the catalogue's", e, err)
 				}
 				if n := f.Total(); n != 3 { // the edition, its author, its cover: once
 					t.Errorf("the catalogue had %d requests, want 3", n)
@@ -331,7 +334,9 @@ func TestFillInFromCatalogue(t *testing.T) {
 				"pages":     {"None", "96", true, true},
 				"isbn":      {"None", foxISBN, true, true},
 				"cover":     {"None", "", true, true},
-				"publisher": {"None", "Puffin (shown, not saved)", false, false},
+				"publisher": {"None", "Puffin", true, true},
+				"year":      {"None", "1988", true, true},
+				"language":  {"None", "English", true, true},
 			} {
 				row := one(t, diff, `tr[data-field="`+field+`"]`)
 				cells := row.Find("td")
@@ -355,7 +360,7 @@ func TestFillInFromCatalogue(t *testing.T) {
 			if m.htmx {
 				r.wantStatus(t, http.StatusOK)
 				parts := r.parts(t)
-				wantText(t, one(t, parts, "#book-catalogue [role=status]"), "Took 3 fields from the catalogue.")
+				wantText(t, one(t, parts, "#book-catalogue [role=status]"), "Took 4 fields from the catalogue.")
 				wantText(t, one(t, parts, `#book-main[hx-swap-oob] [data-testid=pages]`), "96")
 				one(t, parts, `#book-cover[hx-swap-oob] [data-testid=cover-image]`)
 				one(t, parts, `#book-details[hx-swap-oob]`)
@@ -365,6 +370,9 @@ func TestFillInFromCatalogue(t *testing.T) {
 			got := a.stored(b.ID)
 			if got.Title != "Mr Fox" || got.Author != "Roald Dahl" || got.Pages != 96 || got.ISBN != "" || got.Cover == "" || got.Genre != "Children" {
 				t.Errorf("book = %+v; want the author, pages and cover taken, the rest kept", got)
+			}
+			if e, err := a.db.Editions().Get(t.Context(), a.reader.ID, b.ID); err != nil || e != (data.Edition{Publisher: "Puffin"}) {
+				t.Errorf("edition = %+v, %v; want the publisher alone taken", e, err)
 			}
 		})
 	}

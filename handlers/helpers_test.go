@@ -81,6 +81,9 @@ func newApp(t *testing.T, db *data.DB, cfg handlers.Config) *testApp {
 	if cfg.Reading == nil {
 		cfg.Reading = db.Reading()
 	}
+	if cfg.Editions == nil {
+		cfg.Editions = db.Editions()
+	}
 	if cfg.Shelves == nil {
 		cfg.Shelves = db.Shelves()
 	}

@@ -54,6 +54,13 @@ type ReadingStore interface {
 	CurrentlyReading(ctx context.Context, owner int64, limit int) ([]data.ReadingNow, error)
 }
 
+// EditionStore is what the handlers need of a book's edition facts. Every method takes the
+// owner's id.
+type EditionStore interface {
+	Get(ctx context.Context, owner, id int64) (data.Edition, error)
+	Set(ctx context.Context, owner, id int64, e data.Edition) (data.Edition, error)
+}
+
 // ShelfStore is what the handlers need of the shelf store. Every method takes the owner's id.
 type ShelfStore interface {
 	Create(ctx context.Context, owner int64, name string) (data.Shelf, error)
@@ -78,6 +85,7 @@ type ExportStore interface {
 type Config struct {
 	Books    BookStore
 	Reading  ReadingStore
+	Editions EditionStore
 	Shelves  ShelfStore
 	Export   ExportStore
 	Imports  ImportStore
@@ -114,6 +122,7 @@ type Config struct {
 type Server struct {
 	books         BookStore
 	reading       ReadingStore
+	editions      EditionStore
 	shelves       ShelfStore
 	export        ExportStore
 	imports       ImportStore
@@ -151,6 +160,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("handlers: no book store")
 	case cfg.Reading == nil:
 		return nil, errors.New("handlers: no reading store")
+	case cfg.Editions == nil:
+		return nil, errors.New("handlers: no edition store")
 	case cfg.Shelves == nil:
 		return nil, errors.New("handlers: no shelf store")
 	case cfg.Export == nil:
@@ -175,6 +186,7 @@ func New(cfg Config) (*fiber.App, error) {
 	s := &Server{
 		books:          cfg.Books,
 		reading:        cfg.Reading,
+		editions:       cfg.Editions,
 		shelves:        cfg.Shelves,
 		export:         cfg.Export,
 		imports:        cfg.Imports,

@@ -30,6 +30,7 @@ func TestNew(t *testing.T) {
 	full := handlers.Config{
 		Books:    db.Books(),
 		Reading:  db.Reading(),
+		Editions: db.Editions(),
 		Shelves:  db.Shelves(),
 		Export:   db.Books(),
 		Imports:  db.Imports(),
@@ -45,6 +46,7 @@ func TestNew(t *testing.T) {
 	}{
 		{"ErrNoBookStore", func(c *handlers.Config) { c.Books = nil }},
 		{"ErrNoReadingStore", func(c *handlers.Config) { c.Reading = nil }},
+		{"ErrNoEditionStore", func(c *handlers.Config) { c.Editions = nil }},
 		{"ErrNoShelfStore", func(c *handlers.Config) { c.Shelves = nil }},
 		{"ErrNoExportStore", func(c *handlers.Config) { c.Export = nil }},
 		{"ErrNoImportStore", func(c *handlers.Config) { c.Imports = nil }},

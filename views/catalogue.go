@@ -29,9 +29,8 @@ const BookCatalogueID = "book-catalogue"
 type Found struct {
 	ISBN  string
 	Pages string // as found, then as typed
-	// Publisher, Year and Language are shown; Saved says whether adding the book keeps them.
+	// Publisher, Year and Language (its name) are the edition facts the book keeps.
 	Publisher, Year, Language string
-	Saved                     bool
 	Source                    string
 	// CoverURL is the catalogue's cover (CatalogueCoverURL), "" when it has none; UseCover is the
 	// reader's choice to take it.
@@ -48,13 +47,11 @@ type Lookup struct {
 }
 
 // CatalogueField is one field of a book beside the catalogue's value for it, with the reader's
-// choice to take it. Name is what the form sends (take=Name); a field that cannot be saved
-// (Fixed) is only shown.
+// choice to take it. Name is what the form sends (take=Name).
 type CatalogueField struct {
 	Name, Label     string
 	Current, Record string
 	Take            bool
-	Fixed           bool
 }
 
 // CatalogueView is the book page's "Fill in from catalogue" section: the ISBN to look up, then
