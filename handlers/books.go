@@ -122,6 +122,9 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	}
 	if errors.Is(err, data.ErrInvalid) {
 		form := formOf(0, in, err)
+		if found != nil {
+			found.PagesError = form.Errors["pages"]
+		}
 		form.Lookup = views.Lookup{On: s.lookups != nil, Found: found}
 		if isHTMX(c) {
 			c.Set(hxRetarget, "#new-book-row")

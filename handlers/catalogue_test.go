@@ -425,3 +425,26 @@ func TestCatalogueURLsAreRouted(t *testing.T) {
 		}
 	}
 }
+
+// TestAddFoundBookRefused: a book from a lookup refused for its fields comes back with what was
+// found and typed, the problem beside the field, and nothing saved.
+func TestAddFoundBookRefused(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			a := newLookupApp(t, foxCatalogue(t), 0)
+			a.do(m, http.MethodPost, "/catalogue/lookup", url.Values{"title": {foxISBN}}).wantStatus(t, http.StatusOK)
+			r := a.do(m, http.MethodPost, "/books", url.Values{"title": {"Fantastic Mr Fox"}, "author": {"Roald Dahl"},
+				"isbn": {foxISBN}, "pages": {"lots"}, "cover": {"1"}})
+			r.wantStatus(t, http.StatusUnprocessableEntity)
+			row := newBookRow(t, m, r)
+			wantAttr(t, one(t, row, "#new-book-pages[autofocus]"), "value", "lots")
+			one(t, row, "#new-book-pages-error")
+			none(t, row, "#new-book-title[autofocus]")
+			one(t, row, "#new-book-cover[checked]")
+			wantAttr(t, one(t, row, `input[name="isbn"]`), "value", foxISBN)
+			if n := a.count(); n != 0 {
+				t.Errorf("%d books saved", n)
+			}
+		})
+	}
+}

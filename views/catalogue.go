@@ -29,6 +29,8 @@ const BookCatalogueID = "book-catalogue"
 type Found struct {
 	ISBN  string
 	Pages string // as found, then as typed
+	// PagesError is what is wrong with the pages typed, after a refused add.
+	PagesError string
 	// Publisher, Year and Language (its name) are the edition facts the book keeps.
 	Publisher, Year, Language string
 	Source                    string
