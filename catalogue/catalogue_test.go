@@ -218,3 +218,24 @@ func TestParseProviders(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLookup measures a lookup that asks Open Library (a fake on loopback): the edition,
+// then its author by reference, decoded.
+func BenchmarkLookup(b *testing.B) {
+	f := cataloguetest.New(b)
+	f.AddBook(fox, "Fantastic Mr Fox", 96, map[string]string{"/authors/OL34184A": "Roald Dahl"}, false)
+	urls, err := catalogue.ParseURLs(f.URL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := catalogue.New(catalogue.Config{Providers: []string{catalogue.OpenLibrary}, URLs: urls})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Lookup(b.Context(), fox); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
