@@ -486,14 +486,15 @@ func (s *Server) applyCatalogue(c *fiber.Ctx) error {
 			if ch.Small, err = s.lookups.cache.Cover(c.UserContext(), isbn, data.CoverSmall); err == nil {
 				ch.Large, err = s.lookups.cache.Cover(c.UserContext(), isbn, data.CoverLarge)
 			}
+			if errors.Is(err, data.ErrNotFound) { // the answer expired this very moment: no cover
+				ch.Small, ch.Large, err = nil, nil, nil
+			}
 			if err != nil {
 				return err
 			}
 		}
 	}
 	if n == 0 {
-		v.Errors = map[string]string{}
-		v.Problem = ""
 		return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, b, withNothingChosen(v))
 	}
 	nb, err := s.books.TakeFromCatalogue(c.UserContext(), owner(c), b.ID, ch)
@@ -515,6 +516,7 @@ func (s *Server) applyCatalogue(c *fiber.Ctx) error {
 
 // withNothingChosen is the comparison v asking the reader to tick a field.
 func withNothingChosen(v views.CatalogueView) views.CatalogueView {
+	v.Errors = map[string]string{}
 	if len(v.Fields) > 0 {
 		v.Errors[v.Fields[0].Name] = "Tick the fields to take, or Cancel."
 	}
