@@ -171,3 +171,56 @@ func TestAddPastReading(t *testing.T) {
 		t.Errorf("stored readings %+v, %v; want one not finished, 2024-04-04 to 2024-05-05", rts, err)
 	}
 }
+
+// TestEditionWithKeyboard fills in a book's edition facts on its page with the keyboard (Tab from
+// field to field, Enter to save): a year in the future is refused beside its field, which takes
+// the focus, with everything typed kept; corrected, the facts are saved in place, the language
+// shown by its name and a year before Christ as such, and the focus stays where it was.
+func TestEditionWithKeyboard(t *testing.T) {
+	p := signedIn(t)
+	iliad := p.addBook("The Iliad", "Homer", "Epic")
+	p.open("/books/" + strconv.FormatInt(iliad.ID, 10))
+
+	p.tabTo("#field-publisher")
+	p.press("Penguin Classics")
+	p.press(kb.Tab)
+	p.waitFocus("#field-year")
+	p.press(strconv.Itoa(time.Now().Year() + 1))
+	p.press(kb.Tab)
+	p.waitFocus("#field-original_year")
+	p.press("750 BC")
+	p.press(kb.Tab)
+	p.waitFocus("#field-language")
+	p.press("fr")
+	p.press(kb.Tab)
+	p.waitFocus("#field-copies")
+	p.press("2")
+	p.markOld("book-edition")
+	p.press(kb.Enter)
+	p.waitUntil("the future year is refused beside its field", swapped("book-edition")+
+		` && document.querySelector('#field-year-error')?.textContent.includes('cannot be in the future')`)
+	p.waitFocus("#field-year")
+	for id, want := range map[string]string{"field-publisher": "Penguin Classics", "field-original_year": "750 BC", "field-language": "fr", "field-copies": "2"} {
+		if got := p.value(id); got != want {
+			t.Errorf("after the refusal, %s = %q, want %q as typed", id, got, want)
+		}
+	}
+	if e, err := p.editions.Get(context.Background(), p.reader.id, iliad.ID); err != nil || e != (data.Edition{}) {
+		t.Errorf("stored edition after the refusal = %+v, %v; want none", e, err)
+	}
+
+	p.replaceText("1991")
+	p.markOld("book-edition")
+	p.press(kb.Enter)
+	p.waitUntil("the facts are shown", swapped("book-edition")+
+		` && document.querySelector('[data-testid="edition-language"]')?.textContent.trim() === 'French'`)
+	p.waitFocus("#field-year")
+	p.stillSamePage()
+	if got := p.text(`[data-testid="edition-original-year"]`); got != "750 BC" {
+		t.Errorf("first published shown as %q, want 750 BC", got)
+	}
+	want := data.Edition{Publisher: "Penguin Classics", Year: 1991, OriginalYear: -750, Language: "fr", Copies: 2}
+	if e, err := p.editions.Get(context.Background(), p.reader.id, iliad.ID); err != nil || e != want {
+		t.Errorf("stored edition = %+v, %v; want %+v", e, err, want)
+	}
+}

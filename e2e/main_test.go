@@ -177,6 +177,7 @@ type server struct {
 	url      string
 	books    *data.BookStore
 	reading  *data.ReadingStore
+	editions *data.EditionStore
 	users    *data.UserStore
 	sessions *data.SessionStore
 	stop     func() // shuts the server down; it is safe to call more than once
@@ -272,6 +273,7 @@ func startServer(t *testing.T, cert *tls.Certificate, catalogueURL string) *serv
 		url:      scheme + "://" + tcp.Addr().String(),
 		books:    db.Books(),
 		reading:  db.Reading(),
+		editions: db.Editions(),
 		users:    db.Users(),
 		sessions: sessions,
 		stop:     stop,

@@ -47,18 +47,24 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	if err != nil {
 		return err
 	}
+	edition, err := s.editions.Get(ctx, who, b.ID)
+	if err != nil {
+		return err
+	}
 	v := bookView(b)
 	v.Added = b.CreatedAt.Format("2 January 2006")
 	d := views.BookDetail{
-		Book:      v,
-		Status:    b.Status.Label(),
-		Pages:     b.Pages,
-		Rating:    b.Rating.String(),
-		Notes:     b.Notes,
-		ISBN:      b.ISBN.String(),
-		Details:   views.DetailsForm{Rating: b.Rating.String(), Notes: b.Notes, ISBN: b.ISBN.String()},
-		Cover:     views.NewCoverView(b.Title, b.Cover),
-		Catalogue: views.CatalogueView{On: s.lookups != nil, ISBN: b.ISBN.String()},
+		Book:        v,
+		Status:      b.Status.Label(),
+		Pages:       b.Pages,
+		Rating:      b.Rating.String(),
+		Notes:       b.Notes,
+		ISBN:        b.ISBN.String(),
+		Details:     views.DetailsForm{Rating: b.Rating.String(), Notes: b.Notes, ISBN: b.ISBN.String()},
+		Cover:       views.NewCoverView(b.Title, b.Cover),
+		Edition:     editionFacts(edition),
+		EditionForm: editionForm(edition.Input(), nil),
+		Catalogue:   views.CatalogueView{On: s.lookups != nil, ISBN: b.ISBN.String()},
 	}
 	if b.Pages > 0 {
 		d.Details.Pages = strconv.Itoa(b.Pages)
@@ -226,6 +232,60 @@ func (s *Server) setDetails(c *fiber.Ctx) error {
 		return err
 	}
 	return s.bookSaved(c, b, views.BookDetailsUpdated)
+}
+
+// editionFacts are a book's edition facts as its page shows them.
+func editionFacts(e data.Edition) views.EditionFacts {
+	f := views.EditionFacts{
+		Publisher: e.Publisher, Year: data.FormatYear(e.Year), OriginalYear: data.FormatYear(e.OriginalYear),
+		Language: data.LanguageName(e.Language), GoodreadsID: e.GoodreadsID, StoryGraphID: e.StoryGraphID,
+	}
+	if e.Copies > 0 {
+		f.Copies = strconv.Itoa(e.Copies)
+	}
+	return f
+}
+
+// editionForm is the edition form holding in, with the problems of each field.
+func editionForm(in data.EditionInput, errs map[string]string) views.EditionForm {
+	return views.EditionForm{
+		Publisher: in.Publisher, Year: in.Year, OriginalYear: in.OriginalYear, Language: in.Language,
+		Copies: in.Copies, GoodreadsID: in.GoodreadsID, StoryGraphID: in.StoryGraphID, Errors: errs,
+	}
+}
+
+// setEdition saves a book's edition facts; a bad field re-renders the section (htmx) or the page
+// with what was typed and a message beside each bad field (422).
+func (s *Server) setEdition(c *fiber.Ctx) error {
+	b, err := s.liveBook(c)
+	if err != nil {
+		return err
+	}
+	// Copied: the values outlive the handler's buffers when they are rendered back.
+	field := func(name string) string { return strings.Clone(c.FormValue(name)) }
+	in := data.EditionInput{
+		Publisher: field("publisher"), Year: field("year"), OriginalYear: field("original_year"),
+		Language: field("language"), Copies: field("copies"), GoodreadsID: field("goodreads_id"),
+		StoryGraphID: field("storygraph_id"),
+	}
+	e, err := data.ParseEdition(in, time.Now())
+	if err == nil {
+		_, err = s.editions.Set(c.UserContext(), owner(c), b.ID, e)
+	}
+	var verr *data.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookEditionUpdated, func(d *views.BookDetail) {
+			d.EditionForm = editionForm(in, verr.Fields)
+		})
+	case err != nil:
+		return err
+	case !isHTMX(c):
+		return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
+	}
+	return s.renderBookPage(c, fiber.StatusOK, b, views.BookEditionUpdated, func(d *views.BookDetail) {
+		d.EditionForm.Saved = true
+	})
 }
 
 // readingForm reads the dates of a reading's form, as typed (copied: Fiber reuses its buffers),

@@ -488,6 +488,8 @@ func TestBookPageNotFound(t *testing.T) {
 			{"", http.MethodPost, bookPath(id, "shelves"), url.Values{"shelf": {strconv.FormatInt(mine.ID, 10)}}},
 			{"", http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"10"}}},
 			{"", http.MethodPost, bookPath(id, "details"), url.Values{"pages": {"bad"}}},
+			{"book-edition", http.MethodPost, bookPath(id, "edition"), url.Values{"publisher": {"Mine"}}},
+			{"book-edition", http.MethodPost, bookPath(id, "edition"), url.Values{"copies": {"-1"}, "language": {"xx"}}},
 			{"", http.MethodPost, bookPath(id, "read-throughs", rt), url.Values{"started_on": {"2025-01-01"}}},
 			{"", http.MethodPost, bookPath(id, "read-throughs", rt), url.Values{"started_on": {""}}},
 			{"", http.MethodPost, bookPath(id, "read-throughs"), url.Values{"outcome": {"read"}}},
@@ -519,6 +521,9 @@ func TestBookPageNotFound(t *testing.T) {
 	}
 	if got := a.stored(b.ID); got.Pages != 0 || got.Status != data.StatusReading || got.Title != "Dune" {
 		t.Error("another reader changed the book")
+	}
+	if e, err := a.db.Editions().Get(t.Context(), a.reader.ID, b.ID); err != nil || e != (data.Edition{}) {
+		t.Errorf("another reader changed the edition: %+v, %v", e, err)
 	}
 	if now, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID); err != nil || !reflect.DeepEqual(now, rts) {
 		t.Errorf("another reader changed the readings: %+v, %v; were %+v", now, err, rts)
@@ -968,4 +973,148 @@ func TestSharedEndpoints(t *testing.T) {
 			a.do(plain, r.method, r.path, r.form).wantRedirect(t, "/books")
 		})
 	}
+}
+
+// TestSetEdition: the book page shows a book's edition facts, the language by its name, and
+// saves them from its form, by htmx (the section) and by a plain form (303 back to the page); a
+// bad field answers 422 with its message beside it and everything typed kept, and saves nothing.
+func TestSetEdition(t *testing.T) {
+	full := url.Values{
+		"publisher": {"Penguin Classics"}, "year": {"1991"}, "original_year": {"750 BC"}, "language": {"EN-gb"},
+		"copies": {"2"}, "goodreads_id": {"1371"}, "storygraph_id": {"5f0c3a7e-1b2d"},
+	}
+	want := data.Edition{
+		Publisher: "Penguin Classics", Year: 1991, OriginalYear: -750, Language: "en-GB", Copies: 2,
+		GoodreadsID: "1371", StoryGraphID: "5f0c3a7e-1b2d",
+	}
+	edition := func(a *testApp, id int64) data.Edition {
+		t.Helper()
+		e, err := a.db.Editions().Get(t.Context(), a.reader.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	// wantFacts checks the facts the section shows.
+	wantFacts := func(t *testing.T, doc *goquery.Document) {
+		t.Helper()
+		section := one(t, doc, "section#book-edition")
+		for testid, text := range map[string]string{
+			"edition-publisher": "Penguin Classics", "edition-year": "1991", "edition-original-year": "750 BC",
+			"edition-language": "British English", "edition-copies": "2", "edition-goodreads-id": "1371",
+			"edition-storygraph-id": "5f0c3a7e-1b2d",
+		} {
+			wantText(t, one(t, section, `[data-testid="`+testid+`"]`), text)
+		}
+		// The form holds the facts as they read back: the canonical tag, the year before Christ.
+		wantAttr(t, one(t, section, "#field-language"), "value", "en-GB")
+		wantAttr(t, one(t, section, "#field-original_year"), "value", "750 BC")
+	}
+
+	t.Run("OKNone", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("The Iliad", "Homer", "")
+		doc := a.get(plain, bookPath(b.ID)).page(t)
+		wantText(t, one(t, doc, `section#book-edition [data-testid="edition-facts"]`), "No edition facts yet.")
+		wantAttr(t, one(t, doc, "form[data-testid=edition]"), "action", bookPath(b.ID, "edition"))
+	})
+	t.Run("OKPlain", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("The Iliad", "Homer", "")
+		a.get(plain, bookPath(b.ID))
+		a.do(plain, http.MethodPost, bookPath(b.ID, "edition"), full).wantRedirect(t, bookPath(b.ID))
+		if got := edition(a, b.ID); got != want {
+			t.Errorf("stored %+v, want %+v", got, want)
+		}
+		wantFacts(t, a.get(plain, bookPath(b.ID)).page(t))
+	})
+	t.Run("OKHTMX", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("The Iliad", "Homer", "")
+		a.get(plain, bookPath(b.ID))
+		res := a.do(htmx, http.MethodPost, bookPath(b.ID, "edition"), full)
+		res.wantStatus(t, http.StatusOK)
+		doc := res.parts(t)
+		wantFacts(t, doc)
+		wantText(t, one(t, doc, "section#book-edition [role=status]"), "Edition saved.")
+		none(t, doc, "#book-main")
+		if got := edition(a, b.ID); got != want {
+			t.Errorf("stored %+v, want %+v", got, want)
+		}
+		// Emptied, every fact is forgotten.
+		a.do(htmx, http.MethodPost, bookPath(b.ID, "edition"), url.Values{}).wantStatus(t, http.StatusOK)
+		if got := edition(a, b.ID); got != (data.Edition{}) {
+			t.Errorf("after clearing the form, stored %+v", got)
+		}
+	})
+	for _, m := range modes {
+		t.Run("ErrInvalid"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			b := a.create("The Iliad", "Homer", "")
+			if _, err := a.db.Editions().Set(t.Context(), a.reader.ID, b.ID, want); err != nil {
+				t.Fatal(err)
+			}
+			a.get(plain, bookPath(b.ID))
+			next := strconv.Itoa(time.Now().Year() + 1)
+			bad := url.Values{
+				"publisher": {strings.Repeat("p", 251)}, "year": {next}, "original_year": {"0 BC"}, "language": {"xx"},
+				"copies": {"-1"}, "goodreads_id": {"<b>1</b>"}, "storygraph_id": {"a b"},
+			}
+			res := a.do(m, http.MethodPost, bookPath(b.ID, "edition"), bad)
+			res.wantStatus(t, http.StatusUnprocessableEntity)
+			var doc *goquery.Document
+			if m.htmx {
+				doc = res.parts(t)
+				none(t, doc, "#book-main")
+			} else {
+				doc = res.page(t)
+			}
+			section := one(t, doc, "section#book-edition")
+			for field, msg := range map[string]string{
+				"publisher":     "Publisher must be at most 250 characters (it has 251).",
+				"year":          "Year published cannot be in the future (after " + strconv.Itoa(time.Now().Year()) + ").",
+				"original_year": "There is no year 0: the year before AD 1 is 1 BC.",
+				"language":      "This is not a language tag Bookcase knows: write one like en, fr-CA or pt-BR.",
+				"copies":        "Copies owned is a whole number from 0 to 1000.",
+				"goodreads_id":  "A Goodreads book id is a number, like 234225 (the one in the book's Goodreads address).",
+				"storygraph_id": "A StoryGraph id is letters, digits and hyphens, as at the end of the book's StoryGraph address.",
+			} {
+				wantText(t, one(t, section, "#field-"+field+"-error"), msg)
+				input := one(t, section, "#field-"+field)
+				wantAttr(t, input, "value", bad.Get(field))
+				wantAttr(t, input, "aria-invalid", "true")
+			}
+			// The first bad field takes the focus.
+			wantAttr(t, one(t, section, "[autofocus]"), "id", "field-publisher")
+			if strings.Contains(res.body, "<b>1</b>") {
+				t.Error("what was typed is not escaped")
+			}
+			// The facts shown are the saved ones, which are kept.
+			wantText(t, one(t, section, `[data-testid="edition-language"]`), "British English")
+			if got := edition(a, b.ID); got != want {
+				t.Errorf("stored %+v, want it unchanged: %+v", got, want)
+			}
+		})
+	}
+	t.Run("ErrCopiesAbsurd", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("The Iliad", "Homer", "")
+		a.get(plain, bookPath(b.ID))
+		res := a.do(htmx, http.MethodPost, bookPath(b.ID, "edition"), url.Values{"copies": {"100000"}, "publisher": {"Kept"}})
+		res.wantStatus(t, http.StatusUnprocessableEntity)
+		doc := res.parts(t)
+		wantText(t, one(t, doc, "#field-copies-error"), "Copies owned is a whole number from 0 to 1000.")
+		wantAttr(t, one(t, doc, "#field-publisher"), "value", "Kept")
+		if got := edition(a, b.ID); got != (data.Edition{}) {
+			t.Errorf("stored %+v, want nothing", got)
+		}
+	})
+	t.Run("ErrCSRF", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("The Iliad", "Homer", "")
+		a.send(a.request(plain, http.MethodPost, bookPath(b.ID, "edition"), full)).wantStatus(t, http.StatusForbidden)
+		if got := edition(a, b.ID); got != (data.Edition{}) {
+			t.Errorf("stored %+v, want nothing", got)
+		}
+	})
 }

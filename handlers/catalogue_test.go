@@ -364,6 +364,7 @@ func TestFillInFromCatalogue(t *testing.T) {
 				wantText(t, one(t, parts, `#book-main[hx-swap-oob] [data-testid=pages]`), "96")
 				one(t, parts, `#book-cover[hx-swap-oob] [data-testid=cover-image]`)
 				one(t, parts, `#book-details[hx-swap-oob]`)
+				wantText(t, one(t, parts, `#book-edition[hx-swap-oob] [data-testid=edition-publisher]`), "Puffin")
 			} else {
 				r.wantRedirect(t, bookPath(b.ID))
 			}

@@ -60,6 +60,7 @@ func (s *Server) routes(app *fiber.App) {
 	// The book page's own forms, which answer htmx with the parts of the page they change (bookpage.go).
 	app.Post("/books/:id/shelves", s.setBookShelves)
 	app.Post("/books/:id/details", s.setDetails)
+	app.Post("/books/:id/edition", s.setEdition)
 	app.Post("/books/:id/read-throughs", s.addReadThrough)
 	app.Post("/books/:id/read-throughs/:rt", s.editReadThrough)
 	app.Get("/books/:id/read-throughs/:rt/delete", s.confirmDeleteReading)

@@ -87,6 +87,7 @@ func TestBuiltURLsAreRouted(t *testing.T) {
 		{http.MethodPost, views.BookProgressURL(b.ID), form("progress", "10")},
 		{http.MethodPost, views.BookShelvesURL(b.ID), form("shelf", strconv.FormatInt(sh.ID, 10))},
 		{http.MethodPost, views.BookDetailsURL(b.ID), form("pages", "400")},
+		{http.MethodPost, views.BookEditionURL(b.ID), form("publisher", "Chilton Books")},
 		{http.MethodPost, views.ReadThroughURL(b.ID, rt), form("started_on", "2025-01-01")},
 		{http.MethodPost, views.ReadThroughsURL(b.ID), form("outcome", "read")},
 		{http.MethodPost, views.ShelfURL(sh.ID), form("name", "Loved")},

@@ -3,6 +3,8 @@ package views
 import (
 	"strconv"
 	"strings"
+
+	"github.com/bookcase/bookcase/data"
 )
 
 // ShelfItem is one of the reader's shelves as the shelves page shows it, with its rename form.
@@ -32,6 +34,7 @@ const (
 	BookStatusID   = "book-status"
 	BookProgressID = "book-progress"
 	BookReadingsID = "book-readings"
+	BookEditionID  = "book-edition"
 )
 
 // ScreenField is the hidden field by which a plain form of the book page says where it was sent
@@ -56,6 +59,54 @@ type DetailsForm struct {
 	Notes  string
 	ISBN   string
 	Errors map[string]string
+}
+
+// EditionFacts are a book's edition facts as the page shows them, "" for what is not known:
+// the years written as FormatYear writes them ("300 BC"), the language by its name.
+type EditionFacts struct {
+	Publisher, Year, OriginalYear, Language, Copies, GoodreadsID, StoryGraphID string
+}
+
+// Known reports whether any fact is known.
+func (f EditionFacts) Known() bool { return f != EditionFacts{} }
+
+// EditionForm is a book's edition form: the values as typed (or as saved), the problem with each
+// field, and whether it has just been saved (htmx), which the section announces.
+type EditionForm struct {
+	Publisher, Year, OriginalYear, Language, Copies, GoodreadsID, StoryGraphID string
+	Errors                                                                     map[string]string
+	Saved                                                                      bool
+}
+
+// languageChoice is a language the edition form suggests: its tag, which the field takes, and
+// its name.
+type languageChoice struct{ Tag, Name string }
+
+// suggestedLanguages are the tags the language field offers as the reader types: the languages
+// most books are published in, and the old ones readers keep. Any other BCP 47 tag may be typed.
+var suggestedLanguages = []string{
+	"en", "fr", "de", "es", "it", "pt", "pt-BR", "nl", "sv", "da", "nb", "fi", "is", "pl", "cs", "hu",
+	"ro", "ru", "uk", "el", "tr", "ar", "he", "fa", "hi", "bn", "ur", "zh-Hans", "zh-Hant", "ja", "ko",
+	"vi", "id", "sw", "ca", "eu", "ga", "cy", "la", "grc", "sa",
+}
+
+// languageChoices are suggestedLanguages with their names.
+func languageChoices() []languageChoice {
+	out := make([]languageChoice, len(suggestedLanguages))
+	for i, tag := range suggestedLanguages {
+		out[i] = languageChoice{Tag: tag, Name: data.LanguageName(tag)}
+	}
+	return out
+}
+
+// firstEditionProblem is the first field of the edition form, in page order, with a problem, or "".
+func firstEditionProblem(errs map[string]string) string {
+	for _, name := range data.EditionFields {
+		if errs[name] != "" {
+			return name
+		}
+	}
+	return ""
 }
 
 // ReadThroughForm is one reading of a book with its editable dates, as yyyy-mm-dd ("" for a
@@ -93,6 +144,9 @@ type BookDetail struct {
 	ShelvesError string // what is wrong with the shelves sent, after a failed save
 	StatusError  string // what is wrong with the status sent, after a failed change
 	Details      DetailsForm
+	// Edition is the book's edition facts, and EditionForm the form that edits them.
+	Edition      EditionFacts
+	EditionForm  EditionForm
 	ReadThroughs []ReadThroughForm
 	// ReadingDeleted and ReadingAdded say a reading has just been deleted or added (htmx): the
 	// readings say so and take the focus.

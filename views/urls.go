@@ -73,6 +73,9 @@ func BookShelvesURL(id int64) string { return BookURL(id) + "/shelves" }
 // BookDetailsURL saves the book's pages, rating, notes and ISBN.
 func BookDetailsURL(id int64) string { return BookURL(id) + "/details" }
 
+// BookEditionURL saves the book's edition facts: publisher, years, language, copies and ids.
+func BookEditionURL(id int64) string { return BookURL(id) + "/edition" }
+
 // ReadThroughsURL adds a past reading to the book.
 func ReadThroughsURL(book int64) string { return BookURL(book) + "/read-throughs" }
 
