@@ -333,6 +333,21 @@ func (db *DB) selectAll(ctx context.Context, dest any, query string, args ...any
 	return storeError(st.SelectContext(ctx, dest, args...))
 }
 
+// query runs a read query on the read pool and returns its rows, for the caller to scan by hand
+// (see scanPageRow): the rows must be closed.
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx, err := readContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := db.stmt(ctx, query)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	return rows, storeError(err)
+}
+
 // Books returns the store for books.
 func (db *DB) Books() *BookStore { return &BookStore{db: db} }
 

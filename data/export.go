@@ -52,7 +52,7 @@ func (s *BookStore) Export(ctx context.Context, owner int64, visit func(ExportBo
 func (s *BookStore) exportPage(ctx context.Context, owner, after int64) ([]ExportBook, error) {
 	rows, err := s.db.read.QueryxContext(ctx, `
 		SELECT `+bookColumns+` FROM books
-		WHERE owner_id = ? AND deleted_at IS NULL AND id > ?
+		WHERE owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL AND id > ?
 		ORDER BY id LIMIT ?`, owner, after, exportPage)
 	if err != nil {
 		return nil, err

@@ -207,7 +207,7 @@ func searchWords(search string) []string {
 }
 
 // bookColumnsB are the columns of a Book that a page of books has (BookPage.Books: all but notes,
-// ISBN and updated_at), on the books table aliased b.
+// ISBN and updated_at), on the books table aliased b, in the order findPage scans them.
 const bookColumnsB = `b.id, b.title, b.author, b.genre, b.created_at, b.status,
 	COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating,
 	COALESCE(CAST(b.finished_on AS TEXT), '') AS finished_on, b.progress_page, b.progress_percent, b.progress_at,
@@ -266,7 +266,7 @@ func (s *BookStore) narrow(ctx context.Context, owner int64, q BookQuery) (bool,
 	}
 	if g := strings.TrimSpace(q.Genre); g != "" && !added {
 		if err := s.db.get(ctx, &n, `
-			SELECT COUNT(*) FROM (SELECT 1 FROM books WHERE owner_id = ? AND lower(genre) = lower(?) AND deleted_at IS NULL LIMIT ?) AS m`,
+			SELECT COUNT(*) FROM (SELECT 1 FROM books WHERE owner_id = ? AND lower(genre) = lower(?) AND deleted_at IS NULL AND pending_import IS NULL LIMIT ?) AS m`,
 			owner, g, enough); err != nil {
 			return false, err
 		}
@@ -323,7 +323,7 @@ func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery, byOrder
 		}
 	}
 	f.and("b.owner_id = ?", owner)
-	f.and("b.deleted_at IS NULL")
+	f.and("b.deleted_at IS NULL AND b.pending_import IS NULL")
 	if q.Status != "" {
 		if !validStatus(q.Status) {
 			return f, id, false, fieldError("status", msgStatus)
@@ -333,7 +333,7 @@ func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery, byOrder
 	if q.Shelf != 0 {
 		var mine bool
 		if err := s.db.get(ctx, &mine,
-			`SELECT EXISTS (SELECT 1 FROM shelves WHERE id = ? AND owner_id = ?)`, q.Shelf, owner); err != nil {
+			`SELECT EXISTS (SELECT 1 FROM shelves WHERE id = ? AND owner_id = ? AND pending_import IS NULL)`, q.Shelf, owner); err != nil {
 			return f, id, false, err
 		}
 		if !mine {
@@ -424,29 +424,59 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 		query = `SELECT * FROM (` + same + `) UNION ALL SELECT * FROM (` + past + `) ORDER BY sort_key ` + dir + `, id ` + dir + ` LIMIT ?`
 		args = append(append(append(args, k, after, limit+1), f.args...), k, limit+1)
 	}
-	// With room for every row, sqlx appends them without growing the slice (a page's worth of
-	// copies of each book, otherwise).
-	rows := make([]struct {
-		Book
-		SortKey any `db:"sort_key"`
-	}, 0, limit+1)
-	if err := s.db.selectAll(ctx, &rows, query, append(args, limit+1)...); err != nil {
+	books, lastKey, err := s.db.findPage(ctx, query, append(args, limit+1), limit)
+	if err != nil {
 		return BookPage{}, wrapFind(err)
 	}
 	var page BookPage
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[limit-1]
+	if len(books) > limit {
+		books = books[:limit]
+		last := books[limit-1].ID
 		if q.Sort == SortAdded {
-			page.Next = last.ID
+			page.Next = last
 		}
-		page.Cursor = cursorOf(q.Sort, last.SortKey, last.ID)
+		page.Cursor = cursorOf(q.Sort, lastKey, last)
 	}
-	page.Books = make([]Book, len(rows))
-	for i, r := range rows {
-		page.Books[i] = r.Book
-	}
+	page.Books = books
 	return page, nil
+}
+
+// findPage runs a query of Find, whose rows are bookColumnsB and a sort key, and returns its
+// books (room made for limit+1) and the sort key of the book at index limit-1, the page's last
+// when there are more.
+//
+// The rows are scanned by hand, into the types the driver returns: sqlx's scan by reflection
+// (a struct made and copied per row, its fields found by name) and database/sql's conversion of
+// an integer into an int (through a string) cost a page some 40 µs and 15 KB
+// (BenchmarkFindSorted, 100,000 books, added/first: 230–255 → 176–202 µs, 62 → 47 KB).
+func (db *DB) findPage(ctx context.Context, query string, args []any, limit int) ([]Book, any, error) {
+	rows, err := db.query(ctx, query, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	books := make([]Book, 0, limit+1)
+	var lastKey any
+	for rows.Next() {
+		var (
+			b             Book
+			pages, rating int64
+			key           any
+		)
+		if err := rows.Scan(&b.ID, &b.Title, &b.Author, &b.Genre, &b.CreatedAt, (*string)(&b.Status),
+			&pages, &rating, &b.FinishedOn, &b.LastPage, &b.LastPercent, &b.LastProgressAt, &b.Cover, &key); err != nil {
+			return nil, nil, storeError(err)
+		}
+		b.Pages, b.Rating = int(pages), Rating(rating)
+		if len(books) == limit-1 {
+			lastKey = key
+		}
+		books = append(books, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, storeError(err)
+	}
+	return books, lastKey, nil
 }
 
 // FindCount counts the owner's live books that match q's search and filters, stopping past max:

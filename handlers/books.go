@@ -45,13 +45,13 @@ func bookInput(c *fiber.Ctx) data.BookInput {
 func bookView(b data.Book) views.Book {
 	v := views.Book{
 		ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Status: string(b.Status), Rating: b.Rating.String(),
-		AddedOn: b.CreatedAt.Format(time.DateOnly), AddedShort: shortDate(b.CreatedAt.Date()),
+		AddedShort: shortDate(b.CreatedAt.Date()),
 	}
 	if b.FinishedOn == "" {
 		return v
 	}
 	if fin, err := time.Parse(time.DateOnly, b.FinishedOn); err == nil {
-		v.Finished, v.FinishedShort = b.FinishedOn, shortDate(fin.Date())
+		v.FinishedShort = shortDate(fin.Date())
 	}
 	return v
 }

