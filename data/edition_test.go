@@ -3,6 +3,7 @@ package data_test
 import (
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,7 +153,7 @@ func TestParseEdition(t *testing.T) {
 				t.Errorf("problems = %q\nwant %q", v.Fields, tt.errs)
 			}
 			for f := range v.Fields {
-				if !strings.Contains(strings.Join(data.EditionFields, " "), f) {
+				if !slices.Contains(data.EditionFields[:], f) {
 					t.Errorf("field %q is not one of EditionFields", f)
 				}
 			}

@@ -38,6 +38,9 @@ type ImportRow struct {
 	OtherAuthors []string `json:",omitempty"`
 	Genre        string
 	ISBN         ISBN
+	// Edition is the book's edition facts as the file has them (normalized, see Edition), the
+	// other trackers' ids among them, which an import matches books on.
+	Edition Edition `json:",omitzero"`
 	// Pages is 0 when the file does not say.
 	Pages  int
 	Rating Rating
@@ -103,8 +106,9 @@ func matchKey(title, author string) string {
 }
 
 // Import writes rows into the owner's library: all of them or, on any error, none. A row
-// matching a live book of the owner's, by ISBN or by title and author, is skipped or updated as
-// onDuplicate says; shelves are found by name, ignoring case, or created.
+// matching a live book of the owner's (see library.match) is skipped or updated as onDuplicate
+// says; shelves are found by name, ignoring case, or created. An update keeps the edition facts
+// the row does not give.
 func (db *DB) Import(ctx context.Context, owner int64, rows []ImportRow, onDuplicate string) (ImportSummary, error) {
 	return db.ImportWith(ctx, owner, rows, ImportOptions{OnDuplicate: onDuplicate})
 }
@@ -320,16 +324,17 @@ func (db *DB) DropPendingBooks(ctx context.Context) (int64, error) {
 	return db.dropPending(ctx, nil)
 }
 
-// library is the owner's live books as an import matches rows against them: by ISBN, and by
-// title and author folded by matchKey.
+// library is the owner's live books as an import matches rows against them: by the other
+// trackers' ids, by ISBN, and by title and author folded by matchKey.
 type library struct {
-	byISBN map[ISBN]int64
-	byKey  map[string]int64
+	byGoodreads, byStoryGraph map[string]int64
+	byISBN                    map[ISBN]int64
+	byKey                     map[string]int64
 }
 
 // loadLibrary reads the owner's live books through q (the read pool, or a transaction).
 func loadLibrary(ctx context.Context, q sqlx.QueryerContext, owner int64) (library, error) {
-	lib := library{byISBN: map[ISBN]int64{}, byKey: map[string]int64{}}
+	lib := library{byGoodreads: map[string]int64{}, byStoryGraph: map[string]int64{}, byISBN: map[ISBN]int64{}, byKey: map[string]int64{}}
 	rows, err := q.QueryContext(ctx, `SELECT id, title, author, COALESCE(isbn, '') FROM books WHERE owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL`, owner)
 	if err != nil {
 		return library{}, err
@@ -344,20 +349,65 @@ func loadLibrary(ctx context.Context, q sqlx.QueryerContext, owner int64) (libra
 		if err := rows.Scan(&id, &title, &author, &isbn); err != nil {
 			return library{}, err
 		}
-		lib.remember(id, ISBN(isbn), title, author)
+		lib.remember(id, Edition{}, ISBN(isbn), title, author)
 	}
-	return lib, rows.Err()
+	if err := rows.Err(); err != nil {
+		return library{}, err
+	}
+	// The ids apart, in a query of their own: only books imported from the trackers have them.
+	ids, err := q.QueryContext(ctx, `
+		SELECT e.book_id, COALESCE(e.goodreads_id, ''), COALESCE(e.storygraph_id, '')
+		FROM editions e JOIN books b ON b.id = e.book_id
+		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL
+			AND (e.goodreads_id IS NOT NULL OR e.storygraph_id IS NOT NULL)`, owner)
+	if err != nil {
+		return library{}, err
+	}
+	defer ids.Close()
+	for ids.Next() {
+		var id int64
+		var e Edition
+		if err := ids.Scan(&id, &e.GoodreadsID, &e.StoryGraphID); err != nil {
+			return library{}, err
+		}
+		lib.rememberIDs(id, e)
+	}
+	return lib, ids.Err()
 }
 
-func (l library) remember(id int64, isbn ISBN, title, author string) {
+// remember adds book id, with what it is matched on, to the library.
+func (l library) remember(id int64, e Edition, isbn ISBN, title, author string) {
+	l.rememberIDs(id, e)
 	if isbn != "" {
 		l.byISBN[isbn] = id
 	}
 	l.byKey[matchKey(title, author)] = id
 }
 
-// match finds the book a row stands for: the same ISBN, else the same title and author.
-func (l library) match(isbn ISBN, title, author string) (int64, bool) {
+// rememberIDs adds the other trackers' ids of book id to the library.
+func (l library) rememberIDs(id int64, e Edition) {
+	if e.GoodreadsID != "" {
+		l.byGoodreads[e.GoodreadsID] = id
+	}
+	if e.StoryGraphID != "" {
+		l.byStoryGraph[e.StoryGraphID] = id
+	}
+}
+
+// match finds the book a row stands for: the one with the same Goodreads or StoryGraph id (a
+// re-import of the same export finds its books, retitled or not), else the same ISBN, else the
+// same title and author.
+func (l library) match(e Edition, isbn ISBN, title, author string) (int64, bool) {
+	if e.GoodreadsID != "" {
+		if id, ok := l.byGoodreads[e.GoodreadsID]; ok {
+			return id, true
+		}
+	}
+	if e.StoryGraphID != "" {
+		if id, ok := l.byStoryGraph[e.StoryGraphID]; ok {
+			return id, true
+		}
+	}
 	if isbn != "" {
 		if id, ok := l.byISBN[isbn]; ok {
 			return id, true
@@ -438,10 +488,10 @@ func (l library) classify(r ImportRow) Classification {
 		return Classification{Kind: RowProblem, Problems: problems}
 	}
 	in := BookInput{Title: r.Title, Author: r.Author}.Normalize()
-	if id, ok := l.match(r.ISBN, in.Title, in.Author); ok {
+	if id, ok := l.match(r.Edition, r.ISBN, in.Title, in.Author); ok {
 		return Classification{Kind: RowMatch, BookID: id}
 	}
-	l.remember(0, r.ISBN, in.Title, in.Author)
+	l.remember(0, r.Edition, r.ISBN, in.Title, in.Author)
 	return Classification{Kind: RowNew}
 }
 
@@ -456,6 +506,14 @@ const MaxReadCount = 100
 const msgReadCount = "The read count is a whole number from 0 to 100, like 1."
 
 var importColumns = map[string]string{"title": "Title", "author": "Author", "genre": "Genre", "status": "Status", "name": "Shelves"}
+
+// editionColumns name the edition's form fields (EditionFields) in the problems of an import's
+// rows, as Goodreads' export names those it has.
+var editionColumns = map[string]string{
+	"publisher": "Publisher", "year": "Year Published", "original_year": "Original Publication Year",
+	"language": "Language", "copies": "Owned Copies", "goodreads_id": "Goodreads Book Id",
+	"storygraph_id": "StoryGraph Id",
+}
 
 // CheckImportRow reports what keeps Import from writing r, as problems at r.Line: the rules of
 // BookInput.Validate and of shelf names.
@@ -489,6 +547,20 @@ func CheckImportRow(r ImportRow) []ImportProblem {
 			return r
 		}, r.Notes)
 		problems = append(problems, ImportProblem{Line: line, Column: "Notes", Value: short(shown), Message: msg})
+	}
+	if r.Edition == (Edition{}) {
+		// Nothing to check.
+	} else if _, err := r.Edition.Validate(time.Now()); err != nil {
+		var v *ValidationError
+		if errors.As(err, &v) {
+			in := r.Edition.Input()
+			in.Copies = strconv.Itoa(r.Edition.Copies)
+			for _, f := range EditionFields {
+				if msg, ok := v.Fields[f]; ok {
+					problems = append(problems, ImportProblem{Line: line, Column: editionColumns[f], Value: short(in.Field(f)), Message: msg})
+				}
+			}
+		}
 	}
 	dated := func(column string, t *time.Time) {
 		if t != nil && !dateInRange(*t) {
@@ -537,8 +609,8 @@ type importer struct {
 
 	shelves map[string]int64 // ShelfKey -> id
 
-	tx                                                                          *sqlx.Tx
-	insertBook, updateBook, insertRead, insertProgress, insertShelf, shelveBook *sqlx.Stmt
+	tx                                                                                              *sqlx.Tx
+	insertBook, updateBook, insertRead, insertProgress, insertShelf, shelveBook, putEdition, getEdition *sqlx.Stmt
 }
 
 // laterRow is a row whose writing waits for the import's last transaction: the update of the
@@ -576,6 +648,8 @@ func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 		{&im.shelveBook, `
 			INSERT INTO book_shelves (book_id, shelf_id, added_at) VALUES (?, ?, ?)
 			ON CONFLICT DO NOTHING`},
+		{&im.putEdition, upsertEdition},
+		{&im.getEdition, `SELECT ` + editionSelect + ` FROM editions e WHERE e.book_id = ?`},
 	} {
 		var err error
 		if *st.dst, err = tx.PreparexContext(ctx, st.query); err != nil {
@@ -588,7 +662,7 @@ func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 
 // end closes the prepared statements of the transaction begin began.
 func (im *importer) end() {
-	for _, st := range []**sqlx.Stmt{&im.insertBook, &im.updateBook, &im.insertRead, &im.insertProgress, &im.insertShelf, &im.shelveBook} {
+	for _, st := range []**sqlx.Stmt{&im.insertBook, &im.updateBook, &im.insertRead, &im.insertProgress, &im.insertShelf, &im.shelveBook, &im.putEdition, &im.getEdition} {
 		if *st != nil {
 			(*st).Close()
 			*st = nil
@@ -629,13 +703,19 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 	if in.Status == "" {
 		in.Status = StatusWant
 	}
-	id, found := im.lib.match(r.ISBN, in.Title, in.Author)
+	edition, err := checkedEdition(r, im.db.now())
+	if err != nil {
+		return err
+	}
+	id, found := im.lib.match(edition, r.ISBN, in.Title, in.Author)
 	switch {
 	case found && onDuplicate == OnDuplicateSkip:
 		sum.Skipped++
 		return nil
 	case found && !im.created[id]:
 		im.later = append(im.later, laterRow{key: key, id: id})
+		// The rows after this one find the book by the ids the update will give it.
+		im.lib.rememberIDs(id, edition)
 		sum.Updated++
 		return nil
 	case found:
@@ -674,7 +754,12 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 		if err := im.cover(ctx, id, r); err != nil {
 			return err
 		}
-		im.lib.remember(id, r.ISBN, in.Title, in.Author)
+		if edition != (Edition{}) {
+			if _, err := im.putEdition.ExecContext(ctx, editionArgs(id, edition, im.db.now())...); err != nil {
+				return err
+			}
+		}
+		im.lib.remember(id, edition, r.ISBN, in.Title, in.Author)
 		im.created[id] = true
 		sum.Created++
 	}
@@ -682,13 +767,38 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 }
 
 // update writes the row r over the owner's book id: what the book says of itself, not its title
-// and author (by which it was matched), and its cover when the row has one.
+// and author (by which it was matched), its cover when the row has one, and the edition facts
+// the row gives (keeping those it does not).
 func (im *importer) update(ctx context.Context, id int64, in BookInput, r ImportRow) error {
 	if _, err := im.updateBook.ExecContext(ctx,
 		in.Genre, in.Status, nullInt(r.Pages), nullInt(int(r.Rating)), r.Notes, nullString(string(r.ISBN)), im.db.now(), id, im.owner); err != nil {
 		return err
 	}
-	return im.cover(ctx, id, r)
+	if err := im.cover(ctx, id, r); err != nil {
+		return err
+	}
+	edition, err := checkedEdition(r, im.db.now())
+	if err != nil || edition == (Edition{}) {
+		return err
+	}
+	var had struct {
+		BookID int64 `db:"book_id"`
+		editionRow
+	}
+	if err := im.getEdition.GetContext(ctx, &had, id); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	_, err = im.putEdition.ExecContext(ctx, editionArgs(id, Edition(had.editionRow).merged(edition), im.db.now())...)
+	return err
+}
+
+// checkedEdition is the row's edition facts, normalized and checked (Edition.Validate); a row
+// without any costs nothing.
+func checkedEdition(r ImportRow, now time.Time) (Edition, error) {
+	if r.Edition == (Edition{}) {
+		return Edition{}, nil
+	}
+	return r.Edition.Validate(now)
 }
 
 // cover stores the row's cover, if it has one, as book id's.
