@@ -228,15 +228,15 @@ type CatalogueChanges struct {
 
 // editionOf reads, in tx, the edition facts of book id: the zero Edition when it has none.
 func editionOf(ctx context.Context, tx *sqlx.Tx, id int64) (Edition, error) {
-	var row editionRow
-	err := tx.GetContext(ctx, &row, `
-		SELECT publisher, COALESCE(published_year, 0) AS published_year, COALESCE(original_year, 0) AS original_year,
-			language, copies, COALESCE(goodreads_id, '') AS goodreads_id, COALESCE(storygraph_id, '') AS storygraph_id
-		FROM editions WHERE book_id = ?`, id)
+	var row struct {
+		BookID int64 `db:"book_id"`
+		editionRow
+	}
+	err := tx.GetContext(ctx, &row, `SELECT `+editionSelect+` FROM editions e WHERE e.book_id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Edition{}, nil
 	}
-	return Edition(row), err
+	return Edition(row.editionRow), err
 }
 
 // TakeFromCatalogue gives the owner's book id the fields of ch in one transaction, checking each
