@@ -609,7 +609,7 @@ type importer struct {
 
 	shelves map[string]int64 // ShelfKey -> id
 
-	tx                                                                                              *sqlx.Tx
+	tx                                                                                                  *sqlx.Tx
 	insertBook, updateBook, insertRead, insertProgress, insertShelf, shelveBook, putEdition, getEdition *sqlx.Stmt
 }
 

@@ -77,6 +77,11 @@ func (s *Server) routes(app *fiber.App) {
 		app.Get("/catalogue/covers/:file", s.serveCatalogueCover)
 	}
 
+	// Stats: a year's reading, or all time's, and the year's goal (stats.go).
+	app.Use("/stats", s.requireUser)
+	app.Get("/stats", s.showStats)
+	app.Post("/stats/goal", s.setGoal)
+
 	// Export: the page and its two downloads (export.go).
 	app.Use("/export", s.requireUser)
 	app.Get("/export", s.showExport)
