@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -24,10 +26,12 @@ import (
 )
 
 // TestCrash runs the real binary, has several readers add books, edit them and record progress
-// at once, kills the server with SIGKILL at a random moment, and checks the database after each
-// kill: SQLite's integrity check passes, every write the server acknowledged (a 2xx) is there as
-// acknowledged (or as the write in flight at the kill, which may have committed), and the kept
-// counts equal a recount. Three kills in go test; BOOKCASE_CRASH_KILLS sets more (task crash).
+// at once while another imports a Goodreads export, kills the server with SIGKILL at a random
+// moment (every other round, while the import is being written), and checks the database after
+// each kill: SQLite's integrity check passes, every write the server acknowledged (a 2xx) is
+// there as acknowledged (or as the write in flight at the kill, which may have committed), an
+// import is in the library whole or not at all, and the kept counts equal a recount; and after
+// each start, that nothing of an interrupted import is left. Three kills in go test; BOOKCASE_CRASH_KILLS sets more (task crash).
 func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the real binary")
@@ -44,7 +48,7 @@ func TestCrash(t *testing.T) {
 	}
 	db := filepath.Join(dir, "crash.db")
 	const readers, workersPerReader = 3, 2
-	for r := range readers {
+	for r := range readers + 1 { // the last one imports
 		add := exec.Command(bin, "user", "add", fmt.Sprintf("reader%d", r), "--db", db)
 		add.Stdin = strings.NewReader("a fine long passphrase\n")
 		if out, err := add.CombinedOutput(); err != nil {
@@ -53,19 +57,24 @@ func TestCrash(t *testing.T) {
 	}
 
 	var workers []*crashWorker
-	jars := make([]http.CookieJar, readers)
+	jars := make([]http.CookieJar, readers+1)
 	for r := range jars {
 		jars[r], _ = cookiejar.New(nil)
-		for w := range workersPerReader {
+		for w := range workersPerReader * min(1, readers-r) {
 			workers = append(workers, &crashWorker{reader: r, name: fmt.Sprintf("r%d-w%d", r, w), books: map[int64]*crashBook{}})
 		}
 	}
+	importer := &crashImporter{reader: readers}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	for round := range kills {
 		srv := startServer(t, bin, db, dir)
-		csrf := make([]string, readers)
-		for r := range readers {
+		csrf := make([]string, readers+1)
+		for r := range readers + 1 {
 			csrf[r] = signIn(t, srv.url, jars[r], r)
+		}
+		// The server starts by deleting what an import killed in the middle had written.
+		if n := pendingAfterStart(t, db); n != 0 {
+			t.Fatalf("round %d: %d books of an interrupted import are left after the start", round, n)
 		}
 		// Kill once this many more writes are acknowledged: a random moment, reached by a
 		// condition, not a timer.
@@ -77,9 +86,28 @@ func TestCrash(t *testing.T) {
 				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 			wg.Go(func() { w.run(srv.url, client, csrf[w.reader], uint64(round), &acked) })
 		}
-		for acked.Load() < target && !srv.exited() {
+		importClient := &http.Client{Jar: jars[importer.reader], Timeout: 30 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		importer.stopped.Store(false)
+		wg.Go(func() { importer.run(srv.url, importClient, csrf[importer.reader], round) })
+		// Every other round, the kill comes while an import is being written: once some of its
+		// books are (unless it is over first).
+		watch, err := sql.Open("sqlite3", "file:"+db+"?mode=ro&_busy_timeout=5000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		writing := func() bool {
+			if round%2 == 0 || importer.stopped.Load() {
+				return true
+			}
+			var n int
+			err := watch.QueryRow(`SELECT COUNT(*) FROM books WHERE pending_import IS NOT NULL`).Scan(&n)
+			return err == nil && n > 0
+		}
+		for (acked.Load() < target || !writing()) && !srv.exited() {
 			time.Sleep(time.Millisecond) // polling the condition above, not waiting for time
 		}
+		watch.Close()
 		if srv.exited() {
 			t.Fatalf("round %d: the server stopped by itself; log:\n%s", round, srv.log())
 		}
@@ -90,8 +118,12 @@ func TestCrash(t *testing.T) {
 				t.Fatalf("round %d: %s: %v", round, w.name, w.err)
 			}
 		}
-		checkAfterCrash(t, db, workers)
-		t.Logf("round %d: killed after %d acknowledged writes; all there", round, acked.Load())
+		if importer.err != nil {
+			t.Fatalf("round %d: importer: %v", round, importer.err)
+		}
+		checkAfterCrash(t, db, workers, importer)
+		t.Logf("round %d: killed after %d acknowledged writes, with %d books of an import being written; all there",
+			round, acked.Load(), pendingAfterStart(t, db))
 	}
 }
 
@@ -194,7 +226,7 @@ func (w *crashWorker) run(base string, client *http.Client, csrf string, seed ui
 
 // checkAfterCrash opens the database as the next start would and checks it against what the
 // workers were told.
-func checkAfterCrash(t *testing.T, path string, workers []*crashWorker) {
+func checkAfterCrash(t *testing.T, path string, workers []*crashWorker, importer *crashImporter) {
 	t.Helper()
 	conn, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
 	if err != nil {
@@ -228,7 +260,19 @@ func checkAfterCrash(t *testing.T, path string, workers []*crashWorker) {
 			}
 		}
 	}
-	rows, err := conn.Query(`SELECT u.id, COALESCE(c.live, 0), (SELECT COUNT(*) FROM books b WHERE b.owner_id = u.id AND b.deleted_at IS NULL)
+	// An import is in the library whole or not at all: the books of one the server said was done
+	// are all there, and of the one in flight at the kill, all or none.
+	for _, im := range importer.imports {
+		var visible int
+		if err := conn.QueryRow(`SELECT COUNT(*) FROM books WHERE title LIKE ? AND deleted_at IS NULL AND pending_import IS NULL`,
+			im.prefix+"%").Scan(&visible); err != nil {
+			t.Fatal(err)
+		}
+		if visible != crashImportRows && (im.done || visible != 0) {
+			t.Errorf("import %s (done: %v): %d of its %d books are in the library", im.prefix, im.done, visible, crashImportRows)
+		}
+	}
+	rows, err := conn.Query(`SELECT u.id, COALESCE(c.live, 0), (SELECT COUNT(*) FROM books b WHERE b.owner_id = u.id AND b.deleted_at IS NULL AND b.pending_import IS NULL)
 		FROM users u LEFT JOIN book_counts c ON c.owner_id = u.id`)
 	if err != nil {
 		t.Fatal(err)
@@ -246,6 +290,127 @@ func checkAfterCrash(t *testing.T, path string, workers []*crashWorker) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// crashImportRows is how many books each round's import adds: a few of the import's batches.
+const crashImportRows = 2000
+
+// crashImporter is a reader who imports a Goodreads export of crashImportRows books each round.
+type crashImporter struct {
+	reader int
+	// imports are the imports confirmed, and whether the server said each was done.
+	imports []*crashImport
+	// stopped is set when run returns.
+	stopped atomic.Bool
+	err     error
+}
+
+type crashImport struct {
+	prefix  string // of its books' titles
+	review  string // its page
+	done    bool
+	deleted bool
+}
+
+var importState = regexp.MustCompile(`data-state="([a-z]+)"`)
+
+// run uploads the round's export, confirms it, and follows it until it is done or the server dies.
+func (im *crashImporter) run(base string, client *http.Client, csrf string, round int) {
+	defer im.stopped.Store(true)
+	prefix := fmt.Sprintf("import-r%d-", round)
+	var file strings.Builder
+	file.WriteString("Book Id,Title,Author,Author l-f,Additional Authors,ISBN,ISBN13,My Rating,Average Rating,Publisher,Binding,Number of Pages,Year Published,Original Publication Year,Date Read,Date Added,Bookshelves,Bookshelves with positions,Exclusive Shelf,My Review,Spoiler,Private Notes,Read Count,Owned Copies\n")
+	for i := range crashImportRows {
+		fields := make([]string, 24)
+		fields[0], fields[1], fields[2], fields[16], fields[18] = strconv.Itoa(i+1), prefix+strconv.Itoa(i), "Crash Import", "imported", "to-read"
+		file.WriteString(strings.Join(fields, ",") + "\n")
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("_csrf", csrf)
+	part, _ := mw.CreateFormFile("file", "goodreads_library_export.csv")
+	_, _ = io.WriteString(part, file.String())
+	_ = mw.Close()
+	post := func(target, contentType string, body io.Reader) (*http.Response, bool) {
+		req, _ := http.NewRequest(http.MethodPost, base+target, body)
+		req.Header.Set("Content-Type", contentType)
+		req.Header.Set("X-Csrf-Token", csrf)
+		res, err := client.Do(req)
+		if err != nil {
+			return nil, false // the server was killed
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			im.err = fmt.Errorf("POST %s: %s", target, res.Status)
+			return nil, false
+		}
+		return res, true
+	}
+	// The imports killed in earlier rounds are failed, and count against the reader's few open
+	// imports: the reader deletes them, as the page offers.
+	for _, old := range im.imports {
+		if !old.done && !old.deleted {
+			form := url.Values{"_csrf": {csrf}}
+			if _, ok := post(old.review+"/delete", "application/x-www-form-urlencoded", strings.NewReader(form.Encode())); !ok {
+				return
+			}
+			old.deleted = true
+		}
+	}
+	res, ok := post("/import", mw.FormDataContentType(), &body)
+	if !ok {
+		return
+	}
+	review := res.Header.Get("Location")
+	current := &crashImport{prefix: prefix, review: review}
+	form := url.Values{"_csrf": {csrf}, "onDuplicate": {"skip"}}
+	if _, ok := post(review+"/confirm", "application/x-www-form-urlencoded", strings.NewReader(form.Encode())); !ok {
+		// Killed with the confirmation in flight: it may have started.
+		im.imports = append(im.imports, current)
+		return
+	}
+	im.imports = append(im.imports, current)
+	for {
+		res, err := client.Get(base + review)
+		if err != nil {
+			return
+		}
+		page, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil {
+			return
+		}
+		m := importState.FindSubmatch(page)
+		if res.StatusCode != http.StatusOK || m == nil {
+			im.err = fmt.Errorf("GET %s: %s, state %q", review, res.Status, m)
+			return
+		}
+		switch string(m[1]) {
+		case "done":
+			current.done = true
+			return
+		case "failed":
+			im.err = fmt.Errorf("the import failed with the server up")
+			return
+		}
+		time.Sleep(10 * time.Millisecond) // polling the server for a state, as the page does
+	}
+}
+
+// pendingAfterStart counts the books that imports are writing, in the database at path.
+func pendingAfterStart(t *testing.T, path string) int {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var n int
+	if err := conn.QueryRow(`SELECT COUNT(*) FROM books WHERE pending_import IS NOT NULL`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // crashServer is the binary running, and its log.

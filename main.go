@@ -185,11 +185,17 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	}
 	defer func() { err = errors.Join(err, closeStore(db.Close, cfg.db, log)) }()
 
-	// An import that was being written when the server last stopped was rolled back: say so.
+	// An import that was being written when the server last stopped did not finish: say so, and
+	// delete the books it had written, which no one has seen.
 	if n, err := db.Imports().FailInterrupted(ctx); err != nil {
 		return err
 	} else if n > 0 {
 		log.Warn("imports interrupted by the last shutdown marked failed", "count", n)
+	}
+	if n, err := db.DropPendingBooks(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("deleted the books of unfinished imports", "count", n)
 	}
 	if n, err := removeStaleSpool(cfg.uploadDir, staleSpool, time.Now()); err != nil {
 		log.Warn("removing uploads left by an earlier run failed", "dir", cfg.uploadDir, "err", err)

@@ -86,7 +86,7 @@ func (s *BookStore) Get(ctx context.Context, owner, id int64) (Book, error) {
 func (db *DB) getBook(ctx context.Context, owner, id int64) (Book, error) {
 	var b Book
 	err := db.get(ctx, &b,
-		`SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL`, id, owner)
+		`SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL`, id, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound
 	}
@@ -225,7 +225,7 @@ func recount(ctx context.Context, tx *sqlx.Tx, owner int64) error {
 		SELECT ?, COUNT(*),
 		       COUNT(CASE WHEN status = 'want' THEN 1 END), COUNT(CASE WHEN status = 'reading' THEN 1 END),
 		       COUNT(CASE WHEN status = 'read' THEN 1 END), COUNT(CASE WHEN status = 'dnf' THEN 1 END)
-		FROM books WHERE owner_id = ? AND deleted_at IS NULL
+		FROM books WHERE owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL
 		ON CONFLICT (owner_id) DO UPDATE SET live = excluded.live, want = excluded.want,
 			reading = excluded.reading, read = excluded.read, dnf = excluded.dnf`, owner, owner)
 	return err
@@ -243,7 +243,7 @@ func (s *BookStore) Update(ctx context.Context, owner, id int64, in BookInput) (
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &b, `
 			UPDATE books SET title = ?, author = ?, genre = ?, updated_at = ?
-			WHERE id = ? AND owner_id = ? AND deleted_at IS NULL
+			WHERE id = ? AND owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL
 			RETURNING `+bookColumns,
 			in.Title, in.Author, in.Genre, now, id, owner); err != nil {
 			return err
@@ -269,7 +269,7 @@ func (s *BookStore) Delete(ctx context.Context, owner, id int64) (Book, error) {
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &b, `
 			UPDATE books SET deleted_at = ?
-			WHERE id = ? AND owner_id = ? AND deleted_at IS NULL
+			WHERE id = ? AND owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL
 			RETURNING `+bookColumns,
 			s.db.now(), id, owner); err != nil {
 			return err
@@ -296,7 +296,7 @@ func (s *BookStore) Restore(ctx context.Context, owner, id int64) (Book, error) 
 			RETURNING `+bookColumns, id, owner)
 		if errors.Is(err, sql.ErrNoRows) { // live already, or not there at all
 			return tx.GetContext(ctx, &b, `
-				SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL`, id, owner)
+				SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL`, id, owner)
 		}
 		if err != nil {
 			return err

@@ -33,7 +33,7 @@ const (
 // ownBook checks, in tx, that id is the owner's live book.
 func ownBook(ctx context.Context, tx *sqlx.Tx, owner, id int64) error {
 	var one int
-	err := tx.GetContext(ctx, &one, `SELECT 1 FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL`, id, owner)
+	err := tx.GetContext(ctx, &one, `SELECT 1 FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL`, id, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}
@@ -84,7 +84,7 @@ func (s *CoverStore) Image(ctx context.Context, owner int64, hash string, size C
 	var img []byte
 	err := s.db.get(ctx, &img, `
 		SELECT c.`+column+` FROM covers c JOIN books b ON b.id = c.book_id
-		WHERE c.hash = ? AND b.owner_id = ? AND b.deleted_at IS NULL LIMIT 1`, hash, owner)
+		WHERE c.hash = ? AND b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL LIMIT 1`, hash, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -100,7 +100,7 @@ func (s *CoverStore) Owns(ctx context.Context, owner int64, hash string) (bool, 
 	var ok bool
 	err := s.db.get(ctx, &ok, `
 		SELECT EXISTS (SELECT 1 FROM covers c JOIN books b ON b.id = c.book_id
-		WHERE c.hash = ? AND b.owner_id = ? AND b.deleted_at IS NULL)`, hash, owner)
+		WHERE c.hash = ? AND b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL)`, hash, owner)
 	if err != nil {
 		return false, fmt.Errorf("cover %s: %w", hash, err)
 	}

@@ -441,6 +441,24 @@ func assertSameBook(t *testing.T, got, want data.Book) {
 	}
 }
 
+// oldWriter returns a function that runs a statement on db, a database of an older schema, and
+// returns the id of the row it inserted.
+func oldWriter(t *testing.T, db *data.DB) func(query string, args ...any) int64 {
+	return func(query string, args ...any) int64 {
+		t.Helper()
+		write, _ := db.Pools()
+		res, err := write.ExecContext(t.Context(), query, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+}
+
 // fixedClock returns a clock for SetClock that reads *now, so a test can move time by assigning it.
 func fixedClock(now *time.Time) func() time.Time { return func() time.Time { return *now } }
 
@@ -459,44 +477,41 @@ func TestMigrateReadingDates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("OpenAt(%d): %v", readingDatesMigration-1, err)
 	}
+	// The old schema is filled by hand: today's store writes columns it does not have yet.
+	oldSQL := oldWriter(t, old)
 	clock := t0
-	old.SetClock(fixedClock(&clock))
-	owner := addReader(t, old, "reader").ID
-	books, reading := old.Books(), old.Reading()
-	status := func(id int64, st data.Status, on time.Time) {
-		t.Helper()
-		if _, err := reading.SetStatus(ctx, owner, id, st, on); err != nil {
-			t.Fatalf("SetStatus(%d, %s): %v", id, st, err)
-		}
+	owner := oldSQL(`INSERT INTO users (username, password_hash, created_at) VALUES ('reader', 'x', ?)`, t0)
+	newBook := func(title, author string, st data.Status) data.Book {
+		id := oldSQL(`INSERT INTO books (owner_id, title, author, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			owner, title, author, st, clock, clock)
+		return data.Book{ID: id}
 	}
-	progress := func(id int64, page int) {
-		t.Helper()
-		if _, err := reading.RecordProgress(ctx, owner, id, data.ProgressInput{Page: page}); err != nil {
-			t.Fatalf("RecordProgress(%d): %v", id, err)
-		}
+	date := func(t time.Time) string { return t.Format(time.DateOnly) }
+	open := func(id int64, on time.Time) int64 {
+		return oldSQL(`INSERT INTO read_throughs (book_id, started_on, outcome) VALUES (?, ?, 'reading')`, id, date(on))
+	}
+	end := func(rt int64, outcome data.Status, on time.Time) {
+		oldSQL(`UPDATE read_throughs SET outcome = ?, finished_on = ? WHERE id = ?`, outcome, date(on), rt)
+	}
+	progress := func(rt int64, page int) {
+		oldSQL(`INSERT INTO progress_updates (read_through_id, page, recorded_at) VALUES (?, ?, ?)`, rt, page, clock)
 		clock = clock.Add(time.Hour)
 	}
-	dune := mustCreate(t, books, owner, data.BookInput{Title: "Dune", Author: "Frank Herbert"})
-	status(dune.ID, data.StatusReading, day(-30))
-	progress(dune.ID, 100)
-	status(dune.ID, data.StatusRead, day(-20))
-	status(dune.ID, data.StatusReading, day(-5))
-	progress(dune.ID, 40)
-	progress(dune.ID, 80)
-	emma := mustCreate(t, books, owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
-	status(emma.ID, data.StatusReading, day(-12))
-	progress(emma.ID, 50)
-	status(emma.ID, data.StatusDNF, day(-11))
+	dune := newBook("Dune", "Frank Herbert", data.StatusReading)
+	first := open(dune.ID, day(-30))
+	progress(first, 100)
+	end(first, data.StatusRead, day(-20))
+	again := open(dune.ID, day(-5))
+	progress(again, 40)
+	progress(again, 80)
+	emma := newBook("Emma", "Jane Austen", data.StatusDNF)
+	rt := open(emma.ID, day(-12))
+	progress(rt, 50)
+	end(rt, data.StatusDNF, day(-11))
 	// The newest reading is deleted: its id must not be given again after the rebuild.
-	gone := mustCreate(t, books, owner, data.BookInput{Title: "Gone", Author: "A"})
-	status(gone.ID, data.StatusReading, day(-3))
-	rts, err := reading.ReadThroughs(ctx, owner, gone.ID)
-	if err != nil || len(rts) != 1 {
-		t.Fatalf("ReadThroughs = %v, %v", rts, err)
-	}
-	if _, err := reading.DeleteReadThrough(ctx, owner, gone.ID, rts[0].ID); err != nil {
-		t.Fatal(err)
-	}
+	gone := newBook("Gone", "A", data.StatusWant)
+	goneReading := open(gone.ID, day(-3))
+	oldSQL(`DELETE FROM read_throughs WHERE id = ?`, goneReading)
 
 	snapshot := func(db *data.DB) map[string]string {
 		t.Helper()
@@ -616,8 +631,8 @@ func TestMigrateReadingDates(t *testing.T) {
 		if err != nil {
 			t.Fatalf("AddReadThrough: %v", err)
 		}
-		if rt.ID <= rts[0].ID {
-			t.Errorf("new reading has id %d, want past the deleted %d", rt.ID, rts[0].ID)
+		if rt.ID <= goneReading {
+			t.Errorf("new reading has id %d, want past the deleted %d", rt.ID, goneReading)
 		}
 		// The triggers still keep the book's progress, and deleting a reading still takes its
 		// progress with it (foreign keys are on again).
@@ -762,9 +777,17 @@ func TestMigrateChangedOnly(t *testing.T) {
 	if err != nil {
 		t.Fatalf("OpenAt(%d): %v", changedOnlyMigration-1, err)
 	}
-	owner := addReader(t, old, "reader").ID
-	dune := mustCreate(t, old.Books(), owner, data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction"})
-	solaris := mustCreate(t, old.Books(), owner, data.BookInput{Title: "Solaris", Author: "Stanisław Lem", Genre: "Science fiction"})
+	// The old schema is filled by hand: today's store writes columns it does not have yet.
+	oldSQL := oldWriter(t, old)
+	owner := oldSQL(`INSERT INTO users (username, password_hash, created_at) VALUES ('reader', 'x', ?)`, t0)
+	newBook := func(title, author string) data.Book {
+		id := oldSQL(`INSERT INTO books (owner_id, title, author, genre, created_at, updated_at) VALUES (?, ?, ?, 'Science fiction', ?, ?)`,
+			owner, title, author, t0, t0)
+		return data.Book{ID: id}
+	}
+	dune := newBook("Dune", "Frank Herbert")
+	solaris := newBook("Solaris", "Stanisław Lem")
+	oldSQL(`INSERT INTO book_counts (owner_id, live, want) VALUES (?, 2, 2)`, owner)
 	if err := old.Close(); err != nil {
 		t.Fatalf("close the old database: %v", err)
 	}

@@ -58,7 +58,7 @@ type EditionInput struct {
 
 // EditionFields are the form fields of an edition, in the order a form shows them: the keys of
 // the *ValidationError that ParseEdition and EditionStore.Set return.
-var EditionFields = []string{"publisher", "year", "original_year", "language", "copies", "goodreads_id", "storygraph_id"}
+var EditionFields = [...]string{"publisher", "year", "original_year", "language", "copies", "goodreads_id", "storygraph_id"}
 
 // Input is the edition as its form shows it: ParseEdition, given it back, returns e.
 func (e Edition) Input() EditionInput {
@@ -287,7 +287,7 @@ type EditionStore struct{ db *DB }
 // Editions returns the store for edition facts.
 func (db *DB) Editions() *EditionStore { return &EditionStore{db: db} }
 
-// editionRow is an Edition as the database columns name it.
+// editionRow is an Edition as the database columns name it (editionSelect).
 type editionRow struct {
 	Publisher    string `db:"publisher"`
 	Year         int    `db:"published_year"`
@@ -300,20 +300,23 @@ type editionRow struct {
 
 // Get returns the edition facts of the owner's book id: the zero Edition when none is known.
 func (s *EditionStore) Get(ctx context.Context, owner, id int64) (Edition, error) {
+	// Two lookups by key, not one query of books LEFT JOIN editions: 27-68 → 11-22 µs at 100 to
+	// 100,000 books (BenchmarkEditionGet, -benchtime 20000x, on a busy machine).
+	var live bool
+	err := s.db.get(ctx, &live, `
+		SELECT EXISTS (SELECT 1 FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL)`, id, owner)
+	if err == nil && !live {
+		return Edition{}, ErrNotFound
+	}
 	var row struct {
-		Book int64 `db:"id"`
+		Book int64 `db:"book_id"`
 		editionRow
 	}
-	// One row for a live book of the owner's, whether or not it has an edition row.
-	err := s.db.get(ctx, &row, `
-		SELECT b.id, COALESCE(e.publisher, '') AS publisher, COALESCE(e.published_year, 0) AS published_year,
-			COALESCE(e.original_year, 0) AS original_year, COALESCE(e.language, '') AS language,
-			COALESCE(e.copies, 0) AS copies, COALESCE(e.goodreads_id, '') AS goodreads_id,
-			COALESCE(e.storygraph_id, '') AS storygraph_id
-		FROM books b LEFT JOIN editions e ON e.book_id = b.id
-		WHERE b.id = ? AND b.owner_id = ? AND b.deleted_at IS NULL`, id, owner)
+	if err == nil {
+		err = s.db.get(ctx, &row, `SELECT `+editionSelect+` FROM editions e WHERE e.book_id = ?`, id)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return Edition{}, ErrNotFound
+		return Edition{}, nil
 	}
 	if err != nil {
 		return Edition{}, fmt.Errorf("edition of book %d: %w", id, err)
@@ -353,17 +356,97 @@ func putEdition(ctx context.Context, tx sqlx.ExecerContext, id int64, e Edition,
 		_, err := tx.ExecContext(ctx, `DELETE FROM editions WHERE book_id = ?`, id)
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO editions (book_id, publisher, published_year, original_year, language, copies,
-			goodreads_id, storygraph_id, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (book_id) DO UPDATE SET publisher = excluded.publisher,
-			published_year = excluded.published_year, original_year = excluded.original_year,
-			language = excluded.language, copies = excluded.copies, goodreads_id = excluded.goodreads_id,
-			storygraph_id = excluded.storygraph_id, updated_at = excluded.updated_at`,
-		id, e.Publisher, nullYear(e.Year), nullYear(e.OriginalYear), e.Language, e.Copies,
-		nullString(e.GoodreadsID), nullString(e.StoryGraphID), now)
+	_, err := tx.ExecContext(ctx, upsertEdition, editionArgs(id, e, now)...)
 	return err
+}
+
+// upsertEdition writes a book's edition row, editionArgs its arguments.
+const upsertEdition = `
+	INSERT INTO editions (book_id, publisher, published_year, original_year, language, copies,
+		goodreads_id, storygraph_id, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (book_id) DO UPDATE SET publisher = excluded.publisher,
+		published_year = excluded.published_year, original_year = excluded.original_year,
+		language = excluded.language, copies = excluded.copies, goodreads_id = excluded.goodreads_id,
+		storygraph_id = excluded.storygraph_id, updated_at = excluded.updated_at`
+
+func editionArgs(id int64, e Edition, now time.Time) []any {
+	return []any{id, e.Publisher, nullYear(e.Year), nullYear(e.OriginalYear), e.Language, e.Copies,
+		nullString(e.GoodreadsID), nullString(e.StoryGraphID), now}
+}
+
+// editionSelect reads editionRow's columns of the editions e.
+const editionSelect = `e.book_id, e.publisher, COALESCE(e.published_year, 0) AS published_year,
+	COALESCE(e.original_year, 0) AS original_year, e.language, e.copies,
+	COALESCE(e.goodreads_id, '') AS goodreads_id, COALESCE(e.storygraph_id, '') AS storygraph_id`
+
+// merged is e with every fact that over knows replaced by over's: what an import's update of a
+// book keeps of what the reader had, since no export carries every fact (Goodreads has no
+// language, StoryGraph no publisher).
+func (e Edition) merged(over Edition) Edition {
+	if over.Publisher != "" {
+		e.Publisher = over.Publisher
+	}
+	if over.Year != 0 {
+		e.Year = over.Year
+	}
+	if over.OriginalYear != 0 {
+		e.OriginalYear = over.OriginalYear
+	}
+	if over.Language != "" {
+		e.Language = over.Language
+	}
+	if over.Copies != 0 {
+		e.Copies = over.Copies
+	}
+	if over.GoodreadsID != "" {
+		e.GoodreadsID = over.GoodreadsID
+	}
+	if over.StoryGraphID != "" {
+		e.StoryGraphID = over.StoryGraphID
+	}
+	return e
+}
+
+// Field returns the value of the form field name (one of EditionFields), as typed.
+func (in EditionInput) Field(name string) string {
+	switch name {
+	case "publisher":
+		return in.Publisher
+	case "year":
+		return in.Year
+	case "original_year":
+		return in.OriginalYear
+	case "language":
+		return in.Language
+	case "copies":
+		return in.Copies
+	case "goodreads_id":
+		return in.GoodreadsID
+	case "storygraph_id":
+		return in.StoryGraphID
+	}
+	return ""
+}
+
+// SetField sets the form field name (one of EditionFields) to value.
+func (in *EditionInput) SetField(name, value string) {
+	switch name {
+	case "publisher":
+		in.Publisher = value
+	case "year":
+		in.Year = value
+	case "original_year":
+		in.OriginalYear = value
+	case "language":
+		in.Language = value
+	case "copies":
+		in.Copies = value
+	case "goodreads_id":
+		in.GoodreadsID = value
+	case "storygraph_id":
+		in.StoryGraphID = value
+	}
 }
 
 // nullYear stores an unknown year (0) as NULL; years before Christ are negative.

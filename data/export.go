@@ -22,6 +22,8 @@ type ExportBook struct {
 	Progress []ProgressUpdate
 	// CoverSmall and CoverLarge are the book's cover as stored, nil when it has none.
 	CoverSmall, CoverLarge []byte
+	// Edition is the book's edition facts, the zero Edition when none is known.
+	Edition Edition
 }
 
 // Export calls visit with each of the owner's live books, oldest (lowest id) first, with its
@@ -48,11 +50,11 @@ func (s *BookStore) Export(ctx context.Context, owner int64, visit func(ExportBo
 }
 
 // exportPage reads up to exportPage of the owner's live books with ids above after, in id order,
-// with their shelves, read-throughs, progress and covers: five queries per page.
+// with their shelves, read-throughs, progress, covers and edition facts: six queries per page.
 func (s *BookStore) exportPage(ctx context.Context, owner, after int64) ([]ExportBook, error) {
 	rows, err := s.db.read.QueryxContext(ctx, `
 		SELECT `+bookColumns+` FROM books
-		WHERE owner_id = ? AND deleted_at IS NULL AND id > ?
+		WHERE owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL AND id > ?
 		ORDER BY id LIMIT ?`, owner, after, exportPage)
 	if err != nil {
 		return nil, err
@@ -133,6 +135,17 @@ func (s *BookStore) exportPage(ctx context.Context, owner, after int64) ([]Expor
 	for _, c := range covers {
 		b := &books[index[c.BookID]]
 		b.CoverSmall, b.CoverLarge = c.Small, c.Large
+	}
+
+	var editions []struct {
+		BookID int64 `db:"book_id"`
+		editionRow
+	}
+	if err := s.selectIn(ctx, &editions, `SELECT `+editionSelect+` FROM editions e WHERE e.book_id IN (?)`, ids); err != nil {
+		return nil, err
+	}
+	for _, e := range editions {
+		books[index[e.BookID]].Edition = Edition(e.editionRow)
 	}
 	return books, nil
 }

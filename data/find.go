@@ -266,7 +266,7 @@ func (s *BookStore) narrow(ctx context.Context, owner int64, q BookQuery) (bool,
 	}
 	if g := strings.TrimSpace(q.Genre); g != "" && !added {
 		if err := s.db.get(ctx, &n, `
-			SELECT COUNT(*) FROM (SELECT 1 FROM books WHERE owner_id = ? AND lower(genre) = lower(?) AND deleted_at IS NULL LIMIT ?) AS m`,
+			SELECT COUNT(*) FROM (SELECT 1 FROM books WHERE owner_id = ? AND lower(genre) = lower(?) AND deleted_at IS NULL AND pending_import IS NULL LIMIT ?) AS m`,
 			owner, g, enough); err != nil {
 			return false, err
 		}
@@ -323,7 +323,7 @@ func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery, byOrder
 		}
 	}
 	f.and("b.owner_id = ?", owner)
-	f.and("b.deleted_at IS NULL")
+	f.and("b.deleted_at IS NULL AND b.pending_import IS NULL")
 	if q.Status != "" {
 		if !validStatus(q.Status) {
 			return f, id, false, fieldError("status", msgStatus)
@@ -333,7 +333,7 @@ func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery, byOrder
 	if q.Shelf != 0 {
 		var mine bool
 		if err := s.db.get(ctx, &mine,
-			`SELECT EXISTS (SELECT 1 FROM shelves WHERE id = ? AND owner_id = ?)`, q.Shelf, owner); err != nil {
+			`SELECT EXISTS (SELECT 1 FROM shelves WHERE id = ? AND owner_id = ? AND pending_import IS NULL)`, q.Shelf, owner); err != nil {
 			return f, id, false, err
 		}
 		if !mine {

@@ -38,6 +38,9 @@ type ImportRow struct {
 	OtherAuthors []string `json:",omitempty"`
 	Genre        string
 	ISBN         ISBN
+	// Edition is the book's edition facts as the file has them (normalized, see Edition), the
+	// other trackers' ids among them, which an import matches books on.
+	Edition Edition `json:",omitzero"`
 	// Pages is 0 when the file does not say.
 	Pages  int
 	Rating Rating
@@ -88,7 +91,8 @@ type ImportOptions struct {
 	// shelves, so that their order (and shelves without books) survive.
 	Shelves []string
 	// Progress, when set, is called with how many rows have been written so far, from the
-	// goroutine that runs Import; every progressEvery rows and after the last.
+	// goroutine that runs Import, outside any transaction: after each batch (importBatch rows)
+	// but the last, and once the import is visible.
 	Progress func(done int)
 
 	// finish runs in the transaction after the last row, so that what it writes commits or rolls
@@ -96,63 +100,174 @@ type ImportOptions struct {
 	finish func(ctx context.Context, tx *sqlx.Tx, sum ImportSummary) error
 }
 
-// progressEvery is how many rows Import writes between two calls of ImportOptions.Progress.
-const progressEvery = 100
-
 // matchKey is a title and author folded for comparison: lower-case, trimmed, spaces collapsed.
 func matchKey(title, author string) string {
 	return strings.ToLower(NormalizeShelfName(title)) + "\x00" + strings.ToLower(NormalizeShelfName(author))
 }
 
-// Import writes rows into the owner's library in one transaction: all of them or, on any error,
-// none. A row matching a live book of the owner's, by ISBN or by title and author, is skipped or
-// updated as onDuplicate says; shelves are found by name, ignoring case, or created.
+// Import writes rows into the owner's library: all of them or, on any error, none. A row
+// matching a live book of the owner's (see library.match) is skipped or updated as onDuplicate
+// says; shelves are found by name, ignoring case, or created. An update keeps the edition facts
+// the row does not give.
 func (db *DB) Import(ctx context.Context, owner int64, rows []ImportRow, onDuplicate string) (ImportSummary, error) {
 	return db.ImportWith(ctx, owner, rows, ImportOptions{OnDuplicate: onDuplicate})
 }
 
 // ImportWith is Import with every option.
 func (db *DB) ImportWith(ctx context.Context, owner int64, rows []ImportRow, opts ImportOptions) (ImportSummary, error) {
-	return db.importWith(ctx, owner, opts, func(_ context.Context, _ *sqlx.Tx, yield func(ImportRow) error) error {
-		for _, r := range rows {
-			if err := yield(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	// An import of rows held in memory has no import of its own to mark its books with: a
+	// number no import has (imports count up from 1) and no other call is likely to draw.
+	marker := -(time.Now().UnixNano() & math.MaxInt32) - 1
+	return db.importWith(ctx, owner, marker, opts, &sliceSource{rows: rows})
 }
 
-// importWith writes the rows that each hands to yield, in one transaction, which each may also
-// read from.
-func (db *DB) importWith(ctx context.Context, owner int64, opts ImportOptions, each func(ctx context.Context, tx *sqlx.Tx, yield func(ImportRow) error) error) (ImportSummary, error) {
+// An import writes its rows in batches, each one transaction, of at most importBatch rows and
+// importBatchTime of work: every other write waits for the writer while a batch runs, so this is
+// what a running import adds to another reader's save at most (BenchmarkCreateDuringImport). A
+// commit costs an import little: 100,000 rows commit some thousand times instead of once
+// (BenchmarkImport).
+const (
+	importBatch     = 250
+	importBatchTime = 20 * time.Millisecond
+)
+
+// importSource hands an import its rows.
+type importSource interface {
+	// next returns the next row and its key (its place among the rows), and false after the last.
+	next(ctx context.Context) (r ImportRow, key int, ok bool, err error)
+	// again calls fn with the rows of the keys, in their order (ascending), reading through q.
+	again(ctx context.Context, q sqlx.QueryerContext, keys []int, fn func(ImportRow) error) error
+}
+
+// sliceSource is the rows of a slice, keyed by index.
+type sliceSource struct {
+	rows []ImportRow
+	at   int
+}
+
+func (s *sliceSource) next(context.Context) (ImportRow, int, bool, error) {
+	if s.at == len(s.rows) {
+		return ImportRow{}, 0, false, nil
+	}
+	s.at++
+	return s.rows[s.at-1], s.at - 1, true, nil
+}
+
+func (s *sliceSource) again(_ context.Context, _ sqlx.QueryerContext, keys []int, fn func(ImportRow) error) error {
+	for _, k := range keys {
+		if err := fn(s.rows[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importWith writes the rows of src, all or none, without holding the writer for long. New books
+// go in a batch of rows at a time, each its own transaction, marked as the import's
+// (books.pending_import = marker): every view, count and search leaves them out. The last
+// transaction does what other readers' writes could otherwise see half done or interleave
+// with: it updates the live books the rows match, creates shelves and puts books on them, makes
+// the new books visible (one UPDATE of the column, which no index of live books holds), and
+// counts again. If anything fails, the marked books are deleted; a crash leaves them to
+// DropPendingBooks at the next start.
+func (db *DB) importWith(ctx context.Context, owner, marker int64, opts ImportOptions, src importSource) (ImportSummary, error) {
 	if opts.OnDuplicate != OnDuplicateSkip && opts.OnDuplicate != OnDuplicateUpdate {
 		return ImportSummary{}, fieldError("onDuplicate", "Choose to skip or update books you already have.")
 	}
+	sum, err := db.importRows(ctx, owner, marker, opts, src)
+	if err != nil {
+		// The import's own context may be what failed: clean up on one of its own.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if _, derr := db.dropPending(dctx, &marker); derr != nil {
+			err = errors.Join(err, fmt.Errorf("delete the books it wrote: %w", derr))
+		}
+	}
+	if errors.Is(err, ErrInvalid) {
+		return ImportSummary{}, err
+	}
+	if err != nil {
+		return ImportSummary{}, fmt.Errorf("import: %w", err)
+	}
+	return sum, nil
+}
+
+func (db *DB) importRows(ctx context.Context, owner, marker int64, opts ImportOptions, src importSource) (ImportSummary, error) {
+	lib, err := loadLibrary(ctx, db.read, owner)
+	if err != nil {
+		return ImportSummary{}, err
+	}
+	im := &importer{db: db, owner: owner, marker: marker, lib: lib, created: map[int64]bool{}}
+	if err := im.loadShelves(ctx); err != nil {
+		return ImportSummary{}, err
+	}
 	var sum ImportSummary
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		im, err := newImporter(ctx, db, tx, owner)
-		if err != nil {
-			return err
-		}
-		defer im.close()
-		for _, name := range opts.Shelves {
-			if _, err := im.shelf(ctx, name, db.now()); err != nil {
-				return fmt.Errorf("shelf %q: %w", name, err)
+	done := 0
+	for more, first := true, true; more; first = false {
+		err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+			if err := im.begin(ctx, tx); err != nil {
+				return err
 			}
-		}
-		done := 0
-		err = each(ctx, tx, func(r ImportRow) error {
-			done++
-			if err := im.row(ctx, r, opts.OnDuplicate, &sum); err != nil {
-				return fmt.Errorf("row %d: %w", done, err)
+			defer im.end()
+			if first {
+				for _, name := range opts.Shelves {
+					if _, err := im.shelf(ctx, name, db.now()); err != nil {
+						return fmt.Errorf("shelf %q: %w", name, err)
+					}
+				}
 			}
-			if opts.Progress != nil && done%progressEvery == 0 {
-				opts.Progress(done)
+			until := time.Now().Add(importBatchTime)
+			for n := 0; n < importBatch && time.Now().Before(until); n++ {
+				r, key, ok, err := src.next(ctx)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					more = false
+					return nil
+				}
+				done++
+				if err := im.write(ctx, r, key, opts.OnDuplicate, &sum); err != nil {
+					return fmt.Errorf("row %d: %w", done, err)
+				}
 			}
 			return nil
 		})
 		if err != nil {
+			return ImportSummary{}, err
+		}
+		if opts.Progress != nil && more {
+			opts.Progress(done)
+		}
+	}
+	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := im.begin(ctx, tx); err != nil {
+			return err
+		}
+		defer im.end()
+		// The new books count in their genres and shelves from now on (the triggers left them
+		// out), and they and the new shelves are the library's.
+		for _, q := range []string{`
+			INSERT INTO genres (owner_id, name_key, name, books)
+			SELECT ?, lower(genre), MIN(genre), COUNT(*) FROM books WHERE pending_import = ? AND genre <> ''
+			GROUP BY lower(genre)
+			ON CONFLICT (owner_id, name_key) DO UPDATE SET books = genres.books + excluded.books`, `
+			UPDATE shelves SET books = shelves.books + n.books
+			FROM (SELECT bs.shelf_id, COUNT(*) AS books FROM books b JOIN book_shelves bs ON bs.book_id = b.id
+			      WHERE b.pending_import = ? GROUP BY bs.shelf_id) AS n
+			WHERE shelves.id = n.shelf_id AND shelves.owner_id = ?`,
+			`UPDATE books SET pending_import = NULL WHERE pending_import = ? AND owner_id = ?`,
+			`UPDATE shelves SET pending_import = NULL WHERE pending_import = ? AND owner_id = ?`,
+		} {
+			args := []any{marker, owner}
+			if strings.Contains(q, "INSERT INTO genres") {
+				args = []any{owner, marker}
+			}
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return err
+			}
+		}
+		if err := im.finish(ctx, src); err != nil {
 			return err
 		}
 		if err := recount(ctx, tx, owner); err != nil {
@@ -163,31 +278,64 @@ func (db *DB) importWith(ctx context.Context, owner int64, opts ImportOptions, e
 				return err
 			}
 		}
-		if opts.Progress != nil {
-			opts.Progress(done)
-		}
 		return nil
 	})
-	if errors.Is(err, ErrInvalid) {
+	if err != nil {
 		return ImportSummary{}, err
 	}
-	if err != nil {
-		return ImportSummary{}, fmt.Errorf("import: %w", err)
+	if opts.Progress != nil {
+		opts.Progress(done)
 	}
 	return sum, nil
 }
 
-// library is the owner's live books as an import matches rows against them: by ISBN, and by
-// title and author folded by matchKey.
+// dropPending deletes the books and shelves that the import marked *marker is writing (every
+// import's, when marker is nil), a few hundred books at a time so that other writes go on
+// meanwhile, and returns how many books it deleted.
+func (db *DB) dropPending(ctx context.Context, marker *int64) (int64, error) {
+	var total int64
+	for {
+		var n int64
+		err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+			res, err := tx.ExecContext(ctx, `
+				DELETE FROM books WHERE id IN (
+					SELECT id FROM books WHERE pending_import IS NOT NULL AND (? IS NULL OR pending_import = ?) LIMIT ?)`,
+				marker, marker, importBatch)
+			if err != nil {
+				return err
+			}
+			if n, err = res.RowsAffected(); err != nil || n > 0 {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `
+				DELETE FROM shelves WHERE pending_import IS NOT NULL AND (? IS NULL OR pending_import = ?)`, marker, marker)
+			return err
+		})
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+}
+
+// DropPendingBooks deletes the books of imports that a stopped server left half written (no
+// import runs before the server starts them), and returns how many there were.
+func (db *DB) DropPendingBooks(ctx context.Context) (int64, error) {
+	return db.dropPending(ctx, nil)
+}
+
+// library is the owner's live books as an import matches rows against them: by the other
+// trackers' ids, by ISBN, and by title and author folded by matchKey.
 type library struct {
-	byISBN map[ISBN]int64
-	byKey  map[string]int64
+	byGoodreads, byStoryGraph map[string]int64
+	byISBN                    map[ISBN]int64
+	byKey                     map[string]int64
 }
 
 // loadLibrary reads the owner's live books through q (the read pool, or a transaction).
 func loadLibrary(ctx context.Context, q sqlx.QueryerContext, owner int64) (library, error) {
-	lib := library{byISBN: map[ISBN]int64{}, byKey: map[string]int64{}}
-	rows, err := q.QueryContext(ctx, `SELECT id, title, author, COALESCE(isbn, '') FROM books WHERE owner_id = ? AND deleted_at IS NULL`, owner)
+	lib := library{byGoodreads: map[string]int64{}, byStoryGraph: map[string]int64{}, byISBN: map[ISBN]int64{}, byKey: map[string]int64{}}
+	rows, err := q.QueryContext(ctx, `SELECT id, title, author, COALESCE(isbn, '') FROM books WHERE owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL`, owner)
 	if err != nil {
 		return library{}, err
 	}
@@ -201,20 +349,65 @@ func loadLibrary(ctx context.Context, q sqlx.QueryerContext, owner int64) (libra
 		if err := rows.Scan(&id, &title, &author, &isbn); err != nil {
 			return library{}, err
 		}
-		lib.remember(id, ISBN(isbn), title, author)
+		lib.remember(id, Edition{}, ISBN(isbn), title, author)
 	}
-	return lib, rows.Err()
+	if err := rows.Err(); err != nil {
+		return library{}, err
+	}
+	// The ids apart, in a query of their own: only books imported from the trackers have them.
+	ids, err := q.QueryContext(ctx, `
+		SELECT e.book_id, COALESCE(e.goodreads_id, ''), COALESCE(e.storygraph_id, '')
+		FROM editions e JOIN books b ON b.id = e.book_id
+		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL
+			AND (e.goodreads_id IS NOT NULL OR e.storygraph_id IS NOT NULL)`, owner)
+	if err != nil {
+		return library{}, err
+	}
+	defer ids.Close()
+	for ids.Next() {
+		var id int64
+		var e Edition
+		if err := ids.Scan(&id, &e.GoodreadsID, &e.StoryGraphID); err != nil {
+			return library{}, err
+		}
+		lib.rememberIDs(id, e)
+	}
+	return lib, ids.Err()
 }
 
-func (l library) remember(id int64, isbn ISBN, title, author string) {
+// remember adds book id, with what it is matched on, to the library.
+func (l library) remember(id int64, e Edition, isbn ISBN, title, author string) {
+	l.rememberIDs(id, e)
 	if isbn != "" {
 		l.byISBN[isbn] = id
 	}
 	l.byKey[matchKey(title, author)] = id
 }
 
-// match finds the book a row stands for: the same ISBN, else the same title and author.
-func (l library) match(isbn ISBN, title, author string) (int64, bool) {
+// rememberIDs adds the other trackers' ids of book id to the library.
+func (l library) rememberIDs(id int64, e Edition) {
+	if e.GoodreadsID != "" {
+		l.byGoodreads[e.GoodreadsID] = id
+	}
+	if e.StoryGraphID != "" {
+		l.byStoryGraph[e.StoryGraphID] = id
+	}
+}
+
+// match finds the book a row stands for: the one with the same Goodreads or StoryGraph id (a
+// re-import of the same export finds its books, retitled or not), else the same ISBN, else the
+// same title and author.
+func (l library) match(e Edition, isbn ISBN, title, author string) (int64, bool) {
+	if e.GoodreadsID != "" {
+		if id, ok := l.byGoodreads[e.GoodreadsID]; ok {
+			return id, true
+		}
+	}
+	if e.StoryGraphID != "" {
+		if id, ok := l.byStoryGraph[e.StoryGraphID]; ok {
+			return id, true
+		}
+	}
 	if isbn != "" {
 		if id, ok := l.byISBN[isbn]; ok {
 			return id, true
@@ -295,10 +488,10 @@ func (l library) classify(r ImportRow) Classification {
 		return Classification{Kind: RowProblem, Problems: problems}
 	}
 	in := BookInput{Title: r.Title, Author: r.Author}.Normalize()
-	if id, ok := l.match(r.ISBN, in.Title, in.Author); ok {
+	if id, ok := l.match(r.Edition, r.ISBN, in.Title, in.Author); ok {
 		return Classification{Kind: RowMatch, BookID: id}
 	}
-	l.remember(0, r.ISBN, in.Title, in.Author)
+	l.remember(0, r.Edition, r.ISBN, in.Title, in.Author)
 	return Classification{Kind: RowNew}
 }
 
@@ -313,6 +506,14 @@ const MaxReadCount = 100
 const msgReadCount = "The read count is a whole number from 0 to 100, like 1."
 
 var importColumns = map[string]string{"title": "Title", "author": "Author", "genre": "Genre", "status": "Status", "name": "Shelves"}
+
+// editionColumns name the edition's form fields (EditionFields) in the problems of an import's
+// rows, as Goodreads' export names those it has.
+var editionColumns = map[string]string{
+	"publisher": "Publisher", "year": "Year Published", "original_year": "Original Publication Year",
+	"language": "Language", "copies": "Owned Copies", "goodreads_id": "Goodreads Book Id",
+	"storygraph_id": "StoryGraph Id",
+}
 
 // CheckImportRow reports what keeps Import from writing r, as problems at r.Line: the rules of
 // BookInput.Validate and of shelf names.
@@ -347,6 +548,20 @@ func CheckImportRow(r ImportRow) []ImportProblem {
 		}, r.Notes)
 		problems = append(problems, ImportProblem{Line: line, Column: "Notes", Value: short(shown), Message: msg})
 	}
+	if r.Edition == (Edition{}) {
+		// Nothing to check.
+	} else if _, err := r.Edition.Validate(time.Now()); err != nil {
+		var v *ValidationError
+		if errors.As(err, &v) {
+			in := r.Edition.Input()
+			in.Copies = strconv.Itoa(r.Edition.Copies)
+			for _, f := range EditionFields {
+				if msg, ok := v.Fields[f]; ok {
+					problems = append(problems, ImportProblem{Line: line, Column: editionColumns[f], Value: short(in.Field(f)), Message: msg})
+				}
+			}
+		}
+	}
 	dated := func(column string, t *time.Time) {
 		if t != nil && !dateInRange(*t) {
 			problems = append(problems, ImportProblem{Line: line, Column: column, Value: t.Format(dateLayout), Message: msgDateRange})
@@ -378,42 +593,44 @@ func short(s string) string {
 	return s
 }
 
-// importer holds one import's transaction, its prepared statements, and its lookups of the
-// owner's books and shelves.
+// importer writes one import's rows: a transaction at a time (begin, end), with its lookups of
+// the owner's books and shelves, and what the last transaction is left to do.
 type importer struct {
-	db      *DB
-	tx      *sqlx.Tx
-	owner   int64
-	lib     library
+	db     *DB
+	owner  int64
+	marker int64 // books.pending_import of the books it creates
+	lib    library
+	// created holds the books this import created: a row matching one of them updates it at
+	// once, since no one sees it yet.
+	created map[int64]bool
+	// later are the rows matching a live book, in the rows' order: the last transaction updates
+	// those books, so that a failed import changes none.
+	later []laterRow
+
 	shelves map[string]int64 // ShelfKey -> id
 
-	insertBook, updateBook, insertRead, insertProgress, insertShelf, shelveBook *sqlx.Stmt
+	tx                                                                                                  *sqlx.Tx
+	insertBook, updateBook, insertRead, insertProgress, insertShelf, shelveBook, putEdition, getEdition *sqlx.Stmt
 }
 
-func newImporter(ctx context.Context, db *DB, tx *sqlx.Tx, owner int64) (*importer, error) {
-	lib, err := loadLibrary(ctx, tx, owner)
-	if err != nil {
-		return nil, err
-	}
-	im := &importer{db: db, tx: tx, owner: owner, lib: lib, shelves: map[string]int64{}}
-	var shelves []struct {
-		ID  int64  `db:"id"`
-		Key string `db:"name_key"`
-	}
-	if err := tx.SelectContext(ctx, &shelves, `SELECT id, name_key FROM shelves WHERE owner_id = ?`, owner); err != nil {
-		return nil, err
-	}
-	for _, sh := range shelves {
-		im.shelves[sh.Key] = sh.ID
-	}
-	// Prepared once for the whole import: SQLite then parses each statement once, not per row.
+// laterRow is a row whose writing waits for the import's last transaction: the update of the
+// live book id that the row at key matches.
+type laterRow struct {
+	key int
+	id  int64
+}
+
+// begin prepares the import's statements in tx, a transaction of its own: SQLite then parses
+// each statement once per transaction, not per row.
+func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
+	im.tx = tx
 	for _, st := range []struct {
 		dst   **sqlx.Stmt
 		query string
 	}{
 		{&im.insertBook, `
-			INSERT INTO books (owner_id, title, author, genre, status, pages, rating, notes, isbn, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			INSERT INTO books (owner_id, title, author, genre, status, pages, rating, notes, isbn, created_at, updated_at, pending_import)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&im.updateBook, `
 			UPDATE books SET genre = ?, status = ?, pages = ?, rating = ?, notes = ?, isbn = ?, updated_at = ?
 			WHERE id = ? AND owner_id = ?`},
@@ -422,52 +639,92 @@ func newImporter(ctx context.Context, db *DB, tx *sqlx.Tx, owner int64) (*import
 			VALUES (?, ?, ?, ?, ?)`},
 		{&im.insertProgress, `
 			INSERT INTO progress_updates (read_through_id, page, percent, recorded_at) VALUES (?, ?, ?, ?)`},
+		// A shelf the reader made meanwhile under the same name is the one the books go on.
 		{&im.insertShelf, `
-			INSERT INTO shelves (owner_id, name, name_key, position, created_at)
-			VALUES (?, ?, ?, (SELECT COALESCE(MAX(position) + 1, 0) FROM shelves WHERE owner_id = ?), ?)
+			INSERT INTO shelves (owner_id, name, name_key, position, created_at, pending_import)
+			VALUES (?, ?, ?, (SELECT COALESCE(MAX(position) + 1, 0) FROM shelves WHERE owner_id = ?), ?, ?)
+			ON CONFLICT (owner_id, name_key) DO UPDATE SET name_key = excluded.name_key
 			RETURNING id`},
 		{&im.shelveBook, `
 			INSERT INTO book_shelves (book_id, shelf_id, added_at) VALUES (?, ?, ?)
 			ON CONFLICT DO NOTHING`},
+		{&im.putEdition, upsertEdition},
+		{&im.getEdition, `SELECT ` + editionSelect + ` FROM editions e WHERE e.book_id = ?`},
 	} {
+		var err error
 		if *st.dst, err = tx.PreparexContext(ctx, st.query); err != nil {
-			im.close()
-			return nil, err
+			im.end()
+			return err
 		}
 	}
-	return im, nil
+	return nil
 }
 
-// close closes the prepared statements.
-func (im *importer) close() {
-	for _, st := range []*sqlx.Stmt{im.insertBook, im.updateBook, im.insertRead, im.insertProgress, im.insertShelf, im.shelveBook} {
-		if st != nil {
-			st.Close()
+// end closes the prepared statements of the transaction begin began.
+func (im *importer) end() {
+	for _, st := range []**sqlx.Stmt{&im.insertBook, &im.updateBook, &im.insertRead, &im.insertProgress, &im.insertShelf, &im.shelveBook, &im.putEdition, &im.getEdition} {
+		if *st != nil {
+			(*st).Close()
+			*st = nil
 		}
 	}
+	im.tx = nil
 }
 
-func (im *importer) row(ctx context.Context, r ImportRow, onDuplicate string, sum *ImportSummary) error {
+// loadShelves reads the owner's shelves, for shelf.
+func (im *importer) loadShelves(ctx context.Context) error {
+	var shelves []struct {
+		ID  int64  `db:"id"`
+		Key string `db:"name_key"`
+	}
+	if err := im.db.selectAll(ctx, &shelves, `SELECT id, name_key FROM shelves WHERE owner_id = ? AND pending_import IS NULL`, im.owner); err != nil {
+		return err
+	}
+	im.shelves = make(map[string]int64, len(shelves))
+	for _, sh := range shelves {
+		im.shelves[sh.Key] = sh.ID
+	}
+	return nil
+}
+
+// write writes the row at key that it can before the import's last transaction: a new book (not
+// yet visible) on its shelves, or the update of one this import created; it leaves to finish the
+// updates of live books.
+func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate string, sum *ImportSummary) error {
 	in := BookInput{Title: r.Title, Author: r.Author, Genre: r.Genre, Status: r.Status}.Normalize()
 	if err := in.Validate(); err != nil {
 		return err
 	}
+	for _, sh := range r.Shelves {
+		if _, err := validateShelfName(sh); err != nil {
+			return err
+		}
+	}
 	if in.Status == "" {
 		in.Status = StatusWant
 	}
-	id, found := im.lib.match(r.ISBN, in.Title, in.Author)
-	now := im.db.now()
+	edition, err := checkedEdition(r, im.db.now())
+	if err != nil {
+		return err
+	}
+	id, found := im.lib.match(edition, r.ISBN, in.Title, in.Author)
 	switch {
 	case found && onDuplicate == OnDuplicateSkip:
 		sum.Skipped++
 		return nil
+	case found && !im.created[id]:
+		im.later = append(im.later, laterRow{key: key, id: id})
+		// The rows after this one find the book by the ids the update will give it.
+		im.lib.rememberIDs(id, edition)
+		sum.Updated++
+		return nil
 	case found:
-		if _, err := im.updateBook.ExecContext(ctx,
-			in.Genre, in.Status, nullInt(r.Pages), nullInt(int(r.Rating)), r.Notes, nullString(string(r.ISBN)), now, id, im.owner); err != nil {
+		if err := im.update(ctx, id, in, r); err != nil {
 			return err
 		}
 		sum.Updated++
 	default:
+		now := im.db.now()
 		created, updated := now, now
 		if r.DateAdded != nil {
 			created = r.DateAdded.UTC()
@@ -477,7 +734,7 @@ func (im *importer) row(ctx context.Context, r ImportRow, onDuplicate string, su
 		}
 		res, err := im.insertBook.ExecContext(ctx,
 			im.owner, in.Title, in.Author, in.Genre, in.Status, nullInt(r.Pages), nullInt(int(r.Rating)), r.Notes,
-			nullString(string(r.ISBN)), created, updated)
+			nullString(string(r.ISBN)), created, updated, im.marker)
 		if err != nil {
 			return err
 		}
@@ -494,18 +751,88 @@ func (im *importer) row(ctx context.Context, r ImportRow, onDuplicate string, su
 		} else if err := im.readThrough(ctx, id, in.Status, r); err != nil {
 			return err
 		}
-		im.lib.remember(id, r.ISBN, in.Title, in.Author)
+		if err := im.cover(ctx, id, r); err != nil {
+			return err
+		}
+		if edition != (Edition{}) {
+			if _, err := im.putEdition.ExecContext(ctx, editionArgs(id, edition, im.db.now())...); err != nil {
+				return err
+			}
+		}
+		im.lib.remember(id, edition, r.ISBN, in.Title, in.Author)
+		im.created[id] = true
 		sum.Created++
 	}
-	if r.CoverLarge != nil {
-		if err := CheckCover(r.CoverSmall, r.CoverLarge); err != nil {
-			return err
-		}
-		if _, err := putCover(ctx, im.tx, id, r.CoverSmall, r.CoverLarge, now); err != nil {
-			return err
-		}
+	return im.shelve(ctx, id, r.Shelves, im.db.now())
+}
+
+// update writes the row r over the owner's book id: what the book says of itself, not its title
+// and author (by which it was matched), its cover when the row has one, and the edition facts
+// the row gives (keeping those it does not).
+func (im *importer) update(ctx context.Context, id int64, in BookInput, r ImportRow) error {
+	if _, err := im.updateBook.ExecContext(ctx,
+		in.Genre, in.Status, nullInt(r.Pages), nullInt(int(r.Rating)), r.Notes, nullString(string(r.ISBN)), im.db.now(), id, im.owner); err != nil {
+		return err
 	}
-	return im.shelve(ctx, id, r.Shelves, now)
+	if err := im.cover(ctx, id, r); err != nil {
+		return err
+	}
+	edition, err := checkedEdition(r, im.db.now())
+	if err != nil || edition == (Edition{}) {
+		return err
+	}
+	var had struct {
+		BookID int64 `db:"book_id"`
+		editionRow
+	}
+	if err := im.getEdition.GetContext(ctx, &had, id); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	_, err = im.putEdition.ExecContext(ctx, editionArgs(id, Edition(had.editionRow).merged(edition), im.db.now())...)
+	return err
+}
+
+// checkedEdition is the row's edition facts, normalized and checked (Edition.Validate); a row
+// without any costs nothing.
+func checkedEdition(r ImportRow, now time.Time) (Edition, error) {
+	if r.Edition == (Edition{}) {
+		return Edition{}, nil
+	}
+	return r.Edition.Validate(now)
+}
+
+// cover stores the row's cover, if it has one, as book id's.
+func (im *importer) cover(ctx context.Context, id int64, r ImportRow) error {
+	if r.CoverLarge == nil {
+		return nil
+	}
+	if err := CheckCover(r.CoverSmall, r.CoverLarge); err != nil {
+		return err
+	}
+	_, err := putCover(ctx, im.tx, id, r.CoverSmall, r.CoverLarge, im.db.now())
+	return err
+}
+
+// finish does, in the import's last transaction, what write left: the updates of live books,
+// their rows read again from src, so that an import of any size keeps only their keys in memory.
+func (im *importer) finish(ctx context.Context, src importSource) error {
+	keys := make([]int, len(im.later))
+	for i, l := range im.later {
+		keys[i] = l.key
+	}
+	i := 0
+	return src.again(ctx, im.tx, keys, func(r ImportRow) error {
+		l := im.later[i]
+		i++
+		in := BookInput{Title: r.Title, Author: r.Author, Genre: r.Genre, Status: r.Status}.Normalize()
+		if in.Status == "" {
+			in.Status = StatusWant
+		}
+		if err := im.update(ctx, l.id, in, r); err != nil {
+			return fmt.Errorf("row %d: %w", l.key, err)
+		}
+		return im.shelve(ctx, l.id, r.Shelves, im.db.now())
+	})
 }
 
 // readThrough records the readings that a new book's status, the file's dates and its read
@@ -640,7 +967,7 @@ func (im *importer) shelf(ctx context.Context, raw string, now time.Time) (int64
 		return id, nil
 	}
 	var id int64
-	if err := im.insertShelf.QueryRowxContext(ctx, im.owner, name, key, im.owner, now).Scan(&id); err != nil {
+	if err := im.insertShelf.QueryRowxContext(ctx, im.owner, name, key, im.owner, now, im.marker).Scan(&id); err != nil {
 		return 0, err
 	}
 	im.shelves[key] = id

@@ -3,6 +3,9 @@ package data_test
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,4 +50,84 @@ func BenchmarkImport(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(rows)), "µs/row")
+}
+
+// BenchmarkCreateDuringImport measures what a running import costs other readers: while one
+// reader imports 100,000 rows (benchRows), four others add books one after another, and the
+// benchmark reports the latency of their adds (p50, p99, the longest) and how long the import
+// took. Run it once: -benchtime 1x.
+func BenchmarkCreateDuringImport(b *testing.B) {
+	const rows, writers = 100_000, 4
+	file := benchRows(rows)
+	for b.Loop() {
+		b.StopTimer()
+		db, err := data.Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatalf("Open: %v", err)
+		}
+		importer, err := db.Users().Create(b.Context(), "importer", goodPassword)
+		if err != nil {
+			b.Fatal(err)
+		}
+		others := make([]data.User, writers)
+		for i := range others {
+			if others[i], err = db.Users().Create(b.Context(), fmt.Sprintf("reader%d", i), goodPassword); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		started := make(chan struct{})
+		var once sync.Once
+		done := make(chan error, 1)
+		t0 := time.Now()
+		go func() {
+			_, err := db.ImportWith(b.Context(), importer.ID, file, data.ImportOptions{
+				OnDuplicate: data.OnDuplicateSkip,
+				Progress:    func(int) { once.Do(func() { close(started) }) },
+			})
+			done <- err
+		}()
+		<-started
+		var (
+			mu        sync.Mutex
+			latencies []time.Duration
+			wg        sync.WaitGroup
+			stop      atomic.Bool
+		)
+		for _, r := range others {
+			wg.Go(func() {
+				for i := 0; !stop.Load(); i++ {
+					at := time.Now()
+					if _, err := db.Books().Create(b.Context(), r.ID, data.BookInput{Title: fmt.Sprintf("Book %d", i), Author: "A"}); err != nil {
+						b.Error(err)
+						return
+					}
+					mu.Lock()
+					latencies = append(latencies, time.Since(at))
+					mu.Unlock()
+				}
+			})
+		}
+		err = <-done
+		took := time.Since(t0)
+		stop.Store(true)
+		wg.Wait()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		slices.Sort(latencies)
+		at := func(q float64) float64 {
+			return float64(latencies[min(len(latencies)-1, int(q*float64(len(latencies))))].Microseconds()) / 1000
+		}
+		b.ReportMetric(float64(len(latencies)), "creates")
+		b.ReportMetric(at(0.5), "p50-ms")
+		b.ReportMetric(at(0.99), "p99-ms")
+		b.ReportMetric(at(1), "max-ms")
+		b.ReportMetric(took.Seconds(), "import-s")
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
 }

@@ -217,3 +217,95 @@ func importedDate(t *time.Time) string {
 	}
 	return t.Format(time.DateOnly)
 }
+
+// TestImportEditions: an import keeps each row's edition facts; importing the same export again
+// finds its books by their Goodreads or StoryGraph id, even retitled and without an ISBN, among
+// the owner's live books only; an update takes the file's facts and keeps those the file does
+// not give; a bad fact in a row is a problem of the row.
+func TestImportEditions(t *testing.T) {
+	db := openDB(t)
+	ctx := t.Context()
+	ada, bob := addReader(t, db, "ada").ID, addReader(t, db, "bob").ID
+	rows := func() []data.ImportRow {
+		return []data.ImportRow{
+			{Title: "Dune (Dune, #1)", Author: "Frank Herbert", Edition: data.Edition{Publisher: "Ace", Year: 2005, OriginalYear: 1965, GoodreadsID: "234225"}},
+			{Title: "Piranesi", Author: "Susanna Clarke", Edition: data.Edition{StoryGraphID: "b5c8a0f1-uid", Copies: 1}},
+			{Title: "The Iliad", Author: "Homer", Edition: data.Edition{OriginalYear: -750, Language: "grc", GoodreadsID: "1371"}},
+		}
+	}
+	if sum, err := db.Import(ctx, ada, rows(), data.OnDuplicateSkip); err != nil || sum != (data.ImportSummary{Created: 3}) {
+		t.Fatalf("Import = %+v, %v; want 3 created", sum, err)
+	}
+	books := map[string]data.Book{}
+	page, err := db.Books().List(ctx, ada, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range page.Books {
+		books[b.Title] = b
+	}
+	for _, r := range rows() {
+		if e, err := db.Editions().Get(ctx, ada, books[r.Title].ID); err != nil || e != r.Edition {
+			t.Errorf("%s: edition %+v, %v; want %+v", r.Title, e, err, r.Edition)
+		}
+	}
+
+	// The reader retitles Dune and says its language; the Iliad is deleted.
+	dune, iliad := books["Dune (Dune, #1)"], books["The Iliad"]
+	if _, err := db.Books().Update(ctx, ada, dune.ID, data.BookInput{Title: "Dune", Author: "Frank Herbert"}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := db.Editions().Get(ctx, ada, dune.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Language, e.Publisher = "en", "Chilton Books"
+	if _, err := db.Editions().Set(ctx, ada, dune.ID, e); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Books().Delete(ctx, ada, iliad.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	classes, err := db.Classify(ctx, ada, rows())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []data.Classification{
+		{Kind: data.RowMatch, BookID: dune.ID},
+		{Kind: data.RowMatch, BookID: books["Piranesi"].ID},
+		{Kind: data.RowNew}, // its book is deleted
+	}
+	for i := range want {
+		if classes[i].Kind != want[i].Kind || classes[i].BookID != want[i].BookID {
+			t.Errorf("row %d classified %+v, want %+v", i, classes[i], want[i])
+		}
+	}
+	// Another reader's ids are not this reader's: bob's import of the same file creates all.
+	if classes, err := db.Classify(ctx, bob, rows()); err != nil || classes[0].Kind != data.RowNew || classes[1].Kind != data.RowNew {
+		t.Errorf("bob's rows classified %+v, %v; want new", classes, err)
+	}
+
+	sum, err := db.Import(ctx, ada, rows(), data.OnDuplicateUpdate)
+	if err != nil || sum != (data.ImportSummary{Created: 1, Updated: 2}) {
+		t.Fatalf("Import again = %+v, %v; want 2 updated and the deleted one created again", sum, err)
+	}
+	wantDune := data.Edition{Publisher: "Ace", Year: 2005, OriginalYear: 1965, Language: "en", GoodreadsID: "234225"}
+	if got, err := db.Editions().Get(ctx, ada, dune.ID); err != nil || got != wantDune {
+		t.Errorf("Dune's edition after the update = %+v, %v; want the file's facts and the language kept: %+v", got, err, wantDune)
+	}
+	if n, err := db.Books().Count(ctx, ada); err != nil || n != 3 {
+		t.Errorf("%d books, %v; want 3", n, err)
+	}
+
+	// A fact that breaks the rules is a problem of its row, in its column.
+	bad := rows()[:1]
+	bad[0].Edition.Copies, bad[0].Edition.Language = -1, "xx"
+	problems := data.CheckImportRow(bad[0])
+	if len(problems) != 2 || problems[0].Column != "Language" || problems[1].Column != "Owned Copies" || problems[1].Value != "-1" {
+		t.Errorf("problems = %+v, want the language and the copies", problems)
+	}
+	if _, err := db.Import(ctx, ada, bad, data.OnDuplicateUpdate); err == nil {
+		t.Error("Import of a row with a bad edition succeeded")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -547,7 +548,7 @@ func (s *ImportStore) Start(ctx context.Context, owner, id int64, onDuplicate st
 // msgImportFailed is what a failed import says when it failed for a reason of the server's.
 const msgImportFailed = "The import stopped before it finished, so nothing was saved. Confirm it again to retry."
 
-// Run writes the owner's running import id into the library, in one transaction (ImportWith),
+// Run writes the owner's running import id into the library, all or nothing (ImportWith),
 // calling progress with how many of total rows are written. On success the import is done, with
 // its counts, and its rows are deleted in the same transaction; on failure nothing is written and
 // the import is failed, to be confirmed again.
@@ -604,40 +605,64 @@ func (s *ImportStore) run(ctx context.Context, owner int64, im Import, progress 
 		_, err := tx.ExecContext(ctx, `DELETE FROM import_chunks WHERE import_id = ?`, im.ID)
 		return err
 	}
-	// The rows are read in the writing transaction a batch at a time, so memory stays bounded
-	// whatever the size of the file.
-	return s.db.importWith(ctx, owner, opts, func(ctx context.Context, tx *sqlx.Tx, yield func(ImportRow) error) error {
-		st, err := tx.PreparexContext(ctx, `
+	// The rows are read a chunk at a time, so memory stays bounded whatever the size of the file.
+	return s.db.importWith(ctx, owner, im.ID, opts, &chunkSource{db: s.db, id: im.ID})
+}
+
+// chunkSource is the rows of import id that it writes (new and matching ones), keyed by their
+// number, read a chunk at a time through the read pool.
+type chunkSource struct {
+	db    *DB
+	id    int64
+	after int // the first row of the last chunk read
+	rows  []ImportRow
+}
+
+func (s *chunkSource) next(ctx context.Context) (ImportRow, int, bool, error) {
+	for {
+		for len(s.rows) > 0 {
+			r := s.rows[0]
+			s.rows = s.rows[1:]
+			if r.Kind == RowNew || r.Kind == RowMatch {
+				return r, r.N, true, nil
+			}
+		}
+		var rec chunkRecord
+		err := s.db.get(ctx, &rec, `
 			SELECT first_n, last_n, problems, matches, news, dropped, packed FROM import_chunks
-			WHERE import_id = ? AND first_n > ? AND (matches > 0 OR news > 0) ORDER BY first_n LIMIT 1`)
+			WHERE import_id = ? AND first_n > ? AND (matches > 0 OR news > 0) ORDER BY first_n LIMIT 1`, s.id, s.after)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ImportRow{}, 0, false, nil
+		}
 		if err != nil {
+			return ImportRow{}, 0, false, err
+		}
+		c, err := rec.decode()
+		if err != nil {
+			return ImportRow{}, 0, false, err
+		}
+		s.after, s.rows = c.First, c.Rows
+	}
+}
+
+func (s *chunkSource) again(ctx context.Context, q sqlx.QueryerContext, keys []int, fn func(ImportRow) error) error {
+	var c chunk
+	for _, n := range keys {
+		if len(c.Rows) == 0 || n > c.Last {
+			var err error
+			if c, _, err = chunkOf(ctx, q, s.id, n); err != nil {
+				return err
+			}
+		}
+		i := slices.IndexFunc(c.Rows, func(r ImportRow) bool { return r.N == n })
+		if i < 0 {
+			return fmt.Errorf("import %d has no row %d", s.id, n)
+		}
+		if err := fn(c.Rows[i]); err != nil {
 			return err
 		}
-		defer st.Close()
-		for after := 0; ; {
-			var rec chunkRecord
-			err := st.GetContext(ctx, &rec, im.ID, after)
-			if errors.Is(err, sql.ErrNoRows) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			c, err := rec.decode()
-			if err != nil {
-				return err
-			}
-			for _, r := range c.Rows {
-				if r.Kind != RowNew && r.Kind != RowMatch {
-					continue
-				}
-				if err := yield(r); err != nil {
-					return err
-				}
-			}
-			after = c.First
-		}
-	})
+	}
+	return nil
 }
 
 // Delete removes the owner's import id and its rows (not the books it wrote), and gives their
@@ -665,7 +690,7 @@ func (s *ImportStore) Delete(ctx context.Context, owner, id int64) error {
 }
 
 // FailInterrupted marks every running import failed, for a server starting after one stopped in
-// the middle of an import (whose transaction was rolled back). It returns how many there were.
+// the middle of an import (DropPendingBooks deletes what it wrote). It returns how many there were.
 func (s *ImportStore) FailInterrupted(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {

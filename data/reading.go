@@ -374,7 +374,7 @@ func stoppedAt(ctx context.Context, tx *sqlx.Tx, rtID int64, outcome Status, pag
 func liveBook(ctx context.Context, tx *sqlx.Tx, owner, id int64) (Book, error) {
 	var b Book
 	err := tx.GetContext(ctx, &b, `
-		SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL`, id, owner)
+		SELECT `+bookColumns+` FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL`, id, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound
 	}
@@ -845,7 +845,7 @@ func (s *ReadingStore) CurrentlyReading(ctx context.Context, owner int64, limit 
 		SELECT id, title, COALESCE(pages, 0) AS pages, progress_page, progress_percent, progress_at,
 			COALESCE((SELECT c.hash FROM covers c WHERE c.book_id = books.id), '') AS cover
 		FROM books
-		WHERE owner_id = ? AND status = 'reading' AND deleted_at IS NULL
+		WHERE owner_id = ? AND status = 'reading' AND deleted_at IS NULL AND pending_import IS NULL
 		ORDER BY updated_at DESC, id DESC
 		LIMIT ?`, owner, limit)
 	if err != nil {

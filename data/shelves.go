@@ -194,7 +194,7 @@ func (s *ShelfStore) Delete(ctx context.Context, owner, id int64) error {
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var pos int
 		if err := tx.GetContext(ctx, &pos,
-			`SELECT position FROM shelves WHERE id = ? AND owner_id = ?`, id, owner); err != nil {
+			`SELECT position FROM shelves WHERE id = ? AND owner_id = ? AND pending_import IS NULL`, id, owner); err != nil {
 			return err
 		}
 		// Spelled out rather than left to ON DELETE CASCADE, like UserStore.Delete.
@@ -222,7 +222,7 @@ func (s *ShelfStore) Delete(ctx context.Context, owner, id int64) error {
 // List returns the owner's shelves in their order, each with its count of live books.
 func (s *ShelfStore) List(ctx context.Context, owner int64) ([]Shelf, error) {
 	shelves := []Shelf{}
-	if err := s.db.selectAll(ctx, &shelves, shelfSelect+` WHERE s.owner_id = ?`+shelfOrder, owner); err != nil {
+	if err := s.db.selectAll(ctx, &shelves, shelfSelect+` WHERE s.owner_id = ? AND s.pending_import IS NULL`+shelfOrder, owner); err != nil {
 		return nil, fmt.Errorf("list shelves: %w", err)
 	}
 	return shelves, nil
@@ -231,7 +231,7 @@ func (s *ShelfStore) List(ctx context.Context, owner int64) ([]Shelf, error) {
 // Get returns the owner's shelf id with its count of live books, or ErrNotFound.
 func (s *ShelfStore) Get(ctx context.Context, owner, id int64) (Shelf, error) {
 	var sh Shelf
-	err := s.db.get(ctx, &sh, shelfSelect+` WHERE s.id = ? AND s.owner_id = ?`+shelfOrder, id, owner)
+	err := s.db.get(ctx, &sh, shelfSelect+` WHERE s.id = ? AND s.owner_id = ? AND s.pending_import IS NULL`+shelfOrder, id, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Shelf{}, ErrNotFound
 	}
@@ -322,7 +322,7 @@ func (s *ShelfStore) SetBookShelves(ctx context.Context, owner, bookID int64, sh
 func checkOwned(ctx context.Context, tx *sqlx.Tx, owner, bookID int64, shelfIDs []int64) error {
 	var ok bool
 	if err := tx.GetContext(ctx, &ok, `
-		SELECT EXISTS (SELECT 1 FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL)`,
+		SELECT EXISTS (SELECT 1 FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL)`,
 		bookID, owner); err != nil {
 		return err
 	}
@@ -341,7 +341,7 @@ func checkOwned(ctx context.Context, tx *sqlx.Tx, owner, bookID int64, shelfIDs 
 func checkShelf(ctx context.Context, tx *sqlx.Tx, owner, id int64) error {
 	var ok bool
 	if err := tx.GetContext(ctx, &ok,
-		`SELECT EXISTS (SELECT 1 FROM shelves WHERE id = ? AND owner_id = ?)`, id, owner); err != nil {
+		`SELECT EXISTS (SELECT 1 FROM shelves WHERE id = ? AND owner_id = ? AND pending_import IS NULL)`, id, owner); err != nil {
 		return err
 	}
 	if !ok {
@@ -370,7 +370,7 @@ func (s *ShelfStore) BookShelves(ctx context.Context, owner, bookID int64) ([]Sh
 func (s *ShelfStore) checkBook(ctx context.Context, owner, bookID int64) error {
 	var ok bool
 	if err := s.db.get(ctx, &ok, `
-		SELECT EXISTS (SELECT 1 FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL)`,
+		SELECT EXISTS (SELECT 1 FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL)`,
 		bookID, owner); err != nil {
 		return fmt.Errorf("check book %d: %w", bookID, err)
 	}

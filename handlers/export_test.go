@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,10 +15,10 @@ import (
 
 // wantHeader is Goodreads' export header, then Bookcase's own columns.
 var wantHeader = []string{"Book Id", "Title", "Author", "Author l-f", "Additional Authors", "ISBN", "ISBN13", "My Rating", "Average Rating", "Publisher", "Binding", "Number of Pages", "Year Published", "Original Publication Year", "Date Read", "Date Added", "Bookshelves", "Bookshelves with positions", "Exclusive Shelf", "My Review", "Spoiler", "Private Notes", "Read Count", "Owned Copies",
-	"Bookcase Rating", "Bookcase Genre", "Bookcase Date Started", "Bookcase Date Abandoned"}
+	"Bookcase Rating", "Bookcase Genre", "Bookcase Date Started", "Bookcase Date Abandoned", "Bookcase Language", "Bookcase StoryGraph Id"}
 
-// fullBook gives the signed-in reader a book with everything set: details, two shelves, a finished
-// reading with progress.
+// fullBook gives the signed-in reader a book with everything set: details, edition facts, two
+// shelves, a finished reading with progress.
 func fullBook(t *testing.T, a *testApp) data.Book {
 	t.Helper()
 	ctx := t.Context()
@@ -40,6 +39,9 @@ func fullBook(t *testing.T, a *testApp) data.Book {
 	if _, err := a.reading.SetDetails(ctx, a.reader.ID, b.ID, data.DetailsInput{Pages: "400", Rating: "4.5", Notes: "Spice, \"must\" flow.\nTwo lines.", ISBN: "0441013597"}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := a.db.Editions().Set(ctx, a.reader.ID, b.ID, fullEdition); err != nil {
+		t.Fatal(err)
+	}
 	started := time.Now().UTC().AddDate(0, 0, -10)
 	if _, err := a.reading.SetStatus(ctx, a.reader.ID, b.ID, data.StatusReading, started); err != nil {
 		t.Fatal(err)
@@ -52,6 +54,11 @@ func fullBook(t *testing.T, a *testApp) data.Book {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// fullEdition is the edition facts of fullBook's book.
+var fullEdition = data.Edition{
+	Publisher: "Ace", Year: 1990, OriginalYear: 1965, Language: "en-US", Copies: 2, GoodreadsID: "234225", StoryGraphID: "sg-dune",
 }
 
 // readCSV fetches the CSV export and parses it.
@@ -92,12 +99,13 @@ func TestExportCSV(t *testing.T) {
 	}
 	finished := time.Now().UTC().AddDate(0, 0, -5).Format("2006/01/02")
 	want := map[string]string{
-		"Book Id": strconv.FormatInt(b.ID, 10), "Title": "Dune", "Author": "Frank Herbert",
+		"Book Id": "234225", "Title": "Dune", "Author": "Frank Herbert",
 		"Author l-f": "Herbert, Frank", "ISBN": `="0441013597"`, "ISBN13": `="9780441013593"`,
 		"My Rating": "5", "Number of Pages": "400", "Date Read": finished,
 		"Date Added": b.CreatedAt.Format("2006/01/02"), "Bookshelves": "Owned, Book club, read",
 		"Exclusive Shelf": "read", "Private Notes": "Spice, \"must\" flow.\nTwo lines.", "Read Count": "1",
-		"Average Rating": "", "Owned Copies": "0",
+		"Average Rating": "", "Owned Copies": "2", "Publisher": "Ace", "Year Published": "1990",
+		"Original Publication Year": "1965", "Bookcase Language": "en-US", "Bookcase StoryGraph Id": "sg-dune",
 		"Bookcase Rating": "4.5", "Bookcase Genre": "SF", "Bookcase Date Started": time.Now().UTC().AddDate(0, 0, -10).Format("2006/01/02"),
 		"Bookcase Date Abandoned": "",
 	}
@@ -107,7 +115,8 @@ func TestExportCSV(t *testing.T) {
 		}
 	}
 	emma := rows[2]
-	for name, w := range map[string]string{"Title": "Emma", "ISBN": `=""`, "ISBN13": `=""`, "My Rating": "0", "Number of Pages": "", "Date Read": "", "Exclusive Shelf": "to-read", "Bookshelves": "to-read", "Read Count": "0"} {
+	// A book with no Goodreads id has no Book Id: Bookcase's own ids are no one's Goodreads ids.
+	for name, w := range map[string]string{"Book Id": "", "Publisher": "", "Owned Copies": "0", "Title": "Emma", "ISBN": `=""`, "ISBN13": `=""`, "My Rating": "0", "Number of Pages": "", "Date Read": "", "Exclusive Shelf": "to-read", "Bookshelves": "to-read", "Read Count": "0"} {
 		if got := column(emma, name); got != w {
 			t.Errorf("Emma's %s = %q, want %q", name, got, w)
 		}
@@ -124,11 +133,14 @@ func TestExportCSVInjection(t *testing.T) {
 		if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Notes: v}); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := a.db.Editions().Set(t.Context(), a.reader.ID, b.ID, data.Edition{Publisher: v}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	rows := readCSV(t, a)
 	want := []string{"=SUM(A1)", "+1", "-1", "@x"}
 	for i, row := range rows[1:] {
-		for _, name := range []string{"Title", "Author", "Private Notes"} {
+		for _, name := range []string{"Title", "Author", "Private Notes", "Publisher"} {
 			got := column(row, name)
 			if got != "'"+want[i] {
 				t.Errorf("%s = %q, want %q neutralised as %q", name, got, want[i], "'"+want[i])
@@ -189,6 +201,15 @@ func TestExportJSON(t *testing.T) {
 				Percent    float64   `json:"percent"`
 				RecordedAt time.Time `json:"recorded_at"`
 			} `json:"progress"`
+			Edition *struct {
+				Publisher    string `json:"publisher"`
+				Year         int    `json:"year"`
+				OriginalYear int    `json:"original_year"`
+				Language     string `json:"language"`
+				Copies       int    `json:"copies"`
+				GoodreadsID  string `json:"goodreads_id"`
+				StoryGraphID string `json:"storygraph_id"`
+			} `json:"edition"`
 		} `json:"books"`
 	}
 	dec := json.NewDecoder(strings.NewReader(res.body))
@@ -211,6 +232,10 @@ func TestExportJSON(t *testing.T) {
 		d.ISBN == nil || *d.ISBN != "9780441013593" || d.CreatedAt.IsZero() || d.UpdatedAt.IsZero() {
 		t.Errorf("Dune = %+v", d)
 	}
+	if ed := d.Edition; ed == nil || (data.Edition{Publisher: ed.Publisher, Year: ed.Year, OriginalYear: ed.OriginalYear, Language: ed.Language,
+		Copies: ed.Copies, GoodreadsID: ed.GoodreadsID, StoryGraphID: ed.StoryGraphID}) != fullEdition {
+		t.Errorf("Dune's edition = %+v, want %+v", ed, fullEdition)
+	}
 	if !slices.Equal(d.Shelves, []string{"Owned", "Book club"}) {
 		t.Errorf("Dune's shelves = %q", d.Shelves)
 	}
@@ -225,7 +250,7 @@ func TestExportJSON(t *testing.T) {
 	}
 	e := doc.Books[1]
 	if e.Title != "Emma" || e.Pages != nil || e.Rating != nil || e.ISBN != nil || e.Status != "want" ||
-		e.Shelves == nil || e.ReadThroughs == nil || e.Progress == nil {
+		e.Shelves == nil || e.ReadThroughs == nil || e.Progress == nil || e.Edition != nil {
 		t.Errorf("Emma = %+v, want nulls for unknowns and empty lists", e)
 	}
 }

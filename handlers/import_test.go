@@ -775,6 +775,10 @@ func TestImportRoundTrip(t *testing.T) {
 	_, err = reading.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusReading, day("2024-06-01"))
 	must(err)
 	must(shelves.SetBookShelves(ctx, a.reader.ID, dune.ID, []int64{club.ID, owned.ID}))
+	_, err = a.db.Editions().Set(ctx, a.reader.ID, dune.ID, data.Edition{
+		Publisher: "Ace", Year: 1990, OriginalYear: 1965, Language: "en-US", Copies: 2, GoodreadsID: "234225", StoryGraphID: "sg-dune",
+	})
+	must(err)
 	// A cover, which the export carries byte for byte.
 	a.get(plain, bookPath(dune.ID))
 	a.uploadCover(htmx, dune.ID, "dune.jpg", jpegOf(t, picture(80, 120))).wantStatus(t, http.StatusOK)
@@ -789,6 +793,9 @@ func TestImportRoundTrip(t *testing.T) {
 	_, err = reading.SetStatus(ctx, a.reader.ID, emma.ID, data.StatusDNF, day("2023-04-01"))
 	must(err)
 	must(shelves.Shelve(ctx, a.reader.ID, emma.ID, owned.ID))
+	// A work from before Christ, in a language of its time.
+	_, err = a.db.Editions().Set(ctx, a.reader.ID, emma.ID, data.Edition{OriginalYear: -750, Language: "grc", Copies: 1})
+	must(err)
 	a.create("Ulysses", "James Joyce", "")
 	rt := a.create("Read Twice", "Some Author", "")
 	_, err = reading.SetStatus(ctx, a.reader.ID, rt.ID, data.StatusRead, day("2022-05-05"))
@@ -840,6 +847,9 @@ func TestImportRoundTrip(t *testing.T) {
 	if !strings.Contains(file, `"cover":{"small":"/9j/`) {
 		t.Errorf("no cover (JPEG in base64) in\n%.2000s", file)
 	}
+	if !strings.Contains(file, `"edition":{"original_year":-750,"language":"grc","copies":1}`) {
+		t.Errorf("no edition with a year before Christ in\n%.2000s", file)
+	}
 	after := export(b)
 	want, _ := json.MarshalIndent(before, "", " ")
 	got, _ := json.MarshalIndent(after, "", " ")
@@ -876,6 +886,10 @@ func TestImportRoundTripCSV(t *testing.T) {
 	_, err = reading.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusRead, day("2024-02-01"))
 	must(err)
 	must(shelves.Shelve(ctx, a.reader.ID, dune.ID, owned.ID))
+	_, err = a.db.Editions().Set(ctx, a.reader.ID, dune.ID, data.Edition{
+		Publisher: "=Ace", Year: 1990, OriginalYear: -750, Language: "en-US", Copies: 2, GoodreadsID: "234225", StoryGraphID: "sg-dune",
+	})
+	must(err)
 	emma := a.create("Emma", "Jane Austen", "Classics")
 	_, err = reading.SetDetails(ctx, a.reader.ID, emma.ID, data.DetailsInput{Rating: "0.5"})
 	must(err)
@@ -1175,5 +1189,48 @@ func TestImportFixDate(t *testing.T) {
 	}
 	if len(rts) != 1 || rts[0].FinishedOn == nil || rts[0].FinishedOn.Format(time.DateOnly) != "2020-12-15" {
 		t.Errorf("readings = %+v, want one finished on 2020-12-15", rts)
+	}
+}
+
+// TestImportGoodreadsEditions imports a Goodreads export with its edition columns: the book page
+// shows them (a year before Christ as such); the same export imported again, its titles changed
+// on Goodreads since, matches its books by Book Id and updates them without making new ones.
+func TestImportGoodreadsEditions(t *testing.T) {
+	a := newTestApp(t)
+	file := func(iliad, odyssey string) []byte {
+		return []byte(grHeader +
+			"1371," + iliad + ",Homer,\"Homer, \",,,,5,3.88,Penguin Classics,Paperback,683,1998,-750,2020/05/01,2020/04/01,read,,read,,,,1,2\n" +
+			"1381," + odyssey + ",Homer,\"Homer, \",,,,0,3.79,Penguin Classics,Paperback,541,1999,-725,,2020/04/01,to-read,,to-read,,,,0,1\n")
+	}
+	id := a.uploaded("goodreads_library_export.csv", file("The Iliad", "The Odyssey"))
+	a.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
+	if im := a.waitImport(id); im.State != data.ImportDone || im.Created != 2 {
+		t.Fatalf("import = %+v", im)
+	}
+	page, err := a.db.Books().List(t.Context(), a.reader.ID, 0, 10)
+	if err != nil || len(page.Books) != 2 {
+		t.Fatalf("books %+v, %v", page.Books, err)
+	}
+	iliad := page.Books[1]
+	if page.Books[0].Title == "The Iliad" {
+		iliad = page.Books[0]
+	}
+	doc := a.get(plain, bookPath(iliad.ID)).page(t)
+	for testid, want := range map[string]string{
+		"edition-publisher": "Penguin Classics", "edition-year": "1998", "edition-original-year": "750 BC",
+		"edition-copies": "2", "edition-goodreads-id": "1371",
+	} {
+		wantText(t, one(t, doc, `[data-testid="`+testid+`"]`), want)
+	}
+
+	again := a.uploaded("goodreads_library_export.csv", file("The Iliad (Fagles)", "The Odyssey (Fagles)"))
+	doc = a.get(plain, importURL(again)).page(t)
+	wantText(t, one(t, doc, `[data-count="match"]`), "2")
+	a.do(plain, http.MethodPost, importURL(again, "/confirm"), url.Values{"onDuplicate": {"update"}}).wantRedirect(t, importURL(again))
+	if im := a.waitImport(again); im.State != data.ImportDone || im.Created != 0 || im.Updated != 2 {
+		t.Fatalf("import again = %+v, want 2 updated", im)
+	}
+	if n, err := a.db.Books().Count(t.Context(), a.reader.ID); err != nil || n != 2 {
+		t.Errorf("%d books, %v; want 2", n, err)
 	}
 }

@@ -66,6 +66,11 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/books/:id/read-throughs/:rt/delete", s.confirmDeleteReading)
 	app.Post("/books/:id/read-throughs/:rt/delete", s.deleteReading)
 
+	// Stats: a year's reading, or all time's, and the year's goal (stats.go).
+	app.Use("/stats", s.requireUser)
+	app.Get("/stats", s.showStats)
+	app.Post("/stats/goal", s.setGoal)
+
 	// Export: the page and its two downloads (export.go).
 	app.Use("/export", s.requireUser)
 	app.Get("/export", s.showExport)

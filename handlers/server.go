@@ -50,6 +50,9 @@ type ReadingStore interface {
 	SetDetails(ctx context.Context, owner, id int64, in data.DetailsInput) (data.Book, error)
 	StatusCounts(ctx context.Context, owner int64) (map[data.Status]int, error)
 	CurrentlyReading(ctx context.Context, owner int64, limit int) ([]data.ReadingNow, error)
+	YearStats(ctx context.Context, owner int64, year int, loc *time.Location) (data.ReadingStats, error)
+	Goal(ctx context.Context, owner int64, year int) (data.Goal, error)
+	SetGoal(ctx context.Context, owner int64, g data.Goal) (data.Goal, error)
 }
 
 // EditionStore is what the handlers need of a book's edition facts. Every method takes the

@@ -21,6 +21,8 @@ const (
 	ExportCSVURL  = "/export/goodreads.csv"
 	ExportJSONURL = "/export/bookcase.json"
 	ImportsURL    = "/import"
+	StatsURL      = "/stats"
+	StatsGoalURL  = "/stats/goal"
 )
 
 // LibraryQueryURL is the library with query, an encoded query string ("" for none).
@@ -138,4 +140,12 @@ func bookPath(id int64, rest string) string {
 	b := append(buf[:0], LibraryURL+"/"...)
 	b = strconv.AppendInt(b, id, 10)
 	return string(append(b, rest...))
+}
+
+// StatsYearURL is the stats of year, or of all time when year is 0.
+func StatsYearURL(year int) string {
+	if year == 0 {
+		return StatsURL + "?year=all"
+	}
+	return StatsURL + "?year=" + strconv.Itoa(year)
 }

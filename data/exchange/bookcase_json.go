@@ -50,6 +50,20 @@ type jsonBook struct {
 	Progress     []jsonProgress    `json:"progress"`
 	// Cover is the book's cover as Bookcase stored it, absent when it has none.
 	Cover *jsonCover `json:"cover,omitempty"`
+	// Edition is the book's edition facts, absent when none is known.
+	Edition *jsonEdition `json:"edition,omitempty"`
+}
+
+// jsonEdition is a book's edition facts, each absent when not known: years before Christ are
+// negative (-750 is 750 BC), the language a BCP 47 tag.
+type jsonEdition struct {
+	Publisher    string `json:"publisher,omitempty"`
+	Year         int    `json:"year,omitempty"`
+	OriginalYear int    `json:"original_year,omitempty"`
+	Language     string `json:"language,omitempty"`
+	Copies       int    `json:"copies,omitempty"`
+	GoodreadsID  string `json:"goodreads_id,omitempty"`
+	StoryGraphID string `json:"storygraph_id,omitempty"`
 }
 
 // jsonCover is a cover's two pictures, JPEG in base64, as Bookcase wrote them: an import keeps
@@ -165,6 +179,12 @@ func newJSONBook(b data.ExportBook) jsonBook {
 	}
 	if b.CoverLarge != nil {
 		out.Cover = &jsonCover{Small: base64.StdEncoding.EncodeToString(b.CoverSmall), Large: base64.StdEncoding.EncodeToString(b.CoverLarge)}
+	}
+	if e := b.Edition; e != (data.Edition{}) {
+		out.Edition = &jsonEdition{
+			Publisher: e.Publisher, Year: e.Year, OriginalYear: e.OriginalYear, Language: e.Language,
+			Copies: e.Copies, GoodreadsID: e.GoodreadsID, StoryGraphID: e.StoryGraphID,
+		}
 	}
 	return out
 }

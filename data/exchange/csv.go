@@ -332,7 +332,33 @@ func goodreadsRow(b *rowBuilder, t table, record []string) {
 	review, _ := get("My Review")
 	private, _ := get("Private Notes")
 	b.row.Notes = joinNotes(reviewBreaks.Replace(review), private)
+
+	// Book Id is the book's Goodreads id in Goodreads' export, and in Bookcase's CSV since it has
+	// the Bookcase Language column. Older Bookcase CSVs wrote Bookcase's own ids there, which
+	// kept as Goodreads' would match other books in a later import: those with Bookcase's columns
+	// but not that one, and the first ones, without Bookcase's columns, which are told from
+	// Goodreads' by their Average Rating, which Goodreads always fills and they left empty.
+	var in data.EditionInput
+	cols := map[string]string{}
+	for field, name := range map[string]string{
+		"publisher": "Publisher", "year": "Year Published", "original_year": "Original Publication Year",
+		"copies": "Owned Copies", "goodreads_id": "Book Id", "language": colLanguage, "storygraph_id": colStoryGraphID,
+	} {
+		value, col := get(name)
+		in.SetField(field, value)
+		cols[field] = col
+	}
+	if average, _ := get("Average Rating"); !t.has(colLanguage) && (t.has(colRating) || strings.TrimSpace(average) == "") {
+		in.GoodreadsID = ""
+	}
+	b.edition(in, cols)
 	b.validate(titleCol, authorCol)
+}
+
+// has reports whether the file has the named column.
+func (t table) has(name string) bool {
+	_, ok := t.index[strings.ToLower(name)]
+	return ok
 }
 
 // statusShelves are the shelf names other trackers use for reading statuses.
@@ -378,10 +404,21 @@ func storyGraphRow(b *rowBuilder, t table, record []string) {
 	}
 
 	// ISBN/UID holds StoryGraph's own id for a book without an ISBN: only something that looks
-	// like an ISBN is checked as one.
-	if uid, col := get("ISBN/UID"); looksLikeISBN(uid) {
-		b.row.ISBN = b.isbn(uid, col)
+	// like an ISBN is checked as one; the rest, when it reads as an id, is kept as the book's
+	// StoryGraph id, which a later import of the same export matches on (anything else is left
+	// out, as it always was). A book owned has one copy, as far as the file says.
+	var edition data.EditionInput
+	uid, uidCol := get("ISBN/UID")
+	if looksLikeISBN(uid) {
+		b.row.ISBN = b.isbn(uid, uidCol)
+	} else if _, err := data.ParseEdition(data.EditionInput{StoryGraphID: uid}, time.Now()); err == nil {
+		edition.StoryGraphID = uid
 	}
+	owned, ownedCol := get("Owned?")
+	if strings.EqualFold(strings.TrimSpace(owned), "yes") {
+		edition.Copies = "1"
+	}
+	b.edition(edition, map[string]string{"storygraph_id": uidCol, "copies": ownedCol})
 
 	status, _ := get("Read Status")
 	st, custom := shelfStatus(data.NormalizeShelfName(status))
@@ -403,7 +440,7 @@ func storyGraphRow(b *rowBuilder, t table, record []string) {
 	if custom != "" {
 		b.addShelf("Read Status", custom)
 	}
-	if owned, _ := get("Owned?"); strings.EqualFold(strings.TrimSpace(owned), "yes") {
+	if edition.Copies != "" {
 		b.addShelf("Owned?", "Owned")
 	}
 	b.validate(titleCol, authorCol)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -73,19 +74,21 @@ func TestParseGoodreads24(t *testing.T) {
 			Line: 2, Title: "Dune (Dune, #1)", Author: "Frank Herbert", ISBN: "9780441013593", Pages: 658,
 			Rating: 10, Status: data.StatusRead, Shelves: []string{"sci-fi", "favorites"},
 			Notes: "Spice!\nWorms.\n\nReread in winter", DateAdded: day("2022-12-01"), DateRead: day("2023-01-15"), ReadCount: 2,
+			Edition: data.Edition{Publisher: "Ace", Year: 2005, OriginalYear: 1965, GoodreadsID: "234225"},
 		},
 		{
 			Line: 3, Title: "All the Light We Cannot See", Author: "Anthony Doerr", Status: data.StatusWant,
-			DateAdded: day("2023-03-02"),
+			DateAdded: day("2023-03-02"), Edition: data.Edition{Publisher: "Scribner", Year: 2014, OriginalYear: 2014, GoodreadsID: "18143977"},
 		},
 		{
 			Line: 4, Title: "Harry Potter and the Deathly Hallows", Author: "J.K. Rowling", OtherAuthors: []string{"Mary GrandPré"},
 			ISBN: "9780545010221", Pages: 759, Rating: 8, Status: data.StatusReading, Shelves: []string{"kids"},
 			DateAdded: day("2023-05-05"), ReadCount: 1,
+			Edition: data.Edition{Publisher: "Arthur A. Levine", Year: 2007, OriginalYear: 2007, Copies: 1, GoodreadsID: "136251"},
 		},
 		{
 			Line: 5, Title: "Abandoned Book", Author: "Some Author", Pages: 300, Rating: 4, Status: data.StatusWant,
-			Shelves: []string{"dnf-pile", "Book Club"}, DateAdded: day("2023-06-01"),
+			Shelves: []string{"dnf-pile", "Book Club"}, DateAdded: day("2023-06-01"), Edition: data.Edition{GoodreadsID: "99"},
 		},
 	})
 }
@@ -95,6 +98,7 @@ func TestParseGoodreads31(t *testing.T) {
 		Line: 2, Title: "The Hobbit", Author: "J.R.R. Tolkien", ISBN: "9780618260300", Pages: 366, Rating: 8,
 		Status: data.StatusRead, Shelves: []string{"fantasy"}, Notes: "A classic.",
 		DateAdded: day("2012-08-01"), DateRead: day("2012-08-20"), ReadCount: 1,
+		Edition: data.Edition{Publisher: "Houghton Mifflin", Year: 2002, OriginalYear: 1937, Copies: 1, GoodreadsID: "5907"},
 	}})
 }
 
@@ -104,10 +108,11 @@ func TestParseStoryGraph(t *testing.T) {
 			Line: 2, Title: "Piranesi", Author: "Susanna Clarke", ISBN: "9781635575637", Rating: 9, Status: data.StatusRead,
 			Shelves: []string{"fantasy", "short", "Owned"}, Notes: "Beautiful.\nStrange.",
 			DateAdded: day("2023-02-01"), DateStarted: day("2023-02-10"), DateRead: day("2023-02-20"), ReadCount: 2,
+			Edition: data.Edition{Copies: 1},
 		},
 		{
 			Line: 4, Title: "Good Omens", Author: "Terry Pratchett", OtherAuthors: []string{"Neil Gaiman"},
-			Status: data.StatusReading, DateAdded: day("2023-03-01"),
+			Status: data.StatusReading, DateAdded: day("2023-03-01"), Edition: data.Edition{StoryGraphID: "b5c8a0f1-uid"},
 		},
 		{
 			Line: 5, Title: "Some Slog", Author: "An Author", Rating: 5, Status: data.StatusDNF, DateAdded: day("2023-04-01"),
@@ -159,11 +164,11 @@ const grHeader = "Book Id,Title,Author,Author l-f,Additional Authors,ISBN,ISBN13
 
 // grRow is a Goodreads row with the given title, author, ISBN13, rating, pages, date read and review.
 func grRow(title, author, isbn13, rating, pages, dateRead, review string) string {
-	return fmt.Sprintf("1,%s,%s,,,,%s,%s,,,,%s,,,%s,2024/01/01,,,read,%s,,,1,0", title, author, isbn13, rating, pages, dateRead, review)
+	return fmt.Sprintf("1,%s,%s,,,,%s,%s,3.5,,,%s,,,%s,2024/01/01,,,read,%s,,,1,0", title, author, isbn13, rating, pages, dateRead, review)
 }
 
 func TestParseQuirks(t *testing.T) {
-	base := exchange.Row{Title: "T", Author: "A", Status: data.StatusRead, DateAdded: day("2024-01-01"), ReadCount: 1}
+	base := exchange.Row{Title: "T", Author: "A", Status: data.StatusRead, DateAdded: day("2024-01-01"), ReadCount: 1, Edition: data.Edition{GoodreadsID: "1"}}
 	with := func(line int, f func(*exchange.Row)) exchange.Row {
 		r := base
 		r.Line = line
@@ -200,6 +205,7 @@ func TestParseQuirks(t *testing.T) {
 			}
 		})}},
 		{"short line and bad quotes", grHeader + "\n1,T,A\n" + `1,"T"x,A` + "\n" + grRow("T", "A", "", "", "", "", "") + "\n", []exchange.Row{
+			// No Average Rating: not known to be Goodreads' (see goodreadsRow), so no Goodreads id.
 			{Line: 2, Title: "T", Author: "A", Status: data.StatusWant, Problems: []exchange.Problem{{Line: 2, Message: "This line has 3 columns but the first line has 24."}}},
 			{Line: 3, Problems: []exchange.Problem{{Line: 3, Message: "This line's quotes do not match (near line 3), so it cannot be read: a quote inside a cell must be written twice."}}},
 			with(4, nil),
@@ -354,4 +360,91 @@ func TestParseBookcaseJSONCover(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParseGoodreadsEditions reads the edition facts of a Goodreads export: publisher, the two
+// years (a year before Christ negative, as Goodreads writes it), copies owned and the Goodreads
+// id. A bad fact is a problem in its column and is left out; the other facts of the row are kept.
+func TestParseGoodreadsEditions(t *testing.T) {
+	next := time.Now().Year() + 1
+	file := strings.Replace(readTestdata(t, "goodreads-editions.csv"), ",2099,", ","+strconv.Itoa(next)+",", 1)
+	res, err := exchange.Parse(strings.NewReader(file), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRows(t, res, exchange.FormatGoodreads, []exchange.Row{
+		{
+			Line: 2, Title: "The Iliad", Author: "Homer", ISBN: "9780140275360", Pages: 683, Rating: 10, Status: data.StatusRead,
+			Shelves: []string{"classics"}, DateAdded: day("2020-04-01"), DateRead: day("2020-05-01"), ReadCount: 1,
+			Edition: data.Edition{Publisher: "Penguin Classics", Year: 1998, OriginalYear: -750, Copies: 2, GoodreadsID: "1371"},
+		},
+		{
+			Line: 3, Title: "The Odyssey", Author: "Homer", Pages: 541, Status: data.StatusWant, DateAdded: day("2020-04-01"),
+			Edition: data.Edition{Publisher: "Penguin Classics", OriginalYear: -725, GoodreadsID: "1381"},
+			Problems: []exchange.Problem{
+				{Line: 3, Column: "Year Published", Value: strconv.Itoa(next), Message: "Year published cannot be in the future (after " + strconv.Itoa(next-1) + ")."},
+				{Line: 3, Column: "Owned Copies", Value: "5000", Message: "Copies owned is a whole number from 0 to 1000."},
+			},
+		},
+		{
+			Line: 4, Title: "The Kite Runner", Author: "Khaled Hosseini", Status: data.StatusWant, DateAdded: day("2021-01-01"),
+			Edition: data.Edition{GoodreadsID: "77203"},
+		},
+	})
+}
+
+// TestParseBookIDNotGoodreads: the Book Id of a Bookcase CSV made before the edition facts is
+// Bookcase's own id, not a Goodreads id, and is not kept as one; a Bookcase CSV since then
+// carries the Goodreads id, the language and the StoryGraph id.
+func TestParseBookIDNotGoodreads(t *testing.T) {
+	for _, tt := range []struct {
+		name, file string
+		want       data.Edition
+	}{
+		// Bookcase's columns, but not the Language one: made between the two.
+		{"WithBookcaseColumns", grHeader + ",Bookcase Rating\n7,T,A,,,,,0,,Ace,,,,,,2024/01/01,,,to-read,,,,0,0,\n", data.Edition{Publisher: "Ace"}},
+		// The first Bookcase CSVs: Goodreads' columns only, Average Rating empty.
+		{"FirstBookcaseCSV", grHeader + "\n7,T,A,,,,,0,,Ace,,,,,,2024/01/01,,,to-read,,,,0,0\n", data.Edition{Publisher: "Ace"}},
+		{"Now", grHeader + ",Bookcase Rating,Bookcase Language,Bookcase StoryGraph Id\n7,T,A,,,,,0,,Ace,,,,,,2024/01/01,,,to-read,,,,0,0,,fr,sg-7\n",
+			data.Edition{Publisher: "Ace", Language: "fr", GoodreadsID: "7", StoryGraphID: "sg-7"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := exchange.Parse(strings.NewReader(tt.file), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Rows) != 1 || len(res.Rows[0].Problems) > 0 || res.Rows[0].Edition != tt.want {
+				t.Fatalf("rows = %+v, want one with the edition %+v", res.Rows, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseJSONEdition: a JSON book's edition facts are checked as the book page checks them;
+// a bad one is a problem of the row, named by its field, and the others are kept.
+func TestParseJSONEdition(t *testing.T) {
+	file := `{"format":"bookcase","version":1,"books":[
+{"title":"The Iliad","author":"Homer","status":"want","edition":{"publisher":"Penguin","original_year":-750,"language":"xx","copies":-2,"goodreads_id":"1371"}}
+]}`
+	res, err := exchange.Parse(strings.NewReader(file), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRows(t, res, exchange.FormatBookcaseJSON, []exchange.Row{{
+		Line: 2, Title: "The Iliad", Author: "Homer", Status: data.StatusWant,
+		Edition: data.Edition{Publisher: "Penguin", OriginalYear: -750, GoodreadsID: "1371"},
+		Problems: []exchange.Problem{
+			{Line: 2, Column: "edition.language", Value: "xx", Message: "This is not a language tag Bookcase knows: write one like en, fr-CA or pt-BR."},
+			{Line: 2, Column: "edition.copies", Value: "-2", Message: "Copies owned is a whole number from 0 to 1000."},
+		},
+	}})
+}
+
+func readTestdata(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

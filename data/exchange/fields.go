@@ -90,6 +90,29 @@ func (b *rowBuilder) isbn(value, column string) data.ISBN {
 	return isbn
 }
 
+// edition reads a book's edition facts from the cells in (data.ParseEdition), columns naming the
+// column of each field. A bad fact is a problem in its column and is left out; the others are
+// kept.
+func (b *rowBuilder) edition(in data.EditionInput, columns map[string]string) {
+	if in == (data.EditionInput{}) {
+		return // most StoryGraph rows: nothing to read
+	}
+	now := time.Now()
+	e, err := data.ParseEdition(in, now)
+	if v, ok := errors.AsType[*data.ValidationError](err); ok {
+		for _, f := range data.EditionFields {
+			if msg, bad := v.Fields[f]; bad {
+				b.problem(columns[f], in.Field(f), msg)
+				in.SetField(f, "")
+			}
+		}
+		e, err = data.ParseEdition(in, now)
+	}
+	if err == nil {
+		b.row.Edition = e
+	}
+}
+
 // fieldMessage is the message a data.ValidationError gives for field, or fallback.
 func fieldMessage(err error, field, fallback string) string {
 	var v *data.ValidationError

@@ -21,6 +21,10 @@ const (
 	colGenre         = "Bookcase Genre"
 	colDateStarted   = "Bookcase Date Started"
 	colDateAbandoned = "Bookcase Date Abandoned"
+	// colLanguage and colStoryGraphID came with the edition facts: a Bookcase CSV export without
+	// them is older, and its Book Id is Bookcase's own id of the book, not Goodreads'.
+	colLanguage     = "Bookcase Language"
+	colStoryGraphID = "Bookcase StoryGraph Id"
 )
 
 // goodreadsHeader is the header row of the CSV export.
@@ -29,7 +33,7 @@ var goodreadsHeader = []string{
 	"Average Rating", "Publisher", "Binding", "Number of Pages", "Year Published",
 	"Original Publication Year", "Date Read", "Date Added", "Bookshelves", "Bookshelves with positions",
 	"Exclusive Shelf", "My Review", "Spoiler", "Private Notes", "Read Count", "Owned Copies",
-	colRating, colGenre, colDateStarted, colDateAbandoned,
+	colRating, colGenre, colDateStarted, colDateAbandoned, colLanguage, colStoryGraphID,
 }
 
 // goodreadsDate is how Goodreads writes dates in its export.
@@ -71,6 +75,11 @@ func (cw *CSVWriter) Write(b data.ExportBook) error {
 // reading that the row's status and dates describe began. Goodreads shelf names cannot hold a
 // comma, which separates them in Bookshelves, so a comma in a shelf name becomes a space. Notes
 // go in Private Notes (Goodreads' My Review is public).
+//
+// The edition facts go in Goodreads' own columns, Book Id being the book's Goodreads id (empty
+// for a book that has none: Bookcase's own ids are no one's Goodreads ids), and a year before
+// Christ negative, as Goodreads writes it; the language and the StoryGraph id, which Goodreads'
+// layout has no room for, in Bookcase's columns.
 func goodreadsRecord(b data.ExportBook) []string {
 	isbn10, isbn13 := `=""`, `=""`
 	if b.ISBN != "" {
@@ -119,8 +128,15 @@ func goodreadsRecord(b data.ExportBook) []string {
 		shelves = append(shelves, data.NormalizeShelfName(strings.ReplaceAll(name, ",", " ")))
 	}
 	shelves = append(shelves, exclusive)
+	year := func(y int) string {
+		if y == 0 {
+			return ""
+		}
+		return strconv.Itoa(y) // a number: a leading minus is no formula
+	}
+	e := b.Edition
 	return []string{
-		strconv.FormatInt(b.ID, 10),
+		e.GoodreadsID,
 		safeCell(b.Title),
 		safeCell(b.Author),
 		safeCell(authorLastFirst(b.Author)),
@@ -129,11 +145,11 @@ func goodreadsRecord(b data.ExportBook) []string {
 		isbn13,
 		rating,
 		"",
-		"",
+		safeCell(e.Publisher),
 		"",
 		pages,
-		"",
-		"",
+		year(e.Year),
+		year(e.OriginalYear),
 		dateRead,
 		b.CreatedAt.Format(goodreadsDate),
 		safeCell(strings.Join(shelves, ", ")),
@@ -143,11 +159,13 @@ func goodreadsRecord(b data.ExportBook) []string {
 		"",
 		safeCell(b.Notes),
 		strconv.Itoa(readCount),
-		"0",
+		strconv.Itoa(e.Copies),
 		b.Rating.String(),
 		safeCell(b.Genre),
 		dateStarted,
 		dateAbandoned,
+		e.Language,
+		e.StoryGraphID,
 	}
 }
 

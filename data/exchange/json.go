@@ -279,6 +279,23 @@ func jsonRow(b *rowBuilder, jb jsonBook) {
 			b.row.CoverSmall, b.row.CoverLarge = small, large
 		}
 	}
+	if e := jb.Edition; e != nil {
+		number := func(n int) string {
+			if n == 0 {
+				return ""
+			}
+			return strconv.Itoa(n)
+		}
+		b.edition(data.EditionInput{
+			Publisher: b.cell("edition.publisher", e.Publisher), Year: number(e.Year), OriginalYear: number(e.OriginalYear),
+			Language: b.cell("edition.language", e.Language), Copies: number(e.Copies),
+			GoodreadsID: b.cell("edition.goodreads_id", e.GoodreadsID), StoryGraphID: b.cell("edition.storygraph_id", e.StoryGraphID),
+		}, map[string]string{
+			"publisher": "edition.publisher", "year": "edition.year", "original_year": "edition.original_year",
+			"language": "edition.language", "copies": "edition.copies", "goodreads_id": "edition.goodreads_id",
+			"storygraph_id": "edition.storygraph_id",
+		})
+	}
 	b.validate("title", "author")
 }
 

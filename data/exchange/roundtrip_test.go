@@ -32,6 +32,10 @@ func library() []data.ExportBook {
 				{StartedOn: day("2023-01-01"), FinishedOn: day("2023-01-15"), Outcome: data.StatusRead},
 			},
 			Progress: []data.ProgressUpdate{{Progress: data.Progress{Page: 120, Percent: 30, RecordedAt: at("2023-01-05T08:00:00Z")}}},
+			Edition: data.Edition{
+				Publisher: "Ace, \"Books\"", Year: 1990, OriginalYear: 1965, Language: "en-US", Copies: 2,
+				GoodreadsID: "234225", StoryGraphID: "0d5c0f56-8b87-4e4c",
+			},
 		},
 		{
 			Book: data.Book{
@@ -42,6 +46,8 @@ func library() []data.ExportBook {
 			ReadThroughs: []data.ReadThrough{
 				{StartedOn: day("2024-03-01"), FinishedOn: day("2024-03-10"), Outcome: data.StatusDNF, StoppedAtPage: 40},
 			},
+			// A work from before Christ; a publisher a spreadsheet would take for a formula.
+			Edition: data.Edition{Publisher: "-Minus Press", OriginalYear: -750, Language: "grc"},
 		},
 		{
 			Book: data.Book{
@@ -101,10 +107,15 @@ func TestCSVRoundTrip(t *testing.T) {
 			Rating: 9, Status: data.StatusRead, Shelves: []string{"Owned", "Book club 2023"},
 			Notes: "=Spice, \"must\" flow.\nTwo lines.", DateAdded: day("2022-12-01"),
 			DateStarted: day("2023-01-01"), DateRead: day("2023-01-15"), ReadCount: 2,
+			Edition: data.Edition{
+				Publisher: "Ace, \"Books\"", Year: 1990, OriginalYear: 1965, Language: "en-US", Copies: 2,
+				GoodreadsID: "234225", StoryGraphID: "0d5c0f56-8b87-4e4c",
+			},
 		},
 		{
 			Title: "Some Slog", Author: "An Author", Genre: "Essays", Rating: 1, Status: data.StatusDNF,
 			DateAdded: day("2024-02-01"), DateStarted: day("2024-03-01"), DateRead: day("2024-03-10"), ReadCount: 1,
+			Edition: data.Edition{Publisher: "-Minus Press", OriginalYear: -750, Language: "grc"},
 		},
 		{
 			Title: "Emma", Author: "Jane Austen", Status: data.StatusReading, DateAdded: day("2024-05-01"),
@@ -186,7 +197,7 @@ func TestJSONRoundTrip(t *testing.T) {
 			Line:  r.Line,
 			Title: b.Title, Author: b.Author, Genre: b.Genre, ISBN: b.ISBN, Pages: b.Pages, Rating: b.Rating,
 			Status: b.Status, Shelves: shelves, Notes: b.Notes, DateAdded: &created, DateUpdated: &updated,
-			ReadThroughs: readThroughs, Progress: progress,
+			ReadThroughs: readThroughs, Progress: progress, Edition: b.Edition,
 			// What the readings imply, for the review.
 			DateStarted: got.DateStarted, DateRead: got.DateRead, ReadCount: got.ReadCount,
 		}

@@ -1,0 +1,359 @@
+package data
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"time"
+)
+
+// Pages read are counted on the days they were read, by these rules (pagesByDay; each has a
+// test in readstats_test.go):
+//   - A progress update adds the pages it moves past the furthest point of its reading so far,
+//     on its day (in the reader's time zone). A first update counts from the start of the
+//     book; an update that goes backwards (a correction) adds nothing, and reading past it
+//     again counts only past the furthest point, so that no page counts twice.
+//   - A percentage is that share of the book's pages; in a book of unknown length it counts no
+//     pages (there are none to count).
+//   - A finished reading adds the pages its updates did not reach on its finish day; without
+//     any update, the whole book is spread evenly over its days, start to finish (the first
+//     days taking the odd pages), or lands on the finish day when the start is not known. A
+//     reading with neither date (read, date unknown) counts on no day.
+//   - A reading given up without updates spreads the page it stopped at in the same way.
+//   - Each reading counts: a re-read counts its pages again. Deleted books count nowhere.
+
+// readingFacts is one reading of a book as the stats count it.
+type readingFacts struct {
+	ReadThroughID int64      `db:"id"`
+	BookID        int64      `db:"book_id"`
+	StartedOn     *time.Time `db:"started_on"`
+	FinishedOn    *time.Time `db:"finished_on"`
+	Outcome       Status     `db:"outcome"`
+	StoppedAtPage int        `db:"stopped_at_page"`
+	Title         string     `db:"title"`
+	Author        string     `db:"author"`
+	Genre         string     `db:"genre"`
+	Pages         int        `db:"pages"`
+	Rating        Rating     `db:"rating"`
+
+	progress []progressRow
+}
+
+// pagesByDay calls add with the pages the reading covered on the days it counts them, following
+// the rules above: each pages on every day from first to last (dates at midnight UTC: the
+// reader's days). A spread over a long reading is one call, not one a day.
+func (f readingFacts) pagesByDay(loc *time.Location, add func(first, last time.Time, each int)) {
+	furthest := 0
+	for _, p := range f.progress {
+		at, ok := p.page(f.Pages)
+		if !ok || at <= furthest {
+			continue
+		}
+		day := dateOf(p.RecordedAt.In(loc))
+		add(day, day, at-furthest)
+		furthest = at
+	}
+	var rest int
+	switch {
+	case f.Outcome == StatusRead:
+		rest = f.Pages - furthest
+	case f.Outcome == StatusDNF && len(f.progress) == 0:
+		rest = f.StoppedAtPage
+	}
+	if rest <= 0 || f.FinishedOn == nil {
+		return
+	}
+	last := dateOf(*f.FinishedOn)
+	if len(f.progress) > 0 || f.StartedOn == nil || !f.StartedOn.Before(last) {
+		add(last, last, rest)
+		return
+	}
+	first := dateOf(*f.StartedOn)
+	days := dayNumber(last) - dayNumber(first) + 1
+	each, odd := rest/days, rest%days
+	if odd > 0 {
+		add(first, first.AddDate(0, 0, odd-1), each+1)
+	}
+	if each > 0 {
+		add(first.AddDate(0, 0, odd), last, each)
+	}
+}
+
+// dayNumber counts the days from 1 January 1970 to the date d (midnight UTC).
+func dayNumber(d time.Time) int { return int(d.Unix() / (24 * 60 * 60)) }
+
+// dayOfNumber is the date dayNumber counts n for.
+func dayOfNumber(n int) time.Time { return time.Unix(int64(n)*24*60*60, 0).UTC() }
+
+// Figures are what the reader read in a span of time: a year, or all time.
+type Figures struct {
+	Finished  int // readings finished (re-reads count again)
+	Abandoned int // readings given up
+	Pages     int
+}
+
+// MonthFigures are a month's books finished and pages read.
+type MonthFigures struct {
+	Month    time.Month
+	Finished int
+	Pages    int
+}
+
+// Share is a name's count of the books finished, and its part of them.
+type Share struct {
+	Name    string
+	Books   int
+	Percent int
+}
+
+// BookFigure is one book singled out by a figure: its length, or the days it took.
+type BookFigure struct {
+	ID    int64
+	Title string
+	Pages int
+	Days  int
+}
+
+// DayPages is the pages read on one day.
+type DayPages struct {
+	Day   time.Time
+	Pages int
+}
+
+// ReadingStats is what the stats page shows for a year, or all time (Year 0).
+type ReadingStats struct {
+	Year int
+	// Today is the reader's day when the stats were made: the calendar and the streak stop there.
+	Today time.Time
+	Figures
+	// LastYear are the year before's figures; zero for all time.
+	LastYear Figures
+	Months   [12]MonthFigures
+	// Days are the days of the year (all of them, in order; none for all time) with their pages.
+	Days                         []DayPages
+	LongestStreak, CurrentStreak int
+	Genres, Authors              []Share
+	// Ratings counts the finished readings' books by rating, in half stars: Ratings[r-1] for r.
+	Ratings [10]int
+	// AverageRating is in stars (0 when none was rated); AveragePages and AverageDays are over
+	// the finished readings of a known length and known dates.
+	AverageRating              float64
+	AveragePages, AverageDays  int
+	Shortest, Longest, Fastest *BookFigure
+}
+
+// topShares is how many genres and authors the stats list.
+const topShares = 5
+
+// YearStats computes the owner's reading stats for year (0: all time), days being the reader's
+// in loc, as of now.
+func (s *ReadingStore) YearStats(ctx context.Context, owner int64, year int, loc *time.Location) (ReadingStats, error) {
+	today := dateOf(s.db.now().In(loc))
+	st := ReadingStats{Year: year, Today: today}
+	var from, to time.Time // the dates counted: the year before too, for LastYear
+	if year != 0 {
+		from, to = time.Date(year-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+	}
+	facts, err := s.readingFacts(ctx, owner, from, to)
+	if err != nil {
+		return ReadingStats{}, fmt.Errorf("reading stats: %w", err)
+	}
+	in := func(d time.Time, y int) bool { return y == 0 || d.Year() == y }
+	// Pages are added up by day as ranges (a difference array: +each where a range starts, -each
+	// the day after it ends), then swept day by day once.
+	ranges := map[int]int{}
+	genres, authors := map[string]int{}, map[string]int{}
+	var rated, ratingSum, lengths, pagesSum, timed, daysSum int
+	for _, f := range facts {
+		f.pagesByDay(loc, func(first, last time.Time, each int) {
+			ranges[dayNumber(first)] += each
+			ranges[dayNumber(last)+1] -= each
+		})
+		if f.FinishedOn == nil || f.Outcome == StatusReading {
+			continue
+		}
+		finished := dateOf(*f.FinishedOn)
+		if year != 0 && finished.Year() == year-1 {
+			if f.Outcome == StatusRead {
+				st.LastYear.Finished++
+			} else {
+				st.LastYear.Abandoned++
+			}
+			continue
+		}
+		if !in(finished, year) {
+			continue
+		}
+		if f.Outcome == StatusDNF {
+			st.Abandoned++
+			continue
+		}
+		st.Finished++
+		st.Months[finished.Month()-1].Finished++
+		if f.Genre != "" {
+			genres[f.Genre]++
+		}
+		authors[f.Author]++
+		if f.Rating > 0 {
+			st.Ratings[f.Rating-1]++
+			rated++
+			ratingSum += int(f.Rating)
+		}
+		book := BookFigure{ID: f.BookID, Title: f.Title, Pages: f.Pages}
+		if f.Pages > 0 {
+			lengths++
+			pagesSum += f.Pages
+			if st.Shortest == nil || f.Pages < st.Shortest.Pages {
+				st.Shortest = &book
+			}
+			if st.Longest == nil || f.Pages > st.Longest.Pages {
+				st.Longest = &book
+			}
+		}
+		if f.StartedOn != nil {
+			days := int(finished.Sub(dateOf(*f.StartedOn)).Hours()/24+0.5) + 1
+			timed++
+			daysSum += days
+			if st.Fastest == nil || days < st.Fastest.Days {
+				fast := book
+				fast.Days = days
+				st.Fastest = &fast
+			}
+		}
+	}
+	if rated > 0 {
+		st.AverageRating = math.Round(float64(ratingSum)/float64(rated)/2*10) / 10
+	}
+	if lengths > 0 {
+		st.AveragePages = int(math.Round(float64(pagesSum) / float64(lengths)))
+	}
+	if timed > 0 {
+		st.AverageDays = int(math.Round(float64(daysSum) / float64(timed)))
+	}
+	st.Genres, st.Authors = shares(genres, st.Finished), shares(authors, st.Finished)
+	for m := range st.Months {
+		st.Months[m].Month = time.Month(m + 1)
+	}
+	pagesOn := sweep(ranges)
+	for _, d := range pagesOn {
+		switch {
+		case in(d.Day, year):
+			st.Pages += d.Pages
+			st.Months[d.Day.Month()-1].Pages += d.Pages
+		case year != 0 && d.Day.Year() == year-1:
+			st.LastYear.Pages += d.Pages
+		}
+	}
+	if year != 0 {
+		byDay := make(map[time.Time]int, len(pagesOn))
+		for _, d := range pagesOn {
+			byDay[d.Day] = d.Pages
+		}
+		first := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+		for d := first; d.Year() == year; d = d.AddDate(0, 0, 1) {
+			st.Days = append(st.Days, DayPages{Day: d, Pages: byDay[d]})
+		}
+		pagesOn = slices.DeleteFunc(pagesOn, func(d DayPages) bool { return d.Day.Year() != year })
+	}
+	st.LongestStreak, st.CurrentStreak = streaks(pagesOn, today)
+	return st, nil
+}
+
+// sweep turns a difference array by day number into the days with pages, in order.
+func sweep(ranges map[int]int) []DayPages {
+	days := slices.Sorted(maps.Keys(ranges))
+	var out []DayPages
+	pages := 0
+	for i, n := range days {
+		pages += ranges[n]
+		if pages <= 0 {
+			continue
+		}
+		end := math.MaxInt
+		if i+1 < len(days) {
+			end = days[i+1]
+		}
+		for d := n; d < end; d++ {
+			out = append(out, DayPages{Day: dayOfNumber(d), Pages: pages})
+		}
+	}
+	return out
+}
+
+// streaks returns the longest run of consecutive days among days (those with pages read, in
+// order), and the run that ends today (or yesterday, when nothing is read yet today).
+func streaks(days []DayPages, today time.Time) (longest, current int) {
+	run, prev, t := 0, 0, dayNumber(today)
+	for i, d := range days {
+		n := dayNumber(d.Day)
+		if i > 0 && n == prev+1 {
+			run++
+		} else {
+			run = 1
+		}
+		prev = n
+		longest = max(longest, run)
+		if n == t || n == t-1 {
+			current = run
+		}
+	}
+	return longest, current
+}
+
+// shares returns the topShares names with most books, most first (then by name), with their
+// part of total.
+func shares(counts map[string]int, total int) []Share {
+	out := make([]Share, 0, len(counts))
+	for name, n := range counts {
+		out = append(out, Share{Name: name, Books: n, Percent: int(math.Round(float64(n) * 100 / float64(total)))})
+	}
+	slices.SortFunc(out, func(a, b Share) int {
+		return cmp.Or(cmp.Compare(b.Books, a.Books), cmp.Compare(a.Name, b.Name))
+	})
+	return out[:min(len(out), topShares)]
+}
+
+// readingFacts reads the owner's readings of live books that may count between from and to
+// (every one when both are zero), with their progress updates in the order they were made.
+func (s *ReadingStore) readingFacts(ctx context.Context, owner int64, from, to time.Time) ([]readingFacts, error) {
+	span := `1 = 1`
+	var args []any
+	if !from.IsZero() {
+		// A reading counts in the span if it ended in it, or is open or undated (its updates may
+		// fall in it), or spans it.
+		span = `(r.finished_on IS NULL OR r.finished_on >= ?) AND (r.started_on IS NULL OR r.started_on <= ?)`
+		args = []any{from.Format(dateLayout), to.Format(dateLayout)}
+	}
+	var facts []readingFacts
+	if err := s.db.selectAll(ctx, &facts, `
+		SELECT r.id, r.book_id, r.started_on, r.finished_on, r.outcome, COALESCE(r.stopped_at_page, 0) AS stopped_at_page,
+		       b.title, b.author, b.genre, COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating
+		FROM read_throughs r JOIN books b ON b.id = r.book_id
+		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL AND `+span+`
+		ORDER BY r.id`, append([]any{owner}, args...)...); err != nil {
+		return nil, err
+	}
+	var progress []progressRow
+	if err := s.db.selectAll(ctx, &progress, `
+		SELECT `+progressColumns+` FROM progress_updates p
+		JOIN read_throughs r ON r.id = p.read_through_id JOIN books b ON b.id = r.book_id
+		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL AND `+span+`
+		ORDER BY p.read_through_id, p.recorded_at, p.id`, append([]any{owner}, args...)...); err != nil {
+		return nil, err
+	}
+	at := 0
+	for i := range facts {
+		for at < len(progress) && progress[at].ReadThroughID < facts[i].ReadThroughID {
+			at++
+		}
+		start := at
+		for at < len(progress) && progress[at].ReadThroughID == facts[i].ReadThroughID {
+			at++
+		}
+		facts[i].progress = progress[start:at]
+	}
+	return facts, nil
+}

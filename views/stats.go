@@ -1,0 +1,205 @@
+package views
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// StatsID is the id of the stats page's goal section, which the goal form swaps.
+const StatsGoalID = "stats-goal"
+
+// Stats is the stats page: a year's figures (or all time's), the year's goal, and the choice of
+// year.
+type Stats struct {
+	data.ReadingStats
+	// ThisYear is the reader's current year, the default.
+	ThisYear int
+	// Goal is the year's goal and how it stands, nil when there is none (or for all time).
+	Goal *data.GoalProgress
+	Form GoalForm
+	// YearProblem is why the year asked for is not one the stats show ("" when it is).
+	YearProblem string
+	YearAsked   string
+}
+
+// GoalForm is the goal form as typed, its problems by field, and whether it was just saved.
+type GoalForm struct {
+	Unit, Target string
+	Errors       map[string]string
+	Saved        bool
+}
+
+// Years are the years the page links to: the one before, and the one after unless it is the
+// future past next year.
+func (s Stats) Years() (prev, next int) {
+	if s.Year == 0 {
+		return s.ThisYear, 0
+	}
+	prev = s.Year - 1
+	if prev < data.FirstStatsYear {
+		prev = 0
+	}
+	if s.Year < s.ThisYear {
+		next = s.Year + 1
+	}
+	return prev, next
+}
+
+// YearName is how the page names its span.
+func (s Stats) YearName() string {
+	if s.Year == 0 {
+		return "all time"
+	}
+	return strconv.Itoa(s.Year)
+}
+
+// Empty reports whether there is nothing to chart: no reading finished, given up or progressed.
+func (s Stats) Empty() bool { return s.Finished == 0 && s.Abandoned == 0 && s.Pages == 0 }
+
+// bar is one bar of a month chart.
+type bar struct {
+	X, Y, Height int
+	Label, Title string
+}
+
+// Chart geometry: twelve bars in a 480 × 140 box, the bottom 20 for the months' initials.
+const (
+	chartWidth  = 480
+	chartHeight = 120
+	barStep     = chartWidth / 12
+	barWidth    = 26
+)
+
+// monthBars lays out the months' values as bars scaled to the largest, with their titles.
+func monthBars(months [12]data.MonthFigures, value func(data.MonthFigures) int, unit string) []bar {
+	most := 0
+	for _, m := range months {
+		most = max(most, value(m))
+	}
+	bars := make([]bar, 12)
+	for i, m := range months {
+		v, h := value(m), 0
+		if most > 0 {
+			h = v * (chartHeight - 4) / most
+			if v > 0 {
+				h = max(h, 2)
+			}
+		}
+		bars[i] = bar{X: i*barStep + (barStep-barWidth)/2, Y: chartHeight - h, Height: h,
+			Label: m.Month.String()[:1], Title: m.Month.String() + ": " + plural(v, unit)}
+	}
+	return bars
+}
+
+// plural writes n and the unit, with an s unless n is 1.
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return groupThousands(n) + " " + unit + "s"
+}
+
+// groupThousands writes n with commas between its thousands.
+func groupThousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// cell is one day of the reading calendar.
+type cell struct {
+	X, Y  int
+	Level string
+	Title string
+}
+
+// Calendar geometry: a column a week (Monday first), 13 px a day.
+const calendarStep = 13
+
+// calendarCells lays out a year's days as a week a column, shaded by pages read, up to today.
+func calendarCells(days []data.DayPages, today time.Time) []cell {
+	if len(days) == 0 {
+		return nil
+	}
+	offset := (int(days[0].Day.Weekday()) + 6) % 7 // Monday is 0
+	cells := make([]cell, 0, len(days))
+	for i, d := range days {
+		if d.Day.After(today) {
+			break
+		}
+		at := i + offset
+		cells = append(cells, cell{X: at / 7 * calendarStep, Y: at % 7 * calendarStep,
+			Level: pageLevel(d.Pages), Title: d.Day.Format("Mon 2 Jan") + ": " + plural(d.Pages, "page")})
+	}
+	return cells
+}
+
+// pageLevel is the shade of a day that read pages.
+func pageLevel(pages int) string {
+	switch {
+	case pages <= 0:
+		return "l0"
+	case pages <= 20:
+		return "l1"
+	case pages <= 50:
+		return "l2"
+	case pages <= 100:
+		return "l3"
+	}
+	return "l4"
+}
+
+// ratingRows are the rating distribution's rows, from five stars down, in half stars.
+func ratingRows(r [10]int) []struct {
+	Stars string
+	Books int
+} {
+	rows := make([]struct {
+		Stars string
+		Books int
+	}, 0, 10)
+	for i := 9; i >= 0; i-- {
+		rows = append(rows, struct {
+			Stars string
+			Books int
+		}{data.Rating(i + 1).String(), r[i]})
+	}
+	return rows
+}
+
+// goalLine says how a goal stands, in words.
+func goalLine(g data.GoalProgress) string {
+	unit := string(g.Unit[:len(g.Unit)-1])
+	switch {
+	case g.Over && g.Done >= g.Target:
+		return "Goal made: " + plural(g.Done, unit) + " of " + groupThousands(g.Target) + "."
+	case g.Over:
+		return "Goal missed by " + plural(g.Target-g.Done, unit) + "."
+	case g.Done >= g.Target:
+		return "Goal made, " + plural(g.Done-g.Target, unit) + " over."
+	case g.Ahead > 0:
+		return plural(g.Ahead, unit) + " ahead of schedule."
+	case g.Ahead < 0:
+		return plural(-g.Ahead, unit) + " behind schedule."
+	}
+	return "On schedule."
+}
+
+// paceLine says what the rest of the year needs, or "" when nothing does.
+func paceLine(g data.GoalProgress) string {
+	if g.PerWeek == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(g.PerWeek, 'f', -1, 64) + " " + string(g.Unit) + " a week from now makes it."
+}
