@@ -476,6 +476,27 @@
     bar.value = Math.round(100 * e.detail.loaded / e.detail.total);
   });
 
+  // The new-book row offers Look up once its title holds what looks like an ISBN (10 or 13
+  // digits, hyphens or spaces between them, perhaps an "ISBN" label); the server checks the check
+  // digit. Enter in the title looks an ISBN up all the same, and without JavaScript the button is
+  // always there. Hidden, it is out of the Tab order of a plain add.
+  function looksLikeISBN(s) {
+    s = s.trim().replace(/^isbn(-1[03])?:?\s*/i, '');
+    if (!/^[0-9][0-9 -]*[0-9xX]$/.test(s)) return false;
+    var n = s.replace(/[ -]/g, '').length;
+    return n === 10 || n === 13;
+  }
+  function offerLookup() {
+    var title = document.getElementById('new-book-title');
+    var lookup = document.getElementById('new-book-lookup');
+    if (title && lookup) lookup.hidden = !looksLikeISBN(title.value);
+  }
+  document.addEventListener('input', function (e) {
+    if (e.target instanceof Element && e.target.id === 'new-book-title') offerLookup();
+  });
+  document.addEventListener('htmx:load', offerLookup);
+  offerLookup();
+
   // "/" and "n" on another page lead to /books#search or /books#new-book-title: focus that field.
   var target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
   if (target && typing(target)) {

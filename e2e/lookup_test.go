@@ -26,7 +26,13 @@ func TestAddByISBN(t *testing.T) {
 	p.open("/books")
 
 	p.toNewBook()
+	if got := p.display("#new-book-lookup"); got != "none" {
+		t.Errorf("Look up is offered (display %q) before an ISBN is typed", got)
+	}
 	p.press(down)
+	if got := p.display("#new-book-lookup"); got == "none" {
+		t.Errorf("Look up is not offered once an ISBN is typed")
+	}
 	p.press(kb.Enter)
 	p.waitUntil("the row says the catalogue failed", `document.querySelector('[data-testid="lookup-problem"]') !== null`)
 	p.waitFocus("#new-book-title")
