@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,5 +74,43 @@ func TestStatsWithKeyboard(t *testing.T) {
 	p.loads("open the year in review", chromedp.KeyEvent(kb.Enter))
 	if got := p.text(`[data-testid="review-first"] a`); got != "Dune" {
 		t.Errorf("first book of the year = %q, want Dune", got)
+	}
+}
+
+// TestShareReviewWithKeyboard shares a Year in Review from the keyboard, reads it through its
+// link as anyone would, then stops sharing it: the link then answers 404.
+func TestShareReviewWithKeyboard(t *testing.T) {
+	p := signedIn(t)
+	dune := p.addBook("Dune", "Frank Herbert", "SF")
+	today := time.Now().UTC()
+	if _, err := p.reading.AddReadThrough(context.Background(), p.reader.id, dune.ID, data.ReadingInput{FinishedOn: &today, Outcome: data.StatusRead}); err != nil {
+		t.Fatal(err)
+	}
+	review := "/stats/" + strconv.Itoa(today.Year()) + "/review"
+	p.open(review)
+	p.tabTo(`[data-testid="share"]`)
+	p.markOld("review-share")
+	p.press(kb.Enter)
+	p.waitUntil("the link is shown", swapped("review-share")+` && document.querySelector('[data-testid="share-link"]')`)
+	p.waitFocus(`[data-testid="unshare"]`)
+	p.stillSamePage()
+	link := p.text(`[data-testid="share-link"]`)
+	u, err := url.Parse(link)
+	if err != nil || !strings.HasPrefix(u.Path, "/share/") {
+		t.Fatalf("share link %q", link)
+	}
+
+	p.open(u.Path)
+	if got := p.text("h1"); got != "A "+strconv.Itoa(today.Year())+" in books" {
+		t.Errorf("shared page's heading = %q", got)
+	}
+
+	p.open(review)
+	p.tabTo(`[data-testid="unshare"]`)
+	p.markOld("review-share")
+	p.press(kb.Enter)
+	p.waitUntil("sharing stopped", swapped("review-share")+` && document.querySelector('[data-testid="share"]')`)
+	if status := p.visit(u.Path); status != 404 {
+		t.Errorf("the link after sharing stopped answered %d, want 404", status)
 	}
 }

@@ -82,6 +82,12 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/stats", s.showStats)
 	app.Post("/stats/goal", s.setGoal)
 	app.Get("/stats/:year/review", s.showReview)
+	app.Post("/stats/:year/review/share", s.shareReview(false))
+	app.Post("/stats/:year/review/share/delete", s.shareReview(true))
+
+	// A Year in Review its reader shared: public, by its link (stats.go).
+	app.Get("/share/:token", s.showSharedReview)
+	app.Get("/share/:token/covers/:file", s.serveSharedCover)
 
 	// Export: the page and its two downloads (export.go).
 	app.Use("/export", s.requireUser)

@@ -55,6 +55,11 @@ type ReadingStore interface {
 	YearStats(ctx context.Context, owner int64, year int, loc *time.Location) (data.ReadingStats, error)
 	Goal(ctx context.Context, owner int64, year int) (data.Goal, error)
 	SetGoal(ctx context.Context, owner int64, g data.Goal) (data.Goal, error)
+	ReviewShare(ctx context.Context, owner int64, year int) (data.ReviewShare, error)
+	ShareReview(ctx context.Context, owner int64, year int, showName bool) (data.ReviewShare, error)
+	UnshareReview(ctx context.Context, owner int64, year int) error
+	SharedReview(ctx context.Context, token string) (data.ReviewShare, error)
+	ReviewHasCover(ctx context.Context, owner int64, year int, hash string) (bool, error)
 }
 
 // EditionStore is what the handlers need of a book's edition facts. Every method takes the
@@ -140,6 +145,8 @@ type Server struct {
 	signupOpen    bool
 	secureCookies bool
 	csrfStorage   *csrfStorage
+	// sharedPages keeps shared reviews' pages a few minutes.
+	sharedPages sharedPages
 	// trustedProxies are the parsed Config.TrustedProxies, to find the client's own address.
 	trustedProxies []netip.Prefix
 	csrfSecure     fiber.Handler

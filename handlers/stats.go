@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,7 +41,7 @@ func (s *Server) showStats(c *fiber.Ctx) error {
 		}
 		year = n
 	}
-	page, err := s.stats(c, year, views.GoalForm{})
+	page, err := s.stats(c, owner(c), year, views.GoalForm{})
 	if err != nil {
 		return err
 	}
@@ -47,8 +49,8 @@ func (s *Server) showStats(c *fiber.Ctx) error {
 }
 
 // stats reads the reader's stats for year and the year's goal, with the goal form as given.
-func (s *Server) stats(c *fiber.Ctx, year int, form views.GoalForm) (views.Stats, error) {
-	ctx, reader := c.UserContext(), owner(c)
+func (s *Server) stats(c *fiber.Ctx, reader int64, year int, form views.GoalForm) (views.Stats, error) {
+	ctx := c.UserContext()
 	st, err := s.reading.YearStats(ctx, reader, year, readerLocation)
 	if err != nil {
 		return views.Stats{}, err
@@ -106,7 +108,7 @@ func (s *Server) setGoal(c *fiber.Ctx) error {
 	default:
 		form = views.GoalForm{Saved: true}
 	}
-	page, err := s.stats(c, year, form)
+	page, err := s.stats(c, owner(c), year, form)
 	if err != nil {
 		return err
 	}
@@ -116,19 +118,205 @@ func (s *Server) setGoal(c *fiber.Ctx) error {
 	return render(c, status, views.StatsPage(s.meta(c, "Reading stats, "+page.YearName()), page))
 }
 
-// showReview answers the Year in Review of the year in the path; a year that is not one the
-// stats show is a 404, as a page that does not exist.
-func (s *Server) showReview(c *fiber.Ctx) error {
+// reviewYear is the year in the path of a review's routes; a year that is not one the stats show
+// is a 404, as a page that does not exist.
+func reviewYear(c *fiber.Ctx) (int, error) {
 	year, err := strconv.Atoi(c.Params("year"))
 	if err == nil {
 		err = data.CheckStatsYear(year, time.Now().In(readerLocation))
 	}
 	if err != nil {
-		return fiber.ErrNotFound
+		return 0, fiber.ErrNotFound
 	}
-	page, err := s.stats(c, year, views.GoalForm{})
+	return year, nil
+}
+
+// showReview answers the reader's Year in Review of the year in the path, and whether it is shared.
+func (s *Server) showReview(c *fiber.Ctx) error {
+	year, err := reviewYear(c)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.ReviewPage(s.meta(c, "Your "+page.YearName()+" in books"), page))
+	page, err := s.stats(c, owner(c), year, views.GoalForm{})
+	if err != nil {
+		return err
+	}
+	share, err := s.shareView(c, year)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.ReviewPage(s.meta(c, "Your "+page.YearName()+" in books"), page, share))
+}
+
+// shareView is whether the reader's review of year is shared, and its link.
+func (s *Server) shareView(c *fiber.Ctx, year int) (views.ShareView, error) {
+	sh, err := s.reading.ReviewShare(c.UserContext(), owner(c), year)
+	switch {
+	case errors.Is(err, data.ErrNotFound):
+		return views.ShareView{}, nil
+	case err != nil:
+		return views.ShareView{}, err
+	}
+	return views.ShareView{URL: c.BaseURL() + views.ShareURL(sh.Token), ShowName: sh.ShowName}, nil
+}
+
+// shareReview makes the review of the year in the path public (showing the reader's name if the
+// form's show_name is on), or, with stop, stops sharing it; htmx gets the share section back, a
+// plain form the review page (303).
+func (s *Server) shareReview(stop bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		year, err := reviewYear(c)
+		if err != nil {
+			return err
+		}
+		ctx, reader := c.UserContext(), owner(c)
+		if stop {
+			if sh, err := s.reading.ReviewShare(ctx, reader, year); err == nil {
+				s.sharedPages.forget(sh.Token)
+			}
+			err = s.reading.UnshareReview(ctx, reader, year)
+		} else {
+			var sh data.ReviewShare
+			sh, err = s.reading.ShareReview(ctx, reader, year, c.FormValue("show_name") == "on")
+			s.sharedPages.forget(sh.Token)
+		}
+		if err != nil {
+			return err
+		}
+		if !isHTMX(c) {
+			return c.Redirect(views.StatsReviewURL(year), fiber.StatusSeeOther)
+		}
+		share, err := s.shareView(c, year)
+		if err != nil {
+			return err
+		}
+		share.Focus = true
+		return render(c, fiber.StatusOK, views.ReviewShare(year, share))
+	}
+}
+
+// showSharedReview answers a shared review's link, for anyone: 404, telling nothing, for a token
+// that is not (or no longer) one. The page is kept a few minutes (sharedPages): making it
+// costs what the reader's stats cost, and the link is public.
+func (s *Server) showSharedReview(c *fiber.Ctx) error {
+	// Copied: Fiber's parameters point into a buffer it reuses, and the token is kept as a key.
+	token := strings.Clone(c.Params("token"))
+	c.Set("X-Robots-Tag", "noindex")
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	if body, ok := s.sharedPages.get(token); ok {
+		c.Type("html", "utf-8")
+		return c.Send(body)
+	}
+	sh, err := s.reading.SharedReview(c.UserContext(), token)
+	if errors.Is(err, data.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	page, err := s.stats(c, sh.Owner, sh.Year, views.GoalForm{})
+	if err != nil {
+		return err
+	}
+	public := views.PublicReview{Token: sh.Token}
+	if sh.ShowName {
+		public.Name = sh.Username
+	}
+	title := "A " + page.YearName() + " in books"
+	if public.Name != "" {
+		title = public.Name + "’s " + page.YearName() + " in books"
+	}
+	// Rendered without the visitor's anti-forgery token: the page is kept for every visitor.
+	var buf bytes.Buffer
+	if err := views.PublicReviewPage(views.Meta{Title: title, Assets: s.assets}, page, public).Render(c.UserContext(), &buf); err != nil {
+		return err
+	}
+	s.sharedPages.put(token, buf.Bytes())
+	c.Type("html", "utf-8")
+	return c.Send(buf.Bytes())
+}
+
+// serveSharedCover answers a cover's picture through a shared review's link: only the covers of
+// the books finished in its year.
+func (s *Server) serveSharedCover(c *fiber.Ctx) error {
+	m := coverFile.FindStringSubmatch(c.Params("file"))
+	if m == nil {
+		return fiber.ErrNotFound
+	}
+	ctx := c.UserContext()
+	sh, err := s.reading.SharedReview(ctx, c.Params("token"))
+	if errors.Is(err, data.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if ok, err := s.reading.ReviewHasCover(ctx, sh.Owner, sh.Year, m[1]); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return fiber.ErrNotFound
+	}
+	size := data.CoverSmall
+	if m[2] == "l" {
+		size = data.CoverLarge
+	}
+	img, err := s.covers.Image(ctx, sh.Owner, m[1], size)
+	if err != nil {
+		return err
+	}
+	// Not immutable: the link may stop working, and the picture with it.
+	c.Set(fiber.HeaderCacheControl, "private, max-age=300")
+	c.Type("jpg")
+	return c.Send(img)
+}
+
+// sharedPages keeps shared reviews' pages for sharedPageFor, at most sharedPagesKept of them.
+type sharedPages struct {
+	mu    sync.Mutex
+	pages map[string]sharedPage
+}
+
+type sharedPage struct {
+	body  []byte
+	until time.Time
+}
+
+const (
+	sharedPageFor   = 5 * time.Minute
+	sharedPagesKept = 256
+)
+
+func (p *sharedPages) get(token string) ([]byte, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e, ok := p.pages[token]
+	if !ok || time.Now().After(e.until) {
+		return nil, false
+	}
+	return e.body, true
+}
+
+func (p *sharedPages) put(token string, body []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pages == nil {
+		p.pages = map[string]sharedPage{}
+	}
+	if len(p.pages) >= sharedPagesKept {
+		now := time.Now()
+		for t, e := range p.pages {
+			if now.After(e.until) || len(p.pages) >= sharedPagesKept {
+				delete(p.pages, t)
+			}
+		}
+	}
+	p.pages[token] = sharedPage{body: body, until: time.Now().Add(sharedPageFor)}
+}
+
+// forget drops a share's page: its reader changed or stopped it.
+func (p *sharedPages) forget(token string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.pages, token)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,4 +130,88 @@ func TestReviewPage(t *testing.T) {
 	other := a.browser()
 	other.signIn(other.addUser("other"))
 	one(t, other.get(plain, "/stats/"+strconv.Itoa(year)+"/review").page(t), `[data-testid="review-empty"]`)
+}
+
+func TestShareReview(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			a, year := statsReader(t)
+			b := a.create("Solaris", "Stanisław Lem", "SF")
+			if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Notes: "SECRET-NOTE"}); err != nil {
+				t.Fatal(err)
+			}
+			today := time.Now().UTC()
+			if _, err := a.reading.AddReadThrough(t.Context(), a.reader.ID, b.ID, data.ReadingInput{FinishedOn: &today, Outcome: data.StatusRead}); err != nil {
+				t.Fatal(err)
+			}
+			review := "/stats/" + strconv.Itoa(year) + "/review"
+			none(t, a.get(plain, review).page(t), `[data-testid="share-link"]`)
+			r := a.do(m, http.MethodPost, review+"/share", url.Values{})
+			if !m.htmx {
+				r.wantRedirect(t, review)
+				r = a.get(plain, review)
+			}
+			r.wantStatus(t, http.StatusOK)
+			link := attr(t, one(t, answer(t, m, r), `[data-testid="share-link"]`), "href")
+			u, err := url.Parse(link)
+			if err != nil || !strings.HasPrefix(u.Path, "/share/") {
+				t.Fatalf("share link %q", link)
+			}
+
+			anon := a.browser()
+			page := anon.get(plain, u.Path)
+			page.wantStatus(t, http.StatusOK)
+			if strings.Contains(page.body, "SECRET-NOTE") || strings.Contains(page.body, a.reader.Username) {
+				t.Errorf("the shared page shows the notes or the username:\n%s", page.body)
+			}
+			doc := page.page(t)
+			wantText(t, one(t, doc, "h1"), "A "+strconv.Itoa(year)+" in books")
+			none(t, doc, `main a[href^="/books/"]`)
+			if got := page.Header.Get("X-Robots-Tag"); got != "noindex" {
+				t.Errorf("X-Robots-Tag = %q", got)
+			}
+
+			// Naming the reader is their choice; the link stays the same.
+			if r := a.do(m, http.MethodPost, review+"/share", url.Values{"show_name": {"on"}}); r.StatusCode/100 > 3 {
+				t.Fatalf("share again: %d %s", r.StatusCode, r.body)
+			}
+			if sh, err := a.reading.ReviewShare(t.Context(), a.reader.ID, year); err != nil || !sh.ShowName {
+				t.Fatalf("stored share = %+v, %v", sh, err)
+			}
+			named := anon.get(plain, u.Path).page(t)
+			wantText(t, one(t, named, "h1"), a.reader.Username+"’s "+strconv.Itoa(year)+" in books")
+
+			// The covers of the year's books come through the link; no other of the reader's.
+			covers := a.db.Covers()
+			shown, err := covers.Set(t.Context(), a.reader.ID, b.ID, []byte("small"), []byte("large"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			unread := a.create("Unread", "Nobody", "")
+			hidden, err := covers.Set(t.Context(), a.reader.ID, unread.ID, []byte("small2"), []byte("large2"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.do(m, http.MethodPost, review+"/share", url.Values{"show_name": {"on"}}) // a change: the page is made again
+			coverURL := u.Path + "/covers/" + shown + "-l.jpg"
+			one(t, anon.get(plain, u.Path).page(t), `img[src="`+coverURL+`"]`)
+			if r := anon.get(plain, coverURL); r.StatusCode != http.StatusOK || r.body != "large" {
+				t.Errorf("shared cover: %d %q", r.StatusCode, r.body)
+			}
+			anon.get(plain, u.Path+"/covers/"+hidden+"-l.jpg").wantStatus(t, http.StatusNotFound)
+
+			// Stopping answers 404 at once, as any link that never was.
+			if r := a.do(m, http.MethodPost, review+"/share/delete", url.Values{}); r.StatusCode/100 > 3 {
+				t.Fatalf("stop sharing: %d %s", r.StatusCode, r.body)
+			}
+			gone := anon.get(plain, u.Path)
+			gone.wantStatus(t, http.StatusNotFound)
+			never := anon.get(plain, "/share/"+strings.Repeat("A", 43))
+			never.wantStatus(t, http.StatusNotFound)
+			anon.get(plain, coverURL).wantStatus(t, http.StatusNotFound)
+			if squash(gone.page(t).Find("main").Text()) != squash(never.page(t).Find("main").Text()) {
+				t.Errorf("a revoked link and one that never was answer differently")
+			}
+		})
+	}
 }

@@ -216,10 +216,33 @@ func (s Stats) BestMonth() (data.MonthFigures, bool) {
 	return best, best.Pages > 0
 }
 
-// figureCover is the cover of a book a figure singles out, small or large.
-func figureCover(b data.BookFigure, large bool) CoverView {
+// figureCover is the cover of a book a figure singles out, small or large; fetched through the
+// share's link when token is set.
+func figureCover(b data.BookFigure, large bool, token string) CoverView {
+	size := "s"
 	if large {
-		return NewCoverView(b.Title, b.Cover)
+		size = "l"
 	}
-	return NewRowCover(b.Title, b.Cover)
+	c := coverView(b.Title, b.Cover, size)
+	if token != "" && b.Cover != "" {
+		c.URL = SharedCoverURL(token, b.Cover, size)
+	}
+	return c
+}
+
+// ReviewShareID is the id of the review page's share section, which its forms replace.
+const ReviewShareID = "review-share"
+
+// ShareView is whether a review is shared: its link (absolute, "" when not shared) and whether
+// it names the reader; Focus puts the focus on its button, after a change.
+type ShareView struct {
+	URL      string
+	ShowName bool
+	Focus    bool
+}
+
+// PublicReview is what a shared review's page needs besides the stats: its token (for the
+// covers' URLs) and the reader's name, "" unless they chose to show it.
+type PublicReview struct {
+	Token, Name string
 }

@@ -152,3 +152,15 @@ func StatsYearURL(year int) string {
 
 // StatsReviewURL is the Year in Review of year.
 func StatsReviewURL(year int) string { return StatsURL + "/" + strconv.Itoa(year) + "/review" }
+
+// StatsShareURL makes the review of year public (POST); StatsUnshareURL stops (POST).
+func StatsShareURL(year int) string   { return StatsReviewURL(year) + "/share" }
+func StatsUnshareURL(year int) string { return StatsShareURL(year) + "/delete" }
+
+// ShareURL is a shared review, by its token: the link its reader gives.
+func ShareURL(token string) string { return "/share/" + token }
+
+// SharedCoverURL is a cover's picture as a shared review shows it, through its link.
+func SharedCoverURL(token, hash, size string) string {
+	return ShareURL(token) + "/covers/" + hash + "-" + size + ".jpg"
+}
