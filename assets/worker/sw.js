@@ -16,8 +16,12 @@ self.addEventListener('install', function (e) {
 });
 
 // A new version drops the caches of the old ones: their assets are no longer linked from any page.
+// Navigation preload lets the browser ask the server for a page while the worker starts, so
+// the worker costs a page no time waiting for it.
 self.addEventListener('activate', function (e) {
-  e.waitUntil(caches.keys()
+  var preload = self.registration.navigationPreload ? self.registration.navigationPreload.enable() : Promise.resolve();
+  e.waitUntil(preload
+    .then(function () { return caches.keys(); })
     .then(function (names) {
       return Promise.all(names.filter(function (name) { return name !== CACHE; })
         .map(function (name) { return caches.delete(name); }));
@@ -31,7 +35,9 @@ self.addEventListener('fetch', function (e) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate') {
-    e.respondWith(fetch(request).catch(function () {
+    e.respondWith(Promise.resolve(e.preloadResponse).then(function (preloaded) {
+      return preloaded || fetch(request);
+    }).catch(function () {
       return caches.match(OFFLINE).then(function (page) { return page || Response.error(); });
     }));
     return;
