@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/bookcase/bookcase/catalogue"
 	"github.com/bookcase/bookcase/data"
 	"github.com/bookcase/bookcase/handlers"
 )
@@ -42,6 +43,10 @@ type config struct {
 	metricsAddr string
 	// logFormat is text or json.
 	logFormat string
+	// metadata are the catalogues that look books up by ISBN, in the order asked; none is off.
+	// metadataURLs are their base URLs by name (a mirror's), where not the public ones.
+	metadata     []string
+	metadataURLs map[string]string
 }
 
 // parseConfig reads flags, falling back to BOOKCASE_* environment variables, then to defaults.
@@ -73,6 +78,8 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.IntVar(&c.backupKeep, "backup-keep", keep, "how many backups to keep in --backup-dir, the newest (env BOOKCASE_BACKUP_KEEP)")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", getenv("BOOKCASE_METRICS_ADDR"), "serve Prometheus metrics at http://ADDR/metrics, e.g. 127.0.0.1:9496; off when empty (env BOOKCASE_METRICS_ADDR)")
 	fs.StringVar(&c.logFormat, "log-format", envOr(getenv, "BOOKCASE_LOG_FORMAT", "text"), "log lines as text (key=value) or json (env BOOKCASE_LOG_FORMAT)")
+	metadata := fs.String("metadata", envOr(getenv, "BOOKCASE_METADATA", "openlibrary,google"), "the catalogues that fill in a book from its ISBN, asked in order (openlibrary, google), or off (env BOOKCASE_METADATA)")
+	metadataURL := fs.String("metadata-url", getenv("BOOKCASE_METADATA_URL"), "a mirror of the catalogues: a base URL (Open Library at its root, covers under /covers, Google Books under /google), or name=URL pairs, comma-separated: openlibrary=, covers=, google= (env BOOKCASE_METADATA_URL)")
 	rest, err := fs.parse(args)
 	if err != nil {
 		return config{}, err
@@ -103,6 +110,12 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if c.uploadDir == "" {
 		c.uploadDir = filepath.Join(filepath.Dir(c.db), "bookcase-uploads")
+	}
+	if c.metadata, err = catalogue.ParseProviders(*metadata); err != nil {
+		return config{}, fmt.Errorf("--metadata: %w", err)
+	}
+	if c.metadataURLs, err = catalogue.ParseURLs(*metadataURL); err != nil {
+		return config{}, fmt.Errorf("--metadata-url: %w", err)
 	}
 	return c, nil
 }
@@ -231,6 +244,16 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		log.Info("metrics listening", "addr", "http://"+ln.Addr().String()+"/metrics")
 	}
 	sessions := db.Sessions(cfg.sessionIdle, cfg.sessionLifetime)
+	// Lookups are off without catalogues: the handlers then offer none (a nil interface, not a
+	// nil *catalogue.Client in one).
+	var lookups handlers.Catalogue
+	if len(cfg.metadata) > 0 {
+		client, err := catalogue.New(catalogue.Config{Providers: cfg.metadata, URLs: cfg.metadataURLs})
+		if err != nil {
+			return err
+		}
+		lookups = client
+	}
 	app, err := handlers.New(handlers.Config{
 		Books:          db.Books(),
 		Reading:        db.Reading(),
@@ -248,6 +271,8 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		TrustedProxies: cfg.trustedProxies,
 		Ready:          ready,
 		Observe:        observe,
+		Catalogue:      lookups,
+		CatalogueCache: db.Catalogue(),
 	})
 	if err != nil {
 		return err
@@ -256,7 +281,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	if err != nil {
 		return err
 	}
-	go housekeeping(ctx, db.Books(), sessions, db.Imports(), log)
+	go housekeeping(ctx, db.Books(), sessions, db.Imports(), db.Catalogue(), log)
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
@@ -351,8 +376,9 @@ const (
 )
 
 // housekeeping drops deleted books once they are past undoing, imports older than importsKept,
-// and expired sessions and CSRF tokens, and compacts the search index, at start and then hourly.
-func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.SessionStore, imports *data.ImportStore, log *slog.Logger) {
+// expired sessions, CSRF tokens and catalogue answers, and compacts the search index, at start and
+// then hourly.
+func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.SessionStore, imports *data.ImportStore, answers *data.CatalogueCache, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
@@ -370,6 +396,11 @@ func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.Ses
 			log.Warn("purging expired sessions failed", "err", err)
 		} else if n > 0 {
 			log.Info("purged expired sessions", "count", n)
+		}
+		if n, err := answers.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purging expired catalogue answers failed", "err", err)
+		} else if n > 0 {
+			log.Info("purged expired catalogue answers", "count", n)
 		}
 		if err := books.CompactSearchIndex(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("compacting the search index failed", "err", err)

@@ -58,6 +58,25 @@ func TestParseConfig(t *testing.T) {
 			t.Errorf("config = %+v", c)
 		}
 	})
+	t.Run("Metadata", func(t *testing.T) {
+		c, err := parseConfig(nil, noEnv)
+		if err != nil || strings.Join(c.metadata, ",") != "openlibrary,google" || len(c.metadataURLs) != 0 {
+			t.Errorf("default catalogues = %v %v, %v", c.metadata, c.metadataURLs, err)
+		}
+		c, err = parseConfig([]string{"--metadata=off"}, env(map[string]string{"BOOKCASE_METADATA_URL": "http://mirror.lan:8080"}))
+		if err != nil || len(c.metadata) != 0 || c.metadataURLs["google"] != "http://mirror.lan:8080/google" {
+			t.Errorf("--metadata=off with a mirror = %v %v, %v", c.metadata, c.metadataURLs, err)
+		}
+		c, err = parseConfig([]string{"--metadata-url", "openlibrary=https://ol.lan"}, env(map[string]string{"BOOKCASE_METADATA": "openlibrary"}))
+		if err != nil || strings.Join(c.metadata, ",") != "openlibrary" || c.metadataURLs["openlibrary"] != "https://ol.lan" {
+			t.Errorf("catalogues from env and flag = %v %v, %v", c.metadata, c.metadataURLs, err)
+		}
+		for _, args := range [][]string{{"--metadata=amazon"}, {"--metadata-url=file:///etc"}} {
+			if _, err := parseConfig(args, noEnv); err == nil {
+				t.Errorf("parseConfig(%q) accepted", args)
+			}
+		}
+	})
 	t.Run("FlagsWin", func(t *testing.T) {
 		c, err := parseConfig([]string{"--addr", ":1", "--signup=open"}, env(map[string]string{"BOOKCASE_ADDR": ":2", "BOOKCASE_SIGNUP": "closed"}))
 		if err != nil || c.addr != ":1" || c.signup != "open" {

@@ -145,6 +145,15 @@
   }
   document.addEventListener('htmx:sendError', function () { offline(true); });
   document.addEventListener('htmx:timeout', function () { offline(true); });
+  // An error answer the server rendered for the element it replaces (Bookcase-Swap: a lookup the
+  // catalogue could not answer, shown in the new-book row) is swapped in like a 422, not toasted.
+  document.addEventListener('htmx:beforeSwap', function (e) {
+    var xhr = e.detail && e.detail.xhr;
+    if (xhr && xhr.status >= 400 && xhr.getResponseHeader('Bookcase-Swap') === 'true') {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
   document.addEventListener('htmx:responseError', function (e) {
     var xhr = e.detail && e.detail.xhr;
     var type = xhr && xhr.getResponseHeader('Content-Type') || '';
@@ -474,6 +483,27 @@
     bar.hidden = false;
     bar.value = Math.round(100 * e.detail.loaded / e.detail.total);
   });
+
+  // The new-book row offers Look up once its title holds what looks like an ISBN (10 or 13
+  // digits, hyphens or spaces between them, perhaps an "ISBN" label); the server checks the check
+  // digit. Enter in the title looks an ISBN up all the same, and without JavaScript the button is
+  // always there. Hidden, it is out of the Tab order of a plain add.
+  function looksLikeISBN(s) {
+    s = s.trim().replace(/^isbn(-1[03])?:?\s*/i, '');
+    if (!/^[0-9][0-9 -]*[0-9xX]$/.test(s)) return false;
+    var n = s.replace(/[ -]/g, '').length;
+    return n === 10 || n === 13;
+  }
+  function offerLookup() {
+    var title = document.getElementById('new-book-title');
+    var lookup = document.getElementById('new-book-lookup');
+    if (title && lookup) lookup.hidden = !looksLikeISBN(title.value);
+  }
+  document.addEventListener('input', function (e) {
+    if (e.target instanceof Element && e.target.id === 'new-book-title') offerLookup();
+  });
+  document.addEventListener('htmx:load', offerLookup);
+  offerLookup();
 
   // "/" and "n" on another page lead to /books#search or /books#new-book-title: focus that field.
   var target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));

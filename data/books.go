@@ -41,20 +41,38 @@ const bookColumns = `id, title, author, genre, created_at, updated_at, status,
 // Create validates in and stores it as a new book. A book created as reading, read or did not
 // finish gets its read-through, started (and for read or did not finish, finished) today.
 func (s *BookStore) Create(ctx context.Context, owner int64, in BookInput) (Book, error) {
+	return s.CreateCatalogued(ctx, owner, in, Catalogued{})
+}
+
+// CreateCatalogued is Create for a book that also takes its length, ISBN and cover from a
+// catalogue's record (Catalogued), all in the same transaction as the book.
+func (s *BookStore) CreateCatalogued(ctx context.Context, owner int64, in BookInput, x Catalogued) (Book, error) {
 	in = in.Normalize()
-	if err := in.Validate(); err != nil {
+	err := in.Validate()
+	now := s.db.now()
+	if xerr := x.check(now); xerr != nil {
+		var v, xv *ValidationError
+		if errors.As(err, &v) && errors.As(xerr, &xv) {
+			for field, msg := range xv.Fields {
+				v.add(field, msg)
+			}
+		} else {
+			err = xerr
+		}
+	}
+	if err != nil {
 		return Book{}, err
 	}
+	x.Edition = x.Edition.normalize()
 	if in.Status == "" {
 		in.Status = StatusWant
 	}
-	now := s.db.now()
 	var b Book
 	// Books added at the same moment (by many readers at once) share a transaction: a commit
 	// writes some 24 pages to the log, most of which every new book changes. 32 goroutines
 	// adding books to a library of 100,000 (BenchmarkCreateParallel): 96 → 13–16 KB of log
 	// and 895–1,193 → 388–525 µs of CPU a book.
-	err := s.db.inBatch(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+	err = s.db.inBatch(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &b, `
 			INSERT INTO books (owner_id, title, author, genre, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -64,6 +82,26 @@ func (s *BookStore) Create(ctx context.Context, owner int64, in BookInput) (Book
 		}
 		if err := addToCount(ctx, tx, owner, StatusWant, 1); err != nil {
 			return err
+		}
+		if x.Pages > 0 || x.ISBN != "" {
+			if err := tx.GetContext(ctx, &b, `
+				UPDATE books SET pages = ?, isbn = ? WHERE id = ?
+				RETURNING `+bookColumns,
+				sql.NullInt64{Int64: int64(x.Pages), Valid: x.Pages > 0},
+				sql.NullString{String: string(x.ISBN), Valid: x.ISBN != ""}, b.ID); err != nil {
+				return err
+			}
+		}
+		if len(x.Small) > 0 && len(x.Large) > 0 {
+			var err error
+			if b.Cover, err = putCover(ctx, tx, b.ID, x.Small, x.Large, now); err != nil {
+				return err
+			}
+		}
+		if x.Edition != (Edition{}) {
+			if err := putEdition(ctx, tx, b.ID, x.Edition, now); err != nil {
+				return err
+			}
 		}
 		if in.Status != StatusWant {
 			return s.db.changeStatus(ctx, tx, owner, &b, in.Status, dateOf(now))

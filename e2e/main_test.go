@@ -32,6 +32,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/bookcase/bookcase/catalogue"
 	"github.com/bookcase/bookcase/data"
 	"github.com/bookcase/bookcase/handlers"
 )
@@ -184,8 +185,9 @@ type server struct {
 
 // startServer starts a server on a loopback port, configured as main.go configures it, with
 // sign-up open. With a certificate it serves HTTPS, where its cookies are Secure with the
-// __Host- prefix and the CSRF check also wants a same-site Referer.
-func startServer(t *testing.T, cert *tls.Certificate) *server {
+// __Host- prefix and the CSRF check also wants a same-site Referer. With a catalogue (a base URL,
+// catalogue.ParseURLs), it looks books up there by ISBN.
+func startServer(t *testing.T, cert *tls.Certificate, catalogueURL string) *server {
 	t.Helper()
 	ctx := context.Background()
 	db, err := data.Open(ctx, filepath.Join(t.TempDir(), "e2e.db"))
@@ -201,6 +203,18 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 			t.Logf("the server's log:\n%s", serverLog)
 		}
 	})
+	var lookups handlers.Catalogue
+	if catalogueURL != "" {
+		urls, err := catalogue.ParseURLs(catalogueURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		client, err := catalogue.New(catalogue.Config{Providers: []string{catalogue.OpenLibrary, catalogue.Google}, URLs: urls})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lookups = client
+	}
 	app, err := handlers.New(handlers.Config{
 		Books:      db.Books(),
 		Reading:    db.Reading(),
@@ -214,6 +228,9 @@ func startServer(t *testing.T, cert *tls.Certificate) *server {
 		CSRF:       db.CSRFTokens(),
 		Logger:     slog.New(slog.NewTextHandler(serverLog, nil)),
 		SignupOpen: true,
+
+		Catalogue:      lookups,
+		CatalogueCache: db.Catalogue(),
 	})
 	if err != nil {
 		db.Close()
@@ -347,7 +364,13 @@ type page struct {
 
 type pageOption func(*pageConfig)
 
-type pageConfig struct{ noScript, https bool }
+type pageConfig struct {
+	noScript, https bool
+	catalogue       string
+}
+
+// withCatalogue has the server look books up in the catalogue at url (a fake's).
+func withCatalogue(url string) pageOption { return func(c *pageConfig) { c.catalogue = url } }
 
 // withoutJavaScript opens the tab with JavaScript turned off, as for a reader who blocks it.
 func withoutJavaScript(c *pageConfig) { c.noScript = true }
@@ -372,7 +395,7 @@ func newPage(t *testing.T, opts ...pageOption) *page {
 		c := selfSignedCert(t)
 		cert = &c
 	}
-	srv := startServer(t, cert)
+	srv := startServer(t, cert, cfg.catalogue)
 
 	deadline, cancelDeadline := context.WithTimeout(parent, testTimeout)
 	ctx, cancelTab := chromedp.NewContext(deadline, chromedp.WithNewBrowserContext())

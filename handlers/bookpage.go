@@ -64,6 +64,7 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 		Cover:       views.NewCoverView(b.Title, b.Cover),
 		Edition:     editionFacts(edition),
 		EditionForm: editionForm(edition.Input(), nil),
+		Catalogue:   views.CatalogueView{On: s.lookups != nil, ISBN: b.ISBN.String()},
 	}
 	if b.Pages > 0 {
 		d.Details.Pages = strconv.Itoa(b.Pages)

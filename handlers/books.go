@@ -103,12 +103,29 @@ func (s *Server) rowBook(c *fiber.Ctx) (data.Book, error) {
 	return b, err
 }
 
-// createBook adds a book from the new-book row.
+// createBook adds a book from the new-book row, with what a lookup found when the row has it
+// (catalogued). A title that is an ISBN is looked up instead (Enter in the title).
 func (s *Server) createBook(c *fiber.Ctx) error {
 	in := bookInput(c)
-	b, err := s.books.Create(c.UserContext(), owner(c), in)
+	if s.lookups != nil && looksLikeISBN(in.Title) {
+		return s.lookupNewBook(c)
+	}
+	x, found, err := s.catalogued(c)
+	if err != nil {
+		return err
+	}
+	var b data.Book
+	if found != nil {
+		b, err = s.books.CreateCatalogued(c.UserContext(), owner(c), in, x)
+	} else {
+		b, err = s.books.Create(c.UserContext(), owner(c), in)
+	}
 	if errors.Is(err, data.ErrInvalid) {
 		form := formOf(0, in, err)
+		if found != nil {
+			found.PagesError = form.Errors["pages"]
+		}
+		form.Lookup = views.Lookup{On: s.lookups != nil, Found: found}
 		if isHTMX(c) {
 			c.Set(hxRetarget, "#new-book-row")
 			c.Set(hxReswap, "outerHTML")
@@ -138,7 +155,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.NewBookAdded(v, st.count, st.filters, st.reading, strip))
+	return render(c, fiber.StatusOK, views.NewBookAdded(v, st.count, st.filters, st.reading, strip, s.lookups != nil))
 }
 
 // showBook answers with the book as the screen that asks shows it. htmx gets, by its target, the
@@ -147,7 +164,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 // book's library row (Cancel of the row's edit or status menu, with the focus back on the control
 // ?focus= names). Without htmx it is the book's page.
 func (s *Server) showBook(c *fiber.Ctx) error {
-	part := pageTarget(c, views.BookMainID, views.BookReadingsID)
+	part := pageTarget(c, views.BookMainID, views.BookReadingsID, views.BookCatalogueID)
 	b, err := s.bookOn(c, part != "" || !isHTMX(c))
 	if err != nil {
 		return err
@@ -155,6 +172,8 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 	switch {
 	case part == views.BookMainID:
 		return s.renderBookPage(c, fiber.StatusOK, b, views.BookMainUpdated, nil)
+	case part == views.BookCatalogueID: // Cancel or Done of a comparison with a catalogue
+		return s.renderBookPage(c, fiber.StatusOK, b, views.BookCatalogueUpdated, nil)
 	case part == views.BookReadingsID:
 		// A focus that names no reading of the book focuses nothing.
 		focus, _ := strconv.ParseInt(c.Query("focus"), 10, 64)

@@ -22,6 +22,10 @@ func isHTMX(c *fiber.Ctx) bool {
 	return c.Get(hxRequest) == "true" && c.Get("HX-History-Restore-Request") != "true"
 }
 
+// swapAnyway marks an error answer rendered for the element it replaces (a lookup's problem in
+// the new-book row): app.js swaps it in, as htmx swaps a 422, where others are only reported.
+const swapAnyway = "Bookcase-Swap"
+
 // More htmx headers, used by the sign-in flow.
 const (
 	hxRedirect   = "HX-Redirect"

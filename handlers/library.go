@@ -304,9 +304,10 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 	}
 	// The new-book row takes the focus only to show a problem with what was typed: a library
 	// opens with the focus nowhere, so its shortcuts work at once ("n" goes to the new-book row).
-	if len(l.New.Errors) == 0 {
+	if len(l.New.Errors) == 0 && l.New.Lookup.Found == nil && l.New.Lookup.Problem == "" {
 		l.New.Unfocused = true
 	}
+	l.New.Lookup.On = s.lookups != nil
 	if results {
 		if status == fiber.StatusOK && cursor == "" {
 			if c.Get(hxTrigger) == "library-search" {

@@ -67,6 +67,17 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/books/:id/read-throughs/:rt/delete", s.confirmDeleteReading)
 	app.Post("/books/:id/read-throughs/:rt/delete", s.deleteReading)
 
+	// Catalogue lookups by ISBN (catalogue.go), when they are on: the new-book row's, a book
+	// page's comparison and the fields taken from it, and the covers found, shown before they are
+	// any book's.
+	if s.lookups != nil {
+		app.Post("/books/:id/catalogue", s.compareCatalogue)
+		app.Post("/books/:id/catalogue/apply", s.applyCatalogue)
+		app.Use("/catalogue", s.requireUser)
+		app.Post("/catalogue/lookup", s.lookupNewBook)
+		app.Get("/catalogue/covers/:file", s.serveCatalogueCover)
+	}
+
 	// Stats: a year's reading, or all time's, and the year's goal (stats.go).
 	app.Use("/stats", s.requireUser)
 	app.Get("/stats", s.showStats)

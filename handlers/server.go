@@ -33,6 +33,8 @@ type BookStore interface {
 	Update(ctx context.Context, owner, id int64, in data.BookInput) (data.Book, error)
 	Delete(ctx context.Context, owner, id int64) (data.Book, error)
 	Restore(ctx context.Context, owner, id int64) (data.Book, error)
+	CreateCatalogued(ctx context.Context, owner int64, in data.BookInput, x data.Catalogued) (data.Book, error)
+	TakeFromCatalogue(ctx context.Context, owner, id int64, ch data.CatalogueChanges) (data.Book, error)
 	NeighbourOf(ctx context.Context, owner int64, q data.BookQuery, id int64) (data.Neighbour, error)
 }
 
@@ -109,6 +111,10 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Ready, when set, tells /readyz whether the store can serve (data.DB.Ready).
 	Ready func(context.Context) error
+	// Catalogue, when set, looks books up by ISBN, and CatalogueCache keeps its answers (both are
+	// needed); when nil, lookups are off: nothing offers them and their routes answer 404.
+	Catalogue      Catalogue
+	CatalogueCache CatalogueCache
 	// Observe, when set, is told of every request once answered: its route pattern
 	// ("/books/:id", never the path with its ids, so the metrics' series stay few), method,
 	// status and how long it took. The metrics listener counts them.
@@ -143,6 +149,8 @@ type Server struct {
 	signer signer
 	// requestTimeout bounds the work done for one request (Config.RequestTimeout).
 	requestTimeout time.Duration
+	// lookups asks the catalogue; nil when lookups are off.
+	lookups *lookups
 }
 
 // maxBodyBytes bounds every request body; a book is three fields of at most 250 characters.
@@ -171,6 +179,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("handlers: no session store")
 	case cfg.CSRF == nil:
 		return nil, errors.New("handlers: no CSRF token store")
+	case cfg.Catalogue != nil && cfg.CatalogueCache == nil:
+		return nil, errors.New("handlers: a catalogue without a cache of its answers")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -194,6 +204,9 @@ func New(cfg Config) (*fiber.App, error) {
 		secureCookies:  cfg.SecureCookies,
 		csrfStorage:    newCSRFStorage(cfg.CSRF),
 		requestTimeout: cmp.Or(cfg.RequestTimeout, requestTimeout),
+	}
+	if cfg.Catalogue != nil {
+		s.lookups = newLookups(cfg.Catalogue, cfg.CatalogueCache)
 	}
 	for _, p := range cfg.TrustedProxies {
 		prefix, err := parsePrefix(p)

@@ -21,9 +21,20 @@ import (
 	"time"
 
 	"github.com/bookcase/bookcase/assets"
+	"github.com/bookcase/bookcase/catalogue"
 	"github.com/bookcase/bookcase/data"
 	"github.com/bookcase/bookcase/handlers"
 )
+
+// noCatalogue is a catalogue that has no book.
+type noCatalogue struct{}
+
+func (noCatalogue) Lookup(context.Context, data.ISBN) (data.CatalogueRecord, error) {
+	return data.CatalogueRecord{}, catalogue.ErrNotFound
+}
+func (noCatalogue) Cover(context.Context, data.ISBN) ([]byte, error) {
+	return nil, catalogue.ErrNotFound
+}
 
 func TestNew(t *testing.T) {
 	db := openTestDB(t)
@@ -54,6 +65,7 @@ func TestNew(t *testing.T) {
 		{"ErrNoUserStore", func(c *handlers.Config) { c.Users = nil }},
 		{"ErrNoSessionStore", func(c *handlers.Config) { c.Sessions = nil }},
 		{"ErrNoCSRFStore", func(c *handlers.Config) { c.CSRF = nil }},
+		{"ErrCatalogueWithoutCache", func(c *handlers.Config) { c.Catalogue = noCatalogue{} }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := full
@@ -321,6 +333,12 @@ func (s *failingStore) NeighbourOf(context.Context, int64, data.BookQuery, int64
 	return data.Neighbour{}, s.fail()
 }
 func (s *failingStore) GetDeleted(context.Context, int64, int64) (data.Book, error) {
+	return data.Book{}, s.fail()
+}
+func (s *failingStore) CreateCatalogued(context.Context, int64, data.BookInput, data.Catalogued) (data.Book, error) {
+	return data.Book{}, s.fail()
+}
+func (s *failingStore) TakeFromCatalogue(context.Context, int64, int64, data.CatalogueChanges) (data.Book, error) {
 	return data.Book{}, s.fail()
 }
 

@@ -163,6 +163,8 @@ type BookDetail struct {
 	ProgressError string
 	// Cover is the book's cover, or its placeholder.
 	Cover CoverView
+	// Catalogue is the "Fill in from catalogue" section, shown when lookups are on.
+	Catalogue CatalogueView
 }
 
 // ratingChoice is one radio of the rating group: its value and its visible label.

@@ -123,6 +123,8 @@ type BookForm struct {
 	// Unfocused leaves the focus where it is when the form is shown: the new-book row comes with
 	// every search result, and must not take the focus from the search box.
 	Unfocused bool
+	// Lookup is the catalogue's part of the new-book row.
+	Lookup Lookup
 }
 
 // Library is the library page: the newest books, the total, and where the next page starts.
