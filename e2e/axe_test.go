@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/views"
 )
 
 // axePath is axe-core, vendored for the tests alone (never served): the unmodified axe.min.js of
@@ -120,6 +121,7 @@ func TestAccessibility(t *testing.T) {
 				check("/import", 200)
 				check("/export", 200)
 				check("/stats", 200)
+				check(views.StatsReviewURL(time.Now().UTC().Year()), 200)
 				check("/shortcuts", 200)
 				check("/no-such-page", 404)
 			})
