@@ -91,8 +91,8 @@ type ImportOptions struct {
 	// shelves, so that their order (and shelves without books) survive.
 	Shelves []string
 	// Progress, when set, is called with how many rows have been written so far, from the
-	// goroutine that runs Import, outside any transaction: after each batch (importBatch rows)
-	// but the last, and once the import is visible.
+	// goroutine that runs Import, outside any transaction: after each batch but the last, and
+	// once the import is visible.
 	Progress func(done int)
 
 	// finish runs in the transaction after the last row, so that what it writes commits or rolls
@@ -121,14 +121,16 @@ func (db *DB) ImportWith(ctx context.Context, owner int64, rows []ImportRow, opt
 	return db.importWith(ctx, owner, marker, opts, &sliceSource{rows: rows})
 }
 
-// An import writes its rows in batches, each one transaction, of at most importBatch rows and
-// importBatchTime of work: every other write waits for the writer while a batch runs, so this is
-// what a running import adds to another reader's save at most (BenchmarkCreateDuringImport). A
-// commit costs an import little: 100,000 rows commit some thousand times instead of once
-// (BenchmarkImport).
+// An import writes its rows in batches, each one transaction, and gives the writer up between
+// two as soon as another write waits for it: a batch ends once another write is waiting (after
+// importBatchMin rows, so that two imports do not take turns row by row), or after importBatch
+// rows or importBatchTime, whichever comes first. Another reader's save then waits for a few
+// rows of an import, not for all of it (bench/import.sh measures it), and an import alone
+// writes large batches (BenchmarkImport).
 const (
-	importBatch     = 250
-	importBatchTime = 20 * time.Millisecond
+	importBatchMin  = 16
+	importBatch     = 1000
+	importBatchTime = 100 * time.Millisecond
 )
 
 // importSource hands an import its rows.
@@ -197,7 +199,8 @@ func (db *DB) importRows(ctx context.Context, owner, marker int64, opts ImportOp
 	if err != nil {
 		return ImportSummary{}, err
 	}
-	im := &importer{db: db, owner: owner, marker: marker, lib: lib, created: map[int64]bool{}}
+	im := &importer{db: db, owner: owner, marker: marker, lib: lib, created: map[int64]bool{}, exact: true}
+	im.tally.status, im.tally.genres, im.tally.shelves = map[Status]int{}, map[string]*genreTally{}, map[int64]int{}
 	if err := im.loadShelves(ctx); err != nil {
 		return ImportSummary{}, err
 	}
@@ -217,7 +220,7 @@ func (db *DB) importRows(ctx context.Context, owner, marker int64, opts ImportOp
 				}
 			}
 			until := time.Now().Add(importBatchTime)
-			for n := 0; n < importBatch && time.Now().Before(until); n++ {
+			for n := 0; n < importBatch && time.Now().Before(until) && (n < importBatchMin || db.waiting.Load() == 0); n++ {
 				r, key, ok, err := src.next(ctx)
 				if err != nil {
 					return err
@@ -247,30 +250,16 @@ func (db *DB) importRows(ctx context.Context, owner, marker int64, opts ImportOp
 		defer im.end()
 		// The new books count in their genres and shelves from now on (the triggers left them
 		// out), and they and the new shelves are the library's.
-		for _, q := range []string{`
-			INSERT INTO genres (owner_id, name_key, name, books)
-			SELECT ?, lower(genre), MIN(genre), COUNT(*) FROM books WHERE pending_import = ? AND genre <> ''
-			GROUP BY lower(genre)
-			ON CONFLICT (owner_id, name_key) DO UPDATE SET books = genres.books + excluded.books`, `
-			UPDATE shelves SET books = shelves.books + n.books
-			FROM (SELECT bs.shelf_id, COUNT(*) AS books FROM books b JOIN book_shelves bs ON bs.book_id = b.id
-			      WHERE b.pending_import = ? GROUP BY bs.shelf_id) AS n
-			WHERE shelves.id = n.shelf_id AND shelves.owner_id = ?`,
-			`UPDATE books SET pending_import = NULL WHERE pending_import = ? AND owner_id = ?`,
-			`UPDATE shelves SET pending_import = NULL WHERE pending_import = ? AND owner_id = ?`,
-		} {
-			args := []any{marker, owner}
-			if strings.Contains(q, "INSERT INTO genres") {
-				args = []any{owner, marker}
-			}
-			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-				return err
-			}
+		if err := im.addCounts(ctx); err != nil {
+			return err
+		}
+		if err := im.flip(ctx); err != nil {
+			return err
 		}
 		if err := im.finish(ctx, src); err != nil {
 			return err
 		}
-		if err := recount(ctx, tx, owner); err != nil {
+		if err := im.countStatuses(ctx); err != nil {
 			return err
 		}
 		if opts.finish != nil {
@@ -287,6 +276,100 @@ func (db *DB) importRows(ctx context.Context, owner, marker int64, opts ImportOp
 		opts.Progress(done)
 	}
 	return sum, nil
+}
+
+// genreTally is how many of an import's new books have a genre, under its first spelling.
+type genreTally struct {
+	name  string
+	books int
+}
+
+// asciiLower lower-cases the ASCII letters of s alone, as SQLite's lower() does: the genres'
+// keys are made by lower() in the triggers.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
+}
+
+// addCounts adds the import's new books to their genres' and shelves' counts: from what write
+// tallied, or, when a row updated a book the import had created (whose first values the tally
+// holds too), from the books themselves.
+func (im *importer) addCounts(ctx context.Context) error {
+	if !im.exact {
+		return im.addCountsFromBooks(ctx)
+	}
+	for key, g := range im.tally.genres {
+		if _, err := im.tx.ExecContext(ctx, `
+			INSERT INTO genres (owner_id, name_key, name, books) VALUES (?, ?, ?, ?)
+			ON CONFLICT (owner_id, name_key) DO UPDATE SET books = genres.books + excluded.books`,
+			im.owner, key, g.name, g.books); err != nil {
+			return err
+		}
+	}
+	for id, n := range im.tally.shelves {
+		if _, err := im.tx.ExecContext(ctx, `UPDATE shelves SET books = books + ? WHERE id = ? AND owner_id = ?`, n, id, im.owner); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flip makes the import's books and shelves the library's: one UPDATE of a column that no index
+// of live books holds.
+func (im *importer) flip(ctx context.Context) error {
+	for _, q := range []string{
+		`UPDATE books SET pending_import = NULL WHERE pending_import = ? AND owner_id = ?`,
+		`UPDATE shelves SET pending_import = NULL WHERE pending_import = ? AND owner_id = ?`,
+	} {
+		if _, err := im.tx.ExecContext(ctx, q, im.marker, im.owner); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// countStatuses adds the new books to the owner's counts by status or, when the import changed
+// the status of books the reader had (or of books it created), counts them all again.
+func (im *importer) countStatuses(ctx context.Context) error {
+	if !im.exact || len(im.later) > 0 {
+		return recount(ctx, im.tx, im.owner)
+	}
+	t := im.tally.status
+	live := t[StatusWant] + t[StatusReading] + t[StatusRead] + t[StatusDNF]
+	_, err := im.tx.ExecContext(ctx, `
+		INSERT INTO book_counts (owner_id, live, want, reading, read, dnf) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (owner_id) DO UPDATE SET live = book_counts.live + excluded.live,
+			want = book_counts.want + excluded.want, reading = book_counts.reading + excluded.reading,
+			read = book_counts.read + excluded.read, dnf = book_counts.dnf + excluded.dnf`,
+		im.owner, live, t[StatusWant], t[StatusReading], t[StatusRead], t[StatusDNF])
+	return err
+}
+
+// addCountsFromBooks is addCounts from the import's books as they are in the table.
+func (im *importer) addCountsFromBooks(ctx context.Context) error {
+	for _, q := range []string{`
+			INSERT INTO genres (owner_id, name_key, name, books)
+			SELECT ?, lower(genre), MIN(genre), COUNT(*) FROM books WHERE pending_import = ? AND genre <> ''
+			GROUP BY lower(genre)
+			ON CONFLICT (owner_id, name_key) DO UPDATE SET books = genres.books + excluded.books`, `
+			UPDATE shelves SET books = shelves.books + n.books
+			FROM (SELECT bs.shelf_id, COUNT(*) AS books FROM books b JOIN book_shelves bs ON bs.book_id = b.id
+			      WHERE b.pending_import = ? GROUP BY bs.shelf_id) AS n
+			WHERE shelves.id = n.shelf_id AND shelves.owner_id = ?`,
+	} {
+		args := []any{im.marker, im.owner}
+		if strings.Contains(q, "INSERT INTO genres") {
+			args = []any{im.owner, im.marker}
+		}
+		if _, err := im.tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // dropPending deletes the books and shelves that the import marked *marker is writing (every
@@ -609,6 +692,16 @@ type importer struct {
 
 	shelves map[string]int64 // ShelfKey -> id
 
+	// tally counts the new books by status and genre, and on each shelf, for the counts the last
+	// transaction adds them to. It is exact until a row updates a book the import created (whose
+	// first status and genre it holds too): the last transaction then counts from the table.
+	tally struct {
+		status  map[Status]int
+		genres  map[string]*genreTally // by asciiLower of the name
+		shelves map[int64]int
+	}
+	exact bool
+
 	tx                                                                                                  *sqlx.Tx
 	insertBook, updateBook, insertRead, insertProgress, insertShelf, shelveBook, putEdition, getEdition *sqlx.Stmt
 }
@@ -722,6 +815,7 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 		if err := im.update(ctx, id, in, r); err != nil {
 			return err
 		}
+		im.exact = false
 		sum.Updated++
 	default:
 		now := im.db.now()
@@ -761,6 +855,15 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 		}
 		im.lib.remember(id, edition, r.ISBN, in.Title, in.Author)
 		im.created[id] = true
+		im.tally.status[in.Status]++
+		if in.Genre != "" {
+			key := asciiLower(in.Genre)
+			if g := im.tally.genres[key]; g != nil {
+				g.books++
+			} else {
+				im.tally.genres[key] = &genreTally{name: in.Genre, books: 1}
+			}
+		}
 		sum.Created++
 	}
 	return im.shelve(ctx, id, r.Shelves, im.db.now())
@@ -983,6 +1086,9 @@ func (im *importer) shelve(ctx context.Context, bookID int64, names []string, no
 		}
 		if _, err := im.shelveBook.ExecContext(ctx, bookID, shelfID, now); err != nil {
 			return err
+		}
+		if im.created[bookID] {
+			im.tally.shelves[shelfID]++
 		}
 	}
 	return nil

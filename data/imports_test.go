@@ -328,7 +328,7 @@ func TestImportStoreCancel(t *testing.T) {
 	db := openDB(t)
 	ada := addReader(t, db, "ada")
 	store := db.Imports()
-	rows := make([]data.ImportRow, 300)
+	rows := make([]data.ImportRow, 2500) // more than one batch
 	for i := range rows {
 		rows[i] = data.ImportRow{Title: fmt.Sprintf("Book %d", i), Author: "Author", Shelves: []string{"Imported"}}
 	}
@@ -354,7 +354,7 @@ func TestImportStoreCancel(t *testing.T) {
 		t.Errorf("shelves = %+v, %v, want none", shelves, err)
 	}
 	got, err := store.Get(t.Context(), ada.ID, im.ID)
-	if err != nil || got.State != data.ImportFailed || got.Kinds[data.RowNew] != 300 {
+	if err != nil || got.State != data.ImportFailed || got.Kinds[data.RowNew] != len(rows) {
 		t.Errorf("Get() = %+v, %v; want failed with its rows", got, err)
 	}
 }
