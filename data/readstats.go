@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -111,10 +112,16 @@ type Share struct {
 
 // BookFigure is one book singled out by a figure: its length, or the days it took.
 type BookFigure struct {
-	ID    int64
-	Title string
-	Pages int
-	Days  int
+	ID     int64
+	Title  string
+	Author string
+	Pages  int
+	Days   int
+	Rating Rating
+	// FinishedOn is when the reading counted finished.
+	FinishedOn time.Time
+	// Cover is the hash of the book's cover, "" when it has none.
+	Cover string
 }
 
 // DayPages is the pages read on one day.
@@ -143,7 +150,15 @@ type ReadingStats struct {
 	AverageRating              float64
 	AveragePages, AverageDays  int
 	Shortest, Longest, Fastest *BookFigure
+	// HighestRated is the best rated of the books finished (the first finished of those rated
+	// the same); First and Last the first and last finished; Books those finished, in the order
+	// they were, the first reviewBooks of them. For a year only.
+	HighestRated, First, Last *BookFigure
+	Books                     []BookFigure
 }
+
+// reviewBooks is how many of a year's finished books the Year in Review shows.
+const reviewBooks = 120
 
 // topShares is how many genres and authors the stats list.
 const topShares = 5
@@ -202,7 +217,22 @@ func (s *ReadingStore) YearStats(ctx context.Context, owner int64, year int, loc
 			rated++
 			ratingSum += int(f.Rating)
 		}
-		book := BookFigure{ID: f.BookID, Title: f.Title, Pages: f.Pages}
+		book := BookFigure{ID: f.BookID, Title: f.Title, Author: f.Author, Pages: f.Pages, Rating: f.Rating, FinishedOn: finished}
+		if year != 0 {
+			if len(st.Books) < reviewBooks {
+				st.Books = append(st.Books, book)
+			}
+			if st.First == nil || finished.Before(st.First.FinishedOn) {
+				st.First = &book
+			}
+			if st.Last == nil || !finished.Before(st.Last.FinishedOn) {
+				st.Last = &book
+			}
+			if f.Rating > 0 && (st.HighestRated == nil || f.Rating > st.HighestRated.Rating ||
+				f.Rating == st.HighestRated.Rating && finished.Before(st.HighestRated.FinishedOn)) {
+				st.HighestRated = &book
+			}
+		}
 		if f.Pages > 0 {
 			lengths++
 			pagesSum += f.Pages
@@ -259,7 +289,46 @@ func (s *ReadingStore) YearStats(ctx context.Context, owner int64, year int, loc
 		pagesOn = slices.DeleteFunc(pagesOn, func(d DayPages) bool { return d.Day.Year() != year })
 	}
 	st.LongestStreak, st.CurrentStreak = streaks(pagesOn, today)
+	slices.SortStableFunc(st.Books, func(a, b BookFigure) int { return a.FinishedOn.Compare(b.FinishedOn) })
+	if err := s.covers(ctx, &st); err != nil {
+		return ReadingStats{}, fmt.Errorf("reading stats: %w", err)
+	}
 	return st, nil
+}
+
+// covers reads the covers of the books the stats single out or list.
+func (s *ReadingStore) covers(ctx context.Context, st *ReadingStats) error {
+	figures := []*BookFigure{st.Shortest, st.Longest, st.Fastest, st.HighestRated, st.First, st.Last}
+	for i := range st.Books {
+		figures = append(figures, &st.Books[i])
+	}
+	ids := make([]any, 0, len(figures))
+	for _, f := range figures {
+		if f != nil {
+			ids = append(ids, f.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var rows []struct {
+		BookID int64  `db:"book_id"`
+		Hash   string `db:"hash"`
+	}
+	marks := strings.Repeat("?, ", len(ids)-1) + "?"
+	if err := s.db.selectAll(ctx, &rows, `SELECT book_id, hash FROM covers WHERE book_id IN (`+marks+`)`, ids...); err != nil {
+		return err
+	}
+	hashes := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		hashes[r.BookID] = r.Hash
+	}
+	for _, f := range figures {
+		if f != nil {
+			f.Cover = hashes[f.ID]
+		}
+	}
+	return nil
 }
 
 // sweep turns a difference array by day number into the days with pages, in order.

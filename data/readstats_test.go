@@ -106,6 +106,11 @@ func TestYearStats(t *testing.T) {
 		t.Errorf("shortest %+v, longest %+v, fastest %+v", st.Shortest, st.Longest, st.Fastest)
 	}
 
+	if st.HighestRated == nil || st.HighestRated.Title != "Emma" || st.First == nil || st.First.Title != "Emma" ||
+		st.Last == nil || st.Last.Title != "Dune" || len(st.Books) != 2 || st.Books[0].Title != "Emma" || st.Books[1].Title != "Dune" {
+		t.Errorf("highest rated %+v, first %+v, last %+v, books %+v", st.HighestRated, st.First, st.Last, st.Books)
+	}
+
 	all, err := reading.YearStats(ctx, ada, 0, time.UTC)
 	if err != nil {
 		t.Fatal(err)

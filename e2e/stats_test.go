@@ -14,7 +14,8 @@ import (
 
 // TestStatsWithKeyboard opens the stats from the site's header with the keyboard, moves to the
 // year before and back, and sets a goal: a goal of nothing is refused beside its field, with the
-// focus there; corrected, the goal shows how far the reader is and the pace to keep, in place.
+// focus there; corrected, the goal shows how far the reader is and the pace to keep, in place;
+// and the Year in Review opens from its link.
 func TestStatsWithKeyboard(t *testing.T) {
 	p := signedIn(t)
 	dune := p.addBook("Dune", "Frank Herbert", "SF")
@@ -64,5 +65,12 @@ func TestStatsWithKeyboard(t *testing.T) {
 	}
 	if g, err := p.reading.Goal(ctx, p.reader.id, today.Year()); err != nil || g.Target != 12 {
 		t.Errorf("stored goal = %+v, %v; want 12 books", g, err)
+	}
+
+	// The Year in Review, from its link.
+	p.tabBackTo(`[data-testid="review-link"]`)
+	p.loads("open the year in review", chromedp.KeyEvent(kb.Enter))
+	if got := p.text(`[data-testid="review-first"] a`); got != "Dune" {
+		t.Errorf("first book of the year = %q, want Dune", got)
 	}
 }

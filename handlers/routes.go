@@ -81,6 +81,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Use("/stats", s.requireUser)
 	app.Get("/stats", s.showStats)
 	app.Post("/stats/goal", s.setGoal)
+	app.Get("/stats/:year/review", s.showReview)
 
 	// Export: the page and its two downloads (export.go).
 	app.Use("/export", s.requireUser)

@@ -115,3 +115,20 @@ func (s *Server) setGoal(c *fiber.Ctx) error {
 	}
 	return render(c, status, views.StatsPage(s.meta(c, "Reading stats, "+page.YearName()), page))
 }
+
+// showReview answers the Year in Review of the year in the path; a year that is not one the
+// stats show is a 404, as a page that does not exist.
+func (s *Server) showReview(c *fiber.Ctx) error {
+	year, err := strconv.Atoi(c.Params("year"))
+	if err == nil {
+		err = data.CheckStatsYear(year, time.Now().In(readerLocation))
+	}
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	page, err := s.stats(c, year, views.GoalForm{})
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.ReviewPage(s.meta(c, "Your "+page.YearName()+" in books"), page))
+}

@@ -112,3 +112,21 @@ func TestSetGoal(t *testing.T) {
 		})
 	}
 }
+
+func TestReviewPage(t *testing.T) {
+	a, year := statsReader(t)
+	doc := a.get(plain, "/stats/"+strconv.Itoa(year)+"/review").page(t)
+	wantText(t, one(t, doc, `[data-testid="review-totals"] strong:first-child`), "1 book")
+	one(t, doc, `[data-testid="review-first"] a[href^="/books/"]`)
+	one(t, doc, `[data-testid="review-highest"]`)
+	if n := doc.Find(`[data-testid="review-books"] li`).Length(); n != 1 {
+		t.Errorf("%d books listed, want 1", n)
+	}
+	one(t, a.get(plain, "/stats").page(t), `a[data-testid="review-link"][href="/stats/`+strconv.Itoa(year)+`/review"]`)
+	for _, bad := range []string{"1899", strconv.Itoa(year + 2), "soon"} {
+		a.get(plain, "/stats/"+bad+"/review").wantStatus(t, http.StatusNotFound)
+	}
+	other := a.browser()
+	other.signIn(other.addUser("other"))
+	one(t, other.get(plain, "/stats/"+strconv.Itoa(year)+"/review").page(t), `[data-testid="review-empty"]`)
+}

@@ -203,3 +203,23 @@ func paceLine(g data.GoalProgress) string {
 	}
 	return strconv.FormatFloat(g.PerWeek, 'f', -1, 64) + " " + string(g.Unit) + " a week from now makes it."
 }
+
+// BestMonth is the month with the most pages read (the first of equals), and false when no page
+// was.
+func (s Stats) BestMonth() (data.MonthFigures, bool) {
+	best := s.Months[0]
+	for _, m := range s.Months[1:] {
+		if m.Pages > best.Pages {
+			best = m
+		}
+	}
+	return best, best.Pages > 0
+}
+
+// figureCover is the cover of a book a figure singles out, small or large.
+func figureCover(b data.BookFigure, large bool) CoverView {
+	if large {
+		return NewCoverView(b.Title, b.Cover)
+	}
+	return NewRowCover(b.Title, b.Cover)
+}

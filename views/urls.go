@@ -149,3 +149,6 @@ func StatsYearURL(year int) string {
 	}
 	return StatsURL + "?year=" + strconv.Itoa(year)
 }
+
+// StatsReviewURL is the Year in Review of year.
+func StatsReviewURL(year int) string { return StatsURL + "/" + strconv.Itoa(year) + "/review" }
