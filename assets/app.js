@@ -166,6 +166,14 @@
     if (e.detail && e.detail.xhr && e.detail.xhr.status) offline(false);
   });
 
+  // The service worker (served at /sw.js, so that its scope is every page) keeps the assets and
+  // shows an offline page when the network fails; it is what lets a phone install Bookcase.
+  // Without it (an insecure origin, a browser that refuses) everything works as before, so a
+  // failure to register is of no consequence and not reported.
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js').catch(function () {});
+  }
+
   // Send the CSRF token, when the page has one, with every htmx request.
   document.addEventListener('htmx:configRequest', function (e) {
     var meta = document.querySelector('meta[name="csrf-token"]');

@@ -1,8 +1,12 @@
-// Package assets embeds Bookcase's static files: the stylesheet, app.js, and htmx.
+// Package assets embeds Bookcase's static files: the stylesheet, app.js, htmx, the app's icons,
+// and the service worker's script.
 //
 // htmx is vendored, never loaded from a CDN: htmx-2.0.11.min.js is the unmodified dist/htmx.min.js
 // of the npm package htmx.org@2.0.11 (Zero-Clause BSD licence, see htmx-LICENSE.txt). To upgrade,
 // run `npm pack htmx.org@2`, copy dist/htmx.min.js here under its new version and change HTMX below.
+//
+// The PNG icons are drawn by drawIcon in icons_test.go and committed; after changing it, redraw
+// them with `go test ./assets -run TestIcons -update`. icon.svg draws the same shapes by hand.
 package assets
 
 import (
@@ -18,7 +22,7 @@ import (
 	"github.com/andybalholm/brotli"
 )
 
-//go:embed *.css *.js *.txt
+//go:embed *.css *.js *.txt *.png *.svg
 var files embed.FS
 
 // Names of the files that pages link to.
@@ -26,7 +30,19 @@ const (
 	CSS  = "app.css"
 	App  = "app.js"
 	HTMX = "htmx-2.0.11.min.js"
+	// The app's icons, for the web app manifest and the browser's tab.
+	IconSmall    = "icon-192.png"
+	IconLarge    = "icon-512.png"
+	IconMaskable = "icon-maskable-512.png"
+	IconSVG      = "icon.svg"
 )
+
+// ServiceWorker is the service worker's script, to be served from the root of the site (its
+// scope). It is not one of the files under /assets/: the server fills in its two placeholders,
+// the name of its cache and the URLs it keeps there, which change with the assets' versions.
+//
+//go:embed worker/sw.js
+var ServiceWorker string
 
 // FS returns the embedded files.
 func FS() fs.FS { return files }

@@ -247,6 +247,9 @@ func mergeProblems(fields map[string]string, field, problem string) map[string]s
 	return fields
 }
 
+// headerClearSiteData asks the browser to forget what it kept of this site.
+const headerClearSiteData = "Clear-Site-Data"
+
 // logout ends the session for good: the old cookie no longer works anywhere.
 func (s *Server) logout(c *fiber.Ctx) error {
 	if token := c.Cookies(s.sessionCookie(c)); token != "" {
@@ -258,6 +261,10 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	if err := s.rotateCSRF(c); err != nil {
 		return err
 	}
+	// Pages are no-store already; this also empties whatever the browser kept of this site in its
+	// HTTP cache and back/forward cache, so Back after logging out shows no private page. The
+	// service worker's cache holds nothing private (pwa.go), and stays for the next reader.
+	c.Set(headerClearSiteData, `"cache"`)
 	if isHTMX(c) {
 		c.Set(hxRedirect, views.LoginURL)
 		return c.SendStatus(fiber.StatusNoContent)

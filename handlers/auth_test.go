@@ -507,6 +507,9 @@ func TestLogout(t *testing.T) {
 			if c := res.cookie(sessionCookie); c == nil || c.Value != "" {
 				t.Errorf("session cookie after logout = %v, want it cleared", c)
 			}
+			if got := res.Header.Get("Clear-Site-Data"); got != `"cache"` {
+				t.Errorf(`Clear-Site-Data = %q, want "cache" (no private page kept for Back)`, got)
+			}
 			wantSignedOut(t, a)
 
 			// The session is gone from the server: the old cookie, replayed, opens nothing.

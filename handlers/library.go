@@ -378,7 +378,9 @@ func sortHeaders(f filter) []views.SortHeader {
 			next.reverse = !f.reverse
 		}
 		h.URL = next.url()
-		h.Hint = "Sort by " + strings.ToLower(col.sort.Label()) + ", " + directionLabel(col.sort, next.descending())
+		// The hint names the column as its heading does: a link's accessible name must contain
+		// its visible text (WCAG 2.5.3), or a reader who says "click Status" cannot reach it.
+		h.Hint = "Sort by " + strings.ToLower(col.label) + ", " + directionLabel(col.sort, next.descending())
 		out[i] = h
 	}
 	return out

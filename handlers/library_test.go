@@ -209,6 +209,17 @@ func TestLibrarySort(t *testing.T) {
 			t.Errorf("%d elements with autofocus, want 1", n)
 		}
 	})
+	// A heading's link is named by its hint, which must contain the heading's visible text
+	// (WCAG 2.5.3, axe's label-content-name-mismatch): "Status" was "Sort by progress, …".
+	t.Run("HintsNameTheirHeading", func(t *testing.T) {
+		doc := a.get(plain, "/books").page(t)
+		doc.Find("thead th a.sort").Each(func(_ int, link *goquery.Selection) {
+			visible := strings.TrimSpace(link.Clone().Children().Remove().End().Text())
+			if label := attr(t, link, "aria-label"); !strings.Contains(strings.ToLower(label), strings.ToLower(visible)) {
+				t.Errorf("heading %q is named %q, which does not contain it", visible, label)
+			}
+		})
+	})
 	t.Run("OldestFirst", func(t *testing.T) {
 		doc := a.get(plain, "/books?dir=asc").page(t)
 		if ids := rowIDs(t, doc.Selection); ids[0] != made[0].ID {

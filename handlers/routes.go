@@ -10,7 +10,8 @@ import (
 // Bookcase, read top to bottom. The URLs are a contract: outside tests and later features use them.
 //
 // New mounts the middleware that runs before them (request context, logging, security headers,
-// admission, CSRF, session) and the embedded assets under /assets, which skip the rest of the chain.
+// admission, CSRF, session), the embedded assets under /assets, and the installable app's files
+// (views.ManifestURL, ServiceWorkerURL and OfflineURL, pwa.go), which skip the rest of the chain.
 // Within a group, requireUser comes first: everything under /books, /export, /import and /shelves
 // is for signed-in readers only.
 func (s *Server) routes(app *fiber.App) {

@@ -226,12 +226,19 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("handlers: the signing key is shorter than 32 bytes")
 	}
 	s.signer = signer{key: key}
-	for name, dst := range map[string]*string{assets.CSS: &s.assets.CSS, assets.App: &s.assets.App, assets.HTMX: &s.assets.HTMX} {
+	for name, dst := range map[string]*string{
+		assets.CSS: &s.assets.CSS, assets.App: &s.assets.App, assets.HTMX: &s.assets.HTMX,
+		assets.IconSVG: &s.assets.Icon, assets.IconSmall: &s.assets.TouchIcon,
+	} {
 		u, err := assets.URL(name)
 		if err != nil {
 			return nil, err
 		}
 		*dst = u
+	}
+	pwa, err := newInstallable(s.assets)
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
 	}
 
 	fcfg := fiber.Config{
@@ -259,6 +266,9 @@ func New(cfg Config) (*fiber.App, error) {
 	app.Get(readyPath, s.readyz)
 	app.Use("/assets", cacheForever, serveAsset)
 	app.Use(compressText())
+	app.Get(views.ManifestURL, pwa.serveManifest)
+	app.Get(views.ServiceWorkerURL, pwa.serveWorker)
+	app.Get(views.OfflineURL, pwa.serveOffline)
 	app.Use(s.commonHeaders)
 	app.Use(newAdmission(admitted(), maxQueueWait).admit)
 	app.Use(s.loadSession)

@@ -22,6 +22,10 @@ type Assets struct {
 	CSS  string
 	HTMX string
 	App  string
+	// Icon is the SVG icon, for the browser's tab; TouchIcon the 192 px PNG, for home screens
+	// that do not read the manifest (iOS).
+	Icon      string
+	TouchIcon string
 }
 
 // Book is a book as the pages show it.

@@ -23,6 +23,11 @@ const (
 	ImportsURL    = "/import"
 	StatsURL      = "/stats"
 	StatsGoalURL  = "/stats/goal"
+	// The installable app's files, public and at the root: a service worker's scope is the
+	// folder its script is served from, and /sw.js may serve every page.
+	ManifestURL      = "/manifest.webmanifest"
+	ServiceWorkerURL = "/sw.js"
+	OfflineURL       = "/offline"
 )
 
 // LibraryQueryURL is the library with query, an encoded query string ("" for none).
