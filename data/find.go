@@ -390,10 +390,12 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 		return BookPage{}, wrapFind(err)
 	}
 	// Where SQLite sorts the books it finds (those the search index finds, or a narrow filter
-	// collects), the page is found by their ids and sort keys alone, and the page's columns read
-	// after: SQLite would otherwise carry every found book's columns through the sort, and look up
-	// each one's cover. Walking an order's index reads the page's books alone anyway.
-	sorted := narrow || id == "f.rowid"
+	// collects, and the two seeks of a page after a cursor in an order whose keys repeat), the
+	// page is found by their ids and sort keys alone, and the page's columns read after: SQLite
+	// would otherwise carry every found book's columns through the sort, and look up each one's
+	// cover (the deep page at 100,000 books: 783–827 → 761–783 µs of CPU a request). Walking an
+	// order's index reads the page's books alone anyway.
+	sorted := narrow || id == "f.rowid" || q.Cursor != "" && q.Sort != SortTitle && q.Sort != SortAuthor
 	cols := `SELECT ` + bookColumnsB + `, ` + keyValue(key) + ` AS sort_key FROM `
 	if sorted {
 		cols = `SELECT b.id AS id, ` + keyValue(key) + ` AS sort_key FROM `
