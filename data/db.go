@@ -254,6 +254,60 @@ func (db *DB) reclaim(ctx context.Context) error {
 	return nil
 }
 
+// reclaimGently is reclaim a few hundred pages a transaction, so that other writes go on while a
+// large deletion's space is given back.
+func (db *DB) reclaimGently(ctx context.Context) error {
+	for {
+		var free int
+		if err := db.write.GetContext(ctx, &free, `PRAGMA freelist_count`); err != nil {
+			return fmt.Errorf("reclaim free pages: %w", err)
+		}
+		if free == 0 {
+			return nil
+		}
+		rows, err := db.write.QueryContext(ctx, `PRAGMA incremental_vacuum(256)`)
+		if err != nil {
+			return fmt.Errorf("reclaim free pages: %w", err)
+		}
+		for rows.Next() {
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return fmt.Errorf("reclaim free pages: %w", err)
+		}
+	}
+}
+
+// mergeSearch merges the search index's segments as compactSearch does, a few hundred pages of
+// work a transaction (FTS5's merge command), until there is nothing left to merge.
+func (db *DB) mergeSearch(ctx context.Context) error {
+	for range 10_000 { // a bound, far past the work of any index
+		var worked bool
+		err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+			var before, after int64
+			if err := tx.GetContext(ctx, &before, `SELECT total_changes()`); err != nil {
+				return err
+			}
+			// A negative amount merges segments of any level, as optimize does.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO books_fts (books_fts, rank) VALUES ('merge', -256)`); err != nil {
+				return err
+			}
+			if err := tx.GetContext(ctx, &after, `SELECT total_changes()`); err != nil {
+				return err
+			}
+			// FTS5 counts two changes or more when the command merged something.
+			worked = after-before >= 2
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("merge search index: %w", err)
+		}
+		if !worked {
+			return nil
+		}
+	}
+	return nil
+}
+
 // Close checkpoints the WAL and closes the statements and both pools. A checkpoint that fails
 // loses nothing: the WAL keeps every committed write, and the next Open replays it. When it
 // fails for want of disk space, the error is ErrNoSpace, and the pools are closed all the same.

@@ -309,3 +309,40 @@ func TestImportCountsAsARecount(t *testing.T) {
 		})
 	}
 }
+
+// TestImportDeletesItsRowsAfter checks what an import does once its books are in: its rows
+// are deleted (a few chunks a transaction, after the last one), and the search index merged
+// into one piece finds every book.
+func TestImportDeletesItsRowsAfter(t *testing.T) {
+	ctx := t.Context()
+	db := openDB(t)
+	ada := addReader(t, db, "ada")
+	store := db.Imports()
+	rows := make([]data.ImportRow, 3000)
+	for i := range rows {
+		rows[i] = data.ImportRow{Title: fmt.Sprintf("Book %d", i), Author: "Wisława Szymborska"}
+	}
+	im, err := store.Create(ctx, ada.ID, file(pending(rows...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Start(ctx, ada.ID, im.ID, data.OnDuplicateSkip); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Run(ctx, ada.ID, im.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	write, _ := db.Pools()
+	var chunks int
+	if err := write.GetContext(ctx, &chunks, `SELECT COUNT(*) FROM import_chunks WHERE import_id = ?`, im.ID); err != nil || chunks != 0 {
+		t.Errorf("%d chunks left after the import, %v", chunks, err)
+	}
+	got, err := store.Get(ctx, ada.ID, im.ID)
+	if err != nil || got.State != data.ImportDone {
+		t.Errorf("import = %+v, %v; want done", got, err)
+	}
+	n, err := db.Books().FindCount(ctx, ada.ID, data.BookQuery{Search: "szymborska"}, 5000)
+	if err != nil || n != len(rows) {
+		t.Errorf("search after the merge finds %d, %v; want %d", n, err, len(rows))
+	}
+}

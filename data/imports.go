@@ -577,12 +577,36 @@ func (s *ImportStore) Run(ctx context.Context, owner, id int64, progress func(do
 		}
 		return ImportSummary{}, err
 	}
-	// The import may have added many segments to the search index: compact it, and give the
-	// space of its rows back. The books are in and the import is done whatever happens here; the
-	// hourly housekeeping does both too.
-	_ = s.db.compactSearch(ctx)
-	_ = s.db.reclaim(ctx)
+	// The books are in and the import is done whatever happens here: its rows are deleted, the
+	// segments it added to the search index merged, and the space given back to the file
+	// system, each a little at a time, so that other readers' saves are not held behind it (a
+	// 100,000-row import's rows are tens of megabytes). What is left undone, the hourly
+	// housekeeping and the import's own deletion do.
+	if err := s.dropChunks(ctx, id); err == nil {
+		_ = s.db.mergeSearch(ctx)
+		_ = s.db.reclaimGently(ctx)
+	}
 	return sum, nil
+}
+
+// dropChunks deletes the rows of import id, a few chunks a transaction.
+func (s *ImportStore) dropChunks(ctx context.Context, id int64) error {
+	for {
+		var n int64
+		err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+			res, err := tx.ExecContext(ctx, `
+				DELETE FROM import_chunks WHERE import_id = ? AND first_n IN (
+					SELECT first_n FROM import_chunks WHERE import_id = ? ORDER BY first_n LIMIT 8)`, id, id)
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		if err != nil || n == 0 {
+			return err
+		}
+	}
 }
 
 func (s *ImportStore) run(ctx context.Context, owner int64, im Import, progress func(done, total int)) (ImportSummary, error) {
@@ -597,12 +621,9 @@ func (s *ImportStore) run(ctx context.Context, owner int64, im Import, progress 
 		progress(0, total)
 	}
 	opts.finish = func(ctx context.Context, tx *sqlx.Tx, sum ImportSummary) error {
-		if _, err := tx.ExecContext(ctx, `
+		_, err := tx.ExecContext(ctx, `
 			UPDATE imports SET state = ?, created = ?, updated = ?, skipped = ?, finished_at = ? WHERE id = ?`,
-			ImportDone, sum.Created, sum.Updated, sum.Skipped, s.db.now(), im.ID); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM import_chunks WHERE import_id = ?`, im.ID)
+			ImportDone, sum.Created, sum.Updated, sum.Skipped, s.db.now(), im.ID)
 		return err
 	}
 	// The rows are read a chunk at a time, so memory stays bounded whatever the size of the file.
