@@ -63,7 +63,7 @@ func ParseGoal(year int, unit, target string) (Goal, error) {
 	}
 	n, err := strconv.Atoi(strings.NewReplacer(",", "", " ", "", "_", "").Replace(strings.TrimSpace(target)))
 	if err != nil || n < 1 || n > most {
-		v.Fields["target"] = fmt.Sprintf("A goal is a whole number from 1 to %s, like 24.", thousands(most))
+		v.Fields["target"] = fmt.Sprintf("A goal is a whole number from 1 to %s, like 24.", Thousands(most))
 	}
 	g.Target = n
 	if len(v.Fields) > 0 {
@@ -72,13 +72,17 @@ func ParseGoal(year int, unit, target string) (Goal, error) {
 	return g, nil
 }
 
-// thousands writes n with commas between its thousands.
-func thousands(n int) string {
+// Thousands writes n with commas between its thousands, as the pages show counts.
+func Thousands(n int) string {
 	s := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]
 	}
-	return s
+	return sign + s
 }
 
 // Goal returns the owner's goal for year; ErrNotFound when there is none.

@@ -98,23 +98,7 @@ func plural(n int, unit string) string {
 	if n == 1 {
 		return "1 " + unit
 	}
-	return groupThousands(n) + " " + unit + "s"
-}
-
-// groupThousands writes n with commas between its thousands.
-func groupThousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
+	return data.Thousands(n) + " " + unit + "s"
 }
 
 // cell is one day of the reading calendar.
@@ -183,7 +167,7 @@ func goalLine(g data.GoalProgress) string {
 	unit := string(g.Unit[:len(g.Unit)-1])
 	switch {
 	case g.Over && g.Done >= g.Target:
-		return "Goal made: " + plural(g.Done, unit) + " of " + groupThousands(g.Target) + "."
+		return "Goal made: " + plural(g.Done, unit) + " of " + data.Thousands(g.Target) + "."
 	case g.Over:
 		return "Goal missed by " + plural(g.Target-g.Done, unit) + "."
 	case g.Done >= g.Target:
