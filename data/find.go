@@ -26,11 +26,14 @@ const (
 	SortRating   Sort = "rating"
 	SortProgress Sort = "progress"
 	SortFinished Sort = "finished"
+	// SortSeries is by series, then position in it: the book's first series by name (a book in
+	// several is listed once), books in no series last.
+	SortSeries Sort = "series"
 )
 
 // Sorts lists the orders, as the library's columns show them.
 func Sorts() []Sort {
-	return []Sort{SortTitle, SortAuthor, SortAdded, SortRating, SortProgress, SortFinished}
+	return []Sort{SortTitle, SortAuthor, SortAdded, SortRating, SortProgress, SortFinished, SortSeries}
 }
 
 // ParseSort reads an order's name; "" is SortAdded.
@@ -48,7 +51,7 @@ func ParseSort(s string) (Sort, error) {
 
 // DefaultDesc reports whether the order runs from the highest value down unless asked otherwise:
 // newest, best rated, furthest read and last finished first; titles and authors from A.
-func (s Sort) DefaultDesc() bool { return s != SortTitle && s != SortAuthor }
+func (s Sort) DefaultDesc() bool { return s != SortTitle && s != SortAuthor && s != SortSeries }
 
 // Label is the order's name as a column heading.
 func (s Sort) Label() string {
@@ -63,6 +66,8 @@ func (s Sort) Label() string {
 		return "Progress"
 	case SortFinished:
 		return "Finished"
+	case SortSeries:
+		return "Series"
 	}
 	return "Added"
 }
@@ -76,15 +81,21 @@ const (
 	keyReal
 )
 
-// sortKey returns the SQL expression the order sorts by (matching an index of migration 00005 or
-// 00010 exactly, so that SQLite walks the index) and its type. A missing value sorts last both
+// sortKey returns the SQL expression the order sorts by (matching an index of migration 00005,
+// 00010 or 00021 exactly, so that SQLite walks the index) and its type. A missing value sorts last both
 // ways. The expressions are constants: nothing from input is ever spliced into SQL.
 func sortKey(s Sort, desc bool) (string, keyKind) {
 	switch s {
 	case SortAdded:
 		return addedKey, keyText
 	case SortTitle:
-		return "lower(b.title)", keyText
+		// Without a leading article (migration 00021's sort_title, NULL for most titles).
+		return "COALESCE(b.sort_title, lower(b.title))", keyText
+	case SortSeries:
+		if desc {
+			return "COALESCE(b.series_sort, '')", keyText
+		}
+		return "COALESCE(b.series_sort, '" + seriesSortNone + "')", keyText
 	case SortAuthor:
 		return "lower(b.author)", keyText
 	case SortRating:
