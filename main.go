@@ -258,6 +258,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		Books:          db.Books(),
 		Reading:        db.Reading(),
 		Editions:       db.Editions(),
+		Series:         db.Series(),
 		Shelves:        db.Shelves(),
 		Export:         db.Books(),
 		Imports:        db.Imports(),

@@ -47,6 +47,12 @@ func (s *BookStore) Create(ctx context.Context, owner int64, in BookInput) (Book
 // CreateCatalogued is Create for a book that also takes its length, ISBN and cover from a
 // catalogue's record (Catalogued), all in the same transaction as the book.
 func (s *BookStore) CreateCatalogued(ctx context.Context, owner int64, in BookInput, x Catalogued) (Book, error) {
+	return s.createBook(ctx, owner, in, x, nil)
+}
+
+// createBook is CreateCatalogued; then, when not nil, writes what else comes with the new book
+// (its series) in the same transaction, and may run twice (inBatch).
+func (s *BookStore) createBook(ctx context.Context, owner int64, in BookInput, x Catalogued, then func(context.Context, *sqlx.Tx, *Book) error) (Book, error) {
 	in = in.Normalize()
 	err := in.Validate()
 	now := s.db.now()
@@ -100,6 +106,11 @@ func (s *BookStore) CreateCatalogued(ctx context.Context, owner int64, in BookIn
 		}
 		if x.Edition != (Edition{}) {
 			if err := putEdition(ctx, tx, b.ID, x.Edition, now); err != nil {
+				return err
+			}
+		}
+		if then != nil {
+			if err := then(ctx, tx, &b); err != nil {
 				return err
 			}
 		}

@@ -8,7 +8,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -566,7 +565,39 @@ func (s *SeriesStore) Get(ctx context.Context, owner, id int64) (SeriesDetail, e
 	return d, nil
 }
 
-// validSeriesName reports whether name is one a series can have (for an import's checks).
-func validSeriesName(name string) bool {
-	return name != "" && utf8.RuneCountInString(name) <= MaxFieldLen
+// CreateInSeries is BookStore.CreateCatalogued for a book typed in the new-book row with a series
+// after its title (split off by SplitSeriesTitle): the book, with in's title, is put in the
+// series ref at its position in the same transaction. It returns the book and its place in the
+// series; a series the rules refuse (a name too long, say) leaves the title as typed, with the
+// series back in it, and the place nil. KeepAsTitle undoes the split.
+func (s *SeriesStore) CreateInSeries(ctx context.Context, owner int64, in BookInput, x Catalogued, ref SeriesRef) (Book, *BookSeries, error) {
+	name, pos, err := checkRef(ref)
+	if err != nil {
+		in.Title = JoinSeriesTitle(in.Title, []SeriesRef{ref})
+		b, err := s.db.Books().CreateCatalogued(ctx, owner, in, x)
+		return b, nil, err
+	}
+	var placed BookSeries
+	b, err := s.db.Books().createBook(ctx, owner, in, x, func(ctx context.Context, tx *sqlx.Tx, b *Book) error {
+		var err error
+		placed, err = s.db.putBookSeries(ctx, tx, owner, b.ID, name, pos)
+		return err
+	})
+	if err != nil {
+		return Book{}, nil, err
+	}
+	return b, &placed, nil
+}
+
+// maxSeriesNames bounds how many names Names lists.
+const maxSeriesNames = 200
+
+// Names lists the names of the owner's series, by name (at most maxSeriesNames), for the form
+// that adds a book to one to suggest.
+func (s *SeriesStore) Names(ctx context.Context, owner int64) ([]string, error) {
+	var names []string
+	if err := s.db.selectAll(ctx, &names, `SELECT name FROM series WHERE owner_id = ? ORDER BY name_key LIMIT ?`, owner, maxSeriesNames); err != nil {
+		return nil, fmt.Errorf("series names: %w", err)
+	}
+	return names, nil
 }

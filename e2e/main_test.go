@@ -178,6 +178,7 @@ type server struct {
 	books    *data.BookStore
 	reading  *data.ReadingStore
 	editions *data.EditionStore
+	series   *data.SeriesStore
 	users    *data.UserStore
 	sessions *data.SessionStore
 	stop     func() // shuts the server down; it is safe to call more than once
@@ -219,6 +220,7 @@ func startServer(t *testing.T, cert *tls.Certificate, catalogueURL string) *serv
 		Books:      db.Books(),
 		Reading:    db.Reading(),
 		Editions:   db.Editions(),
+		Series:     db.Series(),
 		Shelves:    db.Shelves(),
 		Export:     db.Books(),
 		Imports:    db.Imports(),
@@ -274,6 +276,7 @@ func startServer(t *testing.T, cert *tls.Certificate, catalogueURL string) *serv
 		books:    db.Books(),
 		reading:  db.Reading(),
 		editions: db.Editions(),
+		series:   db.Series(),
 		users:    db.Users(),
 		sessions: sessions,
 		stop:     stop,

@@ -51,6 +51,10 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	if err != nil {
 		return err
 	}
+	series, err := s.seriesSection(c, b.ID)
+	if err != nil {
+		return err
+	}
 	v := bookView(b)
 	v.Added = b.CreatedAt.Format("2 January 2006")
 	d := views.BookDetail{
@@ -65,6 +69,7 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 		Edition:     editionFacts(edition),
 		EditionForm: editionForm(edition.Input(), nil),
 		Catalogue:   views.CatalogueView{On: s.lookups != nil, ISBN: b.ISBN.String()},
+		Series:      series,
 	}
 	if b.Pages > 0 {
 		d.Details.Pages = strconv.Itoa(b.Pages)

@@ -114,10 +114,16 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// A series typed after the title is split off it (data.SplitSeriesTitle); the new row
+	// offers to put it back.
 	var b data.Book
-	if found != nil {
+	var split *data.BookSeries
+	switch clean, ref, ok := data.SplitSeriesTitle(in.Title); {
+	case ok:
+		b, split, err = s.series.CreateInSeries(c.UserContext(), owner(c), data.BookInput{Title: clean, Author: in.Author, Genre: in.Genre, Status: in.Status}, x, ref)
+	case found != nil:
 		b, err = s.books.CreateCatalogued(c.UserContext(), owner(c), in, x)
-	} else {
+	default:
 		b, err = s.books.Create(c.UserContext(), owner(c), in)
 	}
 	if errors.Is(err, data.ErrInvalid) {
@@ -137,11 +143,18 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 		return err
 	}
 	if !isHTMX(c) {
+		if split != nil {
+			// Without JavaScript, the book's page shows the split and offers to undo it.
+			return c.Redirect(views.BookURL(b.ID)+"#"+views.BookSeriesID, fiber.StatusSeeOther)
+		}
 		return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
 	}
 	v, err := s.bookRowView(c, b)
 	if err != nil {
 		return err
+	}
+	if split != nil {
+		v.Split = &views.SeriesSplit{SeriesID: split.SeriesID, Label: split.Label(), Typed: in.Title}
 	}
 	// A new book changes the strip of books being read only when it is one of them: reading the
 	// strip after every add cost about a tenth of an add's CPU under load (bench/README.md).

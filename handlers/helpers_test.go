@@ -84,6 +84,9 @@ func newApp(t *testing.T, db *data.DB, cfg handlers.Config) *testApp {
 	if cfg.Editions == nil {
 		cfg.Editions = db.Editions()
 	}
+	if cfg.Series == nil {
+		cfg.Series = db.Series()
+	}
 	if cfg.Shelves == nil {
 		cfg.Shelves = db.Shelves()
 	}

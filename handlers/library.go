@@ -361,6 +361,7 @@ func sortHeaders(f filter) []views.SortHeader {
 	}{
 		{data.SortTitle, "Title"}, {data.SortAuthor, "Author"}, {data.SortProgress, "Status"},
 		{data.SortRating, "Rating"}, {data.SortAdded, "Added"}, {data.SortFinished, "Finished"},
+		{data.SortSeries, "Series"}, // in the title's heading: the series are under the titles
 	}
 	out := make([]views.SortHeader, len(columns))
 	for i, col := range columns {
@@ -394,7 +395,7 @@ func orderLabel(f filter) string {
 // directionLabel says which way an order runs, in the words a reader uses for it.
 func directionLabel(s data.Sort, desc bool) string {
 	switch s {
-	case data.SortTitle, data.SortAuthor:
+	case data.SortTitle, data.SortAuthor, data.SortSeries:
 		if desc {
 			return "Z to A"
 		}

@@ -138,6 +138,9 @@ func (s *Server) withProgress(c *fiber.Ctx, books []data.Book) ([]views.Book, er
 	for i, b := range books {
 		out[i].Cover = views.NewRowCover(b.Title, b.Cover)
 	}
+	if err := s.withSeries(c, books, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -12,7 +12,7 @@ import (
 // New mounts the middleware that runs before them (request context, logging, security headers,
 // admission, CSRF, session), the embedded assets under /assets, and the installable app's files
 // (views.ManifestURL, ServiceWorkerURL and OfflineURL, pwa.go), which skip the rest of the chain.
-// Within a group, requireUser comes first: everything under /books, /export, /import and /shelves
+// Within a group, requireUser comes first: everything under /books, /export, /import, /series and /shelves
 // is for signed-in readers only.
 func (s *Server) routes(app *fiber.App) {
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect(views.LibraryURL, fiber.StatusSeeOther) })
@@ -62,6 +62,10 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/books/:id/shelves", s.setBookShelves)
 	app.Post("/books/:id/details", s.setDetails)
 	app.Post("/books/:id/edition", s.setEdition)
+	app.Post("/books/:id/series", s.addBookSeries)
+	app.Post("/books/:id/series/:sid", s.setBookSeriesPosition)
+	app.Post("/books/:id/series/:sid/delete", s.removeBookSeries)
+	app.Post("/books/:id/series/:sid/keep-title", s.keepSeriesTitle)
 	app.Post("/books/:id/read-throughs", s.addReadThrough)
 	app.Post("/books/:id/read-throughs/:rt", s.editReadThrough)
 	app.Get("/books/:id/read-throughs/:rt/delete", s.confirmDeleteReading)
@@ -109,6 +113,11 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/import/:id/rows/:n", s.fixImportRow)
 	app.Post("/import/:id/rows/:n/drop", s.dropImportRow)
 	app.Post("/import/:id/rows/:n/restore", s.restoreImportRow)
+
+	// Series: the list, and a series' books in order (series.go).
+	app.Use("/series", s.requireUser)
+	app.Get("/series", s.listSeries)
+	app.Get("/series/:id", s.showSeries)
 
 	// Shelves (shelves.go).
 	app.Use("/shelves", s.requireUser)

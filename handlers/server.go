@@ -94,6 +94,7 @@ type Config struct {
 	Books    BookStore
 	Reading  ReadingStore
 	Editions EditionStore
+	Series   SeriesStore
 	Shelves  ShelfStore
 	Export   ExportStore
 	Imports  ImportStore
@@ -131,6 +132,7 @@ type Server struct {
 	books         BookStore
 	reading       ReadingStore
 	editions      EditionStore
+	series        SeriesStore
 	shelves       ShelfStore
 	export        ExportStore
 	imports       ImportStore
@@ -172,6 +174,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("handlers: no reading store")
 	case cfg.Editions == nil:
 		return nil, errors.New("handlers: no edition store")
+	case cfg.Series == nil:
+		return nil, errors.New("handlers: no series store")
 	case cfg.Shelves == nil:
 		return nil, errors.New("handlers: no shelf store")
 	case cfg.Export == nil:
@@ -197,6 +201,7 @@ func New(cfg Config) (*fiber.App, error) {
 		books:          cfg.Books,
 		reading:        cfg.Reading,
 		editions:       cfg.Editions,
+		series:         cfg.Series,
 		shelves:        cfg.Shelves,
 		export:         cfg.Export,
 		imports:        cfg.Imports,

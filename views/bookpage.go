@@ -165,6 +165,9 @@ type BookDetail struct {
 	Cover CoverView
 	// Catalogue is the "Fill in from catalogue" section, shown when lookups are on.
 	Catalogue CatalogueView
+	// Series is the series section; TitleChanged says its change changed the title too.
+	Series       SeriesSection
+	TitleChanged bool
 }
 
 // ratingChoice is one radio of the rating group: its value and its visible label.

@@ -53,6 +53,10 @@ type Book struct {
 	Focus Focus
 	// Cover is the book's small cover, or its placeholder.
 	Cover CoverView
+	// Series are the book's series, shown under its title; Split, on the row of a book just
+	// added, the series split off the title as typed, which the row offers to put back.
+	Series []SeriesLabel
+	Split  *SeriesSplit
 }
 
 // Focus names a control of a book's row, to be focused when the row is swapped in.

@@ -1,0 +1,94 @@
+package views
+
+import "strconv"
+
+// SeriesListURL lists the reader's series.
+const SeriesListURL = "/series"
+
+// SeriesURL is a series' page: its books in order, and the next to read.
+func SeriesURL(id int64) string { return SeriesListURL + "/" + strconv.FormatInt(id, 10) }
+
+// BookSeriesURL adds the book to a series (POST series_name, series_position).
+func BookSeriesURL(book int64) string { return BookURL(book) + "/series" }
+
+// BookSeriesEntryURL moves the book to another position in series sid (POST series_position).
+func BookSeriesEntryURL(book, sid int64) string {
+	return BookSeriesURL(book) + "/" + strconv.FormatInt(sid, 10)
+}
+
+// BookSeriesRemoveURL takes the book out of series sid.
+func BookSeriesRemoveURL(book, sid int64) string { return BookSeriesEntryURL(book, sid) + "/delete" }
+
+// BookSeriesKeepTitleURL undoes the split of a typed title: the series goes back into the title.
+func BookSeriesKeepTitleURL(book, sid int64) string {
+	return BookSeriesEntryURL(book, sid) + "/keep-title"
+}
+
+// BookSeriesID is the id of the book page's series section, which its forms replace.
+const BookSeriesID = "book-series"
+
+// SeriesLabel is one of a book's series as a library row shows it under the title: "The
+// Expanse #1", linking to the series.
+type SeriesLabel struct {
+	ID    int64
+	Label string
+}
+
+// SeriesSplit is the series just split off the title a reader typed in the new-book row, which
+// the new row offers to put back ("keep as title"): the series, and the title as typed.
+type SeriesSplit struct {
+	SeriesID int64
+	Label    string
+	Typed    string
+}
+
+// SeriesEntry is one of a book's series on its page: the series, the position as saved, and
+// the position form's value and problem after a refused change.
+type SeriesEntry struct {
+	SeriesID int64
+	Name     string
+	Position string
+	Input    string
+	Error    string
+}
+
+// SeriesSection is the book page's series section: the book's series, the add form as typed
+// with its problems (keyed by data.FieldSeriesName and data.FieldSeriesPosition), and what was
+// just done, which the section announces (htmx).
+type SeriesSection struct {
+	Entries              []SeriesEntry
+	NewName, NewPosition string
+	Errors               map[string]string
+	Done                 string
+	// Names are the reader's series, which the name field suggests.
+	Names []string
+}
+
+// SeriesSummary is a series as the list of series shows it.
+type SeriesSummary struct {
+	ID          int64
+	Name        string
+	Books, Read int
+}
+
+// Progress says how far the reader is through the series: "3 of 9 read".
+func (s SeriesSummary) Progress() string {
+	return strconv.Itoa(s.Read) + " of " + strconv.Itoa(s.Books) + " read"
+}
+
+// SeriesBook is a book of a series' page, at its position.
+type SeriesBook struct {
+	Position string
+	Book     Book
+}
+
+// SeriesPage is a series' page: its books in order, how many are read, and the next up.
+type SeriesPage struct {
+	ID    int64
+	Name  string
+	Books []SeriesBook
+	Read  int
+	// Next is the first book in order neither read nor given up, nil when all are.
+	Next      *SeriesBook
+	Truncated bool
+}
