@@ -262,7 +262,8 @@ func (s *BookStore) TakeFromCatalogue(ctx context.Context, owner, id int64, ch C
 		checkText(&v, "title", "Title", in.Title, true)
 		checkText(&v, "author", "Author", in.Author, true)
 		pages := b.Pages
-		if ch.Pages != nil {
+		// A catalogue's pages are no audiobook's length (minutes): they are left aside.
+		if ch.Pages != nil && !b.Format.Timed() {
 			if pages = *ch.Pages; pages < 1 || pages > MaxPages {
 				v.add("pages", msgPages)
 			} else if b.Status == StatusReading {
