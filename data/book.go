@@ -23,7 +23,9 @@ type Book struct {
 	CreatedAt time.Time `db:"created_at"`
 	UpdatedAt time.Time `db:"updated_at"`
 	Status    Status    `db:"status"`
-	// Pages is the book's length, or 0 when the reader has not said.
+	Format    Format    `db:"format"`
+	// Pages is the book's length in its format's unit, pages or (an audiobook) minutes, or 0
+	// when the reader has not said.
 	Pages  int    `db:"pages"`
 	Rating Rating `db:"rating"`
 	// Notes are the reader's private notes, possibly several lines.
@@ -59,6 +61,9 @@ type BookInput struct {
 	// Status is where the reader is with the book; empty means StatusWant on Create and "leave
 	// it as it is" on Update.
 	Status Status
+	// Format is the book's format; empty means FormatPaperback on Create and "leave it as it
+	// is" on Update.
+	Format Format
 }
 
 // Normalize trims surrounding whitespace from every field.
@@ -68,6 +73,7 @@ func (in BookInput) Normalize() BookInput {
 		Author: strings.TrimSpace(in.Author),
 		Genre:  strings.TrimSpace(in.Genre),
 		Status: Status(strings.ToLower(strings.TrimSpace(string(in.Status)))),
+		Format: Format(strings.ToLower(strings.TrimSpace(string(in.Format)))),
 	}
 }
 
@@ -88,6 +94,11 @@ func (in BookInput) Validate() error {
 	if in.Status != "" {
 		if _, err := ParseStatus(string(in.Status)); err != nil {
 			v.add("status", msgStatus)
+		}
+	}
+	if in.Format != "" {
+		if _, err := ParseFormat(string(in.Format)); err != nil {
+			v.add("format", msgFormat)
 		}
 	}
 	return v.errOrNil()

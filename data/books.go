@@ -33,7 +33,7 @@ type BookPage struct {
 }
 
 // bookColumns are the columns of a Book; NULL pages, rating and ISBN read as their zero values.
-const bookColumns = `id, title, author, genre, created_at, updated_at, status,
+const bookColumns = `id, title, author, genre, created_at, updated_at, status, format,
 	COALESCE(pages, 0) AS pages, COALESCE(rating, 0) AS rating, notes, COALESCE(isbn, '') AS isbn,
 	COALESCE(CAST(finished_on AS TEXT), '') AS finished_on, progress_page, progress_percent, progress_at,
 	COALESCE((SELECT c.hash FROM covers c WHERE c.book_id = books.id), '') AS cover`
@@ -73,6 +73,9 @@ func (s *BookStore) createBook(ctx context.Context, owner int64, in BookInput, x
 	if in.Status == "" {
 		in.Status = StatusWant
 	}
+	if in.Format == "" {
+		in.Format = FormatPaperback
+	}
 	var b Book
 	// Books added at the same moment (by many readers at once) share a transaction: a commit
 	// writes some 24 pages to the log, most of which every new book changes. 32 goroutines
@@ -80,10 +83,10 @@ func (s *BookStore) createBook(ctx context.Context, owner int64, in BookInput, x
 	// and 895–1,193 → 388–525 µs of CPU a book.
 	err = s.db.inBatch(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &b, `
-			INSERT INTO books (owner_id, title, author, genre, status, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
+			INSERT INTO books (owner_id, title, author, genre, status, format, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING `+bookColumns,
-			owner, in.Title, in.Author, in.Genre, StatusWant, now, now); err != nil {
+			owner, in.Title, in.Author, in.Genre, StatusWant, in.Format, now, now); err != nil {
 			return err
 		}
 		if err := addToCount(ctx, tx, owner, StatusWant, 1); err != nil {
@@ -286,7 +289,9 @@ func recount(ctx context.Context, tx *sqlx.Tx, owner int64) error {
 }
 
 // Update validates in and replaces the fields of the owner's live book id. A non-empty Status
-// changes the status as SetStatus does, today.
+// changes the status as SetStatus does, today. A non-empty Format changes the format; from
+// pages to minutes or back, the length (in the other unit) is forgotten and the progress kept
+// as shares of the book (changeFormat).
 func (s *BookStore) Update(ctx context.Context, owner, id int64, in BookInput) (Book, error) {
 	in = in.Normalize()
 	if err := in.Validate(); err != nil {
@@ -309,6 +314,14 @@ func (s *BookStore) Update(ctx context.Context, owner, id int64, in BookInput) (
 				return err
 			}
 			b.Author = text
+		}
+		if in.Format != "" && in.Format != b.Format {
+			if err := changeFormat(ctx, tx, b, in.Format, false); err != nil {
+				return err
+			}
+			if err := tx.GetContext(ctx, &b, `SELECT `+bookColumns+` FROM books WHERE id = ?`, b.ID); err != nil {
+				return err
+			}
 		}
 		if in.Status == "" {
 			return nil

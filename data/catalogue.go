@@ -270,7 +270,8 @@ func (s *BookStore) TakeFromCatalogue(ctx context.Context, owner, id int64, ch C
 			}
 		}
 		pages := b.Pages
-		if ch.Pages != nil {
+		// A catalogue's pages are no audiobook's length (minutes): they are left aside.
+		if ch.Pages != nil && !b.Format.Timed() {
 			if pages = *ch.Pages; pages < 1 || pages > MaxPages {
 				v.add("pages", msgPages)
 			} else if b.Status == StatusReading {

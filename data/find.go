@@ -221,7 +221,7 @@ func searchWords(search string) []string {
 
 // bookColumnsB are the columns of a Book that a page of books has (BookPage.Books: all but notes,
 // ISBN and updated_at), on the books table aliased b, in the order findPage scans them.
-const bookColumnsB = `b.id, b.title, b.author, b.genre, b.created_at, b.status,
+const bookColumnsB = `b.id, b.title, b.author, b.genre, b.created_at, b.status, b.format,
 	COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating,
 	COALESCE(CAST(b.finished_on AS TEXT), '') AS finished_on, b.progress_page, b.progress_percent, b.progress_at,
 	COALESCE((SELECT c.hash FROM covers c WHERE c.book_id = b.id), '') AS cover`
@@ -494,7 +494,7 @@ func (db *DB) findPage(ctx context.Context, query string, args []any, limit int)
 			pages, rating int64
 			key           any
 		)
-		if err := rows.Scan(&b.ID, &b.Title, &b.Author, &b.Genre, &b.CreatedAt, (*string)(&b.Status),
+		if err := rows.Scan(&b.ID, &b.Title, &b.Author, &b.Genre, &b.CreatedAt, (*string)(&b.Status), (*string)(&b.Format),
 			&pages, &rating, &b.FinishedOn, &b.LastPage, &b.LastPercent, &b.LastProgressAt, &b.Cover, &key); err != nil {
 			return nil, nil, storeError(err)
 		}

@@ -87,8 +87,10 @@ type ProgressUpdate struct {
 // ReadingNow is a book being read, as the "Currently reading" strip shows it: its title, its
 // length (0 when the reader has not said) and where the reader is in it.
 type ReadingNow struct {
-	ID       int64
-	Title    string
+	ID     int64
+	Title  string
+	Format Format
+	// Pages is the length in the format's unit: minutes for an audiobook.
 	Pages    int
 	Progress Progress
 	Cover    string // its hash, "" when it has none
@@ -120,6 +122,9 @@ type ProgressInput struct {
 
 // DetailsInput is what a reader types into a book's details form, as typed.
 type DetailsInput struct {
+	// Format is the book's format; "" keeps the one it has.
+	Format string
+	// Pages is the book's length as typed: pages, or a time for an audiobook (ParseLength).
 	Pages  string
 	Rating string
 	Notes  string
@@ -180,9 +185,18 @@ func isDecimal(s string, fraction bool) bool {
 	return strings.IndexFunc(whole, notASCIIDigit) < 0 && strings.IndexFunc(frac, notASCIIDigit) < 0
 }
 
-// check validates the input against a book of the given length (0 when unknown).
-func (in ProgressInput) check(pages int) error {
+// check validates the input against a paged book of the given length (0 when unknown).
+func (in ProgressInput) check(pages int) error { return in.checkIn(pages, FormatPaperback) }
+
+// checkIn validates the input against a book of format f and the given length in its unit (0
+// when unknown).
+func (in ProgressInput) checkIn(length int, f Format) error {
+	pages := length
 	switch {
+	case f.Timed() && !in.ByPercent && in.Page > MaxMinutes:
+		return fieldError("page", msgTimeTooLarge)
+	case f.Timed() && !in.ByPercent && length > 0 && in.Page > length:
+		return fieldError("page", fmt.Sprintf("%s is past the end (%s).", FormatMinutes(in.Page), FormatMinutes(length)))
 	case in.ByPercent && !(in.Percent >= 0 && in.Percent <= 100): // also refuses NaN
 		return fieldError("page", msgPercentRange)
 	case in.ByPercent:
@@ -474,7 +488,7 @@ func (s *ReadingStore) RecordProgress(ctx context.Context, owner, id int64, in P
 		if !ok {
 			return fieldError("page", msgStartReading)
 		}
-		if err := in.check(b.Pages); err != nil {
+		if err := in.checkIn(b.Pages, b.Format); err != nil {
 			return err
 		}
 		row := progressRow{ReadThroughID: rt.ID, RecordedAt: s.db.now()}
@@ -705,14 +719,20 @@ func (s *ReadingStore) DeleteReadThrough(ctx context.Context, owner, bookID, rea
 	return b, nil
 }
 
-// SetDetails replaces the pages, rating, notes and ISBN of the owner's book id with what the reader
-// typed, reporting every bad field at once. The book cannot be made shorter than the page the
-// reader is on.
+// SetDetails replaces the format, length, rating, notes and ISBN of the owner's book id with
+// what the reader typed, reporting every bad field at once. The length is read in the unit of
+// the format given (ParseLength); a change between pages and minutes keeps the progress
+// recorded as the share of the book it stood for (changeFormat). The book cannot be made
+// shorter than where the reader is in it.
 func (s *ReadingStore) SetDetails(ctx context.Context, owner, id int64, in DetailsInput) (Book, error) {
 	var v ValidationError
-	pages, pagesOK := parsePages(in.Pages)
-	if !pagesOK {
-		v.add("pages", msgPages)
+	var format Format
+	if strings.TrimSpace(in.Format) != "" {
+		f, err := ParseFormat(in.Format)
+		if err != nil {
+			v.add("format", msgFormat)
+		}
+		format = f
 	}
 	rating, err := ParseRating(in.Rating)
 	if err != nil {
@@ -736,12 +756,22 @@ func (s *ReadingStore) SetDetails(ctx context.Context, owner, id int64, in Detai
 		if b, err = liveBook(ctx, tx, owner, id); err != nil {
 			return err
 		}
-		if pagesOK && pages > 0 && b.Status == StatusReading {
+		if format == "" {
+			format = b.Format
+		}
+		pages, lerr := ParseLength(in.Pages, format)
+		if lerr != nil {
+			v.add("pages", lengthMessage(format))
+		}
+		if lerr == nil && pages > 0 && b.Status == StatusReading && format.Timed() == b.Format.Timed() {
 			if err := checkNotShorter(ctx, tx, b, pages, &v); err != nil {
 				return err
 			}
 		}
 		if err := v.errOrNil(); err != nil {
+			return err
+		}
+		if err := changeFormat(ctx, tx, b, format, false); err != nil {
 			return err
 		}
 		return tx.GetContext(ctx, &b, `
@@ -792,6 +822,14 @@ func dateInRange(t time.Time) bool {
 	return t.Year() >= 1 && t.Year() <= 9999
 }
 
+// lengthMessage is what a refused length of a book of format f says.
+func lengthMessage(f Format) string {
+	if f.Timed() {
+		return msgMinutes
+	}
+	return msgPages
+}
+
 // parsePages reads a book's length: empty for unknown (0), else a whole number from 1 to MaxPages.
 func parsePages(s string) (int, bool) {
 	s = strings.TrimSpace(s)
@@ -819,7 +857,11 @@ func checkNotShorter(ctx context.Context, tx *sqlx.Tx, b Book, pages int, v *Val
 		return err
 	}
 	// A percentage of a book of unknown length says nothing about the page.
-	if page, ok := last.page(b.Pages); ok && page > pages {
+	switch page, ok := last.page(b.Pages); {
+	case !ok || page <= pages:
+	case b.Format.Timed():
+		v.add("pages", fmt.Sprintf("You are at %s; the audiobook cannot be shorter.", FormatMinutes(page)))
+	default:
 		v.add("pages", fmt.Sprintf("You are on page %d; the book cannot have fewer pages.", page))
 	}
 	return nil
@@ -842,7 +884,7 @@ func (s *ReadingStore) CurrentlyReading(ctx context.Context, owner int64, limit 
 	// column of the books, 19 µs with these.
 	books := make([]Book, 0, limit)
 	err := s.db.selectAll(ctx, &books, `
-		SELECT id, title, COALESCE(pages, 0) AS pages, progress_page, progress_percent, progress_at,
+		SELECT id, title, format, COALESCE(pages, 0) AS pages, progress_page, progress_percent, progress_at,
 			COALESCE((SELECT c.hash FROM covers c WHERE c.book_id = books.id), '') AS cover
 		FROM books
 		WHERE owner_id = ? AND status = 'reading' AND deleted_at IS NULL AND pending_import IS NULL
@@ -853,7 +895,7 @@ func (s *ReadingStore) CurrentlyReading(ctx context.Context, owner int64, limit 
 	}
 	now := make([]ReadingNow, len(books))
 	for i, b := range books {
-		now[i] = ReadingNow{ID: b.ID, Title: b.Title, Pages: b.Pages, Progress: b.Progress(), Cover: b.Cover}
+		now[i] = ReadingNow{ID: b.ID, Title: b.Title, Format: b.Format, Pages: b.Pages, Progress: b.Progress(), Cover: b.Cover}
 	}
 	return now, nil
 }

@@ -25,6 +25,8 @@ import (
 //     reading with neither date (read, date unknown) counts on no day.
 //   - A reading given up without updates spreads the page it stopped at in the same way.
 //   - Each reading counts: a re-read counts its pages again. Deleted books count nowhere.
+//   - An audiobook counts no pages: it is listened to, and its length is in minutes. It is
+//     among the books finished, and has no place among the shortest, longest or average lengths.
 
 // readingFacts is one reading of a book as the stats count it.
 type readingFacts struct {
@@ -39,6 +41,9 @@ type readingFacts struct {
 	Genre         string     `db:"genre"`
 	Pages         int        `db:"pages"`
 	Rating        Rating     `db:"rating"`
+	// Format tells pages from minutes: an audiobook's length and positions are minutes, which
+	// count in no figure of pages.
+	Format Format `db:"format"`
 
 	progress []progressRow
 }
@@ -183,10 +188,14 @@ func (s *ReadingStore) YearStats(ctx context.Context, owner int64, year int, loc
 	genres, authors := map[string]int{}, map[string]int{}
 	var rated, ratingSum, lengths, pagesSum, timed, daysSum int
 	for _, f := range facts {
-		f.pagesByDay(loc, func(first, last time.Time, each int) {
-			ranges[dayNumber(first)] += each
-			ranges[dayNumber(last)+1] -= each
-		})
+		if f.Format.Timed() {
+			f.Pages = 0 // minutes: no pages read, no length among the books'
+		} else {
+			f.pagesByDay(loc, func(first, last time.Time, each int) {
+				ranges[dayNumber(first)] += each
+				ranges[dayNumber(last)+1] -= each
+			})
+		}
 		if f.FinishedOn == nil || f.Outcome == StatusReading {
 			continue
 		}
@@ -399,7 +408,7 @@ func (s *ReadingStore) readingFacts(ctx context.Context, owner int64, from, to t
 	var facts []readingFacts
 	if err := s.db.selectAll(ctx, &facts, `
 		SELECT r.id, r.book_id, r.started_on, r.finished_on, r.outcome, COALESCE(r.stopped_at_page, 0) AS stopped_at_page,
-		       b.title, b.author, b.genre, COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating
+		       b.title, b.author, b.genre, COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating, b.format
 		FROM read_throughs r JOIN books b ON b.id = r.book_id
 		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL AND `+span+`
 		ORDER BY r.id`, append([]any{owner}, args...)...); err != nil {

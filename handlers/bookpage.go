@@ -58,21 +58,20 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	v := bookView(b)
 	v.Added = b.CreatedAt.Format("2 January 2006")
 	d := views.BookDetail{
-		Book:        v,
-		Status:      b.Status.Label(),
-		Pages:       b.Pages,
-		Rating:      b.Rating.String(),
-		Notes:       b.Notes,
-		ISBN:        b.ISBN.String(),
-		Details:     views.DetailsForm{Rating: b.Rating.String(), Notes: b.Notes, ISBN: b.ISBN.String()},
+		Book:   v,
+		Status: b.Status.Label(),
+		Format: b.Format.Label(),
+		Length: data.FormatLength(b.Pages, b.Format),
+		Rating: b.Rating.String(),
+		Notes:  b.Notes,
+		ISBN:   b.ISBN.String(),
+		Details: views.DetailsForm{Format: string(b.Format), Pages: data.FormatLength(b.Pages, b.Format),
+			Rating: b.Rating.String(), Notes: b.Notes, ISBN: b.ISBN.String()},
 		Cover:       views.NewCoverView(b.Title, b.Cover),
 		Edition:     editionFacts(edition),
 		EditionForm: editionForm(edition.Input(), nil),
 		Catalogue:   views.CatalogueView{On: s.lookups != nil, ISBN: b.ISBN.String()},
 		Series:      series,
-	}
-	if b.Pages > 0 {
-		d.Details.Pages = strconv.Itoa(b.Pages)
 	}
 	onShelf := map[int64]bool{}
 	for _, sh := range on {
@@ -92,7 +91,7 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 		d.ReadThroughs = append(d.ReadThroughs, f)
 	}
 	for _, p := range history {
-		d.Progress = append(d.Progress, views.ProgressEntry{Date: p.RecordedAt.Format("2 January 2006"), Value: progressLabel(p.Progress)})
+		d.Progress = append(d.Progress, views.ProgressEntry{Date: p.RecordedAt.Format("2 January 2006"), Value: progressLabel(p.Progress, b.Format)})
 	}
 	if adjust != nil {
 		adjust(&d)
@@ -112,12 +111,17 @@ func (s *Server) bookSaved(c *fiber.Ctx, b data.Book, part bookPart) error {
 	return s.renderBookPage(c, fiber.StatusOK, b, part, nil)
 }
 
-// progressLabel says how far a progress update got: a page, a percentage, or both. The
-// percentage is shown to one decimal (a page's share of the book is rarely a round number:
-// 150 of 272 pages is 55.1%, not 55.14705882352941%); a whole one has no ".0".
-func progressLabel(p data.Progress) string {
+// progressLabel says how far a progress update of a book of format f got: a page (a time in an
+// audiobook), a percentage, or both. The percentage is shown to one decimal (a page's share of
+// the book is rarely a round number: 150 of 272 pages is 55.1%, not 55.14705882352941%); a whole
+// one has no ".0".
+func progressLabel(p data.Progress, f data.Format) string {
 	pct := strconv.FormatFloat(math.Round(p.Percent*10)/10, 'f', -1, 64) + "%"
 	switch {
+	case f.Timed() && p.Page > 0 && p.Percent > 0:
+		return data.FormatMinutes(p.Page) + " (" + pct + ")"
+	case f.Timed() && p.Page > 0:
+		return data.FormatMinutes(p.Page)
 	case p.Page > 0 && p.Percent > 0:
 		return "Page " + strconv.Itoa(p.Page) + " (" + pct + ")"
 	case p.Page > 0:
@@ -214,14 +218,16 @@ func (s *Server) setBookShelves(c *fiber.Ctx) error {
 	return s.bookSaved(c, b, views.BookShelvesUpdated)
 }
 
-// setDetails saves the pages, rating, notes and ISBN of a book; a bad field re-renders the page
+// setDetails saves the format, length, rating, notes and ISBN of a book; a bad field re-renders the page
 // with what was typed and a message beside each bad field.
 func (s *Server) setDetails(c *fiber.Ctx) error {
 	id, err := bookID(c)
 	if err != nil {
 		return err
 	}
-	in := data.DetailsInput{Pages: c.FormValue("pages"), Rating: c.FormValue("rating"), Notes: c.FormValue("notes"), ISBN: c.FormValue("isbn")}
+	// Copied: the values outlive the handler's buffers when they are rendered back.
+	field := func(name string) string { return strings.Clone(c.FormValue(name)) }
+	in := data.DetailsInput{Format: field("format"), Pages: field("pages"), Rating: field("rating"), Notes: field("notes"), ISBN: field("isbn")}
 	b, err := s.reading.SetDetails(c.UserContext(), owner(c), id, in)
 	var verr *data.ValidationError
 	if errors.As(err, &verr) {
@@ -230,7 +236,11 @@ func (s *Server) setDetails(c *fiber.Ctx) error {
 			return gerr
 		}
 		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookDetailsUpdated, func(d *views.BookDetail) {
-			d.Details = views.DetailsForm{Pages: in.Pages, Rating: strings.TrimSpace(in.Rating), Notes: in.Notes, ISBN: in.ISBN, Errors: verr.Fields}
+			format := in.Format
+			if format == "" {
+				format = string(b.Format)
+			}
+			d.Details = views.DetailsForm{Format: format, Pages: in.Pages, Rating: strings.TrimSpace(in.Rating), Notes: in.Notes, ISBN: in.ISBN, Errors: verr.Fields}
 		})
 	}
 	if err != nil {

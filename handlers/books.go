@@ -30,7 +30,8 @@ func bookID(c *fiber.Ctx) (int64, error) {
 // bookInput reads the book fields of a form (or, for htmx DELETE/PUT, the query string or body).
 // The status, which only the new-book row sends, is validated by the store.
 func bookInput(c *fiber.Ctx) data.BookInput {
-	in := data.BookInput{Title: c.FormValue("title"), Author: c.FormValue("author"), Genre: c.FormValue("genre")}
+	in := data.BookInput{Title: c.FormValue("title"), Author: c.FormValue("author"), Genre: c.FormValue("genre"),
+		Format: data.Format(c.FormValue("format"))}
 	if st := c.FormValue("status"); st != "" {
 		if parsed, err := data.ParseStatus(st); err == nil {
 			in.Status = parsed
@@ -45,7 +46,7 @@ func bookInput(c *fiber.Ctx) data.BookInput {
 func bookView(b data.Book) views.Book {
 	v := views.Book{
 		ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Status: string(b.Status), Rating: b.Rating.String(),
-		AddedShort: shortDate(b.CreatedAt.Date()),
+		AddedShort: shortDate(b.CreatedAt.Date()), Timed: b.Format.Timed(),
 	}
 	if b.FinishedOn == "" {
 		return v
@@ -72,7 +73,7 @@ func bookViews(books []data.Book) []views.Book {
 
 // formOf fills a form with what the reader typed and the problems found with it.
 func formOf(id int64, in data.BookInput, err error) views.BookForm {
-	f := views.BookForm{ID: id, Title: in.Title, Author: in.Author, Genre: in.Genre, Status: string(in.Status)}
+	f := views.BookForm{ID: id, Title: in.Title, Author: in.Author, Genre: in.Genre, Status: string(in.Status), Format: string(in.Format)}
 	var verr *data.ValidationError
 	if errors.As(err, &verr) {
 		f.Errors = verr.Fields
@@ -215,7 +216,7 @@ func (s *Server) editBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form := views.BookForm{ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre}
+	form := views.BookForm{ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Format: string(b.Format)}
 	switch {
 	case page:
 		return s.renderBookPage(c, fiber.StatusOK, b, views.BookMainUpdated, func(d *views.BookDetail) {

@@ -400,7 +400,7 @@ func comparison(b data.Book, e data.Edition, a data.CatalogueAnswer, now time.Ti
 	if b.Pages > 0 {
 		pages = strconv.Itoa(b.Pages)
 	}
-	if r.Pages > 0 {
+	if r.Pages > 0 && !b.Format.Timed() { // an audiobook's length is a time, which no catalogue gives
 		text("pages", "Pages", pages, strconv.Itoa(r.Pages))
 	}
 	text("isbn", "ISBN", b.ISBN.String(), r.ISBN.String())

@@ -105,18 +105,23 @@ func (s *Server) nowReading(c *fiber.Ctx) ([]views.ReadingNow, error) {
 	}
 	out := make([]views.ReadingNow, len(books))
 	for i, r := range books {
-		out[i] = views.ReadingNow{ID: r.ID, Title: r.Title, Progress: progressView(r.Progress, r.Pages),
+		out[i] = views.ReadingNow{ID: r.ID, Title: r.Title, Progress: progressView(r.Progress, r.Pages, r.Format),
 			Cover: views.NewRowCover(r.Title, r.Cover)}
 	}
 	return out, nil
 }
 
-// progressView says how far into a book of the given length (0 when unknown) p is.
-func progressView(p data.Progress, pages int) views.Progress {
+// progressView says how far into a book of format f and the given length (0 when unknown) p
+// is: in pages, or in hours and minutes for an audiobook.
+func progressView(p data.Progress, pages int, f data.Format) views.Progress {
 	pct := int(math.Round(min(max(p.Percent, 0), 100)))
 	switch {
 	case p.RecordedAt.IsZero():
 		return views.Progress{Label: "Not started"}
+	case f.Timed() && pages > 0:
+		return views.Progress{Percent: pct, Label: fmt.Sprintf("%s of %s (%d%%)", data.FormatMinutes(p.Page), data.FormatMinutes(pages), pct)}
+	case f.Timed() && p.Page > 0:
+		return views.Progress{Label: data.FormatMinutes(p.Page) + " listened"}
 	case pages > 0:
 		return views.Progress{Percent: pct, Label: fmt.Sprintf("Page %d of %d (%d%%)", p.Page, pages, pct)}
 	case p.Page > 0:
@@ -132,7 +137,7 @@ func (s *Server) withProgress(c *fiber.Ctx, books []data.Book) ([]views.Book, er
 	out := bookViews(books)
 	for i, b := range books {
 		if b.Status == data.StatusReading {
-			out[i].Progress = progressView(b.Progress(), b.Pages)
+			out[i].Progress = progressView(b.Progress(), b.Pages, b.Format)
 		}
 	}
 	for i, b := range books {
@@ -282,7 +287,7 @@ func (s *Server) recordProgress(c *fiber.Ctx) error {
 		return err
 	}
 	typed := strings.Clone(c.FormValue("progress"))
-	in, err := data.ParseProgress(typed, b.Pages)
+	in, err := data.ParseBookProgress(typed, b.Format, b.Pages)
 	if err == nil {
 		_, err = s.reading.RecordProgress(c.UserContext(), owner(c), b.ID, in)
 	}

@@ -54,6 +54,8 @@ type ShelfChoice struct {
 
 // DetailsForm is a book's details form: the values as typed and the problem with each field.
 type DetailsForm struct {
+	// Format is the format chosen (data.Format); Pages the length as typed, in its unit.
+	Format string
 	Pages  string
 	Rating string
 	Notes  string
@@ -135,8 +137,10 @@ type ProgressEntry struct {
 type BookDetail struct {
 	Book   Book
 	Status string
-	// Pages, Rating, Notes and ISBN are the stored details, for display.
-	Pages        int
+	// Format, Length, Rating, Notes and ISBN are the stored details, for display: the format
+	// in words, the length as a number of pages or a time ("11:42"), "" when not known.
+	Format       string
+	Length       string
 	Rating       string // in stars ("4.5"), or "" when unrated
 	Notes        string
 	ISBN         string

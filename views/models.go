@@ -43,6 +43,8 @@ type Book struct {
 	Rating string
 	// Status is the reading status ("want", "reading", "read" or "dnf").
 	Status string
+	// Timed is true for an audiobook: its progress is a time.
+	Timed bool
 	// Progress is where the reader is in the book, shown only while it is being read.
 	Progress Progress
 	// ProgressInput and ProgressError are a rejected progress update, as typed, and why.
@@ -123,6 +125,8 @@ type BookForm struct {
 	Genre  string
 	// Status is the reading status chosen in the new-book row.
 	Status string
+	// Format is the book's format (data.Format), chosen in the edit row.
+	Format string
 	Errors map[string]string
 	// Unfocused leaves the focus where it is when the form is shown: the new-book row comes with
 	// every search result, and must not take the focus from the search box.
