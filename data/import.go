@@ -38,8 +38,12 @@ type ImportRow struct {
 	Series []SeriesRef `json:",omitempty"`
 	Author string
 	// OtherAuthors are co-authors after the first (Goodreads' Additional Authors, StoryGraph's
-	// Authors after the first), shown in the review; Bookcase keeps one author per book.
+	// Authors after the first): the book's contributors after those of Author, in order.
 	OtherAuthors []string `json:",omitempty"`
+	// Contributors, when the file gives them with their roles and sort names (Bookcase's JSON,
+	// StoryGraph's Contributors, Goodreads' Author l-f), are the book's contributors in order,
+	// instead of those Author and OtherAuthors read as (see ImportRow.People).
+	Contributors []Contributor `json:",omitempty"`
 	Genre        string
 	ISBN         ISBN
 	// Edition is the book's edition facts as the file has them (normalized, see Edition), the
@@ -106,7 +110,33 @@ type ImportOptions struct {
 
 // matchKey is a title and author folded for comparison: lower-case, trimmed, spaces collapsed.
 func matchKey(title, author string) string {
-	return strings.ToLower(NormalizeShelfName(title)) + "\x00" + strings.ToLower(NormalizeShelfName(author))
+	return strings.ToLower(NormalizeShelfName(title)) + "\x00" + leadAuthorKey(author)
+}
+
+// leadAuthorKey is the AuthorKey of the first person of an author text: a book's author text
+// names all its contributors ("Terry Pratchett, Neil Gaiman"), a row's Author the first.
+func leadAuthorKey(author string) string {
+	if cs := contributorsOf(author); len(cs) > 0 {
+		return AuthorKey(cs[0].Name)
+	}
+	return ""
+}
+
+// People are the row's contributors in order: Contributors when the file gave them, else those
+// of Author then of each of OtherAuthors (a text the rules of ParseContributors refuse is one
+// person: an import loses no name), at most MaxContributors.
+func (r ImportRow) People() []Contributor {
+	cs := r.Contributors
+	if len(cs) == 0 {
+		cs = contributorsOf(r.Author)
+		for _, o := range r.OtherAuthors {
+			cs = append(cs, contributorsOf(o)...)
+		}
+	}
+	if len(cs) > MaxContributors {
+		cs = cs[:MaxContributors]
+	}
+	return cs
 }
 
 // Import writes rows into the owner's library: all of them or, on any error, none. A row
@@ -876,6 +906,11 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 		// faster in BenchmarkImport). Porting to PostgreSQL means RETURNING here again.
 		if id, err = res.LastInsertId(); err != nil {
 			return err
+		}
+		if cs := r.People(); len(cs) > 0 {
+			if _, err := im.db.setContributors(ctx, im.tx, im.owner, id, cs); err != nil {
+				return err
+			}
 		}
 		if len(r.ReadThroughs) > 0 {
 			if err := im.history(ctx, id, r); err != nil {
