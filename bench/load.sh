@@ -352,6 +352,19 @@ run_size() {
 	get_target "author-deep-$n" "$href"
 	attack "author-deep-$n" "$other_rps" "$other_p99"
 
+	# Series (issue 13): the list of series (at most 1,000, with their counts), and the page of the
+	# first of them, its books in order and the next up. The seed puts a third of the books in
+	# series of 2 to 12.
+	page=$(check "series list" "$base/series")
+	get_target "series-list-$n" /series
+	attack "series-list-$n" "$other_rps" "$other_p99"
+	local series
+	series=$(printf '%s' "$page" | grep -o 'href="/series/[0-9]*"' | head -1 | grep -o '[0-9][0-9]*')
+	[[ -n $series ]] || { echo "load.sh: no series on the series list" >&2; exit 1; }
+	check "series page" "$base/series/$series" >/dev/null
+	get_target "series-$n" "/series/$series"
+	attack "series-$n" "$other_rps" "$other_p99"
+
 	# Update: saves the edit row of each book on the first page in turn, as htmx does.
 	local ids
 	ids=$(check "library page" "$base/books" | grep -o 'class="book" data-id="[0-9]*"' | grep -o '[0-9]*')

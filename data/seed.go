@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -56,6 +57,7 @@ func (s *BookStore) Seed(ctx context.Context, owner int64, n int, seed uint64) e
 	// The library was filled one book a minute, the newest just now.
 	start := g.now.Add(-time.Duration(n) * time.Minute)
 	var shelves []int64
+	seriesIDs := map[string]int64{} // the owner's series by SeriesKey
 	for done := 0; done < n; {
 		size := min(seedTxBooks, n-done)
 		err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -75,7 +77,7 @@ func (s *BookStore) Seed(ctx context.Context, owner int64, n int, seed uint64) e
 					books[j] = g.book(start.Add(time.Duration(done+i+j) * time.Minute))
 					counts[books[j].status]++
 				}
-				if err := w.writeChunk(owner, books, shelves); err != nil {
+				if err := w.writeChunk(owner, books, shelves, seriesIDs); err != nil {
 					return err
 				}
 			}
@@ -128,6 +130,22 @@ type seedBook struct {
 	createdAt, updatedAt              time.Time
 	reads                             []seedRead
 	shelves                           []int // indexes into seedShelves
+	// series is the book's place in a series, nil for none.
+	series *seedPlace
+}
+
+// seedPlace is a seeded book's place in a series: the series' name and the position as printed.
+type seedPlace struct {
+	name     string
+	position Position
+}
+
+// seedOpenSeries is a series the seeder is still adding books to: by one author, its next
+// position, and how many books it has left to get.
+type seedOpenSeries struct {
+	name, author string
+	next         float64
+	left         int
 }
 
 // seedRead is one read-through of a seeded book; finished is zero while it is open.
@@ -151,6 +169,9 @@ type seeder struct {
 	now        time.Time
 	maxReading int
 	reading    int
+	// open are the series being written, a few at a time, so that a series' books are added
+	// over a while and among other books, as a reader adds them.
+	open []seedOpenSeries
 }
 
 func newSeeder(seed uint64, now time.Time, n int) *seeder {
@@ -177,6 +198,7 @@ func (g *seeder) between(a, b time.Time) time.Time {
 func (g *seeder) book(created time.Time) seedBook {
 	b := seedBook{createdAt: created, updatedAt: created}
 	b.title, b.author = g.titleAuthor()
+	b.series = g.place(&b.author)
 	if g.chance(0.9) {
 		b.genre = g.pick(seedGenres)
 	}
@@ -328,10 +350,62 @@ func (g *seeder) titleAuthor() (title, author string) {
 	}
 	if g.chance(0.08) {
 		title += ": A Novel"
-	} else if g.chance(0.05) {
-		title += " (" + g.pick(seedSeries) + ", #" + strconv.Itoa(1+g.r.IntN(7)) + ")"
 	}
 	return title, author
+}
+
+// seedSeriesShare is the share of seeded books in a series, and seedOpenMax how many series are
+// being written at once.
+const (
+	seedSeriesShare = 1.0 / 3
+	seedOpenMax     = 40
+)
+
+// place puts about a third of the books in a series: one of the series being written (the book
+// then by its author), or a new one of 2 to 12 books by the book's author. Positions count up from
+// 1 as printed; now and then a novella between two books takes the half (2.5), and a few books
+// are an omnibus of the next three (4-6).
+func (g *seeder) place(author *string) *seedPlace {
+	if !g.chance(seedSeriesShare) {
+		return nil
+	}
+	if len(g.open) == 0 || len(g.open) < seedOpenMax && g.chance(0.2) {
+		name := ""
+		switch g.r.IntN(5) {
+		case 0:
+			name = "The " + g.pick(seedAdjectives) + " " + g.pick(seedNouns) + " " + g.pick(seedSeriesKinds)
+		case 1:
+			name = g.pick(seedSeriesDetectives) + " " + g.pick(seedLast)
+		case 2:
+			name = "The " + g.pick(seedNouns) + " of " + g.pick(seedPlaces)
+		case 3:
+			name = g.pick(seedPlaces) + " " + g.pick(seedSeriesKinds)
+		default:
+			name = "The " + g.pick(seedPlural) + " " + g.pick(seedSeriesKinds)
+		}
+		g.open = append(g.open, seedOpenSeries{name: name, author: *author, next: 1, left: 2 + g.r.IntN(11)})
+	}
+	i := g.r.IntN(len(g.open))
+	s := &g.open[i]
+	*author = s.author
+	var pos Position
+	switch p := g.r.Float64(); {
+	case p < 0.05 && s.next > 1:
+		pos = Position{Text: formatPosition(s.next - 0.5), Sort: s.next - 0.5}
+	case p < 0.07:
+		pos = Position{Text: formatPosition(s.next) + "-" + formatPosition(s.next+2), Sort: s.next}
+		s.next += 3
+		s.left--
+	default:
+		pos = Position{Text: formatPosition(s.next), Sort: s.next}
+		s.next++
+		s.left--
+	}
+	place := &seedPlace{name: s.name, position: pos}
+	if s.left <= 0 {
+		g.open = append(g.open[:i], g.open[i+1:]...)
+	}
+	return place
 }
 
 // notes returns a line or two a reader might write.
@@ -418,15 +492,42 @@ func (w *seedWriter) insert(table, cols string, ncols int, rows []any) ([]int64,
 }
 
 // writeChunk writes books with their read-throughs, progress and shelf entries.
-func (w *seedWriter) writeChunk(owner int64, books []seedBook, shelves []int64) error {
-	rows := make([]any, 0, len(books)*11)
+func (w *seedWriter) writeChunk(owner int64, books []seedBook, shelves []int64, series map[string]int64) error {
+	rows := make([]any, 0, len(books)*12)
 	for _, b := range books {
+		// The series sort key is the store's (refreshSeriesSort), for the book's one series.
+		var sortKey sql.NullString
+		if b.series != nil {
+			sortKey = sql.NullString{String: seriesSortKey(SeriesKey(b.series.name), positionSort(b.series.position)), Valid: true}
+		}
 		rows = append(rows, owner, b.title, b.author, b.genre, b.status, nullInt(b.pages), nullInt(b.rating),
-			b.notes, nullString(b.isbn), b.createdAt, b.updatedAt)
+			b.notes, nullString(b.isbn), b.createdAt, b.updatedAt, sortKey)
 	}
 	ids, err := w.insert("books",
-		"owner_id, title, author, genre, status, pages, rating, notes, isbn, created_at, updated_at", 11, rows)
+		"owner_id, title, author, genre, status, pages, rating, notes, isbn, created_at, updated_at, series_sort", 12, rows)
 	if err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for i, b := range books {
+		if b.series == nil {
+			continue
+		}
+		key := SeriesKey(b.series.name)
+		sid, ok := series[key]
+		if !ok {
+			if err := w.tx.GetContext(w.ctx, &sid, `
+				INSERT INTO series (owner_id, name, name_key, created_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (owner_id, name_key) DO UPDATE SET name_key = excluded.name_key
+				RETURNING id`, owner, b.series.name, key, b.createdAt); err != nil {
+				return fmt.Errorf("insert into series: %w", err)
+			}
+			series[key] = sid
+		}
+		rows = append(rows, ids[i], sid, b.series.position.Text, positionSort(b.series.position))
+	}
+	// Two series that happen to be given one name are one series, as a reader's would be.
+	if _, err := w.insert("book_series", "book_id, series_id, position, position_sort", 4, rows); err != nil {
 		return err
 	}
 	rows = rows[:0]
@@ -503,8 +604,9 @@ var (
 		"Paris", "Prague", "Reykjavík", "Samarkand", "São Paulo", "Tangier", "Timbuktu", "Tokyo",
 		"Trieste", "Venice", "Vienna", "Zürich", "the North", "the Sea", "Nowhere", "Elsewhere",
 	}
-	seedSeries = []string{"The Long Archive", "Winter Chronicles", "Saltmarsh Mysteries", "The Copper Cycle", "Inspector Varga"}
-	seedFirst  = []string{
+	seedSeriesKinds      = []string{"Cycle", "Chronicles", "Trilogy", "Quartet", "Saga", "Sequence", "Mysteries", "Books"}
+	seedSeriesDetectives = []string{"Inspector", "Detective", "Commissario", "Sergeant", "Doctor"}
+	seedFirst            = []string{
 		"Ada", "Chinua", "Ursula", "Haruki", "Toni", "Italo", "Octavia", "Jorge", "Zadie", "Kazuo",
 		"Elena", "Gabriel", "Margaret", "Ted", "Ngozi", "Fyodor", "Agnieszka", "Amélie", "Anders", "Aoife",
 		"Björn", "Camille", "Carmen", "Chiara", "Dmitri", "Dorothea", "Eduardo", "Eilidh", "Émile", "Farah",

@@ -176,4 +176,26 @@ func checkSeeded(t *testing.T, db *data.DB, owner int64, want int) {
 	if seen != want {
 		t.Errorf("listed %d books, want %d", seen, want)
 	}
+	// About a third of the books are in a series, each with the sort key the store keeps, and
+	// the series with books by one author in order.
+	inSeries := q(`SELECT COUNT(*) FROM books b WHERE owner_id = ? AND EXISTS (SELECT 1 FROM book_series bs WHERE bs.book_id = b.id)`, owner)
+	if inSeries < want/4 || inSeries > want*42/100 {
+		t.Errorf("%d of %d books in a series, want about a third", inSeries, want)
+	}
+	if bad := q(`SELECT COUNT(*) FROM books b WHERE owner_id = ? AND (series_sort IS NULL) =
+		EXISTS (SELECT 1 FROM book_series bs WHERE bs.book_id = b.id)`, owner); bad != 0 {
+		t.Errorf("%d books whose series sort key disagrees with their series", bad)
+	}
+	if foreign := q(`SELECT COUNT(*) FROM book_series bs JOIN series s ON s.id = bs.series_id JOIN books b ON b.id = bs.book_id
+		WHERE b.owner_id = ? AND s.owner_id <> b.owner_id`, owner); foreign != 0 {
+		t.Errorf("%d books in another reader's series", foreign)
+	}
+	list, err := db.Series().List(ctx, owner)
+	if err != nil || len(list) == 0 {
+		t.Fatalf("series = %d, %v", len(list), err)
+	}
+	d, err := db.Series().Get(ctx, owner, list[0].ID)
+	if err != nil || len(d.Books) == 0 {
+		t.Fatalf("Get(%d) = %+v, %v", list[0].ID, d, err)
+	}
 }

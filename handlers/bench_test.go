@@ -165,6 +165,18 @@ func BenchmarkLibrarySearchFragment(b *testing.B) {
 	benchRequestsAt(b, pageSizes, http.MethodGet, "/books?q=garc", true, nil)
 }
 
+// BenchmarkSeriesPage measures a series' page: its books in order with their statuses, and the
+// next up (the seed's first series, of 2 to 12 books).
+func BenchmarkSeriesPage(b *testing.B) {
+	benchRequestsAt(b, pageSizes, http.MethodGet, "/series/1", false, nil)
+}
+
+// BenchmarkSeriesList measures the list of series with their counts of books and books read
+// (a third of the books are in one).
+func BenchmarkSeriesList(b *testing.B) {
+	benchRequestsAt(b, pageSizes, http.MethodGet, "/series", false, nil)
+}
+
 // BenchmarkLibraryByAuthor measures the library sorted by author.
 func BenchmarkLibraryByAuthor(b *testing.B) {
 	benchRequestsAt(b, pageSizes, http.MethodGet, "/books?sort=author", false, nil)
