@@ -154,8 +154,8 @@ func (s *BookStore) exportPage(ctx context.Context, owner, after int64) ([]Expor
 
 	var series []BookSeries
 	if err := s.selectIn(ctx, &series, `
-		SELECT bs.book_id, bs.series_id, s.name, bs.position FROM book_series bs JOIN series s ON s.id = bs.series_id
-		WHERE s.owner_id = ? AND bs.book_id IN (?) ORDER BY bs.book_id, s.name_key`, owner, ids); err != nil {
+		SELECT bs.book_id, bs.series_id, s.name, bs.position FROM book_series bs CROSS JOIN series s
+		WHERE s.id = bs.series_id AND s.owner_id = ? AND bs.book_id IN (?) ORDER BY bs.book_id, s.name_key`, owner, ids); err != nil {
 		return nil, err
 	}
 	for _, r := range series {

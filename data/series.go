@@ -390,9 +390,13 @@ func (s *SeriesStore) OfBooks(ctx context.Context, owner int64, ids []int64) (ma
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	// The page's books first, by the primary key of book_series, then their series by id:
+	// SQLite otherwise walks all the owner's series (thousands, with the seed's third of books in
+	// series) looking for the page's books. CROSS JOIN keeps the order as written in SQLite, and
+	// is plain SQL elsewhere. BenchmarkLibrarySearch at 10,000 books: 4,520–4,545 → 1,448–1,708 µs of CPU a request.
 	query, args, err := sqlx.In(`
-		SELECT bs.book_id, bs.series_id, s.name, bs.position FROM book_series bs JOIN series s ON s.id = bs.series_id
-		WHERE bs.book_id IN (?) AND s.owner_id = ? ORDER BY bs.book_id, s.name_key`, ids, owner)
+		SELECT bs.book_id, bs.series_id, s.name, bs.position FROM book_series bs CROSS JOIN series s
+		WHERE s.id = bs.series_id AND bs.book_id IN (?) AND s.owner_id = ? ORDER BY bs.book_id, s.name_key`, ids, owner)
 	if err != nil {
 		return nil, err
 	}
