@@ -352,6 +352,17 @@ run_size() {
 	get_target "author-deep-$n" "$href"
 	attack "author-deep-$n" "$other_rps" "$other_p99"
 
+	# An author's page: the author with the most books (the first by books on /authors), all
+	# their books in the library's rows; and the author field's suggestions as the reader types,
+	# as htmx asks for them (the goal: under 10 ms p99).
+	local author
+	author=$(check "authors by books" "$base/authors?sort=books" | grep -o 'href="/authors/[0-9]*"' | head -1 | grep -o '/authors/[0-9]*')
+	[[ -n $author ]] || { echo "load.sh: no author on /authors" >&2; exit 1; }
+	get_target "authorpage-$n" "$author"
+	attack "authorpage-$n" "$other_rps" "$other_p99"
+	get_target "suggest-$n" "/authors/suggest?author=ter" "HX-Request: true"
+	attack "suggest-$n" 0 10
+
 	# Update: saves the edit row of each book on the first page in turn, as htmx does.
 	local ids
 	ids=$(check "library page" "$base/books" | grep -o 'class="book" data-id="[0-9]*"' | grep -o '[0-9]*')

@@ -22,6 +22,8 @@ type benchServer struct {
 	session string
 	csrf    string
 	newest  int64
+	// author is the page of the author with the most books.
+	author string
 }
 
 func newBenchServer(b *testing.B, n int) *benchServer {
@@ -55,6 +57,9 @@ func newBenchServer(b *testing.B, n int) *benchServer {
 		b.Fatal(err)
 	}
 	s := &benchServer{handler: app.Handler(), session: sess.Token, newest: int64(n)}
+	if most, err := db.Authors().List(b.Context(), u.ID, data.AuthorQuery{Sort: data.AuthorsByBooks}); err == nil && len(most.Authors) > 0 {
+		s.author = "/authors/" + strconv.FormatInt(most.Authors[0].ID, 10)
+	}
 	var ctx fasthttp.RequestCtx
 	s.request(&ctx, http.MethodGet, "/books", false, nil)
 	var c fasthttp.Cookie
@@ -114,6 +119,8 @@ func benchRequestsAt(b *testing.B, sizes []int, method, uri string, htmx bool, b
 			switch target {
 			case "edit":
 				target = "/books/" + strconv.FormatInt(s.newest, 10) + "/edit"
+			case "authorpage":
+				target = s.author
 			case "deep":
 				// Books are numbered 1..n, oldest first: the 90,000th newest is n-89,999.
 				target = "/books?before=" + strconv.Itoa(max(n-89_999, data.PageSize+2))
@@ -168,4 +175,16 @@ func BenchmarkLibrarySearchFragment(b *testing.B) {
 // BenchmarkLibraryByAuthor measures the library sorted by author.
 func BenchmarkLibraryByAuthor(b *testing.B) {
 	benchRequestsAt(b, pageSizes, http.MethodGet, "/books?sort=author", false, nil)
+}
+
+// BenchmarkAuthorPage measures an author's page: the author with the most books (seeded authors
+// have some hundreds at 100,000 books), all their books in the library's rows.
+func BenchmarkAuthorPage(b *testing.B) {
+	benchRequestsAt(b, pageSizes, http.MethodGet, "authorpage", false, nil)
+}
+
+// BenchmarkAuthorSuggest measures the author field's suggestions as htmx asks for them while the
+// reader types (the goal: under 10 ms p99).
+func BenchmarkAuthorSuggest(b *testing.B) {
+	benchRequestsAt(b, pageSizes, http.MethodGet, "/authors/suggest?author=Terry+Pratchett,+ter", true, nil)
 }
