@@ -31,11 +31,19 @@ type ImportRow struct {
 	Kind   RowKind
 	BookID int64
 
-	Title  string
+	// Title is the book's title without its series (which Series holds).
+	Title string
+	// Series are the book's series, each with its position as printed ("1", "0.5", "1-3", ""),
+	// in the file's order: Goodreads' "(The Expanse, #1)" split off the title.
+	Series []SeriesRef `json:",omitempty"`
 	Author string
 	// OtherAuthors are co-authors after the first (Goodreads' Additional Authors, StoryGraph's
-	// Authors after the first), shown in the review; Bookcase keeps one author per book.
+	// Authors after the first): the book's contributors after those of Author, in order.
 	OtherAuthors []string `json:",omitempty"`
+	// Contributors, when the file gives them with their roles and sort names (Bookcase's JSON,
+	// StoryGraph's Contributors, Goodreads' Author l-f), are the book's contributors in order,
+	// instead of those Author and OtherAuthors read as (see ImportRow.People).
+	Contributors []Contributor `json:",omitempty"`
 	Genre        string
 	ISBN         ISBN
 	// Edition is the book's edition facts as the file has them (normalized, see Edition), the
@@ -102,7 +110,33 @@ type ImportOptions struct {
 
 // matchKey is a title and author folded for comparison: lower-case, trimmed, spaces collapsed.
 func matchKey(title, author string) string {
-	return strings.ToLower(NormalizeShelfName(title)) + "\x00" + strings.ToLower(NormalizeShelfName(author))
+	return strings.ToLower(NormalizeShelfName(title)) + "\x00" + leadAuthorKey(author)
+}
+
+// leadAuthorKey is the AuthorKey of the first person of an author text: a book's author text
+// names all its contributors ("Terry Pratchett, Neil Gaiman"), a row's Author the first.
+func leadAuthorKey(author string) string {
+	if cs := contributorsOf(author); len(cs) > 0 {
+		return AuthorKey(cs[0].Name)
+	}
+	return ""
+}
+
+// People are the row's contributors in order: Contributors when the file gave them, else those
+// of Author then of each of OtherAuthors (a text the rules of ParseContributors refuse is one
+// person: an import loses no name), at most MaxContributors.
+func (r ImportRow) People() []Contributor {
+	cs := r.Contributors
+	if len(cs) == 0 {
+		cs = contributorsOf(r.Author)
+		for _, o := range r.OtherAuthors {
+			cs = append(cs, contributorsOf(o)...)
+		}
+	}
+	if len(cs) > MaxContributors {
+		cs = cs[:MaxContributors]
+	}
+	return cs
 }
 
 // Import writes rows into the owner's library: all of them or, on any error, none. A row
@@ -472,6 +506,14 @@ func (l library) remember(id int64, e Edition, isbn ISBN, title, author string) 
 		l.byISBN[isbn] = id
 	}
 	l.byKey[matchKey(title, author)] = id
+	// A book saved with its series still in its title (imported before series were split off,
+	// or kept whole by its reader) is found by the title without it too, as an import's rows
+	// now come (SplitSeries); a book of that title the library has wins.
+	if clean, _, ok := SplitSeries(title); ok {
+		if _, had := l.byKey[matchKey(clean, author)]; !had {
+			l.byKey[matchKey(clean, author)] = id
+		}
+	}
 }
 
 // rememberIDs adds the other trackers' ids of book id to the library.
@@ -627,6 +669,12 @@ func CheckImportRow(r ImportRow) []ImportProblem {
 			problems = append(problems, ImportProblem{Line: line, Column: "Shelves", Value: short(sh), Message: msg})
 		}
 	}
+	if len(r.Series) > 0 {
+		if _, err := checkRefs(r.Series); err != nil {
+			problems = append(problems, ImportProblem{Line: line, Column: "Series", Value: short(FormatSeriesList(r.Series)),
+				Message: fieldMessage(err, FieldSeriesList, msgPosition)})
+		}
+	}
 	if msg := checkNotes(r.Notes); msg != "" {
 		// The value as the review can show it: a control character or an open override would
 		// garble the table it is quoted in.
@@ -709,8 +757,13 @@ type importer struct {
 	}
 	exact bool
 
+	// seriesIDs are the owner's series the transaction has found or made, by SeriesKey: only
+	// for the transaction, since the reader may remove one between two.
+	seriesIDs map[string]int64
+
 	tx                                                                                                  *sqlx.Tx
 	insertBook, updateBook, insertRead, insertProgress, insertShelf, shelveBook, putEdition, getEdition *sqlx.Stmt
+	putSeries, putBookSeries                                                                            *sqlx.Stmt
 }
 
 // laterRow is a row whose writing waits for the import's last transaction: the update of the
@@ -724,6 +777,7 @@ type laterRow struct {
 // each statement once per transaction, not per row.
 func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 	im.tx = tx
+	im.seriesIDs = map[string]int64{}
 	for _, st := range []struct {
 		dst   **sqlx.Stmt
 		query string
@@ -749,6 +803,14 @@ func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 			INSERT INTO book_shelves (book_id, shelf_id, added_at) VALUES (?, ?, ?)
 			ON CONFLICT DO NOTHING`},
 		{&im.putEdition, upsertEdition},
+		// A series the reader has (by SeriesKey) is the one the book goes in.
+		{&im.putSeries, `
+			INSERT INTO series (owner_id, name, name_key, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (owner_id, name_key) DO UPDATE SET name_key = excluded.name_key
+			RETURNING id`},
+		{&im.putBookSeries, `
+			INSERT INTO book_series (book_id, series_id, position, position_sort) VALUES (?, ?, ?, ?)
+			ON CONFLICT (book_id, series_id) DO UPDATE SET position = excluded.position, position_sort = excluded.position_sort`},
 		{&im.getEdition, `SELECT ` + editionSelect + ` FROM editions e WHERE e.book_id = ?`},
 	} {
 		var err error
@@ -762,7 +824,7 @@ func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 
 // end closes the prepared statements of the transaction begin began.
 func (im *importer) end() {
-	for _, st := range []**sqlx.Stmt{&im.insertBook, &im.updateBook, &im.insertRead, &im.insertProgress, &im.insertShelf, &im.shelveBook, &im.putEdition, &im.getEdition} {
+	for _, st := range []**sqlx.Stmt{&im.insertBook, &im.updateBook, &im.insertRead, &im.insertProgress, &im.insertShelf, &im.shelveBook, &im.putEdition, &im.getEdition, &im.putSeries, &im.putBookSeries} {
 		if *st != nil {
 			(*st).Close()
 			*st = nil
@@ -845,6 +907,11 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if cs := r.People(); len(cs) > 0 {
+			if _, err := im.db.setContributors(ctx, im.tx, im.owner, id, cs); err != nil {
+				return err
+			}
+		}
 		if len(r.ReadThroughs) > 0 {
 			if err := im.history(ctx, id, r); err != nil {
 				return err
@@ -859,6 +926,9 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 			if _, err := im.putEdition.ExecContext(ctx, editionArgs(id, edition, im.db.now())...); err != nil {
 				return err
 			}
+		}
+		if err := im.series(ctx, id, r.Series); err != nil {
+			return err
 		}
 		im.lib.remember(id, edition, r.ISBN, in.Title, in.Author)
 		im.created[id] = true
@@ -887,6 +957,17 @@ func (im *importer) update(ctx context.Context, id int64, in BookInput, r Import
 	if err := im.cover(ctx, id, r); err != nil {
 		return err
 	}
+	if len(r.Series) > 0 {
+		// A book saved with its series in its title (an earlier import's) gets the title
+		// without it, now that the series is the book's.
+		if _, err := im.tx.ExecContext(ctx, `UPDATE books SET title = ? WHERE id = ? AND owner_id = ? AND title = ?`,
+			in.Title, id, im.owner, JoinSeriesTitle(in.Title, r.Series[:1])); err != nil {
+			return err
+		}
+		if err := im.series(ctx, id, r.Series); err != nil {
+			return err
+		}
+	}
 	edition, err := checkedEdition(r, im.db.now())
 	if err != nil || edition == (Edition{}) {
 		return err
@@ -900,6 +981,32 @@ func (im *importer) update(ctx context.Context, id int64, in BookInput, r Import
 	}
 	_, err = im.putEdition.ExecContext(ctx, editionArgs(id, Edition(had.editionRow).merged(edition), im.db.now())...)
 	return err
+}
+
+// series puts book id in the row's series, at their positions (a book already in one moves to
+// the row's position), making those the owner does not have, and keeps its series sort key.
+func (im *importer) series(ctx context.Context, id int64, refs []SeriesRef) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	places, err := checkRefs(refs)
+	if err != nil {
+		return err
+	}
+	for _, p := range places {
+		key := SeriesKey(p.name)
+		sid, ok := im.seriesIDs[key]
+		if !ok {
+			if err := im.putSeries.QueryRowxContext(ctx, im.owner, p.name, key, im.db.now()).Scan(&sid); err != nil {
+				return err
+			}
+			im.seriesIDs[key] = sid
+		}
+		if _, err := im.putBookSeries.ExecContext(ctx, id, sid, p.pos.Text, positionSort(p.pos)); err != nil {
+			return err
+		}
+	}
+	return refreshSeriesSort(ctx, im.tx, id)
 }
 
 // checkedEdition is the row's edition facts, normalized and checked (Edition.Validate); a row
