@@ -331,7 +331,10 @@ func goodreadsRow(b *rowBuilder, t table, record []string) {
 
 	review, _ := get("My Review")
 	private, _ := get("Private Notes")
-	b.row.Notes = joinNotes(reviewBreaks.Replace(review), private)
+	spoiler, _ := get("Spoiler")
+	b.row.Review = strings.TrimSpace(reviewBreaks.Replace(review))
+	b.row.Spoiler = b.row.Review != "" && isTrue(spoiler)
+	b.row.Notes = joinNotes(private)
 
 	// Book Id is the book's Goodreads id in Goodreads' export, and in Bookcase's CSV since it has
 	// the Bookcase Language column. Older Bookcase CSVs wrote Bookcase's own ids there, which
@@ -431,7 +434,7 @@ func storyGraphRow(b *rowBuilder, t table, record []string) {
 	b.row.ReadCount = b.count(get("Read Count"))
 	b.row.Rating = b.quarterRating(get("Star Rating"))
 	review, _ := get("Review")
-	b.row.Notes = joinNotes(review)
+	b.row.Review = strings.TrimSpace(review)
 
 	tags, tagsCol := get("Tags")
 	for _, s := range splitList(tags) {

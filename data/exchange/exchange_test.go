@@ -73,7 +73,7 @@ func TestParseGoodreads24(t *testing.T) {
 		{
 			Line: 2, Title: "Dune (Dune, #1)", Author: "Frank Herbert", ISBN: "9780441013593", Pages: 658,
 			Rating: 10, Status: data.StatusRead, Shelves: []string{"sci-fi", "favorites"},
-			Notes: "Spice!\nWorms.\n\nReread in winter", DateAdded: day("2022-12-01"), DateRead: day("2023-01-15"), ReadCount: 2,
+			Review: "Spice!\nWorms.", Notes: "Reread in winter", DateAdded: day("2022-12-01"), DateRead: day("2023-01-15"), ReadCount: 2,
 			Edition: data.Edition{Publisher: "Ace", Year: 2005, OriginalYear: 1965, GoodreadsID: "234225"},
 		},
 		{
@@ -96,7 +96,7 @@ func TestParseGoodreads24(t *testing.T) {
 func TestParseGoodreads31(t *testing.T) {
 	checkRows(t, parseFile(t, "goodreads-31.csv"), exchange.FormatGoodreads, []exchange.Row{{
 		Line: 2, Title: "The Hobbit", Author: "J.R.R. Tolkien", ISBN: "9780618260300", Pages: 366, Rating: 8,
-		Status: data.StatusRead, Shelves: []string{"fantasy"}, Notes: "A classic.",
+		Status: data.StatusRead, Shelves: []string{"fantasy"}, Review: "A classic.",
 		DateAdded: day("2012-08-01"), DateRead: day("2012-08-20"), ReadCount: 1,
 		Edition: data.Edition{Publisher: "Houghton Mifflin", Year: 2002, OriginalYear: 1937, Copies: 1, GoodreadsID: "5907"},
 	}})
@@ -106,7 +106,7 @@ func TestParseStoryGraph(t *testing.T) {
 	checkRows(t, parseFile(t, "storygraph.csv"), exchange.FormatStoryGraph, []exchange.Row{
 		{
 			Line: 2, Title: "Piranesi", Author: "Susanna Clarke", ISBN: "9781635575637", Rating: 9, Status: data.StatusRead,
-			Shelves: []string{"fantasy", "short", "Owned"}, Notes: "Beautiful.\nStrange.",
+			Shelves: []string{"fantasy", "short", "Owned"}, Review: "Beautiful.\nStrange.",
 			DateAdded: day("2023-02-01"), DateStarted: day("2023-02-10"), DateRead: day("2023-02-20"), ReadCount: 2,
 			Edition: data.Edition{Copies: 1},
 		},
@@ -186,7 +186,7 @@ func TestParseQuirks(t *testing.T) {
 		{"CRLF", grHeader + "\r\n" + grRow("T", "A", "", "", "", "", "") + "\r\n" + grRow("T", "A", "", "", "", "", "") + "\r\n",
 			[]exchange.Row{with(2, nil), with(3, nil)}},
 		{"quoted newline in review", grHeader + "\n" + grRow("T", "A", "", "", "", "", "\"one\r\ntwo\"") + "\n" + grRow("T", "A", "", "", "", "", "") + "\n",
-			[]exchange.Row{with(2, func(r *exchange.Row) { r.Notes = "one\ntwo" }), with(4, nil)}},
+			[]exchange.Row{with(2, func(r *exchange.Row) { r.Review = "one\ntwo" }), with(4, nil)}},
 		{"semicolons", strings.ReplaceAll(grHeader, ",", ";") + "\n" + strings.ReplaceAll(grRow("T", "A", "", "", "", "", ""), ",", ";") + "\n", []exchange.Row{with(2, nil)}},
 		{"tabs", strings.ReplaceAll(grHeader, ",", "\t") + "\n" + strings.ReplaceAll(grRow("T", "A", "", "", "", "", ""), ",", "\t") + "\n", []exchange.Row{with(2, nil)}},
 		{"header only", grHeader + "\n", nil},

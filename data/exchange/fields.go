@@ -250,6 +250,16 @@ func notSingleLine(r rune) bool {
 		(r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
 }
 
+// isTrue reads a yes-or-no cell as Goodreads writes it (Spoiler: "true"), and as other
+// spreadsheets might ("yes", "1"); anything else is no.
+func isTrue(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "true", "yes", "y", "1":
+		return true
+	}
+	return false
+}
+
 // joinNotes joins non-empty texts with a blank line.
 func joinNotes(parts ...string) string {
 	kept := parts[:0:0]

@@ -73,8 +73,9 @@ func (cw *CSVWriter) Write(b data.ExportBook) error {
 // get the custom exclusive shelf did-not-finish, as StoryGraph names it, and the day the latest
 // reading was given up goes in Bookcase Date Abandoned. Bookcase Date Started is when the
 // reading that the row's status and dates describe began. Goodreads shelf names cannot hold a
-// comma, which separates them in Bookshelves, so a comma in a shelf name becomes a space. Notes
-// go in Private Notes (Goodreads' My Review is public).
+// comma, which separates them in Bookshelves, so a comma in a shelf name becomes a space. The
+// review goes in My Review (Goodreads keeps its line breaks as <br/>) with Spoiler "true" when it
+// gives the story away, the private notes in Private Notes.
 //
 // The edition facts go in Goodreads' own columns, Book Id being the book's Goodreads id (empty
 // for a book that has none: Bookcase's own ids are no one's Goodreads ids), and a year before
@@ -134,6 +135,10 @@ func goodreadsRecord(b data.ExportBook) []string {
 		}
 		return strconv.Itoa(y) // a number: a leading minus is no formula
 	}
+	spoiler := ""
+	if b.Spoiler {
+		spoiler = "true"
+	}
 	e := b.Edition
 	return []string{
 		e.GoodreadsID,
@@ -155,8 +160,8 @@ func goodreadsRecord(b data.ExportBook) []string {
 		safeCell(strings.Join(shelves, ", ")),
 		"",
 		exclusive,
-		"",
-		"",
+		safeCell(strings.ReplaceAll(b.Review, "\n", "<br/>")),
+		spoiler,
 		safeCell(b.Notes),
 		strconv.Itoa(readCount),
 		strconv.Itoa(e.Copies),

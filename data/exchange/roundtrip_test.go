@@ -24,6 +24,7 @@ func library() []data.ExportBook {
 			Book: data.Book{
 				ID: 7, Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction", Status: data.StatusRead,
 				Pages: 400, Rating: 9, Notes: "=Spice, \"must\" flow.\nTwo lines.", ISBN: "9780441013593",
+				Review: "+The desert planet.\nPaul lives.", Spoiler: true,
 				CreatedAt: at("2022-12-01T09:30:00.123456789Z"), UpdatedAt: at("2023-01-15T20:00:00Z"),
 			},
 			Shelves: []string{"Owned", "Book club, 2023"},
@@ -105,7 +106,7 @@ func TestCSVRoundTrip(t *testing.T) {
 		{
 			Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction", ISBN: "9780441013593", Pages: 400,
 			Rating: 9, Status: data.StatusRead, Shelves: []string{"Owned", "Book club 2023"},
-			Notes: "=Spice, \"must\" flow.\nTwo lines.", DateAdded: day("2022-12-01"),
+			Notes: "=Spice, \"must\" flow.\nTwo lines.", Review: "+The desert planet.\nPaul lives.", Spoiler: true, DateAdded: day("2022-12-01"),
 			DateStarted: day("2023-01-01"), DateRead: day("2023-01-15"), ReadCount: 2,
 			Edition: data.Edition{
 				Publisher: "Ace, \"Books\"", Year: 1990, OriginalYear: 1965, Language: "en-US", Copies: 2,
@@ -196,7 +197,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		want := data.ImportRow{
 			Line:  r.Line,
 			Title: b.Title, Author: b.Author, Genre: b.Genre, ISBN: b.ISBN, Pages: b.Pages, Rating: b.Rating,
-			Status: b.Status, Shelves: shelves, Notes: b.Notes, DateAdded: &created, DateUpdated: &updated,
+			Status: b.Status, Shelves: shelves, Notes: b.Notes, Review: b.Review, Spoiler: b.Spoiler, DateAdded: &created, DateUpdated: &updated,
 			ReadThroughs: readThroughs, Progress: progress, Edition: b.Edition,
 			// What the readings imply, for the review.
 			DateStarted: got.DateStarted, DateRead: got.DateRead, ReadCount: got.ReadCount,
