@@ -2,6 +2,7 @@ package data
 
 import (
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +87,14 @@ func (in BookInput) Validate() error {
 	var v ValidationError
 	checkText(&v, "title", "Title", in.Title, true)
 	checkText(&v, "author", "Author", in.Author, true)
+	if _, bad := v.Fields["author"]; !bad {
+		if _, err := ParseContributors(in.Author); err != nil {
+			var pv *ValidationError
+			if errors.As(err, &pv) {
+				v.add("author", pv.Fields[FieldAuthor])
+			}
+		}
+	}
 	checkText(&v, "genre", "Genre", in.Genre, false)
 	if in.Status != "" {
 		if _, err := ParseStatus(string(in.Status)); err != nil {

@@ -92,6 +92,11 @@ func (s *BookStore) createBook(ctx context.Context, owner int64, in BookInput, x
 		if err := addToCount(ctx, tx, owner, StatusWant, 1); err != nil {
 			return err
 		}
+		text, err := s.db.setContributors(ctx, tx, owner, b.ID, contributorsOf(in.Author))
+		if err != nil {
+			return err
+		}
+		b.Author = text
 		if x.Pages > 0 || x.ISBN != "" {
 			if err := tx.GetContext(ctx, &b, `
 				UPDATE books SET pages = ?, isbn = ? WHERE id = ?
@@ -296,11 +301,19 @@ func (s *BookStore) Update(ctx context.Context, owner, id int64, in BookInput) (
 	var b Book
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &b, `
-			UPDATE books SET title = ?, author = ?, genre = ?, updated_at = ?
+			UPDATE books SET title = ?, genre = ?, updated_at = ?
 			WHERE id = ? AND owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL
 			RETURNING `+bookColumns,
-			in.Title, in.Author, in.Genre, now, id, owner); err != nil {
+			in.Title, in.Genre, now, id, owner); err != nil {
 			return err
+		}
+		// The author text as the book shows it is left alone: its contributors are as they were.
+		if in.Author != b.Author {
+			text, err := s.db.setContributors(ctx, tx, owner, id, contributorsOf(in.Author))
+			if err != nil {
+				return err
+			}
+			b.Author = text
 		}
 		if in.Format != "" && in.Format != b.Format {
 			if err := changeFormat(ctx, tx, b, in.Format, false); err != nil {

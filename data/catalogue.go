@@ -261,6 +261,14 @@ func (s *BookStore) TakeFromCatalogue(ctx context.Context, owner, id int64, ch C
 		var v ValidationError
 		checkText(&v, "title", "Title", in.Title, true)
 		checkText(&v, "author", "Author", in.Author, true)
+		if _, bad := v.Fields["author"]; !bad {
+			if _, err := ParseContributors(in.Author); err != nil {
+				var pv *ValidationError
+				if errors.As(err, &pv) {
+					v.add("author", pv.Fields[FieldAuthor])
+				}
+			}
+		}
 		pages := b.Pages
 		// A catalogue's pages are no audiobook's length (minutes): they are left aside.
 		if ch.Pages != nil && !b.Format.Timed() {
@@ -300,6 +308,7 @@ func (s *BookStore) TakeFromCatalogue(ctx context.Context, owner, id int64, ch C
 				return err
 			}
 		}
+		prevAuthor := b.Author
 		if err := tx.GetContext(ctx, &b, `
 			UPDATE books SET title = ?, author = ?, pages = ?, isbn = ?, updated_at = ?
 			WHERE id = ?
@@ -307,6 +316,11 @@ func (s *BookStore) TakeFromCatalogue(ctx context.Context, owner, id int64, ch C
 			in.Title, in.Author, sql.NullInt64{Int64: int64(pages), Valid: pages > 0},
 			sql.NullString{String: string(isbn), Valid: isbn != ""}, s.db.now(), b.ID); err != nil {
 			return err
+		}
+		if in.Author != prevAuthor {
+			if b.Author, err = s.db.setContributors(ctx, tx, owner, b.ID, contributorsOf(in.Author)); err != nil {
+				return err
+			}
 		}
 		if len(ch.Small) == 0 || len(ch.Large) == 0 {
 			return nil

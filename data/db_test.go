@@ -274,6 +274,14 @@ func TestPragmas(t *testing.T) {
 			t.Errorf("read pool allows %d connections, want at least 4", got)
 		}
 	})
+	t.Run("WriterJournalsStatementsInMemory", func(t *testing.T) {
+		// 2 is MEMORY: a statement's journal (every page it changes, copied first) stays in
+		// memory instead of going to a file a write call at a time (Open).
+		var got string
+		if err := write.GetContext(t.Context(), &got, "PRAGMA temp_store"); err != nil || got != "2" {
+			t.Errorf("writer's PRAGMA temp_store = %s, %v; want 2 (MEMORY)", got, err)
+		}
+	})
 	t.Run("ReadPoolIsReadOnly", func(t *testing.T) {
 		_, err := read.ExecContext(t.Context(),
 			`INSERT INTO books (title, author, genre, created_at, updated_at) VALUES ('x', 'y', '', 0, 0)`)

@@ -34,3 +34,13 @@ func SetDenseMatches(t interface{ Cleanup(func()) }, n int) {
 	denseMatches = n
 	t.Cleanup(func() { denseMatches = was })
 }
+
+// SetImportBatches makes db's imports end a batch after rows rows (or the usual time), so that a
+// test of a few thousand rows sees several. Call it before the store is used.
+func (db *DB) SetImportBatches(rows int) { db.importBatch = rows }
+
+// PasswordChecks is how many passwords db has checked against a hash, and the hash it checks
+// them against for a username nobody has.
+func (db *DB) PasswordChecks() (n int64, dummy string) {
+	return db.hashes.verified.Load(), db.dummyHash()
+}

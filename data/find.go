@@ -82,7 +82,7 @@ const (
 )
 
 // sortKey returns the SQL expression the order sorts by (matching an index of migration 00005,
-// 00010 or 00021 exactly, so that SQLite walks the index) and its type. A missing value sorts last both
+// 00010, 00020 or 00021 exactly, so that SQLite walks the index) and its type. A missing value sorts last both
 // ways. The expressions are constants: nothing from input is ever spliced into SQL.
 func sortKey(s Sort, desc bool) (string, keyKind) {
 	switch s {
@@ -97,7 +97,9 @@ func sortKey(s Sort, desc bool) (string, keyKind) {
 		}
 		return "COALESCE(b.series_sort, '" + seriesSortNone + "')", keyText
 	case SortAuthor:
-		return "lower(b.author)", keyText
+		// The first author's sort name (migration 00020's author_sort, kept by the store; NULL
+		// for a book whose contributors are not made yet, which sorts by its author text).
+		return "COALESCE(b.author_sort, lower(b.author))", keyText
 	case SortRating:
 		if desc {
 			return "COALESCE(b.rating, -1)", keyInt

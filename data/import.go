@@ -34,8 +34,12 @@ type ImportRow struct {
 	Title  string
 	Author string
 	// OtherAuthors are co-authors after the first (Goodreads' Additional Authors, StoryGraph's
-	// Authors after the first), shown in the review; Bookcase keeps one author per book.
+	// Authors after the first): the book's contributors after those of Author, in order.
 	OtherAuthors []string `json:",omitempty"`
+	// Contributors, when the file gives them with their roles and sort names (Bookcase's JSON,
+	// StoryGraph's Contributors, Goodreads' Author l-f), are the book's contributors in order,
+	// instead of those Author and OtherAuthors read as (see ImportRow.People).
+	Contributors []Contributor `json:",omitempty"`
 	Genre        string
 	ISBN         ISBN
 	// Edition is the book's edition facts as the file has them (normalized, see Edition), the
@@ -108,7 +112,33 @@ type ImportOptions struct {
 
 // matchKey is a title and author folded for comparison: lower-case, trimmed, spaces collapsed.
 func matchKey(title, author string) string {
-	return strings.ToLower(NormalizeShelfName(title)) + "\x00" + strings.ToLower(NormalizeShelfName(author))
+	return strings.ToLower(NormalizeShelfName(title)) + "\x00" + leadAuthorKey(author)
+}
+
+// leadAuthorKey is the AuthorKey of the first person of an author text: a book's author text
+// names all its contributors ("Terry Pratchett, Neil Gaiman"), a row's Author the first.
+func leadAuthorKey(author string) string {
+	if cs := contributorsOf(author); len(cs) > 0 {
+		return AuthorKey(cs[0].Name)
+	}
+	return ""
+}
+
+// People are the row's contributors in order: Contributors when the file gave them, else those
+// of Author then of each of OtherAuthors (a text the rules of ParseContributors refuse is one
+// person: an import loses no name), at most MaxContributors.
+func (r ImportRow) People() []Contributor {
+	cs := r.Contributors
+	if len(cs) == 0 {
+		cs = contributorsOf(r.Author)
+		for _, o := range r.OtherAuthors {
+			cs = append(cs, contributorsOf(o)...)
+		}
+	}
+	if len(cs) > MaxContributors {
+		cs = cs[:MaxContributors]
+	}
+	return cs
 }
 
 // Import writes rows into the owner's library: all of them or, on any error, none. A row
@@ -132,12 +162,19 @@ func (db *DB) ImportWith(ctx context.Context, owner int64, rows []ImportRow, opt
 // importBatchMin rows, so that two imports do not take turns row by row), or after importBatch
 // rows or importBatchTime, whichever comes first. Another reader's save then waits for a few
 // rows of an import, not for all of it (bench/import.sh measures it), and an import alone
-// writes large batches (BenchmarkImport).
+// writes large batches: each commit writes every page the batch changed to the log, and the
+// pages of a dozen indexes with keys all over them are shared by more rows in a larger batch.
+// A 100,000-row import alone (the process's CPU time, BenchmarkImport/rows=100000): 21.6 s in
+// batches of 100 ms, 18.5 s in batches of a second. Its progress moves a batch at a time.
+// (DB.importBatch is importBatch but in tests.)
 const (
 	importBatchMin  = 16
-	importBatch     = 1000
-	importBatchTime = 100 * time.Millisecond
+	importBatch     = 10_000
+	importBatchTime = time.Second
 )
+
+// dropBatch is how many books dropPending deletes a transaction.
+const dropBatch = 1000
 
 // importSource hands an import its rows.
 type importSource interface {
@@ -226,7 +263,7 @@ func (db *DB) importRows(ctx context.Context, owner, marker int64, opts ImportOp
 				}
 			}
 			until := time.Now().Add(importBatchTime)
-			for n := 0; n < importBatch && time.Now().Before(until) && (n < importBatchMin || db.waiting.Load() == 0); n++ {
+			for n := 0; n < db.importBatch && time.Now().Before(until) && (n < importBatchMin || db.waiting.Load() == 0); n++ {
 				r, key, ok, err := src.next(ctx)
 				if err != nil {
 					return err
@@ -389,7 +426,7 @@ func (db *DB) dropPending(ctx context.Context, marker *int64) (int64, error) {
 			res, err := tx.ExecContext(ctx, `
 				DELETE FROM books WHERE id IN (
 					SELECT id FROM books WHERE pending_import IS NOT NULL AND (? IS NULL OR pending_import = ?) LIMIT ?)`,
-				marker, marker, importBatch)
+				marker, marker, dropBatch)
 			if err != nil {
 				return err
 			}
@@ -852,6 +889,11 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 		// faster in BenchmarkImport). Porting to PostgreSQL means RETURNING here again.
 		if id, err = res.LastInsertId(); err != nil {
 			return err
+		}
+		if cs := r.People(); len(cs) > 0 {
+			if _, err := im.db.setContributors(ctx, im.tx, im.owner, id, cs); err != nil {
+				return err
+			}
 		}
 		if len(r.ReadThroughs) > 0 {
 			if err := im.history(ctx, id, r); err != nil {

@@ -58,6 +58,7 @@ func TestImportDoesNotHoldTheWriter(t *testing.T) {
 	if _, err := db.Reading().SetDetails(ctx, ada.ID, dune.ID, data.DetailsInput{ISBN: "9780441013593"}); err != nil {
 		t.Fatal(err)
 	}
+	db.SetImportBatches(1000)
 	const n = 3000 // three batches at least
 	rows := bigImport(n)
 	batches := 0
@@ -150,6 +151,7 @@ func TestImportFailsWithoutTrace(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := openDB(t)
+			db.SetImportBatches(1000)
 			ada := addReader(t, db, "ada")
 			books := db.Books()
 			mustCreate(t, books, ada.ID, data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Poetry"})
@@ -203,6 +205,7 @@ func TestDropPendingBooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetImportBatches(1000)
 	ada := addReader(t, db, "ada")
 	mustCreate(t, db.Books(), ada.ID, data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Poetry"})
 	// The import stops after its first batches, as under kill -9: nothing runs its clean-up.

@@ -326,6 +326,7 @@ func TestImportStore(t *testing.T) {
 // down does: nothing is written, and the import is failed, to be confirmed again.
 func TestImportStoreCancel(t *testing.T) {
 	db := openDB(t)
+	db.SetImportBatches(1000)
 	ada := addReader(t, db, "ada")
 	store := db.Imports()
 	rows := make([]data.ImportRow, 2500) // more than one batch

@@ -87,6 +87,8 @@ type hashQueue struct {
 	waiting atomic.Int64
 	// maxWait is the longest a hash waits for its slot (maxHashWait).
 	maxWait time.Duration
+	// verified counts the passwords checked against a hash (tests compare the paths of a login).
+	verified atomic.Int64
 }
 
 // maxHashQueue is how many hashes may wait for a slot; any more are turned away at once (ErrBusy).
@@ -149,5 +151,6 @@ func (q *hashQueue) verify(ctx context.Context, password, hash string) (bool, er
 		return false, err
 	}
 	defer release()
+	q.verified.Add(1)
 	return verifyPassword(password, hash)
 }

@@ -3,12 +3,15 @@ package data
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"math"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // Pages read are counted on the days they were read, by these rules (pagesByDay; each has a
@@ -405,23 +408,70 @@ func (s *ReadingStore) readingFacts(ctx context.Context, owner int64, from, to t
 		span = `(r.finished_on IS NULL OR r.finished_on >= ?) AND (r.started_on IS NULL OR r.started_on <= ?)`
 		args = []any{from.Format(dateLayout), to.Format(dateLayout)}
 	}
+	// Both are scanned by hand, with their dates read as text and parsed with the one layout
+	// they have: through sqlx and the driver's own parsing of DATE columns (which tries six
+	// layouts before the date's own, each failure allocating an error), reading 63,000
+	// readings and 43,000 updates took 0.8 s and 207 MB (BenchmarkYearStats at 100,000 books).
 	var facts []readingFacts
-	if err := s.db.selectAll(ctx, &facts, `
-		SELECT r.id, r.book_id, r.started_on, r.finished_on, r.outcome, COALESCE(r.stopped_at_page, 0) AS stopped_at_page,
-		       b.title, b.author, b.genre, COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating, b.format
+	rows, err := s.db.query(ctx, `
+		SELECT r.id, r.book_id, CAST(r.started_on AS TEXT), CAST(r.finished_on AS TEXT), r.outcome,
+		       COALESCE(r.stopped_at_page, 0), b.title, b.author, b.genre, COALESCE(b.pages, 0),
+		       COALESCE(b.rating, 0), b.format
 		FROM read_throughs r JOIN books b ON b.id = r.book_id
-		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL AND `+span+`
-		ORDER BY r.id`, append([]any{owner}, args...)...); err != nil {
+		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL AND `+span,
+		append([]any{owner}, args...)...)
+	if err != nil {
 		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f readingFacts
+		var started, finished sql.NullString
+		if err := rows.Scan(&f.ReadThroughID, &f.BookID, &started, &finished, &f.Outcome, &f.StoppedAtPage,
+			&f.Title, &f.Author, &f.Genre, &f.Pages, &f.Rating, &f.Format); err != nil {
+			return nil, storeError(err)
+		}
+		if f.StartedOn, err = parseDate(started); err != nil {
+			return nil, err
+		}
+		if f.FinishedOn, err = parseDate(finished); err != nil {
+			return nil, err
+		}
+		facts = append(facts, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError(err)
 	}
 	var progress []progressRow
-	if err := s.db.selectAll(ctx, &progress, `
-		SELECT `+progressColumns+` FROM progress_updates p
+	rows, err = s.db.query(ctx, `
+		SELECT p.id, p.read_through_id, p.page, p.percent, CAST(p.recorded_at AS TEXT) FROM progress_updates p
 		JOIN read_throughs r ON r.id = p.read_through_id JOIN books b ON b.id = r.book_id
-		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL AND `+span+`
-		ORDER BY p.read_through_id, p.recorded_at, p.id`, append([]any{owner}, args...)...); err != nil {
+		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL AND `+span,
+		append([]any{owner}, args...)...)
+	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
+	var recorded []byte
+	for rows.Next() {
+		var p progressRow
+		if err := rows.Scan(&p.ID, &p.ReadThroughID, &p.Page, &p.Percent, &recorded); err != nil {
+			return nil, storeError(err)
+		}
+		if p.RecordedAt, err = parseTimestamp(string(recorded)); err != nil {
+			return nil, fmt.Errorf("progress update %d: %w", p.ID, err)
+		}
+		progress = append(progress, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError(err)
+	}
+	// Sorted here rather than by SQLite, which read them in the order of the books' index and
+	// sorted them in a temporary b-tree (a third of the time).
+	slices.SortFunc(facts, func(a, b readingFacts) int { return cmp.Compare(a.ReadThroughID, b.ReadThroughID) })
+	slices.SortFunc(progress, func(a, b progressRow) int {
+		return cmp.Or(cmp.Compare(a.ReadThroughID, b.ReadThroughID), a.RecordedAt.Compare(b.RecordedAt), cmp.Compare(a.ID, b.ID))
+	})
 	at := 0
 	for i := range facts {
 		for at < len(progress) && progress[at].ReadThroughID < facts[i].ReadThroughID {
@@ -434,4 +484,33 @@ func (s *ReadingStore) readingFacts(ctx context.Context, owner int64, from, to t
 		facts[i].progress = progress[start:at]
 	}
 	return facts, nil
+}
+
+// parseTimestamp reads a TIMESTAMP column's text: in the layout the driver writes a time.Time
+// in (go-sqlite3's first SQLiteTimestampFormats), else in any of the others it reads, in UTC.
+func parseTimestamp(s string) (time.Time, error) {
+	s = strings.TrimSuffix(s, "Z") // as the driver does
+	for _, layout := range sqlite3.SQLiteTimestampFormats {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("read time %q: not a time SQLite's driver writes", s)
+}
+
+// parseDate reads a DATE column's text, NULL being no date: dateLayout, as the store writes
+// dates, or a timestamp whose date is taken.
+func parseDate(s sql.NullString) (*time.Time, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	d, err := time.Parse(dateLayout, s.String)
+	if err != nil {
+		t, terr := parseTimestamp(s.String)
+		if terr != nil {
+			return nil, fmt.Errorf("read date %q: %w", s.String, err)
+		}
+		d = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return &d, nil
 }

@@ -23,11 +23,13 @@ func BenchmarkYearStats(b *testing.B) {
 	defer db.Close()
 	for _, year := range []int{time.Now().Year(), 0} {
 		b.Run(map[bool]string{true: "year", false: "all"}[year != 0], func(b *testing.B) {
+			cpu := cpuTime(b)
 			for b.Loop() {
 				if _, err := db.Reading().YearStats(b.Context(), 1, year, time.UTC); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64((cpuTime(b)-cpu).Microseconds())/float64(b.N), "CPU-µs/op")
 		})
 	}
 }

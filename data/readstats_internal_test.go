@@ -100,3 +100,35 @@ func TestStreaks(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDates checks the dates the stats read as text: the store's own layout, and times in
+// any layout the driver reads (a row written by hand or by SQL), whose date is taken.
+func TestParseDates(t *testing.T) {
+	for _, tc := range []struct {
+		in   sql.NullString
+		want string // "" for no date
+	}{
+		{sql.NullString{}, ""},
+		{sql.NullString{String: "2026-03-01", Valid: true}, "2026-03-01"},
+		{sql.NullString{String: "2026-03-01 00:00:00+00:00", Valid: true}, "2026-03-01"},
+		{sql.NullString{String: "2026-03-01 23:59:59.5+00:00", Valid: true}, "2026-03-01"},
+		{sql.NullString{String: "2026-03-01T10:00:00Z", Valid: true}, "2026-03-01"},
+		{sql.NullString{String: "2026-03-01 10:00:00", Valid: true}, "2026-03-01"},
+	} {
+		got, err := parseDate(tc.in)
+		if err != nil {
+			t.Errorf("parseDate(%q) = %v", tc.in.String, err)
+			continue
+		}
+		if (got == nil) != (tc.want == "") || got != nil && got.Format(dateLayout) != tc.want {
+			t.Errorf("parseDate(%q) = %v, want %q", tc.in.String, got, tc.want)
+		}
+	}
+	if _, err := parseDate(sql.NullString{String: "March", Valid: true}); err == nil {
+		t.Error(`parseDate("March") read a date`)
+	}
+	at, err := parseTimestamp("2026-10-16 20:30:59.190864508+00:00")
+	if err != nil || !at.Equal(time.Date(2026, 10, 16, 20, 30, 59, 190864508, time.UTC)) {
+		t.Errorf("parseTimestamp = %v, %v", at, err)
+	}
+}

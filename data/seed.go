@@ -93,6 +93,10 @@ func (s *BookStore) Seed(ctx context.Context, owner int64, n int, seed uint64) e
 		}
 		done += size
 	}
+	// The books' contributors, from their author text, as for the books of an earlier schema.
+	if err := s.db.fillContributors(ctx); err != nil {
+		return fmt.Errorf("seed books: %w", err)
+	}
 	return s.CompactSearchIndex(ctx)
 }
 
@@ -283,6 +287,19 @@ func (g *seeder) titleAuthor() (title, author string) {
 		if g.chance(0.1) {
 			author = g.pick(seedFirst) + " " + string(g.pick(seedFirst)[0]) + ". " + g.pick(seedLast)
 		}
+	}
+	// Some books have more than one contributor, as real ones do: a co-author, a translator,
+	// an illustrator or, for a few, an editor and a narrator.
+	switch n := g.r.IntN(100); {
+	case n < 8:
+		author += " & " + g.pick(seedFirst) + " " + g.pick(seedLast)
+	case n < 13:
+		author += ", " + g.pick(seedFirst) + " " + g.pick(seedLast) + " (translator)"
+	case n < 15:
+		author += ", " + g.pick(seedFirst) + " " + g.pick(seedLast) + " (illustrator)"
+	case n < 16:
+		author += ", " + g.pick(seedFirst) + " " + g.pick(seedLast) + " (editor), " +
+			g.pick(seedFirst) + " " + g.pick(seedLast) + " (narrator)"
 	}
 	adj, noun, noun2 := g.pick(seedAdjectives), g.pick(seedNouns), g.pick(seedNouns)
 	switch g.r.IntN(12) {

@@ -1,0 +1,655 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Bounds of the authors' pages.
+const (
+	// MaxAuthorBooks is the most books an author's page lists.
+	MaxAuthorBooks = 1000
+	// AuthorsPageSize is how many authors one page of the list of authors shows.
+	AuthorsPageSize = 100
+	// MaxAuthorSuggestions is the most names the author field suggests.
+	MaxAuthorSuggestions = 10
+	// maxAuthorSearch is the longest search of the list of authors and of the suggestions, in bytes.
+	maxAuthorSearch = 200
+)
+
+// Form fields of an author, the keys of the *ValidationError the store returns.
+const (
+	FieldAuthorName     = "name"
+	FieldAuthorSortName = "sort_name"
+	FieldMergeInto      = "into"
+	FieldContributors   = "contributors"
+)
+
+// Messages of the authors' rules.
+const (
+	msgAuthorNameOne   = "Write one name, without a role: the roles are set on each book."
+	msgAuthorTaken     = "You have an author of that name already: merge into them instead."
+	msgMergeSelf       = "Choose another author to merge into."
+	msgContributorsOne = "Write one name in each line."
+)
+
+// Author is one of a reader's authors: a person who contributed to their books.
+type Author struct {
+	ID       int64  `db:"id"`
+	Name     string `db:"name"`
+	SortName string `db:"sort_name"`
+}
+
+// AuthorSummary is an author as the list of authors shows them: their live books, and how many of
+// them the reader has read.
+type AuthorSummary struct {
+	Author
+	Books int `db:"books"`
+	Read  int `db:"read"`
+}
+
+// BookContributor is one of a book's contributors, at its place in the book's list.
+type BookContributor struct {
+	BookID   int64  `db:"book_id"`
+	AuthorID int64  `db:"author_id"`
+	Name     string `db:"name"`
+	SortName string `db:"sort_name"`
+	Role     Role   `db:"role"`
+	Position int    `db:"position"`
+}
+
+// AuthorBook is a book of an author's, with what the author did for it.
+type AuthorBook struct {
+	Role Role `db:"role"`
+	Book
+}
+
+// AuthorDetail is an author with their live books, by title.
+type AuthorDetail struct {
+	Author
+	Books []AuthorBook
+	// Truncated is true when the author has more than MaxAuthorBooks books, of which Books are
+	// the first.
+	Truncated bool
+}
+
+// Read is how many of the author's books the reader has read.
+func (d AuthorDetail) Read() int {
+	n := 0
+	for _, b := range d.Books {
+		if b.Status == StatusRead {
+			n++
+		}
+	}
+	return n
+}
+
+// Unread is how many of the author's books the reader has not read.
+func (d AuthorDetail) Unread() int { return len(d.Books) - d.Read() }
+
+// AuthorSort is an order of the list of authors.
+type AuthorSort string
+
+// The orders of the list of authors.
+const (
+	AuthorsByName  AuthorSort = "name"
+	AuthorsByBooks AuthorSort = "books"
+)
+
+// AuthorQuery is what the list of authors shows: those whose name or sort name has a word
+// starting with Search, in an order, a page of them.
+type AuthorQuery struct {
+	Search string
+	Sort   AuthorSort
+	// Page counts from 0.
+	Page int
+}
+
+// AuthorList is a page of the list of authors.
+type AuthorList struct {
+	Authors []AuthorSummary
+	// More is true when there is a page after this one.
+	More bool
+}
+
+// AuthorStore keeps readers' authors and their books' contributors. Every method takes the owner:
+// another reader's author or book, or a deleted book, is ErrNotFound. An author exists while a
+// book has them: taking them off their last book, or purging it, removes the author (trigger
+// book_contributors_last_book), so no author is left without books; an author whose books are
+// all deleted is hidden (not listed, not suggested, their page not found) and comes back with Undo.
+type AuthorStore struct{ db *DB }
+
+// Authors returns the store for authors.
+func (db *DB) Authors() *AuthorStore { return &AuthorStore{db: db} }
+
+// contributorColumns read a BookContributor from book_contributors bc joined to authors a.
+const contributorColumns = `bc.book_id, bc.author_id, a.name, a.sort_name, bc.role, bc.position`
+
+// OfBook returns the contributors of the owner's live book id, in order.
+func (s *AuthorStore) OfBook(ctx context.Context, owner, id int64) ([]BookContributor, error) {
+	var live bool
+	if err := s.db.get(ctx, &live, `
+		SELECT EXISTS (SELECT 1 FROM books WHERE id = ? AND owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL)`, id, owner); err != nil {
+		return nil, fmt.Errorf("contributors of book %d: %w", id, err)
+	}
+	if !live {
+		return nil, ErrNotFound
+	}
+	var out []BookContributor
+	if err := s.db.selectAll(ctx, &out, `
+		SELECT `+contributorColumns+` FROM book_contributors bc JOIN authors a ON a.id = bc.author_id
+		WHERE bc.book_id = ? AND a.owner_id = ? ORDER BY bc.position`, id, owner); err != nil {
+		return nil, fmt.Errorf("contributors of book %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// OfBooks returns the contributors of the owner's books ids (a page of the library, an export),
+// in order, by book, in one query.
+func (s *AuthorStore) OfBooks(ctx context.Context, owner int64, ids []int64) (map[int64][]BookContributor, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	query, args, err := sqlx.In(`
+		SELECT `+contributorColumns+` FROM book_contributors bc JOIN authors a ON a.id = bc.author_id
+		WHERE bc.book_id IN (?) AND a.owner_id = ? ORDER BY bc.book_id, bc.position`, ids, owner)
+	if err != nil {
+		return nil, err
+	}
+	var rows []BookContributor
+	if err := s.db.selectAll(ctx, &rows, query, args...); err != nil {
+		return nil, fmt.Errorf("contributors of books: %w", err)
+	}
+	out := make(map[int64][]BookContributor, len(ids))
+	for _, r := range rows {
+		out[r.BookID] = append(out[r.BookID], r)
+	}
+	return out, nil
+}
+
+// putAuthor finds the owner's author c names (by AuthorKey) in tx, or makes them with c's name
+// and sort name, and returns them as stored.
+func (db *DB) putAuthor(ctx context.Context, tx *sqlx.Tx, owner int64, c Contributor) (Author, error) {
+	var a Author
+	err := tx.GetContext(ctx, &a, `
+		INSERT INTO authors (owner_id, name, name_key, sort_name, sort_key, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (owner_id, name_key) DO UPDATE SET name_key = excluded.name_key
+		RETURNING id, name, sort_name`,
+		owner, c.Name, AuthorKey(c.Name), c.SortName, strings.ToLower(c.SortName), db.now())
+	return a, err
+}
+
+// setContributors makes cs the contributors of the owner's book id in tx, in order, making the
+// authors the owner has not got yet, and writes the book's author text (FormatContributors, with
+// the authors' names as stored) and author sort key. A contributor the book keeps keeps its
+// author, even when it was the author's only book. It returns the author text written.
+func (db *DB) setContributors(ctx context.Context, tx *sqlx.Tx, owner, id int64, cs []Contributor) (string, error) {
+	stored := make([]Contributor, 0, len(cs))
+	seen := map[[2]any]bool{}
+	for _, c := range cs {
+		a, err := db.putAuthor(ctx, tx, owner, c)
+		if err != nil {
+			return "", err
+		}
+		if seen[[2]any{a.ID, c.Role}] { // two spellings of one author
+			continue
+		}
+		seen[[2]any{a.ID, c.Role}] = true
+		// The new list goes in at negative positions, beside the old one, so that no author
+		// the book keeps is without a book for a moment (the trigger would remove them).
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO book_contributors (book_id, author_id, role, position) VALUES (?, ?, ?, ?)
+			ON CONFLICT (book_id, author_id, role) DO UPDATE SET position = excluded.position`,
+			id, a.ID, c.Role, -len(stored)-1); err != nil {
+			return "", err
+		}
+		stored = append(stored, Contributor{Name: a.Name, SortName: a.SortName, Role: c.Role})
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM book_contributors WHERE book_id = ? AND position >= 0`, id); err != nil {
+		return "", err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE book_contributors SET position = -position - 1 WHERE book_id = ?`, id); err != nil {
+		return "", err
+	}
+	text := FormatContributors(stored)
+	_, err := tx.ExecContext(ctx, `UPDATE books SET author = ?, author_sort = ? WHERE id = ?`,
+		text, strings.ToLower(firstAuthor(stored).SortName), id)
+	return text, err
+}
+
+// refreshBooks writes again the author text and sort key of the books ids from their
+// contributors, in tx, after their authors changed (renamed, merged, re-sorted).
+func refreshBooks(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
+	for _, id := range ids {
+		var rows []BookContributor
+		if err := tx.SelectContext(ctx, &rows, `
+			SELECT `+contributorColumns+` FROM book_contributors bc JOIN authors a ON a.id = bc.author_id
+			WHERE bc.book_id = ? ORDER BY bc.position`, id); err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		cs := make([]Contributor, len(rows))
+		for i, r := range rows {
+			cs[i] = Contributor{Name: r.Name, SortName: r.SortName, Role: r.Role}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE books SET author = ?, author_sort = ? WHERE id = ?`,
+			FormatContributors(cs), strings.ToLower(firstAuthor(cs).SortName), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// booksOf returns the ids of the books author id contributed to, in tx.
+func booksOf(ctx context.Context, tx *sqlx.Tx, id int64) ([]int64, error) {
+	var ids []int64
+	err := tx.SelectContext(ctx, &ids, `SELECT DISTINCT book_id FROM book_contributors WHERE author_id = ? ORDER BY book_id`, id)
+	return ids, err
+}
+
+// ownAuthor reads the owner's author id in tx, or ErrNotFound; an author whose books are all
+// deleted is not found either.
+func ownAuthor(ctx context.Context, tx *sqlx.Tx, owner, id int64) (Author, error) {
+	var a Author
+	err := tx.GetContext(ctx, &a, `
+		SELECT a.id, a.name, a.sort_name FROM authors a WHERE a.id = ? AND a.owner_id = ?
+		AND EXISTS (SELECT 1 FROM book_contributors bc JOIN books b ON b.id = bc.book_id
+		            WHERE bc.author_id = a.id AND b.deleted_at IS NULL AND b.pending_import IS NULL)`, id, owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Author{}, ErrNotFound
+	}
+	return a, err
+}
+
+// parseOneName reads a name for an author, as typed to rename them: one person, without a role.
+// A name typed "Surname, Given" gives the sort name too.
+func parseOneName(name string) (Contributor, error) {
+	cs, err := ParseContributors(name)
+	var v *ValidationError
+	if errors.As(err, &v) {
+		return Contributor{}, fieldError(FieldAuthorName, strings.Replace(v.Fields[FieldAuthor], "Author ", "Name ", 1))
+	}
+	if len(cs) != 1 || cs[0].Role != RoleAuthor {
+		return Contributor{}, fieldError(FieldAuthorName, msgAuthorNameOne)
+	}
+	return cs[0], nil
+}
+
+// Rename gives the owner's author id a new name, on every book of theirs. A name typed "Surname,
+// Given" sets the sort name too; otherwise the sort name is kept. A name that is another of the
+// owner's authors' is a *ValidationError (merge them instead), as is a bad one.
+func (s *AuthorStore) Rename(ctx context.Context, owner, id int64, name string) (Author, error) {
+	c, perr := parseOneName(name)
+	var out Author
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		a, err := ownAuthor(ctx, tx, owner, id)
+		if err != nil {
+			return err
+		}
+		if perr != nil {
+			return perr
+		}
+		var other int64
+		err = tx.GetContext(ctx, &other, `SELECT id FROM authors WHERE owner_id = ? AND name_key = ? AND id <> ?`, owner, AuthorKey(c.Name), id)
+		if err == nil {
+			return fieldError(FieldAuthorName, msgAuthorTaken)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		sortName := a.SortName
+		if strings.Contains(name, ",") && c.SortName != SortName(c.Name) {
+			sortName = c.SortName
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE authors SET name = ?, name_key = ?, sort_name = ?, sort_key = ? WHERE id = ?`,
+			c.Name, AuthorKey(c.Name), sortName, strings.ToLower(sortName), id); err != nil {
+			return err
+		}
+		ids, err := booksOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		out = Author{ID: id, Name: c.Name, SortName: sortName}
+		return refreshBooks(ctx, tx, ids)
+	})
+	if err != nil {
+		return Author{}, wrap(err, "rename author", id)
+	}
+	return out, nil
+}
+
+// SetSortName sets the name the owner's author id is filed under ("Le Guin, Ursula K."), which
+// sorts their books in the library and the list of authors.
+func (s *AuthorStore) SetSortName(ctx context.Context, owner, id int64, sortName string) (Author, error) {
+	sortName = strings.Join(strings.Fields(sortName), " ")
+	var v ValidationError
+	checkText(&v, FieldAuthorSortName, "Sort name", sortName, true)
+	if len(v.Fields) == 0 && len([]rune(sortName)) > MaxAuthorNameLen {
+		v.add(FieldAuthorSortName, "A sort name must be at most 150 characters.")
+	}
+	var out Author
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		a, err := ownAuthor(ctx, tx, owner, id)
+		if err != nil {
+			return err
+		}
+		if err := v.errOrNil(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE authors SET sort_name = ?, sort_key = ? WHERE id = ?`,
+			sortName, strings.ToLower(sortName), id); err != nil {
+			return err
+		}
+		ids, err := booksOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		out = Author{ID: id, Name: a.Name, SortName: sortName}
+		return refreshBooks(ctx, tx, ids)
+	})
+	if err != nil {
+		return Author{}, wrap(err, "set sort name of author", id)
+	}
+	return out, nil
+}
+
+// Merge makes the owner's author from one with their author into, in one transaction: every book
+// of from's is into's, in the same place and role; a book that had both in one role keeps one.
+// from is then gone. Merging an author into themselves is a *ValidationError; either author
+// another reader's, ErrNotFound.
+func (s *AuthorStore) Merge(ctx context.Context, owner, from, into int64) (Author, error) {
+	var out Author
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := ownAuthor(ctx, tx, owner, from); err != nil {
+			return err
+		}
+		a, err := ownAuthor(ctx, tx, owner, into)
+		if err != nil {
+			return err
+		}
+		if from == into {
+			return fieldError(FieldMergeInto, msgMergeSelf)
+		}
+		ids, err := booksOf(ctx, tx, from)
+		if err != nil {
+			return err
+		}
+		// A book that has both in one role keeps into's place.
+		if _, err := tx.ExecContext(ctx, `
+			DELETE FROM book_contributors WHERE author_id = ? AND EXISTS (
+				SELECT 1 FROM book_contributors o WHERE o.book_id = book_contributors.book_id
+				AND o.author_id = ? AND o.role = book_contributors.role)`, from, into); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE book_contributors SET author_id = ? WHERE author_id = ?`, into, from); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM authors WHERE id = ? AND owner_id = ?`, from, owner); err != nil {
+			return err
+		}
+		out = a
+		return refreshBooks(ctx, tx, ids)
+	})
+	if err != nil {
+		return Author{}, wrap(err, "merge author", from)
+	}
+	return out, nil
+}
+
+// Get returns the owner's author id with their live books, by title. Another reader's author, or
+// one without live books, is ErrNotFound.
+func (s *AuthorStore) Get(ctx context.Context, owner, id int64) (AuthorDetail, error) {
+	var a Author
+	err := s.db.get(ctx, &a, `SELECT id, name, sort_name FROM authors WHERE id = ? AND owner_id = ?`, id, owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return AuthorDetail{}, ErrNotFound
+	}
+	if err != nil {
+		return AuthorDetail{}, fmt.Errorf("get author %d: %w", id, err)
+	}
+	d := AuthorDetail{Author: a}
+	// A book the author has two roles in is listed once, with the first.
+	err = s.db.selectAll(ctx, &d.Books, `
+		SELECT bc.role, `+bookColumnsB+` FROM book_contributors bc JOIN books b ON b.id = bc.book_id
+		WHERE bc.author_id = ? AND b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL
+		AND bc.position = (SELECT MIN(o.position) FROM book_contributors o WHERE o.book_id = bc.book_id AND o.author_id = bc.author_id)
+		ORDER BY COALESCE(b.sort_title, lower(b.title)), b.id
+		LIMIT ?`, id, owner, MaxAuthorBooks+1)
+	if err != nil {
+		return AuthorDetail{}, fmt.Errorf("get author %d: %w", id, err)
+	}
+	if len(d.Books) == 0 {
+		return AuthorDetail{}, ErrNotFound
+	}
+	if len(d.Books) > MaxAuthorBooks {
+		d.Books, d.Truncated = d.Books[:MaxAuthorBooks], true
+	}
+	return d, nil
+}
+
+// searchPrefix is the range of keys a search's words start: lower case, points as spaces.
+func searchPrefix(q string) string {
+	q = AuthorKey(q)
+	if len(q) > maxAuthorSearch {
+		q = q[:maxAuthorSearch]
+	}
+	return q
+}
+
+// List returns a page of the owner's authors that have live books, with their counts of books
+// and of books read: by sort name, or by most books first; with a Search, those whose name or
+// sort name starts with it.
+func (s *AuthorStore) List(ctx context.Context, owner int64, q AuthorQuery) (AuthorList, error) {
+	conds := []string{"a.owner_id = ?", "b.deleted_at IS NULL", "b.pending_import IS NULL"}
+	args := []any{owner}
+	if p := searchPrefix(q.Search); p != "" {
+		conds = append(conds, "(a.name_key LIKE ? ESCAPE '\\' OR a.sort_key LIKE ? ESCAPE '\\' OR a.name_key LIKE ? ESCAPE '\\')")
+		like := escapeLike(p)
+		args = append(args, like+"%", like+"%", "% "+like+"%")
+	}
+	order := "a.sort_key, a.id"
+	if q.Sort == AuthorsByBooks {
+		order = "books DESC, a.sort_key, a.id"
+	}
+	page := max(q.Page, 0)
+	var out AuthorList
+	err := s.db.selectAll(ctx, &out.Authors, `
+		SELECT a.id, a.name, a.sort_name, COUNT(DISTINCT b.id) AS books,
+		       COUNT(DISTINCT CASE WHEN b.status = 'read' THEN b.id END) AS read
+		FROM authors a JOIN book_contributors bc ON bc.author_id = a.id JOIN books b ON b.id = bc.book_id
+		WHERE `+strings.Join(conds, " AND ")+`
+		GROUP BY a.id, a.name, a.sort_name, a.sort_key ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(args, AuthorsPageSize+1, page*AuthorsPageSize)...)
+	if err != nil {
+		return AuthorList{}, fmt.Errorf("list authors: %w", err)
+	}
+	if len(out.Authors) > AuthorsPageSize {
+		out.Authors, out.More = out.Authors[:AuthorsPageSize], true
+	}
+	return out, nil
+}
+
+// escapeLike escapes the wildcards of LIKE in s, for the escape character '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Suggest returns the names of at most MaxAuthorSuggestions of the owner's authors whose name,
+// or sort name (a surname), starts with prefix, by sort name: what the author field offers as the
+// reader types. Two seeks on the authors' indexes, whatever the size of the library.
+func (s *AuthorStore) Suggest(ctx context.Context, owner int64, prefix string) ([]string, error) {
+	p := searchPrefix(prefix)
+	if p == "" {
+		return nil, nil
+	}
+	// The range [p, p+U+10FFFF) holds the keys that start with p, and an index seeks it.
+	end := p + "\U0010FFFF"
+	var names []string
+	err := s.db.selectAll(ctx, &names, `
+		SELECT name FROM (
+			SELECT name, sort_key FROM authors WHERE owner_id = ? AND name_key >= ? AND name_key < ?
+			UNION
+			SELECT name, sort_key FROM authors WHERE owner_id = ? AND sort_key >= ? AND sort_key < ?
+		) AS m ORDER BY sort_key LIMIT ?`, owner, p, end, owner, p, end, MaxAuthorSuggestions)
+	if err != nil {
+		return nil, fmt.Errorf("suggest authors: %w", err)
+	}
+	return names, nil
+}
+
+// ContributorInput is one line of a book's list of contributors as the book page sends it.
+type ContributorInput struct {
+	Name string
+	Role string
+}
+
+// SetContributors makes lines the contributors of the owner's book id, in order: the book page's
+// list. A line's name is one person (a "Surname, Given" name is one); its role one of Roles. An
+// empty list, an unknown role, a bad name or too many lines are a *ValidationError on
+// FieldContributors, and nothing is saved. It returns the contributors as saved.
+func (s *AuthorStore) SetContributors(ctx context.Context, owner, id int64, lines []ContributorInput) ([]BookContributor, error) {
+	cs, verr := checkLines(lines)
+	var out []BookContributor
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := ownBook(ctx, tx, owner, id); err != nil {
+			return err
+		}
+		if verr != nil {
+			return verr
+		}
+		if _, err := s.db.setContributors(ctx, tx, owner, id, cs); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE books SET updated_at = ? WHERE id = ?`, s.db.now(), id); err != nil {
+			return err
+		}
+		return tx.SelectContext(ctx, &out, `
+			SELECT `+contributorColumns+` FROM book_contributors bc JOIN authors a ON a.id = bc.author_id
+			WHERE bc.book_id = ? ORDER BY bc.position`, id)
+	})
+	if err != nil {
+		return nil, wrap(err, "set contributors of book", id)
+	}
+	return out, nil
+}
+
+// checkLines reads the book page's lines of contributors.
+func checkLines(lines []ContributorInput) ([]Contributor, error) {
+	var cs []Contributor
+	for _, l := range lines {
+		name := strings.TrimSpace(l.Name)
+		if name == "" {
+			continue
+		}
+		role, ok := ParseRole(l.Role)
+		if strings.TrimSpace(l.Role) == "" {
+			role, ok = RoleAuthor, true
+		}
+		if !ok {
+			return nil, fieldError(FieldContributors, fmt.Sprintf("%q%s", l.Role, msgRoleUnknown))
+		}
+		people, err := ParseContributors(name)
+		var v *ValidationError
+		if errors.As(err, &v) {
+			return nil, fieldError(FieldContributors, v.Fields[FieldAuthor])
+		}
+		if len(people) != 1 || people[0].Role != RoleAuthor {
+			return nil, fieldError(FieldContributors, msgContributorsOne)
+		}
+		people[0].Role = role
+		cs = append(cs, people[0])
+	}
+	if len(cs) == 0 {
+		return nil, fieldError(FieldContributors, "A book needs at least one author.")
+	}
+	if len(cs) > MaxContributors {
+		return nil, fieldError(FieldContributors, msgTooManyAuthors)
+	}
+	return cs, nil
+}
+
+// contributorsOf is the contributors of a book's author text, for a text the rules refuse too: a
+// book of an earlier schema or an import keeps its author as one person then, losing nothing.
+func contributorsOf(text string) []Contributor {
+	cs, err := ParseContributors(text)
+	if err == nil {
+		return cs
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	if text == "" {
+		return nil
+	}
+	return []Contributor{{Name: text, SortName: SortName(text), Role: RoleAuthor}}
+}
+
+// fillContributorsBatch is how many books fillContributors converts a transaction.
+const fillContributorsBatch = 500
+
+// fillContributors makes the contributors of the books that have none yet (author_sort NULL):
+// every book of a database made before migration 00020, when it is first opened, by the rules of
+// ParseContributors. A text those rules refuse is one person. It costs one seek of an empty
+// index once done.
+func (db *DB) fillContributors(ctx context.Context) error {
+	for {
+		var books []struct {
+			ID     int64  `db:"id"`
+			Owner  int64  `db:"owner_id"`
+			Author string `db:"author"`
+		}
+		err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+			if err := tx.SelectContext(ctx, &books, `
+				SELECT id, COALESCE(owner_id, 0) AS owner_id, author FROM books WHERE author_sort IS NULL ORDER BY id LIMIT ?`,
+				fillContributorsBatch); err != nil {
+				return err
+			}
+			for _, b := range books {
+				cs := contributorsOf(b.Author)
+				if len(cs) == 0 || b.Owner == 0 {
+					// Nothing to make: marked done, sorted by its author text still.
+					if _, err := tx.ExecContext(ctx, `UPDATE books SET author_sort = lower(author) WHERE id = ?`, b.ID); err != nil {
+						return err
+					}
+					continue
+				}
+				if _, err := db.setContributors(ctx, tx, b.Owner, b.ID, cs); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("make contributors of books: %w", err)
+		}
+		if len(books) < fillContributorsBatch {
+			return nil
+		}
+	}
+}
+
+// ByName returns the owner's author named name (matched by AuthorKey, so "J.R.R. Tolkien" finds
+// "J. R. R. Tolkien"; a name typed "Surname, Given" finds them too), with live books. None of that
+// name is a *ValidationError on FieldMergeInto: this is how a reader names the author to merge into.
+func (s *AuthorStore) ByName(ctx context.Context, owner int64, name string) (Author, error) {
+	c, err := parseOneName(name)
+	if err != nil {
+		return Author{}, fieldError(FieldMergeInto, "Type the name of one of your authors.")
+	}
+	var a Author
+	err = s.db.get(ctx, &a, `
+		SELECT a.id, a.name, a.sort_name FROM authors a WHERE a.owner_id = ? AND a.name_key = ?
+		AND EXISTS (SELECT 1 FROM book_contributors bc JOIN books b ON b.id = bc.book_id
+		            WHERE bc.author_id = a.id AND b.deleted_at IS NULL AND b.pending_import IS NULL)`, owner, AuthorKey(c.Name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Author{}, fieldError(FieldMergeInto, "You have no author named "+strings.TrimSpace(name)+".")
+	}
+	if err != nil {
+		return Author{}, fmt.Errorf("find author by name: %w", err)
+	}
+	return a, nil
+}
