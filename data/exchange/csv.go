@@ -304,6 +304,10 @@ func goodreadsRow(b *rowBuilder, t table, record []string) {
 	}
 	b.row.Genre, _ = get(colGenre)
 	b.row.Pages = b.pages(get("Number of Pages"))
+	binding, _ := get("Binding")
+	if b.row.Format = bindingFormat(binding); b.row.Format.Timed() {
+		b.row.Pages = 0 // Goodreads gives an audiobook pages, if anything: no length in time
+	}
 	b.row.DateRead = b.date(get("Date Read"))
 	b.row.DateStarted = b.date(get(colDateStarted))
 	abandoned := b.date(get(colDateAbandoned))
@@ -433,6 +437,8 @@ func storyGraphRow(b *rowBuilder, t table, record []string) {
 	}
 	b.row.ReadCount = b.count(get("Read Count"))
 	b.row.Rating = b.quarterRating(get("Star Rating"))
+	format, _ := get("Format")
+	b.row.Format = bindingFormat(format)
 	review, _ := get("Review")
 	b.row.Review = strings.TrimSpace(review)
 

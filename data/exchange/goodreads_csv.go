@@ -77,6 +77,9 @@ func (cw *CSVWriter) Write(b data.ExportBook) error {
 // review goes in My Review (Goodreads keeps its line breaks as <br/>) with Spoiler "true" when it
 // gives the story away, the private notes in Private Notes.
 //
+// Binding is the format as Goodreads names bindings (an ebook "ebook", an audiobook "Audiobook"),
+// and an audiobook has no Number of Pages: its length in minutes is in the JSON export only.
+//
 // The edition facts go in Goodreads' own columns, Book Id being the book's Goodreads id (empty
 // for a book that has none: Bookcase's own ids are no one's Goodreads ids), and a year before
 // Christ negative, as Goodreads writes it; the language and the StoryGraph id, which Goodreads'
@@ -91,7 +94,8 @@ func goodreadsRecord(b data.ExportBook) []string {
 	}
 	rating := strconv.Itoa(int(math.Round(b.Rating.Stars())))
 	pages := ""
-	if b.Pages > 0 {
+	// An audiobook's length is in minutes, which Goodreads' layout has no column for.
+	if b.Pages > 0 && !b.Format.Timed() {
 		pages = strconv.Itoa(b.Pages)
 	}
 	var dateRead, dateStarted, dateAbandoned string
@@ -151,7 +155,7 @@ func goodreadsRecord(b data.ExportBook) []string {
 		rating,
 		"",
 		safeCell(e.Publisher),
-		"",
+		binding(b.Format),
 		pages,
 		year(e.Year),
 		year(e.OriginalYear),
