@@ -259,6 +259,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		Reading:        db.Reading(),
 		Editions:       db.Editions(),
 		Series:         db.Series(),
+		Authors:        db.Authors(),
 		Shelves:        db.Shelves(),
 		Export:         db.Books(),
 		Imports:        db.Imports(),

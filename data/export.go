@@ -24,6 +24,9 @@ type ExportBook struct {
 	CoverSmall, CoverLarge []byte
 	// Edition is the book's edition facts, the zero Edition when none is known.
 	Edition Edition
+	// Series are the book's series with its positions as printed, in the order the book's page
+	// lists them (by name), the first being the one a Goodreads title carries.
+	Series []SeriesRef
 }
 
 // Export calls visit with each of the owner's live books, oldest (lowest id) first, with its
@@ -50,7 +53,8 @@ func (s *BookStore) Export(ctx context.Context, owner int64, visit func(ExportBo
 }
 
 // exportPage reads up to exportPage of the owner's live books with ids above after, in id order,
-// with their shelves, read-throughs, progress, covers and edition facts: six queries per page.
+// with their shelves, read-throughs, progress, covers, edition facts and series: seven queries per
+// page.
 func (s *BookStore) exportPage(ctx context.Context, owner, after int64) ([]ExportBook, error) {
 	rows, err := s.db.read.QueryxContext(ctx, `
 		SELECT `+bookColumns+` FROM books
@@ -146,6 +150,17 @@ func (s *BookStore) exportPage(ctx context.Context, owner, after int64) ([]Expor
 	}
 	for _, e := range editions {
 		books[index[e.BookID]].Edition = Edition(e.editionRow)
+	}
+
+	var series []BookSeries
+	if err := s.selectIn(ctx, &series, `
+		SELECT bs.book_id, bs.series_id, s.name, bs.position FROM book_series bs JOIN series s ON s.id = bs.series_id
+		WHERE s.owner_id = ? AND bs.book_id IN (?) ORDER BY bs.book_id, s.name_key`, owner, ids); err != nil {
+		return nil, err
+	}
+	for _, r := range series {
+		b := &books[index[r.BookID]]
+		b.Series = append(b.Series, SeriesRef{Name: r.Name, Position: r.Position})
 	}
 	return books, nil
 }

@@ -31,7 +31,11 @@ type ImportRow struct {
 	Kind   RowKind
 	BookID int64
 
-	Title  string
+	// Title is the book's title without its series (which Series holds).
+	Title string
+	// Series are the book's series, each with its position as printed ("1", "0.5", "1-3", ""),
+	// in the file's order: Goodreads' "(The Expanse, #1)" split off the title.
+	Series []SeriesRef `json:",omitempty"`
 	Author string
 	// OtherAuthors are co-authors after the first (Goodreads' Additional Authors, StoryGraph's
 	// Authors after the first): the book's contributors after those of Author, in order.
@@ -508,6 +512,14 @@ func (l library) remember(id int64, e Edition, isbn ISBN, title, author string) 
 		l.byISBN[isbn] = id
 	}
 	l.byKey[matchKey(title, author)] = id
+	// A book saved with its series still in its title (imported before series were split off,
+	// or kept whole by its reader) is found by the title without it too, as an import's rows
+	// now come (SplitSeries); a book of that title the library has wins.
+	if clean, _, ok := SplitSeries(title); ok {
+		if _, had := l.byKey[matchKey(clean, author)]; !had {
+			l.byKey[matchKey(clean, author)] = id
+		}
+	}
 }
 
 // rememberIDs adds the other trackers' ids of book id to the library.
@@ -663,6 +675,12 @@ func CheckImportRow(r ImportRow) []ImportProblem {
 			problems = append(problems, ImportProblem{Line: line, Column: "Shelves", Value: short(sh), Message: msg})
 		}
 	}
+	if len(r.Series) > 0 {
+		if _, err := checkRefs(r.Series); err != nil {
+			problems = append(problems, ImportProblem{Line: line, Column: "Series", Value: short(FormatSeriesList(r.Series)),
+				Message: fieldMessage(err, FieldSeriesList, msgPosition)})
+		}
+	}
 	if msg := checkNotes(r.Notes); msg != "" {
 		// The value as the review can show it: a control character or an open override would
 		// garble the table it is quoted in.
@@ -754,8 +772,13 @@ type importer struct {
 	}
 	exact bool
 
+	// seriesIDs are the owner's series the transaction has found or made, by SeriesKey: only
+	// for the transaction, since the reader may remove one between two.
+	seriesIDs map[string]int64
+
 	tx                                                                                                  *sqlx.Tx
 	insertBook, updateBook, insertRead, insertProgress, insertShelf, shelveBook, putEdition, getEdition *sqlx.Stmt
+	putSeries, putBookSeries                                                                            *sqlx.Stmt
 }
 
 // laterRow is a row whose writing waits for the import's last transaction: the update of the
@@ -769,6 +792,7 @@ type laterRow struct {
 // each statement once per transaction, not per row.
 func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 	im.tx = tx
+	im.seriesIDs = map[string]int64{}
 	for _, st := range []struct {
 		dst   **sqlx.Stmt
 		query string
@@ -794,6 +818,14 @@ func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 			INSERT INTO book_shelves (book_id, shelf_id, added_at) VALUES (?, ?, ?)
 			ON CONFLICT DO NOTHING`},
 		{&im.putEdition, upsertEdition},
+		// A series the reader has (by SeriesKey) is the one the book goes in.
+		{&im.putSeries, `
+			INSERT INTO series (owner_id, name, name_key, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (owner_id, name_key) DO UPDATE SET name_key = excluded.name_key
+			RETURNING id`},
+		{&im.putBookSeries, `
+			INSERT INTO book_series (book_id, series_id, position, position_sort) VALUES (?, ?, ?, ?)
+			ON CONFLICT (book_id, series_id) DO UPDATE SET position = excluded.position, position_sort = excluded.position_sort`},
 		{&im.getEdition, `SELECT ` + editionSelect + ` FROM editions e WHERE e.book_id = ?`},
 	} {
 		var err error
@@ -807,7 +839,7 @@ func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 
 // end closes the prepared statements of the transaction begin began.
 func (im *importer) end() {
-	for _, st := range []**sqlx.Stmt{&im.insertBook, &im.updateBook, &im.insertRead, &im.insertProgress, &im.insertShelf, &im.shelveBook, &im.putEdition, &im.getEdition} {
+	for _, st := range []**sqlx.Stmt{&im.insertBook, &im.updateBook, &im.insertRead, &im.insertProgress, &im.insertShelf, &im.shelveBook, &im.putEdition, &im.getEdition, &im.putSeries, &im.putBookSeries} {
 		if *st != nil {
 			(*st).Close()
 			*st = nil
@@ -910,6 +942,9 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 				return err
 			}
 		}
+		if err := im.series(ctx, id, r.Series); err != nil {
+			return err
+		}
 		im.lib.remember(id, edition, r.ISBN, in.Title, in.Author)
 		im.created[id] = true
 		im.tally.status[in.Status]++
@@ -938,6 +973,17 @@ func (im *importer) update(ctx context.Context, id int64, in BookInput, r Import
 	if err := im.cover(ctx, id, r); err != nil {
 		return err
 	}
+	if len(r.Series) > 0 {
+		// A book saved with its series in its title (an earlier import's) gets the title
+		// without it, now that the series is the book's.
+		if _, err := im.tx.ExecContext(ctx, `UPDATE books SET title = ? WHERE id = ? AND owner_id = ? AND title = ?`,
+			in.Title, id, im.owner, JoinSeriesTitle(in.Title, r.Series[:1])); err != nil {
+			return err
+		}
+		if err := im.series(ctx, id, r.Series); err != nil {
+			return err
+		}
+	}
 	edition, err := checkedEdition(r, im.db.now())
 	if err != nil || edition == (Edition{}) {
 		return err
@@ -959,6 +1005,32 @@ func rowFormat(r ImportRow) Format {
 		return FormatPaperback
 	}
 	return r.Format
+}
+
+// series puts book id in the row's series, at their positions (a book already in one moves to
+// the row's position), making those the owner does not have, and keeps its series sort key.
+func (im *importer) series(ctx context.Context, id int64, refs []SeriesRef) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	places, err := checkRefs(refs)
+	if err != nil {
+		return err
+	}
+	for _, p := range places {
+		key := SeriesKey(p.name)
+		sid, ok := im.seriesIDs[key]
+		if !ok {
+			if err := im.putSeries.QueryRowxContext(ctx, im.owner, p.name, key, im.db.now()).Scan(&sid); err != nil {
+				return err
+			}
+			im.seriesIDs[key] = sid
+		}
+		if _, err := im.putBookSeries.ExecContext(ctx, id, sid, p.pos.Text, positionSort(p.pos)); err != nil {
+			return err
+		}
+	}
+	return refreshSeriesSort(ctx, im.tx, id)
 }
 
 // checkedEdition is the row's edition facts, normalized and checked (Edition.Validate); a row

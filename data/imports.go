@@ -296,6 +296,11 @@ type RowFix struct {
 	DateAdded, DateStarted, DateRead, Shelves, Notes, ReadCount string
 	// Review is the review; its spoiler flag stays the row's.
 	Review string
+	// Series are the book's series as one line (FormatSeriesList): "The Expanse, #1; Other".
+	Series string
+	// KeepTitle puts the series back at the end of the title, as the file had them, instead of
+	// keeping them as the book's series: for a title that only looks like it ends in a series.
+	KeepTitle bool
 }
 
 // fixDateLayout is how a RowFix writes a date (year/month/day, as Goodreads does); fixDate
@@ -321,6 +326,7 @@ func (r ImportRow) AsFix() RowFix {
 		Title: r.Title, Author: r.Author, Genre: r.Genre, Status: string(r.Status), ISBN: string(r.ISBN), Pages: whole(r.Pages),
 		DateAdded: date(r.DateAdded), DateStarted: date(r.DateStarted), DateRead: date(r.DateRead),
 		Shelves: strings.Join(r.Shelves, ", "), Notes: r.Notes, ReadCount: whole(r.ReadCount), Review: r.Review,
+		Series: FormatSeriesList(r.Series),
 	}
 	if r.Rating > 0 {
 		fix.Rating = r.Rating.String()
@@ -410,12 +416,27 @@ func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFi
 		}
 		readCount = n
 	}
+	series, err := ParseSeriesList(fix.Series)
+	if err != nil {
+		v.add(FieldSeriesList, fieldMessage(err, FieldSeriesList, msgPosition))
+	}
+	if fix.KeepTitle && len(series) > 0 {
+		// The title as Goodreads would write it with these series (SplitSeries reads it back).
+		in.Title += " (" + FormatSeriesList(series) + ")"
+		series = nil
+		var tv ValidationError
+		checkText(&tv, "title", "Title", in.Title, true)
+		if msg, bad := tv.Fields["title"]; bad {
+			v.add("title", "With its series: "+msg)
+		}
+	}
 	if err := v.errOrNil(); err != nil {
 		return ImportRow{}, err
 	}
 	if in.Status == "" {
 		in.Status = StatusWant
 	}
+	row.Series = series
 	row.Title, row.Author, row.Genre, row.Status, row.ISBN, row.Pages, row.Rating = in.Title, in.Author, in.Genre, in.Status, isbn, pages, rating
 	row.DateAdded, row.DateStarted, row.DateRead, row.Shelves, row.Notes, row.ReadCount = added, started, read, shelves, notes, readCount
 	row.Review = review

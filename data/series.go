@@ -126,16 +126,28 @@ type SeriesRef struct {
 
 // SplitSeriesTitle reads a series from the end of a title, as Goodreads writes it: "Leviathan
 // Wakes (The Expanse, #1)" is "Leviathan Wakes" in The Expanse at 1; "(Discworld #12.5)" and
-// "(Series, #1-3)" read too. The rule is the '#': a title ends with parentheses (matched, so a
-// series' name may hold its own) whose text has a '#' followed by a position ParsePosition reads,
-// after a name, and something comes before them. Anything else is a title as it is: "Foo (Revised
+// "(Series, #1-3)" read too. It is SplitSeries for a title with one series: ok is false when
+// there is no series to split off, or more than one.
+func SplitSeriesTitle(title string) (clean string, ref SeriesRef, ok bool) {
+	clean, refs, ok := SplitSeries(title)
+	if !ok || len(refs) != 1 {
+		return title, SeriesRef{}, false
+	}
+	return clean, refs[0], true
+}
+
+// SplitSeries reads the series at the end of a title, as Goodreads writes them: one, "Leviathan
+// Wakes (The Expanse, #1)", or several separated by semicolons, "Mort (Discworld, #4; Death,
+// #1)". The rule is the '#': a title ends with parentheses (matched, so a series' name may hold
+// its own) whose text is one or more parts, each a name, a '#' and a position ParsePosition
+// reads, and something comes before them. Anything else is a title as it is: "Foo (Revised
 // Edition)", "Sense and Sensibility (Penguin Classics)", "(Book 1)" and "Vol. 2" are not split,
 // since a title has as many ways of ending in parentheses or numbers as publishers have, and only
 // the '#' is Goodreads' mark of a series. ok is false when there is no series to split off.
-func SplitSeriesTitle(title string) (clean string, ref SeriesRef, ok bool) {
+func SplitSeries(title string) (clean string, refs []SeriesRef, ok bool) {
 	t := strings.TrimSpace(title)
 	if !strings.HasSuffix(t, ")") {
-		return title, SeriesRef{}, false
+		return title, nil, false
 	}
 	depth, open := 0, -1
 	for i := len(t) - 1; i >= 0 && open < 0; i-- {
@@ -150,23 +162,119 @@ func SplitSeriesTitle(title string) (clean string, ref SeriesRef, ok bool) {
 		}
 	}
 	if open <= 0 {
-		return title, SeriesRef{}, false
+		return title, nil, false
 	}
-	inner := t[open+1 : len(t)-1]
-	hash := strings.LastIndex(inner, "#")
-	if hash < 0 {
-		return title, SeriesRef{}, false
-	}
-	name := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(inner[:hash]), ","))
-	pos := strings.TrimSpace(inner[hash+1:])
 	before := strings.TrimSpace(t[:open])
-	if name == "" || pos == "" || before == "" {
-		return title, SeriesRef{}, false
+	if before == "" {
+		return title, nil, false
 	}
-	if _, err := ParsePosition(pos); err != nil {
-		return title, SeriesRef{}, false
+	for part := range strings.SplitSeq(t[open+1:len(t)-1], ";") {
+		hash := strings.LastIndex(part, "#")
+		if hash < 0 {
+			return title, nil, false
+		}
+		name := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(part[:hash]), ","))
+		pos := strings.TrimSpace(part[hash+1:])
+		if name == "" || pos == "" {
+			return title, nil, false
+		}
+		if _, err := ParsePosition(pos); err != nil {
+			return title, nil, false
+		}
+		refs = append(refs, SeriesRef{Name: name, Position: pos})
 	}
-	return before, SeriesRef{Name: name, Position: pos}, true
+	return before, refs, true
+}
+
+// FormatSeriesList writes a book's series as one line of text, ParseSeriesList's inverse: "The
+// Expanse, #1; Other, #2.5", a series without a position by its name alone. The import's fix
+// form and Bookcase's CSV export write a book's series so.
+func FormatSeriesList(refs []SeriesRef) string {
+	var b strings.Builder
+	for i, r := range refs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(r.Name)
+		if r.Position != "" {
+			b.WriteString(", #" + r.Position)
+		}
+	}
+	return b.String()
+}
+
+// FieldSeriesList is the form field of a book's series written as one line (FormatSeriesList).
+const FieldSeriesList = "series"
+
+// ParseSeriesList reads a book's series written as one line: series separated by semicolons,
+// each a name, then, when it has one, its position after a '#' ("The Expanse #1", "The Expanse,
+// #1"). A '#' followed by anything but a digit is part of the name ("C# in Depth"). It returns
+// the series normalized (checkRefs); a bad name or position, or more than 20 series, is a
+// *ValidationError on FieldSeriesList.
+func ParseSeriesList(s string) ([]SeriesRef, error) {
+	var refs []SeriesRef
+	for part := range strings.SplitSeq(s, ";") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		ref := SeriesRef{Name: part}
+		if hash := strings.LastIndex(part, "#"); hash >= 0 {
+			if after := strings.TrimSpace(part[hash+1:]); after == "" || after[0] >= '0' && after[0] <= '9' {
+				ref = SeriesRef{Name: strings.TrimRight(strings.TrimSpace(part[:hash]), ","), Position: after}
+			}
+		}
+		refs = append(refs, ref)
+	}
+	return CheckSeries(refs)
+}
+
+// CheckSeries checks a book's series as a file or a form gives them, and returns them
+// normalized: names' spaces collapsed, positions as ParsePosition writes them ("#01" is "1"), the
+// same series once, at its first position. A bad name or position, or more than 20 series, is a
+// *ValidationError on FieldSeriesList that quotes the series.
+func CheckSeries(refs []SeriesRef) ([]SeriesRef, error) {
+	places, err := checkRefs(refs)
+	if err != nil || len(places) == 0 {
+		return nil, err
+	}
+	out := make([]SeriesRef, len(places))
+	for i, p := range places {
+		out[i] = SeriesRef{Name: p.name, Position: p.pos.Text}
+	}
+	return out, nil
+}
+
+// seriesPlace is a book's place in a series as checkRef leaves it: the name normalized, the
+// position read.
+type seriesPlace struct {
+	name string
+	pos  Position
+}
+
+// checkRefs checks a book's series as a list gives them (an import's row, the fix form): each
+// as checkRef does, the same series (by SeriesKey) kept once, at its first position, and at most
+// maxBookSeries. A bad one is a *ValidationError on FieldSeriesList that names it.
+func checkRefs(refs []SeriesRef) ([]seriesPlace, error) {
+	out := make([]seriesPlace, 0, len(refs))
+	seen := make(map[string]bool, len(refs))
+	for _, ref := range refs {
+		name, pos, err := checkRef(ref)
+		if v, ok := errors.AsType[*ValidationError](err); ok {
+			msg := v.Fields[FieldSeriesName]
+			if msg == "" {
+				msg = v.Fields[FieldSeriesPosition]
+			}
+			return nil, fieldError(FieldSeriesList, "“"+FormatSeriesList([]SeriesRef{ref})+"”: "+msg)
+		}
+		if key := SeriesKey(name); !seen[key] {
+			seen[key] = true
+			out = append(out, seriesPlace{name: name, pos: pos})
+		}
+	}
+	if len(out) > maxBookSeries {
+		return nil, fieldError(FieldSeriesList, msgTooManySeries)
+	}
+	return out, nil
 }
 
 // JoinSeriesTitle writes a title with its series the way Goodreads does, SplitSeriesTitle's

@@ -221,6 +221,7 @@ func startServer(t *testing.T, cert *tls.Certificate, catalogueURL string) *serv
 		Reading:    db.Reading(),
 		Editions:   db.Editions(),
 		Series:     db.Series(),
+		Authors:    db.Authors(),
 		Shelves:    db.Shelves(),
 		Export:     db.Books(),
 		Imports:    db.Imports(),

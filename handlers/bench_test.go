@@ -48,7 +48,7 @@ func newBenchServer(b *testing.B, n int) *benchServer {
 		b.Fatal(err)
 	}
 	app, err := handlers.New(handlers.Config{
-		Books: db.Books(), Reading: db.Reading(), Editions: db.Editions(), Series: db.Series(), Shelves: db.Shelves(), Export: db.Books(), Imports: db.Imports(), Covers: db.Covers(), Users: db.Users(), Sessions: sessions, CSRF: db.CSRFTokens(),
+		Books: db.Books(), Reading: db.Reading(), Editions: db.Editions(), Series: db.Series(), Authors: db.Authors(), Shelves: db.Shelves(), Export: db.Books(), Imports: db.Imports(), Covers: db.Covers(), Users: db.Users(), Sessions: sessions, CSRF: db.CSRFTokens(),
 		Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {

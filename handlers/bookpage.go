@@ -55,6 +55,10 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	if err != nil {
 		return err
 	}
+	contributors, err := s.contributorsSection(c, b.ID)
+	if err != nil {
+		return err
+	}
 	v := bookView(b)
 	v.Added = b.CreatedAt.Format("2 January 2006")
 	d := views.BookDetail{
@@ -69,11 +73,12 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 		ISBN:    b.ISBN.String(),
 		Details: views.DetailsForm{Format: string(b.Format), Pages: data.FormatLength(b.Pages, b.Format),
 			Rating: b.Rating.String(), Review: b.Review, Spoiler: b.Spoiler, Notes: b.Notes, ISBN: b.ISBN.String()},
-		Cover:       views.NewCoverView(b.Title, b.Cover),
-		Edition:     editionFacts(edition),
-		EditionForm: editionForm(edition.Input(), nil),
-		Catalogue:   views.CatalogueView{On: s.lookups != nil, ISBN: b.ISBN.String()},
-		Series:      series,
+		Cover:        views.NewCoverView(b.Title, b.Cover),
+		Edition:      editionFacts(edition),
+		EditionForm:  editionForm(edition.Input(), nil),
+		Catalogue:    views.CatalogueView{On: s.lookups != nil, ISBN: b.ISBN.String()},
+		Series:       series,
+		Contributors: contributors,
 	}
 	onShelf := map[int64]bool{}
 	for _, sh := range on {

@@ -43,7 +43,7 @@ func BenchmarkLookupCached(b *testing.B) {
 		b.Fatal(err)
 	}
 	app, err := handlers.New(handlers.Config{
-		Books: db.Books(), Reading: db.Reading(), Editions: db.Editions(), Series: db.Series(), Shelves: db.Shelves(), Export: db.Books(), Imports: db.Imports(),
+		Books: db.Books(), Reading: db.Reading(), Editions: db.Editions(), Series: db.Series(), Authors: db.Authors(), Shelves: db.Shelves(), Export: db.Books(), Imports: db.Imports(),
 		Covers: db.Covers(), Users: db.Users(), Sessions: sessions, CSRF: db.CSRFTokens(), Logger: slog.New(slog.DiscardHandler),
 		Catalogue: client, CatalogueCache: db.Catalogue(),
 	})

@@ -69,7 +69,7 @@ func TestConcurrentReaders(t *testing.T) {
 	}
 	sessions := db.Sessions(time.Hour, 2*time.Hour)
 	app, err := handlers.New(handlers.Config{
-		Books: db.Books(), Reading: db.Reading(), Editions: db.Editions(), Series: db.Series(), Shelves: db.Shelves(), Export: db.Books(), Imports: db.Imports(), Covers: db.Covers(), Users: db.Users(),
+		Books: db.Books(), Reading: db.Reading(), Editions: db.Editions(), Series: db.Series(), Authors: db.Authors(), Shelves: db.Shelves(), Export: db.Books(), Imports: db.Imports(), Covers: db.Covers(), Users: db.Users(),
 		Sessions: sessions, CSRF: db.CSRFTokens(), Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {

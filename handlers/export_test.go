@@ -15,7 +15,7 @@ import (
 
 // wantHeader is Goodreads' export header, then Bookcase's own columns.
 var wantHeader = []string{"Book Id", "Title", "Author", "Author l-f", "Additional Authors", "ISBN", "ISBN13", "My Rating", "Average Rating", "Publisher", "Binding", "Number of Pages", "Year Published", "Original Publication Year", "Date Read", "Date Added", "Bookshelves", "Bookshelves with positions", "Exclusive Shelf", "My Review", "Spoiler", "Private Notes", "Read Count", "Owned Copies",
-	"Bookcase Rating", "Bookcase Genre", "Bookcase Date Started", "Bookcase Date Abandoned", "Bookcase Language", "Bookcase StoryGraph Id"}
+	"Bookcase Rating", "Bookcase Genre", "Bookcase Date Started", "Bookcase Date Abandoned", "Bookcase Language", "Bookcase StoryGraph Id", "Bookcase Series"}
 
 // fullBook gives the signed-in reader a book with everything set: details, edition facts, two
 // shelves, a finished reading with progress.

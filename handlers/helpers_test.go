@@ -87,6 +87,9 @@ func newApp(t *testing.T, db *data.DB, cfg handlers.Config) *testApp {
 	if cfg.Series == nil {
 		cfg.Series = db.Series()
 	}
+	if cfg.Authors == nil {
+		cfg.Authors = db.Authors()
+	}
 	if cfg.Shelves == nil {
 		cfg.Shelves = db.Shelves()
 	}

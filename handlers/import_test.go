@@ -805,6 +805,16 @@ func TestImportRoundTrip(t *testing.T) {
 	// A work from before Christ, in a language of its time.
 	_, err = a.db.Editions().Set(ctx, a.reader.ID, emma.ID, data.Edition{OriginalYear: -750, Language: "grc", Copies: 1})
 	must(err)
+	// Series: two for Dune (one without a position), a position between books for Emma, and a
+	// title that only looks like it ends in a series.
+	series := a.db.Series()
+	_, err = series.AddBook(ctx, a.reader.ID, dune.ID, data.SeriesRef{Name: "Dune Chronicles", Position: "1"})
+	must(err)
+	_, err = series.AddBook(ctx, a.reader.ID, dune.ID, data.SeriesRef{Name: "Great Books"})
+	must(err)
+	_, err = series.AddBook(ctx, a.reader.ID, emma.ID, data.SeriesRef{Name: "Austen Novels", Position: "0.5"})
+	must(err)
+	a.create("Not a Series (Really, #2)", "Some One", "")
 	a.create("Ulysses", "James Joyce", "")
 	rt := a.create("Read Twice", "Some Author", "")
 	_, err = reading.SetStatus(ctx, a.reader.ID, rt.ID, data.StatusRead, day("2022-05-05"))
@@ -852,6 +862,9 @@ func TestImportRoundTrip(t *testing.T) {
 	}
 	if !strings.Contains(file, `"format":"audiobook","pages":null,"minutes":485`) || !strings.Contains(file, `"spoiler":true`) {
 		t.Errorf("no audiobook in minutes, or no spoiler, in\n%s", file)
+	}
+	if !strings.Contains(file, `"series":[{"name":"Dune Chronicles","position":"1"},{"name":"Great Books"}]`) {
+		t.Errorf("no series in\n%.2000s", file)
 	}
 	if !strings.Contains(file, `"started_on":null`) {
 		t.Errorf("no unknown start written as null in\n%s", file)
@@ -912,6 +925,16 @@ func TestImportRoundTripCSV(t *testing.T) {
 	middle := a.create("Middlemarch", "George Eliot", "")
 	_, err = reading.SetStatus(ctx, a.reader.ID, middle.ID, data.StatusReading, day("2024-06-01"))
 	must(err)
+	// Series, which the title carries in Goodreads' shape and Bookcase Series all of: two for
+	// Dune, a range for Middlemarch, and a title that only looks like it ends in a series.
+	series := a.db.Series()
+	_, err = series.AddBook(ctx, a.reader.ID, dune.ID, data.SeriesRef{Name: "Dune Chronicles", Position: "1"})
+	must(err)
+	_, err = series.AddBook(ctx, a.reader.ID, dune.ID, data.SeriesRef{Name: "Great Books"})
+	must(err)
+	_, err = series.AddBook(ctx, a.reader.ID, middle.ID, data.SeriesRef{Name: "Eliot", Position: "1-3"})
+	must(err)
+	a.create("Not a Series (Really, #2)", "Some One", "")
 	a.create("Ulysses", "James Joyce", "")
 	// Read three times, the last finished on a day known: Read Count 3 and Date Read carry it.
 	thrice := a.create("Thrice", "Some One", "")
@@ -947,8 +970,11 @@ func TestImportRoundTripCSV(t *testing.T) {
 	b.signIn(b.addUser("newcomer"))
 	id := b.uploaded("bookcase.csv", []byte(file))
 	b.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
-	if im := b.waitImport(id); im.State != data.ImportDone || im.Created != 5 {
+	if im := b.waitImport(id); im.State != data.ImportDone || im.Created != 6 {
 		t.Fatalf("import = %+v", im)
+	}
+	if !strings.Contains(file, `"Dune (Dune Chronicles, #1)"`) || !strings.Contains(file, `"Dune Chronicles, #1; Great Books"`) {
+		t.Errorf("no series in Goodreads' shape in\n%s", file)
 	}
 	if after := export(b); after != before {
 		t.Errorf("the imported library differs from the exported one:\n got %s\nwant %s", after, before)

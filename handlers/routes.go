@@ -12,7 +12,7 @@ import (
 // New mounts the middleware that runs before them (request context, logging, security headers,
 // admission, CSRF, session), the embedded assets under /assets, and the installable app's files
 // (views.ManifestURL, ServiceWorkerURL and OfflineURL, pwa.go), which skip the rest of the chain.
-// Within a group, requireUser comes first: everything under /books, /export, /import, /series and /shelves
+// Within a group, requireUser comes first: everything under /authors, /books, /export, /import, /series and /shelves
 // is for signed-in readers only.
 func (s *Server) routes(app *fiber.App) {
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect(views.LibraryURL, fiber.StatusSeeOther) })
@@ -62,6 +62,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/books/:id/shelves", s.setBookShelves)
 	app.Post("/books/:id/details", s.setDetails)
 	app.Post("/books/:id/edition", s.setEdition)
+	app.Post("/books/:id/contributors", s.setBookContributors)
 	app.Post("/books/:id/series", s.addBookSeries)
 	app.Post("/books/:id/series/:sid", s.setBookSeriesPosition)
 	app.Post("/books/:id/series/:sid/delete", s.removeBookSeries)
@@ -113,6 +114,16 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/import/:id/rows/:n", s.fixImportRow)
 	app.Post("/import/:id/rows/:n/drop", s.dropImportRow)
 	app.Post("/import/:id/rows/:n/restore", s.restoreImportRow)
+
+	// Authors: the list, the author fields' suggestions, an author's books, renaming, the sort
+	// name and merging (authors.go).
+	app.Use("/authors", s.requireUser)
+	app.Get("/authors", s.listAuthors)
+	app.Get("/authors/suggest", s.suggestAuthors)
+	app.Get("/authors/:id", s.showAuthor)
+	app.Post("/authors/:id", s.renameAuthor)
+	app.Post("/authors/:id/sort-name", s.setAuthorSortName)
+	app.Post("/authors/:id/merge", s.mergeAuthor)
 
 	// Series: the list, and a series' books in order (series.go).
 	app.Use("/series", s.requireUser)

@@ -95,6 +95,7 @@ type Config struct {
 	Reading  ReadingStore
 	Editions EditionStore
 	Series   SeriesStore
+	Authors  AuthorStore
 	Shelves  ShelfStore
 	Export   ExportStore
 	Imports  ImportStore
@@ -133,6 +134,7 @@ type Server struct {
 	reading       ReadingStore
 	editions      EditionStore
 	series        SeriesStore
+	authors       AuthorStore
 	shelves       ShelfStore
 	export        ExportStore
 	imports       ImportStore
@@ -176,6 +178,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("handlers: no edition store")
 	case cfg.Series == nil:
 		return nil, errors.New("handlers: no series store")
+	case cfg.Authors == nil:
+		return nil, errors.New("handlers: no author store")
 	case cfg.Shelves == nil:
 		return nil, errors.New("handlers: no shelf store")
 	case cfg.Export == nil:
@@ -202,6 +206,7 @@ func New(cfg Config) (*fiber.App, error) {
 		reading:        cfg.Reading,
 		editions:       cfg.Editions,
 		series:         cfg.Series,
+		authors:        cfg.Authors,
 		shelves:        cfg.Shelves,
 		export:         cfg.Export,
 		imports:        cfg.Imports,

@@ -43,6 +43,7 @@ func TestNew(t *testing.T) {
 		Reading:  db.Reading(),
 		Editions: db.Editions(),
 		Series:   db.Series(),
+		Authors:  db.Authors(),
 		Shelves:  db.Shelves(),
 		Export:   db.Books(),
 		Imports:  db.Imports(),

@@ -176,6 +176,8 @@ type BookDetail struct {
 	Cover CoverView
 	// Catalogue is the "Fill in from catalogue" section, shown when lookups are on.
 	Catalogue CatalogueView
+	// Contributors is the section of the book's authors and contributors.
+	Contributors ContributorsSection
 	// Series is the series section; TitleChanged says its change changed the title too.
 	Series       SeriesSection
 	TitleChanged bool

@@ -1726,7 +1726,7 @@ func BookEditRow(f BookForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = fieldCell(editFormID(f.ID), "author", "Author", f.Author, f.Errors["author"], focusField(f) == "author").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = authorCell(editFormID(f.ID), f.Author, f.Errors["author"], focusField(f) == "author").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1928,7 +1928,7 @@ func NewBookRow(f BookForm, oob bool) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = fieldCell("new-book", "author", "Author", f.Author, f.Errors["author"], focusField(f) == "author").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = authorCell("new-book", f.Author, f.Errors["author"], focusField(f) == "author").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -60,6 +60,15 @@ type jsonBook struct {
 	Cover *jsonCover `json:"cover,omitempty"`
 	// Edition is the book's edition facts, absent when none is known.
 	Edition *jsonEdition `json:"edition,omitempty"`
+	// Series are the book's series, by name, absent when it is in none.
+	Series []jsonSeries `json:"series,omitempty"`
+}
+
+// jsonSeries is a book's place in a series: the series' name, and the position as printed ("1",
+// "0.5", "1-3"), absent when the book has none.
+type jsonSeries struct {
+	Name     string `json:"name"`
+	Position string `json:"position,omitempty"`
 }
 
 // jsonEdition is a book's edition facts, each absent when not known: years before Christ are
@@ -198,6 +207,9 @@ func newJSONBook(b data.ExportBook) jsonBook {
 			Publisher: e.Publisher, Year: e.Year, OriginalYear: e.OriginalYear, Language: e.Language,
 			Copies: e.Copies, GoodreadsID: e.GoodreadsID, StoryGraphID: e.StoryGraphID,
 		}
+	}
+	for _, s := range b.Series {
+		out.Series = append(out.Series, jsonSeries{Name: s.Name, Position: s.Position})
 	}
 	return out
 }

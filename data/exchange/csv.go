@@ -283,7 +283,7 @@ func goodreadsRow(b *rowBuilder, t table, record []string) {
 
 	title, titleCol := get("Title")
 	author, authorCol := get("Author")
-	b.row.Title, b.row.Author = title, author
+	b.row.Title, b.row.Author = b.seriesTitle(t, title, record), author
 	extra, _ := get("Additional Authors")
 	b.row.OtherAuthors = splitList(extra)
 
@@ -360,6 +360,38 @@ func goodreadsRow(b *rowBuilder, t table, record []string) {
 	}
 	b.edition(in, cols)
 	b.validate(titleCol, authorCol)
+}
+
+// seriesTitle reads a row's series, into the row, and returns its title without them. Goodreads
+// writes a book's series at the end of its title, "Leviathan Wakes (The Expanse, #1)"
+// (data.SplitSeries says which endings are series). Bookcase's CSV has them all in its Bookcase
+// Series column, and the first in the title as Goodreads writes it, which is taken off: a title
+// kept whole by its reader, in no series, stays whole. A series that cannot be kept (a name too
+// long, say) leaves the title as it is.
+func (b *rowBuilder) seriesTitle(t table, title string, record []string) string {
+	if !t.has(colSeries) {
+		clean, refs, ok := data.SplitSeries(title)
+		if !ok {
+			return title
+		}
+		refs, err := data.CheckSeries(refs)
+		if err != nil {
+			return title
+		}
+		b.row.Series = refs
+		return clean
+	}
+	list, col := t.cell(record, colSeries)
+	refs, err := data.ParseSeriesList(list)
+	if err != nil {
+		b.problem(col, list, fieldMessage(err, data.FieldSeriesList, "This is not a list of series."))
+		return title
+	}
+	if len(refs) == 0 {
+		return title
+	}
+	b.row.Series = refs
+	return strings.TrimSuffix(title, data.JoinSeriesTitle("", refs))
 }
 
 // has reports whether the file has the named column.

@@ -71,7 +71,7 @@ func show(r exchange.Row) string {
 func TestParseGoodreads24(t *testing.T) {
 	checkRows(t, parseFile(t, "goodreads-24.csv"), exchange.FormatGoodreads, []exchange.Row{
 		{
-			Line: 2, Title: "Dune (Dune, #1)", Author: "Frank Herbert", ISBN: "9780441013593", Pages: 658, Format: data.FormatPaperback,
+			Line: 2, Title: "Dune", Series: []data.SeriesRef{{Name: "Dune", Position: "1"}}, Author: "Frank Herbert", ISBN: "9780441013593", Pages: 658, Format: data.FormatPaperback,
 			Rating: 10, Status: data.StatusRead, Shelves: []string{"sci-fi", "favorites"},
 			Review: "Spice!\nWorms.", Notes: "Reread in winter", DateAdded: day("2022-12-01"), DateRead: day("2023-01-15"), ReadCount: 2,
 			Edition: data.Edition{Publisher: "Ace", Year: 2005, OriginalYear: 1965, GoodreadsID: "234225"},
@@ -391,6 +391,68 @@ func TestParseGoodreadsEditions(t *testing.T) {
 			Edition: data.Edition{GoodreadsID: "77203"},
 		},
 	})
+}
+
+// TestParseGoodreadsSeries reads the series Goodreads writes at the end of a title: one, with a
+// position that is a decimal or a range, or several separated by semicolons; the title is kept
+// without them. Endings that are not Goodreads' mark of a series ("(Book 1)", "Vol. 2", an
+// edition's name in parentheses) stay in the title.
+func TestParseGoodreadsSeries(t *testing.T) {
+	res := parseFile(t, "goodreads-series.csv")
+	want := []struct {
+		title  string
+		series []data.SeriesRef
+	}{
+		{"Leviathan Wakes", []data.SeriesRef{{Name: "The Expanse", Position: "1"}}},
+		// Spaces collapsed, as the series store keys names: the same series as the row before.
+		{"Caliban's War", []data.SeriesRef{{Name: "The Expanse", Position: "2"}}},
+		{"The Sea and Little Fishes", []data.SeriesRef{{Name: "Discworld", Position: "12.5"}}},
+		{"Mort", []data.SeriesRef{{Name: "Discworld", Position: "4"}, {Name: "Death", Position: "1"}}},
+		{"The Hedge Knight", []data.SeriesRef{{Name: "Tales of Dunk and Egg", Position: "0.5"}}},
+		{"The Lord of the Rings", []data.SeriesRef{{Name: "The Lord of the Rings", Position: "1-3"}}},
+		{"Mistborn (Book 1)", nil},
+		{"Saga, Vol. 2", nil},
+		{"Sense and Sensibility (Penguin Classics)", nil},
+	}
+	if len(res.Rows) != len(want) {
+		t.Fatalf("got %d rows, want %d", len(res.Rows), len(want))
+	}
+	for i, w := range want {
+		r := res.Rows[i]
+		if r.Title != w.title || !reflect.DeepEqual(r.Series, w.series) || len(r.Problems) > 0 {
+			t.Errorf("row %d: title %q, series %+v, problems %+v; want %q, %+v", i, r.Title, r.Series, r.Problems, w.title, w.series)
+		}
+	}
+}
+
+// TestParseBookcaseCSVSeries: Bookcase's CSV reads a book's series from its Bookcase Series
+// column, every one of them, and takes the first off the title, where the export writes it in
+// Goodreads' shape; a title that only looks like it ends in a series, its book in none, is kept
+// whole, and a bad position is a problem of the row.
+func TestParseBookcaseCSVSeries(t *testing.T) {
+	header := "Book Id,Title,Author,Exclusive Shelf,Bookcase Language,Bookcase Series\n"
+	for _, tt := range []struct {
+		name, line, title string
+		series            []data.SeriesRef
+		problem           bool
+	}{
+		{"OK", `,"Mort (Discworld, #4)",Terry Pratchett,to-read,,"Discworld, #4; Death, #1"`, "Mort",
+			[]data.SeriesRef{{Name: "Discworld", Position: "4"}, {Name: "Death", Position: "1"}}, false},
+		{"OKNoPosition", `,Dune (Dune Chronicles),Frank Herbert,to-read,,Dune Chronicles`, "Dune", []data.SeriesRef{{Name: "Dune Chronicles"}}, false},
+		{"OKKeptWhole", `,"Title (Not a Series, #1)",Someone,to-read,,`, "Title (Not a Series, #1)", nil, false},
+		{"ErrPosition", `,"Title",Someone,to-read,,"Series, #1-0"`, "Title", nil, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := exchange.Parse(strings.NewReader(header+tt.line+"\n"), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := res.Rows[0]
+			if r.Title != tt.title || !reflect.DeepEqual(r.Series, tt.series) || (len(r.Problems) > 0) != tt.problem {
+				t.Errorf("title %q, series %+v, problems %+v; want %q, %+v, problem %v", r.Title, r.Series, r.Problems, tt.title, tt.series, tt.problem)
+			}
+		})
+	}
 }
 
 // TestParseBookIDNotGoodreads: the Book Id of a Bookcase CSV made before the edition facts is

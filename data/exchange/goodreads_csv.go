@@ -25,6 +25,9 @@ const (
 	// them is older, and its Book Id is Bookcase's own id of the book, not Goodreads'.
 	colLanguage     = "Bookcase Language"
 	colStoryGraphID = "Bookcase StoryGraph Id"
+	// colSeries is every series of the book (data.FormatSeriesList), of which the Title carries
+	// the first in Goodreads' shape: a Bookcase CSV with it is read by it, not by the title.
+	colSeries = "Bookcase Series"
 )
 
 // goodreadsHeader is the header row of the CSV export.
@@ -33,7 +36,7 @@ var goodreadsHeader = []string{
 	"Average Rating", "Publisher", "Binding", "Number of Pages", "Year Published",
 	"Original Publication Year", "Date Read", "Date Added", "Bookshelves", "Bookshelves with positions",
 	"Exclusive Shelf", "My Review", "Spoiler", "Private Notes", "Read Count", "Owned Copies",
-	colRating, colGenre, colDateStarted, colDateAbandoned, colLanguage, colStoryGraphID,
+	colRating, colGenre, colDateStarted, colDateAbandoned, colLanguage, colStoryGraphID, colSeries,
 }
 
 // goodreadsDate is how Goodreads writes dates in its export.
@@ -79,6 +82,9 @@ func (cw *CSVWriter) Write(b data.ExportBook) error {
 //
 // Binding is the format as Goodreads names bindings (an ebook "ebook", an audiobook "Audiobook"),
 // and an audiobook has no Number of Pages: its length in minutes is in the JSON export only.
+//
+// The title carries the book's first series as Goodreads writes it, "Leviathan Wakes (The
+// Expanse, #1)", which other trackers read; Bookcase Series has them all.
 //
 // The edition facts go in Goodreads' own columns, Book Id being the book's Goodreads id (empty
 // for a book that has none: Bookcase's own ids are no one's Goodreads ids), and a year before
@@ -146,7 +152,7 @@ func goodreadsRecord(b data.ExportBook) []string {
 	e := b.Edition
 	return []string{
 		e.GoodreadsID,
-		safeCell(b.Title),
+		safeCell(data.JoinSeriesTitle(b.Title, b.Series)),
 		safeCell(b.Author),
 		safeCell(authorLastFirst(b.Author)),
 		"",
@@ -175,6 +181,7 @@ func goodreadsRecord(b data.ExportBook) []string {
 		dateAbandoned,
 		e.Language,
 		e.StoryGraphID,
+		safeCell(data.FormatSeriesList(b.Series)),
 	}
 }
 

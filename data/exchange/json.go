@@ -313,6 +313,19 @@ func jsonRow(b *rowBuilder, jb jsonBook) {
 			"storygraph_id": "edition.storygraph_id",
 		})
 	}
+	if len(jb.Series) > 0 {
+		refs := make([]data.SeriesRef, len(jb.Series))
+		for i, s := range jb.Series {
+			refs[i] = data.SeriesRef{Name: b.cell("series", s.Name), Position: b.cell("series", s.Position)}
+		}
+		if checked, err := data.CheckSeries(refs); err != nil {
+			// Kept as the file has them, for the reader to fix.
+			b.problem("series", data.FormatSeriesList(refs), fieldMessage(err, data.FieldSeriesList, "This is not a series."))
+			b.row.Series = refs
+		} else {
+			b.row.Series = checked
+		}
+	}
 	b.validate("title", "author")
 }
 

@@ -37,6 +37,7 @@ func library() []data.ExportBook {
 				Publisher: "Ace, \"Books\"", Year: 1990, OriginalYear: 1965, Language: "en-US", Copies: 2,
 				GoodreadsID: "234225", StoryGraphID: "0d5c0f56-8b87-4e4c",
 			},
+			Series: []data.SeriesRef{{Name: "Dune Chronicles", Position: "1"}, {Name: "Great Novels", Position: "0.5"}},
 		},
 		{
 			Book: data.Book{
@@ -55,6 +56,7 @@ func library() []data.ExportBook {
 				ID: 9, Title: "Emma", Author: "Jane Austen", Status: data.StatusReading, Format: data.FormatAudiobook,
 				CreatedAt: at("2024-05-01T00:00:00Z"), UpdatedAt: at("2024-05-02T00:00:00Z"),
 			},
+			Series:       []data.SeriesRef{{Name: "Austen Novels"}},
 			ReadThroughs: []data.ReadThrough{{StartedOn: day("2024-05-02"), Outcome: data.StatusReading}},
 		},
 		{
@@ -73,7 +75,8 @@ func library() []data.ExportBook {
 		},
 		{
 			Book: data.Book{
-				ID: 10, Title: "-Minus", Author: "@Someone", Status: data.StatusWant,
+				// A title that ends like a series, kept whole by its reader.
+				ID: 10, Title: "-Minus (Not a Series, #2)", Author: "@Someone", Status: data.StatusWant,
 				CreatedAt: at("2024-06-01T00:00:00Z"), UpdatedAt: at("2024-06-01T00:00:00Z"),
 			},
 		},
@@ -104,7 +107,8 @@ func TestCSVRoundTrip(t *testing.T) {
 	}
 	want := []data.ImportRow{
 		{
-			Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction", ISBN: "9780441013593", Pages: 400, Format: data.FormatHardcover,
+			Title: "Dune", Series: []data.SeriesRef{{Name: "Dune Chronicles", Position: "1"}, {Name: "Great Novels", Position: "0.5"}},
+			Author: "Frank Herbert", Genre: "Science fiction", ISBN: "9780441013593", Pages: 400, Format: data.FormatHardcover,
 			Rating: 9, Status: data.StatusRead, Shelves: []string{"Owned", "Book club 2023"},
 			Notes: "=Spice, \"must\" flow.\nTwo lines.", Review: "+The desert planet.\nPaul lives.", Spoiler: true, DateAdded: day("2022-12-01"),
 			DateStarted: day("2023-01-01"), DateRead: day("2023-01-15"), ReadCount: 2,
@@ -119,7 +123,7 @@ func TestCSVRoundTrip(t *testing.T) {
 			Edition: data.Edition{Publisher: "-Minus Press", OriginalYear: -750, Language: "grc"},
 		},
 		{
-			Title: "Emma", Author: "Jane Austen", Status: data.StatusReading, DateAdded: day("2024-05-01"), Format: data.FormatAudiobook,
+			Title: "Emma", Series: []data.SeriesRef{{Name: "Austen Novels"}}, Author: "Jane Austen", Status: data.StatusReading, DateAdded: day("2024-05-01"), Format: data.FormatAudiobook,
 			DateStarted: day("2024-05-02"), ReadCount: 1,
 		},
 		{
@@ -128,7 +132,7 @@ func TestCSVRoundTrip(t *testing.T) {
 			Title: "Undated", Author: "Some One", Status: data.StatusReading, DateAdded: day("2019-01-01"), Format: data.FormatPaperback,
 			DateRead: day("2021-06-01"), ReadCount: 3,
 		},
-		{Title: "-Minus", Author: "@Someone", Status: data.StatusWant, DateAdded: day("2024-06-01"), Format: data.FormatPaperback},
+		{Title: "-Minus (Not a Series, #2)", Author: "@Someone", Status: data.StatusWant, DateAdded: day("2024-06-01"), Format: data.FormatPaperback},
 	}
 	if len(res.Rows) != len(want) {
 		t.Fatalf("read %d rows, want %d", len(res.Rows), len(want))
@@ -196,7 +200,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		got := r
 		want := data.ImportRow{
 			Line:  r.Line,
-			Title: b.Title, Author: b.Author, Genre: b.Genre, ISBN: b.ISBN, Pages: b.Pages, Rating: b.Rating,
+			Title: b.Title, Series: b.Series, Author: b.Author, Genre: b.Genre, ISBN: b.ISBN, Pages: b.Pages, Rating: b.Rating,
 			Status: b.Status, Format: b.Format, Shelves: shelves, Notes: b.Notes, Review: b.Review, Spoiler: b.Spoiler, DateAdded: &created, DateUpdated: &updated,
 			ReadThroughs: readThroughs, Progress: progress, Edition: b.Edition,
 			// What the readings imply, for the review.
