@@ -855,9 +855,9 @@ func TestImportRoundTrip(t *testing.T) {
 	b.signIn(b.addUser("newcomer"))
 	id := b.uploaded("bookcase.json", []byte(file))
 	doc := b.get(plain, importURL(id)).page(t)
-	wantText(t, one(t, doc, `[data-count="new"]`), "6")
+	wantText(t, one(t, doc, `[data-count="new"]`), "7")
 	b.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
-	if im := b.waitImport(id); im.State != data.ImportDone || im.Created != 6 {
+	if im := b.waitImport(id); im.State != data.ImportDone || im.Created != 7 {
 		t.Fatalf("import = %+v", im)
 	}
 	if !strings.Contains(file, `"format":"audiobook","pages":null,"minutes":485`) || !strings.Contains(file, `"spoiler":true`) {
