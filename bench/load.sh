@@ -5,8 +5,8 @@
 # drives it with vegeta (32 connections, as fast as it answers), sending the session cookie, a
 # browser's Accept-Encoding and, on writes, the CSRF token, as a browser would. Targets: the
 # library's first page, a deep page (the books after the 90,000 newest), searches (full page, and
-# the as-you-type fragment), sort by author (first page and a few "Load more" pages in), update and
-# create.
+# the as-you-type fragment), sort by author (first page and a few "Load more" pages in), the page
+# of the author with the most books and the author field's suggestions, update and create.
 # Prints the first page's size (as HTML, and as sent to a browser), and requests/s, p50, p99, success ratio
 # and the server's peak RSS per target, with the issue's goal for each and whether it was met;
 # exits non-zero if any request failed (and, with STRICT=1, if any goal was missed).
@@ -351,6 +351,28 @@ run_size() {
 	done
 	get_target "author-deep-$n" "$href"
 	attack "author-deep-$n" "$other_rps" "$other_p99"
+
+	# The page of the author with the most books (/authors/{id}: their books in the library's rows,
+	# some 600 of 100,000), the first on the list of authors by books; and what the author field
+	# suggests as a second author's first letters are typed (htmx, into a datalist).
+	local author
+	author=$(check "authors by books" "$base/authors?sort=books" | grep -o 'href="/authors/[0-9]*"' | head -n 1 | grep -o '[0-9]*' || true)
+	[[ -n $author ]] || { echo "load.sh: no author on the list of authors" >&2; exit 1; }
+	check "author page" "$base/authors/$author" >/dev/null
+	get_target "author-page-$n" "/authors/$author"
+	# No goal yet: the page shows all of an author's books (up to 1,000) at once, some 10 ms of
+	# CPU for 600 of them (BenchmarkAuthorPage); this measures it.
+	attack "author-page-$n" 0 0
+	check "author suggestions" "$base/authors/suggest?author=Terry+Pratchett%2C+ma" -H 'HX-Request: true' >/dev/null
+	get_target "suggest-ma-$n" "/authors/suggest?author=Terry+Pratchett%2C+ma" 'HX-Request: true'
+	attack "suggest-ma-$n" 0 "$search_p99"
+
+	# Stats (issue 14), this year's and all time's: p99 under 100 ms. Before the writes below, which
+	# change what they count: the server keeps computed stats until the library changes.
+	get_target "stats-$n" /stats
+	attack "stats-$n" 0 100
+	get_target "stats-all-$n" "/stats?year=all"
+	attack "stats-all-$n" 0 100
 
 	# Update: saves the edit row of each book on the first page in turn, as htmx does.
 	local ids

@@ -48,6 +48,8 @@ type DB struct {
 	schema int64
 	// waiting counts the writes waiting for the writer (WritesWaiting).
 	waiting atomic.Int64
+	// stats keeps readers' computed stats until what they count changes (YearStats).
+	stats *statsCache
 	// importBatch is the most rows an import writes a transaction (importBatch; less in tests).
 	importBatch int
 	// lock is the database file, open with a shared lock as long as the database is: a restore
@@ -143,6 +145,7 @@ func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error)
 		read:            read,
 		now:             func() time.Time { return time.Now().UTC() },
 		batch:           newBatcher(),
+		stats:           newStatsCache(),
 		importBatch:     importBatch,
 		file:            file,
 		lock:            lock,

@@ -44,3 +44,11 @@ func (db *DB) SetImportBatches(rows int) { db.importBatch = rows }
 func (db *DB) PasswordChecks() (n int64, dummy string) {
 	return db.hashes.verified.Load(), db.dummyHash()
 }
+
+// StatsComputed is how many times db has computed stats rather than taken them from its cache.
+func (db *DB) StatsComputed() int64 { return db.stats.computed.Load() }
+
+// ComputeYearStats computes the stats afresh, as YearStats does when its cache has none.
+func (s *ReadingStore) ComputeYearStats(ctx context.Context, owner int64, year int, loc *time.Location) (ReadingStats, error) {
+	return s.computeYearStats(ctx, owner, year, loc)
+}

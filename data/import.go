@@ -366,7 +366,9 @@ func (im *importer) addCounts(ctx context.Context) error {
 }
 
 // flip makes the import's books and shelves the library's: one UPDATE of a column that no index
-// of live books holds.
+// of live books holds. The owner's stats count them from now on: their version moves once here
+// (the triggers that move it leave pending books out, and the UPDATE too, which would have
+// moved it once a book).
 func (im *importer) flip(ctx context.Context) error {
 	for _, q := range []string{
 		`UPDATE books SET pending_import = NULL WHERE pending_import = ? AND owner_id = ?`,
@@ -376,7 +378,10 @@ func (im *importer) flip(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	_, err := im.tx.ExecContext(ctx, `
+		INSERT INTO reading_versions (owner_id, version) VALUES (?, 1)
+		ON CONFLICT (owner_id) DO UPDATE SET version = reading_versions.version + 1`, im.owner)
+	return err
 }
 
 // countStatuses adds the new books to the owner's counts by status or, when the import changed

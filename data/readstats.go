@@ -171,9 +171,9 @@ const reviewBooks = 120
 // topShares is how many genres and authors the stats list.
 const topShares = 5
 
-// YearStats computes the owner's reading stats for year (0: all time), days being the reader's
-// in loc, as of now.
-func (s *ReadingStore) YearStats(ctx context.Context, owner int64, year int, loc *time.Location) (ReadingStats, error) {
+// computeYearStats computes the owner's reading stats for year (0: all time), days being the
+// reader's in loc, as of now (YearStats keeps them).
+func (s *ReadingStore) computeYearStats(ctx context.Context, owner int64, year int, loc *time.Location) (ReadingStats, error) {
 	today := dateOf(s.db.now().In(loc))
 	st := ReadingStats{Year: year, Today: today}
 	var from, to time.Time // the dates counted: the year before too, for LastYear

@@ -179,6 +179,7 @@ type server struct {
 	reading  *data.ReadingStore
 	editions *data.EditionStore
 	series   *data.SeriesStore
+	authors  *data.AuthorStore
 	users    *data.UserStore
 	sessions *data.SessionStore
 	stop     func() // shuts the server down; it is safe to call more than once
@@ -278,6 +279,7 @@ func startServer(t *testing.T, cert *tls.Certificate, catalogueURL string) *serv
 		reading:  db.Reading(),
 		editions: db.Editions(),
 		series:   db.Series(),
+		authors:  db.Authors(),
 		users:    db.Users(),
 		sessions: sessions,
 		stop:     stop,

@@ -22,6 +22,8 @@ type benchServer struct {
 	session string
 	csrf    string
 	newest  int64
+	db      *data.DB
+	owner   int64
 }
 
 func newBenchServer(b *testing.B, n int) *benchServer {
@@ -54,7 +56,7 @@ func newBenchServer(b *testing.B, n int) *benchServer {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := &benchServer{handler: app.Handler(), session: sess.Token, newest: int64(n)}
+	s := &benchServer{handler: app.Handler(), session: sess.Token, newest: int64(n), db: db, owner: u.ID}
 	var ctx fasthttp.RequestCtx
 	s.request(&ctx, http.MethodGet, "/books", false, nil)
 	var c fasthttp.Cookie
@@ -105,7 +107,7 @@ func benchRequests(b *testing.B, method, uri string, htmx bool, body []byte) {
 
 // benchRequestsAt runs the request as a sub-benchmark per library size. The uri "edit" is the
 // newest book's edit row; "deep" is the library page after the 90,000 newest books (the oldest
-// full page in a smaller library).
+// full page in a smaller library); "author" is the page of the author with the most books.
 func benchRequestsAt(b *testing.B, sizes []int, method, uri string, htmx bool, body []byte) {
 	for _, n := range sizes {
 		b.Run("books="+strconv.Itoa(n), func(b *testing.B) {
@@ -117,6 +119,11 @@ func benchRequestsAt(b *testing.B, sizes []int, method, uri string, htmx bool, b
 			case "deep":
 				// Books are numbered 1..n, oldest first: the 90,000th newest is n-89,999.
 				target = "/books?before=" + strconv.Itoa(max(n-89_999, data.PageSize+2))
+			case "author":
+				id, books := s.topAuthor(b)
+				target = "/authors/" + strconv.FormatInt(id, 10)
+				// After the loop: its start resets the metrics reported before it.
+				defer b.ReportMetric(float64(books), "books/author")
 			}
 			var ctx fasthttp.RequestCtx
 			b.ReportAllocs()
@@ -131,6 +138,20 @@ func benchRequestsAt(b *testing.B, sizes []int, method, uri string, htmx bool, b
 			b.ReportMetric(float64((cpuTime(b)-cpu).Microseconds())/float64(b.N), "CPU-µs/op")
 		})
 	}
+}
+
+// topAuthor is the id of the reader's author with the most books (one of the seed's real
+// authors, with 609 books in the library of 100,000).
+func (s *benchServer) topAuthor(b *testing.B) (id int64, books int) {
+	b.Helper()
+	list, err := s.db.Authors().List(b.Context(), s.owner, data.AuthorQuery{Sort: data.AuthorsByBooks})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(list.Authors) == 0 {
+		b.Fatal("the seeded library has no authors")
+	}
+	return list.Authors[0].ID, list.Authors[0].Books
 }
 
 // BenchmarkLibraryPage measures the library page: session, CSRF, the newest 50 books, the
@@ -168,4 +189,18 @@ func BenchmarkLibrarySearchFragment(b *testing.B) {
 // BenchmarkLibraryByAuthor measures the library sorted by author.
 func BenchmarkLibraryByAuthor(b *testing.B) {
 	benchRequestsAt(b, pageSizes, http.MethodGet, "/books?sort=author", false, nil)
+}
+
+// BenchmarkAuthorPage measures an author's page (/authors/{id}) for the author with the most
+// books: the author, their books with the library's rows (status, rating, progress), the counts,
+// and the whole page rendered.
+func BenchmarkAuthorPage(b *testing.B) {
+	benchRequestsAt(b, pageSizes, http.MethodGet, "author", false, nil)
+}
+
+// BenchmarkAuthorSuggestions measures what the author field asks for as the reader types a
+// second author's first letters: the reader's authors whose name or surname starts with them,
+// as the datalist htmx swaps in.
+func BenchmarkAuthorSuggestions(b *testing.B) {
+	benchRequestsAt(b, pageSizes, http.MethodGet, "/authors/suggest?author=Terry+Pratchett%2C+ma", true, nil)
 }

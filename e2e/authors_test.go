@@ -1,0 +1,139 @@
+package e2e
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// contributorNames are the names of the contributors of the reader's book id, in order.
+func (p *page) contributorNames(id int64) []string {
+	p.t.Helper()
+	cs, err := p.authors.OfBook(context.Background(), p.reader.id, id)
+	if err != nil {
+		p.t.Fatalf("contributors of book %d: %v", id, err)
+	}
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+// options is the JavaScript for the values of the datalist id's options, joined by '|'.
+func options(id string) string {
+	return `Array.from(document.querySelectorAll('#` + id + ` option'), o => o.value).join('|')`
+}
+
+// pick takes the suggestion value of the datalist under the input id, as the browser does when the
+// reader chooses it from the list it shows (Down, then Enter): headless Chromium draws no such
+// list, so the test does what choosing does, the value set and an input event.
+func (p *page) pick(id, value string) {
+	p.t.Helper()
+	p.waitUntil("the suggestion "+value+" is offered", `Array.from(document.getElementById('`+id+`').list.options, o => o.value).includes(`+strconv.Quote(value)+`)`)
+	eval[chromedp.Void](p, `(() => { const i = document.getElementById('`+id+`'); i.value = `+strconv.Quote(value)+`;
+		i.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertReplacementText', data: `+strconv.Quote(value)+`})); })()`)
+}
+
+// TestAddBookWithTwoAuthors adds a book with two authors from the keyboard alone: the second is
+// one of the reader's authors, offered by the author field as its first letters are typed (the
+// text typed with the name completed), and picked from the suggestions. The book has both as contributors, in order, the second the author the reader had.
+func TestAddBookWithTwoAuthors(t *testing.T) {
+	p := signedIn(t)
+	mort := p.addBook("Mort", "Terry Pratchett", "Fantasy")
+	before := p.contributorNames(mort.ID)
+	p.open("/books")
+	p.toNewBook()
+	p.press("Good Omens")
+	p.press(kb.Tab)
+	p.waitFocus("#new-book-author")
+	p.press("Neil Gaiman, Terry Pr")
+	p.waitUntil("the field suggests the reader's author", options("new-book-author-names")+` === 'Neil Gaiman, Terry Pratchett'`)
+	p.pick("new-book-author", "Neil Gaiman, Terry Pratchett")
+	p.waitFocus("#new-book-author")
+	p.press(kb.Tab)
+	p.press("Fantasy")
+	p.press(kb.Enter)
+	p.waitUntil("the new book is listed", `document.querySelectorAll('#book-list > tr.book').length === 2`)
+	rows := p.rows()
+	if want := (row{ID: rows[0].ID, Title: "Good Omens", Author: "Neil Gaiman, Terry Pratchett", Genre: "Fantasy"}); rows[0] != want {
+		t.Errorf("new row %+v, want %+v", rows[0], want)
+	}
+	id := p.idOf(rows[0])
+	if got, want := p.contributorNames(id), []string{"Neil Gaiman", "Terry Pratchett"}; !slices.Equal(got, want) {
+		t.Errorf("contributors %q, want %q", got, want)
+	}
+	list, err := p.authors.List(context.Background(), p.reader.id, data.AuthorQuery{Sort: data.AuthorsByBooks})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Authors) != 2 || list.Authors[0].Name != "Terry Pratchett" || list.Authors[0].Books != 2 || len(before) != 1 {
+		t.Errorf("authors %+v, want Terry Pratchett (the one the reader had) with 2 books, and Neil Gaiman", list.Authors)
+	}
+	p.stillSamePage()
+}
+
+// TestAuthorPageAndMerge goes from the library to the list of authors (the nav's Authors link),
+// opens an author's page with their books and counts, and merges them into another author
+// picked from the merge field's suggestions, all from the keyboard: the page becomes the other
+// author's, with every book.
+func TestAuthorPageAndMerge(t *testing.T) {
+	p := signedIn(t)
+	ctx := context.Background()
+	p.addBook("Mort", "Terry Pratchett", "Fantasy")
+	p.addBook("Good Omens", "Terry Pratchett, Neil Gaiman", "Fantasy")
+	rites := p.addBook("Equal Rites", "T. Pratchett", "Fantasy")
+	if _, err := p.reading.SetStatus(ctx, p.reader.id, rites.ID, data.StatusRead, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	p.open("/books")
+	p.tabTo(`nav.site-nav a[href="/authors"]`)
+	p.loads("open the list of authors", chromedp.KeyEvent(kb.Enter))
+	// By sort name: Gaiman, Pratchett (T.), Pratchett (Terry).
+	names := `Array.from(document.querySelectorAll('#authors-results tbody th a'), a => a.textContent.trim()).join('|')`
+	p.waitUntil("the authors are listed by sort name", names+` === 'Neil Gaiman|T. Pratchett|Terry Pratchett'`)
+
+	p.tabTo(`#authors-results tbody th a[href$="/` + strconv.FormatInt(p.authorID("T. Pratchett"), 10) + `"]`)
+	p.loads("open T. Pratchett's page", chromedp.KeyEvent(kb.Enter))
+	if got := p.text("#author-name"); got != "T. Pratchett" {
+		t.Errorf("heading %q, want T. Pratchett", got)
+	}
+	if got := p.text(`[data-testid="author-counts"]`); got != "1 book: 1 read, 0 unread." {
+		t.Errorf("counts %q", got)
+	}
+	if got := p.titles(); !slices.Equal(got, []string{"Equal Rites"}) {
+		t.Errorf("books %q, want Equal Rites", got)
+	}
+
+	p.tabTo("#field-into")
+	p.press("Terr")
+	p.waitUntil("the merge field suggests the other author", options("merge-into-names")+` === 'Terry Pratchett'`)
+	p.pick("field-into", "Terry Pratchett")
+	p.tabTo("#merge-author")
+	p.loads("merge", chromedp.KeyEvent(kb.Enter))
+	p.waitUntil("the page is Terry Pratchett's, with every book", `document.getElementById('author-name').textContent.trim() === 'Terry Pratchett' && `+
+		`document.querySelector('[data-testid="author-counts"]').textContent.trim() === '3 books: 1 read, 2 unread.'`)
+	if got := p.titles(); !slices.Equal(got, []string{"Equal Rites", "Good Omens", "Mort"}) {
+		t.Errorf("books %q, want all three by title", got)
+	}
+	if got := p.contributorNames(rites.ID); !slices.Equal(got, []string{"Terry Pratchett"}) {
+		t.Errorf("Equal Rites' contributors %q, want Terry Pratchett", got)
+	}
+}
+
+// authorID is the id of the reader's author name.
+func (p *page) authorID(name string) int64 {
+	p.t.Helper()
+	a, err := p.authors.ByName(context.Background(), p.reader.id, name)
+	if err != nil {
+		p.t.Fatalf("author %q: %v", name, err)
+	}
+	return a.ID
+}
