@@ -207,6 +207,20 @@ func LanguageName(tag string) string {
 	return tag
 }
 
+// CanonicalLanguage is a language tag in its canonical form, as an edition keeps it ("EN-gb" is
+// "en-GB"), and false for what is not a tag, or "und".
+func CanonicalLanguage(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > MaxLanguageLen {
+		return "", false
+	}
+	t, err := language.Parse(s)
+	if err != nil || t == language.Und {
+		return "", false
+	}
+	return t.String(), true
+}
+
 // normalize trims the text facts and writes a language tag that parses in its canonical form
 // ("EN-gb" → "en-GB", "iw" → "he"); "und" (undetermined) is no language given.
 func (e Edition) normalize() Edition {

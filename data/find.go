@@ -144,7 +144,12 @@ type BookQuery struct {
 	Shelf int64
 	// Genre matches the book's genre exactly, ignoring case.
 	Genre string
-	Sort  Sort
+	// Format is the books' format, "" for every format.
+	Format Format
+	// Language is the language of the books' editions as a BCP 47 tag ("pt-BR"), "" for every
+	// language; it matches the tag exactly, as Edition keeps it (canonical), so "en" is not "en-GB".
+	Language string
+	Sort     Sort
 	// Reverse runs the order the other way from its default (see Sort.DefaultDesc).
 	Reverse bool
 	// Cursor is BookPage.Cursor of the previous page, or "" for the first page.
@@ -247,11 +252,11 @@ const narrowLibrary = 2000
 
 // narrow reports whether q's filters leave so few of a large library's books (under an eighth)
 // that they are best collected first and then ordered: walking the order's index to find a rare
-// book would read most of the library. The indexes on status and genre serve the newest-first
-// order directly, and a search is always driven by the full-text index.
+// book would read most of the library. The indexes on status, genre and format serve the
+// newest-first order directly, and a search is always driven by the full-text index.
 func (s *BookStore) narrow(ctx context.Context, owner int64, q BookQuery) (bool, error) {
 	added := q.Sort == "" || q.Sort == SortAdded
-	if strings.TrimSpace(q.Search) != "" || (q.Shelf == 0 && (added || q.Status == "" && q.Genre == "")) {
+	if strings.TrimSpace(q.Search) != "" || (q.Shelf == 0 && q.Language == "" && (added || q.Status == "" && q.Genre == "" && q.Format == "")) {
 		return false, nil
 	}
 	live, err := s.Count(ctx, owner)
@@ -287,6 +292,30 @@ func (s *BookStore) narrow(ctx context.Context, owner int64, q BookQuery) (bool,
 			return true, nil
 		}
 	}
+	if q.Format != "" && !added {
+		if err := s.db.get(ctx, &n, `
+			SELECT COUNT(*) FROM (SELECT 1 FROM books WHERE owner_id = ? AND format = ? AND deleted_at IS NULL AND pending_import IS NULL LIMIT ?) AS m`,
+			owner, q.Format, enough); err != nil {
+			return false, err
+		}
+		if n < enough {
+			return true, nil
+		}
+	}
+	if q.Language != "" {
+		// No index leads from a language to the owner's books in any order: the editions in
+		// the language are collected first whenever they are few, which they are in most
+		// libraries (a book has an edition row only when one of its facts is known).
+		if err := s.db.get(ctx, &n, `
+			SELECT COUNT(*) FROM (SELECT 1 FROM editions e JOIN books b ON b.id = e.book_id
+				WHERE e.language = ? AND b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL LIMIT ?) AS m`,
+			q.Language, owner, enough); err != nil {
+			return false, err
+		}
+		if n < enough {
+			return true, nil
+		}
+	}
 	return false, nil
 }
 
@@ -303,7 +332,7 @@ func (s *BookStore) denseSearch(ctx context.Context, owner int64, q BookQuery) (
 	if q.Sort != SortAdded || strings.TrimSpace(q.Search) == "" || q.Shelf != 0 {
 		return false, nil
 	}
-	n, err := s.FindCount(ctx, owner, BookQuery{Search: q.Search, Status: q.Status, Genre: q.Genre}, denseMatches)
+	n, err := s.FindCount(ctx, owner, BookQuery{Search: q.Search, Status: q.Status, Genre: q.Genre, Format: q.Format, Language: q.Language}, denseMatches)
 	return n > denseMatches, err
 }
 
@@ -356,6 +385,15 @@ func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery, byOrder
 	}
 	if g := strings.TrimSpace(q.Genre); g != "" {
 		f.and("lower(b.genre) = lower(?)", g)
+	}
+	if q.Format != "" {
+		if _, err := ParseFormat(string(q.Format)); err != nil {
+			return f, id, false, err
+		}
+		f.and("b.format = ?", q.Format)
+	}
+	if l := strings.TrimSpace(q.Language); l != "" {
+		f.and("b.id IN (SELECT book_id FROM editions WHERE language = ?)", l)
 	}
 	return f, id, true, nil
 }
@@ -545,6 +583,20 @@ func (db *DB) compactSearch(ctx context.Context) error {
 		return fmt.Errorf("compact search index: %w", err)
 	}
 	return nil
+}
+
+// Languages lists the languages of the owner's live books' editions as BCP 47 tags, each once,
+// in tag order (at most maxGenres); books whose language is not known have none.
+func (s *BookStore) Languages(ctx context.Context, owner int64) ([]string, error) {
+	var tags []string
+	err := s.db.selectAll(ctx, &tags, `
+		SELECT DISTINCT e.language FROM editions e JOIN books b ON b.id = e.book_id
+		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL AND e.language <> ''
+		ORDER BY e.language LIMIT ?`, owner, maxGenres)
+	if err != nil {
+		return nil, fmt.Errorf("list languages: %w", err)
+	}
+	return tags, nil
 }
 
 // maxGenres bounds how many genres Genres lists.

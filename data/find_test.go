@@ -523,6 +523,15 @@ func TestFindNarrowFilters(t *testing.T) {
 		rare = append(rare, b)
 		mustCreate(t, books, owner, data.BookInput{Title: title + " common", Author: "Someone"})
 	}
+	// The rare books are the library's only audiobooks, and its only books in Welsh.
+	for _, b := range rare {
+		if _, err := books.Update(t.Context(), owner, b.ID, data.BookInput{Title: b.Title, Author: b.Author, Genre: b.Genre, Format: data.FormatAudiobook}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Editions().Set(t.Context(), owner, b.ID, data.Edition{Language: "cy"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range []struct {
 		name string
 		q    data.BookQuery
@@ -532,6 +541,10 @@ func TestFindNarrowFilters(t *testing.T) {
 		{"ShelfByAuthor", data.BookQuery{Shelf: shelf.ID, Sort: data.SortAuthor}, []int{4, 3, 2, 1, 0}},
 		{"ShelfNewest", data.BookQuery{Shelf: shelf.ID}, []int{4, 3, 2, 1, 0}},
 		{"ShelfAndGenreByTitleReversed", data.BookQuery{Shelf: shelf.ID, Genre: "Zymurgy", Sort: data.SortTitle, Reverse: true}, []int{2, 0, 3, 4, 1}},
+		{"FormatByTitle", data.BookQuery{Format: data.FormatAudiobook, Sort: data.SortTitle}, []int{1, 4, 3, 0, 2}},
+		{"FormatNewest", data.BookQuery{Format: data.FormatAudiobook}, []int{4, 3, 2, 1, 0}},
+		{"LanguageByAuthor", data.BookQuery{Language: "cy", Sort: data.SortAuthor}, []int{4, 3, 2, 1, 0}},
+		{"LanguageNewest", data.BookQuery{Language: "cy"}, []int{4, 3, 2, 1, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q := tc.q

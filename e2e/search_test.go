@@ -182,3 +182,36 @@ func TestSearchWithoutJavaScript(t *testing.T) {
 		t.Errorf("query = %q", got)
 	}
 }
+
+// TestFilterByFormatFromKeyboard reaches the format filter with Tab from the search box and picks
+// Audiobook with the arrow keys: the list follows, the address carries the format, and the genre
+// chosen before still applies.
+func TestFilterByFormatFromKeyboard(t *testing.T) {
+	p := signedIn(t)
+	searchShelf(p)
+	for _, title := range []string{"Dune", "The Hobbit"} {
+		page, err := p.books.Find(context.Background(), p.reader.id, data.BookQuery{Search: title})
+		if err != nil || len(page.Books) != 1 {
+			t.Fatalf("find %q: %v, %d books", title, err, len(page.Books))
+		}
+		b := page.Books[0]
+		if _, err := p.books.Update(context.Background(), p.reader.id, b.ID, data.BookInput{Title: b.Title, Author: b.Author, Genre: b.Genre, Format: data.FormatAudiobook}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.open("/books?genre=Science+fiction")
+	p.waitTitles("science fiction", "Dune", "Solaris")
+	p.do("click the search box", chromedp.Click(chromedp.CSS("#search")))
+	p.press(kb.Tab)
+	p.waitFocus("#genre")
+	p.press(kb.Tab)
+	p.waitFocus("#format")
+	// All formats, Paperback, Hardcover, Ebook, Audiobook.
+	for range 4 {
+		p.press(kb.ArrowDown)
+	}
+	p.waitUntil("Audiobook chosen", `document.getElementById('format').value === 'audiobook'`)
+	p.waitTitles("science fiction audiobooks", "Dune")
+	p.waitUntil("the address has the genre and the format", `location.search === '?genre=Science+fiction&format=audiobook'`)
+	p.stillSamePage()
+}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -13,14 +14,18 @@ import (
 	"github.com/bookcase/bookcase/views"
 )
 
-// filter is what the library shows — a search, filters by status, shelf and genre, and an order
-// — all of it in the URL (/books?q=…&status=…&shelf=…&genre=…&sort=…&dir=…), so that every view
-// can be bookmarked, shared, and returned to with Back.
+// filter is what the library shows — a search, filters by status, shelf, genre, format and
+// language, and an order — all of it in the URL
+// (/books?q=…&status=…&shelf=…&genre=…&format=…&lang=…&sort=…&dir=…), so that every view can be
+// bookmarked, shared, and returned to with Back.
 type filter struct {
 	search string
 	status data.Status
 	shelf  int64
 	genre  string
+	format data.Format
+	// language is a BCP 47 tag in its canonical form, as editions keep it.
+	language string
 	// sort is the order; "" is the default, newest first.
 	sort data.Sort
 	// reverse runs the order the other way from its default.
@@ -67,6 +72,8 @@ func (f filter) query() string {
 		add("shelf", strconv.FormatInt(f.shelf, 10))
 	}
 	add("genre", f.genre)
+	add("format", string(f.format))
+	add("lang", f.language)
 	if f.order() != data.SortAdded {
 		add("sort", string(f.sort))
 	}
@@ -97,13 +104,13 @@ func joinQuery(a, b string) string {
 
 // narrowed reports whether anything but the order limits the view.
 func (f filter) narrowed() bool {
-	return f.search != "" || f.status != "" || f.shelf > 0 || f.genre != ""
+	return f.search != "" || f.status != "" || f.shelf > 0 || f.genre != "" || f.format != "" || f.language != ""
 }
 
 // bookQuery is the store's query for the view's page that starts at cursor.
 func (f filter) bookQuery(cursor string) data.BookQuery {
 	return data.BookQuery{
-		Search: f.search, Status: f.status, Shelf: f.shelf, Genre: f.genre,
+		Search: f.search, Status: f.status, Shelf: f.shelf, Genre: f.genre, Format: f.format, Language: f.language,
 		Sort: f.order(), Reverse: f.reverse, Cursor: cursor, Limit: data.PageSize,
 	}
 }
@@ -130,6 +137,20 @@ func parseFilter(get func(string) string) (filter, error) {
 			return filter{}, &badView{"There is no reading status “" + v + "”. Showing all your books."}
 		}
 		f.status = st
+	}
+	if v := get("format"); v != "" {
+		fo, err := data.ParseFormat(v)
+		if err != nil {
+			return filter{}, &badView{"There is no format “" + v + "”. Showing all your books."}
+		}
+		f.format = fo
+	}
+	if v := strings.TrimSpace(get("lang")); v != "" {
+		tag, ok := data.CanonicalLanguage(v)
+		if !ok {
+			return filter{}, &badView{"“" + v + "” is not a language tag (en, pt-BR). Showing all your books."}
+		}
+		f.language = tag
 	}
 	if v := get("shelf"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -276,7 +297,7 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 		}
 		l.Count, l.Filters, l.Reading = st.count, st.filters, st.reading
 	}
-	if f.search != "" || f.genre != "" {
+	if f.search != "" || f.genre != "" || f.format != "" || f.language != "" {
 		// A first page that is the last holds every match: count them only when there are more.
 		n := len(books)
 		if cursor != "" || page.Cursor != "" {
@@ -324,13 +345,25 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 // libraryQuery is the view as the search form keeps it, and with withGenres the reader's genres
 // to choose from (the form's select; the results alone update only the form's hidden state).
 func (s *Server) libraryQuery(c *fiber.Ctx, f filter, withGenres bool) (views.LibraryQuery, error) {
-	q := views.LibraryQuery{Search: f.search, Genre: f.genre, Status: string(f.status), Dir: f.dir()}
+	q := views.LibraryQuery{Search: f.search, Genre: f.genre, Status: string(f.status), Dir: f.dir(),
+		Format: string(f.format), Language: f.language}
 	if withGenres {
 		genres, err := s.books.Genres(c.UserContext(), owner(c))
 		if err != nil {
 			return views.LibraryQuery{}, err
 		}
 		q.Genres = genres
+		tags, err := s.books.Languages(c.UserContext(), owner(c))
+		if err != nil {
+			return views.LibraryQuery{}, err
+		}
+		for _, t := range tags {
+			q.Languages = append(q.Languages, views.Choice{Value: t, Label: data.LanguageName(t)})
+		}
+		// A language in the URL that none of the books has still shows as chosen.
+		if f.language != "" && !slices.Contains(tags, f.language) {
+			q.Languages = append(q.Languages, views.Choice{Value: f.language, Label: data.LanguageName(f.language)})
+		}
 	}
 	if f.shelf > 0 {
 		q.Shelf = strconv.FormatInt(f.shelf, 10)

@@ -30,6 +30,7 @@ type BookStore interface {
 	Find(ctx context.Context, owner int64, q data.BookQuery) (data.BookPage, error)
 	FindCount(ctx context.Context, owner int64, q data.BookQuery, max int) (int, error)
 	Genres(ctx context.Context, owner int64) ([]string, error)
+	Languages(ctx context.Context, owner int64) ([]string, error)
 	Update(ctx context.Context, owner, id int64, in data.BookInput) (data.Book, error)
 	Delete(ctx context.Context, owner, id int64) (data.Book, error)
 	Restore(ctx context.Context, owner, id int64) (data.Book, error)

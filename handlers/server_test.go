@@ -323,6 +323,9 @@ func (s *failingStore) FindCount(context.Context, int64, data.BookQuery, int) (i
 	return 0, s.fail()
 }
 func (s *failingStore) Genres(context.Context, int64) ([]string, error) { return nil, s.fail() }
+func (s *failingStore) Languages(context.Context, int64) ([]string, error) {
+	return nil, s.fail()
+}
 func (s *failingStore) Update(context.Context, int64, int64, data.BookInput) (data.Book, error) {
 	return data.Book{}, s.fail()
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/a-h/templ"
+
+	"github.com/bookcase/bookcase/data"
 )
 
 // Meta is what every full page needs besides its content.
@@ -154,7 +156,7 @@ type Library struct {
 	// Query is the view: search, filters and order, as the search form keeps them.
 	Query LibraryQuery
 	// Search is what the books were searched for; Filtered is true when anything narrows the
-	// view; Matches says how many books match a search or genre ("12 books match").
+	// view; Matches says how many books match a search or a filter (genre, format, language) ("12 books match").
 	Search   string
 	Filtered bool
 	Matches  string
@@ -174,10 +176,27 @@ type LibraryQuery struct {
 	Genre  string
 	// Genres are the reader's genres, for the genre filter.
 	Genres []string
-	Status string
-	Shelf  string
-	Sort   string
-	Dir    string
+	// Format is a format's name, Language a language tag; Languages the languages of the
+	// reader's books, by name, for the language filter.
+	Format    string
+	Language  string
+	Languages []Choice
+	Status    string
+	Shelf     string
+	Sort      string
+	Dir       string
+}
+
+// Choice is an option of a select: the value it sends and the label it shows.
+type Choice struct{ Value, Label string }
+
+// formatChoices are the formats, for the format filter.
+func formatChoices() []Choice {
+	var out []Choice
+	for _, f := range data.Formats() {
+		out = append(out, Choice{Value: string(f), Label: f.Label()})
+	}
+	return out
 }
 
 // SortHeader is a column heading that orders the library: its URL, and State "ascending" or
