@@ -37,8 +37,11 @@ type jsonBook struct {
 	ID     int64  `json:"id"`
 	Title  string `json:"title"`
 	Author string `json:"author"`
-	Genre  string `json:"genre"`
-	Status string `json:"status"`
+	// Contributors are the book's authors and contributors in order: the author text above is
+	// theirs, as the library shows it.
+	Contributors []jsonContributor `json:"contributors,omitempty"`
+	Genre        string            `json:"genre"`
+	Status       string            `json:"status"`
 	// Format is paperback, hardcover, ebook, audiobook or other (absent in exports made before
 	// formats: a paperback). A book's length is Pages, or Minutes for an audiobook.
 	Format  string   `json:"format,omitempty"`
@@ -69,6 +72,14 @@ type jsonBook struct {
 type jsonSeries struct {
 	Name     string `json:"name"`
 	Position string `json:"position,omitempty"`
+}
+
+// jsonContributor is one of a book's contributors: the name, the name the library files them
+// under, and the role (author, translator, editor, illustrator or narrator).
+type jsonContributor struct {
+	Name     string `json:"name"`
+	SortName string `json:"sort_name"`
+	Role     string `json:"role"`
 }
 
 // jsonEdition is a book's edition facts, each absent when not known: years before Christ are
@@ -164,6 +175,9 @@ func newJSONBook(b data.ExportBook) jsonBook {
 	}
 	if out.Shelves == nil {
 		out.Shelves = []string{}
+	}
+	for _, c := range b.Contributors {
+		out.Contributors = append(out.Contributors, jsonContributor{Name: c.Name, SortName: c.SortName, Role: string(c.Role)})
 	}
 	out.Format = string(b.Format)
 	switch {
