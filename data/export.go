@@ -27,6 +27,8 @@ type ExportBook struct {
 	// Series are the book's series with its positions as printed, in the order the book's page
 	// lists them (by name), the first being the one a Goodreads title carries.
 	Series []SeriesRef
+	// Contributors are the book's authors and contributors in order, with their sort names.
+	Contributors []Contributor
 }
 
 // Export calls visit with each of the owner's live books, oldest (lowest id) first, with its
@@ -53,8 +55,8 @@ func (s *BookStore) Export(ctx context.Context, owner int64, visit func(ExportBo
 }
 
 // exportPage reads up to exportPage of the owner's live books with ids above after, in id order,
-// with their shelves, read-throughs, progress, covers, edition facts and series: seven queries per
-// page.
+// with their shelves, read-throughs, progress, covers, edition facts, series and contributors:
+// eight queries per page.
 func (s *BookStore) exportPage(ctx context.Context, owner, after int64) ([]ExportBook, error) {
 	rows, err := s.db.read.QueryxContext(ctx, `
 		SELECT `+bookColumns+` FROM books
@@ -161,6 +163,16 @@ func (s *BookStore) exportPage(ctx context.Context, owner, after int64) ([]Expor
 	for _, r := range series {
 		b := &books[index[r.BookID]]
 		b.Series = append(b.Series, SeriesRef{Name: r.Name, Position: r.Position})
+	}
+	var contributors []BookContributor
+	if err := s.selectIn(ctx, &contributors, `
+		SELECT `+contributorColumns+` FROM book_contributors bc JOIN authors a ON a.id = bc.author_id
+		WHERE a.owner_id = ? AND bc.book_id IN (?) ORDER BY bc.book_id, bc.position`, owner, ids); err != nil {
+		return nil, err
+	}
+	for _, c := range contributors {
+		b := &books[index[c.BookID]]
+		b.Contributors = append(b.Contributors, Contributor{Name: c.Name, SortName: c.SortName, Role: c.Role})
 	}
 	return books, nil
 }

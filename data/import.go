@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,8 +45,11 @@ type ImportRow struct {
 	// StoryGraph's Contributors, Goodreads' Author l-f), are the book's contributors in order,
 	// instead of those Author and OtherAuthors read as (see ImportRow.People).
 	Contributors []Contributor `json:",omitempty"`
-	Genre        string
-	ISBN         ISBN
+	// AuthorSort is the first author's sort name as the file gives it (Goodreads' Author l-f),
+	// which an author new to the library is filed under.
+	AuthorSort string `json:",omitempty"`
+	Genre      string
+	ISBN       ISBN
 	// Edition is the book's edition facts as the file has them (normalized, see Edition), the
 	// other trackers' ids among them, which an import matches books on.
 	Edition Edition `json:",omitzero"`
@@ -129,12 +133,24 @@ func (r ImportRow) People() []Contributor {
 	cs := r.Contributors
 	if len(cs) == 0 {
 		cs = contributorsOf(r.Author)
-		for _, o := range r.OtherAuthors {
+		for i, o := range r.OtherAuthors {
+			// A list split on its commas splits "Martin Luther King, Jr." too.
+			if i > 0 && isSuffix(strings.TrimSpace(o)) {
+				continue
+			}
+			if i+1 < len(r.OtherAuthors) && isSuffix(strings.TrimSpace(r.OtherAuthors[i+1])) {
+				o += ", " + strings.TrimSpace(r.OtherAuthors[i+1])
+			}
 			cs = append(cs, contributorsOf(o)...)
 		}
 	}
 	if len(cs) > MaxContributors {
 		cs = cs[:MaxContributors]
+	}
+	if sortName := strings.Join(strings.Fields(r.AuthorSort), " "); sortName != "" && len(r.Contributors) == 0 && len(cs) > 0 &&
+		len(contributorsOf(r.Author)) == 1 && len([]rune(sortName)) <= MaxAuthorNameLen {
+		cs = slices.Clone(cs)
+		cs[0].SortName = sortName
 	}
 	return cs
 }

@@ -183,9 +183,14 @@ func TestExportJSON(t *testing.T) {
 			Position int    `json:"position"`
 		} `json:"shelves"`
 		Books []struct {
-			ID           int64         `json:"id"`
-			Title        string        `json:"title"`
-			Author       string        `json:"author"`
+			ID           int64  `json:"id"`
+			Title        string `json:"title"`
+			Author       string `json:"author"`
+			Contributors []struct {
+				Name     string `json:"name"`
+				SortName string `json:"sort_name"`
+				Role     string `json:"role"`
+			} `json:"contributors"`
 			Genre        string        `json:"genre"`
 			Status       string        `json:"status"`
 			Pages        *int          `json:"pages"`
@@ -227,6 +232,9 @@ func TestExportJSON(t *testing.T) {
 		t.Fatalf("books = %+v, want the reader's 2", doc.Books)
 	}
 	d := doc.Books[0]
+	if len(d.Contributors) != 1 || d.Contributors[0].Name != "Frank Herbert" || d.Contributors[0].SortName != "Herbert, Frank" || d.Contributors[0].Role != "author" {
+		t.Errorf("contributors %+v, want Frank Herbert filed under Herbert, Frank", d.Contributors)
+	}
 	if d.ID != b.ID || d.Title != "Dune" || d.Author != "Frank Herbert" || d.Genre != "SF" || d.Status != "read" ||
 		d.Pages == nil || *d.Pages != 400 || d.Rating == nil || *d.Rating != 4.5 || d.Notes != b.Notes ||
 		d.ISBN == nil || *d.ISBN != "9780441013593" || d.CreatedAt.IsZero() || d.UpdatedAt.IsZero() {

@@ -806,7 +806,10 @@ func TestImportRoundTrip(t *testing.T) {
 	_, err = series.AddBook(ctx, a.reader.ID, emma.ID, data.SeriesRef{Name: "Austen Novels", Position: "0.5"})
 	must(err)
 	a.create("Not a Series (Really, #2)", "Some One", "")
-	a.create("Ulysses", "James Joyce", "")
+	// Contributors in order, with roles, and a sort name the reader corrected.
+	a.create("Ulysses", "James Joyce, Jim Norton (narrator)", "")
+	_, err = a.db.Authors().SetSortName(ctx, a.reader.ID, a.authorNamed("Jim Norton"), "Norton, Jim (actor)")
+	must(err)
 	rt := a.create("Read Twice", "Some Author", "")
 	_, err = reading.SetStatus(ctx, a.reader.ID, rt.ID, data.StatusRead, day("2022-05-05"))
 	must(err)
@@ -853,6 +856,9 @@ func TestImportRoundTrip(t *testing.T) {
 	}
 	if !strings.Contains(file, `"series":[{"name":"Dune Chronicles","position":"1"},{"name":"Great Books"}]`) {
 		t.Errorf("no series in\n%.2000s", file)
+	}
+	if !strings.Contains(file, `"author":"James Joyce, Jim Norton (narrator)","contributors":[{"name":"James Joyce","sort_name":"Joyce, James","role":"author"},{"name":"Jim Norton","sort_name":"Norton, Jim (actor)","role":"narrator"}]`) {
+		t.Errorf("no contributors in\n%.3000s", file)
 	}
 	if !strings.Contains(file, `"started_on":null`) {
 		t.Errorf("no unknown start written as null in\n%s", file)

@@ -34,9 +34,12 @@ type jsonShelf struct {
 // jsonBook is one book of the export.
 type jsonBook struct {
 	// ID is the book's id in the library it was exported from; an import does not keep it.
-	ID           int64             `json:"id"`
-	Title        string            `json:"title"`
-	Author       string            `json:"author"`
+	ID     int64  `json:"id"`
+	Title  string `json:"title"`
+	Author string `json:"author"`
+	// Contributors are the book's authors and contributors in order: the author text above is
+	// theirs, as the library shows it.
+	Contributors []jsonContributor `json:"contributors,omitempty"`
 	Genre        string            `json:"genre"`
 	Status       string            `json:"status"`
 	Pages        *int              `json:"pages"`
@@ -61,6 +64,14 @@ type jsonBook struct {
 type jsonSeries struct {
 	Name     string `json:"name"`
 	Position string `json:"position,omitempty"`
+}
+
+// jsonContributor is one of a book's contributors: the name, the name the library files them
+// under, and the role (author, translator, editor, illustrator or narrator).
+type jsonContributor struct {
+	Name     string `json:"name"`
+	SortName string `json:"sort_name"`
+	Role     string `json:"role"`
 }
 
 // jsonEdition is a book's edition facts, each absent when not known: years before Christ are
@@ -155,6 +166,9 @@ func newJSONBook(b data.ExportBook) jsonBook {
 	}
 	if out.Shelves == nil {
 		out.Shelves = []string{}
+	}
+	for _, c := range b.Contributors {
+		out.Contributors = append(out.Contributors, jsonContributor{Name: c.Name, SortName: c.SortName, Role: string(c.Role)})
 	}
 	if b.Pages > 0 {
 		out.Pages = &b.Pages

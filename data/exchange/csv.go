@@ -286,6 +286,13 @@ func goodreadsRow(b *rowBuilder, t table, record []string) {
 	b.row.Title, b.row.Author = b.seriesTitle(t, title, record), author
 	extra, _ := get("Additional Authors")
 	b.row.OtherAuthors = splitList(extra)
+	// Author l-f is kept when it files the author otherwise than Bookcase would (data.SortName):
+	// "García Márquez, Gabriel" where Bookcase reads the name alone.
+	// Goodreads writes a one-word name with a comma after it ("Homer, ").
+	lf, _ := get("Author l-f")
+	if lf = strings.TrimRight(strings.Join(strings.Fields(lf), " "), ", "); lf != "" && lf != data.SortName(strings.TrimSpace(author)) {
+		b.row.AuthorSort = lf
+	}
 
 	isbn13, col13 := get("ISBN13")
 	isbn10, col10 := get("ISBN")
@@ -434,6 +441,10 @@ func storyGraphRow(b *rowBuilder, t table, record []string) {
 			b.row.OtherAuthors = list[1:]
 		}
 	}
+	// Contributors other than the authors, each with its role in parentheses ("Ann Goldstein
+	// (Translator)"), follow them.
+	contributors, _ := get("Contributors")
+	b.row.OtherAuthors = append(b.row.OtherAuthors, splitList(contributors)...)
 
 	// ISBN/UID holds StoryGraph's own id for a book without an ISBN: only something that looks
 	// like an ISBN is checked as one; the rest, when it reads as an id, is kept as the book's

@@ -115,14 +115,14 @@ func TestParseStoryGraph(t *testing.T) {
 			Status: data.StatusReading, DateAdded: day("2023-03-01"), Edition: data.Edition{StoryGraphID: "b5c8a0f1-uid"},
 		},
 		{
-			Line: 5, Title: "Some Slog", Author: "An Author", Rating: 5, Status: data.StatusDNF, DateAdded: day("2023-04-01"),
+			Line: 5, Title: "Some Slog", Author: "An Author", OtherAuthors: []string{"Translator Person (Translator)"}, Rating: 5, Status: data.StatusDNF, DateAdded: day("2023-04-01"),
 		},
 	})
 }
 
 func TestParseBookcaseCSV(t *testing.T) {
 	checkRows(t, parseFile(t, "bookcase.csv"), exchange.FormatGoodreads, []exchange.Row{{
-		Line: 2, Title: "=HYPERLINK(x)", Author: "-dash author", Rating: 6, Status: data.StatusDNF,
+		Line: 2, Title: "=HYPERLINK(x)", Author: "-dash author", AuthorSort: "author, '-dash", Rating: 6, Status: data.StatusDNF,
 		Shelves: []string{"+plus shelf"}, Notes: "@mention\nsecond line", DateAdded: day("2024-01-02"),
 	}})
 }

@@ -141,12 +141,13 @@ func goodreadsRecord(b data.ExportBook) []string {
 		return strconv.Itoa(y) // a number: a leading minus is no formula
 	}
 	e := b.Edition
+	author, authorLF, additional := goodreadsAuthors(b)
 	return []string{
 		e.GoodreadsID,
 		safeCell(data.JoinSeriesTitle(b.Title, b.Series)),
-		safeCell(b.Author),
-		safeCell(authorLastFirst(b.Author)),
-		"",
+		safeCell(author),
+		safeCell(authorLF),
+		safeCell(additional),
 		isbn10,
 		isbn13,
 		rating,
@@ -190,14 +191,33 @@ func goodreadsShelf(st data.Status) string {
 	}
 }
 
-// authorLastFirst writes an author's name as Goodreads' "Author l-f" does: the last word first
-// ("Herbert, Frank"). Like Goodreads, it does not know which words make up a family name.
-func authorLastFirst(author string) string {
-	i := strings.LastIndexByte(author, ' ')
-	if i < 0 {
-		return author
+// goodreadsAuthors writes a book's contributors in Goodreads' three columns: the first author's
+// name (Author) and sort name (Author l-f), and the others (Additional Authors), separated by
+// commas, each role but author in parentheses, which an import reads back. A book without
+// contributors (none made yet) writes its author text, filed by data.SortName.
+func goodreadsAuthors(b data.ExportBook) (author, lastFirst, additional string) {
+	if len(b.Contributors) == 0 {
+		return b.Author, data.SortName(b.Author), ""
 	}
-	return author[i+1:] + ", " + author[:i]
+	first := 0
+	for i, c := range b.Contributors {
+		if c.Role == data.RoleAuthor {
+			first = i
+			break
+		}
+	}
+	rest := make([]data.Contributor, 0, len(b.Contributors)-1)
+	for i, c := range b.Contributors {
+		if i != first {
+			rest = append(rest, c)
+		}
+	}
+	lead := b.Contributors[first]
+	author = lead.Name
+	if lead.Role != data.RoleAuthor {
+		author = data.FormatContributors([]data.Contributor{lead})
+	}
+	return author, lead.SortName, data.FormatContributors(rest)
 }
 
 // safeCell neutralises a cell that a spreadsheet would run as a formula (CSV injection): one that

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bookcase/bookcase/data"
 )
@@ -211,6 +212,7 @@ func nextLine(dec *json.Decoder, lc *lineCounter) int {
 func jsonRow(b *rowBuilder, jb jsonBook) {
 	b.row.Title, b.row.Author, b.row.Genre = b.cell("title", jb.Title), b.cell("author", jb.Author), b.cell("genre", jb.Genre)
 	b.row.Notes = strings.TrimSpace(b.cell("notes", jb.Notes))
+	b.row.Contributors = jsonContributors(b, jb.Contributors)
 	if jb.Status != "" {
 		st, err := data.ParseStatus(jb.Status)
 		if err != nil {
@@ -353,4 +355,38 @@ func (b *rowBuilder) readThrough(rt jsonReadThrough) {
 		out.StoppedAtPage = *rt.StoppedAtPage
 	}
 	b.row.ReadThroughs = append(b.row.ReadThroughs, out)
+}
+
+// jsonContributors reads a book's contributors, with their sort names and roles; a name empty or
+// too long, an unknown role, or too many of them are the row's problems.
+func jsonContributors(b *rowBuilder, in []jsonContributor) []data.Contributor {
+	if len(in) == 0 {
+		return nil
+	}
+	if len(in) > data.MaxContributors {
+		b.problem("contributors", strconv.Itoa(len(in)), "A book can have at most "+strconv.Itoa(data.MaxContributors)+" contributors.")
+		return nil
+	}
+	out := make([]data.Contributor, 0, len(in))
+	for _, jc := range in {
+		name := strings.Join(strings.Fields(b.cell("contributors", jc.Name)), " ")
+		sortName := strings.Join(strings.Fields(b.cell("contributors", jc.SortName)), " ")
+		role, ok := data.ParseRole(jc.Role)
+		if strings.TrimSpace(jc.Role) == "" {
+			role, ok = data.RoleAuthor, true
+		}
+		switch {
+		case name == "" || utf8.RuneCountInString(name) > data.MaxAuthorNameLen:
+			b.problem("contributors", jc.Name, "A contributor's name is from 1 to "+strconv.Itoa(data.MaxAuthorNameLen)+" characters.")
+			return nil
+		case !ok:
+			b.problem("contributors", jc.Role, "This is not a role: author, translator, editor, illustrator or narrator.")
+			return nil
+		}
+		if sortName == "" || utf8.RuneCountInString(sortName) > data.MaxAuthorNameLen {
+			sortName = data.SortName(name)
+		}
+		out = append(out, data.Contributor{Name: name, SortName: sortName, Role: role})
+	}
+	return out
 }
