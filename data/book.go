@@ -28,9 +28,14 @@ type Book struct {
 	// when the reader has not said.
 	Pages  int    `db:"pages"`
 	Rating Rating `db:"rating"`
-	// Notes are the reader's private notes, possibly several lines.
+	// Notes are the reader's private notes, possibly several lines: shown to no one else, and
+	// exported as Goodreads' Private Notes, never as a review.
 	Notes string `db:"notes"`
-	ISBN  ISBN   `db:"isbn"`
+	// Review is what the reader would share of the book, possibly several lines; Spoiler says
+	// it gives the story away.
+	Review  string `db:"review"`
+	Spoiler bool   `db:"review_spoiler"`
+	ISBN    ISBN   `db:"isbn"`
 	// FinishedOn is the date (YYYY-MM-DD) the reader last finished the book, or "" if never.
 	FinishedOn string `db:"finished_on"`
 	// The latest progress update of the open read-through, if any, as the triggers of migration

@@ -34,7 +34,7 @@ type BookPage struct {
 
 // bookColumns are the columns of a Book; NULL pages, rating and ISBN read as their zero values.
 const bookColumns = `id, title, author, genre, created_at, updated_at, status, format,
-	COALESCE(pages, 0) AS pages, COALESCE(rating, 0) AS rating, notes, COALESCE(isbn, '') AS isbn,
+	COALESCE(pages, 0) AS pages, COALESCE(rating, 0) AS rating, notes, review, review_spoiler, COALESCE(isbn, '') AS isbn,
 	COALESCE(CAST(finished_on AS TEXT), '') AS finished_on, progress_page, progress_percent, progress_at,
 	COALESCE((SELECT c.hash FROM covers c WHERE c.book_id = books.id), '') AS cover`
 

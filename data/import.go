@@ -53,15 +53,21 @@ type ImportRow struct {
 	// Edition is the book's edition facts as the file has them (normalized, see Edition), the
 	// other trackers' ids among them, which an import matches books on.
 	Edition Edition `json:",omitzero"`
-	// Pages is 0 when the file does not say.
+	// Format is the book's format, "" for the default (a paperback, or as it was on an
+	// update); Pages its length in the format's unit (minutes for an audiobook), 0 when the
+	// file does not say.
+	Format Format `json:",omitempty"`
 	Pages  int
 	Rating Rating
 	Status Status
 	// Shelves are the book's shelves other than the reading-status ones, normalized
 	// (NormalizeShelfName) and without duplicates (ignoring case), in file order.
 	Shelves []string
-	// Notes are the review and the private notes, joined by a blank line.
+	// Notes are the private notes; Review what the reader would share (Goodreads' My Review,
+	// StoryGraph's Review), Spoiler whether it gives the story away.
 	Notes     string
+	Review    string `json:",omitempty"`
+	Spoiler   bool   `json:",omitempty"`
 	DateAdded *time.Time
 	// DateUpdated is when the book was last changed (Bookcase JSON only).
 	DateUpdated *time.Time
@@ -707,6 +713,15 @@ func CheckImportRow(r ImportRow) []ImportProblem {
 		}, r.Notes)
 		problems = append(problems, ImportProblem{Line: line, Column: "Notes", Value: short(shown), Message: msg})
 	}
+	if msg := checkLongText(r.Review, "Review", false); msg != "" {
+		shown := strings.Map(func(r rune) rune {
+			if notNotesText(r) {
+				return '\uFFFD'
+			}
+			return r
+		}, r.Review)
+		problems = append(problems, ImportProblem{Line: line, Column: "Review", Value: short(shown), Message: msg})
+	}
 	if r.Edition == (Edition{}) {
 		// Nothing to check.
 	} else if _, err := r.Edition.Validate(time.Now()); err != nil {
@@ -804,10 +819,10 @@ func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 		query string
 	}{
 		{&im.insertBook, `
-			INSERT INTO books (owner_id, title, author, genre, status, pages, rating, notes, isbn, created_at, updated_at, pending_import)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			INSERT INTO books (owner_id, title, author, genre, status, format, pages, rating, notes, review, review_spoiler, isbn, created_at, updated_at, pending_import)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&im.updateBook, `
-			UPDATE books SET genre = ?, status = ?, pages = ?, rating = ?, notes = ?, isbn = ?, updated_at = ?
+			UPDATE books SET genre = ?, status = ?, format = COALESCE(?, format), pages = ?, rating = ?, notes = ?, review = ?, review_spoiler = ?, isbn = ?, updated_at = ?
 			WHERE id = ? AND owner_id = ?`},
 		{&im.insertRead, `
 			INSERT INTO read_throughs (book_id, started_on, finished_on, outcome, stopped_at_page)
@@ -917,8 +932,8 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 			updated = r.DateUpdated.UTC()
 		}
 		res, err := im.insertBook.ExecContext(ctx,
-			im.owner, in.Title, in.Author, in.Genre, in.Status, nullInt(r.Pages), nullInt(int(r.Rating)), r.Notes,
-			nullString(string(r.ISBN)), created, updated, im.marker)
+			im.owner, in.Title, in.Author, in.Genre, in.Status, rowFormat(r), nullInt(r.Pages), nullInt(int(r.Rating)), r.Notes,
+			r.Review, r.Spoiler && r.Review != "", nullString(string(r.ISBN)), created, updated, im.marker)
 		if err != nil {
 			return err
 		}
@@ -972,7 +987,8 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 // the row gives (keeping those it does not).
 func (im *importer) update(ctx context.Context, id int64, in BookInput, r ImportRow) error {
 	if _, err := im.updateBook.ExecContext(ctx,
-		in.Genre, in.Status, nullInt(r.Pages), nullInt(int(r.Rating)), r.Notes, nullString(string(r.ISBN)), im.db.now(), id, im.owner); err != nil {
+		in.Genre, in.Status, nullString(string(r.Format)), nullInt(r.Pages), nullInt(int(r.Rating)), r.Notes, r.Review, r.Spoiler && r.Review != "",
+		nullString(string(r.ISBN)), im.db.now(), id, im.owner); err != nil {
 		return err
 	}
 	if err := im.cover(ctx, id, r); err != nil {
@@ -1002,6 +1018,14 @@ func (im *importer) update(ctx context.Context, id int64, in BookInput, r Import
 	}
 	_, err = im.putEdition.ExecContext(ctx, editionArgs(id, Edition(had.editionRow).merged(edition), im.db.now())...)
 	return err
+}
+
+// rowFormat is the format of the book a row makes: a paperback unless the file says.
+func rowFormat(r ImportRow) Format {
+	if r.Format == "" {
+		return FormatPaperback
+	}
+	return r.Format
 }
 
 // series puts book id in the row's series, at their positions (a book already in one moves to

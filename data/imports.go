@@ -294,6 +294,8 @@ type RowFix struct {
 	// The dates are year/month/day (or year-month-day), empty for unknown; Shelves is a
 	// comma-separated list; ReadCount a whole number, empty for 0.
 	DateAdded, DateStarted, DateRead, Shelves, Notes, ReadCount string
+	// Review is the review; its spoiler flag stays the row's.
+	Review string
 	// Series are the book's series as one line (FormatSeriesList): "The Expanse, #1; Other".
 	Series string
 	// KeepTitle puts the series back at the end of the title, as the file had them, instead of
@@ -323,7 +325,7 @@ func (r ImportRow) AsFix() RowFix {
 	fix := RowFix{
 		Title: r.Title, Author: r.Author, Genre: r.Genre, Status: string(r.Status), ISBN: string(r.ISBN), Pages: whole(r.Pages),
 		DateAdded: date(r.DateAdded), DateStarted: date(r.DateStarted), DateRead: date(r.DateRead),
-		Shelves: strings.Join(r.Shelves, ", "), Notes: r.Notes, ReadCount: whole(r.ReadCount),
+		Shelves: strings.Join(r.Shelves, ", "), Notes: r.Notes, ReadCount: whole(r.ReadCount), Review: r.Review,
 		Series: FormatSeriesList(r.Series),
 	}
 	if r.Rating > 0 {
@@ -402,6 +404,10 @@ func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFi
 	if msg := checkNotes(notes); msg != "" {
 		v.add("notes", msg)
 	}
+	review := normalizeNotes(fix.Review)
+	if msg := checkLongText(review, "Review", false); msg != "" {
+		v.add("review", msg)
+	}
 	readCount := 0
 	if s := strings.TrimSpace(fix.ReadCount); s != "" {
 		n, err := strconv.Atoi(s)
@@ -433,6 +439,7 @@ func (s *ImportStore) Fix(ctx context.Context, owner, id int64, n int, fix RowFi
 	row.Series = series
 	row.Title, row.Author, row.Genre, row.Status, row.ISBN, row.Pages, row.Rating = in.Title, in.Author, in.Genre, in.Status, isbn, pages, rating
 	row.DateAdded, row.DateStarted, row.DateRead, row.Shelves, row.Notes, row.ReadCount = added, started, read, shelves, notes, readCount
+	row.Review = review
 	classes, err := s.db.Classify(ctx, owner, []ImportRow{row})
 	if err != nil {
 		return ImportRow{}, err

@@ -32,8 +32,6 @@ const (
 	msgPageTooLarge   = "Page numbers go up to 100000."
 	msgPercentRange   = "A percentage is from 0 to 100."
 	msgPages          = "Pages must be a whole number from 1 to 100000."
-	msgNotesInvalid   = "Notes contain characters that are not valid text."
-	msgNotesControl   = "Notes may not contain control characters or text-direction overrides."
 	msgDateRange      = "Enter a date between the years 1 and 9999."
 	msgStartFuture    = "The start date cannot be in the future."
 	msgFinishFuture   = "The finish date cannot be in the future."
@@ -128,7 +126,11 @@ type DetailsInput struct {
 	Pages  string
 	Rating string
 	Notes  string
-	ISBN   string
+	// Review is the review as typed, and Spoiler whether it gives the story away; nil Review
+	// keeps the review and its spoiler flag as they are (a form without them).
+	Review  *string
+	Spoiler bool
+	ISBN    string
 }
 
 // ParseProgress reads a progress update as the reader types it: a page ("123") or a percentage
@@ -749,6 +751,13 @@ func (s *ReadingStore) SetDetails(ctx context.Context, owner, id int64, in Detai
 	if msg := checkNotes(notes); msg != "" {
 		v.add("notes", msg)
 	}
+	var review string
+	if in.Review != nil {
+		review = normalizeNotes(*in.Review)
+		if msg := checkLongText(review, "Review", false); msg != "" {
+			v.add("review", msg)
+		}
+	}
 
 	var b Book
 	err = s.db.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -774,13 +783,19 @@ func (s *ReadingStore) SetDetails(ctx context.Context, owner, id int64, in Detai
 		if err := changeFormat(ctx, tx, b, format, false); err != nil {
 			return err
 		}
+		if in.Review == nil {
+			review, in.Spoiler = b.Review, b.Spoiler
+		}
+		if review == "" {
+			in.Spoiler = false // a spoiler warning on no review warns of nothing
+		}
 		return tx.GetContext(ctx, &b, `
-			UPDATE books SET pages = ?, rating = ?, notes = ?, isbn = ?, updated_at = ?
+			UPDATE books SET pages = ?, rating = ?, notes = ?, review = ?, review_spoiler = ?, isbn = ?, updated_at = ?
 			WHERE id = ?
 			RETURNING `+bookColumns,
 			sql.NullInt64{Int64: int64(pages), Valid: pages > 0},
 			sql.NullInt64{Int64: int64(rating), Valid: rating > 0},
-			notes,
+			notes, review, in.Spoiler,
 			sql.NullString{String: string(isbn), Valid: isbn != ""},
 			s.db.now(), b.ID)
 	})
@@ -798,14 +813,22 @@ func normalizeNotes(s string) string {
 // checkNotes returns why normalized notes cannot be kept, or "" when they can. Line breaks and
 // tabs are text; other control characters are not, and a direction override left open reorders
 // the rest of the page's line wherever the notes are shown.
-func checkNotes(notes string) string {
-	switch n := utf8.RuneCountInString(notes); {
-	case !utf8.ValidString(notes):
-		return msgNotesInvalid
-	case strings.ContainsFunc(notes, notNotesText):
-		return msgNotesControl
+func checkNotes(notes string) string { return checkLongText(notes, "Notes", true) }
+
+// checkLongText is checkNotes for any text of several lines, named label ("Notes", "Review"),
+// a plural or not.
+func checkLongText(text, label string, plural bool) string {
+	contains, has := " contains", "it has"
+	if plural {
+		contains, has = " contain", "they have"
+	}
+	switch n := utf8.RuneCountInString(text); {
+	case !utf8.ValidString(text):
+		return label + contains + " characters that are not valid text."
+	case strings.ContainsFunc(text, notNotesText):
+		return label + " may not contain control characters or text-direction overrides."
 	case n > MaxNotesLen:
-		return "Notes must be at most " + strconv.Itoa(MaxNotesLen) + " characters (they have " + strconv.Itoa(n) + ")."
+		return label + " must be at most " + strconv.Itoa(MaxNotesLen) + " characters (" + has + " " + strconv.Itoa(n) + ")."
 	}
 	return ""
 }

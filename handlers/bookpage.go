@@ -62,15 +62,17 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	v := bookView(b)
 	v.Added = b.CreatedAt.Format("2 January 2006")
 	d := views.BookDetail{
-		Book:   v,
-		Status: b.Status.Label(),
-		Format: b.Format.Label(),
-		Length: data.FormatLength(b.Pages, b.Format),
-		Rating: b.Rating.String(),
-		Notes:  b.Notes,
-		ISBN:   b.ISBN.String(),
+		Book:    v,
+		Status:  b.Status.Label(),
+		Format:  b.Format.Label(),
+		Length:  data.FormatLength(b.Pages, b.Format),
+		Rating:  b.Rating.String(),
+		Notes:   b.Notes,
+		Review:  b.Review,
+		Spoiler: b.Spoiler,
+		ISBN:    b.ISBN.String(),
 		Details: views.DetailsForm{Format: string(b.Format), Pages: data.FormatLength(b.Pages, b.Format),
-			Rating: b.Rating.String(), Notes: b.Notes, ISBN: b.ISBN.String()},
+			Rating: b.Rating.String(), Review: b.Review, Spoiler: b.Spoiler, Notes: b.Notes, ISBN: b.ISBN.String()},
 		Cover:        views.NewCoverView(b.Title, b.Cover),
 		Edition:      editionFacts(edition),
 		EditionForm:  editionForm(edition.Input(), nil),
@@ -223,7 +225,7 @@ func (s *Server) setBookShelves(c *fiber.Ctx) error {
 	return s.bookSaved(c, b, views.BookShelvesUpdated)
 }
 
-// setDetails saves the format, length, rating, notes and ISBN of a book; a bad field re-renders the page
+// setDetails saves the format, length, rating, review, private notes and ISBN of a book; a bad field re-renders the page
 // with what was typed and a message beside each bad field.
 func (s *Server) setDetails(c *fiber.Ctx) error {
 	id, err := bookID(c)
@@ -232,7 +234,13 @@ func (s *Server) setDetails(c *fiber.Ctx) error {
 	}
 	// Copied: the values outlive the handler's buffers when they are rendered back.
 	field := func(name string) string { return strings.Clone(c.FormValue(name)) }
-	in := data.DetailsInput{Format: field("format"), Pages: field("pages"), Rating: field("rating"), Notes: field("notes"), ISBN: field("isbn")}
+	in := data.DetailsInput{Format: field("format"), Pages: field("pages"), Rating: field("rating"), Notes: field("notes"), ISBN: field("isbn"),
+		Spoiler: c.FormValue("spoiler") != ""}
+	// A form without the review (an older page) keeps it.
+	if c.Context().PostArgs().Has("review") {
+		review := field("review")
+		in.Review = &review
+	}
 	b, err := s.reading.SetDetails(c.UserContext(), owner(c), id, in)
 	var verr *data.ValidationError
 	if errors.As(err, &verr) {
@@ -245,7 +253,12 @@ func (s *Server) setDetails(c *fiber.Ctx) error {
 			if format == "" {
 				format = string(b.Format)
 			}
-			d.Details = views.DetailsForm{Format: format, Pages: in.Pages, Rating: strings.TrimSpace(in.Rating), Notes: in.Notes, ISBN: in.ISBN, Errors: verr.Fields}
+			review, spoiler := b.Review, b.Spoiler
+			if in.Review != nil {
+				review, spoiler = *in.Review, in.Spoiler
+			}
+			d.Details = views.DetailsForm{Format: format, Pages: in.Pages, Rating: strings.TrimSpace(in.Rating),
+				Review: review, Spoiler: spoiler, Notes: in.Notes, ISBN: in.ISBN, Errors: verr.Fields}
 		})
 	}
 	if err != nil {

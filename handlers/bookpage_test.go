@@ -235,6 +235,54 @@ func TestSetDetails(t *testing.T) {
 			}
 		})
 	}
+	// The review and the private notes are two fields, both shown on the page under their own
+	// headings; a bad review answers 422 beside it and keeps what was typed, nothing saved.
+	for _, m := range modes {
+		t.Run("Review"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			b := a.create("Dune", "Frank Herbert", "")
+			a.get(plain, bookPath(b.ID))
+			in := url.Values{"review": {"Paul <b>wins</b>.\nThe end."}, "spoiler": {"on"}, "notes": {"Lent to Ann"}}
+			res := a.do(m, http.MethodPost, bookPath(b.ID, "details"), in)
+			if !m.htmx {
+				res.wantRedirect(t, bookPath(b.ID))
+				res = a.get(plain, bookPath(b.ID))
+			}
+			res.wantStatus(t, http.StatusOK)
+			got := a.stored(b.ID)
+			if got.Review != "Paul <b>wins</b>.\nThe end." || !got.Spoiler || got.Notes != "Lent to Ann" {
+				t.Errorf("stored review %q, spoiler %v, notes %q", got.Review, got.Spoiler, got.Notes)
+			}
+			doc := a.get(plain, bookPath(b.ID)).page(t)
+			wantText(t, one(t, doc, `[data-testid="review"]`), "Paul <b>wins</b>. The end.")
+			one(t, doc, `[data-testid="spoiler"]`)
+			wantText(t, one(t, doc, `[data-testid="notes"]`), "Lent to Ann")
+			wantText(t, one(t, doc, "#field-review"), "Paul <b>wins</b>. The end.")
+			one(t, doc, "#field-spoiler[checked]")
+
+			// Unticked, the spoiler warning goes; the review stays.
+			a.do(m, http.MethodPost, bookPath(b.ID, "details"), url.Values{"review": {"Spice."}, "notes": {"Lent to Ann"}})
+			if got := a.stored(b.ID); got.Review != "Spice." || got.Spoiler {
+				t.Errorf("stored review %q, spoiler %v; want no spoiler", got.Review, got.Spoiler)
+			}
+			none(t, a.get(plain, bookPath(b.ID)).page(t), `[data-testid="spoiler"]`)
+
+			res = a.do(m, http.MethodPost, bookPath(b.ID, "details"), url.Values{"review": {"Bad\x1b[2J"}, "spoiler": {"on"}, "notes": {"changed"}})
+			res.wantStatus(t, http.StatusUnprocessableEntity)
+			if m.htmx {
+				doc = res.parts(t)
+			} else {
+				doc = res.page(t)
+			}
+			wantText(t, one(t, doc, "#field-review-error"), "Review may not contain control characters or text-direction overrides.")
+			wantAttr(t, one(t, doc, "#field-review"), "aria-invalid", "true")
+			one(t, doc, "#field-spoiler[checked]")
+			wantText(t, one(t, doc, "#field-notes"), "changed")
+			if got := a.stored(b.ID); got.Review != "Spice." || got.Notes != "Lent to Ann" {
+				t.Errorf("after a bad review: stored %q, %q; want unchanged", got.Review, got.Notes)
+			}
+		})
+	}
 	t.Run("ErrCSRF", func(t *testing.T) {
 		a := newTestApp(t)
 		b := a.create("Dune", "Frank Herbert", "")

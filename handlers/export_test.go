@@ -193,9 +193,13 @@ func TestExportJSON(t *testing.T) {
 			} `json:"contributors"`
 			Genre        string        `json:"genre"`
 			Status       string        `json:"status"`
+			Format       string        `json:"format"`
 			Pages        *int          `json:"pages"`
+			Minutes      *int          `json:"minutes"`
 			Rating       *float64      `json:"rating"`
 			Notes        string        `json:"notes"`
+			Review       string        `json:"review"`
+			Spoiler      bool          `json:"spoiler"`
 			ISBN         *string       `json:"isbn"`
 			CreatedAt    time.Time     `json:"created_at"`
 			UpdatedAt    time.Time     `json:"updated_at"`

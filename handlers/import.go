@@ -509,6 +509,7 @@ func (s *Server) fixImportRow(c *fiber.Ctx) error {
 		ISBN: c.FormValue("isbn"), Pages: c.FormValue("pages"), Rating: c.FormValue("rating"),
 		DateAdded: c.FormValue("dateAdded"), DateStarted: c.FormValue("dateStarted"), DateRead: c.FormValue("dateRead"),
 		Shelves: c.FormValue("shelves"), Notes: c.FormValue("notes"), ReadCount: c.FormValue("readCount"),
+		Review: c.FormValue("review"),
 		Series: c.FormValue("series"), KeepTitle: c.FormValue("keepTitle") != "",
 	}
 	row, err := s.imports.Fix(c.UserContext(), owner(c), id, n, fix)

@@ -372,7 +372,7 @@ func TestImportReview(t *testing.T) {
 		wantText(t, one(t, doc, `[data-count="new"]`), "1")
 		for n, want := range map[string]string{
 			"1": "Title needs at least one visible character.",
-			"2": "Notes may not contain control characters or text-direction overrides.",
+			"2": "Review may not contain control characters or text-direction overrides.",
 			"3": "Enter a date between the years 1 and 9999.",
 		} {
 			if got := squash(one(t, doc, `tr[data-n="`+n+`"] [data-testid="import-problem"]`).Text()); !strings.HasSuffix(got, want) {
@@ -762,7 +762,16 @@ func TestImportRoundTrip(t *testing.T) {
 		return d
 	}
 	dune := a.create("Dune", "Frank Herbert", "Science fiction")
-	_, err = reading.SetDetails(ctx, a.reader.ID, dune.ID, data.DetailsInput{Pages: "658", Rating: "4.5", Notes: "Spice.\nWorms.", ISBN: "9780441013593"})
+	review := "The desert planet.\nPaul lives."
+	_, err = reading.SetDetails(ctx, a.reader.ID, dune.ID, data.DetailsInput{Pages: "658", Rating: "4.5", Notes: "Spice.\nWorms.", ISBN: "9780441013593",
+		Review: &review, Spoiler: true})
+	must(err)
+	// An audiobook, its length and progress in minutes.
+	piranesi, err := a.books.Create(ctx, a.reader.ID, data.BookInput{Title: "Piranesi", Author: "Susanna Clarke", Format: data.FormatAudiobook, Status: data.StatusReading})
+	must(err)
+	_, err = reading.SetDetails(ctx, a.reader.ID, piranesi.ID, data.DetailsInput{Pages: "8:05"})
+	must(err)
+	_, err = reading.RecordProgress(ctx, a.reader.ID, piranesi.ID, data.ProgressInput{Page: 125})
 	must(err)
 	_, err = reading.SetStatus(ctx, a.reader.ID, dune.ID, data.StatusReading, day("2024-01-02"))
 	must(err)
@@ -849,10 +858,13 @@ func TestImportRoundTrip(t *testing.T) {
 	b.signIn(b.addUser("newcomer"))
 	id := b.uploaded("bookcase.json", []byte(file))
 	doc := b.get(plain, importURL(id)).page(t)
-	wantText(t, one(t, doc, `[data-count="new"]`), "6")
+	wantText(t, one(t, doc, `[data-count="new"]`), "7")
 	b.do(plain, http.MethodPost, importURL(id, "/confirm"), url.Values{"onDuplicate": {"skip"}}).wantRedirect(t, importURL(id))
-	if im := b.waitImport(id); im.State != data.ImportDone || im.Created != 6 {
+	if im := b.waitImport(id); im.State != data.ImportDone || im.Created != 7 {
 		t.Fatalf("import = %+v", im)
+	}
+	if !strings.Contains(file, `"format":"audiobook","pages":null,"minutes":485`) || !strings.Contains(file, `"spoiler":true`) {
+		t.Errorf("no audiobook in minutes, or no spoiler, in\n%s", file)
 	}
 	if !strings.Contains(file, `"series":[{"name":"Dune Chronicles","position":"1"},{"name":"Great Books"}]`) {
 		t.Errorf("no series in\n%.2000s", file)

@@ -137,7 +137,9 @@ func TestShareReview(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			a, year := statsReader(t)
 			b := a.create("Solaris", "Stanisław Lem", "SF")
-			if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Notes: "SECRET-NOTE"}); err != nil {
+			// A review beside them: the private notes stay private all the same.
+			shared := "An ocean that thinks."
+			if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Notes: "SECRET-NOTE", Review: &shared}); err != nil {
 				t.Fatal(err)
 			}
 			today := time.Now().UTC()

@@ -58,9 +58,12 @@ type DetailsForm struct {
 	Format string
 	Pages  string
 	Rating string
-	Notes  string
-	ISBN   string
-	Errors map[string]string
+	// Review and Spoiler are the review as typed and its spoiler flag; Notes the private notes.
+	Review  string
+	Spoiler bool
+	Notes   string
+	ISBN    string
+	Errors  map[string]string
 }
 
 // EditionFacts are a book's edition facts as the page shows them, "" for what is not known:
@@ -139,9 +142,13 @@ type BookDetail struct {
 	Status string
 	// Format, Length, Rating, Notes and ISBN are the stored details, for display: the format
 	// in words, the length as a number of pages or a time ("11:42"), "" when not known.
-	Format       string
-	Length       string
-	Rating       string // in stars ("4.5"), or "" when unrated
+	Format string
+	Length string
+	Rating string // in stars ("4.5"), or "" when unrated
+	// Review is what the reader would share, Spoiler whether it gives the story away; Notes
+	// are private.
+	Review       string
+	Spoiler      bool
 	Notes        string
 	ISBN         string
 	Shelves      []ShelfChoice

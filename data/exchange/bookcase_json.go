@@ -42,9 +42,17 @@ type jsonBook struct {
 	Contributors []jsonContributor `json:"contributors,omitempty"`
 	Genre        string            `json:"genre"`
 	Status       string            `json:"status"`
-	Pages        *int              `json:"pages"`
-	Rating       *float64          `json:"rating"`
-	Notes        string            `json:"notes"`
+	// Format is paperback, hardcover, ebook, audiobook or other (absent in exports made before
+	// formats: a paperback). A book's length is Pages, or Minutes for an audiobook.
+	Format  string   `json:"format,omitempty"`
+	Pages   *int     `json:"pages"`
+	Minutes *int     `json:"minutes,omitempty"`
+	Rating  *float64 `json:"rating"`
+	Notes   string   `json:"notes"`
+	// Review is what the reader would share, and Spoiler whether it gives the story away;
+	// notes are private. Both absent when there is no review.
+	Review       string            `json:"review,omitempty"`
+	Spoiler      bool              `json:"spoiler,omitempty"`
 	ISBN         *string           `json:"isbn"`
 	CreatedAt    string            `json:"created_at"`
 	UpdatedAt    string            `json:"updated_at"`
@@ -160,6 +168,7 @@ func (jw *JSONWriter) Close() error {
 func newJSONBook(b data.ExportBook) jsonBook {
 	out := jsonBook{
 		ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Status: string(b.Status), Notes: b.Notes,
+		Review: b.Review, Spoiler: b.Spoiler,
 		CreatedAt: jsonTime(b.CreatedAt), UpdatedAt: jsonTime(b.UpdatedAt), Shelves: b.Shelves,
 		ReadThroughs: make([]jsonReadThrough, len(b.ReadThroughs)),
 		Progress:     make([]jsonProgress, len(b.Progress)),
@@ -170,7 +179,11 @@ func newJSONBook(b data.ExportBook) jsonBook {
 	for _, c := range b.Contributors {
 		out.Contributors = append(out.Contributors, jsonContributor{Name: c.Name, SortName: c.SortName, Role: string(c.Role)})
 	}
-	if b.Pages > 0 {
+	out.Format = string(b.Format)
+	switch {
+	case b.Pages > 0 && b.Format.Timed():
+		out.Minutes = &b.Pages
+	case b.Pages > 0:
 		out.Pages = &b.Pages
 	}
 	if b.Rating > 0 {

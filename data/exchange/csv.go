@@ -311,6 +311,10 @@ func goodreadsRow(b *rowBuilder, t table, record []string) {
 	}
 	b.row.Genre, _ = get(colGenre)
 	b.row.Pages = b.pages(get("Number of Pages"))
+	binding, _ := get("Binding")
+	if b.row.Format = bindingFormat(binding); b.row.Format.Timed() {
+		b.row.Pages = 0 // Goodreads gives an audiobook pages, if anything: no length in time
+	}
 	b.row.DateRead = b.date(get("Date Read"))
 	b.row.DateStarted = b.date(get(colDateStarted))
 	abandoned := b.date(get(colDateAbandoned))
@@ -338,7 +342,10 @@ func goodreadsRow(b *rowBuilder, t table, record []string) {
 
 	review, _ := get("My Review")
 	private, _ := get("Private Notes")
-	b.row.Notes = joinNotes(reviewBreaks.Replace(review), private)
+	spoiler, _ := get("Spoiler")
+	b.row.Review = strings.TrimSpace(reviewBreaks.Replace(review))
+	b.row.Spoiler = b.row.Review != "" && isTrue(spoiler)
+	b.row.Notes = joinNotes(private)
 
 	// Book Id is the book's Goodreads id in Goodreads' export, and in Bookcase's CSV since it has
 	// the Bookcase Language column. Older Bookcase CSVs wrote Bookcase's own ids there, which
@@ -473,8 +480,10 @@ func storyGraphRow(b *rowBuilder, t table, record []string) {
 	}
 	b.row.ReadCount = b.count(get("Read Count"))
 	b.row.Rating = b.quarterRating(get("Star Rating"))
+	format, _ := get("Format")
+	b.row.Format = bindingFormat(format)
 	review, _ := get("Review")
-	b.row.Notes = joinNotes(review)
+	b.row.Review = strings.TrimSpace(review)
 
 	tags, tagsCol := get("Tags")
 	for _, s := range splitList(tags) {

@@ -71,18 +71,18 @@ func show(r exchange.Row) string {
 func TestParseGoodreads24(t *testing.T) {
 	checkRows(t, parseFile(t, "goodreads-24.csv"), exchange.FormatGoodreads, []exchange.Row{
 		{
-			Line: 2, Title: "Dune", Series: []data.SeriesRef{{Name: "Dune", Position: "1"}}, Author: "Frank Herbert", ISBN: "9780441013593", Pages: 658,
+			Line: 2, Title: "Dune", Series: []data.SeriesRef{{Name: "Dune", Position: "1"}}, Author: "Frank Herbert", ISBN: "9780441013593", Pages: 658, Format: data.FormatPaperback,
 			Rating: 10, Status: data.StatusRead, Shelves: []string{"sci-fi", "favorites"},
-			Notes: "Spice!\nWorms.\n\nReread in winter", DateAdded: day("2022-12-01"), DateRead: day("2023-01-15"), ReadCount: 2,
+			Review: "Spice!\nWorms.", Notes: "Reread in winter", DateAdded: day("2022-12-01"), DateRead: day("2023-01-15"), ReadCount: 2,
 			Edition: data.Edition{Publisher: "Ace", Year: 2005, OriginalYear: 1965, GoodreadsID: "234225"},
 		},
 		{
-			Line: 3, Title: "All the Light We Cannot See", Author: "Anthony Doerr", Status: data.StatusWant,
+			Line: 3, Title: "All the Light We Cannot See", Author: "Anthony Doerr", Status: data.StatusWant, Format: data.FormatHardcover,
 			DateAdded: day("2023-03-02"), Edition: data.Edition{Publisher: "Scribner", Year: 2014, OriginalYear: 2014, GoodreadsID: "18143977"},
 		},
 		{
 			Line: 4, Title: "Harry Potter and the Deathly Hallows", Author: "J.K. Rowling", OtherAuthors: []string{"Mary GrandPré"},
-			ISBN: "9780545010221", Pages: 759, Rating: 8, Status: data.StatusReading, Shelves: []string{"kids"},
+			ISBN: "9780545010221", Pages: 759, Rating: 8, Status: data.StatusReading, Shelves: []string{"kids"}, Format: data.FormatHardcover,
 			DateAdded: day("2023-05-05"), ReadCount: 1,
 			Edition: data.Edition{Publisher: "Arthur A. Levine", Year: 2007, OriginalYear: 2007, Copies: 1, GoodreadsID: "136251"},
 		},
@@ -95,8 +95,8 @@ func TestParseGoodreads24(t *testing.T) {
 
 func TestParseGoodreads31(t *testing.T) {
 	checkRows(t, parseFile(t, "goodreads-31.csv"), exchange.FormatGoodreads, []exchange.Row{{
-		Line: 2, Title: "The Hobbit", Author: "J.R.R. Tolkien", ISBN: "9780618260300", Pages: 366, Rating: 8,
-		Status: data.StatusRead, Shelves: []string{"fantasy"}, Notes: "A classic.",
+		Line: 2, Title: "The Hobbit", Author: "J.R.R. Tolkien", ISBN: "9780618260300", Pages: 366, Rating: 8, Format: data.FormatPaperback,
+		Status: data.StatusRead, Shelves: []string{"fantasy"}, Review: "A classic.",
 		DateAdded: day("2012-08-01"), DateRead: day("2012-08-20"), ReadCount: 1,
 		Edition: data.Edition{Publisher: "Houghton Mifflin", Year: 2002, OriginalYear: 1937, Copies: 1, GoodreadsID: "5907"},
 	}})
@@ -105,17 +105,17 @@ func TestParseGoodreads31(t *testing.T) {
 func TestParseStoryGraph(t *testing.T) {
 	checkRows(t, parseFile(t, "storygraph.csv"), exchange.FormatStoryGraph, []exchange.Row{
 		{
-			Line: 2, Title: "Piranesi", Author: "Susanna Clarke", ISBN: "9781635575637", Rating: 9, Status: data.StatusRead,
-			Shelves: []string{"fantasy", "short", "Owned"}, Notes: "Beautiful.\nStrange.",
+			Line: 2, Title: "Piranesi", Author: "Susanna Clarke", ISBN: "9781635575637", Rating: 9, Status: data.StatusRead, Format: data.FormatHardcover,
+			Shelves: []string{"fantasy", "short", "Owned"}, Review: "Beautiful.\nStrange.",
 			DateAdded: day("2023-02-01"), DateStarted: day("2023-02-10"), DateRead: day("2023-02-20"), ReadCount: 2,
 			Edition: data.Edition{Copies: 1},
 		},
 		{
-			Line: 4, Title: "Good Omens", Author: "Terry Pratchett", OtherAuthors: []string{"Neil Gaiman"},
+			Line: 4, Title: "Good Omens", Author: "Terry Pratchett", OtherAuthors: []string{"Neil Gaiman"}, Format: data.FormatPaperback,
 			Status: data.StatusReading, DateAdded: day("2023-03-01"), Edition: data.Edition{StoryGraphID: "b5c8a0f1-uid"},
 		},
 		{
-			Line: 5, Title: "Some Slog", Author: "An Author", OtherAuthors: []string{"Translator Person (Translator)"}, Rating: 5, Status: data.StatusDNF, DateAdded: day("2023-04-01"),
+			Line: 5, Title: "Some Slog", Author: "An Author", OtherAuthors: []string{"Translator Person (Translator)"}, Rating: 5, Status: data.StatusDNF, DateAdded: day("2023-04-01"), Format: data.FormatEbook,
 		},
 	})
 }
@@ -186,7 +186,7 @@ func TestParseQuirks(t *testing.T) {
 		{"CRLF", grHeader + "\r\n" + grRow("T", "A", "", "", "", "", "") + "\r\n" + grRow("T", "A", "", "", "", "", "") + "\r\n",
 			[]exchange.Row{with(2, nil), with(3, nil)}},
 		{"quoted newline in review", grHeader + "\n" + grRow("T", "A", "", "", "", "", "\"one\r\ntwo\"") + "\n" + grRow("T", "A", "", "", "", "", "") + "\n",
-			[]exchange.Row{with(2, func(r *exchange.Row) { r.Notes = "one\ntwo" }), with(4, nil)}},
+			[]exchange.Row{with(2, func(r *exchange.Row) { r.Review = "one\ntwo" }), with(4, nil)}},
 		{"semicolons", strings.ReplaceAll(grHeader, ",", ";") + "\n" + strings.ReplaceAll(grRow("T", "A", "", "", "", "", ""), ",", ";") + "\n", []exchange.Row{with(2, nil)}},
 		{"tabs", strings.ReplaceAll(grHeader, ",", "\t") + "\n" + strings.ReplaceAll(grRow("T", "A", "", "", "", "", ""), ",", "\t") + "\n", []exchange.Row{with(2, nil)}},
 		{"header only", grHeader + "\n", nil},
@@ -374,12 +374,12 @@ func TestParseGoodreadsEditions(t *testing.T) {
 	}
 	checkRows(t, res, exchange.FormatGoodreads, []exchange.Row{
 		{
-			Line: 2, Title: "The Iliad", Author: "Homer", ISBN: "9780140275360", Pages: 683, Rating: 10, Status: data.StatusRead,
+			Line: 2, Title: "The Iliad", Author: "Homer", ISBN: "9780140275360", Pages: 683, Rating: 10, Status: data.StatusRead, Format: data.FormatPaperback,
 			Shelves: []string{"classics"}, DateAdded: day("2020-04-01"), DateRead: day("2020-05-01"), ReadCount: 1,
 			Edition: data.Edition{Publisher: "Penguin Classics", Year: 1998, OriginalYear: -750, Copies: 2, GoodreadsID: "1371"},
 		},
 		{
-			Line: 3, Title: "The Odyssey", Author: "Homer", Pages: 541, Status: data.StatusWant, DateAdded: day("2020-04-01"),
+			Line: 3, Title: "The Odyssey", Author: "Homer", Pages: 541, Status: data.StatusWant, DateAdded: day("2020-04-01"), Format: data.FormatPaperback,
 			Edition: data.Edition{Publisher: "Penguin Classics", OriginalYear: -725, GoodreadsID: "1381"},
 			Problems: []exchange.Problem{
 				{Line: 3, Column: "Year Published", Value: strconv.Itoa(next), Message: "Year published cannot be in the future (after " + strconv.Itoa(next-1) + ")."},

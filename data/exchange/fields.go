@@ -250,6 +250,53 @@ func notSingleLine(r rune) bool {
 		(r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
 }
 
+// bindingFormat is the format of a book bound as Goodreads' Binding or StoryGraph's Format
+// says: Kindle Edition, ebook or digital an ebook; Audible Audio, Audio CD, Audiobook, MP3 CD or
+// audio an audiobook; Paperback, Mass Market Paperback or Trade Paperback a paperback; Hardcover
+// or Library Binding a hardcover; nothing, or Goodreads' Unknown Binding, the default ("": a
+// paperback, or the book's own format on an update); anything else (Board book, Leather Bound)
+// other. Case does not matter.
+func bindingFormat(s string) data.Format {
+	switch strings.ToLower(strings.Join(strings.Fields(s), " ")) {
+	case "", "unknown", "unknown binding":
+		return ""
+	case "kindle edition", "kindle", "ebook", "e-book", "nook", "kobo", "digital":
+		return data.FormatEbook
+	case "audible audio", "audio cd", "audiobook", "audio book", "mp3 cd", "audio cassette", "audio", "audio mp3":
+		return data.FormatAudiobook
+	case "paperback", "mass market paperback", "trade paperback":
+		return data.FormatPaperback
+	case "hardcover", "library binding", "hardback":
+		return data.FormatHardcover
+	}
+	return data.FormatOther
+}
+
+// binding is the Binding the CSV export writes for a format, which bindingFormat reads back.
+func binding(f data.Format) string {
+	switch f {
+	case data.FormatHardcover:
+		return "Hardcover"
+	case data.FormatEbook:
+		return "ebook"
+	case data.FormatAudiobook:
+		return "Audiobook"
+	case data.FormatOther:
+		return "Other"
+	}
+	return "Paperback"
+}
+
+// isTrue reads a yes-or-no cell as Goodreads writes it (Spoiler: "true"), and as other
+// spreadsheets might ("yes", "1"); anything else is no.
+func isTrue(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "true", "yes", "y", "1":
+		return true
+	}
+	return false
+}
+
 // joinNotes joins non-empty texts with a blank line.
 func joinNotes(parts ...string) string {
 	kept := parts[:0:0]

@@ -76,8 +76,12 @@ func (cw *CSVWriter) Write(b data.ExportBook) error {
 // get the custom exclusive shelf did-not-finish, as StoryGraph names it, and the day the latest
 // reading was given up goes in Bookcase Date Abandoned. Bookcase Date Started is when the
 // reading that the row's status and dates describe began. Goodreads shelf names cannot hold a
-// comma, which separates them in Bookshelves, so a comma in a shelf name becomes a space. Notes
-// go in Private Notes (Goodreads' My Review is public).
+// comma, which separates them in Bookshelves, so a comma in a shelf name becomes a space. The
+// review goes in My Review (Goodreads keeps its line breaks as <br/>) with Spoiler "true" when it
+// gives the story away, the private notes in Private Notes.
+//
+// Binding is the format as Goodreads names bindings (an ebook "ebook", an audiobook "Audiobook"),
+// and an audiobook has no Number of Pages: its length in minutes is in the JSON export only.
 //
 // The title carries the book's first series as Goodreads writes it, "Leviathan Wakes (The
 // Expanse, #1)", which other trackers read; Bookcase Series has them all.
@@ -96,7 +100,8 @@ func goodreadsRecord(b data.ExportBook) []string {
 	}
 	rating := strconv.Itoa(int(math.Round(b.Rating.Stars())))
 	pages := ""
-	if b.Pages > 0 {
+	// An audiobook's length is in minutes, which Goodreads' layout has no column for.
+	if b.Pages > 0 && !b.Format.Timed() {
 		pages = strconv.Itoa(b.Pages)
 	}
 	var dateRead, dateStarted, dateAbandoned string
@@ -140,6 +145,10 @@ func goodreadsRecord(b data.ExportBook) []string {
 		}
 		return strconv.Itoa(y) // a number: a leading minus is no formula
 	}
+	spoiler := ""
+	if b.Spoiler {
+		spoiler = "true"
+	}
 	e := b.Edition
 	author, authorLF, additional := goodreadsAuthors(b)
 	return []string{
@@ -153,7 +162,7 @@ func goodreadsRecord(b data.ExportBook) []string {
 		rating,
 		"",
 		safeCell(e.Publisher),
-		"",
+		binding(b.Format),
 		pages,
 		year(e.Year),
 		year(e.OriginalYear),
@@ -162,8 +171,8 @@ func goodreadsRecord(b data.ExportBook) []string {
 		safeCell(strings.Join(shelves, ", ")),
 		"",
 		exclusive,
-		"",
-		"",
+		safeCell(strings.ReplaceAll(b.Review, "\n", "<br/>")),
+		spoiler,
 		safeCell(b.Notes),
 		strconv.Itoa(readCount),
 		strconv.Itoa(e.Copies),

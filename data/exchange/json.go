@@ -212,6 +212,8 @@ func nextLine(dec *json.Decoder, lc *lineCounter) int {
 func jsonRow(b *rowBuilder, jb jsonBook) {
 	b.row.Title, b.row.Author, b.row.Genre = b.cell("title", jb.Title), b.cell("author", jb.Author), b.cell("genre", jb.Genre)
 	b.row.Notes = strings.TrimSpace(b.cell("notes", jb.Notes))
+	b.row.Review = strings.TrimSpace(b.cell("review", jb.Review))
+	b.row.Spoiler = jb.Spoiler && b.row.Review != ""
 	b.row.Contributors = jsonContributors(b, jb.Contributors)
 	if jb.Status != "" {
 		st, err := data.ParseStatus(jb.Status)
@@ -219,6 +221,21 @@ func jsonRow(b *rowBuilder, jb jsonBook) {
 			b.problem("status", jb.Status, fieldMessage(err, "status", "This is not a status."))
 		}
 		b.row.Status = st
+	}
+	if jb.Format != "" {
+		f, err := data.ParseFormat(jb.Format)
+		if err != nil {
+			b.problem("format", jb.Format, fieldMessage(err, "format", "This is not a format."))
+		}
+		b.row.Format = f
+	}
+	if jb.Minutes != nil {
+		// An audiobook's length (its pages, as the database keeps it).
+		if *jb.Minutes < 0 || *jb.Minutes > data.MaxMinutes || !b.row.Format.Timed() {
+			b.problem("minutes", strconv.Itoa(*jb.Minutes), "An audiobook's length is a whole number of minutes from 1 to "+strconv.Itoa(data.MaxMinutes)+".")
+		} else {
+			b.row.Pages = *jb.Minutes
+		}
 	}
 	if jb.Pages != nil {
 		if *jb.Pages < 0 || *jb.Pages > data.MaxPages {

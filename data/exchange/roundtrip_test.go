@@ -22,8 +22,9 @@ func library() []data.ExportBook {
 	return []data.ExportBook{
 		{
 			Book: data.Book{
-				ID: 7, Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction", Status: data.StatusRead,
+				ID: 7, Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction", Status: data.StatusRead, Format: data.FormatHardcover,
 				Pages: 400, Rating: 9, Notes: "=Spice, \"must\" flow.\nTwo lines.", ISBN: "9780441013593",
+				Review: "+The desert planet.\nPaul lives.", Spoiler: true,
 				CreatedAt: at("2022-12-01T09:30:00.123456789Z"), UpdatedAt: at("2023-01-15T20:00:00Z"),
 			},
 			Shelves: []string{"Owned", "Book club, 2023"},
@@ -40,7 +41,7 @@ func library() []data.ExportBook {
 		},
 		{
 			Book: data.Book{
-				ID: 8, Title: "Some Slog", Author: "An Author", Genre: "Essays", Status: data.StatusDNF, Rating: 1,
+				ID: 8, Title: "Some Slog", Author: "An Author", Genre: "Essays", Status: data.StatusDNF, Rating: 1, Format: data.FormatEbook,
 				CreatedAt: at("2024-02-01T00:00:00Z"), UpdatedAt: at("2024-03-10T00:00:00Z"),
 			},
 			Shelves: []string{},
@@ -52,7 +53,7 @@ func library() []data.ExportBook {
 		},
 		{
 			Book: data.Book{
-				ID: 9, Title: "Emma", Author: "Jane Austen", Status: data.StatusReading,
+				ID: 9, Title: "Emma", Author: "Jane Austen", Status: data.StatusReading, Format: data.FormatAudiobook,
 				CreatedAt: at("2024-05-01T00:00:00Z"), UpdatedAt: at("2024-05-02T00:00:00Z"),
 			},
 			Series:       []data.SeriesRef{{Name: "Austen Novels"}},
@@ -107,9 +108,9 @@ func TestCSVRoundTrip(t *testing.T) {
 	want := []data.ImportRow{
 		{
 			Title: "Dune", Series: []data.SeriesRef{{Name: "Dune Chronicles", Position: "1"}, {Name: "Great Novels", Position: "0.5"}},
-			Author: "Frank Herbert", Genre: "Science fiction", ISBN: "9780441013593", Pages: 400,
+			Author: "Frank Herbert", Genre: "Science fiction", ISBN: "9780441013593", Pages: 400, Format: data.FormatHardcover,
 			Rating: 9, Status: data.StatusRead, Shelves: []string{"Owned", "Book club 2023"},
-			Notes: "=Spice, \"must\" flow.\nTwo lines.", DateAdded: day("2022-12-01"),
+			Notes: "=Spice, \"must\" flow.\nTwo lines.", Review: "+The desert planet.\nPaul lives.", Spoiler: true, DateAdded: day("2022-12-01"),
 			DateStarted: day("2023-01-01"), DateRead: day("2023-01-15"), ReadCount: 2,
 			Edition: data.Edition{
 				Publisher: "Ace, \"Books\"", Year: 1990, OriginalYear: 1965, Language: "en-US", Copies: 2,
@@ -117,21 +118,21 @@ func TestCSVRoundTrip(t *testing.T) {
 			},
 		},
 		{
-			Title: "Some Slog", Author: "An Author", Genre: "Essays", Rating: 1, Status: data.StatusDNF,
+			Title: "Some Slog", Author: "An Author", Genre: "Essays", Rating: 1, Status: data.StatusDNF, Format: data.FormatEbook,
 			DateAdded: day("2024-02-01"), DateStarted: day("2024-03-01"), DateRead: day("2024-03-10"), ReadCount: 1,
 			Edition: data.Edition{Publisher: "-Minus Press", OriginalYear: -750, Language: "grc"},
 		},
 		{
-			Title: "Emma", Series: []data.SeriesRef{{Name: "Austen Novels"}}, Author: "Jane Austen", Status: data.StatusReading, DateAdded: day("2024-05-01"),
+			Title: "Emma", Series: []data.SeriesRef{{Name: "Austen Novels"}}, Author: "Jane Austen", Status: data.StatusReading, DateAdded: day("2024-05-01"), Format: data.FormatAudiobook,
 			DateStarted: day("2024-05-02"), ReadCount: 1,
 		},
 		{
 			// Goodreads' read count counts the reading under way; the finish date known is the
 			// latest reading's before it, and no start is made up.
-			Title: "Undated", Author: "Some One", Status: data.StatusReading, DateAdded: day("2019-01-01"),
+			Title: "Undated", Author: "Some One", Status: data.StatusReading, DateAdded: day("2019-01-01"), Format: data.FormatPaperback,
 			DateRead: day("2021-06-01"), ReadCount: 3,
 		},
-		{Title: "-Minus (Not a Series, #2)", Author: "@Someone", Status: data.StatusWant, DateAdded: day("2024-06-01")},
+		{Title: "-Minus (Not a Series, #2)", Author: "@Someone", Status: data.StatusWant, DateAdded: day("2024-06-01"), Format: data.FormatPaperback},
 	}
 	if len(res.Rows) != len(want) {
 		t.Fatalf("read %d rows, want %d", len(res.Rows), len(want))
@@ -200,7 +201,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		want := data.ImportRow{
 			Line:  r.Line,
 			Title: b.Title, Series: b.Series, Author: b.Author, Genre: b.Genre, ISBN: b.ISBN, Pages: b.Pages, Rating: b.Rating,
-			Status: b.Status, Shelves: shelves, Notes: b.Notes, DateAdded: &created, DateUpdated: &updated,
+			Status: b.Status, Format: b.Format, Shelves: shelves, Notes: b.Notes, Review: b.Review, Spoiler: b.Spoiler, DateAdded: &created, DateUpdated: &updated,
 			ReadThroughs: readThroughs, Progress: progress, Edition: b.Edition,
 			// What the readings imply, for the review.
 			DateStarted: got.DateStarted, DateRead: got.DateRead, ReadCount: got.ReadCount,
