@@ -303,12 +303,12 @@ func (s *BookStore) narrow(ctx context.Context, owner int64, q BookQuery) (bool,
 		}
 	}
 	if q.Language != "" {
-		// No index leads from a language to the owner's books in any order: the editions in
-		// the language are collected first whenever they are few, which they are in most
-		// libraries (a book has an edition row only when one of its facts is known).
+		// No index leads from a language to the owner's books in an order of the library: the
+		// editions in the language are collected first whenever they are few, which they are in
+		// most libraries (a book has an edition row only when one of its facts is known).
 		if err := s.db.get(ctx, &n, `
 			SELECT COUNT(*) FROM (SELECT 1 FROM editions e JOIN books b ON b.id = e.book_id
-				WHERE e.language = ? AND b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL LIMIT ?) AS m`,
+				WHERE e.language = ? AND e.language <> '' AND b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL LIMIT ?) AS m`,
 			q.Language, owner, enough); err != nil {
 			return false, err
 		}
@@ -393,7 +393,9 @@ func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery, byOrder
 		f.and("b.format = ?", q.Format)
 	}
 	if l := strings.TrimSpace(q.Language); l != "" {
-		f.and("b.id IN (SELECT book_id FROM editions WHERE language = ?)", l)
+		// language <> '' (implied) lets SQLite use an index on the languages editions give,
+		// partial as most editions give none.
+		f.and("b.id IN (SELECT book_id FROM editions WHERE language = ? AND language <> '')", l)
 	}
 	return f, id, true, nil
 }

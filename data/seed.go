@@ -41,8 +41,9 @@ var seedShelves = []struct {
 // Seed adds n made-up but plausible books to the owner's library, for demos, benchmarks and load
 // tests: a mix of statuses with the read-throughs each implies (reading: one open read-through with
 // progress; read and did not finish: a finished one, sometimes with progress history or an earlier
-// re-read), pages, ratings, notes, ISBNs, genres, and books on a few shelves (created if the owner
-// has none of that name). Titles and authors draw on a large vocabulary, accented names included,
+// re-read), pages, ratings, notes, ISBNs, genres, formats (paperback 45%, hardcover 20%, ebook 20%,
+// audiobook 12%, other 3%; an audiobook's length is minutes, some 1.6 to 2.1 a page: 300 pages run
+// 8 to 10½ hours), and books on a few shelves (created if the owner has none of that name). Titles and authors draw on a large vocabulary, accented names included,
 // so text search sees a realistic spread. The same seed gives the same books.
 //
 // Books go in through plain INSERTs (so triggers on books run) in transactions of seedTxBooks;
@@ -126,7 +127,8 @@ func seedShelfIDs(ctx context.Context, tx *sqlx.Tx, owner int64, now time.Time) 
 type seedBook struct {
 	title, author, genre, notes, isbn string
 	status                            Status
-	pages, rating                     int // 0: not known
+	format                            Format
+	pages, rating                     int // 0: not known; pages are minutes for an audiobook
 	createdAt, updatedAt              time.Time
 	reads                             []seedRead
 	shelves                           []int // indexes into seedShelves
@@ -206,6 +208,20 @@ func (g *seeder) book(created time.Time) seedBook {
 		// Most books run 150 to 500 pages; a few are novellas or doorstops.
 		b.pages = int(math.Round(math.Exp(5.7 + 0.45*g.r.NormFloat64())))
 		b.pages = min(max(b.pages, 48), 2400)
+	}
+	switch p := g.r.Float64(); {
+	case p < 0.45:
+		b.format = FormatPaperback
+	case p < 0.65:
+		b.format = FormatHardcover
+	case p < 0.85:
+		b.format = FormatEbook
+	case p < 0.97:
+		b.format = FormatAudiobook
+		// Its progress below is in minutes too, as the store keeps an audiobook's.
+		b.pages = min(int(math.Round(float64(b.pages)*(1.6+0.5*g.r.Float64()))), MaxMinutes)
+	default:
+		b.format = FormatOther
 	}
 	if g.chance(0.5) {
 		b.isbn = g.isbn()
@@ -493,18 +509,18 @@ func (w *seedWriter) insert(table, cols string, ncols int, rows []any) ([]int64,
 
 // writeChunk writes books with their read-throughs, progress and shelf entries.
 func (w *seedWriter) writeChunk(owner int64, books []seedBook, shelves []int64, series map[string]int64) error {
-	rows := make([]any, 0, len(books)*12)
+	rows := make([]any, 0, len(books)*13)
 	for _, b := range books {
 		// The series sort key is the store's (refreshSeriesSort), for the book's one series.
 		var sortKey sql.NullString
 		if b.series != nil {
 			sortKey = sql.NullString{String: seriesSortKey(SeriesKey(b.series.name), positionSort(b.series.position)), Valid: true}
 		}
-		rows = append(rows, owner, b.title, b.author, b.genre, b.status, nullInt(b.pages), nullInt(b.rating),
+		rows = append(rows, owner, b.title, b.author, b.genre, b.status, b.format, nullInt(b.pages), nullInt(b.rating),
 			b.notes, nullString(b.isbn), b.createdAt, b.updatedAt, sortKey)
 	}
 	ids, err := w.insert("books",
-		"owner_id, title, author, genre, status, pages, rating, notes, isbn, created_at, updated_at, series_sort", 12, rows)
+		"owner_id, title, author, genre, status, format, pages, rating, notes, isbn, created_at, updated_at, series_sort", 13, rows)
 	if err != nil {
 		return err
 	}

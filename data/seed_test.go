@@ -199,3 +199,40 @@ func checkSeeded(t *testing.T, db *data.DB, owner int64, want int) {
 		t.Fatalf("Get(%d) = %+v, %v", list[0].ID, d, err)
 	}
 }
+
+// TestSeedFormats: a seeded library has every format in about the shares Seed documents, and its
+// audiobooks' lengths are times (an hour to a few days, in minutes) that their progress stays within.
+func TestSeedFormats(t *testing.T) {
+	db := openDB(t)
+	owner := addReader(t, db, "reader").ID
+	const n = 3000
+	if err := db.Books().Seed(t.Context(), owner, n, 3); err != nil {
+		t.Fatal(err)
+	}
+	write, _ := db.Pools()
+	var rows []struct {
+		Format string `db:"format"`
+		N      int    `db:"n"`
+	}
+	if err := write.SelectContext(t.Context(), &rows, `SELECT format, COUNT(*) AS n FROM books WHERE owner_id = ? GROUP BY format`, owner); err != nil {
+		t.Fatal(err)
+	}
+	share := map[string]float64{}
+	for _, r := range rows {
+		share[r.Format] = float64(r.N) / n
+	}
+	for f, want := range map[string]float64{"paperback": 0.45, "hardcover": 0.20, "ebook": 0.20, "audiobook": 0.12, "other": 0.03} {
+		if got := share[f]; got < want*0.7 || got > want*1.3 {
+			t.Errorf("%s: %.1f%% of the books, want about %.0f%%", f, 100*got, 100*want)
+		}
+	}
+	var bad int
+	if err := write.GetContext(t.Context(), &bad, `
+		SELECT COUNT(*) FROM books WHERE owner_id = ? AND format = 'audiobook'
+		AND (pages < 60 OR pages > ? OR progress_page > pages)`, owner, data.MaxMinutes); err != nil {
+		t.Fatal(err)
+	}
+	if bad > 0 {
+		t.Errorf("%d audiobooks shorter than an hour, longer than %d minutes, or with progress past their end", bad, data.MaxMinutes)
+	}
+}
