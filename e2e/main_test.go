@@ -914,10 +914,14 @@ type row struct {
 func (p *page) rows() []row {
 	p.t.Helper()
 	return eval[[]row](p, `Array.from(document.querySelectorAll('#book-list > tr.book'), r => {
-		// A row's cells are title, author and genre first; an edit row has inputs there.
+		// A row's cells are title, author and genre first; an edit row has inputs there. The
+		// title is the book's, without the links to its series shown under it.
 		const field = (name, i) => {
 			const input = r.querySelector('input[name="' + name + '"]');
-			return input ? input.value : r.children[i].textContent.trim();
+			if (input) return input.value;
+			const cell = r.children[i].cloneNode(true);
+			cell.querySelectorAll('a.series').forEach(a => a.remove());
+			return cell.textContent.trim();
 		};
 		return {id: r.id, title: field('title', 0), author: field('author', 1), genre: field('genre', 2),
 			editing: r.classList.contains('editing')};
