@@ -374,7 +374,7 @@ run_size() {
 	get_target "series-list-$n" /series
 	attack "series-list-$n" "$other_rps" "$other_p99"
 	local series
-	series=$(printf '%s' "$page" | grep -o 'href="/series/[0-9]*"' | head -1 | grep -o '[0-9][0-9]*')
+	series=$(printf '%s' "$page" | grep -o 'href="/series/[0-9]*"' | head -1 | grep -o '[0-9][0-9]*' || true) # head closes the pipe early: SIGPIPE upstream, under pipefail
 	[[ -n $series ]] || { echo "load.sh: no series on the series list" >&2; exit 1; }
 	check "series page" "$base/series/$series" >/dev/null
 	get_target "series-$n" "/series/$series"
