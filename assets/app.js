@@ -26,6 +26,16 @@
     form.requestSubmit();
   });
 
+  // Ctrl+Enter (or Cmd+Enter) in the text area of a fact edited in place (the review, the notes)
+  // saves it, as Enter does in a one-line field; Enter alone starts a new line.
+  document.addEventListener('keydown', function (e) {
+    if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.defaultPrevented || !(e.target instanceof HTMLTextAreaElement)) return;
+    var form = e.target.closest('.fact.editing form');
+    if (!form) return;
+    e.preventDefault();
+    form.requestSubmit();
+  });
+
   // The arrow keys move between the choices of a status menu (saving nothing: a click or Enter
   // saves), as they would in a native menu.
   document.addEventListener('keydown', function (e) {
@@ -65,7 +75,7 @@
   document.addEventListener('keydown', function (e) {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
     var target = e.target instanceof Element ? e.target : null;
-    var editing = target && target.closest('tr.editing, tr.choosing, #book-main.editing, form.reading.confirming');
+    var editing = target && target.closest('tr.editing, tr.choosing, #book-main.editing, form.reading.confirming, .fact.editing');
     if (editing) {
       e.preventDefault();
       var cancel = editing.querySelector('[data-action="cancel"]');

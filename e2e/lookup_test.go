@@ -144,7 +144,7 @@ func TestFillInByKeyboard(t *testing.T) {
 	if got := p.text("#book-main h1"); got != "Fantastic Mr Fox" {
 		t.Errorf("the page's title = %q", got)
 	}
-	if got := p.text(`#book-main [data-testid="pages"]`); got != "96" {
+	if got := p.text(`#fact-format [data-testid="format"]`); got != "Paperback, 96 pages" {
 		t.Errorf("the page's pages = %q", got)
 	}
 	b, err := p.storedBook(book.ID)

@@ -201,7 +201,7 @@ func TestBookPageNoOverflow(t *testing.T) {
 	ids := seedLibrary(t, p)
 	for _, id := range ids {
 		p.open("/books/" + strconv.FormatInt(id, 10))
-		if w := eval[int64](p, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 0 {
+		if w := p.overflow(); w > 0 {
 			t.Errorf("book %d: the page is %d px wider than the phone's screen", id, w)
 		}
 	}

@@ -87,8 +87,15 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	for _, sh := range all {
 		d.Shelves = append(d.Shelves, views.ShelfChoice{ID: sh.ID, Name: sh.Name, Checked: onShelf[sh.ID]})
 	}
-	for _, rt := range rts {
-		f := views.ReadThroughForm{ID: rt.ID, Outcome: rt.Outcome.Label(), Open: rt.Outcome == data.StatusReading}
+	// The progress of each reading, oldest first (history is newest first).
+	progress := map[int64][]views.ProgressEntry{}
+	for _, p := range slices.Backward(history) {
+		progress[p.ReadThroughID] = append(progress[p.ReadThroughID], views.ProgressEntry{
+			Date: p.RecordedAt.Format(dayShown), Value: progressLabel(p.Progress, b.Format)})
+	}
+	for i, rt := range rts { // newest first
+		f := views.ReadThroughForm{ID: rt.ID, Outcome: rt.Outcome.Label(), Open: rt.Outcome == data.StatusReading,
+			Number: len(rts) - i, Progress: progress[rt.ID]}
 		if rt.StartedOn != nil {
 			f.StartedOn, f.Started = rt.StartedOn.Format(dateInput), rt.StartedOn.Format(dayShown)
 		}
@@ -249,13 +256,15 @@ func (s *Server) setDetails(c *fiber.Ctx) error {
 		}
 	}
 	b, err := s.reading.SetDetails(c.UserContext(), owner(c), id, in)
+	fact, part := factPart(c, views.BookDetailsUpdated)
 	var verr *data.ValidationError
 	if errors.As(err, &verr) {
 		b, gerr := s.books.Get(c.UserContext(), owner(c), id)
 		if gerr != nil {
 			return gerr
 		}
-		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookDetailsUpdated, func(d *views.BookDetail) {
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, part, func(d *views.BookDetail) {
+			d.Editing = fact
 			format := in.Format
 			if format == "" {
 				format = string(b.Format)
@@ -274,7 +283,26 @@ func (s *Server) setDetails(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.bookSaved(c, b, views.BookDetailsUpdated)
+	return s.factSaved(c, b, fact, part)
+}
+
+// factPart is the fact of the book page that an htmx save names as its target (its in-place
+// edit), and the part of the page that answers it: that fact, or whole when none is named.
+func factPart(c *fiber.Ctx, whole bookPart) (string, bookPart) {
+	name, ok := strings.CutPrefix(pageTarget(c, views.BookFactIDs()...), views.BookFactID(""))
+	if !ok {
+		return "", whole
+	}
+	return name, views.BookFactUpdated(name)
+}
+
+// factSaved answers a save from the book page: the fact saved, focused, or part (htmx), or a
+// redirect to the page (post/redirect/get).
+func (s *Server) factSaved(c *fiber.Ctx, b data.Book, fact string, part bookPart) error {
+	if !isHTMX(c) {
+		return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
+	}
+	return s.renderBookPage(c, fiber.StatusOK, b, part, func(d *views.BookDetail) { d.FocusFact = fact })
 }
 
 // editionFacts are a book's edition facts as its page shows them.
@@ -297,20 +325,28 @@ func editionForm(in data.EditionInput, errs map[string]string) views.EditionForm
 	}
 }
 
-// setEdition saves a book's edition facts; a bad field re-renders the section (htmx) or the page
-// with what was typed and a message beside each bad field (422).
+// setEdition saves a book's edition facts, those the form sends (an in-place edit sends one); a
+// bad field re-renders the fact or the facts (htmx) or the page with what was typed and a
+// message beside each bad field (422).
 func (s *Server) setEdition(c *fiber.Ctx) error {
 	b, err := s.liveBook(c)
 	if err != nil {
 		return err
 	}
-	// Copied: the values outlive the handler's buffers when they are rendered back.
-	field := func(name string) string { return strings.Clone(c.FormValue(name)) }
-	in := data.EditionInput{
-		Publisher: field("publisher"), Year: field("year"), OriginalYear: field("original_year"),
-		Language: field("language"), Copies: field("copies"), GoodreadsID: field("goodreads_id"),
-		StoryGraphID: field("storygraph_id"),
+	// A fact edited in place is sent alone: what the form does not send keeps its value.
+	current, err := s.editions.Get(c.UserContext(), owner(c), b.ID)
+	if err != nil {
+		return err
 	}
+	in := current.Input()
+	posted := c.Context().PostArgs()
+	for _, name := range data.EditionFields {
+		if posted.Has(name) {
+			// Copied: the values outlive the handler's buffers when they are rendered back.
+			in.SetField(name, strings.Clone(c.FormValue(name)))
+		}
+	}
+	fact, part := factPart(c, views.BookEditionUpdated)
 	e, err := data.ParseEdition(in, time.Now())
 	if err == nil {
 		_, err = s.editions.Set(c.UserContext(), owner(c), b.ID, e)
@@ -318,17 +354,14 @@ func (s *Server) setEdition(c *fiber.Ctx) error {
 	var verr *data.ValidationError
 	switch {
 	case errors.As(err, &verr):
-		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookEditionUpdated, func(d *views.BookDetail) {
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, part, func(d *views.BookDetail) {
 			d.EditionForm = editionForm(in, verr.Fields)
+			d.Editing = fact
 		})
 	case err != nil:
 		return err
-	case !isHTMX(c):
-		return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
 	}
-	return s.renderBookPage(c, fiber.StatusOK, b, views.BookEditionUpdated, func(d *views.BookDetail) {
-		d.EditionForm.Saved = true
-	})
+	return s.factSaved(c, b, fact, part)
 }
 
 // readingForm reads the dates of a reading's form, as typed (copied: Fiber reuses its buffers),

@@ -13,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/views"
 )
 
 func TestBookPage(t *testing.T) {
@@ -37,7 +38,7 @@ func TestBookPage(t *testing.T) {
 	res.wantStatus(t, http.StatusOK)
 	doc := res.page(t)
 	wantText(t, one(t, doc, `[data-testid="status"]`), "Reading")
-	wantText(t, one(t, doc, `[data-testid="pages"]`), "400")
+	wantText(t, one(t, doc, `[data-testid="format"]`), "Paperback, 400 pages")
 	wantText(t, one(t, doc, `[data-testid="notes"]`), "<script>x</script>")
 	if strings.Contains(res.body, "<script>x") {
 		t.Error("notes are not escaped")
@@ -68,11 +69,15 @@ func TestBookPage(t *testing.T) {
 	wantText(t, one(t, doc, `label[for="`+attr(t, radios.First(), "id")+`"]`), "No rating")
 	wantText(t, one(t, doc, `label[for="`+attr(t, radios.Last(), "id")+`"]`), "5 stars")
 	wantAttr(t, one(t, doc, `input[name=rating][checked]`), "value", "3.5")
-	wantText(t, one(t, doc, "textarea[name=notes]"), "<script>x</script>")
+	// Every fact is shown once, and no input is open until one is asked for.
+	none(t, doc, "textarea, #field-pages, #field-isbn, #field-publisher")
+	wantText(t, one(t, a.get(plain, bookPath(b.ID)+"?edit=notes").page(t), "textarea[name=notes]"), "<script>x</script>")
 	// Read-throughs and progress.
 	wantAttr(t, one(t, doc, `form.reading input[name=started_on]`), "value", "2025-03-01")
 	none(t, doc, `form.reading input[name=finished_on]`) // still reading
-	wantText(t, one(t, doc, `[data-testid="progress"] tbody td:nth-child(2)`), "Page 42 (10.5%)")
+	// The progress is in the reading's place in the timeline.
+	wantText(t, one(t, doc, `[data-testid="timeline"] li [data-testid="progress"] li:last-child .what`), "Page 42 (10.5%)")
+	wantText(t, one(t, doc, `[data-testid="timeline"] h3`), "First reading: Reading")
 	doc.Find("main form[method=post]").Each(func(_ int, f *goquery.Selection) {
 		if f.Find(`input[name="_csrf"]`).Length() != 1 {
 			t.Errorf("form %s has no CSRF field", attr(t, f, "action"))
@@ -164,7 +169,7 @@ func TestSetDetails(t *testing.T) {
 		a := newTestApp(t)
 		b := a.create("Dune", "Frank Herbert", "")
 		a.get(plain, bookPath(b.ID))
-		in := url.Values{"pages": {"lots"}, "rating": {"6"}, "notes": {"<em>kept</em>"}, "isbn": {"123"}}
+		in := url.Values{"pages": {"lots"}, "rating": {"6"}, "notes": {"kept"}, "isbn": {"<em>123</em>"}}
 		res := a.do(plain, http.MethodPost, bookPath(b.ID, "details"), in)
 		res.wantStatus(t, http.StatusUnprocessableEntity)
 		doc := res.page(t)
@@ -175,10 +180,10 @@ func TestSetDetails(t *testing.T) {
 		}
 		wantAttr(t, one(t, doc, "#field-pages"), "value", "lots")
 		wantAttr(t, one(t, doc, "#field-pages"), "aria-invalid", "true")
-		wantAttr(t, one(t, doc, "#field-isbn"), "value", "123")
-		wantText(t, one(t, doc, "#field-notes"), "<em>kept</em>")
-		if strings.Contains(res.body, "<em>kept") {
-			t.Error("notes are not escaped")
+		// Each fact with a problem is open, with what was typed.
+		wantAttr(t, one(t, doc, "#field-isbn"), "value", "<em>123</em>")
+		if strings.Contains(res.body, "<em>123") {
+			t.Error("the ISBN typed is not escaped")
 		}
 		if got := a.stored(b.ID); got.Pages != 0 || got.Notes != "" {
 			t.Errorf("stored %+v, want unchanged", got)
@@ -191,10 +196,9 @@ func TestSetDetails(t *testing.T) {
 		res := a.do(htmx, http.MethodPost, bookPath(b.ID, "details"), url.Values{"pages": {"412"}})
 		res.wantStatus(t, http.StatusOK)
 		doc := res.parts(t)
-		wantAttr(t, one(t, doc, "section#book-details input[name=pages]"), "value", "412")
-		// The main panel, which shows the length, comes along out of band.
-		main := one(t, doc, `article#book-main[hx-swap-oob="true"]`)
-		wantText(t, one(t, main, `[data-testid="pages"]`), "412")
+		// Without a fact named, the facts come back, and the review and notes out of band.
+		wantText(t, one(t, doc, `section#book-facts [data-testid="format"]`), "Paperback, 412 pages")
+		one(t, doc, `section#book-writing[hx-swap-oob="true"]`)
 		if got := a.stored(b.ID).Pages; got != 412 {
 			t.Errorf("stored pages %d, want 412", got)
 		}
@@ -223,7 +227,7 @@ func TestSetDetails(t *testing.T) {
 		res := a.do(htmx, http.MethodPost, bookPath(b.ID, "details"), url.Values{"pages": {"lots"}})
 		res.wantStatus(t, http.StatusUnprocessableEntity)
 		doc := res.parts(t)
-		wantAttr(t, one(t, doc, "section#book-details #field-pages"), "value", "lots")
+		wantAttr(t, one(t, doc, "section#book-facts #field-pages"), "value", "lots")
 		if got := squash(one(t, doc, "#field-pages-error").Text()); got == "" {
 			t.Error("no message beside pages")
 		}
@@ -277,6 +281,7 @@ func TestSetDetails(t *testing.T) {
 			wantText(t, one(t, doc, `[data-testid="review"]`), "Paul <b>wins</b>. The end.")
 			one(t, doc, `[data-testid="spoiler"]`)
 			wantText(t, one(t, doc, `[data-testid="notes"]`), "Lent to Ann")
+			doc = a.get(plain, bookPath(b.ID)+"?edit=review").page(t)
 			wantText(t, one(t, doc, "#field-review"), "Paul <b>wins</b>. The end.")
 			one(t, doc, "#field-spoiler[checked]")
 
@@ -287,7 +292,7 @@ func TestSetDetails(t *testing.T) {
 			}
 			none(t, a.get(plain, bookPath(b.ID)).page(t), `[data-testid="spoiler"]`)
 
-			res = a.do(m, http.MethodPost, bookPath(b.ID, "details"), url.Values{"review": {"Bad\x1b[2J"}, "spoiler": {"on"}, "notes": {"changed"}})
+			res = a.onPage(m, views.BookFactID("review"), http.MethodPost, bookPath(b.ID, "details"), url.Values{"review": {"Bad\x1b[2J"}, "spoiler": {"on"}})
 			res.wantStatus(t, http.StatusUnprocessableEntity)
 			if m.htmx {
 				doc = res.parts(t)
@@ -297,7 +302,6 @@ func TestSetDetails(t *testing.T) {
 			wantText(t, one(t, doc, "#field-review-error"), "Review may not contain control characters or text-direction overrides.")
 			wantAttr(t, one(t, doc, "#field-review"), "aria-invalid", "true")
 			one(t, doc, "#field-spoiler[checked]")
-			wantText(t, one(t, doc, "#field-notes"), "changed")
 			if got := a.stored(b.ID); got.Review != "Spice." || got.Notes != "Lent to Ann" {
 				t.Errorf("after a bad review: stored %q, %q; want unchanged", got.Review, got.Notes)
 			}
@@ -802,13 +806,15 @@ func TestPageProgress(t *testing.T) {
 				res.wantStatus(t, http.StatusOK)
 				doc := res.parts(t)
 				sec := one(t, doc, "section#book-progress")
-				wantText(t, one(t, sec, `[data-testid="progress"] tbody td:last-child`), "Page 30 (7.5%)")
+				wantText(t, one(t, sec, `[data-testid="progress-latest"]`), "Last: Page 30 (7.5%), "+time.Now().Format("2 January 2006")+". Every update is in the readings below.")
+				// The timeline, which shows it, comes along out of band.
+				wantText(t, one(t, doc, `section#book-readings[hx-swap-oob] [data-testid="progress"] li:last-child .what`), "Page 30 (7.5%)")
 				wantAttr(t, one(t, sec, "#page-progress"), "value", "")
 				none(t, doc, "#book-main")
 			} else {
 				res.wantRedirect(t, bookPath(b.ID))
 				doc := a.get(plain, bookPath(b.ID)).page(t)
-				wantText(t, one(t, doc, `[data-testid="progress"] tbody td:last-child`), "Page 30 (7.5%)")
+				wantText(t, one(t, doc, `[data-testid="progress"] li:last-child .what`), "Page 30 (7.5%)")
 			}
 		})
 		t.Run("ErrInvalid"+m.name, func(t *testing.T) {
@@ -862,7 +868,7 @@ func TestPageProgress(t *testing.T) {
 			a.get(plain, bookPath(b.ID))
 			a.onPage(htmx, "book-progress", http.MethodPost, bookPath(b.ID, "progress"), progress(c.typed)).wantStatus(t, http.StatusOK)
 			doc := a.get(plain, bookPath(b.ID)).page(t)
-			wantText(t, one(t, doc, `[data-testid="progress"] tbody td:last-child`), c.want)
+			wantText(t, one(t, doc, `[data-testid="progress"] li:last-child .what`), c.want)
 		}
 	})
 }
@@ -999,7 +1005,7 @@ func TestSharedEndpoints(t *testing.T) {
 		{"Status", http.MethodPost, bookPath(b.ID, "status"), url.Values{"status": {"reading"}}, "book-status",
 			`section#book-status button#page-status-reading[aria-pressed="true"]`, `td.status > a[autofocus]`},
 		{"Progress", http.MethodPost, bookPath(b.ID, "progress"), url.Values{"progress": {"10"}}, "book-progress",
-			`section#book-progress [data-testid="progress"]`, `input[name="progress"][autofocus]`},
+			`section#book-progress [data-testid="progress-latest"]`, `input[name="progress"][autofocus]`},
 		{"Show", http.MethodGet, bookPath(b.ID) + "?focus=edit", nil, "book-main",
 			`article#book-main:not(.editing) h1`, `a[href$="/edit"][autofocus]`},
 		{"ShowReadings", http.MethodGet, bookPath(b.ID), nil, "book-readings",
@@ -1070,7 +1076,7 @@ func TestSetEdition(t *testing.T) {
 	// wantFacts checks the facts the section shows.
 	wantFacts := func(t *testing.T, doc *goquery.Document) {
 		t.Helper()
-		section := one(t, doc, "section#book-edition")
+		section := one(t, doc, "section#book-facts")
 		for testid, text := range map[string]string{
 			"edition-publisher": "Penguin Classics", "edition-year": "1991", "edition-original-year": "750 BC",
 			"edition-language": "British English", "edition-copies": "2", "edition-goodreads-id": "1371",
@@ -1078,17 +1084,27 @@ func TestSetEdition(t *testing.T) {
 		} {
 			wantText(t, one(t, section, `[data-testid="`+testid+`"]`), text)
 		}
-		// The form holds the facts as they read back: the canonical tag, the year before Christ.
-		wantAttr(t, one(t, section, "#field-language"), "value", "en-GB")
-		wantAttr(t, one(t, section, "#field-original_year"), "value", "750 BC")
+	}
+	// wantInputs checks that each fact's input holds it as it reads back: the canonical tag, the
+	// year before Christ.
+	wantInputs := func(t *testing.T, a *testApp, id int64) {
+		t.Helper()
+		for name, value := range map[string]string{"language": "en-GB", "original_year": "750 BC"} {
+			wantAttr(t, one(t, a.get(plain, bookPath(id)+"?edit="+name).page(t), "section#book-facts #field-"+name), "value", value)
+		}
 	}
 
 	t.Run("OKNone", func(t *testing.T) {
 		a := newTestApp(t)
 		b := a.create("The Iliad", "Homer", "")
 		doc := a.get(plain, bookPath(b.ID)).page(t)
-		wantText(t, one(t, doc, `section#book-edition [data-testid="edition-facts"]`), "No edition facts yet.")
-		wantAttr(t, one(t, doc, "form[data-testid=edition]"), "action", bookPath(b.ID, "edition"))
+		for _, testid := range []string{"edition-publisher", "edition-year", "edition-language"} {
+			wantText(t, one(t, doc, `section#book-facts [data-testid="`+testid+`"]`), "Add")
+		}
+		wantAttr(t, one(t, doc, "a#edit-publisher"), "href", bookPath(b.ID)+"?edit=publisher#fact-publisher")
+		form := one(t, a.get(plain, bookPath(b.ID)+"?edit=publisher").page(t), "#fact-publisher form")
+		wantAttr(t, form, "action", bookPath(b.ID, "edition"))
+		one(t, form, "#field-publisher[autofocus]")
 	})
 	t.Run("OKPlain", func(t *testing.T) {
 		a := newTestApp(t)
@@ -1099,6 +1115,7 @@ func TestSetEdition(t *testing.T) {
 			t.Errorf("stored %+v, want %+v", got, want)
 		}
 		wantFacts(t, a.get(plain, bookPath(b.ID)).page(t))
+		wantInputs(t, a, b.ID)
 	})
 	t.Run("OKHTMX", func(t *testing.T) {
 		a := newTestApp(t)
@@ -1108,13 +1125,20 @@ func TestSetEdition(t *testing.T) {
 		res.wantStatus(t, http.StatusOK)
 		doc := res.parts(t)
 		wantFacts(t, doc)
-		wantText(t, one(t, doc, "section#book-edition [role=status]"), "Edition saved.")
 		none(t, doc, "#book-main")
 		if got := edition(a, b.ID); got != want {
 			t.Errorf("stored %+v, want %+v", got, want)
 		}
-		// Emptied, every fact is forgotten.
+		// A form without a fact keeps it; every fact emptied, every fact is forgotten.
 		a.do(htmx, http.MethodPost, bookPath(b.ID, "edition"), url.Values{}).wantStatus(t, http.StatusOK)
+		if got := edition(a, b.ID); got != want {
+			t.Errorf("after sending no fact, stored %+v, want %+v", got, want)
+		}
+		empty := url.Values{}
+		for name := range full {
+			empty.Set(name, "")
+		}
+		a.do(htmx, http.MethodPost, bookPath(b.ID, "edition"), empty).wantStatus(t, http.StatusOK)
 		if got := edition(a, b.ID); got != (data.Edition{}) {
 			t.Errorf("after clearing the form, stored %+v", got)
 		}
@@ -1141,7 +1165,7 @@ func TestSetEdition(t *testing.T) {
 			} else {
 				doc = res.page(t)
 			}
-			section := one(t, doc, "section#book-edition")
+			section := one(t, doc, "section#book-facts")
 			for field, msg := range map[string]string{
 				"publisher":     "Publisher must be at most 250 characters (it has 251).",
 				"year":          "Year published cannot be in the future (after " + strconv.Itoa(time.Now().Year()) + ").",
@@ -1161,8 +1185,6 @@ func TestSetEdition(t *testing.T) {
 			if strings.Contains(res.body, "<b>1</b>") {
 				t.Error("what was typed is not escaped")
 			}
-			// The facts shown are the saved ones, which are kept.
-			wantText(t, one(t, section, `[data-testid="edition-language"]`), "British English")
 			if got := edition(a, b.ID); got != want {
 				t.Errorf("stored %+v, want it unchanged: %+v", got, want)
 			}
@@ -1176,7 +1198,7 @@ func TestSetEdition(t *testing.T) {
 		res.wantStatus(t, http.StatusUnprocessableEntity)
 		doc := res.parts(t)
 		wantText(t, one(t, doc, "#field-copies-error"), "Copies owned is a whole number from 0 to 1000.")
-		wantAttr(t, one(t, doc, "#field-publisher"), "value", "Kept")
+		wantAttr(t, one(t, doc, "#field-copies"), "value", "100000")
 		if got := edition(a, b.ID); got != (data.Edition{}) {
 			t.Errorf("stored %+v, want nothing", got)
 		}
@@ -1189,4 +1211,42 @@ func TestSetEdition(t *testing.T) {
 			t.Errorf("stored %+v, want nothing", got)
 		}
 	})
+}
+
+// TestReadingsTimeline: the readings are a timeline, newest first, numbered from the first
+// reading ("First reading", "Re-read 1"), each with its own progress updates, oldest first.
+func TestReadingsTimeline(t *testing.T) {
+	a := newTestApp(t)
+	b := a.create("Dune", "Frank Herbert", "")
+	if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400"}); err != nil {
+		t.Fatal(err)
+	}
+	day := func(d int) time.Time { return time.Date(2025, 3, d, 12, 0, 0, 0, time.UTC) }
+	for _, st := range []struct {
+		status data.Status
+		on     time.Time
+	}{{data.StatusReading, day(1)}, {data.StatusRead, day(5)}, {data.StatusReading, day(10)}} {
+		if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, b.ID, st.status, st.on); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, page := range []int{40, 120} {
+		if _, err := a.reading.RecordProgress(t.Context(), a.reader.ID, b.ID, data.ProgressInput{Page: page}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := a.get(plain, bookPath(b.ID)).page(t)
+	items := doc.Find(`section#book-readings ol.timeline > li`)
+	if items.Length() != 2 {
+		t.Fatalf("%d readings in the timeline, want 2", items.Length())
+	}
+	wantText(t, one(t, items.Eq(0), "h3"), "Re-read 1: Reading")
+	wantText(t, one(t, items.Eq(0), "[data-testid=reading-dates]"), "Started 10 March 2025")
+	var got []string
+	items.Eq(0).Find("[data-testid=progress] li .what").Each(func(_ int, s *goquery.Selection) { got = append(got, squash(s.Text())) })
+	if want := []string{"Page 40 (10%)", "Page 120 (30%)"}; !slices.Equal(got, want) {
+		t.Errorf("the re-read's progress = %q, want %q (oldest first)", got, want)
+	}
+	wantText(t, one(t, items.Eq(1), "h3"), "First reading: Read")
+	none(t, items.Eq(1), "[data-testid=progress]")
 }

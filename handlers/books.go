@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -178,10 +179,22 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 // book's library row (Cancel of the row's edit or status menu, with the focus back on the control
 // ?focus= names). Without htmx it is the book's page.
 func (s *Server) showBook(c *fiber.Ctx) error {
-	part := pageTarget(c, views.BookMainID, views.BookReadingsID, views.BookCatalogueID)
+	part := pageTarget(c, append(views.BookFactIDs(), views.BookMainID, views.BookReadingsID, views.BookCatalogueID)...)
 	b, err := s.bookOn(c, part != "" || !isHTMX(c))
 	if err != nil {
 		return err
+	}
+	// A fact's in-place edit: ?edit=name opens its input (the fact alone for htmx, the page
+	// without JavaScript); the fact alone without it is its Cancel, which focuses it.
+	edit := strings.Clone(c.Query("edit"))
+	if name, ok := strings.CutPrefix(part, views.BookFactID("")); ok {
+		return s.renderBookPage(c, fiber.StatusOK, b, views.BookFactUpdated(name), func(d *views.BookDetail) {
+			if edit == name {
+				d.Editing = name
+			} else {
+				d.FocusFact = name
+			}
+		})
 	}
 	switch {
 	case part == views.BookMainID:
@@ -204,7 +217,7 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 		v.Focus = views.ParseFocus(c.Query("focus"))
 		return render(c, fiber.StatusOK, views.BookRow(v))
 	}
-	return s.renderBookPage(c, fiber.StatusOK, b, nil, nil)
+	return s.renderBookPage(c, fiber.StatusOK, b, nil, func(d *views.BookDetail) { d.Editing = edit })
 }
 
 // editBook answers with the form that edits a book's title, author and genre: for htmx in place

@@ -388,17 +388,16 @@ func TestShowBook(t *testing.T) {
 		wantText(t, one(t, doc, "title"), "Dune · Bookcase")
 		book := one(t, doc, `[data-testid="book"]`)
 		wantText(t, one(t, book, "h1"), "Dune")
-		dds := book.Find("dd")
-		wantText(t, dds.Eq(0), "Frank Herbert")
-		wantText(t, dds.Eq(1), "Science fiction")
-		wantText(t, dds.Eq(2), dune.CreatedAt.Format("2 January 2006"))
+		wantText(t, one(t, book, `[data-testid="author"]`), "Frank Herbert")
+		wantText(t, one(t, book, ".byline .genre"), "Genre: Science fiction")
+		wantText(t, one(t, doc, `[data-testid="added"]`), dune.CreatedAt.Format("2 January 2006"))
 		// Edit is a button; without JavaScript its form leads to the full edit page.
 		one(t, book, `form[method="get"][action="`+bookPath(dune.ID, "edit")+`"] button#book-edit`)
 		one(t, book, `a[href="`+bookPath(dune.ID, "delete")+`"]`)
 	})
 	t.Run("OKNoGenre", func(t *testing.T) {
 		doc := a.get(plain, bookPath(emma.ID)).page(t)
-		wantText(t, doc.Find(`[data-testid="book"] dd`).Eq(1), "None")
+		none(t, doc, `[data-testid="book"] .byline .genre`)
 	})
 }
 

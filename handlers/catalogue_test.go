@@ -361,10 +361,10 @@ func TestFillInFromCatalogue(t *testing.T) {
 				r.wantStatus(t, http.StatusOK)
 				parts := r.parts(t)
 				wantText(t, one(t, parts, "#book-catalogue [role=status]"), "Took 4 fields from the catalogue.")
-				wantText(t, one(t, parts, `#book-main[hx-swap-oob] [data-testid=pages]`), "96")
+				wantText(t, one(t, parts, `#book-facts[hx-swap-oob] [data-testid=format]`), "Paperback, 96 pages")
 				one(t, parts, `#book-cover[hx-swap-oob] [data-testid=cover-image]`)
-				one(t, parts, `#book-details[hx-swap-oob]`)
-				wantText(t, one(t, parts, `#book-edition[hx-swap-oob] [data-testid=edition-publisher]`), "Puffin")
+				one(t, parts, `#book-writing[hx-swap-oob]`)
+				wantText(t, one(t, parts, `#book-facts[hx-swap-oob] [data-testid=edition-publisher]`), "Puffin")
 			} else {
 				r.wantRedirect(t, bookPath(b.ID))
 			}

@@ -21,8 +21,7 @@ func TestBookFormat(t *testing.T) {
 			if m.htmx {
 				res.wantStatus(t, http.StatusOK)
 				doc := res.parts(t)
-				wantAttr(t, one(t, doc, "section#book-details #field-pages"), "value", "11:42")
-				wantAttr(t, one(t, doc, `section#book-details #field-format option[selected]`), "value", "audiobook")
+				wantText(t, one(t, doc, `section#book-facts [data-testid="format"]`), "Audiobook, 11:42 hours")
 			} else {
 				res.wantRedirect(t, bookPath(b.ID))
 			}
@@ -30,8 +29,11 @@ func TestBookFormat(t *testing.T) {
 				t.Errorf("stored %q of %d, want an audiobook of 702 minutes", got.Format, got.Pages)
 			}
 			doc := a.get(plain, bookPath(b.ID)).page(t)
-			wantText(t, one(t, doc, `[data-testid="format"]`), "Audiobook")
-			wantText(t, one(t, doc, `[data-testid="pages"]`), "11:42 hours")
+			wantText(t, one(t, doc, `[data-testid="format"]`), "Audiobook, 11:42 hours")
+			// The format's input holds the length in its unit.
+			edit := a.get(plain, bookPath(b.ID)+"?edit=format").page(t)
+			wantAttr(t, one(t, edit, "section#book-facts #field-pages"), "value", "11:42")
+			wantAttr(t, one(t, edit, `section#book-facts #field-format option[selected]`), "value", "audiobook")
 		})
 	}
 	for _, tc := range []struct{ name, format, pages, field, msg string }{
@@ -52,8 +54,8 @@ func TestBookFormat(t *testing.T) {
 				if !m.htmx {
 					doc = res.page
 				}
-				wantText(t, one(t, doc(t), "section#book-details #field-"+tc.field+"-error"), tc.msg)
-				wantAttr(t, one(t, doc(t), "section#book-details #field-pages"), "value", tc.pages)
+				wantText(t, one(t, doc(t), "section#book-facts #field-"+tc.field+"-error"), tc.msg)
+				wantAttr(t, one(t, doc(t), "section#book-facts #field-pages"), "value", tc.pages)
 				if got := a.stored(b.ID); got.Format != data.FormatPaperback || got.Pages != 0 {
 					t.Errorf("stored %q of %d after a refused save, want it unchanged", got.Format, got.Pages)
 				}
@@ -131,7 +133,7 @@ func TestAudiobookProgress(t *testing.T) {
 		res.wantStatus(t, http.StatusOK)
 		doc := a.get(plain, bookPath(b.ID)).page(t)
 		wantText(t, one(t, doc, `label[for="page-progress"]`), "Progress: time or %")
-		wantText(t, one(t, doc, `[data-testid="progress"] tbody tr:first-child td:last-child`), "7:30 (75%)")
+		wantText(t, one(t, doc, `[data-testid="progress"] li:last-child .what`), "7:30 (75%)")
 	})
 	for _, tc := range []struct{ name, input, msg string }{
 		{"ErrPastEnd", "10:01", "10:01 is past the end (10:00)."},

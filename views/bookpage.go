@@ -76,12 +76,11 @@ type EditionFacts struct {
 // Known reports whether any fact is known.
 func (f EditionFacts) Known() bool { return f != EditionFacts{} }
 
-// EditionForm is a book's edition form: the values as typed (or as saved), the problem with each
-// field, and whether it has just been saved (htmx), which the section announces.
+// EditionForm is a book's edition facts as their inputs hold them: the values as typed (or as
+// saved), and the problem with each field.
 type EditionForm struct {
 	Publisher, Year, OriginalYear, Language, Copies, GoodreadsID, StoryGraphID string
 	Errors                                                                     map[string]string
-	Saved                                                                      bool
 }
 
 // languageChoice is a language the edition form suggests: its tag, which the field takes, and
@@ -105,16 +104,6 @@ func languageChoices() []languageChoice {
 	return out
 }
 
-// firstEditionProblem is the first field of the edition form, in page order, with a problem, or "".
-func firstEditionProblem(errs map[string]string) string {
-	for _, name := range data.EditionFields {
-		if errs[name] != "" {
-			return name
-		}
-	}
-	return ""
-}
-
 // ReadThroughForm is one reading of a book with its editable dates, as yyyy-mm-dd ("" for a
 // date the reader does not know), and its dates as stored, in words ("" for unknown), which
 // what was typed into a refused form does not change.
@@ -129,6 +118,19 @@ type ReadThroughForm struct {
 	// Confirm asks whether to delete the reading, in place of its form; FocusDelete puts the
 	// focus back on its Delete button (the confirmation cancelled).
 	Confirm, FocusDelete bool
+	// Number is the reading's place among the book's readings, the first 1; Progress its
+	// progress updates, oldest first.
+	Number   int
+	Progress []ProgressEntry
+}
+
+// readingTitle names a reading in the timeline by its place: "First reading", then "Re-read 1",
+// "Re-read 2" ...
+func readingTitle(rt ReadThroughForm) string {
+	if rt.Number <= 1 {
+		return "First reading"
+	}
+	return "Re-read " + strconv.Itoa(rt.Number-1)
 }
 
 // ProgressEntry is one recorded progress update: when, and how far.
@@ -155,6 +157,9 @@ type BookDetail struct {
 	Shelves      []ShelfChoice
 	ShelvesError string // what is wrong with the shelves sent, after a failed save
 	StatusError  string // what is wrong with the status sent, after a failed change
+	// Editing names the fact whose input is open (a plain ?edit=); FocusFact the fact to focus
+	// after its save or Cancel.
+	Editing, FocusFact string
 	// RatingError is what is wrong with the rating sent; RatingSaved says a rating was just saved
 	// (htmx), which the control announces and keeps the focus for.
 	RatingError string

@@ -966,11 +966,11 @@ func BookCatalogueTaken(d BookDetail) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = detailsForm(d.Book.ID, d.Details, true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = bookFactsSection(d, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = editionSection(d.Book.ID, d.Edition, d.EditionForm, true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = bookWriting(d, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

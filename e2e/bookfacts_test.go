@@ -1,0 +1,146 @@
+package e2e
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// editFact edits the fact name of the book page in place with the keyboard, from its shown
+// value, which has the focus: Enter opens its input, text replaces what it holds, and Enter
+// (Ctrl+Enter in a text area) saves it; the fact comes back with the focus on it.
+func (p *page) editFact(name, text string) {
+	p.t.Helper()
+	p.openFact(name)
+	p.replaceText(text)
+	p.markOld("fact-" + name)
+	if eval[bool](p, `document.activeElement instanceof HTMLTextAreaElement`) {
+		p.press(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl))
+	} else {
+		p.press(kb.Enter)
+	}
+	p.closed(name)
+}
+
+// openFact opens the input of the fact name with Enter on its shown value, which has the focus,
+// and waits for the focus in it.
+func (p *page) openFact(name string) {
+	p.t.Helper()
+	p.waitFocus("#edit-" + name)
+	p.markOld("fact-" + name)
+	p.press(kb.Enter)
+	p.waitUntil("the input of "+name+" opens", swapped("fact-"+name)+` && document.querySelector('#fact-`+name+`.editing') !== null`)
+	p.waitFocus("#field-" + name)
+}
+
+// closed waits until the fact name is shown again (saved or cancelled), the focus on it.
+func (p *page) closed(name string) {
+	p.t.Helper()
+	p.waitUntil(name+" is shown", swapped("fact-"+name)+` && document.querySelector('#fact-`+name+`.editing') === null`)
+	p.waitFocus("#edit-" + name)
+}
+
+// overflow is how many pixels the page is wider than the window.
+func (p *page) overflow() int64 {
+	p.t.Helper()
+	return eval[int64](p, `document.documentElement.scrollWidth - document.documentElement.clientWidth`)
+}
+
+// factText is what the book page shows of the fact name.
+func (p *page) factText(name string) string {
+	p.t.Helper()
+	return p.text("#fact-" + name + " dd [data-testid]")
+}
+
+// TestBookFactsInPlace edits every fact of the book page in its place with the keyboard, at a
+// desktop's and a phone's size: the format and length, the ISBN, each edition fact, the review
+// and the private notes; Escape puts a fact back unchanged; nothing loads a page, and the page
+// is no wider than the phone.
+func TestBookFactsInPlace(t *testing.T) {
+	for _, size := range viewports {
+		t.Run(size.name, func(t *testing.T) {
+			p := signedIn(t)
+			p.sized(size.width, size.height, size.phone)
+			dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
+			p.open("/books/" + strconv.FormatInt(dune.ID, 10))
+			if w := p.overflow(); w > 0 {
+				t.Errorf("the page is %d px wider than the window", w)
+			}
+			twoColumns := eval[bool](p, `(() => {
+				const side = document.querySelector('.book-side').getBoundingClientRect();
+				const body = document.querySelector('.book-body').getBoundingClientRect();
+				return side.right <= body.left && Math.abs(side.top - body.top) < 2;
+			})()`)
+			if twoColumns != !size.phone {
+				t.Errorf("the cover and facts beside the rest: %v, want %v", twoColumns, !size.phone)
+			}
+
+			// The format and its length: Enter opens both, the format first; Tab to the length.
+			p.tabTo("#edit-format")
+			p.openFact("format")
+			p.press(kb.Tab)
+			p.waitFocus("#field-pages")
+			p.replaceText("412")
+			p.markOld("fact-format")
+			p.press(kb.Enter)
+			p.closed("format")
+			if got := p.factText("format"); got != "Paperback, 412 pages" {
+				t.Errorf("format shows %q", got)
+			}
+
+			// Each fact after it, one Tab away once the one before is saved.
+			for _, f := range []struct{ name, typed, shown string }{
+				{"isbn", "0-441-01359-7", "9780441013593"},
+				{"publisher", "Chilton Books", "Chilton Books"},
+				{"year", "1965", "1965"},
+				{"original_year", "1965", "1965"},
+				{"language", "en", "English"},
+				{"copies", "2", "2"},
+				{"goodreads_id", "44767458", "44767458"},
+				{"storygraph_id", "a1b2-c3", "a1b2-c3"},
+			} {
+				p.press(kb.Tab)
+				p.editFact(f.name, f.typed)
+				if got := p.factText(f.name); got != f.shown {
+					t.Errorf("%s shows %q, want %q", f.name, got, f.shown)
+				}
+			}
+
+			// Escape puts a fact back as it was, the focus on it.
+			p.tabBackTo("#edit-publisher")
+			p.openFact("publisher")
+			p.replaceText("Something else")
+			p.markOld("fact-publisher")
+			p.press(kb.Escape)
+			p.closed("publisher")
+			if got := p.factText("publisher"); got != "Chilton Books" {
+				t.Errorf("after Escape the publisher shows %q", got)
+			}
+
+			// The review and the notes: Enter is a new line in them, Ctrl+Enter saves.
+			p.tabTo("#edit-review")
+			p.editFact("review", "The spice must flow.")
+			p.tabTo("#edit-notes")
+			p.editFact("notes", "Lent to Ann.")
+			p.stillSamePage()
+
+			b, err := p.storedBook(dune.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.Pages != 412 || b.ISBN.String() != "9780441013593" || b.Review != "The spice must flow." || b.Notes != "Lent to Ann." {
+				t.Errorf("stored %+v", b)
+			}
+			e, err := p.editions.Get(context.Background(), p.reader.id, dune.ID)
+			if err != nil || e.Publisher != "Chilton Books" || e.Year != 1965 || e.Language != "en" || e.Copies != 2 || e.GoodreadsID != "44767458" || e.StoryGraphID != "a1b2-c3" {
+				t.Errorf("stored edition %+v, %v", e, err)
+			}
+			if w := p.overflow(); w > 0 {
+				t.Errorf("with every fact filled in, the page is %d px wider than the window", w)
+			}
+		})
+	}
+}
