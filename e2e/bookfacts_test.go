@@ -69,13 +69,16 @@ func TestBookFactsInPlace(t *testing.T) {
 			if w := p.overflow(); w > 0 {
 				t.Errorf("the page is %d px wider than the window", w)
 			}
-			twoColumns := eval[bool](p, `(() => {
-				const side = document.querySelector('.book-side').getBoundingClientRect();
-				const body = document.querySelector('.book-body').getBoundingClientRect();
-				return side.right <= body.left && Math.abs(side.top - body.top) < 2;
+			// Wide, the cover beside the title, level with it; on a phone, the title first.
+			layout := eval[string](p, `(() => {
+				const cover = document.getElementById('book-cover').getBoundingClientRect();
+				const title = document.getElementById('book-main').getBoundingClientRect();
+				if (cover.right <= title.left && Math.abs(cover.top - title.top) < 2) return 'two columns';
+				if (title.bottom <= cover.top) return 'the title above the cover';
+				return 'neither';
 			})()`)
-			if twoColumns != !size.phone {
-				t.Errorf("the cover and facts beside the rest: %v, want %v", twoColumns, !size.phone)
+			if want := map[bool]string{false: "two columns", true: "the title above the cover"}[size.phone]; layout != want {
+				t.Errorf("the layout is %s, want %s", layout, want)
 			}
 
 			// The format and its length: Enter opens both, the format first; Tab to the length.
