@@ -147,3 +147,25 @@ func TestBookFactsInPlace(t *testing.T) {
 		})
 	}
 }
+
+// TestBookFactWithoutJavaScript edits a fact with JavaScript off: the fact is a link to the page
+// with its input open and focused, Enter sends the plain form, and the page comes back with it.
+func TestBookFactWithoutJavaScript(t *testing.T) {
+	p := signedIn(t, withoutJavaScript)
+	dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
+	page := "/books/" + strconv.FormatInt(dune.ID, 10)
+	p.open(page)
+	p.loads("click the ISBN", chromedp.Click(chromedp.CSS("#edit-isbn")))
+	if got := p.location().RawQuery; got != "edit=isbn" {
+		t.Errorf("the ISBN link went to ?%s, want ?edit=isbn", got)
+	}
+	p.waitFocus("#field-isbn")
+	p.press("0-441-01359-7")
+	p.loads("press Enter", chromedp.KeyEvent(kb.Enter))
+	if got := p.path(); got != page {
+		t.Errorf("after saving, the tab shows %s, want %s", got, page)
+	}
+	if got := p.factText("isbn"); got != "9780441013593" {
+		t.Errorf("the ISBN shows %q", got)
+	}
+}
