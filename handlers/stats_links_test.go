@@ -223,3 +223,55 @@ func TestLibraryFinished(t *testing.T) {
 		}
 	})
 }
+
+// TestStatsHours shows the hours listened to audiobooks beside the pages read: this year's and
+// last year's, by month in a chart and the table, in a calendar of their own, and in the Year in
+// Review. Dune, 7 hours 30 minutes, was listened to from 1 to 3 March last year (150 minutes a
+// day); Emma, 1 hour 30 minutes, finished on 10 May the year before that.
+func TestStatsHours(t *testing.T) {
+	a := newTestApp(t)
+	ctx := t.Context()
+	year := time.Now().UTC().Year() - 1
+	listen := func(title, length string, in data.ReadingInput) {
+		t.Helper()
+		b := a.create(title, "Someone", "")
+		if _, err := a.reading.SetDetails(ctx, a.reader.ID, b.ID, data.DetailsInput{Format: "audiobook", Pages: length}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.reading.AddReadThrough(ctx, a.reader.ID, b.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	on := func(y int, m time.Month, d int) *time.Time { t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC); return &t }
+	listen("Dune", "7:30", data.ReadingInput{StartedOn: on(year, 3, 1), FinishedOn: on(year, 3, 3), Outcome: data.StatusRead})
+	listen("Emma", "1:30", data.ReadingInput{FinishedOn: on(year-1, 5, 10), Outcome: data.StatusRead})
+
+	doc := a.get(plain, "/stats?year="+strconv.Itoa(year)).page(t)
+	hours := one(t, doc, `[data-testid="figure-hours"]`)
+	wantText(t, hours, "7.5")
+	wantText(t, hours.Next(), "1.5 the year before")
+	wantText(t, one(t, doc, `[data-testid="figure-pages"]`), "0")
+	one(t, doc, `svg[data-testid="chart-hours"]`)
+	wantText(t, one(t, doc, `svg[data-testid="chart-hours"] g:nth-of-type(3) title`), "March: 7.5 hours")
+	var march []string
+	one(t, doc, `[data-testid="months-table"] tbody tr:nth-child(3)`).Children().Each(func(_ int, c *goquery.Selection) {
+		march = append(march, squash(c.Text()))
+	})
+	if want := []string{"March", "1", "0", "7.5"}; !slices.Equal(march, want) {
+		t.Errorf("March's row = %q, want %q", march, want)
+	}
+	// 150 minutes a day: the shade of 76 to 150, on three days; the pages' calendar has none.
+	shaded := doc.Find(`svg[data-testid="calendar-hours"] rect.l3`)
+	if shaded.Length() != 3 || doc.Find(`svg[data-testid="calendar-hours"] rect:not(.l0)`).Length() != 3 {
+		t.Errorf("%d days shaded, want 3", shaded.Length())
+	}
+	wantText(t, shaded.First().Find("title"), time.Date(year, 3, 1, 0, 0, 0, 0, time.UTC).Format("Mon 2 Jan")+": 2.5 hours")
+	if n := doc.Find(`svg[data-testid="calendar"] rect:not(.l0)`).Length(); n != 0 {
+		t.Errorf("the pages' calendar shades %d days, want none", n)
+	}
+	wantText(t, one(t, a.get(plain, "/stats/"+strconv.Itoa(year)+"/review").page(t), `[data-testid="review-totals"]`),
+		"1 book finished, 0 pages read and 7.5 hours listened.")
+
+	// A year without listening has no hours chart or calendar.
+	none(t, a.get(plain, "/stats?year="+strconv.Itoa(year-2)).page(t), `svg[data-testid="chart-hours"], svg[data-testid="calendar-hours"]`)
+}
