@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -274,4 +275,49 @@ func TestStatsHours(t *testing.T) {
 
 	// A year without listening has no hours chart or calendar.
 	none(t, a.get(plain, "/stats?year="+strconv.Itoa(year-2)).page(t), `svg[data-testid="chart-hours"], svg[data-testid="calendar-hours"]`)
+}
+
+// TestGoalInHours sets a goal in hours listened, htmx and plain: 2 hours 30 minutes listened
+// today are 2 of 12 hours; more than every hour of a leap year is refused beside the field.
+func TestGoalInHours(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			b := a.create("Dune", "Frank Herbert", "SF")
+			if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Format: "audiobook", Pages: "2:30"}); err != nil {
+				t.Fatal(err)
+			}
+			today := time.Now().UTC()
+			if _, err := a.reading.AddReadThrough(t.Context(), a.reader.ID, b.ID, data.ReadingInput{FinishedOn: &today, Outcome: data.StatusRead}); err != nil {
+				t.Fatal(err)
+			}
+			year := strconv.Itoa(today.Year())
+			a.get(plain, "/stats")
+			goal := url.Values{"year": {year}, "unit": {"hours"}, "target": {"9000"}}
+			r := a.do(m, http.MethodPost, "/stats/goal", goal)
+			r.wantStatus(t, http.StatusUnprocessableEntity)
+			section := answer(t, m, r)
+			wantText(t, one(t, section, "#field-target-error"), "A goal is a whole number from 1 to 8,784, like 24.")
+			wantAttr(t, one(t, section, `select[name="unit"] option[selected]`), "value", "hours")
+
+			goal.Set("target", "12")
+			r = a.do(m, http.MethodPost, "/stats/goal", goal)
+			if !m.htmx {
+				r.wantRedirect(t, "/stats?year="+year)
+				r = a.get(plain, "/stats")
+			}
+			r.wantStatus(t, http.StatusOK)
+			doc := answer(t, m, r)
+			wantText(t, one(t, doc, `[data-testid="goal-progress"] strong`), "2 of 12 hours")
+			wantAttr(t, one(t, doc, `select[name="unit"] option[selected]`), "value", "hours")
+			if today.YearDay() < 360 {
+				if pace := one(t, doc, `[data-testid="goal-pace"]`).Text(); !strings.Contains(pace, " hours a week from now makes it.") {
+					t.Errorf("pace = %q", pace)
+				}
+			}
+			if g, err := a.reading.Goal(t.Context(), a.reader.ID, today.Year()); err != nil || g != (data.Goal{Year: today.Year(), Unit: data.GoalHours, Target: 12}) {
+				t.Errorf("stored goal = %+v, %v", g, err)
+			}
+		})
+	}
 }
