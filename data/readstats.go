@@ -157,7 +157,8 @@ type ReadingStats struct {
 	// and minutes.
 	Days                         []DayPages
 	LongestStreak, CurrentStreak int
-	Genres, Authors              []Share
+	// Genres, Authors and Formats (a Format's name) are the most read, topShares of each.
+	Genres, Authors, Formats []Share
 	// Ratings counts the finished readings' books by rating, in half stars: Ratings[r-1] for r.
 	Ratings [10]int
 	// AverageRating is in stars (0 when none was rated); AveragePages and AverageDays are over
@@ -175,7 +176,7 @@ type ReadingStats struct {
 // reviewBooks is how many of a year's finished books the Year in Review shows.
 const reviewBooks = 120
 
-// topShares is how many genres and authors the stats list.
+// topShares is how many genres, authors and formats the stats list.
 const topShares = 5
 
 // computeYearStats computes the owner's reading stats for year (0: all time), days being the
@@ -195,7 +196,7 @@ func (s *ReadingStore) computeYearStats(ctx context.Context, owner int64, year i
 	// Pages and minutes are added up by day as ranges (a difference array: +each where a range
 	// starts, -each the day after it ends), then swept day by day once.
 	pageRanges, minuteRanges := map[int]int{}, map[int]int{}
-	genres, authors := map[string]int{}, map[string]int{}
+	genres, authors, formats := map[string]int{}, map[string]int{}, map[string]int{}
 	var rated, ratingSum, lengths, pagesSum, timed, daysSum int
 	for _, f := range facts {
 		ranges := pageRanges
@@ -234,6 +235,7 @@ func (s *ReadingStore) computeYearStats(ctx context.Context, owner int64, year i
 			genres[f.Genre]++
 		}
 		authors[f.Author]++
+		formats[string(f.Format)]++
 		if f.Rating > 0 {
 			st.Ratings[f.Rating-1]++
 			rated++
@@ -285,7 +287,7 @@ func (s *ReadingStore) computeYearStats(ctx context.Context, owner int64, year i
 	if timed > 0 {
 		st.AverageDays = int(math.Round(float64(daysSum) / float64(timed)))
 	}
-	st.Genres, st.Authors = shares(genres, st.Finished), shares(authors, st.Finished)
+	st.Genres, st.Authors, st.Formats = shares(genres, st.Finished), shares(authors, st.Finished), shares(formats, st.Finished)
 	for m := range st.Months {
 		st.Months[m].Month = time.Month(m + 1)
 	}

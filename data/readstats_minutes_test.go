@@ -1,6 +1,7 @@
 package data_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -95,6 +96,10 @@ func TestYearStatsListening(t *testing.T) {
 	// Days of listening alone make streaks: 1–2 January and 4–5 April are two days each.
 	if st.LongestStreak != 2 {
 		t.Errorf("longest streak %d, want 2", st.LongestStreak)
+	}
+	// Dune twice and Emma are three audiobooks of four books finished.
+	if want := []data.Share{{Name: "audiobook", Books: 3, Percent: 75}, {Name: "paperback", Books: 1, Percent: 25}}; !slices.Equal(st.Formats, want) {
+		t.Errorf("formats = %+v, want %+v", st.Formats, want)
 	}
 	// Lengths in minutes are not pages: the paper book is the only length.
 	if st.AveragePages != 200 || st.Longest == nil || st.Longest.Title != "Paper" {

@@ -99,6 +99,11 @@ func statsLinks(st data.ReadingStats) views.StatsLinks {
 		v.search = a.Name
 		l.Authors = append(l.Authors, v.url())
 	}
+	for _, f := range st.Formats {
+		v := span
+		v.format = data.Format(f.Name)
+		l.Formats = append(l.Formats, v.url())
+	}
 	return l
 }
 

@@ -58,7 +58,7 @@ func number(t *testing.T, s string) int {
 // TestStatsLinks follows every linked figure of a year's stats page, as a plain page and as the
 // results htmx asks for, and counts the books the library view lists: each is the figure. The
 // figures and the views: 3 books finished, 1 given up; March 2, May 1, other months 0; SF 2,
-// Classics 1; Ann Leckie 2, Jane Austen 1.
+// Classics 1; Ann Leckie 2, Jane Austen 1; an audiobook, an ebook and a paperback.
 func TestStatsLinks(t *testing.T) {
 	a, year := linkedReader(t)
 	doc := a.get(plain, "/stats?year="+strconv.Itoa(year)).page(t)
@@ -87,7 +87,7 @@ func TestStatsLinks(t *testing.T) {
 			t.Errorf("%s's bar links to %q, its row to %q", row.Find("th").Text(), attr(t, bar, "href"), links[len(links)-1].href)
 		}
 	})
-	for _, list := range []string{"genres", "authors"} {
+	for _, list := range []string{"genres", "authors", "formats"} {
 		doc.Find(`[data-testid="top-` + list + `"] li`).Each(func(_ int, li *goquery.Selection) {
 			books := number(t, strings.Fields(li.Find(".muted").Text())[0])
 			add(li.Find("a").Text(), one(t, li, "a"), books)
@@ -99,8 +99,10 @@ func TestStatsLinks(t *testing.T) {
 		"March":      "/books?status=read&finished=" + y + "-03",
 		"SF":         "/books?status=read&genre=SF&finished=" + y,
 		"Ann Leckie": "/books?q=Ann+Leckie&status=read&finished=" + y,
+		"Audiobook":  "/books?status=read&format=audiobook&finished=" + y,
 	}
-	wantFigures := map[string]int{"finished": 3, "given up": 1, "March": 2, "May": 1, "April": 0, "SF": 2, "Classics": 1, "Ann Leckie": 2, "Jane Austen": 1}
+	wantFigures := map[string]int{"finished": 3, "given up": 1, "March": 2, "May": 1, "April": 0, "SF": 2, "Classics": 1, "Ann Leckie": 2, "Jane Austen": 1,
+		"Audiobook": 1, "Ebook": 1, "Paperback": 1}
 	seen := 0
 	for _, l := range links {
 		if want, ok := wantHrefs[l.name]; ok && l.href != want {

@@ -146,6 +146,16 @@ func listened(minutes int) string {
 	return "1 hour"
 }
 
+// formatShares are the formats' shares named as the reader reads them ("Audiobook").
+func formatShares(shares []data.Share) []data.Share {
+	out := make([]data.Share, len(shares))
+	for i, sh := range shares {
+		out[i] = sh
+		out[i].Name = data.Format(sh.Name).Label()
+	}
+	return out
+}
+
 // plural writes n and the unit, with an s unless n is 1.
 func plural(n int, unit string) string {
 	if n == 1 {
