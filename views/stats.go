@@ -22,6 +22,25 @@ type Stats struct {
 	// YearProblem is why the year asked for is not one the stats show ("" when it is).
 	YearProblem string
 	YearAsked   string
+	// Links are the library views the figures count, "" where none does.
+	Links StatsLinks
+}
+
+// StatsLinks are the library views that list what the stats' figures count: the books finished
+// and given up in the span, in each month (a year's only), and of each top genre, author and
+// format (in the order of the stats' lists).
+type StatsLinks struct {
+	Finished, Abandoned      string
+	Months                   [12]string
+	Genres, Authors, Formats []string
+}
+
+// at is the link of the i-th of a list, "" past its end.
+func at(links []string, i int) string {
+	if i < len(links) {
+		return links[i]
+	}
+	return ""
 }
 
 // GoalForm is the goal form as typed, its problems by field, and whether it was just saved.
@@ -56,12 +75,23 @@ func (s Stats) YearName() string {
 }
 
 // Empty reports whether there is nothing to chart: no reading finished, given up or progressed.
-func (s Stats) Empty() bool { return s.Finished == 0 && s.Abandoned == 0 && s.Pages == 0 }
+func (s Stats) Empty() bool {
+	return s.Finished == 0 && s.Abandoned == 0 && s.Pages == 0 && s.Minutes == 0
+}
 
-// bar is one bar of a month chart.
+// bar is one bar of a month chart; URL is the library view it counts, "" when none does.
 type bar struct {
 	X, Y, Height int
 	Label, Title string
+	URL          string
+}
+
+// linked puts the months' library views on their bars.
+func linked(bars []bar, urls [12]string) []bar {
+	for i := range bars {
+		bars[i].URL = urls[i]
+	}
+	return bars
 }
 
 // Chart geometry: twelve bars in a 480 × 140 box, the bottom 20 for the months' initials.
@@ -72,8 +102,9 @@ const (
 	barWidth    = 26
 )
 
-// monthBars lays out the months' values as bars scaled to the largest, with their titles.
-func monthBars(months [12]data.MonthFigures, value func(data.MonthFigures) int, unit string) []bar {
+// monthBars lays out the months' values as bars scaled to the largest, with their titles (say
+// writes a value: "2 books").
+func monthBars(months [12]data.MonthFigures, value func(data.MonthFigures) int, say func(int) string) []bar {
 	most := 0
 	for _, m := range months {
 		most = max(most, value(m))
@@ -88,9 +119,41 @@ func monthBars(months [12]data.MonthFigures, value func(data.MonthFigures) int, 
 			}
 		}
 		bars[i] = bar{X: i*barStep + (barStep-barWidth)/2, Y: chartHeight - h, Height: h,
-			Label: m.Month.String()[:1], Title: m.Month.String() + ": " + plural(v, unit)}
+			Label: m.Month.String()[:1], Title: m.Month.String() + ": " + say(v)}
 	}
 	return bars
+}
+
+// books, pages and days write a count with its unit.
+func books(n int) string { return plural(n, "book") }
+func pages(n int) string { return plural(n, "page") }
+
+// hours writes minutes as hours to the tenth: "12.5", "1,024", "0".
+func hours(minutes int) string {
+	tenths := (minutes*10 + 30) / 60
+	s := data.Thousands(tenths / 10)
+	if tenths%10 != 0 {
+		s += "." + strconv.Itoa(tenths%10)
+	}
+	return s
+}
+
+// listened writes minutes as hours listened: "1 hour", "2.5 hours".
+func listened(minutes int) string {
+	if h := hours(minutes); h != "1" {
+		return h + " hours"
+	}
+	return "1 hour"
+}
+
+// formatShares are the formats' shares named as the reader reads them ("Audiobook").
+func formatShares(shares []data.Share) []data.Share {
+	out := make([]data.Share, len(shares))
+	for i, sh := range shares {
+		out[i] = sh
+		out[i].Name = data.Format(sh.Name).Label()
+	}
+	return out
 }
 
 // plural writes n and the unit, with an s unless n is 1.
@@ -111,8 +174,9 @@ type cell struct {
 // Calendar geometry: a column a week (Monday first), 13 px a day.
 const calendarStep = 13
 
-// calendarCells lays out a year's days as a week a column, shaded by pages read, up to today.
-func calendarCells(days []data.DayPages, today time.Time) []cell {
+// calendarCells lays out a year's days as a week a column, shaded by pages read (or, with
+// minutes, by minutes listened), up to today.
+func calendarCells(days []data.DayPages, today time.Time, minutes bool) []cell {
 	if len(days) == 0 {
 		return nil
 	}
@@ -123,8 +187,12 @@ func calendarCells(days []data.DayPages, today time.Time) []cell {
 			break
 		}
 		at := i + offset
-		cells = append(cells, cell{X: at / 7 * calendarStep, Y: at % 7 * calendarStep,
-			Level: pageLevel(d.Pages), Title: d.Day.Format("Mon 2 Jan") + ": " + plural(d.Pages, "page")})
+		c := cell{X: at / 7 * calendarStep, Y: at % 7 * calendarStep,
+			Level: pageLevel(d.Pages), Title: d.Day.Format("Mon 2 Jan") + ": " + pages(d.Pages)}
+		if minutes {
+			c.Level, c.Title = minuteLevel(d.Minutes), d.Day.Format("Mon 2 Jan")+": "+listened(d.Minutes)
+		}
+		cells = append(cells, c)
 	}
 	return cells
 }
@@ -139,6 +207,22 @@ func pageLevel(pages int) string {
 	case pages <= 50:
 		return "l2"
 	case pages <= 100:
+		return "l3"
+	}
+	return "l4"
+}
+
+// minuteLevel is the shade of a day that listened: the steps of pageLevel at a page a minute and
+// a half, about what an audiobook takes for a page.
+func minuteLevel(minutes int) string {
+	switch {
+	case minutes <= 0:
+		return "l0"
+	case minutes <= 30:
+		return "l1"
+	case minutes <= 75:
+		return "l2"
+	case minutes <= 150:
 		return "l3"
 	}
 	return "l4"
