@@ -481,8 +481,15 @@ func escapeLike(s string) string {
 }
 
 // Suggest returns the names of at most MaxAuthorSuggestions of the owner's authors whose name,
-// or sort name (a surname), starts with prefix, by sort name: what the author field offers as the
-// reader types. Two seeks on the authors' indexes, whatever the size of the library.
+// or sort name (a surname), starts with prefix: what the author field offers as the reader types.
+// They come in the order of the text that matched, the name or the sort name ("ma": "Margaret
+// Atwood", then Martin, George R. R.), an author whose both match once, by the first.
+//
+// Each of the two ranges is walked on its index (authors' UNIQUE (owner_id, name_key), and
+// authors_sort) for its first ten alone: the ten that come first in both together are among
+// them (an author who is one of the ten by their name has fewer than ten names before them).
+// Ordering all that matched by sort name, as it was, collected and sorted every author of a
+// prefix: "ma" matches 676 authors of a library of 100,000 seeded books (BenchmarkAuthorSuggest).
 func (s *AuthorStore) Suggest(ctx context.Context, owner int64, prefix string) ([]string, error) {
 	p := searchPrefix(prefix)
 	if p == "" {
@@ -493,10 +500,15 @@ func (s *AuthorStore) Suggest(ctx context.Context, owner int64, prefix string) (
 	var names []string
 	err := s.db.selectAll(ctx, &names, `
 		SELECT name FROM (
-			SELECT name, sort_key FROM authors WHERE owner_id = ? AND name_key >= ? AND name_key < ?
-			UNION
-			SELECT name, sort_key FROM authors WHERE owner_id = ? AND sort_key >= ? AND sort_key < ?
-		) AS m ORDER BY sort_key LIMIT ?`, owner, p, end, owner, p, end, MaxAuthorSuggestions)
+			SELECT id, name, MIN(k) AS k FROM (
+				SELECT * FROM (SELECT id, name, name_key AS k FROM authors
+					WHERE owner_id = ? AND name_key >= ? AND name_key < ? ORDER BY name_key LIMIT ?) AS by_name
+				UNION ALL
+				SELECT * FROM (SELECT id, name, sort_key AS k FROM authors
+					WHERE owner_id = ? AND sort_key >= ? AND sort_key < ? ORDER BY sort_key LIMIT ?) AS by_sort
+			) AS m GROUP BY id, name
+		) AS t ORDER BY k, id LIMIT ?`,
+		owner, p, end, MaxAuthorSuggestions, owner, p, end, MaxAuthorSuggestions, MaxAuthorSuggestions)
 	if err != nil {
 		return nil, fmt.Errorf("suggest authors: %w", err)
 	}

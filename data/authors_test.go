@@ -502,6 +502,50 @@ func TestFindSortAuthor(t *testing.T) {
 	}
 }
 
+// TestSuggestFirstTen suggests from more authors than it shows, some matching by name and some
+// by surname, and finds the first ten in the order of the text that matched: exactly those a
+// sort of every match would give, though each index is read for ten.
+func TestSuggestFirstTen(t *testing.T) {
+	db := openDB(t)
+	ada := addReader(t, db, "ada").ID
+	books, authors := db.Books(), db.Authors()
+	var byName, bySurname []string
+	for i := range 12 {
+		byName = append(byName, "Ma"+string(rune('a'+i))+"ry Smith")      // "maary smith"
+		bySurname = append(bySurname, "Ann Ma"+string(rune('a'+i))+"son") // "maason, ann"
+	}
+	mustCreate(t, books, ada, data.BookInput{Title: "By name", Author: strings.Join(append(byName, "Madonna"), "; ")})
+	mustCreate(t, books, ada, data.BookInput{Title: "By surname", Author: strings.Join(bySurname, "; ")})
+	mustCreate(t, books, ada, data.BookInput{Title: "Neither", Author: "Zoe Mars"})
+
+	type match struct{ name, key string }
+	var all []match
+	for _, name := range slices.Concat(byName, bySurname, []string{"Madonna", "Zoe Mars"}) {
+		var keys []string
+		for _, k := range []string{data.AuthorKey(name), strings.ToLower(data.SortName(name))} {
+			if strings.HasPrefix(k, "ma") {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) > 0 {
+			all = append(all, match{name, slices.Min(keys)})
+		}
+	}
+	slices.SortFunc(all, func(a, b match) int { return strings.Compare(a.key, b.key) })
+	var want []string
+	for _, m := range all[:data.MaxAuthorSuggestions] {
+		want = append(want, m.name)
+	}
+	got, err := authors.Suggest(t.Context(), ada, "Ma")
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("Suggest(Ma) = %q, %v;\nwant %q", got, err, want)
+	}
+	// "Mars, Zoe" by surname, after every other author whose text starts "ma".
+	if got, err := authors.Suggest(t.Context(), ada, "mar"); err != nil || !slices.Equal(got, []string{"Zoe Mars"}) {
+		t.Errorf("Suggest(mar) = %q, %v", got, err)
+	}
+}
+
 // authorsMigration is the migration that makes contributors of the books' author text.
 const authorsMigration = 20
 
