@@ -137,7 +137,8 @@ func keyValue(key string) string {
 // BookQuery is what the library shows: a search, filters that all apply together, an order, and
 // where the page starts.
 type BookQuery struct {
-	// Search is words to find in title, author, genre, notes and ISBN; every word must match the
+	// Search is words to find in title, author (every contributor), genre, series, publisher, review,
+	// private notes and ISBN (the reader's own books alone); every word must match the
 	// start of a word, ignoring case and accents.
 	Search string
 	Status Status
