@@ -580,6 +580,62 @@ func TestAuthorBooksPages(t *testing.T) {
 	}
 }
 
+// TestMigrateAuthorsDown takes a database with contributors back to the schema before
+// authorsMigration: the authors and contributors go, each book keeps its author text as the
+// library showed it, and the author order's index is on that text again; opened again, the
+// books get the same contributors back from their text.
+func TestMigrateAuthorsDown(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "test.db")
+	db, err := data.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada := addReader(t, db, "ada").ID
+	omens := mustCreate(t, db.Books(), ada, data.BookInput{Title: "Good Omens", Author: "Pratchett, Terry & Neil Gaiman"})
+	days := mustCreate(t, db.Books(), ada, data.BookInput{Title: "Days of Abandonment", Author: "Elena Ferrante, Ann Goldstein (translator)"})
+	if err := data.MigrateDownTo(ctx, db, authorsMigration-1); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	write, _ := db.Pools()
+	var n int
+	if err := write.GetContext(ctx, &n, `SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('authors', 'book_contributors', 'book_contributors_last_book', 'books_contributors_pending')`); err != nil || n != 0 {
+		t.Errorf("%d of the authors' tables, trigger and index after Down, %v", n, err)
+	}
+	if err := write.GetContext(ctx, &n, `SELECT COUNT(*) FROM pragma_table_info('books') WHERE name = 'author_sort'`); err != nil || n != 0 {
+		t.Errorf("books.author_sort after Down: %d, %v", n, err)
+	}
+	var index string
+	if err := write.GetContext(ctx, &index, `SELECT sql FROM sqlite_schema WHERE name = 'books_sort_author'`); err != nil || !strings.Contains(index, "lower(author)") || strings.Contains(index, "author_sort") {
+		t.Errorf("books_sort_author after Down: %q, %v", index, err)
+	}
+	var texts []string
+	if err := write.SelectContext(ctx, &texts, `SELECT author FROM books ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Terry Pratchett, Neil Gaiman", "Elena Ferrante, Ann Goldstein (translator)"}; !slices.Equal(texts, want) {
+		t.Errorf("author texts after Down = %q; want %q", texts, want)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err = data.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open after Down: %v", err)
+	}
+	defer db.Close()
+	for id, want := range map[int64][]string{
+		omens.ID: {"Terry Pratchett/author", "Neil Gaiman/author"},
+		days.ID:  {"Elena Ferrante/author", "Ann Goldstein/translator"},
+	} {
+		cs, err := db.Authors().OfBook(ctx, ada, id)
+		if err != nil || !slices.Equal(contributorNames(cs), want) {
+			t.Errorf("book %d after Down and Up: %v, %v; want %v", id, contributorNames(cs), err, want)
+		}
+	}
+}
+
 // TestSuggestFirstTen suggests from more authors than it shows, some matching by name and some
 // by surname, and finds the first ten in the order of the text that matched: exactly those a
 // sort of every match would give, though each index is read for ten.
