@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -166,12 +167,20 @@ func (s *AuthorStore) OfBooks(ctx context.Context, owner int64, ids []int64) (ma
 // and sort name, and returns them as stored.
 func (db *DB) putAuthor(ctx context.Context, tx *sqlx.Tx, owner int64, c Contributor) (Author, error) {
 	var a Author
-	err := tx.GetContext(ctx, &a, `
-		INSERT INTO authors (owner_id, name, name_key, sort_name, sort_key, created_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (owner_id, name_key) DO UPDATE SET name_key = excluded.name_key
-		RETURNING id, name, sort_name`,
-		owner, c.Name, AuthorKey(c.Name), c.SortName, strings.ToLower(c.SortName), db.now())
+	err := tx.GetContext(ctx, &a, upsertAuthor, authorArgs(owner, c, db.now())...)
 	return a, err
+}
+
+// upsertAuthor finds the owner's author by name_key, or makes them, and returns them as stored;
+// its arguments are authorArgs.
+const upsertAuthor = `
+	INSERT INTO authors (owner_id, name, name_key, sort_name, sort_key, created_at) VALUES (?, ?, ?, ?, ?, ?)
+	ON CONFLICT (owner_id, name_key) DO UPDATE SET name_key = excluded.name_key
+	RETURNING id, name, sort_name`
+
+// authorArgs are upsertAuthor's arguments for the owner's contributor c, made at now.
+func authorArgs(owner int64, c Contributor, now time.Time) []any {
+	return []any{owner, c.Name, AuthorKey(c.Name), c.SortName, strings.ToLower(c.SortName), now}
 }
 
 // setContributors makes cs the contributors of the owner's book id in tx, in order, making the

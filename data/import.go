@@ -290,14 +290,14 @@ func (db *DB) importRows(ctx context.Context, owner, marker int64, opts ImportOp
 				}
 				if !ok {
 					more = false
-					return nil
+					break
 				}
 				done++
 				if err := im.write(ctx, r, key, opts.OnDuplicate, &sum); err != nil {
 					return fmt.Errorf("row %d: %w", done, err)
 				}
 			}
-			return nil
+			return im.indexBooks(ctx)
 		})
 		if err != nil {
 			return ImportSummary{}, err
@@ -796,10 +796,18 @@ type importer struct {
 	// seriesIDs are the owner's series the transaction has found or made, by SeriesKey: only
 	// for the transaction, since the reader may remove one between two.
 	seriesIDs map[string]int64
+	// authors are the owner's authors the transaction has found or made, by AuthorKey: only for
+	// the transaction too, since an author goes when their last book does.
+	authors map[string]Author
+	// unindexed are the books the transaction made or changed, which the search index leaves
+	// to the import while they are pending (migration 00027) and indexBooks puts in; stale are
+	// those among them an earlier transaction indexed as they were.
+	unindexed map[int64]bool
+	stale     []int64
 
 	tx                                                                                                  *sqlx.Tx
 	insertBook, updateBook, insertRead, insertProgress, insertShelf, shelveBook, putEdition, getEdition *sqlx.Stmt
-	putSeries, putBookSeries                                                                            *sqlx.Stmt
+	putSeries, putBookSeries, putAuthor, putContributor, index, unindex                                 *sqlx.Stmt
 }
 
 // laterRow is a row whose writing waits for the import's last transaction: the update of the
@@ -814,13 +822,15 @@ type laterRow struct {
 func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 	im.tx = tx
 	im.seriesIDs = map[string]int64{}
+	im.authors = map[string]Author{}
+	im.unindexed, im.stale = map[int64]bool{}, nil
 	for _, st := range []struct {
 		dst   **sqlx.Stmt
 		query string
 	}{
 		{&im.insertBook, `
-			INSERT INTO books (owner_id, title, author, genre, status, format, pages, rating, notes, review, review_spoiler, isbn, created_at, updated_at, pending_import)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			INSERT INTO books (owner_id, title, author, author_sort, genre, status, format, pages, rating, notes, review, review_spoiler, isbn, created_at, updated_at, pending_import)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&im.updateBook, `
 			UPDATE books SET genre = ?, status = ?, format = COALESCE(?, format), pages = ?, rating = ?, notes = ?, review = ?, review_spoiler = ?, isbn = ?, updated_at = ?
 			WHERE id = ? AND owner_id = ?`},
@@ -848,6 +858,8 @@ func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 			INSERT INTO book_series (book_id, series_id, position, position_sort) VALUES (?, ?, ?, ?)
 			ON CONFLICT (book_id, series_id) DO UPDATE SET position = excluded.position, position_sort = excluded.position_sort`},
 		{&im.getEdition, `SELECT ` + editionSelect + ` FROM editions e WHERE e.book_id = ?`},
+		{&im.putAuthor, upsertAuthor},
+		{&im.putContributor, `INSERT INTO book_contributors (book_id, author_id, role, position) VALUES (?, ?, ?, ?)`},
 	} {
 		var err error
 		if *st.dst, err = tx.PreparexContext(ctx, st.query); err != nil {
@@ -860,7 +872,7 @@ func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 
 // end closes the prepared statements of the transaction begin began.
 func (im *importer) end() {
-	for _, st := range []**sqlx.Stmt{&im.insertBook, &im.updateBook, &im.insertRead, &im.insertProgress, &im.insertShelf, &im.shelveBook, &im.putEdition, &im.getEdition, &im.putSeries, &im.putBookSeries} {
+	for _, st := range []**sqlx.Stmt{&im.insertBook, &im.updateBook, &im.insertRead, &im.insertProgress, &im.insertShelf, &im.shelveBook, &im.putEdition, &im.getEdition, &im.putSeries, &im.putBookSeries, &im.putAuthor, &im.putContributor} {
 		if *st != nil {
 			(*st).Close()
 			*st = nil
@@ -920,6 +932,10 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 		if err := im.update(ctx, id, in, r); err != nil {
 			return err
 		}
+		if !im.unindexed[id] { // indexed by an earlier transaction, as it was
+			im.unindexed[id] = true
+			im.stale = append(im.stale, id)
+		}
 		im.exact = false
 		sum.Updated++
 	default:
@@ -931,8 +947,16 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 		if r.DateUpdated != nil {
 			updated = r.DateUpdated.UTC()
 		}
+		people, authors, err := im.people(ctx, r.People())
+		if err != nil {
+			return err
+		}
+		author, authorSort := in.Author, asciiLower(in.Author)
+		if len(people) > 0 {
+			author, authorSort = FormatContributors(people), strings.ToLower(firstAuthor(people).SortName)
+		}
 		res, err := im.insertBook.ExecContext(ctx,
-			im.owner, in.Title, in.Author, in.Genre, in.Status, rowFormat(r), nullInt(r.Pages), nullInt(int(r.Rating)), r.Notes,
+			im.owner, in.Title, author, authorSort, in.Genre, in.Status, rowFormat(r), nullInt(r.Pages), nullInt(int(r.Rating)), r.Notes,
 			r.Review, r.Spoiler && r.Review != "", nullString(string(r.ISBN)), created, updated, im.marker)
 		if err != nil {
 			return err
@@ -943,8 +967,8 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		if cs := r.People(); len(cs) > 0 {
-			if _, err := im.db.setContributors(ctx, im.tx, im.owner, id, cs); err != nil {
+		for i, p := range people {
+			if _, err := im.putContributor.ExecContext(ctx, id, authors[i], p.Role, i); err != nil {
 				return err
 			}
 		}
@@ -966,6 +990,7 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 		if err := im.series(ctx, id, r.Series); err != nil {
 			return err
 		}
+		im.unindexed[id] = true
 		im.lib.remember(id, edition, r.ISBN, in.Title, in.Author)
 		im.created[id] = true
 		im.tally.status[in.Status]++
@@ -980,6 +1005,75 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 		sum.Created++
 	}
 	return im.shelve(ctx, id, r.Shelves, im.db.now())
+}
+
+// indexChunk is how many books indexBooks indexes a statement.
+const indexChunk = 500
+
+// indexBooks puts the books the transaction made or changed into the search index (taking out
+// what it held of the stale ones first), a few hundred a statement: FTS5 writes what it has
+// gathered to the database file at every statement that changes the index, which made a
+// statement a row cost more than all the rest of the row.
+func (im *importer) indexBooks(ctx context.Context) error {
+	ids := make([]int64, 0, len(im.unindexed))
+	for id := range im.unindexed {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	slices.Sort(im.stale)
+	for _, step := range []struct {
+		query string
+		ids   []int64
+	}{
+		{`DELETE FROM books_fts WHERE rowid IN (?)`, im.stale},
+		{`INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher)
+		  SELECT book_id, title, author, genre, notes, isbn, series, publisher FROM book_search_text WHERE book_id IN (?)`, ids},
+	} {
+		for chunk := range slices.Chunk(step.ids, indexChunk) {
+			query, args, err := sqlx.In(step.query, chunk)
+			if err != nil {
+				return err
+			}
+			if _, err := im.tx.ExecContext(ctx, query, args...); err != nil {
+				return fmt.Errorf("index the new books: %w", err)
+			}
+		}
+	}
+	im.unindexed, im.stale = map[int64]bool{}, nil
+	return nil
+}
+
+// people finds or makes the owner's authors of cs, as setContributors does but once a transaction
+// for each author (an import names most authors many times). It returns the contributors as
+// stored (their author's name and sort name as the owner has them), in order and without a
+// second spelling of one author in one role, and their authors' ids.
+func (im *importer) people(ctx context.Context, cs []Contributor) ([]Contributor, []int64, error) {
+	out, ids := make([]Contributor, 0, len(cs)), make([]int64, 0, len(cs))
+	for _, c := range cs {
+		key := AuthorKey(c.Name)
+		a, ok := im.authors[key]
+		if !ok {
+			if err := im.putAuthor.GetContext(ctx, &a, authorArgs(im.owner, c, im.db.now())...); err != nil {
+				return nil, nil, err
+			}
+			im.authors[key] = a
+		}
+		if twice(out, ids, a.ID, c.Role) {
+			continue
+		}
+		out, ids = append(out, Contributor{Name: a.Name, SortName: a.SortName, Role: c.Role}), append(ids, a.ID)
+	}
+	return out, ids, nil
+}
+
+// twice reports whether the contributors cs, of the authors ids, have author id in role already.
+func twice(cs []Contributor, ids []int64, id int64, role Role) bool {
+	for i := range cs {
+		if ids[i] == id && cs[i].Role == role {
+			return true
+		}
+	}
+	return false
 }
 
 // update writes the row r over the owner's book id: what the book says of itself, not its title

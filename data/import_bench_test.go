@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,8 +13,9 @@ import (
 	"github.com/bookcase/bookcase/data"
 )
 
-// benchRows is n rows like a Goodreads export's: a third read, a third reading, a third wanted,
-// each on two shelves of a handful.
+// benchRows is n rows like a Goodreads export's (bench/import.sh's file): a third read, a third
+// reading, a third wanted, each on two shelves of a handful, with its publisher, years and
+// Goodreads id.
 func benchRows(n int) []data.ImportRow {
 	rows := make([]data.ImportRow, n)
 	statuses := []data.Status{data.StatusRead, data.StatusReading, data.StatusWant}
@@ -23,6 +25,7 @@ func benchRows(n int) []data.ImportRow {
 			Title: fmt.Sprintf("Book number %d", i), Author: fmt.Sprintf("Author %d", i%500),
 			Status: statuses[i%3], Pages: 100 + i%400, Rating: data.Rating(i % 11),
 			Shelves: []string{fmt.Sprintf("shelf-%d", i%7), "favourites"}, Notes: "A review.", DateRead: &read,
+			Edition: data.Edition{Publisher: "Some Publisher", Year: 2001, OriginalYear: 1999, GoodreadsID: strconv.Itoa(i + 1)},
 		}
 	}
 	return rows
