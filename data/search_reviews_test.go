@@ -43,6 +43,25 @@ func TestSearchReviews(t *testing.T) {
 	review(f.owner, solaris.ID, "")
 	wantFound(t, f.books, f.owner, "mimoids")
 	wantFound(t, f.books, f.owner, "dune", dune.ID)
+
+	// An imported review, indexed with its book by the importer; a row that changes it later in
+	// the file replaces its words.
+	rows := []data.ImportRow{
+		{Title: "The Dispossessed", Author: "Ursula K. Le Guin", Status: data.StatusRead, Review: "Anarres, brooding"},
+		{Title: "Kindred", Author: "Octavia E. Butler", Status: data.StatusWant},
+		{Title: "The Dispossessed", Author: "Ursula K. Le Guin", Status: data.StatusRead, Review: "Anarres, hopeful"},
+	}
+	f.db.SetImportBatches(2)
+	if _, err := f.db.Import(ctx, f.owner, rows, data.OnDuplicateUpdate); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	dispossessed := findIDs(t, f.books, f.owner, "dispossessed")
+	if len(dispossessed) != 1 {
+		t.Fatalf("Find(dispossessed) = %v, want the imported book", dispossessed)
+	}
+	wantFound(t, f.books, f.owner, "anarres hopeful", dispossessed...)
+	wantFound(t, f.books, f.owner, "brooding")
+	wantFound(t, f.books, f.other, "anarres")
 }
 
 // searchReviewsMigration is the migration that indexes reviews.
@@ -67,6 +86,9 @@ func TestMigrateSearchReviews(t *testing.T) {
 	oldSQL(`INSERT INTO book_series (book_id, series_id, position, position_sort) VALUES (?, ?, '1', 1)`, wakes, sid)
 	oldSQL(`INSERT INTO editions (book_id, publisher, updated_at) VALUES (?, 'Orbit', ?)`, wakes, t0)
 	oldSQL(`INSERT INTO book_counts (owner_id, live, want) VALUES (?, 1, 1)`, owner)
+	// A book of an import under way that the import has not indexed yet stays out of the index.
+	oldSQL(`INSERT INTO books (owner_id, title, author, genre, review, created_at, updated_at, pending_import)
+		VALUES (?, 'Caliban''s War', 'James S. A. Corey', '', 'Mars', ?, ?, 1)`, owner, t0, t0)
 	if err := old.Close(); err != nil {
 		t.Fatalf("close the old database: %v", err)
 	}
@@ -83,12 +105,15 @@ func TestMigrateSearchReviews(t *testing.T) {
 	books := db.Books()
 	wantFound(t, books, owner, "ceres", wakes)
 	wantFound(t, books, owner, "expanse orbit leviathan", wakes)
+	write, _ := db.Pools()
+	var n int
+	if err := write.GetContext(ctx, &n, `SELECT COUNT(*) FROM books_fts('caliban OR mars')`); err != nil || n != 0 {
+		t.Errorf("the pending book is indexed: %d rows, %v", n, err)
+	}
 
 	if err := data.MigrateDownTo(ctx, db, searchReviewsMigration-1); err != nil {
 		t.Fatalf("down: %v", err)
 	}
-	write, _ := db.Pools()
-	var n int
 	if err := write.GetContext(ctx, &n, `SELECT COUNT(*) FROM pragma_table_info('books_fts') WHERE name = 'review'`); err != nil || n != 0 {
 		t.Errorf("review column after Down: %d, %v", n, err)
 	}

@@ -2,11 +2,12 @@
 -- The library's search finds a book by the words of its review too (issue 13): the review is
 -- what the reader writes about a book to share, and they look for "the one I called haunting".
 -- The index gains a column, review, folded as migration 00005 folds the others. The private
--- notes stay indexed as they were (a reader's search is of their own books alone, never shared).
+-- notes stay indexed as they have been since migration 00005: a reader's search is of their own
+-- books alone, and nothing shares it.
 --
--- book_search_text, the one definition of what the index holds for a book, gains the review;
--- everything else is as migration 00024 made it, and is made again here because an FTS5 table
--- takes no new column and the triggers name the columns they fill.
+-- book_search_text, the one definition of what the index holds for a book (and what the importer
+-- indexes its books from, data.importer.indexBooks), gains the review; everything else is as
+-- migrations 00024 and 00027 made it.
 DROP VIEW book_search_text;
 CREATE VIEW book_search_text AS
 SELECT t.book_id,
@@ -26,9 +27,10 @@ FROM (SELECT b.id AS book_id, b.title, b.author, b.genre, b.notes, COALESCE(b.is
       FROM books b LEFT JOIN editions e ON e.book_id = b.id) AS t;
 
 -- SQLite-only from here (FTS5 and its triggers; a PostgreSQL port indexes book_search_text with
--- a tsvector instead). The index is contentless (its text lives in books, book_series, series and
--- editions), so it is made again with the new columns and filled from the view for every book,
--- deleted ones included (they stay indexed until purged, as before).
+-- a tsvector instead). The index is contentless and takes no new column, so it is made again and
+-- filled from the view for the books it held (the live and deleted books, and the pending books
+-- their import has indexed: data.importer.indexBooks); the triggers name the columns they fill,
+-- so they are made again too, as migrations 00024 and 00027 left them, with the review.
 DROP TRIGGER editions_fts_delete;
 DROP TRIGGER editions_fts_update;
 DROP TRIGGER editions_fts_insert;
@@ -39,27 +41,27 @@ DROP TRIGGER book_series_fts_insert;
 DROP TRIGGER books_fts_delete;
 DROP TRIGGER books_fts_update;
 DROP TRIGGER books_fts_insert;
-DROP TABLE books_fts;
+ALTER TABLE books_fts RENAME TO books_fts_old;
 CREATE VIRTUAL TABLE books_fts USING fts5(
     title, author, genre, notes, isbn, series, publisher, review,
     content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
 );
 INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher, review)
-SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text;
-
--- A new book is in no series and has no edition yet (both refer to it), but it takes its row from
--- the view all the same, so that what the index holds is defined once.
+SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text
+WHERE book_id IN (SELECT rowid FROM books_fts_old);
+DROP TABLE books_fts_old;
 -- +goose StatementBegin
-CREATE TRIGGER books_fts_insert AFTER INSERT ON books BEGIN
+CREATE TRIGGER books_fts_insert AFTER INSERT ON books
+WHEN NEW.pending_import IS NULL BEGIN
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher, review)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text WHERE book_id = NEW.id;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER books_fts_update AFTER UPDATE OF title, author, genre, notes, isbn, review ON books
-WHEN OLD.title IS NOT NEW.title OR OLD.author IS NOT NEW.author OR OLD.genre IS NOT NEW.genre
-    OR OLD.notes IS NOT NEW.notes OR OLD.isbn IS NOT NEW.isbn OR OLD.review IS NOT NEW.review BEGIN
+WHEN (OLD.title IS NOT NEW.title OR OLD.author IS NOT NEW.author OR OLD.genre IS NOT NEW.genre
+    OR OLD.notes IS NOT NEW.notes OR OLD.isbn IS NOT NEW.isbn OR OLD.review IS NOT NEW.review) AND NEW.pending_import IS NULL BEGIN
     DELETE FROM books_fts WHERE rowid = NEW.id;
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher, review)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text WHERE book_id = NEW.id;
@@ -70,17 +72,17 @@ CREATE TRIGGER books_fts_delete AFTER DELETE ON books BEGIN
     DELETE FROM books_fts WHERE rowid = OLD.id;
 END;
 -- +goose StatementEnd
--- A book put in a series, taken out of one, or moved to another. A book purged takes its places
--- in series with it (the cascade): the view has no row for it then, so nothing is put back.
 -- +goose StatementBegin
-CREATE TRIGGER book_series_fts_insert AFTER INSERT ON book_series BEGIN
+CREATE TRIGGER book_series_fts_insert AFTER INSERT ON book_series
+WHEN (SELECT pending_import FROM books WHERE id = NEW.book_id) IS NULL BEGIN
     DELETE FROM books_fts WHERE rowid = NEW.book_id;
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher, review)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text WHERE book_id = NEW.book_id;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER book_series_fts_delete AFTER DELETE ON book_series BEGIN
+CREATE TRIGGER book_series_fts_delete AFTER DELETE ON book_series
+WHEN (SELECT pending_import FROM books WHERE id = OLD.book_id) IS NULL BEGIN
     DELETE FROM books_fts WHERE rowid = OLD.book_id;
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher, review)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text WHERE book_id = OLD.book_id;
@@ -97,7 +99,6 @@ WHEN OLD.book_id IS NOT NEW.book_id OR OLD.series_id IS NOT NEW.series_id BEGIN
     SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text WHERE book_id = NEW.book_id;
 END;
 -- +goose StatementEnd
--- A series renamed: every book in it (a change of case or spacing alone too, as it is shown).
 -- +goose StatementBegin
 CREATE TRIGGER series_fts_rename AFTER UPDATE OF name ON series
 WHEN OLD.name IS NOT NEW.name BEGIN
@@ -107,10 +108,9 @@ WHEN OLD.name IS NOT NEW.name BEGIN
     WHERE book_id IN (SELECT book_id FROM book_series WHERE series_id = NEW.id);
 END;
 -- +goose StatementEnd
--- A publisher given, changed or taken away; an edition without one changes nothing the index holds.
 -- +goose StatementBegin
 CREATE TRIGGER editions_fts_insert AFTER INSERT ON editions
-WHEN NEW.publisher <> '' BEGIN
+WHEN NEW.publisher <> '' AND (SELECT pending_import FROM books WHERE id = NEW.book_id) IS NULL BEGIN
     DELETE FROM books_fts WHERE rowid = NEW.book_id;
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher, review)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text WHERE book_id = NEW.book_id;
@@ -118,7 +118,7 @@ END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER editions_fts_update AFTER UPDATE OF publisher ON editions
-WHEN OLD.publisher IS NOT NEW.publisher BEGIN
+WHEN OLD.publisher IS NOT NEW.publisher AND (SELECT pending_import FROM books WHERE id = NEW.book_id) IS NULL BEGIN
     DELETE FROM books_fts WHERE rowid = NEW.book_id;
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher, review)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text WHERE book_id = NEW.book_id;
@@ -126,16 +126,15 @@ END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER editions_fts_delete AFTER DELETE ON editions
-WHEN OLD.publisher <> '' BEGIN
+WHEN OLD.publisher <> '' AND (SELECT pending_import FROM books WHERE id = OLD.book_id) IS NULL BEGIN
     DELETE FROM books_fts WHERE rowid = OLD.book_id;
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher, review)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text WHERE book_id = OLD.book_id;
 END;
 -- +goose StatementEnd
 
-
 -- +goose Down
--- The index, its view and its triggers as migration 00024 made them: no review.
+-- The view, the index and its triggers as migrations 00024 and 00027 left them: no review.
 DROP VIEW book_search_text;
 CREATE VIEW book_search_text AS
 SELECT t.book_id,
@@ -153,9 +152,10 @@ FROM (SELECT b.id AS book_id, b.title, b.author, b.genre, b.notes, COALESCE(b.is
       FROM books b LEFT JOIN editions e ON e.book_id = b.id) AS t;
 
 -- SQLite-only from here (FTS5 and its triggers; a PostgreSQL port indexes book_search_text with
--- a tsvector instead). The index is contentless (its text lives in books, book_series, series and
--- editions), so it is made again without the review and filled from the view for every book,
--- deleted ones included (they stay indexed until purged, as before).
+-- a tsvector instead). The index is contentless and takes no new column, so it is made again and
+-- filled from the view for the books it held (the live and deleted books, and the pending books
+-- their import has indexed: data.importer.indexBooks); the triggers name the columns they fill,
+-- so they are made again too, as migrations 00024 and 00027 left them.
 DROP TRIGGER editions_fts_delete;
 DROP TRIGGER editions_fts_update;
 DROP TRIGGER editions_fts_insert;
@@ -166,27 +166,27 @@ DROP TRIGGER book_series_fts_insert;
 DROP TRIGGER books_fts_delete;
 DROP TRIGGER books_fts_update;
 DROP TRIGGER books_fts_insert;
-DROP TABLE books_fts;
+ALTER TABLE books_fts RENAME TO books_fts_old;
 CREATE VIRTUAL TABLE books_fts USING fts5(
     title, author, genre, notes, isbn, series, publisher,
     content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
 );
 INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher)
-SELECT book_id, title, author, genre, notes, isbn, series, publisher FROM book_search_text;
-
--- A new book is in no series and has no edition yet (both refer to it), but it takes its row from
--- the view all the same, so that what the index holds is defined once.
+SELECT book_id, title, author, genre, notes, isbn, series, publisher FROM book_search_text
+WHERE book_id IN (SELECT rowid FROM books_fts_old);
+DROP TABLE books_fts_old;
 -- +goose StatementBegin
-CREATE TRIGGER books_fts_insert AFTER INSERT ON books BEGIN
+CREATE TRIGGER books_fts_insert AFTER INSERT ON books
+WHEN NEW.pending_import IS NULL BEGIN
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher FROM book_search_text WHERE book_id = NEW.id;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER books_fts_update AFTER UPDATE OF title, author, genre, notes, isbn ON books
-WHEN OLD.title IS NOT NEW.title OR OLD.author IS NOT NEW.author OR OLD.genre IS NOT NEW.genre
-    OR OLD.notes IS NOT NEW.notes OR OLD.isbn IS NOT NEW.isbn BEGIN
+WHEN (OLD.title IS NOT NEW.title OR OLD.author IS NOT NEW.author OR OLD.genre IS NOT NEW.genre
+    OR OLD.notes IS NOT NEW.notes OR OLD.isbn IS NOT NEW.isbn) AND NEW.pending_import IS NULL BEGIN
     DELETE FROM books_fts WHERE rowid = NEW.id;
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher FROM book_search_text WHERE book_id = NEW.id;
@@ -197,17 +197,17 @@ CREATE TRIGGER books_fts_delete AFTER DELETE ON books BEGIN
     DELETE FROM books_fts WHERE rowid = OLD.id;
 END;
 -- +goose StatementEnd
--- A book put in a series, taken out of one, or moved to another. A book purged takes its places
--- in series with it (the cascade): the view has no row for it then, so nothing is put back.
 -- +goose StatementBegin
-CREATE TRIGGER book_series_fts_insert AFTER INSERT ON book_series BEGIN
+CREATE TRIGGER book_series_fts_insert AFTER INSERT ON book_series
+WHEN (SELECT pending_import FROM books WHERE id = NEW.book_id) IS NULL BEGIN
     DELETE FROM books_fts WHERE rowid = NEW.book_id;
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher FROM book_search_text WHERE book_id = NEW.book_id;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER book_series_fts_delete AFTER DELETE ON book_series BEGIN
+CREATE TRIGGER book_series_fts_delete AFTER DELETE ON book_series
+WHEN (SELECT pending_import FROM books WHERE id = OLD.book_id) IS NULL BEGIN
     DELETE FROM books_fts WHERE rowid = OLD.book_id;
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher FROM book_search_text WHERE book_id = OLD.book_id;
@@ -224,7 +224,6 @@ WHEN OLD.book_id IS NOT NEW.book_id OR OLD.series_id IS NOT NEW.series_id BEGIN
     SELECT book_id, title, author, genre, notes, isbn, series, publisher FROM book_search_text WHERE book_id = NEW.book_id;
 END;
 -- +goose StatementEnd
--- A series renamed: every book in it (a change of case or spacing alone too, as it is shown).
 -- +goose StatementBegin
 CREATE TRIGGER series_fts_rename AFTER UPDATE OF name ON series
 WHEN OLD.name IS NOT NEW.name BEGIN
@@ -234,10 +233,9 @@ WHEN OLD.name IS NOT NEW.name BEGIN
     WHERE book_id IN (SELECT book_id FROM book_series WHERE series_id = NEW.id);
 END;
 -- +goose StatementEnd
--- A publisher given, changed or taken away; an edition without one changes nothing the index holds.
 -- +goose StatementBegin
 CREATE TRIGGER editions_fts_insert AFTER INSERT ON editions
-WHEN NEW.publisher <> '' BEGIN
+WHEN NEW.publisher <> '' AND (SELECT pending_import FROM books WHERE id = NEW.book_id) IS NULL BEGIN
     DELETE FROM books_fts WHERE rowid = NEW.book_id;
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher FROM book_search_text WHERE book_id = NEW.book_id;
@@ -245,7 +243,7 @@ END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER editions_fts_update AFTER UPDATE OF publisher ON editions
-WHEN OLD.publisher IS NOT NEW.publisher BEGIN
+WHEN OLD.publisher IS NOT NEW.publisher AND (SELECT pending_import FROM books WHERE id = NEW.book_id) IS NULL BEGIN
     DELETE FROM books_fts WHERE rowid = NEW.book_id;
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher FROM book_search_text WHERE book_id = NEW.book_id;
@@ -253,10 +251,9 @@ END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER editions_fts_delete AFTER DELETE ON editions
-WHEN OLD.publisher <> '' BEGIN
+WHEN OLD.publisher <> '' AND (SELECT pending_import FROM books WHERE id = OLD.book_id) IS NULL BEGIN
     DELETE FROM books_fts WHERE rowid = OLD.book_id;
     INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher)
     SELECT book_id, title, author, genre, notes, isbn, series, publisher FROM book_search_text WHERE book_id = OLD.book_id;
 END;
 -- +goose StatementEnd
-
