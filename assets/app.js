@@ -332,6 +332,12 @@
       if (!link) return false;
       link.click();
     },
+    'r': function () {
+      var row = currentRow();
+      var rating = row && row.matches('.book:not(.editing):not(.choosing)') && row.children[4];
+      if (!rating) return false;
+      rating.click();
+    },
     'Escape': function () {
       if (!currentId) return false;
       mark(null);
@@ -512,3 +518,122 @@
     history.replaceState(history.state, '', location.pathname + location.search);
   }
 })();
+
+// ---- The star rating control (views/rating.templ) -------------------------------------------
+// The radios underneath do the work and are what a screen reader announces. Choosing is not
+// saving: the arrow keys move by half a star, 1 to 5 choose whole stars, 0, Delete or Backspace
+// no rating, Home and End the ends, and none of them saves, so a reader can pass 2 and 3 on the
+// way to 4 without the book being rated 2 and 3 (the status select's mistake, issue 11). Enter or
+// Space saves the choice, and so does leaving the control (the choice a reader can see is the one
+// kept); Escape puts back the rating saved. A click or tap on a star is a deliberate choice and
+// saves at once.
+(function () {
+  'use strict';
+
+  document.documentElement.classList.add('js');
+
+  function control(el) {
+    return el instanceof Element ? el.closest('form.stars') : null;
+  }
+  function radios(form) {
+    return Array.prototype.slice.call(form.querySelectorAll('input[name="rating"]'));
+  }
+  function chosen(form) {
+    var on = form.querySelector('input[name="rating"]:checked');
+    return on ? on.value : '';
+  }
+  function mark(form) {
+    form.classList.toggle('unsaved', chosen(form) !== (form.dataset.saved || ''));
+  }
+  function choose(form, radio) {
+    if (!radio) return;
+    radio.checked = true;
+    radio.focus();
+    mark(form);
+  }
+  function save(form) {
+    if (form.dataset.sending || chosen(form) === (form.dataset.saved || '')) return;
+    form.dataset.sending = '1';
+    form.requestSubmit();
+  }
+
+  // The keys' instructions are for readers with JavaScript, whose keys they describe.
+  function describe(root) {
+    if (!(root instanceof Element)) return;
+    var forms = root.matches('form.stars') ? [root] : root.querySelectorAll('form.stars');
+    Array.prototype.forEach.call(forms, function (form) {
+      var hint = form.querySelector('.hint');
+      var group = form.querySelector('fieldset');
+      if (!hint || !group) return;
+      var ids = (group.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+      if (ids.indexOf(hint.id) < 0) group.setAttribute('aria-describedby', [hint.id].concat(ids).join(' '));
+    });
+  }
+  document.addEventListener('htmx:load', function (e) { describe(e.detail && e.detail.elt); });
+
+  document.addEventListener('keydown', function (e) {
+    var form = control(e.target);
+    if (!form || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || !e.target.matches('input[name="rating"]')) return;
+    var all = radios(form);
+    var i = all.indexOf(e.target);
+    var next;
+    switch (e.key) {
+      case 'ArrowRight': case 'ArrowDown': next = all[Math.min(i + 1, all.length - 1)]; break;
+      case 'ArrowLeft': case 'ArrowUp': next = all[Math.max(i - 1, 0)]; break;
+      case 'Home': case '0': case 'Delete': case 'Backspace': next = all[0]; break;
+      case 'End': next = all[all.length - 1]; break;
+      case '1': case '2': case '3': case '4': case '5':
+        next = form.querySelector('input[name="rating"][value="' + e.key + '"]'); break;
+      case 'Enter': case ' ':
+        e.preventDefault();
+        save(form);
+        return;
+      case 'Escape':
+        // A library row's control closes on Escape (its Cancel), which puts the rating back.
+        if (form.querySelector('[data-action="cancel"]') || !form.classList.contains('unsaved')) return;
+        e.preventDefault();
+        choose(form, form.querySelector('input[name="rating"][value="' + CSS.escape(form.dataset.saved || '') + '"]'));
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    choose(form, next);
+  }, true); // before the shortcuts, whose Escape leaves the field (which would save the choice)
+
+  // A change the keys above did not make is a click or a tap (or Space on a radio not chosen).
+  document.addEventListener('change', function (e) {
+    var form = control(e.target);
+    if (!form) return;
+    mark(form);
+    save(form);
+  });
+
+  // A click on a library row's rating (or r on the current row, which clicks it) opens the star
+  // control in the row; the row's title link is the book's address, to which /rating is added.
+  document.addEventListener('click', function (e) {
+    var cell = e.target instanceof Element ? e.target.closest('#book-list > tr.book:not(.editing):not(.choosing) > td:nth-child(5)') : null;
+    var title = cell && cell.parentElement.querySelector('th.title a:not(.series)');
+    if (!title || !window.htmx) return;
+    htmx.ajax('GET', title.getAttribute('href') + '/rating', {source: cell, target: cell.parentElement, swap: 'outerHTML'});
+  });
+
+  // A save that failed (the server unreachable) may be tried again.
+  document.addEventListener('htmx:afterRequest', function (e) {
+    var form = e.detail && e.detail.elt;
+    if (form instanceof Element && form.matches('form.stars') && form.isConnected) delete form.dataset.sending;
+  });
+
+  // Cancel (a click, or Escape in a library row) closes the control without saving.
+  document.addEventListener('click', function (e) {
+    var form = control(e.target);
+    if (form && e.target.closest('[data-action="cancel"]')) form.dataset.sending = 'cancelled';
+  }, true);
+
+  document.addEventListener('focusout', function (e) {
+    var form = control(e.target);
+    if (!form || !form.isConnected || (e.relatedTarget instanceof Node && form.contains(e.relatedTarget))) return;
+    save(form);
+  });
+})();
+// ---- end of the star rating control ----

@@ -151,6 +151,13 @@ type BookQuery struct {
 	// Language is the language of the books' editions as a BCP 47 tag ("pt-BR"), "" for every
 	// language; it matches the tag exactly, as Edition keeps it (canonical), so "en" is not "en-GB".
 	Language string
+	// Finished keeps the books with a reading that ended in the span: finished, or given up
+	// when Status is StatusDNF. With a span, Status read or DNF is what that reading came to,
+	// whatever the book's status is now (a book finished in March and being read again is
+	// among March's read books); another status is the book's status now, as without one. A
+	// book read twice is in each span one of its readings ended in, listed once in a span that
+	// holds both. The zero Span is every book.
+	Finished Span
 	Sort     Sort
 	// Reverse runs the order the other way from its default (see Sort.DefaultDesc).
 	Reverse bool
@@ -270,7 +277,7 @@ func narrowBelow(live, limit int) int {
 // the newest-first order directly, and a search is always driven by the full-text index.
 func (s *BookStore) narrow(ctx context.Context, owner int64, q BookQuery, limit int) (bool, error) {
 	added := q.Sort == "" || q.Sort == SortAdded
-	if strings.TrimSpace(q.Search) != "" || (q.Shelf == 0 && q.Language == "" && (added || q.Status == "" && q.Genre == "" && q.Format == "")) {
+	if strings.TrimSpace(q.Search) != "" || (q.Shelf == 0 && q.Language == "" && q.Finished.IsZero() && (added || q.Status == "" && q.Genre == "" && q.Format == "")) {
 		return false, nil
 	}
 	live, err := s.Count(ctx, owner)
@@ -330,7 +337,36 @@ func (s *BookStore) narrow(ctx context.Context, owner int64, q BookQuery, limit 
 			return true, nil
 		}
 	}
+	if !q.Finished.IsZero() {
+		// Readings that ended in a month or a year are few beside a library's books: collected
+		// from the index read_throughs_ended, then ordered.
+		cond, args := finishedIn(q)
+		if err := s.db.get(ctx, &n, `
+			SELECT COUNT(*) FROM (SELECT 1 FROM books b WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL AND `+cond+` LIMIT ?) AS m`,
+			append(append([]any{owner}, args...), enough)...); err != nil {
+			return false, err
+		}
+		if n < enough {
+			return true, nil
+		}
+	}
 	return false, nil
+}
+
+// finishedIn is the condition on books b of q's Finished span, and its arguments: one of the
+// book's readings ended in the span, finished (or given up, for the status DNF).
+func finishedIn(q BookQuery) (string, []any) {
+	outcome := StatusRead
+	if q.Status == StatusDNF {
+		outcome = StatusDNF
+	}
+	from, until := q.Finished.dates()
+	if from == "" {
+		return "b.id IN (SELECT book_id FROM read_throughs WHERE outcome = ? AND finished_on IS NOT NULL)", []any{outcome}
+	}
+	// finished_on < the day after, not <= the last day: a date stored as a timestamp's text
+	// ('2026-03-31 00:00:00') is past '2026-03-31' as text.
+	return "b.id IN (SELECT book_id FROM read_throughs WHERE outcome = ? AND finished_on >= ? AND finished_on < ?)", []any{outcome, from, until}
 }
 
 // denseMatches is how many books a search in the added order may match and still be found
@@ -346,7 +382,7 @@ func (s *BookStore) denseSearch(ctx context.Context, owner int64, q BookQuery) (
 	if q.Sort != SortAdded || strings.TrimSpace(q.Search) == "" || q.Shelf != 0 {
 		return false, nil
 	}
-	n, err := s.FindCount(ctx, owner, BookQuery{Search: q.Search, Status: q.Status, Genre: q.Genre, Format: q.Format, Language: q.Language}, denseMatches)
+	n, err := s.FindCount(ctx, owner, BookQuery{Search: q.Search, Status: q.Status, Genre: q.Genre, Format: q.Format, Language: q.Language, Finished: q.Finished}, denseMatches)
 	return n > denseMatches, err
 }
 
@@ -384,7 +420,9 @@ func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery, byOrder
 		if !validStatus(q.Status) {
 			return f, id, false, fieldError("status", msgStatus)
 		}
-		f.and("b.status = ?", q.Status)
+		if q.Finished.IsZero() || q.Status != StatusRead && q.Status != StatusDNF {
+			f.and("b.status = ?", q.Status)
+		}
 	}
 	if q.Shelf != 0 {
 		var mine bool
@@ -410,6 +448,10 @@ func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery, byOrder
 		// language <> '' (implied) lets SQLite use an index on the languages editions give,
 		// partial as most editions give none.
 		f.and("b.id IN (SELECT book_id FROM editions WHERE language = ? AND language <> '')", l)
+	}
+	if !q.Finished.IsZero() {
+		cond, args := finishedIn(q)
+		f.and(cond, args...)
 	}
 	return f, id, true, nil
 }

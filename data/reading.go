@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -131,7 +132,13 @@ type DetailsInput struct {
 	Review  *string
 	Spoiler bool
 	ISBN    string
+	// Keep names the fields ("pages", "rating", "notes", "isbn") that keep their values whatever
+	// the input says: a form that edits one detail in place leaves the others alone.
+	Keep []string
 }
+
+// keeps reports whether the field name keeps its value.
+func (in DetailsInput) keeps(name string) bool { return slices.Contains(in.Keep, name) }
 
 // ParseProgress reads a progress update as the reader types it: a page ("123") or a percentage
 // ("45%", "45 %", "12.5%", "12,5%"), surrounding whitespace ignored. pages is the book's length,
@@ -721,6 +728,28 @@ func (s *ReadingStore) DeleteReadThrough(ctx context.Context, owner, bookID, rea
 	return b, nil
 }
 
+// SetRating sets the rating of the owner's book id alone, in stars as a form sends it
+// (ParseRating: "" clears it). The star control saves it on its own, so a rating never travels
+// with, or overwrites, the other details. Errors are a *ValidationError for the field "rating".
+func (s *ReadingStore) SetRating(ctx context.Context, owner, id int64, stars string) (Book, error) {
+	rating, err := ParseRating(stars)
+	if err != nil {
+		return Book{}, err
+	}
+	var b Book
+	err = s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := liveBook(ctx, tx, owner, id); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &b, `UPDATE books SET rating = ?, updated_at = ? WHERE id = ? RETURNING `+bookColumns,
+			sql.NullInt64{Int64: int64(rating), Valid: rating > 0}, s.db.now(), id)
+	})
+	if err != nil {
+		return Book{}, wrap(err, "set rating of book", id)
+	}
+	return b, nil
+}
+
 // SetDetails replaces the format, length, rating, notes and ISBN of the owner's book id with
 // what the reader typed, reporting every bad field at once. The length is read in the unit of
 // the format given (ParseLength); a change between pages and minutes keeps the progress
@@ -737,18 +766,20 @@ func (s *ReadingStore) SetDetails(ctx context.Context, owner, id int64, in Detai
 		format = f
 	}
 	rating, err := ParseRating(in.Rating)
-	if err != nil {
+	if err != nil && !in.keeps("rating") {
 		v.add("rating", msgRating)
 	}
 	isbn, err := ParseISBN(in.ISBN)
 	var verr *ValidationError
-	if errors.As(err, &verr) {
+	switch {
+	case in.keeps("isbn"):
+	case errors.As(err, &verr):
 		v.add("isbn", verr.Fields["isbn"])
-	} else if err != nil {
+	case err != nil:
 		v.add("isbn", msgISBNCharacters)
 	}
 	notes := normalizeNotes(in.Notes)
-	if msg := checkNotes(notes); msg != "" {
+	if msg := checkNotes(notes); msg != "" && !in.keeps("notes") {
 		v.add("notes", msg)
 	}
 	var review string
@@ -768,7 +799,19 @@ func (s *ReadingStore) SetDetails(ctx context.Context, owner, id int64, in Detai
 		if format == "" {
 			format = b.Format
 		}
+		if in.keeps("rating") {
+			rating = b.Rating
+		}
+		if in.keeps("notes") {
+			notes = b.Notes
+		}
+		if in.keeps("isbn") {
+			isbn = b.ISBN
+		}
 		pages, lerr := ParseLength(in.Pages, format)
+		if in.keeps("pages") {
+			pages, lerr = b.Pages, nil
+		}
 		if lerr != nil {
 			v.add("pages", lengthMessage(format))
 		}

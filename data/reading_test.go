@@ -1183,3 +1183,43 @@ func TestReadingFollowsBooks(t *testing.T) {
 		t.Errorf("restored: Progress = %+v, %v; want %+v", got, err, progress)
 	}
 }
+
+// TestReadingStoreSetRating: the star control's save sets the rating alone, clears it with "",
+// refuses what is not a half star, and touches no other reader's book.
+func TestReadingStoreSetRating(t *testing.T) {
+	f := openReading(t)
+	b := mustCreate(t, f.books, f.owner, dune)
+	f.details(t, b.ID, data.DetailsInput{Pages: "412", Rating: "2", Notes: "Spice.", ISBN: "9780441013593"})
+	*f.now = t0.Add(time.Hour)
+	got, err := f.reading.SetRating(t.Context(), f.owner, b.ID, "4.5")
+	if err != nil || got.Rating != 9 || got.Pages != 412 || got.Notes != "Spice." || got.ISBN != "9780441013593" || !got.UpdatedAt.Equal(*f.now) {
+		t.Fatalf("SetRating(4.5) = %+v, %v; want 9 half stars, the other details kept", got, err)
+	}
+	if got, err := f.reading.SetRating(t.Context(), f.owner, b.ID, ""); err != nil || got.Rating != 0 {
+		t.Errorf("SetRating(\"\") = %v, %v; want unrated", got.Rating, err)
+	}
+	_, err = f.reading.SetRating(t.Context(), f.owner, b.ID, "4.25")
+	assertMessage(t, err, "rating", "A rating is 0.5 to 5 stars, in half stars.")
+	if _, err := f.reading.SetRating(t.Context(), f.other, b.ID, "5"); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("another reader's SetRating: %v, want not found", err)
+	}
+	if stored, _ := f.books.Get(t.Context(), f.owner, b.ID); stored.Rating != 0 {
+		t.Errorf("rating %v after refused saves, want unrated", stored.Rating)
+	}
+}
+
+// TestReadingStoreSetDetailsKeep: a field named in Keep keeps its value whatever the input says
+// (a detail edited in place is sent alone), even a value that would be refused.
+func TestReadingStoreSetDetailsKeep(t *testing.T) {
+	f := openReading(t)
+	b := mustCreate(t, f.books, f.owner, dune)
+	f.details(t, b.ID, data.DetailsInput{Pages: "412", Rating: "4", Notes: "Spice.", ISBN: "9780441013593"})
+	got := f.details(t, b.ID, data.DetailsInput{Pages: "500", Rating: "bad", ISBN: "bad", Keep: []string{"rating", "notes", "isbn"}})
+	if got.Pages != 500 || got.Rating != 8 || got.Notes != "Spice." || got.ISBN != "9780441013593" {
+		t.Errorf("SetDetails(pages alone) = %+v; want 500 pages and the rest kept", got)
+	}
+	got = f.details(t, b.ID, data.DetailsInput{Notes: "New.", Keep: []string{"pages", "rating", "isbn"}})
+	if got.Pages != 500 || got.Rating != 8 || got.Notes != "New." || got.ISBN != "9780441013593" {
+		t.Errorf("SetDetails(notes alone) = %+v; want the notes changed and the rest kept", got)
+	}
+}

@@ -38,13 +38,22 @@ var seedShelves = []struct {
 	{"Owned", 0.40}, {"Kindle", 0.15}, {"Favourites", 0.06}, {"Book club", 0.02}, {"Lent out", 0.01},
 }
 
+// seedYears is how far back a seeded library's history goes, and seedFinishAfter how long after
+// it was added a book is finished, on average.
+const (
+	seedYears       = 10
+	seedFinishAfter = 120 * 24 * time.Hour
+)
+
 // Seed adds n made-up but plausible books to the owner's library, for demos, benchmarks and load
 // tests: a mix of statuses with the read-throughs each implies (reading: one open read-through with
 // progress; read and did not finish: a finished one, sometimes with progress history or an earlier
 // re-read), pages, ratings, notes, ISBNs, genres, formats (paperback 45%, hardcover 20%, ebook 20%,
 // audiobook 12%, other 3%; an audiobook's length is minutes, some 1.6 to 2.1 a page: 300 pages run
 // 8 to 10½ hours), and books on a few shelves (created if the owner has none of that name). Titles and authors draw on a large vocabulary, accented names included,
-// so text search sees a realistic spread. The same seed gives the same books.
+// so text search sees a realistic spread. The books were added over the last ten years, evenly,
+// and most were read within months of being added, so that every year has its readings (the
+// stats count years). The same seed gives the same books.
 //
 // Books go in through plain INSERTs (so triggers on books run) in transactions of seedTxBooks;
 // each transaction updates the owner's counts with its books, so the counts are right after every
@@ -55,8 +64,9 @@ func (s *BookStore) Seed(ctx context.Context, owner int64, n int, seed uint64) e
 		return nil
 	}
 	g := newSeeder(seed, s.db.now(), n)
-	// The library was filled one book a minute, the newest just now.
-	start := g.now.Add(-time.Duration(n) * time.Minute)
+	// The library was filled over the last seedYears, a book every step, the newest just now.
+	step := g.now.Sub(g.now.AddDate(-seedYears, 0, 0)) / time.Duration(n)
+	start := g.now.Add(-time.Duration(n) * step)
 	var shelves []int64
 	seriesIDs := map[string]int64{} // the owner's series by SeriesKey
 	for done := 0; done < n; {
@@ -75,7 +85,7 @@ func (s *BookStore) Seed(ctx context.Context, owner int64, n int, seed uint64) e
 				k := min(seedChunk, size-i)
 				books := make([]seedBook, k)
 				for j := range books {
-					books[j] = g.book(start.Add(time.Duration(done+i+j) * time.Minute))
+					books[j] = g.book(start.Add(time.Duration(done+i+j+1) * step))
 					counts[books[j].status]++
 				}
 				if err := w.writeChunk(owner, books, shelves, seriesIDs); err != nil {
@@ -249,7 +259,11 @@ func (g *seeder) book(created time.Time) seedBook {
 		}
 		b.reads = []seedRead{rd}
 	case StatusRead, StatusDNF:
-		finished := g.between(created, g.now)
+		// Most books are finished within months of being added.
+		finished := created.Add(time.Duration(g.r.ExpFloat64() * float64(seedFinishAfter)))
+		if finished.After(g.now) {
+			finished = g.between(created, g.now)
+		}
 		started := finished.Add(-time.Duration(1+g.r.IntN(45)) * 24 * time.Hour)
 		rd := seedRead{started: started, finished: finished, outcome: b.status}
 		if g.chance(0.15) || b.status == StatusDNF {

@@ -1,7 +1,9 @@
 package data_test
 
 import (
+	"strconv"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bookcase/bookcase/data"
@@ -115,6 +117,17 @@ func checkSeeded(t *testing.T, db *data.DB, owner int64, want int) {
 	} {
 		if n := q(c.query, owner); n != 0 {
 			t.Errorf("%d %s", n, c.what)
+		}
+	}
+
+	// A history of seedYears: every one of the last ten years has its share of the readings
+	// finished (the stats count years), none most of them.
+	finished := q(`SELECT COUNT(*) FROM read_throughs r JOIN books b ON b.id = r.book_id WHERE owner_id = ? AND r.finished_on IS NOT NULL`, owner)
+	for year := time.Now().Year() - 9; year <= time.Now().Year(); year++ {
+		n := q(`SELECT COUNT(*) FROM read_throughs r JOIN books b ON b.id = r.book_id
+			WHERE owner_id = ? AND substr(r.finished_on, 1, 4) = ?`, owner, strconv.Itoa(year))
+		if n < finished/40 || n > finished/4 {
+			t.Errorf("%d of %d readings finished in %d, want a tenth or so", n, finished, year)
 		}
 	}
 

@@ -113,6 +113,7 @@ func TestAccessibility(t *testing.T) {
 				check("/books", 200)
 				check("/books?q=darkness", 200)
 				check("/books?status=reading", 200)
+				check("/books?status=read&finished=all", 200)
 				check(fmt.Sprintf("/books/%d", ids[0]), 200)
 				check(fmt.Sprintf("/books/%d", ids[1]), 200)
 				check(fmt.Sprintf("/books/%d/edit", ids[1]), 200)

@@ -94,18 +94,17 @@ func TestReadingJourney(t *testing.T) {
 		t.Errorf("rows on the shelf = %+v, want %+v", got, want)
 	}
 
-	// Rate Dune 4.5 stars: Tab into the radio group (on "No rating"), nine arrow presses, Save.
+	// Rate Dune 4.5 stars: Tab into the star control (on "No rating"), nine arrow presses, Enter.
 	p.open(dunePage)
-	p.tabTo("#rating-0")
+	p.tabTo("#rating-page-0")
 	for range 9 {
 		p.press(kb.ArrowRight)
 	}
-	p.waitFocus("#rating-9")
-	p.tabTo("#save-details")
-	p.markOld("book-details")
+	p.waitFocus("#rating-page-9")
+	p.markOld("book-rating")
 	p.press(kb.Enter)
-	p.waitUntil("the rating shows", swapped("book-details")+` && document.querySelector('[data-testid="rating"]').textContent.trim() === '4.5 stars'`)
-	p.waitFocus("#save-details")
+	p.waitUntil("the rating is saved", swapped("book-rating")+` && document.querySelector('#book-rating input[name=rating]:checked')?.value === '4.5'`)
+	p.waitFocus("#rating-page-9")
 	p.stillSamePage()
 	if b, err := p.storedBook(dune.ID); err != nil || b.Rating.String() != "4.5" {
 		t.Errorf("stored rating %q (%v), want 4.5", b.Rating, err)

@@ -114,3 +114,38 @@ func TestShareReviewWithKeyboard(t *testing.T) {
 		t.Errorf("the link after sharing stopped answered %d, want 404", status)
 	}
 }
+
+// TestStatsMonthBarWithKeyboard reaches a month's bar on the stats page with Tab and opens it with
+// Enter: the library lists the books finished that month, and says so.
+func TestStatsMonthBarWithKeyboard(t *testing.T) {
+	p := signedIn(t)
+	ctx := context.Background()
+	year := time.Now().UTC().Year() - 1
+	for _, b := range []struct {
+		title string
+		month time.Month
+	}{{"Dune", time.March}, {"Emma", time.March}, {"Solaris", time.April}} {
+		book := p.addBook(b.title, "Someone", "")
+		day := time.Date(year, b.month, 15, 0, 0, 0, 0, time.UTC)
+		if _, err := p.reading.AddReadThrough(ctx, p.reader.id, book.ID, data.ReadingInput{FinishedOn: &day, Outcome: data.StatusRead}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	y := strconv.Itoa(year)
+	p.open("/stats?year=" + y)
+	p.tabTo(`[data-testid="bar-books-3"]`)
+	if label := eval[string](p, `document.activeElement.getAttribute('aria-label')`); label != "March: 2 books" {
+		t.Errorf("the bar is named %q, want March: 2 books", label)
+	}
+	p.loads("open March's books", chromedp.KeyEvent(kb.Enter))
+	if got := p.location().RequestURI(); got != "/books?status=read&finished="+y+"-03" {
+		t.Errorf("landed on %s", got)
+	}
+	if got := p.text(`[data-testid="finished-filter"]`); !strings.HasPrefix(got, "Finished in March "+y) {
+		t.Errorf("the view says %q", got)
+	}
+	titles := eval[[]string](p, `[...document.querySelectorAll('tr.book th.title a:not(.series)')].map(a => a.textContent).sort()`)
+	if strings.Join(titles, ",") != "Dune,Emma" {
+		t.Errorf("rows %q, want Dune and Emma", titles)
+	}
+}

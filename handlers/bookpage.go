@@ -225,8 +225,8 @@ func (s *Server) setBookShelves(c *fiber.Ctx) error {
 	return s.bookSaved(c, b, views.BookShelvesUpdated)
 }
 
-// setDetails saves the format, length, rating, review, private notes and ISBN of a book; a bad field re-renders the page
-// with what was typed and a message beside each bad field.
+// setDetails saves the format, length, review, private notes and ISBN of a book, those the form
+// sends; a bad field re-renders the page with what was typed and a message beside each bad field.
 func (s *Server) setDetails(c *fiber.Ctx) error {
 	id, err := bookID(c)
 	if err != nil {
@@ -236,10 +236,17 @@ func (s *Server) setDetails(c *fiber.Ctx) error {
 	field := func(name string) string { return strings.Clone(c.FormValue(name)) }
 	in := data.DetailsInput{Format: field("format"), Pages: field("pages"), Rating: field("rating"), Notes: field("notes"), ISBN: field("isbn"),
 		Spoiler: c.FormValue("spoiler") != ""}
-	// A form without the review (an older page) keeps it.
-	if c.Context().PostArgs().Has("review") {
+	// A form without a field keeps it: the rating has its own control, and a field edited in
+	// place is sent alone. The review keeps its spoiler flag with it.
+	posted := c.Context().PostArgs()
+	if posted.Has("review") {
 		review := field("review")
 		in.Review = &review
+	}
+	for _, name := range []string{"pages", "rating", "notes", "isbn"} {
+		if !posted.Has(name) {
+			in.Keep = append(in.Keep, name)
+		}
 	}
 	b, err := s.reading.SetDetails(c.UserContext(), owner(c), id, in)
 	var verr *data.ValidationError
@@ -259,6 +266,9 @@ func (s *Server) setDetails(c *fiber.Ctx) error {
 			}
 			d.Details = views.DetailsForm{Format: format, Pages: in.Pages, Rating: strings.TrimSpace(in.Rating),
 				Review: review, Spoiler: spoiler, Notes: in.Notes, ISBN: in.ISBN, Errors: verr.Fields}
+			// A rating sent with the details (a page from before the star control) is refused
+			// beside the control.
+			d.RatingError = verr.Fields["rating"]
 		})
 	}
 	if err != nil {

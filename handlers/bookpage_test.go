@@ -38,7 +38,6 @@ func TestBookPage(t *testing.T) {
 	doc := res.page(t)
 	wantText(t, one(t, doc, `[data-testid="status"]`), "Reading")
 	wantText(t, one(t, doc, `[data-testid="pages"]`), "400")
-	wantText(t, one(t, doc, `[data-testid="rating"]`), "3.5 stars")
 	wantText(t, one(t, doc, `[data-testid="notes"]`), "<script>x</script>")
 	if strings.Contains(res.body, "<script>x") {
 		t.Error("notes are not escaped")
@@ -56,14 +55,18 @@ func TestBookPage(t *testing.T) {
 		t.Error("a shelf the book is not on is ticked")
 	}
 	wantText(t, boxes.First().Parent(), "Book <club>")
-	// Rating: eleven radios with visible labels, the stored one checked.
-	radios := doc.Find(`fieldset.rating input[type=radio][name=rating]`)
+	// Rating: the star control, shown once: eleven radios, each named as a screen reader says
+	// it, the stored one checked.
+	radios := one(t, doc, `#book-rating form.stars`).Find(`fieldset input[type=radio][name=rating]`)
 	if radios.Length() != 11 {
 		t.Fatalf("%d rating radios, want 11", radios.Length())
 	}
-	wantText(t, radios.First().Parent(), "No rating")
+	if n := doc.Find(`input[name=rating]`).Length(); n != 11 {
+		t.Errorf("%d rating inputs on the page, want the control's 11 alone", n)
+	}
 	wantAttr(t, radios.First(), "value", "")
-	wantText(t, radios.Last().Parent(), "5")
+	wantText(t, one(t, doc, `label[for="`+attr(t, radios.First(), "id")+`"]`), "No rating")
+	wantText(t, one(t, doc, `label[for="`+attr(t, radios.Last(), "id")+`"]`), "5 stars")
 	wantAttr(t, one(t, doc, `input[name=rating][checked]`), "value", "3.5")
 	wantText(t, one(t, doc, "textarea[name=notes]"), "<script>x</script>")
 	// Read-throughs and progress.
@@ -155,7 +158,7 @@ func TestSetDetails(t *testing.T) {
 			t.Errorf("stored %+v", got)
 		}
 		doc := a.get(plain, bookPath(b.ID)).page(t)
-		wantText(t, one(t, doc, `[data-testid="rating"]`), "4.5 stars")
+		wantAttr(t, one(t, doc, `#book-rating input[name=rating][checked]`), "value", "4.5")
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		a := newTestApp(t)
@@ -165,8 +168,8 @@ func TestSetDetails(t *testing.T) {
 		res := a.do(plain, http.MethodPost, bookPath(b.ID, "details"), in)
 		res.wantStatus(t, http.StatusUnprocessableEntity)
 		doc := res.page(t)
-		for _, f := range []string{"pages", "rating", "isbn"} {
-			if got := squash(one(t, doc, "#field-"+f+"-error").Text()); got == "" {
+		for _, f := range []string{"field-pages", "rating", "field-isbn"} {
+			if got := squash(one(t, doc, "#"+f+"-error, #"+f+"-error-page").Text()); got == "" {
 				t.Errorf("no message beside %s", f)
 			}
 		}
@@ -185,17 +188,34 @@ func TestSetDetails(t *testing.T) {
 		a := newTestApp(t)
 		b := a.create("Dune", "Frank Herbert", "")
 		a.get(plain, bookPath(b.ID))
-		res := a.do(htmx, http.MethodPost, bookPath(b.ID, "details"), url.Values{"rating": {"4.5"}})
+		res := a.do(htmx, http.MethodPost, bookPath(b.ID, "details"), url.Values{"pages": {"412"}})
 		res.wantStatus(t, http.StatusOK)
 		doc := res.parts(t)
-		wantAttr(t, one(t, doc, "section#book-details input[name=rating][checked]"), "value", "4.5")
-		// The main panel, which shows the rating, comes along out of band.
+		wantAttr(t, one(t, doc, "section#book-details input[name=pages]"), "value", "412")
+		// The main panel, which shows the length, comes along out of band.
 		main := one(t, doc, `article#book-main[hx-swap-oob="true"]`)
-		wantText(t, one(t, main, `[data-testid="rating"]`), "4.5 stars")
-		if got := a.stored(b.ID).Rating.String(); got != "4.5" {
-			t.Errorf("stored rating %q, want 4.5", got)
+		wantText(t, one(t, main, `[data-testid="pages"]`), "412")
+		if got := a.stored(b.ID).Pages; got != 412 {
+			t.Errorf("stored pages %d, want 412", got)
 		}
 	})
+	// The rating has its own control, and a detail edited in place is sent alone: what a form
+	// does not send keeps its value.
+	for _, m := range modes {
+		t.Run("KeepsWhatIsNotSent"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			b := a.create("Dune", "Frank Herbert", "")
+			if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "412", Rating: "4.5", Notes: "Spice.", ISBN: "9780441172719"}); err != nil {
+				t.Fatal(err)
+			}
+			a.get(plain, bookPath(b.ID))
+			a.onPage(m, "book-details", http.MethodPost, bookPath(b.ID, "details"), url.Values{"pages": {"500"}})
+			got := a.stored(b.ID)
+			if got.Pages != 500 || got.Rating.String() != "4.5" || got.Notes != "Spice." || got.ISBN.String() != "9780441172719" {
+				t.Errorf("stored %+v; want 500 pages and the rest kept", got)
+			}
+		})
+	}
 	t.Run("HTMXErrInvalid", func(t *testing.T) {
 		a := newTestApp(t)
 		b := a.create("Dune", "Frank Herbert", "")
@@ -553,6 +573,10 @@ func TestBookPageNotFound(t *testing.T) {
 			{"book-main", http.MethodPost, bookPath(id), url.Values{"title": {""}}},
 			{"book-progress", http.MethodPost, bookPath(id, "progress"), url.Values{"progress": {"30"}}},
 			{"book-progress", http.MethodPost, bookPath(id, "progress"), url.Values{"progress": {"bad"}}},
+			{"book-rating", http.MethodPost, bookPath(id, "rating"), url.Values{"rating": {"5"}}},
+			{"book-rating", http.MethodPost, bookPath(id, "rating"), url.Values{"rating": {"9"}}},
+			{"", http.MethodPost, bookPath(id, "rating"), url.Values{"rating": {"5"}}},
+			{"", http.MethodGet, bookPath(id, "rating"), nil},
 		} {
 			for _, m := range modes {
 				t.Run(m.name+" "+r.section+" "+r.method+" "+r.path, func(t *testing.T) {
@@ -567,7 +591,7 @@ func TestBookPageNotFound(t *testing.T) {
 			}
 		}
 	}
-	if got := a.stored(b.ID); got.Pages != 0 || got.Status != data.StatusReading || got.Title != "Dune" {
+	if got := a.stored(b.ID); got.Pages != 0 || got.Status != data.StatusReading || got.Title != "Dune" || got.Rating != 0 {
 		t.Error("another reader changed the book")
 	}
 	if e, err := a.db.Editions().Get(t.Context(), a.reader.ID, b.ID); err != nil || e != (data.Edition{}) {

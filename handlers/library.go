@@ -26,6 +26,9 @@ type filter struct {
 	format data.Format
 	// language is a BCP 47 tag in its canonical form, as editions keep it.
 	language string
+	// finished is the span a reading of the books ended in (finished, or given up with the
+	// status dnf): the stats' figures link to the views they count.
+	finished data.Span
 	// sort is the order; "" is the default, newest first.
 	sort data.Sort
 	// reverse runs the order the other way from its default.
@@ -74,6 +77,7 @@ func (f filter) query() string {
 	add("genre", f.genre)
 	add("format", string(f.format))
 	add("lang", f.language)
+	add("finished", f.finished.String())
 	if f.order() != data.SortAdded {
 		add("sort", string(f.sort))
 	}
@@ -104,14 +108,14 @@ func joinQuery(a, b string) string {
 
 // narrowed reports whether anything but the order limits the view.
 func (f filter) narrowed() bool {
-	return f.search != "" || f.status != "" || f.shelf > 0 || f.genre != "" || f.format != "" || f.language != ""
+	return f.search != "" || f.status != "" || f.shelf > 0 || f.genre != "" || f.format != "" || f.language != "" || !f.finished.IsZero()
 }
 
 // bookQuery is the store's query for the view's page that starts at cursor.
 func (f filter) bookQuery(cursor string) data.BookQuery {
 	return data.BookQuery{
 		Search: f.search, Status: f.status, Shelf: f.shelf, Genre: f.genre, Format: f.format, Language: f.language,
-		Sort: f.order(), Reverse: f.reverse, Cursor: cursor, Limit: data.PageSize,
+		Finished: f.finished, Sort: f.order(), Reverse: f.reverse, Cursor: cursor, Limit: data.PageSize,
 	}
 }
 
@@ -151,6 +155,13 @@ func parseFilter(get func(string) string) (filter, error) {
 			return filter{}, &badView{"“" + v + "” is not a language tag (en, pt-BR). Showing all your books."}
 		}
 		f.language = tag
+	}
+	if v := strings.TrimSpace(get("finished")); v != "" {
+		sp, err := data.ParseSpan(v)
+		if err != nil {
+			return filter{}, &badView{"“" + v + "” is not a month (2026-03), a year (2026) or all. Showing all your books."}
+		}
+		f.finished = sp
 	}
 	if v := get("shelf"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -283,6 +294,11 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 	}
 	l.Books, l.MoreURL, l.MoreCursor, l.FirstURL = books, f.pageURL(page), page.Cursor, f.url()
 	l.Search, l.Filtered = f.search, f.narrowed()
+	if !f.finished.IsZero() {
+		all := f
+		all.finished = data.Span{}
+		l.Finished = views.FinishedFilter{Label: finishedLabel(f), ClearURL: all.url()}
+	}
 	// The results alone (htmx: a search as the reader types, a tab, a heading) show the tabs but
 	// not the count, the "Currently reading" strip or the search form's genres: they are not read.
 	results := isHTMX(c) && c.Get(hxTarget) == targetResults
@@ -297,7 +313,7 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 		}
 		l.Count, l.Filters, l.Reading = st.count, st.filters, st.reading
 	}
-	if f.search != "" || f.genre != "" || f.format != "" || f.language != "" {
+	if f.search != "" || f.genre != "" || f.format != "" || f.language != "" || !f.finished.IsZero() {
 		// A first page that is the last holds every match: count them only when there are more.
 		n := len(books)
 		if cursor != "" || page.Cursor != "" {
@@ -346,7 +362,7 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 // to choose from (the form's select; the results alone update only the form's hidden state).
 func (s *Server) libraryQuery(c *fiber.Ctx, f filter, withGenres bool) (views.LibraryQuery, error) {
 	q := views.LibraryQuery{Search: f.search, Genre: f.genre, Status: string(f.status), Dir: f.dir(),
-		Format: string(f.format), Language: f.language}
+		Format: string(f.format), Language: f.language, Finished: f.finished.String()}
 	if withGenres {
 		genres, err := s.books.Genres(c.UserContext(), owner(c))
 		if err != nil {
@@ -372,6 +388,19 @@ func (s *Server) libraryQuery(c *fiber.Ctx, f filter, withGenres bool) (views.Li
 		q.Sort = string(f.sort)
 	}
 	return q, nil
+}
+
+// finishedLabel says which books f's finished filter keeps: "Finished in March 2026", "Given
+// up in 2026", "Finished at any time".
+func finishedLabel(f filter) string {
+	verb := "Finished"
+	if f.status == data.StatusDNF {
+		verb = "Given up"
+	}
+	if l := f.finished.Label(); l != "" {
+		return verb + " in " + l
+	}
+	return verb + " at any time"
 }
 
 // matchesLabel says how many books match (at least one), counted up to maxMatches.

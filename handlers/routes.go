@@ -57,6 +57,9 @@ func (s *Server) routes(app *fiber.App) {
 	app.Put("/books/:id/status", s.setStatus)
 	app.Post("/books/:id/status", s.setStatus)
 	app.Post("/books/:id/progress", s.recordProgress)
+	// Its rating, from the star control of its row, its page, or the rating page (rating.go).
+	app.Get("/books/:id/rating", s.chooseRating)
+	app.Post("/books/:id/rating", s.setRating)
 
 	// The book page's own forms, which answer htmx with the parts of the page they change (bookpage.go).
 	app.Post("/books/:id/shelves", s.setBookShelves)

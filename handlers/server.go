@@ -51,6 +51,7 @@ type ReadingStore interface {
 	AddReadThrough(ctx context.Context, owner, bookID int64, in data.ReadingInput) (data.ReadThrough, error)
 	DeleteReadThrough(ctx context.Context, owner, bookID, readThroughID int64) (data.Book, error)
 	SetDetails(ctx context.Context, owner, id int64, in data.DetailsInput) (data.Book, error)
+	SetRating(ctx context.Context, owner, id int64, stars string) (data.Book, error)
 	StatusCounts(ctx context.Context, owner int64) (map[data.Status]int, error)
 	CurrentlyReading(ctx context.Context, owner int64, limit int) ([]data.ReadingNow, error)
 	YearStats(ctx context.Context, owner int64, year int, loc *time.Location) (data.ReadingStats, error)

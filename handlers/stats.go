@@ -55,7 +55,7 @@ func (s *Server) stats(c *fiber.Ctx, reader int64, year int, form views.GoalForm
 	if err != nil {
 		return views.Stats{}, err
 	}
-	page := views.Stats{ReadingStats: st, ThisYear: st.Today.Year(), Form: form}
+	page := views.Stats{ReadingStats: st, ThisYear: st.Today.Year(), Form: form, Links: statsLinks(st)}
 	if year == 0 {
 		return page, nil
 	}
@@ -76,6 +76,34 @@ func (s *Server) stats(c *fiber.Ctx, reader int64, year int, form views.GoalForm
 		page.Form.Unit, page.Form.Target = string(g.Unit), strconv.Itoa(g.Target)
 	}
 	return page, nil
+}
+
+// statsLinks are the library views that list what st's figures count (see data.BookQuery's
+// Finished): the books finished or given up in the span, by month, genre, author (a search for
+// the name) and format.
+func statsLinks(st data.ReadingStats) views.StatsLinks {
+	span := filter{status: data.StatusRead, finished: data.YearSpan(st.Year)}
+	dnf := span
+	dnf.status = data.StatusDNF
+	l := views.StatsLinks{Finished: span.url(), Abandoned: dnf.url()}
+	if st.Year != 0 { // all time's months are every year's: no view lists them
+		for i := range l.Months {
+			m := span
+			m.finished = data.MonthSpan(st.Year, time.Month(i+1))
+			l.Months[i] = m.url()
+		}
+	}
+	for _, g := range st.Genres {
+		v := span
+		v.genre = g.Name
+		l.Genres = append(l.Genres, v.url())
+	}
+	for _, a := range st.Authors {
+		v := span
+		v.search = a.Name
+		l.Authors = append(l.Authors, v.url())
+	}
+	return l
 }
 
 // setGoal sets the goal of the year in the form: htmx gets the goal section back, a plain form

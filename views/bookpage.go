@@ -35,6 +35,7 @@ const (
 	BookProgressID = "book-progress"
 	BookReadingsID = "book-readings"
 	BookEditionID  = "book-edition"
+	BookRatingID   = "book-rating"
 )
 
 // ScreenField is the hidden field by which a plain form of the book page says where it was sent
@@ -154,7 +155,11 @@ type BookDetail struct {
 	Shelves      []ShelfChoice
 	ShelvesError string // what is wrong with the shelves sent, after a failed save
 	StatusError  string // what is wrong with the status sent, after a failed change
-	Details      DetailsForm
+	// RatingError is what is wrong with the rating sent; RatingSaved says a rating was just saved
+	// (htmx), which the control announces and keeps the focus for.
+	RatingError string
+	RatingSaved bool
+	Details     DetailsForm
 	// Edition is the book's edition facts, and EditionForm the form that edits them.
 	Edition      EditionFacts
 	EditionForm  EditionForm
@@ -183,19 +188,53 @@ type BookDetail struct {
 	TitleChanged bool
 }
 
-// ratingChoice is one radio of the rating group: its value and its visible label.
+// ratingChoice is one radio of the star control: its value, and its label as a screen reader
+// says it ("3.5 stars").
 type ratingChoice struct {
-	Value, Label string
+	Value, Spoken string
 }
 
 // ratingChoices are the eleven ratings a reader can pick: none, then 0.5 to 5 in half stars.
 func ratingChoices() []ratingChoice {
-	out := []ratingChoice{{"", "No rating"}}
-	for half := 1; half <= 10; half++ {
+	out := []ratingChoice{{"", "No rating"}, {"0.5", "Half a star"}, {"1", "1 star"}}
+	for half := 3; half <= 10; half++ {
 		v := strconv.FormatFloat(float64(half)/2, 'f', -1, 64)
-		out = append(out, ratingChoice{v, v})
+		out = append(out, ratingChoice{v, v + " stars"})
 	}
 	return out
+}
+
+// starClass is the class of the label of ratingChoices[i], which app.css draws: the left half of
+// a star (0.5, 1.5 ...), its right half (1, 2 ...), or the "Clear" of no rating.
+func starClass(i int) string {
+	switch {
+	case i == 0:
+		return "clear"
+	case i%2 == 1:
+		return "half left"
+	}
+	return "half right"
+}
+
+// StarRating is a star rating control (starRating) of the book Book.
+type StarRating struct {
+	Book int64
+	// Key tells the controls' ids apart: "page", or a library row's book id.
+	Key string
+	// Rating is the rating saved, in stars ("3.5"), "" for none; Error what is wrong with the
+	// one sent, after a refused save.
+	Rating, Error string
+	// Label names the radio group; ShowLegend shows it, which the library row does not need (the
+	// column says it).
+	Label      string
+	ShowLegend bool
+	// Page says the control is on the book page (a plain save goes back to it); Target is the
+	// element an htmx save replaces ("" for a plain form); Cancel, when not "", the URL of a
+	// Cancel button that closes it (a library row's).
+	Page           bool
+	Target, Cancel string
+	// Autofocus focuses the rating saved, after a swap.
+	Autofocus bool
 }
 
 // ReadingForm is the form that adds a past reading: the outcome (data's "read" or "dnf") and

@@ -168,6 +168,14 @@ type Library struct {
 	Reading []ReadingNow
 	// Problem explains a part of the URL that could not be applied (an unknown status or order).
 	Problem string
+	// Finished says which span the view keeps the books finished in, Label "" when none.
+	Finished FinishedFilter
+}
+
+// FinishedFilter is the library's filter by when a reading ended, in words ("Finished in March
+// 2026"), and the view without it.
+type FinishedFilter struct {
+	Label, ClearURL string
 }
 
 // LibraryQuery is the library view as URL parameters, for the search form; "" leaves one out.
@@ -181,10 +189,12 @@ type LibraryQuery struct {
 	Format    string
 	Language  string
 	Languages []Choice
-	Status    string
-	Shelf     string
-	Sort      string
-	Dir       string
+	// Finished is the span of the finished filter ("2026-03"), "" for none.
+	Finished string
+	Status   string
+	Shelf    string
+	Sort     string
+	Dir      string
 }
 
 // Choice is an option of a select: the value it sends and the label it shows.

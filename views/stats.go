@@ -22,6 +22,25 @@ type Stats struct {
 	// YearProblem is why the year asked for is not one the stats show ("" when it is).
 	YearProblem string
 	YearAsked   string
+	// Links are the library views the figures count, "" where none does.
+	Links StatsLinks
+}
+
+// StatsLinks are the library views that list what the stats' figures count: the books finished
+// and given up in the span, in each month (a year's only), and of each top genre, author and
+// format (in the order of the stats' lists).
+type StatsLinks struct {
+	Finished, Abandoned      string
+	Months                   [12]string
+	Genres, Authors, Formats []string
+}
+
+// at is the link of the i-th of a list, "" past its end.
+func at(links []string, i int) string {
+	if i < len(links) {
+		return links[i]
+	}
+	return ""
 }
 
 // GoalForm is the goal form as typed, its problems by field, and whether it was just saved.
@@ -58,10 +77,19 @@ func (s Stats) YearName() string {
 // Empty reports whether there is nothing to chart: no reading finished, given up or progressed.
 func (s Stats) Empty() bool { return s.Finished == 0 && s.Abandoned == 0 && s.Pages == 0 }
 
-// bar is one bar of a month chart.
+// bar is one bar of a month chart; URL is the library view it counts, "" when none does.
 type bar struct {
 	X, Y, Height int
 	Label, Title string
+	URL          string
+}
+
+// linked puts the months' library views on their bars.
+func linked(bars []bar, urls [12]string) []bar {
+	for i := range bars {
+		bars[i].URL = urls[i]
+	}
+	return bars
 }
 
 // Chart geometry: twelve bars in a 480 × 140 box, the bottom 20 for the months' initials.

@@ -71,6 +71,10 @@ func BookRestoreURL(id int64) string { return bookPath(id, "/restore") }
 // BookStatusURL offers the reading statuses of the book (GET), and sets one (PUT, POST).
 func BookStatusURL(id int64) string { return bookPath(id, "/status") }
 
+// BookRatingURL offers the star control of the book alone (GET: its library row's, or a page
+// without JavaScript), and saves its rating (POST).
+func BookRatingURL(id int64) string { return bookPath(id, "/rating") }
+
 // BookProgressURL records how far into the book the reader is.
 func BookProgressURL(id int64) string { return bookPath(id, "/progress") }
 

@@ -1,0 +1,79 @@
+package data_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// readerStatsMigration lets goals be in hours, gives readers a time zone, and indexes when
+// readings ended.
+const readerStatsMigration = 31
+
+// TestMigrateReaderStats opens a database made by the schema before readerStatsMigration, with
+// a goal in pages: the goal stays, a goal may now be in hours, the reader's time zone is UTC,
+// and the readings' end dates are indexed. Down takes the time zone and the index away, and the
+// goals in hours with them (the older table refuses them); the goal in pages stays.
+func TestMigrateReaderStats(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := data.OpenAt(ctx, path, readerStatsMigration-1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldSQL := oldWriter(t, old)
+	owner := oldSQL(`INSERT INTO users (username, password_hash, created_at) VALUES ('reader', 'x', ?)`, t0)
+	oldSQL(`INSERT INTO reading_goals (owner_id, year, unit, target) VALUES (?, 2025, 'pages', 9000)`, owner)
+	write, _ := old.Pools()
+	if _, err := write.ExecContext(ctx, `INSERT INTO reading_goals (owner_id, year, unit, target) VALUES (?, 2026, 'hours', 90)`, owner); err == nil {
+		t.Fatal("the old table took a goal in hours")
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err := data.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	write, _ = db.Pools()
+	g, err := db.Reading().Goal(ctx, owner, 2025)
+	if err != nil || g != (data.Goal{Year: 2025, Unit: data.GoalPages, Target: 9000}) {
+		t.Errorf("goal after the migration = %+v, %v", g, err)
+	}
+	if _, err := write.ExecContext(ctx, `INSERT INTO reading_goals (owner_id, year, unit, target) VALUES (?, 2026, 'hours', 90)`, owner); err != nil {
+		t.Errorf("a goal in hours: %v", err)
+	}
+	if _, err := write.ExecContext(ctx, `INSERT INTO reading_goals (owner_id, year, unit, target) VALUES (?, 2024, 'minutes', 90)`, owner); err == nil {
+		t.Error("the table took a goal in minutes")
+	}
+	var zone string
+	if err := write.GetContext(ctx, &zone, `SELECT time_zone FROM users WHERE id = ?`, owner); err != nil || zone != "UTC" {
+		t.Errorf("time zone = %q, %v; want UTC", zone, err)
+	}
+	var n int
+	if err := write.GetContext(ctx, &n, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'read_throughs_ended'`); err != nil || n != 1 {
+		t.Errorf("index read_throughs_ended: %d, %v", n, err)
+	}
+
+	if err := data.MigrateDownTo(ctx, db, readerStatsMigration-1); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	if err := write.GetContext(ctx, &n, `SELECT COUNT(*) FROM pragma_table_info('users') WHERE name = 'time_zone'`); err != nil || n != 0 {
+		t.Errorf("time_zone after Down: %d, %v", n, err)
+	}
+	if err := write.GetContext(ctx, &n, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'read_throughs_ended'`); err != nil || n != 0 {
+		t.Errorf("index after Down: %d, %v", n, err)
+	}
+	var units []string
+	if err := write.SelectContext(ctx, &units, `SELECT unit || ' ' || target FROM reading_goals ORDER BY year`); err != nil || len(units) != 1 || units[0] != "pages 9000" {
+		t.Errorf("goals after Down: %q, %v; want the one in pages", units, err)
+	}
+	if _, err := write.ExecContext(ctx, `INSERT INTO reading_goals (owner_id, year, unit, target) VALUES (?, 2026, 'hours', 90)`, owner); err == nil {
+		t.Error("after Down the table took a goal in hours")
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

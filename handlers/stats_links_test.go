@@ -1,0 +1,225 @@
+package handlers_test
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/bookcase/bookcase/data"
+)
+
+// linkedReader is a test app whose reader finished, last year: Ancillary Justice and Emma in
+// March, Ancillary Sword in May (and is reading it again now), gave Ulysses up in June, and
+// finished Persuasion the year before. It returns the app and last year.
+func linkedReader(t *testing.T) (*testApp, int) {
+	a := newTestApp(t)
+	ctx := t.Context()
+	year := time.Now().UTC().Year() - 1
+	on := func(y int, m time.Month, d int) *time.Time { t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC); return &t }
+	read := func(title, author, genre string, format data.Format, outcome data.Status, day *time.Time) data.Book {
+		t.Helper()
+		b, err := a.books.Create(ctx, a.reader.ID, data.BookInput{Title: title, Author: author, Genre: genre, Format: format})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.reading.AddReadThrough(ctx, a.reader.ID, b.ID, data.ReadingInput{FinishedOn: day, Outcome: outcome}); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	read("Ancillary Justice", "Ann Leckie", "SF", data.FormatEbook, data.StatusRead, on(year, 3, 1))
+	read("Emma", "Jane Austen", "Classics", "", data.StatusRead, on(year, 3, 31))
+	sword := read("Ancillary Sword", "Ann Leckie", "SF", data.FormatAudiobook, data.StatusRead, on(year, 5, 2))
+	if _, err := a.reading.SetStatus(ctx, a.reader.ID, sword.ID, data.StatusReading, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	read("Ulysses", "James Joyce", "Classics", "", data.StatusDNF, on(year, 6, 9))
+	read("Persuasion", "Jane Austen", "Classics", "", data.StatusRead, on(year-1, 12, 30))
+	a.create("Unread", "Ann Leckie", "SF")
+	return a, year
+}
+
+// number reads a figure as the page writes it ("1,234").
+func number(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(strings.ReplaceAll(strings.TrimSpace(s), ",", ""))
+	if err != nil {
+		t.Fatalf("figure %q: %v", s, err)
+	}
+	return n
+}
+
+// TestStatsLinks follows every linked figure of a year's stats page, as a plain page and as the
+// results htmx asks for, and counts the books the library view lists: each is the figure. The
+// figures and the views: 3 books finished, 1 given up; March 2, May 1, other months 0; SF 2,
+// Classics 1; Ann Leckie 2, Jane Austen 1.
+func TestStatsLinks(t *testing.T) {
+	a, year := linkedReader(t)
+	doc := a.get(plain, "/stats?year="+strconv.Itoa(year)).page(t)
+	y := strconv.Itoa(year)
+	type link struct {
+		name, href string
+		figure     int
+	}
+	var links []link
+	add := func(name string, s *goquery.Selection, figure int) {
+		links = append(links, link{name, attr(t, s, "href"), figure})
+	}
+	add("finished", one(t, doc, `[data-testid="figure-finished"] a`), number(t, one(t, doc, `[data-testid="figure-finished"]`).Text()))
+	add("given up", one(t, doc, `[data-testid="figure-abandoned"] a`), number(t, one(t, doc, `[data-testid="figure-abandoned"]`).Text()))
+	none(t, doc, `[data-testid="figure-pages"] a`)
+	months := doc.Find(`[data-testid="months-table"] tbody tr`)
+	if months.Length() != 12 {
+		t.Fatalf("months table has %d rows", months.Length())
+	}
+	months.Each(func(i int, row *goquery.Selection) {
+		cell := row.Find("td").First()
+		add(row.Find("th").Text(), one(t, cell, "a"), number(t, cell.Text()))
+		// The bar links where its row does.
+		bar := one(t, doc, `svg[data-testid="chart-books"] a[data-testid="bar-books-`+strconv.Itoa(i+1)+`"]`)
+		if attr(t, bar, "href") != links[len(links)-1].href {
+			t.Errorf("%s's bar links to %q, its row to %q", row.Find("th").Text(), attr(t, bar, "href"), links[len(links)-1].href)
+		}
+	})
+	for _, list := range []string{"genres", "authors"} {
+		doc.Find(`[data-testid="top-` + list + `"] li`).Each(func(_ int, li *goquery.Selection) {
+			books := number(t, strings.Fields(li.Find(".muted").Text())[0])
+			add(li.Find("a").Text(), one(t, li, "a"), books)
+		})
+	}
+	wantHrefs := map[string]string{
+		"finished":   "/books?status=read&finished=" + y,
+		"given up":   "/books?status=dnf&finished=" + y,
+		"March":      "/books?status=read&finished=" + y + "-03",
+		"SF":         "/books?status=read&genre=SF&finished=" + y,
+		"Ann Leckie": "/books?q=Ann+Leckie&status=read&finished=" + y,
+	}
+	wantFigures := map[string]int{"finished": 3, "given up": 1, "March": 2, "May": 1, "April": 0, "SF": 2, "Classics": 1, "Ann Leckie": 2, "Jane Austen": 1}
+	seen := 0
+	for _, l := range links {
+		if want, ok := wantHrefs[l.name]; ok && l.href != want {
+			t.Errorf("%s links to %q, want %q", l.name, l.href, want)
+		}
+		if want, ok := wantFigures[l.name]; ok {
+			seen++
+			if l.figure != want {
+				t.Errorf("%s = %d, want %d", l.name, l.figure, want)
+			}
+		}
+		for _, m := range modes {
+			var listed int
+			if m.htmx {
+				res := a.results(l.href, "")
+				res.wantStatus(t, http.StatusOK)
+				listed = len(rowIDs(t, resultsOf(t, res)))
+			} else {
+				res := a.get(plain, l.href)
+				res.wantStatus(t, http.StatusOK)
+				page := res.page(t)
+				listed = len(rowIDs(t, page.Selection))
+				if l.figure > 0 {
+					one(t, page, `[data-testid="finished-filter"]`)
+				}
+			}
+			if listed != l.figure {
+				t.Errorf("%s (%s, %s): %d books listed, the figure is %d", l.name, l.href, m.name, listed, l.figure)
+			}
+		}
+	}
+	if seen != len(wantFigures) {
+		t.Errorf("found %d of the %d figures expected", seen, len(wantFigures))
+	}
+
+	// All time: the figures link to every span; the months (every year's) to none.
+	all := a.get(plain, "/stats?year=all").page(t)
+	wantAttr(t, one(t, all, `[data-testid="figure-finished"] a`), "href", "/books?status=read&finished=all")
+	if got := len(rowIDs(t, a.get(plain, "/books?status=read&finished=all").page(t).Selection)); got != 4 {
+		t.Errorf("finished at any time: %d books listed, want 4", got)
+	}
+	none(t, all, `svg[data-testid="chart-books"] a`)
+}
+
+// TestLibraryFinished filters the library by when a reading finished: a month, a year, all time,
+// given up; the heading, the tabs, the search form and Load more keep it; a bad span is a 400
+// that says so.
+func TestLibraryFinished(t *testing.T) {
+	a, year := linkedReader(t)
+	y := strconv.Itoa(year)
+	for _, tc := range []struct {
+		target string
+		want   []string
+		label  string
+	}{
+		{"/books?finished=" + y + "-03&sort=title", []string{"Ancillary Justice", "Emma"}, "Finished in March " + y},
+		{"/books?status=read&finished=" + y + "-05", []string{"Ancillary Sword"}, "Finished in May " + y},
+		{"/books?status=reading&finished=" + y, []string{"Ancillary Sword"}, "Finished in " + y},
+		{"/books?status=dnf&finished=" + y, []string{"Ulysses"}, "Given up in " + y},
+		{"/books?finished=" + y + "&genre=classics", []string{"Emma"}, "Finished in " + y},
+		{"/books?finished=" + y + "&q=ancillary&sort=title", []string{"Ancillary Justice", "Ancillary Sword"}, "Finished in " + y},
+		{"/books?finished=" + y + "&format=audiobook", []string{"Ancillary Sword"}, "Finished in " + y},
+		{"/books?finished=" + strconv.Itoa(year-1) + "-12", []string{"Persuasion"}, "Finished in December " + strconv.Itoa(year-1)},
+		{"/books?finished=all&sort=title", []string{"Ancillary Justice", "Ancillary Sword", "Emma", "Persuasion"}, "Finished at any time"},
+	} {
+		t.Run(tc.target, func(t *testing.T) {
+			doc := a.get(plain, tc.target).page(t)
+			if got := titlesOf(doc.Selection); !slices.Equal(got, tc.want) {
+				t.Errorf("rows %q, want %q", got, tc.want)
+			}
+			wantText(t, one(t, doc, `[data-testid="finished-filter"]`), tc.label+". Show them all")
+			res := a.results(tc.target, "")
+			res.wantStatus(t, http.StatusOK)
+			if got := titlesOf(resultsOf(t, res)); !slices.Equal(got, tc.want) {
+				t.Errorf("htmx rows %q, want %q", got, tc.want)
+			}
+		})
+	}
+	doc := a.get(plain, "/books?finished="+y+"-03").page(t)
+	wantAttr(t, one(t, doc, `#search-state input[name="finished"]`), "value", y+"-03")
+	wantAttr(t, one(t, doc, `[data-testid="finished-filter"] a`), "href", "/books")
+	one(t, doc, `#filters a[href="/books?status=dnf&finished=`+y+`-03"]`)
+	wantAttr(t, one(t, doc, "thead th.title a[data-sort=title]"), "href", "/books?finished="+y+"-03&sort=title")
+	res := a.results("/books?q=&genre=&format=&finished="+y+"-03", "library-search")
+	if got := res.Header.Get("HX-Replace-Url"); got != "/books?finished="+y+"-03" {
+		t.Errorf("HX-Replace-Url = %q", got)
+	}
+
+	for _, bad := range []string{"2026-13", "March", "26", "2026-3"} {
+		// A plain page and the results htmx asks for both say so where the rows would be.
+		res := a.get(plain, "/books?finished="+bad)
+		res.wantStatus(t, http.StatusBadRequest)
+		frag := a.results("/books?finished="+bad, "")
+		frag.wantStatus(t, http.StatusBadRequest)
+		for _, s := range []*goquery.Selection{res.page(t).Selection, resultsOf(t, frag)} {
+			if got := one(t, s, "p.problem").Text(); !strings.Contains(got, "“"+bad+"” is not a month (2026-03), a year (2026) or all") {
+				t.Errorf("%s: problem = %q", bad, got)
+			}
+		}
+	}
+
+	t.Run("LoadMoreKeepsIt", func(t *testing.T) {
+		b := newTestApp(t)
+		day := time.Date(year, 4, 4, 0, 0, 0, 0, time.UTC)
+		for i := range data.PageSize + 2 {
+			bk := b.create("Read "+strconv.Itoa(i), "Author", "")
+			if _, err := b.reading.AddReadThrough(t.Context(), b.reader.ID, bk.ID, data.ReadingInput{FinishedOn: &day, Outcome: data.StatusRead}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b.create("Not read", "Author", "")
+		more := one(t, b.get(plain, "/books?finished="+y+"-04").page(t), "#load-more a")
+		href := attr(t, more, "href")
+		if !strings.HasPrefix(href, "/books?finished="+y+"-04&before=") {
+			t.Fatalf("load more = %q, want the filter kept", href)
+		}
+		res := b.get(htmx, href)
+		res.wantStatus(t, http.StatusOK)
+		if got := rowIDs(t, res.fragment(t).Parent()); len(got) != 2 {
+			t.Errorf("next page has %d rows, want 2", len(got))
+		}
+	})
+}
