@@ -1,6 +1,7 @@
 package data_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -169,6 +170,15 @@ func TestFindFinished(t *testing.T) {
 		if n := count(data.BookQuery{Search: a.Name, Finished: data.YearSpan(2026)}); n != a.Books-reread[a.Name] {
 			t.Errorf("author %s: %d listed, the stats count %d", a.Name, n, a.Books)
 		}
+	}
+	reread["audiobook"] = 1
+	for _, f := range st.Formats {
+		if n := count(data.BookQuery{Format: data.Format(f.Name), Finished: data.YearSpan(2026)}); n != f.Books-reread[f.Name] {
+			t.Errorf("format %s: %d listed, the stats count %d", f.Name, n, f.Books)
+		}
+	}
+	if want := []data.Share{{Name: "audiobook", Books: 2, Percent: 67}, {Name: "paperback", Books: 1, Percent: 33}}; !slices.Equal(st.Formats, want) {
+		t.Errorf("formats = %+v, want %+v", st.Formats, want)
 	}
 	if len(st.Genres) != 2 || len(st.Authors) != 2 {
 		t.Errorf("genres %+v, authors %+v; want SF and Classics, Dune's and Emma's writers", st.Genres, st.Authors)

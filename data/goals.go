@@ -16,16 +16,20 @@ import (
 // GoalUnit is what a yearly goal counts.
 type GoalUnit string
 
-// The units of a goal: books finished, or pages read, in the year.
+// The units of a goal: books finished, pages read, or hours listened (whole hours of
+// audiobooks), in the year.
 const (
 	GoalBooks GoalUnit = "books"
 	GoalPages GoalUnit = "pages"
+	GoalHours GoalUnit = "hours"
 )
 
-// The largest goals: past any reader's year, so that a typo is caught.
+// The largest goals: past any reader's year, so that a typo is caught; for hours, every hour of
+// a leap year.
 const (
 	maxGoalBooks = 100_000
 	maxGoalPages = 100_000_000
+	maxGoalHours = 366 * 24
 )
 
 // FirstStatsYear is the earliest year the stats show.
@@ -47,7 +51,7 @@ func CheckStatsYear(year int, now time.Time) error {
 	return nil
 }
 
-// ParseGoal reads a goal as the form sends it: a unit ("books" or "pages") and a whole number,
+// ParseGoal reads a goal as the form sends it: a unit ("books", "pages" or "hours") and a whole number,
 // with thousands separators allowed. Errors are a *ValidationError for the fields "unit" and
 // "target".
 func ParseGoal(year int, unit, target string) (Goal, error) {
@@ -58,8 +62,10 @@ func ParseGoal(year int, unit, target string) (Goal, error) {
 	case GoalBooks:
 	case GoalPages:
 		most = maxGoalPages
+	case GoalHours:
+		most = maxGoalHours
 	default:
-		v.Fields["unit"] = "Choose books or pages."
+		v.Fields["unit"] = "Choose books, pages or hours."
 	}
 	n, err := strconv.Atoi(strings.NewReplacer(",", "", " ", "", "_", "").Replace(strings.TrimSpace(target)))
 	if err != nil || n < 1 || n > most {
@@ -144,6 +150,18 @@ type GoalProgress struct {
 	PerWeek float64
 	// Over: the year has ended, and Done is its result.
 	Over bool
+}
+
+// GoalDone is how much of a goal in unit st counts: books finished, pages read, or whole hours
+// listened.
+func (st ReadingStats) GoalDone(unit GoalUnit) int {
+	switch unit {
+	case GoalPages:
+		return st.Pages
+	case GoalHours:
+		return st.Minutes / 60
+	}
+	return st.Finished
 }
 
 // Progress is the goal's standing with done counted on today (the reader's day).

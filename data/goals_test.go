@@ -22,7 +22,11 @@ func TestParseGoal(t *testing.T) {
 		{"books", "-3", data.Goal{}, []string{"target"}},
 		{"books", "2.5", data.Goal{}, []string{"target"}},
 		{"books", "", data.Goal{}, []string{"target"}},
-		{"hours", "10", data.Goal{}, []string{"unit"}},
+		{"hours", "10", data.Goal{Year: 2026, Unit: data.GoalHours, Target: 10}, nil},
+		{"hours", "8,784", data.Goal{Year: 2026, Unit: data.GoalHours, Target: 8784}, nil},
+		{"hours", "8785", data.Goal{}, []string{"target"}},
+		{"hours", "0", data.Goal{}, []string{"target"}},
+		{"minutes", "10", data.Goal{}, []string{"unit"}},
 		{"", "lots", data.Goal{}, []string{"unit", "target"}},
 	} {
 		got, err := data.ParseGoal(2026, tc.unit, tc.target)
@@ -90,6 +94,9 @@ func TestGoalProgress(t *testing.T) {
 			data.GoalProgress{Done: 29, Percent: 55, Ahead: 3, PerWeek: 0.9}},
 		{"Made", data.Goal{Year: 2026, Unit: data.GoalPages, Target: 1000}, 1500,
 			data.GoalProgress{Done: 1500, Percent: 100, Ahead: 999}},
+		// 100 × 183/365 = 50.1: 50 hours expected, 47 done; 53 left over 26 weeks: 2.04, up.
+		{"HoursBehind", data.Goal{Year: 2026, Unit: data.GoalHours, Target: 100}, 47,
+			data.GoalProgress{Done: 47, Percent: 47, Ahead: -3, PerWeek: 2.1}},
 		{"PastYear", data.Goal{Year: 2025, Unit: data.GoalBooks, Target: 10}, 12,
 			data.GoalProgress{Done: 12, Percent: 100, Ahead: 2, Over: true}},
 		{"NextYear", data.Goal{Year: 2027, Unit: data.GoalBooks, Target: 10}, 0,
@@ -101,5 +108,16 @@ func TestGoalProgress(t *testing.T) {
 				t.Errorf("Progress(%d) = %+v, want %+v", tc.done, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestGoalDone counts a goal's unit from the stats: books finished, pages read, whole hours
+// listened (179 minutes are 2 hours, not 3).
+func TestGoalDone(t *testing.T) {
+	st := data.ReadingStats{Figures: data.Figures{Finished: 3, Pages: 500, Minutes: 179}}
+	for unit, want := range map[data.GoalUnit]int{data.GoalBooks: 3, data.GoalPages: 500, data.GoalHours: 2} {
+		if got := st.GoalDone(unit); got != want {
+			t.Errorf("GoalDone(%s) = %d, want %d", unit, got, want)
+		}
 	}
 }

@@ -28,8 +28,11 @@ import (
 //     reading with neither date (read, date unknown) counts on no day.
 //   - A reading given up without updates spreads the page it stopped at in the same way.
 //   - Each reading counts: a re-read counts its pages again. Deleted books count nowhere.
-//   - An audiobook counts no pages: it is listened to, and its length is in minutes. It is
-//     among the books finished, and has no place among the shortest, longest or average lengths.
+//   - An audiobook counts no pages: it is listened to, and its length and positions are in
+//     minutes. Its minutes are counted by the same rules, on their own (Minutes: hours listened);
+//     no page is turned into minutes or back. It is among the books finished, and has no place
+//     among the shortest, longest or average lengths.
+//   - A day with pages read or minutes listened is a day of a streak.
 
 // readingFacts is one reading of a book as the stats count it.
 type readingFacts struct {
@@ -102,13 +105,15 @@ type Figures struct {
 	Finished  int // readings finished (re-reads count again)
 	Abandoned int // readings given up
 	Pages     int
+	Minutes   int // listened, of audiobooks
 }
 
-// MonthFigures are a month's books finished and pages read.
+// MonthFigures are a month's books finished, pages read and minutes listened.
 type MonthFigures struct {
 	Month    time.Month
 	Finished int
 	Pages    int
+	Minutes  int
 }
 
 // Share is a name's count of the books finished, and its part of them.
@@ -132,10 +137,11 @@ type BookFigure struct {
 	Cover string
 }
 
-// DayPages is the pages read on one day.
+// DayPages is the pages read and the minutes listened on one day.
 type DayPages struct {
-	Day   time.Time
-	Pages int
+	Day     time.Time
+	Pages   int
+	Minutes int
 }
 
 // ReadingStats is what the stats page shows for a year, or all time (Year 0).
@@ -147,10 +153,12 @@ type ReadingStats struct {
 	// LastYear are the year before's figures; zero for all time.
 	LastYear Figures
 	Months   [12]MonthFigures
-	// Days are the days of the year (all of them, in order; none for all time) with their pages.
+	// Days are the days of the year (all of them, in order; none for all time) with their pages
+	// and minutes.
 	Days                         []DayPages
 	LongestStreak, CurrentStreak int
-	Genres, Authors              []Share
+	// Genres, Authors and Formats (a Format's name) are the most read, topShares of each.
+	Genres, Authors, Formats []Share
 	// Ratings counts the finished readings' books by rating, in half stars: Ratings[r-1] for r.
 	Ratings [10]int
 	// AverageRating is in stars (0 when none was rated); AveragePages and AverageDays are over
@@ -168,7 +176,7 @@ type ReadingStats struct {
 // reviewBooks is how many of a year's finished books the Year in Review shows.
 const reviewBooks = 120
 
-// topShares is how many genres and authors the stats list.
+// topShares is how many genres, authors and formats the stats list.
 const topShares = 5
 
 // computeYearStats computes the owner's reading stats for year (0: all time), days being the
@@ -185,19 +193,22 @@ func (s *ReadingStore) computeYearStats(ctx context.Context, owner int64, year i
 		return ReadingStats{}, fmt.Errorf("reading stats: %w", err)
 	}
 	in := func(d time.Time, y int) bool { return y == 0 || d.Year() == y }
-	// Pages are added up by day as ranges (a difference array: +each where a range starts, -each
-	// the day after it ends), then swept day by day once.
-	ranges := map[int]int{}
-	genres, authors := map[string]int{}, map[string]int{}
+	// Pages and minutes are added up by day as ranges (a difference array: +each where a range
+	// starts, -each the day after it ends), then swept day by day once.
+	pageRanges, minuteRanges := map[int]int{}, map[int]int{}
+	genres, authors, formats := map[string]int{}, map[string]int{}, map[string]int{}
 	var rated, ratingSum, lengths, pagesSum, timed, daysSum int
 	for _, f := range facts {
+		ranges := pageRanges
 		if f.Format.Timed() {
-			f.Pages = 0 // minutes: no pages read, no length among the books'
-		} else {
-			f.pagesByDay(loc, func(first, last time.Time, each int) {
-				ranges[dayNumber(first)] += each
-				ranges[dayNumber(last)+1] -= each
-			})
+			ranges = minuteRanges
+		}
+		f.pagesByDay(loc, func(first, last time.Time, each int) {
+			ranges[dayNumber(first)] += each
+			ranges[dayNumber(last)+1] -= each
+		})
+		if f.Format.Timed() {
+			f.Pages = 0 // minutes: no length among the books'
 		}
 		if f.FinishedOn == nil || f.Outcome == StatusReading {
 			continue
@@ -224,6 +235,7 @@ func (s *ReadingStore) computeYearStats(ctx context.Context, owner int64, year i
 			genres[f.Genre]++
 		}
 		authors[f.Author]++
+		formats[string(f.Format)]++
 		if f.Rating > 0 {
 			st.Ratings[f.Rating-1]++
 			rated++
@@ -275,32 +287,35 @@ func (s *ReadingStore) computeYearStats(ctx context.Context, owner int64, year i
 	if timed > 0 {
 		st.AverageDays = int(math.Round(float64(daysSum) / float64(timed)))
 	}
-	st.Genres, st.Authors = shares(genres, st.Finished), shares(authors, st.Finished)
+	st.Genres, st.Authors, st.Formats = shares(genres, st.Finished), shares(authors, st.Finished), shares(formats, st.Finished)
 	for m := range st.Months {
 		st.Months[m].Month = time.Month(m + 1)
 	}
-	pagesOn := sweep(ranges)
-	for _, d := range pagesOn {
+	readOn := mergeDays(sweep(pageRanges), sweep(minuteRanges))
+	for _, d := range readOn {
 		switch {
 		case in(d.Day, year):
 			st.Pages += d.Pages
+			st.Minutes += d.Minutes
 			st.Months[d.Day.Month()-1].Pages += d.Pages
+			st.Months[d.Day.Month()-1].Minutes += d.Minutes
 		case year != 0 && d.Day.Year() == year-1:
 			st.LastYear.Pages += d.Pages
+			st.LastYear.Minutes += d.Minutes
 		}
 	}
 	if year != 0 {
-		byDay := make(map[time.Time]int, len(pagesOn))
-		for _, d := range pagesOn {
-			byDay[d.Day] = d.Pages
+		byDay := make(map[time.Time]DayPages, len(readOn))
+		for _, d := range readOn {
+			byDay[d.Day] = d
 		}
 		first := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
 		for d := first; d.Year() == year; d = d.AddDate(0, 0, 1) {
-			st.Days = append(st.Days, DayPages{Day: d, Pages: byDay[d]})
+			st.Days = append(st.Days, DayPages{Day: d, Pages: byDay[d].Pages, Minutes: byDay[d].Minutes})
 		}
-		pagesOn = slices.DeleteFunc(pagesOn, func(d DayPages) bool { return d.Day.Year() != year })
+		readOn = slices.DeleteFunc(readOn, func(d DayPages) bool { return d.Day.Year() != year })
 	}
-	st.LongestStreak, st.CurrentStreak = streaks(pagesOn, today)
+	st.LongestStreak, st.CurrentStreak = streaks(readOn, today)
 	slices.SortStableFunc(st.Books, func(a, b BookFigure) int { return a.FinishedOn.Compare(b.FinishedOn) })
 	if err := s.covers(ctx, &st); err != nil {
 		return ReadingStats{}, fmt.Errorf("reading stats: %w", err)
@@ -343,29 +358,55 @@ func (s *ReadingStore) covers(ctx context.Context, st *ReadingStats) error {
 	return nil
 }
 
-// sweep turns a difference array by day number into the days with pages, in order.
-func sweep(ranges map[int]int) []DayPages {
+// dayCount is a count (pages or minutes) on a day, by its dayNumber.
+type dayCount struct{ day, n int }
+
+// sweep turns a difference array by day number into the days with a count, in order.
+func sweep(ranges map[int]int) []dayCount {
 	days := slices.Sorted(maps.Keys(ranges))
-	var out []DayPages
-	pages := 0
-	for i, n := range days {
-		pages += ranges[n]
-		if pages <= 0 {
+	var out []dayCount
+	n := 0
+	for i, day := range days {
+		n += ranges[day]
+		if n <= 0 {
 			continue
 		}
 		end := math.MaxInt
 		if i+1 < len(days) {
 			end = days[i+1]
 		}
-		for d := n; d < end; d++ {
-			out = append(out, DayPages{Day: dayOfNumber(d), Pages: pages})
+		for d := day; d < end; d++ {
+			out = append(out, dayCount{day: d, n: n})
 		}
 	}
 	return out
 }
 
-// streaks returns the longest run of consecutive days among days (those with pages read, in
-// order), and the run that ends today (or yesterday, when nothing is read yet today).
+// mergeDays joins the days with pages and those with minutes (each in order) into the days
+// with either, in order.
+func mergeDays(pages, minutes []dayCount) []DayPages {
+	out := make([]DayPages, 0, max(len(pages), len(minutes)))
+	i, j := 0, 0
+	for i < len(pages) || j < len(minutes) {
+		switch {
+		case j == len(minutes) || i < len(pages) && pages[i].day < minutes[j].day:
+			out = append(out, DayPages{Day: dayOfNumber(pages[i].day), Pages: pages[i].n})
+			i++
+		case i == len(pages) || minutes[j].day < pages[i].day:
+			out = append(out, DayPages{Day: dayOfNumber(minutes[j].day), Minutes: minutes[j].n})
+			j++
+		default:
+			out = append(out, DayPages{Day: dayOfNumber(pages[i].day), Pages: pages[i].n, Minutes: minutes[j].n})
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// streaks returns the longest run of consecutive days among days (those with pages read or
+// minutes listened, in order), and the run that ends today (or yesterday, when nothing is read
+// yet today).
 func streaks(days []DayPages, today time.Time) (longest, current int) {
 	run, prev, t := 0, 0, dayNumber(today)
 	for i, d := range days {

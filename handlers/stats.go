@@ -66,11 +66,7 @@ func (s *Server) stats(c *fiber.Ctx, reader int64, year int, form views.GoalForm
 	case err != nil:
 		return views.Stats{}, err
 	}
-	done := st.Finished
-	if g.Unit == data.GoalPages {
-		done = st.Pages
-	}
-	progress := g.Progress(done, st.Today)
+	progress := g.Progress(st.GoalDone(g.Unit), st.Today)
 	page.Goal = &progress
 	if page.Form.Target == "" && page.Form.Errors == nil {
 		page.Form.Unit, page.Form.Target = string(g.Unit), strconv.Itoa(g.Target)
@@ -102,6 +98,11 @@ func statsLinks(st data.ReadingStats) views.StatsLinks {
 		v := span
 		v.search = a.Name
 		l.Authors = append(l.Authors, v.url())
+	}
+	for _, f := range st.Formats {
+		v := span
+		v.format = data.Format(f.Name)
+		l.Formats = append(l.Formats, v.url())
 	}
 	return l
 }

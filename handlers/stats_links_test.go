@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,7 +58,7 @@ func number(t *testing.T, s string) int {
 // TestStatsLinks follows every linked figure of a year's stats page, as a plain page and as the
 // results htmx asks for, and counts the books the library view lists: each is the figure. The
 // figures and the views: 3 books finished, 1 given up; March 2, May 1, other months 0; SF 2,
-// Classics 1; Ann Leckie 2, Jane Austen 1.
+// Classics 1; Ann Leckie 2, Jane Austen 1; an audiobook, an ebook and a paperback.
 func TestStatsLinks(t *testing.T) {
 	a, year := linkedReader(t)
 	doc := a.get(plain, "/stats?year="+strconv.Itoa(year)).page(t)
@@ -86,7 +87,7 @@ func TestStatsLinks(t *testing.T) {
 			t.Errorf("%s's bar links to %q, its row to %q", row.Find("th").Text(), attr(t, bar, "href"), links[len(links)-1].href)
 		}
 	})
-	for _, list := range []string{"genres", "authors"} {
+	for _, list := range []string{"genres", "authors", "formats"} {
 		doc.Find(`[data-testid="top-` + list + `"] li`).Each(func(_ int, li *goquery.Selection) {
 			books := number(t, strings.Fields(li.Find(".muted").Text())[0])
 			add(li.Find("a").Text(), one(t, li, "a"), books)
@@ -98,8 +99,10 @@ func TestStatsLinks(t *testing.T) {
 		"March":      "/books?status=read&finished=" + y + "-03",
 		"SF":         "/books?status=read&genre=SF&finished=" + y,
 		"Ann Leckie": "/books?q=Ann+Leckie&status=read&finished=" + y,
+		"Audiobook":  "/books?status=read&format=audiobook&finished=" + y,
 	}
-	wantFigures := map[string]int{"finished": 3, "given up": 1, "March": 2, "May": 1, "April": 0, "SF": 2, "Classics": 1, "Ann Leckie": 2, "Jane Austen": 1}
+	wantFigures := map[string]int{"finished": 3, "given up": 1, "March": 2, "May": 1, "April": 0, "SF": 2, "Classics": 1, "Ann Leckie": 2, "Jane Austen": 1,
+		"Audiobook": 1, "Ebook": 1, "Paperback": 1}
 	seen := 0
 	for _, l := range links {
 		if want, ok := wantHrefs[l.name]; ok && l.href != want {
@@ -222,4 +225,101 @@ func TestLibraryFinished(t *testing.T) {
 			t.Errorf("next page has %d rows, want 2", len(got))
 		}
 	})
+}
+
+// TestStatsHours shows the hours listened to audiobooks beside the pages read: this year's and
+// last year's, by month in a chart and the table, in a calendar of their own, and in the Year in
+// Review. Dune, 7 hours 30 minutes, was listened to from 1 to 3 March last year (150 minutes a
+// day); Emma, 1 hour 30 minutes, finished on 10 May the year before that.
+func TestStatsHours(t *testing.T) {
+	a := newTestApp(t)
+	ctx := t.Context()
+	year := time.Now().UTC().Year() - 1
+	listen := func(title, length string, in data.ReadingInput) {
+		t.Helper()
+		b := a.create(title, "Someone", "")
+		if _, err := a.reading.SetDetails(ctx, a.reader.ID, b.ID, data.DetailsInput{Format: "audiobook", Pages: length}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.reading.AddReadThrough(ctx, a.reader.ID, b.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	on := func(y int, m time.Month, d int) *time.Time { t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC); return &t }
+	listen("Dune", "7:30", data.ReadingInput{StartedOn: on(year, 3, 1), FinishedOn: on(year, 3, 3), Outcome: data.StatusRead})
+	listen("Emma", "1:30", data.ReadingInput{FinishedOn: on(year-1, 5, 10), Outcome: data.StatusRead})
+
+	doc := a.get(plain, "/stats?year="+strconv.Itoa(year)).page(t)
+	hours := one(t, doc, `[data-testid="figure-hours"]`)
+	wantText(t, hours, "7.5")
+	wantText(t, hours.Next(), "1.5 the year before")
+	wantText(t, one(t, doc, `[data-testid="figure-pages"]`), "0")
+	one(t, doc, `svg[data-testid="chart-hours"]`)
+	wantText(t, one(t, doc, `svg[data-testid="chart-hours"] g:nth-of-type(3) title`), "March: 7.5 hours")
+	var march []string
+	one(t, doc, `[data-testid="months-table"] tbody tr:nth-child(3)`).Children().Each(func(_ int, c *goquery.Selection) {
+		march = append(march, squash(c.Text()))
+	})
+	if want := []string{"March", "1", "0", "7.5"}; !slices.Equal(march, want) {
+		t.Errorf("March's row = %q, want %q", march, want)
+	}
+	// 150 minutes a day: the shade of 76 to 150, on three days; the pages' calendar has none.
+	shaded := doc.Find(`svg[data-testid="calendar-hours"] rect.l3`)
+	if shaded.Length() != 3 || doc.Find(`svg[data-testid="calendar-hours"] rect:not(.l0)`).Length() != 3 {
+		t.Errorf("%d days shaded, want 3", shaded.Length())
+	}
+	wantText(t, shaded.First().Find("title"), time.Date(year, 3, 1, 0, 0, 0, 0, time.UTC).Format("Mon 2 Jan")+": 2.5 hours")
+	if n := doc.Find(`svg[data-testid="calendar"] rect:not(.l0)`).Length(); n != 0 {
+		t.Errorf("the pages' calendar shades %d days, want none", n)
+	}
+	wantText(t, one(t, a.get(plain, "/stats/"+strconv.Itoa(year)+"/review").page(t), `[data-testid="review-totals"]`),
+		"1 book finished, 0 pages read and 7.5 hours listened.")
+
+	// A year without listening has no hours chart or calendar.
+	none(t, a.get(plain, "/stats?year="+strconv.Itoa(year-2)).page(t), `svg[data-testid="chart-hours"], svg[data-testid="calendar-hours"]`)
+}
+
+// TestGoalInHours sets a goal in hours listened, htmx and plain: 2 hours 30 minutes listened
+// today are 2 of 12 hours; more than every hour of a leap year is refused beside the field.
+func TestGoalInHours(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			b := a.create("Dune", "Frank Herbert", "SF")
+			if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Format: "audiobook", Pages: "2:30"}); err != nil {
+				t.Fatal(err)
+			}
+			today := time.Now().UTC()
+			if _, err := a.reading.AddReadThrough(t.Context(), a.reader.ID, b.ID, data.ReadingInput{FinishedOn: &today, Outcome: data.StatusRead}); err != nil {
+				t.Fatal(err)
+			}
+			year := strconv.Itoa(today.Year())
+			a.get(plain, "/stats")
+			goal := url.Values{"year": {year}, "unit": {"hours"}, "target": {"9000"}}
+			r := a.do(m, http.MethodPost, "/stats/goal", goal)
+			r.wantStatus(t, http.StatusUnprocessableEntity)
+			section := answer(t, m, r)
+			wantText(t, one(t, section, "#field-target-error"), "A goal is a whole number from 1 to 8,784, like 24.")
+			wantAttr(t, one(t, section, `select[name="unit"] option[selected]`), "value", "hours")
+
+			goal.Set("target", "12")
+			r = a.do(m, http.MethodPost, "/stats/goal", goal)
+			if !m.htmx {
+				r.wantRedirect(t, "/stats?year="+year)
+				r = a.get(plain, "/stats")
+			}
+			r.wantStatus(t, http.StatusOK)
+			doc := answer(t, m, r)
+			wantText(t, one(t, doc, `[data-testid="goal-progress"] strong`), "2 of 12 hours")
+			wantAttr(t, one(t, doc, `select[name="unit"] option[selected]`), "value", "hours")
+			if today.YearDay() < 360 {
+				if pace := one(t, doc, `[data-testid="goal-pace"]`).Text(); !strings.Contains(pace, " hours a week from now makes it.") {
+					t.Errorf("pace = %q", pace)
+				}
+			}
+			if g, err := a.reading.Goal(t.Context(), a.reader.ID, today.Year()); err != nil || g != (data.Goal{Year: today.Year(), Unit: data.GoalHours, Target: 12}) {
+				t.Errorf("stored goal = %+v, %v", g, err)
+			}
+		})
+	}
 }

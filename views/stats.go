@@ -75,7 +75,9 @@ func (s Stats) YearName() string {
 }
 
 // Empty reports whether there is nothing to chart: no reading finished, given up or progressed.
-func (s Stats) Empty() bool { return s.Finished == 0 && s.Abandoned == 0 && s.Pages == 0 }
+func (s Stats) Empty() bool {
+	return s.Finished == 0 && s.Abandoned == 0 && s.Pages == 0 && s.Minutes == 0
+}
 
 // bar is one bar of a month chart; URL is the library view it counts, "" when none does.
 type bar struct {
@@ -100,8 +102,9 @@ const (
 	barWidth    = 26
 )
 
-// monthBars lays out the months' values as bars scaled to the largest, with their titles.
-func monthBars(months [12]data.MonthFigures, value func(data.MonthFigures) int, unit string) []bar {
+// monthBars lays out the months' values as bars scaled to the largest, with their titles (say
+// writes a value: "2 books").
+func monthBars(months [12]data.MonthFigures, value func(data.MonthFigures) int, say func(int) string) []bar {
 	most := 0
 	for _, m := range months {
 		most = max(most, value(m))
@@ -116,9 +119,41 @@ func monthBars(months [12]data.MonthFigures, value func(data.MonthFigures) int, 
 			}
 		}
 		bars[i] = bar{X: i*barStep + (barStep-barWidth)/2, Y: chartHeight - h, Height: h,
-			Label: m.Month.String()[:1], Title: m.Month.String() + ": " + plural(v, unit)}
+			Label: m.Month.String()[:1], Title: m.Month.String() + ": " + say(v)}
 	}
 	return bars
+}
+
+// books, pages and days write a count with its unit.
+func books(n int) string { return plural(n, "book") }
+func pages(n int) string { return plural(n, "page") }
+
+// hours writes minutes as hours to the tenth: "12.5", "1,024", "0".
+func hours(minutes int) string {
+	tenths := (minutes*10 + 30) / 60
+	s := data.Thousands(tenths / 10)
+	if tenths%10 != 0 {
+		s += "." + strconv.Itoa(tenths%10)
+	}
+	return s
+}
+
+// listened writes minutes as hours listened: "1 hour", "2.5 hours".
+func listened(minutes int) string {
+	if h := hours(minutes); h != "1" {
+		return h + " hours"
+	}
+	return "1 hour"
+}
+
+// formatShares are the formats' shares named as the reader reads them ("Audiobook").
+func formatShares(shares []data.Share) []data.Share {
+	out := make([]data.Share, len(shares))
+	for i, sh := range shares {
+		out[i] = sh
+		out[i].Name = data.Format(sh.Name).Label()
+	}
+	return out
 }
 
 // plural writes n and the unit, with an s unless n is 1.
@@ -139,8 +174,9 @@ type cell struct {
 // Calendar geometry: a column a week (Monday first), 13 px a day.
 const calendarStep = 13
 
-// calendarCells lays out a year's days as a week a column, shaded by pages read, up to today.
-func calendarCells(days []data.DayPages, today time.Time) []cell {
+// calendarCells lays out a year's days as a week a column, shaded by pages read (or, with
+// minutes, by minutes listened), up to today.
+func calendarCells(days []data.DayPages, today time.Time, minutes bool) []cell {
 	if len(days) == 0 {
 		return nil
 	}
@@ -151,8 +187,12 @@ func calendarCells(days []data.DayPages, today time.Time) []cell {
 			break
 		}
 		at := i + offset
-		cells = append(cells, cell{X: at / 7 * calendarStep, Y: at % 7 * calendarStep,
-			Level: pageLevel(d.Pages), Title: d.Day.Format("Mon 2 Jan") + ": " + plural(d.Pages, "page")})
+		c := cell{X: at / 7 * calendarStep, Y: at % 7 * calendarStep,
+			Level: pageLevel(d.Pages), Title: d.Day.Format("Mon 2 Jan") + ": " + pages(d.Pages)}
+		if minutes {
+			c.Level, c.Title = minuteLevel(d.Minutes), d.Day.Format("Mon 2 Jan")+": "+listened(d.Minutes)
+		}
+		cells = append(cells, c)
 	}
 	return cells
 }
@@ -167,6 +207,22 @@ func pageLevel(pages int) string {
 	case pages <= 50:
 		return "l2"
 	case pages <= 100:
+		return "l3"
+	}
+	return "l4"
+}
+
+// minuteLevel is the shade of a day that listened: the steps of pageLevel at a page a minute and
+// a half, about what an audiobook takes for a page.
+func minuteLevel(minutes int) string {
+	switch {
+	case minutes <= 0:
+		return "l0"
+	case minutes <= 30:
+		return "l1"
+	case minutes <= 75:
+		return "l2"
+	case minutes <= 150:
 		return "l3"
 	}
 	return "l4"
