@@ -38,7 +38,7 @@ func TestAudiobookProgressWithKeyboard(t *testing.T) {
 	if _, err := p.reading.SetDetails(ctx, p.reader.id, b.ID, data.DetailsInput{Pages: "10:00"}); err != nil {
 		t.Fatal(err)
 	}
-	status := fmt.Sprintf("#book-%d td.status > a", b.ID)
+	status := fmt.Sprintf("#book-%d td.status > a:first-child", b.ID)
 	progress := fmt.Sprintf("#progress-%d", b.ID)
 	bar := fmt.Sprintf("#book-%d progress", b.ID)
 	barIs := func(label string) string {
@@ -50,19 +50,19 @@ func TestAudiobookProgressWithKeyboard(t *testing.T) {
 	p.chooseStatus(b.ID, data.StatusReading)
 	p.waitUntil("the row shows its progress", barIs("Not started"))
 
-	p.tabTo(progress)
+	p.openProgress(b.ID)
 	p.press("5:32")
 	p.press(kb.Enter)
 	p.waitUntil("the bar shows 5:32", barIs("5:32 of 10:00 (55%)"))
 	p.waitUntil("the strip shows the time", fmt.Sprintf(
 		`document.querySelector('#now-reading li[data-id="%d"] progress')?.getAttribute('aria-label') === '5:32 of 10:00 (55%%)'`, b.ID))
-	p.waitFocus(progress)
+	p.openProgress(b.ID)
 	p.press("6h15m")
 	p.press(kb.Enter)
 	p.waitUntil("the bar shows 6:15", barIs("6:15 of 10:00 (63%)"))
 
 	// Past the end: refused beside the input, with what was typed; nothing recorded.
-	p.waitFocus(progress)
+	p.openProgress(b.ID)
 	p.press("11:00")
 	p.press(kb.Enter)
 	p.waitUntil("the problem shows beside the input", fmt.Sprintf(

@@ -22,6 +22,7 @@ type UserStore interface {
 	Create(ctx context.Context, username, password string) (data.User, error)
 	Validate(username, password string) error
 	Authenticate(ctx context.Context, username, password string) (data.User, error)
+	SetDensity(ctx context.Context, userID int64, d data.Density) error
 }
 
 // SessionStore is what the handlers need of the session store.

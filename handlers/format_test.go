@@ -120,7 +120,10 @@ func TestAudiobookProgress(t *testing.T) {
 		frag := res.fragment(t)
 		row := frag.First()
 		wantAttr(t, one(t, row, "progress"), "aria-label", "5:32 of 10:00 (55%)")
-		wantAttr(t, one(t, row, `input[name="progress"]`), "placeholder", "Time or %")
+		// The input, opened from the row, asks for a time.
+		open := a.do(htmx, http.MethodGet, bookPath(b.ID, "progress"), nil)
+		open.wantStatus(t, http.StatusOK)
+		wantAttr(t, one(t, open.fragment(t).First(), `input[name="progress"]`), "placeholder", "Time or %")
 		wantAttr(t, one(t, frag.Filter("template"), "#now-reading progress"), "aria-label", "5:32 of 10:00 (55%)")
 	})
 	t.Run("OKPlain", func(t *testing.T) {
