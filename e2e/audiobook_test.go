@@ -10,15 +10,30 @@ import (
 	"github.com/bookcase/bookcase/data"
 )
 
-// TestAudiobookProgressWithKeyboard logs progress on an audiobook as a time, from the keyboard:
-// the row and the Currently reading strip show the time listened of the whole, and a time past
-// the end is refused beside the input.
+// TestAudiobookProgressWithKeyboard adds an audiobook from the new-book row, its format picked
+// with the arrow keys, and logs progress on it as a time, from the keyboard: the row and the
+// Currently reading strip show the time listened of the whole, and a time past the end is refused
+// beside the input.
 func TestAudiobookProgressWithKeyboard(t *testing.T) {
 	p := signedIn(t)
 	ctx := context.Background()
-	b, err := p.books.Create(ctx, p.reader.id, data.BookInput{Title: "Piranesi", Author: "Susanna Clarke", Format: data.FormatAudiobook})
-	if err != nil {
-		t.Fatal(err)
+	p.open("/books")
+	p.toNewBook()
+	p.press("Piranesi")
+	p.press(kb.Tab)
+	p.press("Susanna Clarke")
+	p.tabTo("#new-book-format")
+	p.press(kb.ArrowDown + kb.ArrowDown + kb.ArrowDown) // paperback, hardcover, ebook, audiobook
+	p.waitUntil("Audiobook is chosen", `document.getElementById('new-book-format').value === 'audiobook'`)
+	p.press(kb.Enter)
+	p.waitUntil("the book is added", `document.querySelectorAll('#book-list > tr.book').length === 1 && `+htmxIdle)
+	p.waitFocus("#new-book-title")
+	if got := p.value("new-book-format"); got != "paperback" {
+		t.Errorf("the new-book row's format after adding = %q, want paperback again", got)
+	}
+	b, err := p.storedBook(p.idOf(p.rows()[0]))
+	if err != nil || b.Title != "Piranesi" || b.Format != data.FormatAudiobook {
+		t.Fatalf("stored %+v, %v; want the audiobook Piranesi", b, err)
 	}
 	if _, err := p.reading.SetDetails(ctx, p.reader.id, b.ID, data.DetailsInput{Pages: "10:00"}); err != nil {
 		t.Fatal(err)

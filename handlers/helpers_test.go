@@ -543,3 +543,16 @@ func (a *testApp) stored(id int64) data.Book {
 	}
 	return b
 }
+
+// wantFocusOnFirstBook checks that the rows "Load more" brought mark their first book's title,
+// and nothing else, for the focus, which htmx moves there after the swap.
+func wantFocusOnFirstBook(t *testing.T, frag *goquery.Selection) {
+	t.Helper()
+	rows := frag.Filter("tr.book")
+	if _, ok := one(t, rows.First(), ".title a").Attr("autofocus"); !ok {
+		t.Error("the first book of the page has no autofocus")
+	}
+	if n := rows.Find("[autofocus]").Length(); n != 1 {
+		t.Errorf("%d elements with autofocus, want 1", n)
+	}
+}

@@ -201,14 +201,7 @@ func TestLibrarySort(t *testing.T) {
 	})
 	t.Run("LoadMoreFocusesItsFirstBook", func(t *testing.T) {
 		more := attr(t, one(t, a.get(plain, "/books?sort=title").page(t), "#load-more a"), "href")
-		frag := a.get(htmx, more).fragment(t)
-		rows := frag.Filter("tr.book")
-		if _, ok := one(t, rows.First(), ".title a").Attr("autofocus"); !ok {
-			t.Error("the first book of the page has no autofocus")
-		}
-		if n := rows.Find("[autofocus]").Length(); n != 1 {
-			t.Errorf("%d elements with autofocus, want 1", n)
-		}
+		wantFocusOnFirstBook(t, a.get(htmx, more).fragment(t))
 	})
 	// A heading's link is named by its hint, which must contain the heading's visible text
 	// (WCAG 2.5.3, axe's label-content-name-mismatch): "Status" was "Sort by progress, …".
