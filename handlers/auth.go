@@ -22,6 +22,8 @@ type UserStore interface {
 	Create(ctx context.Context, username, password string) (data.User, error)
 	Validate(username, password string) error
 	Authenticate(ctx context.Context, username, password string) (data.User, error)
+	TimeZone(ctx context.Context, id int64) (*time.Location, error)
+	SetTimeZone(ctx context.Context, id int64, name string) error
 }
 
 // SessionStore is what the handlers need of the session store.
