@@ -193,6 +193,51 @@ func authorArgs(owner int64, c Contributor, now time.Time) []any {
 	return []any{owner, c.Name, AuthorKey(c.Name), c.SortName, strings.ToLower(c.SortName), now}
 }
 
+// storedPeople finds or makes the authors of cs with put (putAuthor, or a cache of it) and
+// returns the contributors as stored (their author's name and sort name as the owner has them), in
+// order and without a second spelling of one author in one role, and their authors' ids: what a
+// new book's contributors are.
+func storedPeople(cs []Contributor, put func(Contributor) (Author, error)) ([]Contributor, []int64, error) {
+	out, ids := make([]Contributor, 0, len(cs)), make([]int64, 0, len(cs))
+outer:
+	for _, c := range cs {
+		a, err := put(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range out {
+			if ids[i] == a.ID && out[i].Role == c.Role { // two spellings of one author
+				continue outer
+			}
+		}
+		out, ids = append(out, Contributor{Name: a.Name, SortName: a.SortName, Role: c.Role}), append(ids, a.ID)
+	}
+	return out, ids, nil
+}
+
+// authorText is the author text and author sort key of a new book typed with author text typed
+// and whose contributors are people, as stored (storedPeople).
+func authorText(typed string, people []Contributor) (text, sortKey string) {
+	if len(people) == 0 {
+		return typed, asciiLower(typed) // as fillContributors marks a book without any
+	}
+	return FormatContributors(people), strings.ToLower(firstAuthor(people).SortName)
+}
+
+// insertContributor writes a contributor of a new book: book, author, role, position.
+const insertContributor = `INSERT INTO book_contributors (book_id, author_id, role, position) VALUES (?, ?, ?, ?)`
+
+// insertContributors writes the contributors of the new book id, people (storedPeople) of the
+// authors ids, in tx.
+func insertContributors(ctx context.Context, tx *sqlx.Tx, id int64, people []Contributor, ids []int64) error {
+	for i, p := range people {
+		if _, err := tx.ExecContext(ctx, insertContributor, id, ids[i], p.Role, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // setContributors makes cs the contributors of the owner's book id in tx, in order, making the
 // authors the owner has not got yet, and writes the book's author text (FormatContributors, with
 // the authors' names as stored) and author sort key. A contributor the book keeps keeps its

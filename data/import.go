@@ -859,7 +859,7 @@ func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 			ON CONFLICT (book_id, series_id) DO UPDATE SET position = excluded.position, position_sort = excluded.position_sort`},
 		{&im.getEdition, `SELECT ` + editionSelect + ` FROM editions e WHERE e.book_id = ?`},
 		{&im.putAuthor, upsertAuthor},
-		{&im.putContributor, `INSERT INTO book_contributors (book_id, author_id, role, position) VALUES (?, ?, ?, ?)`},
+		{&im.putContributor, insertContributor},
 	} {
 		var err error
 		if *st.dst, err = tx.PreparexContext(ctx, st.query); err != nil {
@@ -951,10 +951,7 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 		if err != nil {
 			return err
 		}
-		author, authorSort := in.Author, asciiLower(in.Author)
-		if len(people) > 0 {
-			author, authorSort = FormatContributors(people), strings.ToLower(firstAuthor(people).SortName)
-		}
+		author, authorSort := authorText(in.Author, people)
 		res, err := im.insertBook.ExecContext(ctx,
 			im.owner, in.Title, author, authorSort, in.Genre, in.Status, rowFormat(r), nullInt(r.Pages), nullInt(int(r.Rating)), r.Notes,
 			r.Review, r.Spoiler && r.Review != "", nullString(string(r.ISBN)), created, updated, im.marker)
@@ -1043,37 +1040,20 @@ func (im *importer) indexBooks(ctx context.Context) error {
 	return nil
 }
 
-// people finds or makes the owner's authors of cs, as setContributors does but once a transaction
-// for each author (an import names most authors many times). It returns the contributors as
-// stored (their author's name and sort name as the owner has them), in order and without a
-// second spelling of one author in one role, and their authors' ids.
+// people finds or makes the owner's authors of cs (storedPeople), each once a transaction: an
+// import names most authors many times.
 func (im *importer) people(ctx context.Context, cs []Contributor) ([]Contributor, []int64, error) {
-	out, ids := make([]Contributor, 0, len(cs)), make([]int64, 0, len(cs))
-	for _, c := range cs {
+	return storedPeople(cs, func(c Contributor) (Author, error) {
 		key := AuthorKey(c.Name)
 		a, ok := im.authors[key]
 		if !ok {
 			if err := im.putAuthor.GetContext(ctx, &a, authorArgs(im.owner, c, im.db.now())...); err != nil {
-				return nil, nil, err
+				return Author{}, err
 			}
 			im.authors[key] = a
 		}
-		if twice(out, ids, a.ID, c.Role) {
-			continue
-		}
-		out, ids = append(out, Contributor{Name: a.Name, SortName: a.SortName, Role: c.Role}), append(ids, a.ID)
-	}
-	return out, ids, nil
-}
-
-// twice reports whether the contributors cs, of the authors ids, have author id in role already.
-func twice(cs []Contributor, ids []int64, id int64, role Role) bool {
-	for i := range cs {
-		if ids[i] == id && cs[i].Role == role {
-			return true
-		}
-	}
-	return false
+		return a, nil
+	})
 }
 
 // update writes the row r over the owner's book id: what the book says of itself, not its title
