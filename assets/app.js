@@ -76,6 +76,14 @@
     if (toast) {
       e.preventDefault();
       dismiss(toast);
+      return;
+    }
+    // Escape closes the header's menu (a phone's) and puts the focus back on its button.
+    var menu = target && target.closest('details.menu[open]');
+    if (menu) {
+      e.preventDefault();
+      menu.open = false;
+      menu.querySelector('summary').focus();
     }
   });
 
@@ -315,8 +323,15 @@
         location.assign('/books#new-book-title');
         return;
       }
+      openNewBook();
       title.focus();
       title.setSelectionRange(title.value.length, title.value.length);
+    },
+    'p': function () {
+      var row = currentRow();
+      var progress = row && row.querySelector('a.pg');
+      if (!progress) return false;
+      progress.click();
     },
     'j': function () { move(1); },
     'k': function () { move(-1); },
@@ -511,9 +526,26 @@
   document.addEventListener('htmx:load', offerLookup);
   offerLookup();
 
+  // On a phone the new-book row waits behind the Add button (app.css; without JavaScript the
+  // button is a link to the row, which shows it as the page's target): open it and go to its title.
+  function openNewBook() {
+    var row = document.getElementById('new-book-row');
+    if (row && row.parentElement) row.parentElement.classList.add('open');
+  }
+  document.addEventListener('click', function (e) {
+    var link = e.target instanceof Element && e.target.closest('a[data-action="add"], a[data-action="search"]');
+    if (!link) return;
+    var field = document.getElementById(link.dataset.action === 'add' ? 'new-book-title' : 'search');
+    if (!field) return;
+    e.preventDefault();
+    if (link.dataset.action === 'add') openNewBook();
+    focusField(field);
+  });
+
   // "/" and "n" on another page lead to /books#search or /books#new-book-title: focus that field.
   var target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
   if (target && typing(target)) {
+    if (target.id === 'new-book-title') openNewBook();
     focusField(target);
     history.replaceState(history.state, '', location.pathname + location.search);
   }

@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -158,7 +159,7 @@ func TestAuthorStore(t *testing.T) {
 
 	t.Run("OKOneAuthorTwoSpellings", func(t *testing.T) {
 		// "J.R.R. Tolkien" and "J. R. R. Tolkien" are one author (AuthorKey).
-		d, err := authors.Get(ctx, ada, idOf(ada, "J.R.R. Tolkien"))
+		d, err := authors.Get(ctx, ada, idOf(ada, "J.R.R. Tolkien"), "")
 		if err != nil || len(d.Books) != 2 {
 			t.Fatalf("Get = %+v, %v; want 2 books", d, err)
 		}
@@ -273,7 +274,7 @@ func TestAuthorStore(t *testing.T) {
 	t.Run("ErrNotFoundOtherReader", func(t *testing.T) {
 		theirs := idOf(bob, "Neil Gaiman")
 		mine := idOf(ada, "Neil Gaiman")
-		if _, err := authors.Get(ctx, ada, theirs); !errors.Is(err, data.ErrNotFound) {
+		if _, err := authors.Get(ctx, ada, theirs, ""); !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("Get = %v", err)
 		}
 		if _, err := authors.Rename(ctx, ada, theirs, "X Y"); !errors.Is(err, data.ErrNotFound) {
@@ -295,7 +296,7 @@ func TestAuthorStore(t *testing.T) {
 			t.Errorf("SetContributors = %v", err)
 		}
 		// Bob's Gaiman is untouched.
-		if d, err := authors.Get(ctx, bob, theirs); err != nil || d.Name != "Neil Gaiman" {
+		if d, err := authors.Get(ctx, bob, theirs, ""); err != nil || d.Name != "Neil Gaiman" {
 			t.Errorf("bob's author = %+v, %v", d, err)
 		}
 	})
@@ -347,10 +348,10 @@ func TestAuthorStore(t *testing.T) {
 		if err != nil || a.ID != into {
 			t.Fatalf("Merge = %+v, %v", a, err)
 		}
-		if _, err := authors.Get(ctx, ada, from); !errors.Is(err, data.ErrNotFound) {
+		if _, err := authors.Get(ctx, ada, from, ""); !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("merged author still there: %v", err)
 		}
-		d, err := authors.Get(ctx, ada, into)
+		d, err := authors.Get(ctx, ada, into, "")
 		if err != nil || len(d.Books) != 3 {
 			t.Fatalf("into has %d books, %v; want 3", len(d.Books), err)
 		}
@@ -374,13 +375,13 @@ func TestAuthorStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Deleted: hidden, and back with Undo.
-		if _, err := authors.Get(ctx, ada, id); !errors.Is(err, data.ErrNotFound) {
+		if _, err := authors.Get(ctx, ada, id, ""); !errors.Is(err, data.ErrNotFound) {
 			t.Errorf("Get after delete = %v", err)
 		}
 		if _, err := books.Restore(ctx, ada, solo.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := authors.Get(ctx, ada, id); err != nil {
+		if _, err := authors.Get(ctx, ada, id, ""); err != nil {
 			t.Errorf("Get after Undo = %v", err)
 		}
 		// Retyped: the author goes with their last book.
@@ -499,6 +500,183 @@ func TestFindSortAuthor(t *testing.T) {
 		if !strings.Contains(joined, "books_sort_author") || strings.Contains(joined, "TEMP B-TREE") {
 			t.Errorf("plan of the author order: %s; want the index books_sort_author, no sort", joined)
 		}
+	}
+}
+
+// TestAuthorBooksPages pages through an author's books by title, as the library orders titles
+// (a leading article ignored), each once though the author has two roles in one, with the counts
+// of all of them on every page; a deleted book is in neither, a cursor Get did not make is
+// refused, and another reader's author is not found.
+func TestAuthorBooksPages(t *testing.T) {
+	db := openDB(t)
+	ada, bob := addReader(t, db, "ada").ID, addReader(t, db, "bob").ID
+	books, authors := db.Books(), db.Authors()
+	ctx := t.Context()
+	n := 2*data.AuthorBooksPageSize + 3
+	var want []int64 // "Book 001" to "Book 102", then "The Zebra"
+	var zebra int64
+	for i := range n {
+		in := data.BookInput{Title: fmt.Sprintf("Book %03d", i), Author: "Ann Leckie"}
+		switch i {
+		case 0:
+			in.Title, in.Author = "The Zebra", "Ann Leckie, Ann Leckie (illustrator)"
+		case 1, 2:
+			in.Status = data.StatusRead
+		}
+		if b := mustCreate(t, books, ada, in); i == 0 {
+			zebra = b.ID
+		} else {
+			want = append(want, b.ID)
+		}
+	}
+	want = append(want, zebra)
+	gone := mustCreate(t, books, ada, data.BookInput{Title: "Book 050a", Author: "Ann Leckie", Status: data.StatusRead})
+	if _, err := books.Delete(ctx, ada, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	theirs := mustCreate(t, books, bob, data.BookInput{Title: "Ancillary Justice", Author: "Ann Leckie"})
+
+	first, err := authors.ByName(ctx, ada, "Ann Leckie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	cursor, pages := "", 0
+	for {
+		d, err := authors.Get(ctx, ada, first.ID, cursor)
+		if err != nil {
+			t.Fatalf("Get(page %d): %v", pages, err)
+		}
+		pages++
+		if d.Total != n || d.Read != 2 || d.Unread() != n-2 {
+			t.Errorf("page %d: total %d, read %d, unread %d; want %d, 2, %d", pages, d.Total, d.Read, d.Unread(), n, n-2)
+		}
+		if len(d.Books) > data.AuthorBooksPageSize {
+			t.Errorf("page %d has %d books", pages, len(d.Books))
+		}
+		for _, b := range d.Books {
+			got = append(got, b.ID)
+		}
+		if d.Cursor == "" {
+			break
+		}
+		cursor = d.Cursor
+	}
+	if pages != 3 || !slices.Equal(got, want) {
+		t.Errorf("%d pages of %d books %v; want 3 pages of %v", pages, len(got), got, want)
+	}
+	if _, err := authors.Get(ctx, ada, first.ID, "not-a-cursor"); !errors.Is(err, data.ErrInvalid) {
+		t.Errorf("Get(bad cursor) = %v; want a validation error", err)
+	}
+	bobs, err := authors.ByName(ctx, bob, "Ann Leckie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := authors.Get(ctx, ada, bobs.ID, ""); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("Get(bob's author) = %v; want ErrNotFound", err)
+	}
+	if d, err := authors.Get(ctx, bob, bobs.ID, ""); err != nil || len(d.Books) != 1 || d.Books[0].ID != theirs.ID || d.Cursor != "" {
+		t.Errorf("bob's author page = %+v, %v", d, err)
+	}
+}
+
+// TestMigrateAuthorsDown takes a database with contributors back to the schema before
+// authorsMigration: the authors and contributors go, each book keeps its author text as the
+// library showed it, and the author order's index is on that text again; opened again, the
+// books get the same contributors back from their text.
+func TestMigrateAuthorsDown(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "test.db")
+	db, err := data.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada := addReader(t, db, "ada").ID
+	omens := mustCreate(t, db.Books(), ada, data.BookInput{Title: "Good Omens", Author: "Pratchett, Terry & Neil Gaiman"})
+	days := mustCreate(t, db.Books(), ada, data.BookInput{Title: "Days of Abandonment", Author: "Elena Ferrante, Ann Goldstein (translator)"})
+	if err := data.MigrateDownTo(ctx, db, authorsMigration-1); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	write, _ := db.Pools()
+	var n int
+	if err := write.GetContext(ctx, &n, `SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('authors', 'book_contributors', 'book_contributors_last_book', 'books_contributors_pending')`); err != nil || n != 0 {
+		t.Errorf("%d of the authors' tables, trigger and index after Down, %v", n, err)
+	}
+	if err := write.GetContext(ctx, &n, `SELECT COUNT(*) FROM pragma_table_info('books') WHERE name = 'author_sort'`); err != nil || n != 0 {
+		t.Errorf("books.author_sort after Down: %d, %v", n, err)
+	}
+	var index string
+	if err := write.GetContext(ctx, &index, `SELECT sql FROM sqlite_schema WHERE name = 'books_sort_author'`); err != nil || !strings.Contains(index, "lower(author)") || strings.Contains(index, "author_sort") {
+		t.Errorf("books_sort_author after Down: %q, %v", index, err)
+	}
+	var texts []string
+	if err := write.SelectContext(ctx, &texts, `SELECT author FROM books ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Terry Pratchett, Neil Gaiman", "Elena Ferrante, Ann Goldstein (translator)"}; !slices.Equal(texts, want) {
+		t.Errorf("author texts after Down = %q; want %q", texts, want)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err = data.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open after Down: %v", err)
+	}
+	defer db.Close()
+	for id, want := range map[int64][]string{
+		omens.ID: {"Terry Pratchett/author", "Neil Gaiman/author"},
+		days.ID:  {"Elena Ferrante/author", "Ann Goldstein/translator"},
+	} {
+		cs, err := db.Authors().OfBook(ctx, ada, id)
+		if err != nil || !slices.Equal(contributorNames(cs), want) {
+			t.Errorf("book %d after Down and Up: %v, %v; want %v", id, contributorNames(cs), err, want)
+		}
+	}
+}
+
+// TestSuggestFirstTen suggests from more authors than it shows, some matching by name and some
+// by surname, and finds the first ten in the order of the text that matched: exactly those a
+// sort of every match would give, though each index is read for ten.
+func TestSuggestFirstTen(t *testing.T) {
+	db := openDB(t)
+	ada := addReader(t, db, "ada").ID
+	books, authors := db.Books(), db.Authors()
+	var byName, bySurname []string
+	for i := range 12 {
+		byName = append(byName, "Ma"+string(rune('a'+i))+"ry Smith")      // "maary smith"
+		bySurname = append(bySurname, "Ann Ma"+string(rune('a'+i))+"son") // "maason, ann"
+	}
+	mustCreate(t, books, ada, data.BookInput{Title: "By name", Author: strings.Join(append(byName, "Madonna"), "; ")})
+	mustCreate(t, books, ada, data.BookInput{Title: "By surname", Author: strings.Join(bySurname, "; ")})
+	mustCreate(t, books, ada, data.BookInput{Title: "Neither", Author: "Zoe Mars"})
+
+	type match struct{ name, key string }
+	var all []match
+	for _, name := range slices.Concat(byName, bySurname, []string{"Madonna", "Zoe Mars"}) {
+		var keys []string
+		for _, k := range []string{data.AuthorKey(name), strings.ToLower(data.SortName(name))} {
+			if strings.HasPrefix(k, "ma") {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) > 0 {
+			all = append(all, match{name, slices.Min(keys)})
+		}
+	}
+	slices.SortFunc(all, func(a, b match) int { return strings.Compare(a.key, b.key) })
+	var want []string
+	for _, m := range all[:data.MaxAuthorSuggestions] {
+		want = append(want, m.name)
+	}
+	got, err := authors.Suggest(t.Context(), ada, "Ma")
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("Suggest(Ma) = %q, %v;\nwant %q", got, err, want)
+	}
+	// "Mars, Zoe" by surname, after every other author whose text starts "ma".
+	if got, err := authors.Suggest(t.Context(), ada, "mar"); err != nil || !slices.Equal(got, []string{"Zoe Mars"}) {
+		t.Errorf("Suggest(mar) = %q, %v", got, err)
 	}
 }
 

@@ -1023,8 +1023,8 @@ func (im *importer) indexBooks(ctx context.Context) error {
 		ids   []int64
 	}{
 		{`DELETE FROM books_fts WHERE rowid IN (?)`, im.stale},
-		{`INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher)
-		  SELECT book_id, title, author, genre, notes, isbn, series, publisher FROM book_search_text WHERE book_id IN (?)`, ids},
+		{`INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher, review)
+		  SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text WHERE book_id IN (?)`, ids},
 	} {
 		for chunk := range slices.Chunk(step.ids, indexChunk) {
 			query, args, err := sqlx.In(step.query, chunk)

@@ -29,8 +29,8 @@ func TestSignUpWithKeyboardAlone(t *testing.T) {
 	if got := p.rows(); len(got) != 0 {
 		t.Errorf("rows of a new library = %+v, want none", got)
 	}
-	if got := p.display("tbody.empty"); got == "none" {
-		t.Errorf("new library: the empty state is hidden (display %q)", got)
+	if got := p.display(".first-run"); got == "none" {
+		t.Errorf("new library: the first steps are hidden (display %q)", got)
 	}
 
 	p.toNewBook()

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"testing"
@@ -136,4 +137,70 @@ func (p *page) authorID(name string) int64 {
 		p.t.Fatalf("author %q: %v", name, err)
 	}
 	return a.ID
+}
+
+// authorWithBooks gives the reader n books by one author, titled "Ancillary 000" on, and opens
+// the author's page: the first page of their books.
+func (p *page) authorWithBooks(n int) {
+	p.t.Helper()
+	for i := range n {
+		if _, err := p.books.Create(context.Background(), p.reader.id, data.BookInput{Title: fmt.Sprintf("Ancillary %03d", i), Author: "Ann Leckie"}); err != nil {
+			p.t.Fatal(err)
+		}
+	}
+	p.open("/authors/" + strconv.FormatInt(p.authorID("Ann Leckie"), 10))
+	if got := len(p.rows()); got != data.AuthorBooksPageSize {
+		p.t.Fatalf("the author's first page has %d rows, want %d", got, data.AuthorBooksPageSize)
+	}
+	if got, want := p.text(`[data-testid="author-counts"]`), fmt.Sprintf("%d books: 0 read, %d unread.", n, n); got != want {
+		p.t.Errorf("counts %q, want %q", got, want)
+	}
+}
+
+// TestAuthorPageLoadMore loads the rest of an author's books from the keyboard: "Load more
+// books" brings them in place, by title, and the focus goes to the first book it brought.
+func TestAuthorPageLoadMore(t *testing.T) {
+	p := signedIn(t)
+	n := data.AuthorBooksPageSize + 5
+	p.authorWithBooks(n)
+	p.do("focus Load more", chromedp.Focus(chromedp.CSS("#load-more a")))
+	p.press(kb.Enter)
+	p.waitUntil("every book is listed", `document.querySelectorAll('#book-list > tr.book').length === `+strconv.Itoa(n))
+	p.do("wait for Load more to go", chromedp.WaitNotPresent(chromedp.CSS("#load-more")))
+	titles := p.titles()
+	for i, title := range titles {
+		if want := fmt.Sprintf("Ancillary %03d", i); title != want {
+			t.Fatalf("row %d is %q, want %q", i, title, want)
+		}
+	}
+	rows := p.rows()
+	p.waitFocus("#" + rows[data.AuthorBooksPageSize].ID + " .title a")
+	p.stillSamePage()
+}
+
+// TestAuthorPageLoadMoreWithoutJavaScript follows "Load more books" as a link: the page that
+// starts after the first page's books, with the author and the counts, and a way back.
+func TestAuthorPageLoadMoreWithoutJavaScript(t *testing.T) {
+	p := signedIn(t, withoutJavaScript)
+	n := data.AuthorBooksPageSize + 5
+	p.authorWithBooks(n)
+	p.do("focus Load more", chromedp.Focus(chromedp.CSS("#load-more a")))
+	p.loads("follow Load more", chromedp.KeyEvent(kb.Enter))
+	var want []string
+	for i := data.AuthorBooksPageSize; i < n; i++ {
+		want = append(want, fmt.Sprintf("Ancillary %03d", i))
+	}
+	if got := p.titles(); !slices.Equal(got, want) {
+		t.Errorf("the next page's books %q, want %q", got, want)
+	}
+	if got := p.text("#author-name"); got != "Ann Leckie" {
+		t.Errorf("heading %q", got)
+	}
+	if got := eval[int](p, `document.querySelectorAll('#load-more').length`); got != 0 {
+		t.Error("the last page has Load more")
+	}
+	p.loads("go back to the first page", chromedp.Click(chromedp.CSS(`a[href="/authors/`+strconv.FormatInt(p.authorID("Ann Leckie"), 10)+`"]`)))
+	if got := len(p.rows()); got != data.AuthorBooksPageSize {
+		t.Errorf("the first page again has %d rows", got)
+	}
 }

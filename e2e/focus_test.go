@@ -104,7 +104,7 @@ func TestStatusArrowKeysSaveNothing(t *testing.T) {
 	}
 
 	// The menu: the book's own status is pressed and focused; arrows move between the choices.
-	status := fmt.Sprintf("#book-%d td.status > a", book.ID)
+	status := fmt.Sprintf("#book-%d td.status > a:first-child", book.ID)
 	choice := func(st data.Status) string {
 		return fmt.Sprintf(`#book-%d .status-menu button[value="%s"]`, book.ID, st)
 	}
@@ -196,7 +196,7 @@ func TestToastsLeaveTheLastRowFree(t *testing.T) {
 		p.waitUntil("the toast is shown", fmt.Sprintf(`document.querySelectorAll('#toasts .toast').length === %d && %s`, i+1, htmxIdle))
 	}
 	eval[chromedp.Void](p, `window.scrollTo(0, document.documentElement.scrollHeight)`)
-	for action, sel := range map[string]string{"edit": `a[href$="/edit"]`, "status": `td.status > a`, "delete": `a[hx-delete]`} {
+	for action, sel := range map[string]string{"edit": `a[href$="/edit"]`, "status": `td.status > a:first-child`, "delete": `a[hx-delete]`} {
 		hit := eval[bool](p, fmt.Sprintf(`(() => {
 			const el = document.querySelector('#book-list > tr.book:last-child %s');
 			const r = el.getBoundingClientRect();

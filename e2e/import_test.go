@@ -42,7 +42,7 @@ func (p *page) library() ([]libraryBook, []string) {
 	books := eval[[]libraryBook](p, `Array.from(document.querySelectorAll('#book-list > tr.book'), r => ({
 		title: r.querySelector('.title').textContent.trim(),
 		status: {'Want to read': 'want', 'Reading': 'reading', 'Read': 'read', 'Did not finish': 'dnf'}[
-			r.querySelector('td.status > a').textContent.trim()],
+			r.querySelector('td.status > a:first-child').textContent.trim()],
 	}))`)
 	shelves := eval[[]string](p, `Array.from(document.querySelectorAll('#filters .shelves a'), a => a.textContent.trim().replace(/\s+/g, ' '))`)
 	slices.SortFunc(books, func(a, b libraryBook) int { return strings.Compare(a.Title, b.Title) })

@@ -18,8 +18,8 @@ func TestAddBookWithKeyboardAlone(t *testing.T) {
 	p := signedIn(t)
 	p.open("/books")
 	p.toNewBook()
-	if got := p.display("tbody.empty"); got == "none" {
-		t.Errorf("empty library: the empty state is hidden (display %q)", got)
+	if got := p.display(".first-run"); got == "none" {
+		t.Errorf("empty library: the first steps are hidden (display %q)", got)
 	}
 	if got, want := p.count(), "No books yet"; got != want {
 		t.Errorf("count before adding = %q, want %q", got, want)
@@ -48,8 +48,8 @@ func TestAddBookWithKeyboardAlone(t *testing.T) {
 		}
 	}
 	p.waitUntil("the count says 1 book", `document.getElementById('book-count').textContent.trim() === '1 book'`)
-	if got := p.display("tbody.empty"); got != "none" {
-		t.Errorf("with a book: the empty state has display %q, want none", got)
+	if got := p.display(".first-run"); got != "none" {
+		t.Errorf("with a book: the first steps have display %q, want none", got)
 	}
 
 	add("The Left Hand of Darkness", "Ursula K. Le Guin", "Science fiction")

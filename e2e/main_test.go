@@ -180,6 +180,7 @@ type server struct {
 	editions *data.EditionStore
 	series   *data.SeriesStore
 	authors  *data.AuthorStore
+	shelves  *data.ShelfStore
 	users    *data.UserStore
 	sessions *data.SessionStore
 	stop     func() // shuts the server down; it is safe to call more than once
@@ -280,6 +281,7 @@ func startServer(t *testing.T, cert *tls.Certificate, catalogueURL string) *serv
 		editions: db.Editions(),
 		series:   db.Series(),
 		authors:  db.Authors(),
+		shelves:  db.Shelves(),
 		users:    db.Users(),
 		sessions: sessions,
 		stop:     stop,

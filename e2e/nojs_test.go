@@ -17,8 +17,8 @@ func TestWithoutJavaScript(t *testing.T) {
 	if got := eval[string](p, `typeof window.htmx`); got != "undefined" {
 		t.Fatalf("htmx is loaded (typeof htmx = %q): JavaScript is not off", got)
 	}
-	if got := p.display("tbody.empty"); got == "none" {
-		t.Errorf("empty library: the empty state has display %q", got)
+	if got := p.display(".first-run"); got == "none" {
+		t.Errorf("empty library: the first steps have display %q", got)
 	}
 
 	// Add one book with Enter and one with a click on "Add book".

@@ -10,49 +10,55 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// screenshotPath is where BOOKCASE_SCREENSHOT=1 writes the picture of the library, from the
+// screenshotDir is where BOOKCASE_SCREENSHOT=1 writes the pictures the README shows, from the
 // package directory.
-var screenshotPath = filepath.Join("..", "docs", "screenshot.png")
+var screenshotDir = filepath.Join("..", "docs")
 
-// TestScreenshot renders the library with a few books at 1280×800 and checks that a picture comes
-// out. With BOOKCASE_SCREENSHOT=1 it also writes the picture to docs/screenshot.png; otherwise it
-// writes nothing into the repository.
-func TestScreenshot(t *testing.T) {
-	p := signedIn(t)
-	for _, b := range []struct{ title, author, genre string }{
-		{"Middlemarch", "George Eliot", "Fiction"},
-		{"The Left Hand of Darkness", "Ursula K. Le Guin", "Science fiction"},
-		{"Things Fall Apart", "Chinua Achebe", "Fiction"},
-		{"The Name of the Rose", "Umberto Eco", "Mystery"},
-		{"Gödel, Escher, Bach", "Douglas Hofstadter", ""},
-		{"A Room of One's Own", "Virginia Woolf", "Essays"},
-		{"Station Eleven", "Emily St. John Mandel", "Science fiction"},
-		{"The Remains of the Day", "Kazuo Ishiguro", "Fiction"},
-	} {
-		p.addBook(b.title, b.author, b.genre)
-	}
-	p.open("/books")
-	p.do("wait for the rows", chromedp.WaitVisible(chromedp.CSS("#book-8")))
-
+// shoot takes a picture of what the tab shows, checks that it is a PNG of width×height, and with
+// BOOKCASE_SCREENSHOT=1 writes it to docs/name; otherwise it writes nothing into the repository.
+func (p *page) shoot(name string, width, height int) {
+	p.t.Helper()
 	shot, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
-		t.Fatalf("screenshot: %v", err)
+		p.t.Fatalf("screenshot: %v", err)
 	}
 	img, err := png.Decode(bytes.NewReader(shot))
 	if err != nil {
-		t.Fatalf("the screenshot is not a PNG: %v", err)
+		p.t.Fatalf("the screenshot is not a PNG: %v", err)
 	}
-	if got := img.Bounds().Size(); got.X != 1280 || got.Y != 800 {
-		t.Errorf("screenshot is %v, want 1280×800", got)
+	if got := img.Bounds().Size(); got.X != width || got.Y != height {
+		p.t.Errorf("%s is %v, want %d×%d", name, got, width, height)
 	}
 	if os.Getenv("BOOKCASE_SCREENSHOT") != "1" {
 		return
 	}
-	if err := os.MkdirAll(filepath.Dir(screenshotPath), 0o755); err != nil {
-		t.Fatal(err)
+	path := filepath.Join(screenshotDir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		p.t.Fatal(err)
 	}
-	if err := os.WriteFile(screenshotPath, shot, 0o644); err != nil {
-		t.Fatal(err)
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		p.t.Fatal(err)
 	}
-	t.Logf("wrote %s", screenshotPath)
+	p.t.Logf("wrote %s", path)
+}
+
+// TestScreenshot renders a library of a dozen books (one being read, some rated, on shelves) at
+// 1280×800 in the light and the dark theme, and on a 390×844 phone, and checks that a picture
+// comes out of each: docs/library-light.png, library-dark.png and library-phone.png with
+// BOOKCASE_SCREENSHOT=1.
+func TestScreenshot(t *testing.T) {
+	p := signedIn(t)
+	shelfBooks(t, p)
+	for _, theme := range []string{"light", "dark"} {
+		p.theme(theme)
+		p.open("/books")
+		p.do("wait for the rows", chromedp.WaitVisible(chromedp.CSS("#book-list > tr.book")))
+		p.shoot("library-"+theme+".png", 1280, 800)
+	}
+	p.theme("light")
+	p.phone()
+	p.open("/books")
+	p.do("wait for the rows", chromedp.WaitVisible(chromedp.CSS("#book-list > tr.book")))
+	// A phone's screenshot is in device pixels (EmulateMobile's scale is 1 here).
+	p.shoot("library-phone.png", 390, 844)
 }

@@ -32,7 +32,7 @@ func TestReadingJourney(t *testing.T) {
 	dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
 	emma := p.addBook("Emma", "Jane Austen", "Fiction")
 	p.addBook("Ulysses", "James Joyce", "Fiction")
-	status := fmt.Sprintf("#book-%d td.status > a", dune.ID)
+	status := fmt.Sprintf("#book-%d td.status > a:first-child", dune.ID)
 	dunePage := "/books/" + strconv.FormatInt(dune.ID, 10)
 
 	// Want to read → Reading → Read → Reading again, from the row's status menu.

@@ -122,7 +122,7 @@ func TestShortcutHelp(t *testing.T) {
 	})()`), "Keyboard shortcuts"; got != want {
 		t.Errorf("the overlay is labelled %q, want %q", got, want)
 	}
-	wantKeys := []string{"?", "/", "n", "Esc", "j", "k", "e", "Enter or o", "r", "g then l", "g then s", "g then e", "g then i"}
+	wantKeys := []string{"?", "/", "n", "Esc", "j", "k", "e", "p", "Enter or o", "r", "g then l", "g then s", "g then e", "g then i"}
 	if got := eval[[]string](p, `Array.from(document.querySelectorAll('#shortcuts [data-keys]'), s => s.dataset.keys)`); !slices.Equal(got, wantKeys) {
 		t.Errorf("the overlay lists %q, want %q", got, wantKeys)
 	}
@@ -475,7 +475,7 @@ func TestShortcutsWithoutJavaScript(t *testing.T) {
 	if got, want := p.text("main h1"), "Keyboard shortcuts"; got != want {
 		t.Errorf("the page's heading is %q, want %q", got, want)
 	}
-	if got := eval[int](p, `document.querySelectorAll('main [data-keys]').length`); got != 13 {
-		t.Errorf("the page lists %d shortcuts, want 13", got)
+	if got := eval[int](p, `document.querySelectorAll('main [data-keys]').length`); got != 14 {
+		t.Errorf("the page lists %d shortcuts, want 14", got)
 	}
 }

@@ -22,6 +22,7 @@ type UserStore interface {
 	Create(ctx context.Context, username, password string) (data.User, error)
 	Validate(username, password string) error
 	Authenticate(ctx context.Context, username, password string) (data.User, error)
+	SetDensity(ctx context.Context, userID int64, d data.Density) error
 	TimeZone(ctx context.Context, id int64) (*time.Location, error)
 	SetTimeZone(ctx context.Context, id int64, name string) error
 }

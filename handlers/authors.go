@@ -17,7 +17,7 @@ import (
 // reader's author is data.ErrNotFound.
 type AuthorStore interface {
 	List(ctx context.Context, owner int64, q data.AuthorQuery) (data.AuthorList, error)
-	Get(ctx context.Context, owner, id int64) (data.AuthorDetail, error)
+	Get(ctx context.Context, owner, id int64, cursor string) (data.AuthorDetail, error)
 	ByName(ctx context.Context, owner int64, name string) (data.Author, error)
 	Rename(ctx context.Context, owner, id int64, name string) (data.Author, error)
 	SetSortName(ctx context.Context, owner, id int64, sortName string) (data.Author, error)
@@ -116,9 +116,13 @@ func (s *Server) suggestAuthors(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.AuthorSuggestions(values))
 }
 
-// authorPage is the view of an author's page for the author as saved, with their books' rows.
-func (s *Server) authorPage(c *fiber.Ctx, id int64) (views.AuthorPage, error) {
-	d, err := s.authors.Get(c.UserContext(), owner(c), id)
+// authorPage is the view of an author's page for the author as saved, with the page of their
+// books' rows that starts at cursor ("" for the first). A cursor the store did not make is a 400.
+func (s *Server) authorPage(c *fiber.Ctx, id int64, cursor string) (views.AuthorPage, error) {
+	d, err := s.authors.Get(c.UserContext(), owner(c), id, cursor)
+	if errors.Is(err, data.ErrInvalid) {
+		return views.AuthorPage{}, fiber.NewError(fiber.StatusBadRequest, "That page link is broken. Start again from the author's first page.")
+	}
 	if err != nil {
 		return views.AuthorPage{}, err
 	}
@@ -130,22 +134,34 @@ func (s *Server) authorPage(c *fiber.Ctx, id int64) (views.AuthorPage, error) {
 	if err != nil {
 		return views.AuthorPage{}, err
 	}
-	return views.AuthorPage{
-		ID: d.ID, Name: d.Name, SortName: d.SortName, Books: rows, Read: d.Read(), Unread: d.Unread(), Truncated: d.Truncated,
+	p := views.AuthorPage{
+		ID: d.ID, Name: d.Name, SortName: d.SortName, Books: rows, Later: cursor != "",
+		Total: d.Total, Read: d.Read, Unread: d.Unread(),
 		NameInput: d.Name, SortNameInput: d.SortName,
-	}, nil
+	}
+	if d.Cursor != "" {
+		p.MoreURL, p.MoreCursor = views.AuthorBooksURL(id, d.Cursor), d.Cursor
+	}
+	return p, nil
 }
 
-// showAuthor shows an author's books, how many are read, and the forms that edit them. Another
+// showAuthor shows a page of an author's books, by title, how many are read, and the forms that
+// edit them. "Load more books" asks for the next page's rows alone (htmx), the first of them
+// marked for the focus; without JavaScript it is a link to the page that starts there. Another
 // reader's author, or one whose books are all deleted, is a 404.
 func (s *Server) showAuthor(c *fiber.Ctx) error {
+	c.Vary(hxRequest)
 	id, err := authorID(c)
 	if err != nil {
 		return err
 	}
-	p, err := s.authorPage(c, id)
+	cursor := c.Query("cursor")
+	p, err := s.authorPage(c, id, cursor)
 	if err != nil {
 		return err
+	}
+	if isHTMX(c) && cursor != "" {
+		return render(c, fiber.StatusOK, views.BookRows(p.Books, p.MoreURL, p.MoreCursor, true))
 	}
 	return render(c, fiber.StatusOK, views.AuthorDetailPage(s.meta(c, p.Name), p))
 }
@@ -156,7 +172,7 @@ func (s *Server) authorEdited(c *fiber.Ctx, id int64, status int, adjust func(*v
 	if status == fiber.StatusOK && !isHTMX(c) {
 		return c.Redirect(views.AuthorURL(id), fiber.StatusSeeOther)
 	}
-	p, err := s.authorPage(c, id)
+	p, err := s.authorPage(c, id, "")
 	if err != nil {
 		return err
 	}
@@ -228,7 +244,7 @@ func (s *Server) mergeAuthor(c *fiber.Ctx) error {
 	switch {
 	case errors.As(err, &verr):
 		// The author must be the reader's before anything is said of the name.
-		if _, err := s.authors.Get(c.UserContext(), owner(c), id); err != nil {
+		if _, err := s.authors.Get(c.UserContext(), owner(c), id, ""); err != nil {
 			return err
 		}
 		return refuse(verr)

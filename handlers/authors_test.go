@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -134,6 +135,60 @@ func TestAuthorPage(t *testing.T) {
 	mallory.signIn(mallory.addUser("mallory"))
 	for _, m := range modes {
 		mallory.get(m, authorPath(id)).wantStatus(t, http.StatusNotFound)
+	}
+}
+
+// TestAuthorPagePages pages an author's books: the first page of a hundred and three books by
+// title with the counts of all of them and "Load more books", which htmx follows for the next
+// page's rows alone (the first marked for the focus) and which, without JavaScript, is the page
+// that starts there; a cursor not made by the store is a 400, and another reader gets a 404.
+func TestAuthorPagePages(t *testing.T) {
+	a := newTestApp(t)
+	n := 2*data.AuthorBooksPageSize + 3
+	var byTitle []int64
+	for i := range n {
+		byTitle = append(byTitle, a.create(fmt.Sprintf("Ancillary %03d", i), "Ann Leckie", "").ID)
+	}
+	a.create("Dune", "Frank Herbert", "")
+	id := a.authorNamed("Ann Leckie")
+
+	var got []int64
+	doc := a.get(plain, authorPath(id)).page(t)
+	wantText(t, one(t, doc, "[data-testid=author-counts]"), fmt.Sprintf("%d books: 0 read, %d unread.", n, n))
+	got = append(got, rowIDs(t, doc.Find("#book-list"))...)
+	more := attr(t, one(t, doc, "#load-more a"), "href")
+	if !strings.HasPrefix(more, authorPath(id)+"?cursor=") {
+		t.Fatalf("Load more = %q, want the author's page with a cursor", more)
+	}
+	wantAttr(t, one(t, doc, "#load-more a"), "hx-get", more)
+	if doc.Find("a:contains('First page of books')").Length() != 0 {
+		t.Error("the first page links to the first page")
+	}
+
+	frag := a.get(htmx, more).fragment(t)
+	wantFocusOnFirstBook(t, frag)
+	got = append(got, rowIDs(t, frag.Parent())...)
+	last := attr(t, one(t, frag.Parent(), "#load-more a"), "href")
+
+	// Without JavaScript, the link is a page of its own: the author, the counts, the rows.
+	page := a.get(plain, last).page(t)
+	wantText(t, one(t, page, "h1#author-name"), "Ann Leckie")
+	wantAttr(t, one(t, page, "a:contains('First page of books by Ann Leckie')"), "href", authorPath(id))
+	got = append(got, rowIDs(t, page.Find("#book-list"))...)
+	if page.Find("#load-more").Length() != 0 {
+		t.Error("the last page has Load more")
+	}
+	if !slices.Equal(got, byTitle) {
+		t.Errorf("the pages' rows (%d) are not the author's %d books by title", len(got), len(byTitle))
+	}
+
+	for _, m := range modes {
+		a.get(m, authorPath(id)+"?cursor=broken").wantStatus(t, http.StatusBadRequest)
+	}
+	mallory := a.browser()
+	mallory.signIn(mallory.addUser("mallory"))
+	for _, m := range modes {
+		mallory.get(m, more).wantStatus(t, http.StatusNotFound)
 	}
 }
 

@@ -997,13 +997,13 @@ func TestSharedEndpoints(t *testing.T) {
 		wantRow            string // in the row's answer
 	}{
 		{"Status", http.MethodPost, bookPath(b.ID, "status"), url.Values{"status": {"reading"}}, "book-status",
-			`section#book-status button#page-status-reading[aria-pressed="true"]`, `td.status > a[autofocus]`},
+			`section#book-status button#page-status-reading[aria-pressed="true"]`, `td.status > a:first-child[autofocus]`},
 		{"Progress", http.MethodPost, bookPath(b.ID, "progress"), url.Values{"progress": {"10"}}, "book-progress",
-			`section#book-progress [data-testid="progress"]`, `input[name="progress"][autofocus]`},
+			`section#book-progress [data-testid="progress"]`, `td.status > a.pg[autofocus]`},
 		{"Show", http.MethodGet, bookPath(b.ID) + "?focus=edit", nil, "book-main",
 			`article#book-main:not(.editing) h1`, `a[href$="/edit"][autofocus]`},
 		{"ShowReadings", http.MethodGet, bookPath(b.ID), nil, "book-readings",
-			`section#book-readings form.reading`, `td.status > a`},
+			`section#book-readings form.reading`, `td.status > a:first-child`},
 		{"Edit", http.MethodGet, bookPath(b.ID, "edit"), nil, "book-main",
 			`article#book-main.editing form[data-testid="book-fields"]`, `input[name="title"]`},
 		{"Update", http.MethodPost, bookPath(b.ID), url.Values{"title": {"Dune"}, "author": {"Frank Herbert"}}, "book-main",

@@ -121,7 +121,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	var split *data.BookSeries
 	switch clean, ref, ok := data.SplitSeriesTitle(in.Title); {
 	case ok:
-		b, split, err = s.series.CreateInSeries(c.UserContext(), owner(c), data.BookInput{Title: clean, Author: in.Author, Genre: in.Genre, Status: in.Status}, x, ref)
+		b, split, err = s.series.CreateInSeries(c.UserContext(), owner(c), data.BookInput{Title: clean, Author: in.Author, Genre: in.Genre, Status: in.Status, Format: in.Format}, x, ref)
 	case found != nil:
 		b, err = s.books.CreateCatalogued(c.UserContext(), owner(c), in, x)
 	default:

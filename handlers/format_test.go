@@ -3,8 +3,11 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/bookcase/bookcase/data"
 )
@@ -117,7 +120,10 @@ func TestAudiobookProgress(t *testing.T) {
 		frag := res.fragment(t)
 		row := frag.First()
 		wantAttr(t, one(t, row, "progress"), "aria-label", "5:32 of 10:00 (55%)")
-		wantAttr(t, one(t, row, `input[name="progress"]`), "placeholder", "Time or %")
+		// The input, opened from the row, asks for a time.
+		open := a.do(htmx, http.MethodGet, bookPath(b.ID, "progress"), nil)
+		open.wantStatus(t, http.StatusOK)
+		wantAttr(t, one(t, open.fragment(t).First(), `input[name="progress"]`), "placeholder", "Time or %")
 		wantAttr(t, one(t, frag.Filter("template"), "#now-reading progress"), "aria-label", "5:32 of 10:00 (55%)")
 	})
 	t.Run("OKPlain", func(t *testing.T) {
@@ -155,5 +161,82 @@ func TestAudiobookProgress(t *testing.T) {
 	}
 	if got := a.stored(b.ID).Progress(); got.Page != 450 {
 		t.Errorf("stored progress %+v after refused updates, want minute 450", got)
+	}
+}
+
+// TestNewBookFormat adds a book in a format from the new-book row, which offers the formats with
+// Paperback chosen, with and without htmx (a series typed in the title too); a format that is
+// none of them is a 422 with the message beside the select, what was typed kept, nothing saved.
+func TestNewBookFormat(t *testing.T) {
+	t.Run("OffersTheFormats", func(t *testing.T) {
+		a := newTestApp(t)
+		row := one(t, a.get(plain, "/books").page(t), "tr#new-book-row")
+		sel := one(t, row, `select#new-book-format[name="format"][form="new-book"]`)
+		wantAttr(t, sel, "aria-label", "Format")
+		var got []string
+		sel.Find("option").Each(func(_ int, o *goquery.Selection) { got = append(got, attr(t, o, "value")) })
+		if want := []string{"paperback", "hardcover", "ebook", "audiobook", "other"}; !slices.Equal(got, want) {
+			t.Errorf("formats offered %q, want %q", got, want)
+		}
+		wantFormatChosen(t, sel, "paperback")
+	})
+	for _, m := range modes {
+		for _, title := range []string{"Piranesi", "Leviathan Wakes (The Expanse, #1)"} {
+			t.Run("OK"+m.name+"/"+title, func(t *testing.T) {
+				a := newTestApp(t)
+				in := form(title, "Susanna Clarke", "")
+				in.Set("format", "audiobook")
+				res := a.do(m, http.MethodPost, "/books", in)
+				if m.htmx {
+					res.wantStatus(t, http.StatusOK)
+					// The new-book row comes back as it was, Paperback chosen.
+					wantFormatChosen(t, one(t, res.fragment(t).Parent(), "template tr#new-book-row #new-book-format"), "paperback")
+				} else if res.StatusCode != http.StatusSeeOther {
+					t.Fatalf("status %d, want 303", res.StatusCode)
+				}
+				page, err := a.books.List(t.Context(), a.reader.ID, 0, 10)
+				if err != nil || len(page.Books) != 1 || page.Books[0].Format != data.FormatAudiobook {
+					t.Fatalf("stored %+v, %v; want one audiobook", page.Books, err)
+				}
+			})
+		}
+		t.Run("ErrFormat"+m.name, func(t *testing.T) {
+			a := newTestApp(t)
+			in := form("Piranesi", "Susanna Clarke", "Fantasy")
+			in.Set("format", "vinyl")
+			res := a.do(m, http.MethodPost, "/books", in)
+			res.wantStatus(t, http.StatusUnprocessableEntity)
+			var row *goquery.Selection
+			if m.htmx {
+				row = res.fragment(t)
+			} else {
+				row = one(t, res.page(t), "tbody.new tr#new-book-row")
+			}
+			wantText(t, one(t, row, "#new-book-format-error"), "Choose one of the formats: paperback, hardcover, ebook, audiobook or other.")
+			sel := one(t, row, "select#new-book-format")
+			wantAttr(t, sel, "aria-invalid", "true")
+			wantAttr(t, sel, "aria-describedby", "new-book-format-error")
+			if _, ok := sel.Attr("autofocus"); !ok {
+				t.Error("the format, the only bad field, has no autofocus")
+			}
+			wantValidField(t, row, "new-book", "title", "Piranesi")
+			wantValidField(t, row, "new-book", "genre", "Fantasy")
+			if n := a.count(); n != 0 {
+				t.Errorf("Count() = %d after a refused add, want 0", n)
+			}
+		})
+	}
+}
+
+// wantFormatChosen checks that the select sel shows the format want: the option marked selected,
+// or the first when none is (as a browser shows it).
+func wantFormatChosen(t *testing.T, sel *goquery.Selection, want string) {
+	t.Helper()
+	chosen := sel.Find("option[selected]")
+	if chosen.Length() == 0 {
+		chosen = sel.Find("option").First()
+	}
+	if got := attr(t, chosen, "value"); got != want {
+		t.Errorf("the select shows %q, want %q", got, want)
 	}
 }

@@ -526,7 +526,7 @@ func wantBookRow(t *testing.T, row *goquery.Selection, b data.Book) {
 	del := one(t, row, `a[hx-delete]`)
 	wantAttr(t, del, "hx-delete", bookPath(b.ID))
 	wantAttr(t, del, "href", bookPath(b.ID, "delete"))
-	status := one(t, row, `td.status > a`)
+	status := one(t, row, `td.status > a:first-child`)
 	wantAttr(t, status, "hx-get", bookPath(b.ID, "status"))
 	wantAttr(t, status, "href", bookPath(b.ID, "status"))
 	// The page's token is sent by htmx as a header: the row has no form that needs it.
@@ -542,4 +542,17 @@ func (a *testApp) stored(id int64) data.Book {
 		a.t.Fatalf("get book %d: %v", id, err)
 	}
 	return b
+}
+
+// wantFocusOnFirstBook checks that the rows "Load more" brought mark their first book's title,
+// and nothing else, for the focus, which htmx moves there after the swap.
+func wantFocusOnFirstBook(t *testing.T, frag *goquery.Selection) {
+	t.Helper()
+	rows := frag.Filter("tr.book")
+	if _, ok := one(t, rows.First(), ".title a").Attr("autofocus"); !ok {
+		t.Error("the first book of the page has no autofocus")
+	}
+	if n := rows.Find("[autofocus]").Length(); n != 1 {
+		t.Errorf("%d elements with autofocus, want 1", n)
+	}
 }

@@ -326,6 +326,9 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 		}
 	}
 	l.Headers, l.OrderLabel = sortHeaders(f), orderLabel(f)
+	if sess, ok := currentUser(c); ok {
+		l.Density = string(sess.Density)
+	}
 	if l.Query, err = s.libraryQuery(c, f, !results); err != nil {
 		return err
 	}

@@ -201,14 +201,7 @@ func TestLibrarySort(t *testing.T) {
 	})
 	t.Run("LoadMoreFocusesItsFirstBook", func(t *testing.T) {
 		more := attr(t, one(t, a.get(plain, "/books?sort=title").page(t), "#load-more a"), "href")
-		frag := a.get(htmx, more).fragment(t)
-		rows := frag.Filter("tr.book")
-		if _, ok := one(t, rows.First(), ".title a").Attr("autofocus"); !ok {
-			t.Error("the first book of the page has no autofocus")
-		}
-		if n := rows.Find("[autofocus]").Length(); n != 1 {
-			t.Errorf("%d elements with autofocus, want 1", n)
-		}
+		wantFocusOnFirstBook(t, a.get(htmx, more).fragment(t))
 	})
 	// A heading's link is named by its hint, which must contain the heading's visible text
 	// (WCAG 2.5.3, axe's label-content-name-mismatch): "Status" was "Sort by progress, …".
@@ -319,4 +312,136 @@ func TestLibraryURLState(t *testing.T) {
 			a.get(m, "/books?q=the&shelf="+strconv.FormatInt(theirs.ID, 10)).wantStatus(t, http.StatusNotFound)
 		}
 	})
+}
+
+// TestFirstRun: a reader with no book sees what to do first (add a book, import from Goodreads)
+// and not an empty table; the steps go once there is a book, and an empty search or shelf says
+// so with a next step instead.
+func TestFirstRun(t *testing.T) {
+	a := newTestApp(t)
+	for _, m := range []mode{plain, {name: "Results", htmx: true, target: "results"}} {
+		t.Run("New/"+m.name, func(t *testing.T) {
+			var doc finder
+			if m.htmx {
+				doc = resultsOf(t, a.results("/books", ""))
+			} else {
+				doc = a.get(plain, "/books").page(t)
+			}
+			steps := one(t, doc, `[data-testid="first-run"]`)
+			wantAttr(t, one(t, steps, `a[data-action="add"]`), "href", "#new-book-row")
+			wantText(t, one(t, steps, `a[href="/import"]`), "Import from Goodreads")
+			one(t, doc, "#new-book-row")
+		})
+	}
+	a.create("Dune", "Frank Herbert", "Science fiction")
+	t.Run("NotOnceThereIsABook", func(t *testing.T) {
+		none(t, a.get(plain, "/books").page(t), `[data-testid="first-run"]`)
+	})
+	t.Run("EmptySearch", func(t *testing.T) {
+		doc := a.get(plain, "/books?q=zzz").page(t)
+		none(t, doc, `[data-testid="first-run"]`)
+		wantText(t, one(t, doc, "tbody.empty .empty-title"), "No books match “zzz”.")
+		one(t, doc, `tbody.empty a[href="/books"]`)
+	})
+	t.Run("EmptyShelf", func(t *testing.T) {
+		club := a.addShelf("Book club")
+		doc := a.get(plain, "/books?shelf="+strconv.FormatInt(club.ID, 10)).page(t)
+		none(t, doc, `[data-testid="first-run"]`)
+		wantText(t, one(t, doc, "tbody.empty .empty-title"), "No books on the shelf “Book club” yet.")
+		one(t, doc, `tbody.empty a[href="/books"]`)
+	})
+	t.Run("EmptyStatus", func(t *testing.T) {
+		doc := a.get(plain, "/books?status=dnf").page(t)
+		none(t, doc, `[data-testid="first-run"]`)
+		wantText(t, one(t, doc, "tbody.empty .empty-title"), "No books here.")
+	})
+}
+
+// TestShelfTabs: the shelves are a group of their own beside the status tabs, labelled Shelves,
+// with a way to manage them.
+func TestShelfTabs(t *testing.T) {
+	a := newTestApp(t)
+	a.create("Dune", "Frank Herbert", "")
+	doc := a.get(plain, "/books").page(t)
+	none(t, doc, "#filters .shelf-tabs")
+	a.addShelf("Owned")
+	doc = a.get(plain, "/books").page(t)
+	group := one(t, doc, "#filters .shelf-tabs")
+	label := one(t, group, "#shelf-tabs-label")
+	wantText(t, label, "Shelves")
+	wantAttr(t, one(t, group, "ul.shelves"), "aria-labelledby", "shelf-tabs-label")
+	if got := squash(one(t, group, "ul.shelves a").Text()); got != "Owned 0" {
+		t.Errorf("shelf tab reads %q, want Owned 0", got)
+	}
+	one(t, group, `a[href="/shelves"]`)
+	if n := one(t, doc, "#filters ul.statuses").Find(`a[href*="shelf="]`).Length(); n != 0 {
+		t.Errorf("%d shelves among the status tabs", n)
+	}
+}
+
+// TestProgressOnDemand: a book being read shows its progress compactly in its row, a link that
+// opens the progress input: in the row for htmx (focused; Cancel brings the row back), on a page
+// of its own without JavaScript, whose plain form records it.
+func TestProgressOnDemand(t *testing.T) {
+	a := newTestApp(t)
+	b := a.create("Dune", "Frank Herbert", "")
+	if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400"}); err != nil {
+		t.Fatal(err)
+	}
+	a.setStatus(b.ID, data.StatusReading)
+	row := one(t, a.get(plain, "/books").page(t), "#book-"+strconv.FormatInt(b.ID, 10))
+	link := one(t, row, "td.status > a.pg")
+	wantAttr(t, link, "href", bookPath(b.ID, "progress"))
+	wantAttr(t, link, "hx-get", bookPath(b.ID, "progress"))
+	none(t, row, `input[name="progress"]`)
+
+	t.Run("OpenHTMX", func(t *testing.T) {
+		res := a.do(htmx, http.MethodGet, bookPath(b.ID, "progress"), nil)
+		res.wantStatus(t, http.StatusOK)
+		row := res.fragment(t).First()
+		if !row.Is("tr.book.choosing#book-" + strconv.FormatInt(b.ID, 10)) {
+			t.Fatalf("want the row with its input open, got:\n%s", res.body)
+		}
+		input := one(t, row, `input[name="progress"][autofocus]`)
+		wantAttr(t, input, "id", "progress-"+strconv.FormatInt(b.ID, 10))
+		one(t, row, `label[for="progress-`+strconv.FormatInt(b.ID, 10)+`"]`)
+		wantAttr(t, one(t, row, `form[hx-post]`), "hx-post", bookPath(b.ID, "progress"))
+		wantAttr(t, one(t, row, `[data-action="cancel"]`), "hx-get", bookPath(b.ID)+"?focus=progress")
+	})
+	t.Run("CancelHTMX", func(t *testing.T) {
+		res := a.do(htmx, http.MethodGet, bookPath(b.ID)+"?focus=progress", nil)
+		res.wantStatus(t, http.StatusOK)
+		row := res.fragment(t).First()
+		one(t, row, "a.pg[autofocus]")
+		none(t, row, `input[name="progress"]`)
+	})
+	t.Run("OpenPlain", func(t *testing.T) {
+		doc := a.get(plain, bookPath(b.ID, "progress")).page(t)
+		form := one(t, doc, "main form.progress-form")
+		wantAttr(t, form, "action", bookPath(b.ID, "progress"))
+		none(t, form, "[hx-post]")
+		one(t, form, `input[name="_csrf"]`)
+		one(t, form, `input[name="progress"]`)
+		a.do(plain, http.MethodPost, bookPath(b.ID, "progress"), url.Values{"progress": {"200"}}).wantRedirect(t, "/books")
+		wantText(t, one(t, a.get(plain, "/books").page(t), "#book-"+strconv.FormatInt(b.ID, 10)+" a.pg"), "50%")
+	})
+	t.Run("ErrGone", func(t *testing.T) {
+		a.do(plain, http.MethodGet, bookPath(999999, "progress"), nil).wantStatus(t, http.StatusNotFound)
+	})
+}
+
+// TestLongTextInTitles: a row whose text may not fit its column carries the whole of it in the
+// cell's title (app.css cuts it short on one line); a short one carries none, a page having fifty rows.
+func TestLongTextInTitles(t *testing.T) {
+	a := newTestApp(t)
+	long := a.create("The Hitchhiker's Guide to the Galaxy", "Gabriel García Márquez Jr.", "Literary science fiction")
+	short := a.create("Emma", "Jane Austen", "Fiction")
+	doc := a.get(plain, "/books").page(t)
+	row := one(t, doc, "#book-"+strconv.FormatInt(long.ID, 10))
+	wantAttr(t, one(t, row, "th.title > a"), "title", "The Hitchhiker's Guide to the Galaxy")
+	wantAttr(t, row.Find("td").Eq(0), "title", "Gabriel García Márquez Jr.")
+	wantAttr(t, row.Find("td").Eq(1), "title", "Literary science fiction")
+	if n := one(t, doc, "#book-"+strconv.FormatInt(short.ID, 10)).Find("[title]").Length(); n != 0 {
+		t.Errorf("%d titles in a row of short texts, want none", n)
+	}
 }

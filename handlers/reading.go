@@ -181,14 +181,20 @@ func (s *Server) bookRowView(c *fiber.Ctx, b data.Book) (views.Book, error) {
 	return vs[0], nil
 }
 
+// rowOfBook is the book the URL names and its row, for the row's menus (status, progress).
+func (s *Server) rowOfBook(c *fiber.Ctx) (data.Book, views.Book, error) {
+	b, err := s.rowBook(c)
+	if err != nil {
+		return data.Book{}, views.Book{}, err
+	}
+	v, err := s.bookRowView(c, b)
+	return b, v, err
+}
+
 // chooseStatus offers the reading statuses of a book: for htmx its row with the status menu open,
 // without JavaScript a page with the same choices.
 func (s *Server) chooseStatus(c *fiber.Ctx) error {
-	b, err := s.rowBook(c)
-	if err != nil {
-		return err
-	}
-	v, err := s.bookRowView(c, b)
+	b, v, err := s.rowOfBook(c)
 	if err != nil {
 		return err
 	}
@@ -196,6 +202,20 @@ func (s *Server) chooseStatus(c *fiber.Ctx) error {
 		return render(c, fiber.StatusOK, views.StatusMenuRow(v))
 	}
 	return render(c, fiber.StatusOK, views.StatusPage(s.meta(c, "Reading status of “"+b.Title+"”"), v))
+}
+
+// openProgress opens the progress input of a book being read: for htmx in its row (the progress
+// link, or p on the current row), without JavaScript on a page of its own.
+func (s *Server) openProgress(c *fiber.Ctx) error {
+	b, v, err := s.rowOfBook(c)
+	if err != nil {
+		return err
+	}
+	v.ProgressOpen = true
+	if isHTMX(c) {
+		return render(c, fiber.StatusOK, views.BookRow(v))
+	}
+	return render(c, fiber.StatusOK, views.ProgressPage(s.meta(c, "Progress in “"+b.Title+"”"), v))
 }
 
 // setStatus moves a book to another reading status, today, and answers the screen the choice was

@@ -56,9 +56,12 @@ func TestSetStatus(t *testing.T) {
 		if !row.Is("tr.book#book-" + strconv.FormatInt(b.ID, 10)) {
 			t.Fatalf("want the row first, got:\n%s", res.body)
 		}
-		wantText(t, one(t, row, `td.status > a`), "Reading")
+		wantText(t, one(t, row, `td.status > a:first-child`), "Reading")
 		wantAttr(t, one(t, row, "progress"), "aria-label", "Not started")
-		one(t, row, `input[name="progress"][aria-label="Progress: page or %"]`)
+		wantAttr(t, one(t, row, `td.status > a.pg`), "href", bookPath(b.ID, "progress"))
+		if n := row.Find(`input[name="progress"]`).Length(); n != 0 {
+			t.Errorf("%d progress inputs in the row, want none until it is opened", n)
+		}
 		tmpl := frag.Filter("template")
 		counts, active := tabCounts(t, tmpl)
 		if counts["Reading"] != "1" || active != "All" {
@@ -121,7 +124,9 @@ func TestRecordProgress(t *testing.T) {
 		bar := one(t, row, "progress")
 		wantAttr(t, bar, "value", "25")
 		wantAttr(t, bar, "aria-label", "Page 100 of 400 (25%)")
-		wantAttr(t, one(t, row, `input[name="progress"]`), "value", "")
+		// Saved, the row shows the progress compactly, its link focused for the next update.
+		wantAttr(t, one(t, row, `a.pg`), "autofocus", "")
+		wantText(t, one(t, row, `a.pg`), "25%")
 	})
 	t.Run("OKHTMXPercent", func(t *testing.T) {
 		res := a.do(htmx, http.MethodPost, bookPath(b.ID, "progress"), url.Values{"progress": {"50%"}})
@@ -294,7 +299,7 @@ func TestLibraryFilters(t *testing.T) {
 		if counts["Reading"] != "2" || counts["All"] != "4" || active != "Reading" {
 			t.Errorf("tabs = %v (active %q), want Reading 2 of 4, Reading active", counts, active)
 		}
-		wantText(t, one(t, frag.First(), `td.status > a`), "Reading")
+		wantText(t, one(t, frag.First(), `td.status > a:first-child`), "Reading")
 	})
 	t.Run("CountsUpdateOnDelete", func(t *testing.T) {
 		res := a.do(htmx, http.MethodDelete, bookPath(read.ID), nil)

@@ -56,6 +56,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/books/:id/status", s.chooseStatus)
 	app.Put("/books/:id/status", s.setStatus)
 	app.Post("/books/:id/status", s.setStatus)
+	app.Get("/books/:id/progress", s.openProgress)
 	app.Post("/books/:id/progress", s.recordProgress)
 	// Its rating, from the star control of its row, its page, or the rating page (rating.go).
 	app.Get("/books/:id/rating", s.chooseRating)
@@ -146,4 +147,8 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/shelves/:id/move", s.moveShelf)
 	app.Get("/shelves/:id/delete", s.confirmDeleteShelf)
 	app.Post("/shelves/:id/delete", s.deleteShelf)
+
+	// The reader's preferences, kept with the account (preferences.go).
+	app.Use("/preferences", s.requireUser)
+	app.Post("/preferences/density", s.setDensity)
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // shortcutKeys are the shortcuts the list shows, in order, as its data-keys say them.
-var shortcutKeys = []string{"?", "/", "n", "Esc", "j", "k", "e", "Enter or o", "r", "g then l", "g then s", "g then e", "g then i"}
+var shortcutKeys = []string{"?", "/", "n", "Esc", "j", "k", "e", "p", "Enter or o", "r", "g then l", "g then s", "g then e", "g then i"}
 
 func TestShortcutsPage(t *testing.T) {
 	signedIn := newTestApp(t)

@@ -14,6 +14,15 @@ const AuthorSuggestURL = AuthorsURL + "/suggest"
 // AuthorURL is an author's page: their books, renaming, the sort name, merging (POST name).
 func AuthorURL(id int64) string { return AuthorsURL + "/" + strconv.FormatInt(id, 10) }
 
+// AuthorBooksURL is the page of an author's books that starts at cursor (the store's), the page
+// that "Load more books" brings; "" is the author's page.
+func AuthorBooksURL(id int64, cursor string) string {
+	if cursor == "" {
+		return AuthorURL(id)
+	}
+	return AuthorURL(id) + "?" + url.Values{"cursor": {cursor}}.Encode()
+}
+
 // AuthorSortNameURL sets the author's sort name (POST sort_name).
 func AuthorSortNameURL(id int64) string { return AuthorURL(id) + "/sort-name" }
 
@@ -75,11 +84,13 @@ type AuthorPage struct {
 	ID       int64
 	Name     string
 	SortName string
-	Books    []Book
-	Read     int
-	Unread   int
-	// Truncated is true when only the first of the author's books are shown.
-	Truncated bool
+	// Books are a page of the author's books; MoreURL the next page's (MoreCursor its cursor),
+	// "" on the last; Later is true on a page after the first.
+	Books               []Book
+	MoreURL, MoreCursor string
+	Later               bool
+	// Total, Read and Unread count all of the author's books.
+	Total, Read, Unread int
 
 	NameInput, SortNameInput, MergeInput string
 	Errors                               map[string]string

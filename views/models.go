@@ -49,6 +49,9 @@ type Book struct {
 	Timed bool
 	// Progress is where the reader is in the book, shown only while it is being read.
 	Progress Progress
+	// ProgressOpen shows the progress input in the row (opened with p, or the progress link);
+	// a rejected update (ProgressError) shows it too.
+	ProgressOpen bool
 	// ProgressInput and ProgressError are a rejected progress update, as typed, and why.
 	ProgressInput string
 	ProgressError string
@@ -162,6 +165,8 @@ type Library struct {
 	Matches  string
 	// Headers are the sortable column headings: title, author, progress, rating, added, finished.
 	Headers []SortHeader
+	// Density is how closely the reader likes the rows set ("comfortable" or "compact").
+	Density string
 	// OrderLabel says the order in words, for the table's caption ("by title, A to Z").
 	OrderLabel string
 	// Reading is the "Currently reading" strip, empty when no book is being read.
@@ -195,6 +200,12 @@ type LibraryQuery struct {
 	Shelf    string
 	Sort     string
 	Dir      string
+}
+
+// Narrowed reports whether a search, genre, format or language narrows the view (the status and
+// shelf are the tabs).
+func (q LibraryQuery) Narrowed() bool {
+	return q.Search != "" || q.Genre != "" || q.Format != "" || q.Language != ""
 }
 
 // Choice is an option of a select: the value it sends and the label it shows.

@@ -24,6 +24,8 @@ const (
 	ImportsURL    = "/import"
 	StatsURL      = "/stats"
 	StatsGoalURL  = "/stats/goal"
+	// DensityURL keeps how closely the reader likes the library's rows set.
+	DensityURL = "/preferences/density"
 	// The installable app's files, public and at the root: a service worker's scope is the
 	// folder its script is served from, and /sw.js may serve every page.
 	ManifestURL      = "/manifest.webmanifest"
