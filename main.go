@@ -17,6 +17,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	// The time zone database, in the binary: the image is FROM scratch, and readers' time
+	// zones (their stats' days) are looked up in it.
+	_ "time/tzdata"
 
 	"github.com/bookcase/bookcase/catalogue"
 	"github.com/bookcase/bookcase/data"

@@ -679,3 +679,28 @@
   });
 })();
 // ---- end of the star rating control ----
+
+// ---- the time zone form: offer the browser's own zone ----
+// The settings page's time zone form has a hidden button; with JavaScript, it shows the
+// browser's time zone and puts it in the field when pressed (the reader then saves).
+(function () {
+  function offer() {
+    var button = document.querySelector('[data-action="browser-zone"]');
+    if (!button) return;
+    var zone = '';
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { return; }
+    if (!zone) return;
+    button.textContent = 'Use this browser’s: ' + zone;
+    button.dataset.zone = zone;
+    button.hidden = false;
+  }
+  document.addEventListener('DOMContentLoaded', offer);
+  document.addEventListener('htmx:afterSettle', offer);
+  document.addEventListener('click', function (e) {
+    var button = e.target instanceof Element ? e.target.closest('[data-action="browser-zone"]') : null;
+    var field = document.getElementById('field-time_zone');
+    if (!button || !button.dataset.zone || !field) return;
+    field.value = button.dataset.zone;
+    field.focus();
+  });
+})();

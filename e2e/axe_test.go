@@ -124,6 +124,7 @@ func TestAccessibility(t *testing.T) {
 				check("/stats", 200)
 				check(views.StatsReviewURL(time.Now().UTC().Year()), 200)
 				check("/shortcuts", 200)
+				check("/settings", 200)
 				check("/no-such-page", 404)
 			})
 		}

@@ -23,6 +23,8 @@ type UserStore interface {
 	Validate(username, password string) error
 	Authenticate(ctx context.Context, username, password string) (data.User, error)
 	SetDensity(ctx context.Context, userID int64, d data.Density) error
+	TimeZone(ctx context.Context, id int64) (*time.Location, error)
+	SetTimeZone(ctx context.Context, id int64, name string) error
 }
 
 // SessionStore is what the handlers need of the session store.

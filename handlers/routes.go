@@ -99,6 +99,11 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/share/:token", s.showSharedReview)
 	app.Get("/share/:token/covers/:file", s.serveSharedCover)
 
+	// Settings: the reader's time zone (settings.go).
+	app.Use(views.SettingsURL, s.requireUser)
+	app.Get(views.SettingsURL, s.showSettings)
+	app.Post(views.SettingsURL, s.setTimeZone)
+
 	// Export: the page and its two downloads (export.go).
 	app.Use("/export", s.requireUser)
 	app.Get("/export", s.showExport)

@@ -60,6 +60,8 @@ func TestBuiltURLsAreRouted(t *testing.T) {
 		{http.MethodGet, views.OfflineURL, nil},
 		{http.MethodGet, views.ShelvesURL, nil},
 		{http.MethodGet, views.ExportURL, nil},
+		{http.MethodGet, views.SettingsURL, nil},
+		{http.MethodPost, views.SettingsURL, form("time_zone", "UTC")},
 		{http.MethodGet, views.ExportCSVURL, nil},
 		{http.MethodGet, views.ExportJSONURL, nil},
 		{http.MethodGet, views.ImportsURL, nil},

@@ -14,14 +14,14 @@ import (
 	"github.com/bookcase/bookcase/views"
 )
 
-// readerLocation is the time zone whose days the stats count in: UTC, until readers can choose
-// theirs.
-var readerLocation = time.UTC
-
 // showStats answers the stats of the year in ?year= (this year when absent, all time for "all");
 // a year that is not a number from data.FirstStatsYear to next year is a 422 that says so.
 func (s *Server) showStats(c *fiber.Ctx) error {
-	now := time.Now().In(readerLocation)
+	loc, err := s.readerLocation(c, owner(c))
+	if err != nil {
+		return err
+	}
+	now := time.Now().In(loc)
 	raw := strings.TrimSpace(c.Query("year"))
 	year := now.Year()
 	switch raw {
@@ -48,10 +48,15 @@ func (s *Server) showStats(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.StatsPage(s.meta(c, "Reading stats, "+page.YearName()), page))
 }
 
-// stats reads the reader's stats for year and the year's goal, with the goal form as given.
+// stats reads the reader's stats for year, in their time zone, and the year's goal, with the
+// goal form as given.
 func (s *Server) stats(c *fiber.Ctx, reader int64, year int, form views.GoalForm) (views.Stats, error) {
 	ctx := c.UserContext()
-	st, err := s.reading.YearStats(ctx, reader, year, readerLocation)
+	loc, err := s.readerLocation(c, reader)
+	if err != nil {
+		return views.Stats{}, err
+	}
+	st, err := s.reading.YearStats(ctx, reader, year, loc)
 	if err != nil {
 		return views.Stats{}, err
 	}
@@ -112,7 +117,11 @@ func statsLinks(st data.ReadingStats) views.StatsLinks {
 // the form, and what was typed kept.
 func (s *Server) setGoal(c *fiber.Ctx) error {
 	form := views.GoalForm{Unit: strings.Clone(c.FormValue("unit")), Target: strings.Clone(c.FormValue("target"))}
-	now := time.Now().In(readerLocation)
+	loc, err := s.readerLocation(c, owner(c))
+	if err != nil {
+		return err
+	}
+	now := time.Now().In(loc)
 	year, err := strconv.Atoi(strings.TrimSpace(c.FormValue("year")))
 	if err == nil {
 		err = data.CheckStatsYear(year, now)
@@ -149,10 +158,14 @@ func (s *Server) setGoal(c *fiber.Ctx) error {
 
 // reviewYear is the year in the path of a review's routes; a year that is not one the stats show
 // is a 404, as a page that does not exist.
-func reviewYear(c *fiber.Ctx) (int, error) {
+func (s *Server) reviewYear(c *fiber.Ctx) (int, error) {
+	loc, err := s.readerLocation(c, owner(c))
+	if err != nil {
+		return 0, err
+	}
 	year, err := strconv.Atoi(c.Params("year"))
 	if err == nil {
-		err = data.CheckStatsYear(year, time.Now().In(readerLocation))
+		err = data.CheckStatsYear(year, time.Now().In(loc))
 	}
 	if err != nil {
 		return 0, fiber.ErrNotFound
@@ -162,7 +175,7 @@ func reviewYear(c *fiber.Ctx) (int, error) {
 
 // showReview answers the reader's Year in Review of the year in the path, and whether it is shared.
 func (s *Server) showReview(c *fiber.Ctx) error {
-	year, err := reviewYear(c)
+	year, err := s.reviewYear(c)
 	if err != nil {
 		return err
 	}
@@ -194,7 +207,7 @@ func (s *Server) shareView(c *fiber.Ctx, year int) (views.ShareView, error) {
 // plain form the review page (303).
 func (s *Server) shareReview(stop bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		year, err := reviewYear(c)
+		year, err := s.reviewYear(c)
 		if err != nil {
 			return err
 		}

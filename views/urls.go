@@ -18,6 +18,7 @@ const (
 	ShortcutsURL  = "/shortcuts"
 	ShelvesURL    = "/shelves"
 	ExportURL     = "/export"
+	SettingsURL   = "/settings"
 	ExportCSVURL  = "/export/goodreads.csv"
 	ExportJSONURL = "/export/bookcase.json"
 	ImportsURL    = "/import"
