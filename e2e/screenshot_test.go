@@ -45,7 +45,8 @@ func (p *page) shoot(name string, width, height int) {
 // TestScreenshot renders a library of a dozen books (one being read, some rated, on shelves) at
 // 1280×800 in the light and the dark theme, and on a 390×844 phone, and checks that a picture
 // comes out of each: docs/library-light.png, library-dark.png and library-phone.png with
-// BOOKCASE_SCREENSHOT=1.
+// BOOKCASE_SCREENSHOT=1; and the page of a rated book the same three ways (book-light.png,
+// book-dark.png, book-phone.png).
 func TestScreenshot(t *testing.T) {
 	p := signedIn(t)
 	shelfBooks(t, p)
@@ -55,10 +56,23 @@ func TestScreenshot(t *testing.T) {
 		p.do("wait for the rows", chromedp.WaitVisible(chromedp.CSS("#book-list > tr.book")))
 		p.shoot("library-"+theme+".png", 1280, 800)
 	}
+	// The page of a rated book, in both themes.
+	book := eval[string](p, `[...document.querySelectorAll('#book-list > tr.book')].find(r => r.children[4].textContent.trim())?.querySelector('th.title a').getAttribute('href') ?? ''`)
+	if book == "" {
+		t.Fatal("no rated book in the library to take the book page of")
+	}
+	for _, theme := range []string{"light", "dark"} {
+		p.theme(theme)
+		p.open(book)
+		p.do("wait for the stars", chromedp.WaitVisible(chromedp.CSS("#book-rating form.stars")))
+		p.shoot("book-"+theme+".png", 1280, 800)
+	}
 	p.theme("light")
 	p.phone()
 	p.open("/books")
 	p.do("wait for the rows", chromedp.WaitVisible(chromedp.CSS("#book-list > tr.book")))
 	// A phone's screenshot is in device pixels (EmulateMobile's scale is 1 here).
 	p.shoot("library-phone.png", 390, 844)
+	p.open(book)
+	p.shoot("book-phone.png", 390, 844)
 }
