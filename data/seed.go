@@ -48,7 +48,8 @@ const (
 // Seed adds n made-up but plausible books to the owner's library, for demos, benchmarks and load
 // tests: a mix of statuses with the read-throughs each implies (reading: one open read-through with
 // progress; read and did not finish: a finished one, sometimes with progress history or an earlier
-// re-read), pages, ratings, notes, ISBNs, genres, formats (paperback 45%, hardcover 20%, ebook 20%,
+// re-read), pages, ratings, notes, reviews, ISBNs, edition facts (publisher, years, language,
+// copies, Goodreads id, for seven books in ten), genres, formats (paperback 45%, hardcover 20%, ebook 20%,
 // audiobook 12%, other 3%; an audiobook's length is minutes, some 1.6 to 2.1 a page: 300 pages run
 // 8 to 10½ hours), and books on a few shelves (created if the owner has none of that name). Titles and authors draw on a large vocabulary, accented names included,
 // so text search sees a realistic spread. The books were added over the last ten years, evenly,
@@ -144,6 +145,9 @@ type seedBook struct {
 	shelves                           []int // indexes into seedShelves
 	// series is the book's place in a series, nil for none.
 	series *seedPlace
+	// edition is what the reader knows of the edition they have; the zero Edition for nothing.
+	edition Edition
+	review  string
 }
 
 // seedPlace is a seeded book's place in a series: the series' name and the position as printed.
@@ -177,7 +181,10 @@ type seedProgress struct {
 
 // seeder generates books from one random stream, so the same seed gives the same library.
 type seeder struct {
-	r          *rand.Rand
+	r *rand.Rand
+	// facts draws the books' edition facts and reviews from a stream of their own, so that the
+	// rest of a seeded library is what it was before they were seeded.
+	facts      *seeder
 	now        time.Time
 	maxReading int
 	reading    int
@@ -191,6 +198,7 @@ func newSeeder(seed uint64, now time.Time, n int) *seeder {
 		r:          rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		now:        now,
 		maxReading: min(seedMaxReading, max(1, n/20)),
+		facts:      &seeder{r: rand.New(rand.NewPCG(seed^0x5bd1e995, seed)), now: now},
 	}
 }
 
@@ -295,6 +303,10 @@ func (g *seeder) book(created time.Time) seedBook {
 	if g.chance(0.15) {
 		b.notes = g.notes()
 	}
+	b.edition = g.facts.edition(b.format)
+	if b.rating > 0 && g.facts.chance(0.25) {
+		b.review = g.facts.notes()
+	}
 	for i, sh := range seedShelves {
 		share := sh.share
 		if sh.name == "Favourites" && b.rating < 9 {
@@ -305,6 +317,51 @@ func (g *seeder) book(created time.Time) seedBook {
 		}
 	}
 	return b
+}
+
+// edition returns the facts a reader knows of a book's edition, as an export brings them: most
+// books have a publisher and years, a few are in another language than English, the paper ones
+// are owned once (now and then twice), and some carry their Goodreads id.
+func (g *seeder) edition(f Format) Edition {
+	var e Edition
+	if !g.chance(0.7) {
+		return e
+	}
+	e.Publisher = g.pick(seedPublishers)
+	now := g.now.Year()
+	e.Year = now - min(int(g.r.ExpFloat64()*12), now-1950)
+	e.OriginalYear = e.Year
+	if g.chance(0.3) { // first published long before this edition
+		e.OriginalYear = max(1600, e.Year-int(g.r.ExpFloat64()*60))
+	}
+	switch p := g.r.Float64(); {
+	case p < 0.80:
+		e.Language = "en"
+	case p < 0.85:
+		e.Language = "fr"
+	case p < 0.89:
+		e.Language = "de"
+	case p < 0.93:
+		e.Language = "es"
+	case p < 0.95:
+		e.Language = "it"
+	case p < 0.97:
+		e.Language = "pt-BR"
+	case p < 0.985:
+		e.Language = "ja"
+	default:
+		e.Language = "nl"
+	}
+	if f != FormatEbook && f != FormatAudiobook && g.chance(0.6) {
+		e.Copies = 1
+		if g.chance(0.05) {
+			e.Copies = 2
+		}
+	}
+	if g.chance(0.4) {
+		e.GoodreadsID = strconv.Itoa(1 + g.r.IntN(60_000_000))
+	}
+	return e
 }
 
 // progress returns k updates between from and to, going from the fraction lo to hi of the book:
@@ -531,11 +588,20 @@ func (w *seedWriter) writeChunk(owner int64, books []seedBook, shelves []int64, 
 			sortKey = sql.NullString{String: seriesSortKey(SeriesKey(b.series.name), positionSort(b.series.position)), Valid: true}
 		}
 		rows = append(rows, owner, b.title, b.author, b.genre, b.status, b.format, nullInt(b.pages), nullInt(b.rating),
-			b.notes, nullString(b.isbn), b.createdAt, b.updatedAt, sortKey)
+			b.notes, b.review, nullString(b.isbn), b.createdAt, b.updatedAt, sortKey)
 	}
 	ids, err := w.insert("books",
-		"owner_id, title, author, genre, status, format, pages, rating, notes, isbn, created_at, updated_at, series_sort", 13, rows)
+		"owner_id, title, author, genre, status, format, pages, rating, notes, review, isbn, created_at, updated_at, series_sort", 14, rows)
 	if err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for i, b := range books {
+		if b.edition != (Edition{}) {
+			rows = append(rows, editionArgs(ids[i], b.edition, b.createdAt)...)
+		}
+	}
+	if _, err := w.insert("editions", "book_id, publisher, published_year, original_year, language, copies, goodreads_id, storygraph_id, updated_at", 9, rows); err != nil {
 		return err
 	}
 	rows = rows[:0]
@@ -713,6 +779,13 @@ var (
 		{"The God of Small Things", "Arundhati Roy"}, {"Slaughterhouse-Five", "Kurt Vonnegut"},
 		{"The Road", "Cormac McCarthy"}, {"Frankenstein", "Mary Shelley"}, {"Jane Eyre", "Charlotte Brontë"},
 		{"Wuthering Heights", "Emily Brontë"},
+	}
+	seedPublishers = []string{
+		"Penguin Books", "Vintage", "Faber & Faber", "Picador", "Bloomsbury", "Orbit", "Tor Books", "Gollancz",
+		"HarperCollins", "Random House", "Knopf", "Farrar, Straus and Giroux", "Canongate", "Granta",
+		"Fitzcarraldo Editions", "New Directions", "NYRB Classics", "Oxford University Press", "Gallimard",
+		"Éditions du Seuil", "Suhrkamp", "Anagrama", "Einaudi", "Companhia das Letras", "Shinchōsha",
+		"De Bezige Bij", "Hodder & Stoughton", "Little, Brown", "Scribner", "Virago", "Jonathan Cape",
 	}
 	seedGenres = []string{
 		"Fiction", "Literary fiction", "Science fiction", "Fantasy", "Mystery", "Crime", "Thriller",

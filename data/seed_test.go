@@ -131,6 +131,24 @@ func checkSeeded(t *testing.T, db *data.DB, owner int64, want int) {
 		}
 	}
 
+	// Every edition is one a reader could have typed (Edition.Validate), owned copies of a paper book.
+	var editions []data.Edition
+	if err := write.SelectContext(ctx, &editions, `
+		SELECT publisher, COALESCE(published_year, 0) AS year, COALESCE(original_year, 0) AS originalyear,
+		       language, copies, COALESCE(goodreads_id, '') AS goodreadsid
+		FROM editions e JOIN books b ON b.id = e.book_id WHERE owner_id = ? AND (copies = 0 OR format NOT IN ('ebook', 'audiobook'))`, owner); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range editions {
+		if got, err := e.Validate(time.Now()); err != nil || got != e {
+			t.Errorf("seeded edition %+v: %v (normalized %+v)", e, err, got)
+			break
+		}
+	}
+	if n := q(`SELECT COUNT(*) FROM editions e JOIN books b ON b.id = e.book_id WHERE owner_id = ?`, owner); n != len(editions) {
+		t.Errorf("%d of %d editions are owned copies of an ebook or audiobook", n-len(editions), n)
+	}
+
 	// Some of everything a library has.
 	for _, c := range []struct {
 		what  string
@@ -149,6 +167,14 @@ func checkSeeded(t *testing.T, db *data.DB, owner int64, want int) {
 		{"books with accented authors", `SELECT COUNT(*) FROM books WHERE owner_id = ? AND author IN ('Gabriel García Márquez', 'Stanisław Lem')`},
 		{"distinct titles", `SELECT COUNT(DISTINCT title) FROM books WHERE owner_id = ?`},
 		{"distinct authors", `SELECT COUNT(DISTINCT author) FROM books WHERE owner_id = ?`},
+		{"books with a publisher", `SELECT COUNT(*) FROM editions e JOIN books b ON b.id = e.book_id WHERE owner_id = ? AND publisher != ''`},
+		{"books first published before their edition", `SELECT COUNT(*) FROM editions e JOIN books b ON b.id = e.book_id
+			WHERE owner_id = ? AND original_year < published_year`},
+		{"books in a language other than English", `SELECT COUNT(*) FROM editions e JOIN books b ON b.id = e.book_id
+			WHERE owner_id = ? AND language NOT IN ('', 'en')`},
+		{"owned copies", `SELECT COUNT(*) FROM editions e JOIN books b ON b.id = e.book_id WHERE owner_id = ? AND copies > 0`},
+		{"books with a Goodreads id", `SELECT COUNT(*) FROM editions e JOIN books b ON b.id = e.book_id WHERE owner_id = ? AND goodreads_id IS NOT NULL`},
+		{"reviewed books", `SELECT COUNT(*) FROM books WHERE owner_id = ? AND review != ''`},
 	} {
 		if n := q(c.query, owner); n == 0 || (c.what == "distinct titles" && n < want/4) {
 			t.Errorf("%d %s among %d", n, c.what, want)

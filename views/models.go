@@ -252,6 +252,15 @@ func rowID(id int64) string { return "book-" + strconv.FormatInt(id, 10) }
 
 func equalFold(a, b string) bool { return strings.EqualFold(a, b) }
 
+// collapsed reports whether s is its own text as a browser reads it in an option: ASCII
+// whitespace stripped from both ends and collapsed to one space within (HTML's "strip and
+// collapse ASCII whitespace", which gives an option without a value attribute its value).
+func collapsed(s string) bool {
+	return s == strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\f' || r == '\r'
+	}), " ")
+}
+
 func hasGenre(genres []string, g string) bool {
 	for _, x := range genres {
 		if strings.EqualFold(x, g) {
