@@ -2,7 +2,10 @@ package data_test
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/bookcase/bookcase/data"
@@ -342,5 +345,54 @@ func TestFindSortTitleArticles(t *testing.T) {
 		"Les Misérables", "La Sombra del Viento", "Theory", "A Wizard of Earthsea", "L'Étranger"}
 	if got := order(); !slices.Equal(got, want) {
 		t.Errorf("title order after changes =\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestSeriesListFrom pages through the series list by name: each page the series after the
+// last one's key, those whose books are all deleted left out, with their counts.
+func TestSeriesListFrom(t *testing.T) {
+	db := openDB(t)
+	books, series := db.Books(), db.Series()
+	ada, bob := addReader(t, db, "ada").ID, addReader(t, db, "bob").ID
+	ctx := t.Context()
+	for _, name := range []string{"Earthsea", "Discworld", "The Expanse", "Culture", "Gone", "Dune"} {
+		for i := range 2 {
+			b := mustCreate(t, books, ada, data.BookInput{Title: fmt.Sprintf("%s %d", name, i), Author: "Someone"})
+			if _, err := series.AddBook(ctx, ada, b.ID, data.SeriesRef{Name: name, Position: strconv.Itoa(i + 1)}); err != nil {
+				t.Fatal(err)
+			}
+			if name == "Gone" {
+				if _, err := books.Delete(ctx, ada, b.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	b := mustCreate(t, books, bob, data.BookInput{Title: "Bob's", Author: "Bob"})
+	if _, err := series.AddBook(ctx, bob, b.ID, data.SeriesRef{Name: "Bob's series"}); err != nil {
+		t.Fatal(err)
+	}
+	var pages [][]string
+	for after := ""; ; {
+		list, err := series.ListFrom(ctx, ada, after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) == 0 {
+			break
+		}
+		var names []string
+		for _, s := range list {
+			names = append(names, s.Name)
+			if s.Books != 2 || s.Read != 0 {
+				t.Errorf("%s: %d books, %d read; want 2, 0", s.Name, s.Books, s.Read)
+			}
+		}
+		pages = append(pages, names)
+		after = list[len(list)-1].Key
+	}
+	want := [][]string{{"Culture", "Discworld"}, {"Dune", "Earthsea"}, {"The Expanse"}}
+	if !reflect.DeepEqual(pages, want) {
+		t.Errorf("pages %q, want %q", pages, want)
 	}
 }

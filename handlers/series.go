@@ -23,7 +23,7 @@ type SeriesStore interface {
 	SetPosition(ctx context.Context, owner, id, sid int64, position string) (data.BookSeries, error)
 	RemoveBook(ctx context.Context, owner, id, sid int64) error
 	KeepAsTitle(ctx context.Context, owner, id, sid int64) (data.Book, error)
-	List(ctx context.Context, owner int64) ([]data.SeriesSummary, error)
+	ListFrom(ctx context.Context, owner int64, after string, limit int) ([]data.SeriesSummary, error)
 	Get(ctx context.Context, owner, id int64) (data.SeriesDetail, error)
 }
 
@@ -201,15 +201,23 @@ func (s *Server) keepSeriesTitle(c *fiber.Ctx) error {
 
 // listSeries shows the reader's series, with their books and how many are read.
 func (s *Server) listSeries(c *fiber.Ctx) error {
-	list, err := s.series.List(c.UserContext(), owner(c))
+	after := c.Query("after")
+	if len(after) > 4*data.MaxFieldLen { // no name key is longer
+		return fiber.NewError(fiber.StatusBadRequest, "That page of the series list does not exist: go back to the first.")
+	}
+	list, err := s.series.ListFrom(c.UserContext(), owner(c), after, data.SeriesPerPage+1)
 	if err != nil {
 		return err
+	}
+	var next string
+	if len(list) > data.SeriesPerPage {
+		list, next = list[:data.SeriesPerPage], views.SeriesListFromURL(list[data.SeriesPerPage-1].Key)
 	}
 	out := make([]views.SeriesSummary, len(list))
 	for i, x := range list {
 		out[i] = views.SeriesSummary{ID: x.ID, Name: x.Name, Books: x.Books, Read: x.Read}
 	}
-	return render(c, fiber.StatusOK, views.SeriesListPage(s.meta(c, "Series"), out))
+	return render(c, fiber.StatusOK, views.SeriesListPage(s.meta(c, "Series"), out, after != "", next))
 }
 
 // showSeries shows a series' books in order, with their status, and the next one to read.

@@ -1,10 +1,12 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -260,4 +262,34 @@ func TestSeriesPages(t *testing.T) {
 	if res := out.get(plain, "/series"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("/series signed out: status %d, want 303 to the login page", res.StatusCode)
 	}
+}
+
+// TestSeriesListPages: the series list shows SeriesPerPage series a page, by name, with a link to
+// the next page and from there back to the first; a page key no name could have is a 400.
+func TestSeriesListPages(t *testing.T) {
+	a := newTestApp(t)
+	for i := range data.SeriesPerPage + 1 {
+		b := a.create(fmt.Sprintf("Book %03d", i), "Someone", "")
+		a.inSeries(b, fmt.Sprintf("Series %03d", i), "1")
+	}
+	for _, h := range []mode{plain, htmx} {
+		doc := a.get(h, "/series").page(t)
+		rows := doc.Find("[data-testid=series-list] tbody tr")
+		if rows.Length() != data.SeriesPerPage {
+			t.Fatalf("first page: %d series, want %d", rows.Length(), data.SeriesPerPage)
+		}
+		wantText(t, one(t, rows.First(), "th a"), "Series 000")
+		next, _ := one(t, doc, "[data-testid=series-next]").Attr("href")
+		doc = a.get(h, next).page(t)
+		rows = doc.Find("[data-testid=series-list] tbody tr")
+		if rows.Length() != 1 {
+			t.Fatalf("second page: %d series, want 1", rows.Length())
+		}
+		wantText(t, one(t, rows, "th a"), fmt.Sprintf("Series %03d", data.SeriesPerPage))
+		if doc.Find("[data-testid=series-next]").Length() != 0 {
+			t.Error("the last page links to a next one")
+		}
+		wantAttr(t, one(t, doc, `nav.pages a[href="/series"]`), "href", "/series")
+	}
+	a.get(plain, "/series?after="+strings.Repeat("x", 4*data.MaxFieldLen+1)).wantStatus(t, http.StatusBadRequest)
 }

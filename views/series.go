@@ -1,9 +1,17 @@
 package views
 
-import "strconv"
+import (
+	"net/url"
+	"strconv"
+)
 
 // SeriesListURL lists the reader's series.
 const SeriesListURL = "/series"
+
+// SeriesListFromURL is the page of the series list after the series whose name key is after.
+func SeriesListFromURL(after string) string {
+	return SeriesListURL + "?after=" + url.QueryEscape(after)
+}
 
 // SeriesURL is a series' page: its books in order, and the next to read.
 func SeriesURL(id int64) string { return SeriesListURL + "/" + strconv.FormatInt(id, 10) }
