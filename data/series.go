@@ -23,8 +23,9 @@ const (
 	MaxSeriesBooks = 1000
 	// MaxSeriesListed is the most series List returns.
 	MaxSeriesListed = 1000
-	// SeriesPerPage is how many series a page of the series list shows.
-	SeriesPerPage = 100
+	// SeriesPerPage is how many series a page of the series list shows: at 100, a page cost 4.9 ms
+	// of CPU at 100,000 seeded books (their 2,358 books counted), at 50 1.6 ms (bench/load.sh).
+	SeriesPerPage = 50
 	// maxBookSeries is the most series one book can belong to.
 	maxBookSeries = 20
 )
