@@ -233,26 +233,19 @@ func insertContributors(ctx context.Context, tx *sqlx.Tx, id int64, people []Con
 // the authors' names as stored) and author sort key. A contributor the book keeps keeps its
 // author, even when it was the author's only book. It returns the author text written.
 func (db *DB) setContributors(ctx context.Context, tx *sqlx.Tx, owner, id int64, cs []Contributor) (string, error) {
-	stored := make([]Contributor, 0, len(cs))
-	seen := map[[2]any]bool{}
-	for _, c := range cs {
-		a, err := db.putAuthor(ctx, tx, owner, c)
-		if err != nil {
-			return "", err
-		}
-		if seen[[2]any{a.ID, c.Role}] { // two spellings of one author
-			continue
-		}
-		seen[[2]any{a.ID, c.Role}] = true
-		// The new list goes in at negative positions, beside the old one, so that no author
-		// the book keeps is without a book for a moment (the trigger would remove them).
+	people, authors, err := storedPeople(cs, func(c Contributor) (Author, error) { return db.putAuthor(ctx, tx, owner, c) })
+	if err != nil {
+		return "", err
+	}
+	// The new list goes in at negative positions, beside the old one, so that no author the
+	// book keeps is without a book for a moment (the trigger would remove them).
+	for i, p := range people {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO book_contributors (book_id, author_id, role, position) VALUES (?, ?, ?, ?)
 			ON CONFLICT (book_id, author_id, role) DO UPDATE SET position = excluded.position`,
-			id, a.ID, c.Role, -len(stored)-1); err != nil {
+			id, authors[i], p.Role, -i-1); err != nil {
 			return "", err
 		}
-		stored = append(stored, Contributor{Name: a.Name, SortName: a.SortName, Role: c.Role})
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM book_contributors WHERE book_id = ? AND position >= 0`, id); err != nil {
 		return "", err
@@ -260,9 +253,8 @@ func (db *DB) setContributors(ctx context.Context, tx *sqlx.Tx, owner, id int64,
 	if _, err := tx.ExecContext(ctx, `UPDATE book_contributors SET position = -position - 1 WHERE book_id = ?`, id); err != nil {
 		return "", err
 	}
-	text := FormatContributors(stored)
-	_, err := tx.ExecContext(ctx, `UPDATE books SET author = ?, author_sort = ? WHERE id = ?`,
-		text, strings.ToLower(firstAuthor(stored).SortName), id)
+	text, sortKey := authorText("", people)
+	_, err = tx.ExecContext(ctx, `UPDATE books SET author = ?, author_sort = ? WHERE id = ?`, text, sortKey, id)
 	return text, err
 }
 
