@@ -3,6 +3,9 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"os"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,7 +98,7 @@ func shelfBooks(t *testing.T, p *page) []data.Book {
 
 // TestPhoneLibrary: on a 390×844 phone the header is one line (logo, Search, Menu), the new-book
 // row waits behind Add, and each book is a card of a few lines, so that at least six fit the
-// screen; Add and n open the row and put the focus in its title, and a book added from there
+// first screen; Add and n open the row and put the focus in its title, and a book added from there
 // comes in at the top; the menu opens by keyboard and shows the site's links.
 func TestPhoneLibrary(t *testing.T) {
 	p := signedIn(t)
@@ -106,9 +109,12 @@ func TestPhoneLibrary(t *testing.T) {
 	if h := eval[float64](p, `document.querySelector('header.site').getBoundingClientRect().height`); h > 64 {
 		t.Errorf("the header is %.0f px high, want one line (at most 64)", h)
 	}
-	// Six or more cards fit a screen: with the first at the top, count those wholly on it.
-	eval[chromedp.Void](p, `document.querySelector('#book-list > tr.book').scrollIntoView({block: 'start'})`)
-	p.waitUntil("the list is at the top", `Math.abs(document.querySelector('#book-list > tr.book').getBoundingClientRect().top) < 2`)
+	// Six or more cards fit the first screen as it loads, nothing scrolled: the header, search and
+	// tabs above them take a line each (the filters, the order and the density wait behind
+	// Filter and sort). Count those wholly on it.
+	if y := eval[float64](p, `scrollY`); y != 0 {
+		t.Fatalf("the page loads scrolled by %.0f px", y)
+	}
 	fit := eval[int](p, `[...document.querySelectorAll('#book-list > tr.book')].filter(r => {
 		const b = r.getBoundingClientRect();
 		return b.top >= 0 && b.bottom <= innerHeight && b.height > 0;
@@ -379,4 +385,75 @@ func TestFirstRunSteps(t *testing.T) {
 			p.stillSamePage()
 		})
 	}
+}
+
+// TestPhoneSortAndFilters: on a 390×844 phone the filters, the order and the density wait behind
+// Filter and sort, which opens by keyboard; the order select sorts the cards in place (the
+// address follows), the focus staying on it; the tabs scroll sideways with a shadow at the edge
+// that has more; nothing is wider than the screen, and axe finds nothing serious, open or shut.
+func TestPhoneSortAndFilters(t *testing.T) {
+	source, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatalf("read axe: %v", err)
+	}
+	p := signedIn(t)
+	shelfBooks(t, p)
+	p.phone()
+	p.open("/books?sort=title")
+	byTitle := eval[[]string](p, `[...document.querySelectorAll('#book-list > tr.book th.title > a:first-of-type')].map(a => a.textContent.trim())`)
+	p.open("/books")
+
+	for _, sel := range []string{"#order", "#genre", "#density"} {
+		if eval[bool](p, fmt.Sprintf(`document.querySelector(%q).checkVisibility()`, sel)) {
+			t.Errorf("%s shows before Filter and sort is opened", sel)
+		}
+	}
+	// The tabs are wider than the screen and scroll; the shadow at the right edge says so.
+	tabs := eval[map[string]any](p, `(() => {
+		const f = document.getElementById('filters'), s = getComputedStyle(f);
+		return {scrolls: f.scrollWidth > f.clientWidth, overflow: s.overflowX, image: s.backgroundImage, attachment: s.backgroundAttachment};
+	})()`)
+	if tabs["scrolls"] != true || tabs["overflow"] != "auto" {
+		t.Errorf("the tabs: %v; want them to scroll sideways", tabs)
+	}
+	if image, _ := tabs["image"].(string); !strings.Contains(image, "radial-gradient") || !strings.Contains(tabs["attachment"].(string), "local") {
+		t.Errorf("the tabs have no edge shadow: %v", tabs)
+	}
+	for _, v := range p.axeRun(string(source)) {
+		t.Errorf("shut: %s", v)
+	}
+
+	// Filter and sort, by keyboard: the filters, the order and the density show.
+	p.tabTo("#library-search details.view > summary")
+	p.press(kb.Enter)
+	p.waitUntil("Filter and sort is open", `document.querySelector('#library-search details.view').open`)
+	for _, sel := range []string{"#order", "#genre", "#format", "#density button"} {
+		if !eval[bool](p, fmt.Sprintf(`document.querySelector(%q).checkVisibility()`, sel)) {
+			t.Errorf("%s is hidden with Filter and sort open", sel)
+		}
+		if h := eval[float64](p, fmt.Sprintf(`document.querySelector(%q).getBoundingClientRect().height`, sel)); h < 44 {
+			t.Errorf("%s is %.0f px high, want a 44 px touch target", sel, h)
+		}
+	}
+	if w := eval[int](p, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("with Filter and sort open the page is %d px wide", w)
+	}
+	for _, v := range p.axeRun(string(source)) {
+		t.Errorf("open: %s", v)
+	}
+
+	// The order, by keyboard: t chooses "Title, A to Z", and the cards come back in that order.
+	p.tabTo("#order")
+	p.markOld("book-list")
+	p.key("t")
+	p.waitUntil("the cards are sorted by title", swapped("book-list")+` && document.getElementById('order').value === 'title'`)
+	got := eval[[]string](p, `[...document.querySelectorAll('#book-list > tr.book th.title > a:first-of-type')].map(a => a.textContent.trim())`)
+	if !slices.Equal(got, byTitle) {
+		t.Errorf("sorted from the select: %q, want %q", got, byTitle)
+	}
+	if u := p.location(); u.Path != "/books" || u.RawQuery != "sort=title" {
+		t.Errorf("the address is %s, want /books?sort=title", u)
+	}
+	p.waitFocus("#order")
+	p.stillSamePage()
 }

@@ -170,7 +170,13 @@ func parseFilter(get func(string) string) (filter, error) {
 		}
 		f.shelf = id
 	}
-	if v := get("sort"); v != "" {
+	// The order select sends the order and its direction as one ("title-desc"), the column
+	// headings' links as two.
+	sortBy, dir := get("sort"), get("dir")
+	if v := get("order"); v != "" {
+		sortBy, dir, _ = strings.Cut(v, "-")
+	}
+	if v := sortBy; v != "" {
 		so, err := data.ParseSort(v)
 		if err != nil {
 			return filter{}, &badView{"The library cannot be sorted by “" + v + "”. Showing all your books, newest first."}
@@ -179,7 +185,7 @@ func parseFilter(get func(string) string) (filter, error) {
 			f.sort = so
 		}
 	}
-	switch v := get("dir"); v {
+	switch v := dir; v {
 	case "":
 	case "asc", "desc":
 		f.reverse = (v == "desc") != f.order().DefaultDesc()
@@ -367,7 +373,7 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 // libraryQuery is the view as the search form keeps it, and with withGenres the reader's genres
 // to choose from (the form's select; the results alone update only the form's hidden state).
 func (s *Server) libraryQuery(c *fiber.Ctx, f filter, withGenres bool) (views.LibraryQuery, error) {
-	q := views.LibraryQuery{Search: f.search, Genre: f.genre, Status: string(f.status), Dir: f.dir(),
+	q := views.LibraryQuery{Search: f.search, Genre: f.genre, Status: string(f.status),
 		Format: string(f.format), Language: f.language, Finished: f.finished.String()}
 	if withGenres {
 		genres, err := s.books.Genres(c.UserContext(), owner(c))
@@ -390,10 +396,43 @@ func (s *Server) libraryQuery(c *fiber.Ctx, f filter, withGenres bool) (views.Li
 	if f.shelf > 0 {
 		q.Shelf = strconv.FormatInt(f.shelf, 10)
 	}
-	if f.order() != data.SortAdded {
-		q.Sort = string(f.sort)
-	}
+	q.Order, q.Orders = orderChoices(f)
 	return q, nil
+}
+
+// orderChoices are the orders the order select offers, as sortColumns lists them, each in its own
+// direction, and the view's reversed when it runs the other way; and the value of the view's.
+func orderChoices(f filter) (string, []views.Choice) {
+	var out []views.Choice
+	current := ""
+	for _, col := range sortColumns() {
+		choice := views.Choice{Value: string(col.sort), Label: col.label + ", " + directionLabel(col.sort, col.sort.DefaultDesc())}
+		if f.order() == col.sort {
+			current = choice.Value
+			if f.reverse {
+				choice = views.Choice{Value: string(col.sort) + "-" + f.dir(), Label: col.label + ", " + directionLabel(col.sort, f.descending())}
+				current = choice.Value
+			}
+		}
+		out = append(out, choice)
+	}
+	return current, out
+}
+
+// sortColumn is an order the library offers, and its name as the column heading shows it.
+type sortColumn struct {
+	sort  data.Sort
+	label string
+}
+
+// sortColumns are the orders in the table's column order (the series in the title's heading:
+// the series are under the titles).
+func sortColumns() []sortColumn {
+	return []sortColumn{
+		{data.SortTitle, "Title"}, {data.SortAuthor, "Author"}, {data.SortProgress, "Status"},
+		{data.SortRating, "Rating"}, {data.SortAdded, "Added"}, {data.SortFinished, "Finished"},
+		{data.SortSeries, "Series"},
+	}
 }
 
 // finishedLabel says which books f's finished filter keeps: "Finished in March 2026", "Given
@@ -423,14 +462,7 @@ func matchesLabel(n int) string {
 // sortHeaders are the column headings in the table's order: following one sorts by its column,
 // or, if the view is sorted by it already, reverses the order.
 func sortHeaders(f filter) []views.SortHeader {
-	columns := []struct {
-		sort  data.Sort
-		label string
-	}{
-		{data.SortTitle, "Title"}, {data.SortAuthor, "Author"}, {data.SortProgress, "Status"},
-		{data.SortRating, "Rating"}, {data.SortAdded, "Added"}, {data.SortFinished, "Finished"},
-		{data.SortSeries, "Series"}, // in the title's heading: the series are under the titles
-	}
+	columns := sortColumns()
 	out := make([]views.SortHeader, len(columns))
 	for i, col := range columns {
 		next := f

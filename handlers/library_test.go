@@ -313,9 +313,10 @@ func TestLibraryURLState(t *testing.T) {
 		if got := optionValue(one(t, doc, "#genre option[selected]")); got != "Fantasy" {
 			t.Errorf("the genre chosen is %q, want Fantasy", got)
 		}
-		for name, want := range map[string]string{"status": "read", "shelf": shelfID, "sort": "author", "dir": "desc"} {
+		for name, want := range map[string]string{"status": "read", "shelf": shelfID} {
 			wantAttr(t, one(t, doc, "#search-state input[name="+name+"]"), "value", want)
 		}
+		wantAttr(t, one(t, doc, "#search-state select#order option[selected]"), "value", "author-desc")
 		wantAttr(t, one(t, doc, "th.author"), "aria-sort", "descending")
 		wantAttr(t, one(t, doc, "#filters ul.shelves a[aria-current=page]"), "href", "/books?q=the&status=read&genre=fantasy&sort=author&dir=desc")
 	})
@@ -365,6 +366,10 @@ func TestLibraryURLState(t *testing.T) {
 			}
 		})
 	}
+	t.Run("UnknownOrderSaysSo", func(t *testing.T) {
+		doc := a.get(plain, "/books?order=price-desc").page(t)
+		wantText(t, one(t, doc, ".flash.problem"), "The library cannot be sorted by “price”. Showing all your books, newest first.")
+	})
 	t.Run("UnknownSortSaysSo", func(t *testing.T) {
 		doc := a.get(plain, "/books?sort=price").page(t)
 		wantText(t, one(t, doc, ".flash.problem"), "The library cannot be sorted by “price”. Showing all your books, newest first.")
@@ -512,5 +517,71 @@ func TestLongTextInTitles(t *testing.T) {
 	wantAttr(t, row.Find("td").Eq(1), "title", "Literary science fiction")
 	if n := one(t, doc, "#book-"+strconv.FormatInt(short.ID, 10)).Find("[title]").Length(); n != 0 {
 		t.Errorf("%d titles in a row of short texts, want none", n)
+	}
+}
+
+// TestLibraryOrderSelect: the search form's order select (a phone's sort control) offers every
+// order in its own direction, the view's chosen (reversed when the view runs the other way), and
+// sends the order and its direction as one; htmx or plain, the books come in that order, and an
+// htmx answer brings the select back up to date out of band, as a column heading's does.
+func TestLibraryOrderSelect(t *testing.T) {
+	a, _ := searchLibrary(t)
+	options := func(doc *goquery.Selection) (values, labels []string, chosen string) {
+		doc.Find("#search-state select#order option").Each(func(_ int, o *goquery.Selection) {
+			values = append(values, attr(t, o, "value"))
+			labels = append(labels, squash(o.Text()))
+			if _, ok := o.Attr("selected"); ok {
+				chosen = attr(t, o, "value")
+			}
+		})
+		return values, labels, chosen
+	}
+	doc := a.get(plain, "/books").page(t)
+	values, labels, chosen := options(doc.Selection)
+	wantValues := []string{"title", "author", "progress", "rating", "added", "finished", "series"}
+	if !slices.Equal(values, wantValues) || chosen != "added" {
+		t.Errorf("options %q, %q chosen; want %q, added", values, chosen, wantValues)
+	}
+	if labels[0] != "Title, A to Z" || labels[4] != "Added, newest first" || labels[3] != "Rating, highest first" {
+		t.Errorf("labels %q", labels)
+	}
+	wantAttr(t, one(t, doc, "select#order"), "hx-get", "/books")
+	wantAttr(t, one(t, doc, `label[for="order"]`), "class", "sr-only")
+	none(t, doc.Selection, `#search-state input[name="sort"], #search-state input[name="dir"]`)
+
+	byTitle := titlesOf(a.get(plain, "/books?sort=title").page(t).Selection)
+	for _, m := range []mode{plain, htmx} {
+		var got *goquery.Selection
+		if m.htmx {
+			// As the select asks: its own hx-get, into the form's target, with the form's fields.
+			res := a.results("/books?q=&genre=&format=&order=title", "order")
+			res.wantStatus(t, http.StatusOK)
+			if u := res.Header.Get("HX-Push-Url") + res.Header.Get("HX-Replace-Url"); u != "/books?sort=title" {
+				t.Errorf("the address shown is %q, want /books?sort=title", u)
+			}
+			got = resultsOf(t, res)
+			one(t, got, "#search-state[hx-swap-oob]")
+		} else {
+			res := a.get(m, "/books?q=&order=title")
+			res.wantStatus(t, http.StatusOK)
+			got = res.page(t).Selection
+		}
+		if titles := titlesOf(got); !slices.Equal(titles, byTitle) {
+			t.Errorf("%s: order=title lists %q, want %q", m.name, titles, byTitle)
+		}
+		if _, _, chosen := options(got); chosen != "title" {
+			t.Errorf("%s: order=title leaves %q chosen", m.name, chosen)
+		}
+	}
+
+	reversed := a.get(plain, "/books?order=title-desc").page(t)
+	zToA := slices.Clone(byTitle)
+	slices.Reverse(zToA)
+	if titles := titlesOf(reversed.Selection); !slices.Equal(titles, zToA) {
+		t.Errorf("order=title-desc lists %q", titles)
+	}
+	values, labels, chosen = options(reversed.Selection)
+	if chosen != "title-desc" || values[0] != "title-desc" || labels[0] != "Title, Z to A" {
+		t.Errorf("reversed: options %q %q, %q chosen; want Title, Z to A first and chosen", values, labels, chosen)
 	}
 }

@@ -198,8 +198,10 @@ type LibraryQuery struct {
 	Finished string
 	Status   string
 	Shelf    string
-	Sort     string
-	Dir      string
+	// Order is the view's order as the order select sends it ("title", "title-desc"), one of
+	// Orders: every order in its own direction, and the view's when it runs the other way.
+	Order  string
+	Orders []Choice
 }
 
 // Narrowed reports whether a search, genre, format or language narrows the view (the status and
