@@ -196,10 +196,12 @@ type LibraryQuery struct {
 	Languages []Choice
 	// Finished is the span of the finished filter ("2026-03"), "" for none.
 	Finished string
-	Status   string
-	Shelf    string
-	Sort     string
-	Dir      string
+	// Read is the span of the read filter, Rating the rating filter's stars; "" for none.
+	Read, Rating string
+	Status       string
+	Shelf        string
+	Sort         string
+	Dir          string
 }
 
 // Narrowed reports whether a search, genre, format or language narrows the view (the status and

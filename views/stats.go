@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -27,11 +28,18 @@ type Stats struct {
 }
 
 // StatsLinks are the library views that list what the stats' figures count: the books finished
-// and given up in the span, in each month (a year's only), and of each top genre, author and
-// format (in the order of the stats' lists).
+// and given up in the span, in each month (a year's only), of each top genre, author and format
+// (in the order of the stats' lists) and rating (Ratings[r-1] for r half stars); the books read
+// (Pages) and listened to (Hours) in the span, in each month and on each day (Days, as the
+// stats' Days); the books the average rating (best rated first) and the other averages are of.
 type StatsLinks struct {
 	Finished, Abandoned      string
 	Months                   [12]string
+	Pages, Hours             string
+	PageMonths, HourMonths   [12]string
+	Days                     []string
+	Ratings                  [10]string
+	AverageRating, Averages  string
 	Genres, Authors, Formats []string
 }
 
@@ -228,20 +236,38 @@ func minuteLevel(minutes int) string {
 	return "l4"
 }
 
-// ratingRows are the rating distribution's rows, from five stars down, in half stars.
-func ratingRows(r [10]int) []struct {
-	Stars string
-	Books int
-} {
-	rows := make([]struct {
-		Stars string
-		Books int
-	}, 0, 10)
+// ratingRow is a rating's place in the distribution: its stars ("4.5"), books, the bar's width
+// (scaled to the most rated), its title and its library view.
+type ratingRow struct {
+	Stars        string
+	Books, Width int
+	Title, URL   string
+}
+
+// ratingStep is the height of a rating's row in the chart, ratingWidth its longest bar's width.
+const (
+	ratingStep  = 16
+	ratingWidth = 180
+)
+
+// ratingRows are the ratings from five stars down to half a star, with their links.
+func ratingRows(r [10]int, urls [10]string) []ratingRow {
+	most := slices.Max(r[:])
+	rows := make([]ratingRow, 0, 10)
 	for i := 9; i >= 0; i-- {
-		rows = append(rows, struct {
-			Stars string
-			Books int
-		}{data.Rating(i + 1).String(), r[i]})
+		row := ratingRow{Stars: data.Rating(i + 1).String(), Books: r[i], URL: urls[i]}
+		if most > 0 {
+			row.Width = r[i] * ratingWidth / most
+			if r[i] > 0 {
+				row.Width = max(row.Width, 2)
+			}
+		}
+		stars := "stars"
+		if i == 1 {
+			stars = "star"
+		}
+		row.Title = row.Stars + " " + stars + ": " + books(r[i])
+		rows = append(rows, row)
 	}
 	return rows
 }
