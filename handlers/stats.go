@@ -101,13 +101,11 @@ func statsLinks(st data.ReadingStats) views.StatsLinks {
 			m.finished, p.read, h.read = month, month, month
 			l.Months[i], l.PageMonths[i], l.HourMonths[i] = m.url(), p.url(), h.url()
 		}
-		for _, d := range st.Days {
-			v := read
-			if d.Minutes > 0 && d.Pages == 0 {
-				v = listened
-			}
-			v.read = data.DaySpan(d.Day)
-			l.Days = append(l.Days, v.url())
+		l.Days, l.HourDays = make([]string, len(st.Days)), make([]string, len(st.Days))
+		for i, d := range st.Days {
+			p, h := read, listened
+			p.read, h.read = data.DaySpan(d.Day), data.DaySpan(d.Day)
+			l.Days[i], l.HourDays[i] = p.url(), h.url()
 		}
 	}
 	for i := range l.Ratings {

@@ -189,6 +189,12 @@ func TestStatsLinksRead(t *testing.T) {
 		{"average rating", `[data-testid="average-rating"] a`, "/books?status=read&finished=" + y + "&sort=rating", []string{"Beloved", "Atlas", "Dune"}},
 		{"average length", `[data-testid="average-length"]`, "/books?status=read&finished=" + y, []string{"Atlas", "Beloved", "Dune"}},
 		{"average time", `[data-testid="average-days"]`, "/books?status=read&finished=" + y, []string{"Atlas", "Beloved", "Dune"}},
+		{"1 March in the calendar", `svg[data-testid="calendar"] a.day[aria-label="` + on(year, 3, 1).Format("Monday") + ` 1 March ` + y + `: 100 pages read"]`,
+			"/books?read=" + y + "-03-01", []string{"Atlas"}},
+		{"2 March in its table", `[data-testid="calendar-table"] tbody tr:nth-child(3) td:nth-of-type(2) a`, "/books?read=" + y + "-03-02", []string{"Atlas", "Dune"}},
+		{"10 May in the calendar", `svg[data-testid="calendar"] a.day[aria-label="` + on(year, 5, 10).Format("Monday") + ` 10 May ` + y + `: 200 pages read"]`,
+			"/books?read=" + y + "-05-10", []string{"Beloved"}},
+		{"3 March listened", `[data-testid="calendar-hours-table"] tbody tr:nth-child(3) td:nth-of-type(3) a`, "/books?format=audiobook&read=" + y + "-03-03", []string{"Dune"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			href := attr(t, one(t, doc, tc.selector), "href")
@@ -213,6 +219,18 @@ func TestStatsLinksRead(t *testing.T) {
 			}
 		})
 	}
+	// Every day read is a link in the calendar, and its number in the table; no other day is.
+	for id, want := range map[string]int{"calendar": 4, "calendar-hours": 2} {
+		if n := doc.Find(`svg[data-testid="` + id + `"] a.day`).Length(); n != want {
+			t.Errorf("%s: %d days linked, want %d", id, n, want)
+		}
+		if n := doc.Find(`[data-testid="` + id + `-table"] td a`).Length(); n != want {
+			t.Errorf("%s's table: %d days linked, want %d", id, n, want)
+		}
+	}
+	wantText(t, one(t, doc, `[data-testid="calendar-table"] tbody tr:nth-child(3) td:nth-of-type(4)`), "0")
+	wantText(t, one(t, doc, `[data-testid="calendar-hours-table"] tbody tr:nth-child(3) td:nth-of-type(2)`), "3.8")
+	wantText(t, one(t, doc, `[data-testid="calendar-table"] tbody tr:nth-child(2) td:nth-of-type(30)`), "")
 	// A rating with no book has no bar to follow; its row in the table still links.
 	none(t, doc, `svg[data-testid="chart-ratings"] a[data-testid="bar-rating-5"]`)
 	wantText(t, one(t, a.get(plain, "/books?read="+y+"-03-02&rating=3").page(t), `[data-testid="finished-filter"]`),
