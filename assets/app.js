@@ -685,6 +685,13 @@
     button.dataset.zone = zone;
     button.hidden = false;
   }
+  // The sign-up form sends the browser's zone, so a new reader's days are theirs from the start.
+  function fill() {
+    var zone = '';
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { return; }
+    document.querySelectorAll('input[data-browser-zone]').forEach(function (input) { input.value = zone; });
+  }
+  document.addEventListener('DOMContentLoaded', fill);
   document.addEventListener('DOMContentLoaded', offer);
   document.addEventListener('htmx:afterSettle', offer);
   document.addEventListener('click', function (e) {

@@ -240,6 +240,9 @@ type AuthForm struct {
 	Errors   map[string]string
 	// SignupOpen says whether the login page may offer a link to sign up.
 	SignupOpen bool
+	// TimeZone is the sign-up form's time zone as sent (the browser's, set by app.js), kept when
+	// the form comes back with a problem.
+	TimeZone string
 }
 
 // Notice is a short message for a page or a toast, with optional detail.
