@@ -196,8 +196,10 @@ type LibraryQuery struct {
 	Languages []Choice
 	// Finished is the span of the finished filter ("2026-03"), "" for none.
 	Finished string
-	Status   string
-	Shelf    string
+	// Read is the span of the read filter, Rating the rating filter's stars; "" for none.
+	Read, Rating string
+	Status       string
+	Shelf        string
 	// Order is the view's order as the order select sends it ("title", "title-desc"), one of
 	// Orders: every order in its own direction, and the view's when it runs the other way.
 	Order  string
@@ -240,6 +242,9 @@ type AuthForm struct {
 	Errors   map[string]string
 	// SignupOpen says whether the login page may offer a link to sign up.
 	SignupOpen bool
+	// TimeZone is the sign-up form's time zone as sent (the browser's, set by app.js), kept when
+	// the form comes back with a problem.
+	TimeZone string
 }
 
 // Notice is a short message for a page or a toast, with optional detail.
