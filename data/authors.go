@@ -438,34 +438,26 @@ func (s *AuthorStore) Merge(ctx context.Context, owner, from, into int64) (Autho
 	return out, nil
 }
 
-// authorBooksKey is the order of an author's books: the library's title order (sortKey).
-const authorBooksKey = "COALESCE(b.sort_title, lower(b.title))"
+// authorPagePast is authorPageQuery's condition of a page after the first: the books after a
+// title key and a book id.
+const authorPagePast = " AND (bc.title_key, bc.book_id) > (?, ?)"
 
-// authorBooks is the author's live books (a book they have two roles in once), joined from
-// their contributions: its arguments are the author and the owner. The owner's test is kept out
-// of the index choice (+b.owner_id): SQLite, which has no statistics of the tables, else walked
-// the library's title index (books_sort_title) for the owner's 100,000 books, testing each for
-// the author (33 ms), instead of looking up the author's few hundred by their ids.
-const authorBooks = `
-	FROM book_contributors bc JOIN books b ON b.id = bc.book_id
-	WHERE bc.author_id = ? AND +b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL`
-
-// authorCounts counts the author's live books and those read; its arguments are authorBooks'.
-const authorCounts = `
-	SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN t.status = 'read' THEN 1 ELSE 0 END), 0) AS read
-	FROM (SELECT DISTINCT b.id, b.status` + authorBooks + `) AS t`
-
-// authorPageQuery reads a page of the author's books, by title, after the key and id of the
-// page's past condition ("" for the first page), with the role of each book's first place: the
-// ids and keys of the page are sorted from the author's books alone (what each looks up of a
-// book is its sort key), and the page's columns and roles read for its books alone. Its
+// authorPageQuery reads a page of the author's live books (a book they have two roles in once),
+// by title, after the key and id of the page's past condition ("" for the first page), with the
+// role of each book's first place. It walks the author's contributions in title order
+// (book_contributors_titles: the title key each keeps) and stops at the page's end, looking up
+// only the books it passes. The owner's test is kept out of the index choice (+b.owner_id):
+// SQLite, which has no statistics of the tables, else walked the library's title index
+// (books_sort_title) for the owner's 100,000 books, testing each for the author (33 ms). Its
 // arguments are the author, the author and the owner, the past condition's and the limit.
 func authorPageQuery(past string) string {
 	return `
 	SELECT (SELECT o.role FROM book_contributors o WHERE o.book_id = p.id AND o.author_id = ? ORDER BY o.position LIMIT 1) AS role,
 	       ` + bookColumnsB + `, p.sort_key
-	FROM (SELECT DISTINCT b.id, ` + authorBooksKey + ` AS sort_key` + authorBooks + past + `
-	      ORDER BY sort_key, b.id LIMIT ?) AS p
+	FROM (SELECT DISTINCT bc.title_key AS sort_key, bc.book_id AS id
+	      FROM book_contributors bc JOIN books b ON b.id = bc.book_id
+	      WHERE bc.author_id = ? AND +b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL` + past + `
+	      ORDER BY bc.title_key, bc.book_id LIMIT ?) AS p
 	JOIN books b ON b.id = p.id
 	ORDER BY p.sort_key, p.id`
 }
@@ -475,41 +467,29 @@ func authorPageQuery(past string) string {
 // reader's author, or one without live books, is ErrNotFound; a cursor Get did not make is a
 // validation error.
 //
-// The author's books are collected from their contributions and sorted (no index leads from an
-// author to their books by title), which costs what the author's books do, not the library: the
-// page's columns are read for its books alone. For the author with most books of 100,000 seeded
-// (some 600), BenchmarkAuthorPage spent 11,485 CPU-µs a request when every book was read and
-// rendered at once; 2,583 when a correlated subquery found the role of each of the 600 books
-// before sorting them, and the counts were two COUNT(DISTINCT ...); now the roles are read for the
-// page's books alone.
+// For the author with most books of 100,000 seeded (some 600), BenchmarkAuthorPage spent 11,485
+// CPU-µs a request when every book was read and rendered at once; 2,583 when the page was sorted
+// from all of the author's books (each looked up for its title) and counted them on every
+// request. The counts are the author's own now (authors.books and books_read), and the page is
+// walked in title order from the author's contributions (authorPageQuery), both kept by the
+// triggers of migration 00032.
 func (s *AuthorStore) Get(ctx context.Context, owner, id int64, cursor string) (AuthorDetail, error) {
-	var a Author
-	err := s.db.get(ctx, &a, `SELECT id, name, sort_name FROM authors WHERE id = ? AND owner_id = ?`, id, owner)
-	if errors.Is(err, sql.ErrNoRows) {
+	var a AuthorSummary
+	err := s.db.get(ctx, &a, `SELECT id, name, sort_name, books, books_read AS read FROM authors WHERE id = ? AND owner_id = ?`, id, owner)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && a.Books == 0 {
 		return AuthorDetail{}, ErrNotFound
 	}
 	if err != nil {
 		return AuthorDetail{}, fmt.Errorf("get author %d: %w", id, err)
 	}
-	d := AuthorDetail{Author: a}
-	var counts struct {
-		Total int `db:"total"`
-		Read  int `db:"read"`
-	}
-	if err := s.db.get(ctx, &counts, authorCounts, id, owner); err != nil {
-		return AuthorDetail{}, fmt.Errorf("count books of author %d: %w", id, err)
-	}
-	d.Total, d.Read = counts.Total, counts.Read
-	if d.Total == 0 {
-		return AuthorDetail{}, ErrNotFound
-	}
+	d := AuthorDetail{Author: a.Author, Total: a.Books, Read: a.Read}
 	past, args := "", []any{id, id, owner}
 	if cursor != "" {
 		k, after, err := decodeCursor(cursor, keyText)
 		if err != nil {
 			return AuthorDetail{}, err
 		}
-		past, args = " AND ("+authorBooksKey+", b.id) > (?, ?)", append(args, k, after)
+		past, args = authorPagePast, append(args, k, after)
 	}
 	var rows []struct {
 		AuthorBook
