@@ -97,15 +97,15 @@ const (
 type AuthorQuery struct {
 	Search string
 	Sort   AuthorSort
-	// Page counts from 0.
-	Page int
+	// After is the last author of the page before (AuthorList.After of it), 0 for the first page.
+	After int64
 }
 
 // AuthorList is a page of the list of authors.
 type AuthorList struct {
 	Authors []AuthorSummary
-	// More is true when there is a page after this one.
-	More bool
+	// After is the author the next page starts after, 0 when these are the last.
+	After int64
 }
 
 // AuthorStore keeps readers' authors and their books' contributors. Every method takes the owner:
@@ -521,33 +521,61 @@ func searchPrefix(q string) string {
 
 // List returns a page of the owner's authors that have live books, with their counts of books
 // and of books read: by sort name, or by most books first; with a Search, those whose name or
-// sort name starts with it.
+// sort name starts with it. A page starts after the author q.After in the order (keyset paging:
+// the index of the order is walked from there, authors_sort or authors_by_books); an After that
+// is none of the owner's listed authors is a validation error.
+//
+// The counts are the authors' own (migration 00032). Counting every author's books on each
+// request, and skipping the pages before with OFFSET, cost 329,478 CPU-µs a request for the
+// first page by name at 100,000 seeded books (BenchmarkAuthorsList).
 func (s *AuthorStore) List(ctx context.Context, owner int64, q AuthorQuery) (AuthorList, error) {
-	conds := []string{"a.owner_id = ?", "b.deleted_at IS NULL", "b.pending_import IS NULL"}
+	// By name, the test of the count is kept out of the index choice (+a.books), which SQLite
+	// else made authors_by_books, sorting its authors by name.
+	conds := []string{"a.owner_id = ?", "+a.books > 0"}
+	if q.Sort == AuthorsByBooks {
+		conds[1] = "a.books > 0"
+	}
 	args := []any{owner}
 	if p := searchPrefix(q.Search); p != "" {
 		conds = append(conds, "(a.name_key LIKE ? ESCAPE '\\' OR a.sort_key LIKE ? ESCAPE '\\' OR a.name_key LIKE ? ESCAPE '\\')")
 		like := escapeLike(p)
 		args = append(args, like+"%", like+"%", "% "+like+"%")
 	}
+	if q.After > 0 {
+		var at struct {
+			Key   string `db:"sort_key"`
+			Books int    `db:"books"`
+		}
+		err := s.db.get(ctx, &at, `SELECT sort_key, books FROM authors WHERE id = ? AND owner_id = ? AND books > 0`, q.After, owner)
+		if errors.Is(err, sql.ErrNoRows) {
+			return AuthorList{}, fieldError("after", msgCursor)
+		}
+		if err != nil {
+			return AuthorList{}, fmt.Errorf("list authors: %w", err)
+		}
+		if q.Sort == AuthorsByBooks {
+			// books <= ? lets the walk start at the author's count in the index.
+			conds = append(conds, "a.books <= ? AND (a.books < ? OR (a.sort_key, a.id) > (?, ?))")
+			args = append(args, at.Books, at.Books, at.Key, q.After)
+		} else {
+			conds = append(conds, "(a.sort_key, a.id) > (?, ?)")
+			args = append(args, at.Key, q.After)
+		}
+	}
 	order := "a.sort_key, a.id"
 	if q.Sort == AuthorsByBooks {
-		order = "books DESC, a.sort_key, a.id"
+		order = "a.books DESC, a.sort_key, a.id"
 	}
-	page := max(q.Page, 0)
 	var out AuthorList
 	err := s.db.selectAll(ctx, &out.Authors, `
-		SELECT a.id, a.name, a.sort_name, COUNT(DISTINCT b.id) AS books,
-		       COUNT(DISTINCT CASE WHEN b.status = 'read' THEN b.id END) AS read
-		FROM authors a JOIN book_contributors bc ON bc.author_id = a.id JOIN books b ON b.id = bc.book_id
-		WHERE `+strings.Join(conds, " AND ")+`
-		GROUP BY a.id, a.name, a.sort_name, a.sort_key ORDER BY `+order+` LIMIT ? OFFSET ?`,
-		append(args, AuthorsPageSize+1, page*AuthorsPageSize)...)
+		SELECT a.id, a.name, a.sort_name, a.books, a.books_read AS read FROM authors a
+		WHERE `+strings.Join(conds, " AND ")+` ORDER BY `+order+` LIMIT ?`, append(args, AuthorsPageSize+1)...)
 	if err != nil {
 		return AuthorList{}, fmt.Errorf("list authors: %w", err)
 	}
 	if len(out.Authors) > AuthorsPageSize {
-		out.Authors, out.More = out.Authors[:AuthorsPageSize], true
+		out.Authors = out.Authors[:AuthorsPageSize]
+		out.After = out.Authors[AuthorsPageSize-1].ID
 	}
 	return out, nil
 }

@@ -213,3 +213,45 @@ func TestMigrateAuthorSeriesCounts(t *testing.T) {
 		t.Errorf("a book after Down: %v", err)
 	}
 }
+
+// TestAuthorsListPlan checks that a page of the list of authors walks the index of its order
+// from the page's start, without sorting: by sort name (authors_sort) and by most books
+// (authors_by_books), the first page and one after an author.
+func TestAuthorsListPlan(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	const cols = `SELECT a.id, a.name, a.sort_name, a.books, a.books_read AS read FROM authors a WHERE a.owner_id = ?`
+	for _, q := range []struct {
+		query, index string
+		args         []any
+	}{
+		{cols + ` AND +a.books > 0 ORDER BY a.sort_key, a.id LIMIT ?`, "authors_sort", []any{1, 101}},
+		{cols + ` AND +a.books > 0 AND (a.sort_key, a.id) > (?, ?) ORDER BY a.sort_key, a.id LIMIT ?`, "authors_sort", []any{1, "m", 5, 101}},
+		{cols + ` AND a.books > 0 ORDER BY a.books DESC, a.sort_key, a.id LIMIT ?`, "authors_by_books", []any{1, 101}},
+		{cols + ` AND a.books > 0 AND a.books <= ? AND (a.books < ? OR (a.sort_key, a.id) > (?, ?)) ORDER BY a.books DESC, a.sort_key, a.id LIMIT ?`,
+			"authors_by_books (owner_id=? AND books>? AND books<?)", []any{1, 4, 4, "m", 5, 101}},
+	} {
+		rows, err := db.write.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q.query, q.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		joined := strings.Join(plan, "; ")
+		if !strings.Contains(joined, q.index) || strings.Contains(joined, "TEMP B-TREE") {
+			t.Errorf("plan of %s: %s; want the index %s, no sort", q.query, joined, q.index)
+		}
+	}
+}
