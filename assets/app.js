@@ -62,20 +62,11 @@
     if (id) focusIfLost(document.getElementById(id));
   });
 
-  // Saving or cancelling the in-place edit of the book page's main panel takes the focused field
-  // with it: carry on from the Edit button. (Opening it focuses the [autofocus] title.)
-  document.addEventListener('htmx:afterSettle', function (e) {
-    var elt = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
-    if (elt instanceof Element && elt.closest('#book-main.editing')) {
-      focusIfLost(document.getElementById('book-edit'));
-    }
-  });
-
   // Escape cancels an edit in place, a status menu, or a reading's delete waiting to be confirmed.
   document.addEventListener('keydown', function (e) {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
     var target = e.target instanceof Element ? e.target : null;
-    var editing = target && target.closest('tr.editing, tr.choosing, #book-main.editing, form.reading.confirming, .fact.editing');
+    var editing = target && target.closest('tr.editing, tr.choosing, form.reading.confirming, .fact.editing');
     if (editing) {
       e.preventDefault();
       var cancel = editing.querySelector('[data-action="cancel"]');

@@ -56,7 +56,7 @@ func (p *page) factText(name string) string {
 }
 
 // TestBookFactsInPlace edits every fact of the book page in its place with the keyboard, at a
-// desktop's and a phone's size: the format and length, the ISBN, each edition fact, the review
+// desktop's and a phone's size: the title, the author, the genre, the format and length, the ISBN, each edition fact, the review
 // and the private notes; Escape puts a fact back unchanged; nothing loads a page, and the page
 // is no wider than the phone.
 func TestBookFactsInPlace(t *testing.T) {
@@ -79,6 +79,22 @@ func TestBookFactsInPlace(t *testing.T) {
 			})()`)
 			if want := map[bool]string{false: "two columns", true: "the title above the cover"}[size.phone]; layout != want {
 				t.Errorf("the layout is %s, want %s", layout, want)
+			}
+
+			// The title, the author and the genre, each in its place in the head.
+			p.tabTo("#edit-title")
+			for _, f := range []struct{ name, typed, shown string }{
+				{"title", "Dune Messiah", "Dune Messiah"},
+				{"author", "Frank Herbert & Brian Herbert", "Frank Herbert, Brian Herbert"},
+				{"genre", "Space opera", "Space opera"},
+			} {
+				if f.name != "title" {
+					p.press(kb.Tab)
+				}
+				p.editFact(f.name, f.typed)
+				if got := p.factText(f.name); got != f.shown {
+					t.Errorf("%s shows %q, want %q", f.name, got, f.shown)
+				}
 			}
 
 			// The format and its length: Enter opens both, the format first; Tab to the length.
@@ -134,7 +150,8 @@ func TestBookFactsInPlace(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if b.Pages != 412 || b.ISBN.String() != "9780441013593" || b.Review != "The spice must flow." || b.Notes != "Lent to Ann." {
+			if b.Title != "Dune Messiah" || b.Author != "Frank Herbert, Brian Herbert" || b.Genre != "Space opera" ||
+				b.Pages != 412 || b.ISBN.String() != "9780441013593" || b.Review != "The spice must flow." || b.Notes != "Lent to Ann." {
 				t.Errorf("stored %+v", b)
 			}
 			e, err := p.editions.Get(context.Background(), p.reader.id, dune.ID)

@@ -11,42 +11,44 @@ import (
 	"github.com/bookcase/bookcase/data"
 )
 
-// TestBookPageInPlace edits a book's title on its page with the keyboard (Edit, type, Enter),
-// cancels a second edit with Escape, and records progress while reading, all without a page load.
+// TestBookPageInPlace edits a book's title in its place on its page with the keyboard: an empty
+// one is refused beside the field, which keeps the focus; corrected, Enter saves it; a second
+// edit is put back by Escape; and it records progress while reading, all without a page load.
 func TestBookPageInPlace(t *testing.T) {
 	p := signedIn(t)
 	dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
-	heading := `document.querySelector('#book-main h1')?.textContent.trim()`
+	heading := `document.querySelector('#book-main h1 [data-testid="title"]')?.textContent.trim()`
 
 	p.open("/books/" + strconv.FormatInt(dune.ID, 10))
-	p.tabTo("#book-edit")
-	p.markOld("book-main")
+	p.tabTo("#edit-title")
+	p.openFact("title")
+	p.replaceText("")
+	p.markOld("fact-title")
 	p.press(kb.Enter)
-	p.waitUntil("the form opens", swapped("book-main")+` && document.querySelector('#book-main.editing') !== null`)
+	p.waitUntil("the empty title is refused beside its field", swapped("fact-title")+
+		` && document.querySelector('#fact-title.invalid #field-title-error')?.textContent.trim() === 'Title is required.'`)
 	p.waitFocus("#field-title")
 	p.replaceText("Dune Messiah")
-	p.markOld("book-main")
+	p.markOld("fact-title")
 	p.press(kb.Enter)
-	p.waitUntil("the heading shows the new title", swapped("book-main")+` && `+heading+` === 'Dune Messiah'`)
-	p.waitFocus("#book-edit")
+	p.closed("title")
+	if got := eval[string](p, heading); got != "Dune Messiah" {
+		t.Errorf("heading = %q, want Dune Messiah", got)
+	}
 	p.stillSamePage()
-	if b, err := p.storedBook(dune.ID); err != nil || b.Title != "Dune Messiah" {
-		t.Errorf("stored book = %+v, %v; want the new title", b, err)
+	if b, err := p.storedBook(dune.ID); err != nil || b.Title != "Dune Messiah" || b.Author != "Frank Herbert" || b.Genre != "Science fiction" {
+		t.Errorf("stored book = %+v, %v; want the new title, the rest kept", b, err)
 	}
 
-	// Edit, type, Escape: the panel comes back unchanged.
-	p.markOld("book-main")
-	p.press(kb.Enter)
-	p.waitUntil("the form opens again", swapped("book-main")+` && document.querySelector('#book-main.editing') !== null`)
-	p.waitFocus("#field-title")
+	// Enter, type, Escape: the title comes back unchanged.
+	p.openFact("title")
 	p.replaceText("Something else")
-	p.markOld("book-main")
+	p.markOld("fact-title")
 	p.press(kb.Escape)
-	p.waitUntil("the panel is back", swapped("book-main")+` && document.querySelector('#book-main.editing') === null`)
+	p.closed("title")
 	if got := eval[string](p, heading); got != "Dune Messiah" {
 		t.Errorf("heading after Escape = %q, want Dune Messiah", got)
 	}
-	p.waitFocus("#book-edit")
 	p.stillSamePage()
 	if b, err := p.storedBook(dune.ID); err != nil || b.Title != "Dune Messiah" {
 		t.Errorf("stored book = %+v, %v; want it unchanged by Escape", b, err)

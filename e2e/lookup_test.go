@@ -141,7 +141,7 @@ func TestFillInByKeyboard(t *testing.T) {
 	p.press(kb.Enter)
 	p.waitUntil("the fields are taken", `document.querySelector('#book-catalogue [role="status"]') !== null`)
 	p.stillSamePage()
-	if got := p.text("#book-main h1"); got != "Fantastic Mr Fox" {
+	if got := p.text(`#book-main h1 [data-testid="title"]`); got != "Fantastic Mr Fox" {
 		t.Errorf("the page's title = %q", got)
 	}
 	if got := p.text(`#fact-format [data-testid="format"]`); got != "Paperback, 96 pages" {

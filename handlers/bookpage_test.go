@@ -571,10 +571,11 @@ func TestBookPageNotFound(t *testing.T) {
 			{"book-readings", http.MethodGet, bookPath(id), nil},
 			{"book-status", http.MethodPost, bookPath(id, "status"), url.Values{"status": {"read"}}},
 			{"book-status", http.MethodPost, bookPath(id, "status"), url.Values{"status": {"bad"}}},
-			{"book-main", http.MethodGet, bookPath(id), nil},
-			{"book-main", http.MethodGet, bookPath(id, "edit"), nil},
-			{"book-main", http.MethodPost, bookPath(id), url.Values{"title": {"Mine"}, "author": {"Me"}}},
-			{"book-main", http.MethodPost, bookPath(id), url.Values{"title": {""}}},
+			{"fact-title", http.MethodGet, bookPath(id), nil},
+			{"fact-title", http.MethodGet, bookPath(id) + "?edit=title", nil},
+			{"fact-title", http.MethodPost, bookPath(id), url.Values{"title": {"Mine"}}},
+			{"fact-author", http.MethodPost, bookPath(id), url.Values{"author": {"Me"}}},
+			{"fact-title", http.MethodPost, bookPath(id), url.Values{"title": {""}}},
 			{"book-progress", http.MethodPost, bookPath(id, "progress"), url.Values{"progress": {"30"}}},
 			{"book-progress", http.MethodPost, bookPath(id, "progress"), url.Values{"progress": {"bad"}}},
 			{"book-rating", http.MethodPost, bookPath(id, "rating"), url.Values{"rating": {"5"}}},
@@ -691,84 +692,123 @@ func TestSetPageStatus(t *testing.T) {
 	})
 }
 
-func TestPageFields(t *testing.T) {
-	fields := func(title, author, genre string) url.Values {
-		return url.Values{"title": {title}, "author": {author}, "genre": {genre}}
-	}
-	t.Run("OpenAndCancel", func(t *testing.T) {
+// TestHeadFactsInPlace: the title, the author and the genre are each a fact of the book page's
+// head, edited in its place like the others: ?edit= opens its input, a save sends it alone and
+// keeps the other two, and a refused one stays open with its message and what was typed.
+func TestHeadFactsInPlace(t *testing.T) {
+	setup := func(t *testing.T) (*testApp, data.Book) {
 		a := newTestApp(t)
 		b := a.create("Dune", "Frank Herbert", "SF")
 		a.get(plain, bookPath(b.ID))
-		doc := a.onPage(htmx, "book-main", http.MethodGet, bookPath(b.ID, "edit"), nil).parts(t)
-		f := one(t, doc, `article#book-main.editing form[data-testid="book-fields"]`)
-		wantAttr(t, f, "hx-post", bookPath(b.ID))
-		wantAttr(t, one(t, f, `input[name="screen"]`), "value", "page")
-		wantAttr(t, one(t, f, "#field-title"), "value", "Dune")
-		if _, ok := one(t, f, "#field-title").Attr("autofocus"); !ok {
-			t.Error("the title is not focused")
-		}
-		one(t, f, `a[data-action="cancel"][hx-get="`+bookPath(b.ID)+`"]`)
-		doc = a.onPage(htmx, "book-main", http.MethodGet, bookPath(b.ID), nil).parts(t)
-		wantText(t, one(t, doc, "article#book-main h1"), "Dune")
-		// Without JavaScript, Edit leads to the full edit page.
-		doc = a.onPage(plain, "book-main", http.MethodGet, bookPath(b.ID, "edit"), nil).page(t)
-		wantAttr(t, one(t, doc, "main form[method=post]"), "action", bookPath(b.ID))
+		return a, b
+	}
+	t.Run("Shown", func(t *testing.T) {
+		a, b := setup(t)
+		doc := a.get(plain, bookPath(b.ID)).page(t)
+		head := one(t, doc, "article#book-main")
+		wantText(t, one(t, head, `dl div#fact-title h1 a#edit-title[href="`+bookPath(b.ID)+`?edit=title"] [data-testid="title"]`), "Dune")
+		wantText(t, one(t, head, `div#fact-author a#edit-author [data-testid="author"]`), "Frank Herbert")
+		wantText(t, one(t, head, `div#fact-genre a#edit-genre [data-testid="genre"]`), "SF")
+		none(t, doc, "form[data-testid=book-fields], #book-edit, #field-title")
 	})
-	for _, m := range modes {
-		t.Run("OK"+m.name, func(t *testing.T) {
-			a := newTestApp(t)
-			b := a.create("Dune", "Frank Herbert", "SF")
-			a.get(plain, bookPath(b.ID))
-			res := a.onPage(m, "book-main", http.MethodPost, bookPath(b.ID), fields(" Dune Messiah ", "F. Herbert", ""))
-			if m.htmx {
-				res.wantStatus(t, http.StatusOK)
-				doc := res.parts(t)
-				main := one(t, doc, "article#book-main")
-				if main.HasClass("editing") {
-					t.Error("the form is still open")
+	t.Run("OpenPlain", func(t *testing.T) {
+		a, b := setup(t)
+		doc := a.get(plain, bookPath(b.ID)+"?edit=author").page(t)
+		form := one(t, doc, "article#book-main div#fact-author.editing form")
+		wantAttr(t, form, "method", "post")
+		wantAttr(t, form, "action", bookPath(b.ID))
+		wantAttr(t, one(t, form, `input[name="screen"]`), "value", "page")
+		wantAttr(t, one(t, form, "#field-author[autofocus]"), "value", "Frank Herbert")
+		one(t, doc, `label[for="field-author"]`)
+		none(t, doc, "#field-title, #field-genre")
+		wantText(t, one(t, doc, `h1 [data-testid="title"]`), "Dune")
+	})
+	t.Run("OpenHTMXAndCancel", func(t *testing.T) {
+		a, b := setup(t)
+		res := a.onPage(htmx, views.BookFactID("title"), http.MethodGet, views.BookFactEditURL(b.ID, "title"), nil)
+		res.wantStatus(t, http.StatusOK)
+		doc := res.parts(t)
+		wantAttr(t, one(t, doc, "div#fact-title.editing form"), "hx-post", bookPath(b.ID))
+		wantAttr(t, one(t, doc, "#field-title[autofocus]"), "value", "Dune")
+		wantAttr(t, one(t, doc, `[data-action="cancel"]`), "hx-get", bookPath(b.ID))
+		none(t, doc, "#book-main, #fact-author")
+
+		res = a.onPage(htmx, views.BookFactID("title"), http.MethodGet, bookPath(b.ID), nil)
+		res.wantStatus(t, http.StatusOK)
+		doc = res.parts(t)
+		none(t, doc, ".editing, input")
+		one(t, doc, "div#fact-title h1 a#edit-title[autofocus]")
+	})
+	for _, f := range []struct{ name, typed, title, author, genre string }{
+		{"title", " Dune Messiah ", "Dune Messiah", "Frank Herbert", "SF"},
+		{"author", "F. Herbert", "Dune", "F. Herbert", "SF"},
+		{"genre", "", "Dune", "Frank Herbert", ""},
+	} {
+		for _, m := range modes {
+			t.Run("Save"+f.name+m.name, func(t *testing.T) {
+				a, b := setup(t)
+				res := a.onPage(m, views.BookFactID(f.name), http.MethodPost, bookPath(b.ID), withField(url.Values{f.name: {f.typed}}, "screen", "page"))
+				if m.htmx {
+					res.wantStatus(t, http.StatusOK)
+					doc := res.parts(t)
+					one(t, doc, "div#fact-"+f.name+":not(.editing) a#edit-"+f.name+"[autofocus]")
+					none(t, doc, "#book-main, #book-status, input")
+				} else {
+					res.wantRedirect(t, bookPath(b.ID))
 				}
-				wantText(t, one(t, main, "h1"), "Dune Messiah")
-				none(t, doc, "#book-status")
-			} else {
-				res.wantRedirect(t, bookPath(b.ID))
-			}
-			got := a.stored(b.ID)
-			if got.Title != "Dune Messiah" || got.Author != "F. Herbert" || got.Genre != "" || got.Status != b.Status {
-				t.Errorf("stored %+v, want the new title, author and no genre", got)
-			}
-		})
+				got := a.stored(b.ID)
+				if got.Title != f.title || got.Author != f.author || got.Genre != f.genre || got.Status != b.Status {
+					t.Errorf("stored %+v, want %q by %q (%q)", got, f.title, f.author, f.genre)
+				}
+			})
+		}
+	}
+	for _, m := range modes {
 		t.Run("ErrInvalid"+m.name, func(t *testing.T) {
-			a := newTestApp(t)
-			b := a.create("Dune", "Frank Herbert", "SF")
-			a.get(plain, bookPath(b.ID))
+			a, b := setup(t)
 			long := strings.Repeat("x", 251)
-			res := a.onPage(m, "book-main", http.MethodPost, bookPath(b.ID), fields("  ", "Someone", long))
+			res := a.onPage(m, views.BookFactID("genre"), http.MethodPost, bookPath(b.ID), withField(url.Values{"genre": {long}}, "screen", "page"))
 			res.wantStatus(t, http.StatusUnprocessableEntity)
 			var doc *goquery.Document
 			if m.htmx {
 				doc = res.parts(t)
-				none(t, doc, "#book-status")
+				none(t, doc, "#book-status, #fact-title")
 			} else {
 				doc = res.page(t)
 				one(t, doc, "#book-status")
+				wantText(t, one(t, doc, `h1 [data-testid="title"]`), "Dune")
 			}
-			f := one(t, doc, `article#book-main form[data-testid="book-fields"]`)
-			wantText(t, one(t, f, "#field-title-error"), "Title is required.")
-			wantAttr(t, one(t, f, "#field-title"), "aria-invalid", "true")
-			if got := squash(one(t, f, "#field-genre-error").Text()); !strings.Contains(got, "at most 250 characters") {
+			fact := one(t, doc, "div#fact-genre.editing.invalid")
+			if got := squash(one(t, fact, "#field-genre-error").Text()); !strings.Contains(got, "at most 250 characters") {
 				t.Errorf("message beside the genre = %q", got)
 			}
-			wantAttr(t, one(t, f, "#field-author"), "value", "Someone")
-			none(t, f, "#field-author-error")
-			if got := a.stored(b.ID); got.Title != "Dune" || got.Author != "Frank Herbert" {
+			input := one(t, fact, "#field-genre[autofocus]")
+			wantAttr(t, input, "value", long)
+			wantAttr(t, input, "aria-invalid", "true")
+			if got := a.stored(b.ID); got.Title != "Dune" || got.Author != "Frank Herbert" || got.Genre != "SF" {
+				t.Errorf("stored %+v, want unchanged", got)
+			}
+		})
+		t.Run("ErrTitleRequired"+m.name, func(t *testing.T) {
+			a, b := setup(t)
+			res := a.onPage(m, views.BookFactID("title"), http.MethodPost, bookPath(b.ID), withField(url.Values{"title": {"  "}}, "screen", "page"))
+			res.wantStatus(t, http.StatusUnprocessableEntity)
+			var doc *goquery.Document
+			if m.htmx {
+				doc = res.parts(t)
+			} else {
+				doc = res.page(t)
+			}
+			wantText(t, one(t, doc, "div#fact-title.editing #field-title-error"), "Title is required.")
+			none(t, doc, "#field-author, #field-genre")
+			if got := a.stored(b.ID); got.Title != "Dune" {
 				t.Errorf("stored %+v, want unchanged", got)
 			}
 		})
 	}
 	t.Run("ErrCSRF", func(t *testing.T) {
-		a := newTestApp(t)
-		b := a.create("Dune", "Frank Herbert", "")
-		a.send(a.request(plain, http.MethodPost, bookPath(b.ID), withField(fields("X", "Y", ""), "screen", "page"))).wantStatus(t, http.StatusForbidden)
+		a, b := setup(t)
+		a.send(a.request(plain, http.MethodPost, bookPath(b.ID), url.Values{"title": {"X"}, "screen": {"page"}})).wantStatus(t, http.StatusForbidden)
 		if got := a.stored(b.ID).Title; got != "Dune" {
 			t.Errorf("title %q, want unchanged", got)
 		}
@@ -1006,14 +1046,12 @@ func TestSharedEndpoints(t *testing.T) {
 			`section#book-status button#page-status-reading[aria-pressed="true"]`, `td.status > a:first-child[autofocus]`},
 		{"Progress", http.MethodPost, bookPath(b.ID, "progress"), url.Values{"progress": {"10"}}, "book-progress",
 			`section#book-progress [data-testid="progress-latest"]`, `td.status > a.pg[autofocus]`},
-		{"Show", http.MethodGet, bookPath(b.ID) + "?focus=edit", nil, "book-main",
-			`article#book-main:not(.editing) h1`, `a[href$="/edit"][autofocus]`},
+		{"Show", http.MethodGet, bookPath(b.ID) + "?focus=edit", nil, "fact-title",
+			`div#fact-title:not(.editing) h1 a#edit-title[autofocus]`, `a[href$="/edit"][autofocus]`},
 		{"ShowReadings", http.MethodGet, bookPath(b.ID), nil, "book-readings",
 			`section#book-readings form.reading`, `td.status > a:first-child`},
-		{"Edit", http.MethodGet, bookPath(b.ID, "edit"), nil, "book-main",
-			`article#book-main.editing form[data-testid="book-fields"]`, `input[name="title"]`},
-		{"Update", http.MethodPost, bookPath(b.ID), url.Values{"title": {"Dune"}, "author": {"Frank Herbert"}}, "book-main",
-			`article#book-main:not(.editing) h1`, `a[href$="/edit"][autofocus]`},
+		{"Update", http.MethodPost, bookPath(b.ID), url.Values{"title": {"Dune"}, "author": {"Frank Herbert"}}, "fact-title",
+			`div#fact-title:not(.editing) h1 a#edit-title[autofocus]`, `a[href$="/edit"][autofocus]`},
 	}
 	for _, r := range routes {
 		t.Run(r.name+"HTMX", func(t *testing.T) {

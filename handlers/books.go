@@ -173,13 +173,13 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.NewBookAdded(v, st.count, st.filters, st.reading, strip, s.lookups != nil))
 }
 
-// showBook answers with the book as the screen that asks shows it. htmx gets, by its target, the
-// book page's main panel (Cancel of its in-place edit) or its readings (Cancel of a reading's
-// delete, with the focus back on the Delete of the reading ?focus= names), and otherwise the
+// showBook answers with the book as the screen that asks shows it. htmx gets, by its target, a
+// fact of the book page (its in-place edit opened, or cancelled) or its readings (Cancel of a
+// reading's delete, with the focus back on the Delete of the reading ?focus= names), and otherwise the
 // book's library row (Cancel of the row's edit or status menu, with the focus back on the control
 // ?focus= names). Without htmx it is the book's page.
 func (s *Server) showBook(c *fiber.Ctx) error {
-	part := pageTarget(c, append(views.BookFactIDs(), views.BookMainID, views.BookReadingsID, views.BookCatalogueID)...)
+	part := pageTarget(c, append(views.BookFactIDs(), views.BookReadingsID, views.BookCatalogueID)...)
 	b, err := s.bookOn(c, part != "" || !isHTMX(c))
 	if err != nil {
 		return err
@@ -197,8 +197,6 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 		})
 	}
 	switch {
-	case part == views.BookMainID:
-		return s.renderBookPage(c, fiber.StatusOK, b, views.BookMainUpdated, nil)
 	case part == views.BookCatalogueID: // Cancel or Done of a comparison with a catalogue
 		return s.renderBookPage(c, fiber.StatusOK, b, views.BookCatalogueUpdated, nil)
 	case part == views.BookReadingsID:
@@ -221,46 +219,48 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 }
 
 // editBook answers with the form that edits a book's title, author and genre: for htmx in place
-// of the book page's main panel when that is its target, else in place of its library row;
-// without htmx, the edit page.
+// of its library row; without htmx, the edit page. (The book page edits each in its place.)
 func (s *Server) editBook(c *fiber.Ctx) error {
-	page := pageTarget(c, views.BookMainID) != ""
-	b, err := s.bookOn(c, page)
+	b, err := s.rowBook(c)
 	if err != nil {
 		return err
 	}
 	form := views.BookForm{ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Format: string(b.Format)}
-	switch {
-	case page:
-		return s.renderBookPage(c, fiber.StatusOK, b, views.BookMainUpdated, func(d *views.BookDetail) {
-			d.Fields = &form
-		})
-	case isHTMX(c):
+	if isHTMX(c) {
 		return render(c, fiber.StatusOK, views.BookEditRow(form))
 	}
 	return render(c, fiber.StatusOK, views.EditPage(s.meta(c, "Edit “"+b.Title+"”"), form))
 }
 
 // updateBook saves an edit of a book's title, author and genre: PUT from the library's edit row,
-// POST from the edit page or the book page's main panel. A bad field re-renders the form it came
-// from with what was typed and a message beside each bad field.
+// POST from the edit page or from the book page, where each is edited in its place and sent
+// alone (what a form does not send keeps its value). A bad field re-renders the form or the
+// fact it came from with what was typed and a message beside each bad field.
 func (s *Server) updateBook(c *fiber.Ctx) error {
-	page := fromPage(c, views.BookMainID)
+	fact, part := factPart(c, nil)
+	page := fact != "" || !isHTMX(c) && c.FormValue(views.ScreenField) == views.ScreenPage
 	id, err := bookID(c)
 	if err != nil {
 		return err
 	}
 	in := bookInput(c)
+	if page {
+		if in, err = s.keepUnsent(c, id, in); err != nil {
+			return err
+		}
+	}
 	b, err := s.books.Update(c.UserContext(), owner(c), id, in)
 	switch {
 	case errors.Is(err, data.ErrNotFound):
 		return missing(page, id)
+	case errors.Is(err, data.ErrInvalid) && page:
+		return s.factRefused(c, part, formOf(id, in, err))
 	case errors.Is(err, data.ErrInvalid):
-		return s.editRefused(c, page, formOf(id, in, err))
+		return s.editRefused(c, formOf(id, in, err))
 	case err != nil:
 		return err
 	case page:
-		return s.bookSaved(c, b, views.BookMainUpdated)
+		return s.factSaved(c, b, fact, part)
 	case isHTMX(c):
 		v, err := s.bookRowView(c, b)
 		if err != nil {
@@ -272,20 +272,42 @@ func (s *Server) updateBook(c *fiber.Ctx) error {
 	return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)
 }
 
-// editRefused answers 422 for an edit with bad fields, with form (what was typed and its
-// problems) where it was: the book page's main panel (or the whole page), the edit row, or the
-// edit page.
-func (s *Server) editRefused(c *fiber.Ctx, page bool, form views.BookForm) error {
-	switch {
-	case page:
-		b, err := s.books.Get(c.UserContext(), owner(c), form.ID)
-		if err != nil {
-			return err
+// keepUnsent fills in the title, author and genre that a form of the book page did not send (it
+// sends the one edited in place) with the book id's own.
+func (s *Server) keepUnsent(c *fiber.Ctx, id int64, in data.BookInput) (data.BookInput, error) {
+	b, err := s.books.Get(c.UserContext(), owner(c), id)
+	if err != nil {
+		return in, err
+	}
+	posted := c.Context().PostArgs()
+	for _, f := range []struct {
+		name  string
+		value *string
+		kept  string
+	}{{"title", &in.Title, b.Title}, {"author", &in.Author, b.Author}, {"genre", &in.Genre, b.Genre}} {
+		if !posted.Has(f.name) {
+			*f.value = f.kept
 		}
-		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookMainUpdated, func(d *views.BookDetail) {
-			d.Fields = &form
-		})
-	case isHTMX(c):
+	}
+	return in, nil
+}
+
+// factRefused answers 422 for a title, author or genre refused on the book page: the fact part
+// (htmx) or the whole page, with what was typed and its problem beside it.
+func (s *Server) factRefused(c *fiber.Ctx, part bookPart, form views.BookForm) error {
+	b, err := s.books.Get(c.UserContext(), owner(c), form.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, part, func(d *views.BookDetail) {
+		d.Fields = &form
+	})
+}
+
+// editRefused answers 422 for an edit with bad fields, with form (what was typed and its
+// problems) where it was: the edit row, or the edit page.
+func (s *Server) editRefused(c *fiber.Ctx, form views.BookForm) error {
+	if isHTMX(c) {
 		return render(c, fiber.StatusUnprocessableEntity, views.BookEditRow(form))
 	}
 	return render(c, fiber.StatusUnprocessableEntity, views.EditPage(s.meta(c, "Edit book"), form))

@@ -387,17 +387,17 @@ func TestShowBook(t *testing.T) {
 		doc := res.page(t)
 		wantText(t, one(t, doc, "title"), "Dune · Bookcase")
 		book := one(t, doc, `[data-testid="book"]`)
-		wantText(t, one(t, book, "h1"), "Dune")
+		wantText(t, one(t, book, `h1 [data-testid="title"]`), "Dune")
 		wantText(t, one(t, book, `[data-testid="author"]`), "Frank Herbert")
-		wantText(t, one(t, book, ".byline .genre"), "Genre: Science fiction")
+		wantText(t, one(t, book, `[data-testid="genre"]`), "Science fiction")
 		wantText(t, one(t, doc, `[data-testid="added"]`), dune.CreatedAt.Format("2 January 2006"))
-		// Edit is a button; without JavaScript its form leads to the full edit page.
-		one(t, book, `form[method="get"][action="`+bookPath(dune.ID, "edit")+`"] button#book-edit`)
+		// Each is edited in its place: without JavaScript its link opens its input in the page.
+		one(t, book, `a#edit-title[href="`+bookPath(dune.ID)+`?edit=title"]`)
 		one(t, book, `a[href="`+bookPath(dune.ID, "delete")+`"]`)
 	})
 	t.Run("OKNoGenre", func(t *testing.T) {
 		doc := a.get(plain, bookPath(emma.ID)).page(t)
-		none(t, doc, `[data-testid="book"] .byline .genre`)
+		wantText(t, one(t, doc, `[data-testid="book"] #fact-genre [data-testid="genre"]`), "Add")
 	})
 }
 
@@ -843,7 +843,7 @@ func TestHTMLEscaping(t *testing.T) {
 		res := a.get(plain, bookPath(b.ID))
 		wantEscaped(t, res)
 		doc := res.page(t)
-		wantText(t, one(t, doc, "main h1"), title)
+		wantText(t, one(t, doc, `main h1 [data-testid="title"]`), title)
 		wantText(t, one(t, doc, "title"), title+" · Bookcase")
 	})
 	t.Run("BookRow", func(t *testing.T) {

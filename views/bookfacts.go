@@ -19,7 +19,8 @@ func BookFactID(name string) string { return "fact-" + name }
 // BookFactIDs are the ids of every fact of the book page, which an htmx request names as its
 // target (HX-Target).
 func BookFactIDs() []string {
-	ids := []string{BookFactID("format"), BookFactID("isbn"), BookFactID("review"), BookFactID("notes")}
+	ids := []string{BookFactID("title"), BookFactID("author"), BookFactID("genre"), BookFactID("format"), BookFactID("isbn"),
+		BookFactID("review"), BookFactID("notes")}
 	for _, name := range data.EditionFields {
 		ids = append(ids, BookFactID(name))
 	}
@@ -29,6 +30,7 @@ func BookFactIDs() []string {
 // Kinds of fact, by the input that edits them.
 const (
 	factText   = "text"
+	factTitle  = "title"  // the title, the page's heading
 	factLong   = "long"   // a text area: the review and the notes
 	factFormat = "format" // the format and the length together, as the length is in its unit
 )
@@ -61,10 +63,14 @@ type BookFact struct {
 	Length, LengthProblem string
 	Timed                 bool
 	Spoiler               bool
+	// Head places the fact in the page's head, under the title (the title itself, the author and
+	// the genre), where its label is only for screen readers until it is edited.
+	Head bool
 }
 
-// bookFacts are the facts of the book d, in the order of the page: the format and length, the
-// ISBN and the edition's facts (the left column), then the review and the private notes. The
+// bookFacts are the facts of the book d, in the order of the page: the title, the author and
+// the genre (the head), the format and length, the ISBN and the edition's facts (the left
+// column), then the review and the private notes. The
 // fact named editing shows its input, as does any with a problem; the one named focus is
 // focused.
 func bookFacts(d BookDetail) []BookFact {
@@ -80,7 +86,17 @@ func bookFacts(d BookDetail) []BookFact {
 	if length != "" {
 		format += ", " + length
 	}
+	head := BookForm{Title: d.Book.Title, Author: d.Book.Author, Genre: d.Book.Genre}
+	if d.Fields != nil {
+		head = *d.Fields
+	}
 	facts := []BookFact{
+		{Name: "title", Label: "Title", Shown: d.Book.Title, Value: head.Title, Problem: head.Errors["title"], Kind: factTitle,
+			MaxLength: data.MaxFieldLen},
+		{Name: "author", Label: "Author", Shown: d.Book.Author, Value: head.Author, Problem: head.Errors["author"],
+			MaxLength: data.MaxFieldLen, Hint: "Several people: separate them with commas or &, a role after a name: Ann Goldstein (translator)."},
+		{Name: "genre", Label: "Genre", Shown: d.Book.Genre, Value: head.Genre, Problem: head.Errors["genre"],
+			MaxLength: data.MaxFieldLen},
 		{Name: "format", Label: "Format", Shown: format, Value: details.Format, Length: details.Pages, Timed: d.Book.Timed,
 			Kind: factFormat, Action: BookDetailsURL(id), Problem: details.Errors["format"], LengthProblem: details.Errors["pages"],
 			Hint: "The length in pages, or hours:minutes for an audiobook (11:42)."},
@@ -106,6 +122,13 @@ func bookFacts(d BookDetail) []BookFact {
 	for i := range facts {
 		f := &facts[i]
 		f.Book, f.TestID = id, f.Name
+		switch f.Name {
+		case "title", "author", "genre":
+			f.Head, f.Action = true, BookURL(id)
+			if f.Kind == "" {
+				f.Kind = factText
+			}
+		}
 		if f.Kind == "" { // an edition fact
 			f.Kind, f.Action, f.Problem = factText, BookEditionURL(id), edition.Errors[f.Name]
 			f.TestID = "edition-" + strings.ReplaceAll(f.Name, "_", "-")
