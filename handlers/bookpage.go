@@ -197,8 +197,9 @@ func (s *Server) liveBook(c *fiber.Ctx) (data.Book, error) {
 	return s.books.Get(c.UserContext(), owner(c), id)
 }
 
-// setBookShelves puts the book on exactly the shelves ticked on its page. A shelf that is not
-// one of the reader's is a problem with the field (422), and nothing changes.
+// setBookShelves puts the book on exactly the shelves ticked in its page's shelves fact, edited
+// in its place. A shelf that is not one of the reader's is a problem with the field (422), and
+// nothing changes.
 func (s *Server) setBookShelves(c *fiber.Ctx) error {
 	b, err := s.liveBook(c)
 	if err != nil {
@@ -219,7 +220,7 @@ func (s *Server) setBookShelves(c *fiber.Ctx) error {
 		ids = append(ids, sid)
 	}
 	if bad {
-		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookShelvesUpdated, func(d *views.BookDetail) {
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookFactUpdated("shelves"), func(d *views.BookDetail) {
 			for i := range d.Shelves {
 				d.Shelves[i].Checked = slices.Contains(ids, d.Shelves[i].ID)
 			}
@@ -229,7 +230,7 @@ func (s *Server) setBookShelves(c *fiber.Ctx) error {
 	if err := s.shelves.SetBookShelves(c.UserContext(), owner(c), b.ID, ids); err != nil {
 		return err
 	}
-	return s.bookSaved(c, b, views.BookShelvesUpdated)
+	return s.factSaved(c, b, "shelves", views.BookFactUpdated("shelves"))
 }
 
 // setDetails saves the format, length, review, private notes and ISBN of a book, those the form

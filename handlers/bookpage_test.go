@@ -43,8 +43,10 @@ func TestBookPage(t *testing.T) {
 	if strings.Contains(res.body, "<script>x") {
 		t.Error("notes are not escaped")
 	}
-	// Shelves: a checkbox each, ticked where the book is.
-	boxes := doc.Find(`form[data-testid="book-shelves"] input[type=checkbox][name=shelf]`)
+	// Shelves: the ones the book is on, and in place a checkbox each, ticked where the book is.
+	wantText(t, one(t, doc, `#fact-shelves [data-testid="shelves"]`), "Book <club>")
+	none(t, doc, "input[name=shelf]")
+	boxes := a.get(plain, bookPath(b.ID)+"?edit=shelves").page(t).Find(`#fact-shelves.editing form input[type=checkbox][name=shelf]`)
 	if boxes.Length() != 2 {
 		t.Fatalf("%d shelf checkboxes, want 2", boxes.Length())
 	}
@@ -128,8 +130,9 @@ func TestSetBookShelves(t *testing.T) {
 				if !m.htmx {
 					doc = res.page
 				}
-				section := one(t, doc(t), "section#book-shelves")
-				wantText(t, one(t, section, "fieldset #shelves-error"), "That shelf is not one of yours. Pick from your shelves.")
+				fact := one(t, doc(t), "div#fact-shelves.editing.invalid")
+				wantText(t, one(t, fact, "#field-shelves-error"), "That shelf is not one of yours. Pick from your shelves.")
+				wantAttr(t, one(t, fact, "fieldset"), "aria-describedby", "field-shelves-error")
 				if n := onShelves(); n != 1 {
 					t.Errorf("on %d shelves, want 1 (unchanged)", n)
 				}
@@ -140,11 +143,9 @@ func TestSetBookShelves(t *testing.T) {
 		res := a.do(htmx, http.MethodPost, bookPath(b.ID, "shelves"), ids(one_, two))
 		res.wantStatus(t, http.StatusOK)
 		doc := res.parts(t)
-		section := one(t, doc, "section#book-shelves")
-		if n := section.Find("input[name=shelf][checked]").Length(); n != 2 {
-			t.Errorf("%d shelves ticked in the answer, want 2", n)
-		}
-		none(t, doc, "#book-details")
+		wantText(t, one(t, doc, `div#fact-shelves:not(.editing) [data-testid="shelves"]`), "One, Two")
+		one(t, doc, "a#edit-shelves[autofocus]")
+		none(t, doc, "#book-details, #book-main, input")
 		if n := onShelves(); n != 2 {
 			t.Errorf("on %d shelves, want 2", n)
 		}
@@ -574,7 +575,8 @@ func TestBookPageNotFound(t *testing.T) {
 			{"fact-title", http.MethodGet, bookPath(id), nil},
 			{"fact-title", http.MethodGet, bookPath(id) + "?edit=title", nil},
 			{"fact-title", http.MethodPost, bookPath(id), url.Values{"title": {"Mine"}}},
-			{"fact-author", http.MethodPost, bookPath(id), url.Values{"author": {"Me"}}},
+			{"fact-author", http.MethodPost, bookPath(id, "contributors"), url.Values{"name": {"Me"}}},
+			{"fact-genre", http.MethodPost, bookPath(id), url.Values{"genre": {"Mine"}}},
 			{"fact-title", http.MethodPost, bookPath(id), url.Values{"title": {""}}},
 			{"book-progress", http.MethodPost, bookPath(id, "progress"), url.Values{"progress": {"30"}}},
 			{"book-progress", http.MethodPost, bookPath(id, "progress"), url.Values{"progress": {"bad"}}},
@@ -693,8 +695,9 @@ func TestSetPageStatus(t *testing.T) {
 }
 
 // TestHeadFactsInPlace: the title, the author and the genre are each a fact of the book page's
-// head, edited in its place like the others: ?edit= opens its input, a save sends it alone and
-// keeps the other two, and a refused one stays open with its message and what was typed.
+// head, edited in its place like the others (the author's is the list of contributors,
+// TestBookContributors): ?edit= opens its input, a save sends it alone and keeps the others, and
+// a refused one stays open with its message and what was typed.
 func TestHeadFactsInPlace(t *testing.T) {
 	setup := func(t *testing.T) (*testApp, data.Book) {
 		a := newTestApp(t)
@@ -707,20 +710,20 @@ func TestHeadFactsInPlace(t *testing.T) {
 		doc := a.get(plain, bookPath(b.ID)).page(t)
 		head := one(t, doc, "article#book-main")
 		wantText(t, one(t, head, `dl div#fact-title h1 a#edit-title[href="`+bookPath(b.ID)+`?edit=title"] [data-testid="title"]`), "Dune")
-		wantText(t, one(t, head, `div#fact-author a#edit-author [data-testid="author"]`), "Frank Herbert")
+		wantText(t, one(t, head, `div#fact-author [data-testid="author"]`), "Frank Herbert")
 		wantText(t, one(t, head, `div#fact-genre a#edit-genre [data-testid="genre"]`), "SF")
 		none(t, doc, "form[data-testid=book-fields], #book-edit, #field-title")
 	})
 	t.Run("OpenPlain", func(t *testing.T) {
 		a, b := setup(t)
-		doc := a.get(plain, bookPath(b.ID)+"?edit=author").page(t)
-		form := one(t, doc, "article#book-main div#fact-author.editing form")
+		doc := a.get(plain, bookPath(b.ID)+"?edit=genre").page(t)
+		form := one(t, doc, "article#book-main div#fact-genre.editing form")
 		wantAttr(t, form, "method", "post")
 		wantAttr(t, form, "action", bookPath(b.ID))
 		wantAttr(t, one(t, form, `input[name="screen"]`), "value", "page")
-		wantAttr(t, one(t, form, "#field-author[autofocus]"), "value", "Frank Herbert")
-		one(t, doc, `label[for="field-author"]`)
-		none(t, doc, "#field-title, #field-genre")
+		wantAttr(t, one(t, form, "#field-genre[autofocus]"), "value", "SF")
+		one(t, doc, `label[for="field-genre"]`)
+		none(t, doc, "#field-title, #field-author")
 		wantText(t, one(t, doc, `h1 [data-testid="title"]`), "Dune")
 	})
 	t.Run("OpenHTMXAndCancel", func(t *testing.T) {
@@ -741,7 +744,6 @@ func TestHeadFactsInPlace(t *testing.T) {
 	})
 	for _, f := range []struct{ name, typed, title, author, genre string }{
 		{"title", " Dune Messiah ", "Dune Messiah", "Frank Herbert", "SF"},
-		{"author", "F. Herbert", "Dune", "F. Herbert", "SF"},
 		{"genre", "", "Dune", "Frank Herbert", ""},
 	} {
 		for _, m := range modes {
