@@ -30,6 +30,10 @@ type BookPage struct {
 	Next int64
 	// Cursor is Find's cursor for the following page, or "" when this is the last page.
 	Cursor string
+	// Matches is how many books match the query in all, when Find counted them on its way to the
+	// first page (a search in the added order that the full-text index drives), or -1: then
+	// FindCount counts them.
+	Matches int
 }
 
 // bookColumns are the columns of a Book; NULL pages, rating and ISBN read as their zero values.

@@ -28,7 +28,7 @@ func MigrationFiles() ([]string, error) { return fs.Glob(migrations, "migrations
 func (s *ImportStore) SetLimits(count int, bytes int64) { s.maxOpen, s.maxBytes = count, bytes }
 
 // SetDenseMatches makes a search in the added order past n matches walk the order's index
-// (denseSearch), until the test ends.
+// (denseCandidate), until the test ends.
 func SetDenseMatches(t interface{ Cleanup(func()) }, n int) {
 	was := denseMatches
 	denseMatches = n

@@ -721,6 +721,30 @@ func TestFindDenseSearch(t *testing.T) {
 				if got := findAll(t, books, owner, q); !slices.Equal(ids(got), ids(want)) || len(want) < 3 {
 					t.Errorf("got %v, want %v (and at least 3)", ids(got), ids(want))
 				}
+				// The first page of a search found through the index says how many match in
+				// all (the library shows it without counting again); walking the order, it
+				// cannot, and a page after the first never does.
+				first, err := books.Find(t.Context(), owner, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantMatches := len(want)
+				if dense {
+					wantMatches = -1
+				}
+				if first.Matches != wantMatches {
+					t.Errorf("first page: Matches %d, want %d", first.Matches, wantMatches)
+				}
+				if first.Cursor != "" {
+					q.Cursor = first.Cursor
+					next, err := books.Find(t.Context(), owner, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if next.Matches != -1 {
+						t.Errorf("second page: Matches %d, want -1", next.Matches)
+					}
+				}
 			})
 		}
 	}

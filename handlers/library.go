@@ -316,7 +316,10 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 	if f.search != "" || f.genre != "" || f.format != "" || f.language != "" || !f.finished.IsZero() {
 		// A first page that is the last holds every match: count them only when there are more.
 		n := len(books)
-		if cursor != "" || page.Cursor != "" {
+		switch {
+		case page.Matches >= 0: // counted by Find on its way
+			n = min(page.Matches, maxMatches+1)
+		case cursor != "" || page.Cursor != "":
 			if n, err = s.books.FindCount(c.UserContext(), owner(c), f.bookQuery(""), maxMatches); err != nil {
 				return err
 			}

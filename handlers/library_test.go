@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -67,6 +68,39 @@ func searchLibrary(t *testing.T) (*testApp, map[string]data.Book) {
 		t.Fatal(err)
 	}
 	return a, books
+}
+
+// TestLibrarySearchCountsEveryMatch counts a search's matches past its first page, as Find
+// counts them on its way to the page (70), and says "more than" past the hundred it counts; the
+// next page's matches are counted as before. Another reader's matching books never count.
+func TestLibrarySearchCountsEveryMatch(t *testing.T) {
+	a := newTestApp(t)
+	add := func(owner int64, n int, title string) {
+		for i := range n {
+			if _, err := a.books.Create(t.Context(), owner, data.BookInput{Title: fmt.Sprintf("%s %d", title, i+1), Author: "Ann Writer"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	other := a.addUser("other")
+	add(other.ID, 40, "Saga")
+	add(a.reader.ID, 70, "Saga")
+	add(a.reader.ID, 5, "Chronicle")
+	doc := a.get(plain, "/books?q=saga").page(t)
+	wantText(t, one(t, doc, "[data-testid=matches]"), "70 books match.")
+	if got := len(titlesOf(doc.Selection)); got != data.PageSize {
+		t.Errorf("%d rows, want a page of %d", got, data.PageSize)
+	}
+	// As the reader types: the results alone, a page of them.
+	if got := len(titlesOf(resultsOf(t, a.results("/books?q=saga", "library-search")))); got != data.PageSize {
+		t.Errorf("results: %d rows, want a page of %d", got, data.PageSize)
+	}
+	add(a.reader.ID, 31, "Saga")
+	doc = a.get(plain, "/books?q=saga").page(t)
+	wantText(t, one(t, doc, "[data-testid=matches]"), "More than 100 books match.")
+	more := attr(t, one(t, doc, "#load-more a"), "href")
+	doc = a.get(plain, more).page(t)
+	wantText(t, one(t, doc, "[data-testid=matches]"), "More than 100 books match.")
 }
 
 func TestLibrarySearch(t *testing.T) {
