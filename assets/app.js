@@ -68,7 +68,7 @@
   document.addEventListener('keydown', function (e) {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
     var target = e.target instanceof Element ? e.target : null;
-    var editing = target && target.closest('tr.editing, tr.choosing, form.reading.confirming, .fact.editing');
+    var editing = target && target.closest('tr.editing, tr.choosing, form.reading.confirming, form.reading.editing, .fact.editing');
     if (editing) {
       e.preventDefault();
       var cancel = editing.querySelector('[data-action="cancel"]');

@@ -388,7 +388,9 @@ func readingForm(c *fiber.Ctx) (startRaw, finishRaw string, started, finished *t
 	return startRaw, finishRaw, started, finished, problems
 }
 
-// editReadThrough corrects the dates of one reading of a book; a date left empty becomes unknown.
+// editReadThrough corrects the dates of one reading of a book, opened in their place; a date left
+// empty becomes unknown. Saved, the readings come back with the focus on its dates (htmx), or the
+// page is loaded again (303); refused, they stay open with each problem beside its date (422).
 func (s *Server) editReadThrough(c *fiber.Ctx) error {
 	b, rtID, err := s.bookReading(c)
 	if err != nil {
@@ -403,8 +405,10 @@ func (s *Server) editReadThrough(c *fiber.Ctx) error {
 			problems = verr.Fields
 		case err != nil:
 			return err
+		case !isHTMX(c):
+			return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
 		default:
-			return s.bookSaved(c, b, views.ReadThroughsUpdated)
+			return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, readingsOpen("", views.ReadingDatesKey(rtID)))
 		}
 	}
 	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {

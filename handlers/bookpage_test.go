@@ -75,8 +75,11 @@ func TestBookPage(t *testing.T) {
 	none(t, doc, "textarea, #field-pages, #field-isbn, #field-publisher")
 	wantText(t, one(t, a.get(plain, bookPath(b.ID)+"?edit=notes").page(t), "textarea[name=notes]"), "<script>x</script>")
 	// Read-throughs and progress.
-	wantAttr(t, one(t, doc, `form.reading input[name=started_on]`), "value", "2025-03-01")
-	none(t, doc, `form.reading input[name=finished_on]`) // still reading
+	wantText(t, one(t, doc, `.reading a#edit-dates-`+strconv.FormatInt(rt0(t, a, b.ID), 10)+` [data-testid=reading-dates]`), "Started 1 March 2025")
+	none(t, doc, `.reading input`) // shown once; no input until asked for
+	dates := a.get(plain, bookPath(b.ID)+"?edit=dates-"+strconv.FormatInt(rt0(t, a, b.ID), 10)).page(t)
+	wantAttr(t, one(t, dates, `form.reading.editing input[name=started_on][autofocus]`), "value", "2025-03-01")
+	none(t, dates, `form.reading input[name=finished_on]`) // still reading
 	// The progress is in the reading's place in the timeline.
 	wantText(t, one(t, doc, `[data-testid="timeline"] li [data-testid="progress"] li:last-child .what`), "Page 42 (10.5%)")
 	wantText(t, one(t, doc, `[data-testid="timeline"] h3`), "First reading: Reading")
@@ -371,12 +374,24 @@ func TestEditReadThrough(t *testing.T) {
 	}
 	t.Run("HTMX", func(t *testing.T) {
 		a, b, rt := setup(t)
-		res := a.do(htmx, http.MethodPost, rtPath(b, rt), dates("2025-02-01", "2025-02-20"))
-		res.wantStatus(t, http.StatusOK)
 		id := strconv.FormatInt(rt.ID, 10)
-		doc := res.parts(t)
-		wantAttr(t, one(t, doc, "section#book-readings #started_on-"+id), "value", "2025-02-01")
-		wantAttr(t, one(t, doc, "section#book-readings #finished_on-"+id), "value", "2025-02-20")
+		// Opened in place, and Cancel, which puts the focus back on the dates.
+		doc := a.onPage(htmx, "book-readings", http.MethodGet, views.ReadingDatesURL(b.ID, rt.ID), nil).parts(t)
+		form := one(t, doc, "section#book-readings form.reading.editing")
+		wantAttr(t, form, "hx-post", rtPath(b, rt))
+		wantAttr(t, one(t, form, "#started_on-"+id+"[autofocus]"), "value", "2025-03-01")
+		wantAttr(t, one(t, form, "#finished_on-"+id), "value", "2025-03-01")
+		wantAttr(t, one(t, form, `a[data-action="cancel"]`), "hx-get", views.ReadingDatesBackURL(b.ID, rt.ID))
+		doc = a.onPage(htmx, "book-readings", http.MethodGet, views.ReadingDatesBackURL(b.ID, rt.ID), nil).parts(t)
+		none(t, doc, "form.reading, .reading input")
+		one(t, doc, "a#edit-dates-"+id+"[autofocus]")
+		// Saved: shown, focused.
+		res := a.onPage(htmx, "book-readings", http.MethodPost, rtPath(b, rt), dates("2025-02-01", "2025-02-20"))
+		res.wantStatus(t, http.StatusOK)
+		doc = res.parts(t)
+		wantText(t, one(t, doc, "section#book-readings a#edit-dates-"+id+"[autofocus] [data-testid=reading-dates]"),
+			"Started 1 February 2025, finished 20 February 2025")
+		none(t, doc, "form.reading, .reading input")
 	})
 	t.Run("OKClearDates", func(t *testing.T) {
 		// Emptied, a date becomes unknown, and the readings say so.
@@ -393,7 +408,7 @@ func TestEditReadThrough(t *testing.T) {
 					doc = a.get(plain, bookPath(b.ID)).page(t)
 				}
 				wantText(t, one(t, doc, "section#book-readings [data-testid=reading-dates]"), "Date unknown")
-				wantAttr(t, one(t, doc, "#started_on-"+strconv.FormatInt(rt.ID, 10)), "value", "")
+				none(t, doc, "#started_on-"+strconv.FormatInt(rt.ID, 10))
 				rts, _ := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 				if rts[0].StartedOn != nil || rts[0].FinishedOn != nil {
 					t.Errorf("dates %v %v, want unknown", rts[0].StartedOn, rts[0].FinishedOn)
@@ -485,6 +500,7 @@ func TestAddReadThrough(t *testing.T) {
 				wantText(t, one(t, doc, "section#book-readings [data-testid=reading-dates]"), tc.dates)
 				// The add form is empty again, ready for another.
 				wantAttr(t, one(t, doc, "#started_on-new"), "value", "")
+				one(t, doc, "details.new-reading:not([open])")
 				rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 				if err != nil || len(rts) != 1 || string(rts[0].Outcome) != tc.outcome {
 					t.Fatalf("readings %+v, %v; want one %s", rts, err, tc.outcome)
@@ -524,6 +540,7 @@ func TestAddReadThrough(t *testing.T) {
 				// What was typed stays.
 				wantAttr(t, one(t, doc, "#started_on-new"), "value", tc.start)
 				wantAttr(t, one(t, doc, "#finished_on-new"), "value", tc.finish)
+				one(t, doc, "details.new-reading[open] #started_on-new") // kept open, with the problem beside its date
 				if rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID); err != nil || len(rts) != 0 {
 					t.Errorf("readings %+v, %v; want none", rts, err)
 				}
@@ -650,18 +667,18 @@ func TestSetPageStatus(t *testing.T) {
 			one(t, doc, `section#book-progress[hx-swap-oob="true"]`)
 			readings := one(t, doc, `section#book-readings[hx-swap-oob="true"]`)
 			if st == "read" {
-				one(t, readings, "form.reading input[name=finished_on]")
+				wantText(t, one(t, readings, ".reading [data-testid=reading-dates]"), "Started "+time.Now().Format("2 January 2006")+", finished "+time.Now().Format("2 January 2006"))
 			}
 			none(t, doc, "tr")
 		}
 		// Read, then Reading again: a second reading, the first one kept with its finish date.
 		doc := a.get(plain, bookPath(b.ID)).page(t)
-		forms := doc.Find("#book-readings form.reading")
-		if forms.Length() != 2 {
-			t.Fatalf("%d readings, want 2", forms.Length())
+		dates := doc.Find("#book-readings .reading [data-testid=reading-dates]")
+		if dates.Length() != 2 {
+			t.Fatalf("%d readings, want 2", dates.Length())
 		}
-		if forms.Find("input[name=finished_on]").Length() != 1 {
-			t.Error("the finished reading has lost its finish date")
+		if !strings.Contains(dates.Last().Text(), "finished") {
+			t.Errorf("the finished reading has lost its finish date: %q", dates.Last().Text())
 		}
 	})
 	for _, m := range modes {
@@ -996,7 +1013,7 @@ func TestDeleteReading(t *testing.T) {
 		readings := one(t, doc, "section#book-readings:not([hx-swap-oob])")
 		wantText(t, one(t, readings, "[role=status]"), "Reading deleted.")
 		one(t, readings, "h2[autofocus]")
-		if n := readings.Find("form.reading").Length(); n != 1 {
+		if n := readings.Find(".reading").Length(); n != 1 {
 			t.Errorf("%d readings shown, want 1", n)
 		}
 		wantAttr(t, one(t, doc, `section#book-status[hx-swap-oob="true"] button[aria-pressed="true"]`), "value", "read")
@@ -1051,7 +1068,7 @@ func TestSharedEndpoints(t *testing.T) {
 		{"Show", http.MethodGet, bookPath(b.ID) + "?focus=edit", nil, "fact-title",
 			`div#fact-title:not(.editing) h1 a#edit-title[autofocus]`, `a[href$="/edit"][autofocus]`},
 		{"ShowReadings", http.MethodGet, bookPath(b.ID), nil, "book-readings",
-			`section#book-readings form.reading`, `td.status > a:first-child`},
+			`section#book-readings div.reading`, `td.status > a:first-child`},
 		{"Update", http.MethodPost, bookPath(b.ID), url.Values{"title": {"Dune"}, "author": {"Frank Herbert"}}, "fact-title",
 			`div#fact-title:not(.editing) h1 a#edit-title[autofocus]`, `a[href$="/edit"][autofocus]`},
 	}
@@ -1290,4 +1307,14 @@ func TestReadingsTimeline(t *testing.T) {
 	}
 	wantText(t, one(t, items.Eq(1), "h3"), "First reading: Read")
 	none(t, items.Eq(1), "[data-testid=progress]")
+}
+
+// rt0 is the id of the newest reading of the reader's book id.
+func rt0(t *testing.T, a *testApp, id int64) int64 {
+	t.Helper()
+	rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, id)
+	if err != nil || len(rts) == 0 {
+		t.Fatalf("readings of %d: %v, %v", id, rts, err)
+	}
+	return rts[0].ID
 }
