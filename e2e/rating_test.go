@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"testing"
@@ -145,6 +144,17 @@ func TestStarRatingKeyboard(t *testing.T) {
 			p.waitUntil("the row is back", swapped(rowSel[1:])+` && document.querySelector('`+rowSel+`.choosing') === null`)
 			p.waitFocus(rowSel + " th.title a")
 			p.wantStars(dune.ID, "3", "Escape in the row")
+
+			// Without the shortcut: Tab from the row's status reaches its rating, a link, and
+			// Enter on it opens the control in the row.
+			p.tabTo(rowSel + " > td:nth-child(5) > a")
+			p.markOld(rowSel[1:])
+			p.press(kb.Enter)
+			p.waitUntil("Enter on the rating opens the control", swapped(rowSel[1:])+` && document.querySelector('`+rowSel+`.choosing form.stars') !== null`)
+			p.waitFocus("#rating-" + strconv.FormatInt(dune.ID, 10) + "-6")
+			p.markOld(rowSel[1:])
+			p.key(kb.Escape)
+			p.waitUntil("the row is back again", swapped(rowSel[1:])+` && document.querySelector('`+rowSel+`.choosing') === null`)
 			p.stillSamePage()
 		})
 	}
@@ -172,23 +182,37 @@ func TestStarRatingPointer(t *testing.T) {
 			p.stillSamePage()
 
 			// The library row: a click on the rating cell opens the control; a click on a star saves.
+			// An unrated book's Rate (a star on a phone) is there to be clicked or tapped.
 			p.open("/books")
 			id := strconv.FormatInt(dune.ID, 10)
 			rowSel := "#book-" + id
+			if got := eval[string](p, `getComputedStyle(document.querySelector('`+rowSel+` > td:nth-child(5) > a'), '::before').content`); got == "none" || got == "" {
+				t.Errorf("an unrated book's rating shows nothing to click (content %s)", got)
+			}
 			if size.phone {
-				// On a phone an unrated book's rating cell is not shown; rate it 1 first.
-				if _, err := p.reading.SetRating(context.Background(), p.reader.id, dune.ID, "1"); err != nil {
-					t.Fatal(err)
+				if h := eval[float64](p, `document.querySelector('`+rowSel+` > td:nth-child(5) > a').getBoundingClientRect().height`); h < 44 {
+					t.Errorf("the rating's tap target is %.0f px high, want 44", h)
 				}
-				p.open("/books")
 			}
 			p.markOld(rowSel[1:])
-			p.do("click the row's rating", chromedp.Click(chromedp.CSS(rowSel+" > td:nth-child(5)")))
+			p.do("click the row's rating", chromedp.Click(chromedp.CSS(rowSel+" > td:nth-child(5) > a")))
 			p.waitUntil("the control opens in the row", swapped(rowSel[1:])+` && document.querySelector('`+rowSel+`.choosing form.stars') !== null`)
 			p.markOld(rowSel[1:])
 			p.do("click the fifth star", chromedp.Click(chromedp.CSS(`label[for="rating-`+id+`-10"]`)))
 			p.waitUntil("the row is back with 5 stars", swapped(rowSel[1:])+` && document.querySelector('`+rowSel+`:not(.choosing) > td:nth-child(5)')?.textContent.trim() === '5'`)
 			p.wantStars(dune.ID, "5", "a click in the row")
+			// A rated book's stars open the control again, a click on them a star saves.
+			p.markOld(rowSel[1:])
+			p.do("click the row's stars", chromedp.Click(chromedp.CSS(rowSel+" > td:nth-child(5)")))
+			p.waitUntil("the control opens in the row again", swapped(rowSel[1:])+` && document.querySelector('`+rowSel+`.choosing form.stars') !== null`)
+			p.markOld(rowSel[1:])
+			p.do("click the left half of the second star", chromedp.Click(chromedp.CSS(`label[for="rating-`+id+`-3"]`)))
+			p.waitUntil("the row is back with 1.5 stars", swapped(rowSel[1:])+` && document.querySelector('`+rowSel+`:not(.choosing) > td:nth-child(5)')?.textContent.trim() === '1.5'`)
+			p.wantStars(dune.ID, "1.5", "a second click in the row")
+			// The stars are drawn in the light theme's star colour (app.css once lost it).
+			if got := eval[string](p, `getComputedStyle(document.documentElement).getPropertyValue('--star').trim()`); got == "" {
+				t.Error("the stars have no colour of their own (--star is not set)")
+			}
 			p.stillSamePage()
 		})
 	}
@@ -233,7 +257,12 @@ func TestStarRatingWithoutJavaScript(t *testing.T) {
 	}
 	p.wantStars(dune.ID, "3.5", "the clicks")
 
-	p.open(page + "/rating")
+	// The library row's rating is a link to the rating page.
+	p.open("/books")
+	p.loads("click the row's rating", chromedp.Click(chromedp.CSS("#book-"+strconv.FormatInt(dune.ID, 10)+" > td:nth-child(5) > a")))
+	if got := p.path(); got != page+"/rating" {
+		t.Errorf("the row's rating leads to %s, want %s", got, page+"/rating")
+	}
 	p.do("click the fifth star", chromedp.Click(chromedp.CSS(`label[for="rating-page-10"]`)))
 	p.loads("click Save rating", chromedp.Click(chromedp.CSS("main button.save")))
 	if got := p.path(); got != "/books" {

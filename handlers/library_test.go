@@ -462,7 +462,6 @@ func TestProgressOnDemand(t *testing.T) {
 	row := one(t, a.get(plain, "/books").page(t), "#book-"+strconv.FormatInt(b.ID, 10))
 	link := one(t, row, "td.status > a.pg")
 	wantAttr(t, link, "href", bookPath(b.ID, "progress"))
-	wantAttr(t, link, "hx-get", bookPath(b.ID, "progress"))
 	none(t, row, `input[name="progress"]`)
 
 	t.Run("OpenHTMX", func(t *testing.T) {

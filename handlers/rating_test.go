@@ -132,7 +132,10 @@ func TestChooseRating(t *testing.T) {
 	if _, err := a.reading.SetRating(t.Context(), a.reader.ID, b.ID, "3"); err != nil {
 		t.Fatal(err)
 	}
-	a.get(plain, "/books")
+	// The row's rating is a link to the rating page, which app.js opens in the row.
+	listed := one(t, a.get(plain, "/books").page(t), "#book-"+strconv.FormatInt(b.ID, 10))
+	wantAttr(t, one(t, listed, "td:nth-child(5) > a"), "href", bookPath(b.ID, "rating"))
+	wantText(t, one(t, listed, "td:nth-child(5) > a"), "3")
 	res := a.get(htmx, bookPath(b.ID, "rating"))
 	res.wantStatus(t, http.StatusOK)
 	row := res.fragment(t).Filter("tr#book-" + strconv.FormatInt(b.ID, 10) + ".choosing")

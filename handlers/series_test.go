@@ -50,7 +50,7 @@ func TestCreateSplitsSeries(t *testing.T) {
 		wantText(t, one(t, row, "a.series"), "The Expanse #1")
 		keep := one(t, row, "form.split")
 		wantText(t, one(t, keep, "[role=status]"), "Series: The Expanse #1")
-		b := a.stored(int64(mustAtoi(t, attr(t, row, "data-id"))))
+		b := a.stored(rowBookID(t, row))
 		if b.Title != "Leviathan Wakes" {
 			t.Errorf("stored title %q, want the clean title", b.Title)
 		}
