@@ -901,6 +901,21 @@ func TestCountMatchesBooks(t *testing.T) {
 			if got, err := books.Genres(ctx, owner); err != nil || !slices.EqualFunc(got, wantGenres, strings.EqualFold) {
 				t.Fatalf("after %s: Genres(%d) = %q, %v; the books say %q", step, owner, got, err, wantGenres)
 			}
+			// The language filter's choices: the languages of the live books' editions.
+			var wantLanguages []string
+			if err := write.Select(&wantLanguages, `
+				SELECT DISTINCT e.language FROM editions e JOIN books b ON b.id = e.book_id
+				WHERE b.owner_id = ? AND b.deleted_at IS NULL AND e.language <> '' ORDER BY e.language`, owner); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := books.Languages(ctx, owner); err != nil || !slices.Equal(got, wantLanguages) {
+				t.Fatalf("after %s: Languages(%d) = %q, %v; the editions say %q", step, owner, got, err, wantLanguages)
+			}
+			var wrong int
+			if err := write.Get(&wrong, `SELECT COUNT(*) FROM languages l WHERE l.books <> (SELECT COUNT(*) FROM editions e
+				JOIN books b ON b.id = e.book_id WHERE b.owner_id = l.owner_id AND e.language = l.language AND b.deleted_at IS NULL)`); err != nil || wrong != 0 {
+				t.Fatalf("after %s: %d languages' counts disagree with their books, %v", step, wrong, err)
+			}
 			byStatus, err := reading.StatusCounts(ctx, owner)
 			if err != nil {
 				t.Fatal(err)
@@ -922,7 +937,15 @@ func TestCountMatchesBooks(t *testing.T) {
 	for i := range 300 {
 		o := r.IntN(2)
 		owner := owners[o]
-		switch op := r.IntN(7); {
+		switch op := r.IntN(8); {
+		case op == 7 && len(ids[o]) > 0:
+			// An edition's language is given, changed or taken away (the language filter's
+			// choices follow).
+			id := ids[o][r.IntN(len(ids[o]))]
+			lang := []string{"", "en", "fr", "de"}[r.IntN(4)]
+			if _, err := db.Editions().Set(ctx, owner, id, data.Edition{Language: lang}); err != nil && !errors.Is(err, data.ErrNotFound) {
+				t.Fatal(err)
+			}
 		case op == 6 && len(ids[o]) > 0:
 			// A status change moves a book between the per-status counts.
 			st := data.Statuses()[r.IntN(4)]

@@ -692,25 +692,11 @@ func (db *DB) compactSearch(ctx context.Context) error {
 // in tag order (at most maxGenres); books whose language is not known have none.
 func (s *BookStore) Languages(ctx context.Context, owner int64) ([]string, error) {
 	var tags []string
-	// The languages any edition has are walked one by one on the index editions_language (each
-	// the next one past the last), and each kept when one of the owner's live books has it: a
-	// seek or a few per language, where reading every edition with a language and then its book
-	// (a DISTINCT over the join) cost 70 ms of CPU on every library page at 100,000 books
-	// (BenchmarkLibraryPage). "<> ''" lets SQLite use the index (it leaves those out), and
-	// CROSS JOIN keeps it reading editions first (SQLite takes the order of a CROSS JOIN as
-	// written; without it, it walked the owner's books). WITH RECURSIVE is standard SQL.
+	// Counted by triggers (migration 00036): the reader's own few rows. Walking the languages
+	// every edition has and looking for one of the reader's books in each read, for a language
+	// only other readers' books have, every edition in it on every library page.
 	err := s.db.selectAll(ctx, &tags, `
-		WITH RECURSIVE langs (tag) AS (
-			SELECT MIN(language) FROM editions WHERE language <> ''
-			UNION ALL
-			SELECT (SELECT MIN(language) FROM editions WHERE language > langs.tag AND language <> '')
-			FROM langs WHERE langs.tag IS NOT NULL
-		)
-		SELECT tag FROM langs
-		WHERE tag IS NOT NULL AND EXISTS (
-			SELECT 1 FROM editions e CROSS JOIN books b
-			WHERE e.language = langs.tag AND e.language <> '' AND b.id = e.book_id AND b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL)
-		ORDER BY tag LIMIT ?`, owner, maxGenres)
+		SELECT language FROM languages WHERE owner_id = ? AND books > 0 ORDER BY language LIMIT ?`, owner, maxGenres)
 	if err != nil {
 		return nil, fmt.Errorf("list languages: %w", err)
 	}

@@ -104,3 +104,33 @@ func BenchmarkCurrentlyReading(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkLanguages measures the language filter's choices: for the seeded reader, whose books
+// come in eight languages, and for another reader on the same database with one English book,
+// whose list must not cost what the seeded reader's editions cost.
+func BenchmarkLanguages(b *testing.B) {
+	forEachSize(b, func(b *testing.B, lib benchLibrary) {
+		other, err := lib.db.Users().Create(b.Context(), "other", "a long benchmark passphrase")
+		if err != nil {
+			b.Fatal(err)
+		}
+		book, err := lib.books.Create(b.Context(), other.ID, data.BookInput{Title: "One", Author: "Reader"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := lib.db.Editions().Set(b.Context(), other.ID, book.ID, data.Edition{Language: "en"}); err != nil {
+			b.Fatal(err)
+		}
+		for name, owner := range map[string]int64{"seeded": lib.owner, "other": other.ID} {
+			b.Run(name, func(b *testing.B) {
+				cpu := cpuTime(b)
+				for b.Loop() {
+					if langs, err := lib.books.Languages(b.Context(), owner); err != nil || len(langs) == 0 {
+						b.Fatalf("Languages = %q, %v", langs, err)
+					}
+				}
+				b.ReportMetric(float64((cpuTime(b)-cpu).Microseconds())/float64(b.N), "CPU-µs/op")
+			})
+		}
+	})
+}

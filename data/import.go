@@ -358,10 +358,22 @@ func asciiLower(s string) string {
 	}, s)
 }
 
-// addCounts adds the import's new books to their genres' and shelves' counts: from what write
+// addCounts adds the import's new books to their languages' counts, and to their genres' and
+// shelves' counts: from what write
 // tallied, or, when a row updated a book the import had created (whose first values the tally
 // holds too), from the books themselves.
 func (im *importer) addCounts(ctx context.Context) error {
+	// Languages come with editions, which an import writes after the book and may change row
+	// by row: they are counted from the books, one statement (the books by their pending
+	// index, each one's edition by its key).
+	if _, err := im.tx.ExecContext(ctx, `
+		INSERT INTO languages (owner_id, language, books)
+		SELECT ?, e.language, COUNT(*) FROM books b JOIN editions e ON e.book_id = b.id
+		WHERE b.pending_import = ? AND b.owner_id = ? AND e.language <> '' GROUP BY e.language
+		ON CONFLICT (owner_id, language) DO UPDATE SET books = languages.books + excluded.books`,
+		im.owner, im.marker, im.owner); err != nil {
+		return err
+	}
 	if !im.exact {
 		return im.addCountsFromBooks(ctx)
 	}

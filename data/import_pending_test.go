@@ -264,18 +264,18 @@ func TestImportCountsAsARecount(t *testing.T) {
 		rows []data.ImportRow
 	}{
 		{"Tallied", []data.ImportRow{
-			{Title: "A", Author: "X", Genre: "Poetry", Status: data.StatusRead, Shelves: []string{"Owned"}},
-			{Title: "B", Author: "X", Genre: "poetry", Status: data.StatusReading, Shelves: []string{"owned", "Lent"}},
+			{Title: "A", Author: "X", Genre: "Poetry", Status: data.StatusRead, Shelves: []string{"Owned"}, Edition: data.Edition{Language: "fr"}},
+			{Title: "B", Author: "X", Genre: "poetry", Status: data.StatusReading, Shelves: []string{"owned", "Lent"}, Edition: data.Edition{Language: "fr"}},
 			{Title: "C", Author: "X", Genre: "Ästhetik", Status: data.StatusDNF},
 			{Title: "D", Author: "X", Genre: "ästhetik"},
 			{Title: "E", Author: "X"},
 		}},
 		{"RowUpdatesANewBook", []data.ImportRow{
 			{Title: "A", Author: "X", Genre: "Poetry", Status: data.StatusRead, Shelves: []string{"Owned"}},
-			{Title: "A", Author: "X", Genre: "Drama", Status: data.StatusWant, Shelves: []string{"Owned", "Lent"}},
+			{Title: "A", Author: "X", Genre: "Drama", Status: data.StatusWant, Shelves: []string{"Owned", "Lent"}, Edition: data.Edition{Language: "de"}},
 		}},
 		{"RowUpdatesALiveBook", []data.ImportRow{
-			{Title: "Dune", Author: "Frank Herbert", Genre: "Poetry", Status: data.StatusDNF, Shelves: []string{"Owned"}},
+			{Title: "Dune", Author: "Frank Herbert", Genre: "Poetry", Status: data.StatusDNF, Shelves: []string{"Owned"}, Edition: data.Edition{Language: "en"}},
 			{Title: "B", Author: "X", Genre: "SF", Status: data.StatusRead},
 		}},
 	} {
@@ -296,6 +296,10 @@ func TestImportCountsAsARecount(t *testing.T) {
 					WHERE b.owner_id = g.owner_id AND lower(b.genre) = g.name_key AND b.deleted_at IS NULL AND b.pending_import IS NULL)`,
 				"missing genres": `SELECT COUNT(DISTINCT lower(genre)) FROM books b WHERE genre <> '' AND NOT EXISTS
 					(SELECT 1 FROM genres g WHERE g.owner_id = b.owner_id AND g.name_key = lower(b.genre))`,
+				"languages": `SELECT COUNT(*) FROM languages l WHERE l.books <> (SELECT COUNT(*) FROM editions e JOIN books b ON b.id = e.book_id
+					WHERE b.owner_id = l.owner_id AND e.language = l.language AND b.deleted_at IS NULL AND b.pending_import IS NULL)`,
+				"missing languages": `SELECT COUNT(*) FROM editions e JOIN books b ON b.id = e.book_id WHERE e.language <> ''
+					AND b.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM languages l WHERE l.owner_id = b.owner_id AND l.language = e.language)`,
 				"shelves": `SELECT COUNT(*) FROM shelves s WHERE s.books <> (SELECT COUNT(*) FROM book_shelves bs
 					JOIN books b ON b.id = bs.book_id WHERE bs.shelf_id = s.id AND b.deleted_at IS NULL AND b.pending_import IS NULL)`,
 			} {

@@ -134,19 +134,24 @@ func progressView(p data.Progress, pages int, f data.Format) views.Progress {
 // withProgress is books as their rows show them: with the progress of those being read, and
 // their covers.
 func (s *Server) withProgress(c *fiber.Ctx, books []data.Book) ([]views.Book, error) {
+	out := rowViews(books)
+	if err := s.withSeries(c, books, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// rowViews is books as their rows show them, but for their series (withSeries): with the
+// progress of those being read, and their covers.
+func rowViews(books []data.Book) []views.Book {
 	out := bookViews(books)
 	for i, b := range books {
 		if b.Status == data.StatusReading {
 			out[i].Progress = progressView(b.Progress(), b.Pages, b.Format)
 		}
-	}
-	for i, b := range books {
 		out[i].Cover = views.NewRowCover(b.Title, b.Cover)
 	}
-	if err := s.withSeries(c, books, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out
 }
 
 // rowUpdated answers an htmx change to the row with the row, plus the count, tabs and strip.
