@@ -694,6 +694,13 @@
     button.dataset.zone = zone;
     button.hidden = false;
   }
+  // The sign-up form sends the browser's zone, so a new reader's days are theirs from the start.
+  function fill() {
+    var zone = '';
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { return; }
+    document.querySelectorAll('input[data-browser-zone]').forEach(function (input) { input.value = zone; });
+  }
+  document.addEventListener('DOMContentLoaded', fill);
   document.addEventListener('DOMContentLoaded', offer);
   document.addEventListener('htmx:afterSettle', offer);
   document.addEventListener('click', function (e) {
@@ -702,5 +709,38 @@
     if (!button || !button.dataset.zone || !field) return;
     field.value = button.dataset.zone;
     field.focus();
+  });
+})();
+
+// A reading calendar is one stop for Tab, as a grid is: the most recent day read takes the Tab,
+// and the arrow keys move between the days read (Left and Up to the one before, Right and Down to
+// the next; Home and End to the first and last). Without JavaScript every day read is a stop.
+(function () {
+  function days(svg) { return Array.prototype.slice.call(svg.querySelectorAll('a.day')); }
+  function rove(svg, current) {
+    days(svg).forEach(function (a) { a.setAttribute('tabindex', a === current ? '0' : '-1'); });
+  }
+  function init(root) {
+    (root || document).querySelectorAll('svg[data-calendar]').forEach(function (svg) {
+      var all = days(svg);
+      if (all.length && !svg.querySelector('a.day[tabindex="0"]')) rove(svg, all[all.length - 1]);
+    });
+  }
+  document.addEventListener('DOMContentLoaded', function () { init(document); });
+  document.addEventListener('htmx:load', function (e) { init(e.detail && e.detail.elt); });
+  document.addEventListener('keydown', function (e) {
+    var day = e.target instanceof Element && e.target.closest('svg[data-calendar] a.day');
+    if (!day || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    var svg = day.closest('svg'), all = days(svg), i = all.indexOf(day), next;
+    switch (e.key) {
+      case 'ArrowRight': case 'ArrowDown': next = all[Math.min(i + 1, all.length - 1)]; break;
+      case 'ArrowLeft': case 'ArrowUp': next = all[Math.max(i - 1, 0)]; break;
+      case 'Home': next = all[0]; break;
+      case 'End': next = all[all.length - 1]; break;
+      default: return;
+    }
+    e.preventDefault();
+    rove(svg, next);
+    next.focus();
   });
 })();

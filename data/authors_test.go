@@ -753,3 +753,91 @@ func TestMigrateAuthors(t *testing.T) {
 		t.Errorf("by author after the migration = %v; want %v", got, want)
 	}
 }
+
+// TestAuthorsListPages pages through the list of authors a hundred at a time, by sort name and
+// by most books, with and without a search: every author once, in order, each page starting
+// after the last of the one before. An author whose books are all deleted is not listed; a page
+// after another reader's author, or an author not listed, is a validation error.
+func TestAuthorsListPages(t *testing.T) {
+	db := openDB(t)
+	ada, bob := addReader(t, db, "ada").ID, addReader(t, db, "bob").ID
+	books, authors := db.Books(), db.Authors()
+	ctx := t.Context()
+	// 230 authors: "Writer 000" to "Writer 229", Writer i with 1 + i%4 books, of which Writer 7's
+	// are deleted; and one of bob's.
+	n := 2*data.AuthorsPageSize + 30
+	for i := range n {
+		for j := range 1 + i%4 {
+			b := mustCreate(t, books, ada, data.BookInput{Title: fmt.Sprintf("Book %d-%d", i, j), Author: fmt.Sprintf("Writer %03d", i)})
+			if i == 7 {
+				if _, err := books.Delete(ctx, ada, b.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	mustCreate(t, books, bob, data.BookInput{Title: "Coraline", Author: "Neil Gaiman"})
+	walk := func(q data.AuthorQuery) (names []string, pages int) {
+		t.Helper()
+		for {
+			list, err := authors.List(ctx, ada, q)
+			if err != nil {
+				t.Fatalf("List(%+v): %v", q, err)
+			}
+			pages++
+			if len(list.Authors) > data.AuthorsPageSize {
+				t.Fatalf("a page of %d authors", len(list.Authors))
+			}
+			for _, a := range list.Authors {
+				names = append(names, fmt.Sprintf("%s:%d", a.Name, a.Books))
+			}
+			if list.After == 0 {
+				return names, pages
+			}
+			q.After = list.After
+		}
+	}
+	var byName, byBooks []string
+	for i := range n {
+		if i != 7 {
+			byName = append(byName, fmt.Sprintf("Writer %03d:%d", i, 1+i%4))
+		}
+	}
+	for k := 4; k >= 1; k-- {
+		for i := range n {
+			if i != 7 && 1+i%4 == k {
+				byBooks = append(byBooks, fmt.Sprintf("Writer %03d:%d", i, k))
+			}
+		}
+	}
+	if got, pages := walk(data.AuthorQuery{}); pages != 3 || !slices.Equal(got, byName) {
+		t.Errorf("by name: %d pages of %v; want 3 of %v", pages, got, byName)
+	}
+	if got, pages := walk(data.AuthorQuery{Sort: data.AuthorsByBooks}); pages != 3 || !slices.Equal(got, byBooks) {
+		t.Errorf("by books: %d pages of %v; want 3 of %v", pages, got, byBooks)
+	}
+	// "writer 1" starts the names of Writer 100 to 199: a page exactly full, and no page after.
+	var searched []string
+	for _, s := range byBooks {
+		if strings.HasPrefix(s, "Writer 1") {
+			searched = append(searched, s)
+		}
+	}
+	if got, pages := walk(data.AuthorQuery{Sort: data.AuthorsByBooks, Search: "writer 1"}); pages != 1 || !slices.Equal(got, searched) {
+		t.Errorf("by books, searched: %d pages of %v; want 1 of %v", pages, got, searched)
+	}
+	gaiman, err := authors.ByName(ctx, bob, "Neil Gaiman")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := authors.List(ctx, ada, data.AuthorQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hidden := list.Authors[6].ID + 1 // Writer 007, whose books are all deleted, was made after Writer 006
+	for _, after := range []int64{gaiman.ID, hidden, 1 << 40} {
+		if _, err := authors.List(ctx, ada, data.AuthorQuery{After: after}); !errors.Is(err, data.ErrInvalid) {
+			t.Errorf("List(after %d) = %v; want a validation error", after, err)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/jmoiron/sqlx"
@@ -158,7 +159,16 @@ type BookQuery struct {
 	// book read twice is in each span one of its readings ended in, listed once in a span that
 	// holds both. The zero Span is every book.
 	Finished Span
-	Sort     Sort
+	// Read keeps the books read (or listened to) in the span, as the stats count pages and
+	// minutes: a reading of the book has a progress update on a day of the span, or ended in it
+	// (finished or given up), or, without updates, ran from before the span's end to after its
+	// start (its pages spread over its days). Days are those of Zone (UTC when nil). The zero Span
+	// is every book.
+	Read Span
+	Zone *time.Location
+	// Rating keeps the books rated exactly so; 0 is every book.
+	Rating Rating
+	Sort   Sort
 	// Reverse runs the order the other way from its default (see Sort.DefaultDesc).
 	Reverse bool
 	// Cursor is BookPage.Cursor of the previous page, or "" for the first page.
@@ -277,7 +287,7 @@ func narrowBelow(live, limit int) int {
 // the newest-first order directly, and a search is always driven by the full-text index.
 func (s *BookStore) narrow(ctx context.Context, owner int64, q BookQuery, limit int) (bool, error) {
 	added := q.Sort == "" || q.Sort == SortAdded
-	if strings.TrimSpace(q.Search) != "" || (q.Shelf == 0 && q.Language == "" && q.Finished.IsZero() && (added || q.Status == "" && q.Genre == "" && q.Format == "")) {
+	if strings.TrimSpace(q.Search) != "" || (q.Shelf == 0 && q.Language == "" && q.Finished.IsZero() && q.Read.IsZero() && q.Rating == 0 && (added || q.Status == "" && q.Genre == "" && q.Format == "")) {
 		return false, nil
 	}
 	live, err := s.Count(ctx, owner)
@@ -350,7 +360,43 @@ func (s *BookStore) narrow(ctx context.Context, owner int64, q BookQuery, limit 
 			return true, nil
 		}
 	}
+	if !q.Read.IsZero() || q.Rating != 0 {
+		// Books read in a span, or given one rating, are counted among the owner's books; a
+		// day's, a month's or a rating's are few.
+		f, _, ok, err := s.build(ctx, owner, BookQuery{Read: q.Read, Zone: q.Zone, Rating: q.Rating}, false)
+		if err != nil || !ok {
+			return false, err
+		}
+		if err := s.db.get(ctx, &n, `SELECT COUNT(*) FROM (SELECT 1 FROM `+f.from+where(f.where)+` LIMIT ?) AS m`,
+			append(f.args, enough)...); err != nil {
+			return false, err
+		}
+		if n < enough {
+			return true, nil
+		}
+	}
 	return false, nil
+}
+
+// readIn is the condition on books b of q's Read span, and its arguments (see BookQuery.Read).
+func readIn(q BookQuery) (string, []any) {
+	loc := q.Zone
+	if loc == nil {
+		loc = time.UTC
+	}
+	ended := `r.outcome IN ('read', 'dnf') AND r.finished_on IS NOT NULL`
+	from, until := q.Read.dates()
+	if from == "" {
+		return `EXISTS (SELECT 1 FROM read_throughs r WHERE r.book_id = b.id AND (` + ended + ` OR
+			EXISTS (SELECT 1 FROM progress_updates p WHERE p.read_through_id = r.id)))`, nil
+	}
+	at, before := q.Read.instants(loc)
+	return `EXISTS (SELECT 1 FROM read_throughs r WHERE r.book_id = b.id AND (
+			EXISTS (SELECT 1 FROM progress_updates p WHERE p.read_through_id = r.id AND p.recorded_at >= ? AND p.recorded_at < ?)
+			OR ` + ended + ` AND r.finished_on >= ? AND r.finished_on < ?
+			OR ` + ended + ` AND r.started_on < ? AND r.finished_on >= ?
+				AND NOT EXISTS (SELECT 1 FROM progress_updates p WHERE p.read_through_id = r.id)))`,
+		[]any{at, before, from, until, until, from}
 }
 
 // finishedIn is the condition on books b of q's Finished span, and its arguments: one of the
@@ -442,6 +488,16 @@ func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery, byOrder
 	if !q.Finished.IsZero() {
 		cond, args := finishedIn(q)
 		f.and(cond, args...)
+	}
+	if !q.Read.IsZero() {
+		cond, args := readIn(q)
+		f.and(cond, args...)
+	}
+	if q.Rating != 0 {
+		if q.Rating < 0 || q.Rating > MaxRating {
+			return f, id, false, ratingError()
+		}
+		f.and("b.rating = ?", q.Rating)
 	}
 	return f, id, true, nil
 }

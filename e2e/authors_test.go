@@ -256,3 +256,27 @@ func TestContributorsInPlace(t *testing.T) {
 	}
 	p.stillSamePage()
 }
+
+// TestAuthorsListPages pages through a list of 101 authors with Enter on its links: "More
+// authors" brings the page after the hundredth (htmx, the address bar following it, ?after=), and
+// "First authors", tabbed to, the first page again.
+func TestAuthorsListPages(t *testing.T) {
+	p := signedIn(t)
+	for i := range data.AuthorsPageSize + 1 {
+		p.addBook(fmt.Sprintf("Book %d", i), fmt.Sprintf("Writer %03d", i), "")
+	}
+	p.open("/authors")
+	names := `Array.from(document.querySelectorAll('#authors-results tbody th a'), a => a.textContent.trim())`
+	p.waitUntil("the first hundred authors are listed", names+`.length === 100 && `+names+`[0] === 'Writer 000'`)
+	// A hundred names are too many to Tab past: the link has the focus as if tabbed to.
+	p.waitUntil("the link to the next page has the focus", `(document.querySelector('[data-testid="authors-next"]').focus(), document.activeElement.matches('[data-testid="authors-next"]'))`)
+	p.press(kb.Enter)
+	p.waitUntil("the page after the hundredth author is listed", names+`.join('|') === 'Writer 100'`)
+	if got, want := eval[string](p, `location.search`), "?after="+strconv.FormatInt(p.authorID("Writer 099"), 10); got != want {
+		t.Errorf("address %q, want %q", got, want)
+	}
+	p.tabTo(`[data-testid="authors-first"]`)
+	p.press(kb.Enter)
+	p.waitUntil("the first page is listed again", names+`.length === 100 && `+names+`[0] === 'Writer 000'`)
+	p.stillSamePage()
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -47,5 +48,33 @@ func TestTimeZoneWithKeyboard(t *testing.T) {
 	loc, err := p.users.TimeZone(context.Background(), p.reader.id)
 	if err != nil || loc.String() != "Asia/Tokyo" {
 		t.Errorf("stored time zone = %v, %v; want Asia/Tokyo", loc, err)
+	}
+}
+
+// TestSignUpTakesTheBrowsersZone signs a reader up in a browser set to Tokyo: their days are
+// Tokyo's from the start, and Settings shows it. Without JavaScript the form sends no zone, and
+// the reader starts in UTC.
+func TestSignUpTakesTheBrowsersZone(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []pageOption
+		want string
+	}{{"WithJavaScript", nil, "Asia/Tokyo"}, {"WithoutJavaScript", []pageOption{withoutJavaScript}, "UTC"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPage(t, tc.opts...)
+			if _, err := chromedp.Call(p.ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Asia/Tokyo"}); err != nil {
+				t.Fatalf("set the browser's zone: %v", err)
+			}
+			p.visit("/signup")
+			ada := p.signUp("ada")
+			loc, err := p.users.TimeZone(context.Background(), ada.id)
+			if err != nil || loc.String() != tc.want {
+				t.Errorf("the new reader's zone = %v, %v; want %s", loc, err, tc.want)
+			}
+			p.visit("/settings")
+			if got := eval[string](p, `document.querySelector('#field-time_zone').value`); got != tc.want {
+				t.Errorf("Settings show the zone %q, want %s", got, tc.want)
+			}
+		})
 	}
 }

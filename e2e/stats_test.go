@@ -149,3 +149,95 @@ func TestStatsMonthBarWithKeyboard(t *testing.T) {
 		t.Errorf("rows %q, want Dune and Emma", titles)
 	}
 }
+
+// TestStatsPagesWithKeyboard reaches the year's pages read with Tab and opens it with Enter: the
+// library lists the books read that year (Dune, read over March, and Emma, finished in April),
+// not the one read the year before nor the one never read, and says so.
+func TestStatsPagesWithKeyboard(t *testing.T) {
+	p := signedIn(t)
+	ctx := context.Background()
+	year := time.Now().UTC().Year() - 1
+	on := func(y int, m time.Month, d int) *time.Time { t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC); return &t }
+	for _, b := range []struct {
+		title    string
+		from, to *time.Time
+	}{{"Dune", on(year, 3, 1), on(year, 3, 20)}, {"Emma", nil, on(year, 4, 2)}, {"Persuasion", nil, on(year-1, 6, 1)}, {"Solaris", nil, nil}} {
+		book := p.addBook(b.title, "Someone", "")
+		if _, err := p.reading.SetDetails(ctx, p.reader.id, book.ID, data.DetailsInput{Pages: "200"}); err != nil {
+			t.Fatal(err)
+		}
+		if b.to != nil {
+			if _, err := p.reading.AddReadThrough(ctx, p.reader.id, book.ID, data.ReadingInput{StartedOn: b.from, FinishedOn: b.to, Outcome: data.StatusRead}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	y := strconv.Itoa(year)
+	p.open("/stats?year=" + y)
+	p.tabTo(`[data-testid="figure-pages"] a`)
+	if label := eval[string](p, `document.activeElement.getAttribute('aria-label')`); label != "400 pages read: list them" {
+		t.Errorf("the figure is named %q", label)
+	}
+	p.loads("open the books read", chromedp.KeyEvent(kb.Enter))
+	if got := p.location().RequestURI(); got != "/books?read="+y {
+		t.Errorf("landed on %s", got)
+	}
+	if got := p.text(`[data-testid="finished-filter"]`); !strings.HasPrefix(got, "Read in "+y) {
+		t.Errorf("the view says %q", got)
+	}
+	titles := eval[[]string](p, `[...document.querySelectorAll('tr.book th.title a:not(.series)')].map(a => a.textContent).sort()`)
+	if strings.Join(titles, ",") != "Dune,Emma" {
+		t.Errorf("rows %q, want Dune and Emma", titles)
+	}
+}
+
+// TestStatsCalendarWithKeyboard reaches the reading calendar with Tab (one stop: the last day
+// read), moves to the day read before it with the arrow keys, and opens it with Enter: the library
+// lists the book read that day. The calendar's table holds the same numbers.
+func TestStatsCalendarWithKeyboard(t *testing.T) {
+	p := signedIn(t)
+	ctx := context.Background()
+	year := time.Now().UTC().Year() - 1
+	on := func(m time.Month, d int) *time.Time { t := time.Date(year, m, d, 0, 0, 0, 0, time.UTC); return &t }
+	for _, b := range []struct {
+		title    string
+		from, to *time.Time
+	}{{"Dune", on(3, 1), on(3, 2)}, {"Emma", nil, on(4, 2)}} {
+		book := p.addBook(b.title, "Someone", "")
+		if _, err := p.reading.SetDetails(ctx, p.reader.id, book.ID, data.DetailsInput{Pages: "200"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.reading.AddReadThrough(ctx, p.reader.id, book.ID, data.ReadingInput{StartedOn: b.from, FinishedOn: b.to, Outcome: data.StatusRead}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	y := strconv.Itoa(year)
+	p.open("/stats?year=" + y)
+	if n := eval[int](p, `document.querySelectorAll('svg[data-testid="calendar"] a.day[tabindex="0"]').length`); n != 1 {
+		t.Fatalf("%d days of the calendar take the Tab, want 1", n)
+	}
+	p.tabTo(`svg[data-testid="calendar"] a.day[tabindex="0"]`)
+	label := func() string { return eval[string](p, `document.activeElement.getAttribute('aria-label')`) }
+	if got, want := label(), on(4, 2).Format("Monday 2 January 2006")+": 200 pages read"; got != want {
+		t.Errorf("the calendar's stop is %q, want %q", got, want)
+	}
+	p.press(kb.ArrowLeft)
+	p.press(kb.ArrowLeft)
+	if got, want := label(), on(3, 1).Format("Monday 2 January 2006")+": 100 pages read"; got != want {
+		t.Errorf("two days back is %q, want %q", got, want)
+	}
+	p.press(kb.ArrowLeft) // the first day read: it stays
+	p.press(kb.End)
+	p.press(kb.Home)
+	if got := eval[string](p, `document.activeElement.getAttribute('href')`); got != "/books?read="+y+"-03-01" {
+		t.Errorf("Home went to %q", got)
+	}
+	p.loads("open the day's books", chromedp.KeyEvent(kb.Enter))
+	if got := p.location().RequestURI(); got != "/books?read="+y+"-03-01" {
+		t.Errorf("landed on %s", got)
+	}
+	titles := eval[[]string](p, `[...document.querySelectorAll('tr.book th.title a:not(.series)')].map(a => a.textContent)`)
+	if strings.Join(titles, ",") != "Dune" {
+		t.Errorf("rows %q, want Dune", titles)
+	}
+}

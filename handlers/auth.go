@@ -210,7 +210,11 @@ func (s *Server) signup(c *fiber.Ctx) error {
 	}
 	username := strings.TrimSpace(c.FormValue("username"))
 	password := c.FormValue("password")
-	form := views.AuthForm{Username: username}
+	zone := strings.TrimSpace(c.FormValue("time_zone"))
+	if len(zone) > 64 {
+		zone = "" // no zone's name is so long
+	}
+	form := views.AuthForm{Username: username, TimeZone: strings.Clone(zone)}
 	var u data.User
 	var err error
 	if password != c.FormValue("confirm") {
@@ -233,6 +237,14 @@ func (s *Server) signup(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	// The browser's zone, when it is one the time zone database knows; otherwise (a browser
+	// without JavaScript, or a name this server's database lacks) the reader starts in UTC, and
+	// Settings changes it.
+	if _, err := data.ParseTimeZone(zone); err == nil {
+		if err := s.users.SetTimeZone(c.UserContext(), u.ID, zone); err != nil {
+			return err
+		}
 	}
 	if err := s.startSession(c, u.ID); err != nil {
 		return err

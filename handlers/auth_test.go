@@ -177,6 +177,32 @@ func TestSignup(t *testing.T) {
 		a.get(plain, "/signup").wantRedirect(t, "/books")
 		a.get(plain, "/login").wantRedirect(t, "/books")
 	})
+	t.Run("OKTimeZone", func(t *testing.T) {
+		// The browser's zone (app.js fills the hidden field) is the new reader's, when the time
+		// zone database knows it; another name, or none (no JavaScript), leaves UTC.
+		for _, tc := range []struct{ sent, want string }{
+			{"Asia/Tokyo", "Asia/Tokyo"}, {" America/New_York ", "America/New_York"}, {"Mars/Olympus", "UTC"},
+			{"Local", "UTC"}, {"", "UTC"}, {strings.Repeat("Europe/", 20), "UTC"},
+		} {
+			a := newApp(t, openTestDB(t), handlers.Config{SignupOpen: true})
+			doc := a.get(plain, "/signup").page(t)
+			wantAttr(t, one(t, doc, `main form input[type="hidden"][name="time_zone"][data-browser-zone]`), "value", "")
+			a.do(plain, http.MethodPost, "/signup", withField(signupForm("ada", password, password), "time_zone", tc.sent)).wantRedirect(t, "/books")
+			u, err := a.db.Users().ByName(t.Context(), "ada")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if loc, err := a.db.Users().TimeZone(t.Context(), u.ID); err != nil || loc.String() != tc.want {
+				t.Errorf("sent %q: the zone is %v, %v; want %s", tc.sent, loc, err, tc.want)
+			}
+		}
+		// A form refused keeps the zone it was sent with.
+		a := newApp(t, openTestDB(t), handlers.Config{SignupOpen: true})
+		a.get(plain, "/signup")
+		res := a.do(plain, http.MethodPost, "/signup", withField(signupForm("ada", password, password+"x"), "time_zone", "Asia/Tokyo"))
+		res.wantStatus(t, http.StatusUnprocessableEntity)
+		wantAttr(t, one(t, res.page(t), `input[name="time_zone"]`), "value", "Asia/Tokyo")
+	})
 	t.Run("OKLongPassword", func(t *testing.T) {
 		// Long passwords are welcome, and checked whole: no truncation (bcrypt stops at 72 bytes).
 		long := strings.Repeat("a long passphrase, ", 5) + "ünïcödé too"

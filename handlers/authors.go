@@ -37,11 +37,11 @@ func authorID(c *fiber.Ctx) (int64, error) {
 	return id, nil
 }
 
-// maxAuthorPages bounds the page number of the list of authors: a hundred thousand authors.
-const maxAuthorPages = 1000
-
-// listAuthors shows the reader's authors with their books, by sort name or by books, searched;
-// htmx asks for the results alone (the search as the reader types, an order, a page).
+// listAuthors shows the reader's authors with their books, by sort name or by books, searched,
+// a page at a time: ?after= is the last author of the page before (the store's keyset), and the
+// page links are plain links that work without JavaScript. htmx asks for the results alone (the
+// search as the reader types, an order, a page). A page after an author who is none of the
+// reader's listed authors (merged since, or another reader's) is a 400.
 func (s *Server) listAuthors(c *fiber.Ctx) error {
 	c.Vary(hxRequest)
 	search := strings.TrimSpace(c.Query("q"))
@@ -52,11 +52,18 @@ func (s *Server) listAuthors(c *fiber.Ctx) error {
 	if c.Query("sort") == string(data.AuthorsByBooks) {
 		sort = data.AuthorsByBooks
 	}
-	page, err := strconv.Atoi(c.Query("page", "0"))
-	if err != nil || page < 0 || page > maxAuthorPages {
-		page = 0
+	var after int64
+	if v := c.Query("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return fiber.NewError(fiber.StatusBadRequest, msgAuthorsPage)
+		}
+		after = n
 	}
-	list, err := s.authors.List(c.UserContext(), owner(c), data.AuthorQuery{Search: search, Sort: sort, Page: page})
+	list, err := s.authors.List(c.UserContext(), owner(c), data.AuthorQuery{Search: search, Sort: sort, After: after})
+	if errors.Is(err, data.ErrInvalid) {
+		return fiber.NewError(fiber.StatusBadRequest, msgAuthorsPage)
+	}
 	if err != nil {
 		return err
 	}
@@ -68,17 +75,20 @@ func (s *Server) listAuthors(c *fiber.Ctx) error {
 	for _, a := range list.Authors {
 		l.Authors = append(l.Authors, views.AuthorSummary{ID: a.ID, Name: a.Name, SortName: a.SortName, Books: a.Books, Read: a.Read})
 	}
-	if page > 0 {
-		l.PrevURL = views.AuthorsListURL(search, string(sort), page-1)
+	if after > 0 {
+		l.FirstURL = views.AuthorsListURL(search, string(sort), 0)
 	}
-	if list.More {
-		l.NextURL = views.AuthorsListURL(search, string(sort), page+1)
+	if list.After > 0 {
+		l.NextURL = views.AuthorsListURL(search, string(sort), list.After)
 	}
 	if isHTMX(c) {
 		return render(c, fiber.StatusOK, views.AuthorsResults(l))
 	}
 	return render(c, fiber.StatusOK, views.AuthorsListPage(s.meta(c, "Authors"), l))
 }
+
+// msgAuthorsPage is the message of a page of the list of authors that does not exist.
+const msgAuthorsPage = "That page of the list of authors does not exist: go back to the first."
 
 // suggestAuthors answers the author fields' suggestions (htmx): the options of their datalist,
 // each the text typed with its last name completed by one of the reader's authors whose name or

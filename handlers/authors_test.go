@@ -86,20 +86,52 @@ func TestAuthorsList(t *testing.T) {
 		t.Errorf("by books: %q, want Neil Gaiman first", got)
 	}
 	wantText(t, one(t, a.get(plain, "/authors?q=zzz").page(t), "[data-testid=authors-empty]"), "No authors match “zzz”.")
-	// Paged: a hundred to a page.
+	// Paged: a hundred to a page, the next after the last author of the page before (plain
+	// links, without JavaScript), and back to the first.
 	for i := range data.AuthorsPageSize {
 		a.create("Book "+strconv.Itoa(i), "Writer "+strconv.Itoa(1000+i), "")
 	}
 	doc = a.get(plain, "/authors").page(t)
-	next := one(t, doc, "a.btn[href*='page=1']")
+	next := one(t, doc, "[data-testid=authors-next]")
 	if got := len(names(doc.Selection)); got != data.AuthorsPageSize {
 		t.Errorf("first page has %d authors, want %d", got, data.AuthorsPageSize)
 	}
-	doc = a.get(plain, attr(t, next, "href")).page(t)
-	if got := len(names(doc.Selection)); got != 3 {
-		t.Errorf("second page has %d authors, want 3", got)
+	if doc.Find("[data-testid=authors-first]").Length() != 0 {
+		t.Error("the first page links to the first page")
 	}
-	one(t, doc, "a.btn[href='/authors']")
+	href := attr(t, next, "href")
+	if want := "/authors?after=" + strconv.FormatInt(a.authorNamed("Writer 1099"), 10); href != want {
+		t.Errorf("next page %q, want %q: after the hundredth by sort name (\"1099, Writer\")", href, want)
+	}
+	doc = a.get(plain, href).page(t)
+	if got, want := names(doc.Selection), []string{"Neil Gaiman", "Terry Pratchett", "J.R.R. Tolkien"}; !slices.Equal(got, want) {
+		t.Errorf("second page %q, want %q", got, want)
+	}
+	one(t, doc, "[data-testid=authors-first][href='/authors']")
+	if doc.Find("[data-testid=authors-next]").Length() != 0 {
+		t.Error("the last page links to a page after it")
+	}
+	// htmx asks for the results alone, with the same links.
+	res = a.get(htmx, href)
+	res.wantStatus(t, http.StatusOK)
+	part := res.parts(t)
+	if got := names(part.Selection); len(got) != 3 {
+		t.Errorf("second page (htmx) %q", got)
+	}
+	wantAttr(t, one(t, part, "[data-testid=authors-first]"), "hx-get", "/authors")
+	// By most books, the order and search kept in the links.
+	doc = a.get(plain, "/authors?sort=books").page(t)
+	byBooks := attr(t, one(t, doc, "[data-testid=authors-next]"), "href")
+	if !strings.HasPrefix(byBooks, "/authors?after=") || !strings.HasSuffix(byBooks, "&sort=books") {
+		t.Errorf("next page by books %q", byBooks)
+	}
+	if got := len(names(a.get(plain, byBooks).page(t).Selection)); got != 3 {
+		t.Errorf("second page by books has %d authors, want 3", got)
+	}
+	// A page after no author of the reader's: 400, with a message.
+	for _, bad := range []string{"/authors?after=x", "/authors?after=-1", "/authors?after=999999"} {
+		a.get(plain, bad).wantStatus(t, http.StatusBadRequest)
+	}
 	// Signed out: to the login page.
 	if res := a.browser().get(plain, "/authors"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("signed out: %d, want 303", res.StatusCode)

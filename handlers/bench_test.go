@@ -228,3 +228,14 @@ func BenchmarkAuthorPage(b *testing.B) {
 func BenchmarkAuthorSuggestions(b *testing.B) {
 	benchRequestsAt(b, pageSizes, http.MethodGet, "/authors/suggest?author=Terry+Pratchett%2C+ma", true, nil)
 }
+
+// BenchmarkAuthorsList measures the list of authors with their counts of books and books read:
+// the first page by sort name and by most books, and the page after the first by most books.
+func BenchmarkAuthorsList(b *testing.B) {
+	b.Run("byName", func(b *testing.B) {
+		benchRequestsAt(b, pageSizes, http.MethodGet, "/authors", false, nil)
+	})
+	b.Run("byBooks", func(b *testing.B) {
+		benchRequestsAt(b, pageSizes, http.MethodGet, "/authors?sort=books", false, nil)
+	})
+}

@@ -396,7 +396,11 @@ func (s *Server) placeRestored(c *fiber.Ctx, id int64) (string, error) {
 		return "", nil
 	}
 	cursor := c.FormValue("cursor")
-	n, err := s.books.NeighbourOf(c.UserContext(), owner(c), f.bookQuery(cursor), id)
+	q, err := s.bookQuery(c, f, cursor)
+	if err != nil {
+		return "", err
+	}
+	n, err := s.books.NeighbourOf(c.UserContext(), owner(c), q, id)
 	switch {
 	case errors.Is(err, data.ErrInvalid), errors.Is(err, data.ErrNotFound):
 		return "", nil // a forged cursor or a shelf gone meanwhile: the row is not shown

@@ -29,6 +29,11 @@ type filter struct {
 	// finished is the span a reading of the books ended in (finished, or given up with the
 	// status dnf): the stats' figures link to the views they count.
 	finished data.Span
+	// read is the span the books were read in (a progress update, or a reading that ended or
+	// ran through it, in the reader's time zone): the stats' pages and hours link to it.
+	read data.Span
+	// rating keeps the books rated so (0: every book): the stats' rating distribution.
+	rating data.Rating
 	// sort is the order; "" is the default, newest first.
 	sort data.Sort
 	// reverse runs the order the other way from its default.
@@ -78,6 +83,8 @@ func (f filter) query() string {
 	add("format", string(f.format))
 	add("lang", f.language)
 	add("finished", f.finished.String())
+	add("read", f.read.String())
+	add("rating", f.rating.String())
 	if f.order() != data.SortAdded {
 		add("sort", string(f.sort))
 	}
@@ -108,15 +115,29 @@ func joinQuery(a, b string) string {
 
 // narrowed reports whether anything but the order limits the view.
 func (f filter) narrowed() bool {
-	return f.search != "" || f.status != "" || f.shelf > 0 || f.genre != "" || f.format != "" || f.language != "" || !f.finished.IsZero()
+	return f.search != "" || f.status != "" || f.shelf > 0 || f.genre != "" || f.format != "" || f.language != "" || !f.finished.IsZero() || f.spanned()
 }
+
+// spanned reports whether the view is narrowed by when the books were read, or how rated.
+func (f filter) spanned() bool { return !f.read.IsZero() || f.rating != 0 }
 
 // bookQuery is the store's query for the view's page that starts at cursor.
 func (f filter) bookQuery(cursor string) data.BookQuery {
 	return data.BookQuery{
 		Search: f.search, Status: f.status, Shelf: f.shelf, Genre: f.genre, Format: f.format, Language: f.language,
-		Finished: f.finished, Sort: f.order(), Reverse: f.reverse, Cursor: cursor, Limit: data.PageSize,
+		Finished: f.finished, Read: f.read, Rating: f.rating, Sort: f.order(), Reverse: f.reverse, Cursor: cursor, Limit: data.PageSize,
 	}
+}
+
+// bookQuery is the store's query for f's page from cursor, its days (the read filter's) the reader's.
+func (s *Server) bookQuery(c *fiber.Ctx, f filter, cursor string) (data.BookQuery, error) {
+	q := f.bookQuery(cursor)
+	if f.read.IsZero() {
+		return q, nil
+	}
+	loc, err := s.readerLocation(c, owner(c))
+	q.Zone = loc
+	return q, err
 }
 
 // badView is a library URL parameter that cannot be applied; Message says so to the reader.
@@ -162,6 +183,20 @@ func parseFilter(get func(string) string) (filter, error) {
 			return filter{}, &badView{"“" + v + "” is not a month (2026-03), a year (2026) or all. Showing all your books."}
 		}
 		f.finished = sp
+	}
+	if v := strings.TrimSpace(get("read")); v != "" {
+		sp, err := data.ParseSpan(v)
+		if err != nil {
+			return filter{}, &badView{"“" + v + "” is not a day (2026-03-05), a month (2026-03), a year (2026) or all. Showing all your books."}
+		}
+		f.read = sp
+	}
+	if v := strings.TrimSpace(get("rating")); v != "" {
+		r, err := data.ParseRating(v)
+		if err != nil || r == 0 {
+			return filter{}, &badView{"“" + v + "” is not a rating from 0.5 to 5 stars. Showing all your books."}
+		}
+		f.rating = r
 	}
 	if v := get("shelf"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -258,7 +293,11 @@ func (s *Server) listBooks(c *fiber.Ctx) error {
 // rows is the page of f's view from cursor, as rows with progress. A shelf that is not the
 // reader's is a 404, and a cursor the store did not make a 400.
 func (s *Server) rows(c *fiber.Ctx, f filter, cursor string) (data.BookPage, []views.Book, error) {
-	page, err := s.books.Find(c.UserContext(), owner(c), f.bookQuery(cursor))
+	q, err := s.bookQuery(c, f, cursor)
+	if err != nil {
+		return data.BookPage{}, nil, err
+	}
+	page, err := s.books.Find(c.UserContext(), owner(c), q)
 	switch {
 	case errors.Is(err, data.ErrNotFound):
 		return data.BookPage{}, nil, fiber.ErrNotFound
@@ -294,10 +333,10 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 	}
 	l.Books, l.MoreURL, l.MoreCursor, l.FirstURL = books, f.pageURL(page), page.Cursor, f.url()
 	l.Search, l.Filtered = f.search, f.narrowed()
-	if !f.finished.IsZero() {
+	if !f.finished.IsZero() || f.spanned() {
 		all := f
-		all.finished = data.Span{}
-		l.Finished = views.FinishedFilter{Label: finishedLabel(f), ClearURL: all.url()}
+		all.finished, all.read, all.rating = data.Span{}, data.Span{}, 0
+		l.Finished = views.FinishedFilter{Label: spanLabel(f), ClearURL: all.url()}
 	}
 	// The results alone (htmx: a search as the reader types, a tab, a heading) show the tabs but
 	// not the count, the "Currently reading" strip or the search form's genres: they are not read.
@@ -313,14 +352,18 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 		}
 		l.Count, l.Filters, l.Reading = st.count, st.filters, st.reading
 	}
-	if f.search != "" || f.genre != "" || f.format != "" || f.language != "" || !f.finished.IsZero() {
+	if f.search != "" || f.genre != "" || f.format != "" || f.language != "" || !f.finished.IsZero() || f.spanned() {
 		// A first page that is the last holds every match: count them only when there are more.
 		n := len(books)
 		switch {
 		case page.Matches >= 0: // counted by Find on its way
 			n = min(page.Matches, maxMatches+1)
 		case cursor != "" || page.Cursor != "":
-			if n, err = s.books.FindCount(c.UserContext(), owner(c), f.bookQuery(""), maxMatches); err != nil {
+			q, err := s.bookQuery(c, f, "")
+			if err != nil {
+				return err
+			}
+			if n, err = s.books.FindCount(c.UserContext(), owner(c), q, maxMatches); err != nil {
 				return err
 			}
 		}
@@ -368,7 +411,8 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 // to choose from (the form's select; the results alone update only the form's hidden state).
 func (s *Server) libraryQuery(c *fiber.Ctx, f filter, withGenres bool) (views.LibraryQuery, error) {
 	q := views.LibraryQuery{Search: f.search, Genre: f.genre, Status: string(f.status), Dir: f.dir(),
-		Format: string(f.format), Language: f.language, Finished: f.finished.String()}
+		Format: string(f.format), Language: f.language, Finished: f.finished.String(), Read: f.read.String(),
+		Rating: f.rating.String()}
 	if withGenres {
 		genres, err := s.books.Genres(c.UserContext(), owner(c))
 		if err != nil {
@@ -396,17 +440,43 @@ func (s *Server) libraryQuery(c *fiber.Ctx, f filter, withGenres bool) (views.Li
 	return q, nil
 }
 
-// finishedLabel says which books f's finished filter keeps: "Finished in March 2026", "Given
-// up in 2026", "Finished at any time".
-func finishedLabel(f filter) string {
-	verb := "Finished"
-	if f.status == data.StatusDNF {
-		verb = "Given up"
+// spanLabel says which books f's finished, read and rating filters keep: "Finished in March
+// 2026", "Given up in 2026", "Read on 5 March 2026", "Rated 4.5 stars, finished in 2026".
+func spanLabel(f filter) string {
+	var parts []string
+	if f.rating != 0 {
+		stars := "stars"
+		if f.rating == 2 {
+			stars = "star"
+		}
+		parts = append(parts, "Rated "+f.rating.String()+" "+stars)
 	}
-	if l := f.finished.Label(); l != "" {
-		return verb + " in " + l
+	if !f.finished.IsZero() {
+		verb := "Finished"
+		if f.status == data.StatusDNF {
+			verb = "Given up"
+		}
+		parts = append(parts, verb+spanWords(f.finished))
 	}
-	return verb + " at any time"
+	if !f.read.IsZero() {
+		parts = append(parts, "Read"+spanWords(f.read))
+	}
+	for i := 1; i < len(parts); i++ { // "Rated 3 stars, read on …"
+		parts[i] = strings.ToLower(parts[i][:1]) + parts[i][1:]
+	}
+	return strings.Join(parts, ", ")
+}
+
+// spanWords is when a span is, after a verb: " on 5 March 2026", " in 2026", " at any time".
+func spanWords(sp data.Span) string {
+	switch l := sp.Label(); {
+	case l == "":
+		return " at any time"
+	case sp.Day != 0:
+		return " on " + l
+	default:
+		return " in " + l
+	}
 }
 
 // matchesLabel says how many books match (at least one), counted up to maxMatches.

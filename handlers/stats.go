@@ -80,19 +80,38 @@ func (s *Server) stats(c *fiber.Ctx, reader int64, year int, form views.GoalForm
 }
 
 // statsLinks are the library views that list what st's figures count (see data.BookQuery's
-// Finished): the books finished or given up in the span, by month, genre, author (a search for
-// the name) and format.
+// Finished, Read and Rating): the books finished or given up in the span, by month, genre, author
+// (a search for the name), format and rating; the books read in the span, month or day (pages),
+// and the audiobooks among them (hours); the finished books an average is taken over.
 func statsLinks(st data.ReadingStats) views.StatsLinks {
 	span := filter{status: data.StatusRead, finished: data.YearSpan(st.Year)}
 	dnf := span
 	dnf.status = data.StatusDNF
-	l := views.StatsLinks{Finished: span.url(), Abandoned: dnf.url()}
+	read := filter{read: data.YearSpan(st.Year)}
+	listened := read
+	listened.format = data.FormatAudiobook
+	byRating := span
+	byRating.sort = data.SortRating
+	l := views.StatsLinks{Finished: span.url(), Abandoned: dnf.url(), Pages: read.url(), Hours: listened.url(),
+		AverageRating: byRating.url(), Averages: span.url()}
 	if st.Year != 0 { // all time's months are every year's: no view lists them
 		for i := range l.Months {
-			m := span
-			m.finished = data.MonthSpan(st.Year, time.Month(i+1))
-			l.Months[i] = m.url()
+			month := data.MonthSpan(st.Year, time.Month(i+1))
+			m, p, h := span, read, listened
+			m.finished, p.read, h.read = month, month, month
+			l.Months[i], l.PageMonths[i], l.HourMonths[i] = m.url(), p.url(), h.url()
 		}
+		l.Days, l.HourDays = make([]string, len(st.Days)), make([]string, len(st.Days))
+		for i, d := range st.Days {
+			p, h := read, listened
+			p.read, h.read = data.DaySpan(d.Day), data.DaySpan(d.Day)
+			l.Days[i], l.HourDays[i] = p.url(), h.url()
+		}
+	}
+	for i := range l.Ratings {
+		v := span
+		v.rating = data.Rating(i + 1)
+		l.Ratings[i] = v.url()
 	}
 	for _, g := range st.Genres {
 		v := span

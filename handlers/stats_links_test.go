@@ -73,7 +73,7 @@ func TestStatsLinks(t *testing.T) {
 	}
 	add("finished", one(t, doc, `[data-testid="figure-finished"] a`), number(t, one(t, doc, `[data-testid="figure-finished"]`).Text()))
 	add("given up", one(t, doc, `[data-testid="figure-abandoned"] a`), number(t, one(t, doc, `[data-testid="figure-abandoned"]`).Text()))
-	none(t, doc, `[data-testid="figure-pages"] a`)
+	wantAttr(t, one(t, doc, `[data-testid="figure-pages"] a`), "href", "/books?read="+y)
 	months := doc.Find(`[data-testid="months-table"] tbody tr`)
 	if months.Length() != 12 {
 		t.Fatalf("months table has %d rows", months.Length())
@@ -145,6 +145,99 @@ func TestStatsLinks(t *testing.T) {
 		t.Errorf("finished at any time: %d books listed, want 4", got)
 	}
 	none(t, all, `svg[data-testid="chart-books"] a`)
+}
+
+// TestStatsLinksRead follows the links of the figures that count pages, hours and ratings, and
+// of the averages, as a plain page and as htmx results, and checks the books listed. Last year:
+// Atlas (300 pages, 4.5 stars) was read from 1 to 3 March, Dune (an audiobook, 3 stars) listened
+// to on 2 and 3 March, Beloved (200 pages, 4.5 stars) finished on 10 May; Persuasion the year before.
+func TestStatsLinksRead(t *testing.T) {
+	a := newTestApp(t)
+	ctx := t.Context()
+	year := time.Now().UTC().Year() - 1
+	y := strconv.Itoa(year)
+	on := func(y int, m time.Month, d int) *time.Time { t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC); return &t }
+	read := func(title string, details data.DetailsInput, in data.ReadingInput) {
+		t.Helper()
+		b := a.create(title, "Someone", "")
+		if _, err := a.reading.SetDetails(ctx, a.reader.ID, b.ID, details); err != nil {
+			t.Fatal(err)
+		}
+		in.Outcome = data.StatusRead
+		if _, err := a.reading.AddReadThrough(ctx, a.reader.ID, b.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read("Atlas", data.DetailsInput{Pages: "300", Rating: "4.5"}, data.ReadingInput{StartedOn: on(year, 3, 1), FinishedOn: on(year, 3, 3)})
+	read("Dune", data.DetailsInput{Format: "audiobook", Pages: "7:30", Rating: "3"}, data.ReadingInput{StartedOn: on(year, 3, 2), FinishedOn: on(year, 3, 3)})
+	read("Beloved", data.DetailsInput{Pages: "200", Rating: "4.5"}, data.ReadingInput{FinishedOn: on(year, 5, 10)})
+	read("Persuasion", data.DetailsInput{Pages: "250", Rating: "4.5"}, data.ReadingInput{FinishedOn: on(year-1, 5, 10)})
+	a.create("Unread", "Someone", "")
+
+	doc := a.get(plain, "/stats?year="+y).page(t)
+	for _, tc := range []struct {
+		name, selector, href string
+		want                 []string
+	}{
+		{"pages", `[data-testid="figure-pages"] a`, "/books?read=" + y, []string{"Atlas", "Beloved", "Dune"}},
+		{"hours", `[data-testid="figure-hours"] a`, "/books?format=audiobook&read=" + y, []string{"Dune"}},
+		{"March's pages", `svg[data-testid="chart-pages"] a[data-testid="bar-pages-3"]`, "/books?read=" + y + "-03", []string{"Atlas", "Dune"}},
+		{"May's pages", `[data-testid="months-table"] tbody tr:nth-child(5) td:nth-of-type(2) a`, "/books?read=" + y + "-05", []string{"Beloved"}},
+		{"March's hours", `svg[data-testid="chart-hours"] a[data-testid="bar-hours-3"]`, "/books?format=audiobook&read=" + y + "-03", []string{"Dune"}},
+		{"4.5 stars", `svg[data-testid="chart-ratings"] a[data-testid="bar-rating-4.5"]`, "/books?status=read&finished=" + y + "&rating=4.5", []string{"Atlas", "Beloved"}},
+		{"3 stars", `[data-testid="ratings-table"] tbody tr:nth-child(5) a`, "/books?status=read&finished=" + y + "&rating=3", []string{"Dune"}},
+		{"average rating", `[data-testid="average-rating"] a`, "/books?status=read&finished=" + y + "&sort=rating", []string{"Beloved", "Atlas", "Dune"}},
+		{"average length", `[data-testid="average-length"]`, "/books?status=read&finished=" + y, []string{"Atlas", "Beloved", "Dune"}},
+		{"average time", `[data-testid="average-days"]`, "/books?status=read&finished=" + y, []string{"Atlas", "Beloved", "Dune"}},
+		{"1 March in the calendar", `svg[data-testid="calendar"] a.day[aria-label="` + on(year, 3, 1).Format("Monday") + ` 1 March ` + y + `: 100 pages read"]`,
+			"/books?read=" + y + "-03-01", []string{"Atlas"}},
+		{"2 March in its table", `[data-testid="calendar-table"] tbody tr:nth-child(3) td:nth-of-type(2) a`, "/books?read=" + y + "-03-02", []string{"Atlas", "Dune"}},
+		{"10 May in the calendar", `svg[data-testid="calendar"] a.day[aria-label="` + on(year, 5, 10).Format("Monday") + ` 10 May ` + y + `: 200 pages read"]`,
+			"/books?read=" + y + "-05-10", []string{"Beloved"}},
+		{"3 March listened", `[data-testid="calendar-hours-table"] tbody tr:nth-child(3) td:nth-of-type(3) a`, "/books?format=audiobook&read=" + y + "-03-03", []string{"Dune"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			href := attr(t, one(t, doc, tc.selector), "href")
+			if href != tc.href {
+				t.Fatalf("links to %q, want %q", href, tc.href)
+			}
+			sorted := func(titles []string) []string {
+				if !strings.Contains(href, "sort=") {
+					slices.Sort(titles)
+				}
+				return titles
+			}
+			page := a.get(plain, href).page(t)
+			if got := sorted(titlesOf(page.Selection)); !slices.Equal(got, tc.want) {
+				t.Errorf("rows %q, want %q", got, tc.want)
+			}
+			one(t, page, `[data-testid="finished-filter"]`)
+			res := a.results(href, "")
+			res.wantStatus(t, http.StatusOK)
+			if got := sorted(titlesOf(resultsOf(t, res))); !slices.Equal(got, tc.want) {
+				t.Errorf("htmx rows %q, want %q", got, tc.want)
+			}
+		})
+	}
+	// Every day read is a link in the calendar, and its number in the table; no other day is.
+	for id, want := range map[string]int{"calendar": 4, "calendar-hours": 2} {
+		if n := doc.Find(`svg[data-testid="` + id + `"] a.day`).Length(); n != want {
+			t.Errorf("%s: %d days linked, want %d", id, n, want)
+		}
+		if n := doc.Find(`[data-testid="` + id + `-table"] td a`).Length(); n != want {
+			t.Errorf("%s's table: %d days linked, want %d", id, n, want)
+		}
+	}
+	wantText(t, one(t, doc, `[data-testid="calendar-table"] tbody tr:nth-child(3) td:nth-of-type(4)`), "0")
+	wantText(t, one(t, doc, `[data-testid="calendar-hours-table"] tbody tr:nth-child(3) td:nth-of-type(2)`), "3.8")
+	wantText(t, one(t, doc, `[data-testid="calendar-table"] tbody tr:nth-child(2) td:nth-of-type(30)`), "")
+	// A rating with no book has no bar to follow; its row in the table still links.
+	none(t, doc, `svg[data-testid="chart-ratings"] a[data-testid="bar-rating-5"]`)
+	wantText(t, one(t, a.get(plain, "/books?read="+y+"-03-02&rating=3").page(t), `[data-testid="finished-filter"]`),
+		"Rated 3 stars, read on 2 March "+y+". Show them all")
+	for _, bad := range []string{"/books?read=2026-02-30", "/books?rating=6", "/books?rating=0"} {
+		a.get(plain, bad).wantStatus(t, http.StatusBadRequest)
+	}
 }
 
 // TestLibraryFinished filters the library by when a reading finished: a month, a year, all time,
@@ -255,7 +348,7 @@ func TestStatsHours(t *testing.T) {
 	wantText(t, hours.Next(), "1.5 the year before")
 	wantText(t, one(t, doc, `[data-testid="figure-pages"]`), "0")
 	one(t, doc, `svg[data-testid="chart-hours"]`)
-	wantText(t, one(t, doc, `svg[data-testid="chart-hours"] g:nth-of-type(3) title`), "March: 7.5 hours")
+	wantText(t, one(t, doc, `svg[data-testid="chart-hours"] a[data-testid="bar-hours-3"] title`), "March: 7.5 hours")
 	var march []string
 	one(t, doc, `[data-testid="months-table"] tbody tr:nth-child(3)`).Children().Each(func(_ int, c *goquery.Selection) {
 		march = append(march, squash(c.Text()))

@@ -29,9 +29,9 @@ func AuthorSortNameURL(id int64) string { return AuthorURL(id) + "/sort-name" }
 // AuthorMergeURL merges the author into another (POST into: the other's name).
 func AuthorMergeURL(id int64) string { return AuthorURL(id) + "/merge" }
 
-// AuthorsListURL is the list of authors with a search, an order and a page (from 0); the
-// defaults are left out.
-func AuthorsListURL(search, sort string, page int) string {
+// AuthorsListURL is the list of authors with a search, an order, and the page after the author
+// after (0 for the first page); the defaults are left out.
+func AuthorsListURL(search, sort string, after int64) string {
 	q := url.Values{}
 	if search != "" {
 		q.Set("q", search)
@@ -39,8 +39,8 @@ func AuthorsListURL(search, sort string, page int) string {
 	if sort != "" && sort != "name" {
 		q.Set("sort", sort)
 	}
-	if page > 0 {
-		q.Set("page", strconv.Itoa(page))
+	if after > 0 {
+		q.Set("after", strconv.FormatInt(after, 10))
 	}
 	if len(q) == 0 {
 		return AuthorsURL
@@ -64,12 +64,12 @@ type AuthorSummary struct {
 }
 
 // AuthorsList is the list of authors: the search and order it shows, a page of authors, and the
-// links to the pages before and after it ("" for none).
+// links to the first page (on a later one) and the page after it ("" for none).
 type AuthorsList struct {
-	Search           string
-	Sort             string
-	Authors          []AuthorSummary
-	PrevURL, NextURL string
+	Search            string
+	Sort              string
+	Authors           []AuthorSummary
+	FirstURL, NextURL string
 	// ByNameURL and ByBooksURL order the list, keeping the search.
 	ByNameURL, ByBooksURL string
 }

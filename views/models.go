@@ -196,10 +196,12 @@ type LibraryQuery struct {
 	Languages []Choice
 	// Finished is the span of the finished filter ("2026-03"), "" for none.
 	Finished string
-	Status   string
-	Shelf    string
-	Sort     string
-	Dir      string
+	// Read is the span of the read filter, Rating the rating filter's stars; "" for none.
+	Read, Rating string
+	Status       string
+	Shelf        string
+	Sort         string
+	Dir          string
 }
 
 // Narrowed reports whether a search, genre, format or language narrows the view (the status and
@@ -238,6 +240,9 @@ type AuthForm struct {
 	Errors   map[string]string
 	// SignupOpen says whether the login page may offer a link to sign up.
 	SignupOpen bool
+	// TimeZone is the sign-up form's time zone as sent (the browser's, set by app.js), kept when
+	// the form comes back with a problem.
+	TimeZone string
 }
 
 // Notice is a short message for a page or a toast, with optional detail.

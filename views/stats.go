@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -27,11 +28,18 @@ type Stats struct {
 }
 
 // StatsLinks are the library views that list what the stats' figures count: the books finished
-// and given up in the span, in each month (a year's only), and of each top genre, author and
-// format (in the order of the stats' lists).
+// and given up in the span, in each month (a year's only), of each top genre, author and format
+// (in the order of the stats' lists) and rating (Ratings[r-1] for r half stars); the books read
+// (Pages) and listened to (Hours) in the span, in each month and on each day (Days and HourDays,
+// as the stats' Days); the books the average rating (best rated first) and the other averages are of.
 type StatsLinks struct {
 	Finished, Abandoned      string
 	Months                   [12]string
+	Pages, Hours             string
+	PageMonths, HourMonths   [12]string
+	Days, HourDays           []string
+	Ratings                  [10]string
+	AverageRating, Averages  string
 	Genres, Authors, Formats []string
 }
 
@@ -169,14 +177,17 @@ type cell struct {
 	X, Y  int
 	Level string
 	Title string
+	// Label names the day in full, for a screen reader; URL is the library view of the books read
+	// that day, "" for a day without reading (nothing to list).
+	Label, URL string
 }
 
 // Calendar geometry: a column a week (Monday first), 13 px a day.
 const calendarStep = 13
 
 // calendarCells lays out a year's days as a week a column, shaded by pages read (or, with
-// minutes, by minutes listened), up to today.
-func calendarCells(days []data.DayPages, today time.Time, minutes bool) []cell {
+// minutes, by minutes listened), up to today; a day read links to urls[i], its library view.
+func calendarCells(days []data.DayPages, today time.Time, minutes bool, urls []string) []cell {
 	if len(days) == 0 {
 		return nil
 	}
@@ -186,15 +197,57 @@ func calendarCells(days []data.DayPages, today time.Time, minutes bool) []cell {
 		if d.Day.After(today) {
 			break
 		}
-		at := i + offset
-		c := cell{X: at / 7 * calendarStep, Y: at % 7 * calendarStep,
-			Level: pageLevel(d.Pages), Title: d.Day.Format("Mon 2 Jan") + ": " + pages(d.Pages)}
+		pos := i + offset
+		amount, verb, level, read := pages(d.Pages), " read", pageLevel(d.Pages), d.Pages > 0
 		if minutes {
-			c.Level, c.Title = minuteLevel(d.Minutes), d.Day.Format("Mon 2 Jan")+": "+listened(d.Minutes)
+			amount, verb, level, read = listened(d.Minutes), " listened", minuteLevel(d.Minutes), d.Minutes > 0
+		}
+		c := cell{X: pos / 7 * calendarStep, Y: pos % 7 * calendarStep, Level: level,
+			Title: d.Day.Format("Mon 2 Jan") + ": " + amount, Label: d.Day.Format("Monday 2 January 2006") + ": " + amount + verb}
+		if read {
+			c.URL = at(urls, i)
 		}
 		cells = append(cells, c)
 	}
 	return cells
+}
+
+// linkedCells reports whether any of the calendar's days is a link.
+func linkedCells(cells []cell) bool {
+	return slices.ContainsFunc(cells, func(c cell) bool { return c.URL != "" })
+}
+
+// dayCell is a day's figure in a calendar's table, linked to its library view; Text "" for a
+// day the month has not, or that has not come yet.
+type dayCell struct{ Text, URL string }
+
+// monthDays is a month's row of a calendar's table.
+type monthDays struct {
+	Month string
+	Days  [31]dayCell
+}
+
+// calendarTable is a calendar's numbers as a table: a row a month, a column a day of the
+// month, the pages read (or hours listened) each day up to today.
+func calendarTable(days []data.DayPages, today time.Time, minutes bool, urls []string) []monthDays {
+	rows := make([]monthDays, 12)
+	for m := range rows {
+		rows[m].Month = time.Month(m + 1).String()
+	}
+	for i, d := range days {
+		if d.Day.After(today) {
+			break
+		}
+		c := dayCell{Text: data.Thousands(d.Pages)}
+		if minutes {
+			c.Text = hours(d.Minutes)
+		}
+		if d.Pages > 0 && !minutes || d.Minutes > 0 && minutes {
+			c.URL = at(urls, i)
+		}
+		rows[d.Day.Month()-1].Days[d.Day.Day()-1] = c
+	}
+	return rows
 }
 
 // pageLevel is the shade of a day that read pages.
@@ -228,20 +281,38 @@ func minuteLevel(minutes int) string {
 	return "l4"
 }
 
-// ratingRows are the rating distribution's rows, from five stars down, in half stars.
-func ratingRows(r [10]int) []struct {
-	Stars string
-	Books int
-} {
-	rows := make([]struct {
-		Stars string
-		Books int
-	}, 0, 10)
+// ratingRow is a rating's place in the distribution: its stars ("4.5"), books, the bar's width
+// (scaled to the most rated), its title and its library view.
+type ratingRow struct {
+	Stars        string
+	Books, Width int
+	Title, URL   string
+}
+
+// ratingStep is the height of a rating's row in the chart, ratingWidth its longest bar's width.
+const (
+	ratingStep  = 16
+	ratingWidth = 180
+)
+
+// ratingRows are the ratings from five stars down to half a star, with their links.
+func ratingRows(r [10]int, urls [10]string) []ratingRow {
+	most := slices.Max(r[:])
+	rows := make([]ratingRow, 0, 10)
 	for i := 9; i >= 0; i-- {
-		rows = append(rows, struct {
-			Stars string
-			Books int
-		}{data.Rating(i + 1).String(), r[i]})
+		row := ratingRow{Stars: data.Rating(i + 1).String(), Books: r[i], URL: urls[i]}
+		if most > 0 {
+			row.Width = r[i] * ratingWidth / most
+			if r[i] > 0 {
+				row.Width = max(row.Width, 2)
+			}
+		}
+		stars := "stars"
+		if i == 1 {
+			stars = "star"
+		}
+		row.Title = row.Stars + " " + stars + ": " + books(r[i])
+		rows = append(rows, row)
 	}
 	return rows
 }

@@ -1,0 +1,257 @@
+package data
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAuthorPagePlan checks how SQLite reads an author's page: the author's contributions in
+// title order (book_contributors_titles) to their books by id, never walking the library's books
+// by title or scanning them, and sorting the page's fifty books alone, for the first page and one
+// after a cursor.
+func TestAuthorPagePlan(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for name, q := range map[string]struct {
+		query string
+		args  []any
+	}{
+		"first page": {authorPageQuery(""), []any{1, 1, 1, 51}},
+		"later page": {authorPageQuery(authorPagePast), []any{1, 1, 1, "m", 5, 51}},
+	} {
+		rows, err := db.write.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q.query, q.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		joined := strings.Join(plan, "; ")
+		if !strings.Contains(joined, "SEARCH bc USING COVERING INDEX book_contributors_titles (author_id=?") ||
+			!strings.Contains(joined, "SEARCH b USING INTEGER PRIMARY KEY") ||
+			strings.Contains(joined, "books_sort_title") || strings.Contains(joined, "SCAN b ") ||
+			strings.Count(joined, "TEMP B-TREE") > 1 {
+			t.Errorf("plan of the author page's %s: %s; want the author's contributions in title order, then their books by id, and only the page sorted", name, joined)
+		}
+	}
+}
+
+// checkCounts compares every author's and series' kept counts (migration 00032) with their
+// books counted anew: live books, a book an author has two roles in once, and those read.
+func checkCounts(t *testing.T, db *DB, step string) {
+	t.Helper()
+	var wrong []string
+	if err := db.write.SelectContext(t.Context(), &wrong, `
+		SELECT 'author ' || a.name || ': ' || a.books || '/' || a.books_read || ', counted ' || COALESCE(c.books, 0) || '/' || COALESCE(c.books_read, 0)
+		FROM authors a LEFT JOIN (
+			SELECT bc.author_id, COUNT(DISTINCT b.id) AS books, COUNT(DISTINCT CASE WHEN b.status = 'read' THEN b.id END) AS books_read
+			FROM book_contributors bc JOIN books b ON b.id = bc.book_id
+			WHERE b.deleted_at IS NULL AND b.pending_import IS NULL GROUP BY bc.author_id
+		) c ON c.author_id = a.id
+		WHERE a.books <> COALESCE(c.books, 0) OR a.books_read <> COALESCE(c.books_read, 0)
+		UNION ALL
+		SELECT 'series ' || s.name || ': ' || s.books || '/' || s.books_read || ', counted ' || COALESCE(c.books, 0) || '/' || COALESCE(c.books_read, 0)
+		FROM series s LEFT JOIN (
+			SELECT bs.series_id, COUNT(*) AS books, SUM(CASE WHEN b.status = 'read' THEN 1 ELSE 0 END) AS books_read
+			FROM book_series bs JOIN books b ON b.id = bs.book_id
+			WHERE b.deleted_at IS NULL AND b.pending_import IS NULL GROUP BY bs.series_id
+		) c ON c.series_id = s.id
+		WHERE s.books <> COALESCE(c.books, 0) OR s.books_read <> COALESCE(c.books_read, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	if err := db.write.SelectContext(t.Context(), &keys, `
+		SELECT 'title key of book ' || b.title || ': ' || COALESCE(bc.title_key, 'NULL')
+		FROM book_contributors bc JOIN books b ON b.id = bc.book_id
+		WHERE bc.title_key IS NOT COALESCE(b.sort_title, lower(b.title))`); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range append(wrong, keys...) {
+		t.Errorf("after %s: %s", step, w)
+	}
+}
+
+// TestAuthorSeriesCountsFollow changes books in every way that changes an author's or a series'
+// counts, or a contribution's title key, and checks after each that what is kept is what is
+// counted anew: seeded books, new books with two authors and one with an author in two roles, a
+// status read and unread, a delete and its Undo, contributors set again, a new title (with a
+// leading article), a merge, series joined and left, an import's books waiting and then in, a
+// purge, and a live book deleted for good.
+func TestAuthorSeriesCountsFollow(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ada, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := db.Users().Create(ctx, "bob", "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(step string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		checkCounts(t, db, step)
+	}
+	books, authors, series, reading := db.Books(), db.Authors(), db.Series(), db.Reading()
+	must("seed", books.Seed(ctx, bob.ID, 300, 1))
+	create := func(title, author string, status Status) Book {
+		t.Helper()
+		b, err := books.Create(ctx, ada.ID, BookInput{Title: title, Author: author, Status: status})
+		must("create "+title, err)
+		return b
+	}
+	good := create("Good Omens", "Terry Pratchett & Neil Gaiman", StatusRead)
+	both := create("Drawn", "Ann Leckie, Ann Leckie (illustrator)", StatusRead)
+	mort := create("Mort", "Terry Pratchett", StatusWant)
+	_, err = series.AddBook(ctx, ada.ID, good.ID, SeriesRef{Name: "Omens", Position: "1"})
+	must("add to series", err)
+	sb, err := series.AddBook(ctx, ada.ID, mort.ID, SeriesRef{Name: "Discworld", Position: "4"})
+	must("add to series", err)
+	_, err = series.AddBook(ctx, ada.ID, both.ID, SeriesRef{Name: "Discworld", Position: "5"})
+	must("add to series", err)
+	_, err = reading.SetStatus(ctx, ada.ID, mort.ID, StatusRead, time.Now())
+	must("read", err)
+	_, err = reading.SetStatus(ctx, ada.ID, both.ID, StatusReading, time.Now())
+	must("unread", err)
+	_, err = books.Delete(ctx, ada.ID, good.ID)
+	must("delete", err)
+	_, err = books.Restore(ctx, ada.ID, good.ID)
+	must("undo", err)
+	_, err = authors.SetContributors(ctx, ada.ID, mort.ID, []ContributorInput{{Name: "Neil Gaiman"}, {Name: "Terry Pratchett", Role: "editor"}, {Name: "Ann Leckie", Role: "narrator"}})
+	must("set contributors", err)
+	_, err = books.Update(ctx, ada.ID, both.ID, BookInput{Title: "Drawn", Author: "Ann Leckie (illustrator), N. K. Jemisin", Status: StatusRead})
+	must("update", err)
+	_, err = books.Update(ctx, ada.ID, mort.ID, BookInput{Title: "The Small Gods", Author: "Neil Gaiman, Terry Pratchett (editor), Ann Leckie (narrator)", Status: StatusRead})
+	must("new title", err)
+	leckie, err := authors.ByName(ctx, ada.ID, "Ann Leckie")
+	must("by name", err)
+	gaiman, err := authors.ByName(ctx, ada.ID, "Neil Gaiman")
+	must("by name", err)
+	_, err = authors.Merge(ctx, ada.ID, leckie.ID, gaiman.ID)
+	must("merge", err)
+	must("leave series", series.RemoveBook(ctx, ada.ID, mort.ID, sb.SeriesID))
+	// An import's books wait out of the library, then come in together.
+	_, err = db.write.ExecContext(ctx, `UPDATE books SET pending_import = 1 WHERE id IN (?, ?)`, good.ID, both.ID)
+	must("import waiting", err)
+	_, err = db.write.ExecContext(ctx, `UPDATE books SET pending_import = NULL WHERE id IN (?, ?)`, good.ID, both.ID)
+	must("import in", err)
+	_, err = books.Delete(ctx, ada.ID, both.ID)
+	must("delete", err)
+	_, err = books.PurgeDeleted(ctx, -time.Hour)
+	must("purge", err)
+	_, err = db.write.ExecContext(ctx, `DELETE FROM books WHERE id = ?`, good.ID)
+	must("delete for good", err)
+	_, err = db.write.ExecContext(ctx, `DELETE FROM books WHERE owner_id = ? AND id % 3 = 0`, bob.ID)
+	must("delete for good", err)
+}
+
+// TestMigrateAuthorSeriesCounts opens a library made by the schema before migration 00032: its
+// authors and series get their counts (a deleted book not counted, a book read counted read),
+// and Down takes the counts, their index and their triggers away again.
+func TestMigrateAuthorSeriesCounts(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := OpenAt(ctx, path, 31)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := old.Users().Create(ctx, "ada", "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Books().Seed(ctx, u.ID, 200, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.write.ExecContext(ctx, `UPDATE books SET deleted_at = created_at WHERE id % 7 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	var counted int
+	if err := db.write.GetContext(ctx, &counted, `SELECT (SELECT SUM(books) FROM authors) + (SELECT SUM(books_read) FROM series)`); err != nil || counted == 0 {
+		t.Fatalf("counts after the migration: %d, %v", counted, err)
+	}
+	checkCounts(t, db, "the migration")
+
+	if err := MigrateDownTo(ctx, db, 31); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	var n int
+	if err := db.write.GetContext(ctx, &n, `
+		SELECT (SELECT COUNT(*) FROM pragma_table_info('authors') WHERE name IN ('books', 'books_read'))
+		     + (SELECT COUNT(*) FROM pragma_table_info('series') WHERE name IN ('books', 'books_read'))
+		     + (SELECT COUNT(*) FROM sqlite_master WHERE name = 'authors_by_books' OR name LIKE '%count%' AND type = 'trigger' AND sql LIKE '%books_read%')`); err != nil || n != 0 {
+		t.Errorf("after Down: %d columns, index and triggers of the counts left, %v", n, err)
+	}
+	if _, err := db.Books().Create(ctx, u.ID, BookInput{Title: "After", Author: "Ann Leckie"}); err != nil {
+		t.Errorf("a book after Down: %v", err)
+	}
+}
+
+// TestAuthorsListPlan checks that a page of the list of authors walks the index of its order
+// from the page's start, without sorting: by sort name (authors_sort) and by most books
+// (authors_by_books), the first page and one after an author.
+func TestAuthorsListPlan(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	const cols = `SELECT a.id, a.name, a.sort_name, a.books, a.books_read AS read FROM authors a WHERE a.owner_id = ?`
+	for _, q := range []struct {
+		query, index string
+		args         []any
+	}{
+		{cols + ` AND +a.books > 0 ORDER BY a.sort_key, a.id LIMIT ?`, "authors_sort", []any{1, 101}},
+		{cols + ` AND +a.books > 0 AND (a.sort_key, a.id) > (?, ?) ORDER BY a.sort_key, a.id LIMIT ?`, "authors_sort", []any{1, "m", 5, 101}},
+		{cols + ` AND a.books > 0 ORDER BY a.books DESC, a.sort_key, a.id LIMIT ?`, "authors_by_books", []any{1, 101}},
+		{cols + ` AND a.books > 0 AND a.books <= ? AND (a.books < ? OR (a.sort_key, a.id) > (?, ?)) ORDER BY a.books DESC, a.sort_key, a.id LIMIT ?`,
+			"authors_by_books (owner_id=? AND books>? AND books<?)", []any{1, 4, 4, "m", 5, 101}},
+	} {
+		rows, err := db.write.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q.query, q.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		joined := strings.Join(plan, "; ")
+		if !strings.Contains(joined, q.index) || strings.Contains(joined, "TEMP B-TREE") {
+			t.Errorf("plan of %s: %s; want the index %s, no sort", q.query, joined, q.index)
+		}
+	}
+}
