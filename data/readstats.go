@@ -465,17 +465,33 @@ func (s *ReadingStore) readingFacts(ctx context.Context, owner int64, from, to t
 		return nil, err
 	}
 	defer rows.Close()
+	// The texts are read without a copy (sql.RawBytes, valid until the next row): the outcome
+	// and the format are one of a few constants, authors and genres repeat from book to book and
+	// are kept once each (intern), and dates are read in place.
+	var started, finished, outcome, title, author, genre, format sql.RawBytes
+	names := map[string]string{}
+	intern := func(b []byte) string {
+		if s, ok := names[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		names[s] = s
+		return s
+	}
+	// One row to scan into, whose fields' addresses Scan takes (which would put a fresh one on
+	// the heap each row), copied into facts.
+	var f readingFacts
 	for rows.Next() {
-		var f readingFacts
-		var started, finished sql.NullString
-		if err := rows.Scan(&f.ReadThroughID, &f.BookID, &started, &finished, &f.Outcome, &f.StoppedAtPage,
-			&f.Title, &f.Author, &f.Genre, &f.Pages, &f.Rating, &f.Format); err != nil {
+		if err := rows.Scan(&f.ReadThroughID, &f.BookID, &started, &finished, &outcome, &f.StoppedAtPage,
+			&title, &author, &genre, &f.Pages, &f.Rating, &format); err != nil {
 			return nil, storeError(err)
 		}
-		if f.StartedOn, err = parseDate(started); err != nil {
+		f.Outcome, f.Format = Status(intern(outcome)), Format(intern(format))
+		f.Title, f.Author, f.Genre = string(title), intern(author), intern(genre)
+		if f.StartedOn, err = parseDateText(started); err != nil {
 			return nil, err
 		}
-		if f.FinishedOn, err = parseDate(finished); err != nil {
+		if f.FinishedOn, err = parseDateText(finished); err != nil {
 			return nil, err
 		}
 		facts = append(facts, f)
@@ -493,14 +509,17 @@ func (s *ReadingStore) readingFacts(ctx context.Context, owner int64, from, to t
 		return nil, err
 	}
 	defer rows.Close()
-	var recorded []byte
+	var recorded sql.RawBytes
+	var p progressRow
 	for rows.Next() {
-		var p progressRow
 		if err := rows.Scan(&p.ID, &p.ReadThroughID, &p.Page, &p.Percent, &recorded); err != nil {
 			return nil, storeError(err)
 		}
-		if p.RecordedAt, err = parseTimestamp(string(recorded)); err != nil {
-			return nil, fmt.Errorf("progress update %d: %w", p.ID, err)
+		var ok bool
+		if p.RecordedAt, ok = utcTimestamp(recorded); !ok {
+			if p.RecordedAt, err = parseTimestamp(string(recorded)); err != nil {
+				return nil, fmt.Errorf("progress update %d: %w", p.ID, err)
+			}
 		}
 		progress = append(progress, p)
 	}
@@ -537,6 +556,83 @@ func parseTimestamp(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("read time %q: not a time SQLite's driver writes", s)
+}
+
+// parseDateText is parseDate of a column's text read in place (nil for NULL), without a copy
+// for a date in dateLayout.
+func parseDateText(b []byte) (*time.Time, error) {
+	if b == nil {
+		return nil, nil
+	}
+	if d, ok := dateText(b); ok {
+		return &d, nil
+	}
+	return parseDate(sql.NullString{String: string(b), Valid: true})
+}
+
+// dateText reads a date in dateLayout ("2026-03-05") at midnight UTC, or reports false.
+func dateText(b []byte) (time.Time, bool) {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return time.Time{}, false
+	}
+	y, oky := digitsAt(b[0:4])
+	m, okm := digitsAt(b[5:7])
+	d, okd := digitsAt(b[8:10])
+	if !oky || !okm || !okd || m < 1 || m > 12 || d < 1 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // 30 February
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// utcTimestamp reads a timestamp as the driver writes one in UTC ("2026-03-05 23:30:00",
+// with a fraction of a second or not, then "+00:00", "Z" or nothing), or reports false; others go
+// through parseTimestamp. Reading the 43,000 updates of 100,000 seeded books with time.Parse
+// after copying each into a string was most of what the updates cost.
+func utcTimestamp(b []byte) (time.Time, bool) {
+	if len(b) < 19 || b[10] != ' ' && b[10] != 'T' || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	day, ok := dateText(b[:10])
+	h, okh := digitsAt(b[11:13])
+	mi, okm := digitsAt(b[14:16])
+	sec, oks := digitsAt(b[17:19])
+	if !ok || !okh || !okm || !oks || h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	rest, nanos := b[19:], 0
+	if len(rest) > 0 && rest[0] == '.' {
+		i := 1
+		for scale := 100_000_000; i < len(rest) && isASCIIDigit(rest[i]); i++ {
+			nanos += int(rest[i]-'0') * scale
+			scale /= 10
+		}
+		if i == 1 || i > 10 {
+			return time.Time{}, false
+		}
+		rest = rest[i:]
+	}
+	switch string(rest) {
+	case "", "Z", "+00:00", "-00:00":
+	default:
+		return time.Time{}, false
+	}
+	return day.Add(time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute + time.Duration(sec)*time.Second + time.Duration(nanos)), true
+}
+
+// digitsAt reads a run of ASCII digits.
+func digitsAt(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if !isASCIIDigit(c) {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(b) > 0
 }
 
 // parseDate reads a DATE column's text, NULL being no date: dateLayout, as the store writes

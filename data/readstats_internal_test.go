@@ -132,3 +132,44 @@ func TestParseDates(t *testing.T) {
 		t.Errorf("parseTimestamp = %v, %v", at, err)
 	}
 }
+
+// TestTimestampText reads dates and timestamps in place as parseDate and parseTimestamp read
+// them, and leaves to them what it does not read.
+func TestTimestampText(t *testing.T) {
+	for _, s := range []string{
+		"2026-03-05 23:30:00+00:00", "2026-03-05 23:30:00.123456789+00:00", "2026-03-05 23:30:00.5Z",
+		"2026-03-05T23:30:00Z", "2026-03-05 23:30:00", "2024-02-29 00:00:00.000001+00:00",
+	} {
+		want, err := parseTimestamp(s)
+		if err != nil {
+			t.Fatalf("parseTimestamp(%q): %v", s, err)
+		}
+		if got, ok := utcTimestamp([]byte(s)); !ok || !got.Equal(want) {
+			t.Errorf("utcTimestamp(%q) = %v, %v; want %v", s, got, ok, want)
+		}
+	}
+	for _, s := range []string{"2026-03-05 23:30:00+02:00", "2026-03-05", "2026-02-30 10:00:00", "2026-03-05 24:00:00", "2026-03-05 23:30:00.", "garbage"} {
+		if got, ok := utcTimestamp([]byte(s)); ok {
+			t.Errorf("utcTimestamp(%q) = %v, want it left to parseTimestamp", s, got)
+		}
+	}
+	for _, tc := range []struct {
+		in   string
+		want string // "" for no date, "error" for refused
+	}{
+		{"2026-03-05", "2026-03-05"}, {"2026-03-05 00:00:00+00:00", "2026-03-05"}, {"2026-02-30", "error"}, {"05/03/2026", "error"},
+	} {
+		got, err := parseDateText([]byte(tc.in))
+		switch {
+		case tc.want == "error":
+			if err == nil {
+				t.Errorf("parseDateText(%q) = %v, want an error", tc.in, got)
+			}
+		case err != nil || got == nil || got.Format(dateLayout) != tc.want:
+			t.Errorf("parseDateText(%q) = %v, %v; want %s", tc.in, got, err, tc.want)
+		}
+	}
+	if got, err := parseDateText(nil); got != nil || err != nil {
+		t.Errorf("parseDateText(NULL) = %v, %v", got, err)
+	}
+}

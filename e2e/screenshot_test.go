@@ -46,7 +46,8 @@ func (p *page) shoot(name string, width, height int) {
 // 1280×800 in the light and the dark theme, and on a 390×844 phone, and checks that a picture
 // comes out of each: docs/library-light.png, library-dark.png and library-phone.png with
 // BOOKCASE_SCREENSHOT=1; and the page of a rated book the same three ways (book-light.png,
-// book-dark.png, book-phone.png), and the year's stats (stats-light.png).
+// book-dark.png, book-phone.png), and the year's stats (stats-light.png, stats-dark.png,
+// stats-phone.png).
 func TestScreenshot(t *testing.T) {
 	p := signedIn(t)
 	shelfBooks(t, p)
@@ -67,11 +68,14 @@ func TestScreenshot(t *testing.T) {
 		p.do("wait for the stars", chromedp.WaitVisible(chromedp.CSS("#book-rating form.stars")))
 		p.shoot("book-"+theme+".png", 1280, 800)
 	}
-	// The year's stats: figures, goal and the charts below them.
+	// The year's stats: figures across the top, charts beside the goal and ratings, in both themes.
+	for _, theme := range []string{"light", "dark"} {
+		p.theme(theme)
+		p.open("/stats")
+		p.do("wait for the figures", chromedp.WaitVisible(chromedp.CSS("[data-testid=stats-figures]")))
+		p.shoot("stats-"+theme+".png", 1280, 800)
+	}
 	p.theme("light")
-	p.open("/stats")
-	p.do("wait for the figures", chromedp.WaitVisible(chromedp.CSS("[data-testid=stats-figures]")))
-	p.shoot("stats-light.png", 1280, 800)
 	p.phone()
 	p.open("/books")
 	p.do("wait for the rows", chromedp.WaitVisible(chromedp.CSS("#book-list > tr.book")))
@@ -79,4 +83,7 @@ func TestScreenshot(t *testing.T) {
 	p.shoot("library-phone.png", 390, 844)
 	p.open(book)
 	p.shoot("book-phone.png", 390, 844)
+	p.open("/stats")
+	p.do("wait for the figures", chromedp.WaitVisible(chromedp.CSS("[data-testid=stats-figures]")))
+	p.shoot("stats-phone.png", 390, 844)
 }

@@ -115,6 +115,12 @@ func newApp(t *testing.T, db *data.DB, cfg handlers.Config) *testApp {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.RequestTimeout == 0 {
+		// A test's requests are not timed: the server's 15 s, under -race on a machine at load
+		// average 24, cut off an upload being read or a picture being decoded (503 Busy in
+		// TestImportStoredSize and TestCoverBodyLimit). The tests of the timeout set their own.
+		cfg.RequestTimeout = time.Hour
+	}
 	app, err := handlers.New(cfg)
 	if err != nil {
 		t.Fatalf("handlers.New: %v", err)
