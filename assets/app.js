@@ -17,9 +17,11 @@
   // the Undo button of a delete's toast).
 
   // Enter in a select submits its form, as it does in a text field (browsers do nothing), so the
-  // new-book row's status adds the book like its other fields.
+  // new-book row's status adds the book like its other fields; so does Enter on a checkbox of a
+  // fact edited in place (the book page's shelves).
   document.addEventListener('keydown', function (e) {
-    if (e.key !== 'Enter' || e.defaultPrevented || !(e.target instanceof HTMLSelectElement)) return;
+    var box = e.target instanceof HTMLInputElement && e.target.type === 'checkbox' && e.target.closest('.fact.editing');
+    if (e.key !== 'Enter' || e.defaultPrevented || !(e.target instanceof HTMLSelectElement || box)) return;
     var form = e.target.form;
     if (!form) return;
     e.preventDefault();
@@ -66,7 +68,7 @@
   document.addEventListener('keydown', function (e) {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
     var target = e.target instanceof Element ? e.target : null;
-    var editing = target && target.closest('tr.editing, tr.choosing, form.reading.confirming, .fact.editing');
+    var editing = target && target.closest('tr.editing, tr.choosing, form.reading.confirming, form.reading.editing, .fact.editing');
     if (editing) {
       e.preventDefault();
       var cancel = editing.querySelector('[data-action="cancel"]');

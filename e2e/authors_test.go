@@ -205,6 +205,58 @@ func TestAuthorPageLoadMoreWithoutJavaScript(t *testing.T) {
 	}
 }
 
+// TestContributorsInPlace edits a book's contributors in their place on its page with the
+// keyboard: Enter on Edit opens the list, Up on the second line moves it first and keeps the list
+// open with the focus on the same button, a role is chosen with the arrow keys, Enter in a name
+// saves (not the first line's Remove, the first button in the form), and Escape puts the list
+// back unchanged.
+func TestContributorsInPlace(t *testing.T) {
+	p := signedIn(t)
+	sandman := p.addBook("Sandman", "Neil Gaiman, Dave McKean", "Comics")
+	p.open("/books/" + strconv.FormatInt(sandman.ID, 10))
+	if got := p.factText("author"); got != "Neil Gaiman, Dave McKean" {
+		t.Errorf("the page shows %q", got)
+	}
+	p.tabTo("#edit-author")
+	p.openFact("author")
+	p.tabTo("#contributor-up-2")
+	p.markOld("fact-author")
+	p.press(kb.Enter)
+	p.waitUntil("Dave McKean is first", swapped("fact-author")+` && document.getElementById('field-author').value === 'Dave McKean'`)
+	p.waitFocus("#contributor-up-2")
+	if got := p.text("#fact-author [role=status]"); got != "Moved Dave McKean up." {
+		t.Errorf("the list says %q", got)
+	}
+	if got, want := p.contributorNames(sandman.ID), []string{"Dave McKean", "Neil Gaiman"}; !slices.Equal(got, want) {
+		t.Errorf("contributors %q, want %q", got, want)
+	}
+	p.tabBackTo("#contributor-role-1")
+	p.press(kb.ArrowDown) // author, then translator, editor, illustrator
+	p.press(kb.ArrowDown)
+	p.press(kb.ArrowDown)
+	p.waitUntil("illustrator is chosen", `document.getElementById('contributor-role-1').value === 'illustrator'`)
+	p.tabBackTo("#field-author")
+	p.markOld("fact-author")
+	p.press(kb.Enter)
+	p.closed("author")
+	if got := p.factText("author"); got != "Dave McKean (illustrator), Neil Gaiman" {
+		t.Errorf("the page shows %q", got)
+	}
+	if got, want := p.contributorNames(sandman.ID), []string{"Dave McKean", "Neil Gaiman"}; !slices.Equal(got, want) {
+		t.Errorf("contributors %q, want %q, none removed", got, want)
+	}
+
+	p.openFact("author")
+	p.replaceText("Someone else")
+	p.markOld("fact-author")
+	p.press(kb.Escape)
+	p.closed("author")
+	if got := p.factText("author"); got != "Dave McKean (illustrator), Neil Gaiman" {
+		t.Errorf("after Escape the page shows %q", got)
+	}
+	p.stillSamePage()
+}
+
 // TestAuthorsListPages pages through a list of 101 authors with Enter on its links: "More
 // authors" brings the page after the hundredth (htmx, the address bar following it, ?after=), and
 // "First authors", tabbed to, the first page again.

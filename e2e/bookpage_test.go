@@ -112,7 +112,7 @@ func TestDeleteReading(t *testing.T) {
 	p.waitFocus("#confirm-delete-reading-" + mistake)
 	p.markOld("book-readings")
 	p.press(kb.Enter)
-	p.waitUntil("the reading is gone", swapped("book-readings")+` && document.querySelectorAll('#book-readings form.reading').length === 1`)
+	p.waitUntil("the reading is gone", swapped("book-readings")+` && document.querySelectorAll('#book-readings .reading').length === 1`)
 	p.waitFocus("#readings-heading")
 	if got := p.text(`#book-readings [role=status]`); got != "Reading deleted." {
 		t.Errorf("message %q", got)
@@ -126,7 +126,8 @@ func TestDeleteReading(t *testing.T) {
 	}
 }
 
-// TestAddPastReading adds a reading from years ago with the keyboard: Did not finish chosen with
+// TestAddPastReading adds a reading from years ago with the keyboard: Enter on "Add a past
+// reading" opens its form, Did not finish chosen with
 // the arrow keys, dates typed into the date fields, Enter. A finish before the start comes back
 // with its message and the focus on the finish date; corrected, the reading is added in place
 // and said so, all without a page load.
@@ -135,6 +136,8 @@ func TestAddPastReading(t *testing.T) {
 	dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
 	p.open("/books/" + strconv.FormatInt(dune.ID, 10))
 
+	p.tabTo("#add-past-reading")
+	p.press(kb.Enter) // opens the disclosure
 	p.tabTo("#outcome-new")
 	p.press(kb.ArrowDown)
 	p.waitUntil("Did not finish is chosen", `document.querySelector('#outcome-new').value === 'dnf'`)
@@ -158,7 +161,7 @@ func TestAddPastReading(t *testing.T) {
 	p.waitUntil("the finish is corrected", `document.querySelector('#finished_on-new').value === '2024-05-05'`)
 	p.markOld("book-readings")
 	p.press(kb.Enter)
-	p.waitUntil("the reading is added", swapped("book-readings")+` && document.querySelectorAll('#book-readings form.reading').length === 1`)
+	p.waitUntil("the reading is added", swapped("book-readings")+` && document.querySelectorAll('#book-readings .reading').length === 1`)
 	p.waitFocus("#readings-heading")
 	if got := p.text(`#book-readings [role=status]`); got != "Reading added." {
 		t.Errorf("message %q", got)
@@ -219,5 +222,67 @@ func TestEditionWithKeyboard(t *testing.T) {
 	want := data.Edition{Publisher: "Penguin Classics", Year: 1991, OriginalYear: -750, Language: "fr", Copies: 2}
 	if e, err := p.editions.Get(context.Background(), p.reader.id, iliad.ID); err != nil || e != want {
 		t.Errorf("stored edition = %+v, %v; want %+v", e, err, want)
+	}
+}
+
+// TestReadingDatesInPlace corrects the dates of a reading in their place with the keyboard: Enter
+// on the dates opens them, a finish before the start is refused beside its date, which keeps the
+// focus; corrected, Enter saves and the focus is back on the dates; Escape puts them back.
+func TestReadingDatesInPlace(t *testing.T) {
+	for _, size := range viewports {
+		t.Run(size.name, func(t *testing.T) {
+			p := signedIn(t)
+			p.sized(size.width, size.height, size.phone)
+			ctx := context.Background()
+			dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
+			for _, st := range []data.Status{data.StatusReading, data.StatusRead} {
+				if _, err := p.reading.SetStatus(ctx, p.reader.id, dune.ID, st, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rts, err := p.reading.ReadThroughs(ctx, p.reader.id, dune.ID)
+			if err != nil || len(rts) != 1 {
+				t.Fatalf("readings %v, %v", rts, err)
+			}
+			id := strconv.FormatInt(rts[0].ID, 10)
+			dates := `document.querySelector('#book-readings [data-testid=reading-dates]')?.textContent.trim()`
+			p.open("/books/" + strconv.FormatInt(dune.ID, 10))
+			if w := p.overflow(); w > 0 {
+				t.Errorf("the page is %d px wider than the window", w)
+			}
+
+			p.tabTo("#edit-dates-" + id)
+			p.markOld("book-readings")
+			p.press(kb.Enter)
+			p.waitUntil("the dates open", swapped("book-readings")+` && document.querySelector('#book-readings form.reading.editing') !== null`)
+			p.waitFocus("#started_on-" + id)
+			p.press("04042025") // day and month alike: the same in either order
+			p.waitUntil("the start is typed", `document.getElementById('started_on-`+id+`').value === '2025-04-04'`)
+			p.markOld("book-readings")
+			p.press(kb.Enter)
+			p.waitUntil("the finish before the start is refused", swapped("book-readings")+
+				` && document.getElementById('finished_on-`+id+`-error')?.textContent.trim() === 'The finish date is before the start date.'`)
+			p.waitFocus("#finished_on-" + id)
+			p.press("05052025")
+			p.waitUntil("the finish is typed", `document.getElementById('finished_on-`+id+`').value === '2025-05-05'`)
+			p.markOld("book-readings")
+			p.press(kb.Enter)
+			p.waitUntil("the dates are saved", swapped("book-readings")+` && `+dates+` === 'Started 4 April 2025, finished 5 May 2025'`)
+			p.waitFocus("#edit-dates-" + id)
+
+			p.markOld("book-readings")
+			p.press(kb.Enter)
+			p.waitFocus("#started_on-" + id)
+			p.press("01012025")
+			p.markOld("book-readings")
+			p.press(kb.Escape)
+			p.waitUntil("the dates are back", swapped("book-readings")+` && `+dates+` === 'Started 4 April 2025, finished 5 May 2025'`)
+			p.waitFocus("#edit-dates-" + id)
+			p.stillSamePage()
+			got, err := p.reading.ReadThroughs(ctx, p.reader.id, dune.ID)
+			if err != nil || len(got) != 1 || got[0].StartedOn.Format(time.DateOnly) != "2025-04-04" || got[0].FinishedOn.Format(time.DateOnly) != "2025-05-05" {
+				t.Errorf("stored readings %+v, %v", got, err)
+			}
+		})
 	}
 }

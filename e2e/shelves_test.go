@@ -49,10 +49,10 @@ func TestReadingJourney(t *testing.T) {
 
 	// Its page shows two readings: the first finished, the second open.
 	p.open(dunePage)
-	if got := eval[int](p, `document.querySelectorAll('#book-readings form.reading').length`); got != 2 {
+	if got := eval[int](p, `document.querySelectorAll('#book-readings .reading').length`); got != 2 {
 		t.Fatalf("%d readings on the book page, want 2", got)
 	}
-	if got := eval[int](p, `Array.from(document.querySelectorAll('#book-readings input[name=finished_on]')).filter(i => i.value !== '').length`); got != 1 {
+	if got := eval[int](p, `Array.from(document.querySelectorAll('#book-readings [data-testid=reading-dates]')).filter(d => d.textContent.includes('finished')).length`); got != 1 {
 		t.Errorf("%d readings with a finish date, want 1", got)
 	}
 
@@ -67,20 +67,28 @@ func TestReadingJourney(t *testing.T) {
 	p.stillSamePage()
 	shelfID := eval[string](p, `document.querySelector('#shelf-list .shelf').dataset.id`)
 
-	// Put Dune and Emma on it, each from its own page: tick the box, Save, in place.
+	// Put Dune and Emma on it, each from its own page, in place: Enter on the shelves opens them,
+	// Space ticks the box, Enter saves; then Escape puts them back unchanged.
 	for _, id := range []int64{dune.ID, emma.ID} {
 		p.open("/books/" + strconv.FormatInt(id, 10))
-		p.tabBackTo("#shelf-check-" + shelfID) // the shelves end the page
+		p.tabTo("#edit-shelves")
+		p.openFact("shelves")
 		p.press(" ")
-		p.tabTo("#save-shelves")
-		p.markOld("book-shelves")
+		p.markOld("fact-shelves")
 		p.press(kb.Enter)
-		p.waitUntil("the shelves are saved", swapped("book-shelves"))
-		if !eval[bool](p, fmt.Sprintf(`document.getElementById('shelf-check-%s').checked`, shelfID)) {
-			t.Errorf("book %d: the shelf is not ticked after Save", id)
+		p.closed("shelves")
+		if got := p.factText("shelves"); got != "Book club" {
+			t.Errorf("book %d: the shelves show %q after saving", id, got)
 		}
-		p.waitFocus("#save-shelves")
 		p.stillSamePage()
+	}
+	p.openFact("shelves")
+	p.press(" ")
+	p.markOld("fact-shelves")
+	p.press(kb.Escape)
+	p.closed("shelves")
+	if got := p.factText("shelves"); got != "Book club" {
+		t.Errorf("after Escape the shelves show %q", got)
 	}
 
 	// The shelf's tab is a link to the library filtered by it: exactly those two books.
@@ -128,7 +136,7 @@ func TestReadingJourney(t *testing.T) {
 	p.markOld("book-status")
 	p.press(kb.Enter)
 	p.waitUntil("the status is saved", swapped("book-status")+` && document.querySelector('[data-testid="status"]').textContent.trim() === 'Read'`)
-	p.waitUntil("the readings follow", `Array.from(document.querySelectorAll('#book-readings input[name=finished_on]')).filter(i => i.value !== '').length === 2`)
+	p.waitUntil("the readings follow", `Array.from(document.querySelectorAll('#book-readings [data-testid=reading-dates]')).filter(d => d.textContent.includes('finished')).length === 2`)
 	p.waitFocus("#page-status-read")
 	p.stillSamePage()
 	if b, err := p.books.Get(context.Background(), p.reader.id, dune.ID); err != nil || b.Status != data.StatusRead {

@@ -286,10 +286,13 @@ func (s *Server) contributorsSection(c *fiber.Ctx, id int64) (views.Contributors
 	return sec, nil
 }
 
-// setBookContributors saves the book page's list of contributors, with the change its button
-// asks for: action "up-N" moves line N (from 1) up, "remove-N" takes it off, anything else saves
-// the list as it stands (an empty line is none, the last line adds one). An empty list, an
-// unknown role, a bad name or too many are a 422 beside the list, with the lines as typed.
+// setBookContributors saves the list of contributors of the book page's author fact, edited in
+// its place, with the change its button asks for: action "up-N" moves line N (from 1) up,
+// "remove-N" takes it off, and both keep the editor open; anything else saves the list as it
+// stands (an empty line is none, the last line adds one) and closes it. An empty list, an unknown
+// role, a bad name or too many are a 422 beside the list, with the lines as typed. htmx gets the
+// fact; a plain form goes back to the page (post/redirect/get), the editor open after a button's
+// change.
 func (s *Server) setBookContributors(c *fiber.Ctx) error {
 	b, err := s.liveBook(c)
 	if err != nil {
@@ -307,7 +310,7 @@ func (s *Server) setBookContributors(c *fiber.Ctx) error {
 			lines[i].Role = string(roles[i])
 		}
 	}
-	done := "Saved."
+	done := ""
 	action := string(args.Peek("action"))
 	if verb, num, ok := strings.Cut(action, "-"); ok {
 		if n, err := strconv.Atoi(num); err == nil && n >= 1 && n <= len(lines) {
@@ -324,10 +327,12 @@ func (s *Server) setBookContributors(c *fiber.Ctx) error {
 		}
 	}
 	_, err = s.authors.SetContributors(c.UserContext(), owner(c), b.ID, lines)
+	const fact = "author"
+	part := views.BookFactUpdated(fact)
 	var verr *data.ValidationError
 	switch {
 	case errors.As(err, &verr):
-		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookContributorsUpdated, func(d *views.BookDetail) {
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, part, func(d *views.BookDetail) {
 			d.Contributors = views.ContributorsSection{Error: verr.Fields[data.FieldContributors]}
 			for _, l := range lines {
 				if strings.TrimSpace(l.Name) != "" {
@@ -337,15 +342,19 @@ func (s *Server) setBookContributors(c *fiber.Ctx) error {
 		})
 	case err != nil:
 		return err
-	}
-	if !isHTMX(c) {
-		return c.Redirect(views.BookURL(b.ID)+"#"+views.BookContributorsID, fiber.StatusSeeOther)
+	case !isHTMX(c) && done != "":
+		return c.Redirect(views.BookFactEditURL(b.ID, fact), fiber.StatusSeeOther)
+	case !isHTMX(c):
+		return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
 	}
 	saved, err := s.books.Get(c.UserContext(), owner(c), b.ID)
 	if err != nil {
 		return err
 	}
-	return s.renderBookPage(c, fiber.StatusOK, saved, views.BookContributorsUpdated, func(d *views.BookDetail) {
+	if done == "" {
+		return s.factSaved(c, saved, fact, part)
+	}
+	return s.renderBookPage(c, fiber.StatusOK, saved, part, func(d *views.BookDetail) {
 		d.Contributors.Done = done
 	})
 }

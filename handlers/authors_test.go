@@ -158,7 +158,7 @@ func TestAuthorPage(t *testing.T) {
 	wantAttr(t, one(t, doc, "#field-name"), "value", "Neil Gaiman")
 	wantAttr(t, one(t, doc, "#field-sort_name"), "value", "Gaiman, Neil")
 	// The book page links each contributor to their page.
-	one(t, a.get(plain, bookPath(b1.ID)).page(t), `#book-contributors a[href="`+authorPath(id)+`"]`)
+	one(t, a.get(plain, bookPath(b1.ID)).page(t), `#fact-author [data-testid="author"] a[href="`+authorPath(id)+`"]`)
 
 	for _, target := range []string{"/authors/0", "/authors/abc", "/authors/999999"} {
 		a.get(plain, target).wantStatus(t, http.StatusNotFound)
@@ -440,41 +440,86 @@ func TestSuggestAuthors(t *testing.T) {
 	one(t, doc, "datalist#new-book-author-names")
 }
 
+// TestBookContributors: the book page's contributors are its author fact, a list edited in its
+// place: Save (or Enter) saves the list and closes it, Up and Remove save their change and keep it
+// open, saying what they did; a refused list is a 422 beside it with the lines as typed.
 func TestBookContributors(t *testing.T) {
+	t.Run("Open", func(t *testing.T) {
+		a := newTestApp(t)
+		b := a.create("Sandman", "Neil Gaiman, Dave McKean (illustrator)", "")
+		a.get(plain, bookPath(b.ID))
+		doc := a.get(plain, bookPath(b.ID)).page(t)
+		fact := one(t, doc, "#book-main div#fact-author:not(.editing)")
+		wantText(t, one(t, fact, `[data-testid="author"]`), "Neil Gaiman, Dave McKean (illustrator)")
+		if n := fact.Find(`[data-testid="author"] a[href^="/authors/"]`).Length(); n != 2 {
+			t.Errorf("%d links to author pages, want 2", n)
+		}
+		wantAttr(t, one(t, fact, "a#edit-author"), "href", bookPath(b.ID)+"?edit=author")
+		none(t, doc, "#book-contributors, input[name=name]")
+		for _, m := range modes {
+			var doc *goquery.Document
+			if m.htmx {
+				doc = a.onPage(m, "fact-author", http.MethodGet, bookPath(b.ID)+"?edit=author", nil).parts(t)
+			} else {
+				doc = a.get(plain, bookPath(b.ID)+"?edit=author").page(t)
+			}
+			form := one(t, doc, "div#fact-author.editing form")
+			wantAttr(t, form, "action", bookPath(b.ID, "contributors"))
+			// Enter in a name presses the form's first submit button: a hidden Save.
+			first := form.Find(`button[type=submit]`).First()
+			wantAttr(t, first, "value", "save")
+			if _, ok := first.Attr("hidden"); !ok {
+				t.Errorf("%s: the first submit button is %s, want the hidden Save", m.name, first.Text())
+			}
+			wantAttr(t, one(t, form, "#field-author[autofocus]"), "value", "Neil Gaiman")
+			wantAttr(t, one(t, form, "#contributor-name-2"), "value", "Dave McKean")
+			wantAttr(t, one(t, form, "#contributor-role-2 option[selected]"), "value", "illustrator")
+			one(t, form, "#contributor-up-2")
+			one(t, form, "#contributor-name-new")
+		}
+	})
 	for _, m := range modes {
 		t.Run("OK"+m.name, func(t *testing.T) {
 			a := newTestApp(t)
 			b := a.create("Sandman", "Neil Gaiman", "")
 			a.get(plain, bookPath(b.ID))
 			send := func(names, roles []string, action string) response {
-				return a.onPage(m, "book-contributors", http.MethodPost, bookPath(b.ID, "contributors"),
+				return a.onPage(m, "fact-author", http.MethodPost, bookPath(b.ID, "contributors"),
 					url.Values{"name": names, "role": roles, "action": {action}})
 			}
 			check := func(res response, done string, want ...string) {
 				t.Helper()
-				if m.htmx {
+				switch {
+				case m.htmx && done == "":
 					res.wantStatus(t, http.StatusOK)
 					doc := res.parts(t)
-					wantText(t, one(t, doc, "#book-contributors [role=status]"), done)
-					one(t, doc, "#book-main[hx-swap-oob]")
-				} else {
-					res.wantRedirect(t, bookPath(b.ID)+"#book-contributors")
+					one(t, doc, "div#fact-author:not(.editing) a#edit-author[autofocus]")
+					none(t, doc, "[role=status], input")
+				case m.htmx:
+					res.wantStatus(t, http.StatusOK)
+					doc := res.parts(t)
+					wantText(t, one(t, doc, "div#fact-author.editing [role=status]"), done)
+					none(t, doc, "[autofocus]") // the focus stays on the button, which keeps its id
+				case done == "":
+					res.wantRedirect(t, bookPath(b.ID))
+				default:
+					res.wantRedirect(t, bookPath(b.ID)+"?edit=author")
 				}
 				if got := a.contributors(b.ID); !slices.Equal(got, want) {
 					t.Errorf("contributors %q, want %q", got, want)
 				}
 			}
 			// Add, with the empty line that adds none.
-			check(send([]string{"Neil Gaiman", "Dave McKean"}, []string{"author", "illustrator"}, "save"), "Saved.",
+			check(send([]string{"Neil Gaiman", "Dave McKean"}, []string{"author", "illustrator"}, "save"), "",
 				"Neil Gaiman/author", "Dave McKean/illustrator")
-			check(send([]string{"Neil Gaiman", "Dave McKean", "Sam Kieth"}, []string{"author", "illustrator", "illustrator"}, "save"), "Saved.",
+			check(send([]string{"Neil Gaiman", "Dave McKean", "Sam Kieth"}, []string{"author", "illustrator", "illustrator"}, ""), "",
 				"Neil Gaiman/author", "Dave McKean/illustrator", "Sam Kieth/illustrator")
 			// Reorder, remove, change a role.
 			check(send([]string{"Neil Gaiman", "Dave McKean", "Sam Kieth", ""}, []string{"author", "illustrator", "illustrator", "author"}, "up-3"),
 				"Moved Sam Kieth up.", "Neil Gaiman/author", "Sam Kieth/illustrator", "Dave McKean/illustrator")
 			check(send([]string{"Neil Gaiman", "Sam Kieth", "Dave McKean", ""}, []string{"author", "illustrator", "illustrator", "author"}, "remove-2"),
 				"Removed Sam Kieth.", "Neil Gaiman/author", "Dave McKean/illustrator")
-			check(send([]string{"Neil Gaiman", "Dave McKean"}, []string{"author", "editor"}, "save"), "Saved.",
+			check(send([]string{"Neil Gaiman", "Dave McKean"}, []string{"author", "editor"}, "save"), "",
 				"Neil Gaiman/author", "Dave McKean/editor")
 			if got := a.stored(b.ID).Author; got != "Neil Gaiman, Dave McKean (editor)" {
 				t.Errorf("author text %q", got)
@@ -496,19 +541,24 @@ func TestBookContributors(t *testing.T) {
 				{[]string{" ", ""}, []string{"author", "author"}, "A book needs at least one author."},
 				{fifty, nil, "A book can have at most 30 contributors."},
 				{[]string{strings.Repeat("x", 251)}, nil, "An author's name must be at most 250 characters."},
-				{[]string{"A & B"}, nil, "Write one name in each line."},
+				{[]string{"A & B", "C"}, nil, "Write one name in each line."},
 			} {
-				res := a.onPage(m, "book-contributors", http.MethodPost, bookPath(b.ID, "contributors"),
+				res := a.onPage(m, "fact-author", http.MethodPost, bookPath(b.ID, "contributors"),
 					url.Values{"name": tt.names, "role": tt.roles, "action": {"save"}})
 				res.wantStatus(t, http.StatusUnprocessableEntity)
 				var doc *goquery.Document
 				if m.htmx {
 					doc = res.parts(t)
-					none(t, doc, "#book-main")
+					none(t, doc, "#book-main, #fact-title")
 				} else {
 					doc = res.page(t)
 				}
-				wantText(t, one(t, doc, "#book-contributors #contributors-error"), tt.msg)
+				fact := one(t, doc, "div#fact-author.editing.invalid")
+				wantText(t, one(t, fact, "#field-author-error"), tt.msg)
+				if len(tt.names) == 2 && tt.names[1] == "C" {
+					wantAttr(t, one(t, fact, "#field-author[aria-invalid=true]"), "value", "A & B")
+					wantAttr(t, one(t, fact, "#field-author"), "aria-describedby", "field-author-error")
+				}
 			}
 			if got := a.contributors(b.ID); !slices.Equal(got, []string{"Neil Gaiman/author"}) {
 				t.Errorf("contributors %q, want them kept", got)
@@ -520,7 +570,7 @@ func TestBookContributors(t *testing.T) {
 			mallory := a.browser()
 			mallory.signIn(mallory.addUser("mallory"))
 			mallory.get(plain, "/books")
-			mallory.onPage(m, "book-contributors", http.MethodPost, bookPath(b.ID, "contributors"),
+			mallory.onPage(m, "fact-author", http.MethodPost, bookPath(b.ID, "contributors"),
 				url.Values{"name": {"Mallory"}, "action": {"save"}}).wantStatus(t, http.StatusNotFound)
 			if got := a.contributors(b.ID); !slices.Equal(got, []string{"Neil Gaiman/author"}) {
 				t.Errorf("contributors %q, want them kept", got)

@@ -197,8 +197,9 @@ func (s *Server) liveBook(c *fiber.Ctx) (data.Book, error) {
 	return s.books.Get(c.UserContext(), owner(c), id)
 }
 
-// setBookShelves puts the book on exactly the shelves ticked on its page. A shelf that is not
-// one of the reader's is a problem with the field (422), and nothing changes.
+// setBookShelves puts the book on exactly the shelves ticked in its page's shelves fact, edited
+// in its place. A shelf that is not one of the reader's is a problem with the field (422), and
+// nothing changes.
 func (s *Server) setBookShelves(c *fiber.Ctx) error {
 	b, err := s.liveBook(c)
 	if err != nil {
@@ -219,7 +220,7 @@ func (s *Server) setBookShelves(c *fiber.Ctx) error {
 		ids = append(ids, sid)
 	}
 	if bad {
-		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookShelvesUpdated, func(d *views.BookDetail) {
+		return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.BookFactUpdated("shelves"), func(d *views.BookDetail) {
 			for i := range d.Shelves {
 				d.Shelves[i].Checked = slices.Contains(ids, d.Shelves[i].ID)
 			}
@@ -229,7 +230,7 @@ func (s *Server) setBookShelves(c *fiber.Ctx) error {
 	if err := s.shelves.SetBookShelves(c.UserContext(), owner(c), b.ID, ids); err != nil {
 		return err
 	}
-	return s.bookSaved(c, b, views.BookShelvesUpdated)
+	return s.factSaved(c, b, "shelves", views.BookFactUpdated("shelves"))
 }
 
 // setDetails saves the format, length, review, private notes and ISBN of a book, those the form
@@ -387,7 +388,9 @@ func readingForm(c *fiber.Ctx) (startRaw, finishRaw string, started, finished *t
 	return startRaw, finishRaw, started, finished, problems
 }
 
-// editReadThrough corrects the dates of one reading of a book; a date left empty becomes unknown.
+// editReadThrough corrects the dates of one reading of a book, opened in their place; a date left
+// empty becomes unknown. Saved, the readings come back with the focus on its dates (htmx), or the
+// page is loaded again (303); refused, they stay open with each problem beside its date (422).
 func (s *Server) editReadThrough(c *fiber.Ctx) error {
 	b, rtID, err := s.bookReading(c)
 	if err != nil {
@@ -402,8 +405,10 @@ func (s *Server) editReadThrough(c *fiber.Ctx) error {
 			problems = verr.Fields
 		case err != nil:
 			return err
+		case !isHTMX(c):
+			return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
 		default:
-			return s.bookSaved(c, b, views.ReadThroughsUpdated)
+			return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, readingsOpen("", views.ReadingDatesKey(rtID)))
 		}
 	}
 	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {

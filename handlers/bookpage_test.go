@@ -43,8 +43,10 @@ func TestBookPage(t *testing.T) {
 	if strings.Contains(res.body, "<script>x") {
 		t.Error("notes are not escaped")
 	}
-	// Shelves: a checkbox each, ticked where the book is.
-	boxes := doc.Find(`form[data-testid="book-shelves"] input[type=checkbox][name=shelf]`)
+	// Shelves: the ones the book is on, and in place a checkbox each, ticked where the book is.
+	wantText(t, one(t, doc, `#fact-shelves [data-testid="shelves"]`), "Book <club>")
+	none(t, doc, "input[name=shelf]")
+	boxes := a.get(plain, bookPath(b.ID)+"?edit=shelves").page(t).Find(`#fact-shelves.editing form input[type=checkbox][name=shelf]`)
 	if boxes.Length() != 2 {
 		t.Fatalf("%d shelf checkboxes, want 2", boxes.Length())
 	}
@@ -73,8 +75,11 @@ func TestBookPage(t *testing.T) {
 	none(t, doc, "textarea, #field-pages, #field-isbn, #field-publisher")
 	wantText(t, one(t, a.get(plain, bookPath(b.ID)+"?edit=notes").page(t), "textarea[name=notes]"), "<script>x</script>")
 	// Read-throughs and progress.
-	wantAttr(t, one(t, doc, `form.reading input[name=started_on]`), "value", "2025-03-01")
-	none(t, doc, `form.reading input[name=finished_on]`) // still reading
+	wantText(t, one(t, doc, `.reading a#edit-dates-`+strconv.FormatInt(rt0(t, a, b.ID), 10)+` [data-testid=reading-dates]`), "Started 1 March 2025")
+	none(t, doc, `.reading input`) // shown once; no input until asked for
+	dates := a.get(plain, bookPath(b.ID)+"?edit=dates-"+strconv.FormatInt(rt0(t, a, b.ID), 10)).page(t)
+	wantAttr(t, one(t, dates, `form.reading.editing input[name=started_on][autofocus]`), "value", "2025-03-01")
+	none(t, dates, `form.reading input[name=finished_on]`) // still reading
 	// The progress is in the reading's place in the timeline.
 	wantText(t, one(t, doc, `[data-testid="timeline"] li [data-testid="progress"] li:last-child .what`), "Page 42 (10.5%)")
 	wantText(t, one(t, doc, `[data-testid="timeline"] h3`), "First reading: Reading")
@@ -128,8 +133,9 @@ func TestSetBookShelves(t *testing.T) {
 				if !m.htmx {
 					doc = res.page
 				}
-				section := one(t, doc(t), "section#book-shelves")
-				wantText(t, one(t, section, "fieldset #shelves-error"), "That shelf is not one of yours. Pick from your shelves.")
+				fact := one(t, doc(t), "div#fact-shelves.editing.invalid")
+				wantText(t, one(t, fact, "#field-shelves-error"), "That shelf is not one of yours. Pick from your shelves.")
+				wantAttr(t, one(t, fact, "fieldset"), "aria-describedby", "field-shelves-error")
 				if n := onShelves(); n != 1 {
 					t.Errorf("on %d shelves, want 1 (unchanged)", n)
 				}
@@ -140,11 +146,9 @@ func TestSetBookShelves(t *testing.T) {
 		res := a.do(htmx, http.MethodPost, bookPath(b.ID, "shelves"), ids(one_, two))
 		res.wantStatus(t, http.StatusOK)
 		doc := res.parts(t)
-		section := one(t, doc, "section#book-shelves")
-		if n := section.Find("input[name=shelf][checked]").Length(); n != 2 {
-			t.Errorf("%d shelves ticked in the answer, want 2", n)
-		}
-		none(t, doc, "#book-details")
+		wantText(t, one(t, doc, `div#fact-shelves:not(.editing) [data-testid="shelves"]`), "One, Two")
+		one(t, doc, "a#edit-shelves[autofocus]")
+		none(t, doc, "#book-details, #book-main, input")
 		if n := onShelves(); n != 2 {
 			t.Errorf("on %d shelves, want 2", n)
 		}
@@ -370,12 +374,24 @@ func TestEditReadThrough(t *testing.T) {
 	}
 	t.Run("HTMX", func(t *testing.T) {
 		a, b, rt := setup(t)
-		res := a.do(htmx, http.MethodPost, rtPath(b, rt), dates("2025-02-01", "2025-02-20"))
-		res.wantStatus(t, http.StatusOK)
 		id := strconv.FormatInt(rt.ID, 10)
-		doc := res.parts(t)
-		wantAttr(t, one(t, doc, "section#book-readings #started_on-"+id), "value", "2025-02-01")
-		wantAttr(t, one(t, doc, "section#book-readings #finished_on-"+id), "value", "2025-02-20")
+		// Opened in place, and Cancel, which puts the focus back on the dates.
+		doc := a.onPage(htmx, "book-readings", http.MethodGet, views.ReadingDatesURL(b.ID, rt.ID), nil).parts(t)
+		form := one(t, doc, "section#book-readings form.reading.editing")
+		wantAttr(t, form, "hx-post", rtPath(b, rt))
+		wantAttr(t, one(t, form, "#started_on-"+id+"[autofocus]"), "value", "2025-03-01")
+		wantAttr(t, one(t, form, "#finished_on-"+id), "value", "2025-03-01")
+		wantAttr(t, one(t, form, `a[data-action="cancel"]`), "hx-get", views.ReadingDatesBackURL(b.ID, rt.ID))
+		doc = a.onPage(htmx, "book-readings", http.MethodGet, views.ReadingDatesBackURL(b.ID, rt.ID), nil).parts(t)
+		none(t, doc, "form.reading, .reading input")
+		one(t, doc, "a#edit-dates-"+id+"[autofocus]")
+		// Saved: shown, focused.
+		res := a.onPage(htmx, "book-readings", http.MethodPost, rtPath(b, rt), dates("2025-02-01", "2025-02-20"))
+		res.wantStatus(t, http.StatusOK)
+		doc = res.parts(t)
+		wantText(t, one(t, doc, "section#book-readings a#edit-dates-"+id+"[autofocus] [data-testid=reading-dates]"),
+			"Started 1 February 2025, finished 20 February 2025")
+		none(t, doc, "form.reading, .reading input")
 	})
 	t.Run("OKClearDates", func(t *testing.T) {
 		// Emptied, a date becomes unknown, and the readings say so.
@@ -392,7 +408,7 @@ func TestEditReadThrough(t *testing.T) {
 					doc = a.get(plain, bookPath(b.ID)).page(t)
 				}
 				wantText(t, one(t, doc, "section#book-readings [data-testid=reading-dates]"), "Date unknown")
-				wantAttr(t, one(t, doc, "#started_on-"+strconv.FormatInt(rt.ID, 10)), "value", "")
+				none(t, doc, "#started_on-"+strconv.FormatInt(rt.ID, 10))
 				rts, _ := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 				if rts[0].StartedOn != nil || rts[0].FinishedOn != nil {
 					t.Errorf("dates %v %v, want unknown", rts[0].StartedOn, rts[0].FinishedOn)
@@ -484,6 +500,7 @@ func TestAddReadThrough(t *testing.T) {
 				wantText(t, one(t, doc, "section#book-readings [data-testid=reading-dates]"), tc.dates)
 				// The add form is empty again, ready for another.
 				wantAttr(t, one(t, doc, "#started_on-new"), "value", "")
+				one(t, doc, "details.new-reading:not([open])")
 				rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 				if err != nil || len(rts) != 1 || string(rts[0].Outcome) != tc.outcome {
 					t.Fatalf("readings %+v, %v; want one %s", rts, err, tc.outcome)
@@ -523,6 +540,7 @@ func TestAddReadThrough(t *testing.T) {
 				// What was typed stays.
 				wantAttr(t, one(t, doc, "#started_on-new"), "value", tc.start)
 				wantAttr(t, one(t, doc, "#finished_on-new"), "value", tc.finish)
+				one(t, doc, "details.new-reading[open] #started_on-new") // kept open, with the problem beside its date
 				if rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID); err != nil || len(rts) != 0 {
 					t.Errorf("readings %+v, %v; want none", rts, err)
 				}
@@ -574,7 +592,8 @@ func TestBookPageNotFound(t *testing.T) {
 			{"fact-title", http.MethodGet, bookPath(id), nil},
 			{"fact-title", http.MethodGet, bookPath(id) + "?edit=title", nil},
 			{"fact-title", http.MethodPost, bookPath(id), url.Values{"title": {"Mine"}}},
-			{"fact-author", http.MethodPost, bookPath(id), url.Values{"author": {"Me"}}},
+			{"fact-author", http.MethodPost, bookPath(id, "contributors"), url.Values{"name": {"Me"}}},
+			{"fact-genre", http.MethodPost, bookPath(id), url.Values{"genre": {"Mine"}}},
 			{"fact-title", http.MethodPost, bookPath(id), url.Values{"title": {""}}},
 			{"book-progress", http.MethodPost, bookPath(id, "progress"), url.Values{"progress": {"30"}}},
 			{"book-progress", http.MethodPost, bookPath(id, "progress"), url.Values{"progress": {"bad"}}},
@@ -648,18 +667,18 @@ func TestSetPageStatus(t *testing.T) {
 			one(t, doc, `section#book-progress[hx-swap-oob="true"]`)
 			readings := one(t, doc, `section#book-readings[hx-swap-oob="true"]`)
 			if st == "read" {
-				one(t, readings, "form.reading input[name=finished_on]")
+				wantText(t, one(t, readings, ".reading [data-testid=reading-dates]"), "Started "+time.Now().Format("2 January 2006")+", finished "+time.Now().Format("2 January 2006"))
 			}
 			none(t, doc, "tr")
 		}
 		// Read, then Reading again: a second reading, the first one kept with its finish date.
 		doc := a.get(plain, bookPath(b.ID)).page(t)
-		forms := doc.Find("#book-readings form.reading")
-		if forms.Length() != 2 {
-			t.Fatalf("%d readings, want 2", forms.Length())
+		dates := doc.Find("#book-readings .reading [data-testid=reading-dates]")
+		if dates.Length() != 2 {
+			t.Fatalf("%d readings, want 2", dates.Length())
 		}
-		if forms.Find("input[name=finished_on]").Length() != 1 {
-			t.Error("the finished reading has lost its finish date")
+		if !strings.Contains(dates.Last().Text(), "finished") {
+			t.Errorf("the finished reading has lost its finish date: %q", dates.Last().Text())
 		}
 	})
 	for _, m := range modes {
@@ -693,8 +712,9 @@ func TestSetPageStatus(t *testing.T) {
 }
 
 // TestHeadFactsInPlace: the title, the author and the genre are each a fact of the book page's
-// head, edited in its place like the others: ?edit= opens its input, a save sends it alone and
-// keeps the other two, and a refused one stays open with its message and what was typed.
+// head, edited in its place like the others (the author's is the list of contributors,
+// TestBookContributors): ?edit= opens its input, a save sends it alone and keeps the others, and
+// a refused one stays open with its message and what was typed.
 func TestHeadFactsInPlace(t *testing.T) {
 	setup := func(t *testing.T) (*testApp, data.Book) {
 		a := newTestApp(t)
@@ -707,20 +727,20 @@ func TestHeadFactsInPlace(t *testing.T) {
 		doc := a.get(plain, bookPath(b.ID)).page(t)
 		head := one(t, doc, "article#book-main")
 		wantText(t, one(t, head, `dl div#fact-title h1 a#edit-title[href="`+bookPath(b.ID)+`?edit=title"] [data-testid="title"]`), "Dune")
-		wantText(t, one(t, head, `div#fact-author a#edit-author [data-testid="author"]`), "Frank Herbert")
+		wantText(t, one(t, head, `div#fact-author [data-testid="author"]`), "Frank Herbert")
 		wantText(t, one(t, head, `div#fact-genre a#edit-genre [data-testid="genre"]`), "SF")
 		none(t, doc, "form[data-testid=book-fields], #book-edit, #field-title")
 	})
 	t.Run("OpenPlain", func(t *testing.T) {
 		a, b := setup(t)
-		doc := a.get(plain, bookPath(b.ID)+"?edit=author").page(t)
-		form := one(t, doc, "article#book-main div#fact-author.editing form")
+		doc := a.get(plain, bookPath(b.ID)+"?edit=genre").page(t)
+		form := one(t, doc, "article#book-main div#fact-genre.editing form")
 		wantAttr(t, form, "method", "post")
 		wantAttr(t, form, "action", bookPath(b.ID))
 		wantAttr(t, one(t, form, `input[name="screen"]`), "value", "page")
-		wantAttr(t, one(t, form, "#field-author[autofocus]"), "value", "Frank Herbert")
-		one(t, doc, `label[for="field-author"]`)
-		none(t, doc, "#field-title, #field-genre")
+		wantAttr(t, one(t, form, "#field-genre[autofocus]"), "value", "SF")
+		one(t, doc, `label[for="field-genre"]`)
+		none(t, doc, "#field-title, #field-author")
 		wantText(t, one(t, doc, `h1 [data-testid="title"]`), "Dune")
 	})
 	t.Run("OpenHTMXAndCancel", func(t *testing.T) {
@@ -741,7 +761,6 @@ func TestHeadFactsInPlace(t *testing.T) {
 	})
 	for _, f := range []struct{ name, typed, title, author, genre string }{
 		{"title", " Dune Messiah ", "Dune Messiah", "Frank Herbert", "SF"},
-		{"author", "F. Herbert", "Dune", "F. Herbert", "SF"},
 		{"genre", "", "Dune", "Frank Herbert", ""},
 	} {
 		for _, m := range modes {
@@ -994,7 +1013,7 @@ func TestDeleteReading(t *testing.T) {
 		readings := one(t, doc, "section#book-readings:not([hx-swap-oob])")
 		wantText(t, one(t, readings, "[role=status]"), "Reading deleted.")
 		one(t, readings, "h2[autofocus]")
-		if n := readings.Find("form.reading").Length(); n != 1 {
+		if n := readings.Find(".reading").Length(); n != 1 {
 			t.Errorf("%d readings shown, want 1", n)
 		}
 		wantAttr(t, one(t, doc, `section#book-status[hx-swap-oob="true"] button[aria-pressed="true"]`), "value", "read")
@@ -1049,7 +1068,7 @@ func TestSharedEndpoints(t *testing.T) {
 		{"Show", http.MethodGet, bookPath(b.ID) + "?focus=edit", nil, "fact-title",
 			`div#fact-title:not(.editing) h1 a#edit-title[autofocus]`, `a[href$="/edit"][autofocus]`},
 		{"ShowReadings", http.MethodGet, bookPath(b.ID), nil, "book-readings",
-			`section#book-readings form.reading`, `td.status > a:first-child`},
+			`section#book-readings div.reading`, `td.status > a:first-child`},
 		{"Update", http.MethodPost, bookPath(b.ID), url.Values{"title": {"Dune"}, "author": {"Frank Herbert"}}, "fact-title",
 			`div#fact-title:not(.editing) h1 a#edit-title[autofocus]`, `a[href$="/edit"][autofocus]`},
 	}
@@ -1288,4 +1307,14 @@ func TestReadingsTimeline(t *testing.T) {
 	}
 	wantText(t, one(t, items.Eq(1), "h3"), "First reading: Read")
 	none(t, items.Eq(1), "[data-testid=progress]")
+}
+
+// rt0 is the id of the newest reading of the reader's book id.
+func rt0(t *testing.T, a *testApp, id int64) int64 {
+	t.Helper()
+	rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, id)
+	if err != nil || len(rts) == 0 {
+		t.Fatalf("readings of %d: %v, %v", id, rts, err)
+	}
+	return rts[0].ID
 }

@@ -176,8 +176,9 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 }
 
 // showBook answers with the book as the screen that asks shows it. htmx gets, by its target, a
-// fact of the book page (its in-place edit opened, or cancelled) or its readings (Cancel of a
-// reading's delete, with the focus back on the Delete of the reading ?focus= names), and otherwise the
+// fact of the book page (its in-place edit opened, or cancelled) or its readings (a reading's
+// dates opened by ?edit=, or cancelled; Cancel of a reading's delete, with the focus back on what
+// ?focus= names), and otherwise the
 // book's library row (Cancel of the row's edit or status menu, with the focus back on the control
 // ?focus= names). Without htmx it is the book's page.
 func (s *Server) showBook(c *fiber.Ctx) error {
@@ -202,13 +203,7 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 	case part == views.BookCatalogueID: // Cancel or Done of a comparison with a catalogue
 		return s.renderBookPage(c, fiber.StatusOK, b, views.BookCatalogueUpdated, nil)
 	case part == views.BookReadingsID:
-		// A focus that names no reading of the book focuses nothing.
-		focus, _ := strconv.ParseInt(c.Query("focus"), 10, 64)
-		return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
-			for i := range d.ReadThroughs {
-				d.ReadThroughs[i].FocusDelete = d.ReadThroughs[i].ID == focus
-			}
-		})
+		return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, readingsOpen(edit, c.Query("focus")))
 	case isHTMX(c):
 		v, err := s.bookRowView(c, b)
 		if err != nil {
@@ -217,7 +212,25 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 		v.Focus = views.ParseFocus(c.Query("focus"))
 		return render(c, fiber.StatusOK, views.BookRow(v))
 	}
-	return s.renderBookPage(c, fiber.StatusOK, b, nil, func(d *views.BookDetail) { d.Editing = edit })
+	return s.renderBookPage(c, fiber.StatusOK, b, nil, func(d *views.BookDetail) {
+		d.Editing = edit
+		readingsOpen(edit, "")(d)
+	})
+}
+
+// readingsOpen opens the dates of the reading that edit names (views.ReadingDatesKey), and puts
+// the focus on the dates or on the Delete button of the reading that focus names (its key, or
+// its id: Cancel of its delete). A key or an id that is no reading of the book opens nothing.
+func readingsOpen(edit, focus string) func(*views.BookDetail) {
+	return func(d *views.BookDetail) {
+		for i := range d.ReadThroughs {
+			rt := &d.ReadThroughs[i]
+			key := views.ReadingDatesKey(rt.ID)
+			rt.Editing = edit == key
+			rt.FocusDates = focus == key
+			rt.FocusDelete = focus == strconv.FormatInt(rt.ID, 10)
+		}
+	}
 }
 
 // editBook answers with the form that edits a book's title, author and genre: for htmx in place

@@ -52,9 +52,6 @@ func AuthorsListURL(search, sort string, after int64) string {
 // and action).
 func BookContributorsURL(book int64) string { return BookURL(book) + "/contributors" }
 
-// BookContributorsID is the id of the book page's contributors section, which its form replaces.
-const BookContributorsID = "book-contributors"
-
 // AuthorEditID is the id of the author page's section of forms, which they replace.
 const AuthorEditID = "author-edit"
 
@@ -106,8 +103,8 @@ type ContributorLine struct {
 	AuthorID int64
 }
 
-// ContributorsSection is the book page's contributors: the lines as saved, or as typed after a
-// refusal, with the problem; and what was just done, which the section announces (htmx).
+// ContributorsSection is the book page's contributors (its author fact): the lines as saved, or
+// as typed after a refusal, with the problem; and what was just done, which the editor announces.
 type ContributorsSection struct {
 	Lines []ContributorLine
 	Error string

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/bookcase/bookcase/data"
@@ -20,7 +21,7 @@ func BookFactID(name string) string { return "fact-" + name }
 // target (HX-Target).
 func BookFactIDs() []string {
 	ids := []string{BookFactID("title"), BookFactID("author"), BookFactID("genre"), BookFactID("format"), BookFactID("isbn"),
-		BookFactID("review"), BookFactID("notes")}
+		BookFactID("shelves"), BookFactID("review"), BookFactID("notes")}
 	for _, name := range data.EditionFields {
 		ids = append(ids, BookFactID(name))
 	}
@@ -30,9 +31,11 @@ func BookFactIDs() []string {
 // Kinds of fact, by the input that edits them.
 const (
 	factText   = "text"
-	factTitle  = "title"  // the title, the page's heading
-	factLong   = "long"   // a text area: the review and the notes
-	factFormat = "format" // the format and the length together, as the length is in its unit
+	factTitle  = "title"   // the title, the page's heading
+	factPeople = "people"  // the contributors, a list of names and roles
+	factShelf  = "shelves" // the reader's shelves the book is on, a checkbox each
+	factLong   = "long"    // a text area: the review and the notes
+	factFormat = "format"  // the format and the length together, as the length is in its unit
 )
 
 // BookFact is one fact of the book page, shown once and edited in place: a click, or Enter on
@@ -66,6 +69,12 @@ type BookFact struct {
 	// Head places the fact in the page's head, under the title (the title itself, the author and
 	// the genre), where its label is only for screen readers until it is edited.
 	Head bool
+	// Lines are the contributors (Kind factPeople), as saved or as typed after a refusal, and
+	// Done what was just done to them (a line moved up or taken off), which the editor announces.
+	Lines []ContributorLine
+	Done  string
+	// Shelves are the reader's shelves, ticked where the book is (Kind factShelf).
+	Shelves []ShelfChoice
 }
 
 // bookFacts are the facts of the book d, in the order of the page: the title, the author and
@@ -93,8 +102,8 @@ func bookFacts(d BookDetail) []BookFact {
 	facts := []BookFact{
 		{Name: "title", Label: "Title", Shown: d.Book.Title, Value: head.Title, Problem: head.Errors["title"], Kind: factTitle,
 			MaxLength: data.MaxFieldLen},
-		{Name: "author", Label: "Author", Shown: d.Book.Author, Value: head.Author, Problem: head.Errors["author"],
-			MaxLength: data.MaxFieldLen, Hint: "Several people: separate them with commas or &, a role after a name: Ann Goldstein (translator)."},
+		{Name: "author", Label: "Authors and contributors", Shown: d.Book.Author, Kind: factPeople, Action: BookContributorsURL(id),
+			Lines: d.Contributors.Lines, Problem: cmp.Or(d.Contributors.Error, head.Errors["author"]), Done: d.Contributors.Done},
 		{Name: "genre", Label: "Genre", Shown: d.Book.Genre, Value: head.Genre, Problem: head.Errors["genre"],
 			MaxLength: data.MaxFieldLen},
 		{Name: "format", Label: "Format", Shown: format, Value: details.Format, Length: details.Pages, Timed: d.Book.Timed,
@@ -113,6 +122,8 @@ func bookFacts(d BookDetail) []BookFact {
 			MaxLength: data.MaxGoodreadsIDLen},
 		{Name: "storygraph_id", Label: "StoryGraph id", Shown: d.Edition.StoryGraphID, Value: edition.StoryGraphID, Verbatim: true,
 			MaxLength: data.MaxStoryGraphIDLen},
+		{Name: "shelves", Label: "Shelves", Shown: shelvesOn(d.Shelves), Kind: factShelf, Action: BookShelvesURL(id),
+			Shelves: d.Shelves, Problem: d.ShelvesError},
 		{Name: "review", Label: "Review", Shown: d.Review, Value: details.Review, Spoiler: details.Spoiler, Kind: factLong,
 			Action: BookDetailsURL(id), Problem: details.Errors["review"], Hint: "What you would share."},
 		{Name: "notes", Label: "Private notes", Shown: d.Notes, Value: details.Notes, Kind: factLong, Action: BookDetailsURL(id),
@@ -123,17 +134,17 @@ func bookFacts(d BookDetail) []BookFact {
 		f := &facts[i]
 		f.Book, f.TestID = id, f.Name
 		switch f.Name {
-		case "title", "author", "genre":
+		case "title", "genre":
 			f.Head, f.Action = true, BookURL(id)
-			if f.Kind == "" {
-				f.Kind = factText
-			}
+			f.Kind = cmp.Or(f.Kind, factText)
+		case "author":
+			f.Head = true
 		}
 		if f.Kind == "" { // an edition fact
 			f.Kind, f.Action, f.Problem = factText, BookEditionURL(id), edition.Errors[f.Name]
 			f.TestID = "edition-" + strings.ReplaceAll(f.Name, "_", "-")
 		}
-		f.Editing = f.Name == d.Editing || f.Problem != "" || f.LengthProblem != ""
+		f.Editing = f.Name == d.Editing || f.Problem != "" || f.LengthProblem != "" || f.Done != ""
 		f.Autofocus = f.Editing && !open
 		open = open || f.Editing
 		f.Focus = f.Name == d.FocusFact
@@ -154,3 +165,14 @@ func factNamed(d BookDetail, name string) BookFact {
 // BookFactEditURL is the book page with the fact name's input open: the page without
 // JavaScript, the fact alone for htmx (HX-Target).
 func BookFactEditURL(id int64, name string) string { return BookURL(id) + "?edit=" + name }
+
+// shelvesOn names the shelves ticked, in order: "Owned, Book club"; "" for none.
+func shelvesOn(shelves []ShelfChoice) string {
+	var names []string
+	for _, sh := range shelves {
+		if sh.Checked {
+			names = append(names, sh.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}

@@ -118,6 +118,9 @@ type ReadThroughForm struct {
 	// Confirm asks whether to delete the reading, in place of its form; FocusDelete puts the
 	// focus back on its Delete button (the confirmation cancelled).
 	Confirm, FocusDelete bool
+	// Editing opens the reading's dates in their place (a refused save keeps them open);
+	// FocusDates puts the focus back on them, after a save or Cancel.
+	Editing, FocusDates bool
 	// Number is the reading's place among the book's readings, the first 1; Progress its
 	// progress updates, oldest first.
 	Number   int

@@ -62,6 +62,18 @@ func BookFocusURL(id int64, focus Focus) string { return BookURL(id) + "?focus="
 // delete of reading rt, which puts the focus back on its Delete button.
 func BookReadingsURL(book, rt int64) string { return BookURL(book) + "?focus=" + idString(rt) }
 
+// ReadingDatesURL is the book page with the dates of its reading rt open in their place: the
+// page without JavaScript, its readings alone for htmx (HX-Target).
+func ReadingDatesURL(book, rt int64) string { return BookURL(book) + "?edit=" + ReadingDatesKey(rt) }
+
+// ReadingDatesBackURL is the Cancel of ReadingDatesURL: the readings, the focus on the dates.
+func ReadingDatesBackURL(book, rt int64) string {
+	return BookURL(book) + "?focus=" + ReadingDatesKey(rt)
+}
+
+// ReadingDatesKey names the dates of the reading rt in ?edit= and ?focus=.
+func ReadingDatesKey(rt int64) string { return "dates-" + idString(rt) }
+
 // BookEditURL is the form that edits the book's title, author and genre.
 func BookEditURL(id int64) string { return bookPath(id, "/edit") }
 
