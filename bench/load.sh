@@ -412,7 +412,7 @@ run_size() {
 
 	# Update: saves the edit row of each book on the first page in turn, as htmx does.
 	local ids
-	ids=$(check "library page" "$base/books" | grep -o 'class="book" data-id="[0-9]*"' | grep -o '[0-9]*')
+	ids=$(check "library page" "$base/books" | grep -o '<tr id="book-[0-9]*" class="book"' | grep -o '[0-9][0-9]*')
 	[[ -n $ids ]] || { echo "load.sh: no book ids on the library page" >&2; exit 1; }
 	printf 'title=Edited+Benchmark+Book&author=Load+Tester&genre=Fiction' >"$tmp/update.body"
 	local id
