@@ -232,7 +232,7 @@ func TestLoginReturnsToTheBook(t *testing.T) {
 	if got := p.path(); got != path {
 		t.Errorf("after logging in, the tab shows %s, want %s", got, path)
 	}
-	if got := p.text("[data-testid=book] h1"); got != book.Title {
+	if got := p.text("[data-testid=book] h1 [data-testid=title]"); got != book.Title {
 		t.Errorf("the book page is titled %q, want %q", got, book.Title)
 	}
 }
