@@ -3,7 +3,9 @@ package data
 import (
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestNarrowScalesWithTheLibrary finds which filters Find collects first and which it finds by
@@ -78,6 +80,53 @@ func TestNarrowScalesWithTheLibrary(t *testing.T) {
 		}
 		if len(want) == 0 || !slices.Equal(got, want) {
 			t.Errorf("%s by title: %d books, want %d in title order", format, len(got), len(want))
+		}
+	}
+}
+
+// TestFindReadPlan checks how SQLite finds the books read on a day (the stats calendar's links,
+// /books?read=…), alone and among the audiobooks: from the progress updates recorded that day
+// (progress_updates_recorded) and the readings ended since (read_throughs_ended, its start dates
+// in the index), then the books by id (the first step); never walking the library's books, nor the audiobooks,
+// to look up each one's readings.
+func TestFindReadPlan(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	books := db.Books()
+	day := DaySpan(time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC))
+	for name, q := range map[string]BookQuery{
+		"a day":                {Read: day},
+		"a day's audiobooks":   {Read: day, Format: FormatAudiobook},
+		"a month's audiobooks": {Read: MonthSpan(2026, 3), Format: FormatAudiobook},
+	} {
+		f, _, ok, err := books.build(ctx, 1, q, false)
+		if err != nil || !ok {
+			t.Fatalf("build(%+v) = %v, %v", q, ok, err)
+		}
+		rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT b.id FROM `+f.from+where(f.where), f.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		joined := strings.Join(plan, "; ")
+		if !strings.Contains(joined, "progress_updates_recorded (recorded_at>? AND recorded_at<?)") ||
+			!strings.Contains(joined, "COVERING INDEX read_throughs_ended (outcome=? AND finished_on>?)") ||
+			!strings.HasPrefix(plan[0], "SEARCH b USING ") || !strings.HasSuffix(plan[0], "id=?)") ||
+			strings.Contains(joined, "SCAN b") || strings.Contains(joined, "books_format") {
+			t.Errorf("plan of %s: %s; want the day's updates and readings, then their books by id", name, joined)
 		}
 	}
 }
