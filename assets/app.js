@@ -716,20 +716,20 @@
 // and the arrow keys move between the days read (Left and Up to the one before, Right and Down to
 // the next; Home and End to the first and last). Without JavaScript every day read is a stop.
 (function () {
-  function days(svg) { return Array.prototype.slice.call(svg.querySelectorAll('a.day')); }
+  function days(svg) { return Array.prototype.slice.call(svg.querySelectorAll('a')); }
   function rove(svg, current) {
     days(svg).forEach(function (a) { a.setAttribute('tabindex', a === current ? '0' : '-1'); });
   }
   function init(root) {
     (root || document).querySelectorAll('svg[data-calendar]').forEach(function (svg) {
       var all = days(svg);
-      if (all.length && !svg.querySelector('a.day[tabindex="0"]')) rove(svg, all[all.length - 1]);
+      if (all.length && !svg.querySelector('a[tabindex="0"]')) rove(svg, all[all.length - 1]);
     });
   }
   document.addEventListener('DOMContentLoaded', function () { init(document); });
   document.addEventListener('htmx:load', function (e) { init(e.detail && e.detail.elt); });
   document.addEventListener('keydown', function (e) {
-    var day = e.target instanceof Element && e.target.closest('svg[data-calendar] a.day');
+    var day = e.target instanceof Element && e.target.closest('svg[data-calendar] a');
     if (!day || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     var svg = day.closest('svg'), all = days(svg), i = all.indexOf(day), next;
     switch (e.key) {

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -32,20 +33,39 @@ func newBenchServer(b *testing.B, n int) *benchServer {
 	if err != nil {
 		b.Fatal(err)
 	}
+	u, err := db.Users().Create(b.Context(), "bench", "benchmark passphrase")
+	if err != nil {
+		db.Close()
+		b.Fatal(err)
+	}
+	if err := db.Books().Seed(b.Context(), u.ID, n, 1); err != nil {
+		db.Close()
+		b.Fatal(err)
+	}
+	return serveBench(b, db, u.ID, int64(n))
+}
+
+// openBenchServer is the app on a library made by bookcase seed (path), for its first reader.
+func openBenchServer(b *testing.B, path string) *benchServer {
+	b.Helper()
+	db, err := data.Open(b.Context(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return serveBench(b, db, 1, 0)
+}
+
+// serveBench is the app on db with a session of reader owner's, whose newest book is newest; it
+// closes db when the benchmark ends.
+func serveBench(b *testing.B, db *data.DB, owner, newest int64) *benchServer {
+	b.Helper()
 	b.Cleanup(func() {
 		if err := db.Close(); err != nil {
 			b.Error(err)
 		}
 	})
-	u, err := db.Users().Create(b.Context(), "bench", "benchmark passphrase")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := db.Books().Seed(b.Context(), u.ID, n, 1); err != nil {
-		b.Fatal(err)
-	}
 	sessions := db.Sessions(time.Hour, 2*time.Hour)
-	sess, err := sessions.Create(b.Context(), u.ID)
+	sess, err := sessions.Create(b.Context(), owner)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,7 +76,7 @@ func newBenchServer(b *testing.B, n int) *benchServer {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := &benchServer{handler: app.Handler(), session: sess.Token, newest: int64(n), db: db, owner: u.ID}
+	s := &benchServer{handler: app.Handler(), session: sess.Token, newest: newest, db: db, owner: owner}
 	var ctx fasthttp.RequestCtx
 	s.request(&ctx, http.MethodGet, "/books", false, nil)
 	var c fasthttp.Cookie
@@ -125,19 +145,30 @@ func benchRequestsAt(b *testing.B, sizes []int, method, uri string, htmx bool, b
 				// After the loop: its start resets the metrics reported before it.
 				defer b.ReportMetric(float64(books), "books/author")
 			}
-			var ctx fasthttp.RequestCtx
-			b.ReportAllocs()
-			// The process's CPU time per request, the garbage collector's included: on a shared
-			// machine it moves less than ns/op, which counts the time others took the CPUs.
-			cpu := cpuTime(b)
-			for b.Loop() {
-				if status := s.request(&ctx, method, target, htmx, body); status != http.StatusOK {
-					b.Fatalf("%s %s: status %d", method, target, status)
-				}
-			}
-			b.ReportMetric(float64((cpuTime(b)-cpu).Microseconds())/float64(b.N), "CPU-µs/op")
+			benchRequestOn(b, s, method, target, htmx, body)
 		})
 	}
+}
+
+// benchRequestOn runs the request on s again and again, and reports its CPU time and the
+// response's bytes.
+func benchRequestOn(b *testing.B, s *benchServer, method, target string, htmx bool, body []byte) {
+	var ctx fasthttp.RequestCtx
+	// Once first, untimed: what the app computes once and keeps (the stats) is not the request's.
+	if status := s.request(&ctx, method, target, htmx, body); status != http.StatusOK {
+		b.Fatalf("%s %s: status %d", method, target, status)
+	}
+	b.ReportAllocs()
+	// The process's CPU time per request, the garbage collector's included: on a shared
+	// machine it moves less than ns/op, which counts the time others took the CPUs.
+	cpu := cpuTime(b)
+	for b.Loop() {
+		if status := s.request(&ctx, method, target, htmx, body); status != http.StatusOK {
+			b.Fatalf("%s %s: status %d", method, target, status)
+		}
+	}
+	b.ReportMetric(float64((cpuTime(b)-cpu).Microseconds())/float64(b.N), "CPU-µs/op")
+	b.ReportMetric(float64(len(ctx.Response.Body())), "bytes/page")
 }
 
 // topAuthor is the id of the reader's author with the most books (one of the seed's real
@@ -238,4 +269,20 @@ func BenchmarkAuthorsList(b *testing.B) {
 	b.Run("byBooks", func(b *testing.B) {
 		benchRequestsAt(b, pageSizes, http.MethodGet, "/authors?sort=books", false, nil)
 	})
+}
+
+// BenchmarkStatsPage measures the stats page of this year and of all time as a reader sees it
+// again and again: the stats kept since first computed (the store's cache), the goal, the links
+// and the whole page rendered; it reports the page's bytes. On a library made by bookcase seed
+// when BOOKCASE_STATS_DB names one (its first reader's), else on seeded libraries of each size.
+func BenchmarkStatsPage(b *testing.B) {
+	for name, uri := range map[string]string{"year": "/stats", "all": "/stats?year=all"} {
+		b.Run(name, func(b *testing.B) {
+			if path := os.Getenv("BOOKCASE_STATS_DB"); path != "" {
+				benchRequestOn(b, openBenchServer(b, path), http.MethodGet, uri, false, nil)
+				return
+			}
+			benchRequestsAt(b, pageSizes, http.MethodGet, uri, false, nil)
+		})
+	}
 }

@@ -45,6 +45,8 @@ func (s *Server) showStats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	page.Listened = c.Query("calendar") == "hours"
+	calendarLinks(&page)
 	return render(c, fiber.StatusOK, views.StatsPage(s.meta(c, "Reading stats, "+page.YearName()), page))
 }
 
@@ -81,8 +83,9 @@ func (s *Server) stats(c *fiber.Ctx, reader int64, year int, form views.GoalForm
 
 // statsLinks are the library views that list what st's figures count (see data.BookQuery's
 // Finished, Read and Rating): the books finished or given up in the span, by month, genre, author
-// (a search for the name), format and rating; the books read in the span, month or day (pages),
-// and the audiobooks among them (hours); the finished books an average is taken over.
+// (a search for the name), format and rating; the books read in the span or month (pages), and
+// the audiobooks among them (hours); the finished books an average is taken over. The days' are
+// calendarLinks'.
 func statsLinks(st data.ReadingStats) views.StatsLinks {
 	span := filter{status: data.StatusRead, finished: data.YearSpan(st.Year)}
 	dnf := span
@@ -100,12 +103,6 @@ func statsLinks(st data.ReadingStats) views.StatsLinks {
 			m, p, h := span, read, listened
 			m.finished, p.read, h.read = month, month, month
 			l.Months[i], l.PageMonths[i], l.HourMonths[i] = m.url(), p.url(), h.url()
-		}
-		l.Days, l.HourDays = make([]string, len(st.Days)), make([]string, len(st.Days))
-		for i, d := range st.Days {
-			p, h := read, listened
-			p.read, h.read = data.DaySpan(d.Day), data.DaySpan(d.Day)
-			l.Days[i], l.HourDays[i] = p.url(), h.url()
 		}
 	}
 	for i := range l.Ratings {
@@ -129,6 +126,23 @@ func statsLinks(st data.ReadingStats) views.StatsLinks {
 		l.Formats = append(l.Formats, v.url())
 	}
 	return l
+}
+
+// calendarLinks puts on the page the library views of its calendar's days: the books read on
+// each day, or the audiobooks listened to (page.CalendarListened), whichever calendar it shows.
+func calendarLinks(page *views.Stats) {
+	if page.Year == 0 {
+		return
+	}
+	day := filter{}
+	if page.CalendarListened() {
+		day.format = data.FormatAudiobook
+	}
+	page.Links.Days = make([]string, len(page.Days))
+	for i, d := range page.Days {
+		day.read = data.DaySpan(d.Day)
+		page.Links.Days[i] = day.url()
+	}
 }
 
 // setGoal sets the goal of the year in the form: htmx gets the goal section back, a plain form
@@ -172,6 +186,7 @@ func (s *Server) setGoal(c *fiber.Ctx) error {
 	if isHTMX(c) {
 		return render(c, status, views.StatsGoal(page))
 	}
+	calendarLinks(&page)
 	return render(c, status, views.StatsPage(s.meta(c, "Reading stats, "+page.YearName()), page))
 }
 

@@ -175,6 +175,7 @@ func TestStatsLinksRead(t *testing.T) {
 	a.create("Unread", "Someone", "")
 
 	doc := a.get(plain, "/stats?year="+y).page(t)
+	listened := a.get(plain, "/stats?year="+y+"&calendar=hours").page(t)
 	for _, tc := range []struct {
 		name, selector, href string
 		want                 []string
@@ -189,17 +190,28 @@ func TestStatsLinksRead(t *testing.T) {
 		{"average rating", `[data-testid="average-rating"] a`, "/books?status=read&finished=" + y + "&sort=rating", []string{"Beloved", "Atlas", "Dune"}},
 		{"average length", `[data-testid="average-length"]`, "/books?status=read&finished=" + y, []string{"Atlas", "Beloved", "Dune"}},
 		{"average time", `[data-testid="average-days"]`, "/books?status=read&finished=" + y, []string{"Atlas", "Beloved", "Dune"}},
-		{"1 March in the calendar", `svg[data-testid="calendar"] a.day[aria-label="` + on(year, 3, 1).Format("Monday") + ` 1 March ` + y + `: 100 pages read"]`,
+		{"1 March in the calendar", `svg[data-testid="calendar"] a:has(title:contains("` + on(year, 3, 1).Format("Monday") + ` 1 March: 100 pages"))`,
 			"/books?read=" + y + "-03-01", []string{"Atlas"}},
-		{"2 March in its table", `[data-testid="calendar-table"] tbody tr:nth-child(3) td:nth-of-type(2) a`, "/books?read=" + y + "-03-02", []string{"Atlas", "Dune"}},
-		{"10 May in the calendar", `svg[data-testid="calendar"] a.day[aria-label="` + on(year, 5, 10).Format("Monday") + ` 10 May ` + y + `: 200 pages read"]`,
+		{"2 March in the calendar", `svg[data-testid="calendar"] a:has(title:contains("` + on(year, 3, 2).Format("Monday") + ` 2 March: 100 pages"))`,
+			"/books?read=" + y + "-03-02", []string{"Atlas", "Dune"}},
+		{"10 May in the calendar", `svg[data-testid="calendar"] a:has(title:contains("` + on(year, 5, 10).Format("Monday") + ` 10 May: 200 pages"))`,
 			"/books?read=" + y + "-05-10", []string{"Beloved"}},
-		{"3 March listened", `[data-testid="calendar-hours-table"] tbody tr:nth-child(3) td:nth-of-type(3) a`, "/books?format=audiobook&read=" + y + "-03-03", []string{"Dune"}},
+		{"the hours' calendar", `[data-testid="calendar-hours-link"]`, "/stats?year=" + y + "&calendar=hours#reading-calendar", nil},
+		{"3 March listened", `svg[data-testid="calendar-hours"] a:has(title:contains("` + on(year, 3, 3).Format("Monday") + ` 3 March: 3.8 hours"))`,
+			"/books?format=audiobook&read=" + y + "-03-03", []string{"Dune"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			doc := doc
+			if strings.Contains(tc.selector, "calendar-hours") {
+				doc = listened
+			}
 			href := attr(t, one(t, doc, tc.selector), "href")
 			if href != tc.href {
 				t.Fatalf("links to %q, want %q", href, tc.href)
+			}
+			if tc.want == nil { // the stats page, another calendar
+				one(t, a.get(plain, href).page(t), `svg[data-testid="calendar-hours"]`)
+				return
 			}
 			sorted := func(titles []string) []string {
 				if !strings.Contains(href, "sort=") {
@@ -219,17 +231,29 @@ func TestStatsLinksRead(t *testing.T) {
 			}
 		})
 	}
-	// Every day read is a link in the calendar, and its number in the table; no other day is.
-	for id, want := range map[string]int{"calendar": 4, "calendar-hours": 2} {
-		if n := doc.Find(`svg[data-testid="` + id + `"] a.day`).Length(); n != want {
-			t.Errorf("%s: %d days linked, want %d", id, n, want)
+	// Every day read is a link in its calendar, named once (by its title, which a pointer shows
+	// too); no other day is. The tables hold the numbers alone. One calendar is shown at a time,
+	// with a link to the other.
+	for id, c := range map[string]struct {
+		doc     *goquery.Document
+		want    int
+		current string
+	}{"calendar": {doc, 4, "calendar-pages-link"}, "calendar-hours": {listened, 2, "calendar-hours-link"}} {
+		days := c.doc.Find(`svg[data-testid="` + id + `"] a`)
+		if days.Length() != c.want || days.Find("title").Length() != c.want || days.Filter("[aria-label]").Length() != 0 {
+			t.Errorf("%s: %d days linked, %d titles, %d labels; want %d, %d and none", id, days.Length(), days.Find("title").Length(), days.Filter("[aria-label]").Length(), c.want, c.want)
 		}
-		if n := doc.Find(`[data-testid="` + id + `-table"] td a`).Length(); n != want {
-			t.Errorf("%s's table: %d days linked, want %d", id, n, want)
+		if n := c.doc.Find(`[data-testid="` + id + `-table"] td a`).Length(); n != 0 {
+			t.Errorf("%s's table: %d links, want none", id, n)
 		}
+		if n := c.doc.Find(`svg[data-calendar]`).Length(); n != 1 {
+			t.Errorf("%d calendars shown with %s, want 1", n, id)
+		}
+		wantText(t, one(t, c.doc, `.calendar-series [aria-current="page"]`), map[string]string{"calendar": "Pages read", "calendar-hours": "Hours listened"}[id])
+		one(t, c.doc, `.calendar-series [aria-current="page"][data-testid="`+c.current+`"]`)
 	}
 	wantText(t, one(t, doc, `[data-testid="calendar-table"] tbody tr:nth-child(3) td:nth-of-type(4)`), "0")
-	wantText(t, one(t, doc, `[data-testid="calendar-hours-table"] tbody tr:nth-child(3) td:nth-of-type(2)`), "3.8")
+	wantText(t, one(t, listened, `[data-testid="calendar-hours-table"] tbody tr:nth-child(3) td:nth-of-type(2)`), "3.8")
 	wantText(t, one(t, doc, `[data-testid="calendar-table"] tbody tr:nth-child(2) td:nth-of-type(30)`), "")
 	// A rating with no book has no bar to follow; its row in the table still links.
 	none(t, doc, `svg[data-testid="chart-ratings"] a[data-testid="bar-rating-5"]`)
@@ -356,15 +380,14 @@ func TestStatsHours(t *testing.T) {
 	if want := []string{"March", "1", "0", "7.5"}; !slices.Equal(march, want) {
 		t.Errorf("March's row = %q, want %q", march, want)
 	}
-	// 150 minutes a day: the shade of 76 to 150, on three days; the pages' calendar has none.
+	// 150 minutes a day: the shade of 76 to 150, on three days. Nothing was read in pages: the
+	// calendar is the hours', without a link to a pages' one.
 	shaded := doc.Find(`svg[data-testid="calendar-hours"] rect.l3`)
 	if shaded.Length() != 3 || doc.Find(`svg[data-testid="calendar-hours"] rect:not(.l0)`).Length() != 3 {
 		t.Errorf("%d days shaded, want 3", shaded.Length())
 	}
-	wantText(t, shaded.First().Find("title"), time.Date(year, 3, 1, 0, 0, 0, 0, time.UTC).Format("Mon 2 Jan")+": 2.5 hours")
-	if n := doc.Find(`svg[data-testid="calendar"] rect:not(.l0)`).Length(); n != 0 {
-		t.Errorf("the pages' calendar shades %d days, want none", n)
-	}
+	wantText(t, shaded.First().Parent().ChildrenFiltered("title"), time.Date(year, 3, 1, 0, 0, 0, 0, time.UTC).Format("Monday 2 January")+": 2.5 hours")
+	none(t, doc, `svg[data-testid="calendar"], .calendar-series`)
 	wantText(t, one(t, a.get(plain, "/stats/"+strconv.Itoa(year)+"/review").page(t), `[data-testid="review-totals"]`),
 		"1 book finished, 0 pages read and 7.5 hours listened.")
 

@@ -25,19 +25,27 @@ type Stats struct {
 	YearAsked   string
 	// Links are the library views the figures count, "" where none does.
 	Links StatsLinks
+	// Listened asks for the reading calendar of the hours listened rather than of the pages read
+	// (?calendar=hours): one calendar is shown at a time, the other a link away.
+	Listened bool
 }
+
+// CalendarListened reports whether the calendar shows the hours listened: when asked, or when
+// nothing was read but listened to.
+func (s Stats) CalendarListened() bool { return s.Minutes > 0 && (s.Listened || s.Pages == 0) }
 
 // StatsLinks are the library views that list what the stats' figures count: the books finished
 // and given up in the span, in each month (a year's only), of each top genre, author and format
 // (in the order of the stats' lists) and rating (Ratings[r-1] for r half stars); the books read
-// (Pages) and listened to (Hours) in the span, in each month and on each day (Days and HourDays,
-// as the stats' Days); the books the average rating (best rated first) and the other averages are of.
+// (Pages) and listened to (Hours) in the span and in each month, and on each day those of the
+// calendar shown (Days, as the stats' Days: the books read, or the audiobooks listened to); the
+// books the average rating (best rated first) and the other averages are of.
 type StatsLinks struct {
 	Finished, Abandoned      string
 	Months                   [12]string
 	Pages, Hours             string
 	PageMonths, HourMonths   [12]string
-	Days, HourDays           []string
+	Days                     []string
 	Ratings                  [10]string
 	AverageRating, Averages  string
 	Genres, Authors, Formats []string
@@ -172,80 +180,95 @@ func plural(n int, unit string) string {
 	return data.Thousands(n) + " " + unit + "s"
 }
 
-// cell is one day of the reading calendar.
-type cell struct {
-	X, Y  int
-	Level string
-	Title string
-	// Label names the day in full, for a screen reader; URL is the library view of the books read
-	// that day, "" for a day without reading (nothing to list).
-	Label, URL string
+// week is a column of the reading calendar, a week from Monday: its days, in order, and where it
+// stands. Each day's size and row are the stylesheet's (by its place in the week), so that a
+// day costs the page its shade, its name and its link alone: at 100,000 books, a calendar of
+// every day read, with each day's place and size and its name twice (as a label and a title),
+// was 79 KB of the stats page's 229.
+type week struct {
+	// Transform moves the week to its column and, for the year's first week, which starts on
+	// its first day, down to that day's row.
+	Transform string
+	Days      []cell
 }
 
-// Calendar geometry: a column a week (Monday first), 13 px a day.
+// cell is one day of the reading calendar.
+type cell struct {
+	Level string
+	// Name names the day and its amount, for a screen reader and as the day's title on hover;
+	// URL is the library view of the books read that day, "" for a day without reading
+	// (nothing to list).
+	Name, URL string
+}
+
+// Calendar geometry: a column a week (Monday first), 13 px a day (app.css: .calendar).
 const calendarStep = 13
 
-// calendarCells lays out a year's days as a week a column, shaded by pages read (or, with
+// calendarWeeks lays out a year's days as a week a column, shaded by pages read (or, with
 // minutes, by minutes listened), up to today; a day read links to urls[i], its library view.
-func calendarCells(days []data.DayPages, today time.Time, minutes bool, urls []string) []cell {
+func calendarWeeks(days []data.DayPages, today time.Time, minutes bool, urls []string) []week {
 	if len(days) == 0 {
 		return nil
 	}
 	offset := (int(days[0].Day.Weekday()) + 6) % 7 // Monday is 0
-	cells := make([]cell, 0, len(days))
+	var weeks []week
 	for i, d := range days {
 		if d.Day.After(today) {
 			break
 		}
 		pos := i + offset
-		amount, verb, level, read := pages(d.Pages), " read", pageLevel(d.Pages), d.Pages > 0
-		if minutes {
-			amount, verb, level, read = listened(d.Minutes), " listened", minuteLevel(d.Minutes), d.Minutes > 0
+		if i == 0 || pos%7 == 0 {
+			w := week{Transform: "translate(" + strconv.Itoa(pos/7*calendarStep) + ")"}
+			if i == 0 && offset > 0 {
+				w.Transform = "translate(0 " + strconv.Itoa(offset*calendarStep) + ")"
+			}
+			weeks = append(weeks, w)
 		}
-		c := cell{X: pos / 7 * calendarStep, Y: pos % 7 * calendarStep, Level: level,
-			Title: d.Day.Format("Mon 2 Jan") + ": " + amount, Label: d.Day.Format("Monday 2 January 2006") + ": " + amount + verb}
+		amount, level, read := pages(d.Pages), pageLevel(d.Pages), d.Pages > 0
+		if minutes {
+			amount, level, read = listened(d.Minutes), minuteLevel(d.Minutes), d.Minutes > 0
+		}
+		c := cell{Level: level, Name: d.Day.Format("Monday 2 January") + ": " + amount}
 		if read {
 			c.URL = at(urls, i)
 		}
-		cells = append(cells, c)
+		w := &weeks[len(weeks)-1]
+		w.Days = append(w.Days, c)
 	}
-	return cells
+	return weeks
 }
 
-// linkedCells reports whether any of the calendar's days is a link.
-func linkedCells(cells []cell) bool {
-	return slices.ContainsFunc(cells, func(c cell) bool { return c.URL != "" })
+// linkedDays reports whether any of the calendar's days is a link.
+func linkedDays(weeks []week) bool {
+	return slices.ContainsFunc(weeks, func(w week) bool {
+		return slices.ContainsFunc(w.Days, func(c cell) bool { return c.URL != "" })
+	})
 }
 
-// dayCell is a day's figure in a calendar's table, linked to its library view; Text "" for a
-// day the month has not, or that has not come yet.
-type dayCell struct{ Text, URL string }
-
-// monthDays is a month's row of a calendar's table.
+// monthDays is a month's row of a calendar's table: the day's figure, "" for a day the month has
+// not, or that has not come yet.
 type monthDays struct {
 	Month string
-	Days  [31]dayCell
+	Days  [31]string
 }
 
 // calendarTable is a calendar's numbers as a table: a row a month, a column a day of the
-// month, the pages read (or hours listened) each day up to today.
-func calendarTable(days []data.DayPages, today time.Time, minutes bool, urls []string) []monthDays {
+// month, the pages read (or hours listened) each day up to today. The numbers are not links:
+// the calendar's days are, each named in full.
+func calendarTable(days []data.DayPages, today time.Time, minutes bool) []monthDays {
 	rows := make([]monthDays, 12)
 	for m := range rows {
 		rows[m].Month = time.Month(m + 1).String()
 	}
-	for i, d := range days {
+	for _, d := range days {
 		if d.Day.After(today) {
 			break
 		}
-		c := dayCell{Text: data.Thousands(d.Pages)}
+		n := data.Thousands(d.Pages)
 		if minutes {
-			c.Text = hours(d.Minutes)
+			n = hours(d.Minutes)
 		}
-		if d.Pages > 0 && !minutes || d.Minutes > 0 && minutes {
-			c.URL = at(urls, i)
-		}
-		rows[d.Day.Month()-1].Days[d.Day.Day()-1] = c
+		rows[d.Day.Month()-1].Days[d.Day.Day()-1] = n
 	}
 	return rows
 }

@@ -174,6 +174,19 @@ func StatsYearURL(year int) string {
 	return StatsURL + "?year=" + strconv.Itoa(year)
 }
 
+// StatsCalendarURL is the stats of year (0: all time) with the reading calendar of the hours
+// listened (listened) or of the pages read, scrolled to the calendar.
+func StatsCalendarURL(year int, listened bool) string {
+	u := StatsYearURL(year)
+	if listened {
+		u += "&calendar=hours"
+	}
+	return u + "#" + CalendarID
+}
+
+// CalendarID is the id of the stats page's reading calendar.
+const CalendarID = "reading-calendar"
+
 // StatsReviewURL is the Year in Review of year.
 func StatsReviewURL(year int) string { return StatsURL + "/" + strconv.Itoa(year) + "/review" }
 
