@@ -234,6 +234,10 @@ func readingsOpen(edit, focus string) func(*views.BookDetail) {
 			rt.Editing = edit == key
 			rt.FocusDates = focus == key
 			rt.FocusDelete = focus == strconv.FormatInt(rt.ID, 10)
+			for j := range rt.Progress {
+				p := &rt.Progress[j]
+				p.Editing, p.Focus = edit == views.ProgressKey(p.ID), focus == views.ProgressKey(p.ID)
+			}
 		}
 	}
 }
