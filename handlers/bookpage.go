@@ -97,6 +97,9 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	for i, rt := range rts { // newest first
 		f := views.ReadThroughForm{ID: rt.ID, Outcome: rt.Outcome.Label(), Open: rt.Outcome == data.StatusReading,
 			Number: len(rts) - i, Progress: progress[rt.ID]}
+		if rt.Outcome == data.StatusDNF && rt.StoppedAtPage > 0 {
+			f.Stopped = "Stopped at " + strings.ToLower(progressLabel(data.Progress{Page: rt.StoppedAtPage}, b.Format))
+		}
 		if rt.StartedOn != nil {
 			f.StartedOn, f.Started = rt.StartedOn.Format(dateInput), rt.StartedOn.Format(dayShown)
 		}

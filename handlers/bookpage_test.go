@@ -1308,6 +1308,16 @@ func TestReadingsTimeline(t *testing.T) {
 	}
 	wantText(t, one(t, items.Eq(1), "h3"), "First reading: Read")
 	none(t, items.Eq(1), "[data-testid=progress]")
+	none(t, doc, "[data-testid=stopped]")
+	// Given up: the re-read says so, and where it stopped.
+	if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusDNF, day(12)); err != nil {
+		t.Fatal(err)
+	}
+	items = a.get(plain, bookPath(b.ID)).page(t).Find(`section#book-readings ol.timeline > li`)
+	wantText(t, one(t, items.Eq(0), "h3"), "Re-read 1: Did not finish")
+	wantText(t, one(t, items.Eq(0), "[data-testid=reading-dates]"), "Started 10 March 2025, finished 12 March 2025")
+	wantText(t, one(t, items.Eq(0), "[data-testid=stopped]"), "Stopped at page 120.")
+	none(t, items.Eq(1), "[data-testid=stopped]")
 }
 
 // rt0 is the id of the newest reading of the reader's book id.

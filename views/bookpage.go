@@ -125,6 +125,8 @@ type ReadThroughForm struct {
 	// progress updates, oldest first.
 	Number   int
 	Progress []ProgressEntry
+	// Stopped says where a reading given up stopped ("Stopped at page 120"), "" when not known.
+	Stopped string
 }
 
 // readingTitle names a reading in the timeline by its place: "First reading", then "Re-read 1",
