@@ -50,6 +50,8 @@ type DB struct {
 	waiting atomic.Int64
 	// stats keeps readers' computed stats until what they count changes (YearStats).
 	stats *statsCache
+	// summaries keeps readers' library summaries (BookStore.Summary).
+	summaries *summaryCache
 	// importBatch is the most rows an import writes a transaction (importBatch; less in tests).
 	importBatch int
 	// lock is the database file, open with a shared lock as long as the database is: a restore
@@ -146,6 +148,7 @@ func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error)
 		now:             func() time.Time { return time.Now().UTC() },
 		batch:           newBatcher(),
 		stats:           newStatsCache(),
+		summaries:       newSummaryCache(),
 		importBatch:     importBatch,
 		file:            file,
 		lock:            lock,
