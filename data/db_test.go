@@ -21,19 +21,11 @@ import (
 	"github.com/bookcase/bookcase/data"
 )
 
-// openDB opens a new database in a temporary directory and closes it when the test ends.
+// openDB opens a new database and closes it when the test ends: a SQLite file in a temporary
+// directory, or a schema of the test's own on PostgreSQL (BOOKCASE_TEST_POSTGRES).
 func openDB(t *testing.T) *data.DB {
 	t.Helper()
-	db, err := data.Open(t.Context(), filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return db
+	return data.OpenTest(t)
 }
 
 // addReader creates an account, or fails the test. Each costs an argon2id hash (tens of
@@ -129,6 +121,7 @@ func schema(t *testing.T, db *data.DB) (objects map[string]string, versions map[
 }
 
 func TestOpenMigrates(t *testing.T) {
+	data.SkipOnPostgres(t, "reads SQLite's schema and migration files (PostgreSQL's: TestSchemasMatch, TestOpenMigratesOnce)")
 	db := openDB(t)
 	objects, versions := schema(t, db)
 	if objects["books"] != "table" {
@@ -226,6 +219,7 @@ func TestClose(t *testing.T) {
 }
 
 func TestPragmas(t *testing.T) {
+	data.SkipOnPostgres(t, "SQLite's pools and pragmas")
 	db := openDB(t)
 	write, read := db.Pools()
 	want := map[string]string{
