@@ -315,6 +315,9 @@ func (db *DB) reclaimGently(ctx context.Context) error {
 // mergeSearch merges the search index's segments as compactSearch does, a few hundred pages of
 // work a transaction (FTS5's merge command), until there is nothing left to merge.
 func (db *DB) mergeSearch(ctx context.Context) error {
+	if db.postgres() {
+		return db.compactSearch(ctx) // a GIN index has no segments: its pending list is all
+	}
 	for range 10_000 { // a bound, far past the work of any index
 		var worked bool
 		err := db.inTx(ctx, func(tx *sqlx.Tx) error {
