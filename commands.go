@@ -246,9 +246,10 @@ func newFlags(name, usage string) flags {
 	return flags{fs, usage}
 }
 
-// db defines --db, the database file: BOOKCASE_DB, else defaultDB.
+// db defines --db, the database: BOOKCASE_DB, else defaultDB. A postgres:// URL is a
+// PostgreSQL database (data.IsPostgres), anything else a SQLite file.
 func (f flags) db(getenv func(string) string) *string {
-	return f.String("db", envOr(getenv, "BOOKCASE_DB", defaultDB), "SQLite database file, created if missing (env BOOKCASE_DB)")
+	return f.String("db", envOr(getenv, "BOOKCASE_DB", defaultDB), "SQLite database file, created if missing, or a postgres:// URL (env BOOKCASE_DB)")
 }
 
 // parse parses the flags wherever they are in args, before, between or after the command's

@@ -195,6 +195,9 @@ const memoryLimit = 64 << 20
 
 // run serves until ctx is cancelled, then lets in-flight requests finish and closes the database.
 func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
+	if cfg.backupDir != "" && data.IsPostgres(cfg.db) {
+		return fmt.Errorf("--backup-dir: %w", data.ErrBackupPostgres)
+	}
 	db, err := data.Open(ctx, cfg.db)
 	if err != nil {
 		return err
@@ -290,7 +293,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
-	log.Info("bookcase listening", "addr", "http://"+ln.Addr().String(), "db", cfg.db)
+	log.Info("bookcase listening", "addr", "http://"+ln.Addr().String(), "db", data.Redact(cfg.db))
 
 	select {
 	case err := <-served:

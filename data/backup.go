@@ -26,6 +26,10 @@ import (
 // bookcase user), which restore must not pull it from under.
 var ErrInUse = errors.New("the database is in use")
 
+// ErrBackupPostgres means a backup was asked of a PostgreSQL database, which PostgreSQL's own
+// tools back up (pg_dump, or the server's continuous archiving).
+var ErrBackupPostgres = errors.New("Bookcase backs up SQLite databases only: back up PostgreSQL with pg_dump or its continuous archiving")
+
 // BackupInfo describes a database file that passed the checks a backup or restore makes.
 type BackupInfo struct {
 	Path   string
@@ -39,6 +43,9 @@ type BackupInfo struct {
 // the database goes on serving, then checks the copy (CheckBackup). The copy is written beside
 // dest and renamed into place once it is complete and on disk, so dest is a whole backup or none.
 func (db *DB) Backup(ctx context.Context, dest string) (BackupInfo, error) {
+	if db.postgres() {
+		return BackupInfo{}, ErrBackupPostgres
+	}
 	return backup(ctx, db.read, dest)
 }
 
@@ -167,7 +174,7 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&info.Schema); err != nil {
 		return BackupInfo{}, fmt.Errorf("read %s: %w", path, err)
 	}
-	latest, err := latestMigration()
+	latest, err := latestMigration(migrations, "migrations")
 	if err != nil {
 		return BackupInfo{}, err
 	}

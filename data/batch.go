@@ -44,8 +44,15 @@ type batchJob struct {
 // so one failing write never takes another down with it. fn runs under ctx without its
 // cancellation (ctx is checked before fn starts): interrupting a statement would roll back the
 // whole shared transaction. A write whose ctx ends while it is still queued leaves the queue.
+//
+// On PostgreSQL each write has a transaction of its own: writers run side by side there, and
+// concurrent commits share their flush of the log already (the server's group commit), while
+// a batch would make every write of this instance wait for one connection.
 func (db *DB) inBatch(ctx context.Context, fn func(ctx context.Context, tx *sqlx.Tx) error) error {
 	job := &batchJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	if db.postgres() {
+		return job.run(db)
+	}
 	b := db.batch
 	b.mu.Lock()
 	b.queue = append(b.queue, job)

@@ -26,14 +26,19 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// DB is a Bookcase database. SQLite allows one writer at a time, so writes go through a pool of a
-// single connection that takes the write lock when its transaction begins (writers queue in Go
-// instead of failing with "database is locked"), while reads use a separate read-only pool so
-// many readers run in parallel under WAL.
+//go:embed migrations/postgres/*.sql
+var postgresMigrations embed.FS
+
+// DB is a Bookcase database, in SQLite or PostgreSQL. SQLite allows one writer at a time, so
+// writes go through a pool of a single connection that takes the write lock when its transaction
+// begins (writers queue in Go instead of failing with "database is locked"), while reads use a
+// separate read-only pool so many readers run in parallel under WAL. On PostgreSQL, which runs
+// writers side by side, write and read are one pool (postgresConns).
 type DB struct {
-	write *sqlx.DB
-	read  *sqlx.DB
-	now   func() time.Time
+	dialect dialect
+	write   *sqlx.DB
+	read    *sqlx.DB
+	now     func() time.Time
 
 	// stmts caches a prepared statement per read query (database/sql prepares it once on each
 	// connection), so the hot queries are not parsed by SQLite again on every request.
@@ -42,8 +47,8 @@ type DB struct {
 	// batch lets writes that arrive together share a transaction (inBatch).
 	batch *batcher
 
-	// file watches the database file, whose replacement or deletion stops writes (dbfile.go);
-	// schema is the migration version this binary brings.
+	// file watches the database file, whose replacement or deletion stops writes (dbfile.go;
+	// nil on PostgreSQL); schema is the migration version this binary brings.
 	file   *fileWatch
 	schema int64
 	// waiting counts the writes waiting for the writer (WritesWaiting).
@@ -53,7 +58,7 @@ type DB struct {
 	// importBatch is the most rows an import writes a transaction (importBatch; less in tests).
 	importBatch int
 	// lock is the database file, open with a shared lock as long as the database is: a restore
-	// refuses while any process holds one (lockFile).
+	// refuses while any process holds one (lockFile). SQLite only.
 	lock      *os.File
 	closeLock sync.Once
 
@@ -62,13 +67,19 @@ type DB struct {
 	dummyHash       func() string
 }
 
-// Open opens (creating if needed) the SQLite database at path and applies every pending migration.
-func Open(ctx context.Context, path string) (*DB, error) {
-	return open(ctx, "sqlite3", path, 0)
+// Open opens the database that dsn names and applies every pending migration: a postgres:// or
+// postgresql:// URL is a PostgreSQL database (IsPostgres), anything else the path of a SQLite
+// file, created if needed.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn, 0)
+	}
+	return open(ctx, "sqlite3", dsn, 0)
 }
 
-// open is Open with the name of the SQLite driver to use, which tests choose, and the migration
-// to stop at (0 for all of them), with which tests make a database of an earlier schema.
+// open is Open of a SQLite database with the name of the SQLite driver to use, which tests
+// choose, and the migration to stop at (0 for all of them), with which tests make a database of
+// an earlier schema.
 func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: no path given")
@@ -120,7 +131,7 @@ func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error)
 	if _, err := write.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
 		return fail(fmt.Errorf("open database: %w", storeError(err)))
 	}
-	schema, err := latestMigration()
+	schema, err := latestMigration(migrations, "migrations")
 	if err != nil {
 		return fail(fmt.Errorf("open database: %w", err))
 	}
@@ -140,34 +151,49 @@ func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error)
 	if err := read.PingContext(ctx); err != nil {
 		return fail(fmt.Errorf("open database for reading: %w", err))
 	}
-	db := &DB{
+	db := newDB(sqliteDialect, write, read)
+	db.file, db.lock, db.schema = file, lock, schema
+	if err := db.finishOpen(ctx, upTo); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// newDB makes the DB of the two pools, on either engine.
+func newDB(d dialect, write, read *sqlx.DB) *DB {
+	return &DB{
+		dialect:         d,
 		write:           write,
 		read:            read,
 		now:             func() time.Time { return time.Now().UTC() },
 		batch:           newBatcher(),
 		stats:           newStatsCache(),
 		importBatch:     importBatch,
-		file:            file,
-		lock:            lock,
-		schema:          schema,
 		hashes:          newHashQueue(max(2, runtime.NumCPU())),
 		commonPasswords: sync.OnceValue(loadCommonPasswords),
+		dummyHash: sync.OnceValue(func() string {
+			h, err := hashPassword(NewToken())
+			if err != nil {
+				panic(fmt.Sprintf("hash a random password: %v", err)) // only fails if crypto/rand does
+			}
+			return h
+		}),
 	}
+}
+
+// finishOpen does what opening asks of a migrated database on either engine.
+func (db *DB) finishOpen(ctx context.Context, upTo int64) error {
 	if upTo == 0 || upTo >= authorsMigration {
 		if err := db.fillContributors(ctx); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("open database: %w", err)
+			return fmt.Errorf("open database: %w", err)
 		}
 	}
-	db.dummyHash = sync.OnceValue(func() string {
-		h, err := hashPassword(NewToken())
-		if err != nil {
-			panic(fmt.Sprintf("hash a random password: %v", err)) // only fails if crypto/rand does
-		}
-		return h
-	})
-	return db, nil
+	return nil
 }
+
+// postgres reports whether the database is PostgreSQL's.
+func (db *DB) postgres() bool { return db.dialect == postgresDialect }
 
 // CheckSQLite returns an error saying how to build Bookcase when this build's SQLite lacks what
 // Bookcase needs: full-text search (FTS5), which comes with the build tag sqlite_fts5. Open checks
@@ -276,6 +302,9 @@ func useIncrementalVacuum(ctx context.Context, db *sql.DB) error {
 // megabytes. It moves as many pages as were freed, so its time follows what was deleted. SQLite
 // only; PostgreSQL's autovacuum does this itself.
 func (db *DB) reclaim(ctx context.Context) error {
+	if db.postgres() {
+		return nil
+	}
 	// Run as a query, stepped to its end: SQLite frees one page a step, and an Exec steps once.
 	rows, err := db.write.QueryContext(ctx, `PRAGMA incremental_vacuum`)
 	if err != nil {
@@ -292,6 +321,9 @@ func (db *DB) reclaim(ctx context.Context) error {
 // reclaimGently is reclaim a few hundred pages a transaction, so that other writes go on while a
 // large deletion's space is given back.
 func (db *DB) reclaimGently(ctx context.Context) error {
+	if db.postgres() {
+		return nil
+	}
 	for {
 		var free int
 		if err := db.write.GetContext(ctx, &free, `PRAGMA freelist_count`); err != nil {
@@ -316,7 +348,7 @@ func (db *DB) reclaimGently(ctx context.Context) error {
 // work a transaction (FTS5's merge command), until there is nothing left to merge.
 func (db *DB) mergeSearch(ctx context.Context) error {
 	if db.postgres() {
-		return db.compactSearch(ctx) // a GIN index has no segments: its pending list is all
+		return nil // PostgreSQL's GIN index merges its pending entries itself (search on PostgreSQL)
 	}
 	for range 10_000 { // a bound, far past the work of any index
 		var worked bool
@@ -346,9 +378,9 @@ func (db *DB) mergeSearch(ctx context.Context) error {
 	return nil
 }
 
-// Close checkpoints the WAL and closes the statements and both pools. A checkpoint that fails
-// loses nothing: the WAL keeps every committed write, and the next Open replays it. When it
-// fails for want of disk space, the error is ErrNoSpace, and the pools are closed all the same.
+// Close checkpoints SQLite's WAL and closes the statements and both pools. A checkpoint that
+// fails loses nothing: the WAL keeps every committed write, and the next Open replays it. When
+// it fails for want of disk space, the error is ErrNoSpace, and the pools are closed all the same.
 func (db *DB) Close() error {
 	db.file.close()
 	var errs []error
@@ -356,6 +388,9 @@ func (db *DB) Close() error {
 		errs = append(errs, st.(*sqlx.Stmt).Close())
 		return true
 	})
+	if db.postgres() {
+		return errors.Join(append(errs, db.write.Close())...) // the one pool
+	}
 	if _, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		errs = append(errs, fmt.Errorf("checkpoint the write-ahead log: %w", storeError(err)))
 	}
@@ -486,7 +521,7 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
 			err = errors.Join(err, cerr)
 		}
 	}()
-	if wait, ok := waitFor(ctx); ok {
+	if wait, ok := waitFor(ctx); ok && !db.postgres() {
 		if err := setLockWait(ctx, conn, wait); err != nil {
 			return err
 		}
@@ -548,7 +583,13 @@ func setLockWait(ctx context.Context, conn *sqlx.Conn, wait time.Duration) error
 // original error in the chain for the log: busy or locked (another process holds the database
 // past the wait) is ErrBusy, a read-only file or disk ErrReadOnly, a full disk ErrNoSpace (noSpace).
 func storeError(err error) error {
+	if err == nil {
+		return nil
+	}
 	var se sqlite3.Error
+	if !errors.As(err, &se) {
+		return postgresError(noSpace(err))
+	}
 	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
 		return fmt.Errorf("%w: %w", ErrBusy, err)
 	}

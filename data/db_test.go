@@ -21,19 +21,11 @@ import (
 	"github.com/bookcase/bookcase/data"
 )
 
-// openDB opens a new database in a temporary directory and closes it when the test ends.
+// openDB opens a new database and closes it when the test ends: a SQLite file in a temporary
+// directory, or a schema of the test's own on PostgreSQL (BOOKCASE_TEST_POSTGRES).
 func openDB(t *testing.T) *data.DB {
 	t.Helper()
-	db, err := data.Open(t.Context(), filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return db
+	return data.OpenTest(t)
 }
 
 // addReader creates an account, or fails the test. Each costs an argon2id hash (tens of

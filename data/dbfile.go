@@ -75,6 +75,9 @@ func watchFile(path string, interval time.Duration) (*fileWatch, error) {
 // check returns ErrDatabaseGone, with what happened, once the file at the path is not the one
 // opened (deleted, or another file in its place); it stays gone from then on.
 func (w *fileWatch) check() error {
+	if w == nil { // PostgreSQL: no file
+		return nil
+	}
 	if why := w.gone.Load(); why != nil {
 		return fmt.Errorf("%w: %s", ErrDatabaseGone, *why)
 	}
@@ -96,7 +99,11 @@ func (w *fileWatch) check() error {
 }
 
 // close stops the timer; closing again (DB.Close called twice) does nothing.
-func (w *fileWatch) close() { w.closed.Do(func() { close(w.stop) }) }
+func (w *fileWatch) close() {
+	if w != nil {
+		w.closed.Do(func() { close(w.stop) })
+	}
+}
 
 // fileCheckInterval is how often the database file's identity is checked between writes.
 const fileCheckInterval = 5 * time.Second
@@ -117,15 +124,15 @@ func (db *DB) Ready(ctx context.Context) error {
 	return nil
 }
 
-// latestMigration is the version of the newest embedded migration.
-func latestMigration() (int64, error) {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+// latestMigration is the version of the newest migration embedded in dir of fsys.
+func latestMigration(fsys fs.FS, dir string) (int64, error) {
+	names, err := fs.Glob(fsys, dir+"/*.sql")
 	if err != nil {
 		return 0, err
 	}
 	var latest int64
 	for _, name := range names {
-		n, _, _ := strings.Cut(strings.TrimPrefix(name, "migrations/"), "_")
+		n, _, _ := strings.Cut(strings.TrimPrefix(name, dir+"/"), "_")
 		v, err := strconv.ParseInt(n, 10, 64)
 		if err != nil {
 			return 0, fmt.Errorf("migration %s: no version number", name)

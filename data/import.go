@@ -462,8 +462,8 @@ func (db *DB) dropPending(ctx context.Context, marker *int64) (int64, error) {
 		err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 			res, err := tx.ExecContext(ctx, `
 				DELETE FROM books WHERE id IN (
-					SELECT id FROM books WHERE pending_import IS NOT NULL AND (? IS NULL OR pending_import = ?) LIMIT ?)`,
-				marker, marker, dropBatch)
+					SELECT id FROM books WHERE pending_import IS NOT NULL AND pending_import = COALESCE(?, pending_import) LIMIT ?)`,
+				marker, dropBatch)
 			if err != nil {
 				return err
 			}
@@ -471,7 +471,7 @@ func (db *DB) dropPending(ctx context.Context, marker *int64) (int64, error) {
 				return err
 			}
 			_, err = tx.ExecContext(ctx, `
-				DELETE FROM shelves WHERE pending_import IS NOT NULL AND (? IS NULL OR pending_import = ?)`, marker, marker)
+				DELETE FROM shelves WHERE pending_import IS NOT NULL AND pending_import = COALESCE(?, pending_import)`, marker)
 			return err
 		})
 		total += n
