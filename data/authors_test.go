@@ -473,6 +473,9 @@ func TestFindSortAuthor(t *testing.T) {
 		t.Errorf("author order descending = %v; want %v", got, want)
 	}
 
+	if data.OnPostgres() {
+		return // the query plans below are SQLite's
+	}
 	// The order walks its index, without sorting: the first page, and one after a cursor.
 	write, _ := db.Pools()
 	for _, query := range []string{

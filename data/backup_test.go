@@ -120,6 +120,7 @@ func checkCopy(t *testing.T, path string, books int64) {
 
 // TestBackupNeverOverwrites: a backup to a file that exists is refused, and the file is untouched.
 func TestBackupNeverOverwrites(t *testing.T) {
+	data.SkipOnPostgres(t, "Bookcase backs up SQLite only (TestBackupRefusedOnPostgres)")
 	db := openDB(t)
 	dest := filepath.Join(t.TempDir(), "taken.db")
 	if err := os.WriteFile(dest, []byte("someone's file"), 0o600); err != nil {
@@ -208,6 +209,7 @@ func TestRestore(t *testing.T) {
 // TestRestoreRefuses: what restore will not put in place, and says why, leaving the database as
 // it was.
 func TestRestoreRefuses(t *testing.T) {
+	data.SkipOnPostgres(t, "Bookcase backs up and restores SQLite only (TestBackupRefusedOnPostgres)")
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.db")
 	{
@@ -290,5 +292,21 @@ func TestRestoreRefuses(t *testing.T) {
 				t.Errorf("the database after a refused restore: %+v, %v; want it as it was", info, err)
 			}
 		})
+	}
+}
+
+// TestBackupRefusedOnPostgres: a backup of a PostgreSQL database is refused with a message that
+// names PostgreSQL's own tools, and writes nothing.
+func TestBackupRefusedOnPostgres(t *testing.T) {
+	if !data.OnPostgres() {
+		t.Skip("BOOKCASE_TEST_POSTGRES is not set")
+	}
+	db := openDB(t)
+	dest := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := db.Backup(t.Context(), dest); !errors.Is(err, data.ErrBackupPostgres) {
+		t.Errorf("Backup = %v, want ErrBackupPostgres", err)
+	}
+	if _, err := os.Stat(dest); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("backup file: %v, want none", err)
 	}
 }

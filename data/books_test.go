@@ -24,8 +24,9 @@ func openBooks(t *testing.T) (books *data.BookStore, owner int64, now *time.Time
 	return db.Books(), addReader(t, db, "reader").ID, &clock
 }
 
-// t0 is when every test's clock starts; it has nanoseconds, which the store must keep.
-var t0 = time.Date(2025, 3, 14, 15, 9, 26, 535897932, time.UTC)
+// t0 is when every test's clock starts; it has nanoseconds, which the store must keep on SQLite.
+// PostgreSQL keeps microseconds, and its store's clock reads no more (data.Stored).
+var t0 = data.Stored(time.Date(2025, 3, 14, 15, 9, 26, 535897932, time.UTC))
 
 var dune = data.BookInput{Title: "Dune", Author: "Frank Herbert", Genre: "Science fiction"}
 

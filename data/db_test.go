@@ -121,6 +121,7 @@ func schema(t *testing.T, db *data.DB) (objects map[string]string, versions map[
 }
 
 func TestOpenMigrates(t *testing.T) {
+	data.SkipOnPostgres(t, "reads SQLite's schema and migration files (PostgreSQL's: TestSchemasMatch, TestOpenMigratesOnce)")
 	db := openDB(t)
 	objects, versions := schema(t, db)
 	if objects["books"] != "table" {
@@ -218,6 +219,7 @@ func TestClose(t *testing.T) {
 }
 
 func TestPragmas(t *testing.T) {
+	data.SkipOnPostgres(t, "SQLite's pools and pragmas")
 	db := openDB(t)
 	write, read := db.Pools()
 	want := map[string]string{

@@ -10,7 +10,22 @@ import (
 
 // SetClock makes db read the time from now, so tests can move time forward. Call it before the
 // store is used from more than one goroutine.
-func (db *DB) SetClock(now func() time.Time) { db.now = now }
+func (db *DB) SetClock(now func() time.Time) {
+	if db.postgres() {
+		db.now = func() time.Time { return now().Truncate(time.Microsecond) }
+		return
+	}
+	db.now = now
+}
+
+// Stored is t as the engine the tests run on keeps it: whole on SQLite, to the microsecond on
+// PostgreSQL.
+func Stored(t time.Time) time.Time {
+	if OnPostgres() {
+		return t.Truncate(time.Microsecond)
+	}
+	return t
+}
 
 // Pools returns the write and the read pool, so tests can look at the connections themselves.
 func (db *DB) Pools() (write, read *sqlx.DB) { return db.write, db.read }

@@ -245,9 +245,9 @@ func changeFormat(ctx context.Context, tx *sqlx.Tx, b Book, f Format, keepLength
 	}
 	if b.Pages > 0 {
 		if _, err := tx.ExecContext(ctx, `
-			UPDATE progress_updates SET percent = MIN(100.0, page * 100.0 / ?), page = NULL
+			UPDATE progress_updates SET percent = CASE WHEN page >= ? THEN 100.0 ELSE page * 100.0 / ? END, page = NULL
 			WHERE page IS NOT NULL AND read_through_id IN (SELECT id FROM read_throughs WHERE book_id = ?)`,
-			b.Pages, b.ID); err != nil {
+			b.Pages, b.Pages, b.ID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `

@@ -842,13 +842,13 @@ func (im *importer) begin(ctx context.Context, tx *sqlx.Tx) error {
 	}{
 		{&im.insertBook, `
 			INSERT INTO books (owner_id, title, author, author_sort, genre, status, format, pages, rating, notes, review, review_spoiler, isbn, created_at, updated_at, pending_import)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + im.db.returningID()},
 		{&im.updateBook, `
 			UPDATE books SET genre = ?, status = ?, format = COALESCE(?, format), pages = ?, rating = ?, notes = ?, review = ?, review_spoiler = ?, isbn = ?, updated_at = ?
 			WHERE id = ? AND owner_id = ?`},
 		{&im.insertRead, `
 			INSERT INTO read_throughs (book_id, started_on, finished_on, outcome, stopped_at_page)
-			VALUES (?, ?, ?, ?, ?)`},
+			VALUES (?, ?, ?, ?, ?)` + im.db.returningID()},
 		{&im.insertProgress, `
 			INSERT INTO progress_updates (read_through_id, page, percent, recorded_at) VALUES (?, ?, ?, ?)`},
 		// A shelf the reader made meanwhile under the same name is the one the books go on.
@@ -964,16 +964,12 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 			return err
 		}
 		author, authorSort := authorText(in.Author, people)
-		res, err := im.insertBook.ExecContext(ctx,
+		// LastInsertId on SQLite, not RETURNING: go-sqlite3 runs a statement that returns rows
+		// through a slower path than an exec, and this is the hottest statement of an import (a
+		// third faster in BenchmarkImport). PostgreSQL has RETURNING (insertedID).
+		if id, err = im.db.insertedID(ctx, im.insertBook,
 			im.owner, in.Title, author, authorSort, in.Genre, in.Status, rowFormat(r), nullInt(r.Pages), nullInt(int(r.Rating)), r.Notes,
-			r.Review, r.Spoiler && r.Review != "", nullString(string(r.ISBN)), created, updated, im.marker)
-		if err != nil {
-			return err
-		}
-		// LastInsertId, not RETURNING: go-sqlite3 runs a statement that returns rows through a
-		// slower path than an exec, and this is the hottest statement of an import (a third
-		// faster in BenchmarkImport). Porting to PostgreSQL means RETURNING here again.
-		if id, err = res.LastInsertId(); err != nil {
+			r.Review, r.Spoiler && r.Review != "", nullString(string(r.ISBN)), created, updated, im.marker); err != nil {
 			return err
 		}
 		for i, p := range people {
@@ -1230,14 +1226,14 @@ func (im *importer) readThrough(ctx context.Context, id int64, st Status, r Impo
 		if i == earlier-1 {
 			fin = earlierFinish
 		}
-		if _, err := im.insertRead.ExecContext(ctx, id, nil, fin, StatusRead, nil); err != nil {
+		if _, err := im.db.insertedID(ctx, im.insertRead, id, nil, fin, StatusRead, nil); err != nil {
 			return err
 		}
 	}
 	if st == StatusWant {
 		return nil
 	}
-	_, err := im.insertRead.ExecContext(ctx, id, start, finish, st, nil)
+	_, err := im.db.insertedID(ctx, im.insertRead, id, start, finish, st, nil)
 	return err
 }
 
@@ -1254,11 +1250,8 @@ func (im *importer) history(ctx context.Context, id int64, r ImportRow) error {
 		if rt.FinishedOn != nil {
 			finished = dateOf(*rt.FinishedOn).Format(dateLayout)
 		}
-		res, err := im.insertRead.ExecContext(ctx, id, started, finished, rt.Outcome, nullInt(rt.StoppedAtPage))
-		if err != nil {
-			return err
-		}
-		if ids[i], err = res.LastInsertId(); err != nil {
+		var err error
+		if ids[i], err = im.db.insertedID(ctx, im.insertRead, id, started, finished, rt.Outcome, nullInt(rt.StoppedAtPage)); err != nil {
 			return err
 		}
 	}

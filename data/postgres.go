@@ -93,6 +93,9 @@ func openPostgres(ctx context.Context, dsn string, upTo int64) (*DB, error) {
 	}
 	db := newDB(postgresDialect, pool, pool)
 	db.schema = schema
+	// PostgreSQL keeps a timestamp to the microsecond: the clock reads no finer, so that a time
+	// the store gives back as it writes it (a new book's) is the one it reads back later.
+	db.now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 	if err := db.finishOpen(ctx, upTo); err != nil {
 		db.Close()
 		return nil, err
@@ -217,4 +220,28 @@ func postgresError(err error) error {
 		return fmt.Errorf("%w: %w", ErrReadOnly, err)
 	}
 	return err
+}
+
+// returningID is what an INSERT of one row ends with to give back its new id: nothing on SQLite,
+// which reports the id of the last row inserted, " RETURNING id" on PostgreSQL, which does not.
+func (db *DB) returningID() string {
+	if db.postgres() {
+		return " RETURNING id"
+	}
+	return ""
+}
+
+// insertedID runs st, an INSERT of one row whose text ends in returningID, and returns the new
+// row's id.
+func (db *DB) insertedID(ctx context.Context, st *sqlx.Stmt, args ...any) (int64, error) {
+	if db.postgres() {
+		var id int64
+		err := st.QueryRowxContext(ctx, args...).Scan(&id)
+		return id, err
+	}
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }

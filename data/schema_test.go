@@ -253,3 +253,57 @@ func describePostgres(ctx context.Context, db *DB) (schemaFacts, error) {
 	}
 	return f, nil
 }
+
+// TestOpenMigratesOnce starts several instances on one new PostgreSQL database at once: each
+// opens it, and the migrations ran exactly once (goose's session lock), each version one row.
+func TestOpenMigratesOnce(t *testing.T) {
+	if !OnPostgres() {
+		t.Skip("BOOKCASE_TEST_POSTGRES is not set: only PostgreSQL is shared by several instances")
+	}
+	dsn := NewTestDSN(t)
+	const instances = 4
+	errs := make(chan error, instances)
+	dbs := make(chan *DB, instances)
+	for range instances {
+		go func() {
+			db, err := Open(t.Context(), dsn)
+			if err == nil {
+				dbs <- db
+			}
+			errs <- err
+		}()
+	}
+	for range instances {
+		if err := <-errs; err != nil {
+			t.Errorf("Open: %v", err)
+		}
+	}
+	close(dbs)
+	var db *DB
+	for d := range dbs {
+		t.Cleanup(func() { d.Close() })
+		db = d
+	}
+	if db == nil {
+		t.Fatal("no instance opened the database")
+	}
+	var runs []struct {
+		Version int64 `db:"version_id"`
+		Count   int   `db:"n"`
+	}
+	if err := db.read.SelectContext(t.Context(), &runs, `
+		SELECT version_id, COUNT(*) AS n FROM goose_db_version WHERE version_id > 0 GROUP BY version_id ORDER BY version_id`); err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) == 0 {
+		t.Fatal("no migration recorded")
+	}
+	for _, r := range runs {
+		if r.Count != 1 {
+			t.Errorf("migration %d recorded %d times, want once", r.Version, r.Count)
+		}
+	}
+	if err := db.Ready(t.Context()); err != nil {
+		t.Errorf("Ready: %v", err)
+	}
+}

@@ -79,7 +79,7 @@ func (s *BookStore) Seed(ctx context.Context, owner int64, n int, seed uint64) e
 					return err
 				}
 			}
-			w := &seedWriter{ctx: ctx, tx: tx, stmts: map[string]*sqlx.Stmt{}}
+			w := &seedWriter{ctx: ctx, tx: tx, stmts: map[string]*sqlx.Stmt{}, returning: s.db.postgres()}
 			defer w.close()
 			counts := map[Status]int{}
 			for i := 0; i < size; i += seedChunk {
@@ -537,6 +537,8 @@ type seedWriter struct {
 	ctx   context.Context
 	tx    *sqlx.Tx
 	stmts map[string]*sqlx.Stmt
+	// returning has the INSERTs return their rows' ids (PostgreSQL, which reports no last id).
+	returning bool
 }
 
 func (w *seedWriter) close() {
@@ -555,6 +557,10 @@ func (w *seedWriter) insert(table, cols string, ncols int, rows []any) ([]int64,
 		k := min(seedRowsPerInsert, n-i)
 		query := "INSERT INTO " + table + " (" + cols + ") VALUES " +
 			strings.TrimSuffix(strings.Repeat("("+strings.TrimSuffix(strings.Repeat("?, ", ncols), ", ")+"), ", k), ", ")
+		returning := w.returning && (table == "books" || table == "read_throughs") // the ids the callers use
+		if returning {
+			query += " RETURNING id"
+		}
 		st, ok := w.stmts[query]
 		if !ok {
 			var err error
@@ -563,9 +569,21 @@ func (w *seedWriter) insert(table, cols string, ncols int, rows []any) ([]int64,
 			}
 			w.stmts[query] = st
 		}
+		if returning {
+			// PostgreSQL returns the rows of a VALUES list in its order.
+			var got []int64
+			if err := st.SelectContext(w.ctx, &got, rows[i*ncols:(i+k)*ncols]...); err != nil {
+				return nil, fmt.Errorf("insert into %s: %w", table, err)
+			}
+			ids = append(ids, got...)
+			continue
+		}
 		res, err := st.ExecContext(w.ctx, rows[i*ncols:(i+k)*ncols]...)
 		if err != nil {
 			return nil, fmt.Errorf("insert into %s: %w", table, err)
+		}
+		if w.returning {
+			continue // no ids asked for
 		}
 		last, err := res.LastInsertId()
 		if err != nil {

@@ -626,7 +626,7 @@ func refreshSeriesSort(ctx context.Context, tx *sqlx.Tx, id int64) error {
 			key = sql.NullString{String: k, Valid: true}
 		}
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE books SET series_sort = ? WHERE id = ? AND series_sort IS NOT ?`, key, id, key)
+	_, err := tx.ExecContext(ctx, `UPDATE books SET series_sort = ? WHERE id = ? AND series_sort IS DISTINCT FROM ?`, key, id, key)
 	return err
 }
 
