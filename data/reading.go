@@ -39,7 +39,14 @@ const (
 	msgFinishBefore   = "The finish date is before the start date."
 	msgFinishOpen     = "Mark the book as read or not finished to give this reading a finish date."
 	msgOutcome        = "Choose whether you read the book or did not finish it."
+	msgProgressFuture = "The date cannot be in the future."
+	// msgProgressBeforeStart and msgProgressAfterFinish take the reading's start or finish.
+	msgProgressBeforeStart = "The date is before this reading started (%s)."
+	msgProgressAfterFinish = "The date is after this reading finished (%s)."
 )
+
+// dayWritten is how a message writes a date: "3 May 2024".
+const dayWritten = "2 January 2006"
 
 // ReadingStore holds the readers' readings of their books: each book's status, its
 // read-throughs and progress, and the details a reader keeps about it (pages, rating, notes,
@@ -464,6 +471,20 @@ func (r progressRow) progress(pages int) Progress {
 	return p
 }
 
+// set puts the progress in into the row, for a book of the given length (0 when unknown): a
+// percentage becomes a page when the length is known.
+func (r *progressRow) set(in ProgressInput, pages int) {
+	r.Page, r.Percent = sql.NullInt64{}, sql.NullFloat64{}
+	switch {
+	case in.ByPercent && pages > 0:
+		r.Page = sql.NullInt64{Int64: int64(math.Round(in.Percent * float64(pages) / 100)), Valid: true}
+	case in.ByPercent:
+		r.Percent = sql.NullFloat64{Float64: in.Percent, Valid: true}
+	default:
+		r.Page = sql.NullInt64{Int64: int64(in.Page), Valid: true}
+	}
+}
+
 // lastProgress returns the read-through's latest progress update, if it has one.
 func lastProgress(ctx context.Context, tx *sqlx.Tx, rtID int64) (progressRow, bool, error) {
 	var r progressRow
@@ -501,14 +522,7 @@ func (s *ReadingStore) RecordProgress(ctx context.Context, owner, id int64, in P
 			return err
 		}
 		row := progressRow{ReadThroughID: rt.ID, RecordedAt: s.db.now()}
-		switch {
-		case in.ByPercent && b.Pages > 0:
-			row.Page = sql.NullInt64{Int64: int64(math.Round(in.Percent * float64(b.Pages) / 100)), Valid: true}
-		case in.ByPercent:
-			row.Percent = sql.NullFloat64{Float64: in.Percent, Valid: true}
-		default:
-			row.Page = sql.NullInt64{Int64: int64(in.Page), Valid: true}
-		}
+		row.set(in, b.Pages)
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO progress_updates (read_through_id, page, percent, recorded_at) VALUES (?, ?, ?, ?)`,
 			row.ReadThroughID, row.Page, row.Percent, row.RecordedAt); err != nil {
@@ -524,6 +538,107 @@ func (s *ReadingStore) RecordProgress(ctx context.Context, owner, id int64, in P
 		return Progress{}, wrap(err, "record progress of book", id)
 	}
 	return p, nil
+}
+
+// progressOf reads the progress update id of the owner's live book bookID in tx, with the
+// reading it belongs to; another reader's, another book's or a missing update is ErrNotFound.
+func progressOf(ctx context.Context, tx *sqlx.Tx, owner, bookID, id int64) (Book, ReadThrough, progressRow, error) {
+	b, err := liveBook(ctx, tx, owner, bookID)
+	if err != nil {
+		return Book{}, ReadThrough{}, progressRow{}, err
+	}
+	var row progressRow
+	err = tx.GetContext(ctx, &row, `
+		SELECT `+progressColumns+` FROM progress_updates p
+		JOIN read_throughs r ON r.id = p.read_through_id
+		WHERE p.id = ? AND r.book_id = ?`, id, b.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Book{}, ReadThrough{}, progressRow{}, ErrNotFound
+	}
+	if err != nil {
+		return Book{}, ReadThrough{}, progressRow{}, err
+	}
+	var rt ReadThrough
+	err = tx.GetContext(ctx, &rt, `SELECT `+readThroughColumns+` FROM read_throughs WHERE id = ?`, row.ReadThroughID)
+	return b, rt, row, err
+}
+
+// progressChanged keeps what a reading's progress updates decide in step after one of them
+// changed or went: where an abandoned reading stopped (its last update's page), and when the
+// book last changed. The library's progress columns and the stats' version follow by triggers.
+func progressChanged(ctx context.Context, tx *sqlx.Tx, b Book, rt ReadThrough, now time.Time) error {
+	if rt.Outcome == StatusDNF {
+		stopped, err := stoppedAt(ctx, tx, rt.ID, rt.Outcome, b.Pages)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE read_throughs SET stopped_at_page = ? WHERE id = ?`, stopped, rt.ID); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE books SET updated_at = ? WHERE id = ?`, now, b.ID)
+	return err
+}
+
+// EditProgress corrects the progress update id of the owner's book bookID: how far (in, checked
+// against the book's length) and on which calendar day (on; the update keeps its time of day).
+// The day cannot be in the future, before its reading started or after it finished. Errors
+// about the input are a *ValidationError for the fields "page" and "recorded_on".
+func (s *ReadingStore) EditProgress(ctx context.Context, owner, bookID, id int64, in ProgressInput, on time.Time) (ProgressUpdate, error) {
+	var u ProgressUpdate
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		b, rt, row, err := progressOf(ctx, tx, owner, bookID, id)
+		if err != nil {
+			return err
+		}
+		var v ValidationError
+		var perr *ValidationError
+		if err := in.checkIn(b.Pages, b.Format); errors.As(err, &perr) {
+			v.add("page", perr.Fields["page"])
+		}
+		day, now := dateOf(on), s.db.now()
+		switch {
+		case !dateInRange(day):
+			v.add("recorded_on", msgDateRange)
+		case day.After(dateOf(now)):
+			v.add("recorded_on", msgProgressFuture)
+		case rt.StartedOn != nil && day.Before(dateOf(*rt.StartedOn)):
+			v.add("recorded_on", fmt.Sprintf(msgProgressBeforeStart, rt.StartedOn.Format(dayWritten)))
+		case rt.FinishedOn != nil && day.After(dateOf(*rt.FinishedOn)):
+			v.add("recorded_on", fmt.Sprintf(msgProgressAfterFinish, rt.FinishedOn.Format(dayWritten)))
+		}
+		if err := v.errOrNil(); err != nil {
+			return err
+		}
+		row.set(in, b.Pages)
+		at := row.RecordedAt.UTC()
+		row.RecordedAt = day.Add(at.Sub(dateOf(at)))
+		if _, err := tx.ExecContext(ctx, `UPDATE progress_updates SET page = ?, percent = ?, recorded_at = ? WHERE id = ?`,
+			row.Page, row.Percent, row.RecordedAt, row.ID); err != nil {
+			return err
+		}
+		u = ProgressUpdate{ID: row.ID, ReadThroughID: row.ReadThroughID, Progress: row.progress(b.Pages)}
+		return progressChanged(ctx, tx, b, rt, now)
+	})
+	if err != nil {
+		return ProgressUpdate{}, wrap(err, "edit progress of book", bookID)
+	}
+	return u, nil
+}
+
+// DeleteProgress deletes the progress update id of the owner's book bookID.
+func (s *ReadingStore) DeleteProgress(ctx context.Context, owner, bookID, id int64) error {
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		b, rt, _, err := progressOf(ctx, tx, owner, bookID, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM progress_updates WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return progressChanged(ctx, tx, b, rt, s.db.now())
+	})
+	return wrap(err, "delete progress of book", bookID)
 }
 
 // Progress returns the latest progress of the open read-through of the owner's book id, or the zero

@@ -1223,3 +1223,146 @@ func TestReadingStoreSetDetailsKeep(t *testing.T) {
 		t.Errorf("SetDetails(notes alone) = %+v; want the notes changed and the rest kept", got)
 	}
 }
+
+// TestReadingStoreEditProgress corrects and deletes progress updates: how far and on which day,
+// checked against the book's length and the reading's dates (each problem at its field, nothing
+// saved); the library's progress follows, as does where an abandoned reading stopped; another
+// reader's update, or one of another book, is not found.
+func TestReadingStoreEditProgress(t *testing.T) {
+	ctx := t.Context()
+	// started is a reading started three days ago, with two updates: pages 100 then 200.
+	started := func(t *testing.T) (readingFixture, data.Book, []data.ProgressUpdate) {
+		f := openReading(t)
+		b := mustCreate(t, f.books, f.owner, data.BookInput{Title: "Dune", Author: "Frank Herbert"})
+		if _, err := f.reading.SetDetails(ctx, f.owner, b.ID, data.DetailsInput{Pages: "400", Keep: []string{"rating", "notes", "isbn"}}); err != nil {
+			t.Fatal(err)
+		}
+		f.setStatus(t, b.ID, data.StatusReading, day(-3))
+		f.progress(t, b.ID, "100")
+		*f.now = f.now.Add(time.Hour)
+		f.progress(t, b.ID, "200")
+		history, err := f.reading.ProgressHistory(ctx, f.owner, b.ID)
+		if err != nil || len(history) != 2 {
+			t.Fatalf("history %+v, %v", history, err)
+		}
+		return f, b, history // newest first
+	}
+	t.Run("OK", func(t *testing.T) {
+		f, b, history := started(t)
+		shown := func() data.Progress { // the library's progress of the book
+			t.Helper()
+			got, err := f.books.Get(ctx, f.owner, b.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Progress()
+		}
+		at := history[0].RecordedAt
+		// A percentage of a book of known length is a page.
+		u, err := f.reading.EditProgress(ctx, f.owner, b.ID, history[0].ID, data.ProgressInput{Percent: 75, ByPercent: true}, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Page != 300 || !u.RecordedAt.Equal(at) {
+			t.Errorf("EditProgress = %+v, want page 300 at %v", u, at)
+		}
+		if p := shown(); p.Page != 300 {
+			t.Errorf("the book's progress %+v, want page 300", p)
+		}
+		// Moved to an earlier day, at the same time of day: the other update is now the latest.
+		wantAt := day(-3).Add(at.Sub(today))
+		if u, err = f.reading.EditProgress(ctx, f.owner, b.ID, history[0].ID, data.ProgressInput{Page: 50}, day(-3)); err != nil {
+			t.Fatal(err)
+		}
+		if u.Page != 50 || !u.RecordedAt.Equal(wantAt) {
+			t.Errorf("EditProgress = %+v, want page 50 at %v", u, wantAt)
+		}
+		got, err := f.reading.ProgressHistory(ctx, f.owner, b.ID)
+		if err != nil || len(got) != 2 || got[1].ID != history[0].ID || got[1].Page != 50 || !got[1].RecordedAt.Equal(wantAt) {
+			t.Errorf("history %+v, %v", got, err)
+		}
+		if p := shown(); p.Page != 100 {
+			t.Errorf("the book's progress %+v, want the other update's page 100", p)
+		}
+		if err := f.reading.DeleteProgress(ctx, f.owner, b.ID, history[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		if p := shown(); p.Page != 50 {
+			t.Errorf("the book's progress %+v after a delete, want page 50", p)
+		}
+		if got, _ := f.reading.ProgressHistory(ctx, f.owner, b.ID); len(got) != 1 || got[0].ID != history[0].ID {
+			t.Errorf("history %+v after a delete, want the one left", got)
+		}
+	})
+	t.Run("OKAbandonedStopsWhereItsLastUpdateSays", func(t *testing.T) {
+		f, b, history := started(t)
+		f.setStatus(t, b.ID, data.StatusDNF, today)
+		stopped := func() int { return f.readThroughs(t, b.ID)[0].StoppedAtPage }
+		if got := stopped(); got != 200 {
+			t.Fatalf("stopped at %d, want 200", got)
+		}
+		if _, err := f.reading.EditProgress(ctx, f.owner, b.ID, history[0].ID, data.ProgressInput{Page: 250}, today); err != nil {
+			t.Fatal(err)
+		}
+		if got := stopped(); got != 250 {
+			t.Errorf("stopped at %d after a correction, want 250", got)
+		}
+		if err := f.reading.DeleteProgress(ctx, f.owner, b.ID, history[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := stopped(); got != 100 {
+			t.Errorf("stopped at %d after a delete, want 100", got)
+		}
+	})
+	for _, tc := range []struct {
+		name, field, msg string
+		in               data.ProgressInput
+		on               time.Time
+	}{
+		{"ErrPastTheEnd", "page", "Page 401 is past the end (400 pages).", data.ProgressInput{Page: 401}, day(-1)},
+		{"ErrPercent", "page", "A percentage is from 0 to 100.", data.ProgressInput{Percent: 101, ByPercent: true}, day(-1)},
+		{"ErrFuture", "recorded_on", "The date cannot be in the future.", data.ProgressInput{Page: 10}, day(1)},
+		{"ErrBeforeStart", "recorded_on", "The date is before this reading started (" + day(-3).Format("2 January 2006") + ").",
+			data.ProgressInput{Page: 10}, day(-4)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, b, history := started(t)
+			_, err := f.reading.EditProgress(ctx, f.owner, b.ID, history[0].ID, tc.in, tc.on)
+			assertMessage(t, err, tc.field, tc.msg)
+			if got, _ := f.reading.ProgressHistory(ctx, f.owner, b.ID); !reflect.DeepEqual(got, history) {
+				t.Errorf("history %+v after a refusal, want %+v", got, history)
+			}
+		})
+	}
+	t.Run("ErrAfterFinish", func(t *testing.T) {
+		f, b, history := started(t)
+		f.setStatus(t, b.ID, data.StatusRead, day(-2))
+		_, err := f.reading.EditProgress(ctx, f.owner, b.ID, history[0].ID, data.ProgressInput{Page: 10}, day(-1))
+		assertMessage(t, err, "recorded_on", "The date is after this reading finished ("+day(-2).Format("2 January 2006")+").")
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		f, b, history := started(t)
+		other := mustCreate(t, f.books, f.other, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+		mine := mustCreate(t, f.books, f.owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+		for _, tc := range []struct {
+			name        string
+			owner, book int64
+			update      int64
+		}{
+			{"another reader's book", f.other, b.ID, history[0].ID},
+			{"another reader, through her own book", f.other, other.ID, history[0].ID},
+			{"another book of the same reader", f.owner, mine.ID, history[0].ID},
+			{"no such update", f.owner, b.ID, history[0].ID + 100},
+		} {
+			if _, err := f.reading.EditProgress(ctx, tc.owner, tc.book, tc.update, data.ProgressInput{Page: 1}, day(-1)); !errors.Is(err, data.ErrNotFound) {
+				t.Errorf("EditProgress, %s: %v, want ErrNotFound", tc.name, err)
+			}
+			if err := f.reading.DeleteProgress(ctx, tc.owner, tc.book, tc.update); !errors.Is(err, data.ErrNotFound) {
+				t.Errorf("DeleteProgress, %s: %v, want ErrNotFound", tc.name, err)
+			}
+		}
+		if got, _ := f.reading.ProgressHistory(ctx, f.owner, b.ID); !reflect.DeepEqual(got, history) {
+			t.Errorf("history %+v, want %+v untouched", got, history)
+		}
+	})
+}

@@ -116,6 +116,21 @@ func TestAccessibility(t *testing.T) {
 				check("/books?status=read&finished=all", 200)
 				check(fmt.Sprintf("/books/%d", ids[0]), 200)
 				check(fmt.Sprintf("/books/%d", ids[1]), 200)
+				// The book page with edits open in place (without JavaScript, as ?edit= opens them):
+				// the contributors, a series' position, the add of a series, a progress update.
+				ctx := context.Background()
+				bs, err := p.series.AddBook(ctx, p.reader.id, ids[0], data.SeriesRef{Name: "Hainish Cycle", Position: "4"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				history, err := p.reading.ProgressHistory(ctx, p.reader.id, ids[0])
+				if err != nil || len(history) == 0 {
+					t.Fatalf("progress %+v, %v", history, err)
+				}
+				check(fmt.Sprintf("/books/%d?edit=author", ids[0]), 200)
+				check(fmt.Sprintf("/books/%d?edit=%s", ids[0], views.SeriesFactName(bs.SeriesID)), 200)
+				check(fmt.Sprintf("/books/%d?edit=series_name", ids[0]), 200)
+				check(fmt.Sprintf("/books/%d?edit=%s", ids[0], views.ProgressKey(history[0].ID)), 200)
 				check(fmt.Sprintf("/books/%d/edit", ids[1]), 200)
 				check(fmt.Sprintf("/books/%d/delete", ids[1]), 200)
 				check("/shelves", 200)

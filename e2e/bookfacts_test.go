@@ -7,6 +7,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/bookcase/bookcase/data"
 )
 
 // editFact edits the fact name of the book page in place with the keyboard, from its shown
@@ -57,7 +59,7 @@ func (p *page) factText(name string) string {
 
 // TestBookFactsInPlace edits every fact of the book page in its place with the keyboard, at a
 // desktop's and a phone's size: the title, the author, the genre, the format and length, the ISBN, each edition fact, the review
-// and the private notes; Escape puts a fact back unchanged; nothing loads a page, and the page
+// and the private notes, the status and the shelves; Escape puts a fact back unchanged; nothing loads a page, and the page
 // is no wider than the phone.
 func TestBookFactsInPlace(t *testing.T) {
 	for _, size := range viewports {
@@ -65,6 +67,9 @@ func TestBookFactsInPlace(t *testing.T) {
 			p := signedIn(t)
 			p.sized(size.width, size.height, size.phone)
 			dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
+			if _, err := p.shelves.Create(context.Background(), p.reader.id, "Owned"); err != nil {
+				t.Fatal(err)
+			}
 			p.open("/books/" + strconv.FormatInt(dune.ID, 10))
 			if w := p.overflow(); w > 0 {
 				t.Errorf("the page is %d px wider than the window", w)
@@ -147,13 +152,29 @@ func TestBookFactsInPlace(t *testing.T) {
 			p.editFact("review", "The spice must flow.")
 			p.tabTo("#edit-notes")
 			p.editFact("notes", "Lent to Ann.")
+
+			// The status, a button each: Enter on one saves it. The shelves: Space ticks, Enter saves.
+			p.tabTo("#page-status-reading")
+			p.markOld("book-status")
+			p.press(kb.Enter)
+			p.waitUntil("the status is saved", swapped("book-status")+` && document.getElementById('page-status-reading').getAttribute('aria-pressed') === 'true'`)
+			p.waitFocus("#page-status-reading")
+			p.tabBackTo("#edit-shelves") // the shelves are in the facts, before the status
+			p.openFact("shelves")
+			p.press(" ")
+			p.markOld("fact-shelves")
+			p.press(kb.Enter)
+			p.closed("shelves")
+			if got := p.factText("shelves"); got != "Owned" {
+				t.Errorf("the shelves show %q", got)
+			}
 			p.stillSamePage()
 
 			b, err := p.storedBook(dune.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if b.Title != "Dune Messiah" || b.Author != "Frank Herbert, Brian Herbert" || b.Genre != "Space opera" ||
+			if b.Title != "Dune Messiah" || b.Author != "Frank Herbert, Brian Herbert" || b.Genre != "Space opera" || b.Status != data.StatusReading ||
 				b.Pages != 412 || b.ISBN.String() != "9780441013593" || b.Review != "The spice must flow." || b.Notes != "Lent to Ann." {
 				t.Errorf("stored %+v", b)
 			}

@@ -286,3 +286,107 @@ func TestReadingDatesInPlace(t *testing.T) {
 		})
 	}
 }
+
+// TestProgressInPlace corrects a progress update of the readings' timeline by keyboard, at a
+// desktop's and a phone's size: Enter on it opens how far and the day; a page past the end and a
+// day before the reading started are refused beside their fields, which keep the focus; corrected,
+// Enter saves with the focus back on it; Escape puts it back unchanged; Delete, in its edit,
+// deletes it and says so. Nothing loads a page, and nothing is wider than the window.
+func TestProgressInPlace(t *testing.T) {
+	for _, size := range viewports {
+		t.Run(size.name, func(t *testing.T) {
+			p := signedIn(t)
+			p.sized(size.width, size.height, size.phone)
+			ctx := context.Background()
+			dune := p.addBook("Dune", "Frank Herbert", "Science fiction")
+			if _, err := p.reading.SetDetails(ctx, p.reader.id, dune.ID, data.DetailsInput{Pages: "400", Keep: []string{"rating", "notes", "isbn"}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.reading.SetStatus(ctx, p.reader.id, dune.ID, data.StatusReading, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.reading.RecordProgress(ctx, p.reader.id, dune.ID, data.ProgressInput{Page: 100}); err != nil {
+				t.Fatal(err)
+			}
+			history := func() []data.ProgressUpdate {
+				t.Helper()
+				h, err := p.reading.ProgressHistory(ctx, p.reader.id, dune.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return h
+			}
+			id := strconv.FormatInt(history()[0].ID, 10)
+			key, section := "progress-"+id, "book-readings"
+			shown := `document.querySelector('#edit-` + key + ` .what')?.textContent.trim()`
+			p.open("/books/" + strconv.FormatInt(dune.ID, 10))
+
+			p.tabTo("#edit-" + key)
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitUntil("the update opens", swapped(section)+` && document.querySelector('#book-readings [data-testid=progress-edit]') !== null`)
+			p.waitFocus("#field-" + key)
+			if w := p.overflow(); w > 0 {
+				t.Errorf("the page is %d px wider than the window", w)
+			}
+			p.replaceText("450")
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitUntil("the page past the end is refused", swapped(section)+
+				` && document.getElementById('field-`+key+`-error')?.textContent.trim() === 'Page 450 is past the end (400 pages).'`)
+			p.waitFocus("#field-" + key)
+			p.replaceText("150")
+			p.press(kb.Tab)
+			p.waitFocus("#recorded_on-" + id)
+			p.press("02022025") // day and month alike: the same in either order
+			p.waitUntil("the day is typed", `document.getElementById('recorded_on-`+id+`').value === '2025-02-02'`)
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitUntil("the day before the start is refused", swapped(section)+
+				` && document.getElementById('recorded_on-`+id+`-error')?.textContent.trim() === 'The date is before this reading started (1 March 2025).'`)
+			p.waitFocus("#recorded_on-" + id)
+			if got := p.value("field-" + key); got != "150" {
+				t.Errorf("the page as typed is %q after the refusal", got)
+			}
+			p.press("03032025")
+			p.waitUntil("the day is typed", `document.getElementById('recorded_on-`+id+`').value === '2025-03-03'`)
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitUntil("the update is saved", swapped(section)+` && `+shown+` === 'Page 150 (37.5%)'`)
+			p.waitFocus("#edit-" + key)
+			if got := p.text("#book-progress [data-testid=progress-latest]"); got != "Last: Page 150 (37.5%), 3 March 2025. Every update is in the readings below." {
+				t.Errorf("the progress says %q", got)
+			}
+
+			// Escape puts it back unchanged.
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitFocus("#field-" + key)
+			p.replaceText("399")
+			p.markOld(section)
+			p.press(kb.Escape)
+			p.waitUntil("the update is back", swapped(section)+` && `+shown+` === 'Page 150 (37.5%)'`)
+			p.waitFocus("#edit-" + key)
+			if h := history(); len(h) != 1 || h[0].Page != 150 || h[0].RecordedAt.Format(time.DateOnly) != "2025-03-03" {
+				t.Errorf("stored %+v, want page 150 on 3 March 2025", h)
+			}
+
+			// Deleted, from its edit.
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitFocus("#field-" + key)
+			p.tabTo("#delete-" + key)
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitUntil("the update is gone", swapped(section)+` && document.querySelector('#book-readings [data-testid=progress]') === null`)
+			p.waitFocus("#readings-heading")
+			if got := p.text("#book-readings [role=status]"); got != "Progress update deleted." {
+				t.Errorf("message %q", got)
+			}
+			p.stillSamePage()
+			if h := history(); len(h) != 0 {
+				t.Errorf("stored %+v after the delete, want none", h)
+			}
+		})
+	}
+}

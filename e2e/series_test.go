@@ -72,3 +72,103 @@ func TestAddBookSplitsSeries(t *testing.T) {
 		t.Errorf("stored %+v, %v; want the title as typed", page.Books, err)
 	}
 }
+
+// TestSeriesInPlace puts a book in a series, moves it and takes it out, by keyboard, at a
+// desktop's and a phone's size, each in its place on the book page: Enter on "Add to a series"
+// opens the name and the position, a bad position is refused beside its field (which keeps the
+// focus), Enter saves, the focus back on the series; Escape puts a position back unchanged; Remove
+// waits in the series' edit. Nothing loads a page, and nothing is wider than the window.
+func TestSeriesInPlace(t *testing.T) {
+	for _, size := range viewports {
+		t.Run(size.name, func(t *testing.T) {
+			p := signedIn(t)
+			p.sized(size.width, size.height, size.phone)
+			b := p.addBook("Caliban's War", "James S. A. Corey", "Science fiction")
+			p.open("/books/" + strconv.FormatInt(b.ID, 10))
+			const section = "book-series"
+
+			p.tabTo("#edit-series_name")
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitUntil("the add opens", swapped(section)+` && document.querySelector('#fact-series_name.editing') !== null`)
+			p.waitFocus("#field-series_name")
+			p.press("The Expanse")
+			p.press(kb.Tab)
+			p.waitFocus("#field-series_position")
+			p.press("two")
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitUntil("the position is refused", swapped(section)+
+				` && document.getElementById('field-series_position-error')?.textContent.trim() === 'Write the position as a number or a range as printed: 1, 0.5, 3.5 or 1-3.'`)
+			p.waitFocus("#field-series_position")
+			if got := p.value("field-series_name"); got != "The Expanse" {
+				t.Errorf("the name as typed is %q after the refusal", got)
+			}
+			p.replaceText("2")
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitUntil("the book is in the series", swapped(section)+` && document.querySelector('#book-series .fact.series') !== null`)
+			of, err := p.series.OfBook(context.Background(), p.reader.id, b.ID)
+			if err != nil || len(of) != 1 || of[0].Name != "The Expanse" || of[0].Position != "2" {
+				t.Fatalf("series %+v, %v; want The Expanse #2", of, err)
+			}
+			name := "series-" + strconv.FormatInt(of[0].SeriesID, 10)
+			p.waitFocus("#edit-" + name)
+			if got := p.text("#book-series [role=status]"); got != "Added to The Expanse #2." {
+				t.Errorf("message %q", got)
+			}
+			if w := p.overflow(); w > 0 {
+				t.Errorf("the page is %d px wider than the window", w)
+			}
+
+			// Moved: Enter opens the position, a bad one is refused, then saved.
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitFocus("#field-" + name)
+			p.replaceText("-3")
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitUntil("the position is refused", swapped(section)+
+				` && document.getElementById('field-`+name+`-error')?.textContent.trim() === 'A position is from 0 to 10000.'`)
+			p.waitFocus("#field-" + name)
+			p.replaceText("2.5")
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitUntil("the position is saved", swapped(section)+` && document.querySelector('#fact-`+name+`.editing') === null`)
+			p.waitFocus("#edit-" + name)
+			if got := p.factText(name); got != "#2.5" {
+				t.Errorf("position shown %q, want #2.5", got)
+			}
+
+			// Escape puts it back unchanged.
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitFocus("#field-" + name)
+			p.replaceText("9")
+			p.markOld(section)
+			p.press(kb.Escape)
+			p.waitUntil("the position is back", swapped(section)+` && document.querySelector('#fact-`+name+`.editing') === null`)
+			p.waitFocus("#edit-" + name)
+			if got := p.factText(name); got != "#2.5" {
+				t.Errorf("position shown %q after Escape, want #2.5", got)
+			}
+
+			// Removed, from the series' edit.
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitFocus("#field-" + name)
+			p.tabTo("#remove-" + name)
+			p.markOld(section)
+			p.press(kb.Enter)
+			p.waitUntil("the book left the series", swapped(section)+` && document.querySelector('#book-series .fact.series') === null`)
+			p.waitFocus("#edit-series_name")
+			if got := p.text("#book-series [role=status]"); got != "Removed from the series." {
+				t.Errorf("message %q", got)
+			}
+			p.stillSamePage()
+			if of, err := p.series.OfBook(context.Background(), p.reader.id, b.ID); err != nil || len(of) != 0 {
+				t.Errorf("series %+v, %v; want none", of, err)
+			}
+		})
+	}
+}

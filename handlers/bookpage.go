@@ -90,12 +90,16 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	// The progress of each reading, oldest first (history is newest first).
 	progress := map[int64][]views.ProgressEntry{}
 	for _, p := range slices.Backward(history) {
-		progress[p.ReadThroughID] = append(progress[p.ReadThroughID], views.ProgressEntry{
-			Date: p.RecordedAt.Format(dayShown), Value: progressLabel(p.Progress, b.Format)})
+		progress[p.ReadThroughID] = append(progress[p.ReadThroughID], views.ProgressEntry{ID: p.ID,
+			Date: p.RecordedAt.Format(dayShown), Value: progressLabel(p.Progress, b.Format),
+			Input: progressInput(p.Progress, b.Format), On: p.RecordedAt.Format(dateInput)})
 	}
 	for i, rt := range rts { // newest first
 		f := views.ReadThroughForm{ID: rt.ID, Outcome: rt.Outcome.Label(), Open: rt.Outcome == data.StatusReading,
 			Number: len(rts) - i, Progress: progress[rt.ID]}
+		if rt.Outcome == data.StatusDNF && rt.StoppedAtPage > 0 {
+			f.Stopped = "Stopped at " + strings.ToLower(progressLabel(data.Progress{Page: rt.StoppedAtPage}, b.Format))
+		}
 		if rt.StartedOn != nil {
 			f.StartedOn, f.Started = rt.StartedOn.Format(dateInput), rt.StartedOn.Format(dayShown)
 		}
@@ -143,6 +147,109 @@ func progressLabel(p data.Progress, f data.Format) string {
 	default:
 		return pct
 	}
+}
+
+// progressInput is a progress update as its edit holds it, as a reader would type it: a page (a
+// time in an audiobook), or a percentage when the page is not known.
+func progressInput(p data.Progress, f data.Format) string {
+	switch {
+	case p.Page > 0 && f.Timed():
+		return data.FormatMinutes(p.Page)
+	case p.Page > 0 || p.Percent == 0:
+		return strconv.Itoa(p.Page)
+	}
+	return strconv.FormatFloat(p.Percent, 'f', -1, 64) + "%"
+}
+
+// bookProgress returns the reader's live book for the :id route parameter and the id of its
+// progress update named by :pid; an update that is not one of the book's is not found.
+func (s *Server) bookProgress(c *fiber.Ctx) (data.Book, int64, error) {
+	b, err := s.liveBook(c)
+	if err != nil {
+		return data.Book{}, 0, err
+	}
+	id, err := strconv.ParseInt(c.Params("pid"), 10, 64)
+	if err != nil || id <= 0 {
+		return data.Book{}, 0, fiber.ErrNotFound
+	}
+	history, err := s.reading.ProgressHistory(c.UserContext(), owner(c), b.ID)
+	if err != nil {
+		return data.Book{}, 0, err
+	}
+	if !slices.ContainsFunc(history, func(u data.ProgressUpdate) bool { return u.ID == id }) {
+		return data.Book{}, 0, fiber.ErrNotFound
+	}
+	return b, id, nil
+}
+
+// editProgress corrects a progress update of the book's timeline, opened in its place: how far
+// and on which day. Saved, the readings come back with the focus on it (htmx), or the page is
+// loaded again (303); refused, it stays open with each problem beside its field (422).
+func (s *Server) editProgress(c *fiber.Ctx) error {
+	b, id, err := s.bookProgress(c)
+	if err != nil {
+		return err
+	}
+	typed, onRaw := strings.Clone(c.FormValue("progress")), strings.Clone(c.FormValue("recorded_on"))
+	problems := map[string]string{}
+	in, err := data.ParseBookProgress(typed, b.Format, b.Pages)
+	var verr *data.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		problems["page"] = progressProblem(verr)
+	case err != nil:
+		return err
+	}
+	on, err := time.Parse(dateInput, strings.TrimSpace(onRaw))
+	if err != nil {
+		problems["recorded_on"] = "Give the date as a date (yyyy-mm-dd)."
+	}
+	if len(problems) == 0 {
+		_, err = s.reading.EditProgress(c.UserContext(), owner(c), b.ID, id, in, on)
+		switch {
+		case errors.As(err, &verr):
+			problems = verr.Fields
+		case err != nil:
+			return err
+		case !isHTMX(c):
+			return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
+		default:
+			nb, err := s.books.Get(c.UserContext(), owner(c), b.ID)
+			if err != nil {
+				return err
+			}
+			return s.renderBookPage(c, fiber.StatusOK, nb, views.ProgressCorrected, readingsOpen("", views.ProgressKey(id)))
+		}
+	}
+	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.ProgressCorrected, func(d *views.BookDetail) {
+		for i := range d.ReadThroughs {
+			for j := range d.ReadThroughs[i].Progress {
+				if p := &d.ReadThroughs[i].Progress[j]; p.ID == id {
+					p.Input, p.On, p.Errors = typed, onRaw, problems
+				}
+			}
+		}
+	})
+}
+
+// deleteProgress deletes a progress update of the book's timeline; the readings say so, with the
+// focus on their heading (htmx), or the page is loaded again (303).
+func (s *Server) deleteProgress(c *fiber.Ctx) error {
+	b, id, err := s.bookProgress(c)
+	if err != nil {
+		return err
+	}
+	if err := s.reading.DeleteProgress(c.UserContext(), owner(c), b.ID, id); err != nil {
+		return err
+	}
+	if !isHTMX(c) {
+		return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
+	}
+	nb, err := s.books.Get(c.UserContext(), owner(c), b.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderBookPage(c, fiber.StatusOK, nb, views.ProgressCorrected, func(d *views.BookDetail) { d.ProgressDeleted = true })
 }
 
 // pageTarget is the section of the book page that an htmx request's answer goes to (its

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -1307,6 +1308,16 @@ func TestReadingsTimeline(t *testing.T) {
 	}
 	wantText(t, one(t, items.Eq(1), "h3"), "First reading: Read")
 	none(t, items.Eq(1), "[data-testid=progress]")
+	none(t, doc, "[data-testid=stopped]")
+	// Given up: the re-read says so, and where it stopped.
+	if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusDNF, day(12)); err != nil {
+		t.Fatal(err)
+	}
+	items = a.get(plain, bookPath(b.ID)).page(t).Find(`section#book-readings ol.timeline > li`)
+	wantText(t, one(t, items.Eq(0), "h3"), "Re-read 1: Did not finish")
+	wantText(t, one(t, items.Eq(0), "[data-testid=reading-dates]"), "Started 10 March 2025, finished 12 March 2025")
+	wantText(t, one(t, items.Eq(0), "[data-testid=stopped]"), "Stopped at page 120.")
+	none(t, items.Eq(1), "[data-testid=stopped]")
 }
 
 // rt0 is the id of the newest reading of the reader's book id.
@@ -1317,4 +1328,137 @@ func rt0(t *testing.T, a *testApp, id int64) int64 {
 		t.Fatalf("readings of %d: %v, %v", id, rts, err)
 	}
 	return rts[0].ID
+}
+
+// TestEditProgress corrects and deletes a progress update of the book page's timeline in its
+// place, htmx and plain: opened by ?edit=, saved with the focus back on it (and the progress
+// section following), refused with each problem beside its field (422) and nothing saved; another
+// reader's update is a 404.
+func TestEditProgress(t *testing.T) {
+	setup := func(t *testing.T) (*testApp, data.Book, int64) {
+		a := newTestApp(t)
+		b := a.create("Dune", "Frank Herbert", "")
+		if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400", Keep: []string{"rating", "notes", "isbn"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusReading, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.reading.RecordProgress(t.Context(), a.reader.ID, b.ID, data.ProgressInput{Page: 100}); err != nil {
+			t.Fatal(err)
+		}
+		history, err := a.reading.ProgressHistory(t.Context(), a.reader.ID, b.ID)
+		if err != nil || len(history) != 1 {
+			t.Fatalf("history %+v, %v", history, err)
+		}
+		a.get(plain, bookPath(b.ID))
+		return a, b, history[0].ID
+	}
+	stored := func(t *testing.T, a *testApp, b data.Book) data.ProgressUpdate {
+		t.Helper()
+		history, err := a.reading.ProgressHistory(t.Context(), a.reader.ID, b.ID)
+		if err != nil || len(history) != 1 {
+			t.Fatalf("history %+v, %v", history, err)
+		}
+		return history[0]
+	}
+	form := func(progress, on string) url.Values { return url.Values{"progress": {progress}, "recorded_on": {on}} }
+	for _, m := range modes {
+		t.Run("OK"+m.name, func(t *testing.T) {
+			a, b, id := setup(t)
+			key := views.ProgressKey(id)
+			// Opened in its place: the readings (htmx), or the page with it open.
+			var doc finder
+			if m.htmx {
+				doc = a.onPage(m, "book-readings", http.MethodGet, views.BookFactEditURL(b.ID, key), nil).parts(t)
+			} else {
+				doc = a.get(m, views.BookFactEditURL(b.ID, key)).page(t)
+			}
+			edit := one(t, doc, "section#book-readings form.reading.editing[data-testid=progress-edit]")
+			wantAttr(t, edit, "action", views.ProgressURL(b.ID, id))
+			wantAttr(t, one(t, edit, "input#field-"+key+"[autofocus]"), "value", "100")
+			wantAttr(t, one(t, edit, "input#recorded_on-"+strconv.FormatInt(id, 10)), "value", time.Now().UTC().Format(time.DateOnly))
+			wantAttr(t, one(t, edit, "button#delete-"+key), "formaction", views.ProgressDeleteURL(b.ID, id))
+
+			res := a.onPage(m, "book-readings", http.MethodPost, views.ProgressURL(b.ID, id), form("150", "2025-03-05"))
+			if m.htmx {
+				res.wantStatus(t, http.StatusOK)
+				doc := res.parts(t)
+				wantText(t, one(t, doc, "section#book-readings a#edit-"+key+"[autofocus] .what"), "Page 150 (37.5%)")
+				none(t, doc, "section#book-readings form.reading.editing")
+				wantText(t, one(t, doc, `section#book-progress[hx-swap-oob="true"] [data-testid=progress-latest]`),
+					"Last: Page 150 (37.5%), 5 March 2025. Every update is in the readings below.")
+			} else {
+				res.wantRedirect(t, bookPath(b.ID))
+			}
+			if u := stored(t, a, b); u.Page != 150 || u.RecordedAt.Format(time.DateOnly) != "2025-03-05" {
+				t.Errorf("stored %+v, want page 150 on 2025-03-05", u)
+			}
+			// The library's row shows it too.
+			got, err := a.books.Get(t.Context(), a.reader.ID, b.ID)
+			if err != nil || got.Progress().Page != 150 {
+				t.Errorf("the book's progress %+v, %v; want page 150", got.Progress(), err)
+			}
+
+			res = a.onPage(m, "book-readings", http.MethodPost, views.ProgressDeleteURL(b.ID, id), nil)
+			if m.htmx {
+				res.wantStatus(t, http.StatusOK)
+				doc := res.parts(t)
+				wantText(t, one(t, doc, "section#book-readings [role=status]"), "Progress update deleted.")
+				one(t, doc, "section#book-readings h2[autofocus]")
+				none(t, doc, "section#book-readings [data-testid=progress]")
+			} else {
+				res.wantRedirect(t, bookPath(b.ID))
+			}
+			if history, err := a.reading.ProgressHistory(t.Context(), a.reader.ID, b.ID); err != nil || len(history) != 0 {
+				t.Errorf("history %+v, %v after delete, want none", history, err)
+			}
+		})
+		for _, tc := range []struct{ name, progress, on, field, msg string }{
+			{"ErrPastTheEnd", "401", "2025-03-05", "#field-progress-%d-error", "Page 401 is past the end (400 pages)."},
+			{"ErrNotAPage", "lots", "2025-03-05", "#field-progress-%d-error", "Enter a page number, such as 123, or a percentage, such as 45%."},
+			{"ErrFuture", "150", "2999-01-01", "#recorded_on-%d-error", "The date cannot be in the future."},
+			{"ErrBeforeStart", "150", "2025-02-01", "#recorded_on-%d-error", "The date is before this reading started (1 March 2025)."},
+			{"ErrNotADate", "150", "soon", "#recorded_on-%d-error", "Give the date as a date (yyyy-mm-dd)."},
+		} {
+			t.Run(tc.name+m.name, func(t *testing.T) {
+				a, b, id := setup(t)
+				before := stored(t, a, b)
+				res := a.onPage(m, "book-readings", http.MethodPost, views.ProgressURL(b.ID, id), form(tc.progress, tc.on))
+				res.wantStatus(t, http.StatusUnprocessableEntity)
+				var doc finder
+				if m.htmx {
+					doc = res.parts(t)
+				} else {
+					doc = res.page(t)
+				}
+				edit := one(t, doc, "section#book-readings form.reading.editing")
+				wantText(t, one(t, edit, fmt.Sprintf(tc.field, id)), tc.msg)
+				one(t, edit, "[aria-invalid=true][autofocus]")
+				wantAttr(t, one(t, edit, "input[name=progress]"), "value", tc.progress) // as typed
+				wantAttr(t, one(t, edit, "input[name=recorded_on]"), "value", tc.on)
+				if u := stored(t, a, b); !reflect.DeepEqual(u, before) {
+					t.Errorf("stored %+v after a refusal, want %+v", u, before)
+				}
+			})
+		}
+		t.Run("ErrNotFoundOtherReader"+m.name, func(t *testing.T) {
+			a, b, id := setup(t)
+			before := stored(t, a, b)
+			mallory := a.browser()
+			mallory.signIn(mallory.addUser("mallory"))
+			own := mallory.create("Mine", "M", "")
+			mallory.get(plain, "/books")
+			for _, target := range []string{
+				views.ProgressURL(b.ID, id), views.ProgressDeleteURL(b.ID, id),
+				// Her own book, with Ada's update.
+				views.ProgressURL(own.ID, id), views.ProgressDeleteURL(own.ID, id),
+			} {
+				mallory.onPage(m, "book-readings", http.MethodPost, target, form("1", "2025-03-05")).wantStatus(t, http.StatusNotFound)
+			}
+			if u := stored(t, a, b); !reflect.DeepEqual(u, before) {
+				t.Errorf("stored %+v, want %+v untouched", u, before)
+			}
+		})
+	}
 }

@@ -182,7 +182,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 // book's library row (Cancel of the row's edit or status menu, with the focus back on the control
 // ?focus= names). Without htmx it is the book's page.
 func (s *Server) showBook(c *fiber.Ctx) error {
-	part := pageTarget(c, append(views.BookFactIDs(), views.BookReadingsID, views.BookCatalogueID)...)
+	part := pageTarget(c, append(views.BookFactIDs(), views.BookReadingsID, views.BookSeriesID, views.BookCatalogueID)...)
 	b, err := s.bookOn(c, part != "" || !isHTMX(c))
 	if err != nil {
 		return err
@@ -204,6 +204,11 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 		return s.renderBookPage(c, fiber.StatusOK, b, views.BookCatalogueUpdated, nil)
 	case part == views.BookReadingsID:
 		return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, readingsOpen(edit, c.Query("focus")))
+	case part == views.BookSeriesID: // a series' in-place edit opened (?edit=), or cancelled (?focus=)
+		focus := strings.Clone(c.Query("focus"))
+		return s.renderBookPage(c, fiber.StatusOK, b, views.BookSeriesUpdated, func(d *views.BookDetail) {
+			d.Editing, d.FocusFact = edit, focus
+		})
 	case isHTMX(c):
 		v, err := s.bookRowView(c, b)
 		if err != nil {
@@ -229,6 +234,10 @@ func readingsOpen(edit, focus string) func(*views.BookDetail) {
 			rt.Editing = edit == key
 			rt.FocusDates = focus == key
 			rt.FocusDelete = focus == strconv.FormatInt(rt.ID, 10)
+			for j := range rt.Progress {
+				p := &rt.Progress[j]
+				p.Editing, p.Focus = edit == views.ProgressKey(p.ID), focus == views.ProgressKey(p.ID)
+			}
 		}
 	}
 }

@@ -58,6 +58,9 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/books/:id/status", s.setStatus)
 	app.Get("/books/:id/progress", s.openProgress)
 	app.Post("/books/:id/progress", s.recordProgress)
+	// A progress update of the book page's timeline, corrected or deleted in its place (bookpage.go).
+	app.Post("/books/:id/progress/:pid", s.editProgress)
+	app.Post("/books/:id/progress/:pid/delete", s.deleteProgress)
 	// Its rating, from the star control of its row, its page, or the rating page (rating.go).
 	app.Get("/books/:id/rating", s.chooseRating)
 	app.Post("/books/:id/rating", s.setRating)

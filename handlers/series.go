@@ -83,13 +83,14 @@ func (s *Server) seriesSection(c *fiber.Ctx, id int64) (views.SeriesSection, err
 }
 
 // seriesSaved answers a change of a book's series from its page: the section (htmx), announcing
-// done, or the page again (303).
-func (s *Server) seriesSaved(c *fiber.Ctx, b data.Book, done string, titleChanged bool) error {
+// done, with the focus on the fact focus names (the series changed, or the one that adds a
+// series when the series left the book), or the page again (303).
+func (s *Server) seriesSaved(c *fiber.Ctx, b data.Book, done, focus string, titleChanged bool) error {
 	if !isHTMX(c) {
 		return c.Redirect(views.BookURL(b.ID)+"#"+views.BookSeriesID, fiber.StatusSeeOther)
 	}
 	return s.renderBookPage(c, fiber.StatusOK, b, views.BookSeriesUpdated, func(d *views.BookDetail) {
-		d.Series.Done, d.TitleChanged = done, titleChanged
+		d.Series.Done, d.TitleChanged, d.FocusFact = done, titleChanged, focus
 	})
 }
 
@@ -111,7 +112,7 @@ func (s *Server) addBookSeries(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	return s.seriesSaved(c, b, "Added to "+bs.Label()+".", false)
+	return s.seriesSaved(c, b, "Added to "+bs.Label()+".", views.SeriesFactName(bs.SeriesID), false)
 }
 
 // setBookSeriesPosition moves a book to another position in one of its series; a bad position is
@@ -141,7 +142,7 @@ func (s *Server) setBookSeriesPosition(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	return s.seriesSaved(c, b, "Now "+bs.Label()+".", false)
+	return s.seriesSaved(c, b, "Now "+bs.Label()+".", views.SeriesFactName(sid), false)
 }
 
 // removeBookSeries takes a book out of one of its series; the series goes with its last book.
@@ -157,7 +158,7 @@ func (s *Server) removeBookSeries(c *fiber.Ctx) error {
 	if err := s.series.RemoveBook(c.UserContext(), owner(c), b.ID, sid); err != nil {
 		return err
 	}
-	return s.seriesSaved(c, b, "Removed from the series.", false)
+	return s.seriesSaved(c, b, "Removed from the series.", data.FieldSeriesName, false)
 }
 
 // keepSeriesTitle undoes the split of a typed title: the series goes back at the end of the
@@ -186,7 +187,7 @@ func (s *Server) keepSeriesTitle(c *fiber.Ctx) error {
 		return err
 	}
 	if page {
-		return s.seriesSaved(c, nb, "The series is back in the title.", true)
+		return s.seriesSaved(c, nb, "The series is back in the title.", data.FieldSeriesName, true)
 	}
 	if !isHTMX(c) {
 		return c.Redirect(views.LibraryURL, fiber.StatusSeeOther)

@@ -13,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/views"
 )
 
 // seriesPath is a path under /series.
@@ -88,10 +89,13 @@ func TestCreateSplitsSeries(t *testing.T) {
 		}
 		doc := a.get(plain, bookPath(b.ID)).page(t)
 		section := one(t, doc, "section#book-series")
-		wantText(t, one(t, section, "[data-testid=series-entry] a"), "The Expanse")
-		keep := one(t, section, "form[action$='/keep-title']")
-		one(t, keep, "input[name=screen][value=page]")
-		a.do(plain, http.MethodPost, attr(t, keep, "action"), url.Values{"screen": {"page"}}).wantRedirect(t, bookPath(b.ID)+"#book-series")
+		wantText(t, one(t, section, ".fact.series dt a"), "The Expanse")
+		none(t, section, "form") // shown once; the buttons wait in the series' edit
+		sid := a.ofBook(b.ID)[0].SeriesID
+		section = one(t, a.get(plain, bookPath(b.ID)+"?edit="+views.SeriesFactName(sid)).page(t), "section#book-series")
+		keep := one(t, section, "button[formaction$='/keep-title']")
+		one(t, section, "form input[name=screen][value=page]")
+		a.do(plain, http.MethodPost, attr(t, keep, "formaction"), url.Values{"screen": {"page"}}).wantRedirect(t, bookPath(b.ID)+"#book-series")
 		if got := a.stored(b.ID).Title; got != typed {
 			t.Errorf("stored title %q, want %q", got, typed)
 		}
@@ -142,17 +146,59 @@ func TestBookSeriesSection(t *testing.T) {
 			res = a.onPage(m, "book-series", http.MethodPost, entry, url.Values{"series_position": {"2.5"}})
 			if m.htmx {
 				res.wantStatus(t, http.StatusOK)
-				wantAttr(t, one(t, res.parts(t), "#series-position-"+strconv.FormatInt(sid, 10)), "value", "2.5")
+				// Shown again, the focus on it.
+				doc := res.parts(t)
+				wantText(t, one(t, doc, "#fact-series-"+strconv.FormatInt(sid, 10)+":not(.editing) a#edit-series-"+strconv.FormatInt(sid, 10)+"[autofocus] [data-testid]"), "#2.5")
+				none(t, doc, "section#book-series form")
 			} else {
 				res.wantStatus(t, http.StatusSeeOther)
 			}
 			if of := a.ofBook(b.ID); of[0].Position != "2.5" {
 				t.Errorf("position %q, want 2.5", of[0].Position)
 			}
-			a.onPage(m, "book-series", http.MethodPost, entry+"/delete", url.Values{})
+			res = a.onPage(m, "book-series", http.MethodPost, entry+"/delete", url.Values{})
+			if m.htmx {
+				res.wantStatus(t, http.StatusOK)
+				doc := res.parts(t)
+				wantText(t, one(t, doc, "section#book-series [role=status]"), "Removed from the series.")
+				one(t, doc, "a#edit-series_name[autofocus]")
+			} else {
+				res.wantRedirect(t, bookPath(b.ID)+"#book-series")
+			}
 			if of := a.ofBook(b.ID); len(of) != 0 {
 				t.Errorf("series %+v after remove, want none", of)
 			}
+		})
+		t.Run("OKInPlace"+m.name, func(t *testing.T) {
+			// The series' position and the add are facts: shown once, opened in their place (the
+			// section, htmx; the page with it open, plain), and cancelled with the focus back.
+			a := newTestApp(t)
+			b := a.create("Caliban's War", "James S. A. Corey", "")
+			bs := a.inSeries(b, "The Expanse", "2")
+			name := views.SeriesFactName(bs.SeriesID)
+			var section finder
+			if m.htmx {
+				section = one(t, a.onPage(m, "book-series", http.MethodGet, views.BookFactEditURL(b.ID, name), nil).parts(t), "section#book-series")
+			} else {
+				section = one(t, a.get(m, views.BookFactEditURL(b.ID, name)).page(t), "section#book-series")
+			}
+			form := one(t, section, "#fact-"+name+".editing form.in-place")
+			wantAttr(t, form, "action", bookPath(b.ID, "series", strconv.FormatInt(bs.SeriesID, 10)))
+			wantAttr(t, form, "hx-target", "#book-series")
+			wantAttr(t, one(t, form, "input#field-"+name+"[name=series_position][autofocus]"), "value", "2")
+			wantAttr(t, one(t, form, "button#remove-"+name), "hx-post", bookPath(b.ID, "series", strconv.FormatInt(bs.SeriesID, 10), "delete"))
+			wantAttr(t, one(t, form, `a[data-action="cancel"]`), "hx-get", bookPath(b.ID)+"?focus="+name)
+			one(t, section, "a#edit-series_name:not([autofocus])")
+			none(t, section, "#field-series_name")
+			if !m.htmx {
+				return
+			}
+			section = one(t, a.onPage(m, "book-series", http.MethodGet, bookPath(b.ID)+"?focus="+name, nil).parts(t), "section#book-series")
+			none(t, section, "form")
+			one(t, section, "a#edit-"+name+"[autofocus]")
+			section = one(t, a.onPage(m, "book-series", http.MethodGet, views.BookFactEditURL(b.ID, "series_name"), nil).parts(t), "section#book-series")
+			one(t, section, "#fact-series_name.editing input#field-series_name[autofocus]")
+			one(t, section, "#fact-series_name.editing input#field-series_position")
 		})
 		t.Run("ErrInvalid"+m.name, func(t *testing.T) {
 			a := newTestApp(t)
@@ -170,7 +216,7 @@ func TestBookSeriesSection(t *testing.T) {
 				{bookPath(b.ID, "series"), url.Values{"series_name": {" "}, "series_position": {"1"}}, "#field-series_name-error", "Series is required."},
 				{bookPath(b.ID, "series"), url.Values{"series_name": {"Other"}, "series_position": {"-3"}}, "#field-series_position-error", "A position is from 0 to 10000."},
 				{bookPath(b.ID, "series", strconv.FormatInt(bs.SeriesID, 10)), url.Values{"series_position": {"99999"}},
-					"#series-position-" + strconv.FormatInt(bs.SeriesID, 10) + "-error", "A position is from 0 to 10000."},
+					"#field-series-" + strconv.FormatInt(bs.SeriesID, 10) + "-error", "A position is from 0 to 10000."},
 			} {
 				res := a.onPage(m, "book-series", http.MethodPost, tt.target, tt.form)
 				res.wantStatus(t, http.StatusUnprocessableEntity)
@@ -182,8 +228,11 @@ func TestBookSeriesSection(t *testing.T) {
 				} else {
 					section = one(t, res.page(t), "section#book-series")
 				}
-				wantText(t, one(t, section, tt.field), tt.msg)
+				wantText(t, one(t, section, ".fact.editing "+tt.field), tt.msg)
 				one(t, section, "[aria-invalid=true][autofocus]")
+				if n := section.Find(".fact.editing").Length(); n != 1 {
+					t.Errorf("%d series edits open, want the refused one", n)
+				}
 			}
 			if of := a.ofBook(b.ID); len(of) != 1 || of[0].Position != "2" {
 				t.Errorf("series %+v, want The Expanse #2 kept", of)

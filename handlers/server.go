@@ -46,6 +46,8 @@ type ReadingStore interface {
 	RecordProgress(ctx context.Context, owner, id int64, in data.ProgressInput) (data.Progress, error)
 	Progress(ctx context.Context, owner, id int64) (data.Progress, error)
 	ProgressHistory(ctx context.Context, owner, id int64) ([]data.ProgressUpdate, error)
+	EditProgress(ctx context.Context, owner, bookID, id int64, in data.ProgressInput, on time.Time) (data.ProgressUpdate, error)
+	DeleteProgress(ctx context.Context, owner, bookID, id int64) error
 	ReadThroughs(ctx context.Context, owner, id int64) ([]data.ReadThrough, error)
 	EditReadThrough(ctx context.Context, owner, bookID, readThroughID int64, started, finished *time.Time) (data.ReadThrough, error)
 	AddReadThrough(ctx context.Context, owner, bookID int64, in data.ReadingInput) (data.ReadThrough, error)

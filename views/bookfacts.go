@@ -30,12 +30,14 @@ func BookFactIDs() []string {
 
 // Kinds of fact, by the input that edits them.
 const (
-	factText   = "text"
-	factTitle  = "title"   // the title, the page's heading
-	factPeople = "people"  // the contributors, a list of names and roles
-	factShelf  = "shelves" // the reader's shelves the book is on, a checkbox each
-	factLong   = "long"    // a text area: the review and the notes
-	factFormat = "format"  // the format and the length together, as the length is in its unit
+	factText      = "text"
+	factTitle     = "title"      // the title, the page's heading
+	factPeople    = "people"     // the contributors, a list of names and roles
+	factShelf     = "shelves"    // the reader's shelves the book is on, a checkbox each
+	factLong      = "long"       // a text area: the review and the notes
+	factFormat    = "format"     // the format and the length together, as the length is in its unit
+	factSeries    = "series"     // a series the book is in: its position there
+	factSeriesAdd = "series-add" // a series to put the book in: its name and position
 )
 
 // BookFact is one fact of the book page, shown once and edited in place: a click, or Enter on
@@ -75,6 +77,28 @@ type BookFact struct {
 	Done  string
 	// Shelves are the reader's shelves, ticked where the book is (Kind factShelf).
 	Shelves []ShelfChoice
+	// Target is the element that the fact's edit replaces, "" for the fact itself: a series'
+	// facts replace the series section, whose list changes with them.
+	Target string
+	// SeriesID is the series of a fact of Kind factSeries, Link its page and LinkText its name,
+	// which the fact shows before its position.
+	SeriesID       int64
+	Link, LinkText string
+	// Position is the position typed into the fact that adds a series (Kind factSeriesAdd), and
+	// PositionProblem what is wrong with it.
+	Position, PositionProblem string
+}
+
+// target is the selector of the element that the fact's edit replaces.
+func (f BookFact) target() string { return cmp.Or(f.Target, "#"+BookFactID(f.Name)) }
+
+// cancelURL puts the fact back, shown and focused: the fact alone (HX-Target), or the section
+// it replaces with the fact named in ?focus=; the page without JavaScript.
+func (f BookFact) cancelURL() string {
+	if f.Target != "" {
+		return BookURL(f.Book) + "?focus=" + f.Name
+	}
+	return BookURL(f.Book)
 }
 
 // bookFacts are the facts of the book d, in the order of the page: the title, the author and

@@ -125,6 +125,8 @@ type ReadThroughForm struct {
 	// progress updates, oldest first.
 	Number   int
 	Progress []ProgressEntry
+	// Stopped says where a reading given up stopped ("Stopped at page 120"), "" when not known.
+	Stopped string
 }
 
 // readingTitle names a reading in the timeline by its place: "First reading", then "Re-read 1",
@@ -138,8 +140,37 @@ func readingTitle(rt ReadThroughForm) string {
 
 // ProgressEntry is one recorded progress update: when, and how far.
 type ProgressEntry struct {
+	ID    int64
 	Date  string
 	Value string
+	// Input and On are how far and the day (yyyy-mm-dd) as its edit holds them (as typed, after
+	// a refusal), and Errors the problems with them ("page", "recorded_on").
+	Input, On string
+	Errors    map[string]string
+	// Editing opens it in its place; Focus puts the focus back on it (saved, or Cancel).
+	Editing, Focus bool
+}
+
+// ProgressKey names the progress update id in ?edit= and ?focus=, and its edit's field ids.
+func ProgressKey(id int64) string { return "progress-" + idString(id) }
+
+// ProgressURL corrects the progress update id of the book (POST progress, recorded_on).
+func ProgressURL(book, id int64) string { return BookProgressURL(book) + "/" + idString(id) }
+
+// ProgressDeleteURL deletes the progress update id of the book.
+func ProgressDeleteURL(book, id int64) string { return ProgressURL(book, id) + "/delete" }
+
+// readingsDone is what was just done to the readings, which they announce: "" for nothing.
+func readingsDone(d BookDetail) string {
+	switch {
+	case d.ReadingDeleted:
+		return "Reading deleted."
+	case d.ReadingAdded:
+		return "Reading added."
+	case d.ProgressDeleted:
+		return "Progress update deleted."
+	}
+	return ""
 }
 
 // BookDetail is everything the book page shows about one book.
@@ -175,6 +206,8 @@ type BookDetail struct {
 	// ReadingDeleted and ReadingAdded say a reading has just been deleted or added (htmx): the
 	// readings say so and take the focus.
 	ReadingDeleted, ReadingAdded bool
+	// ProgressDeleted says a progress update has just been deleted (htmx), likewise.
+	ProgressDeleted bool
 	// NewReading is the form that adds a past reading, after a refused add.
 	NewReading ReadingForm
 	Progress   []ProgressEntry

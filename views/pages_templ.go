@@ -91,7 +91,7 @@ func BookPage(m Meta, d BookDetail) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = seriesSection(d.Book.ID, d.Series).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = seriesSection(d).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

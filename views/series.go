@@ -3,6 +3,8 @@ package views
 import (
 	"net/url"
 	"strconv"
+
+	"github.com/bookcase/bookcase/data"
 )
 
 // SeriesListURL lists the reader's series.
@@ -99,4 +101,38 @@ type SeriesPage struct {
 	// Next is the first book in order neither read nor given up, nil when all are.
 	Next      *SeriesBook
 	Truncated bool
+}
+
+// SeriesFactName names the fact of the book's place in series sid: its in-place edit's key in
+// ?edit= and ?focus=, and its form's field ids.
+func SeriesFactName(sid int64) string { return "series-" + strconv.FormatInt(sid, 10) }
+
+// seriesFacts are the book's series as facts of its page, each edited in place, then the fact
+// that adds the book to a series. A fact named by d.Editing, or with a problem, shows its input;
+// the one named by d.FocusFact is focused.
+func seriesFacts(d BookDetail) []BookFact {
+	id, s := d.Book.ID, d.Series
+	facts := make([]BookFact, 0, len(s.Entries)+1)
+	for _, e := range s.Entries {
+		f := BookFact{Name: SeriesFactName(e.SeriesID), Label: "Position in " + e.Name, Value: e.Input, Problem: e.Error,
+			Kind: factSeries, Action: BookSeriesEntryURL(id, e.SeriesID), SeriesID: e.SeriesID,
+			Link: SeriesURL(e.SeriesID), LinkText: e.Name, Hint: "As printed: 1, 0.5, 3.5 or 1-3."}
+		if e.Position != "" {
+			f.Shown = "#" + e.Position
+		}
+		facts = append(facts, f)
+	}
+	facts = append(facts, BookFact{Name: data.FieldSeriesName, Label: "Series", Value: s.NewName,
+		Problem: s.Errors[data.FieldSeriesName], Position: s.NewPosition, PositionProblem: s.Errors[data.FieldSeriesPosition],
+		Kind: factSeriesAdd, Action: BookSeriesURL(id), MaxLength: data.MaxFieldLen})
+	open := false
+	for i := range facts {
+		f := &facts[i]
+		f.Book, f.Target, f.TestID = id, "#"+BookSeriesID, f.Name
+		f.Editing = f.Name == d.Editing || f.Problem != "" || f.PositionProblem != ""
+		f.Autofocus = f.Editing && !open
+		open = open || f.Editing
+		f.Focus = f.Name == d.FocusFact
+	}
+	return facts
 }
