@@ -55,6 +55,8 @@ type DB struct {
 	waiting atomic.Int64
 	// stats keeps readers' computed stats until what they count changes (YearStats).
 	stats *statsCache
+	// summaries keeps readers' library summaries (BookStore.Summary).
+	summaries *summaryCache
 	// importBatch is the most rows an import writes a transaction (importBatch; less in tests).
 	importBatch int
 	// lock is the database file, open with a shared lock as long as the database is: a restore
@@ -169,6 +171,7 @@ func newDB(d dialect, write, read *sqlx.DB) *DB {
 		now:             func() time.Time { return time.Now().UTC() },
 		batch:           newBatcher(),
 		stats:           newStatsCache(),
+		summaries:       newSummaryCache(),
 		importBatch:     importBatch,
 		hashes:          newHashQueue(max(2, runtime.NumCPU())),
 		commonPasswords: sync.OnceValue(loadCommonPasswords),

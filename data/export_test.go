@@ -63,6 +63,9 @@ func (db *DB) PasswordChecks() (n int64, dummy string) {
 // StatsComputed is how many times db has computed stats rather than taken them from its cache.
 func (db *DB) StatsComputed() int64 { return db.stats.computed.Load() }
 
+// SummariesRead is how many library summaries Summary has read rather than taken from its cache.
+func (db *DB) SummariesRead() int64 { return db.summaries.read.Load() }
+
 // ComputeYearStats computes the stats afresh, as YearStats does when its cache has none.
 func (s *ReadingStore) ComputeYearStats(ctx context.Context, owner int64, year int, loc *time.Location) (ReadingStats, error) {
 	return s.computeYearStats(ctx, owner, year, loc)

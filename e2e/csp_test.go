@@ -63,7 +63,7 @@ func TestContentSecurityPolicyHolds(t *testing.T) {
 	p.waitFocus(edit)
 
 	// Delete, and Undo from the toast.
-	p.do("click Delete", chromedp.Click(chromedp.CSS(rowSel+" a[hx-delete]")))
+	p.do("click Delete", chromedp.Click(chromedp.CSS(rowSel+" a[href$=\"/delete\"]")))
 	p.waitFocus(fmt.Sprintf("#undo-%d [data-action=undo]", id))
 	p.press(kb.Enter)
 	p.waitFocus(rowSel + " .title a")

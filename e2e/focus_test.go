@@ -192,11 +192,11 @@ func TestToastsLeaveTheLastRowFree(t *testing.T) {
 	}
 	p.open("/books")
 	for i := range 3 {
-		p.do("click Delete", chromedp.Click(chromedp.CSS("#book-list > tr.book:first-child a[hx-delete]")))
+		p.do("click Delete", chromedp.Click(chromedp.CSS("#book-list > tr.book:first-child a[href$=\"/delete\"]")))
 		p.waitUntil("the toast is shown", fmt.Sprintf(`document.querySelectorAll('#toasts .toast').length === %d && %s`, i+1, htmxIdle))
 	}
 	eval[chromedp.Void](p, `window.scrollTo(0, document.documentElement.scrollHeight)`)
-	for action, sel := range map[string]string{"edit": `a[href$="/edit"]`, "status": `td.status > a:first-child`, "delete": `a[hx-delete]`} {
+	for action, sel := range map[string]string{"edit": `a[href$="/edit"]`, "status": `td.status > a:first-child`, "delete": `a[href$="/delete"]`} {
 		hit := eval[bool](p, fmt.Sprintf(`(() => {
 			const el = document.querySelector('#book-list > tr.book:last-child %s');
 			const r = el.getBoundingClientRect();

@@ -71,7 +71,7 @@ func TestOverHTTPS(t *testing.T) {
 		t.Errorf("genre after saving = %q, want Science fiction", got)
 	}
 
-	p.do("click Delete", chromedp.Click(chromedp.CSS(rowSel+" a[hx-delete]")))
+	p.do("click Delete", chromedp.Click(chromedp.CSS(rowSel+" a[href$=\"/delete\"]")))
 	p.do("wait for the row to go", chromedp.WaitNotPresent(chromedp.CSS(rowSel)))
 	p.waitFocus(fmt.Sprintf("#undo-%d [data-action=undo]", id))
 	p.press(kb.Enter)

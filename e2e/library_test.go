@@ -147,7 +147,7 @@ func TestDeleteAndUndo(t *testing.T) {
 
 	rowSel := fmt.Sprintf("#book-%d", middle.ID)
 	toast := fmt.Sprintf("#undo-%d", middle.ID)
-	p.do("click Delete", chromedp.Click(chromedp.CSS(rowSel+" a[hx-delete]")))
+	p.do("click Delete", chromedp.Click(chromedp.CSS(rowSel+" a[href$=\"/delete\"]")))
 	p.do("wait for the row to go", chromedp.WaitNotPresent(chromedp.CSS(rowSel)))
 	p.do("wait for the Undo toast", chromedp.WaitVisible(chromedp.CSS(toast)))
 	if got, want := p.rows(), []row{rowOf(newest), rowOf(oldest)}; !slices.Equal(got, want) {

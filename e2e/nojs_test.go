@@ -80,7 +80,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	}
 
 	// Delete through the confirmation page, whose Delete button has the focus.
-	p.loads("click Delete", chromedp.Click(chromedp.CSS("#book-1 a[hx-delete]")))
+	p.loads("click Delete", chromedp.Click(chromedp.CSS("#book-1 a[href$=\"/delete\"]")))
 	if got, want := p.path(), "/books/1/delete"; got != want {
 		t.Errorf("Delete leads to %s, want %s", got, want)
 	}

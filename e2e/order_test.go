@@ -110,7 +110,7 @@ func TestUndoInEveryOrder(t *testing.T) {
 			}
 			for _, at := range rows {
 				gone := want[at].ID
-				p.do("focus Delete", chromedp.Focus(chromedp.CSS(fmt.Sprintf("#%s a[hx-delete]", gone))))
+				p.do("focus Delete", chromedp.Focus(chromedp.CSS(fmt.Sprintf("#%s a[href$=\"/delete\"]", gone))))
 				p.press(kb.Enter)
 				p.waitUntil("the row goes", fmt.Sprintf(`!document.getElementById(%q) && %s`, gone, htmxIdle))
 				p.waitFocus(fmt.Sprintf("#undo-%d [data-action=undo]", p.idOf(want[at])))

@@ -345,18 +345,17 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 		l.Finished = views.FinishedFilter{Label: spanLabel(f), ClearURL: all.url()}
 	}
 	// The results alone (htmx: a search as the reader types, a tab, a heading) show the tabs but
-	// not the count, the "Currently reading" strip or the search form's genres: they are not read.
+	// not the count, the "Currently reading" strip or the search form's genres. All of them come
+	// from the reader's summary, kept until their library changes.
 	results := isHTMX(c) && c.Get(hxTarget) == targetResults
-	if results {
-		if l.Filters, _, err = s.tabs(c, f); err != nil {
-			return err
-		}
-	} else {
-		st, err := s.libraryState(c, f)
-		if err != nil {
-			return err
-		}
-		l.Count, l.Filters, l.Reading = st.count, st.filters, st.reading
+	sum, err := s.books.Summary(c.UserContext(), owner(c), nowReadingLimit)
+	if err != nil {
+		return err
+	}
+	st := summaryState(f, sum, !results)
+	l.Filters = st.filters
+	if !results {
+		l.Count, l.Reading = st.count, st.reading
 	}
 	if f.search != "" || f.genre != "" || f.format != "" || f.language != "" || !f.finished.IsZero() || f.spanned() {
 		// A first page that is the last holds every match: count them only when there are more.
@@ -381,9 +380,7 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 	if sess, ok := currentUser(c); ok {
 		l.Density = string(sess.Density)
 	}
-	if l.Query, err = s.libraryQuery(c, f, !results); err != nil {
-		return err
-	}
+	l.Query = libraryQuery(f, sum, !results)
 	if id, err := strconv.ParseInt(c.Query("deleted"), 10, 64); err == nil && id > 0 {
 		b, err := s.books.GetDeleted(c.UserContext(), owner(c), id)
 		switch {
@@ -414,21 +411,15 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 }
 
 // libraryQuery is the view as the search form keeps it, and with withGenres the reader's genres
-// to choose from (the form's select; the results alone update only the form's hidden state).
-func (s *Server) libraryQuery(c *fiber.Ctx, f filter, withGenres bool) (views.LibraryQuery, error) {
+// and languages to choose from (the form's selects; the results alone update only the form's
+// hidden state).
+func libraryQuery(f filter, sum data.LibrarySummary, withGenres bool) views.LibraryQuery {
 	q := views.LibraryQuery{Search: f.search, Genre: f.genre, Status: string(f.status),
 		Format: string(f.format), Language: f.language, Finished: f.finished.String(), Read: f.read.String(),
 		Rating: f.rating.String()}
 	if withGenres {
-		genres, err := s.books.Genres(c.UserContext(), owner(c))
-		if err != nil {
-			return views.LibraryQuery{}, err
-		}
-		q.Genres = genres
-		tags, err := s.books.Languages(c.UserContext(), owner(c))
-		if err != nil {
-			return views.LibraryQuery{}, err
-		}
+		q.Genres = sum.Genres
+		tags := sum.Languages
 		for _, t := range tags {
 			q.Languages = append(q.Languages, views.Choice{Value: t, Label: data.LanguageName(t)})
 		}
@@ -441,7 +432,7 @@ func (s *Server) libraryQuery(c *fiber.Ctx, f filter, withGenres bool) (views.Li
 		q.Shelf = strconv.FormatInt(f.shelf, 10)
 	}
 	q.Order, q.Orders = orderChoices(f)
-	return q, nil
+	return q
 }
 
 // orderChoices are the orders the order select offers, as sortColumns lists them, each in its own

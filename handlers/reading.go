@@ -59,16 +59,28 @@ func (s *Server) tabs(c *fiber.Ctx, f filter) (views.Filters, map[data.Status]in
 	if err != nil {
 		return views.Filters{}, nil, err
 	}
-	filters, err := s.filters(c, f, counts)
-	return filters, counts, err
-}
-
-// filters builds the library's tabs from the status counts, marking f's active.
-func (s *Server) filters(c *fiber.Ctx, f filter, counts map[data.Status]int) (views.Filters, error) {
 	shelves, err := s.shelves.List(c.UserContext(), owner(c))
 	if err != nil {
-		return views.Filters{}, err
+		return views.Filters{}, nil, err
 	}
+	return filters(f, counts, shelves), counts, nil
+}
+
+// summaryState is libraryState from the reader's library summary, which a library page reads
+// (data.BookStore.Summary), with the strip when withStrip is set.
+func summaryState(f filter, sum data.LibrarySummary, withStrip bool) libraryState {
+	st := libraryState{filters: filters(f, sum.Counts, sum.Shelves)}
+	for _, n := range sum.Counts {
+		st.count += n
+	}
+	if withStrip {
+		st.reading = readingViews(sum.Reading)
+	}
+	return st
+}
+
+// filters builds the library's tabs from the status counts and the shelves, marking f's active.
+func filters(f filter, counts map[data.Status]int, shelves []data.Shelf) views.Filters {
 	total := 0
 	for _, n := range counts {
 		total += n
@@ -94,7 +106,7 @@ func (s *Server) filters(c *fiber.Ctx, f filter, counts map[data.Status]int) (vi
 			Label: sh.Name, URL: tab.url(), Count: sh.Books, Active: f.shelf == sh.ID,
 		})
 	}
-	return out, nil
+	return out
 }
 
 // nowReading is the "Currently reading" strip.
@@ -103,12 +115,20 @@ func (s *Server) nowReading(c *fiber.Ctx) ([]views.ReadingNow, error) {
 	if err != nil {
 		return nil, err
 	}
+	return readingViews(books), nil
+}
+
+// readingViews are the books being read as the "Currently reading" strip shows them (nil for none).
+func readingViews(books []data.ReadingNow) []views.ReadingNow {
+	if len(books) == 0 {
+		return nil
+	}
 	out := make([]views.ReadingNow, len(books))
 	for i, r := range books {
 		out[i] = views.ReadingNow{ID: r.ID, Title: r.Title, Progress: progressView(r.Progress, r.Pages, r.Format),
 			Cover: views.NewRowCover(r.Title, r.Cover)}
 	}
-	return out, nil
+	return out
 }
 
 // progressView says how far into a book of format f and the given length (0 when unknown) p

@@ -322,9 +322,8 @@ func (s *failingStore) Find(context.Context, int64, data.BookQuery) (data.BookPa
 func (s *failingStore) FindCount(context.Context, int64, data.BookQuery, int) (int, error) {
 	return 0, s.fail()
 }
-func (s *failingStore) Genres(context.Context, int64) ([]string, error) { return nil, s.fail() }
-func (s *failingStore) Languages(context.Context, int64) ([]string, error) {
-	return nil, s.fail()
+func (s *failingStore) Summary(context.Context, int64, int) (data.LibrarySummary, error) {
+	return data.LibrarySummary{}, s.fail()
 }
 func (s *failingStore) Update(context.Context, int64, int64, data.BookInput) (data.Book, error) {
 	return data.Book{}, s.fail()
