@@ -1026,14 +1026,23 @@ func (im *importer) indexBooks(ctx context.Context) error {
 	}
 	slices.Sort(ids)
 	slices.Sort(im.stale)
-	for _, step := range []struct {
+	type step struct {
 		query string
 		ids   []int64
-	}{
+	}
+	steps := []step{
 		{`DELETE FROM books_fts WHERE rowid IN (?)`, im.stale},
 		{`INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher, review)
 		  SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text WHERE book_id IN (?)`, ids},
-	} {
+	}
+	if im.db.postgres() {
+		// The PostgreSQL search migration's bookcase_index_books, from the same view.
+		steps = []step{
+			{`DELETE FROM book_search WHERE book_id IN (?)`, im.stale},
+			{`SELECT bookcase_index_books(ARRAY[?]::bigint[])`, ids},
+		}
+	}
+	for _, step := range steps {
 		for chunk := range slices.Chunk(step.ids, indexChunk) {
 			query, args, err := sqlx.In(step.query, chunk)
 			if err != nil {

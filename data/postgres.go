@@ -78,6 +78,10 @@ func openPostgres(ctx context.Context, dsn string, upTo int64) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open database: cannot reach PostgreSQL at %s: %w", Redact(dsn), storeError(err))
 	}
+	if err := checkUnaccent(ctx, pool.DB); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
 	if err := migratePostgres(ctx, pool.DB, upTo); err != nil {
 		pool.Close()
 		return nil, err
