@@ -59,6 +59,8 @@ type DB struct {
 	summaries *summaryCache
 	// importBatch is the most rows an import writes a transaction (importBatch; less in tests).
 	importBatch int
+	// seedBatch is the most books Seed writes a transaction (seedTxBooks; less in tests).
+	seedBatch int
 	// lock is the database file, open with a shared lock as long as the database is: a restore
 	// refuses while any process holds one (lockFile). SQLite only.
 	lock      *os.File
@@ -173,6 +175,7 @@ func newDB(d dialect, write, read *sqlx.DB) *DB {
 		stats:           newStatsCache(),
 		summaries:       newSummaryCache(),
 		importBatch:     importBatch,
+		seedBatch:       seedTxBooks,
 		hashes:          newHashQueue(max(2, runtime.NumCPU())),
 		commonPasswords: sync.OnceValue(loadCommonPasswords),
 		dummyHash: sync.OnceValue(func() string {

@@ -453,6 +453,9 @@ func oldWriter(t *testing.T, db *data.DB) func(query string, args ...any) int64 
 		if err != nil {
 			t.Fatalf("%s: %v", query, err)
 		}
+		if write.DriverName() != "sqlite3" {
+			return 0 // no last insert id on PostgreSQL; the tests that need it (of SQLite's migrations) run on SQLite
+		}
 		id, err := res.LastInsertId()
 		if err != nil {
 			t.Fatal(err)
@@ -683,15 +686,37 @@ func openAndCheck(t *testing.T, path string) *data.DB {
 }
 
 // searchIndexStructure is the search index's structure record (FTS5 keeps it at id 10 of
-// books_fts_data): it changes with every segment or tombstone written to the index.
+// books_fts_data): it changes with every segment or tombstone written to the index. On
+// PostgreSQL it is the transaction that last wrote each row of book_search (xmin), which changes
+// with every row written there, even with the same words.
 func searchIndexStructure(t *testing.T, db *data.DB) []byte {
 	t.Helper()
 	_, read := db.Pools()
+	query := `SELECT block FROM books_fts_data WHERE id = 10`
+	if data.OnPostgres() {
+		query = `SELECT string_agg(book_id || ':' || xmin::text, ',' ORDER BY book_id) FROM book_search`
+	}
 	var block []byte
-	if err := read.QueryRowContext(t.Context(), `SELECT block FROM books_fts_data WHERE id = 10`).Scan(&block); err != nil {
+	if err := read.QueryRowContext(t.Context(), query).Scan(&block); err != nil {
 		t.Fatalf("read the search index's structure: %v", err)
 	}
 	return block
+}
+
+// searchIndexed returns how many books the search index holds for the words q: FTS5's books_fts
+// on SQLite, book_search on PostgreSQL.
+func searchIndexed(t *testing.T, db *data.DB, q string) int {
+	t.Helper()
+	_, read := db.Pools()
+	query := `SELECT COUNT(*) FROM books_fts(?)`
+	if data.OnPostgres() {
+		query = `SELECT COUNT(*) FROM book_search WHERE doc @@ bookcase_search_query(?)`
+	}
+	var n int
+	if err := read.GetContext(t.Context(), &n, query, q); err != nil {
+		t.Fatalf("count the search index's rows for %q: %v", q, err)
+	}
+	return n
 }
 
 // assertFinds checks that searching the owner's library for q finds exactly the books want.

@@ -54,6 +54,9 @@ func SetDenseMatches(t interface{ Cleanup(func()) }, n int) {
 // test of a few thousand rows sees several. Call it before the store is used.
 func (db *DB) SetImportBatches(rows int) { db.importBatch = rows }
 
+// SetSeedBatches makes Seed write at most books a transaction.
+func (db *DB) SetSeedBatches(books int) { db.seedBatch = books }
+
 // PasswordChecks is how many passwords db has checked against a hash, and the hash it checks
 // them against for a username nobody has.
 func (db *DB) PasswordChecks() (n int64, dummy string) {

@@ -153,12 +153,7 @@ func TestImportIndexesEachBookOnce(t *testing.T) {
 			t.Errorf("search %q finds %q, want %q", q, got, want)
 		}
 	}
-	write, _ := db.Pools()
-	var entries int
-	if err := write.Get(&entries, `SELECT COUNT(*) FROM books_fts('orbit')`); err != nil {
-		t.Fatal(err)
-	}
-	if entries != 2 {
+	if entries := searchIndexed(t, db, "orbit"); entries != 2 {
 		t.Errorf("the search index holds %d entries for orbit, want 2 (one a book)", entries)
 	}
 }

@@ -222,6 +222,16 @@ func postgresError(err error) error {
 	return err
 }
 
+// idsOf is a SELECT of one column, value, with the ids of a JSON array of integers given as
+// its one parameter: SQLite's json_each, PostgreSQL's jsonb_array_elements_text, whose json
+// values would not compare with a bigint.
+func (db *DB) idsOf() string {
+	if db.postgres() {
+		return `SELECT CAST(value AS BIGINT) AS value FROM jsonb_array_elements_text(CAST(? AS jsonb))`
+	}
+	return `SELECT value FROM json_each(?)`
+}
+
 // returningID is what an INSERT of one row ends with to give back its new id: nothing on SQLite,
 // which reports the id of the last row inserted, " RETURNING id" on PostgreSQL, which does not.
 func (db *DB) returningID() string {

@@ -15,7 +15,8 @@ import (
 
 // seedTxBooks is how many books one seeding transaction writes: large enough that commits cost
 // nothing next to the inserts, small enough that the write-ahead log is checkpointed now and then
-// instead of growing to the size of a million-book library.
+// instead of growing to the size of a million-book library. (DB.seedBatch is seedTxBooks but in
+// tests.)
 const seedTxBooks = 50_000
 
 // seedChunk is how many books are generated and written together: their books, read-throughs,
@@ -71,7 +72,7 @@ func (s *BookStore) Seed(ctx context.Context, owner int64, n int, seed uint64) e
 	var shelves []int64
 	seriesIDs := map[string]int64{} // the owner's series by SeriesKey
 	for done := 0; done < n; {
-		size := min(seedTxBooks, n-done)
+		size := min(s.db.seedBatch, n-done)
 		err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 			if shelves == nil {
 				var err error

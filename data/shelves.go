@@ -298,13 +298,13 @@ func (s *ShelfStore) SetBookShelves(ctx context.Context, owner, bookID int64, sh
 		}
 		if _, err := tx.ExecContext(ctx, `
 			DELETE FROM book_shelves
-			WHERE book_id = ? AND shelf_id NOT IN (SELECT value FROM json_each(?))`, bookID, set); err != nil {
+			WHERE book_id = ? AND shelf_id NOT IN (`+s.db.idsOf()+`)`, bookID, set); err != nil {
 			return err
 		}
 		// "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join.
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO book_shelves (book_id, shelf_id, added_at)
-			SELECT ?, value, ? FROM json_each(?) WHERE true
+			SELECT ?, value, ? FROM (`+s.db.idsOf()+`) AS ids WHERE true
 			ON CONFLICT (book_id, shelf_id) DO NOTHING`, bookID, s.db.now(), set)
 		return err
 	})

@@ -12,7 +12,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -63,7 +62,7 @@ var (
 func TestConcurrentReaders(t *testing.T) {
 	duration := stressDuration(t)
 	ctx := t.Context()
-	db, err := data.Open(ctx, filepath.Join(t.TempDir(), "stress.db"))
+	db, err := data.Open(ctx, testPool.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/data/dbtest"
 	"github.com/bookcase/bookcase/handlers"
 )
 
@@ -78,6 +79,7 @@ func TestStoreFaults(t *testing.T) {
 // (the sqlite3 shell, a backup) would, and checks that reading goes on, with the session's use
 // unrecorded, while a write answers 503 "Busy" with Retry-After once its request's time is up.
 func TestLockedDatabase(t *testing.T) {
+	dbtest.SkipOnPostgres(t, "holds the SQLite file's write lock from another connection")
 	path := filepath.Join(t.TempDir(), "test.db")
 	db, err := data.Open(t.Context(), path)
 	if err != nil {

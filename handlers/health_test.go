@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/data/dbtest"
 	"github.com/bookcase/bookcase/handlers"
 )
 
@@ -16,6 +17,7 @@ import (
 // message that says what happened (before, they answered 200 and were lost at the next start),
 // and pages still read.
 func TestProbes(t *testing.T) {
+	dbtest.SkipOnPostgres(t, "deletes the SQLite file under the server")
 	path := filepath.Join(t.TempDir(), "bookcase.db")
 	db, err := data.Open(t.Context(), path)
 	if err != nil {

@@ -1,13 +1,15 @@
 package handlers_test
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,6 +21,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/data/dbtest"
 	"github.com/bookcase/bookcase/handlers"
 )
 
@@ -56,10 +59,31 @@ type testApp struct {
 	header http.Header
 }
 
-// openTestDB opens a fresh database that is closed when the test ends.
+// testPool holds the migrated schemas openTestDB hands out when the tests run on PostgreSQL
+// (BOOKCASE_TEST_POSTGRES); on SQLite each test has a new file.
+var testPool = dbtest.NewPool(func(ctx context.Context, dsn string) error {
+	db, err := data.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	return db.Close()
+})
+
+// TestMain drops the pool's schemas once the tests are done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if err := testPool.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// openTestDB opens a fresh, empty database that is closed when the test ends: a file in the
+// test's directory, or a schema of its own on PostgreSQL.
 func openTestDB(t *testing.T) *data.DB {
 	t.Helper()
-	db, err := data.Open(t.Context(), filepath.Join(t.TempDir(), "test.db"))
+	db, err := data.Open(t.Context(), testPool.DSN(t))
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}

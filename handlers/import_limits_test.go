@@ -14,6 +14,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/data/dbtest"
 	"github.com/bookcase/bookcase/handlers"
 )
 
@@ -56,6 +57,7 @@ func dbBytes(t *testing.T, path string) (size, used int64) {
 // byte uploaded: a Goodreads export's review took about 30 times its size, a file of the
 // shortest lines more; and deleting it gave nothing back.
 func TestImportStoredSize(t *testing.T) {
+	dbtest.SkipOnPostgres(t, "measures the SQLite file's pages")
 	tiny := []byte(grHeader + strings.Repeat("1,T,A\n", 100_000)) // each line a row with a problem
 	for _, tt := range []struct {
 		name string
