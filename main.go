@@ -289,7 +289,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	if err != nil {
 		return err
 	}
-	go housekeeping(ctx, db.Books(), sessions, db.Imports(), db.Catalogue(), log)
+	go housekeeping(ctx, db, sessions, log)
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
@@ -385,38 +385,62 @@ const (
 
 // housekeeping drops deleted books once they are past undoing, imports older than importsKept,
 // expired sessions, CSRF tokens and catalogue answers, and compacts the search index, at start and
-// then hourly.
-func housekeeping(ctx context.Context, books *data.BookStore, sessions *data.SessionStore, imports *data.ImportStore, answers *data.CatalogueCache, log *slog.Logger) {
-	tick := time.NewTicker(time.Hour)
+// then hourly: on one instance at a time, when several share a PostgreSQL database (the others
+// skip their turn). Every minute, it rolls back the imports of instances that died while writing
+// them (PostgreSQL; on SQLite, only this process writes imports).
+func housekeeping(ctx context.Context, db *data.DB, sessions *data.SessionStore, log *slog.Logger) {
+	books, imports, answers := db.Books(), db.Imports(), db.Catalogue()
+	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
+	var last time.Time
 	for {
-		if n, err := books.PurgeDeleted(ctx, undoWindow); err != nil && ctx.Err() == nil {
-			log.Warn("purging deleted books failed", "err", err)
+		if n, err := imports.RollBackOrphans(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("rolling back the imports of stopped instances failed", "err", err)
 		} else if n > 0 {
-			log.Info("purged deleted books", "count", n)
+			log.Warn("imports interrupted by a stopped instance marked failed", "count", n)
 		}
-		if n, err := imports.PurgeStale(ctx, openImportsKept, importsKept); err != nil && ctx.Err() == nil {
-			log.Warn("purging old imports failed", "err", err)
-		} else if n > 0 {
-			log.Info("purged old imports", "count", n)
-		}
-		if n, err := sessions.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("purging expired sessions failed", "err", err)
-		} else if n > 0 {
-			log.Info("purged expired sessions", "count", n)
-		}
-		if n, err := answers.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("purging expired catalogue answers failed", "err", err)
-		} else if n > 0 {
-			log.Info("purged expired catalogue answers", "count", n)
-		}
-		if err := books.CompactSearchIndex(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("compacting the search index failed", "err", err)
+		if time.Since(last) >= time.Hour {
+			last = time.Now()
+			if ran, err := db.Exclusively(ctx, "housekeeping", func(ctx context.Context) error {
+				hourly(ctx, books, sessions, imports, answers, log)
+				return nil
+			}); err != nil && ctx.Err() == nil {
+				log.Warn("housekeeping failed", "err", err)
+			} else if !ran {
+				log.Info("housekeeping left to another instance")
+			}
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
+	}
+}
+
+// hourly is housekeeping's hourly work.
+func hourly(ctx context.Context, books *data.BookStore, sessions *data.SessionStore, imports *data.ImportStore, answers *data.CatalogueCache, log *slog.Logger) {
+	if n, err := books.PurgeDeleted(ctx, undoWindow); err != nil && ctx.Err() == nil {
+		log.Warn("purging deleted books failed", "err", err)
+	} else if n > 0 {
+		log.Info("purged deleted books", "count", n)
+	}
+	if n, err := imports.PurgeStale(ctx, openImportsKept, importsKept); err != nil && ctx.Err() == nil {
+		log.Warn("purging old imports failed", "err", err)
+	} else if n > 0 {
+		log.Info("purged old imports", "count", n)
+	}
+	if n, err := sessions.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+		log.Warn("purging expired sessions failed", "err", err)
+	} else if n > 0 {
+		log.Info("purged expired sessions", "count", n)
+	}
+	if n, err := answers.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+		log.Warn("purging expired catalogue answers failed", "err", err)
+	} else if n > 0 {
+		log.Info("purged expired catalogue answers", "count", n)
+	}
+	if err := books.CompactSearchIndex(ctx); err != nil && ctx.Err() == nil {
+		log.Warn("compacting the search index failed", "err", err)
 	}
 }

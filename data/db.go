@@ -61,6 +61,9 @@ type DB struct {
 	importBatch int
 	// seedBatch is the most books Seed writes a transaction (seedTxBooks; less in tests).
 	seedBatch int
+	// claims are what this instance alone does on a database several share (claims.go); nil on
+	// SQLite, where every claim is granted.
+	claims *claims
 	// lock is the database file, open with a shared lock as long as the database is: a restore
 	// refuses while any process holds one (lockFile). SQLite only.
 	lock      *os.File
@@ -395,7 +398,7 @@ func (db *DB) Close() error {
 		return true
 	})
 	if db.postgres() {
-		return errors.Join(append(errs, db.write.Close())...) // the one pool
+		return errors.Join(append(errs, db.claims.close(), db.write.Close())...) // the one pool
 	}
 	if _, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		errs = append(errs, fmt.Errorf("checkpoint the write-ahead log: %w", storeError(err)))

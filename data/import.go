@@ -174,6 +174,12 @@ func (db *DB) ImportWith(ctx context.Context, owner int64, rows []ImportRow, opt
 	// An import of rows held in memory has no import of its own to mark its books with: a
 	// number no import has (imports count up from 1) and no other call is likely to draw.
 	marker := -(time.Now().UnixNano() & math.MaxInt32) - 1
+	// Claimed while it writes, so that another instance starting meanwhile leaves its books be.
+	cl, err := db.claim(ctx, importClaim(marker))
+	if err != nil {
+		return ImportSummary{}, fmt.Errorf("import: %w", err)
+	}
+	defer cl.release()
 	return db.importWith(ctx, owner, marker, opts, &sliceSource{rows: rows})
 }
 
@@ -482,9 +488,49 @@ func (db *DB) dropPending(ctx context.Context, marker *int64) (int64, error) {
 }
 
 // DropPendingBooks deletes the books of imports that a stopped server left half written (no
-// import runs before the server starts them), and returns how many there were.
+// import runs before the server starts them), and returns how many there were. On PostgreSQL,
+// which other instances may share, it leaves the books of imports they are writing: only those
+// of imports nobody claims (claims.go), whose instance died.
 func (db *DB) DropPendingBooks(ctx context.Context) (int64, error) {
-	return db.dropPending(ctx, nil)
+	if !db.postgres() {
+		return db.dropPending(ctx, nil)
+	}
+	var markers []int64
+	if err := db.selectAll(ctx, &markers, `
+		SELECT pending_import FROM books WHERE pending_import IS NOT NULL
+		UNION SELECT pending_import FROM shelves WHERE pending_import IS NOT NULL`); err != nil {
+		return 0, fmt.Errorf("books of unfinished imports: %w", err)
+	}
+	var total int64
+	for _, m := range markers {
+		n, err := db.dropOrphan(ctx, m, func() error { return nil })
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// dropOrphan deletes the books of the import marked marker, after fail, unless an instance claims
+// the import; it returns how many books it deleted.
+func (db *DB) dropOrphan(ctx context.Context, marker int64, fail func() error) (int64, error) {
+	cl, err := db.claim(ctx, importClaim(marker))
+	if errors.Is(err, errClaimed) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer cl.release()
+	if err := fail(); err != nil {
+		return 0, err
+	}
+	n, err := db.dropPending(ctx, &marker)
+	if err != nil {
+		return n, fmt.Errorf("delete the books of import %d: %w", marker, err)
+	}
+	return n, nil
 }
 
 // library is the owner's live books as an import matches rows against them: by the other

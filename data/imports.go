@@ -543,8 +543,17 @@ func (s *ImportStore) Start(ctx context.Context, owner, id int64, onDuplicate st
 	if onDuplicate != OnDuplicateSkip && onDuplicate != OnDuplicateUpdate {
 		return false, fieldError("onDuplicate", "Choose to skip or update books you already have.")
 	}
+	// The import is claimed before it shows as running, and the claim kept for Run: another
+	// instance never takes it for one whose instance died (FailInterrupted).
+	cl, err := s.db.claim(ctx, importClaim(id))
+	if errors.Is(err, errClaimed) {
+		return false, nil // running here or elsewhere
+	}
+	if err != nil {
+		return false, fmt.Errorf("start import %d: %w", id, err)
+	}
 	var started bool
-	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var state ImportState
 		err := tx.GetContext(ctx, &state, `SELECT state FROM imports WHERE id = ? AND owner_id = ?`, id, owner)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -564,6 +573,11 @@ func (s *ImportStore) Start(ctx context.Context, owner, id int64, onDuplicate st
 		started = err == nil
 		return err
 	})
+	if started {
+		s.db.handOver(importClaim(id), cl)
+	} else {
+		cl.release()
+	}
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
 		return false, err
 	}
@@ -581,6 +595,11 @@ const msgImportFailed = "The import stopped before it finished, so nothing was s
 // its counts, and its rows are deleted in the same transaction; on failure nothing is written and
 // the import is failed, to be confirmed again.
 func (s *ImportStore) Run(ctx context.Context, owner, id int64, progress func(done, total int)) (ImportSummary, error) {
+	cl, err := s.db.takeOver(ctx, importClaim(id))
+	if err != nil {
+		return ImportSummary{}, fmt.Errorf("run import %d: %w", id, err)
+	}
+	defer cl.release()
 	im, err := s.Get(ctx, owner, id)
 	if errors.Is(err, ErrNotFound) {
 		return ImportSummary{}, err
@@ -740,7 +759,12 @@ func (s *ImportStore) Delete(ctx context.Context, owner, id int64) error {
 
 // FailInterrupted marks every running import failed, for a server starting after one stopped in
 // the middle of an import (DropPendingBooks deletes what it wrote). It returns how many there were.
+// On PostgreSQL, which other instances may share, it fails only the imports no instance claims
+// (their instance died), and deletes the books they wrote; the reader confirms them again.
 func (s *ImportStore) FailInterrupted(ctx context.Context) (int64, error) {
+	if s.db.postgres() {
+		return s.failOrphans(ctx)
+	}
 	var n int64
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE imports SET state = ?, error = ? WHERE state = ?`, ImportFailed, msgImportFailed, ImportRunning)
@@ -750,6 +774,48 @@ func (s *ImportStore) FailInterrupted(ctx context.Context) (int64, error) {
 		n, err = res.RowsAffected()
 		return err
 	})
+	return n, err
+}
+
+// failOrphans marks failed the running imports whose instance died (nobody claims them), and
+// deletes the books they wrote.
+func (s *ImportStore) failOrphans(ctx context.Context) (int64, error) {
+	var ids []int64
+	if err := s.db.selectAll(ctx, &ids, `SELECT id FROM imports WHERE state = ?`, ImportRunning); err != nil {
+		return 0, fmt.Errorf("running imports: %w", err)
+	}
+	var failed int64
+	for _, id := range ids {
+		if _, err := s.db.dropOrphan(ctx, id, func() error {
+			return s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+				res, err := tx.ExecContext(ctx, `UPDATE imports SET state = ?, error = ? WHERE id = ? AND state = ?`,
+					ImportFailed, msgImportFailed, id, ImportRunning)
+				if err != nil {
+					return err
+				}
+				n, err := res.RowsAffected()
+				failed += n
+				return err
+			})
+		}); err != nil {
+			return failed, fmt.Errorf("fail interrupted import %d: %w", id, err)
+		}
+	}
+	return failed, nil
+}
+
+// RollBackOrphans fails the imports whose instance died while writing them and deletes what
+// they wrote (FailInterrupted, DropPendingBooks), and returns how many imports it failed. On
+// SQLite, which one process serves, an import runs only in this process: nothing is orphaned.
+func (s *ImportStore) RollBackOrphans(ctx context.Context) (int64, error) {
+	if !s.db.postgres() {
+		return 0, nil
+	}
+	n, err := s.failOrphans(ctx)
+	if err != nil {
+		return n, err
+	}
+	_, err = s.db.DropPendingBooks(ctx)
 	return n, err
 }
 

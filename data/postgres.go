@@ -93,6 +93,15 @@ func openPostgres(ctx context.Context, dsn string, upTo int64) (*DB, error) {
 	}
 	db := newDB(postgresDialect, pool, pool)
 	db.schema = schema
+	var space string
+	if err := pool.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&space); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database: %w", storeError(err))
+	}
+	// The claims' connections are made when a claim is taken and end with it (claims.go).
+	conns := sql.OpenDB(rebindConnector{stdlib.GetConnector(*cfg)})
+	conns.SetMaxIdleConns(0)
+	db.claims = &claims{conns: conns, space: space, held: map[*claim]struct{}{}, handed: map[string]*claim{}}
 	// PostgreSQL keeps a timestamp to the microsecond: the clock reads no finer, so that a time
 	// the store gives back as it writes it (a new book's) is the one it reads back later.
 	db.now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
