@@ -260,6 +260,12 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		}
 		lookups = client
 	}
+	// Instances that share a PostgreSQL database count failed logins there, so that the login
+	// limits hold across them; one instance on SQLite keeps them in memory.
+	var loginFailures handlers.LoginFailures
+	if data.IsPostgres(cfg.db) {
+		loginFailures = db.LoginFailures()
+	}
 	app, err := handlers.New(handlers.Config{
 		Books:          db.Books(),
 		Reading:        db.Reading(),
@@ -281,6 +287,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 		Observe:        observe,
 		Catalogue:      lookups,
 		CatalogueCache: db.Catalogue(),
+		LoginFailures:  loginFailures,
 	})
 	if err != nil {
 		return err
@@ -389,7 +396,7 @@ const (
 // skip their turn). Every minute, it rolls back the imports of instances that died while writing
 // them (PostgreSQL; on SQLite, only this process writes imports).
 func housekeeping(ctx context.Context, db *data.DB, sessions *data.SessionStore, log *slog.Logger) {
-	books, imports, answers := db.Books(), db.Imports(), db.Catalogue()
+	books, imports, answers, logins := db.Books(), db.Imports(), db.Catalogue(), db.LoginFailures()
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	var last time.Time
@@ -402,7 +409,7 @@ func housekeeping(ctx context.Context, db *data.DB, sessions *data.SessionStore,
 		if time.Since(last) >= time.Hour {
 			last = time.Now()
 			if ran, err := db.Exclusively(ctx, "housekeeping", func(ctx context.Context) error {
-				hourly(ctx, books, sessions, imports, answers, log)
+				hourly(ctx, books, sessions, imports, answers, logins, log)
 				return nil
 			}); err != nil && ctx.Err() == nil {
 				log.Warn("housekeeping failed", "err", err)
@@ -419,7 +426,7 @@ func housekeeping(ctx context.Context, db *data.DB, sessions *data.SessionStore,
 }
 
 // hourly is housekeeping's hourly work.
-func hourly(ctx context.Context, books *data.BookStore, sessions *data.SessionStore, imports *data.ImportStore, answers *data.CatalogueCache, log *slog.Logger) {
+func hourly(ctx context.Context, books *data.BookStore, sessions *data.SessionStore, imports *data.ImportStore, answers *data.CatalogueCache, logins *data.LoginFailures, log *slog.Logger) {
 	if n, err := books.PurgeDeleted(ctx, undoWindow); err != nil && ctx.Err() == nil {
 		log.Warn("purging deleted books failed", "err", err)
 	} else if n > 0 {
@@ -442,5 +449,9 @@ func hourly(ctx context.Context, books *data.BookStore, sessions *data.SessionSt
 	}
 	if err := books.CompactSearchIndex(ctx); err != nil && ctx.Err() == nil {
 		log.Warn("compacting the search index failed", "err", err)
+	}
+	// The login limits count failures of the last minutes; an hour's are of no more use.
+	if _, err := logins.PurgeOlder(ctx, time.Hour); err != nil && ctx.Err() == nil {
+		log.Warn("purging failed logins failed", "err", err)
 	}
 }

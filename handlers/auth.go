@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"log/slog"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -369,11 +370,18 @@ func (s *Server) loginLimiters() []fiber.Handler {
 			SignupOpen: s.signupOpen,
 		}))
 	}
+	addressKey := func(c *fiber.Ctx) string { return "ip:" + s.clientIP(c) }
+	if s.loginFailures != nil {
+		return []fiber.Handler{
+			s.sharedLoginLimit(loginFailuresPerAddress, loginAddressWindow, addressKey, tooMany),
+			s.sharedLoginLimit(loginFailuresPerAccount, loginAccountWindow, s.loginAccountKey, tooMany),
+		}
+	}
 	return []fiber.Handler{
 		limiter.New(limiter.Config{
 			Max:                    loginFailuresPerAddress,
 			Expiration:             loginAddressWindow,
-			KeyGenerator:           func(c *fiber.Ctx) string { return "ip:" + s.clientIP(c) },
+			KeyGenerator:           addressKey,
 			SkipSuccessfulRequests: true,
 			LimitReached:           tooMany,
 			LimiterMiddleware:      limiter.SlidingWindow{},
@@ -386,6 +394,34 @@ func (s *Server) loginLimiters() []fiber.Handler {
 			LimitReached:           tooMany,
 			LimiterMiddleware:      limiter.SlidingWindow{},
 		}),
+	}
+}
+
+// sharedLoginLimit is a login limit whose failures are counted in the database
+// (Config.LoginFailures), by every instance that shares it: as fiber's limiter does in memory,
+// at most most failed logins (answers of 400 and over) of key in a sliding window, then 429 with
+// Retry-After until the oldest leaves the window.
+func (s *Server) sharedLoginLimit(most int, window time.Duration, key func(*fiber.Ctx) string, tooMany fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		k := key(c)
+		n, free, err := s.loginFailures.Recent(c.UserContext(), k, window)
+		if err != nil {
+			return err
+		}
+		if n >= most {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int(math.Ceil(time.Until(free).Seconds())))))
+			return tooMany(c)
+		}
+		if err := c.Next(); err != nil {
+			return err
+		}
+		if c.Response().StatusCode() >= fiber.StatusBadRequest {
+			// The answer is made: a failure not counted is logged, not shown.
+			if err := s.loginFailures.Add(c.UserContext(), k, window); err != nil {
+				s.log.Error("counting a failed login failed", "err", err)
+			}
+		}
+		return nil
 	}
 }
 

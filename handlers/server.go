@@ -129,6 +129,16 @@ type Config struct {
 	// ("/books/:id", never the path with its ids, so the metrics' series stay few), method,
 	// status and how long it took. The metrics listener counts them.
 	Observe func(route, method string, status int, elapsed time.Duration)
+	// LoginFailures, when set, keeps the count of failed logins that the login limits hold to, so
+	// that they hold across the instances that share it (data.LoginFailures, on PostgreSQL); when
+	// nil, each instance counts its own in memory, as one instance alone may.
+	LoginFailures LoginFailures
+}
+
+// LoginFailures counts failed logins for the login limits (data.LoginFailures).
+type LoginFailures interface {
+	Recent(ctx context.Context, key string, window time.Duration) (int, time.Time, error)
+	Add(ctx context.Context, key string, window time.Duration) error
 }
 
 // Server holds the handlers' dependencies; its methods are the handlers.
@@ -165,6 +175,8 @@ type Server struct {
 	requestTimeout time.Duration
 	// lookups asks the catalogue; nil when lookups are off.
 	lookups *lookups
+	// loginFailures counts failed logins in the database (Config.LoginFailures); nil in memory.
+	loginFailures LoginFailures
 }
 
 // maxBodyBytes bounds every request body; a book is three fields of at most 250 characters.
@@ -224,6 +236,7 @@ func New(cfg Config) (*fiber.App, error) {
 		secureCookies:  cfg.SecureCookies,
 		csrfStorage:    newCSRFStorage(cfg.CSRF),
 		requestTimeout: cmp.Or(cfg.RequestTimeout, requestTimeout),
+		loginFailures:  cfg.LoginFailures,
 	}
 	if cfg.Catalogue != nil {
 		s.lookups = newLookups(cfg.Catalogue, cfg.CatalogueCache)
