@@ -50,6 +50,8 @@ type config struct {
 	// metadataURLs are their base URLs by name (a mirror's), where not the public ones.
 	metadata     []string
 	metadataURLs map[string]string
+	// dbWait is how long to keep trying to reach PostgreSQL at start (it may be starting too).
+	dbWait time.Duration
 }
 
 // parseConfig reads flags, falling back to BOOKCASE_* environment variables, then to defaults.
@@ -58,6 +60,11 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	var c config
 	fs.StringVar(&c.addr, "addr", envOr(getenv, "BOOKCASE_ADDR", "127.0.0.1:4996"), "address to listen on (env BOOKCASE_ADDR)")
 	db := fs.db(getenv)
+	dbWait, err := time.ParseDuration(envOr(getenv, "BOOKCASE_DB_WAIT", "0s"))
+	if err != nil {
+		return config{}, fmt.Errorf("BOOKCASE_DB_WAIT: %w", err)
+	}
+	fs.DurationVar(&c.dbWait, "db-wait", dbWait, "keep trying to reach PostgreSQL at start for this long, e.g. 30s; 0 tries once (env BOOKCASE_DB_WAIT)")
 	fs.StringVar(&c.signup, "signup", envOr(getenv, "BOOKCASE_SIGNUP", "open"), "who may create an account: open, or closed (only 'bookcase user add') (env BOOKCASE_SIGNUP)")
 	secure, err := strconv.ParseBool(envOr(getenv, "BOOKCASE_SECURE_COOKIES", "false"))
 	if err != nil {
@@ -98,6 +105,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if c.backupKeep < 1 {
 		return config{}, fmt.Errorf("--backup-keep must be at least 1, not %d", c.backupKeep)
+	}
+	if c.dbWait < 0 {
+		return config{}, fmt.Errorf("--db-wait must not be negative, not %s", c.dbWait)
 	}
 	c.db = *db
 	if c.signup != "open" && c.signup != "closed" {
@@ -193,12 +203,39 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 // (bench/import.sh) from 141 to 98 MB, with the same requests per second and import time.
 const memoryLimit = 64 << 20
 
+// openWaiting opens the database at dsn, trying again for up to wait while PostgreSQL cannot be
+// reached (it may be starting beside Bookcase, as in a compose file or after a reboot): once a
+// second, saying so in the log. Any other failure (a wrong password, a missing extension) is
+// final at once.
+func openWaiting(ctx context.Context, dsn string, wait time.Duration, log *slog.Logger) (*data.DB, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		db, err := data.Open(ctx, dsn)
+		if err == nil || !errors.Is(err, data.ErrUnreachable) {
+			return db, err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			if wait > 0 {
+				return nil, fmt.Errorf("%w (tried for %s, --db-wait)", err, wait)
+			}
+			return nil, fmt.Errorf("%w (to keep trying while it starts, give --db-wait 30s)", err)
+		}
+		log.Warn("waiting for PostgreSQL", "db", data.Redact(dsn), "left", left.Round(time.Second), "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(min(time.Second, left)):
+		}
+	}
+}
+
 // run serves until ctx is cancelled, then lets in-flight requests finish and closes the database.
 func run(ctx context.Context, cfg config, log *slog.Logger) (err error) {
 	if cfg.backupDir != "" && data.IsPostgres(cfg.db) {
 		return fmt.Errorf("--backup-dir: %w", data.ErrBackupPostgres)
 	}
-	db, err := data.Open(ctx, cfg.db)
+	db, err := openWaiting(ctx, cfg.db, cfg.dbWait, log)
 	if err != nil {
 		return err
 	}

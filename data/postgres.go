@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"io/fs"
+	"net"
 	"net/url"
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -76,7 +79,10 @@ func openPostgres(ctx context.Context, dsn string, upTo int64) (*DB, error) {
 	pool.SetConnMaxLifetime(30 * time.Minute)
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("open database: cannot reach PostgreSQL at %s: %w", Redact(dsn), storeError(err))
+		if reason := storeError(err); !isServerAnswer(reason) {
+			return nil, fmt.Errorf("open database: cannot reach PostgreSQL at %s: %w: %w", Redact(dsn), ErrUnreachable, reason)
+		}
+		return nil, fmt.Errorf("open database: PostgreSQL at %s refused: %w", Redact(dsn), storeError(err))
 	}
 	if err := checkUnaccent(ctx, pool.DB); err != nil {
 		pool.Close()
@@ -211,11 +217,40 @@ func rebind(query string) string {
 	return r
 }
 
+// ErrUnreachable means PostgreSQL did not answer: it is not running (yet), or not at that address.
+// A server that answered and refused (a wrong password, a database that does not exist) is not
+// unreachable.
+var ErrUnreachable = errors.New("PostgreSQL is not reachable")
+
+// isServerAnswer reports whether err is PostgreSQL's own answer, rather than a failure to reach it.
+// A server still starting up (57P03, cannot_connect_now) is as good as unreachable.
+func isServerAnswer(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code != "57P03"
+}
+
+// unreachable reports whether err means PostgreSQL could not be reached or went away: no
+// connection could be made, one broke, or the server is shutting down or starting up.
+func unreachable(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || // connection_exception
+			pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" // admin_shutdown, crash_shutdown, cannot_connect_now
+	}
+	var ce *pgconn.ConnectError
+	var oe *net.OpError
+	return errors.As(err, &ce) || errors.As(err, &oe) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
+}
+
 // postgresError gives the PostgreSQL failures a reader can be told about their sentinel, as
 // storeError does SQLite's: a transaction that lost a race with another (a serialization
 // failure, a deadlock) or waited too long for a lock is ErrBusy, and can be tried again; a full
 // disk is ErrNoSpace; a server in recovery or read-only is ErrReadOnly.
 func postgresError(err error) error {
+	if unreachable(err) {
+		return fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
 		return err

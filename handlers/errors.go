@@ -20,7 +20,8 @@ func statusOf(err error) int {
 		return fiber.StatusNotFound
 	case errors.Is(err, data.ErrInvalid):
 		return fiber.StatusUnprocessableEntity
-	case errors.Is(err, data.ErrBusy), errors.Is(err, context.DeadlineExceeded), errors.Is(err, data.ErrDatabaseGone), errors.Is(err, data.ErrReadOnly):
+	case errors.Is(err, data.ErrBusy), errors.Is(err, context.DeadlineExceeded), errors.Is(err, data.ErrDatabaseGone), errors.Is(err, data.ErrReadOnly),
+		errors.Is(err, data.ErrUnreachable):
 		return fiber.StatusServiceUnavailable
 	case diskFull(err):
 		return fiber.StatusInsufficientStorage
@@ -80,7 +81,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			s.log.ErrorContext(c.UserContext(), "write refused: the database, its directory or its disk is read-only", "method", c.Method(), "path", c.Path(), "err", err)
 			break
 		}
-		s.log.WarnContext(c.UserContext(), "request turned away: too busy", "method", c.Method(), "path", c.Path(), "err", err)
+		if errors.Is(err, data.ErrUnreachable) {
+			s.log.ErrorContext(c.UserContext(), "request turned away: PostgreSQL is not reachable", "method", c.Method(), "path", c.Path(), "err", err)
+		} else {
+			s.log.WarnContext(c.UserContext(), "request turned away: too busy", "method", c.Method(), "path", c.Path(), "err", err)
+		}
 		if c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryBusy))
 		}
@@ -104,6 +109,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	if errors.Is(err, data.ErrDatabaseGone) {
 		n = views.Notice{Title: "Saving is stopped", Detail: "Bookcase's database file was deleted or replaced while it was running, so nothing more can be saved: this change was not. Whoever runs Bookcase needs to restart it (the README says how to restore a backup safely)."}
+	}
+	if errors.Is(err, data.ErrUnreachable) {
+		n = views.Notice{Title: "Try again in a moment", Detail: "Bookcase cannot reach its database right now, so this could not be done. Nothing saved before is lost; try again in a moment."}
 	}
 	if errors.Is(err, data.ErrReadOnly) {
 		n = views.Notice{Title: "Saving is stopped", Detail: "The server cannot write to Bookcase's database: its file or disk is read-only. Nothing was saved; everything saved before is safe, and reading still works. Whoever runs Bookcase needs to make the database writable again; no restart is needed."}

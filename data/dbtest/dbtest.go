@@ -12,6 +12,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -308,4 +310,97 @@ func empty(ctx context.Context, schema string) error {
 		}
 	}
 	return nil
+}
+
+// Proxy stands between a test and the PostgreSQL server, on an address of its own, so that the
+// test can take the server away (Stop: every connection cut, new ones refused, as when PostgreSQL
+// stops or the network fails) and bring it back (Start), without touching the server, which
+// other tests share.
+type Proxy struct {
+	server string // the server's address
+	addr   string // the proxy's
+
+	mu    sync.Mutex
+	ln    net.Listener
+	conns map[net.Conn]struct{}
+}
+
+// NewProxy returns a stopped proxy to the server of dsn and dsn through it; it is stopped when t
+// ends.
+func NewProxy(t testing.TB, dsn string) (*Proxy, string) {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // an address where nothing listens once closed
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Proxy{server: u.Host, addr: ln.Addr().String(), conns: map[net.Conn]struct{}{}}
+	ln.Close()
+	t.Cleanup(p.Stop)
+	u.Host = p.addr
+	return p, u.String()
+}
+
+// Start makes the server reachable through the proxy.
+func (p *Proxy) Start() error {
+	ln, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.ln = ln
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go p.forward(c)
+		}
+	}()
+	return nil
+}
+
+// forward joins c to a new connection to the server until either ends or the proxy stops.
+func (p *Proxy) forward(c net.Conn) {
+	s, err := net.Dial("tcp", p.server)
+	if err != nil {
+		c.Close()
+		return
+	}
+	p.mu.Lock()
+	if p.ln == nil { // stopped meanwhile
+		p.mu.Unlock()
+		c.Close()
+		s.Close()
+		return
+	}
+	p.conns[c], p.conns[s] = struct{}{}, struct{}{}
+	p.mu.Unlock()
+	go func() {
+		io.Copy(s, c)
+		s.Close()
+		c.Close()
+	}()
+	io.Copy(c, s)
+	c.Close()
+	s.Close()
+}
+
+// Stop cuts every connection through the proxy and refuses new ones.
+func (p *Proxy) Stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	for c := range p.conns {
+		c.Close()
+		delete(p.conns, c)
+	}
 }
