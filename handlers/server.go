@@ -177,6 +177,8 @@ type Server struct {
 	lookups *lookups
 	// loginFailures counts failed logins in the database (Config.LoginFailures); nil in memory.
 	loginFailures LoginFailures
+	// zones are the readers' time zones, loaded once each.
+	zones *zones
 }
 
 // maxBodyBytes bounds every request body; a book is three fields of at most 250 characters.
@@ -237,6 +239,7 @@ func New(cfg Config) (*fiber.App, error) {
 		csrfStorage:    newCSRFStorage(cfg.CSRF),
 		requestTimeout: cmp.Or(cfg.RequestTimeout, requestTimeout),
 		loginFailures:  cfg.LoginFailures,
+		zones:          &zones{},
 	}
 	if cfg.Catalogue != nil {
 		s.lookups = newLookups(cfg.Catalogue, cfg.CatalogueCache)
