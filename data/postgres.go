@@ -232,6 +232,9 @@ func isServerAnswer(err error) bool {
 // unreachable reports whether err means PostgreSQL could not be reached or went away: no
 // connection could be made, one broke, or the server is shutting down or starting up.
 func unreachable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false // the request's own time ran out (pgx's timeout wraps the network's): ErrBusy's 503
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		return strings.HasPrefix(pe.Code, "08") || // connection_exception
