@@ -693,7 +693,7 @@ func searchIndexStructure(t *testing.T, db *data.DB) []byte {
 	t.Helper()
 	_, read := db.Pools()
 	query := `SELECT block FROM books_fts_data WHERE id = 10`
-	if data.OnPostgres() {
+	if read.DriverName() != "sqlite3" {
 		query = `SELECT string_agg(book_id || ':' || xmin::text, ',' ORDER BY book_id) FROM book_search`
 	}
 	var block []byte
@@ -709,7 +709,7 @@ func searchIndexed(t *testing.T, db *data.DB, q string) int {
 	t.Helper()
 	_, read := db.Pools()
 	query := `SELECT COUNT(*) FROM books_fts(?)`
-	if data.OnPostgres() {
+	if read.DriverName() != "sqlite3" {
 		query = `SELECT COUNT(*) FROM book_search WHERE doc @@ bookcase_search_query(?)`
 	}
 	var n int

@@ -302,16 +302,21 @@ func TestImportStore(t *testing.T) {
 	})
 
 	t.Run("FailInterrupted", func(t *testing.T) {
-		db := openDB(t)
-		ada := addReader(t, db, "ada")
-		store := db.Imports()
-		im, err := store.Create(t.Context(), ada.ID, file(pending(importRows()...)))
+		// The server stops with the import running, and starts again.
+		dsn := data.NewTestDSN(t)
+		stopped := openInstance(t, dsn)
+		ada := addReader(t, stopped, "ada")
+		im, err := stopped.Imports().Create(t.Context(), ada.ID, file(pending(importRows()...)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.Start(t.Context(), ada.ID, im.ID, data.OnDuplicateUpdate); err != nil {
+		if _, err := stopped.Imports().Start(t.Context(), ada.ID, im.ID, data.OnDuplicateUpdate); err != nil {
 			t.Fatal(err)
 		}
+		if err := stopped.Close(); err != nil {
+			t.Fatal(err)
+		}
+		store := openInstance(t, dsn).Imports()
 		if n, err := store.FailInterrupted(t.Context()); n != 1 || err != nil {
 			t.Fatalf("FailInterrupted() = %d, %v", n, err)
 		}
