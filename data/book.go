@@ -69,6 +69,17 @@ type BookInput struct {
 	// Format is the book's format; empty means FormatPaperback on Create and "leave it as it
 	// is" on Update.
 	Format Format
+	// Zone is the reader's time zone, whose today a change of status dates its reading on; nil
+	// is UTC.
+	Zone *time.Location
+}
+
+// today is now's day in the reader's time zone (see dateOf).
+func (in BookInput) today(now time.Time) time.Time {
+	if in.Zone == nil {
+		return dateOf(now)
+	}
+	return dateOf(now.In(in.Zone))
 }
 
 // Normalize trims surrounding whitespace from every field.
@@ -79,6 +90,7 @@ func (in BookInput) Normalize() BookInput {
 		Genre:  strings.TrimSpace(in.Genre),
 		Status: Status(strings.ToLower(strings.TrimSpace(string(in.Status)))),
 		Format: Format(strings.ToLower(strings.TrimSpace(string(in.Format)))),
+		Zone:   in.Zone,
 	}
 }
 

@@ -133,7 +133,7 @@ func (s *BookStore) createBook(ctx context.Context, owner int64, in BookInput, x
 			}
 		}
 		if in.Status != StatusWant {
-			return s.db.changeStatus(ctx, tx, owner, &b, in.Status, dateOf(now))
+			return s.db.changeStatus(ctx, tx, owner, &b, in.Status, in.today(now))
 		}
 		return nil
 	})
@@ -336,7 +336,7 @@ func (s *BookStore) Update(ctx context.Context, owner, id int64, in BookInput) (
 		if in.Status == "" {
 			return nil
 		}
-		return s.db.changeStatus(ctx, tx, owner, &b, in.Status, dateOf(now))
+		return s.db.changeStatus(ctx, tx, owner, &b, in.Status, in.today(now))
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Book{}, ErrNotFound

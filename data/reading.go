@@ -247,7 +247,8 @@ func wrap(err error, what string, id int64) error {
 	return fmt.Errorf("%s %d: %w", what, id, err)
 }
 
-// SetStatus moves the owner's book id to status, on the calendar date of on (today when zero), and
+// SetStatus moves the owner's book id to status, on the calendar date of on in its location (the
+// reader's time zone; today in UTC when zero), and
 // keeps its read-throughs in step, in one transaction:
 //   - to reading (from want, read or did not finish): a new read-through starts on that date; the
 //     earlier ones are kept;
@@ -269,10 +270,11 @@ func (s *ReadingStore) SetStatus(ctx context.Context, owner, id int64, status St
 		if !validStatus(status) {
 			return fieldError("status", msgStatus)
 		}
-		today := dateOf(s.db.now())
+		// The day is on's in its own location (the reader's time zone), and so is today.
 		if on.IsZero() {
-			on = today
+			on = s.db.now()
 		}
+		today := dateOf(s.db.now().In(on.Location()))
 		on = dateOf(on)
 		if !dateInRange(on) {
 			if status == StatusReading {
@@ -581,8 +583,9 @@ func progressChanged(ctx context.Context, tx *sqlx.Tx, b Book, rt ReadThrough, n
 }
 
 // EditProgress corrects the progress update id of the owner's book bookID: how far (in, checked
-// against the book's length) and on which calendar day (on; the update keeps its time of day).
-// The day cannot be in the future, before its reading started or after it finished. Errors
+// against the book's length) and on which calendar day (on's, in on's location: the reader's time
+// zone; the update keeps its time of day there). The day cannot be in the future (there), before
+// its reading started or after it finished. Errors
 // about the input are a *ValidationError for the fields "page" and "recorded_on".
 func (s *ReadingStore) EditProgress(ctx context.Context, owner, bookID, id int64, in ProgressInput, on time.Time) (ProgressUpdate, error) {
 	var u ProgressUpdate
@@ -596,11 +599,11 @@ func (s *ReadingStore) EditProgress(ctx context.Context, owner, bookID, id int64
 		if err := in.checkIn(b.Pages, b.Format); errors.As(err, &perr) {
 			v.add("page", perr.Fields["page"])
 		}
-		day, now := dateOf(on), s.db.now()
+		loc, day, now := on.Location(), dateOf(on), s.db.now()
 		switch {
 		case !dateInRange(day):
 			v.add("recorded_on", msgDateRange)
-		case day.After(dateOf(now)):
+		case day.After(dateOf(now.In(loc))):
 			v.add("recorded_on", msgProgressFuture)
 		case rt.StartedOn != nil && day.Before(dateOf(*rt.StartedOn)):
 			v.add("recorded_on", fmt.Sprintf(msgProgressBeforeStart, rt.StartedOn.Format(dayWritten)))
@@ -611,8 +614,8 @@ func (s *ReadingStore) EditProgress(ctx context.Context, owner, bookID, id int64
 			return err
 		}
 		row.set(in, b.Pages)
-		at := row.RecordedAt.UTC()
-		row.RecordedAt = day.Add(at.Sub(dateOf(at)))
+		at := row.RecordedAt.In(loc)
+		row.RecordedAt = time.Date(day.Year(), day.Month(), day.Day(), at.Hour(), at.Minute(), at.Second(), at.Nanosecond(), loc).UTC()
 		if _, err := tx.ExecContext(ctx, `UPDATE progress_updates SET page = ?, percent = ?, recorded_at = ? WHERE id = ?`,
 			row.Page, row.Percent, row.RecordedAt, row.ID); err != nil {
 			return err
@@ -724,7 +727,7 @@ func (s *ReadingStore) EditReadThrough(ctx context.Context, owner, bookID, readT
 		if finished != nil && rt.Outcome == StatusReading {
 			v.add("finished_on", msgFinishOpen)
 		}
-		start, fin := checkDates(&v, started, finished, dateOf(s.db.now()))
+		start, fin := checkDates(&v, started, finished, s.db.now())
 		if err := v.errOrNil(); err != nil {
 			return err
 		}
@@ -751,7 +754,7 @@ func (s *ReadingStore) AddReadThrough(ctx context.Context, owner, bookID int64, 
 		if _, err := ParseOutcome(string(in.Outcome)); err != nil {
 			v.add("outcome", msgOutcome)
 		}
-		start, fin := checkDates(&v, in.StartedOn, in.FinishedOn, dateOf(s.db.now()))
+		start, fin := checkDates(&v, in.StartedOn, in.FinishedOn, s.db.now())
 		if err := v.errOrNil(); err != nil {
 			return err
 		}
@@ -766,14 +769,15 @@ func (s *ReadingStore) AddReadThrough(ctx context.Context, owner, bookID int64, 
 }
 
 // checkDates adds to v what is wrong with a reading's dates, either of which may be unknown
-// (nil), as of today, and returns them as stored.
-func checkDates(v *ValidationError, started, finished *time.Time, today time.Time) (start, fin sql.NullString) {
+// (nil), as of now, and returns them as stored. Each date is a day in its own location (the
+// reader's time zone), and is in the future when it is after that day there.
+func checkDates(v *ValidationError, started, finished *time.Time, now time.Time) (start, fin sql.NullString) {
 	var s, f time.Time
 	if started != nil {
 		switch s = dateOf(*started); {
 		case !dateInRange(s):
 			v.add("started_on", msgDateRange)
-		case s.After(today):
+		case s.After(dateOf(now.In(started.Location()))):
 			v.add("started_on", msgStartFuture)
 		}
 		start = sql.NullString{String: s.Format(dateLayout), Valid: true}
@@ -782,7 +786,7 @@ func checkDates(v *ValidationError, started, finished *time.Time, today time.Tim
 		switch f = dateOf(*finished); {
 		case !dateInRange(f):
 			v.add("finished_on", msgDateRange)
-		case f.After(today):
+		case f.After(dateOf(now.In(finished.Location()))):
 			v.add("finished_on", msgFinishFuture)
 		case started != nil && f.Before(s):
 			v.add("finished_on", msgFinishBefore)

@@ -1366,3 +1366,68 @@ func TestReadingStoreEditProgress(t *testing.T) {
 		}
 	})
 }
+
+// TestReadingDaysInTheReadersZone dates readings and progress by the reader's day: at t0 (15:09
+// UTC on 14 March) it is already 15 March in UTC+14, which is today there, not the future.
+func TestReadingDaysInTheReadersZone(t *testing.T) {
+	f := openReading(t)
+	ctx := t.Context()
+	zone := time.FixedZone("UTC+14", 14*60*60)
+	local := t0.In(zone)
+	want := time.Date(2025, 3, 15, 0, 0, 0, 0, time.UTC)
+	started := func(id int64) time.Time {
+		t.Helper()
+		rts := f.readThroughs(t, id)
+		if len(rts) == 0 || rts[0].StartedOn == nil {
+			t.Fatalf("readings %+v, want one started", rts)
+		}
+		return *rts[0].StartedOn
+	}
+
+	b, err := f.books.Create(ctx, f.owner, data.BookInput{Title: "Dune", Author: "Frank Herbert", Status: data.StatusReading, Zone: zone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := started(b.ID); !got.Equal(want) {
+		t.Errorf("a book added as being read started on %v, want %v", got, want)
+	}
+
+	b, err = f.books.Create(ctx, f.owner, data.BookInput{Title: "Emma", Author: "Jane Austen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.setStatus(t, b.ID, data.StatusReading, local)
+	if got := started(b.ID); !got.Equal(want) {
+		t.Errorf("the reading started on %v, want %v", got, want)
+	}
+	f.progress(t, b.ID, "40%")
+	history, err := f.reading.ProgressHistory(ctx, f.owner, b.ID)
+	if err != nil || len(history) != 1 {
+		t.Fatalf("history %+v, %v", history, err)
+	}
+	// Corrected on the reader's today, the update keeps its moment.
+	if _, err := f.reading.EditProgress(ctx, f.owner, b.ID, history[0].ID, data.ProgressInput{Percent: 50}, local); err != nil {
+		t.Errorf("EditProgress on the reader's today: %v", err)
+	}
+	if h, err := f.reading.ProgressHistory(ctx, f.owner, b.ID); err != nil || !h[0].RecordedAt.Equal(t0) {
+		t.Errorf("history %+v, %v; want recorded at %v", h, err, t0)
+	}
+	if _, err := f.reading.EditProgress(ctx, f.owner, b.ID, history[0].ID, data.ProgressInput{Percent: 50}, local.AddDate(0, 0, 1)); !hasField(err, "recorded_on") {
+		t.Errorf("EditProgress on the reader's tomorrow: %v, want a problem with recorded_on", err)
+	}
+
+	day := time.Date(2025, 3, 15, 0, 0, 0, 0, zone)
+	if _, err := f.reading.AddReadThrough(ctx, f.owner, b.ID, data.ReadingInput{StartedOn: &day, FinishedOn: &day, Outcome: data.StatusRead}); err != nil {
+		t.Errorf("AddReadThrough on the reader's today: %v", err)
+	}
+	tomorrow := day.AddDate(0, 0, 1)
+	if _, err := f.reading.AddReadThrough(ctx, f.owner, b.ID, data.ReadingInput{FinishedOn: &tomorrow, Outcome: data.StatusRead}); !hasField(err, "finished_on") {
+		t.Errorf("AddReadThrough on the reader's tomorrow: %v, want a problem with finished_on", err)
+	}
+}
+
+// hasField reports whether err is a *ValidationError with a problem with field.
+func hasField(err error, field string) bool {
+	var verr *data.ValidationError
+	return errors.As(err, &verr) && verr.Fields[field] != ""
+}

@@ -29,6 +29,9 @@ type Session struct {
 	// Density is how the reader likes the library's rows set, read with the session so that
 	// every page knows it without a query of its own.
 	Density Density `db:"density"`
+	// TimeZone is the IANA name of the reader's time zone (see UserStore.TimeZone), read with
+	// the session likewise, for the dates every page shows.
+	TimeZone string `db:"time_zone"`
 	// Token is the secret the cookie carries; only set by Create.
 	Token      string    `db:"-"`
 	CreatedAt  time.Time `db:"created_at"`
@@ -95,7 +98,7 @@ func (s *SessionStore) Get(ctx context.Context, token string) (Session, error) {
 	id := tokenID(token)
 	var sess Session
 	err := s.db.get(ctx, &sess, `
-		SELECT s.user_id, u.username, u.density, s.created_at, s.last_seen_at, s.expires_at
+		SELECT s.user_id, u.username, u.density, u.time_zone, s.created_at, s.last_seen_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -30,37 +30,60 @@ type bookPart func(views.BookDetail) templ.Component
 // changes the page before it is rendered: a failed form puts back what the reader typed and the
 // problems with it.
 func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part bookPart, adjust func(*views.BookDetail)) error {
+	d, err := s.bookDetail(c, b)
+	if err != nil {
+		return err
+	}
+	if adjust != nil {
+		adjust(&d)
+	}
+	return s.renderBookDetail(c, status, d, part)
+}
+
+// renderBookDetail renders the book page d, or only its part for an htmx request.
+func (s *Server) renderBookDetail(c *fiber.Ctx, status int, d views.BookDetail, part bookPart) error {
+	if part != nil && isHTMX(c) {
+		return render(c, status, part(d))
+	}
+	return render(c, status, views.BookPage(s.meta(c, d.Book.Title), d))
+}
+
+// bookDetail is the page of the reader's book b, with its shelves, read-throughs and progress.
+func (s *Server) bookDetail(c *fiber.Ctx, b data.Book) (views.BookDetail, error) {
 	ctx, who := c.UserContext(), owner(c)
 	all, err := s.shelves.List(ctx, who)
 	if err != nil {
-		return err
+		return views.BookDetail{}, err
 	}
 	on, err := s.shelves.BookShelves(ctx, who, b.ID)
 	if err != nil {
-		return err
+		return views.BookDetail{}, err
 	}
 	rts, err := s.reading.ReadThroughs(ctx, who, b.ID)
 	if err != nil {
-		return err
+		return views.BookDetail{}, err
 	}
 	history, err := s.reading.ProgressHistory(ctx, who, b.ID)
 	if err != nil {
-		return err
+		return views.BookDetail{}, err
 	}
 	edition, err := s.editions.Get(ctx, who, b.ID)
 	if err != nil {
-		return err
+		return views.BookDetail{}, err
 	}
 	series, err := s.seriesSection(c, b.ID)
 	if err != nil {
-		return err
+		return views.BookDetail{}, err
 	}
 	contributors, err := s.contributorsSection(c, b.ID)
 	if err != nil {
-		return err
+		return views.BookDetail{}, err
 	}
-	v := bookView(b)
-	v.Added = b.CreatedAt.Format("2 January 2006")
+	// Every moment on the page is written as a day of the reader's; the readings' dates are
+	// days already.
+	loc := s.zone(c)
+	v := bookView(b, loc)
+	v.Added = b.CreatedAt.In(loc).Format(dayShown)
 	d := views.BookDetail{
 		Book:    v,
 		Status:  b.Status.Label(),
@@ -90,9 +113,10 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 	// The progress of each reading, oldest first (history is newest first).
 	progress := map[int64][]views.ProgressEntry{}
 	for _, p := range slices.Backward(history) {
+		at := p.RecordedAt.In(loc)
 		progress[p.ReadThroughID] = append(progress[p.ReadThroughID], views.ProgressEntry{ID: p.ID,
-			Date: p.RecordedAt.Format(dayShown), Value: progressLabel(p.Progress, b.Format),
-			Input: progressInput(p.Progress, b.Format), On: p.RecordedAt.Format(dateInput)})
+			Date: at.Format(dayShown), Value: progressLabel(p.Progress, b.Format),
+			Input: progressInput(p.Progress, b.Format), On: at.Format(dateInput)})
 	}
 	for i, rt := range rts { // newest first
 		f := views.ReadThroughForm{ID: rt.ID, Outcome: rt.Outcome.Label(), Open: rt.Outcome == data.StatusReading,
@@ -109,15 +133,9 @@ func (s *Server) renderBookPage(c *fiber.Ctx, status int, b data.Book, part book
 		d.ReadThroughs = append(d.ReadThroughs, f)
 	}
 	for _, p := range history {
-		d.Progress = append(d.Progress, views.ProgressEntry{Date: p.RecordedAt.Format("2 January 2006"), Value: progressLabel(p.Progress, b.Format)})
+		d.Progress = append(d.Progress, views.ProgressEntry{Date: p.RecordedAt.In(loc).Format(dayShown), Value: progressLabel(p.Progress, b.Format)})
 	}
-	if adjust != nil {
-		adjust(&d)
-	}
-	if part != nil && isHTMX(c) {
-		return render(c, status, part(d))
-	}
-	return render(c, status, views.BookPage(s.meta(c, b.Title), d))
+	return d, nil
 }
 
 // bookSaved answers a successful save from the book page: part of it for htmx, or a redirect to
@@ -161,8 +179,9 @@ func progressInput(p data.Progress, f data.Format) string {
 	return strconv.FormatFloat(p.Percent, 'f', -1, 64) + "%"
 }
 
-// bookProgress returns the reader's live book for the :id route parameter and the id of its
-// progress update named by :pid; an update that is not one of the book's is not found.
+// bookProgress returns the reader's live book for the :id route parameter and the id named by
+// :pid. Whether that progress update is one of the book's is the store's to say (ErrNotFound),
+// when it edits or deletes it.
 func (s *Server) bookProgress(c *fiber.Ctx) (data.Book, int64, error) {
 	b, err := s.liveBook(c)
 	if err != nil {
@@ -170,13 +189,6 @@ func (s *Server) bookProgress(c *fiber.Ctx) (data.Book, int64, error) {
 	}
 	id, err := strconv.ParseInt(c.Params("pid"), 10, 64)
 	if err != nil || id <= 0 {
-		return data.Book{}, 0, fiber.ErrNotFound
-	}
-	history, err := s.reading.ProgressHistory(c.UserContext(), owner(c), b.ID)
-	if err != nil {
-		return data.Book{}, 0, err
-	}
-	if !slices.ContainsFunc(history, func(u data.ProgressUpdate) bool { return u.ID == id }) {
 		return data.Book{}, 0, fiber.ErrNotFound
 	}
 	return b, id, nil
@@ -200,7 +212,8 @@ func (s *Server) editProgress(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	on, err := time.Parse(dateInput, strings.TrimSpace(onRaw))
+	// The day is the reader's, in their time zone, as the page showed it.
+	on, err := time.ParseInLocation(dateInput, strings.TrimSpace(onRaw), s.zone(c))
 	if err != nil {
 		problems["recorded_on"] = "Give the date as a date (yyyy-mm-dd)."
 	}
@@ -221,15 +234,17 @@ func (s *Server) editProgress(c *fiber.Ctx) error {
 			return s.renderBookPage(c, fiber.StatusOK, nb, views.ProgressCorrected, readingsOpen("", views.ProgressKey(id)))
 		}
 	}
-	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.ProgressCorrected, func(d *views.BookDetail) {
-		for i := range d.ReadThroughs {
-			for j := range d.ReadThroughs[i].Progress {
-				if p := &d.ReadThroughs[i].Progress[j]; p.ID == id {
-					p.Input, p.On, p.Errors = typed, onRaw, problems
-				}
-			}
-		}
-	})
+	// Refused before the store saw it: the update is put back as typed, if it is the book's.
+	d, err := s.bookDetail(c, b)
+	if err != nil {
+		return err
+	}
+	p := d.ProgressEntry(id)
+	if p == nil {
+		return fiber.ErrNotFound
+	}
+	p.Input, p.On, p.Errors = typed, onRaw, problems
+	return s.renderBookDetail(c, fiber.StatusUnprocessableEntity, d, views.ProgressCorrected)
 }
 
 // deleteProgress deletes a progress update of the book's timeline; the readings say so, with the
@@ -473,9 +488,9 @@ func (s *Server) setEdition(c *fiber.Ctx) error {
 }
 
 // readingForm reads the dates of a reading's form, as typed (copied: Fiber reuses its buffers),
-// and as dates; an empty date is one the reader does not know (nil). A date that does not read
+// and as dates, days of the reader's in loc; an empty date is one the reader does not know (nil). A date that does not read
 // as one is a problem with its field.
-func readingForm(c *fiber.Ctx) (startRaw, finishRaw string, started, finished *time.Time, problems map[string]string) {
+func readingForm(c *fiber.Ctx, loc *time.Location) (startRaw, finishRaw string, started, finished *time.Time, problems map[string]string) {
 	startRaw, finishRaw = strings.Clone(c.FormValue("started_on")), strings.Clone(c.FormValue("finished_on"))
 	problems = map[string]string{}
 	parse := func(raw, field, msg string) *time.Time {
@@ -483,7 +498,7 @@ func readingForm(c *fiber.Ctx) (startRaw, finishRaw string, started, finished *t
 		if raw == "" {
 			return nil
 		}
-		t, err := time.Parse(dateInput, raw)
+		t, err := time.ParseInLocation(dateInput, raw, loc)
 		if err != nil {
 			problems[field] = msg
 			return nil
@@ -503,7 +518,7 @@ func (s *Server) editReadThrough(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	startRaw, finishRaw, started, finished, problems := readingForm(c)
+	startRaw, finishRaw, started, finished, problems := readingForm(c, s.zone(c))
 	if len(problems) == 0 {
 		_, err = s.reading.EditReadThrough(c.UserContext(), owner(c), b.ID, rtID, started, finished)
 		var verr *data.ValidationError
@@ -535,7 +550,7 @@ func (s *Server) addReadThrough(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	startRaw, finishRaw, started, finished, problems := readingForm(c)
+	startRaw, finishRaw, started, finished, problems := readingForm(c, s.zone(c))
 	outcome := strings.Clone(c.FormValue("outcome"))
 	st, perr := data.ParseOutcome(outcome)
 	var verr *data.ValidationError

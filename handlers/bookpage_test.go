@@ -1454,10 +1454,41 @@ func TestEditProgress(t *testing.T) {
 				// Her own book, with Ada's update.
 				views.ProgressURL(own.ID, id), views.ProgressDeleteURL(own.ID, id),
 			} {
-				mallory.onPage(m, "book-readings", http.MethodPost, target, form("1", "2025-03-05")).wantStatus(t, http.StatusNotFound)
+				// A good correction, and a refused one (whose 422 would show the update).
+				for _, f := range []url.Values{form("1", "2025-03-05"), form("lots", "soon")} {
+					mallory.onPage(m, "book-readings", http.MethodPost, target, f).wantStatus(t, http.StatusNotFound)
+				}
 			}
 			if u := stored(t, a, b); !reflect.DeepEqual(u, before) {
 				t.Errorf("stored %+v, want %+v untouched", u, before)
+			}
+		})
+		// An update of another of the reader's own books, named under this one (and this one's
+		// under the other), is not found either, corrected, refused or deleted.
+		t.Run("ErrNotFoundOtherBook"+m.name, func(t *testing.T) {
+			a, b, id := setup(t)
+			other := a.create("Emma", "Jane Austen", "")
+			if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, other.ID, data.StatusReading, time.Time{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.reading.RecordProgress(t.Context(), a.reader.ID, other.ID, data.ProgressInput{Page: 7}); err != nil {
+				t.Fatal(err)
+			}
+			before, otherBefore := stored(t, a, b), stored(t, a, other)
+			for _, target := range []string{
+				views.ProgressURL(b.ID, otherBefore.ID), views.ProgressDeleteURL(b.ID, otherBefore.ID),
+				views.ProgressURL(other.ID, id), views.ProgressDeleteURL(other.ID, id),
+				views.ProgressURL(b.ID, otherBefore.ID+1000),
+			} {
+				for _, f := range []url.Values{form("2", "2025-03-05"), form("lots", "soon")} {
+					a.onPage(m, "book-readings", http.MethodPost, target, f).wantStatus(t, http.StatusNotFound)
+				}
+			}
+			if u := stored(t, a, b); !reflect.DeepEqual(u, before) {
+				t.Errorf("stored %+v, want %+v untouched", u, before)
+			}
+			if u := stored(t, a, other); !reflect.DeepEqual(u, otherBefore) {
+				t.Errorf("the other book's update %+v, want %+v untouched", u, otherBefore)
 			}
 		})
 	}

@@ -30,9 +30,9 @@ func bookID(c *fiber.Ctx) (int64, error) {
 
 // bookInput reads the book fields of a form (or, for htmx DELETE/PUT, the query string or body).
 // The status, which only the new-book row sends, is validated by the store.
-func bookInput(c *fiber.Ctx) data.BookInput {
+func (s *Server) bookInput(c *fiber.Ctx) data.BookInput {
 	in := data.BookInput{Title: c.FormValue("title"), Author: c.FormValue("author"), Genre: c.FormValue("genre"),
-		Format: data.Format(c.FormValue("format"))}
+		Format: data.Format(c.FormValue("format")), Zone: s.zone(c)}
 	if st := c.FormValue("status"); st != "" {
 		if parsed, err := data.ParseStatus(st); err == nil {
 			in.Status = parsed
@@ -43,11 +43,11 @@ func bookInput(c *fiber.Ctx) data.BookInput {
 	return in
 }
 
-// bookView turns a stored book into what the pages show.
-func bookView(b data.Book) views.Book {
+// bookView turns a stored book into what the pages show, the day it was added the reader's in loc.
+func bookView(b data.Book, loc *time.Location) views.Book {
 	v := views.Book{
 		ID: b.ID, Title: b.Title, Author: b.Author, Genre: b.Genre, Status: string(b.Status), Rating: b.Rating.String(),
-		AddedShort: shortDate(b.CreatedAt.Date()), Timed: b.Format.Timed(),
+		AddedShort: shortDate(b.CreatedAt.In(loc).Date()), Timed: b.Format.Timed(),
 	}
 	if b.FinishedOn == "" {
 		return v
@@ -64,10 +64,10 @@ func shortDate(year int, month time.Month, day int) string {
 	return strconv.Itoa(day) + " " + month.String()[:3] + " " + strconv.Itoa(year)
 }
 
-func bookViews(books []data.Book) []views.Book {
+func bookViews(books []data.Book, loc *time.Location) []views.Book {
 	out := make([]views.Book, len(books))
 	for i, b := range books {
-		out[i] = bookView(b)
+		out[i] = bookView(b, loc)
 	}
 	return out
 }
@@ -108,7 +108,7 @@ func (s *Server) rowBook(c *fiber.Ctx) (data.Book, error) {
 // createBook adds a book from the new-book row, with what a lookup found when the row has it
 // (catalogued). A title that is an ISBN is looked up instead (Enter in the title).
 func (s *Server) createBook(c *fiber.Ctx) error {
-	in := bookInput(c)
+	in := s.bookInput(c)
 	if s.lookups != nil && looksLikeISBN(in.Title) {
 		return s.lookupNewBook(c)
 	}
@@ -153,7 +153,7 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	}
 	// A new book is in a series only when one was split off its title: the row of any other
 	// needs no look for its series (an eighth of an add's CPU, BenchmarkCreate).
-	v := rowViews([]data.Book{b})[0]
+	v := rowViews([]data.Book{b}, s.zone(c))[0]
 	if split != nil {
 		if v, err = s.bookRowView(c, b); err != nil {
 			return err
@@ -267,7 +267,7 @@ func (s *Server) updateBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := bookInput(c)
+	in := s.bookInput(c)
 	if page {
 		if in, err = s.keepUnsent(c, id, in); err != nil {
 			return err
@@ -343,7 +343,7 @@ func (s *Server) confirmDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.DeletePage(s.meta(c, "Delete “"+b.Title+"”?"), bookView(b)))
+	return render(c, fiber.StatusOK, views.DeletePage(s.meta(c, "Delete “"+b.Title+"”?"), bookView(b, s.zone(c))))
 }
 
 // deleteBook deletes a book: DELETE from the row (the row disappears and a toast offers Undo), or
@@ -363,7 +363,7 @@ func (s *Server) deleteBook(c *fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect(views.LibraryDeletedURL(b.ID), fiber.StatusSeeOther)
 	}
-	return s.filterUpdates(c, func(n int) templ.Component { return views.BookDeleted(bookView(b), n) })
+	return s.filterUpdates(c, func(n int) templ.Component { return views.BookDeleted(bookView(b, s.zone(c)), n) })
 }
 
 // restoreBook undoes a delete.

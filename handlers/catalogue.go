@@ -225,7 +225,7 @@ func swapInPlace(c *fiber.Ctx, status int) {
 // filled for the reader to confirm or correct (nothing is saved), or as typed with what went
 // wrong. The genre and status typed are kept.
 func (s *Server) lookupNewBook(c *fiber.Ctx) error {
-	in := bookInput(c)
+	in := s.bookInput(c)
 	form := views.BookForm{Title: in.Title, Author: in.Author, Genre: in.Genre, Status: string(in.Status), Lookup: views.Lookup{On: true}}
 	isbn, problem := typedISBN(in.Title)
 	if problem != "" {

@@ -385,7 +385,7 @@ func (s *Server) renderLibrary(c *fiber.Ctx, status int, l views.Library, f filt
 		b, err := s.books.GetDeleted(c.UserContext(), owner(c), id)
 		switch {
 		case err == nil:
-			v := bookView(b)
+			v := bookView(b, s.zone(c))
 			l.Deleted = &v
 		case !errors.Is(err, data.ErrNotFound):
 			return err

@@ -154,7 +154,7 @@ func progressView(p data.Progress, pages int, f data.Format) views.Progress {
 // withProgress is books as their rows show them: with the progress of those being read, and
 // their covers.
 func (s *Server) withProgress(c *fiber.Ctx, books []data.Book) ([]views.Book, error) {
-	out := rowViews(books)
+	out := rowViews(books, s.zone(c))
 	if err := s.withSeries(c, books, out); err != nil {
 		return nil, err
 	}
@@ -162,9 +162,9 @@ func (s *Server) withProgress(c *fiber.Ctx, books []data.Book) ([]views.Book, er
 }
 
 // rowViews is books as their rows show them, but for their series (withSeries): with the
-// progress of those being read, and their covers.
-func rowViews(books []data.Book) []views.Book {
-	out := bookViews(books)
+// progress of those being read, and their covers; the days they were added the reader's in loc.
+func rowViews(books []data.Book, loc *time.Location) []views.Book {
+	out := bookViews(books, loc)
 	for i, b := range books {
 		if b.Status == data.StatusReading {
 			out[i].Progress = progressView(b.Progress(), b.Pages, b.Format)
@@ -257,7 +257,8 @@ func (s *Server) setStatus(c *fiber.Ctx) error {
 	var b data.Book
 	st, err := data.ParseStatus(c.FormValue("status"))
 	if err == nil {
-		b, err = s.reading.SetStatus(c.UserContext(), owner(c), id, st, time.Time{})
+		// Dated today where the reader is.
+		b, err = s.reading.SetStatus(c.UserContext(), owner(c), id, st, time.Now().In(s.zone(c)))
 	}
 	switch {
 	case errors.Is(err, data.ErrNotFound):

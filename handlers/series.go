@@ -234,10 +234,10 @@ func (s *Server) showSeries(c *fiber.Ctx) error {
 	}
 	p := views.SeriesPage{ID: d.ID, Name: d.Name, Read: d.Read(), Truncated: d.Truncated}
 	for _, b := range d.Books {
-		p.Books = append(p.Books, views.SeriesBook{Position: b.Position, Book: bookView(b.Book)})
+		p.Books = append(p.Books, views.SeriesBook{Position: b.Position, Book: bookView(b.Book, s.zone(c))})
 	}
 	if next, ok := d.NextUp(); ok {
-		p.Next = &views.SeriesBook{Position: next.Position, Book: bookView(next.Book)}
+		p.Next = &views.SeriesBook{Position: next.Position, Book: bookView(next.Book, s.zone(c))}
 	}
 	return render(c, fiber.StatusOK, views.SeriesDetailPage(s.meta(c, d.Name), p))
 }

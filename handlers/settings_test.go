@@ -1,13 +1,16 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/views"
 )
 
 // TestSettingsTimeZone sets the reader's time zone, htmx and plain: a name that is not a time
@@ -104,4 +107,56 @@ func TestStatsFollowTheTimeZone(t *testing.T) {
 	if last, this := pages(year), pages(year+1); last != "0" || this != "40" {
 		t.Errorf("in Tokyo: %s pages last year, %s this year; want 0 and 40", last, this)
 	}
+}
+
+// TestBookDatesFollowTheTimeZone reads a book's page and its library row in UTC+2: an update
+// recorded at 23:30 UTC on 4 March is the reader's 5 March, a book added at 23:30 UTC on 27
+// February was added on the 28th, and a correction of the update to the 6th keeps its time of
+// day where the reader is (01:30 on the 6th, 23:30 UTC on the 5th).
+func TestBookDatesFollowTheTimeZone(t *testing.T) {
+	a := newTestApp(t)
+	ctx := t.Context()
+	b := a.create("Dune", "Frank Herbert", "SF")
+	if _, err := a.reading.SetDetails(ctx, a.reader.ID, b.ID, data.DetailsInput{Pages: "400"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.reading.SetStatus(ctx, a.reader.ID, b.ID, data.StatusReading, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.reading.RecordProgress(ctx, a.reader.ID, b.ID, data.ProgressInput{Page: 40}); err != nil {
+		t.Fatal(err)
+	}
+	write, _ := a.db.SQL()
+	if _, err := write.ExecContext(ctx, `UPDATE progress_updates SET recorded_at = ?`, time.Date(2025, 3, 4, 23, 30, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := write.ExecContext(ctx, `UPDATE books SET created_at = ?`, time.Date(2025, 2, 27, 23, 30, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.Users().SetTimeZone(ctx, a.reader.ID, "Etc/GMT-2"); err != nil { // UTC+2
+		t.Fatal(err)
+	}
+	history, err := a.reading.ProgressHistory(ctx, a.reader.ID, b.ID)
+	if err != nil || len(history) != 1 {
+		t.Fatalf("history %+v, %v", history, err)
+	}
+	id := history[0].ID
+
+	page := a.get(plain, bookPath(b.ID)).page(t)
+	wantText(t, one(t, page, "section#book-readings [data-testid=progress] .when"), "5 March 2025")
+	wantText(t, one(t, page, "[data-testid=progress-latest]"), "Last: Page 40 (10%), 5 March 2025. Every update is in the readings below.")
+	wantText(t, one(t, page, "[data-testid=added]"), "28 February 2025")
+	edit := a.get(plain, views.BookFactEditURL(b.ID, views.ProgressKey(id))).page(t)
+	wantAttr(t, one(t, edit, "input[name=recorded_on]"), "value", "2025-03-05")
+	row := one(t, a.get(plain, "/books").page(t), fmt.Sprintf("tr#book-%d", b.ID))
+	if !strings.Contains(squash(row.Text()), "28 Feb 2025") {
+		t.Errorf("the library row %q does not say it was added on 28 Feb 2025", squash(row.Text()))
+	}
+
+	a.do(plain, http.MethodPost, views.ProgressURL(b.ID, id), url.Values{"progress": {"40"}, "recorded_on": {"2025-03-06"}}).wantRedirect(t, bookPath(b.ID))
+	history, err = a.reading.ProgressHistory(ctx, a.reader.ID, b.ID)
+	if want := time.Date(2025, 3, 5, 23, 30, 0, 0, time.UTC); err != nil || !history[0].RecordedAt.Equal(want) {
+		t.Errorf("stored %+v, %v; want recorded at %v", history, err, want)
+	}
+	wantText(t, one(t, a.get(plain, bookPath(b.ID)).page(t), "section#book-readings [data-testid=progress] .when"), "6 March 2025")
 }

@@ -229,6 +229,18 @@ type BookDetail struct {
 	TitleChanged bool
 }
 
+// ProgressEntry is the progress update id among the readings' updates, nil when it is none of them.
+func (d *BookDetail) ProgressEntry(id int64) *ProgressEntry {
+	for i := range d.ReadThroughs {
+		for j := range d.ReadThroughs[i].Progress {
+			if p := &d.ReadThroughs[i].Progress[j]; p.ID == id {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
 // ratingChoice is one radio of the star control: its value, and its label as a screen reader
 // says it ("3.5 stars").
 type ratingChoice struct {
