@@ -186,8 +186,7 @@ func plural(n int, unit string) string {
 // every day read, with each day's place and size and its name twice (as a label and a title),
 // was 79 KB of the stats page's 229.
 type week struct {
-	// Transform moves the week to its column and, for the year's first week, which starts on
-	// its first day, down to that day's row.
+	// Transform moves the week to its column.
 	Transform string
 	Days      []cell
 }
@@ -195,13 +194,17 @@ type week struct {
 // cell is one day of the reading calendar.
 type cell struct {
 	Level string
+	// Y is the day's row in its week, as the rect's y attribute: "0" for Monday, "13" for
+	// Tuesday ... (attributes, not CSS: CSS geometry properties on SVG are not in every browser).
+	Y string
 	// Name names the day and its amount, for a screen reader and as the day's title on hover;
 	// URL is the library view of the books read that day, "" for a day without reading
 	// (nothing to list).
 	Name, URL string
 }
 
-// Calendar geometry: a column a week (Monday first), 13 px a day (app.css: .calendar).
+// Calendar geometry: a column a week (Monday first), 13 px a day, each day an 11 px square
+// (views/stats.templ: calendar).
 const calendarStep = 13
 
 // calendarWeeks lays out a year's days as a week a column, shaded by pages read (or, with
@@ -218,17 +221,13 @@ func calendarWeeks(days []data.DayPages, today time.Time, minutes bool, urls []s
 		}
 		pos := i + offset
 		if i == 0 || pos%7 == 0 {
-			w := week{Transform: "translate(" + strconv.Itoa(pos/7*calendarStep) + ")"}
-			if i == 0 && offset > 0 {
-				w.Transform = "translate(0 " + strconv.Itoa(offset*calendarStep) + ")"
-			}
-			weeks = append(weeks, w)
+			weeks = append(weeks, week{Transform: "translate(" + strconv.Itoa(pos/7*calendarStep) + ")"})
 		}
 		amount, level, read := pages(d.Pages), pageLevel(d.Pages), d.Pages > 0
 		if minutes {
 			amount, level, read = listened(d.Minutes), minuteLevel(d.Minutes), d.Minutes > 0
 		}
-		c := cell{Level: level, Name: d.Day.Format("Monday 2 January") + ": " + amount}
+		c := cell{Level: level, Y: strconv.Itoa(pos % 7 * calendarStep), Name: d.Day.Format("Monday 2 January") + ": " + amount}
 		if read {
 			c.URL = at(urls, i)
 		}
