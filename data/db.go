@@ -89,6 +89,7 @@ func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error)
 	if err := checkSQLite(ctx, driverName); err != nil {
 		return nil, err
 	}
+	keepFreedMemory()
 	write, err := sqlx.Open(driverName, dsn(path, "rwc"))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
