@@ -200,11 +200,11 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 // memoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT sets one. SQLite's page
 // caches (up to 40 MB) come on top. At 64 MiB rather than 128, the peak memory of the server
 // under bench/load.sh at 100,000 books fell from 92 to 87 MB and that of a 100,000-row import
-// (bench/import.sh) from 141 to 98 MB, with the same requests per second and import time. At 48
-// rather than 64 MiB, the peak after a sign-in and the first stats of a year and of all time at
-// 100,000 books fell from 111 to 94 MB; the library page's CPU time per request stayed the same
-// (BenchmarkLibraryPage at 100,000 books, noisy: 1,030–1,850 against 1,000–1,340 µs).
-const memoryLimit = 48 << 20
+// (bench/import.sh) from 141 to 98 MB, with the same requests per second and import time. 48 MiB
+// was tried: it cut the peak after the first stats from 111 to 94 MB, but under bench/load.sh the
+// collector then ran nearly without pause, and the server's CPU per request grew by 14% on the
+// library page and by 73–86% on the series page and on create (7 December 2026).
+const memoryLimit = 64 << 20
 
 // openWaiting opens the database at dsn, trying again for up to wait while PostgreSQL cannot be
 // reached (it may be starting beside Bookcase, as in a compose file or after a reboot): once a
