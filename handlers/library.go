@@ -68,10 +68,18 @@ func (f filter) dir() string {
 // query is the filter as the library URL's query, parameters in a fixed order and those at their
 // default left out ("status=reading&sort=title"), or "" for the whole library, newest first.
 func (f filter) query() string {
-	var parts []string
+	// One builder: the stats page writes a view a day of its calendar (a part a parameter and
+	// their join were a fifth of its allocations).
+	var b strings.Builder
+	b.Grow(32)
 	add := func(name, value string) {
 		if value != "" {
-			parts = append(parts, name+"="+url.QueryEscape(value))
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(name)
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(value))
 		}
 	}
 	add("q", f.search)
@@ -89,7 +97,7 @@ func (f filter) query() string {
 		add("sort", string(f.sort))
 	}
 	add("dir", f.dir())
-	return strings.Join(parts, "&")
+	return b.String()
 }
 
 // url is the first page of the view.

@@ -382,8 +382,8 @@ func TestStatsHours(t *testing.T) {
 	}
 	// 150 minutes a day: the shade of 76 to 150, on three days. Nothing was read in pages: the
 	// calendar is the hours', without a link to a pages' one.
-	shaded := doc.Find(`svg[data-testid="calendar-hours"] rect.l3`)
-	if shaded.Length() != 3 || doc.Find(`svg[data-testid="calendar-hours"] rect:not(.l0)`).Length() != 3 {
+	shaded := doc.Find(`svg[data-testid="calendar-hours"] use.l3`)
+	if shaded.Length() != 3 || doc.Find(`svg[data-testid="calendar-hours"] use[class]`).Length() != 3 {
 		t.Errorf("%d days shaded, want 3", shaded.Length())
 	}
 	wantText(t, shaded.First().Parent().ChildrenFiltered("title"), time.Date(year, 3, 1, 0, 0, 0, 0, time.UTC).Format("Monday 2 January")+": 2.5 hours")

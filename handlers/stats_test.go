@@ -220,32 +220,40 @@ func TestShareReview(t *testing.T) {
 
 // TestStatsCalendarGeometry checks that every day of the reading calendar is placed by SVG
 // attributes, which every browser reads, not by CSS geometry properties, which not every one
-// does: an 11 px square in the row of its weekday (Monday on top), in its week's column.
+// does: an 11 px square (the one use'd by every day) in the row of its weekday (Monday on top),
+// in its week's column.
 func TestStatsCalendarGeometry(t *testing.T) {
 	a, _ := statsReader(t)
 	doc := a.get(plain, "/stats").page(t)
 	rows := map[string]string{"Monday": "0", "Tuesday": "13", "Wednesday": "26", "Thursday": "39", "Friday": "52", "Saturday": "65", "Sunday": "78"}
-	weeks := one(t, doc, `svg[data-testid="calendar"]`).Find("g")
+	calendar := one(t, doc, `svg[data-testid="calendar"]`)
+	square := one(t, calendar, `defs rect`)
+	wantAttr(t, square, "width", "11")
+	wantAttr(t, square, "height", "11")
+	id, _ := square.Attr("id")
+	weeks := calendar.ChildrenFiltered("g")
 	if weeks.Length() == 0 {
 		t.Fatal("no weeks in the calendar")
 	}
 	days := 0
 	weeks.Each(func(i int, w *goquery.Selection) {
 		wantAttr(t, w, "transform", "translate("+strconv.Itoa(i*13)+")")
-		w.Find("rect").Each(func(_ int, r *goquery.Selection) {
+		if n := w.Find("rect").Length(); n != 0 {
+			t.Errorf("week %d has %d squares of its own, want each day a use of the one", i, n)
+		}
+		w.Find("use").Each(func(_ int, u *goquery.Selection) {
 			days++
-			title := r.Find("title").Text()
+			title := u.ChildrenFiltered("title").Text()
 			if title == "" {
-				title = r.Parent().ChildrenFiltered("title").Text()
+				title = u.Parent().ChildrenFiltered("title").Text()
 			}
 			weekday, _, _ := strings.Cut(title, " ")
 			if want, ok := rows[weekday]; !ok {
 				t.Errorf("a day titled %q", title)
 			} else {
-				wantAttr(t, r, "y", want)
+				wantAttr(t, u, "y", want)
 			}
-			wantAttr(t, r, "width", "11")
-			wantAttr(t, r, "height", "11")
+			wantAttr(t, u, "href", "#"+id)
 		})
 	})
 	if want := time.Now().UTC().YearDay(); days != want {

@@ -193,13 +193,14 @@ type week struct {
 
 // cell is one day of the reading calendar.
 type cell struct {
-	Level string
-	// Y is the day's row in its week, as the rect's y attribute: "0" for Monday, "13" for
+	// Level is the day's shade: 0 for a day not read, 1 to 4 for more and more read.
+	Level int
+	// Y is the day's row in its week, as the y attribute of its use: "0" for Monday, "13" for
 	// Tuesday ... (attributes, not CSS: CSS geometry properties on SVG are not in every browser).
 	Y string
 	// Name names the day and its amount, for a screen reader and as the day's title on hover;
 	// URL is the library view of the books read that day, "" for a day without reading
-	// (nothing to list).
+	// (nothing to list), which is shown as not read.
 	Name, URL string
 }
 
@@ -214,7 +215,8 @@ func calendarWeeks(days []data.DayPages, today time.Time, minutes bool, urls []s
 		return nil
 	}
 	offset := (int(days[0].Day.Weekday()) + 6) % 7 // Monday is 0
-	var weeks []week
+	weeks := make([]week, 0, (len(days)+offset+6)/7)
+	cells := make([]cell, 0, len(days)) // the weeks' days, in one allocation
 	for i, d := range days {
 		if d.Day.After(today) {
 			break
@@ -223,16 +225,19 @@ func calendarWeeks(days []data.DayPages, today time.Time, minutes bool, urls []s
 		if i == 0 || pos%7 == 0 {
 			weeks = append(weeks, week{Transform: "translate(" + strconv.Itoa(pos/7*calendarStep) + ")"})
 		}
-		amount, level, read := pages(d.Pages), pageLevel(d.Pages), d.Pages > 0
+		amount, level := pages(d.Pages), pageLevel(d.Pages)
 		if minutes {
-			amount, level, read = listened(d.Minutes), minuteLevel(d.Minutes), d.Minutes > 0
+			amount, level = listened(d.Minutes), minuteLevel(d.Minutes)
 		}
-		c := cell{Level: level, Y: strconv.Itoa(pos % 7 * calendarStep), Name: d.Day.Format("Monday 2 January") + ": " + amount}
-		if read {
-			c.URL = at(urls, i)
+		// One string for the name: Format and the joins each made their own.
+		c := cell{Y: strconv.Itoa(pos % 7 * calendarStep),
+			Name: d.Day.Weekday().String() + " " + strconv.Itoa(d.Day.Day()) + " " + d.Day.Month().String() + ": " + amount}
+		if level > 0 {
+			c.Level, c.URL = level, at(urls, i)
 		}
+		cells = append(cells, c)
 		w := &weeks[len(weeks)-1]
-		w.Days = append(w.Days, c)
+		w.Days = cells[len(cells)-len(w.Days)-1 : len(cells)]
 	}
 	return weeks
 }
@@ -272,35 +277,35 @@ func calendarTable(days []data.DayPages, today time.Time, minutes bool) []monthD
 	return rows
 }
 
-// pageLevel is the shade of a day that read pages.
-func pageLevel(pages int) string {
+// pageLevel is the shade of a day that read pages, 0 for none.
+func pageLevel(pages int) int {
 	switch {
 	case pages <= 0:
-		return "l0"
+		return 0
 	case pages <= 20:
-		return "l1"
+		return 1
 	case pages <= 50:
-		return "l2"
+		return 2
 	case pages <= 100:
-		return "l3"
+		return 3
 	}
-	return "l4"
+	return 4
 }
 
 // minuteLevel is the shade of a day that listened: the steps of pageLevel at a page a minute and
 // a half, about what an audiobook takes for a page.
-func minuteLevel(minutes int) string {
+func minuteLevel(minutes int) int {
 	switch {
 	case minutes <= 0:
-		return "l0"
+		return 0
 	case minutes <= 30:
-		return "l1"
+		return 1
 	case minutes <= 75:
-		return "l2"
+		return 2
 	case minutes <= 150:
-		return "l3"
+		return 3
 	}
-	return "l4"
+	return 4
 }
 
 // ratingRow is a rating's place in the distribution: its stars ("4.5"), books, the bar's width
