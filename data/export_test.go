@@ -66,6 +66,18 @@ func (db *DB) PasswordChecks() (n int64, dummy string) {
 // StatsComputed is how many times db has computed stats rather than taken them from its cache.
 func (db *DB) StatsComputed() int64 { return db.stats.computed.Load() }
 
+// StatsKept reports whether db keeps stats of owner's year (0: all time), whatever their day.
+func (db *DB) StatsKept(owner int64, year int) bool {
+	db.stats.mu.Lock()
+	defer db.stats.mu.Unlock()
+	for k := range db.stats.entries {
+		if k.owner == owner && k.year == year {
+			return true
+		}
+	}
+	return false
+}
+
 // SummariesRead is how many library summaries Summary has read rather than taken from its cache.
 func (db *DB) SummariesRead() int64 { return db.summaries.read.Load() }
 

@@ -48,6 +48,10 @@ type statsEntry struct {
 	used    time.Time
 }
 
+// statsTimeout bounds a stats computation, whichever requests wait for it: at 100,000 books
+// one takes about half a second of CPU.
+const statsTimeout = 30 * time.Second
+
 // statsKept is how many stats the cache holds at most (a few KB to a few tens each).
 const statsKept = 256
 
@@ -112,7 +116,14 @@ func (s *ReadingStore) YearStats(ctx context.Context, owner int64, year int, loc
 	}
 	flight := strconv.FormatInt(owner, 10) + "/" + strconv.Itoa(year) + "/" + k.loc + "/" +
 		k.today.Format(dateLayout) + "/" + strconv.FormatInt(version, 10)
-	v, err, _ := c.flight.Do(flight, func() (any, error) {
+	done := c.flight.DoChan(flight, func() (any, error) {
+		// The computation is not the request's that happened to start it: the others asking
+		// wait for it too, and a request that gives up (its deadline passed while 32 others
+		// took turns at the CPUs) would otherwise throw away the work done so far, and the
+		// next request start it again from nothing. It runs to its end and is kept, within
+		// its own bound.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), statsTimeout)
+		defer cancel()
 		select {
 		case c.slots <- struct{}{}:
 		case <-ctx.Done():
@@ -126,8 +137,15 @@ func (s *ReadingStore) YearStats(ctx context.Context, owner int64, year int, loc
 		}
 		return st, err
 	})
-	if err != nil {
-		return ReadingStats{}, err
+	var v any
+	select {
+	case r := <-done:
+		if r.Err != nil {
+			return ReadingStats{}, r.Err
+		}
+		v = r.Val
+	case <-ctx.Done():
+		return ReadingStats{}, fmt.Errorf("reading stats: %w (%w)", ErrBusy, ctx.Err())
 	}
 	return v.(ReadingStats), nil
 }

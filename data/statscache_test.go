@@ -2,9 +2,11 @@ package data_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -156,5 +158,48 @@ func TestStatsComputedOnceTogether(t *testing.T) {
 	// Those that came after the first had finished found the stats kept; those during, waited.
 	if n := db.StatsComputed(); n != 1 {
 		t.Errorf("16 requests at once computed the stats %d times, want 1", n)
+	}
+}
+
+// TestStatsOutliveTheirRequest gives up on a stats computation while it runs (as a request
+// whose deadline passes under load does): the request answers busy at once, but the computation
+// goes on and keeps its result, so the next request takes it instead of starting again. Before,
+// the request that started it took it down with it.
+func TestStatsOutliveTheirRequest(t *testing.T) {
+	ctx := t.Context()
+	db := openDB(t)
+	ada := addReader(t, db, "ada").ID
+	b := mustCreate(t, db.Books(), ada, data.BookInput{Title: "Dune", Author: "Frank Herbert"})
+	if _, err := db.Reading().SetStatus(ctx, ada, b.ID, data.StatusRead, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	asked, giveUp := context.WithCancel(ctx)
+	// YearStats asks the clock for the reader's day, then the computation asks it again as it
+	// starts: that is when the request gives up.
+	var calls atomic.Int64
+	now := time.Now()
+	db.SetClock(func() time.Time {
+		if calls.Add(1) == 2 {
+			giveUp()
+		}
+		return now
+	})
+	if _, err := db.Reading().YearStats(asked, ada, 0, time.UTC); !errors.Is(err, data.ErrBusy) && !errors.Is(err, context.Canceled) {
+		t.Fatalf("a request that gave up: %v, want busy", err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); !db.StatsKept(ada, 0); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the stats a request gave up on were never kept")
+		}
+	}
+	st, err := db.Reading().YearStats(ctx, ada, 0, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Finished != 1 {
+		t.Errorf("%d books finished, want 1", st.Finished)
+	}
+	if n := db.StatsComputed(); n != 1 {
+		t.Errorf("the stats were computed %d times, want once", n)
 	}
 }
