@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -33,6 +35,8 @@ usage:
                                     or a directory) and check the copy (bookcase help backup)
   bookcase restore SRC [--db FILE]  put a backup in place of the database, the server stopped
                                     (bookcase help restore)
+  bookcase copy --from SRC --to DST copy a whole library from SQLite to an empty PostgreSQL, or
+                                    back into a new SQLite file (bookcase help copy)
   bookcase healthcheck [--addr A]   exit 0 when the server at A answers /healthz (for a container's
                                     HEALTHCHECK, which has no curl)
   bookcase help [COMMAND]           show this help, or a command's
@@ -60,6 +64,14 @@ const restoreUsage = `usage: bookcase restore SRC [--db FILE]
   database, a schema no newer than this Bookcase's); the database it replaces is kept beside it
   as FILE.before-restore-TIME, and the restored one is brought to this Bookcase's schema.`
 
+const copyUsage = `usage: bookcase copy --from SRC --to DST
+  copy the whole library at SRC, every reader with everything they have (their sessions too: they
+  stay signed in), into DST, which must be empty: a SQLite file into a PostgreSQL database
+  (postgres://...), to move to PostgreSQL, or a PostgreSQL database into a new SQLite file, to
+  move back. SRC is only read, and must have this Bookcase's schema (start this Bookcase on it once
+  first). DST gets this Bookcase's schema, then every table in one transaction with the same ids,
+  and its search index is rebuilt; the rows of every table are counted on both sides.`
+
 const healthcheckUsage = `usage: bookcase healthcheck [--addr ADDR]
   ask the server listening on ADDR for /healthz; exit 0 when it answers ok, 1 otherwise`
 
@@ -72,6 +84,7 @@ var commands = map[string]func(ctx context.Context, args []string, getenv func(s
 	"backup":      backupCommand,
 	"restore":     restoreCommand,
 	"healthcheck": healthcheckCommand,
+	"copy":        copyCommand,
 }
 
 // commandLine does what the command line asks. serve is true when that is to serve, with cfg;
@@ -164,6 +177,51 @@ func restoreCommand(ctx context.Context, args []string, getenv func(string) stri
 	fmt.Fprintln(t.out, ".")
 	if info.Kept != "" {
 		fmt.Fprintf(t.out, "The database it replaced is kept as %s.\n", info.Kept)
+	}
+	return nil
+}
+
+// copyCommand copies a whole library from one database into an empty one, on either engine.
+func copyCommand(ctx context.Context, args []string, getenv func(string) string, t *terminal) error {
+	fs := newFlags("bookcase copy", copyUsage)
+	from := fs.String("from", "", "the database to copy: a SQLite file or a postgres:// URL")
+	to := fs.String("to", "", "the empty database to copy into: a new SQLite file or a postgres:// URL")
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rest) > 0:
+		return fmt.Errorf("unexpected argument %q\n%s", rest[0], copyUsage)
+	case *from == "" || *to == "":
+		return fmt.Errorf("give --from and --to\n%s", copyUsage)
+	case *from == *to:
+		return errors.New("--from and --to are the same database")
+	}
+	report, err := data.Copy(ctx, *from, *to)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(t.out, "Copied %s to %s:\n\n", data.Redact(*from), data.Redact(*to))
+	width := len("in all")
+	var total int64
+	for _, table := range report.Tables {
+		width = max(width, len(table.Name))
+		total += table.Rows
+	}
+	fmt.Fprintf(t.out, "  %-*s  %10s\n", width, "table", "rows")
+	for _, table := range report.Tables {
+		fmt.Fprintf(t.out, "  %-*s  %10d\n", width, table.Name, table.Rows)
+	}
+	fmt.Fprintf(t.out, "  %-*s  %10d\n", width, "in all", total)
+	fmt.Fprintf(t.out, "\nEvery table has as many rows in %s as in %s. The search index was rebuilt (%s). Readers stay signed in: their sessions moved too.\n",
+		data.Redact(*to), data.Redact(*from), plural(report.Indexed, "book"))
+	byWhy := map[string][]string{}
+	for name, why := range report.Skipped {
+		byWhy[why] = append(byWhy[why], name)
+	}
+	for _, why := range slices.Sorted(maps.Keys(byWhy)) {
+		fmt.Fprintf(t.out, "Not copied: %s (%s).\n", strings.Join(slices.Sorted(slices.Values(byWhy[why])), ", "), why)
 	}
 	return nil
 }

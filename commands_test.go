@@ -11,10 +11,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/data/dbtest"
 )
 
 // pipe is a terminal whose input is given and whose output is captured; not a TTY, so passwords
@@ -317,5 +319,56 @@ func TestHealthcheckCommand(t *testing.T) {
 		if code != tc.code || !strings.Contains(out.String(), tc.msg) {
 			t.Errorf("healthcheck %s: code %d, said %q; want %d, %q", tc.addr, code, out.String(), tc.code, tc.msg)
 		}
+	}
+}
+
+// TestCopyCommand copies a SQLite library with bookcase copy into an empty database (a schema of
+// PostgreSQL's when the tests run there, a new SQLite file otherwise) and shows what it copied,
+// table by table; a second copy into it is refused with a message and exit status 1.
+func TestCopyCommand(t *testing.T) {
+	ctx := context.Background()
+	from, to := filepath.Join(t.TempDir(), "from.db"), dbtest.NewDSN(t)
+	store, err := data.Open(ctx, from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada, err := store.Users().Create(ctx, "ada", "a fine long passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, title := range []string{"Dune", "Emma"} {
+		if _, err := store.Books().Create(ctx, ada.ID, data.BookInput{Title: title, Author: "Someone"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (code int, out, msgs string) {
+		var o, m bytes.Buffer
+		term := &terminal{in: bufio.NewReader(strings.NewReader("")), out: &o, prompt: &m}
+		_, _, code = commandLine(ctx, args, noEnv, term)
+		return code, o.String(), m.String()
+	}
+	code, out, msgs := run("copy", "--from", from, "--to", to)
+	if code != 0 || msgs != "" {
+		t.Fatalf("copy: code %d, output %q, messages %q", code, out, msgs)
+	}
+	for _, line := range []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^  users +1$`),
+		regexp.MustCompile(`(?m)^  books +2$`),
+		regexp.MustCompile(`search index was rebuilt \(2 books\)`),
+		regexp.MustCompile(`Not copied: goose_db_version`),
+	} {
+		if !line.MatchString(out) {
+			t.Errorf("copy's output lacks %s:\n%s", line, out)
+		}
+	}
+	code, out, msgs = run("copy", "--from", from, "--to", to)
+	if code != 1 || out != "" || !strings.Contains(msgs, "bookcase copy: the destination is not empty") {
+		t.Errorf("copy into the copy: code %d, output %q, messages %q; want 1 and not empty", code, out, msgs)
+	}
+	if code, _, msgs := run("copy", "--from", from); code != 1 || !strings.Contains(msgs, "give --from and --to") {
+		t.Errorf("copy without --to: code %d, messages %q", code, msgs)
 	}
 }

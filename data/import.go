@@ -1061,6 +1061,17 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 // indexChunk is how many books indexBooks indexes a statement.
 const indexChunk = 500
 
+// indexBooksSQL is the statement that puts books into the search index, from book_search_text,
+// given their ids (IN (?), for sqlx.In): books the index does not hold yet.
+func (db *DB) indexBooksSQL() string {
+	if db.postgres() {
+		// The PostgreSQL search migration's bookcase_index_books, from the same view.
+		return `SELECT bookcase_index_books(ARRAY[?]::bigint[])`
+	}
+	return `INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher, review)
+		SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text WHERE book_id IN (?)`
+}
+
 // indexBooks puts the books the transaction made or changed into the search index (taking out
 // what it held of the stale ones first), a few hundred a statement: FTS5 writes what it has
 // gathered to the database file at every statement that changes the index, which made a
@@ -1078,15 +1089,10 @@ func (im *importer) indexBooks(ctx context.Context) error {
 	}
 	steps := []step{
 		{`DELETE FROM books_fts WHERE rowid IN (?)`, im.stale},
-		{`INSERT INTO books_fts (rowid, title, author, genre, notes, isbn, series, publisher, review)
-		  SELECT book_id, title, author, genre, notes, isbn, series, publisher, review FROM book_search_text WHERE book_id IN (?)`, ids},
+		{im.db.indexBooksSQL(), ids},
 	}
 	if im.db.postgres() {
-		// The PostgreSQL search migration's bookcase_index_books, from the same view.
-		steps = []step{
-			{`DELETE FROM book_search WHERE book_id IN (?)`, im.stale},
-			{`SELECT bookcase_index_books(ARRAY[?]::bigint[])`, ids},
-		}
+		steps[0].query = `DELETE FROM book_search WHERE book_id IN (?)`
 	}
 	for _, step := range steps {
 		for chunk := range slices.Chunk(step.ids, indexChunk) {
