@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
 
@@ -34,14 +33,7 @@ var testPool = dbtest.NewPool(func(ctx context.Context, dsn string) error {
 })
 
 // TestMain drops the pool's schemas once the tests are done.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if err := testPool.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		code = 1
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testPool.Run(m)) }
 
 // OpenTest opens an empty database for t and closes it when t ends: a new file on SQLite, a
 // migrated schema of the pool's on PostgreSQL (dbtest.Pool), emptied when t ends.

@@ -17,7 +17,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +33,7 @@ import (
 
 	"github.com/bookcase/bookcase/catalogue"
 	"github.com/bookcase/bookcase/data"
+	"github.com/bookcase/bookcase/data/dbtest"
 	"github.com/bookcase/bookcase/handlers"
 )
 
@@ -56,7 +56,7 @@ var chrome struct {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testPool.Run(m)
 	if chrome.stop != nil {
 		chrome.stop()
 	}
@@ -166,6 +166,16 @@ func launch(path string, extra ...chromedp.ExecAllocatorOption) (ctx context.Con
 	return ctx, stop, nil
 }
 
+// testPool holds the migrated schemas the test servers run on when the tests run on PostgreSQL
+// (BOOKCASE_TEST_POSTGRES); on SQLite each server has a new file.
+var testPool = dbtest.NewPool(func(ctx context.Context, dsn string) error {
+	db, err := data.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	return db.Close()
+})
+
 // Session lengths of the test servers: the command's defaults, long enough never to run out.
 const (
 	sessionIdle     = 24 * time.Hour
@@ -193,7 +203,7 @@ type server struct {
 func startServer(t *testing.T, cert *tls.Certificate, catalogueURL string) *server {
 	t.Helper()
 	ctx := context.Background()
-	db, err := data.Open(ctx, filepath.Join(t.TempDir(), "e2e.db"))
+	db, err := data.Open(ctx, testPool.DSN(t))
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}

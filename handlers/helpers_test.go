@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -70,14 +69,7 @@ var testPool = dbtest.NewPool(func(ctx context.Context, dsn string) error {
 })
 
 // TestMain drops the pool's schemas once the tests are done.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if err := testPool.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		code = 1
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testPool.Run(m)) }
 
 // openTestDB opens a fresh, empty database that is closed when the test ends: a file in the
 // test's directory, or a schema of its own on PostgreSQL.
