@@ -72,6 +72,27 @@ func (db *DB) claim(ctx context.Context, name string) (*claim, error) {
 	return cl, nil
 }
 
+// claimed reports whether a session holds the claim name: another instance's, or this one's. It
+// takes nothing: it looks at PostgreSQL's locks, where an advisory lock on a bigint key is shown
+// as its two halves. On SQLite nothing is claimed.
+func (db *DB) claimed(ctx context.Context, name string) (bool, error) {
+	if db.claims == nil {
+		return false, nil
+	}
+	key := uint64(claimKey(db.claims.space, name))
+	var held bool
+	err := db.read.QueryRowContext(ctx, `
+		SELECT EXISTS (SELECT 1 FROM pg_locks
+		               WHERE locktype = 'advisory' AND granted AND objsubid = 1
+		                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		                 AND classid = CAST(CAST(? AS BIGINT) AS oid) AND objid = CAST(CAST(? AS BIGINT) AS oid))`,
+		int64(key>>32), int64(key&0xffffffff)).Scan(&held)
+	if err != nil {
+		return false, fmt.Errorf("claim %s: %w", name, err)
+	}
+	return held, nil
+}
+
 // release gives the claim up: its connection ends, and the lock with it.
 func (cl *claim) release() {
 	if cl == nil || cl.conn == nil {

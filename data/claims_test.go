@@ -3,6 +3,7 @@ package data_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/bookcase/bookcase/data"
 )
@@ -86,10 +87,31 @@ func TestImportClaimedByOneInstance(t *testing.T) {
 	if n := pendingBooks(); n != 1 {
 		t.Errorf("%d books of the running import left, want 1", n)
 	}
+	// b's pages show it running on a, with the book a has written, to its reader alone.
+	if elsewhere, written, err := b.Imports().RunningElsewhere(ctx, ada.ID, im.ID); err != nil || !elsewhere || written != 1 {
+		t.Errorf("RunningElsewhere on b = %v, %d, %v; want true, 1", elsewhere, written, err)
+	}
+	if elsewhere, written, err := b.Imports().RunningElsewhere(ctx, addReader(t, b, "bob").ID, im.ID); err != nil || written != 0 {
+		t.Errorf("RunningElsewhere on b for another reader = %v, %d, %v; want none written", elsewhere, written, err)
+	}
 
 	// a dies.
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
+	}
+	// PostgreSQL frees a's claim when a's session has ended, a moment after its connection closed.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		elsewhere, _, err := b.Imports().RunningElsewhere(ctx, ada.ID, im.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !elsewhere {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("RunningElsewhere on b after a died = true for 10 s, want false")
+		}
+		time.Sleep(time.Millisecond) // polling PostgreSQL's locks, not waiting for time
 	}
 	if n, err := b.Imports().RollBackOrphans(ctx); err != nil || n != 1 {
 		t.Errorf("RollBackOrphans on b after a died = %d, %v; want 1", n, err)
@@ -114,6 +136,60 @@ func TestImportClaimedByOneInstance(t *testing.T) {
 	}
 	if n := count(t, b.Books(), ada.ID); n != 1 {
 		t.Errorf("the library holds %d books, want 1", n)
+	}
+}
+
+// TestStartTakesOverOrphan: an import whose instance died (its books half written) is started again
+// by its reader's confirming it on another instance, at once, without waiting for the rollback of
+// orphans: the half-written books are deleted first, and the import runs whole.
+func TestStartTakesOverOrphan(t *testing.T) {
+	if !data.OnPostgres() {
+		t.Skip("one process serves a SQLite file: an import interrupted there is failed at its next start (FailInterrupted)")
+	}
+	ctx := t.Context()
+	dsn := data.NewTestDSN(t)
+	a, b := openInstance(t, dsn), openInstance(t, dsn)
+	ada := addReader(t, a, "ada")
+	im, err := a.Imports().Create(ctx, ada.ID, file(pending(data.ImportRow{Title: "Dune", Author: "Frank Herbert"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if started, err := a.Imports().Start(ctx, ada.ID, im.ID, data.OnDuplicateSkip); err != nil || !started {
+		t.Fatalf("Start on a = %v, %v; want true", started, err)
+	}
+	write, _ := a.Pools()
+	if _, err := write.ExecContext(ctx, `
+		INSERT INTO books (owner_id, title, author, created_at, updated_at, pending_import) VALUES (?, 'Half', 'Written', ?, ?, ?)`,
+		ada.ID, t0, t0, im.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil { // a dies
+		t.Fatal(err)
+	}
+	// PostgreSQL frees a's claim when a's session has ended, a moment after its connection closed.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		started, err := b.Imports().Start(ctx, ada.ID, im.ID, data.OnDuplicateSkip)
+		if err != nil {
+			t.Fatalf("Start on b: %v", err)
+		}
+		if started {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Start on b of the import of a dead instance started nothing for 10 s")
+		}
+		time.Sleep(time.Millisecond) // polling for a's end, not waiting for time
+	}
+	sum, err := b.Imports().Run(ctx, ada.ID, im.ID, nil)
+	if err != nil || sum.Created != 1 {
+		t.Fatalf("Run on b = %+v, %v; want one book created", sum, err)
+	}
+	page, err := b.Books().List(ctx, ada.ID, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Books) != 1 || page.Books[0].Title != "Dune" {
+		t.Errorf("the library holds %+v, want Dune alone (the half-written book deleted)", page.Books)
 	}
 }
 

@@ -552,6 +552,15 @@ func (s *ImportStore) Start(ctx context.Context, owner, id int64, onDuplicate st
 	if err != nil {
 		return false, fmt.Errorf("start import %d: %w", id, err)
 	}
+	// On PostgreSQL, an import marked running that nobody claimed was left so by an instance that
+	// died: it is rolled back here, as RollBackOrphans would within a minute, so that its reader's
+	// confirming it again (its page asks them to) starts it now rather than do nothing.
+	if s.db.postgres() {
+		if err := s.rollBackUnclaimed(ctx, owner, id); err != nil {
+			cl.release()
+			return false, fmt.Errorf("start import %d: %w", id, err)
+		}
+	}
 	var started bool
 	err = s.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var state ImportState
@@ -585,6 +594,25 @@ func (s *ImportStore) Start(ctx context.Context, owner, id int64, onDuplicate st
 		return false, fmt.Errorf("start import %d: %w", id, err)
 	}
 	return started, nil
+}
+
+// rollBackUnclaimed fails the owner's import id if it is marked running, and deletes the books it
+// wrote: the caller holds its claim, so no instance is writing it.
+func (s *ImportStore) rollBackUnclaimed(ctx context.Context, owner, id int64) error {
+	var failed int64
+	if err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE imports SET state = ?, error = ? WHERE id = ? AND owner_id = ? AND state = ?`,
+			ImportFailed, msgImportFailed, id, owner, ImportRunning)
+		if err != nil {
+			return err
+		}
+		failed, err = res.RowsAffected()
+		return err
+	}); err != nil || failed == 0 {
+		return err
+	}
+	_, err := s.db.dropPending(ctx, &id)
+	return err
 }
 
 // msgImportFailed is what a failed import says when it failed for a reason of the server's.
@@ -755,6 +783,21 @@ func (s *ImportStore) Delete(ctx context.Context, owner, id int64) error {
 		return err
 	}
 	return s.db.reclaim(ctx)
+}
+
+// RunningElsewhere reports whether the owner's running import id is being written by another
+// instance sharing the database (it holds the import's claim), and how many of its new books are
+// written so far (updated books are not counted). A running import that no instance writes died
+// with its instance: RollBackOrphans fails it. On SQLite, which one process serves, no import
+// runs elsewhere.
+func (s *ImportStore) RunningElsewhere(ctx context.Context, owner, id int64) (bool, int, error) {
+	held, err := s.db.claimed(ctx, importClaim(id))
+	if err != nil || !held {
+		return false, 0, err
+	}
+	var written int
+	err = s.db.get(ctx, &written, `SELECT COUNT(*) FROM books WHERE owner_id = ? AND pending_import = ?`, owner, id)
+	return true, written, err
 }
 
 // FailInterrupted marks every running import failed, for a server starting after one stopped in

@@ -64,7 +64,7 @@ func TestBookPageInPlace(t *testing.T) {
 	p.markOld("book-progress")
 	p.press(kb.Enter)
 	p.waitUntil("the history shows page 30", swapped("book-progress")+
-		` && document.querySelector('#book-readings [data-testid="progress"] li:last-child .what')?.textContent.trim() === 'Page 30'`)
+		` && Array.from(document.querySelectorAll('#book-readings [data-testid="progress"] .what')).at(-1)?.textContent.trim() === 'Page 30'`)
 	p.waitFocus("#page-progress")
 	p.stillSamePage()
 }
@@ -166,7 +166,7 @@ func TestAddPastReading(t *testing.T) {
 	if got := p.text(`#book-readings [role=status]`); got != "Reading added." {
 		t.Errorf("message %q", got)
 	}
-	if got := p.text(`#book-readings [data-testid=reading-dates]`); got != "Started 4 April 2024, finished 5 May 2024" {
+	if got := eval[string](p, timeline("#book-readings")); got != "Started 4 April 2024 | Gave up 5 May 2024" {
 		t.Errorf("reading shows %q", got)
 	}
 	p.stillSamePage()
@@ -245,7 +245,7 @@ func TestReadingDatesInPlace(t *testing.T) {
 				t.Fatalf("readings %v, %v", rts, err)
 			}
 			id := strconv.FormatInt(rts[0].ID, 10)
-			dates := `document.querySelector('#book-readings [data-testid=reading-dates]')?.textContent.trim()`
+			dates := timeline("#book-readings")
 			p.open("/books/" + strconv.FormatInt(dune.ID, 10))
 			if w := p.overflow(); w > 0 {
 				t.Errorf("the page is %d px wider than the window", w)
@@ -267,7 +267,7 @@ func TestReadingDatesInPlace(t *testing.T) {
 			p.waitUntil("the finish is typed", `document.getElementById('finished_on-`+id+`').value === '2025-05-05'`)
 			p.markOld("book-readings")
 			p.press(kb.Enter)
-			p.waitUntil("the dates are saved", swapped("book-readings")+` && `+dates+` === 'Started 4 April 2025, finished 5 May 2025'`)
+			p.waitUntil("the dates are saved", swapped("book-readings")+` && `+dates+` === 'Started 4 April 2025 | Finished 5 May 2025'`)
 			p.waitFocus("#edit-dates-" + id)
 
 			p.markOld("book-readings")
@@ -276,7 +276,7 @@ func TestReadingDatesInPlace(t *testing.T) {
 			p.press("01012025")
 			p.markOld("book-readings")
 			p.press(kb.Escape)
-			p.waitUntil("the dates are back", swapped("book-readings")+` && `+dates+` === 'Started 4 April 2025, finished 5 May 2025'`)
+			p.waitUntil("the dates are back", swapped("book-readings")+` && `+dates+` === 'Started 4 April 2025 | Finished 5 May 2025'`)
 			p.waitFocus("#edit-dates-" + id)
 			p.stillSamePage()
 			got, err := p.reading.ReadThroughs(ctx, p.reader.id, dune.ID)

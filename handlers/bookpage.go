@@ -110,32 +110,55 @@ func (s *Server) bookDetail(c *fiber.Ctx, b data.Book) (views.BookDetail, error)
 	for _, sh := range all {
 		d.Shelves = append(d.Shelves, views.ShelfChoice{ID: sh.ID, Name: sh.Name, Checked: onShelf[sh.ID]})
 	}
-	// The progress of each reading, oldest first (history is newest first).
-	progress := map[int64][]views.ProgressEntry{}
-	for _, p := range slices.Backward(history) {
-		at := p.RecordedAt.In(loc)
-		progress[p.ReadThroughID] = append(progress[p.ReadThroughID], views.ProgressEntry{ID: p.ID,
-			Date: at.Format(dayShown), Value: progressLabel(p.Progress, b.Format),
-			Input: progressInput(p.Progress, b.Format), On: at.Format(dateInput)})
-	}
-	for i, rt := range rts { // newest first
-		f := views.ReadThroughForm{ID: rt.ID, Outcome: rt.Outcome.Label(), Open: rt.Outcome == data.StatusReading,
-			Number: len(rts) - i, Progress: progress[rt.ID]}
-		if rt.Outcome == data.StatusDNF && rt.StoppedAtPage > 0 {
-			f.Stopped = "Stopped at " + strings.ToLower(progressLabel(data.Progress{Page: rt.StoppedAtPage}, b.Format))
-		}
-		if rt.StartedOn != nil {
-			f.StartedOn, f.Started = rt.StartedOn.Format(dateInput), rt.StartedOn.Format(dayShown)
-		}
-		if rt.FinishedOn != nil {
-			f.FinishedOn, f.Finished = rt.FinishedOn.Format(dateInput), rt.FinishedOn.Format(dayShown)
-		}
-		d.ReadThroughs = append(d.ReadThroughs, f)
-	}
+	d.ReadThroughs, d.Outside = readingTimeline(rts, history, b.Format, loc)
 	for _, p := range history {
 		d.Progress = append(d.Progress, views.ProgressEntry{Date: p.RecordedAt.In(loc).Format(dayShown), Value: progressLabel(p.Progress, b.Format)})
 	}
 	return d, nil
+}
+
+// readingTimeline puts a book's readings (newest first) and its progress updates (history,
+// newest first) of format f together as the page's timeline: each reading numbered from the
+// oldest, with the updates dated within its dates (days of the reader's, in loc; an unknown date
+// bounds nothing), oldest first. An update dated outside the dates of its reading (they were
+// corrected after it) is in outside, oldest first, with the name of its reading: never lost.
+func readingTimeline(rts []data.ReadThrough, history []data.ProgressUpdate, f data.Format, loc *time.Location) (readings []views.ReadThroughForm, outside []views.ProgressEntry) {
+	day := func(t *time.Time) (string, string) {
+		if t == nil {
+			return "", ""
+		}
+		return t.Format(dateInput), t.Format(dayShown)
+	}
+	at := map[int64]int{} // a reading's index in readings, by its id
+	for i, rt := range rts {
+		r := views.ReadThroughForm{ID: rt.ID, Outcome: rt.Outcome.Label(), Open: rt.Outcome == data.StatusReading,
+			GaveUp: rt.Outcome == data.StatusDNF, Number: len(rts) - i}
+		if r.GaveUp && rt.StoppedAtPage > 0 {
+			r.Stopped = "at " + strings.ToLower(progressLabel(data.Progress{Page: rt.StoppedAtPage}, f))
+		}
+		r.StartedDay, r.Started = day(rt.StartedOn)
+		r.FinishedDay, r.Finished = day(rt.FinishedOn)
+		r.StartedOn, r.FinishedOn = r.StartedDay, r.FinishedDay
+		at[rt.ID] = i
+		readings = append(readings, r)
+	}
+	for _, p := range slices.Backward(history) {
+		when := p.RecordedAt.In(loc)
+		e := views.ProgressEntry{ID: p.ID, Date: when.Format(dayShown), Day: when.Format(dateInput),
+			Value: progressLabel(p.Progress, f), Input: progressInput(p.Progress, f), On: when.Format(dateInput)}
+		i, ok := at[p.ReadThroughID]
+		if ok {
+			r := &readings[i]
+			// yyyy-mm-dd strings compare as the days they name.
+			if (r.StartedDay == "" || e.Day >= r.StartedDay) && (r.FinishedDay == "" || e.Day <= r.FinishedDay) {
+				r.Progress = append(r.Progress, e)
+				continue
+			}
+			e.Reading = r.Number
+		}
+		outside = append(outside, e)
+	}
+	return readings, outside
 }
 
 // bookSaved answers a successful save from the book page: part of it for htmx, or a redirect to
@@ -519,6 +542,8 @@ func (s *Server) editReadThrough(c *fiber.Ctx) error {
 		return err
 	}
 	startRaw, finishRaw, started, finished, problems := readingForm(c, s.zone(c))
+	// Opened from the reading's finish, the dates give the focus back to it.
+	fromFinish := c.FormValue("focus") == views.ReadingFinishKey(rtID)
 	if len(problems) == 0 {
 		_, err = s.reading.EditReadThrough(c.UserContext(), owner(c), b.ID, rtID, started, finished)
 		var verr *data.ValidationError
@@ -530,13 +555,17 @@ func (s *Server) editReadThrough(c *fiber.Ctx) error {
 		case !isHTMX(c):
 			return c.Redirect(views.BookURL(b.ID), fiber.StatusSeeOther)
 		default:
-			return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, readingsOpen("", views.ReadingDatesKey(rtID)))
+			focus := views.ReadingDatesKey(rtID)
+			if fromFinish {
+				focus = views.ReadingFinishKey(rtID)
+			}
+			return s.renderBookPage(c, fiber.StatusOK, b, views.ReadThroughsUpdated, readingsOpen("", focus))
 		}
 	}
 	return s.renderBookPage(c, fiber.StatusUnprocessableEntity, b, views.ReadThroughsUpdated, func(d *views.BookDetail) {
 		for i := range d.ReadThroughs {
 			if rt := &d.ReadThroughs[i]; rt.ID == rtID {
-				rt.StartedOn, rt.FinishedOn, rt.Errors = startRaw, finishRaw, problems
+				rt.StartedOn, rt.FinishedOn, rt.Errors, rt.FromFinish = startRaw, finishRaw, problems, fromFinish
 			}
 		}
 	})

@@ -76,13 +76,17 @@ func TestBookPage(t *testing.T) {
 	none(t, doc, "textarea, #field-pages, #field-isbn, #field-publisher")
 	wantText(t, one(t, a.get(plain, bookPath(b.ID)+"?edit=notes").page(t), "textarea[name=notes]"), "<script>x</script>")
 	// Read-throughs and progress.
-	wantText(t, one(t, doc, `.reading a#edit-dates-`+strconv.FormatInt(rt0(t, a, b.ID), 10)+` [data-testid=reading-dates]`), "Started 1 March 2025")
+	// The reading's start opens its dates; an open reading has no finish to open.
+	wantText(t, one(t, doc, `.reading [data-testid=started] a#edit-dates-`+strconv.FormatInt(rt0(t, a, b.ID), 10)+` time[datetime="2025-03-01"]`), "1 March 2025")
+	none(t, doc, `[data-testid=ended] a`)
 	none(t, doc, `.reading input`) // shown once; no input until asked for
 	dates := a.get(plain, bookPath(b.ID)+"?edit=dates-"+strconv.FormatInt(rt0(t, a, b.ID), 10)).page(t)
 	wantAttr(t, one(t, dates, `form.reading.editing input[name=started_on][autofocus]`), "value", "2025-03-01")
 	none(t, dates, `form.reading input[name=finished_on]`) // still reading
-	// The progress is in the reading's place in the timeline.
-	wantText(t, one(t, doc, `[data-testid="timeline"] li [data-testid="progress"] li:last-child .what`), "Page 42 (10.5%)")
+	// The progress is in the reading's place in the timeline, between its start and now.
+	today := time.Now().UTC()
+	wantEvents(t, one(t, doc, `[data-testid="timeline"]`), "Started 1 March 2025", "Page 42 (10.5%) "+today.Format("2 January 2006"), "Reading now")
+	wantAttr(t, one(t, doc, `[data-testid="timeline"] [data-testid=progress] time`), "datetime", today.Format(time.DateOnly))
 	wantText(t, one(t, doc, `[data-testid="timeline"] h3`), "First reading: Reading")
 	doc.Find("main form[method=post]").Each(func(_ int, f *goquery.Selection) {
 		if f.Find(`input[name="_csrf"]`).Length() != 1 {
@@ -390,9 +394,33 @@ func TestEditReadThrough(t *testing.T) {
 		res := a.onPage(htmx, "book-readings", http.MethodPost, rtPath(b, rt), dates("2025-02-01", "2025-02-20"))
 		res.wantStatus(t, http.StatusOK)
 		doc = res.parts(t)
-		wantText(t, one(t, doc, "section#book-readings a#edit-dates-"+id+"[autofocus] [data-testid=reading-dates]"),
-			"Started 1 February 2025, finished 20 February 2025")
+		one(t, doc, "section#book-readings a#edit-dates-"+id+"[autofocus]")
+		wantEvents(t, doc, "Started 1 February 2025", "Finished 20 February 2025")
 		none(t, doc, "form.reading, .reading input")
+	})
+	t.Run("FromFinish", func(t *testing.T) {
+		// Opened from the reading's finish, the finish takes the focus, and has it back after
+		// Cancel, a refusal and a save; without JavaScript the page opens with it focused.
+		a, b, rt := setup(t)
+		id := strconv.FormatInt(rt.ID, 10)
+		page := a.get(plain, views.ReadingFinishURL(b.ID, rt.ID)).page(t)
+		one(t, page, "form.reading.editing #finished_on-"+id+"[autofocus]")
+		none(t, page, "#started_on-"+id+"[autofocus]")
+		doc := a.onPage(htmx, "book-readings", http.MethodGet, views.ReadingFinishURL(b.ID, rt.ID), nil).parts(t)
+		form := one(t, doc, "section#book-readings form.reading.editing")
+		one(t, form, "#finished_on-"+id+"[autofocus]")
+		wantAttr(t, one(t, form, `input[type=hidden][name=focus]`), "value", views.ReadingFinishKey(rt.ID))
+		cancel := attr(t, one(t, form, `a[data-action="cancel"]`), "hx-get")
+		one(t, a.onPage(htmx, "book-readings", http.MethodGet, cancel, nil).parts(t), "a#edit-finish-"+id+"[autofocus]")
+		res := a.onPage(htmx, "book-readings", http.MethodPost, rtPath(b, rt), withField(dates("2025-02-20", "2025-02-01"), "focus", views.ReadingFinishKey(rt.ID)))
+		res.wantStatus(t, http.StatusUnprocessableEntity)
+		one(t, res.parts(t), "input[type=hidden][name=focus]")
+		res = a.onPage(htmx, "book-readings", http.MethodPost, rtPath(b, rt), withField(dates("2025-02-01", "2025-02-20"), "focus", views.ReadingFinishKey(rt.ID)))
+		res.wantStatus(t, http.StatusOK)
+		doc = res.parts(t)
+		one(t, doc, "a#edit-finish-"+id+"[autofocus]")
+		none(t, doc, "a#edit-dates-"+id+"[autofocus]")
+		wantEvents(t, doc, "Started 1 February 2025", "Finished 20 February 2025")
 	})
 	t.Run("OKClearDates", func(t *testing.T) {
 		// Emptied, a date becomes unknown, and the readings say so.
@@ -408,7 +436,8 @@ func TestEditReadThrough(t *testing.T) {
 					res.wantRedirect(t, bookPath(b.ID))
 					doc = a.get(plain, bookPath(b.ID)).page(t)
 				}
-				wantText(t, one(t, doc, "section#book-readings [data-testid=reading-dates]"), "Date unknown")
+				wantEvents(t, one(t, doc, "section#book-readings"), "Started date unknown", "Finished date unknown")
+				none(t, doc, "section#book-readings time")
 				none(t, doc, "#started_on-"+strconv.FormatInt(rt.ID, 10))
 				rts, _ := a.reading.ReadThroughs(t.Context(), a.reader.ID, b.ID)
 				if rts[0].StartedOn != nil || rts[0].FinishedOn != nil {
@@ -421,7 +450,7 @@ func TestEditReadThrough(t *testing.T) {
 		a, b, rt := setup(t)
 		res := a.do(htmx, http.MethodPost, rtPath(b, rt), dates("", "2025-02-20"))
 		res.wantStatus(t, http.StatusOK)
-		wantText(t, one(t, res.parts(t), "section#book-readings [data-testid=reading-dates]"), "Started date unknown, finished 20 February 2025")
+		wantEvents(t, one(t, res.parts(t), "section#book-readings"), "Started date unknown", "Finished 20 February 2025")
 	})
 	t.Run("HTMXErrFinishBeforeStart", func(t *testing.T) {
 		a, b, rt := setup(t)
@@ -477,12 +506,12 @@ func TestAddReadThrough(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		test, outcome, start, finish string
-		dates                        string // as the readings show them
+		events                       []string // as the readings' timeline tells them
 	}{
-		{"OKUndated", "read", "", "", "Date unknown"},
-		{"OKFinishOnly", "read", "", "2024-05-09", "Started date unknown, finished 9 May 2024"},
-		{"OKBoth", "dnf", "2024-05-03", "2024-05-09", "Started 3 May 2024, finished 9 May 2024"},
-		{"OKStartOnly", "dnf", " 2024-05-03 ", "", "Started 3 May 2024, finished date unknown"},
+		{"OKUndated", "read", "", "", []string{"Started date unknown", "Finished date unknown"}},
+		{"OKFinishOnly", "read", "", "2024-05-09", []string{"Started date unknown", "Finished 9 May 2024"}},
+		{"OKBoth", "dnf", "2024-05-03", "2024-05-09", []string{"Started 3 May 2024", "Gave up 9 May 2024"}},
+		{"OKStartOnly", "dnf", " 2024-05-03 ", "", []string{"Started 3 May 2024", "Gave up date unknown"}},
 	} {
 		for _, m := range modes {
 			t.Run(tc.test+" "+m.name, func(t *testing.T) {
@@ -498,7 +527,7 @@ func TestAddReadThrough(t *testing.T) {
 					res.wantRedirect(t, bookPath(b.ID))
 					doc = a.get(plain, bookPath(b.ID)).page(t)
 				}
-				wantText(t, one(t, doc, "section#book-readings [data-testid=reading-dates]"), tc.dates)
+				wantEvents(t, one(t, doc, "section#book-readings"), tc.events...)
 				// The add form is empty again, ready for another.
 				wantAttr(t, one(t, doc, "#started_on-new"), "value", "")
 				one(t, doc, "details.new-reading:not([open])")
@@ -668,19 +697,20 @@ func TestSetPageStatus(t *testing.T) {
 			one(t, doc, `section#book-progress[hx-swap-oob="true"]`)
 			readings := one(t, doc, `section#book-readings[hx-swap-oob="true"]`)
 			if st == "read" {
-				wantText(t, one(t, readings, ".reading [data-testid=reading-dates]"), "Started "+time.Now().Format("2 January 2006")+", finished "+time.Now().Format("2 January 2006"))
+				today := time.Now().Format("2 January 2006")
+				wantEvents(t, readings, "Started "+today, "Finished "+today)
 			}
 			none(t, doc, "tr")
 		}
 		// Read, then Reading again: a second reading, the first one kept with its finish date.
 		doc := a.get(plain, bookPath(b.ID)).page(t)
-		dates := doc.Find("#book-readings .reading [data-testid=reading-dates]")
-		if dates.Length() != 2 {
-			t.Fatalf("%d readings, want 2", dates.Length())
+		items := doc.Find("#book-readings ol.timeline > li")
+		if items.Length() != 2 {
+			t.Fatalf("%d readings, want 2", items.Length())
 		}
-		if !strings.Contains(dates.Last().Text(), "finished") {
-			t.Errorf("the finished reading has lost its finish date: %q", dates.Last().Text())
-		}
+		today := time.Now().Format("2 January 2006")
+		wantEvents(t, items.Eq(0), "Started "+today, "Reading now")
+		wantEvents(t, items.Eq(1), "Started "+today, "Finished "+today) // the finish date kept
 	})
 	for _, m := range modes {
 		t.Run("ErrInvalid"+m.name, func(t *testing.T) {
@@ -868,13 +898,13 @@ func TestPageProgress(t *testing.T) {
 				sec := one(t, doc, "section#book-progress")
 				wantText(t, one(t, sec, `[data-testid="progress-latest"]`), "Last: Page 30 (7.5%), "+time.Now().Format("2 January 2006")+". Every update is in the readings below.")
 				// The timeline, which shows it, comes along out of band.
-				wantText(t, one(t, doc, `section#book-readings[hx-swap-oob] [data-testid="progress"] li:last-child .what`), "Page 30 (7.5%)")
+				wantText(t, one(t, doc, `section#book-readings[hx-swap-oob] [data-testid="progress"] .what`), "Page 30 (7.5%)")
 				wantAttr(t, one(t, sec, "#page-progress"), "value", "")
 				none(t, doc, "#book-main")
 			} else {
 				res.wantRedirect(t, bookPath(b.ID))
 				doc := a.get(plain, bookPath(b.ID)).page(t)
-				wantText(t, one(t, doc, `[data-testid="progress"] li:last-child .what`), "Page 30 (7.5%)")
+				wantText(t, one(t, doc, `[data-testid="progress"] .what`), "Page 30 (7.5%)")
 			}
 		})
 		t.Run("ErrInvalid"+m.name, func(t *testing.T) {
@@ -928,7 +958,7 @@ func TestPageProgress(t *testing.T) {
 			a.get(plain, bookPath(b.ID))
 			a.onPage(htmx, "book-progress", http.MethodPost, bookPath(b.ID, "progress"), progress(c.typed)).wantStatus(t, http.StatusOK)
 			doc := a.get(plain, bookPath(b.ID)).page(t)
-			wantText(t, one(t, doc, `[data-testid="progress"] li:last-child .what`), c.want)
+			wantText(t, one(t, doc, `[data-testid="progress"] .what`), c.want)
 		}
 	})
 }
@@ -1273,51 +1303,133 @@ func TestSetEdition(t *testing.T) {
 }
 
 // TestReadingsTimeline: the readings are a timeline, newest first, numbered from the first
-// reading ("First reading", "Re-read 1"), each with its own progress updates, oldest first.
+// reading ("First reading", "Re-read 1" ...), each told as its events in order: started (or that
+// the date is not known), the progress updates dated within it, oldest first, on the reader's
+// days, then finished, given up (where) or being read. An update dated outside its reading's
+// dates (they were corrected after it) is shown apart, under its own heading, with its reading
+// named, and can be corrected there. The page and its readings alone (htmx) say the same.
 func TestReadingsTimeline(t *testing.T) {
 	a := newTestApp(t)
+	ctx := t.Context()
 	b := a.create("Dune", "Frank Herbert", "")
-	if _, err := a.reading.SetDetails(t.Context(), a.reader.ID, b.ID, data.DetailsInput{Pages: "400"}); err != nil {
+	if _, err := a.reading.SetDetails(ctx, a.reader.ID, b.ID, data.DetailsInput{Pages: "400"}); err != nil {
 		t.Fatal(err)
 	}
-	day := func(d int) time.Time { return time.Date(2025, 3, d, 12, 0, 0, 0, time.UTC) }
-	for _, st := range []struct {
-		status data.Status
-		on     time.Time
-	}{{data.StatusReading, day(1)}, {data.StatusRead, day(5)}, {data.StatusReading, day(10)}} {
-		if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, b.ID, st.status, st.on); err != nil {
+	if err := a.db.Users().SetTimeZone(ctx, a.reader.ID, "Etc/GMT-2"); err != nil { // UTC+2
+		t.Fatal(err)
+	}
+	write, _ := a.db.SQL()
+	day := func(m time.Month, d int) time.Time { return time.Date(2025, m, d, 12, 0, 0, 0, time.UTC) }
+	status := func(st data.Status, on time.Time) {
+		t.Helper()
+		if _, err := a.reading.SetStatus(ctx, a.reader.ID, b.ID, st, on); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, page := range []int{40, 120} {
-		if _, err := a.reading.RecordProgress(t.Context(), a.reader.ID, b.ID, data.ProgressInput{Page: page}); err != nil {
+	// progress records page, then dates it at (zero: now).
+	progress := func(page int, at time.Time) int64 {
+		t.Helper()
+		if _, err := a.reading.RecordProgress(ctx, a.reader.ID, b.ID, data.ProgressInput{Page: page}); err != nil {
 			t.Fatal(err)
 		}
+		h, err := a.reading.ProgressHistory(ctx, a.reader.ID, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := h[0].ID
+		if !at.IsZero() {
+			if _, err := write.ExecContext(ctx, `UPDATE progress_updates SET recorded_at = ? WHERE id = ?`, at, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return id
 	}
-	doc := a.get(plain, bookPath(b.ID)).page(t)
-	items := doc.Find(`section#book-readings ol.timeline > li`)
-	if items.Length() != 2 {
-		t.Fatalf("%d readings in the timeline, want 2", items.Length())
-	}
-	wantText(t, one(t, items.Eq(0), "h3"), "Re-read 1: Reading")
-	wantText(t, one(t, items.Eq(0), "[data-testid=reading-dates]"), "Started 10 March 2025")
-	var got []string
-	items.Eq(0).Find("[data-testid=progress] li .what").Each(func(_ int, s *goquery.Selection) { got = append(got, squash(s.Text())) })
-	if want := []string{"Page 40 (10%)", "Page 120 (30%)"}; !slices.Equal(got, want) {
-		t.Errorf("the re-read's progress = %q, want %q (oldest first)", got, want)
-	}
-	wantText(t, one(t, items.Eq(1), "h3"), "First reading: Read")
-	none(t, items.Eq(1), "[data-testid=progress]")
-	none(t, doc, "[data-testid=stopped]")
-	// Given up: the re-read says so, and where it stopped.
-	if _, err := a.reading.SetStatus(t.Context(), a.reader.ID, b.ID, data.StatusDNF, day(12)); err != nil {
+	// The first reading: read, when it started not known.
+	finish := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := a.reading.AddReadThrough(ctx, a.reader.ID, b.ID, data.ReadingInput{FinishedOn: &finish, Outcome: data.StatusRead}); err != nil {
 		t.Fatal(err)
 	}
-	items = a.get(plain, bookPath(b.ID)).page(t).Find(`section#book-readings ol.timeline > li`)
-	wantText(t, one(t, items.Eq(0), "h3"), "Re-read 1: Did not finish")
-	wantText(t, one(t, items.Eq(0), "[data-testid=reading-dates]"), "Started 10 March 2025, finished 12 March 2025")
-	wantText(t, one(t, items.Eq(0), "[data-testid=stopped]"), "Stopped at page 120.")
-	none(t, items.Eq(1), "[data-testid=stopped]")
+	// Re-read 1: read, with an update from before its start as corrected.
+	status(data.StatusReading, day(1, 10))
+	early := progress(100, day(1, 5))
+	progress(200, time.Date(2025, 1, 9, 23, 30, 0, 0, time.UTC)) // 10 January at the reader's
+	progress(300, day(1, 15))
+	status(data.StatusRead, day(1, 20))
+	// Re-read 2: given up.
+	status(data.StatusReading, day(2, 1))
+	progress(50, day(2, 3))
+	status(data.StatusDNF, day(2, 10))
+	// Re-read 3: being read.
+	status(data.StatusReading, day(3, 1))
+	progress(20, day(3, 2))
+	progress(60, time.Time{})
+	today := time.Now().In(time.FixedZone("UTC+2", 2*60*60)).Format("2 January 2006")
+
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			var doc *goquery.Selection
+			if m.htmx {
+				doc = one(t, a.onPage(m, "book-readings", http.MethodGet, bookPath(b.ID), nil).parts(t), "section#book-readings")
+			} else {
+				doc = one(t, a.get(m, bookPath(b.ID)).page(t), "section#book-readings")
+			}
+			items := doc.Find(`ol.timeline > li`)
+			if items.Length() != 4 {
+				t.Fatalf("%d readings in the timeline, want 4", items.Length())
+			}
+			for i, want := range []struct {
+				title  string
+				events []string
+			}{
+				{"Re-read 3: Reading", []string{"Started 1 March 2025", "Page 20 (5%) 2 March 2025", "Page 60 (15%) " + today, "Reading now"}},
+				{"Re-read 2: Did not finish", []string{"Started 1 February 2025", "Page 50 (12.5%) 3 February 2025", "Gave up 10 February 2025 at page 50"}},
+				{"Re-read 1: Read", []string{"Started 10 January 2025", "Page 200 (50%) 10 January 2025", "Page 300 (75%) 15 January 2025", "Finished 20 January 2025"}},
+				{"First reading: Read", []string{"Started date unknown", "Finished 1 June 2024"}},
+			} {
+				wantText(t, one(t, items.Eq(i), "h3"), want.title)
+				wantEvents(t, items.Eq(i), want.events...)
+			}
+			// The days are the reader's, as machines read them too.
+			var days []string
+			items.Eq(2).Find("time").Each(func(_ int, s *goquery.Selection) { days = append(days, attr(t, s, "datetime")) })
+			if want := []string{"2025-01-10", "2025-01-10", "2025-01-15", "2025-01-20"}; !slices.Equal(days, want) {
+				t.Errorf("re-read 1's days %q, want %q", days, want)
+			}
+			none(t, items.Eq(3), "[data-testid=started] time")
+			wantText(t, one(t, items.Eq(1), "[data-testid=stopped]"), "at page 50")
+			// Both ends of a finished reading open its dates; an open reading's start alone.
+			wantAttr(t, one(t, items.Eq(2), "[data-testid=ended] a"), "href", views.ReadingFinishURL(b.ID, rt(t, a, b.ID, 2)))
+			none(t, items.Eq(0), "[data-testid=ended] a")
+			// The update from before its reading's start is not lost.
+			wantText(t, one(t, doc, "h3#outside-heading"), "Progress outside the reading dates")
+			wantEvents(t, one(t, doc, "ol[data-testid=outside][aria-labelledby=outside-heading]"), "Page 100 (25%) 5 January 2025 in re-read 1")
+			wantAttr(t, one(t, doc, "[data-testid=outside] a#edit-"+views.ProgressKey(early)), "href", views.BookFactEditURL(b.ID, views.ProgressKey(early)))
+		})
+	}
+	// Opened from there, it says why it does not fit; dated within its reading, it goes back.
+	key := views.ProgressKey(early)
+	doc := a.onPage(htmx, "book-readings", http.MethodGet, views.BookFactEditURL(b.ID, key), nil).parts(t)
+	one(t, doc, "[data-testid=outside] form[data-testid=progress-edit] input#field-"+key+"[autofocus]")
+	res := a.onPage(htmx, "book-readings", http.MethodPost, views.ProgressURL(b.ID, early), url.Values{"progress": {"100"}, "recorded_on": {"2025-01-05"}})
+	res.wantStatus(t, http.StatusUnprocessableEntity)
+	wantText(t, one(t, res.parts(t), "[data-testid=outside] #recorded_on-"+strconv.FormatInt(early, 10)+"-error"), "The date is before this reading started (10 January 2025).")
+	res = a.onPage(htmx, "book-readings", http.MethodPost, views.ProgressURL(b.ID, early), url.Values{"progress": {"100"}, "recorded_on": {"2025-01-11"}})
+	res.wantStatus(t, http.StatusOK)
+	doc = res.parts(t)
+	none(t, doc, "[data-testid=outside], #outside-heading")
+	wantEvents(t, doc.Find("ol.timeline > li").Eq(2), "Started 10 January 2025", "Page 200 (50%) 10 January 2025",
+		"Page 100 (25%) 11 January 2025", "Page 300 (75%) 15 January 2025", "Finished 20 January 2025")
+	one(t, doc, "ol.timeline a#edit-"+key+"[autofocus]")
+}
+
+// rt is the id of the reading numbered n (the first 1) of the reader's book id.
+func rt(t *testing.T, a *testApp, id int64, n int) int64 {
+	t.Helper()
+	rts, err := a.reading.ReadThroughs(t.Context(), a.reader.ID, id)
+	if err != nil || n < 1 || n > len(rts) {
+		t.Fatalf("reading %d of %d: %v, %v", n, id, rts, err)
+	}
+	return rts[len(rts)-n].ID
 }
 
 // rt0 is the id of the newest reading of the reader's book id.

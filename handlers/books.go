@@ -223,21 +223,23 @@ func (s *Server) showBook(c *fiber.Ctx) error {
 	})
 }
 
-// readingsOpen opens the dates of the reading that edit names (views.ReadingDatesKey), and puts
-// the focus on the dates or on the Delete button of the reading that focus names (its key, or
-// its id: Cancel of its delete). A key or an id that is no reading of the book opens nothing.
+// readingsOpen opens the dates of the reading that edit names (views.ReadingDatesKey, or
+// views.ReadingFinishKey from its finish), or the progress update it names (views.ProgressKey),
+// and puts the focus on what focus names: a reading's dates (the date they were opened from), a
+// progress update, or a reading's Delete button (its id: Cancel of its delete). A key or an id
+// that is nothing of the book's opens nothing.
 func readingsOpen(edit, focus string) func(*views.BookDetail) {
 	return func(d *views.BookDetail) {
 		for i := range d.ReadThroughs {
 			rt := &d.ReadThroughs[i]
-			key := views.ReadingDatesKey(rt.ID)
-			rt.Editing = edit == key
-			rt.FocusDates = focus == key
+			key, finish := views.ReadingDatesKey(rt.ID), views.ReadingFinishKey(rt.ID)
+			rt.Editing = edit == key || edit == finish
+			rt.FromFinish = edit == finish || focus == finish
+			rt.FocusDates = focus == key || focus == finish
 			rt.FocusDelete = focus == strconv.FormatInt(rt.ID, 10)
-			for j := range rt.Progress {
-				p := &rt.Progress[j]
-				p.Editing, p.Focus = edit == views.ProgressKey(p.ID), focus == views.ProgressKey(p.ID)
-			}
+		}
+		for p := range d.ProgressEntries() {
+			p.Editing, p.Focus = edit == views.ProgressKey(p.ID), focus == views.ProgressKey(p.ID)
 		}
 	}
 }

@@ -139,7 +139,7 @@ func TestAudiobookProgress(t *testing.T) {
 		res.wantStatus(t, http.StatusOK)
 		doc := a.get(plain, bookPath(b.ID)).page(t)
 		wantText(t, one(t, doc, `label[for="page-progress"]`), "Progress: time or %")
-		wantText(t, one(t, doc, `[data-testid="progress"] li:last-child .what`), "7:30 (75%)")
+		wantText(t, doc.Find(`[data-testid="timeline"] [data-testid="progress"] .what`).Last(), "7:30 (75%)")
 	})
 	for _, tc := range []struct{ name, input, msg string }{
 		{"ErrPastEnd", "10:01", "10:01 is past the end (10:00)."},

@@ -586,3 +586,24 @@ func wantFocusOnFirstBook(t *testing.T, frag *goquery.Selection) {
 		t.Errorf("%d elements with autofocus, want 1", n)
 	}
 }
+
+// events lists the events of the reading timelines in s (ol.events: a reading's, or the updates
+// outside them), in order, each as a reader hears it without the hint of its link: "Started 1
+// March 2025", "Page 40 (10%) 3 March 2025", "Finished 9 March 2025".
+func events(s finder) []string {
+	var got []string
+	s.Find("ol.events > li").Each(func(_ int, li *goquery.Selection) {
+		c := li.Clone()
+		c.Find(".sr-only").Remove()
+		got = append(got, squash(c.Text()))
+	})
+	return got
+}
+
+// wantEvents fails the test unless the events of the timelines in s are want, in order.
+func wantEvents(t *testing.T, s finder, want ...string) {
+	t.Helper()
+	if got := events(s); !slices.Equal(got, want) {
+		t.Errorf("events %q, want %q", got, want)
+	}
+}

@@ -32,6 +32,7 @@ type ImportStore interface {
 	Start(ctx context.Context, owner, id int64, onDuplicate string) (bool, error)
 	Run(ctx context.Context, owner, id int64, progress func(done, total int)) (data.ImportSummary, error)
 	Delete(ctx context.Context, owner, id int64) error
+	RunningElsewhere(ctx context.Context, owner, id int64) (bool, int, error)
 }
 
 // maxImportBody bounds an upload to POST /import: the largest file the importer reads, plus room
@@ -327,9 +328,9 @@ func msgProblemsLeft(n int) string {
 	return "Fix or drop the " + strconv.Itoa(n) + " rows with problems first."
 }
 
-// importWithProgress reads the reader's import id and how far it is. A running import that this
-// process does not run (the server stopped during it) is shown as failed, which a restart records
-// (FailInterrupted).
+// importWithProgress reads the reader's import id and how far it is. A running import that neither
+// this process nor another instance sharing the database runs (the server stopped during it) is
+// shown as failed, which a restart records (FailInterrupted, RollBackOrphans).
 //
 // It looks at the running jobs before it reads the import, not after. A job records its end in the
 // store before it leaves the running jobs, so an import that the store still calls running, and
@@ -341,6 +342,19 @@ func (s *Server) importWithProgress(ctx context.Context, reader, id int64) (data
 	im, err := s.imports.Get(ctx, reader, id)
 	if err != nil {
 		return data.Import{}, views.ImportProgress{}, err
+	}
+	if im.State == data.ImportRunning && !running {
+		// Another instance sharing the database may be writing it (several instances behind a
+		// balancer): it is running there, as far as its new books show.
+		elsewhere, written, err := s.imports.RunningElsewhere(ctx, reader, id)
+		if err != nil {
+			return data.Import{}, views.ImportProgress{}, err
+		}
+		if elsewhere {
+			done, total, running = written, im.Total, true
+		} else if im, err = s.imports.Get(ctx, reader, id); err != nil { // it may have ended meanwhile
+			return data.Import{}, views.ImportProgress{}, err
+		}
 	}
 	p := views.ImportProgress{ID: im.ID, State: string(im.State), Created: im.Created, Updated: im.Updated, Skipped: im.Skipped, Error: im.Error}
 	if im.State == data.ImportRunning {

@@ -14,13 +14,20 @@ import (
 // let the job end, all of it, between reading the import and returning it: the reader sees the
 // import as it was a moment before.
 type endingImports struct {
-	ImportStore // nil: only Get and Run are called
+	ImportStore // nil: only Get, Run and RunningElsewhere are called
 
 	mu      sync.Mutex
 	state   data.ImportState
 	release chan struct{}
 	jobs    *importJobs
 	armed   bool
+	// elsewhere is how many books another instance running the import has written, or -1 when
+	// no instance runs it.
+	elsewhere int
+}
+
+func (e *endingImports) RunningElsewhere(context.Context, int64, int64) (bool, int, error) {
+	return e.elsewhere >= 0, max(e.elsewhere, 0), nil
 }
 
 func (e *endingImports) Get(_ context.Context, _, id int64) (data.Import, error) {
@@ -50,7 +57,7 @@ func (e *endingImports) Run(_ context.Context, _, _ int64, progress func(done, t
 // were looked at first, the page said "The import stopped before it finished", and its polling
 // stopped there, until the reader reloaded it.)
 func TestImportEndingWhileItIsRead(t *testing.T) {
-	store := &endingImports{state: data.ImportRunning, release: make(chan struct{})}
+	store := &endingImports{state: data.ImportRunning, release: make(chan struct{}), elsewhere: -1}
 	jobs := newImportJobs(store, slog.New(slog.DiscardHandler))
 	store.jobs = jobs
 	s := &Server{imports: store, jobs: jobs}
@@ -82,7 +89,7 @@ func TestImportEndingWhileItIsRead(t *testing.T) {
 // TestImportInterrupted reads an import that the store calls running but that no job of this
 // process runs: the server stopped during it. It is shown as failed, with what to do.
 func TestImportInterrupted(t *testing.T) {
-	store := &endingImports{state: data.ImportRunning}
+	store := &endingImports{state: data.ImportRunning, elsewhere: -1}
 	s := &Server{imports: store, jobs: newImportJobs(store, slog.New(slog.DiscardHandler))}
 	_, p, err := s.importWithProgress(t.Context(), 1, 7)
 	if err != nil {
@@ -90,6 +97,21 @@ func TestImportInterrupted(t *testing.T) {
 	}
 	if p.State != string(data.ImportFailed) || p.Error == "" {
 		t.Errorf("progress of an interrupted import = %+v, want failed with a message", p)
+	}
+}
+
+// TestImportRunningElsewhere reads an import that another instance sharing the database runs: it
+// is shown running, as far as the books written there (it was shown failed, and its reader told
+// to confirm it again, behind a balancer that sent the page to another instance).
+func TestImportRunningElsewhere(t *testing.T) {
+	store := &endingImports{state: data.ImportRunning, elsewhere: 40}
+	s := &Server{imports: store, jobs: newImportJobs(store, slog.New(slog.DiscardHandler))}
+	_, p, err := s.importWithProgress(t.Context(), 1, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.State != string(data.ImportRunning) || p.Done != 40 || p.Error != "" {
+		t.Errorf("progress of an import running on another instance = %+v, want running, 40 written", p)
 	}
 }
 

@@ -1036,7 +1036,7 @@ func TestImportReadCount(t *testing.T) {
 	}
 	// The book page says so.
 	doc := a.get(plain, bookPath(page.Books[0].ID)).page(t)
-	if n := doc.Find("section#book-readings [data-testid=reading-dates]").Length(); n == 0 {
+	if n := doc.Find("section#book-readings ol.timeline [data-testid=started]").Length(); n == 0 {
 		t.Error("no reading dates on the book page")
 	}
 }

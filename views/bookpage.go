@@ -1,6 +1,7 @@
 package views
 
 import (
+	"iter"
 	"strconv"
 	"strings"
 
@@ -119,30 +120,82 @@ type ReadThroughForm struct {
 	// focus back on its Delete button (the confirmation cancelled).
 	Confirm, FocusDelete bool
 	// Editing opens the reading's dates in their place (a refused save keeps them open);
-	// FocusDates puts the focus back on them, after a save or Cancel.
-	Editing, FocusDates bool
+	// FocusDates puts the focus back on them, after a save or Cancel: on the date they were
+	// opened from. FromFinish says that was the finish, which takes the focus in the form too.
+	Editing, FocusDates, FromFinish bool
+	// StartedDay and FinishedDay are the dates as stored, yyyy-mm-dd ("" for unknown), for the
+	// timeline's <time datetime>.
+	StartedDay, FinishedDay string
+	// GaveUp says the reading ended without the reader finishing the book.
+	GaveUp bool
 	// Number is the reading's place among the book's readings, the first 1; Progress its
-	// progress updates, oldest first.
+	// progress updates dated within its dates, oldest first (the others are the page's Outside).
 	Number   int
 	Progress []ProgressEntry
-	// Stopped says where a reading given up stopped ("Stopped at page 120"), "" when not known.
+	// Stopped says where a reading given up stopped ("at page 120"), "" when not known.
 	Stopped string
 }
 
-// readingTitle names a reading in the timeline by its place: "First reading", then "Re-read 1",
-// "Re-read 2" ...
-func readingTitle(rt ReadThroughForm) string {
-	if rt.Number <= 1 {
+// endLabel names how a reading ended in its timeline: "Finished", "Gave up", or "Reading now"
+// while it is open.
+func endLabel(rt ReadThroughForm) string {
+	switch {
+	case rt.Open:
+		return "Reading now"
+	case rt.GaveUp:
+		return "Gave up"
+	}
+	return "Finished"
+}
+
+// datesFocus is the date field of an open reading's dates that takes the focus: the first with a
+// problem, else the finish when they were opened from it, else the start.
+func datesFocus(rt ReadThroughForm) string {
+	if name := firstDateProblem(rt.Errors); name != "" {
+		return name
+	}
+	if rt.FromFinish && !rt.Open {
+		return "finished_on"
+	}
+	return "started_on"
+}
+
+// datesBack is the Cancel of a reading's open dates: the readings, with the focus back on the
+// date they were opened from.
+func datesBack(book int64, rt ReadThroughForm) string {
+	if rt.FromFinish {
+		return BookURL(book) + "?focus=" + ReadingFinishKey(rt.ID)
+	}
+	return ReadingDatesBackURL(book, rt.ID)
+}
+
+// readingTitle names the reading numbered n in the timeline by its place: "First reading", then
+// "Re-read 1", "Re-read 2" ...
+func readingTitle(n int) string {
+	if n <= 1 {
 		return "First reading"
 	}
-	return "Re-read " + strconv.Itoa(rt.Number-1)
+	return "Re-read " + strconv.Itoa(n-1)
+}
+
+// recordedIn names the reading numbered n as the one a progress update was recorded in: "in the
+// first reading", "in re-read 2".
+func recordedIn(n int) string {
+	if n <= 1 {
+		return "in the first reading"
+	}
+	return "in " + strings.ToLower(readingTitle(n))
 }
 
 // ProgressEntry is one recorded progress update: when, and how far.
 type ProgressEntry struct {
-	ID    int64
-	Date  string
-	Value string
+	ID int64
+	// Date is its day in words, Day the same as yyyy-mm-dd, in the reader's time zone.
+	Date, Day string
+	Value     string
+	// Reading is the number of the reading it was recorded in (ReadThroughForm.Number), for an
+	// update shown apart from that reading, whose dates it is not within; 0 otherwise.
+	Reading int
 	// Input and On are how far and the day (yyyy-mm-dd) as its edit holds them (as typed, after
 	// a refusal), and Errors the problems with them ("page", "recorded_on").
 	Input, On string
@@ -210,7 +263,11 @@ type BookDetail struct {
 	ProgressDeleted bool
 	// NewReading is the form that adds a past reading, after a refused add.
 	NewReading ReadingForm
-	Progress   []ProgressEntry
+	// Progress is every progress update of the book, newest first.
+	Progress []ProgressEntry
+	// Outside are the progress updates dated outside the dates of the reading they were
+	// recorded in (those dates corrected since), oldest first: shown apart, never lost.
+	Outside []ProgressEntry
 	// Fields, when not nil, is the form that edits the title, author and genre in place of the
 	// main panel: what was typed, and the problems with it.
 	Fields *BookForm
@@ -229,16 +286,34 @@ type BookDetail struct {
 	TitleChanged bool
 }
 
-// ProgressEntry is the progress update id among the readings' updates, nil when it is none of them.
+// ProgressEntry is the progress update id among the readings' updates and those outside them,
+// nil when it is none of them.
 func (d *BookDetail) ProgressEntry(id int64) *ProgressEntry {
-	for i := range d.ReadThroughs {
-		for j := range d.ReadThroughs[i].Progress {
-			if p := &d.ReadThroughs[i].Progress[j]; p.ID == id {
-				return p
-			}
+	for p := range d.ProgressEntries() {
+		if p.ID == id {
+			return p
 		}
 	}
 	return nil
+}
+
+// ProgressEntries yields every progress update of the timeline: each reading's, then those
+// outside them.
+func (d *BookDetail) ProgressEntries() iter.Seq[*ProgressEntry] {
+	return func(yield func(*ProgressEntry) bool) {
+		for i := range d.ReadThroughs {
+			for j := range d.ReadThroughs[i].Progress {
+				if !yield(&d.ReadThroughs[i].Progress[j]) {
+					return
+				}
+			}
+		}
+		for i := range d.Outside {
+			if !yield(&d.Outside[i]) {
+				return
+			}
+		}
+	}
 }
 
 // ratingChoice is one radio of the star control: its value, and its label as a screen reader

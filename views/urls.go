@@ -74,6 +74,13 @@ func ReadingDatesBackURL(book, rt int64) string {
 // ReadingDatesKey names the dates of the reading rt in ?edit= and ?focus=.
 func ReadingDatesKey(rt int64) string { return "dates-" + idString(rt) }
 
+// ReadingFinishKey names the dates of the reading rt opened from its finish, in ?edit= and
+// ?focus=: the finish takes the focus.
+func ReadingFinishKey(rt int64) string { return "finish-" + idString(rt) }
+
+// ReadingFinishURL is ReadingDatesURL opened from the reading's finish.
+func ReadingFinishURL(book, rt int64) string { return BookURL(book) + "?edit=" + ReadingFinishKey(rt) }
+
 // BookEditURL is the form that edits the book's title, author and genre.
 func BookEditURL(id int64) string { return bookPath(id, "/edit") }
 
