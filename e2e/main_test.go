@@ -385,7 +385,15 @@ type pageOption func(*pageConfig)
 type pageConfig struct {
 	noScript, https bool
 	catalogue       string
+	timeout         time.Duration // the tab's time bound, when not testTimeout
 }
+
+// axeTimeout bounds a tab that runs axe on several pages: axe takes about a second a page on a
+// quiet machine and several on a busy one (a CI step runs other packages' tests beside these).
+const axeTimeout = 90 * time.Second
+
+// forAxe gives the tab axeTimeout rather than testTimeout.
+func forAxe(c *pageConfig) { c.timeout = axeTimeout }
 
 // withCatalogue has the server look books up in the catalogue at url (a fake's).
 func withCatalogue(url string) pageOption { return func(c *pageConfig) { c.catalogue = url } }
@@ -415,7 +423,11 @@ func newPage(t *testing.T, opts ...pageOption) *page {
 	}
 	srv := startServer(t, cert, cfg.catalogue)
 
-	deadline, cancelDeadline := context.WithTimeout(parent, testTimeout)
+	timeout := testTimeout
+	if cfg.timeout > 0 {
+		timeout = cfg.timeout
+	}
+	deadline, cancelDeadline := context.WithTimeout(parent, timeout)
 	ctx, cancelTab := chromedp.NewContext(deadline, chromedp.WithNewBrowserContext())
 	t.Cleanup(func() {
 		// Close the tab before the server stops, so the server has no connection to wait for.
