@@ -175,16 +175,25 @@ func TestStatsOutliveTheirRequest(t *testing.T) {
 	}
 	asked, giveUp := context.WithCancel(ctx)
 	// YearStats asks the clock for the reader's day, then the computation asks it again as it
-	// starts: that is when the request gives up.
+	// starts: that is when the request gives up. The computation then waits until the request
+	// has answered: were it let go on, it could finish first, and the request would rightly
+	// answer with its result (as CI's run of 2026-12-07 found).
 	var calls atomic.Int64
+	answered := make(chan struct{})
+	var once sync.Once
+	answer := func() { once.Do(func() { close(answered) }) }
+	defer answer()
 	now := time.Now()
 	db.SetClock(func() time.Time {
 		if calls.Add(1) == 2 {
 			giveUp()
+			<-answered
 		}
 		return now
 	})
-	if _, err := db.Reading().YearStats(asked, ada, 0, time.UTC); !errors.Is(err, data.ErrBusy) && !errors.Is(err, context.Canceled) {
+	_, err := db.Reading().YearStats(asked, ada, 0, time.UTC)
+	answer()
+	if !errors.Is(err, data.ErrBusy) && !errors.Is(err, context.Canceled) {
 		t.Fatalf("a request that gave up: %v, want busy", err)
 	}
 	for deadline := time.Now().Add(20 * time.Second); !db.StatsKept(ada, 0); time.Sleep(time.Millisecond) {
