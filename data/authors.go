@@ -172,10 +172,12 @@ func (db *DB) putAuthor(ctx context.Context, tx *sqlx.Tx, owner int64, c Contrib
 }
 
 // upsertAuthor finds the owner's author by name_key, or makes them, and returns them as stored;
-// its arguments are authorArgs.
+// its arguments are authorArgs. A found author's row is written again (RETURNING needs the
+// update) with a column no index has: setting name_key rewrote their entry in the unique index
+// it is in, a page of log on every book added by a known author.
 const upsertAuthor = `
 	INSERT INTO authors (owner_id, name, name_key, sort_name, sort_key, created_at) VALUES (?, ?, ?, ?, ?, ?)
-	ON CONFLICT (owner_id, name_key) DO UPDATE SET name_key = excluded.name_key
+	ON CONFLICT (owner_id, name_key) DO UPDATE SET name = authors.name
 	RETURNING id, name, sort_name`
 
 // authorArgs are upsertAuthor's arguments for the owner's contributor c, made at now.

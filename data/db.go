@@ -91,6 +91,7 @@ func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error)
 	if path == "" {
 		return nil, errors.New("open database: no path given")
 	}
+	stopMemoryCount()
 	if err := checkSQLite(ctx, driverName); err != nil {
 		return nil, err
 	}

@@ -462,7 +462,7 @@ func (db *DB) putBookSeries(ctx context.Context, tx *sqlx.Tx, owner, id int64, n
 	var sid int64
 	if err := tx.GetContext(ctx, &sid, `
 		INSERT INTO series (owner_id, name, name_key, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (owner_id, name_key) DO UPDATE SET name_key = excluded.name_key
+		ON CONFLICT (owner_id, name_key) DO UPDATE SET name = series.name
 		RETURNING id`, owner, name, SeriesKey(name), db.now()); err != nil {
 		return BookSeries{}, err
 	}
