@@ -1002,3 +1002,57 @@ func listed(b data.Book) data.Book {
 	b.Notes, b.ISBN, b.UpdatedAt = "", "", time.Time{}
 	return b
 }
+
+// TestCreateWithTabs checks that the tabs the new-book row's answer shows, read in the add's own
+// transaction, are the library as it is after the add: the books by status with the new one
+// counted, and the shelves with theirs. In and out of a series, on each engine.
+func TestCreateWithTabs(t *testing.T) {
+	ctx := t.Context()
+	db := openDB(t)
+	owner := addReader(t, db, "reader").ID
+	books, shelves := db.Books(), db.Shelves()
+	read := mustCreate(t, books, owner, data.BookInput{Title: "Emma", Author: "Jane Austen", Status: data.StatusRead})
+	shelf, err := shelves.Create(ctx, owner, "Classics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := shelves.Shelve(ctx, owner, read.ID, shelf.ID); err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, tabs data.LibraryTabs, want map[data.Status]int) {
+		t.Helper()
+		if !maps.Equal(tabs.Counts, want) {
+			t.Errorf("%s: counts %v, want %v", name, tabs.Counts, want)
+		}
+		if len(tabs.Shelves) != 1 || tabs.Shelves[0].ID != shelf.ID || tabs.Shelves[0].Books != 1 {
+			t.Errorf("%s: shelves %+v, want Classics with its 1 book", name, tabs.Shelves)
+		}
+		// As read afterwards.
+		counts, err := db.Reading().StatusCounts(ctx, owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := shelves.List(ctx, owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(tabs.Counts, counts) || !slices.EqualFunc(tabs.Shelves, list, func(a, b data.Shelf) bool { return a.ID == b.ID && a.Books == b.Books }) {
+			t.Errorf("%s: tabs %+v, read afterwards %v %+v", name, tabs, counts, list)
+		}
+	}
+	_, tabs, err := books.CreateWithTabs(ctx, owner, dune, data.Catalogued{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("a book", tabs, map[data.Status]int{data.StatusWant: 1, data.StatusReading: 0, data.StatusRead: 1, data.StatusDNF: 0})
+	_, tabs, err = books.CreateWithTabs(ctx, owner, data.BookInput{Title: "Persuasion", Author: "Jane Austen", Status: data.StatusReading}, data.Catalogued{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("a book being read", tabs, map[data.Status]int{data.StatusWant: 1, data.StatusReading: 1, data.StatusRead: 1, data.StatusDNF: 0})
+	_, placed, tabs, err := db.Series().CreateInSeries(ctx, owner, data.BookInput{Title: "Dune Messiah", Author: "Frank Herbert"}, data.Catalogued{}, data.SeriesRef{Name: "Dune", Position: "2"})
+	if err != nil || placed == nil {
+		t.Fatalf("CreateInSeries: placed %v, %v", placed, err)
+	}
+	check("a book in a series", tabs, map[data.Status]int{data.StatusWant: 2, data.StatusReading: 1, data.StatusRead: 1, data.StatusDNF: 0})
+}

@@ -692,28 +692,29 @@ func (s *SeriesStore) Get(ctx context.Context, owner, id int64) (SeriesDetail, e
 	return d, nil
 }
 
-// CreateInSeries is BookStore.CreateCatalogued for a book typed in the new-book row with a series
+// CreateInSeries is BookStore.CreateWithTabs for a book typed in the new-book row with a series
 // after its title (split off by SplitSeriesTitle): the book, with in's title, is put in the
-// series ref at its position in the same transaction. It returns the book and its place in the
-// series; a series the rules refuse (a name too long, say) leaves the title as typed, with the
-// series back in it, and the place nil. KeepAsTitle undoes the split.
-func (s *SeriesStore) CreateInSeries(ctx context.Context, owner int64, in BookInput, x Catalogued, ref SeriesRef) (Book, *BookSeries, error) {
+// series ref at its position in the same transaction. It returns the book, its place in the
+// series and the library's tabs; a series the rules refuse (a name too long, say) leaves the
+// title as typed, with the series back in it, and the place nil. KeepAsTitle undoes the split.
+func (s *SeriesStore) CreateInSeries(ctx context.Context, owner int64, in BookInput, x Catalogued, ref SeriesRef) (Book, *BookSeries, LibraryTabs, error) {
+	var tabs LibraryTabs
 	name, pos, err := checkRef(ref)
 	if err != nil {
 		in.Title = JoinSeriesTitle(in.Title, []SeriesRef{ref})
-		b, err := s.db.Books().CreateCatalogued(ctx, owner, in, x)
-		return b, nil, err
+		b, err := s.db.Books().createBook(ctx, owner, in, x, nil, &tabs)
+		return b, nil, tabs, err
 	}
 	var placed BookSeries
 	b, err := s.db.Books().createBook(ctx, owner, in, x, func(ctx context.Context, tx *sqlx.Tx, b *Book) error {
 		var err error
 		placed, err = s.db.putBookSeries(ctx, tx, owner, b.ID, name, pos)
 		return err
-	})
+	}, &tabs)
 	if err != nil {
-		return Book{}, nil, err
+		return Book{}, nil, LibraryTabs{}, err
 	}
-	return b, &placed, nil
+	return b, &placed, tabs, nil
 }
 
 // maxSeriesNames bounds how many names Names lists.

@@ -43,6 +43,9 @@ const shelfSelect = `
 
 const shelfOrder = ` ORDER BY s.position, s.id`
 
+// listShelves reads an owner's visible shelves in their order (List).
+const listShelves = shelfSelect + ` WHERE s.owner_id = ? AND s.pending_import IS NULL` + shelfOrder
+
 // NormalizeShelfName trims a shelf name as typed and collapses each run of inner spaces into one.
 func NormalizeShelfName(name string) string { return strings.Join(strings.Fields(name), " ") }
 
@@ -222,7 +225,7 @@ func (s *ShelfStore) Delete(ctx context.Context, owner, id int64) error {
 // List returns the owner's shelves in their order, each with its count of live books.
 func (s *ShelfStore) List(ctx context.Context, owner int64) ([]Shelf, error) {
 	shelves := []Shelf{}
-	if err := s.db.selectAll(ctx, &shelves, shelfSelect+` WHERE s.owner_id = ? AND s.pending_import IS NULL`+shelfOrder, owner); err != nil {
+	if err := s.db.selectAll(ctx, &shelves, listShelves, owner); err != nil {
 		return nil, fmt.Errorf("list shelves: %w", err)
 	}
 	return shelves, nil

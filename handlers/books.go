@@ -117,16 +117,16 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 		return err
 	}
 	// A series typed after the title is split off it (data.SplitSeriesTitle); the new row
-	// offers to put it back.
+	// offers to put it back. The tabs the answer shows come from the add's own transaction
+	// (data.BookStore.CreateWithTabs).
 	var b data.Book
+	var tabs data.LibraryTabs
 	var split *data.BookSeries
 	switch clean, ref, ok := data.SplitSeriesTitle(in.Title); {
 	case ok:
-		b, split, err = s.series.CreateInSeries(c.UserContext(), owner(c), data.BookInput{Title: clean, Author: in.Author, Genre: in.Genre, Status: in.Status, Format: in.Format}, x, ref)
-	case found != nil:
-		b, err = s.books.CreateCatalogued(c.UserContext(), owner(c), in, x)
-	default:
-		b, err = s.books.Create(c.UserContext(), owner(c), in)
+		b, split, tabs, err = s.series.CreateInSeries(c.UserContext(), owner(c), data.BookInput{Title: clean, Author: in.Author, Genre: in.Genre, Status: in.Status, Format: in.Format}, x, ref)
+	default: // x is empty when the row has no lookup's record (found is nil)
+		b, tabs, err = s.books.CreateWithTabs(c.UserContext(), owner(c), in, x)
 	}
 	if errors.Is(err, data.ErrInvalid) {
 		form := formOf(0, in, err)
@@ -163,14 +163,11 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	// A new book changes the strip of books being read only when it is one of them: reading the
 	// strip after every add cost about a tenth of an add's CPU under load (bench/README.md).
 	strip := b.Status == data.StatusReading
-	var st libraryState
+	st := summaryState(currentFilter(c), data.LibrarySummary{Counts: tabs.Counts, Shelves: tabs.Shelves}, false)
 	if strip {
-		st, err = s.libraryState(c, currentFilter(c))
-	} else {
-		st, _, err = s.libraryCounts(c, currentFilter(c))
-	}
-	if err != nil {
-		return err
+		if st, err = s.libraryState(c, currentFilter(c)); err != nil {
+			return err
+		}
 	}
 	return render(c, fiber.StatusOK, views.NewBookAdded(v, st.count, st.filters, st.reading, strip, s.lookups != nil))
 }

@@ -15,7 +15,7 @@ import (
 // SeriesStore is what the handlers need of series. Every method takes the owner's id: another
 // reader's series is data.ErrNotFound.
 type SeriesStore interface {
-	CreateInSeries(ctx context.Context, owner int64, in data.BookInput, x data.Catalogued, ref data.SeriesRef) (data.Book, *data.BookSeries, error)
+	CreateInSeries(ctx context.Context, owner int64, in data.BookInput, x data.Catalogued, ref data.SeriesRef) (data.Book, *data.BookSeries, data.LibraryTabs, error)
 	OfBook(ctx context.Context, owner, id int64) ([]data.BookSeries, error)
 	OfBooks(ctx context.Context, owner int64, ids []int64) (map[int64][]data.BookSeries, error)
 	Names(ctx context.Context, owner int64) ([]string, error)

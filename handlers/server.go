@@ -33,7 +33,7 @@ type BookStore interface {
 	Update(ctx context.Context, owner, id int64, in data.BookInput) (data.Book, error)
 	Delete(ctx context.Context, owner, id int64) (data.Book, error)
 	Restore(ctx context.Context, owner, id int64) (data.Book, error)
-	CreateCatalogued(ctx context.Context, owner int64, in data.BookInput, x data.Catalogued) (data.Book, error)
+	CreateWithTabs(ctx context.Context, owner int64, in data.BookInput, x data.Catalogued) (data.Book, data.LibraryTabs, error)
 	TakeFromCatalogue(ctx context.Context, owner, id int64, ch data.CatalogueChanges) (data.Book, error)
 	NeighbourOf(ctx context.Context, owner int64, q data.BookQuery, id int64) (data.Neighbour, error)
 }

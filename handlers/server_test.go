@@ -340,8 +340,8 @@ func (s *failingStore) NeighbourOf(context.Context, int64, data.BookQuery, int64
 func (s *failingStore) GetDeleted(context.Context, int64, int64) (data.Book, error) {
 	return data.Book{}, s.fail()
 }
-func (s *failingStore) CreateCatalogued(context.Context, int64, data.BookInput, data.Catalogued) (data.Book, error) {
-	return data.Book{}, s.fail()
+func (s *failingStore) CreateWithTabs(context.Context, int64, data.BookInput, data.Catalogued) (data.Book, data.LibraryTabs, error) {
+	return data.Book{}, data.LibraryTabs{}, s.fail()
 }
 func (s *failingStore) TakeFromCatalogue(context.Context, int64, int64, data.CatalogueChanges) (data.Book, error) {
 	return data.Book{}, s.fail()
