@@ -417,6 +417,23 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
+// intArg and textArg are a parameter of a hot read query written so that SQLite's planner does
+// not look at its value, and a cached statement runs as prepared. go-sqlite3 clears a
+// statement's bindings before binding its arguments, and SQLite compiles a statement afresh on
+// its next step when a binding it planned by changes: a bare ? that is a LIMIT, or an equality
+// that some plan SQLite weighed does not use its index for (the owner of a page through an order's
+// index, with the plans it turned down; the owner of the series a join looks up by id), made
+// every request compile the library page's query, its series and the session again (perf probe
+// on sqlite3Reprepare: 3 a request). A cast is not a parameter to SQLite's planner, and the same
+// value to PostgreSQL. Limits are written as numbers (limitOf), as they are the store's own.
+const (
+	intArg  = "CAST(? AS BIGINT)"
+	textArg = "CAST(? AS TEXT)"
+)
+
+// limitOf is a LIMIT of n rows, n being the store's own number (a page size), never input.
+func limitOf(n int) string { return " LIMIT " + strconv.Itoa(n) }
+
 // stmt returns the cached prepared statement for a read query, preparing it on first use.
 func (db *DB) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
 	if st, ok := db.stmts.Load(query); ok {

@@ -524,7 +524,7 @@ func (s *BookStore) build(ctx context.Context, owner int64, q BookQuery, byOrder
 			id = m.id
 		}
 	}
-	f.and("b.owner_id = ?", owner)
+	f.and("b.owner_id = "+intArg, owner)
 	f.and("b.deleted_at IS NULL AND b.pending_import IS NULL")
 	if q.Status != "" {
 		if !validStatus(q.Status) {
@@ -652,15 +652,15 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 		}
 		query = `WITH m (id) AS MATERIALIZED (SELECT b.id FROM ` + f.from + where(f.where) + `) ` +
 			cols + `books b JOIN m ON m.id = b.id` + where(cursor) +
-			` ORDER BY ` + strings.ReplaceAll(order, id, "b.id") + ` LIMIT ?`
+			` ORDER BY ` + strings.ReplaceAll(order, id, "b.id") + limitOf(limit+1)
 	case q.Cursor == "":
-		query = cols + f.from + where(f.where) + ` ORDER BY ` + order + ` LIMIT ?`
+		query = cols + f.from + where(f.where) + ` ORDER BY ` + order + limitOf(limit+1)
 	case q.Sort == SortTitle || q.Sort == SortAuthor:
 		// Titles and authors are nearly all different: seek to the cursor's key and pass the
 		// few books that share it. The first condition is implied by the second, but SQLite
 		// seeks an expression index only on it.
 		query = cols + f.from + where(append(f.where, key+" "+cmp+"= ?", "("+key+", "+id+") "+cmp+" (?, ?)")) +
-			` ORDER BY ` + order + ` LIMIT ?`
+			` ORDER BY ` + order + limitOf(limit+1)
 		args = append(args, k, k, after)
 	default:
 		// Ratings, progress, finish dates and added dates are shared by many books (every unrated
@@ -668,11 +668,11 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 		// seeks on the order's index. One condition on (key, id) would make SQLite walk the
 		// index from the start of the key, through every book before the cursor that shares it.
 		same := cols + f.from + where(append(slices.Clone(f.where), key+" = ?", id+" "+cmp+" ?")) +
-			` ORDER BY ` + id + ` ` + dir + ` LIMIT ?`
+			` ORDER BY ` + id + ` ` + dir + limitOf(limit+1)
 		past := cols + f.from + where(append(slices.Clone(f.where), key+" "+cmp+" ?")) +
-			` ORDER BY ` + order + ` LIMIT ?`
-		query = `SELECT * FROM (` + same + `) AS same UNION ALL SELECT * FROM (` + past + `) AS past ORDER BY sort_key ` + dir + `, id ` + dir + ` LIMIT ?`
-		args = append(append(append(args, k, after, limit+1), f.args...), k, limit+1)
+			` ORDER BY ` + order + limitOf(limit+1)
+		query = `SELECT * FROM (` + same + `) AS same UNION ALL SELECT * FROM (` + past + `) AS past ORDER BY sort_key ` + dir + `, id ` + dir + limitOf(limit+1)
+		args = append(append(append(args, k, after), f.args...), k)
 	}
 	if sorted {
 		// SQLite does not flatten a subquery with a LIMIT into a join, so the columns are read
@@ -682,7 +682,7 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 		query = `SELECT ` + bookColumnsB + `, p.sort_key FROM (` + query + `) AS p JOIN books b ON b.id = p.id` +
 			` ORDER BY p.sort_key ` + dir + `, p.id ` + dir
 	}
-	books, lastKey, err := s.db.findPage(ctx, query, append(args, limit+1), limit, nil)
+	books, lastKey, err := s.db.findPage(ctx, query, args, limit, nil)
 	if err != nil {
 		return BookPage{}, wrapFind(err)
 	}
@@ -726,12 +726,12 @@ func (s *BookStore) searchPage(ctx context.Context, f findQuery, id string, q Bo
 		conds = append(slices.Clone(conds), "("+key+", "+id+") "+cmp+" (?, ?)")
 		args = append(args, k, after)
 	}
-	query := `WITH m (id, sort_key) AS MATERIALIZED (SELECT ` + id + `, ` + keyValue(key) + ` FROM ` + f.from + where(conds) + ` LIMIT ?) ` +
+	query := `WITH m (id, sort_key) AS MATERIALIZED (SELECT ` + id + `, ` + keyValue(key) + ` FROM ` + f.from + where(conds) + limitOf(denseMatches+1) + `) ` +
 		`SELECT ` + bookColumnsB + `, p.sort_key, (SELECT COUNT(*) FROM m) FROM ` +
-		`(SELECT id, sort_key FROM m ORDER BY sort_key ` + dir + `, id ` + dir + ` LIMIT ?) AS p JOIN books b ON b.id = p.id ` +
+		`(SELECT id, sort_key FROM m ORDER BY sort_key ` + dir + `, id ` + dir + limitOf(limit+1) + `) AS p JOIN books b ON b.id = p.id ` +
 		`ORDER BY p.sort_key ` + dir + `, p.id ` + dir
 	var matches int
-	books, lastKey, err := s.db.findPage(ctx, query, append(args, denseMatches+1, limit+1), limit, &matches)
+	books, lastKey, err := s.db.findPage(ctx, query, args, limit, &matches)
 	if err != nil {
 		return BookPage{}, false, err
 	}
@@ -757,6 +757,16 @@ func (s *BookStore) searchPage(ctx context.Context, f findQuery, id string, q Bo
 // When matches is not nil, each row has one more column after the sort key, the same in every
 // row, which is read into it (0 when there are no rows).
 func (db *DB) findPage(ctx context.Context, query string, args []any, limit int, matches *int) ([]Book, any, error) {
+	var extra []any
+	if matches != nil {
+		extra = []any{matches}
+	}
+	return db.bookRows(ctx, query, args, limit, extra, nil)
+}
+
+// bookRows is findPage of a query whose rows have, after the sort key, the columns scanned into
+// extra, which row (when not nil) reads after each row is scanned.
+func (db *DB) bookRows(ctx context.Context, query string, args []any, limit int, extra []any, row func()) ([]Book, any, error) {
 	rows, err := db.query(ctx, query, args...)
 	if err != nil {
 		return nil, nil, err
@@ -770,9 +780,7 @@ func (db *DB) findPage(ctx context.Context, query string, args []any, limit int,
 	)
 	dest := []any{&b.ID, &b.Title, &b.Author, &b.Genre, &b.CreatedAt, (*string)(&b.Status), (*string)(&b.Format),
 		&pages, &rating, &b.FinishedOn, &b.LastPage, &b.LastPercent, &b.LastProgressAt, &b.Cover, &key}
-	if matches != nil {
-		dest = append(dest, matches)
-	}
+	dest = append(dest, extra...)
 	for rows.Next() {
 		b, key = Book{}, nil
 		if err := rows.Scan(dest...); err != nil {
@@ -783,6 +791,9 @@ func (db *DB) findPage(ctx context.Context, query string, args []any, limit int,
 			lastKey = key
 		}
 		books = append(books, b)
+		if row != nil {
+			row()
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, storeError(err)

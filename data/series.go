@@ -399,19 +399,31 @@ func (s *SeriesStore) OfBooks(ctx context.Context, owner int64, ids []int64) (ma
 	// SQLite otherwise walks all the owner's series (thousands, with the seed's third of books in
 	// series) looking for the page's books. CROSS JOIN keeps the order as written in SQLite, and
 	// is plain SQL elsewhere. BenchmarkLibrarySearch at 10,000 books: 4,520–4,545 → 1,448–1,708 µs of CPU a request.
+	// The owner is intArg (a bare ? made SQLite compile the query again on every request), and the
+	// rows are scanned by hand (findPage says why): 65 → 37 µs of CPU for a page of 50 books at
+	// 100,000.
 	query, args, err := sqlx.In(`
 		SELECT bs.book_id, bs.series_id, s.name, bs.position FROM book_series bs CROSS JOIN series s
-		WHERE s.id = bs.series_id AND bs.book_id IN (?) AND s.owner_id = ? ORDER BY bs.book_id, s.name_key`, ids, owner)
+		WHERE s.id = bs.series_id AND bs.book_id IN (?) AND s.owner_id = `+intArg+` ORDER BY bs.book_id, s.name_key`, ids, owner)
 	if err != nil {
 		return nil, err
 	}
-	var rows []BookSeries
-	if err := s.db.selectAll(ctx, &rows, query, args...); err != nil {
+	rows, err := s.db.query(ctx, query, args...)
+	if err != nil {
 		return nil, fmt.Errorf("series of books: %w", err)
 	}
-	out := make(map[int64][]BookSeries, len(rows))
-	for _, r := range rows {
+	defer rows.Close()
+	out := make(map[int64][]BookSeries, len(ids))
+	var r BookSeries
+	dest := []any{&r.BookID, &r.SeriesID, &r.Name, &r.Position}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("series of books: %w", storeError(err))
+		}
 		out[r.BookID] = append(out[r.BookID], r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("series of books: %w", storeError(err))
 	}
 	return out, nil
 }

@@ -100,7 +100,7 @@ func (s *SessionStore) Get(ctx context.Context, token string) (Session, error) {
 	err := s.db.get(ctx, &sess, `
 		SELECT s.user_id, u.username, u.density, u.time_zone, s.created_at, s.last_seen_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id = ?`, id)
+		WHERE s.id = `+textArg, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNotFound
 	}
