@@ -16,19 +16,20 @@ import (
 	"github.com/bookcase/bookcase/handlers"
 )
 
-// faultyBooks is the real book store, except that Create fails: with err, or, when err is nil,
-// by waiting for the request's context to end, as a store stuck on a lock would.
+// faultyBooks is the real book store, except that adding a book from the new-book row
+// (CreateWithTabs) fails: with err, or, when err is nil, by waiting for the request's context to
+// end, as a store stuck on a lock would.
 type faultyBooks struct {
 	*data.BookStore
 	err error
 }
 
-func (f faultyBooks) Create(ctx context.Context, _ int64, _ data.BookInput) (data.Book, error) {
+func (f faultyBooks) CreateWithTabs(ctx context.Context, _ int64, _ data.BookInput, _ data.Catalogued) (data.Book, data.LibraryTabs, error) {
 	if f.err != nil {
-		return data.Book{}, f.err
+		return data.Book{}, data.LibraryTabs{}, f.err
 	}
 	<-ctx.Done()
-	return data.Book{}, fmt.Errorf("create book: %w", ctx.Err())
+	return data.Book{}, data.LibraryTabs{}, fmt.Errorf("create book: %w", ctx.Err())
 }
 
 // TestStoreFaults checks what a reader is told when a write fails for want of the database:
