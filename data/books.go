@@ -397,12 +397,15 @@ func (s *BookStore) Restore(ctx context.Context, owner, id int64) (Book, error) 
 	return b, nil
 }
 
+// purgeDeleted deletes the books deleted before its argument, found by the index of deleted books
+// (books_deleted).
+const purgeDeleted = `DELETE FROM books WHERE deleted_at IS NOT NULL AND deleted_at < ?`
+
 // PurgeDeleted permanently removes books deleted longer than olderThan ago and reports how many.
 func (s *BookStore) PurgeDeleted(ctx context.Context, olderThan time.Duration) (int64, error) {
 	var n int64
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx,
-			`DELETE FROM books WHERE deleted_at IS NOT NULL AND deleted_at < ?`, s.db.now().Add(-olderThan))
+		res, err := tx.ExecContext(ctx, purgeDeleted, s.db.now().Add(-olderThan))
 		if err != nil {
 			return err
 		}

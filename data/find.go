@@ -260,11 +260,17 @@ func (db *DB) searchMatch(search string) (searchMatch, bool) {
 	// alone, a generic plan (the statement prepared, run a sixth time) folded the words again for
 	// every book it checked (a page of "sea", a twelfth of 100,000 books, walking the added
 	// order: 27 ms → 0.7 ms).
+	//
+	// exists is a condition checked on each book as the order's index is walked (a search that
+	// matches a great many books, denseCandidate). OFFSET 0 keeps PostgreSQL from turning it into
+	// a join: hidden in its subquery, the words' frequency is unknown to the planner, which then
+	// joined every match and sorted them. Searching "the" at 100,000 books (65,676 matches) took
+	// 400–1,100 ms that way, and 0.8 ms walking the added order (TestDenseSearchWalksTheOrder).
 	const from, in = "book_search f JOIN books b ON b.id = f.book_id", "f.doc @@ (SELECT bookcase_search_query(?))"
 	if isbn, err := ParseISBN(search); err == nil && isbn != "" {
 		return searchMatch{
 			from: from, cond: in + " AND b.isbn = ?", id: "f.book_id",
-			exists: "EXISTS (SELECT 1 FROM book_search f WHERE f.book_id = b.id AND " + in + ") AND b.isbn = ?",
+			exists: "EXISTS (SELECT 1 FROM book_search f WHERE f.book_id = b.id AND " + in + " OFFSET 0) AND b.isbn = ?",
 			args:   []any{string(isbn), string(isbn)},
 		}, true
 	}
@@ -275,7 +281,7 @@ func (db *DB) searchMatch(search string) (searchMatch, bool) {
 	w := strings.Join(words, " ")
 	return searchMatch{
 		from: from, cond: in, id: "f.book_id",
-		exists: "EXISTS (SELECT 1 FROM book_search f WHERE f.book_id = b.id AND " + in + ")",
+		exists: "EXISTS (SELECT 1 FROM book_search f WHERE f.book_id = b.id AND " + in + " OFFSET 0)",
 		args:   []any{w},
 	}, true
 }

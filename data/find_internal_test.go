@@ -130,3 +130,29 @@ func TestFindReadPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestDenseSearchWalksTheOrder checks the plan of a search that matches a great many books, in
+// the added order, on PostgreSQL: the books are walked in the order and each checked against the
+// search (a subplan), rather than every match joined and sorted, which took "the" at 100,000
+// books 400–1,100 ms.
+func TestDenseSearchWalksTheOrder(t *testing.T) {
+	if !OnPostgres() {
+		t.Skip("SQLite checks the search on each book walked as it is written")
+	}
+	ctx := t.Context()
+	db := OpenTest(t)
+	for _, search := range []string{"the", "978-0-441-17271-9"} {
+		f, _, ok, err := db.Books().build(ctx, 1, BookQuery{Search: search, Sort: SortAdded}, true)
+		if err != nil || !ok {
+			t.Fatalf("build(%q) = %v, %v", search, ok, err)
+		}
+		var plan []string
+		if err := db.read.SelectContext(ctx, &plan, `EXPLAIN SELECT b.id FROM `+f.from+where(f.where)+
+			` ORDER BY b.created_at DESC, b.id DESC LIMIT 51`, f.args...); err != nil {
+			t.Fatal(err)
+		}
+		if joined := strings.Join(plan, "\n"); !strings.Contains(joined, "SubPlan") || strings.Contains(joined, "Join") {
+			t.Errorf("plan of a dense search for %q:\n%s\nwant the books walked and each checked (a subplan), no join", search, joined)
+		}
+	}
+}

@@ -34,22 +34,22 @@ import (
 //     among the shortest, longest or average lengths.
 //   - A day with pages read or minutes listened is a day of a streak.
 
-// readingFacts is one reading of a book as the stats count it.
+// readingFacts is one reading of a book as the stats count it. The readings stream past the
+// stats one at a time (eachReading), in no particular order, and are not kept.
 type readingFacts struct {
-	ReadThroughID int64      `db:"id"`
-	BookID        int64      `db:"book_id"`
-	StartedOn     *time.Time `db:"started_on"`
-	FinishedOn    *time.Time `db:"finished_on"`
-	Outcome       Status     `db:"outcome"`
-	StoppedAtPage int        `db:"stopped_at_page"`
-	Title         string     `db:"title"`
-	Author        string     `db:"author"`
-	Genre         string     `db:"genre"`
-	Pages         int        `db:"pages"`
-	Rating        Rating     `db:"rating"`
+	ReadThroughID int64
+	BookID        int64
+	// StartedOn and FinishedOn are dates at midnight UTC, zero when not known.
+	StartedOn, FinishedOn time.Time
+	Outcome               Status
+	StoppedAtPage         int
+	Author                string
+	Genre                 string
+	Pages                 int
+	Rating                Rating
 	// Format tells pages from minutes: an audiobook's length and positions are minutes, which
 	// count in no figure of pages.
-	Format Format `db:"format"`
+	Format Format
 
 	progress []progressRow
 }
@@ -75,15 +75,15 @@ func (f readingFacts) pagesByDay(loc *time.Location, add func(first, last time.T
 	case f.Outcome == StatusDNF && len(f.progress) == 0:
 		rest = f.StoppedAtPage
 	}
-	if rest <= 0 || f.FinishedOn == nil {
+	if rest <= 0 || f.FinishedOn.IsZero() {
 		return
 	}
-	last := dateOf(*f.FinishedOn)
-	if len(f.progress) > 0 || f.StartedOn == nil || !f.StartedOn.Before(last) {
+	last := dateOf(f.FinishedOn)
+	if len(f.progress) > 0 || f.StartedOn.IsZero() || !f.StartedOn.Before(last) {
 		add(last, last, rest)
 		return
 	}
-	first := dateOf(*f.StartedOn)
+	first := dateOf(f.StartedOn)
 	days := dayNumber(last) - dayNumber(first) + 1
 	each, odd := rest/days, rest%days
 	if odd > 0 {
@@ -183,115 +183,160 @@ const topShares = 5
 // reader's in loc, as of now (YearStats keeps them).
 func (s *ReadingStore) computeYearStats(ctx context.Context, owner int64, year int, loc *time.Location) (ReadingStats, error) {
 	today := dateOf(s.db.now().In(loc))
-	st := ReadingStats{Year: year, Today: today}
 	var from, to time.Time // the dates counted: the year before too, for LastYear
 	if year != 0 {
 		from, to = time.Date(year-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
 	}
-	facts, err := s.readingFacts(ctx, owner, from, to)
-	if err != nil {
+	t := newTally(year, loc)
+	if err := s.eachReading(ctx, owner, from, to, t.add); err != nil {
 		return ReadingStats{}, fmt.Errorf("reading stats: %w", err)
 	}
-	in := func(d time.Time, y int) bool { return y == 0 || d.Year() == y }
+	st := t.stats(today)
+	if err := s.figureDetails(ctx, owner, &st); err != nil {
+		return ReadingStats{}, fmt.Errorf("reading stats: %w", err)
+	}
+	return st, nil
+}
+
+// tally adds the readings up into a year's stats (or all time's) as they stream past, in any
+// order: it keeps the sums and counts, and of the books only those it singles out.
+type tally struct {
+	year int
+	loc  *time.Location
+	st   ReadingStats
 	// Pages and minutes are added up by day as ranges (a difference array: +each where a range
 	// starts, -each the day after it ends), then swept day by day once.
-	pageRanges, minuteRanges := map[int]int{}, map[int]int{}
-	genres, authors, formats := map[string]int{}, map[string]int{}, map[string]int{}
-	var rated, ratingSum, lengths, pagesSum, timed, daysSum int
-	for _, f := range facts {
-		ranges := pageRanges
-		if f.Format.Timed() {
-			ranges = minuteRanges
+	pageRanges, minuteRanges   map[int]int
+	genres, authors, formats   map[string]int
+	rated, ratingSum, lengths  int
+	pagesSum, timed, daysSum   int
+	first, last, highest       standout
+	shortest, longest, fastest standout
+	books                      []standout // the year's finished readings
+}
+
+// standout is a book a figure singles out, with its reading's id: the readings come in no
+// particular order, and of those a figure ranks the same, the one entered first (the lowest
+// id; for the last book finished, the highest) stands out, whatever the order.
+type standout struct {
+	reading int64
+	book    BookFigure
+	ok      bool
+}
+
+// beats tells whether the reading of book ranks before the standout s by compare (negative:
+// before), or ties with it and comes first in the order of ids that dir gives (1: lowest first,
+// -1: highest). Any reading beats no standout.
+func (s standout) beats(reading int64, book BookFigure, compare func(a, b BookFigure) int, dir int) bool {
+	return !s.ok || cmp.Or(compare(book, s.book), dir*cmp.Compare(reading, s.reading)) < 0
+}
+
+func newTally(year int, loc *time.Location) *tally {
+	return &tally{
+		year: year, loc: loc,
+		pageRanges: map[int]int{}, minuteRanges: map[int]int{},
+		genres: map[string]int{}, authors: map[string]int{}, formats: map[string]int{},
+	}
+}
+
+func (t *tally) add(f *readingFacts) {
+	st, year := &t.st, t.year
+	ranges := t.pageRanges
+	if f.Format.Timed() {
+		ranges = t.minuteRanges
+	}
+	f.pagesByDay(t.loc, func(first, last time.Time, each int) {
+		ranges[dayNumber(first)] += each
+		ranges[dayNumber(last)+1] -= each
+	})
+	pages := f.Pages
+	if f.Format.Timed() {
+		pages = 0 // minutes: no length among the books'
+	}
+	if f.FinishedOn.IsZero() || f.Outcome == StatusReading {
+		return
+	}
+	finished := dateOf(f.FinishedOn)
+	if year != 0 && finished.Year() == year-1 {
+		if f.Outcome == StatusRead {
+			st.LastYear.Finished++
+		} else {
+			st.LastYear.Abandoned++
 		}
-		f.pagesByDay(loc, func(first, last time.Time, each int) {
-			ranges[dayNumber(first)] += each
-			ranges[dayNumber(last)+1] -= each
-		})
-		if f.Format.Timed() {
-			f.Pages = 0 // minutes: no length among the books'
+		return
+	}
+	if year != 0 && finished.Year() != year {
+		return
+	}
+	if f.Outcome == StatusDNF {
+		st.Abandoned++
+		return
+	}
+	st.Finished++
+	st.Months[finished.Month()-1].Finished++
+	if f.Genre != "" {
+		t.genres[f.Genre]++
+	}
+	t.authors[f.Author]++
+	t.formats[string(f.Format)]++
+	if f.Rating > 0 {
+		st.Ratings[f.Rating-1]++
+		t.rated++
+		t.ratingSum += int(f.Rating)
+	}
+	// The title is read afterwards, for the books singled out only (figureDetails).
+	book := BookFigure{ID: f.BookID, Author: f.Author, Pages: pages, Rating: f.Rating, FinishedOn: finished}
+	id := f.ReadThroughID
+	pick := func(s *standout, book BookFigure, compare func(a, b BookFigure) int, dir int) {
+		if s.beats(id, book, compare, dir) {
+			*s = standout{reading: id, book: book, ok: true}
 		}
-		if f.FinishedOn == nil || f.Outcome == StatusReading {
-			continue
-		}
-		finished := dateOf(*f.FinishedOn)
-		if year != 0 && finished.Year() == year-1 {
-			if f.Outcome == StatusRead {
-				st.LastYear.Finished++
-			} else {
-				st.LastYear.Abandoned++
-			}
-			continue
-		}
-		if !in(finished, year) {
-			continue
-		}
-		if f.Outcome == StatusDNF {
-			st.Abandoned++
-			continue
-		}
-		st.Finished++
-		st.Months[finished.Month()-1].Finished++
-		if f.Genre != "" {
-			genres[f.Genre]++
-		}
-		authors[f.Author]++
-		formats[string(f.Format)]++
+	}
+	byFinish := func(a, b BookFigure) int { return a.FinishedOn.Compare(b.FinishedOn) }
+	if year != 0 {
+		t.books = append(t.books, standout{reading: id, book: book})
+		pick(&t.first, book, byFinish, 1)
+		pick(&t.last, book, func(a, b BookFigure) int { return -byFinish(a, b) }, -1)
 		if f.Rating > 0 {
-			st.Ratings[f.Rating-1]++
-			rated++
-			ratingSum += int(f.Rating)
-		}
-		book := BookFigure{ID: f.BookID, Title: f.Title, Author: f.Author, Pages: f.Pages, Rating: f.Rating, FinishedOn: finished}
-		if year != 0 {
-			if len(st.Books) < reviewBooks {
-				st.Books = append(st.Books, book)
-			}
-			if st.First == nil || finished.Before(st.First.FinishedOn) {
-				st.First = &book
-			}
-			if st.Last == nil || !finished.Before(st.Last.FinishedOn) {
-				st.Last = &book
-			}
-			if f.Rating > 0 && (st.HighestRated == nil || f.Rating > st.HighestRated.Rating ||
-				f.Rating == st.HighestRated.Rating && finished.Before(st.HighestRated.FinishedOn)) {
-				st.HighestRated = &book
-			}
-		}
-		if f.Pages > 0 {
-			lengths++
-			pagesSum += f.Pages
-			if st.Shortest == nil || f.Pages < st.Shortest.Pages {
-				st.Shortest = &book
-			}
-			if st.Longest == nil || f.Pages > st.Longest.Pages {
-				st.Longest = &book
-			}
-		}
-		if f.StartedOn != nil {
-			days := int(finished.Sub(dateOf(*f.StartedOn)).Hours()/24+0.5) + 1
-			timed++
-			daysSum += days
-			if st.Fastest == nil || days < st.Fastest.Days {
-				fast := book
-				fast.Days = days
-				st.Fastest = &fast
-			}
+			pick(&t.highest, book, func(a, b BookFigure) int {
+				return cmp.Or(cmp.Compare(b.Rating, a.Rating), byFinish(a, b))
+			}, 1)
 		}
 	}
-	if rated > 0 {
-		st.AverageRating = math.Round(float64(ratingSum)/float64(rated)/2*10) / 10
+	if pages > 0 {
+		t.lengths++
+		t.pagesSum += pages
+		pick(&t.shortest, book, func(a, b BookFigure) int { return cmp.Compare(a.Pages, b.Pages) }, 1)
+		pick(&t.longest, book, func(a, b BookFigure) int { return cmp.Compare(b.Pages, a.Pages) }, 1)
 	}
-	if lengths > 0 {
-		st.AveragePages = int(math.Round(float64(pagesSum) / float64(lengths)))
+	if !f.StartedOn.IsZero() {
+		days := int(finished.Sub(dateOf(f.StartedOn)).Hours()/24+0.5) + 1
+		t.timed++
+		t.daysSum += days
+		book.Days = days
+		pick(&t.fastest, book, func(a, b BookFigure) int { return cmp.Compare(a.Days, b.Days) }, 1)
 	}
-	if timed > 0 {
-		st.AverageDays = int(math.Round(float64(daysSum) / float64(timed)))
+}
+
+// stats are the figures of the readings added, as of today.
+func (t *tally) stats(today time.Time) ReadingStats {
+	st, year := t.st, t.year
+	st.Year, st.Today = year, today
+	in := func(d time.Time, y int) bool { return y == 0 || d.Year() == y }
+	if t.rated > 0 {
+		st.AverageRating = math.Round(float64(t.ratingSum)/float64(t.rated)/2*10) / 10
 	}
-	st.Genres, st.Authors, st.Formats = shares(genres, st.Finished), shares(authors, st.Finished), shares(formats, st.Finished)
+	if t.lengths > 0 {
+		st.AveragePages = int(math.Round(float64(t.pagesSum) / float64(t.lengths)))
+	}
+	if t.timed > 0 {
+		st.AverageDays = int(math.Round(float64(t.daysSum) / float64(t.timed)))
+	}
+	st.Genres, st.Authors, st.Formats = shares(t.genres, st.Finished), shares(t.authors, st.Finished), shares(t.formats, st.Finished)
 	for m := range st.Months {
 		st.Months[m].Month = time.Month(m + 1)
 	}
-	readOn := mergeDays(sweep(pageRanges), sweep(minuteRanges))
+	readOn := mergeDays(sweep(t.pageRanges), sweep(t.minuteRanges))
 	for _, d := range readOn {
 		switch {
 		case in(d.Day, year):
@@ -316,43 +361,57 @@ func (s *ReadingStore) computeYearStats(ctx context.Context, owner int64, year i
 		readOn = slices.DeleteFunc(readOn, func(d DayPages) bool { return d.Day.Year() != year })
 	}
 	st.LongestStreak, st.CurrentStreak = streaks(readOn, today)
-	slices.SortStableFunc(st.Books, func(a, b BookFigure) int { return a.FinishedOn.Compare(b.FinishedOn) })
-	if err := s.covers(ctx, &st); err != nil {
-		return ReadingStats{}, fmt.Errorf("reading stats: %w", err)
+	figure := func(s standout) *BookFigure {
+		if !s.ok {
+			return nil
+		}
+		return &s.book
 	}
-	return st, nil
+	st.First, st.Last, st.HighestRated = figure(t.first), figure(t.last), figure(t.highest)
+	st.Shortest, st.Longest, st.Fastest = figure(t.shortest), figure(t.longest), figure(t.fastest)
+	// The Year in Review lists the first reviewBooks readings entered, in the order they were
+	// finished.
+	slices.SortFunc(t.books, func(a, b standout) int { return cmp.Compare(a.reading, b.reading) })
+	for _, b := range t.books[:min(len(t.books), reviewBooks)] {
+		st.Books = append(st.Books, b.book)
+	}
+	slices.SortStableFunc(st.Books, func(a, b BookFigure) int { return a.FinishedOn.Compare(b.FinishedOn) })
+	return st
 }
 
-// covers reads the covers of the books the stats single out or list.
-func (s *ReadingStore) covers(ctx context.Context, st *ReadingStats) error {
+// figureDetails reads the titles and covers of the books the stats single out or list.
+func (s *ReadingStore) figureDetails(ctx context.Context, owner int64, st *ReadingStats) error {
 	figures := []*BookFigure{st.Shortest, st.Longest, st.Fastest, st.HighestRated, st.First, st.Last}
 	for i := range st.Books {
 		figures = append(figures, &st.Books[i])
 	}
-	ids := make([]any, 0, len(figures))
+	ids := []any{owner}
 	for _, f := range figures {
 		if f != nil {
 			ids = append(ids, f.ID)
 		}
 	}
-	if len(ids) == 0 {
+	if len(ids) == 1 {
 		return nil
 	}
 	var rows []struct {
-		BookID int64  `db:"book_id"`
-		Hash   string `db:"hash"`
+		ID    int64          `db:"id"`
+		Title string         `db:"title"`
+		Hash  sql.NullString `db:"hash"`
 	}
-	marks := strings.Repeat("?, ", len(ids)-1) + "?"
-	if err := s.db.selectAll(ctx, &rows, `SELECT book_id, hash FROM covers WHERE book_id IN (`+marks+`)`, ids...); err != nil {
+	marks := strings.Repeat("?, ", len(ids)-2) + "?"
+	if err := s.db.selectAll(ctx, &rows, `SELECT b.id, b.title, c.hash FROM books b LEFT JOIN covers c ON c.book_id = b.id
+		WHERE b.owner_id = ? AND b.id IN (`+marks+`)`, ids...); err != nil {
 		return err
 	}
-	hashes := make(map[int64]string, len(rows))
+	type details struct{ title, cover string }
+	byID := make(map[int64]details, len(rows))
 	for _, r := range rows {
-		hashes[r.BookID] = r.Hash
+		byID[r.ID] = details{r.Title, r.Hash.String}
 	}
 	for _, f := range figures {
 		if f != nil {
-			f.Cover = hashes[f.ID]
+			f.Title, f.Cover = byID[f.ID].title, byID[f.ID].cover
 		}
 	}
 	return nil
@@ -438,9 +497,15 @@ func shares(counts map[string]int, total int) []Share {
 	return out[:min(len(out), topShares)]
 }
 
-// readingFacts reads the owner's readings of live books that may count between from and to
-// (every one when both are zero), with their progress updates in the order they were made.
-func (s *ReadingStore) readingFacts(ctx context.Context, owner int64, from, to time.Time) ([]readingFacts, error) {
+// eachReading calls add with each of the owner's readings of live books that may count between
+// from and to (every one when both are zero), with its progress updates in the order they were
+// made, in no particular order. The reading passed is add's only for the call: it is the next
+// reading's after it.
+//
+// The readings stream past rather than being kept: at 100,000 books, keeping the 64,000 readings
+// with their titles held some 25 MB while the stats were computed, and the Go runtime let the
+// heap grow to three times that (GOGC=200) before collecting it.
+func (s *ReadingStore) eachReading(ctx context.Context, owner int64, from, to time.Time, add func(*readingFacts)) error {
 	span := `1 = 1`
 	var args []any
 	if !from.IsZero() {
@@ -449,26 +514,30 @@ func (s *ReadingStore) readingFacts(ctx context.Context, owner int64, from, to t
 		span = `(r.finished_on IS NULL OR r.finished_on >= ?) AND (r.started_on IS NULL OR r.started_on <= ?)`
 		args = []any{from.Format(dateLayout), to.Format(dateLayout)}
 	}
+	// The updates first, all of them (a reading's are needed when it passes), sorted by reading.
+	progress, err := s.statsProgress(ctx, span, append([]any{owner}, args...))
+	if err != nil {
+		return err
+	}
 	// Both are scanned by hand, with their dates read as text and parsed with the one layout
 	// they have: through sqlx and the driver's own parsing of DATE columns (which tries six
 	// layouts before the date's own, each failure allocating an error), reading 63,000
 	// readings and 43,000 updates took 0.8 s and 207 MB (BenchmarkYearStats at 100,000 books).
-	var facts []readingFacts
 	rows, err := s.db.query(ctx, `
 		SELECT r.id, r.book_id, CAST(r.started_on AS TEXT), CAST(r.finished_on AS TEXT), r.outcome,
-		       COALESCE(r.stopped_at_page, 0), b.title, b.author, b.genre, COALESCE(b.pages, 0),
+		       COALESCE(r.stopped_at_page, 0), b.author, b.genre, COALESCE(b.pages, 0),
 		       COALESCE(b.rating, 0), b.format
 		FROM read_throughs r JOIN books b ON b.id = r.book_id
 		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL AND `+span,
 		append([]any{owner}, args...)...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	// The texts are read without a copy (sql.RawBytes, valid until the next row): the outcome
 	// and the format are one of a few constants, authors and genres repeat from book to book and
 	// are kept once each (intern), and dates are read in place.
-	var started, finished, outcome, title, author, genre, format sql.RawBytes
+	var started, finished, outcome, author, genre, format sql.RawBytes
 	names := map[string]string{}
 	intern := func(b []byte) string {
 		if s, ok := names[string(b)]; ok {
@@ -479,32 +548,40 @@ func (s *ReadingStore) readingFacts(ctx context.Context, owner int64, from, to t
 		return s
 	}
 	// One row to scan into, whose fields' addresses Scan takes (which would put a fresh one on
-	// the heap each row), copied into facts.
+	// the heap each row).
 	var f readingFacts
 	for rows.Next() {
 		if err := rows.Scan(&f.ReadThroughID, &f.BookID, &started, &finished, &outcome, &f.StoppedAtPage,
-			&title, &author, &genre, &f.Pages, &f.Rating, &format); err != nil {
-			return nil, storeError(err)
+			&author, &genre, &f.Pages, &f.Rating, &format); err != nil {
+			return storeError(err)
 		}
 		f.Outcome, f.Format = Status(intern(outcome)), Format(intern(format))
-		f.Title, f.Author, f.Genre = string(title), intern(author), intern(genre)
+		f.Author, f.Genre = intern(author), intern(genre)
 		if f.StartedOn, err = parseDateText(started); err != nil {
-			return nil, err
+			return err
 		}
 		if f.FinishedOn, err = parseDateText(finished); err != nil {
-			return nil, err
+			return err
 		}
-		facts = append(facts, f)
+		at, _ := slices.BinarySearchFunc(progress, f.ReadThroughID, func(p progressRow, id int64) int { return cmp.Compare(p.ReadThroughID, id) })
+		end := at
+		for end < len(progress) && progress[end].ReadThroughID == f.ReadThroughID {
+			end++
+		}
+		f.progress = progress[at:end]
+		add(&f)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, storeError(err)
-	}
+	return storeError(rows.Err())
+}
+
+// statsProgress reads the progress updates of the owner's readings of live books in span (the
+// owner and span's arguments in args), sorted by reading, then in the order they were made.
+func (s *ReadingStore) statsProgress(ctx context.Context, span string, args []any) ([]progressRow, error) {
 	var progress []progressRow
-	rows, err = s.db.query(ctx, `
+	rows, err := s.db.query(ctx, `
 		SELECT p.id, p.read_through_id, p.page, p.percent, CAST(p.recorded_at AS TEXT) FROM progress_updates p
 		JOIN read_throughs r ON r.id = p.read_through_id JOIN books b ON b.id = r.book_id
-		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL AND `+span,
-		append([]any{owner}, args...)...)
+		WHERE b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL AND `+span, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -528,22 +605,10 @@ func (s *ReadingStore) readingFacts(ctx context.Context, owner int64, from, to t
 	}
 	// Sorted here rather than by SQLite, which read them in the order of the books' index and
 	// sorted them in a temporary b-tree (a third of the time).
-	slices.SortFunc(facts, func(a, b readingFacts) int { return cmp.Compare(a.ReadThroughID, b.ReadThroughID) })
 	slices.SortFunc(progress, func(a, b progressRow) int {
 		return cmp.Or(cmp.Compare(a.ReadThroughID, b.ReadThroughID), a.RecordedAt.Compare(b.RecordedAt), cmp.Compare(a.ID, b.ID))
 	})
-	at := 0
-	for i := range facts {
-		for at < len(progress) && progress[at].ReadThroughID < facts[i].ReadThroughID {
-			at++
-		}
-		start := at
-		for at < len(progress) && progress[at].ReadThroughID == facts[i].ReadThroughID {
-			at++
-		}
-		facts[i].progress = progress[start:at]
-	}
-	return facts, nil
+	return progress, nil
 }
 
 // parseTimestamp reads a TIMESTAMP column's text: in the layout the driver writes a time.Time
@@ -558,16 +623,20 @@ func parseTimestamp(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("read time %q: not a time SQLite's driver writes", s)
 }
 
-// parseDateText is parseDate of a column's text read in place (nil for NULL), without a copy
-// for a date in dateLayout.
-func parseDateText(b []byte) (*time.Time, error) {
+// parseDateText is parseDate of a column's text read in place (the zero time for NULL), without
+// a copy for a date in dateLayout.
+func parseDateText(b []byte) (time.Time, error) {
 	if b == nil {
-		return nil, nil
+		return time.Time{}, nil
 	}
 	if d, ok := dateText(b); ok {
-		return &d, nil
+		return d, nil
 	}
-	return parseDate(sql.NullString{String: string(b), Valid: true})
+	d, err := parseDate(sql.NullString{String: string(b), Valid: true})
+	if err != nil {
+		return time.Time{}, err
+	}
+	return *d, nil
 }
 
 // dateText reads a date in dateLayout ("2026-03-05") at midnight UTC, or reports false.

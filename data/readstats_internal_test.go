@@ -3,6 +3,7 @@ package data
 import (
 	"database/sql"
 	"maps"
+	"slices"
 	"testing"
 	"time"
 )
@@ -11,7 +12,6 @@ import (
 // figures worked out by hand.
 func TestPagesByDay(t *testing.T) {
 	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
-	ptr := func(t time.Time) *time.Time { return &t }
 	page := func(n int, at time.Time) progressRow {
 		return progressRow{Page: sql.NullInt64{Int64: int64(n), Valid: true}, RecordedAt: at.Add(12 * time.Hour)}
 	}
@@ -34,28 +34,28 @@ func TestPagesByDay(t *testing.T) {
 		{"PercentOfAKnownLength", readingFacts{Pages: 200, Outcome: StatusReading,
 			progress: []progressRow{percent(25, day(3, 1)), page(80, day(3, 2))}},
 			nil, map[time.Time]int{day(3, 1): 50, day(3, 2): 30}},
-		{"PercentOfAnUnknownLength", readingFacts{Outcome: StatusRead, FinishedOn: ptr(day(3, 5)),
+		{"PercentOfAnUnknownLength", readingFacts{Outcome: StatusRead, FinishedOn: day(3, 5),
 			progress: []progressRow{percent(25, day(3, 1))}},
 			nil, map[time.Time]int{}},
-		{"FinishedAddsWhatUpdatesLeft", readingFacts{Pages: 300, Outcome: StatusRead, StartedOn: ptr(day(3, 1)), FinishedOn: ptr(day(3, 5)),
+		{"FinishedAddsWhatUpdatesLeft", readingFacts{Pages: 300, Outcome: StatusRead, StartedOn: day(3, 1), FinishedOn: day(3, 5),
 			progress: []progressRow{page(100, day(3, 1))}},
 			nil, map[time.Time]int{day(3, 1): 100, day(3, 5): 200}},
-		{"FinishedWithoutUpdatesSpreads", readingFacts{Pages: 10, Outcome: StatusRead, StartedOn: ptr(day(3, 1)), FinishedOn: ptr(day(3, 3))},
+		{"FinishedWithoutUpdatesSpreads", readingFacts{Pages: 10, Outcome: StatusRead, StartedOn: day(3, 1), FinishedOn: day(3, 3)},
 			nil, map[time.Time]int{day(3, 1): 4, day(3, 2): 3, day(3, 3): 3}},
 		{"SpreadOverNewYear", readingFacts{Pages: 9, Outcome: StatusRead,
-			StartedOn: ptr(time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)), FinishedOn: ptr(day(1, 1))},
+			StartedOn: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC), FinishedOn: day(1, 1)},
 			nil, map[time.Time]int{time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC): 5, day(1, 1): 4}},
-		{"FinishOnlyLandsThatDay", readingFacts{Pages: 250, Outcome: StatusRead, FinishedOn: ptr(day(3, 9))},
+		{"FinishOnlyLandsThatDay", readingFacts{Pages: 250, Outcome: StatusRead, FinishedOn: day(3, 9)},
 			nil, map[time.Time]int{day(3, 9): 250}},
 		{"UndatedCountsNowhere", readingFacts{Pages: 250, Outcome: StatusRead},
 			nil, map[time.Time]int{}},
-		{"NoPagesNoProgress", readingFacts{Outcome: StatusRead, StartedOn: ptr(day(3, 1)), FinishedOn: ptr(day(3, 3))},
+		{"NoPagesNoProgress", readingFacts{Outcome: StatusRead, StartedOn: day(3, 1), FinishedOn: day(3, 3)},
 			nil, map[time.Time]int{}},
 		{"AbandonedSpreadsWhereItStopped", readingFacts{Pages: 400, Outcome: StatusDNF, StoppedAtPage: 60,
-			StartedOn: ptr(day(3, 1)), FinishedOn: ptr(day(3, 2))},
+			StartedOn: day(3, 1), FinishedOn: day(3, 2)},
 			nil, map[time.Time]int{day(3, 1): 30, day(3, 2): 30}},
 		{"AbandonedWithUpdatesCountsThem", readingFacts{Pages: 400, Outcome: StatusDNF, StoppedAtPage: 90,
-			StartedOn: ptr(day(3, 1)), FinishedOn: ptr(day(3, 4)), progress: []progressRow{page(90, day(3, 2))}},
+			StartedOn: day(3, 1), FinishedOn: day(3, 4), progress: []progressRow{page(90, day(3, 2))}},
 			nil, map[time.Time]int{day(3, 2): 90}},
 		{"TheReadersDay", readingFacts{Pages: 300, Outcome: StatusReading,
 			progress: []progressRow{{Page: sql.NullInt64{Int64: 40, Valid: true}, RecordedAt: time.Date(2026, 3, 1, 23, 30, 0, 0, time.UTC)}}},
@@ -77,6 +77,80 @@ func TestPagesByDay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTallyWhateverTheOrder checks that the books the stats single out do not depend on the order
+// the readings stream in (eachReading reads them in the order of an index, not of their ids): of
+// readings a figure ranks the same, the one entered first stands out (for the last finished, the
+// one entered last), and the Year in Review lists the first reviewBooks entered.
+func TestTallyWhateverTheOrder(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
+	reading := func(id int64, pages int, rating Rating, started time.Time, finished time.Time) readingFacts {
+		return readingFacts{ReadThroughID: id, BookID: 10 + id, Outcome: StatusRead, Format: FormatPaperback,
+			Author: "A", Pages: pages, Rating: rating, StartedOn: started, FinishedOn: finished}
+	}
+	ties := []readingFacts{
+		reading(1, 200, 8, day(1), day(10)), // 10 days
+		reading(2, 200, 8, day(6), day(10)), // 5 days
+		reading(3, 500, 8, day(1), day(10)),
+		reading(4, 500, 6, day(6), day(10)),
+		reading(5, 300, 0, time.Time{}, day(1)),
+		reading(6, 300, 8, time.Time{}, day(1)), // as highly rated as 1-3, finished before them
+	}
+	book := func(f *BookFigure) int64 {
+		if f == nil {
+			return 0
+		}
+		return f.ID - 10
+	}
+	type standouts struct{ first, last, highest, shortest, longest, fastest int64 }
+	want := standouts{first: 5, last: 4, highest: 6, shortest: 1, longest: 3, fastest: 2}
+	wantBooks := []int64{5, 6, 1, 2, 3, 4}
+	for name, order := range map[string][]int{
+		"ByID": {0, 1, 2, 3, 4, 5}, "Reversed": {5, 4, 3, 2, 1, 0}, "Shuffled": {3, 0, 5, 1, 4, 2}, "Other": {1, 3, 2, 0, 5, 4},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tl := newTally(2026, time.UTC)
+			for _, i := range order {
+				f := ties[i]
+				tl.add(&f)
+			}
+			st := tl.stats(day(31))
+			got := standouts{book(st.First), book(st.Last), book(st.HighestRated), book(st.Shortest), book(st.Longest), book(st.Fastest)}
+			if got != want {
+				t.Errorf("standouts = %+v, want %+v", got, want)
+			}
+			var books []int64
+			for i := range st.Books {
+				books = append(books, book(&st.Books[i]))
+			}
+			if !slices.Equal(books, wantBooks) {
+				t.Errorf("books = %v, want %v", books, wantBooks)
+			}
+			if st.Fastest.Days != 5 || st.Shortest.Days != 0 {
+				t.Errorf("days: fastest %d, shortest %d; want 5, 0", st.Fastest.Days, st.Shortest.Days)
+			}
+		})
+	}
+	t.Run("ReviewListsTheFirstEntered", func(t *testing.T) {
+		// Each reading finished a day before the one entered before it, entered last first.
+		tl := newTally(2026, time.UTC)
+		n := reviewBooks + 5
+		for id := n; id >= 1; id-- {
+			f := reading(int64(id), 100, 0, time.Time{}, time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -id))
+			tl.add(&f)
+		}
+		st := tl.stats(day(31))
+		if len(st.Books) != reviewBooks {
+			t.Fatalf("%d books, want %d", len(st.Books), reviewBooks)
+		}
+		// The first reviewBooks entered (ids 1 to reviewBooks), the first finished (the last of them) first.
+		for i, b := range st.Books {
+			if got, want := book(&b), int64(reviewBooks-i); got != want {
+				t.Fatalf("books[%d] = reading %d, want %d", i, got, want)
+			}
+		}
+	})
 }
 
 func TestStreaks(t *testing.T) {
@@ -165,11 +239,11 @@ func TestTimestampText(t *testing.T) {
 			if err == nil {
 				t.Errorf("parseDateText(%q) = %v, want an error", tc.in, got)
 			}
-		case err != nil || got == nil || got.Format(dateLayout) != tc.want:
+		case err != nil || got.Format(dateLayout) != tc.want:
 			t.Errorf("parseDateText(%q) = %v, %v; want %s", tc.in, got, err, tc.want)
 		}
 	}
-	if got, err := parseDateText(nil); got != nil || err != nil {
+	if got, err := parseDateText(nil); !got.IsZero() || err != nil {
 		t.Errorf("parseDateText(NULL) = %v, %v", got, err)
 	}
 }

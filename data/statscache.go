@@ -15,11 +15,12 @@ import (
 )
 
 // statsCache keeps computed stats until what they count changes. Computing a reader's stats
-// reads every reading and progress update that may count (at 100,000 books, about half a second
-// of CPU and 110 MB allocated); the page is asked for again far more often than the library
-// changes. Each reader has a version (reading_versions) that triggers move on every change to
-// their live books, readings, progress and covers, whoever writes; stats are kept with the
-// version they were computed at, and a request whose version differs computes them again.
+// reads every reading and progress update that may count (at 100,000 books, all time's take
+// about 0.8 s of CPU and allocate 38 MB, a year's half a second and 12 MB); the page is asked
+// for again far more often than the library changes. Each reader has a version
+// (reading_versions) that triggers move on every change to their live books, readings, progress
+// and covers, whoever writes; stats are kept with the version they were computed at, and a
+// request whose version differs computes them again.
 //
 // The version is read before the stats, so kept stats are never older than their version.
 // Requests for the same stats at the same time wait for one computation (singleflight), and

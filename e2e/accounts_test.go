@@ -49,7 +49,7 @@ func TestSignUpWithKeyboardAlone(t *testing.T) {
 
 	// The header's Log out button is one Shift+Tab before the new-book title.
 	p.tabBackTo(logOutButton)
-	p.loads("press Enter on Log out", chromedp.KeyEvent(kb.Enter))
+	p.loads("press Enter on Log out", typed(kb.Enter))
 	if got, want := p.path(), "/login"; got != want {
 		t.Fatalf("after logging out, the tab shows %s, want %s", got, want)
 	}
@@ -117,7 +117,7 @@ func TestSignUpRefusedBesideTheField(t *testing.T) {
 		p.press(try.password)
 		p.press(kb.Tab)
 		p.press(try.confirm)
-		if status := p.loads("sign up with Enter", chromedp.KeyEvent(kb.Enter)); status != 422 {
+		if status := p.loads("sign up with Enter", typed(kb.Enter)); status != 422 {
 			t.Errorf("password %q, confirmed as %q: status %d, want 422", try.password, try.confirm, status)
 		}
 		input := "#field-" + try.field
@@ -158,7 +158,7 @@ func TestSignUpRefusedBesideTheField(t *testing.T) {
 	p.press(passwordFor("ada"))
 	p.press(kb.Tab)
 	p.press(passwordFor("ada"))
-	if status := p.loads("sign up with Enter", chromedp.KeyEvent(kb.Enter)); status != 200 {
+	if status := p.loads("sign up with Enter", typed(kb.Enter)); status != 200 {
 		t.Errorf("signing up at last: status %d, want 200", status)
 	}
 	if got := p.signedInAs(); got != "ada" {
@@ -184,7 +184,7 @@ func TestLoginRefusedWithOneMessage(t *testing.T) {
 		p.replaceText(try.username)
 		p.press(kb.Tab)
 		p.press(try.password)
-		if status := p.loads("log in with Enter", chromedp.KeyEvent(kb.Enter)); status != 422 {
+		if status := p.loads("log in with Enter", typed(kb.Enter)); status != 422 {
 			t.Errorf("%s: status %d, want 422", try.what, status)
 		}
 		if got := p.text("#login-error"); got != message {
@@ -207,7 +207,7 @@ func TestLoginRefusedWithOneMessage(t *testing.T) {
 
 	// The username is still there, the focus on the password: type it and press Enter.
 	p.press(ada.password)
-	p.loads("log in with Enter", chromedp.KeyEvent(kb.Enter))
+	p.loads("log in with Enter", typed(kb.Enter))
 	if got, want := p.path(), "/books"; got != want {
 		t.Errorf("after logging in, the tab shows %s, want %s", got, want)
 	}
@@ -263,7 +263,7 @@ func TestSessionEndedWhileThePageIsOpen(t *testing.T) {
 	}
 
 	p.tabTo(fmt.Sprintf("#book-%d a[href$=\"/edit\"]", book.ID))
-	p.loads("press Enter on Edit", chromedp.KeyEvent(kb.Enter))
+	p.loads("press Enter on Edit", typed(kb.Enter))
 	if got, want := p.path(), "/login"; got != want {
 		t.Fatalf("Edit after the session ended leads to %s, want %s", got, want)
 	}

@@ -96,13 +96,13 @@ func TestAuthorPageAndMerge(t *testing.T) {
 	}
 	p.open("/books")
 	p.tabTo(`nav.site-nav a[href="/authors"]`)
-	p.loads("open the list of authors", chromedp.KeyEvent(kb.Enter))
+	p.loads("open the list of authors", typed(kb.Enter))
 	// By sort name: Gaiman, Pratchett (T.), Pratchett (Terry).
 	names := `Array.from(document.querySelectorAll('#authors-results tbody th a'), a => a.textContent.trim()).join('|')`
 	p.waitUntil("the authors are listed by sort name", names+` === 'Neil Gaiman|T. Pratchett|Terry Pratchett'`)
 
 	p.tabTo(`#authors-results tbody th a[href$="/` + strconv.FormatInt(p.authorID("T. Pratchett"), 10) + `"]`)
-	p.loads("open T. Pratchett's page", chromedp.KeyEvent(kb.Enter))
+	p.loads("open T. Pratchett's page", typed(kb.Enter))
 	if got := p.text("#author-name"); got != "T. Pratchett" {
 		t.Errorf("heading %q, want T. Pratchett", got)
 	}
@@ -118,7 +118,7 @@ func TestAuthorPageAndMerge(t *testing.T) {
 	p.waitUntil("the merge field suggests the other author", options("merge-into-names")+` === 'Terry Pratchett'`)
 	p.pick("field-into", "Terry Pratchett")
 	p.tabTo("#merge-author")
-	p.loads("merge", chromedp.KeyEvent(kb.Enter))
+	p.loads("merge", typed(kb.Enter))
 	p.waitUntil("the page is Terry Pratchett's, with every book", `document.getElementById('author-name').textContent.trim() === 'Terry Pratchett' && `+
 		`document.querySelector('[data-testid="author-counts"]').textContent.trim() === '3 books: 1 read, 2 unread.'`)
 	if got := p.titles(); !slices.Equal(got, []string{"Equal Rites", "Good Omens", "Mort"}) {
@@ -185,7 +185,7 @@ func TestAuthorPageLoadMoreWithoutJavaScript(t *testing.T) {
 	n := data.AuthorBooksPageSize + 5
 	p.authorWithBooks(n)
 	p.do("focus Load more", chromedp.Focus(chromedp.CSS("#load-more a")))
-	p.loads("follow Load more", chromedp.KeyEvent(kb.Enter))
+	p.loads("follow Load more", typed(kb.Enter))
 	var want []string
 	for i := data.AuthorBooksPageSize; i < n; i++ {
 		want = append(want, fmt.Sprintf("Ancillary %03d", i))

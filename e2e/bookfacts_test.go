@@ -202,7 +202,7 @@ func TestBookFactWithoutJavaScript(t *testing.T) {
 	}
 	p.waitFocus("#field-isbn")
 	p.press("0-441-01359-7")
-	p.loads("press Enter", chromedp.KeyEvent(kb.Enter))
+	p.loads("press Enter", typed(kb.Enter))
 	if got := p.path(); got != page {
 		t.Errorf("after saving, the tab shows %s, want %s", got, page)
 	}

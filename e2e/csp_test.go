@@ -24,7 +24,7 @@ func TestContentSecurityPolicyHolds(t *testing.T) {
 	p.press("short")
 	p.press(kb.Tab)
 	p.press("short")
-	if status := p.loads("sign up with a short password", chromedp.KeyEvent(kb.Enter)); status != 422 {
+	if status := p.loads("sign up with a short password", typed(kb.Enter)); status != 422 {
 		t.Errorf("sign-up with a short password: status %d, want 422", status)
 	}
 	p.visit("/signup")
@@ -95,12 +95,12 @@ func TestContentSecurityPolicyHolds(t *testing.T) {
 	p.press("ada")
 	p.press(kb.Tab)
 	p.press("not ada's password")
-	if status := p.loads("log in with a wrong password", chromedp.KeyEvent(kb.Enter)); status != 422 {
+	if status := p.loads("log in with a wrong password", typed(kb.Enter)); status != 422 {
 		t.Errorf("login with a wrong password: status %d, want 422", status)
 	}
 	p.waitFocus("#field-password")
 	p.press(p.reader.password)
-	p.loads("log in", chromedp.KeyEvent(kb.Enter))
+	p.loads("log in", typed(kb.Enter))
 	if got := p.signedInAs(); got != "ada" {
 		t.Errorf("after logging in, the header says signed in as %q, want ada", got)
 	}

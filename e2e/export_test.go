@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
 
@@ -16,7 +15,7 @@ func TestExport(t *testing.T) {
 	p.addBook("=SUM(A1)", "Frank Herbert", "")
 	p.open("/books")
 	p.tabTo(`header nav a[href="/export"]`)
-	if status := p.loads("follow the Export link", chromedp.KeyEvent(kb.Enter)); status != http.StatusOK {
+	if status := p.loads("follow the Export link", typed(kb.Enter)); status != http.StatusOK {
 		t.Fatalf("the export page answered %d, want 200", status)
 	}
 	if got := p.path(); got != "/export" {

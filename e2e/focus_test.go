@@ -176,7 +176,7 @@ func TestDeleteFromBookPage(t *testing.T) {
 	p.open(fmt.Sprintf("/books/%d", book.ID))
 	p.loads("click Delete", chromedp.Click(chromedp.CSS("#book-main a.danger")))
 	p.waitFocus("form button.danger")
-	p.loads("confirm with Enter", chromedp.KeyEvent(kb.Enter))
+	p.loads("confirm with Enter", typed(kb.Enter))
 	p.waitFocus(".flash button")
 	if got := p.text(".flash button"); got != "Undo" {
 		t.Errorf("the focus is on %q, want Undo", got)

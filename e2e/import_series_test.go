@@ -38,7 +38,7 @@ func TestImportSeries(t *testing.T) {
 	p.open("/import")
 	p.do("choose the file", chromedp.SetUploadFiles(`#import-file`, []string{file}))
 	p.tabTo(`[data-testid="import-upload"]`)
-	if status := p.loads("upload the file", chromedp.KeyEvent(kb.Enter)); status != http.StatusOK {
+	if status := p.loads("upload the file", typed(kb.Enter)); status != http.StatusOK {
 		t.Fatalf("the review answered %d", status)
 	}
 	rows := eval[[]string](p, `Array.from(document.querySelectorAll('tr[data-testid="import-row"] td.title'), td => td.textContent.replace(/\s+/g, ' ').trim())`)
@@ -49,12 +49,12 @@ func TestImportSeries(t *testing.T) {
 	}
 
 	p.tabTo(`[data-testid="import-confirm"]`)
-	if status := p.loads("confirm the import", chromedp.KeyEvent(kb.Enter)); status != http.StatusOK {
+	if status := p.loads("confirm the import", typed(kb.Enter)); status != http.StatusOK {
 		t.Fatalf("confirm answered %d", status)
 	}
 	p.waitUntil("the import finishes", `document.querySelector('[data-testid="import-progress"]').dataset.state === 'done'`)
 	p.tabTo(`[data-testid="import-library"]`)
-	if status := p.loads("go to the library", chromedp.KeyEvent(kb.Enter)); status != http.StatusOK {
+	if status := p.loads("go to the library", typed(kb.Enter)); status != http.StatusOK {
 		t.Fatalf("the library answered %d", status)
 	}
 	type row struct {
@@ -76,7 +76,7 @@ func TestImportSeries(t *testing.T) {
 	}
 	caliban := strconv.FormatInt(page.Books[0].ID, 10)
 	p.tabTo("#book-" + caliban + " a.series")
-	if status := p.loads("open the series", chromedp.KeyEvent(kb.Enter)); status != http.StatusOK {
+	if status := p.loads("open the series", typed(kb.Enter)); status != http.StatusOK {
 		t.Fatalf("the series page answered %d", status)
 	}
 	if got := eval[string](p, `document.querySelector('h1').textContent.trim()`); got != "The Expanse" {
@@ -89,7 +89,7 @@ func TestImportSeries(t *testing.T) {
 		t.Errorf("next up %q, want Caliban's War (#2)", got)
 	}
 	p.tabTo(`[data-testid="next-up"] a`)
-	if status := p.loads("open the next book", chromedp.KeyEvent(kb.Enter)); status != http.StatusOK {
+	if status := p.loads("open the next book", typed(kb.Enter)); status != http.StatusOK {
 		t.Fatalf("the book page answered %d", status)
 	}
 	if got := p.path(); got != "/books/"+caliban {

@@ -71,12 +71,12 @@ func TestImport(t *testing.T) {
 
 	p.open("/books")
 	p.tabTo(`header nav a[href="/import"]`)
-	if status := p.loads("follow the Import link", chromedp.KeyEvent(kb.Enter)); status != http.StatusOK {
+	if status := p.loads("follow the Import link", typed(kb.Enter)); status != http.StatusOK {
 		t.Fatalf("the import page answered %d", status)
 	}
 	p.do("choose the file", chromedp.SetUploadFiles(`#import-file`, []string{file}))
 	p.tabTo(`[data-testid="import-upload"]`)
-	if status := p.loads("upload the file", chromedp.KeyEvent(kb.Enter)); status != http.StatusOK {
+	if status := p.loads("upload the file", typed(kb.Enter)); status != http.StatusOK {
 		t.Fatalf("the review answered %d", status)
 	}
 	if !strings.HasPrefix(p.path(), "/import/") {
@@ -160,7 +160,7 @@ func TestImport(t *testing.T) {
 
 	// Confirm; the progress ends in the summary.
 	p.tabTo(`[data-testid="import-confirm"]`)
-	if status := p.loads("confirm the import", chromedp.KeyEvent(kb.Enter)); status != http.StatusOK {
+	if status := p.loads("confirm the import", typed(kb.Enter)); status != http.StatusOK {
 		t.Fatalf("confirm answered %d", status)
 	}
 	if got := p.path(); got != review {
@@ -171,7 +171,7 @@ func TestImport(t *testing.T) {
 		t.Errorf("summary = %q", got)
 	}
 	p.tabTo(`[data-testid="import-library"]`)
-	if status := p.loads("go to the library", chromedp.KeyEvent(kb.Enter)); status != http.StatusOK {
+	if status := p.loads("go to the library", typed(kb.Enter)); status != http.StatusOK {
 		t.Fatalf("the library answered %d", status)
 	}
 	p.wantImported()

@@ -177,7 +177,7 @@ func TestPhoneLibrary(t *testing.T) {
 	p.press(kb.Enter)
 	p.waitUntil("the menu is open again", `document.querySelector('header.site .menu').open`)
 	p.tabTo(`header.site .site-nav a[href="/shelves"]`)
-	if status := p.loads("follow Shelves", chromedp.KeyEvent(kb.Enter)); status != 200 || p.path() != "/shelves" {
+	if status := p.loads("follow Shelves", typed(kb.Enter)); status != 200 || p.path() != "/shelves" {
 		t.Errorf("Enter on Shelves: status %d, %s", status, p.path())
 	}
 }

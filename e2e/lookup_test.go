@@ -92,7 +92,7 @@ func TestAddByISBNWithoutJavaScript(t *testing.T) {
 	p.do("open the library", chromedp.Navigate(p.url+"/books"))
 	p.toNewBook()
 	p.press(fox)
-	if status := p.loads("press Enter to look up", chromedp.KeyEvent(kb.Enter)); status != http.StatusOK {
+	if status := p.loads("press Enter to look up", typed(kb.Enter)); status != http.StatusOK {
 		t.Errorf("the lookup's page: status %d", status)
 	}
 	p.waitFocus("#new-book-title")
@@ -101,7 +101,7 @@ func TestAddByISBNWithoutJavaScript(t *testing.T) {
 			t.Errorf("%s = %q, want %q", id, got, want)
 		}
 	}
-	p.loads("press Enter to add", chromedp.KeyEvent(kb.Enter))
+	p.loads("press Enter to add", typed(kb.Enter))
 	if got := p.path(); got != "/books" {
 		t.Errorf("after adding, the tab shows %s", got)
 	}

@@ -28,7 +28,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	p.press("Hilary Mantel")
 	p.press(kb.Tab)
 	p.press("History")
-	p.loads("press Enter to add", chromedp.KeyEvent(kb.Enter))
+	p.loads("press Enter to add", typed(kb.Enter))
 	if got, want := p.path(), "/books"; got != want {
 		t.Errorf("after adding, the tab shows %s, want %s", got, want)
 	}
@@ -52,7 +52,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	p.toNewBook()
 	p.press(kb.Tab)
 	p.press("Nobody")
-	p.loads("submit without a title", chromedp.KeyEvent(kb.Enter))
+	p.loads("submit without a title", typed(kb.Enter))
 	if got := p.text(`td:has(> #new-book-title) p.error`); got != "Title is required." {
 		t.Errorf("message beside the title = %q, want Title is required.", got)
 	}
@@ -70,7 +70,7 @@ func TestWithoutJavaScript(t *testing.T) {
 		t.Errorf("edit page title = %q, want Wolf Hall", got)
 	}
 	p.replaceText("Wolf Hall (Book 1)")
-	p.loads("press Enter to save", chromedp.KeyEvent(kb.Enter))
+	p.loads("press Enter to save", typed(kb.Enter))
 	if got, want := p.path(), "/books"; got != want {
 		t.Errorf("after saving, the tab shows %s, want %s", got, want)
 	}
@@ -85,7 +85,7 @@ func TestWithoutJavaScript(t *testing.T) {
 		t.Errorf("Delete leads to %s, want %s", got, want)
 	}
 	p.waitFocus("form button.danger")
-	p.loads("confirm with Enter", chromedp.KeyEvent(kb.Enter))
+	p.loads("confirm with Enter", typed(kb.Enter))
 	if got := p.location(); got.Path != "/books" || got.Query().Get("deleted") != "1" {
 		t.Errorf("after deleting, the tab shows %s, want /books?deleted=1…", got)
 	}

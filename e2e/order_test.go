@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -64,15 +65,21 @@ func (p *page) ordered(q data.BookQuery) []row {
 	}
 }
 
+// everyOrderTimeout bounds a tab that goes through every order of the library: some seconds for
+// each of them on a busy machine.
+const everyOrderTimeout = 3 * time.Minute
+
 // TestLoadMoreInEveryOrder loads the second page of a 60-book library in every order, both ways,
 // with the keyboard: the rows are the server's order, and the focus is on the first book loaded.
+// One reader and one tab go through every order: each subtest loads its order afresh.
 func TestLoadMoreInEveryOrder(t *testing.T) {
+	reader := signedIn(t, lasting(everyOrderTimeout))
+	if err := reader.books.Seed(context.Background(), reader.reader.id, 60, 1); err != nil {
+		t.Fatal(err)
+	}
 	for _, v := range everyOrder() {
 		t.Run(v.path, func(t *testing.T) {
-			p := signedIn(t)
-			if err := p.books.Seed(context.Background(), p.reader.id, 60, 1); err != nil {
-				t.Fatal(err)
-			}
+			p := reader.in(t)
 			want := p.ordered(v.q)
 			p.open(v.path)
 			p.do("focus Load more", chromedp.Focus(chromedp.CSS("#load-more a")))
@@ -89,21 +96,23 @@ func TestLoadMoreInEveryOrder(t *testing.T) {
 
 // TestUndoInEveryOrder deletes a book and undoes it in every order of the library, both ways: the
 // book comes back in its place (the case: sorted by title, Apple between Mango and Zebra
-// came back above Mango), with the focus on it.
+// came back above Mango), with the focus on it. One reader and one tab go through every order:
+// Undo gives the library back as it was, and each subtest reads its order from the store afresh.
 func TestUndoInEveryOrder(t *testing.T) {
+	reader := signedIn(t, lasting(everyOrderTimeout))
+	if err := reader.books.Seed(context.Background(), reader.reader.id, 60, 2); err != nil {
+		t.Fatal(err)
+	}
 	for _, v := range everyOrder() {
 		t.Run(v.path, func(t *testing.T) {
-			p := signedIn(t)
-			if err := p.books.Seed(context.Background(), p.reader.id, 60, 2); err != nil {
-				t.Fatal(err)
-			}
+			p := reader.in(t)
 			want := p.ordered(v.q)[:data.PageSize]
 			p.open(v.path)
 			if got := p.rows(); !slices.Equal(got, want) {
 				t.Fatalf("rows:\n got %+v\nwant %+v", got, want)
 			}
-			// A book inside the page; and, in two orders (a test has 30 s), the last book of the
-			// page, which goes back before "Load more".
+			// A book inside the page; and, in two orders, the last book of the page, which goes
+			// back before "Load more".
 			rows := []int{2}
 			if v.q.Sort == data.SortTitle || v.q.Sort == data.SortAdded {
 				rows = append(rows, data.PageSize-1)

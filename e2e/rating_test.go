@@ -248,7 +248,7 @@ func TestStarRatingWithoutJavaScript(t *testing.T) {
 	}
 	p.waitFocus("#rating-page-7")
 	p.tabTo("#book-rating button.save")
-	p.loads("press Enter on Save rating", chromedp.KeyEvent(kb.Enter))
+	p.loads("press Enter on Save rating", typed(kb.Enter))
 	if got := p.path(); got != page {
 		t.Errorf("after saving, the tab shows %s, want %s", got, page)
 	}

@@ -16,7 +16,7 @@ func TestTimeZoneWithKeyboard(t *testing.T) {
 	p := signedIn(t)
 	p.open("/books")
 	p.tabTo(`[data-testid="settings-link"]`)
-	p.loads("open the settings", chromedp.KeyEvent(kb.Enter))
+	p.loads("open the settings", typed(kb.Enter))
 	if got := eval[string](p, `document.querySelector('#field-time_zone').value`); got != "UTC" {
 		t.Errorf("a new reader's time zone = %q, want UTC", got)
 	}

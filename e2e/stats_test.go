@@ -36,17 +36,17 @@ func TestStatsWithKeyboard(t *testing.T) {
 	p.open("/books")
 
 	p.tabTo(`.site-nav a[href="/stats"]`)
-	p.loads("open the stats", chromedp.KeyEvent(kb.Enter))
+	p.loads("open the stats", typed(kb.Enter))
 	if got := p.text(`[data-testid="figure-pages"]`); got != "412" {
 		t.Errorf("pages read = %q, want 412", got)
 	}
 	p.tabTo(`[data-testid="stats-prev"]`)
-	p.loads("the year before", chromedp.KeyEvent(kb.Enter))
+	p.loads("the year before", typed(kb.Enter))
 	if got := p.location().Query().Get("year"); got != strconv.Itoa(today.Year()-1) {
 		t.Errorf("year before: ?year=%s", got)
 	}
 	p.tabTo(`[data-testid="stats-next"]`)
-	p.loads("back to this year", chromedp.KeyEvent(kb.Enter))
+	p.loads("back to this year", typed(kb.Enter))
 	if got := p.location().Query().Get("year"); got != year {
 		t.Errorf("back: ?year=%s, want %s", got, year)
 	}
@@ -74,7 +74,7 @@ func TestStatsWithKeyboard(t *testing.T) {
 
 	// The Year in Review, from its link.
 	p.tabBackTo(`[data-testid="review-link"]`)
-	p.loads("open the year in review", chromedp.KeyEvent(kb.Enter))
+	p.loads("open the year in review", typed(kb.Enter))
 	if got := p.text(`[data-testid="review-first"] a`); got != "Dune" {
 		t.Errorf("first book of the year = %q, want Dune", got)
 	}
@@ -140,7 +140,7 @@ func TestStatsMonthBarWithKeyboard(t *testing.T) {
 	if label := focusedName(p); label != "March: 2 books" {
 		t.Errorf("the bar is named %q, want March: 2 books", label)
 	}
-	p.loads("open March's books", chromedp.KeyEvent(kb.Enter))
+	p.loads("open March's books", typed(kb.Enter))
 	if got := p.location().RequestURI(); got != "/books?status=read&finished="+y+"-03" {
 		t.Errorf("landed on %s", got)
 	}
@@ -181,7 +181,7 @@ func TestStatsPagesWithKeyboard(t *testing.T) {
 	if label := eval[string](p, `document.activeElement.getAttribute('aria-label')`); label != "400 pages read: list them" {
 		t.Errorf("the figure is named %q", label)
 	}
-	p.loads("open the books read", chromedp.KeyEvent(kb.Enter))
+	p.loads("open the books read", typed(kb.Enter))
 	if got := p.location().RequestURI(); got != "/books?read="+y {
 		t.Errorf("landed on %s", got)
 	}
@@ -235,7 +235,7 @@ func TestStatsCalendarWithKeyboard(t *testing.T) {
 	if got := eval[string](p, `document.activeElement.getAttribute('href')`); got != "/books?read="+y+"-03-01" {
 		t.Errorf("Home went to %q", got)
 	}
-	p.loads("open the day's books", chromedp.KeyEvent(kb.Enter))
+	p.loads("open the day's books", typed(kb.Enter))
 	if got := p.location().RequestURI(); got != "/books?read="+y+"-03-01" {
 		t.Errorf("landed on %s", got)
 	}
