@@ -83,6 +83,22 @@ const (
 	keyReal
 )
 
+// keyArg is the parameter of a sort key of kind compared for equality with a cursor's: on SQLite
+// a cast to the kind, as intArg says why (the deep library page, after the 90,000 newest books,
+// compiled its query again on every request for the bare ? of its added time); on PostgreSQL a
+// bare ?, which it types by the column (a timestamp, which a cast to text would not compare with).
+func (db *DB) keyArg(kind keyKind) string {
+	switch {
+	case db.postgres():
+		return "?"
+	case kind == keyInt:
+		return intArg
+	case kind == keyReal:
+		return "CAST(? AS REAL)"
+	}
+	return textArg
+}
+
 // sortKey returns the SQL expression the order sorts by (matching an index of migration 00005,
 // 00010, 00020 or 00021 exactly, so that SQLite walks the index) and its type. A missing value sorts last both
 // ways. The expressions are constants: nothing from input is ever spliced into SQL.
@@ -667,7 +683,7 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 		// book has the same key, every book of an import's day the same added date): the rest of the books with the cursor's key, then those past it, two
 		// seeks on the order's index. One condition on (key, id) would make SQLite walk the
 		// index from the start of the key, through every book before the cursor that shares it.
-		same := cols + f.from + where(append(slices.Clone(f.where), key+" = ?", id+" "+cmp+" ?")) +
+		same := cols + f.from + where(append(slices.Clone(f.where), key+" = "+s.db.keyArg(kind), id+" "+cmp+" ?")) +
 			` ORDER BY ` + id + ` ` + dir + limitOf(limit+1)
 		past := cols + f.from + where(append(slices.Clone(f.where), key+" "+cmp+" ?")) +
 			` ORDER BY ` + order + limitOf(limit+1)

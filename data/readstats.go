@@ -2,6 +2,7 @@ package data
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"database/sql"
 	"fmt"
@@ -212,7 +213,39 @@ type tally struct {
 	pagesSum, timed, daysSum   int
 	first, last, highest       standout
 	shortest, longest, fastest standout
-	books                      []standout // the year's finished readings
+	books                      reviewList
+}
+
+// reviewList keeps the reviewBooks readings finished first as they stream past (of those finished
+// the same day, the ones entered first: the lowest ids), and only those: a heap whose top is the
+// last of them, which a reading finished before it takes the place of.
+type reviewList []standout
+
+// finishedBefore orders readings by the day they were finished, then by id.
+func finishedBefore(a, b standout) int {
+	return cmp.Or(a.book.FinishedOn.Compare(b.book.FinishedOn), cmp.Compare(a.reading, b.reading))
+}
+
+func (l reviewList) Len() int           { return len(l) }
+func (l reviewList) Less(i, j int) bool { return finishedBefore(l[i], l[j]) > 0 }
+func (l reviewList) Swap(i, j int)      { l[i], l[j] = l[j], l[i] }
+func (l *reviewList) Push(x any)        { *l = append(*l, x.(standout)) }
+func (l *reviewList) Pop() any {
+	old := *l
+	last := old[len(old)-1]
+	*l = old[:len(old)-1]
+	return last
+}
+
+// add offers the list a reading.
+func (l *reviewList) add(s standout) {
+	switch {
+	case len(*l) < reviewBooks:
+		heap.Push(l, s)
+	case finishedBefore(s, (*l)[0]) < 0:
+		(*l)[0] = s
+		heap.Fix(l, 0)
+	}
 }
 
 // standout is a book a figure singles out, with its reading's id: the readings come in no
@@ -294,7 +327,7 @@ func (t *tally) add(f *readingFacts) {
 	}
 	byFinish := func(a, b BookFigure) int { return a.FinishedOn.Compare(b.FinishedOn) }
 	if year != 0 {
-		t.books = append(t.books, standout{reading: id, book: book})
+		t.books.add(standout{reading: id, book: book, ok: true})
 		pick(&t.first, book, byFinish, 1)
 		pick(&t.last, book, func(a, b BookFigure) int { return -byFinish(a, b) }, -1)
 		if f.Rating > 0 {
@@ -369,13 +402,11 @@ func (t *tally) stats(today time.Time) ReadingStats {
 	}
 	st.First, st.Last, st.HighestRated = figure(t.first), figure(t.last), figure(t.highest)
 	st.Shortest, st.Longest, st.Fastest = figure(t.shortest), figure(t.longest), figure(t.fastest)
-	// The Year in Review lists the first reviewBooks readings entered, in the order they were
-	// finished.
-	slices.SortFunc(t.books, func(a, b standout) int { return cmp.Compare(a.reading, b.reading) })
-	for _, b := range t.books[:min(len(t.books), reviewBooks)] {
+	// The Year in Review lists the first reviewBooks readings finished, in the order they were.
+	slices.SortFunc(t.books, finishedBefore)
+	for _, b := range t.books {
 		st.Books = append(st.Books, b.book)
 	}
-	slices.SortStableFunc(st.Books, func(a, b BookFigure) int { return a.FinishedOn.Compare(b.FinishedOn) })
 	return st
 }
 

@@ -3,6 +3,7 @@ package data
 import (
 	"database/sql"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -82,7 +83,7 @@ func TestPagesByDay(t *testing.T) {
 // TestTallyWhateverTheOrder checks that the books the stats single out do not depend on the order
 // the readings stream in (eachReading reads them in the order of an index, not of their ids): of
 // readings a figure ranks the same, the one entered first stands out (for the last finished, the
-// one entered last), and the Year in Review lists the first reviewBooks entered.
+// one entered last), and the Year in Review lists the first reviewBooks finished.
 func TestTallyWhateverTheOrder(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
 	reading := func(id int64, pages int, rating Rating, started time.Time, finished time.Time) readingFacts {
@@ -132,23 +133,36 @@ func TestTallyWhateverTheOrder(t *testing.T) {
 			}
 		})
 	}
-	t.Run("ReviewListsTheFirstEntered", func(t *testing.T) {
-		// Each reading finished a day before the one entered before it, entered last first.
-		tl := newTally(2026, time.UTC)
+	t.Run("ReviewListsTheFirstFinished", func(t *testing.T) {
+		// Each reading finished a day before the one entered before it: the first finished are
+		// the last entered. They stream past first finished first, last finished first, and
+		// shuffled.
 		n := reviewBooks + 5
-		for id := n; id >= 1; id-- {
-			f := reading(int64(id), 100, 0, time.Time{}, time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -id))
-			tl.add(&f)
+		ids := make([]int64, n)
+		for i := range ids {
+			ids[i] = int64(n - i)
 		}
-		st := tl.stats(day(31))
-		if len(st.Books) != reviewBooks {
-			t.Fatalf("%d books, want %d", len(st.Books), reviewBooks)
-		}
-		// The first reviewBooks entered (ids 1 to reviewBooks), the first finished (the last of them) first.
-		for i, b := range st.Books {
-			if got, want := book(&b), int64(reviewBooks-i); got != want {
-				t.Fatalf("books[%d] = reading %d, want %d", i, got, want)
-			}
+		reversed, shuffled := slices.Clone(ids), slices.Clone(ids)
+		slices.Reverse(reversed)
+		rand.New(rand.NewPCG(1, 2)).Shuffle(n, func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		for name, order := range map[string][]int64{"FirstFinishedFirst": ids, "LastFinishedFirst": reversed, "Shuffled": shuffled} {
+			t.Run(name, func(t *testing.T) {
+				tl := newTally(2026, time.UTC)
+				for _, id := range order {
+					f := reading(id, 100, 0, time.Time{}, time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -int(id)))
+					tl.add(&f)
+				}
+				st := tl.stats(day(31))
+				if len(st.Books) != reviewBooks {
+					t.Fatalf("%d books, want %d", len(st.Books), reviewBooks)
+				}
+				// The first reviewBooks finished (ids n down to 6), the first finished first.
+				for i, b := range st.Books {
+					if got, want := book(&b), int64(n-i); got != want {
+						t.Fatalf("books[%d] = reading %d, want %d", i, got, want)
+					}
+				}
+			})
 		}
 	})
 }

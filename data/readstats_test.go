@@ -1,6 +1,9 @@
 package data_test
 
 import (
+	"cmp"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -129,5 +132,54 @@ func TestYearStats(t *testing.T) {
 	}
 	if want := (data.Figures{Finished: 3, Abandoned: 1, Pages: 1000}); st.Figures != want || st.Months[3].Finished != 1 {
 		t.Errorf("2026 after Undo = %+v, April %+v; want %+v", st.Figures, st.Months[3], want)
+	}
+}
+
+// TestYearInReviewListsTheFirstFinished checks that a year of more finished books than the Year
+// in Review lists gives it the first finished, in the order they were finished (of those finished
+// the same day, the one entered first first), whatever the order they were entered in: here the
+// books entered last are among the first finished, and some days have two.
+func TestYearInReviewListsTheFirstFinished(t *testing.T) {
+	ctx := t.Context()
+	db := openDB(t)
+	ada := addReader(t, db, "ada").ID
+	books, reading := db.Books(), db.Reading()
+	const listed, n = 120, 125 // the review lists 120 (reviewBooks)
+	type entered struct {
+		title    string
+		finished time.Time
+		order    int // the order it was entered in
+	}
+	var all []entered
+	for i := range n {
+		// Days 0 to 99 of the year, in an order unlike the books': book i and book i+100
+		// finish the same day, and the five finished last (days 95 to 99) were entered early.
+		finished := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i*37%100)
+		e := entered{title: fmt.Sprintf("Book %03d", i), finished: finished, order: i}
+		b := mustCreate(t, books, ada, data.BookInput{Title: e.title, Author: "A"})
+		if _, err := reading.AddReadThrough(ctx, ada, b.ID, data.ReadingInput{FinishedOn: &finished, Outcome: data.StatusRead}); err != nil {
+			t.Fatalf("AddReadThrough: %v", err)
+		}
+		all = append(all, e)
+	}
+	slices.SortFunc(all, func(a, b entered) int { return cmp.Or(a.finished.Compare(b.finished), cmp.Compare(a.order, b.order)) })
+	var want []string
+	for _, e := range all[:listed] {
+		want = append(want, e.title)
+	}
+
+	st, err := reading.YearStats(ctx, ada, 2026, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Finished != n {
+		t.Errorf("finished = %d, want %d", st.Finished, n)
+	}
+	var got []string
+	for _, b := range st.Books {
+		got = append(got, b.Title)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("review lists %d books:\n%v\nwant %d:\n%v", len(got), got, len(want), want)
 	}
 }
