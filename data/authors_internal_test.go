@@ -12,12 +12,7 @@ import (
 // by title or scanning them, and sorting the page's fifty books alone, for the first page and one
 // after a cursor.
 func TestAuthorPagePlan(t *testing.T) {
-	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openSQLite(t)
 	for name, q := range map[string]struct {
 		query string
 		args  []any
@@ -25,21 +20,7 @@ func TestAuthorPagePlan(t *testing.T) {
 		"first page": {authorPageQuery(""), []any{1, 1, 1, 51}},
 		"later page": {authorPageQuery(authorPagePast), []any{1, 1, 1, "m", 5, 51}},
 	} {
-		rows, err := db.write.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q.query, q.args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		joined := strings.Join(plan, "; ")
+		joined := QueryPlan(t, db.write, q.query, q.args...)
 		if !strings.Contains(joined, "SEARCH bc USING COVERING INDEX book_contributors_titles (author_id=?") ||
 			!strings.Contains(joined, "SEARCH b USING INTEGER PRIMARY KEY") ||
 			strings.Contains(joined, "books_sort_title") || strings.Contains(joined, "SCAN b ") ||
@@ -92,11 +73,7 @@ func checkCounts(t *testing.T, db *DB, step string) {
 // purge, and a live book deleted for good.
 func TestAuthorSeriesCountsFollow(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openSQLite(t)
 	ada, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
 	if err != nil {
 		t.Fatal(err)
@@ -218,12 +195,7 @@ func TestMigrateAuthorSeriesCounts(t *testing.T) {
 // from the page's start, without sorting: by sort name (authors_sort) and by most books
 // (authors_by_books), the first page and one after an author.
 func TestAuthorsListPlan(t *testing.T) {
-	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openSQLite(t)
 	const cols = `SELECT a.id, a.name, a.sort_name, a.books, a.books_read AS read FROM authors a WHERE a.owner_id = ?`
 	for _, q := range []struct {
 		query, index string
@@ -235,21 +207,7 @@ func TestAuthorsListPlan(t *testing.T) {
 		{cols + ` AND a.books > 0 AND a.books <= ? AND (a.books < ? OR (a.sort_key, a.id) > (?, ?)) ORDER BY a.books DESC, a.sort_key, a.id LIMIT ?`,
 			"authors_by_books (owner_id=? AND books>? AND books<?)", []any{1, 4, 4, "m", 5, 101}},
 	} {
-		rows, err := db.write.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q.query, q.args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		joined := strings.Join(plan, "; ")
+		joined := QueryPlan(t, db.write, q.query, q.args...)
 		if !strings.Contains(joined, q.index) || strings.Contains(joined, "TEMP B-TREE") {
 			t.Errorf("plan of %s: %s; want the index %s, no sort", q.query, joined, q.index)
 		}
@@ -262,11 +220,7 @@ func TestAuthorsListPlan(t *testing.T) {
 // with a temporary trigger on the store's one write connection.
 func TestCreateKeepsAuthorKeys(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openSQLite(t)
 	u, err := db.Users().Create(ctx, "reader", "a long enough passphrase")
 	if err != nil {
 		t.Fatal(err)

@@ -485,21 +485,7 @@ func TestFindSortAuthor(t *testing.T) {
 		 AND COALESCE(b.author_sort, lower(b.author)) >= 'm' AND (COALESCE(b.author_sort, lower(b.author)), b.id) > ('m', 0)
 		 ORDER BY COALESCE(b.author_sort, lower(b.author)) ASC, b.id ASC LIMIT 51`,
 	} {
-		rows, err := write.QueryContext(ctx, `EXPLAIN QUERY PLAN `+query, ada)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		joined := strings.Join(plan, "; ")
+		joined := data.QueryPlan(t, write, query, ada)
 		if !strings.Contains(joined, "books_sort_author") || strings.Contains(joined, "TEMP B-TREE") {
 			t.Errorf("plan of the author order: %s; want the index books_sort_author, no sort", joined)
 		}

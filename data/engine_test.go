@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/bookcase/bookcase/data/dbtest"
@@ -48,5 +49,17 @@ func OpenTest(t testing.TB) *DB {
 			t.Errorf("Close: %v", err)
 		}
 	})
+	return db
+}
+
+// openSQLite opens a new SQLite file for t, whatever engine the tests run on (for what only
+// SQLite has, such as its query plans), and closes it when t ends.
+func openSQLite(t testing.TB) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
 	return db
 }

@@ -3,6 +3,8 @@ package data
 import (
 	"context"
 	"io/fs"
+	"strings"
+	"testing"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -84,4 +86,28 @@ func (db *DB) SummariesRead() int64 { return db.summaries.read.Load() }
 // ComputeYearStats computes the stats afresh, as YearStats does when its cache has none.
 func (s *ReadingStore) ComputeYearStats(ctx context.Context, owner int64, year int, loc *time.Location) (ReadingStats, error) {
 	return s.computeYearStats(ctx, owner, year, loc)
+}
+
+// QueryPlan returns SQLite's plan of query run with args on conn (EXPLAIN QUERY PLAN), its
+// steps joined by "; ", failing t when it cannot be read.
+func QueryPlan(t testing.TB, conn sqlx.QueryerContext, query string, args ...any) string {
+	t.Helper()
+	rows, err := conn.QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(plan, "; ")
 }

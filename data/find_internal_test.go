@@ -1,7 +1,6 @@
 package data
 
 import (
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,11 +15,7 @@ import (
 // title order.
 func TestNarrowScalesWithTheLibrary(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openSQLite(t)
 	u, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
 	if err != nil {
 		t.Fatal(err)
@@ -91,11 +86,7 @@ func TestNarrowScalesWithTheLibrary(t *testing.T) {
 // to look up each one's readings.
 func TestFindReadPlan(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openSQLite(t)
 	books := db.Books()
 	day := DaySpan(time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC))
 	for name, q := range map[string]BookQuery{
@@ -107,24 +98,11 @@ func TestFindReadPlan(t *testing.T) {
 		if err != nil || !ok {
 			t.Fatalf("build(%+v) = %v, %v", q, ok, err)
 		}
-		rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT b.id FROM `+f.from+where(f.where), f.args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		joined := strings.Join(plan, "; ")
+		joined := QueryPlan(t, db.read, `SELECT b.id FROM `+f.from+where(f.where), f.args...)
+		first, _, _ := strings.Cut(joined, "; ")
 		if !strings.Contains(joined, "progress_updates_recorded (recorded_at>? AND recorded_at<?)") ||
 			!strings.Contains(joined, "COVERING INDEX read_throughs_ended (outcome=? AND finished_on>?)") ||
-			!strings.HasPrefix(plan[0], "SEARCH b USING ") || !strings.HasSuffix(plan[0], "id=?)") ||
+			!strings.HasPrefix(first, "SEARCH b USING ") || !strings.HasSuffix(first, "id=?)") ||
 			strings.Contains(joined, "SCAN b") || strings.Contains(joined, "books_format") {
 			t.Errorf("plan of %s: %s; want the day's updates and readings, then their books by id", name, joined)
 		}
