@@ -211,7 +211,7 @@ type tally struct {
 	genres, authors, formats   map[string]int
 	rated, ratingSum, lengths  int
 	pagesSum, timed, daysSum   int
-	first, last, highest       standout
+	last, highest              standout
 	shortest, longest, fastest standout
 	books                      reviewList
 }
@@ -328,7 +328,6 @@ func (t *tally) add(f *readingFacts) {
 	byFinish := func(a, b BookFigure) int { return a.FinishedOn.Compare(b.FinishedOn) }
 	if year != 0 {
 		t.books.add(standout{reading: id, book: book, ok: true})
-		pick(&t.first, book, byFinish, 1)
 		pick(&t.last, book, func(a, b BookFigure) int { return -byFinish(a, b) }, -1)
 		if f.Rating > 0 {
 			pick(&t.highest, book, func(a, b BookFigure) int {
@@ -400,12 +399,16 @@ func (t *tally) stats(today time.Time) ReadingStats {
 		}
 		return &s.book
 	}
-	st.First, st.Last, st.HighestRated = figure(t.first), figure(t.last), figure(t.highest)
+	st.Last, st.HighestRated = figure(t.last), figure(t.highest)
 	st.Shortest, st.Longest, st.Fastest = figure(t.shortest), figure(t.longest), figure(t.fastest)
 	// The Year in Review lists the first reviewBooks readings finished, in the order they were.
+	// The first of them is the year's first book, by the same order (finishedBefore).
 	slices.SortFunc(t.books, finishedBefore)
 	for _, b := range t.books {
 		st.Books = append(st.Books, b.book)
+	}
+	if len(t.books) > 0 {
+		st.First = figure(t.books[0])
 	}
 	return st
 }

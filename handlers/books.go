@@ -163,11 +163,13 @@ func (s *Server) createBook(c *fiber.Ctx) error {
 	// A new book changes the strip of books being read only when it is one of them: reading the
 	// strip after every add cost about a tenth of an add's CPU under load (bench/README.md).
 	strip := b.Status == data.StatusReading
-	st := summaryState(currentFilter(c), data.LibrarySummary{Counts: tabs.Counts, Shelves: tabs.Shelves}, false)
+	var st libraryState
 	if strip {
 		if st, err = s.libraryState(c, currentFilter(c)); err != nil {
 			return err
 		}
+	} else {
+		st = summaryState(currentFilter(c), data.LibrarySummary{Counts: tabs.Counts, Shelves: tabs.Shelves}, false)
 	}
 	return render(c, fiber.StatusOK, views.NewBookAdded(v, st.count, st.filters, st.reading, strip, s.lookups != nil))
 }
