@@ -134,3 +134,114 @@ func TestDenseSearchWalksTheOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchWays finds how Find finds the first page of a search in the added order on SQLite,
+// in a library of 3,000 books (another reader has 500): a word most books have is walked in the
+// order and checked against the set of its matches, or, past searchSetMax matches, against the
+// index book by book; a rare word, a word that is mostly another reader's, and a page after
+// the first collect the matches first. Every way gives the reader's matches, newest first; the
+// walk by the set is a walk of the order's index, with no sort, and a page after a cursor finds
+// the matches first (it walked the order's index from the cursor, asking the full-text index
+// about each book: this test took 79 s).
+func TestSearchWays(t *testing.T) {
+	ctx := t.Context()
+	db := openSQLite(t)
+	var readers [2]int64
+	for i, name := range []string{"ada", "bob"} {
+		u, err := db.Users().Create(ctx, name, "a long enough passphrase")
+		if err != nil {
+			t.Fatal(err)
+		}
+		readers[i] = u.ID
+	}
+	ada, bob := readers[0], readers[1]
+	// Added times in an order unrelated to the ids (7,919 is prime, so i*7919 mod 10007 is a
+	// permutation), three books to a time; words in every book, every fifth, every hundredth,
+	// and one in all of bob's books and in three of ada's.
+	for _, r := range []struct {
+		owner int64
+		n     int
+		word  string
+	}{{ada, 3000, "mine"}, {bob, 500, "theirs"}} {
+		if _, err := db.write.ExecContext(ctx, `
+			WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+			INSERT INTO books (owner_id, title, author, genre, status, format, notes, created_at, updated_at, author_sort)
+			SELECT ?, 'Omni ' || printf('%05d', i) || CASE WHEN i % 5 = 0 THEN ' Mid' ELSE '' END
+			           || CASE WHEN i % 100 = 0 THEN ' Rare' ELSE '' END
+			           || CASE WHEN ? = 'theirs' OR i IN (7, 1500, 2999) THEN ' Theirs' ELSE '' END,
+			       'Ann Author', '', 'want', 'paperback', '',
+			       datetime('2026-01-01', '+' || (((i * 7919) % 10007) / 3) || ' minutes'), '2026-01-01 00:00:00', 'author, ann'
+			FROM n`, r.n, r.owner, r.word); err != nil {
+			t.Fatal(err)
+		}
+		// The counts the store keeps beside its writes.
+		if _, err := db.write.ExecContext(ctx, `UPDATE book_counts SET live = ?, want = ? WHERE owner_id = ?`, r.n, r.n, r.owner); err != nil {
+			t.Fatal(err)
+		}
+	}
+	books := db.Books()
+	setMax, dense := searchSetMax, denseMatches
+	t.Cleanup(func() { searchSetMax, denseMatches = setMax, dense })
+	for _, c := range []struct {
+		search        string
+		setMax, dense int
+		want          searchWay
+	}{
+		{"omni", 8000, 3000, bySet},
+		{"mid", 8000, 3000, bySet},
+		{"omni", 2500, 1500, byProbe},
+		{"omni", 2500, 3000, byMatches}, // past searchSetMax, but at most 2,001 of them ada's
+		{"rare", 8000, 3000, byMatches},
+		{"theirs", 8000, 3000, byMatches},
+	} {
+		searchSetMax, denseMatches = c.setMax, c.dense
+		q := BookQuery{Search: c.search, Sort: SortAdded}
+		if got, err := books.searchWay(ctx, ada, q, PageSize); err != nil || got != c.want {
+			t.Errorf("searchWay(%q), searchSetMax %d, denseMatches %d = %v, %v; want %v", c.search, c.setMax, c.dense, got, err, c.want)
+		}
+		if got, err := books.searchWay(ctx, ada, BookQuery{Search: c.search, Sort: SortAdded, Cursor: "12"}, PageSize); err != nil || got != byMatches {
+			t.Errorf("searchWay(%q) after a cursor = %v, %v; want the matches collected", c.search, got, err)
+		}
+		var want []int64
+		if err := db.read.SelectContext(ctx, &want, `SELECT id FROM books WHERE owner_id = ? AND (' ' || lower(title) || ' ') LIKE '% ' || ? || ' %'
+			ORDER BY created_at DESC, id DESC`, ada, c.search); err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for page := 0; ; page++ {
+			p, err := books.Find(ctx, ada, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range p.Books {
+				got = append(got, b.ID)
+			}
+			if p.Cursor == "" || page > 100 {
+				break
+			}
+			q.Cursor = p.Cursor
+		}
+		if !slices.Equal(got, want) || len(want) < 3 {
+			t.Errorf("%q (searchSetMax %d, denseMatches %d): %d books %v…, want %d %v… (and at least 3)",
+				c.search, c.setMax, c.dense, len(got), got[:min(len(got), 5)], len(want), want[:min(len(want), 5)])
+		}
+	}
+	// A page after the first finds the matches past the cursor through the full-text index.
+	f, _, ok, err := books.build(ctx, ada, BookQuery{Search: "rare", Sort: SortAdded}, false)
+	if err != nil || !ok {
+		t.Fatalf("build(rare) = %v, %v", ok, err)
+	}
+	plan := QueryPlan(t, db.read, `SELECT f.rowid FROM `+f.from+where(append(f.where, "(b.created_at, f.rowid) < (?, ?)")),
+		append(f.args, "2026-01-03 00:00:00", 2000)...)
+	if !strings.HasPrefix(plan, "SCAN f VIRTUAL TABLE") || strings.Contains(plan, "books_sort_added") {
+		t.Errorf("plan of a search's page after a cursor: %s; want the matches found first", plan)
+	}
+	f, _, ok, err = books.buildBy(ctx, ada, BookQuery{Search: "mid", Sort: SortAdded}, bySet)
+	if err != nil || !ok {
+		t.Fatalf("buildBy(mid, bySet) = %v, %v", ok, err)
+	}
+	plan = QueryPlan(t, db.read, `SELECT b.id FROM `+f.from+where(f.where)+` ORDER BY b.created_at DESC, b.id DESC LIMIT 51`, f.args...)
+	if !strings.Contains(plan, "books_sort_added (owner_id=?)") || !strings.Contains(plan, "BLOOM FILTER") || strings.Contains(plan, "TEMP B-TREE") {
+		t.Errorf("plan of a search by the set: %s; want the added order's index walked, each book looked up in the matches", plan)
+	}
+}

@@ -271,6 +271,12 @@ func BenchmarkLibrarySearch(b *testing.B) {
 	benchRequestsAt(b, pageSizes, http.MethodGet, "/books?q=tolk", false, nil)
 }
 
+// BenchmarkLibrarySearchCommon measures a search for a word most books have ("the": two thirds
+// of a seeded library), as the full page: the newest matches are walked in the added order.
+func BenchmarkLibrarySearchCommon(b *testing.B) {
+	benchRequestsAt(b, pageSizes, http.MethodGet, "/books?q=the", false, nil)
+}
+
 // BenchmarkLibrarySearchFragment measures the as-you-type answer: the results alone, for htmx
 // (an htmx request for /books?q=… is sent as the search box sends it).
 func BenchmarkLibrarySearchFragment(b *testing.B) {
