@@ -26,6 +26,10 @@
 #                                            # on a copy of the same library (bookcase copy), in a
 #                                            # database bookcase_load_N that it makes and drops: DB's
 #                                            # user may create databases. Needs psql.
+#   DB=postgres://... INSTANCES=2 bash bench/load.sh
+#                                            # and the library page from two instances on the same
+#                                            # PostgreSQL database, requests alternating between
+#                                            # them (target pagex2, beside page-N-pg from one)
 #
 # Every request goes to 127.0.0.1. See bench/README.md for what each target means.
 set -euo pipefail
@@ -45,6 +49,11 @@ if [[ -n $DB ]]; then
 	[[ $DB == postgres://* || $DB == postgresql://* ]] || { echo "load.sh: DB must be a postgres:// URL, not $DB" >&2; exit 2; }
 	command -v psql >/dev/null || { echo "load.sh: DB needs psql (Debian: postgresql-client)" >&2; exit 2; }
 fi
+# How many instances serve the library page in the two-instance comparison on PostgreSQL: 1 (none)
+# or 2.
+INSTANCES=${INSTANCES:-1}
+[[ $INSTANCES == 1 || $INSTANCES == 2 ]] || { echo "load.sh: INSTANCES must be 1 or 2, not $INSTANCES" >&2; exit 2; }
+[[ $INSTANCES == 2 && -z $DB ]] && { echo "load.sh: INSTANCES=2 needs DB (a PostgreSQL URL)" >&2; exit 2; }
 # The steady rate (req/s) of suggest-rate, the author suggestions as people type them; 0: not run.
 RATE=${RATE:-0}
 [[ $RATE =~ ^[0-9]+$ ]] || { echo "load.sh: RATE must be a number of requests a second, not $RATE" >&2; exit 2; }
@@ -62,12 +71,19 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bookcase-load.XXXXXX")
 server_pid=
+# The second instance's process, while the two-instance comparison runs.
+second_pid=
 
 stop_server() {
 	if [[ -n $server_pid ]]; then
 		kill -TERM "$server_pid" 2>/dev/null || true
 		wait "$server_pid" 2>/dev/null || true
 		server_pid=
+	fi
+	if [[ -n $second_pid ]]; then
+		kill -TERM "$second_pid" 2>/dev/null || true
+		wait "$second_pid" 2>/dev/null || true
+		second_pid=
 	fi
 }
 cleanup() {
@@ -226,6 +242,7 @@ attack() {
 		watch_pid=$!
 	fi
 	t0=$EPOCHREALTIME m0=$(cpu_ticks) s0=$(cpu_ticks "$server_pid") w0=$(written "$server_pid")
+	[[ -n $second_pid ]] && s0=$((s0 + $(cpu_ticks "$second_pid")))
 	# On PostgreSQL the server's CPU is Bookcase's and PostgreSQL's together.
 	[[ $name == *-pg ]] && s0=$((s0 + $(postgres_ticks)))
 	local TIMEFORMAT='%3U %3S'
@@ -234,6 +251,7 @@ attack() {
 		-duration="$DURATION" -timeout=10s -redirects=0 -max-body=0 -laddr=127.0.0.1 \
 		>"$tmp/$name.bin" 2>"$tmp/$name.err"; } 2>"$tmp/$name.time"
 	t1=$EPOCHREALTIME m1=$(cpu_ticks) s1=$(cpu_ticks "$server_pid") w1=$(written "$server_pid")
+	[[ -n $second_pid ]] && s1=$((s1 + $(cpu_ticks "$second_pid")))
 	[[ $name == *-pg ]] && s1=$((s1 + $(postgres_ticks)))
 	if [[ -n $watch_pid ]]; then
 		kill -TERM "$watch_pid"
@@ -350,6 +368,7 @@ run_size() {
 	run_targets "$n" "$db" "$db" ""
 	if [[ -n $pg ]]; then
 		run_targets "$n" "$db" "$pg" -pg
+		((INSTANCES == 2)) && run_two_instances "$n" "$pg"
 		psql -q "$DB" -c "DROP DATABASE bookcase_load_$n" >/dev/null
 	fi
 	rm -f "$db" "$db-wal" "$db-shm"
@@ -478,6 +497,28 @@ run_targets() {
 	printf 'POST %s/books\nHX-Request: true\nContent-Type: application/x-www-form-urlencoded\nCookie: %s\nX-Csrf-Token: %s\n%s\n@%s\n' \
 		"$base" "$cookie" "$token" "$ACCEPT_ENCODING" "$tmp/create.body" >"$tmp/create-$n$sfx.targets"
 	attack "create-$n$sfx" "$create_rps" "$create_p99" "$wal_db"
+	stop_server
+}
+
+# run_two_instances N DB: the library's first page of N books from two instances serving the same
+# PostgreSQL database DB at once, vegeta's requests alternating between them (a session made on one
+# works on the other: sessions are in the database). Its CPU per request is both instances' and
+# PostgreSQL's; its RSS, the first instance's.
+run_two_instances() {
+	local n=$1 db=$2 first_pid first_base
+	start_server "$db"
+	sign_in
+	first_base=$base
+	# The first instance under the second's name meanwhile, so that an exit stops it too.
+	second_pid=$server_pid server_pid=
+	start_server "$db"
+	first_pid=$second_pid second_pid=$server_pid server_pid=$first_pid
+	{
+		printf 'GET %s/books\nCookie: %s\n%s\n\n' "$first_base" "$cookie" "$ACCEPT_ENCODING"
+		printf 'GET %s/books\nCookie: %s\n%s\n' "$base" "$cookie" "$ACCEPT_ENCODING"
+	} >"$tmp/pagex2-$n-pg.targets"
+	base=$first_base
+	attack "pagex2-$n-pg" 0 0
 	stop_server
 }
 
