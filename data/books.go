@@ -245,20 +245,40 @@ func (c statusCountRow) byStatus() map[Status]int {
 }
 
 // LibraryTabs are what the library's tabs show, as LibrarySummary has them: the owner's live
-// books counted by status, and their shelves with their counts.
+// books counted by status, and their shelves with their counts. A tab names its shelf and links
+// to it: the shelves have their ID, Name and Books, and no more.
 type LibraryTabs struct {
 	Counts  map[Status]int
 	Shelves []Shelf
 }
 
-// readTabs reads the owner's LibraryTabs in tx.
+// selectTabShelves reads an owner's visible shelves in their order, with what a tab shows of
+// each (LibraryTabs).
+const selectTabShelves = `SELECT s.id, s.name, s.books FROM shelves s WHERE s.owner_id = ? AND s.pending_import IS NULL` + shelfOrder
+
+// readTabs reads the owner's LibraryTabs in tx. Every add from the new-book row reads them: the
+// shelves are scanned by hand, as sqlx's mapping by reflection and a creation time parsed that no
+// tab shows cost most of the read (BenchmarkCreateParallel in package handlers).
 func readTabs(ctx context.Context, tx *sqlx.Tx, owner int64) (LibraryTabs, error) {
 	var c statusCountRow
-	if err := tx.GetContext(ctx, &c, selectStatusCounts, owner); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	err := tx.QueryRowContext(ctx, selectStatusCounts, owner).Scan(&c.Want, &c.Reading, &c.Read, &c.DNF)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return LibraryTabs{}, fmt.Errorf("count books by status: %w", err)
 	}
+	rows, err := tx.QueryContext(ctx, selectTabShelves, owner)
+	if err != nil {
+		return LibraryTabs{}, fmt.Errorf("list shelves: %w", err)
+	}
+	defer rows.Close()
 	shelves := []Shelf{}
-	if err := tx.SelectContext(ctx, &shelves, listShelves, owner); err != nil {
+	for rows.Next() {
+		var sh Shelf
+		if err := rows.Scan(&sh.ID, &sh.Name, &sh.Books); err != nil {
+			return LibraryTabs{}, fmt.Errorf("list shelves: %w", err)
+		}
+		shelves = append(shelves, sh)
+	}
+	if err := rows.Err(); err != nil {
 		return LibraryTabs{}, fmt.Errorf("list shelves: %w", err)
 	}
 	return LibraryTabs{Counts: c.byStatus(), Shelves: shelves}, nil

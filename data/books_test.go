@@ -1024,7 +1024,7 @@ func TestCreateWithTabs(t *testing.T) {
 		if !maps.Equal(tabs.Counts, want) {
 			t.Errorf("%s: counts %v, want %v", name, tabs.Counts, want)
 		}
-		if len(tabs.Shelves) != 1 || tabs.Shelves[0].ID != shelf.ID || tabs.Shelves[0].Books != 1 {
+		if len(tabs.Shelves) != 1 || tabs.Shelves[0].ID != shelf.ID || tabs.Shelves[0].Name != "Classics" || tabs.Shelves[0].Books != 1 {
 			t.Errorf("%s: shelves %+v, want Classics with its 1 book", name, tabs.Shelves)
 		}
 		// As read afterwards.
@@ -1036,7 +1036,9 @@ func TestCreateWithTabs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !maps.Equal(tabs.Counts, counts) || !slices.EqualFunc(tabs.Shelves, list, func(a, b data.Shelf) bool { return a.ID == b.ID && a.Books == b.Books }) {
+		if !maps.Equal(tabs.Counts, counts) || !slices.EqualFunc(tabs.Shelves, list, func(a, b data.Shelf) bool {
+			return a.ID == b.ID && a.Name == b.Name && a.Books == b.Books
+		}) {
 			t.Errorf("%s: tabs %+v, read afterwards %v %+v", name, tabs, counts, list)
 		}
 	}

@@ -1,6 +1,7 @@
 package data_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/bookcase/bookcase/data"
@@ -133,4 +134,37 @@ func BenchmarkLanguages(b *testing.B) {
 			})
 		}
 	})
+}
+
+// BenchmarkFindSearchSeeded measures searches in the added order, and their counts, on a library
+// made by bookcase seed for the reader "bench", named by BOOKCASE_BENCH_DB (a SQLite file or a
+// PostgreSQL URL: PostgreSQL's benchmarks need a library seeded once, as seeding 100,000 books
+// there takes minutes; bench/load.sh's copy, or bookcase seed then bookcase copy). "the" matches
+// two books in three, "garc" and "tolk" one or two in a hundred.
+func BenchmarkFindSearchSeeded(b *testing.B) {
+	dsn := os.Getenv("BOOKCASE_BENCH_DB")
+	if dsn == "" {
+		b.Skip("BOOKCASE_BENCH_DB names no seeded library")
+	}
+	db, err := data.Open(b.Context(), dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	u, err := db.Users().ByName(b.Context(), "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	lib := benchLibrary{db: db, books: db.Books(), owner: u.ID}
+	for _, word := range []string{"the", "garc", "tolk"} {
+		q := data.BookQuery{Search: word}
+		b.Run("page/"+word, func(b *testing.B) { benchFind(b, lib, q) })
+		b.Run("count/"+word, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := lib.books.FindCount(b.Context(), lib.owner, q, 100); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -134,3 +134,117 @@ func TestDenseSearchWalksTheOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchProbe checks how a search in the added order finds its page on PostgreSQL when the
+// reader has more books than denseMatches: a word most books have fills the page by walking the
+// order (searchPage's probe), and is counted so (FindCount), without the full-text index making
+// the set of all its matches; a rare word does not fill it, and is found and counted through the
+// index. Either way every page, and the count, is what the index alone finds.
+func TestSearchProbe(t *testing.T) {
+	if !OnPostgres() {
+		t.Skip("SQLite's index hands out its matches in the order walked: no probe")
+	}
+	ctx := t.Context()
+	db := OpenTest(t)
+	u, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	books := db.Books()
+	if err := books.Seed(ctx, u.ID, 300, 1); err != nil {
+		t.Fatal(err)
+	}
+	rare, err := books.Create(ctx, u.ID, BookInput{Title: "Zyxwv and the quux", Author: "Ann Author"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every page of q, following the cursors, and the count up to 20.
+	all := func(q BookQuery) (ids []int64, count int) {
+		t.Helper()
+		for {
+			page, err := books.Find(ctx, u.ID, q)
+			if err != nil {
+				t.Fatalf("Find(%+v): %v", q, err)
+			}
+			for _, b := range page.Books {
+				ids = append(ids, b.ID)
+			}
+			if page.Cursor == "" {
+				break
+			}
+			q.Cursor = page.Cursor
+		}
+		q.Cursor = ""
+		if count, err = books.FindCount(ctx, u.ID, q, 20); err != nil {
+			t.Fatal(err)
+		}
+		return ids, count
+	}
+	for _, c := range []struct {
+		search  string
+		dense   bool
+		matches int // the first page's count when found through the index
+	}{{"the", true, -1}, {"zyxwv", false, 1}, {"the s", true, -1}} {
+		for _, reverse := range []bool{false, true} {
+			q := BookQuery{Search: c.search, Sort: SortAdded, Reverse: reverse, Limit: 10}
+			SetDenseMatches(t, 1_000_000) // the index alone, as before the probe
+			wantIDs, wantCount := all(q)
+			SetDenseMatches(t, 50)
+			gotIDs, gotCount := all(q)
+			if !slices.Equal(gotIDs, wantIDs) || gotCount != wantCount || len(wantIDs) == 0 {
+				t.Errorf("%+v: found %v (count %d), want %v (count %d), not none", q, gotIDs, gotCount, wantIDs, wantCount)
+			}
+
+			// The page: the walk's (not dense, no count), or the index's, which counts.
+			f, id, _, err := books.build(ctx, u.ID, q, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir, cmp := "DESC", "<"
+			if reverse {
+				dir, cmp = "ASC", ">"
+			}
+			page, dense, err := books.searchPage(ctx, u.ID, f, id, q, q.Limit, addedKey, dir, cmp, nil, 0)
+			if err != nil || dense || page.Matches != c.matches || !slices.Equal(ids(page.Books), wantIDs[:min(q.Limit, len(wantIDs))]) {
+				t.Errorf("searchPage(%+v) = %v, matches %d, dense %v, %v; want %v, matches %d, not dense",
+					q, ids(page.Books), page.Matches, dense, err, wantIDs[:min(q.Limit, len(wantIDs))], c.matches)
+			}
+
+			// The count: the index's part of the statement runs only for the rare word.
+			query, args, _, err := books.countQuery(ctx, u.ID, q, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var plan []string
+			if err := db.read.SelectContext(ctx, &plan, `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) `+query, args...); err != nil {
+				t.Fatal(err)
+			}
+			// The plan reads book_search twice: the walk's check on each book, and the index's
+			// count, which is never started when the walk counted past 20.
+			var reads, unread int
+			for _, line := range plan {
+				if strings.Contains(line, " on book_search") {
+					reads++
+					if strings.Contains(line, "never executed") {
+						unread++
+					}
+				}
+			}
+			if reads < 2 || (unread > 0) != c.dense {
+				t.Errorf("count of %q: book_search read in %d places, %d never; want the index's count skipped: %v\n%s",
+					c.search, reads, unread, c.dense, strings.Join(plan, "\n"))
+			}
+		}
+	}
+	if ids, _ := all(BookQuery{Search: "zyxwv"}); !slices.Equal(ids, []int64{rare.ID}) {
+		t.Errorf("zyxwv found %v, want the one book %d", ids, rare.ID)
+	}
+}
+
+func ids(books []Book) []int64 {
+	out := make([]int64, len(books))
+	for i, b := range books {
+		out[i] = b.ID
+	}
+	return out
+}
