@@ -408,6 +408,15 @@ func (s *SeriesStore) OfBooks(ctx context.Context, owner int64, ids []int64) (ma
 	if err != nil {
 		return nil, err
 	}
+	if s.db.postgres() {
+		// PostgreSQL plans a prepared statement once for any values after a few runs: for a list
+		// of fifty books it expected fifty rows, and read every one of the owner's series into a
+		// hash to join them (2,601 in the seeded library of 100,000 books: 1.1 ms of the
+		// database's time a page, against 0.13 ms for looking up the series of the dozen books
+		// that have one). The subquery, which OFFSET 0 keeps from being merged into a join, makes
+		// it look each one up by its key; the ids go as one array.
+		query, args = seriesOfBooksPostgres, []any{owner, ids}
+	}
 	rows, err := s.db.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("series of books: %w", err)
@@ -427,6 +436,12 @@ func (s *SeriesStore) OfBooks(ctx context.Context, owner int64, ids []int64) (ma
 	}
 	return out, nil
 }
+
+// seriesOfBooksPostgres is OfBooks' query on PostgreSQL, for an owner and an array of book ids.
+const seriesOfBooksPostgres = `
+	SELECT bs.book_id, bs.series_id, s.name, bs.position FROM book_series bs
+	CROSS JOIN LATERAL (SELECT s.name, s.name_key FROM series s WHERE s.id = bs.series_id AND s.owner_id = ? OFFSET 0) s
+	WHERE bs.book_id = ANY(?) ORDER BY bs.book_id, s.name_key`
 
 // checkRef normalizes and checks a series as a form gives it.
 func checkRef(ref SeriesRef) (string, Position, error) {

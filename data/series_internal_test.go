@@ -1,0 +1,50 @@
+package data
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestSeriesOfAPageLookedUpByKey checks PostgreSQL's plan for the series of a page of books as a
+// prepared statement gets it after a few runs (a generic plan, for any values): the series of each
+// book found from it (by key, once there are enough series for an index to pay), not every series
+// of the reader's read into a hash and joined.
+func TestSeriesOfAPageLookedUpByKey(t *testing.T) {
+	if !OnPostgres() {
+		t.Skip("PostgreSQL's plans: SQLite joins the page's books to their series in the order written (CROSS JOIN)")
+	}
+	ctx := t.Context()
+	db := OpenTest(t)
+	u, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A third of the seed's books are in series of 2 to 12: some hundreds of series.
+	if err := db.Books().Seed(ctx, u.ID, 600, 1); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.read.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, stmt := range []string{
+		`ANALYZE books, series, book_series`,
+		`SET LOCAL plan_cache_mode = force_generic_plan`,
+		`PREPARE series_of_books AS ` + rebind(seriesOfBooksPostgres),
+	} {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	var plan []string
+	if err := tx.SelectContext(ctx, &plan, `EXPLAIN EXECUTE series_of_books(1, '{1,2,3,4,5,6,7,8,9,10}')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, `DEALLOCATE series_of_books`); err != nil {
+		t.Fatal(err)
+	}
+	if joined := strings.Join(plan, "\n"); strings.Contains(joined, "Hash") {
+		t.Errorf("generic plan of the series of a page of books:\n%s\nwant the series of each book found from it, not all the reader's series hashed and joined", joined)
+	}
+}
