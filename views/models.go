@@ -255,7 +255,10 @@ type Notice struct {
 	Reference string
 }
 
-func rowID(id int64) string { return "book-" + strconv.FormatInt(id, 10) }
+// rowID is the id of the book's row in the library: rowIDPrefix and the book's id.
+func rowID(id int64) string { return rowIDPrefix + strconv.FormatInt(id, 10) }
+
+const rowIDPrefix = "book-"
 
 func equalFold(a, b string) bool { return strings.EqualFold(a, b) }
 

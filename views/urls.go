@@ -82,23 +82,23 @@ func ReadingFinishKey(rt int64) string { return "finish-" + idString(rt) }
 func ReadingFinishURL(book, rt int64) string { return BookURL(book) + "?edit=" + ReadingFinishKey(rt) }
 
 // BookEditURL is the form that edits the book's title, author and genre.
-func BookEditURL(id int64) string { return bookPath(id, "/edit") }
+func BookEditURL(id int64) string { return bookPath(id, bookEditEnd) }
 
 // BookDeleteURL asks before deleting the book (GET), and deletes it (POST).
-func BookDeleteURL(id int64) string { return bookPath(id, "/delete") }
+func BookDeleteURL(id int64) string { return bookPath(id, bookDeleteEnd) }
 
 // BookRestoreURL undoes the delete of the book.
 func BookRestoreURL(id int64) string { return bookPath(id, "/restore") }
 
 // BookStatusURL offers the reading statuses of the book (GET), and sets one (PUT, POST).
-func BookStatusURL(id int64) string { return bookPath(id, "/status") }
+func BookStatusURL(id int64) string { return bookPath(id, bookStatusEnd) }
 
 // BookRatingURL offers the star control of the book alone (GET: its library row's, or a page
 // without JavaScript), and saves its rating (POST).
-func BookRatingURL(id int64) string { return bookPath(id, "/rating") }
+func BookRatingURL(id int64) string { return bookPath(id, bookRatingEnd) }
 
 // BookProgressURL records how far into the book the reader is.
-func BookProgressURL(id int64) string { return bookPath(id, "/progress") }
+func BookProgressURL(id int64) string { return bookPath(id, bookProgressEnd) }
 
 // BookShelvesURL puts the book on the shelves ticked.
 func BookShelvesURL(id int64) string { return bookPath(id, "/shelves") }
@@ -163,12 +163,23 @@ func ImportRowRestoreURL(id int64, n int) string { return ImportRowURL(id, n) + 
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
+// A book's address is bookPathPrefix, its id, and the end of the address of what is done with it
+// (none for the book itself). The library's rows write them one after the other (bookRow).
+const (
+	bookPathPrefix  = LibraryURL + "/"
+	bookEditEnd     = "/edit"
+	bookDeleteEnd   = "/delete"
+	bookStatusEnd   = "/status"
+	bookRatingEnd   = "/rating"
+	bookProgressEnd = "/progress"
+)
+
 // bookPath is the book id's address followed by rest, made in one allocation: a library row
 // builds four of them, and composing them (the id formatted, then joined, then the rest added)
 // took three each, 450 of a page's allocations.
 func bookPath(id int64, rest string) string {
 	var buf [64]byte
-	b := append(buf[:0], LibraryURL+"/"...)
+	b := append(buf[:0], bookPathPrefix...)
 	b = strconv.AppendInt(b, id, 10)
 	return string(append(b, rest...))
 }
