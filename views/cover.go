@@ -88,8 +88,8 @@ func initials(title string) string {
 	}
 	words := found[:n]
 	if len(words) > 1 {
-		switch strings.ToLower(words[0]) {
-		case "the", "a", "an":
+		// Compared without lowering it, which made a copy of most titles' first word.
+		if w := words[0]; strings.EqualFold(w, "the") || strings.EqualFold(w, "a") || strings.EqualFold(w, "an") {
 			words = words[1:]
 		}
 	}

@@ -11,6 +11,8 @@ func TestInitials(t *testing.T) {
 		{"the", "T"},
 		{"A Wizard of Earthsea", "WO"},
 		{"an", "A"},
+		{"AN Ode to Joy", "OT"},
+		{"tHe End", "E"},
 		{"Solaris", "S"},
 		{"R.U.R.", "RU"},
 		{"  Čapek's   ūdens 2 ", "ČS"},

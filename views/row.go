@@ -28,7 +28,7 @@ import (
 // addresses written in their parts (bookPathPrefix, the id, the end) rather than built. templ
 // made a page's rows some 930 allocations (each attribute's value boxed to be resolved, each
 // address built, a context and a closure for each component); written so,
-// a row makes one (its id, formatted) but for its series, when it has any (rowSeries, templ's).
+// a row makes one (its id, formatted), and one more for each of its series.
 // BenchmarkBookRows, run side by side: 931 → 61 allocations, 22 → 0.7 KB, 89–156 → 36–46 µs.
 //
 // The status is a link that opens the row's status menu (StatusMenuRow): a choice is saved when
@@ -61,8 +61,14 @@ func (r bookRow) Render(ctx context.Context, w io.Writer) error {
 	title := templ.EscapeString(b.Title)
 	h.cut(b.Title, title, titleFits)
 	h.write(">", title, "</a>")
-	if (len(b.Series) > 0 || b.Split != nil) && h.err == nil {
-		h.err = rowSeries(b).Render(ctx, w)
+	// The book's series, under its title (a space after each: templ wrote one).
+	for _, s := range b.Series {
+		h.write(`<a class="series" href="`, seriesPathPrefix, strconv.FormatInt(s.ID, 10), `">`)
+		h.text(s.Label)
+		h.write("</a> ")
+	}
+	if b.Split != nil && h.err == nil {
+		h.err = rowSplit(b).Render(ctx, w)
 	}
 	h.write("</th>")
 	h.cell(b.Author, authorFits)

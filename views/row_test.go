@@ -21,11 +21,12 @@ func TestBookRow(t *testing.T) {
 			AddedShort: "1 Jan 2025", Cover: NewRowCover("Dune", "")}, ""},
 		{"Hostile", Book{ID: 123456, Title: hostile, Author: hostile, Genre: hostile, Status: "read",
 			Rating: "4.5", AddedShort: "2 Feb 2025", FinishedShort: "3 Mar 2025", Focus: FocusTitle,
-			Cover: CoverView{URL: `javascript:alert("x")`}}, "th.title > a"},
+			Cover: CoverView{URL: `javascript:alert("x")`}}, "th.title > a:not(.series)"},
 		{"Reading", Book{ID: 42, Title: "Middlemarch", Status: "reading", Focus: FocusProgress,
 			Progress: Progress{Percent: 34, Label: `Page 120 of 350 (34%) <b>`}, Cover: NewRowCover("", "abc")}, "a.pg"},
 		{"FocusStatus", Book{ID: 1, Title: "A", Status: "dnf", Focus: FocusStatus}, "td.status > a"},
 		{"FocusEdit", Book{ID: 1, Title: "A", Focus: FocusEdit}, `a[href$="/edit"]`},
+		{"Series", Book{ID: 9, Title: "Leviathan Wakes", Series: []SeriesLabel{{ID: 3, Label: "The Expanse, #1"}, {ID: 250, Label: hostile}}}, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := tt.book
@@ -55,7 +56,7 @@ func TestBookRow(t *testing.T) {
 			for _, c := range []struct {
 				sel, text string
 				fits      int
-			}{{"th.title > a", b.Title, titleFits}, {"td:nth-child(2)", b.Author, authorFits}, {"td:nth-child(3)", b.Genre, genreFits}} {
+			}{{"th.title > a:not(.series)", b.Title, titleFits}, {"td:nth-child(2)", b.Author, authorFits}, {"td:nth-child(3)", b.Genre, genreFits}} {
 				s := row.Find(c.sel)
 				if got := s.Text(); got != c.text {
 					t.Errorf("%s: text %q, want %q", c.sel, got, c.text)
@@ -81,6 +82,15 @@ func TestBookRow(t *testing.T) {
 					t.Errorf("progress bar labelled %q, want %q", bar, b.Progress.Label)
 				}
 			}
+			series := row.Find("th.title > a.series")
+			if series.Length() != len(b.Series) {
+				t.Errorf("%d series links, want %d", series.Length(), len(b.Series))
+			}
+			series.Each(func(i int, a *goquery.Selection) {
+				if href, _ := a.Attr("href"); i < len(b.Series) && (href != SeriesURL(b.Series[i].ID) || a.Text() != b.Series[i].Label) {
+					t.Errorf("series %d: %q at %q, want %q at %q", i, a.Text(), href, b.Series[i].Label, SeriesURL(b.Series[i].ID))
+				}
+			})
 			focused := row.Find("[autofocus]")
 			if tt.focus == "" && focused.Length() != 0 || tt.focus != "" && (focused.Length() != 1 || !focused.Is(tt.focus)) {
 				html, _ := goquery.OuterHtml(focused)

@@ -16,7 +16,11 @@ func SeriesListFromURL(after string) string {
 }
 
 // SeriesURL is a series' page: its books in order, and the next to read.
-func SeriesURL(id int64) string { return SeriesListURL + "/" + strconv.FormatInt(id, 10) }
+func SeriesURL(id int64) string { return seriesPathPrefix + strconv.FormatInt(id, 10) }
+
+// seriesPathPrefix and a series' id are its address (the library's rows write them one after
+// the other, bookRow).
+const seriesPathPrefix = SeriesListURL + "/"
 
 // BookSeriesURL adds the book to a series (POST series_name, series_position).
 func BookSeriesURL(book int64) string { return BookURL(book) + "/series" }
