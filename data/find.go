@@ -333,7 +333,7 @@ const bookColumnsB = `b.id, b.title, b.author, b.genre, COALESCE(b.created_at, b
 	COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating,
 	COALESCE(CAST(b.finished_on AS TEXT), '') AS finished_on, b.progress_page, b.progress_percent,
 	COALESCE(b.progress_at, b.progress_at) AS progress_at,
-	COALESCE((SELECT c.hash FROM covers c WHERE c.book_id = b.id), '') AS cover`
+	COALESCE((SELECT c.hash FROM covers c WHERE c.book_id = b.id), '') AS cover, b.series_sort IS NULL AS no_series`
 
 // findQuery is a query being built from a BookQuery: fixed SQL fragments, and the arguments
 // that go with them, in order.
@@ -916,7 +916,7 @@ func (db *DB) bookRows(ctx context.Context, query string, args []any, limit int,
 		pages, rating int64
 	)
 	dest := []any{&b.ID, &b.Title, &b.Author, &b.Genre, storedTime{T: &b.CreatedAt}, (*string)(&b.Status), (*string)(&b.Format),
-		&pages, &rating, &b.FinishedOn, &b.LastPage, &b.LastPercent, storedTime{Null: &b.LastProgressAt}, &b.Cover, &key}
+		&pages, &rating, &b.FinishedOn, &b.LastPage, &b.LastPercent, storedTime{Null: &b.LastProgressAt}, &b.Cover, &b.NoSeries, &key}
 	dest = append(dest, extra...)
 	for rows.Next() {
 		b, key = Book{}, nil
