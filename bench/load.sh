@@ -177,6 +177,20 @@ postgres_ticks() {
 	awk '$2 == "(postgres)" { t += $14 + $15 } END { print t + 0 }' /proc/[0-9]*/stat 2>/dev/null || echo 0
 }
 
+# pg_settle: once a library is copied into PostgreSQL, waits (at most two minutes) until no
+# autovacuum worker runs and checkpoints what was written, so that no target of either engine is
+# measured beside PostgreSQL's background work on the same cores. bookcase copy vacuums what it
+# filled; this catches the rest (the catalog, a database dropped just before).
+pg_settle() {
+	psql -q "$DB" -c CHECKPOINT >/dev/null
+	local i
+	for ((i = 0; i < 120; i++)); do
+		[[ $(psql -qAt "$DB" -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'") == 0 ]] && break
+		sleep 1
+	done
+	psql -q "$DB" -c CHECKPOINT >/dev/null
+}
+
 # written PID: the bytes process PID has had written to storage so far (write_bytes of /proc/PID/io:
 # the write-ahead log, and the checkpoints that copy it into the database), or 0.
 written() {
@@ -364,9 +378,11 @@ run_size() {
 		local t0=$EPOCHREALTIME
 		"$tmp/bookcase" copy --from "$db" --to "$pg" >"$tmp/copy-$n.out"
 		seed_times+=("$(awk -v a="$t0" -v b="$EPOCHREALTIME" -v n="$n" 'BEGIN { printf "%d books copied into PostgreSQL in %.2f s (bookcase copy)", n, b - a }')")
+		pg_settle
 	fi
 	run_targets "$n" "$db" "$db" ""
 	if [[ -n $pg ]]; then
+		pg_settle
 		run_targets "$n" "$db" "$pg" -pg
 		((INSTANCES == 2)) && run_two_instances "$n" "$pg"
 		psql -q "$DB" -c "DROP DATABASE bookcase_load_$n" >/dev/null

@@ -29,9 +29,9 @@ func batchTestDB(t *testing.T) *DB {
 // queueBatch starts one inBatch per fn while holding the leader's place, waits until every one
 // of them is queued, and then lets them run: they run as one batch. It returns each outcome, in
 // the order of fns, and recovers a panic into an error.
-func queueBatch(t *testing.T, db *DB, fns []func(context.Context, *sqlx.Tx) error) []error {
+func queueBatch(t *testing.T, db *DB, owner int64, fns []func(context.Context, *sqlx.Tx) error) []error {
 	t.Helper()
-	b := db.batch
+	b := db.batcherFor(owner)
 	b.leader <- struct{}{}
 	errs := make([]error, len(fns))
 	var wg sync.WaitGroup
@@ -42,7 +42,7 @@ func queueBatch(t *testing.T, db *DB, fns []func(context.Context, *sqlx.Tx) erro
 					errs[i] = fmt.Errorf("panic: %v", r)
 				}
 			}()
-			errs[i] = db.inBatch(t.Context(), fn)
+			errs[i] = db.inBatch(t.Context(), owner, fn)
 		})
 	}
 	deadline := time.Now().Add(10 * time.Second)
@@ -94,7 +94,7 @@ func TestInBatch(t *testing.T) {
 		for i := range fns {
 			fns[i] = insert(i, txs)
 		}
-		for i, err := range queueBatch(t, db, fns) {
+		for i, err := range queueBatch(t, db, 1, fns) {
 			if err != nil {
 				t.Errorf("write %d: %v", i, err)
 			}
@@ -123,7 +123,7 @@ func TestInBatch(t *testing.T) {
 			}
 			return errBad
 		}
-		errs := queueBatch(t, db, fns)
+		errs := queueBatch(t, db, 1, fns)
 		for i, err := range errs {
 			if i == 2 {
 				if !errors.Is(err, errBad) {
@@ -147,7 +147,7 @@ func TestInBatch(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error, 1)
 		txs := make([]*sqlx.Tx, 1)
-		go func() { done <- db.inBatch(ctx, insert(0, txs)) }()
+		go func() { done <- db.inBatch(ctx, 1, insert(0, txs)) }()
 		for queued := 0; queued == 0; {
 			b.mu.Lock()
 			queued = len(b.queue)
@@ -175,7 +175,7 @@ func TestInBatch(t *testing.T) {
 			fns[i] = insert(i, txs)
 		}
 		fns[3] = func(context.Context, *sqlx.Tx) error { panic("boom") }
-		for i, err := range queueBatch(t, db, fns) {
+		for i, err := range queueBatch(t, db, 1, fns) {
 			if err == nil {
 				t.Errorf("write %d: nil, want an error: its batch panicked", i)
 			}
@@ -184,7 +184,7 @@ func TestInBatch(t *testing.T) {
 			t.Errorf("notes = %v, want none: the batch was rolled back", got)
 		}
 		// The writer is free again.
-		if err := db.inBatch(t.Context(), insert(0, txs)); err != nil {
+		if err := db.inBatch(t.Context(), 1, insert(0, txs)); err != nil {
 			t.Fatalf("write after the panic: %v", err)
 		}
 	})
@@ -209,7 +209,7 @@ func TestBatchOnALockedDatabase(t *testing.T) {
 		})
 	}
 	began := time.Now()
-	errs := queueBatch(t, db, fns)
+	errs := queueBatch(t, db, 1, fns)
 	waited := time.Since(began)
 	for i, err := range errs {
 		if !errors.Is(err, ErrBusy) {
@@ -219,5 +219,55 @@ func TestBatchOnALockedDatabase(t *testing.T) {
 	// One wait of lockWait, loosely: each write waiting again would take four.
 	if waited > 2*lockWait {
 		t.Errorf("the batch waited %v, want about %v", waited, lockWait)
+	}
+}
+
+// TestInBatchByOwnerOnPostgres checks PostgreSQL's batching: one reader's writes made at the same
+// time share a transaction (they would wait for each other's commit on their counts anyway),
+// while another reader's write, whose batcher is another, does not wait for them.
+func TestInBatchByOwnerOnPostgres(t *testing.T) {
+	if !OnPostgres() {
+		t.Skip("BOOKCASE_TEST_POSTGRES is not set: PostgreSQL's batching is tested on PostgreSQL")
+	}
+	db := OpenTest(t)
+	if _, err := db.write.Exec(`CREATE TABLE notes (n BIGINT PRIMARY KEY, txid BIGINT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	const ada, bob = 1, 2
+	if db.batcherFor(ada) == db.batcherFor(bob) {
+		t.Fatalf("readers %d and %d share a batcher", ada, bob)
+	}
+	insert := func(n int) func(context.Context, *sqlx.Tx) error {
+		return func(ctx context.Context, tx *sqlx.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO notes (n, txid) VALUES (?, txid_current())`, n)
+			return err
+		}
+	}
+
+	// While ada's batcher is busy, bob's write runs and commits.
+	b := db.batcherFor(ada)
+	b.leader <- struct{}{}
+	err := db.inBatch(t.Context(), bob, insert(100))
+	<-b.leader
+	if err != nil {
+		t.Fatalf("bob's write while ada's batcher is busy: %v", err)
+	}
+
+	const k = 5
+	fns := make([]func(context.Context, *sqlx.Tx) error, k)
+	for i := range fns {
+		fns[i] = insert(i)
+	}
+	for i, err := range queueBatch(t, db, ada, fns) {
+		if err != nil {
+			t.Errorf("ada's write %d: %v", i, err)
+		}
+	}
+	var txids []int64
+	if err := db.write.Select(&txids, `SELECT DISTINCT txid FROM notes WHERE n < 100`); err != nil {
+		t.Fatal(err)
+	}
+	if len(txids) != 1 {
+		t.Errorf("ada's %d writes made together ran in %d transactions, want 1", k, len(txids))
 	}
 }

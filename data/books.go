@@ -97,7 +97,7 @@ func (s *BookStore) createBook(ctx context.Context, owner int64, in BookInput, x
 	// writes some 24 pages to the log, most of which every new book changes. 32 goroutines
 	// adding books to a library of 100,000 (BenchmarkCreateParallel): 96 → 13–16 KB of log
 	// and 895–1,193 → 388–525 µs of CPU a book.
-	err = s.db.inBatch(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+	err = s.db.inBatch(ctx, owner, func(ctx context.Context, tx *sqlx.Tx) error {
 		// The authors first, so that the book is written once with its author text and sort key.
 		people, authors, err := storedPeople(contributorsOf(in.Author), func(c Contributor) (Author, error) {
 			return s.db.putAuthor(ctx, tx, owner, c)

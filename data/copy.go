@@ -417,13 +417,33 @@ func copyInto(ctx context.Context, srcTx *sqlx.Tx, srcDialect dialect, dst *DB, 
 		return CopyReport{}, fmt.Errorf("write %s: %w", Redact(to), storeError(err))
 	}
 	if dst.postgres() {
-		// The planner's statistics of the tables just filled: without them PostgreSQL plans the
-		// first queries for empty tables.
-		if _, err := dst.write.ExecContext(ctx, `ANALYZE`); err != nil {
-			return CopyReport{}, fmt.Errorf("analyze %s: %w", Redact(to), storeError(err))
+		if err := vacuumCopied(ctx, dst.write); err != nil {
+			return CopyReport{}, fmt.Errorf("vacuum %s: %w", Redact(to), storeError(err))
 		}
 	}
 	return report, nil
+}
+
+// vacuumCopied vacuums and analyzes the tables of the destination's schema once they are
+// filled. ANALYZE gives the planner their statistics (without them PostgreSQL plans the first
+// queries for empty tables). VACUUM marks the copied rows visible to all, so that index-only
+// scans need not visit the table from the first query on, and so that autovacuum does not
+// start on every table the copy filled at the moment readers come back. Only the schema's own
+// tables: a database may hold others.
+func vacuumCopied(ctx context.Context, db *sqlx.DB) error {
+	var tables []string
+	if err := db.SelectContext(ctx, &tables,
+		`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`); err != nil {
+		return err
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	for i, name := range tables {
+		tables[i] = quoteIdent(name)
+	}
+	_, err := db.ExecContext(ctx, `VACUUM (ANALYZE) `+strings.Join(tables, ", "))
+	return err
 }
 
 // copyOrder is the tables to copy, each after the tables it refers to. Both schemas must have

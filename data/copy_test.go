@@ -173,6 +173,22 @@ func TestCopy(t *testing.T) {
 	if len(toPG.Tables) < 20 || toPG.Indexed == 0 {
 		t.Fatalf("copied %d tables, indexed %d books: too few", len(toPG.Tables), toPG.Indexed)
 	}
+	// The copy leaves its tables vacuumed and analyzed, not for autovacuum to find when readers
+	// come back (the schema's own tables: the shared test database holds other tests' too).
+	if pgdb, err := sqlx.Open("pgx", pg); err != nil {
+		t.Fatal(err)
+	} else {
+		var unvacuumed []string
+		err := pgdb.Select(&unvacuumed, `SELECT relname FROM pg_stat_user_tables
+			WHERE schemaname = current_schema() AND (last_vacuum IS NULL OR last_analyze IS NULL) ORDER BY relname`)
+		pgdb.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(unvacuumed) > 0 {
+			t.Errorf("tables left unvacuumed or unanalyzed by the copy: %v", unvacuumed)
+		}
+	}
 	fromPG, err := data.Copy(ctx, pg, back)
 	if err != nil {
 		t.Fatalf("Copy back to SQLite: %v", err)

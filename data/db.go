@@ -46,6 +46,8 @@ type DB struct {
 
 	// batch lets writes that arrive together share a transaction (inBatch).
 	batch *batcher
+	// ownerBatch are PostgreSQL's batchers, a reader's writes going to one of them (batcherFor).
+	ownerBatch []*batcher
 
 	// file watches the database file, whose replacement or deletion stops writes (dbfile.go;
 	// nil on PostgreSQL); schema is the migration version this binary brings.
@@ -171,7 +173,15 @@ func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error)
 
 // newDB makes the DB of the two pools, on either engine.
 func newDB(d dialect, write, read *sqlx.DB) *DB {
+	var ownerBatch []*batcher
+	if d == postgresDialect {
+		ownerBatch = make([]*batcher, ownerBatchers)
+		for i := range ownerBatch {
+			ownerBatch[i] = newBatcher()
+		}
+	}
 	return &DB{
+		ownerBatch:      ownerBatch,
 		dialect:         d,
 		write:           write,
 		read:            read,
