@@ -47,6 +47,10 @@ type Book struct {
 	// one lookup by key in covers, which cost a page of fifty books less than a query of its own
 	// for their covers (BenchmarkLibraryPage).
 	Cover string `db:"cover"`
+	// NoSeries is true when the book was read in no series, as a page of books reads it (its
+	// series sort key is NULL: refreshSeriesSort keeps it with every change of its series): the
+	// page need not look up its series (SeriesStore.OfBooks). False says nothing.
+	NoSeries bool `db:"no_series"`
 }
 
 // Progress is how far into the book the reader is in the open read-through, from its latest

@@ -996,10 +996,11 @@ func TestCountMatchesBooks(t *testing.T) {
 	check("purge")
 }
 
-// listed is a book as a page of books has it (BookPage.Books): without its notes, ISBN and
-// time of the last change.
+// listed is a book in no series as a page of books has it (BookPage.Books): without its notes,
+// ISBN and time of the last change, and marked as in no series (Book.NoSeries).
 func listed(b data.Book) data.Book {
 	b.Notes, b.ISBN, b.UpdatedAt = "", "", time.Time{}
+	b.NoSeries = true
 	return b
 }
 

@@ -328,10 +328,12 @@ func searchWords(search string) []string {
 
 // bookColumnsB are the columns of a Book that a page of books has (BookPage.Books: all but notes,
 // ISBN and updated_at), on the books table aliased b, in the order findPage scans them.
-const bookColumnsB = `b.id, b.title, b.author, b.genre, b.created_at, b.status, b.format,
+// Its times are read by storedTime (which says why COALESCE).
+const bookColumnsB = `b.id, b.title, b.author, b.genre, COALESCE(b.created_at, b.created_at) AS created_at, b.status, b.format,
 	COALESCE(b.pages, 0) AS pages, COALESCE(b.rating, 0) AS rating,
-	COALESCE(CAST(b.finished_on AS TEXT), '') AS finished_on, b.progress_page, b.progress_percent, b.progress_at,
-	COALESCE((SELECT c.hash FROM covers c WHERE c.book_id = b.id), '') AS cover`
+	COALESCE(CAST(b.finished_on AS TEXT), '') AS finished_on, b.progress_page, b.progress_percent,
+	COALESCE(b.progress_at, b.progress_at) AS progress_at,
+	COALESCE((SELECT c.hash FROM covers c WHERE c.book_id = b.id), '') AS cover, b.series_sort IS NULL AS no_series`
 
 // findQuery is a query being built from a BookQuery: fixed SQL fragments, and the arguments
 // that go with them, in order.
@@ -692,7 +694,13 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 	// cover (the deep page at 100,000 books: 783–827 → 761–783 µs of CPU a request). Walking an
 	// order's index reads the page's books alone anyway.
 	sorted := narrow || id != "b.id" || q.Cursor != "" && q.Sort != SortTitle && q.Sort != SortAuthor
-	cols := `SELECT ` + bookColumnsB + `, ` + keyValue(key) + ` AS sort_key FROM `
+	// The page's rows carry their sort keys for the next page's cursor, but for the added order,
+	// whose cursor is the page's last book (cursorOf): 50 strings fewer a page.
+	pageKey, wrappedKey := keyValue(key), "p.sort_key"
+	if q.Sort == SortAdded {
+		pageKey, wrappedKey = "NULL", "NULL"
+	}
+	cols := `SELECT ` + bookColumnsB + `, ` + pageKey + ` AS sort_key FROM `
 	if sorted {
 		cols = `SELECT b.id AS id, ` + keyValue(key) + ` AS sort_key FROM `
 	}
@@ -735,7 +743,7 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 		// for the page's books alone. At 100,000 books, CPU per request (runs alternated):
 		// BenchmarkLibrarySearch (tolk) 1,767–2,208 → 1,453–1,680 µs,
 		// BenchmarkLibrarySearchFragment (garc) 2,606–3,024 → 1,933–2,232 µs.
-		query = `SELECT ` + bookColumnsB + `, p.sort_key FROM (` + query + `) AS p JOIN books b ON b.id = p.id` +
+		query = `SELECT ` + bookColumnsB + `, ` + wrappedKey + ` AS sort_key FROM (` + query + `) AS p JOIN books b ON b.id = p.id` +
 			` ORDER BY p.sort_key ` + dir + `, p.id ` + dir
 	}
 	books, lastKey, err := s.db.findPage(ctx, query, args, limit, nil)
@@ -900,14 +908,15 @@ func (db *DB) bookRows(ctx context.Context, query string, args []any, limit int,
 		return nil, nil, err
 	}
 	defer rows.Close()
-	books := make([]Book, 0, limit+1)
+	// Room for a page and the one after it; a longer list (a series' books) grows as it goes.
+	books := make([]Book, 0, min(limit, PageSize)+1)
 	var (
 		lastKey, key  any
 		b             Book
 		pages, rating int64
 	)
-	dest := []any{&b.ID, &b.Title, &b.Author, &b.Genre, &b.CreatedAt, (*string)(&b.Status), (*string)(&b.Format),
-		&pages, &rating, &b.FinishedOn, &b.LastPage, &b.LastPercent, &b.LastProgressAt, &b.Cover, &key}
+	dest := []any{&b.ID, &b.Title, &b.Author, &b.Genre, storedTime{T: &b.CreatedAt}, (*string)(&b.Status), (*string)(&b.Format),
+		&pages, &rating, &b.FinishedOn, &b.LastPage, &b.LastPercent, storedTime{Null: &b.LastProgressAt}, &b.Cover, &b.NoSeries, &key}
 	dest = append(dest, extra...)
 	for rows.Next() {
 		b, key = Book{}, nil

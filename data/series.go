@@ -395,27 +395,28 @@ func (s *SeriesStore) OfBooks(ctx context.Context, owner int64, ids []int64) (ma
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	// The page's books first, by the primary key of book_series, then their series by id:
-	// SQLite otherwise walks all the owner's series (thousands, with the seed's third of books in
-	// series) looking for the page's books. CROSS JOIN keeps the order as written in SQLite, and
-	// is plain SQL elsewhere. BenchmarkLibrarySearch at 10,000 books: 4,520–4,545 → 1,448–1,708 µs of CPU a request.
-	// The owner is intArg (a bare ? made SQLite compile the query again on every request), and the
-	// rows are scanned by hand (findPage says why): 65 → 37 µs of CPU for a page of 50 books at
-	// 100,000.
-	query, args, err := sqlx.In(`
+	// PostgreSQL plans a prepared statement once for any values after a few runs: for a list
+	// of fifty books it expected fifty rows, and read every one of the owner's series into a
+	// hash to join them (2,601 in the seeded library of 100,000 books: 1.1 ms of the
+	// database's time a page, against 0.13 ms for looking up the series of the dozen books
+	// that have one). The subquery, which OFFSET 0 keeps from being merged into a join, makes
+	// it look each one up by its key; the ids go as one array.
+	query, args := seriesOfBooksPostgres, []any{owner, ids}
+	if !s.db.postgres() {
+		// The page's books first, by the primary key of book_series, then their series by id:
+		// SQLite otherwise walks all the owner's series (thousands, with the seed's third of books in
+		// series) looking for the page's books. CROSS JOIN keeps the order as written in SQLite, and
+		// is plain SQL elsewhere. BenchmarkLibrarySearch at 10,000 books: 4,520–4,545 → 1,448–1,708 µs of CPU a request.
+		// The owner is intArg (a bare ? made SQLite compile the query again on every request), and the
+		// rows are scanned by hand (findPage says why): 65 → 37 µs of CPU for a page of 50 books at
+		// 100,000.
+		var err error
+		query, args, err = sqlx.In(`
 		SELECT bs.book_id, bs.series_id, s.name, bs.position FROM book_series bs CROSS JOIN series s
 		WHERE s.id = bs.series_id AND bs.book_id IN (?) AND s.owner_id = `+intArg+` ORDER BY bs.book_id, s.name_key`, ids, owner)
-	if err != nil {
-		return nil, err
-	}
-	if s.db.postgres() {
-		// PostgreSQL plans a prepared statement once for any values after a few runs: for a list
-		// of fifty books it expected fifty rows, and read every one of the owner's series into a
-		// hash to join them (2,601 in the seeded library of 100,000 books: 1.1 ms of the
-		// database's time a page, against 0.13 ms for looking up the series of the dozen books
-		// that have one). The subquery, which OFFSET 0 keeps from being merged into a join, makes
-		// it look each one up by its key; the ids go as one array.
-		query, args = seriesOfBooksPostgres, []any{owner, ids}
+		if err != nil {
+			return nil, err
+		}
 	}
 	rows, err := s.db.query(ctx, query, args...)
 	if err != nil {
@@ -680,9 +681,6 @@ func (s *SeriesStore) ListFrom(ctx context.Context, owner int64, after string, l
 	return out, nil
 }
 
-// seriesBookColumns are a series' books' columns: the position and bookColumnsB.
-const seriesBookColumns = `bs.position, ` + bookColumnsB
-
 // Get returns the owner's series id with its live books in order: by position, those without
 // one last, then by title. Another reader's series, or one without live books, is ErrNotFound.
 func (s *SeriesStore) Get(ctx context.Context, owner, id int64) (SeriesDetail, error) {
@@ -702,19 +700,29 @@ func (s *SeriesStore) Get(ctx context.Context, owner, id int64) (SeriesDetail, e
 	// where NULL goes; the index on (series_id, position_sort, book_id) finds the rows. The unary
 	// plus keeps SQLite from reading the reader's books by owner instead and looking each up in
 	// the series (27 ms of CPU a request at 100,000 books, against one seek a book).
-	err = s.db.selectAll(ctx, &d.Books, `
-		SELECT `+seriesBookColumns+` FROM book_series bs JOIN books b ON b.id = bs.book_id
+	// The rows are bookRows' (with no sort key), and the position after them.
+	var (
+		position  string
+		positions []string
+	)
+	books, _, err := s.db.bookRows(ctx, `
+		SELECT `+bookColumnsB+`, NULL AS sort_key, bs.position FROM book_series bs JOIN books b ON b.id = bs.book_id
 		WHERE bs.series_id = ? AND +b.owner_id = ? AND b.deleted_at IS NULL AND b.pending_import IS NULL
 		ORDER BY CASE WHEN bs.position_sort IS NULL THEN 1 ELSE 0 END, bs.position_sort, lower(b.title), b.id
-		LIMIT ?`, id, owner, MaxSeriesBooks+1)
+		`+limitOf(MaxSeriesBooks+1), []any{id, owner}, MaxSeriesBooks+1,
+		[]any{&position}, func() { positions = append(positions, position) })
 	if err != nil {
 		return SeriesDetail{}, fmt.Errorf("get series %d: %w", id, err)
 	}
-	if len(d.Books) == 0 {
+	if len(books) == 0 {
 		return SeriesDetail{}, ErrNotFound
 	}
-	if len(d.Books) > MaxSeriesBooks {
-		d.Books, d.Truncated = d.Books[:MaxSeriesBooks], true
+	if len(books) > MaxSeriesBooks {
+		books, d.Truncated = books[:MaxSeriesBooks], true
+	}
+	d.Books = make([]SeriesBook, len(books))
+	for i, b := range books {
+		d.Books[i] = SeriesBook{Position: positions[i], Book: b}
 	}
 	return d, nil
 }

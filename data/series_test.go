@@ -396,3 +396,91 @@ func TestSeriesListFrom(t *testing.T) {
 		t.Errorf("pages %q, want %q", pages, want)
 	}
 }
+
+// TestPageNoSeries checks that a page of books marks as NoSeries exactly the books that have no
+// series, as OfBooks finds them, whichever way a book came in or out of its series: the library
+// page looks up the series of the others alone. Pages of the library, an author and a series.
+func TestPageNoSeries(t *testing.T) {
+	db := openDB(t)
+	ada := addReader(t, db, "ada").ID
+	books, series := db.Books(), db.Series()
+	ctx := t.Context()
+	const author = "Ursula K. Le Guin"
+	in := func(title string) data.BookInput { return data.BookInput{Title: title, Author: author} }
+	lone := mustCreate(t, books, ada, in("The Dispossessed"))
+	one := mustCreate(t, books, ada, in("A Wizard of Earthsea"))
+	two := mustCreate(t, books, ada, in("The Left Hand of Darkness"))
+	left := mustCreate(t, books, ada, in("The Word for World Is Forest"))
+	kept := mustCreate(t, books, ada, in("Rocannon's World"))
+	typed, _, _, err := series.CreateInSeries(ctx, ada, in("The Tombs of Atuan"), data.Catalogued{}, data.SeriesRef{Name: "Earthsea", Position: "2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(b data.Book, name string) int64 {
+		t.Helper()
+		bs, err := series.AddBook(ctx, ada, b.ID, data.SeriesRef{Name: name, Position: "1"})
+		if err != nil {
+			t.Fatalf("AddBook(%q, %q): %v", b.Title, name, err)
+		}
+		return bs.SeriesID
+	}
+	add(one, "Earthsea")
+	add(two, "Hainish Cycle")
+	hainish := add(two, "Ekumen")
+	if err := series.RemoveBook(ctx, ada, two.ID, hainish); err != nil {
+		t.Fatal(err)
+	}
+	if err := series.RemoveBook(ctx, ada, left.ID, add(left, "Hainish Cycle")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := series.KeepAsTitle(ctx, ada, kept.ID, add(kept, "Rocannon")); err != nil {
+		t.Fatal(err)
+	}
+
+	page, err := books.Find(ctx, ada, data.BookQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	authors, err := db.Authors().List(ctx, ada, data.AuthorQuery{})
+	if err != nil || len(authors.Authors) != 1 {
+		t.Fatalf("Authors().List = %+v, %v; want one author", authors, err)
+	}
+	byAuthor, err := db.Authors().Get(ctx, ada, authors.Authors[0].ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	of, err := series.OfBook(ctx, ada, one.ID)
+	if err != nil || len(of) != 1 {
+		t.Fatalf("OfBook(%d) = %+v, %v; want Earthsea", one.ID, of, err)
+	}
+	earthsea, err := series.Get(ctx, ada, of[0].SeriesID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := map[string][]data.Book{"library": page.Books}
+	for _, b := range byAuthor.Books {
+		pages["author"] = append(pages["author"], b.Book)
+	}
+	for _, b := range earthsea.Books {
+		pages["series"] = append(pages["series"], b.Book)
+	}
+	ids := []int64{lone.ID, one.ID, two.ID, left.ID, kept.ID, typed.ID}
+	seriesOf, err := series.OfBooks(ctx, ada, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seriesOf) != 3 {
+		t.Fatalf("OfBooks = %+v; want the series of three books", seriesOf)
+	}
+	for name, list := range pages {
+		want := map[string]int{"library": 6, "author": 6, "series": 2}[name]
+		if len(list) != want {
+			t.Errorf("the %s page has %d books, want %d", name, len(list), want)
+		}
+		for _, b := range list {
+			if _, inSeries := seriesOf[b.ID]; b.NoSeries == inSeries {
+				t.Errorf("on the %s page, %q has NoSeries %v; its series are %+v", name, b.Title, b.NoSeries, seriesOf[b.ID])
+			}
+		}
+	}
+}
