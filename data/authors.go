@@ -216,14 +216,21 @@ func authorText(typed string, people []Contributor) (text, sortKey string) {
 	return FormatContributors(people), strings.ToLower(firstAuthor(people).SortName)
 }
 
-// insertContributor writes a contributor of a new book: book, author, role, position.
-const insertContributor = `INSERT INTO book_contributors (book_id, author_id, role, position) VALUES (?, ?, ?, ?)`
+// insertContributor writes a contributor of a new book, its arguments contributorArgs, with the
+// title key of its book as the book stands (its sort title is set by then).
+const insertContributor = `INSERT INTO book_contributors (book_id, author_id, role, position, title_key)
+	VALUES (?, ?, ?, ?, (SELECT COALESCE(sort_title, lower(title)) FROM books WHERE id = ?))`
+
+// contributorArgs are insertContributor's arguments for the contributor at position of book.
+func contributorArgs(book, author int64, role Role, position int) []any {
+	return []any{book, author, role, position, book}
+}
 
 // insertContributors writes the contributors of the new book id, people (storedPeople) of the
 // authors ids, in tx.
 func insertContributors(ctx context.Context, tx *sqlx.Tx, id int64, people []Contributor, ids []int64) error {
 	for i, p := range people {
-		if _, err := tx.ExecContext(ctx, insertContributor, id, ids[i], p.Role, i); err != nil {
+		if _, err := tx.ExecContext(ctx, insertContributor, contributorArgs(id, ids[i], p.Role, i)...); err != nil {
 			return err
 		}
 	}

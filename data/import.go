@@ -1019,7 +1019,7 @@ func (im *importer) write(ctx context.Context, r ImportRow, key int, onDuplicate
 			return err
 		}
 		for i, p := range people {
-			if _, err := im.putContributor.ExecContext(ctx, id, authors[i], p.Role, i); err != nil {
+			if _, err := im.putContributor.ExecContext(ctx, contributorArgs(id, authors[i], p.Role, i)...); err != nil {
 				return err
 			}
 		}
