@@ -271,3 +271,79 @@ func TestInBatchByOwnerOnPostgres(t *testing.T) {
 		t.Errorf("ada's %d writes made together ran in %d transactions, want 1", k, len(txids))
 	}
 }
+
+// TestReaderWritesShareATransactionOnPostgres checks that the store's writes that wait on a
+// reader's rows (adding and editing books) go through the reader's batcher on PostgreSQL: made at
+// the same moment, they are written by one transaction (the rows' xmin).
+func TestReaderWritesShareATransactionOnPostgres(t *testing.T) {
+	if !OnPostgres() {
+		t.Skip("BOOKCASE_TEST_POSTGRES is not set: PostgreSQL's batching is tested on PostgreSQL")
+	}
+	ctx := t.Context()
+	db := OpenTest(t)
+	u, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	books := db.Books()
+	var edited []int64
+	for _, title := range []string{"Mort", "Sourcery"} {
+		b, err := books.Create(ctx, u.ID, BookInput{Title: title, Author: "Terry Pratchett", Genre: "Fantasy"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		edited = append(edited, b.ID)
+	}
+
+	b := db.batcherFor(u.ID)
+	b.leader <- struct{}{}
+	ids := make(chan int64, 4)
+	errs := make(chan error, 4)
+	for i, id := range edited {
+		go func() {
+			_, err := books.Update(ctx, u.ID, id, BookInput{Title: "Edited", Author: "Terry Pratchett", Genre: "Humour"})
+			ids <- id
+			errs <- err
+		}()
+		go func() {
+			made, err := books.Create(ctx, u.ID, BookInput{Title: fmt.Sprint("New ", i), Author: "Neil Gaiman", Genre: "Fantasy"})
+			ids <- made.ID
+			errs <- err
+		}()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for queued := 0; queued < 4; {
+		b.mu.Lock()
+		queued = len(b.queue)
+		b.mu.Unlock()
+		if time.Now().After(deadline) {
+			<-b.leader
+			t.Fatalf("%d of the 4 writes queued for the reader's batcher after 10 s", queued)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	<-b.leader
+	var written []int64
+	for range 4 {
+		written = append(written, <-ids)
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var xmins []string
+	query, args, err := sqlx.In(`SELECT DISTINCT xmin::text FROM books WHERE id IN (?)`, written)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.write.SelectContext(ctx, &xmins, db.write.Rebind(query), args...); err != nil {
+		t.Fatal(err)
+	}
+	if len(xmins) != 1 {
+		t.Errorf("2 edits and 2 new books made at once were written by %d transactions (xmin %v), want 1", len(xmins), xmins)
+	}
+	for _, id := range edited {
+		if got, err := books.Get(ctx, u.ID, id); err != nil || got.Title != "Edited" || got.Genre != "Humour" {
+			t.Errorf("book %d after its edit: %q, %q, %v; want Edited, Humour", id, got.Title, got.Genre, err)
+		}
+	}
+}

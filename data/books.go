@@ -379,7 +379,9 @@ func (s *BookStore) Update(ctx context.Context, owner, id int64, in BookInput) (
 	}
 	now := s.db.now()
 	var b Book
-	err := s.db.inTx(ctx, func(tx *sqlx.Tx) error {
+	// Edits made at the same moment share a transaction as new books do (inBatch): every edit
+	// moves its reader's reading version on, one row that each would otherwise wait for.
+	err := s.db.inBatch(ctx, owner, func(ctx context.Context, tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &b, `
 			UPDATE books SET title = ?, genre = ?, updated_at = ?
 			WHERE id = ? AND owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL
