@@ -2,8 +2,9 @@ package handlers
 
 import (
 	"runtime"
+	"slices"
 	"strconv"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,11 +25,12 @@ import (
 // behind an import that holds it for seconds, and must not hold a place that pages need
 // meanwhile; writes queue for the write pool's one connection anyway.
 type admission struct {
-	slots chan struct{}
-	// wait is how long a read waits for its turn before it is turned away.
-	wait time.Duration
-	// waiting counts the reads waiting for their turn.
-	waiting atomic.Int64
+	wait time.Duration // how long a read waits for its turn before it is turned away
+
+	mu     sync.Mutex
+	places int             // how many reads do their work at once
+	free   int             // the places no read holds
+	queue  []chan struct{} // the reads waiting for a place, first come first; closed when it is theirs
 }
 
 // admitted is how many reads do their work at once: enough to keep every CPU busy while another
@@ -44,7 +46,7 @@ const maxQueueWait = 10 * time.Second
 const retryBusy = 5
 
 func newAdmission(n int, wait time.Duration) *admission {
-	return &admission{slots: make(chan struct{}, n), wait: wait}
+	return &admission{wait: wait, places: n, free: n}
 }
 
 // admit runs the rest of a read's handlers once it is its turn. A read that waits longer than
@@ -53,23 +55,59 @@ func (a *admission) admit(c *fiber.Ctx) error {
 	if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead {
 		return c.Next()
 	}
-	select {
-	case a.slots <- struct{}{}:
-	default:
-		// A send to a full channel waits in a queue, in order; a freed slot goes to the first
-		// waiter, and no request arriving later gets one before it.
-		a.waiting.Add(1)
-		wait := time.NewTimer(a.wait)
-		select {
-		case a.slots <- struct{}{}:
-		case <-wait.C:
-			a.waiting.Add(-1)
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryBusy))
-			return fiber.ErrServiceUnavailable
-		}
-		wait.Stop()
-		a.waiting.Add(-1)
+	if !a.enter() {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryBusy))
+		return fiber.ErrServiceUnavailable
 	}
-	defer func() { <-a.slots }()
+	defer a.leave()
 	return c.Next()
+}
+
+// enter takes a place, waiting in the queue for one when none is free, and reports false when
+// the wait ran out first. The queue is the admission's own, so that a read is in line from the
+// moment it counts as waiting (a send to a full channel also waits in order, but a read counted
+// as waiting before its send could be overtaken by the next).
+func (a *admission) enter() bool {
+	a.mu.Lock()
+	if a.free > 0 {
+		a.free--
+		a.mu.Unlock()
+		return true
+	}
+	turn := make(chan struct{})
+	a.queue = append(a.queue, turn)
+	a.mu.Unlock()
+	wait := time.NewTimer(a.wait)
+	defer wait.Stop()
+	select {
+	case <-turn:
+		return true
+	case <-wait.C:
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if i := slices.Index(a.queue, turn); i >= 0 {
+			a.queue = slices.Delete(a.queue, i, i+1)
+			return false
+		}
+		return true // a place was handed over as the wait ran out: it is the read's
+	}
+}
+
+// leave gives the place up, to the first read in the queue if there is one.
+func (a *admission) leave() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.queue) == 0 {
+		a.free++
+		return
+	}
+	close(a.queue[0])
+	a.queue = slices.Delete(a.queue, 0, 1)
+}
+
+// state is how many places are taken and how many reads wait for one.
+func (a *admission) state() (taken, waiting int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.places - a.free, len(a.queue)
 }

@@ -63,12 +63,12 @@ func TestAdmissionFirstComeFirstServed(t *testing.T) {
 	}
 	wg.Add(1)
 	go get("/hold")
-	eventually(t, "the first read holds the only place", func() bool { return len(a.slots) == 1 })
+	eventually(t, "the first read holds the only place", func() bool { taken, _ := a.state(); return taken == 1 })
 	const n = 5
 	for i := range n {
 		wg.Add(1)
 		go get("/n/" + strconv.Itoa(i))
-		eventually(t, "read "+strconv.Itoa(i)+" waits", func() bool { return a.waiting.Load() == int64(i+1) })
+		eventually(t, "read "+strconv.Itoa(i)+" waits", func() bool { _, waiting := a.state(); return waiting == i+1 })
 	}
 
 	// A write does not wait for a place.
@@ -99,8 +99,8 @@ func TestAdmissionFirstComeFirstServed(t *testing.T) {
 			t.Fatalf("reads ran in the order %v, want %v", order, want)
 		}
 	}
-	if len(a.slots) != 0 || a.waiting.Load() != 0 {
-		t.Errorf("after every request: %d places taken, %d waiting", len(a.slots), a.waiting.Load())
+	if taken, waiting := a.state(); taken != 0 || waiting != 0 {
+		t.Errorf("after every request: %d places taken, %d waiting", taken, waiting)
 	}
 }
 
@@ -119,7 +119,7 @@ func TestAdmissionTurnsAwayAfterWaiting(t *testing.T) {
 			res.Body.Close()
 		}
 	}()
-	eventually(t, "the first read holds the only place", func() bool { return len(a.slots) == 1 })
+	eventually(t, "the first read holds the only place", func() bool { taken, _ := a.state(); return taken == 1 })
 	res, err := app.Test(httptest.NewRequest(http.MethodGet, "/n/1", nil), -1)
 	if err != nil {
 		t.Fatal(err)
@@ -128,8 +128,8 @@ func TestAdmissionTurnsAwayAfterWaiting(t *testing.T) {
 	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") != strconv.Itoa(retryBusy) {
 		t.Errorf("a read that waited too long: %d, Retry-After %q; want 503, %d", res.StatusCode, res.Header.Get("Retry-After"), retryBusy)
 	}
-	if len(order) != 0 || a.waiting.Load() != 0 {
-		t.Errorf("the read turned away ran (%v) or still waits (%d)", order, a.waiting.Load())
+	if _, waiting := a.state(); len(order) != 0 || waiting != 0 {
+		t.Errorf("the read turned away ran (%v) or still waits (%d)", order, waiting)
 	}
 	close(release)
 	<-done
