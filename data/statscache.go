@@ -102,6 +102,10 @@ func (s *ReadingStore) readingVersion(ctx context.Context, owner int64) (int64, 
 	return v, err
 }
 
+// beforeStatsFlight, when set (by tests), runs between YearStats finding no stats kept and its
+// joining or starting a computation.
+var beforeStatsFlight func()
+
 // YearStats computes the owner's reading stats for year (0: all time), days being the reader's
 // in loc, as of now, or returns them as computed before when nothing they count has changed
 // since (statsCache). The stats returned are shared: callers must not change them.
@@ -117,7 +121,14 @@ func (s *ReadingStore) YearStats(ctx context.Context, owner int64, year int, loc
 	}
 	flight := strconv.FormatInt(owner, 10) + "/" + strconv.Itoa(year) + "/" + k.loc + "/" +
 		k.today.Format(dateLayout) + "/" + strconv.FormatInt(version, 10)
+	if beforeStatsFlight != nil {
+		beforeStatsFlight()
+	}
 	done := c.flight.DoChan(flight, func() (any, error) {
+		// A flight for the same stats may have ended, and kept them, since the look above.
+		if st, ok := c.get(k, version); ok {
+			return st, nil
+		}
 		// The computation is not the request's that happened to start it: the others asking
 		// wait for it too, and a request that gives up (its deadline passed while 32 others
 		// took turns at the CPUs) would otherwise throw away the work done so far, and the
