@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -175,6 +176,91 @@ func TestWriteWaitsForALockedDatabaseUntilItsDeadline(t *testing.T) {
 	release()
 	if got, want := writerSetting(t, db, "busy_timeout"), int(lockWait.Milliseconds()); got != want {
 		t.Errorf("the writer's busy timeout after a short wait = %d ms, want %d", got, want)
+	}
+}
+
+// TestWriteWaitsForARowLockBoundedOnPostgres checks that on PostgreSQL a statement waits for a
+// lock another transaction holds no longer than lockWait (lock_timeout), or the URL's own
+// lock_timeout, and a write that gave up is ErrBusy and changed nothing. Writes run without
+// their request's cancellation, and without the timeout one waited for as long as the other
+// transaction lived, holding a connection.
+func TestWriteWaitsForARowLockBoundedOnPostgres(t *testing.T) {
+	if !OnPostgres() {
+		t.Skip("BOOKCASE_TEST_POSTGRES is not set: PostgreSQL's lock timeout is tested on PostgreSQL")
+	}
+	dsn := testPool.DSN(t)
+	lockTimeout := func(db *DB) string {
+		t.Helper()
+		var v string
+		if err := db.write.QueryRowContext(t.Context(), `SHOW lock_timeout`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	db, err := Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := lockTimeout(db)
+	db.Close()
+	if want := strconv.FormatInt(int64(lockWait/time.Second), 10) + "s"; got != want {
+		t.Errorf("lock_timeout = %q, want %q (lockWait)", got, want)
+	}
+
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("lock_timeout", "200")
+	u.RawQuery = q.Encode()
+	db, err = Open(t.Context(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := lockTimeout(db); got != "200ms" {
+		t.Errorf("lock_timeout with lock_timeout=200 in the URL = %q, want 200ms", got)
+	}
+	reader, err := db.Users().Create(t.Context(), "ada", "a fine long passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	books := db.Books()
+	if _, err := books.Create(t.Context(), reader.ID, BookInput{Title: "Dune", Author: "Frank Herbert"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Another transaction holds the reader's counts, which adding a book changes.
+	holder, err := db.write.BeginTxx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.ExecContext(t.Context(), `SELECT 1 FROM book_counts WHERE owner_id = ? FOR UPDATE`, reader.ID); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := books.Create(t.Context(), reader.ID, BookInput{Title: "Emma", Author: "Jane Austen"})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrBusy) {
+			t.Errorf("add while the reader's counts are held = %v, want ErrBusy", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("add while the reader's counts are held: still waiting after a minute")
+	}
+	if err := holder.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := books.Count(t.Context(), reader.ID); err != nil || n != 1 {
+		t.Errorf("count after the add that gave up = %d, %v; want 1", n, err)
+	}
+	if _, err := books.Create(t.Context(), reader.ID, BookInput{Title: "Emma", Author: "Jane Austen"}); err != nil {
+		t.Errorf("add once the counts are free: %v", err)
 	}
 }
 

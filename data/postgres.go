@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -69,6 +70,15 @@ func openPostgres(ctx context.Context, dsn string, upTo int64) (*DB, error) {
 	if err != nil {
 		// pgx's message may quote the URL, password and all.
 		return nil, fmt.Errorf("open database: %s is not a PostgreSQL URL that can be used", Redact(dsn))
+	}
+	// A statement waits at most lockWait for a lock another transaction holds (a reader's
+	// counts, held by a write that hangs, or a table an operator's migration or dump holds), as
+	// a write waits for SQLite's file, and then fails with lock_not_available: ErrBusy, a "try
+	// again" for the reader, instead of a connection held for as long as the other holds on.
+	// Writes run without their request's cancellation (inBatch), so nothing else would end the
+	// wait. A lock_timeout in the URL is the operator's, and kept.
+	if _, ok := cfg.RuntimeParams["lock_timeout"]; !ok {
+		cfg.RuntimeParams["lock_timeout"] = strconv.FormatInt(lockWait.Milliseconds(), 10)
 	}
 	pool := sqlx.NewDb(sql.OpenDB(rebindConnector{stdlib.GetConnector(*cfg)}), "pgx")
 	n := postgresConns()
