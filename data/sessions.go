@@ -32,6 +32,10 @@ type Session struct {
 	// TimeZone is the IANA name of the reader's time zone (see UserStore.TimeZone), read with
 	// the session likewise, for the dates every page shows.
 	TimeZone string `db:"time_zone"`
+	// ReadingVersion is the version of what the reader's stats and library summary count, read
+	// with the session likewise: a read of the same request passes it on (WithReadingVersion)
+	// rather than ask for it again, a round trip to PostgreSQL of four on the library page.
+	ReadingVersion int64 `db:"reading_version"`
 	// Token is the secret the cookie carries; only set by Create.
 	Token      string    `db:"-"`
 	CreatedAt  time.Time `db:"created_at"`
@@ -98,7 +102,8 @@ func (s *SessionStore) Get(ctx context.Context, token string) (Session, error) {
 	id := tokenID(token)
 	var sess Session
 	err := s.db.get(ctx, &sess, `
-		SELECT s.user_id, u.username, u.density, u.time_zone, s.created_at, s.last_seen_at, s.expires_at
+		SELECT s.user_id, u.username, u.density, u.time_zone, s.created_at, s.last_seen_at, s.expires_at,
+		       COALESCE((SELECT v.version FROM reading_versions v WHERE v.owner_id = s.user_id), 0) AS reading_version
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = `+textArg, id)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -92,14 +92,34 @@ func (c *statsCache) put(k statsKey, version int64, st ReadingStats) {
 	c.entries[k] = &statsEntry{version: version, stats: st, used: time.Now()}
 }
 
-// readingVersion is the owner's version of what their stats count (0 before any change).
+// readingVersion is the owner's version of what their stats count (0 before any change): the
+// one ctx carries for the owner (WithReadingVersion), or else the one stored now.
 func (s *ReadingStore) readingVersion(ctx context.Context, owner int64) (int64, error) {
+	if known, ok := ctx.Value(readingVersionKey{}).(knownVersion); ok && known.owner == owner {
+		return known.version, nil
+	}
 	var v int64
 	err := s.db.get(ctx, &v, `SELECT version FROM reading_versions WHERE owner_id = ?`, owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
 	return v, err
+}
+
+// readingVersionKey is the key of the knownVersion a context carries.
+type readingVersionKey struct{}
+
+// knownVersion is an owner's reading version as read earlier in a request.
+type knownVersion struct{ owner, version int64 }
+
+// WithReadingVersion returns ctx carrying owner's reading version as read at the start of a
+// request (Session.ReadingVersion), which the stats and the library summary then use instead of
+// reading it again: what they return is as of that moment, as if the request had run a little
+// sooner. Only for a request that writes nothing the version counts (a page read): after such a
+// write, the version carried would be older than the request's own change, and the summary kept
+// for it would not show the change.
+func WithReadingVersion(ctx context.Context, owner, version int64) context.Context {
+	return context.WithValue(ctx, readingVersionKey{}, knownVersion{owner: owner, version: version})
 }
 
 // beforeStatsFlight, when set (by tests), runs between YearStats finding no stats kept and its

@@ -79,6 +79,11 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 		return err
 	default:
 		c.Locals(userKey, sess)
+		if m := c.Method(); m == fiber.MethodGet || m == fiber.MethodHead {
+			// A page read writes nothing its stats or summary count: they use the version read
+			// with the session (data.WithReadingVersion).
+			c.SetUserContext(data.WithReadingVersion(c.UserContext(), sess.UserID, sess.ReadingVersion))
+		}
 	}
 	return c.Next()
 }
