@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -31,18 +33,29 @@ func batchTestDB(t *testing.T) *DB {
 // the order of fns, and recovers a panic into an error.
 func queueBatch(t *testing.T, db *DB, owner int64, fns []func(context.Context, *sqlx.Tx) error) []error {
 	t.Helper()
+	writes := make([]func() error, len(fns))
+	for i, fn := range fns {
+		writes[i] = func() error { return db.inBatch(t.Context(), owner, fn) }
+	}
+	return queueWrites(t, db, owner, writes)
+}
+
+// queueWrites is queueBatch for writes of the store's (each one call that writes through
+// inBatch of owner's, as BookStore.Create does).
+func queueWrites(t *testing.T, db *DB, owner int64, writes []func() error) []error {
+	t.Helper()
 	b := db.batcherFor(owner)
 	b.leader <- struct{}{}
-	errs := make([]error, len(fns))
+	errs := make([]error, len(writes))
 	var wg sync.WaitGroup
-	for i, fn := range fns {
+	for i, write := range writes {
 		wg.Go(func() {
 			defer func() {
 				if r := recover(); r != nil {
 					errs[i] = fmt.Errorf("panic: %v", r)
 				}
 			}()
-			errs[i] = db.inBatch(t.Context(), owner, fn)
+			errs[i] = write()
 		})
 	}
 	deadline := time.Now().Add(10 * time.Second)
@@ -50,11 +63,11 @@ func queueBatch(t *testing.T, db *DB, owner int64, fns []func(context.Context, *
 		b.mu.Lock()
 		queued := len(b.queue)
 		b.mu.Unlock()
-		if queued == len(fns) {
+		if queued == len(writes) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d writes queued after 10 s", queued, len(fns))
+			t.Fatalf("%d of %d writes queued after 10 s", queued, len(writes))
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -188,6 +201,62 @@ func TestInBatch(t *testing.T) {
 			t.Fatalf("write after the panic: %v", err)
 		}
 	})
+}
+
+// TestCreateWithTabsInABatch checks that books of one reader's added together answer with the
+// tabs their shared transaction leaves, every book of the batch counted (read once for the
+// batch, not once a book as each book's own count), on each engine; and that a write failing
+// in the batch leaves the others' tabs right when they run again on their own.
+func TestCreateWithTabsInABatch(t *testing.T) {
+	ctx := t.Context()
+	db := OpenTest(t)
+	u, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shelf, err := db.Shelves().Create(ctx, u.ID, "Owned")
+	if err != nil {
+		t.Fatal(err)
+	}
+	books := db.Books()
+	const k = 5
+	tabs := make([]LibraryTabs, k)
+	writes := make([]func() error, k)
+	for i := range writes {
+		writes[i] = func() error {
+			var err error
+			_, tabs[i], err = books.CreateWithTabs(ctx, u.ID, BookInput{Title: fmt.Sprint("Book ", i), Author: "Ursula K. Le Guin"}, Catalogued{})
+			return err
+		}
+	}
+	for i, err := range queueWrites(t, db, u.ID, writes) {
+		if err != nil {
+			t.Fatalf("add %d: %v", i, err)
+		}
+	}
+	want := map[Status]int{StatusWant: k, StatusReading: 0, StatusRead: 0, StatusDNF: 0}
+	for i, got := range tabs {
+		if !maps.Equal(got.Counts, want) || len(got.Shelves) != 1 || got.Shelves[0].ID != shelf.ID {
+			t.Errorf("add %d: tabs %+v, want counts %v and the shelf %d", i, got, want, shelf.ID)
+		}
+	}
+	if &tabs[0].Shelves[0] == &tabs[1].Shelves[0] {
+		t.Error("two adds share the shelves of their tabs, want a copy each")
+	}
+
+	// A write that fails in the batch: the others run again alone, each with its tabs.
+	writes = append(writes[:2], func() error {
+		return db.inBatch(ctx, u.ID, func(context.Context, *sqlx.Tx) error { return errors.New("bad write") })
+	})
+	errs := queueWrites(t, db, u.ID, writes)
+	if errs[0] != nil || errs[1] != nil || errs[2] == nil {
+		t.Fatalf("outcomes %v, want the adds' nil and the bad write's error", errs)
+	}
+	counts := []int{tabs[0].Counts[StatusWant], tabs[1].Counts[StatusWant]}
+	slices.Sort(counts)
+	if counts[0] != k+1 || counts[1] != k+2 {
+		t.Errorf("want counts of the adds run again alone %v, want [%d %d]", counts, k+1, k+2)
+	}
 }
 
 // TestBatchOnALockedDatabase checks that writes batched together while another process holds the

@@ -55,8 +55,9 @@ func (s *BookStore) CreateCatalogued(ctx context.Context, owner int64, in BookIn
 }
 
 // CreateWithTabs is CreateCatalogued for the library's new-book row, whose answer shows the
-// library's tabs again with the new book counted: it returns them as the book's own transaction
-// left them. Read after it instead, on a reader's connection, they cost about 100 µs of CPU an
+// library's tabs again with the new book counted: it returns them as the transaction that wrote
+// the book left them, with the reader's books added in the same transaction counted too (read
+// once for them all, batchReads). Read after it instead, on a reader's connection, they cost about 100 µs of CPU an
 // added book: a reader's connection drops every page it keeps when another has written since
 // its last read, and the writer's has them all.
 func (s *BookStore) CreateWithTabs(ctx context.Context, owner int64, in BookInput, x Catalogued) (Book, LibraryTabs, error) {
@@ -67,7 +68,7 @@ func (s *BookStore) CreateWithTabs(ctx context.Context, owner int64, in BookInpu
 
 // createBook is CreateCatalogued; then, when not nil, writes what else comes with the new book
 // (its series) in the same transaction, and may run twice (inBatch). When tabs is not nil it is
-// set to the owner's LibraryTabs as the transaction leaves them.
+// set to the owner's LibraryTabs as the transaction leaves them (inBatchRead).
 func (s *BookStore) createBook(ctx context.Context, owner int64, in BookInput, x Catalogued, then func(context.Context, *sqlx.Tx, *Book) error, tabs *LibraryTabs) (Book, error) {
 	in = in.Normalize()
 	err := in.Validate()
@@ -97,7 +98,15 @@ func (s *BookStore) createBook(ctx context.Context, owner int64, in BookInput, x
 	// writes some 24 pages to the log, most of which every new book changes. 32 goroutines
 	// adding books to a library of 100,000 (BenchmarkCreateParallel): 96 → 13–16 KB of log
 	// and 895–1,193 → 388–525 µs of CPU a book.
-	err = s.db.inBatch(ctx, owner, func(ctx context.Context, tx *sqlx.Tx) error {
+	var read func(context.Context, *sqlx.Tx, *batchReads) error
+	if tabs != nil {
+		read = func(ctx context.Context, tx *sqlx.Tx, r *batchReads) error {
+			var err error
+			*tabs, err = r.libraryTabs(ctx, tx, owner)
+			return err
+		}
+	}
+	err = s.db.inBatchRead(ctx, owner, func(ctx context.Context, tx *sqlx.Tx) error {
 		// The authors first, so that the book is written once with its author text and sort key.
 		people, authors, err := storedPeople(contributorsOf(in.Author), func(c Contributor) (Author, error) {
 			return s.db.putAuthor(ctx, tx, owner, c)
@@ -149,13 +158,8 @@ func (s *BookStore) createBook(ctx context.Context, owner int64, in BookInput, x
 				return err
 			}
 		}
-		if tabs != nil {
-			var err error
-			*tabs, err = readTabs(ctx, tx, owner)
-			return err
-		}
 		return nil
-	})
+	}, read)
 	if err != nil {
 		return Book{}, fmt.Errorf("create book: %w", err)
 	}
@@ -256,9 +260,10 @@ type LibraryTabs struct {
 // each (LibraryTabs).
 const selectTabShelves = `SELECT s.id, s.name, s.books FROM shelves s WHERE s.owner_id = ? AND s.pending_import IS NULL` + shelfOrder
 
-// readTabs reads the owner's LibraryTabs in tx. Every add from the new-book row reads them: the
-// shelves are scanned by hand, as sqlx's mapping by reflection and a creation time parsed that no
-// tab shows cost most of the read (BenchmarkCreateParallel in package handlers).
+// readTabs reads the owner's LibraryTabs in tx. Adds from the new-book row read them (once a
+// batch, batchReads): the shelves are scanned by hand, as sqlx's mapping by reflection and a
+// creation time parsed that no tab shows cost most of the read (BenchmarkCreateParallel in
+// package handlers).
 func readTabs(ctx context.Context, tx *sqlx.Tx, owner int64) (LibraryTabs, error) {
 	var c statusCountRow
 	err := tx.QueryRowContext(ctx, selectStatusCounts, owner).Scan(&c.Want, &c.Reading, &c.Read, &c.DNF)
