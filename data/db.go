@@ -49,6 +49,10 @@ type DB struct {
 	// ownerBatch are PostgreSQL's batchers, a reader's writes going to one of them (batcherFor).
 	ownerBatch []*batcher
 
+	// checkpoints copies the writer's commits from SQLite's log into the database file, beside
+	// the writer (checkpoint.go; nil on PostgreSQL).
+	checkpoints *checkpointer
+
 	// file watches the database file, whose replacement or deletion stops writes (dbfile.go;
 	// nil on PostgreSQL); schema is the migration version this binary brings.
 	file   *fileWatch
@@ -142,6 +146,10 @@ func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error)
 	if _, err := write.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
 		return fail(fmt.Errorf("open database: %w", storeError(err)))
 	}
+	// The checkpointer copies the log into the file, not the writer (checkpointer).
+	if _, err := write.ExecContext(ctx, `PRAGMA wal_autocheckpoint = `+strconv.Itoa(writerCheckpointPages)); err != nil {
+		return fail(fmt.Errorf("open database: %w", storeError(err)))
+	}
 	schema, err := latestMigration(migrations, "migrations")
 	if err != nil {
 		return fail(fmt.Errorf("open database: %w", err))
@@ -151,6 +159,11 @@ func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error)
 		return fail(err)
 	}
 	opened = append(opened, func() error { file.close(); return nil })
+	checkpoints, err := startCheckpointer(ctx, driverName, path, file)
+	if err != nil {
+		return fail(err)
+	}
+	opened = append(opened, checkpoints.close)
 	read, err := sqlx.Open(driverName, dsn(path, "ro"))
 	if err != nil {
 		return fail(fmt.Errorf("open database: %w", err))
@@ -163,7 +176,7 @@ func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error)
 		return fail(fmt.Errorf("open database for reading: %w", err))
 	}
 	db := newDB(sqliteDialect, write, read)
-	db.file, db.lock, db.schema = file, lock, schema
+	db.file, db.lock, db.schema, db.checkpoints = file, lock, schema, checkpoints
 	if err := db.finishOpen(ctx, upTo); err != nil {
 		db.Close()
 		return nil, err
@@ -419,6 +432,7 @@ func (db *DB) Close() error {
 	if db.postgres() {
 		return errors.Join(append(errs, db.claims.close(), db.write.Close())...) // the one pool
 	}
+	errs = append(errs, db.checkpoints.close())
 	if _, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		errs = append(errs, fmt.Errorf("checkpoint the write-ahead log: %w", storeError(err)))
 	}
@@ -587,7 +601,11 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.checkpoints.committed()
+	return nil
 }
 
 // noSpace marks the error of a write that found the disk full (SQLite's SQLITE_FULL, or a
