@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/bookcase/bookcase/data/dbtest"
@@ -62,4 +63,33 @@ func openSQLite(t testing.TB) *DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// postgresPlan returns PostgreSQL's plan for query (the store's SQL, with ? parameters) prepared
+// with plan_cache_mode set to mode (force_generic_plan: the plan a prepared statement gets after
+// five runs) and run with params, its parameters written as SQL.
+func postgresPlan(t *testing.T, db *DB, mode, query, params string) string {
+	t.Helper()
+	ctx := t.Context()
+	tx, err := db.read.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, stmt := range []string{
+		`SET LOCAL plan_cache_mode = ` + mode,
+		`PREPARE planned AS ` + rebind(query),
+	} {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	var plan []string
+	if err := tx.SelectContext(ctx, &plan, `EXPLAIN EXECUTE planned(`+params+`)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, `DEALLOCATE planned`); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(plan, "\n")
 }
