@@ -241,6 +241,10 @@ type searchMatch struct {
 	// args too, answered from the set of every match, found once (see searchWay).
 	exists, in string
 	args       []any
+	// indexed (PostgreSQL alone; "" for an ISBN) is the condition on the index's rows f alone
+	// that keeps the matches that are the owner's live books, taking args and then the owner:
+	// book_search keeps each book's owner, added time (f.added) and liveness (migration 00053).
+	indexed string
 }
 
 // searchMatch turns what a reader typed into the SQL that finds their books, or reports false
@@ -290,9 +294,26 @@ func (db *DB) searchMatch(search string) (searchMatch, bool) {
 	w := strings.Join(words, " ")
 	return searchMatch{
 		from: from, cond: in, id: "f.book_id",
-		exists: "EXISTS (SELECT 1 FROM book_search f WHERE f.book_id = b.id AND " + in + " OFFSET 0)",
-		args:   []any{w},
+		exists:  "EXISTS (SELECT 1 FROM book_search f WHERE f.book_id = b.id AND " + in + " OFFSET 0)",
+		args:    []any{w},
+		indexed: in + " AND f.owner_id = " + intArg + " AND f.live",
 	}, true
+}
+
+// indexedMatches returns the condition on book_search f alone that keeps the owner's live books
+// matching q's search, with its arguments, when q has no filter but the search and the database
+// is PostgreSQL (ok false otherwise): the matches and their added times (f.added) are then the
+// index's own, not each looked up in books.
+func (db *DB) indexedMatches(owner int64, q BookQuery) (cond string, args []any, ok bool) {
+	if !db.postgres() || q.Status != "" || strings.TrimSpace(q.Genre) != "" || q.Format != "" || strings.TrimSpace(q.Language) != "" ||
+		q.Shelf != 0 || !q.Finished.IsZero() || !q.Read.IsZero() || q.Rating != 0 {
+		return "", nil, false
+	}
+	m, ok := db.searchMatch(q.Search)
+	if !ok || m.indexed == "" {
+		return "", nil, false
+	}
+	return m.indexed, append(slices.Clone(m.args), owner), true
 }
 
 // foldLetters replaces the letters that SQLite's unicode61 tokenizer does not fold to a plain
@@ -788,12 +809,18 @@ func denseCandidate(q BookQuery) bool {
 // On PostgreSQL the same statement first walks the order for a while (probe): when that fills the
 // page, the page is the walk's, and the index is not asked at all.
 func (s *BookStore) searchPage(ctx context.Context, owner int64, f findQuery, id string, q BookQuery, limit int, key, dir, cmp string, k any, after int64) (page BookPage, dense bool, err error) {
-	conds, args := f.where, slices.Clone(f.args)
+	from, conds, args, mKey, mID := f.from, f.where, slices.Clone(f.args), key, id
+	if cond, condArgs, ok := s.db.indexedMatches(owner, q); ok {
+		// Each match was looked up in books for its owner, liveness and added time: "garc" at
+		// 100,000 books (1,601 matches) cost 6.5-7.8 ms of the database's time to collect them,
+		// against 1.5 ms from book_search alone (pgbench).
+		from, conds, args, mKey, mID = "book_search f", []string{cond}, condArgs, "f.added", "f.book_id"
+	}
 	if q.Cursor != "" {
-		conds = append(slices.Clone(conds), "("+key+", "+id+") "+cmp+" (?, ?)")
+		conds = append(slices.Clone(conds), "("+mKey+", "+mID+") "+cmp+" (?, ?)")
 		args = append(args, k, after)
 	}
-	m := `m (id, sort_key) AS MATERIALIZED (SELECT ` + id + `, ` + keyValue(key) + ` FROM ` + f.from + where(conds) + limitOf(denseMatches+1) + `)`
+	m := `m (id, sort_key) AS MATERIALIZED (SELECT ` + mID + `, CAST(` + mKey + ` AS TEXT) FROM ` + from + where(conds) + limitOf(denseMatches+1) + `)`
 	found := `SELECT ` + bookColumnsB + `, p.sort_key, (SELECT COUNT(*) FROM m) FROM ` +
 		`(SELECT id, sort_key FROM m ORDER BY sort_key ` + dir + `, id ` + dir + limitOf(limit+1) + `) AS p JOIN books b ON b.id = p.id`
 	query := `WITH ` + m + ` ` + found + ` ORDER BY p.sort_key ` + dir + `, p.id ` + dir
@@ -960,6 +987,10 @@ func (s *BookStore) countQuery(ctx context.Context, owner int64, q BookQuery, ma
 	}
 	query = `SELECT COUNT(*) FROM (SELECT 1 FROM ` + f.from + where(f.where) + ` LIMIT ?) AS m`
 	args = append(f.args, max+1)
+	if cond, condArgs, ok := s.db.indexedMatches(owner, q); ok {
+		query = `SELECT COUNT(*) FROM (SELECT 1 FROM book_search f WHERE ` + cond + ` LIMIT ?) AS m`
+		args = append(condArgs, max+1)
+	}
 	walk, ok, err := s.probeWalk(ctx, owner, q, probeRows*(max+1))
 	if err != nil {
 		return "", nil, false, err

@@ -1,7 +1,9 @@
 package data
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -358,4 +360,131 @@ func ids(books []Book) []int64 {
 		out[i] = b.ID
 	}
 	return out
+}
+
+// TestSearchMatchesFromTheIndex checks a search in the added order with no other filter as books
+// are deleted, restored, given another added time and taken into an import: every page, and the
+// count, are the reader's live books whose title has the word, newest first. On PostgreSQL the
+// matches are collected from book_search alone (its owner, added time and liveness, kept by
+// migration 00053), not each looked up in books: books are read for the page's books alone.
+func TestSearchMatchesFromTheIndex(t *testing.T) {
+	ctx := t.Context()
+	db := OpenTest(t)
+	books := db.Books()
+	ada, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := db.Users().Create(ctx, "bob", "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var made []Book
+	for i := range 40 {
+		for _, in := range []BookInput{{Title: fmt.Sprintf("García %d", i), Author: "Ann Author"}, {Title: fmt.Sprintf("Other %d", i), Author: "Ann Author"}} {
+			b, err := books.Create(ctx, ada.ID, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasPrefix(in.Title, "García") {
+				made = append(made, b)
+			}
+		}
+	}
+	if _, err := books.Create(ctx, bob.ID, BookInput{Title: "García of Bob's", Author: "Bob Author"}); err != nil {
+		t.Fatal(err)
+	}
+	const limit = 10
+	check := func(step string) {
+		t.Helper()
+		var want []int64
+		if err := db.read.SelectContext(ctx, &want, `SELECT id FROM books WHERE owner_id = ? AND deleted_at IS NULL AND pending_import IS NULL
+			AND title LIKE 'García%' ORDER BY created_at DESC, id DESC`, ada.ID); err != nil {
+			t.Fatal(err)
+		}
+		q := BookQuery{Search: "garc", Limit: limit}
+		var got []int64
+		for {
+			page, err := books.Find(ctx, ada.ID, q)
+			if err != nil {
+				t.Fatalf("%s: %v", step, err)
+			}
+			if q.Cursor == "" && page.Matches != len(want) {
+				t.Errorf("%s: the first page counts %d matches, want %d", step, page.Matches, len(want))
+			}
+			got = append(got, ids(page.Books)...)
+			if page.Cursor == "" {
+				break
+			}
+			q.Cursor = page.Cursor
+		}
+		n, err := books.FindCount(ctx, ada.ID, BookQuery{Search: "garc"}, 100)
+		if !slices.Equal(got, want) || n != len(want) || err != nil {
+			t.Errorf("%s: found %v, counted %d (%v); want %v", step, got, n, err, want)
+		}
+	}
+	check("made")
+	if _, err := books.Delete(ctx, ada.ID, made[39].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := books.Delete(ctx, ada.ID, made[5].ID); err != nil {
+		t.Fatal(err)
+	}
+	check("deleted")
+	if _, err := books.Restore(ctx, ada.ID, made[5].ID); err != nil {
+		t.Fatal(err)
+	}
+	check("restored")
+	if _, err := db.write.ExecContext(ctx, `UPDATE books SET created_at = ? WHERE id = ?`, time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC), made[30].ID); err != nil {
+		t.Fatal(err)
+	}
+	check("added earlier")
+	if _, err := db.write.ExecContext(ctx, `UPDATE books SET pending_import = 1 WHERE id = ?`, made[20].ID); err != nil {
+		t.Fatal(err)
+	}
+	check("taken into an import")
+	if _, err := db.write.ExecContext(ctx, `UPDATE books SET pending_import = NULL WHERE id = ?`, made[20].ID); err != nil {
+		t.Fatal(err)
+	}
+	check("imported")
+
+	if !OnPostgres() {
+		return
+	}
+	q := BookQuery{Search: "garc", Limit: limit}
+	f, id, _, err := books.build(ctx, ada.ID, q, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _, err := books.searchPage(ctx, ada.ID, f, id, q, limit, addedKey, "DESC", "<", nil, 0)
+	if err != nil || len(page.Books) != limit {
+		t.Fatalf("searchPage: %d books, %v", len(page.Books), err)
+	}
+	// The statement searchPage ran for the first page, from the statements' cache (the later
+	// pages' have a cursor's condition).
+	var query string
+	db.stmts.Range(func(k, _ any) bool {
+		if s := k.(string); strings.Contains(s, "m (id, sort_key)") && !strings.Contains(s, "(?, ?)") {
+			query = s
+		}
+		return query == ""
+	})
+	// Its arguments: the walk's owner and the count's, the words of the walk's check, and the
+	// words and owner of the matches.
+	var plan []string
+	if err := db.read.SelectContext(ctx, &plan, `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) `+query, ada.ID, ada.ID, "garc", "garc", ada.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Books are read for the page alone: the walk of the added order does not run (the reader
+	// has too few books), nor the page the walk would have filled.
+	var reads []string
+	for _, line := range plan {
+		if strings.Contains(line, " on books ") && !strings.Contains(line, "never executed") {
+			reads = append(reads, line)
+		}
+	}
+	if len(reads) != 1 || !strings.Contains(reads[0], "loops="+strconv.Itoa(limit+1)) {
+		t.Errorf("books read by %q; want them read for the page's %d books alone, the matches from book_search:\n%s",
+			reads, limit+1, strings.Join(plan, "\n"))
+	}
 }
