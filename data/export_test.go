@@ -32,6 +32,10 @@ func Stored(t time.Time) time.Time {
 // Pools returns the write and the read pool, so tests can look at the connections themselves.
 func (db *DB) Pools() (write, read *sqlx.DB) { return db.write, db.read }
 
+// StopCheckpointer stops db's checkpointer for good (Close stops it once only), so that a
+// benchmark can checkpoint the log itself and count it (walMeter).
+func (db *DB) StopCheckpointer() error { return db.checkpoints.close() }
+
 // OpenAt opens the database at path as Open does, but migrates it only up to the given version:
 // a database made by an earlier schema, for the tests of a later migration.
 func OpenAt(ctx context.Context, path string, version int64) (*DB, error) {
