@@ -165,12 +165,25 @@ func (s *AuthorStore) OfBooks(ctx context.Context, owner int64, ids []int64) (ma
 }
 
 // putAuthor finds the owner's author c names (by AuthorKey) in tx, or makes them with c's name
-// and sort name, and returns them as stored.
+// and sort name, and returns them as stored. On SQLite it looks them up first and upserts only
+// someone new: the upsert of a known author is an insert refused, then an update of their row
+// (upsertAuthor), on every book added by them in the one writer's serial time. There the lookup
+// cannot race (tx is the only writer); on PostgreSQL the author found could be deleted before tx
+// commits, so it keeps the upsert, which locks the row.
 func (db *DB) putAuthor(ctx context.Context, tx *sqlx.Tx, owner int64, c Contributor) (Author, error) {
 	var a Author
+	if !db.postgres() {
+		err := tx.GetContext(ctx, &a, findAuthor, owner, AuthorKey(c.Name))
+		if !errors.Is(err, sql.ErrNoRows) {
+			return a, err
+		}
+	}
 	err := tx.GetContext(ctx, &a, upsertAuthor, authorArgs(owner, c, db.now())...)
 	return a, err
 }
+
+// findAuthor finds the owner's author by name_key, as upsertAuthor returns them.
+const findAuthor = `SELECT id, name, sort_name FROM authors WHERE owner_id = ? AND name_key = ?`
 
 // upsertAuthor finds the owner's author by name_key, or makes them, and returns them as stored;
 // its arguments are authorArgs. A found author's row is written again (RETURNING needs the
