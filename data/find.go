@@ -688,6 +688,9 @@ func (s *BookStore) Find(ctx context.Context, owner int64, q BookQuery) (BookPag
 		}
 	}
 	if denseCandidate(q) {
+		if page, ok, err := s.newestWalk(ctx, owner, q, limit, dir); err != nil || ok {
+			return page, wrapFind(err)
+		}
 		way, err := s.searchWay(ctx, owner, q, limit)
 		if err != nil {
 			return BookPage{}, wrapFind(err)

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -137,6 +138,45 @@ func TestDenseSearchWalksTheOrder(t *testing.T) {
 	}
 }
 
+// searchReaders adds to db the readers ada and bob, with mine and theirs books. Added times are in
+// an order unrelated to the ids (7,919 is prime, so i*7919 mod 10007 is a permutation), three
+// books to a time; words in every book ("Omni"), every fifth ("Mid"), every hundredth ("Rare"),
+// and one in all of bob's books and in three of ada's ("Theirs").
+func searchReaders(t *testing.T, db *DB, mine, theirs int) (ada, bob int64) {
+	ctx := t.Context()
+	var readers [2]int64
+	for i, name := range []string{"ada", "bob"} {
+		u, err := db.Users().Create(ctx, name, "a long enough passphrase")
+		if err != nil {
+			t.Fatal(err)
+		}
+		readers[i] = u.ID
+	}
+	ada, bob = readers[0], readers[1]
+	for _, r := range []struct {
+		owner int64
+		n     int
+		word  string
+	}{{ada, mine, "mine"}, {bob, theirs, "theirs"}} {
+		if _, err := db.write.ExecContext(ctx, `
+			WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+			INSERT INTO books (owner_id, title, author, genre, status, format, notes, created_at, updated_at, author_sort)
+			SELECT ?, 'Omni ' || printf('%05d', i) || CASE WHEN i % 5 = 0 THEN ' Mid' ELSE '' END
+			           || CASE WHEN i % 100 = 0 THEN ' Rare' ELSE '' END
+			           || CASE WHEN ? = 'theirs' OR i IN (7, ? / 2, ? - 1) THEN ' Theirs' ELSE '' END,
+			       'Ann Author', '', 'want', 'paperback', '',
+			       datetime('2026-01-01', '+' || (((i * 7919) % 10007) / 3) || ' minutes'), '2026-01-01 00:00:00', 'author, ann'
+			FROM n`, r.n, r.owner, r.word, mine, mine); err != nil {
+			t.Fatal(err)
+		}
+		// The counts the store keeps beside its writes.
+		if _, err := db.write.ExecContext(ctx, `UPDATE book_counts SET live = ?, want = ? WHERE owner_id = ?`, r.n, r.n, r.owner); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ada, bob
+}
+
 // TestSearchWays finds how Find finds the first page of a search in the added order on SQLite,
 // in a library of 3,000 books (another reader has 500): a word most books have is walked in the
 // order and checked against the set of its matches, or, past searchSetMax matches, against the
@@ -148,39 +188,7 @@ func TestDenseSearchWalksTheOrder(t *testing.T) {
 func TestSearchWays(t *testing.T) {
 	ctx := t.Context()
 	db := openSQLite(t)
-	var readers [2]int64
-	for i, name := range []string{"ada", "bob"} {
-		u, err := db.Users().Create(ctx, name, "a long enough passphrase")
-		if err != nil {
-			t.Fatal(err)
-		}
-		readers[i] = u.ID
-	}
-	ada, bob := readers[0], readers[1]
-	// Added times in an order unrelated to the ids (7,919 is prime, so i*7919 mod 10007 is a
-	// permutation), three books to a time; words in every book, every fifth, every hundredth,
-	// and one in all of bob's books and in three of ada's.
-	for _, r := range []struct {
-		owner int64
-		n     int
-		word  string
-	}{{ada, 3000, "mine"}, {bob, 500, "theirs"}} {
-		if _, err := db.write.ExecContext(ctx, `
-			WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-			INSERT INTO books (owner_id, title, author, genre, status, format, notes, created_at, updated_at, author_sort)
-			SELECT ?, 'Omni ' || printf('%05d', i) || CASE WHEN i % 5 = 0 THEN ' Mid' ELSE '' END
-			           || CASE WHEN i % 100 = 0 THEN ' Rare' ELSE '' END
-			           || CASE WHEN ? = 'theirs' OR i IN (7, 1500, 2999) THEN ' Theirs' ELSE '' END,
-			       'Ann Author', '', 'want', 'paperback', '',
-			       datetime('2026-01-01', '+' || (((i * 7919) % 10007) / 3) || ' minutes'), '2026-01-01 00:00:00', 'author, ann'
-			FROM n`, r.n, r.owner, r.word); err != nil {
-			t.Fatal(err)
-		}
-		// The counts the store keeps beside its writes.
-		if _, err := db.write.ExecContext(ctx, `UPDATE book_counts SET live = ?, want = ? WHERE owner_id = ?`, r.n, r.n, r.owner); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ada, _ := searchReaders(t, db, 3000, 500)
 	books := db.Books()
 	setMax, dense := searchSetMax, denseMatches
 	t.Cleanup(func() { searchSetMax, denseMatches = setMax, dense })
@@ -486,5 +494,78 @@ func TestSearchMatchesFromTheIndex(t *testing.T) {
 	if len(reads) != 1 || !strings.Contains(reads[0], "loops="+strconv.Itoa(limit+1)) {
 		t.Errorf("books read by %q; want them read for the page's %d books alone, the matches from book_search:\n%s",
 			reads, limit+1, strings.Join(plan, "\n"))
+	}
+}
+
+// TestSearchWalksTheNewest checks newestWalk, the first try of a search's first page in the
+// added order on SQLite: in a library of 400 books (another reader has 100), with added times in
+// an order unrelated to the ids, a word every book has fills the page from the reader's newest
+// books, newest or oldest first, as the index finds it, passing a deleted book and one taken
+// into an import (which the walk of the index reads); a word in a fifth of the books (too few of
+// the books walked), a word mostly another reader's, a page after the first, a filter, and a
+// reader with no more books than denseMatches leave the page to searchWay.
+func TestSearchWalksTheNewest(t *testing.T) {
+	ctx := t.Context()
+	db := openSQLite(t)
+	ada, _ := searchReaders(t, db, 400, 100)
+	var newest []int64
+	if err := db.read.SelectContext(ctx, &newest, `SELECT id FROM books WHERE owner_id = ? ORDER BY created_at DESC, id DESC LIMIT 2`, ada); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(ctx, `UPDATE books SET deleted_at = '2026-02-01 00:00:00' WHERE id = ?`, newest[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(ctx, `UPDATE books SET pending_import = 1 WHERE id = ?`, newest[1]); err != nil {
+		t.Fatal(err)
+	}
+	dense := denseMatches
+	t.Cleanup(func() { denseMatches = dense })
+	denseMatches = 300
+	books := db.Books()
+	for _, c := range []struct {
+		q    BookQuery
+		want bool
+	}{
+		{BookQuery{Search: "omn"}, true},
+		{BookQuery{Search: "omn", Reverse: true}, true},
+		{BookQuery{Search: "omn", Limit: 10}, true},
+		{BookQuery{Search: "omn an"}, true},
+		{BookQuery{Search: "omni"}, false}, // longer than newestPrefix
+		{BookQuery{Search: "mid"}, false},
+		{BookQuery{Search: "the"}, false}, // Theirs: bob's
+		{BookQuery{Search: "omn", Cursor: "12"}, false},
+		{BookQuery{Search: "omn", Status: StatusWant}, false},
+		{BookQuery{Search: "omn", Language: "en"}, false},
+	} {
+		q := c.q
+		q.Sort = SortAdded
+		limit := cmp.Or(q.Limit, PageSize)
+		dir := "DESC"
+		if !q.Descending() {
+			dir = "ASC"
+		}
+		page, ok, err := books.newestWalk(ctx, ada, q, limit, dir)
+		if err != nil || ok != c.want {
+			t.Errorf("newestWalk(%+v) = %v, %v; want %v", c.q, ok, err, c.want)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		var want []int64
+		if err := db.read.SelectContext(ctx, &want, `SELECT id FROM books WHERE owner_id = ? AND lower(title) LIKE ? || '%'
+			AND deleted_at IS NULL AND pending_import IS NULL ORDER BY created_at `+dir+`, id `+dir+` LIMIT ?`, ada, strings.Fields(q.Search)[0], limit); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(page.Books); !slices.Equal(got, want) || page.Matches != -1 || page.Cursor != strconv.FormatInt(want[limit-1], 10) {
+			t.Errorf("newestWalk(%+v): %v, Matches %d, cursor %q; want %v, -1, the last book's", c.q, got, page.Matches, page.Cursor, want)
+		}
+		if found, err := books.Find(ctx, ada, q); err != nil || !slices.Equal(ids(found.Books), want) {
+			t.Errorf("Find(%+v) = %v, %v; want %v", c.q, ids(found.Books), err, want)
+		}
+	}
+	denseMatches = 400
+	if _, ok, err := books.newestWalk(ctx, ada, BookQuery{Search: "omn", Sort: SortAdded}, PageSize, "DESC"); ok || err != nil {
+		t.Errorf("newestWalk(omn) with 400 books, denseMatches 400 = %v, %v; want the matches counted, as before", ok, err)
 	}
 }

@@ -2,6 +2,8 @@ package data
 
 import (
 	"context"
+	"strconv"
+	"unicode/utf8"
 )
 
 // searchSetMax is how many books of SQLite's full-text index a search may match and still be
@@ -70,4 +72,65 @@ func (s *BookStore) searchWay(ctx context.Context, owner int64, q BookQuery, lim
 		return byProbe, nil
 	}
 	return byMatches, nil
+}
+
+// newestRows is how many books, for each book a page shows, a search in the added order on
+// SQLite first walks in that order before it turns to searchWay (newestWalk).
+const newestRows = 4
+
+// newestPrefix is the longest word a search that newestWalk tries may have: the full-text index
+// keeps prefixes of up to 3 characters as words of their own (migration 00005), whose matches
+// in a span of ids it finds by seeking. A longer word is a prefix of words that the index
+// gathers, every match of each, whatever the span: the walk then cost "garc" (1,601 matches at
+// 100,000 books) 180 µs, and "tolk" 110 µs, to find too few books.
+const newestPrefix = 3
+
+// newestWalk finds the first page of a search in the added order on SQLite from the reader's
+// newestRows × (limit+1) newest books (oldest, reversed), read from the added order's index alone,
+// then kept when they match and are live: the full-text index is asked once, for its matches
+// among the ids those books span, and each book looked up in that set. ok is false, and the page
+// empty, when that walk does not fill the page: then searchWay and its count choose the way, as
+// before. A word most books have fills it: "the" at 100,000 books counted 8,001 of its matches
+// (0.35 ms) and then asked the index about each book walked (about 8 µs each, some 80 books),
+// and now fills the page in 0.2-0.3 ms. A word in fewer than a quarter of the books walked does
+// not fill it, and pays the walk on top: "mar" (8,723 matches) about 0.1 ms. It is not tried for
+// a page after the first, a search with a filter, a word longer than newestPrefix, an ISBN, or a
+// reader with no more books than denseMatches, whose matches are collected and counted for the
+// library to show. A page it finds does not count the matches (BookPage.Matches is -1), as no
+// walk of the order does.
+func (s *BookStore) newestWalk(ctx context.Context, owner int64, q BookQuery, limit int, dir string) (page BookPage, ok bool, err error) {
+	rest := q
+	rest.Search, rest.Sort, rest.Reverse, rest.Zone, rest.Limit = "", "", false, nil, 0
+	if s.db.postgres() || q.Cursor != "" || rest != (BookQuery{}) {
+		return page, false, nil
+	}
+	if isbn, err := ParseISBN(q.Search); err == nil && isbn != "" {
+		return page, false, nil
+	}
+	for _, w := range searchWords(q.Search) {
+		if utf8.RuneCountInString(w) > newestPrefix {
+			return page, false, nil
+		}
+	}
+	expr, ok := matchExpr(q.Search)
+	if !ok {
+		return page, false, nil
+	}
+	order := func(k, id string) string { return ` ORDER BY ` + k + ` ` + dir + `, ` + id + ` ` + dir }
+	// The walk reads the index alone (it keeps every book not deleted, pending imports too: the
+	// books found are then read, and those pending dropped). The book_counts condition is on no
+	// book walked, checked once. The + makes SQLite find the set of the index's matches once and
+	// look each book up in it, rather than ask the index about each book.
+	query := `WITH c (id, k) AS MATERIALIZED (SELECT b.id, ` + addedKey + ` FROM books b WHERE b.owner_id = ` + intArg +
+		` AND b.deleted_at IS NULL AND EXISTS (SELECT 1 FROM book_counts WHERE owner_id = ` + intArg +
+		` AND live > ` + strconv.Itoa(denseMatches) + `)` + order(addedKey, "b.id") + limitOf(newestRows*(limit+1)) + `), ` +
+		`w (id, k) AS MATERIALIZED (SELECT c.id, c.k FROM c JOIN books b ON b.id = c.id WHERE +c.id IN (SELECT rowid FROM books_fts(?) ` +
+		`WHERE rowid BETWEEN (SELECT MIN(id) FROM c) AND (SELECT MAX(id) FROM c)) AND b.pending_import IS NULL` +
+		order("c.k", "c.id") + limitOf(limit+1) + `) ` +
+		`SELECT ` + bookColumnsB + `, NULL AS sort_key FROM w JOIN books b ON b.id = w.id` + order("w.k", "w.id")
+	books, lastKey, err := s.db.findPage(ctx, query, []any{owner, owner, expr}, limit, nil)
+	if err != nil || len(books) <= limit {
+		return BookPage{}, false, err
+	}
+	return pageOf(q, books, lastKey, limit), true, nil
 }
