@@ -119,10 +119,7 @@ func (db *DB) inBatchRead(ctx context.Context, owner int64, fn func(ctx context.
 
 // batcherFor is the batcher of owner's writes.
 func (db *DB) batcherFor(owner int64) *batcher {
-	if !db.postgres() {
-		return db.batch
-	}
-	return db.ownerBatch[uint64(owner)%ownerBatchers]
+	return db.batchers[uint64(owner)%uint64(len(db.batchers))]
 }
 
 // withdraw takes the job out of the queue, and reports false when a leader has taken it already.

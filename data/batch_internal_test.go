@@ -155,7 +155,7 @@ func TestInBatch(t *testing.T) {
 	t.Run("CancelledWhileQueued", func(t *testing.T) {
 		// A write waiting behind a busy writer gives up when its request does, and is not run.
 		db := batchTestDB(t)
-		b := db.batch
+		b := db.batcherFor(1)
 		b.leader <- struct{}{}
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error, 1)

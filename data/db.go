@@ -44,10 +44,10 @@ type DB struct {
 	// connection), so the hot queries are not parsed by SQLite again on every request.
 	stmts sync.Map // query -> *sqlx.Stmt
 
-	// batch lets writes that arrive together share a transaction (inBatch).
-	batch *batcher
-	// ownerBatch are PostgreSQL's batchers, a reader's writes going to one of them (batcherFor).
-	ownerBatch []*batcher
+	// batchers let writes that arrive together share a transaction (inBatch): one on SQLite,
+	// whose writes all share the one writer; ownerBatchers on PostgreSQL, a reader's writes going
+	// to one of them (batcherFor).
+	batchers []*batcher
 
 	// checkpoints copies the writer's commits from SQLite's log into the database file, beside
 	// the writer (checkpoint.go; nil on PostgreSQL).
@@ -186,20 +186,19 @@ func open(ctx context.Context, driverName, path string, upTo int64) (*DB, error)
 
 // newDB makes the DB of the two pools, on either engine.
 func newDB(d dialect, write, read *sqlx.DB) *DB {
-	var ownerBatch []*batcher
+	batchers := make([]*batcher, 1)
 	if d == postgresDialect {
-		ownerBatch = make([]*batcher, ownerBatchers)
-		for i := range ownerBatch {
-			ownerBatch[i] = newBatcher()
-		}
+		batchers = make([]*batcher, ownerBatchers)
+	}
+	for i := range batchers {
+		batchers[i] = newBatcher()
 	}
 	return &DB{
-		ownerBatch:      ownerBatch,
+		batchers:        batchers,
 		dialect:         d,
 		write:           write,
 		read:            read,
 		now:             func() time.Time { return time.Now().UTC() },
-		batch:           newBatcher(),
 		stats:           newStatsCache(),
 		summaries:       newSummaryCache(),
 		importBatch:     importBatch,
