@@ -76,14 +76,8 @@ func checkCounts(t *testing.T, db *DB, step string) {
 func TestAuthorSeriesCountsFollow(t *testing.T) {
 	ctx := t.Context()
 	db := openSQLite(t)
-	ada, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bob, err := db.Users().Create(ctx, "bob", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ada := AddTestReader(t, db, "ada")
+	bob := AddTestReader(t, db, "bob")
 	must := func(step string, err error) {
 		t.Helper()
 		if err != nil {
@@ -102,7 +96,7 @@ func TestAuthorSeriesCountsFollow(t *testing.T) {
 	good := create("Good Omens", "Terry Pratchett & Neil Gaiman", StatusRead)
 	both := create("Drawn", "Ann Leckie, Ann Leckie (illustrator)", StatusRead)
 	mort := create("Mort", "Terry Pratchett", StatusWant)
-	_, err = series.AddBook(ctx, ada.ID, good.ID, SeriesRef{Name: "Omens", Position: "1"})
+	_, err := series.AddBook(ctx, ada.ID, good.ID, SeriesRef{Name: "Omens", Position: "1"})
 	must("add to series", err)
 	sb, err := series.AddBook(ctx, ada.ID, mort.ID, SeriesRef{Name: "Discworld", Position: "4"})
 	must("add to series", err)
@@ -154,10 +148,7 @@ func TestMigrateAuthorSeriesCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := old.Users().Create(ctx, "ada", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := AddTestReader(t, old, "ada")
 	if err := old.Books().Seed(ctx, u.ID, 200, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -239,10 +230,7 @@ func TestAuthorsListPlan(t *testing.T) {
 func TestCreateKeepsAuthorKeys(t *testing.T) {
 	ctx := t.Context()
 	db := openSQLite(t)
-	u, err := db.Users().Create(ctx, "reader", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := AddTestReader(t, db, "reader")
 	books := db.Books()
 	if _, err := books.Create(ctx, u.ID, BookInput{Title: "Guards! Guards!", Author: "Terry Pratchett"}); err != nil {
 		t.Fatal(err)
@@ -302,10 +290,7 @@ func TestAuthorPageWalksTitlesOnPostgres(t *testing.T) {
 	}
 	ctx := t.Context()
 	db := OpenTest(t)
-	u, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := AddTestReader(t, db, "ada")
 	b, err := db.Books().Create(ctx, u.ID, BookInput{Title: "The Dispossessed", Author: "Ursula K. Le Guin"})
 	if err != nil {
 		t.Fatal(err)

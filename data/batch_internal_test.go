@@ -210,10 +210,7 @@ func TestInBatch(t *testing.T) {
 func TestCreateWithTabsInABatch(t *testing.T) {
 	ctx := t.Context()
 	db := OpenTest(t)
-	u, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := AddTestReader(t, db, "ada")
 	shelf, err := db.Shelves().Create(ctx, u.ID, "Owned")
 	if err != nil {
 		t.Fatal(err)
@@ -350,10 +347,7 @@ func TestReaderWritesShareATransactionOnPostgres(t *testing.T) {
 	}
 	ctx := t.Context()
 	db := OpenTest(t)
-	u, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := AddTestReader(t, db, "ada")
 	books := db.Books()
 	var edited []int64
 	for _, title := range []string{"Mort", "Sourcery"} {

@@ -28,16 +28,8 @@ func openDB(t *testing.T) *data.DB {
 	return data.OpenTest(t)
 }
 
-// addReader creates an account, or fails the test. Each costs an argon2id hash (tens of
-// milliseconds), so tests make a few, not hundreds.
-func addReader(t *testing.T, db *data.DB, username string) data.User {
-	t.Helper()
-	u, err := db.Users().Create(t.Context(), username, goodPassword)
-	if err != nil {
-		t.Fatalf("create user %q: %v", username, err)
-	}
-	return u
-}
+// addReader creates an account, or fails the test (data.AddTestReader).
+var addReader = data.AddTestReader
 
 func TestOpen(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {

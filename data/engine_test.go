@@ -93,3 +93,17 @@ func postgresPlan(t *testing.T, db *DB, mode, query, params string) string {
 	}
 	return strings.Join(plan, "\n")
 }
+
+// TestPassword is the password of the accounts AddTestReader makes.
+const TestPassword = "correct horse battery staple"
+
+// AddTestReader creates an account on db, or fails the test. Each costs an argon2id hash (tens of
+// milliseconds), so tests make a few, not hundreds.
+func AddTestReader(t testing.TB, db *DB, username string) User {
+	t.Helper()
+	u, err := db.Users().Create(t.Context(), username, TestPassword)
+	if err != nil {
+		t.Fatalf("create user %q: %v", username, err)
+	}
+	return u
+}

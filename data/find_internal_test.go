@@ -19,10 +19,7 @@ import (
 func TestNarrowScalesWithTheLibrary(t *testing.T) {
 	ctx := t.Context()
 	db := openSQLite(t)
-	u, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := AddTestReader(t, db, "ada")
 	// Titles in an order unrelated to the ids: 7,919 is prime, so id*7919 mod 10007 is a
 	// permutation.
 	if _, err := db.write.ExecContext(ctx, `
@@ -144,15 +141,7 @@ func TestDenseSearchWalksTheOrder(t *testing.T) {
 // and one in all of bob's books and in three of ada's ("Theirs").
 func searchReaders(t *testing.T, db *DB, mine, theirs int) (ada, bob int64) {
 	ctx := t.Context()
-	var readers [2]int64
-	for i, name := range []string{"ada", "bob"} {
-		u, err := db.Users().Create(ctx, name, "a long enough passphrase")
-		if err != nil {
-			t.Fatal(err)
-		}
-		readers[i] = u.ID
-	}
-	ada, bob = readers[0], readers[1]
+	ada, bob = AddTestReader(t, db, "ada").ID, AddTestReader(t, db, "bob").ID
 	for _, r := range []struct {
 		owner int64
 		n     int
@@ -267,10 +256,7 @@ func TestSearchProbe(t *testing.T) {
 	}
 	ctx := t.Context()
 	db := OpenTest(t)
-	u, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := AddTestReader(t, db, "ada")
 	books := db.Books()
 	if err := books.Seed(ctx, u.ID, 300, 1); err != nil {
 		t.Fatal(err)
@@ -379,14 +365,8 @@ func TestSearchMatchesFromTheIndex(t *testing.T) {
 	ctx := t.Context()
 	db := OpenTest(t)
 	books := db.Books()
-	ada, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bob, err := db.Users().Create(ctx, "bob", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ada := AddTestReader(t, db, "ada")
+	bob := AddTestReader(t, db, "bob")
 	var made []Book
 	for i := range 40 {
 		for _, in := range []BookInput{{Title: fmt.Sprintf("García %d", i), Author: "Ann Author"}, {Title: fmt.Sprintf("Other %d", i), Author: "Ann Author"}} {

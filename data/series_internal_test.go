@@ -15,10 +15,7 @@ func TestSeriesOfAPageLookedUpByKey(t *testing.T) {
 	}
 	ctx := t.Context()
 	db := OpenTest(t)
-	u, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := AddTestReader(t, db, "ada")
 	// A third of the seed's books are in series of 2 to 12: some hundreds of series.
 	if err := db.Books().Seed(ctx, u.ID, 600, 1); err != nil {
 		t.Fatal(err)

@@ -12,10 +12,7 @@ import (
 func TestStatsKeptByAFlightThatJustEnded(t *testing.T) {
 	ctx := t.Context()
 	db := OpenTest(t)
-	u, err := db.Users().Create(ctx, "ada", "a long enough passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := AddTestReader(t, db, "ada")
 	b, err := db.Books().Create(ctx, u.ID, BookInput{Title: "Dune", Author: "Frank Herbert"})
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"github.com/bookcase/bookcase/data"
 )
 
-const goodPassword = "correct horse battery staple"
+const goodPassword = data.TestPassword
 
 func TestUserCreate(t *testing.T) {
 	db := openDB(t)
